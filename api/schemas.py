@@ -1,0 +1,44 @@
+"""Request and response bodies, split by role. Domain models come from ``assistant.models``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from assistant.facade import MAX_K, MAX_QUERY_CHARS
+from assistant.models import DocumentInfo, Filters, Hit, Section
+
+QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)]
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: QueryText = Field(description="What to search for, in Swedish or English.")
+    k: int = Field(5, ge=1, le=MAX_K, description="Number of hits.")
+    filters: Filters | None = None
+
+
+class SearchResponse(BaseModel):
+    hits: list[Hit]
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentInfo]
+
+
+class DocumentDetail(DocumentInfo):
+    sections: list[Section]
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    chunks: int
+    index_version: str
+    model: str
+
+
+class ErrorBody(BaseModel):
+    detail: str

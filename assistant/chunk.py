@@ -1,0 +1,164 @@
+"""Chunk step: a ``Document`` → retrievable ``Chunk``s that never cross a section.
+
+Three kinds of chunk:
+- ``header``: the document's metadata stated with Swedish and English labels, so questions about
+  dates, owners and deciding bodies find it in either language;
+- ``text``: consecutive paragraphs and lists of one section; a run longer than the embedder's
+  budget is sub-split with LangChain's ``RecursiveCharacterTextSplitter`` measured in the
+  embedder's own tokens. ``Document.text[start:end] == chunk.text`` always holds;
+- ``table_row``: one action-plan row as a record with its column names inline.
+
+``embedding_text`` repeats the title and heading path (and English glosses of the Swedish terms the
+chunk uses) so that each sub-split still carries its context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from assistant.glossary import Glossary
+from assistant.models import Block, BlockKind, Chunk, Document
+
+# Metadata fields with their Swedish and English labels, in the order a reader expects them.
+HEADER_LABELS: list[tuple[str, str]] = [
+    ("title", "Titel / Title"),
+    ("municipality", "Kommun / Municipality"),
+    ("document_type", "Dokumenttyp / Document type"),
+    ("adopted_by", "Beslutad av / Adopted by"),
+    ("adopted_date", "Beslutsdatum / Adopted on"),
+    ("published_date", "Publiceringsdatum / Published on"),
+    ("valid_from", "Gäller från / Valid from"),
+    ("valid_until", "Gäller t o m / Valid until"),
+    ("revision_date", "Revideras / To be revised by"),
+    ("registration_number", "Diarienummer / Registration number (Dnr)"),
+    ("document_owner", "Dokumentansvarig / Document owner"),
+    ("issued_by", "Utfärdat av / Issued by"),
+    ("applies_to", "Gäller för / Applies to"),
+    ("version", "Version / Version"),
+]
+_SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
+_MAX_GLOSSES = 12
+
+
+class Chunker:
+    """Splits documents into chunks that fit ``max_tokens`` of the embedder.
+
+    ``count_tokens`` is the embedder's tokenizer (cached here per distinct string).
+    Cost: linear in the document, plus one tokenization per candidate piece of long sections.
+    """
+
+    def __init__(
+        self,
+        *,
+        count_tokens: Callable[[str], int],
+        max_tokens: int,
+        overlap_tokens: int,
+        glossary: Glossary | None = None,
+    ) -> None:
+        self._count_tokens = lru_cache(maxsize=65_536)(count_tokens)
+        self._max_tokens = max_tokens
+        self._glossary = glossary
+        self._splitter = RecursiveCharacterTextSplitter(
+            chunk_size=max_tokens,
+            chunk_overlap=min(overlap_tokens, max_tokens // 2),
+            length_function=self._count_tokens,
+            separators=_SEPARATORS,
+            keep_separator="end",
+            add_start_index=True,
+        )
+
+    def chunk(self, document: Document) -> list[Chunk]:
+        """All chunks of ``document``: its header chunk first, then content in reading order."""
+        chunks = [self._header_chunk(document)]
+        for kind, path, start, end, text in self._pieces(document):
+            chunks.append(self._make_chunk(document, kind=kind, path=path, start=start, end=end, text=text))
+        return _unique_ids(chunks)
+
+    def _pieces(self, document: Document) -> Iterator[tuple[str, list[str], int, int, str]]:
+        for run in _runs(document.blocks):
+            path = list(run[0].section_path)
+            if run[0].kind == BlockKind.TABLE_ROW:
+                block = run[0]
+                yield "table_row", path, block.start, block.end, block.record or ""
+                continue
+            start, end = run[0].start, run[-1].end
+            for piece_start, piece in self._split(document.text[start:end]):
+                yield "text", path, start + piece_start, start + piece_start + len(piece), piece
+
+    def _split(self, text: str) -> list[tuple[int, str]]:
+        if self._count_tokens(text) <= self._max_tokens:
+            return [(0, text)]
+        pieces = self._splitter.create_documents([text])
+        return [(piece.metadata["start_index"], piece.page_content) for piece in pieces]
+
+    def _header_chunk(self, document: Document) -> Chunk:
+        text = header_text(document)
+        return self._make_chunk(document, kind="header", path=[document.title], start=document.header_start,
+                                end=document.header_end, text=text)
+
+    def _make_chunk(self, document: Document, *, kind: str, path: list[str], start: int, end: int,
+                    text: str) -> Chunk:
+        context = f"{document.title}" + (f" ({document.municipality} kommun)" if document.municipality else "")
+        lines = [context, " > ".join(path), text]
+        if self._glossary is not None:
+            glosses = self._glossary.english_for_swedish(f"{' '.join(path)}\n{text}")[:_MAX_GLOSSES]
+            if glosses:
+                lines.append("English: " + "; ".join(glosses))
+        digest = hashlib.sha1(f"{document.id}\x1f{kind}\x1f{' > '.join(path)}\x1f{text}".encode()).hexdigest()
+        return Chunk(
+            chunk_id=f"{document.id}-{digest[:12]}",
+            document_id=document.id,
+            kind=kind,  # type: ignore[arg-type]
+            section_path=path,
+            text=text,
+            start=start,
+            end=end,
+            embedding_text="\n".join(lines),
+        )
+
+
+def header_text(document: Document) -> str:
+    """The metadata a document states, one ``Svensk etikett / English label: value`` per line."""
+    lines = []
+    for name, label in HEADER_LABELS:
+        value = getattr(document, name)
+        if value is None:
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        lines.append(f"{label}: {value}")
+    return "\n".join(lines)
+
+
+def _runs(blocks: list[Block]) -> Iterator[list[Block]]:
+    """Table rows one by one; consecutive prose blocks of the same section together."""
+    run: list[Block] = []
+    for block in blocks:
+        if block.kind == BlockKind.TABLE_ROW:
+            if run:
+                yield run
+                run = []
+            yield [block]
+        elif run and run[-1].section_path != block.section_path:
+            yield run
+            run = [block]
+        else:
+            run.append(block)
+    if run:
+        yield run
+
+
+def _unique_ids(chunks: list[Chunk]) -> list[Chunk]:
+    """Identical text twice in one section is rare but legal: number the repeats."""
+    seen: dict[str, int] = {}
+    unique = []
+    for chunk in chunks:
+        count = seen.get(chunk.chunk_id, 0)
+        seen[chunk.chunk_id] = count + 1
+        unique.append(chunk if count == 0 else chunk.model_copy(update={"chunk_id": f"{chunk.chunk_id}-{count}"}))
+    return unique

@@ -1,0 +1,155 @@
+"""The ``assistant`` command: a thin shell over ``PolicyAssistant``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.errors import AssistantError
+from assistant.facade import PolicyAssistant
+from assistant.models import Filters
+from assistant.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Search and ask the municipal policy documents, with citations.")
+
+CorpusOption = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (ASSISTANT_CORPUS_DIR).")]
+IndexOption = Annotated[Path | None, typer.Option("--index", help="Index folder (ASSISTANT_INDEX_DIR).")]
+
+
+def _settings(corpus: Path | None = None, index: Path | None = None, **overrides: object) -> Settings:
+    settings = Settings()
+    update = {key: value for key, value in
+              {"corpus_dir": corpus, "index_dir": index, **overrides}.items() if value is not None}
+    return settings.model_copy(update=update)
+
+
+def _progress_bar() -> tuple[object, object]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="chunk", desc="embedding", leave=False)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return bar, progress
+
+
+def _ready(settings: Settings) -> PolicyAssistant:
+    assistant = PolicyAssistant.from_settings(settings)
+    bar, progress = _progress_bar()
+    try:
+        assistant.ensure_index(progress=progress)  # type: ignore[arg-type]
+    finally:
+        bar.close()  # type: ignore[attr-defined]
+    return assistant
+
+
+def _fail(error: Exception) -> typer.Exit:
+    typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def index(corpus: CorpusOption = None, index: IndexOption = None) -> None:
+    """Build a new index version from the corpus and switch to it atomically."""
+    assistant = PolicyAssistant.from_settings(_settings(corpus, index))
+    bar, progress = _progress_bar()
+    try:
+        manifest = assistant.build_index(progress=progress)  # type: ignore[arg-type]
+    except AssistantError as error:
+        raise _fail(error) from error
+    finally:
+        bar.close()  # type: ignore[attr-defined]
+    typer.echo(f"indexed {manifest.documents} documents, {manifest.chunks} chunks "
+               f"({manifest.vector_index}, {manifest.model}) in {manifest.build_seconds:.1f} s "
+               f"→ {assistant.layout.current()}")
+    for skipped in manifest.skipped:
+        typer.secho(f"skipped {skipped['name']}: {skipped['reason']}", fg=typer.colors.YELLOW, err=True)
+
+
+@app.command()
+def search(
+    query: str,
+    k: Annotated[int, typer.Option("--k", help="Number of hits (1-50).")] = 5,
+    municipality: Annotated[str | None, typer.Option(help="Only this municipality's documents.")] = None,
+    document: Annotated[str | None, typer.Option(help="Only this document id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+) -> None:
+    """Search the policies; prints the best passages with their document and section."""
+    assistant = _ready(_settings(corpus, index))
+    try:
+        hits = assistant.search(query, k=k, filters=Filters(municipality=municipality, document_id=document))
+    except AssistantError as error:
+        raise _fail(error) from error
+    if as_json:
+        typer.echo(json.dumps([hit.model_dump() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    for rank, hit in enumerate(hits, start=1):
+        typer.secho(f"{rank}. {hit.title} ({hit.municipality}) — {hit.section}  [{hit.score:.4f}]", bold=True)
+        typer.echo("   " + hit.text.replace("\n", "\n   "))
+
+
+@app.command()
+def documents(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+) -> None:
+    """List the indexed documents with their metadata."""
+    assistant = _ready(_settings(corpus, index))
+    infos = assistant.documents()
+    if as_json:
+        typer.echo(json.dumps([info.model_dump(mode="json") for info in infos], ensure_ascii=False, indent=2))
+        return
+    for info in infos:
+        typer.echo(f"{info.id}\t{info.municipality or '-'}\t{info.document_type or '-'}\t{info.title}")
+
+
+@app.command(name="eval")
+def evaluate(
+    questions: Path,
+    depth: Annotated[int, typer.Option(help="Hits retrieved per question.")] = 10,
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+) -> None:
+    """Measure retrieval quality (Recall@1/3/5, MRR, overall and per language) on a question set."""
+    from assistant.evaluate import evaluate_retrieval, format_retrieval_report, load_questions
+
+    assistant = _ready(_settings(corpus, index))
+    report = evaluate_retrieval(load_questions(questions), lambda q: assistant.search(q, k=depth), depth=depth)
+    typer.echo(format_retrieval_report(report))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+) -> None:
+    """Serve the HTTP API, building the index first if it is missing or stale."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(corpus, index, host=host, port=port)
+    assistant = _ready(settings)
+    uvicorn.run(create_app(assistant), host=settings.host, port=settings.port)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

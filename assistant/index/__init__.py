@@ -1,0 +1,1 @@
+"""Index step: chunk store (SQLite), vectors (FAISS), lexical BM25, versions on disk."""

@@ -1,0 +1,137 @@
+"""Index versions on disk and the atomic switch between them.
+
+::
+
+    index/
+      CURRENT              name of the serving version (replaced atomically)
+      versions/<version>/  manifest.json, chunks.sqlite, vectors.faiss, lexical/
+      .staging-<id>/       a build in progress (never read)
+      .build.lock          one builder at a time
+
+A build writes a staging directory, fsyncs every file and the directory, renames it into
+``versions/`` and only then replaces ``CURRENT``. A crash at any moment leaves ``CURRENT`` naming
+the last complete version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an index version was built from and holds."""
+
+    version: str
+    model: str
+    dimension: int
+    corpus_hash: str
+    config_hash: str
+    documents: int
+    chunks: int
+    vector_index: str
+    built_at: str
+    build_seconds: float
+    packages: dict[str, str] = field(default_factory=dict)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    format: int = FORMAT_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def read(cls, directory: Path) -> Manifest:
+        data = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+        return cls(**data)
+
+
+class IndexLayout:
+    """Where versions live under one index root, and how a new one is published."""
+
+    def __init__(self, root: Path, *, keep_versions: int = 2) -> None:
+        self.root = root
+        self.versions = root / "versions"
+        self._pointer = root / "CURRENT"
+        self._keep = keep_versions
+
+    def current(self) -> Path | None:
+        """The serving version's directory, or ``None`` if nothing was ever published."""
+        try:
+            name = self._pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        directory = self.versions / name
+        return directory if name and directory.is_dir() else None
+
+    @contextlib.contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """Held for the whole build: a second builder waits instead of racing."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".build.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def new_staging(self) -> Path:
+        """A fresh directory for a build; leftovers of crashed builds are removed first."""
+        for leftover in self.root.glob(".staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = self.root / f".staging-{uuid.uuid4().hex[:12]}"
+        staging.mkdir(parents=True)
+        return staging
+
+    def publish(self, staging: Path, manifest: Manifest) -> Path:
+        """Make ``staging`` the serving version. Durable before ``CURRENT`` changes."""
+        (staging / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
+        _fsync_tree(staging)
+        self.versions.mkdir(parents=True, exist_ok=True)
+        target = self.versions / manifest.version
+        os.rename(staging, target)
+        _fsync_dir(self.versions)
+        temporary = self.root / f".CURRENT-{uuid.uuid4().hex[:8]}"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(manifest.version)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self._pointer)
+        _fsync_dir(self.root)
+        self._prune(keep=target)
+        return target
+
+    def _prune(self, *, keep: Path) -> None:
+        """Keep the newest versions (readers may still hold the previous one open)."""
+        versions = sorted((p for p in self.versions.iterdir() if p.is_dir()), key=lambda p: p.name)
+        for old in versions[: -self._keep]:
+            if old != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_tree(directory: Path) -> None:
+    for path in sorted(directory.rglob("*"), reverse=True):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        elif path.is_dir():
+            _fsync_dir(path)
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,137 @@
+"""The chunk store: documents and chunks in SQLite, addressed by the row numbers the vector and
+lexical indexes return.
+
+Written once per index version, then opened read-only. Each thread gets its own connection
+(SQLite connections are not shared across threads); reads are by primary key.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant.models import Chunk, Document, DocumentInfo, Section
+
+_FILE = "chunks.sqlite"
+_SCHEMA = """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    municipality TEXT,
+    info TEXT NOT NULL,       -- DocumentInfo as JSON
+    sections TEXT NOT NULL,   -- list of Section as JSON
+    text TEXT NOT NULL
+);
+CREATE TABLE chunks (
+    row INTEGER PRIMARY KEY,  -- the row in the vector and lexical indexes
+    chunk_id TEXT NOT NULL UNIQUE,
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    kind TEXT NOT NULL,
+    section_path TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    embedding_text TEXT NOT NULL
+);
+CREATE INDEX chunks_document ON chunks(document_id);
+"""
+
+
+def write_store(directory: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
+    """Create the store for one index version; chunk ``i`` gets row ``i``. Cost: one transaction."""
+    connection = sqlite3.connect(directory / _FILE)
+    try:
+        with connection:
+            connection.executescript(_SCHEMA)
+            connection.executemany(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
+                [(d.id, d.municipality, d.info().model_dump_json(),
+                  json.dumps([s.model_dump() for s in d.sections], ensure_ascii=False), d.text)
+                 for d in documents],
+            )
+            connection.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(row, c.chunk_id, c.document_id, c.kind, json.dumps(c.section_path, ensure_ascii=False),
+                  c.text, c.start, c.end, c.embedding_text) for row, c in enumerate(chunks)],
+            )
+    finally:
+        connection.close()
+
+
+class ChunkStore:
+    """Read access to one index version's documents and chunks."""
+
+    def __init__(self, directory: Path) -> None:
+        self._path = directory / _FILE
+        if not self._path.is_file():
+            raise FileNotFoundError(_FILE)
+        self._local = threading.local()
+        self.documents: dict[str, DocumentInfo] = {
+            row[0]: DocumentInfo.model_validate_json(row[1])
+            for row in self._connection().execute("SELECT id, info FROM documents ORDER BY id")
+        }
+        self.chunk_count: int = self._connection().execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.connection = connection
+        return connection
+
+    @property
+    def municipalities(self) -> list[str]:
+        return sorted({d.municipality for d in self.documents.values() if d.municipality})
+
+    def chunks(self, rows: Iterable[int]) -> dict[int, Chunk]:
+        """Chunks by row. Cost: one indexed query."""
+        rows = list(rows)
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        cursor = self._connection().execute(
+            "SELECT row, chunk_id, document_id, kind, section_path, text, start, \"end\", embedding_text "
+            f"FROM chunks WHERE row IN ({marks})", rows)
+        return {
+            row: Chunk(chunk_id=chunk_id, document_id=document_id, kind=kind, section_path=json.loads(path),
+                       text=text, start=start, end=end, embedding_text=embedding_text)
+            for row, chunk_id, document_id, kind, path, text, start, end, embedding_text in cursor
+        }
+
+    def all_chunks(self) -> list[Chunk]:
+        return list(self.chunks(range(self.chunk_count)).values())
+
+    def document(self, document_id: str) -> Document | None:
+        """The full document (metadata, sections, text), or ``None``."""
+        row = self._connection().execute(
+            "SELECT info, sections, text FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            return None
+        info = json.loads(row[0])
+        sections = [Section.model_validate(s) for s in json.loads(row[1])]
+        return Document(**info, text=row[2], sections=sections, blocks=[])
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one store per index version; filters repeat
+    def rows_for(self, *, municipality: str | None = None, document_id: str | None = None) -> np.ndarray:
+        """Sorted rows of the chunks matching the filter (both given: both must hold)."""
+        clauses, args = [], []
+        if municipality is not None:
+            clauses.append("document_id IN (SELECT id FROM documents WHERE municipality = ?)")
+            args.append(municipality)
+        if document_id is not None:
+            clauses.append("document_id = ?")
+            args.append(document_id)
+        where = " AND ".join(clauses) or "1"
+        rows = self._connection().execute(f"SELECT row FROM chunks WHERE {where} ORDER BY row", args)
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    def close(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None

@@ -1,0 +1,82 @@
+"""Dense vectors in FAISS: exact inner product below a size threshold, HNSW above it.
+
+Vectors are unit length, so inner product is cosine similarity. Files are written with FAISS's
+own serialisation (``write_index``), which holds only arrays, never code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+_FILE = "vectors.faiss"
+
+
+class VectorIndex:
+    """Row ``i`` of the index is chunk row ``i`` of the chunk store."""
+
+    def __init__(self, index: faiss.Index, *, ef_search: int = 128) -> None:
+        self._index = index
+        self._ef_search = ef_search
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, *, hnsw_threshold: int, hnsw_m: int = 32,
+              ef_search: int = 128) -> VectorIndex:
+        """Exact (``IndexFlatIP``) below ``hnsw_threshold`` rows, else ``IndexHNSWFlat``.
+
+        Cost: exact O(n·d); HNSW O(n·log n·M) and about M·8 bytes a vector on top of the vectors.
+        """
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        dimension = vectors.shape[1]
+        if len(vectors) >= hnsw_threshold:
+            index: faiss.Index = faiss.IndexHNSWFlat(dimension, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = max(40, 2 * hnsw_m)
+        else:
+            index = faiss.IndexFlatIP(dimension)
+        index.add(vectors)
+        return cls(index, ef_search=ef_search)
+
+    @property
+    def kind(self) -> str:
+        return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
+
+    @property
+    def dimension(self) -> int:
+        return int(self._index.d)
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None
+               ) -> list[list[tuple[int, float]]]:
+        """The ``k`` nearest rows for each query, best first, as (row, similarity).
+
+        ``allowed`` (sorted int64 rows) restricts the search inside FAISS, so a filter never
+        loses hits to the post-filtering of a too-short list.
+        """
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        k = min(k, len(self) if allowed is None else len(allowed))
+        if k <= 0:
+            return [[] for _ in range(len(queries))]
+        scores, rows = self._index.search(queries, k, params=self._params(allowed))
+        return [
+            [(int(row), float(score)) for row, score in zip(row_list, score_list, strict=True) if row >= 0]
+            for row_list, score_list in zip(rows, scores, strict=True)
+        ]
+
+    def _params(self, allowed: np.ndarray | None) -> faiss.SearchParameters | None:
+        selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+        if self.kind == "hnsw":
+            return faiss.SearchParametersHNSW(efSearch=self._ef_search, sel=selector)
+        return faiss.SearchParameters(sel=selector) if selector is not None else None
+
+    def save(self, directory: Path) -> None:
+        faiss.write_index(self._index, str(directory / _FILE))
+
+    @classmethod
+    def load(cls, directory: Path, *, ef_search: int = 128, mmap: bool = False) -> VectorIndex:
+        """Read the index; with ``mmap`` the vectors stay in the page cache, shared by workers."""
+        flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
+        return cls(faiss.read_index(str(directory / _FILE), flags), ef_search=ef_search)

@@ -1,0 +1,82 @@
+"""Parse step: a source file → a structured ``Document``.
+
+Each format has a reader that turns the file into an ``ExtractedText`` (the text plus structural
+elements located in it); ``build_document`` then finds the header metadata, sections, lists and
+tables in those elements, the same way for every format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.models import Document, ExtractedText
+from assistant.parse.docx import read_docx
+from assistant.parse.errors import EmptyDocumentError, ParseError, UnsupportedFormatError
+from assistant.parse.html import read_html
+from assistant.parse.markdown import read_markdown
+from assistant.parse.pdf import read_pdf
+from assistant.parse.plaintext import read_plain_text
+from assistant.parse.structure import build_document, slugify
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "EmptyDocumentError",
+    "ParseError",
+    "UnsupportedFormatError",
+    "document_id_for",
+    "parse_file",
+]
+
+
+def _decode(data: bytes) -> str:
+    # Policy documents arrive as UTF-8 (with or without BOM) or as legacy Windows-1252 exports.
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_READERS: dict[str, Callable[[bytes], ExtractedText]] = {
+    ".txt": lambda data: read_plain_text(_decode(data)),
+    ".md": lambda data: read_markdown(_decode(data)),
+    ".markdown": lambda data: read_markdown(_decode(data)),
+    ".html": read_html,
+    ".htm": read_html,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
+}
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
+
+
+def document_id_for(path: Path) -> str:
+    """The stable document id of a file: a slug of its name without extension."""
+    return slugify(path.stem)
+
+
+def parse_file(path: Path, *, document_id: str | None = None) -> Document:
+    """Parse one file into a ``Document``.
+
+    Raises ``UnsupportedFormatError`` for an unknown extension and ``ParseError`` for a file that
+    cannot be read as its format claims. Cost: proportional to the file size.
+    """
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise UnsupportedFormatError(f"unsupported file type {suffix or '(none)'!r}; supported: {supported}")
+    return parse_bytes(path.read_bytes(), suffix=suffix, source_path=str(path),
+                       document_id=document_id or document_id_for(path))
+
+
+def parse_bytes(data: bytes, *, suffix: str, source_path: str, document_id: str) -> Document:
+    """Parse a file's bytes as the format ``suffix`` names (see ``parse_file``)."""
+    reader = _READERS.get(suffix.lower())
+    if reader is None:
+        raise UnsupportedFormatError(f"unsupported file type {suffix!r}")
+    extracted = reader(data)
+    if not extracted.text.strip():
+        raise EmptyDocumentError("the document contains no text")
+    return build_document(extracted, document_id=document_id, source_path=source_path)

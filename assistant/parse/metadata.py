@@ -1,0 +1,196 @@
+"""Header metadata: the labelled facts at the top of a Swedish policy document.
+
+Recognises ``Label: value``, ``Label:`` followed by the value on the next line(s), ``Label value``
+in table cells (``Fastställd av Kommunstyrelsen § 72.2017``) and ``Antagen 2018-06-25`` followed by
+``av Kommunfullmäktige``. Only what the document states is returned; nothing is inferred.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from assistant.models import Element, ElementKind
+
+# The front matter is searched for labels only this far into the document.
+FRONT_MATTER_ELEMENTS = 40
+_MAX_LABEL_LINE_CHARS = 160
+
+_VERB = r"(?:beslutad|beslutat|beslutade|fastställd|fastställt|fastställdes|antagen|antaget|antogs|godkänd|godkänt)"
+_TOM = r"(?:t\.?\s?o\.?\s?m\.?|till\s+och\s+med|till)"
+
+# Most specific first: "Fastställd datum" before "Fastställd av", "Gäller t o m" before "Gäller för".
+_LABELS: list[tuple[str, re.Pattern[str]]] = [
+    (field_name, re.compile(rf"^\s*(?:{pattern})(?:\s*:\s*|\s+|$)(?P<value>.*)$", re.IGNORECASE))
+    for field_name, pattern in [
+        ("valid_until", rf"(?:dokumentet\s+)?(?:gäller|giltig)\s+{_TOM}(?:\s+datum)?"),
+        ("valid_from", r"(?:dokumentet\s+)?(?:gäller|giltig)\s+(?:från(?:\s+och\s+med)?|fr\.?\s?o\.?\s?m\.?)"),
+        ("applies_to", r"(?:dokumentet\s+)?gäller\s+för"),
+        ("adopted_date", rf"{_VERB}\s+(?:datum|den)|beslutsdatum|datum\s+för\s+beslut"),
+        ("adopted_by", rf"{_VERB}\s+av|beslutsinstans|beslutande\s+organ"),
+        ("published_date", r"publiceringsdatum|publicerad"),
+        ("revision_date", r"revideras(?:\s+senast)?|revideringsdatum|nästa\s+revidering|senast\s+reviderad"),
+        ("registration_number", r"diarienummer|diarienr|dnr"),
+        ("document_owner", r"dokumentansvarig|dokumentägare"),
+        ("issued_by", r"utfärdat\s+av|utfärdad\s+av|upprättad\s+av|upprättat\s+av"),
+        ("document_type", r"dokumenttyp|dokumentslag"),
+        ("version", r"version"),
+        ("document_number", r"dokument-id|dokumentnummer"),
+        ("date", r"datum"),
+    ]
+]
+# "Antagen 2018-06-25" states the adoption date with the verb as its label.
+_VERB_WITH_DATE = re.compile(rf"^\s*{_VERB}\s+(?P<value>\d{{4}}-\d{{2}}-\d{{2}}.*)$", re.IGNORECASE)
+_BY_LINE = re.compile(r"^\s*av\s+(?P<value>[A-ZÅÄÖ].*)$")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_SWEDISH_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+         "oktober", "november", "december"], start=1)
+}
+_SWEDISH_DATE = re.compile(r"(\d{1,2})\s+(" + "|".join(_SWEDISH_MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
+_PARAGRAPH_REFERENCE = re.compile(r"\s*,?\s*§.*$")
+_DATE_FIELDS = {"adopted_date", "published_date", "valid_from", "valid_until", "revision_date"}
+
+
+@dataclass
+class HeaderMetadata:
+    """Fields found in the front matter, and which elements held nothing but header lines."""
+
+    values: dict[str, str | dt.date] = field(default_factory=dict)
+    consumed: set[int] = field(default_factory=set)
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    element: int
+    start: int
+    end: int
+    text: str
+
+
+def parse_date(value: str) -> dt.date | None:
+    """The first ISO (2017-05-30) or Swedish (30 maj 2017) date in ``value``."""
+    if match := _ISO_DATE.search(value):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _SWEDISH_DATE.search(value):
+        day, month, year = int(match.group(1)), _SWEDISH_MONTHS[match.group(2).lower()], int(match.group(3))
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def extract_header_metadata(elements: list[Element], *, skip: set[int]) -> HeaderMetadata:
+    """Find labelled metadata in the first elements (``skip``: indexes already used, e.g. the title).
+
+    Cost: linear in the front matter.
+    """
+    lines = _front_lines(elements, skip=skip)
+    header = HeaderMetadata()
+    used: set[int] = set()
+    for index, line in enumerate(lines):
+        if index in used:
+            continue
+        found = _match_label(line.text)
+        if found is None:
+            continue
+        name, value = found
+        used.add(index)
+        if not value:
+            value, taken = _value_on_following_lines(lines, index)
+            used.update(taken)
+        if name == "adopted_date" and index + 1 < len(lines) and (by := _BY_LINE.match(lines[index + 1].text)):
+            _store(header, "adopted_by", by.group("value"))
+            used.add(index + 1)
+        _store(header, name, value)
+    _mark_consumed(header, lines, used)
+    return header
+
+
+def _front_lines(elements: list[Element], *, skip: set[int]) -> list[_Line]:
+    lines: list[_Line] = []
+    for index, element in enumerate(elements[:FRONT_MATTER_ELEMENTS]):
+        if index in skip or element.kind == ElementKind.HEADING and element.level is not None:
+            continue
+        if element.kind == ElementKind.TABLE_ROW and element.cells:
+            lines.extend(_Line(index, element.start, element.end, cell) for cell in element.cells if cell)
+            continue
+        offset = element.start
+        for raw in element.text.split("\n"):
+            lines.append(_Line(index, offset, offset + len(raw), raw.strip()))
+            offset += len(raw) + 1
+    return lines
+
+
+def _match_label(text: str) -> tuple[str, str] | None:
+    if len(text) > _MAX_LABEL_LINE_CHARS:
+        return None
+    if match := _VERB_WITH_DATE.match(text):
+        return "adopted_date", match.group("value").strip()
+    for name, pattern in _LABELS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        value = match.group("value").strip()
+        # "Datum"/"Version" alone are too common in prose to count without a colon or a value.
+        if name in {"date", "version"} and ":" not in text and not value:
+            return None
+        return name, value
+    return None
+
+
+def _value_on_following_lines(lines: list[_Line], index: int) -> tuple[str, list[int]]:
+    """A label with an empty value takes the following lines up to the next label (max 3)."""
+    values: list[str] = []
+    taken: list[int] = []
+    for following in range(index + 1, min(index + 4, len(lines))):
+        text = lines[following].text
+        if not text or _match_label(text) is not None or len(text) > _MAX_LABEL_LINE_CHARS:
+            break
+        if lines[following].element != lines[index].element and values:
+            break  # the value stayed inside the label's block
+        values.append(text)
+        taken.append(following)
+        if lines[following].element != lines[index].element:
+            break  # a value in the next block is one line, never more
+    return ", ".join(values), taken
+
+
+def _store(header: HeaderMetadata, name: str, value: str) -> None:
+    value = value.strip().rstrip(",;")
+    if not value or name in header.values:
+        return
+    if name == "date":
+        name = "adopted_date"
+        if name in header.values:
+            return
+    if name in _DATE_FIELDS:
+        date = parse_date(value)
+        if date is not None:
+            header.values[name] = date
+        return
+    if name == "adopted_by":
+        value = _PARAGRAPH_REFERENCE.sub("", value)
+    header.values[name] = value
+
+
+def _mark_consumed(header: HeaderMetadata, lines: list[_Line], used: set[int]) -> None:
+    """Elements all of whose non-empty lines are header lines are not content."""
+    by_element: dict[int, list[int]] = {}
+    for index, line in enumerate(lines):
+        if line.text:
+            by_element.setdefault(line.element, []).append(index)
+    for element, indexes in by_element.items():
+        if all(index in used for index in indexes):
+            header.consumed.add(element)
+    spans = [(lines[i].start, lines[i].end) for i in used]
+    if spans:
+        header.start = min(start for start, _ in spans)
+        header.end = max(end for _, end in spans)

