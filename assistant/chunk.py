@@ -19,9 +19,9 @@ import hashlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from assistant.glossary import Glossary
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.glossary import Glossary
 from assistant.models import Block, BlockKind, Chunk, Document
 
 # Metadata fields with their Swedish and English labels, in the order a reader expects them.
@@ -69,7 +69,6 @@ class Chunker:
             length_function=self._count_tokens,
             separators=_SEPARATORS,
             keep_separator="end",
-            add_start_index=True,
         )
 
     def chunk(self, document: Document) -> list[Chunk]:
@@ -93,8 +92,16 @@ class Chunker:
     def _split(self, text: str) -> list[tuple[int, str]]:
         if self._count_tokens(text) <= self._max_tokens:
             return [(0, text)]
-        pieces = self._splitter.create_documents([text])
-        return [(piece.metadata["start_index"], piece.page_content) for piece in pieces]
+        # Located here, not with add_start_index: LangChain subtracts the overlap (in tokens, with our
+        # length function) from a character offset and can then find the wrong occurrence.
+        located, cursor = [], 0
+        for piece in self._splitter.split_text(text):
+            start = text.find(piece, cursor)
+            if start < 0:  # the splitter only trims whitespace, so this cannot happen; be safe
+                continue
+            located.append((start, piece))
+            cursor = start + 1
+        return located
 
     def _header_chunk(self, document: Document) -> Chunk:
         text = header_text(document)
@@ -104,11 +111,13 @@ class Chunker:
     def _make_chunk(self, document: Document, *, kind: str, path: list[str], start: int, end: int,
                     text: str) -> Chunk:
         context = f"{document.title}" + (f" ({document.municipality} kommun)" if document.municipality else "")
-        lines = [context, " > ".join(path), text]
+        lines = [context, " > ".join(path)]
         if self._glossary is not None:
             glosses = self._glossary.english_for_swedish(f"{' '.join(path)}\n{text}")[:_MAX_GLOSSES]
             if glosses:
+                # Before the text: the model truncates at its token limit, and the glosses must survive.
                 lines.append("English: " + "; ".join(glosses))
+        lines.append(text)
         digest = hashlib.sha1(f"{document.id}\x1f{kind}\x1f{' > '.join(path)}\x1f{text}".encode()).hexdigest()
         return Chunk(
             chunk_id=f"{document.id}-{digest[:12]}",

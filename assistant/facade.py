@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assistant.glossary import Glossary
+
 from assistant.chunk import Chunker
 from assistant.embed import Embedder, SentenceTransformerEmbedder
 from assistant.errors import (
@@ -22,7 +24,6 @@ from assistant.errors import (
     InvalidRequestError,
     UnknownFilterError,
 )
-from assistant.glossary import Glossary
 from assistant.index.build import IndexBuilder, SearchIndex, config_fingerprint, corpus_fingerprint
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.models import Document, DocumentInfo, Filters, Hit
@@ -124,7 +125,9 @@ class PolicyAssistant:
             raise IndexNotReadyError("no index has been built yet; run `assistant index`")
         index = SearchIndex.load(current, ef_search=self.settings.hnsw_ef_search)
         retriever = HybridRetriever(index=index, embedder=self.embedder, glossary=self.glossary,
-                                    candidates=self.settings.candidates, rrf_k=self.settings.rrf_k)
+                                    candidates=self.settings.candidates, rrf_k=self.settings.rrf_k,
+                                    dense_weight=self.settings.dense_weight,
+                                    lexical_weight=self.settings.lexical_weight)
         with self._swap_lock:
             previous, self._serving = self._serving, _Serving(index, retriever)
         if previous is not None and previous.index.directory != index.directory:

@@ -109,6 +109,8 @@ class DocumentInfo(BaseModel):
     source_path: str
     header_start: int = Field(0, description="Span of the header (title and metadata) in the text.")
     header_end: int = 0
+    field_spans: dict[str, tuple[int, int]] = Field(
+        default_factory=dict, description="Where each stated metadata field (label and value) is in the text.")
 
 
 class Document(DocumentInfo):
@@ -191,3 +193,42 @@ class IndexStats:
     corpus_hash: str
     built_at: str
     extra: dict[str, str] = field(default_factory=dict)
+
+
+# --- answer -----------------------------------------------------------------------------------
+
+Language = Literal["sv", "en"]
+
+
+class ChatTurn(BaseModel):
+    """One earlier turn of a conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Citation(BaseModel):
+    """A numbered source of an answer. ``quote`` is ``Document.text[start:end]``, verbatim."""
+
+    n: int
+    chunk_id: str
+    document_id: str
+    title: str
+    municipality: str | None
+    section: str
+    quote: str
+    start: int
+    end: int
+
+
+class Answer(BaseModel):
+    """An answer whose every ``[n]`` marker resolves to one citation, and every citation is used."""
+
+    answer: str
+    citations: list[Citation]
+    abstained: bool
+    mode: Literal["extractive", "llm"]
+    language: Language
+    warnings: list[str] = Field(default_factory=list)

@@ -15,12 +15,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from assistant.glossary import Glossary
+from assistant.municipalities import find_municipalities_in_query
 
 from assistant.embed import Embedder
-from assistant.glossary import Glossary
 from assistant.index.build import SearchIndex
-from assistant.models import Chunk, Filters, Hit
-from assistant.municipalities import find_municipalities_in_query
+from assistant.models import Chunk, ChunkKind, Filters, Hit
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieved:
+    """A hit with what the answer step needs besides it: the chunk kind and the raw scores
+    (cosine similarity, BM25; ``None`` where that retriever did not return the chunk)."""
+
+    hit: Hit
+    kind: ChunkKind
+    dense_score: float | None
+    lexical_score: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +53,14 @@ class HybridRetriever:
     """
 
     def __init__(self, *, index: SearchIndex, embedder: Embedder, glossary: Glossary,
-                 candidates: int = 50, rrf_k: int = 60) -> None:
+                 candidates: int = 50, rrf_k: int = 60, dense_weight: float = 0.3,
+                 lexical_weight: float = 1.0) -> None:
         self._index = index
         self._embedder = embedder
         self._glossary = glossary
         self._candidates = candidates
         self._rrf_k = rrf_k
+        self._weights = (dense_weight, lexical_weight)
 
     def plan(self, question: str, *, filters: Filters | None = None) -> QueryPlan:
         """Decide expansions and allowed rows for ``question`` (exposed for tests and tracing)."""
@@ -66,35 +79,39 @@ class HybridRetriever:
 
     def search(self, question: str, *, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         """The ``k`` best hits for ``question``, best first."""
-        plan = self.plan(question, filters=filters)
-        return self.search_plan(plan, k=k)
+        return [found.hit for found in self.retrieve(question, k=k, filters=filters)]
 
-    def search_plan(self, plan: QueryPlan, *, k: int) -> list[Hit]:
+    def retrieve(self, question: str, *, k: int = 5, filters: Filters | None = None) -> list[Retrieved]:
+        """Like ``search``, with each hit's chunk kind and the raw scores of both retrievers."""
+        plan = self.plan(question, filters=filters)
         if plan.allowed is not None and len(plan.allowed) == 0:
             return []
         dense = self._dense(plan)
         lexical = self._lexical(plan)
-        fused = self._fuse([dense, lexical])[:k]
+        fused = self._fuse([[row for row, _ in dense], [row for row, _ in lexical]], self._weights)[:k]
         chunks = self._index.store.chunks(row for row, _ in fused)
-        return [self._hit(chunks[row], score) for row, score in fused if row in chunks]
+        dense_scores, lexical_scores = dict(dense), dict(lexical)
+        return [Retrieved(hit=self._hit(chunks[row], score), kind=chunks[row].kind,
+                          dense_score=dense_scores.get(row), lexical_score=lexical_scores.get(row))
+                for row, score in fused if row in chunks]
 
-    def _dense(self, plan: QueryPlan) -> list[int]:
+    def _dense(self, plan: QueryPlan) -> list[tuple[int, float]]:
         vector = self._embedder.embed_queries([plan.question])
-        results = self._index.vectors.search(vector, k=self._candidates, allowed=plan.allowed)
-        return [row for row, _ in results[0]]
+        return self._index.vectors.search(vector, k=self._candidates, allowed=plan.allowed)[0]
 
-    def _lexical(self, plan: QueryPlan) -> list[int]:
+    def _lexical(self, plan: QueryPlan) -> list[tuple[int, float]]:
         mask = None
         if plan.allowed is not None:
             mask = np.zeros(len(self._index.lexical), dtype=bool)
             mask[plan.allowed] = True
-        return [row for row, _ in self._index.lexical.search(plan.lexical_query, k=self._candidates, allowed=mask)]
+        return self._index.lexical.search(plan.lexical_query, k=self._candidates, allowed=mask)
 
-    def _fuse(self, rankings: list[list[int]]) -> list[tuple[int, float]]:
+    def _fuse(self, rankings: list[list[int]], weights: tuple[float, ...]) -> list[tuple[int, float]]:
+        """Weighted reciprocal rank fusion: sum of weight / (rrf_k + rank) over the rankings."""
         scores: dict[int, float] = {}
-        for ranking in rankings:
+        for ranking, weight in zip(rankings, weights, strict=True):
             for rank, row in enumerate(ranking, start=1):
-                scores[row] = scores.get(row, 0.0) + 1.0 / (self._rrf_k + rank)
+                scores[row] = scores.get(row, 0.0) + weight / (self._rrf_k + rank)
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
     def _hit(self, chunk: Chunk, score: float) -> Hit:

@@ -116,7 +116,7 @@ def main() -> None:
                          percentile(timings, 50), percentile(timings, 95)))
 
     print(f"{len(questions)} answerable questions ({args.questions.name}), k=5, repeat={args.repeat}\n")
-    print(f"| system | Recall@5 all | Recall@5 en | Recall@5 sv | search p50 ms | search p95 ms |")
+    print("| system | Recall@5 all | Recall@5 en | Recall@5 sv | search p50 ms | search p95 ms |")
     print("|---|---|---|---|---|---|")
     for name, overall, en, sv, p50, p95 in rows:
         print(f"| {name} | {overall:.3f} | {en:.3f} | {sv:.3f} | {p50:.1f} | {p95:.1f} |")

@@ -177,8 +177,6 @@ class SwedishAnalyzer:
         """The index terms of ``text``, in text order, with repeats (BM25 counts them)."""
         terms: list[str] = []
         for word in _words(text):
-            if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
-                continue  # single letters are abbreviation debris ("t o m"), never content
             terms.extend(self._word_terms(word))
         return terms
 
@@ -215,7 +213,10 @@ class SwedishAnalyzer:
             return self._stemmer.stemWord(normalized)
 
     def _analyze_word(self, word: str) -> tuple[str, ...]:
-        """The terms of one lowercased non-stopword: its stem, then the stems of its parts."""
+        """The terms of one lowercased word: its stem, then the stems of its parts; () if it is a
+        stopword or a single letter (abbreviation debris: "t o m")."""
+        if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
+            return ()
         if not word.isalpha():
             return (word,)  # numbers and codes: a stemmer has nothing to say about "2017"
         terms = [self._stem(word)]

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
-from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell, _Row
@@ -27,6 +26,9 @@ from assistant.parse.errors import ParseError
 from assistant.parse.html import BlockTextWriter
 
 _NOT_DOCX = "the file is not a valid DOCX document"
+_OLE_FILE = "the file is a password-protected Office document or an old .doc file, not a DOCX document"
+# Encrypted Office files and legacy .doc files are OLE compound files, not zip packages.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"^(?:heading|rubrik)\s*(?P<level>[1-9])$", re.IGNORECASE)
 _TITLE_STYLES = frozenset({"title", "rubrik"})
 _LIST_STYLE_MARKER = "list"  # matches "List Bullet", "List Number", Swedish "Liststycke"
@@ -41,28 +43,35 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 def read_docx(data: bytes) -> ExtractedText:
     """Extract the body text of a DOCX file with its headings, paragraphs, list items and table rows.
 
-    Raises ``ParseError`` for anything python-docx cannot open as a Word document. Page headers,
-    footers, footnotes, comments and text boxes are not read. Cost: one parse of the document XML,
-    then linear in its size.
+    Raises ``ParseError`` for anything python-docx cannot open or read as a Word document. Page
+    headers, footers, footnotes, comments and text boxes are not read. Cost: one parse of the
+    document XML, then linear in its size.
     """
     document = _open(data)
     writer = BlockTextWriter()
-    for block in _body_blocks(document):
-        if isinstance(block, Paragraph):
-            _paragraph(block, writer)
-        else:
-            writer.table(list(_table_rows(block)))
+    try:
+        for block in _body_blocks(document):
+            if isinstance(block, Paragraph):
+                _paragraph(block, writer)
+            else:
+                writer.table(list(_table_rows(block)))
+    # Parts are read lazily, so a damaged styles or numbering part only fails here.
+    except Exception as error:
+        raise ParseError(_NOT_DOCX) from error
     return writer.result()
 
 
 def _open(data: bytes) -> DocxDocument:
+    if data.startswith(_OLE_MAGIC):
+        raise ParseError(_OLE_FILE)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ParseError(_NOT_DOCX)
     try:
         return open_docx(io.BytesIO(data))
-    # python-docx reports a broken package in many ways: a missing part (KeyError), a zip
-    # member that does not inflate (zipfile/zlib errors), XML that does not parse, a wrong type.
-    except (OpcError, KeyError, ValueError, OSError, zipfile.BadZipFile, etree.LxmlError) as error:
+    # A broken package fails in many ways: a missing part (KeyError), a member that does not
+    # inflate (zlib.error, NotImplementedError, RuntimeError), XML that does not parse, a wrong
+    # content type (ValueError). All mean the same to the user.
+    except Exception as error:
         raise ParseError(_NOT_DOCX) from error
 
 

@@ -152,6 +152,12 @@ def _list_item(item: Tag, writer: BlockTextWriter) -> None:
 
 
 def _table(table: Tag, writer: BlockTextWriter) -> None:
+    cells = [cell for tr in _outermost(table, frozenset({"tr"}))
+             for cell in tr.find_all(["td", "th"], recursive=False)]
+    if _is_layout_table(table, cells):
+        for cell in cells:
+            _walk(cell, writer)
+        return
     caption = table.find("caption", recursive=False)
     if isinstance(caption, Tag):
         writer.paragraph(_collapse(_inline_text(caption)))
@@ -162,6 +168,14 @@ def _table(table: Tag, writer: BlockTextWriter) -> None:
         for tr in _outermost(table, frozenset({"tr"}))
     ]
     writer.table(_aligned(rows))
+
+
+def _is_layout_table(table: Tag, cells: list[Tag]) -> bool:
+    """A table that lays out a page (old sites put the whole page in one) rather than holding data:
+    marked presentational, or with headings or further tables inside its cells."""
+    if table.get("role") in {"presentation", "none"}:
+        return True
+    return any(cell.find(["h1", "h2", "h3", "h4", "h5", "h6", "table"]) is not None for cell in cells)
 
 
 @dataclass(frozen=True, slots=True)

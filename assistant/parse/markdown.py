@@ -9,7 +9,6 @@ markup is left in the text; only heading titles lose their ``**``/``__`` emphasi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.models import Element, ElementKind, ExtractedText
@@ -49,7 +48,7 @@ def read_markdown(text: str) -> ExtractedText:
     Element spans cover the source lines without surrounding whitespace. Cost: one pass over the
     lines, linear in the length of the text.
     """
-    return ExtractedText(text=text, elements=list(_Reader(_lines(text)).elements()))
+    return ExtractedText(text=text, elements=_Reader(_lines(text)).elements())
 
 
 def _lines(text: str) -> list[_Line]:
@@ -92,11 +91,11 @@ class _Reader:
         self._lines = lines
         self._out: list[Element] = []
 
-    def elements(self) -> Iterator[Element]:
+    def elements(self) -> list[Element]:
         index = self._front_matter()
         while index < len(self._lines):
             index = self._read_block(index)
-        return iter(self._out)
+        return self._out
 
     def _read_block(self, index: int) -> int:
         line = self._lines[index]

@@ -60,6 +60,7 @@ class HeaderMetadata:
     """Fields found in the front matter, and which elements held nothing but header lines."""
 
     values: dict[str, str | dt.date] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # label through value, in the text
     consumed: set[int] = field(default_factory=set)
     start: int | None = None
     end: int | None = None
@@ -87,12 +88,12 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def extract_header_metadata(elements: list[Element], *, skip: set[int]) -> HeaderMetadata:
+def extract_header_metadata(text: str, elements: list[Element], *, skip: set[int]) -> HeaderMetadata:
     """Find labelled metadata in the first elements (``skip``: indexes already used, e.g. the title).
 
     Cost: linear in the front matter.
     """
-    lines = _front_lines(elements, skip=skip)
+    lines = _front_lines(text, elements, skip=skip)
     header = HeaderMetadata()
     used: set[int] = set()
     for index, line in enumerate(lines):
@@ -103,29 +104,39 @@ def extract_header_metadata(elements: list[Element], *, skip: set[int]) -> Heade
             continue
         name, value = found
         used.add(index)
+        last = index
         if not value:
             value, taken = _value_on_following_lines(lines, index)
             used.update(taken)
+            last = max(taken, default=index)
         if name == "adopted_date" and index + 1 < len(lines) and (by := _BY_LINE.match(lines[index + 1].text)):
-            _store(header, "adopted_by", by.group("value"))
+            _store(header, "adopted_by", by.group("value"), span=(lines[index].start, lines[index + 1].end))
             used.add(index + 1)
-        _store(header, name, value)
+        _store(header, name, value, span=(line.start, lines[last].end))
     _mark_consumed(header, lines, used)
     return header
 
 
-def _front_lines(elements: list[Element], *, skip: set[int]) -> list[_Line]:
+def _front_lines(text: str, elements: list[Element], *, skip: set[int]) -> list[_Line]:
     lines: list[_Line] = []
     for index, element in enumerate(elements[:FRONT_MATTER_ELEMENTS]):
-        if index in skip or element.kind == ElementKind.HEADING and element.level is not None:
+        if index in skip or (element.kind == ElementKind.HEADING and element.level is not None):
             continue
-        if element.kind == ElementKind.TABLE_ROW and element.cells:
-            lines.extend(_Line(index, element.start, element.end, cell) for cell in element.cells if cell)
-            continue
-        offset = element.start
-        for raw in element.text.split("\n"):
-            lines.append(_Line(index, offset, offset + len(raw), raw.strip()))
-            offset += len(raw) + 1
+        separator = "\t" if element.kind == ElementKind.TABLE_ROW else "\n"
+        lines.extend(_split_lines(index, text, element.start, element.end, separator))
+    return lines
+
+
+def _split_lines(element: int, text: str, start: int, end: int, separator: str) -> list[_Line]:
+    """The element's lines (or a row's cells) with their own spans, surrounding blanks trimmed."""
+    lines = []
+    offset = start
+    for raw in text[start:end].split(separator):
+        stripped = raw.strip()
+        if stripped:
+            begin = offset + len(raw) - len(raw.lstrip())
+            lines.append(_Line(element, begin, begin + len(stripped), stripped))
+        offset += len(raw) + 1
     return lines
 
 
@@ -163,22 +174,20 @@ def _value_on_following_lines(lines: list[_Line], index: int) -> tuple[str, list
     return ", ".join(values), taken
 
 
-def _store(header: HeaderMetadata, name: str, value: str) -> None:
+def _store(header: HeaderMetadata, name: str, value: str, *, span: tuple[int, int]) -> None:
     value = value.strip().rstrip(",;")
-    if not value or name in header.values:
-        return
     if name == "date":
         name = "adopted_date"
-        if name in header.values:
-            return
+    if not value or name in header.values:
+        return
     if name in _DATE_FIELDS:
         date = parse_date(value)
-        if date is not None:
-            header.values[name] = date
-        return
-    if name == "adopted_by":
-        value = _PARAGRAPH_REFERENCE.sub("", value)
-    header.values[name] = value
+        if date is None:
+            return
+        header.values[name] = date
+    else:
+        header.values[name] = _PARAGRAPH_REFERENCE.sub("", value) if name == "adopted_by" else value
+    header.spans[name] = span
 
 
 def _mark_consumed(header: HeaderMetadata, lines: list[_Line], used: set[int]) -> None:

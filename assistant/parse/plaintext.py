@@ -21,10 +21,11 @@ _FOOTNOTE_START = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰*†]")
 _FINAL_PUNCTUATION = ".:;,!?"
 _MAX_HEADING_CHARS = 100
 _MAX_HEADING_WORDS = 12
-_TRAILING_FUNCTION_WORDS = frozenset(
-    "att och eller som för med av i på till är om en ett den det de från under mot vid samt "
-    "the and or of to for with by in on at a an is are".split()
-)
+_TRAILING_FUNCTION_WORDS = frozenset({
+    "att", "och", "eller", "som", "för", "med", "av", "i", "på", "till", "är", "om", "en", "ett", "den",
+    "det", "de", "från", "under", "mot", "vid", "samt",
+    "the", "and", "or", "of", "to", "for", "with", "by", "in", "on", "at", "a", "an", "is", "are",
+})
 
 
 def read_plain_text(text: str) -> ExtractedText:
@@ -74,6 +75,7 @@ def _table_row(start: int, end: int, line: str) -> Element | None:
         cells = tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
     if not any(cells):
         return None
+    end = start + len(line.rstrip())  # trailing empty cells are not part of the row's text
     return Element(ElementKind.TABLE_ROW, start, end, " ".join(c for c in cells if c), cells=cells)
 
 

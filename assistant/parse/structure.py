@@ -19,8 +19,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from assistant.models import Block, BlockKind, Document, Element, ElementKind, ExtractedText, Section
 from assistant.municipalities import municipality_mentions
+
+from assistant.models import Block, BlockKind, Document, Element, ElementKind, ExtractedText, Section
 from assistant.parse.metadata import extract_header_metadata
 
 _TOC_HEADING = re.compile(r"^(innehållsförteckning|innehåll|table of contents|contents)$", re.IGNORECASE)
@@ -48,7 +49,7 @@ def build_document(extracted: ExtractedText, *, document_id: str, source_path: s
     """Assemble a ``Document`` from a reader's output. Cost: linear in the number of elements."""
     elements = extracted.elements
     title, title_indexes = _title(elements)
-    header = extract_header_metadata(elements, skip=title_indexes)
+    header = extract_header_metadata(extracted.text, elements, skip=title_indexes)
     values = dict(header.values)
     consumed = title_indexes | header.consumed
     builder = _SectionBuilder(text=extracted.text, root=title)
@@ -66,6 +67,7 @@ def build_document(extracted: ExtractedText, *, document_id: str, source_path: s
         text=extracted.text,
         sections=builder.sections,
         blocks=builder.blocks,
+        field_spans={name: span for name, span in header.spans.items() if name in _FIELDS},
         **_typed_fields(values),
     )
 
@@ -100,10 +102,14 @@ def _document_type(stated: object, title: str) -> str | None:
     return None
 
 
+_FIELDS = frozenset({"adopted_by", "adopted_date", "published_date", "valid_from", "valid_until",
+                     "revision_date", "registration_number", "document_owner", "issued_by", "applies_to",
+                     "version", "document_type"})
+
+
 def _typed_fields(values: dict[str, object]) -> dict[str, object]:
-    allowed = {"adopted_by", "adopted_date", "published_date", "valid_from", "valid_until", "revision_date",
-               "registration_number", "document_owner", "issued_by", "applies_to", "version"}
-    return {name: value for name, value in values.items() if name in allowed and value is not None}
+    return {name: value for name, value in values.items()
+            if name in _FIELDS and name != "document_type" and value is not None}
 
 
 @dataclass

@@ -1,0 +1,83 @@
+"""The answer seam: ``Answerer.answer(context) -> Answer``, and what an answerer is given.
+
+An answerer receives passages the retriever found, each with its chunk kind, its document's
+metadata and the document text around it, so that every quote it cites can be cut verbatim from
+the source (see ``assistant.answer.citations``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from assistant.models import Answer, ChatTurn, ChunkKind, DocumentInfo, Hit, Language
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved chunk with what is needed to cite it: its kind, its document and the text."""
+
+    hit: Hit
+    kind: ChunkKind
+    document: DocumentInfo
+    document_text: str
+
+    @property
+    def source(self) -> str:
+        """The chunk's span in the document, as written there."""
+        return self.document_text[self.hit.start:self.hit.end]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerContext:
+    """Everything an answerer may use. ``question`` is standalone (follow-ups already resolved)."""
+
+    question: str
+    language: Language
+    passages: list[Passage]
+    history: list[ChatTurn] = field(default_factory=list)
+    original_question: str | None = None
+    expansions: tuple[str, ...] = ()  # Swedish glossary terms for the question's English words
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerDelta:
+    """A piece of answer text, streamed as it is produced."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFinal:
+    """The complete answer; always the last event of a stream."""
+
+    answer: Answer
+
+
+AnswerEvent = AnswerDelta | AnswerFinal
+
+
+class Answerer(ABC):
+    """Turns retrieved passages into a cited answer."""
+
+    @abstractmethod
+    def answer(self, context: AnswerContext) -> Answer:
+        """A cited answer, or an abstention when the passages do not support one."""
+
+    def stream(self, context: AnswerContext) -> Iterator[AnswerEvent]:
+        """Deltas, then the final answer. The default streams a finished answer sentence by sentence."""
+        answer = self.answer(context)
+        for piece in _pieces(answer.answer):
+            yield AnswerDelta(piece)
+        yield AnswerFinal(answer)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    start = 0
+    for index, char in enumerate(text):
+        if char == "\n" or (char == " " and index > 0 and text[index - 1] in ".:!?"):
+            yield text[start:index + 1]
+            start = index + 1
+    if start < len(text):
+        yield text[start:]

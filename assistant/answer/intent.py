@@ -1,0 +1,67 @@
+"""What kind of answer a question wants: document metadata, who is responsible, or passages.
+
+Cue words in English and Swedish decide; a question may ask for several metadata fields
+("when and by whom was it adopted?").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    METADATA = "metadata"
+    RESPONSIBILITY = "responsibility"
+    GENERAL = "general"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionIntent:
+    intent: Intent
+    fields: tuple[str, ...] = ()
+
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_WHEN = r"(?:when|what date|which date|date|när|vilket datum|datum)"
+# Field → cues. Order matters only for the order of fields in an answer.
+_FIELD_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("adopted_date", _cue(rf"{_WHEN}\b.*\b(?:adopt|approv|decid|pass|enact)|"
+                          r"\b(?:antogs|antagen|antaget|fastställdes|fastställd|beslutades|beslutad|beslutat)\b"
+                          rf".*\b{_WHEN}|{_WHEN}\b.*\b(?:antogs|antagen|antaget|fastställ|beslut)")),
+    ("adopted_by", _cue(r"\b(?:who|which (?:body|committee|board|council)|by whom)\b.*\b(?:adopt|approv|decid|pass)|"
+                        r"\bvem\b.*\b(?:antog|fastställde|beslutade|beslutat|fastställt)|\bav vem\b|"
+                        r"\bvilken (?:nämnd|instans|organ)\b.*\b(?:antog|fastställde|beslutade)")),
+    ("valid_until", _cue(r"valid until|valid through|\bexpir|how long\b.*\bvalid|\bvalid\b.*\buntil|"
+                         r"gäller (?:till|t\.? ?o\.? ?m)|giltig (?:till|t\.? ?o\.? ?m)|hur länge gäller|"
+                         r"sista giltighet|slutdatum|end date")),
+    ("valid_from", _cue(r"valid from|in force (?:from|since)|effective (?:from|date)|gäller från|giltig från")),
+    ("revision_date", _cue(r"\brevis|\brevid|\breview(?:ed)?\b|be updated|next update|ska ses över")),
+    ("registration_number", _cue(r"registration number|reference number|case number|file number|diarienummer|"
+                                 r"\bdnr\b|diarienr")),
+    ("document_owner", _cue(r"document owner|owner of the (?:document|policy|plan|programme|program)|"
+                            r"who owns the (?:document|policy|plan|programme|program)|dokumentansvarig|"
+                            r"dokumentägare|ansvarig för dokumentet")),
+    ("published_date", _cue(r"\bpublish|\bpublicer")),
+    ("issued_by", _cue(r"issued by|who issued|which department issued|utfärdat|utfärdad|gett ut|gav ut")),
+    ("version", _cue(r"\bversion\b")),
+]
+_RESPONSIBILITY = _cue(
+    r"\b(?:who|whom|which (?:role|unit|department|person|committee|board))\b.*\b(?:responsib|in charge|owns?\b|"
+    r"leads?\b|handles?\b|accountable|does|carry|carries|runs?\b|coordinat|follow)|"
+    r"\b(?:vem|vilka|vilken|vilket)\b.*\b(?:ansvar|huvudansvar|håller i|leder|äger|ska göra|genomför|samordna)|"
+    r"\bresponsib|\bansvar")
+
+
+def classify(question: str) -> QuestionIntent:
+    """The intent of ``question``. Cost: a few regular expressions."""
+    fields = tuple(name for name, cue in _FIELD_CUES if cue.search(question))
+    if fields:
+        return QuestionIntent(Intent.METADATA, fields)
+    if _RESPONSIBILITY.search(question):
+        return QuestionIntent(Intent.RESPONSIBILITY)
+    return QuestionIntent(Intent.GENERAL)

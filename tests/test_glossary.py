@@ -1,0 +1,238 @@
+"""The Swedish–English glossary: its packaged data, English → Swedish query expansion, Swedish →
+English glosses (compound words included), look-up and search."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.glossary import Glossary, GlossaryEntry
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+GLOSSARY_JSON = Path(__file__).resolve().parent.parent / "assistant" / "data" / "glossary.json"
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return Glossary.load_default()
+
+
+def _entry(term: str, *, forms: tuple[str, ...] = (), english_terms: tuple[str, ...] = (),
+           english: str = "thing") -> GlossaryEntry:
+    return GlossaryEntry(term=term, english=english, explanation=f"What {term} is.",
+                         forms=(term, *forms), english_terms=english_terms)
+
+
+def _record(**overrides: object) -> dict[str, object]:
+    record: dict[str, object] = {"term": "bostad", "english": "housing", "explanation": "A home.",
+                                 "forms": ["bostad", "bostäder"], "english_terms": ["housing"]}
+    record.update(overrides)
+    return record
+
+
+# --- the packaged data ------------------------------------------------------------------------------
+
+
+def test_default_glossary_has_at_least_350_valid_entries_with_unique_terms(glossary: Glossary) -> None:
+    assert len(glossary.entries) >= 350
+    terms = [entry.term.casefold() for entry in glossary.entries]
+    assert len(terms) == len(set(terms))
+    for entry in glossary.entries:
+        assert entry.term and entry.english and entry.explanation
+        assert entry.forms and all(form == form.lower() and form.strip() == form for form in entry.forms)
+        assert all(term == term.lower() for term in entry.english_terms)
+
+
+def test_the_data_file_is_a_plain_json_list_of_the_five_fields() -> None:
+    records = json.loads(GLOSSARY_JSON.read_text(encoding="utf-8"))
+    assert isinstance(records, list)
+    assert all(set(record) == {"term", "english", "explanation", "forms", "english_terms"} for record in records)
+
+
+def test_core_governance_terms_use_the_standard_english_renderings(glossary: Glossary) -> None:
+    expected = {
+        "kommunfullmäktige": "municipal council",
+        "kommunstyrelsen": "municipal executive board",
+        "nämnd": "committee",
+        "förvaltning": "administration",
+        "nyanländ": "newly arrived",
+        "huvudansvar": "main responsibility",
+        "bostad": "housing",
+        "länsstyrelsen": "county administrative board",
+    }
+    for term, english in expected.items():
+        entry = glossary.lookup(term)
+        assert entry is not None and entry.english == english, term
+
+
+def test_the_glossary_covers_the_vocabulary_of_the_corpus(glossary: Glossary) -> None:
+    for term in ["kommunledningsgruppen", "arbetsmarknadsenheten", "flyktingmottagning", "etableringsplan",
+                 "samhällsorientering", "studiehandledning", "upplåtelseform", "dokumentansvarig",
+                 "diarienummer", "mandatperiod", "helägda bolag", "hedersrelaterat våld", "medborgardialog",
+                 "ensamkommande", "familjeanknytning", "egenförsörjning", "sfi", "ifo", "vem", "när", "gäller"]:
+        assert glossary.lookup(term) is not None, term
+
+
+# --- English → Swedish ----------------------------------------------------------------------------------
+
+
+def test_housing_expands_to_the_swedish_housing_words(glossary: Glossary) -> None:
+    forms = glossary.swedish_for_english("housing")
+    assert {"bostad", "bostäder", "boende"} <= set(forms)
+
+
+def test_who_owns_housing_goals_expands_to_responsibility_housing_and_goal_forms(glossary: Glossary) -> None:
+    forms = set(glossary.swedish_for_english("Who owns housing goals?"))
+    assert {"vem", "ansvar", "ansvarig", "ansvarar", "huvudansvar"} <= forms
+    assert {"bostad", "bostäder", "boende"} <= forms
+    assert {"mål", "målen"} <= forms
+
+
+def test_the_longest_phrase_wins_and_no_word_is_used_twice(glossary: Glossary) -> None:
+    forms = glossary.swedish_for_english("main responsibility")
+    assert "huvudansvar" in forms
+    assert "ansvar" not in forms  # "responsibility" was used by the longer phrase
+
+
+def test_matching_is_case_insensitive_on_word_boundaries(glossary: Glossary) -> None:
+    assert "bostad" in glossary.swedish_for_english("HOUSING for Newly Arrived")
+    assert "nyanlända" in glossary.swedish_for_english("HOUSING for Newly Arrived")
+    assert glossary.swedish_for_english("rehousingsomething") == []
+
+
+def test_expansions_are_deduplicated_in_order_of_appearance(glossary: Glossary) -> None:
+    forms = glossary.swedish_for_english("goals and housing and goals")
+    assert len(forms) == len(set(forms))
+    assert forms.index("mål") < forms.index("bostad")
+
+
+def test_text_without_glossary_words_expands_to_nothing(glossary: Glossary) -> None:
+    assert glossary.swedish_for_english("") == []
+    assert glossary.swedish_for_english("xyzzy plugh") == []
+
+
+# --- Swedish → English -----------------------------------------------------------------------------------
+
+
+def test_compound_words_are_glossed_through_their_known_parts(glossary: Glossary) -> None:
+    glosses = glossary.english_for_swedish("Ett integrationsperspektiv ska skrivas in i bostadsförsörjningsprogrammet.")
+    assert "housing" in glosses
+    assert "integration perspective" in glosses
+
+
+def test_a_compound_that_starts_with_boende_is_glossed_as_housing(glossary: Glossary) -> None:
+    glosses = glossary.english_for_swedish("Verka för en god boendemiljö i hela kommunen.")
+    assert "living environment" in glosses and "housing" in glosses
+
+
+def test_inflected_and_multiword_forms_are_glossed(glossary: Glossary) -> None:
+    glosses = glossary.english_for_swedish(
+        "Kommunstyrelsens uppföljning. Kultur- och fritidschef. Individ- och familjeomsorgen. Gäller t o m 2018.")
+    assert {"municipal executive board", "follow-up", "head of culture and leisure",
+            "individual and family care", "valid until"} <= set(glosses)
+
+
+def test_glosses_are_deduplicated_and_bounded_per_entry(glossary: Glossary) -> None:
+    glosses = glossary.english_for_swedish("bostad bostäder bostaden", extra_terms=1)
+    assert glosses == ["housing", "dwelling"]
+    assert glossary.english_for_swedish("bostad", extra_terms=0) == ["housing"]
+
+
+def test_derived_words_are_not_split_into_false_compounds(glossary: Glossary) -> None:
+    assert "municipality" not in glossary.english_for_swedish("kommunikationen")
+    assert "respect" not in glossary.english_for_swedish("respektive")
+
+
+def test_short_parts_are_not_taken_for_compound_parts(glossary: Glossary) -> None:
+    # "mål" (3 letters) is too short to be found inside a compound; "målen" (5) is long enough.
+    assert "goal" not in glossary.english_for_swedish("tillväxtmål")
+    assert "goal" in glossary.english_for_swedish("tillväxtmålen")
+
+
+# --- lookup and search ------------------------------------------------------------------------------------
+
+
+def test_lookup_accepts_any_case_any_form_or_an_english_term(glossary: Glossary) -> None:
+    assert glossary.lookup("Kommunstyrelsen").english == "municipal executive board"  # type: ignore[union-attr]
+    assert glossary.lookup("kommunstyrelse").term == "kommunstyrelsen"  # type: ignore[union-attr]
+    assert glossary.lookup("bostäderna").term == "bostad"  # type: ignore[union-attr]
+    assert glossary.lookup("municipal council").term == "kommunfullmäktige"  # type: ignore[union-attr]
+    assert glossary.lookup("nyanland").term == "nyanländ"  # type: ignore[union-attr]
+    assert glossary.lookup("no such thing") is None
+
+
+def test_search_finds_a_term_by_a_part_of_it(glossary: Glossary) -> None:
+    results = glossary.search("fullmäktige")
+    assert results[0].term == "kommunfullmäktige"
+
+
+def test_search_ranks_exact_matches_before_prefixes_before_substrings(glossary: Glossary) -> None:
+    terms = [entry.term for entry in glossary.search("bostad")]
+    assert terms[0] == "bostad"
+    assert terms.index("bostadsförsörjning") < terms.index("allmännyttan")
+
+
+def test_search_is_case_insensitive_and_honours_the_limit(glossary: Glossary) -> None:
+    assert glossary.search("KOMMUNSTYRELSEN")[0].term == "kommunstyrelsen"
+    assert len(glossary.search("a", limit=5)) == 5
+    assert glossary.search("bostad", limit=0) == []
+
+
+def test_an_empty_search_lists_entries_in_glossary_order(glossary: Glossary) -> None:
+    assert glossary.search("", limit=3) == list(glossary.entries[:3])
+    assert glossary.search("   ", limit=len(glossary.entries)) == list(glossary.entries)
+
+
+# --- validation ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    (_record(forms=[]), "'forms' must not be empty"),
+    (_record(forms=["Bostad"]), "must be lowercase"),
+    (_record(english_terms=["Housing"]), "must be lowercase"),
+    (_record(english=""), "'english' must be a non-empty string"),
+    (_record(colour="blue"), "unknown fields"),
+    ({"term": "bostad"}, "missing fields"),
+    ("bostad", "expected an object"),
+])
+def test_a_bad_entry_is_rejected_with_its_index_and_term(record: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as error:
+        Glossary.from_records([_record(term="mål", forms=["mål"]), record])
+    assert "glossary entry 1" in str(error.value)
+
+
+def test_repeated_terms_are_rejected() -> None:
+    with pytest.raises(ValueError, match="repeats the term"):
+        Glossary([_entry("bostad"), _entry("Bostad")])
+
+
+def test_a_glossary_that_is_not_a_list_is_rejected() -> None:
+    with pytest.raises(ValueError, match="JSON list"):
+        Glossary.from_records({"term": "bostad"})
+
+
+def test_a_small_glossary_works_without_the_packaged_data() -> None:
+    glossary = Glossary([_entry("nämnd", forms=("nämnden",), english="committee", english_terms=("board",))])
+    assert glossary.swedish_for_english("Which board decides?") == ["nämnd", "nämnden"]
+    assert glossary.english_for_swedish("Nämnden beslutar.") == ["committee", "board"]
+
+
+# --- cost ----------------------------------------------------------------------------------------------
+
+
+def test_matching_a_thousand_characters_takes_a_few_milliseconds_at_most(glossary: Glossary) -> None:
+    swedish = (CORPUS / "tierp-handlingsplan-for-integration.txt").read_text(encoding="utf-8")[:1000]
+    english = ("Who is responsible for following up the housing goals for newly arrived refugees, and "
+               "when does the action plan apply? ") * 9
+    english = english[:1000]
+    glossary.english_for_swedish(swedish)  # warm caches
+    rounds = 50
+    started = time.perf_counter()
+    for _ in range(rounds):
+        glossary.english_for_swedish(swedish)
+        glossary.swedish_for_english(english)
+    per_call_ms = (time.perf_counter() - started) * 1000 / (2 * rounds)
+    assert per_call_ms < 5
