@@ -19,9 +19,9 @@ import hashlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from assistant.glossary import Glossary
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.glossary import Glossary
 from assistant.models import Block, BlockKind, Chunk, Document
 
 # Metadata fields with their Swedish and English labels, in the order a reader expects them.

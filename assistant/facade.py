@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from assistant.glossary import Glossary
-
 from assistant.chunk import Chunker
 from assistant.embed import Embedder, SentenceTransformerEmbedder
 from assistant.errors import (
@@ -24,6 +22,7 @@ from assistant.errors import (
     InvalidRequestError,
     UnknownFilterError,
 )
+from assistant.glossary import Glossary
 from assistant.index.build import IndexBuilder, SearchIndex, config_fingerprint, corpus_fingerprint
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.models import Document, DocumentInfo, Filters, Hit

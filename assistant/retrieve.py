@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from assistant.glossary import Glossary
-from assistant.municipalities import find_municipalities_in_query
 
 from assistant.embed import Embedder
+from assistant.glossary import Glossary
 from assistant.index.build import SearchIndex
 from assistant.models import Chunk, ChunkKind, Filters, Hit
+from assistant.municipalities import find_municipalities_in_query
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class HybridRetriever:
     """
 
     def __init__(self, *, index: SearchIndex, embedder: Embedder, glossary: Glossary,
-                 candidates: int = 50, rrf_k: int = 60, dense_weight: float = 0.3,
+                 candidates: int = 50, rrf_k: int = 60, dense_weight: float = 0.2,
                  lexical_weight: float = 1.0) -> None:
         self._index = index
         self._embedder = embedder

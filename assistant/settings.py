@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     candidates: int = Field(50, ge=5, le=1000, description="Hits taken from each retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(
-        0.3, ge=0, le=10, description="Weight of the dense ranking in the fusion. The default English MiniLM "
+        0.2, ge=0, le=10, description="Weight of the dense ranking in the fusion. The default English MiniLM "
         "reads Swedish poorly, so BM25 leads; raise it for a multilingual model such as e5.")
     lexical_weight: float = Field(1.0, ge=0, le=10, description="Weight of the BM25 ranking in the fusion.")
 

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from assistant.glossary import Glossary
 
 from assistant.embed import SentenceTransformerEmbedder
 from assistant.facade import PolicyAssistant
+from assistant.glossary import Glossary
 from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from assistant.glossary import Glossary
 
 from assistant.chunk import Chunker, header_text
 from assistant.embed import SentenceTransformerEmbedder
+from assistant.glossary import Glossary
 from assistant.models import Chunk, Document
 from assistant.parse import parse_file
 from tests.conftest import CORPUS

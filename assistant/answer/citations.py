@@ -59,7 +59,7 @@ def passage_span(passage: Passage) -> tuple[int, int]:
     if passage.kind == "text":
         spans = sentence_spans(passage)
         start, end = spans[0] if spans else (passage.hit.start, passage.hit.end)
-        for sentence_start, sentence_end in spans[1:]:
+        for _, sentence_end in spans[1:]:
             if sentence_end - start > MAX_QUOTE_CHARS:
                 break
             end = sentence_end

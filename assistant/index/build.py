@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from assistant.glossary import Glossary
-
 from assistant.chunk import Chunker
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
+from assistant.glossary import Glossary
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
 from assistant.index.store import ChunkStore, write_store

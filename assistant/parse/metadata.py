@@ -43,6 +43,7 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
 # "Antagen 2018-06-25" states the adoption date with the verb as its label.
 _VERB_WITH_DATE = re.compile(rf"^\s*{_VERB}\s+(?P<value>\d{{4}}-\d{{2}}-\d{{2}}.*)$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^\s*av\s+(?P<value>[A-ZÅÄÖ].*)$")
+_INLINE_BY = re.compile(r"\d{4}-\d{2}-\d{2}\S*\s+av\s+(?P<value>[A-ZÅÄÖ].*)$")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SWEDISH_MONTHS = {
     name: number
@@ -112,6 +113,8 @@ def extract_header_metadata(text: str, elements: list[Element], *, skip: set[int
         if name == "adopted_date" and index + 1 < len(lines) and (by := _BY_LINE.match(lines[index + 1].text)):
             _store(header, "adopted_by", by.group("value"), span=(lines[index].start, lines[index + 1].end))
             used.add(index + 1)
+        if name == "adopted_date" and (inline := _INLINE_BY.search(value)):
+            _store(header, "adopted_by", inline.group("value"), span=(line.start, line.end))
         _store(header, name, value, span=(line.start, lines[last].end))
     _mark_consumed(header, lines, used)
     return header
@@ -144,6 +147,7 @@ def _match_label(text: str) -> tuple[str, str] | None:
     if len(text) > _MAX_LABEL_LINE_CHARS:
         return None
     if match := _VERB_WITH_DATE.match(text):
+        # "Antagen 2018-06-25" — the body may follow on the same line ("… av Kommunfullmäktige").
         return "adopted_date", match.group("value").strip()
     for name, pattern in _LABELS:
         match = pattern.match(text)

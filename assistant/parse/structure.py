@@ -19,9 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from assistant.municipalities import municipality_mentions
-
 from assistant.models import Block, BlockKind, Document, Element, ElementKind, ExtractedText, Section
+from assistant.municipalities import municipality_mentions
 from assistant.parse.metadata import extract_header_metadata
 
 _TOC_HEADING = re.compile(r"^(innehållsförteckning|innehåll|table of contents|contents)$", re.IGNORECASE)

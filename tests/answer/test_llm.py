@@ -457,7 +457,7 @@ def test_a_stalled_upstream_times_out_after_at_most_one_retry(
     assert str(error) == "LLM upstream timed out"
     assert deltas == []
     assert len(openai_stub.requests) == 2, "one try and one retry"
-    assert seconds < 2 * TIMEOUT + 1.0, "two timeouts plus the client's short backoff"
+    assert seconds < 2 * TIMEOUT + 1.5, "two timeouts plus the client's backoff (at most 0.5 s)"
 
 
 def test_a_stream_stalling_midway_fails_after_its_first_deltas(

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from assistant.glossary import Glossary
 
 from assistant.embed import SentenceTransformerEmbedder
 from assistant.errors import CorruptIndexError
 from assistant.facade import IndexState, PolicyAssistant
+from assistant.glossary import Glossary
 from assistant.index.build import SearchIndex
 from tests.conftest import CORPUS, make_assistant
 

@@ -49,3 +49,12 @@ def test_elements_keep_exact_spans_in_the_unchanged_text() -> None:
 def test_pipe_table_separator_rows_are_dropped() -> None:
     extracted = read_plain_text("| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert [e.cells for e in extracted.elements] == [("a", "b"), ("1", "2")]
+
+
+def test_adoption_date_and_body_on_one_line_are_both_read() -> None:
+    from assistant.parse.structure import build_document
+
+    text = "Riktlinje för bostäder\n\nAntagen 2019-03-14 av Kommunfullmäktige\n\nSyfte\n\nText om syftet.\n"
+    document = build_document(read_plain_text(text), document_id="x", source_path="x.txt")
+    assert str(document.adopted_date) == "2019-03-14"
+    assert document.adopted_by == "Kommunfullmäktige"

@@ -66,7 +66,8 @@ def test_tierp_housing_row_names_its_main_responsibility(tierp: Document) -> Non
 
 def test_tierp_continuation_rows_carry_the_goal_above(tierp: Document) -> None:
     work = rows(tierp, "Arbete")
-    goal = "Ge varje individ förutsättningar för att så snabbt som möjligt komma ut i arbetslivet och nå egen försörjning."
+    goal = ("Ge varje individ förutsättningar för att så snabbt som möjligt komma ut i arbetslivet "
+            "och nå egen försörjning.")
     continued = [row for row in work if row.get("Aktivitet", "").startswith("Kartlägga behov av kompetens")]
     assert continued and continued[0]["Mål/delmål"] == goal
     assert continued[0]["Huvudansvar"] == "Chef näringslivsenheten"

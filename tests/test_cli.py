@@ -1,0 +1,68 @@
+"""The ``assistant`` command line, over the same facade as the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import cli
+from assistant.embed import SentenceTransformerEmbedder
+from assistant.facade import PolicyAssistant
+from assistant.glossary import Glossary
+from assistant.settings import Settings
+from tests.conftest import CORPUS, QUESTIONS, REPO
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, embedder: SentenceTransformerEmbedder,
+           glossary: Glossary) -> CliRunner:
+    """The CLI with the session's model (loading it per command would only cost time)."""
+    def wired(settings: Settings | None = None) -> PolicyAssistant:
+        return PolicyAssistant(settings=settings or Settings(), embedder=embedder, glossary=glossary)
+
+    monkeypatch.setattr(cli.PolicyAssistant, "from_settings", staticmethod(wired))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    return CliRunner()
+
+
+def test_index_then_search_documents_and_eval(runner: CliRunner, tmp_path: Path) -> None:
+    built = runner.invoke(cli.app, ["index"])
+    assert built.exit_code == 0, built.output
+    assert "indexed 5 documents" in built.output
+
+    found = runner.invoke(cli.app, ["search", "Who owns housing goals?", "--k", "3", "--json"])
+    assert found.exit_code == 0, found.output
+    hits = json.loads(found.stdout)
+    assert len(hits) == 3 and {"chunk_id", "section", "score"} <= hits[0].keys()
+
+    steered = runner.invoke(cli.app, ["search", "uppföljning", "--municipality", "Tranås"])
+    assert steered.exit_code == 0 and "Tranås" in steered.output
+
+    listed = runner.invoke(cli.app, ["documents", "--json"])
+    assert {d["id"] for d in json.loads(listed.stdout)} == {p.stem for p in CORPUS.glob("*.txt")}
+
+    report = runner.invoke(cli.app, ["eval", str(QUESTIONS)])
+    assert report.exit_code == 0 and "Recall@5" in report.output and "MRR" in report.output
+
+
+def test_a_bad_request_exits_with_a_message_not_a_traceback(runner: CliRunner) -> None:
+    result = runner.invoke(cli.app, ["search", "bostad", "--municipality", "Malmö"])
+    assert result.exit_code == 2
+    assert "unknown municipality 'Malmö'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_installed_command_runs_in_its_own_process(tmp_path: Path) -> None:
+    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(CORPUS), "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+           "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "search", "Vem är dokumentansvarig i Tierp?",
+                             "--k", "5", "--json"], capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Kommunchef" in result.stdout
