@@ -6,17 +6,27 @@ Pure functions: no model and no index are touched here. The caller passes a ``se
 A hit counts for a question when it comes from the question's expected document *and* its text
 contains one of the question's evidence strings (case-insensitive, whitespace-normalized). Only
 answerable questions are scored; unanswerable ones belong to the answer-level evaluation.
+
+The answer-level evaluation (``evaluate_answers``) likewise takes an ``ask`` callable (question text
+→ ``Answer``) and a ``source_text`` callable (document id → document text), and scores every
+question: evidence in the answer, verbatim quotes, consistent ``[n]`` markers, the answer's
+language, correct and false abstentions, and latency.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from assistant.answer.citations import markers
+from assistant.models import Answer, Citation
 
 Language = Literal["en", "sv"]
 LANGUAGES: tuple[Language, ...] = ("en", "sv")
@@ -224,3 +234,238 @@ def _missed_lines(report: RetrievalReport, *, k: int) -> list[str]:
     lines = [f"Missed at @{k} ({len(missed)}):"]
     lines += [f"  {r.question.id}  {r.question.language}  {r.question.question}" for r in missed]
     return lines
+
+
+# --- answer-level evaluation -------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends (case is kept)."""
+    return " ".join(text.split())
+
+
+def quote_is_verbatim(citation: Citation, source: str | None) -> bool:
+    """True when the citation's quote is non-empty and equals ``source[start:end]`` up to whitespace.
+
+    ``source=None`` (the document is unknown) is never verbatim. Cost: O(len(quote)).
+    """
+    if source is None:
+        return False
+    quote = _squash(citation.quote)
+    return bool(quote) and quote == _squash(source[citation.start:citation.end])
+
+
+def markers_match_citations(answer: Answer) -> bool:
+    """True when the ``[n]`` markers in the text are exactly the citations' numbers, each number
+    used by one citation only. No markers and no citations is consistent. Cost: O(len(text))."""
+    numbers = [citation.n for citation in answer.citations]
+    return len(numbers) == len(set(numbers)) and set(markers(answer.answer)) == set(numbers)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    """One question, the answer ``ask`` gave and how it scored.
+
+    ``evidence_in_answer`` is ``False`` for unanswerable questions (they are not scored on it);
+    ``verbatim`` has one entry per citation, in the answer's order.
+    """
+
+    question: EvalQuestion
+    answer: Answer
+    seconds: float
+    evidence_in_answer: bool
+    verbatim: tuple[bool, ...]
+    markers_consistent: bool
+    language_right: bool
+
+
+def _share(flags: Sequence[bool]) -> float:
+    return sum(flags) / len(flags) if flags else 0.0
+
+
+@dataclass(slots=True)
+class AnswerReport:
+    """Per-question answer results and the metrics over them.
+
+    Every metric takes an optional ``language`` and returns a share in [0, 1]. A metric over an
+    empty selection is ``0.0`` (use the ``count`` methods to tell), except ``verbatim_rate``, which
+    is ``1.0`` when there are no citations (nothing was misquoted). Cost: O(results) per call.
+    """
+
+    results: list[AnswerResult]
+
+    def selected(self, language: Language | None = None, *, answerable: bool | None = None) -> list[AnswerResult]:
+        """The results of one language (``None``: all) and answerability (``None``: both)."""
+        return [
+            result
+            for result in self.results
+            if (language is None or result.question.language == language)
+            and (answerable is None or result.question.answerable == answerable)
+        ]
+
+    def count(self, language: Language | None = None, *, answerable: bool | None = None) -> int:
+        """How many results ``selected`` returns for these arguments."""
+        return len(self.selected(language, answerable=answerable))
+
+    def citation_count(self, language: Language | None = None) -> int:
+        """How many citations the answers of ``language`` carry in total."""
+        return sum(len(result.verbatim) for result in self.selected(language))
+
+    def evidence_in_answer(self, language: Language | None = None) -> float:
+        """Share of answerable questions answered (not abstained) with an evidence string in the text."""
+        return _share([r.evidence_in_answer for r in self.selected(language, answerable=True)])
+
+    def verbatim_rate(self, language: Language | None = None) -> float:
+        """Share of all citations whose quote is verbatim; ``1.0`` when there are no citations."""
+        flags = [flag for result in self.selected(language) for flag in result.verbatim]
+        return _share(flags) if flags else 1.0
+
+    def correct_abstention(self, language: Language | None = None) -> float:
+        """Share of unanswerable questions on which the assistant abstained."""
+        return _share([r.answer.abstained for r in self.selected(language, answerable=False)])
+
+    def false_abstention(self, language: Language | None = None) -> float:
+        """Share of answerable questions on which the assistant abstained (lower is better)."""
+        return _share([r.answer.abstained for r in self.selected(language, answerable=True)])
+
+    def language_right(self, language: Language | None = None) -> float:
+        """Share of all questions answered in the question's language."""
+        return _share([r.language_right for r in self.selected(language)])
+
+    def markers_consistent(self, language: Language | None = None) -> float:
+        """Share of all answers whose ``[n]`` markers and citations match one to one."""
+        return _share([r.markers_consistent for r in self.selected(language)])
+
+    def latency_ms(self, q: float) -> float:
+        """The ``q``-th percentile (0-100, linear interpolation as numpy's default) of the time per
+        question in milliseconds, over all results; ``0.0`` when there are none."""
+        return percentile([result.seconds * 1000 for result in self.results], q)
+
+    def missing_evidence(self) -> list[AnswerResult]:
+        """Answerable questions whose answer lacked evidence (abstained or not), in input order."""
+        return [r for r in self.selected(answerable=True) if not r.evidence_in_answer]
+
+    def answered_unanswerable(self) -> list[AnswerResult]:
+        """Unanswerable questions the assistant answered instead of abstaining, in input order."""
+        return [r for r in self.selected(answerable=False) if not r.answer.abstained]
+
+    def misquoted(self) -> list[tuple[AnswerResult, Citation]]:
+        """Every citation whose quote is not verbatim, with its result, in input order."""
+        return [
+            (result, citation)
+            for result in self.results
+            for citation, ok in zip(result.answer.citations, result.verbatim, strict=True)
+            if not ok
+        ]
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0 ≤ q ≤ 100) with linear interpolation between closest ranks;
+    ``0.0`` for no values. Cost: O(n log n)."""
+    if not 0 <= q <= 100:
+        raise ValueError(f"q must be between 0 and 100, got {q}")
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def evaluate_answers(
+    questions: Sequence[EvalQuestion],
+    ask: Callable[[str], Answer],
+    *,
+    source_text: Callable[[str], str],
+) -> AnswerReport:
+    """Ask every question (answerable and not) in order, timing each ``ask`` call, and score it.
+
+    ``source_text`` maps a document id to the text citation offsets index into; it is called once
+    per distinct cited document, and a document it raises ``LookupError`` for makes its citations
+    not verbatim. Exceptions from ``ask`` propagate. Cost: one ``ask`` call per question, plus
+    linear scans of each answer's text and quotes.
+    """
+    sources: dict[str, str | None] = {}
+
+    def lookup(document_id: str) -> str | None:
+        if document_id not in sources:
+            try:
+                sources[document_id] = source_text(document_id)
+            except LookupError:
+                sources[document_id] = None
+        return sources[document_id]
+
+    return AnswerReport(results=[_ask_one(question, ask, lookup=lookup) for question in questions])
+
+
+def _ask_one(
+    question: EvalQuestion, ask: Callable[[str], Answer], *, lookup: Callable[[str], str | None]
+) -> AnswerResult:
+    started = time.perf_counter()
+    answer = ask(question.question)
+    seconds = time.perf_counter() - started
+    return score_answer(question, answer, seconds=seconds, source_text=lookup)
+
+
+def score_answer(
+    question: EvalQuestion,
+    answer: Answer,
+    *,
+    seconds: float,
+    source_text: Callable[[str], str | None],
+) -> AnswerResult:
+    """Score one answer to ``question`` (no model call). ``source_text`` returns ``None`` for an
+    unknown document. Cost: one ``source_text`` call per citation plus linear text scans."""
+    evidence = question.answerable and not answer.abstained and evidence_found(answer.answer, question.evidence)
+    return AnswerResult(
+        question=question,
+        answer=answer,
+        seconds=seconds,
+        evidence_in_answer=evidence,
+        verbatim=tuple(quote_is_verbatim(c, source_text(c.document_id)) for c in answer.citations),
+        markers_consistent=markers_match_citations(answer),
+        language_right=answer.language == question.language,
+    )
+
+
+_ANSWER_HEADER = ["", "n", "evidence", "verbatim", "abstain✓", "false abst.", "language", "markers"]
+
+
+def format_answer_report(report: AnswerReport) -> str:
+    """A plain-text table (rows all/en/sv; n questions, then evidence, verbatim, correct and false
+    abstention, language and markers as shares to 3 decimals), p50/p95 latency, then the answerable
+    questions lacking evidence, the unanswerable questions answered anyway and the citations that
+    were not verbatim. Cost: O(results + citations)."""
+    rows = [_answer_row(report, name=name, language=language) for name, language in _ROWS]
+    widths = [max(len(row[i]) for row in [_ANSWER_HEADER, *rows]) for i in range(len(_ANSWER_HEADER))]
+    table = [_align(row, widths) for row in [_ANSWER_HEADER, *rows]]
+    latency = f"Latency: p50 {report.latency_ms(50):.0f} ms, p95 {report.latency_ms(95):.0f} ms"
+    return "\n".join([
+        *table, "", latency, "",
+        *_listing("Answerable without evidence", [_no_evidence_line(r) for r in report.missing_evidence()]), "",
+        *_listing("Unanswerable but answered", [f"  {r.question.id}  {r.question.question}"
+                                                 for r in report.answered_unanswerable()]), "",
+        *_listing("Citations not verbatim", [f"  {r.question.id}  [{c.n}]  {_squash(c.quote)}"
+                                              for r, c in report.misquoted()]),
+    ])
+
+
+def _answer_row(report: AnswerReport, *, name: str, language: Language | None) -> list[str]:
+    shares = [
+        report.evidence_in_answer(language),
+        report.verbatim_rate(language),
+        report.correct_abstention(language),
+        report.false_abstention(language),
+        report.language_right(language),
+        report.markers_consistent(language),
+    ]
+    return [name, str(report.count(language)), *(f"{share:.3f}" for share in shares)]
+
+
+def _no_evidence_line(result: AnswerResult) -> str:
+    abstained = "abstained" if result.answer.abstained else "answered"
+    return f"  {result.question.id}  {result.question.language}  {abstained}  {_squash(result.answer.answer)[:100]}"
+
+
+def _listing(title: str, lines: list[str]) -> list[str]:
+    return [f"{title}: none"] if not lines else [f"{title} ({len(lines)}):", *lines]

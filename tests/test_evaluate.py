@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from assistant.evaluate import (
+    AnswerReport,
+    AnswerResult,
     EvalQuestion,
     Language,
     QuestionResult,
     RetrievalReport,
+    evaluate_answers,
     evaluate_retrieval,
     evidence_found,
+    format_answer_report,
     format_retrieval_report,
     load_questions,
+    percentile,
 )
+from assistant.models import Answer, Citation
 
 
 @dataclass(frozen=True)
@@ -267,3 +273,290 @@ def test_load_questions_rejects_duplicate_ids(tmp_path: Path) -> None:
     path = _write(tmp_path, [_line(), _line()])
     with pytest.raises(ValueError, match=r":2: duplicate question id 'q001'"):
         load_questions(path)
+
+
+# --- answer-level evaluation ---------------------------------------------------------------------
+
+SOURCES = {
+    "doc-a": "Programmet gäller t o m datum 2018-12-31.\nDiarienummer KS 2017.411",
+    "doc-b": "Kommunen ska  erbjuda\tsvenskundervisning.",
+}
+
+
+def _citation(
+    n: int, *, document_id: str = "doc-a", quote: str | None = None, span: tuple[int, int] = (0, 41)
+) -> Citation:
+    start, end = span
+    return Citation(
+        n=n, chunk_id=f"{document_id}#0", document_id=document_id, title="Program", municipality="Tranås",
+        section="", quote=SOURCES[document_id][start:end] if quote is None else quote, start=start, end=end,
+    )
+
+
+def _answer(
+    text: str = "Programmet gäller till 2018-12-31 [1].",
+    *,
+    citations: Sequence[Citation] | None = None,
+    abstained: bool = False,
+    language: Language = "en",
+) -> Answer:
+    cited = [_citation(1)] if citations is None else list(citations)
+    return Answer(answer=text, citations=cited, abstained=abstained, mode="extractive", language=language)
+
+
+ABSTAIN = _answer("I cannot find this in the documents.", citations=[], abstained=True)
+
+
+def _evaluate(pairs: Sequence[tuple[EvalQuestion, Answer]]) -> AnswerReport:
+    answers = {question.question: answer for question, answer in pairs}
+    return evaluate_answers([q for q, _ in pairs], answers.__getitem__, source_text=SOURCES.__getitem__)
+
+
+def _one(question: EvalQuestion, answer: Answer) -> AnswerResult:
+    return _evaluate([(question, answer)]).results[0]
+
+
+def test_every_question_is_asked_once_in_order_and_timed() -> None:
+    questions = [_question("q1"), _question("q2", answerable=False), _question("q3", language="sv")]
+    asked: list[str] = []
+
+    def ask(text: str) -> Answer:
+        asked.append(text)
+        return ABSTAIN
+
+    report = evaluate_answers(questions, ask, source_text=SOURCES.__getitem__)
+    assert asked == [q.question for q in questions]
+    assert [r.question.id for r in report.results] == ["q1", "q2", "q3"]
+    assert all(r.seconds >= 0 and r.answer is ABSTAIN for r in report.results)
+
+
+def test_source_text_is_fetched_once_per_document() -> None:
+    fetched: list[str] = []
+
+    def source_text(document_id: str) -> str:
+        fetched.append(document_id)
+        return SOURCES[document_id]
+
+    answer = _answer("a [1] b [2]", citations=[_citation(1), _citation(2, span=(42, 66))])
+    evaluate_answers([_question("q1"), _question("q2")], lambda _: answer, source_text=source_text)
+    assert fetched == ["doc-a"]
+
+
+# evidence
+
+
+def test_evidence_in_answer_ignores_case_and_whitespace() -> None:
+    answer = _answer("It  applies\nuntil 2018-12-31 [1].")
+    assert _one(_question("q1"), answer).evidence_in_answer
+
+
+def test_evidence_in_quote_but_not_answer_text_does_not_count() -> None:
+    answer = _answer("It applies until the end of 2018 [1].")
+    assert not _one(_question("q1"), answer).evidence_in_answer
+
+
+def test_abstained_answer_never_has_evidence_even_if_text_contains_it() -> None:
+    answer = _answer("Unsure; maybe 2018-12-31?", citations=[], abstained=True)
+    assert not _one(_question("q1"), answer).evidence_in_answer
+
+
+def test_unanswerable_questions_are_not_scored_on_evidence() -> None:
+    report = _evaluate([(_question("q1"), _answer()), (_question("q2", answerable=False), _answer())])
+    assert not report.results[1].evidence_in_answer
+    assert report.evidence_in_answer() == 1.0
+
+
+# verbatim
+
+
+def test_exact_quote_is_verbatim() -> None:
+    assert _one(_question("q1"), _answer()).verbatim == (True,)
+
+
+def test_whitespace_differences_are_still_verbatim() -> None:
+    quote = "  Kommunen ska erbjuda\nsvenskundervisning. "
+    citation = _citation(1, document_id="doc-b", quote=quote, span=(0, len(SOURCES["doc-b"])))
+    assert _one(_question("q1"), _answer(citations=[citation])).verbatim == (True,)
+
+
+@pytest.mark.parametrize(
+    "citation",
+    [
+        _citation(1, quote="Programmet gäller till 2018-12-31."),  # paraphrase
+        _citation(1, quote="programmet gäller t o m datum 2018-12-31."),  # case differs
+        _citation(1, span=(0, 10), quote="Programmet gäller"),  # offsets cut something else
+        _citation(1, span=(0, 0), quote=""),  # empty quote, even though it matches the empty span
+        _citation(1, span=(0, 3), quote=" \n "),  # blank quote
+        _citation(1, document_id="doc-b", quote="Programmet gäller t o m datum 2018-12-31.", span=(0, 41)),
+    ],
+)
+def test_non_verbatim_quotes(citation: Citation) -> None:
+    assert _one(_question("q1"), _answer(citations=[citation])).verbatim == (False,)
+
+
+def test_citation_to_unknown_document_is_not_verbatim() -> None:
+    citation = _citation(1).model_copy(update={"document_id": "doc-missing"})
+    assert _one(_question("q1"), _answer(citations=[citation])).verbatim == (False,)
+
+
+def test_verbatim_has_one_flag_per_citation_in_order() -> None:
+    answer = _answer("a [1] b [2]", citations=[_citation(1), _citation(2, quote="invented")])
+    assert _one(_question("q1"), answer).verbatim == (True, False)
+
+
+def test_verbatim_rate_counts_citations_not_answers() -> None:
+    three = _answer("a [1] b [2] c [3]", citations=[_citation(1), _citation(2), _citation(3, quote="x")])
+    report = _evaluate([(_question("q1"), three), (_question("q2"), _answer())])
+    assert report.verbatim_rate() == pytest.approx(3 / 4)
+
+
+def test_verbatim_rate_without_citations_is_one() -> None:
+    report = _evaluate([(_question("q1"), ABSTAIN)])
+    assert report.citation_count() == 0
+    assert report.verbatim_rate() == 1.0
+    assert AnswerReport(results=[]).verbatim_rate() == 1.0
+
+
+# markers
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers", "consistent"),
+    [
+        ("a [1] b [2].", (1, 2), True),
+        ("a [1, 2] then [1] again.", (1, 2), True),
+        ("No sources.", (), True),
+        ("a [1].", (1, 2), False),  # citation 2 is never used
+        ("a [1] b [2].", (1,), False),  # marker [2] dangles
+        ("a [2].", (1,), False),  # numbers do not match
+        ("a [1].", (1, 1), False),  # two citations share a number
+    ],
+)
+def test_markers_consistent(text: str, numbers: tuple[int, ...], consistent: bool) -> None:
+    answer = _answer(text, citations=[_citation(n) for n in numbers])
+    assert _one(_question("q1"), answer).markers_consistent is consistent
+
+
+def test_markers_consistent_share_over_all_answers() -> None:
+    dangling = _answer("a [1] [2]")
+    report = _evaluate([(_question("q1"), _answer()), (_question("q2", answerable=False), dangling)])
+    assert report.markers_consistent() == pytest.approx(1 / 2)
+
+
+# language
+
+
+def test_language_right_compares_answer_and_question_language() -> None:
+    report = _evaluate([
+        (_question("q1", language="en"), _answer(language="en")),
+        (_question("q2", language="sv"), _answer(language="en")),
+        (_question("q3", language="sv", answerable=False), _answer(language="sv")),
+    ])
+    assert [r.language_right for r in report.results] == [True, False, True]
+    assert report.language_right() == pytest.approx(2 / 3)
+    assert report.language_right("en") == 1.0
+    assert report.language_right("sv") == pytest.approx(1 / 2)
+
+
+# abstention
+
+
+def _abstention_report() -> AnswerReport:
+    return _evaluate([
+        (_question("a1"), _answer()),
+        (_question("a2"), ABSTAIN),
+        (_question("a3"), _answer("Something else [1].")),
+        (_question("a4", language="sv"), ABSTAIN),
+        (_question("u1", answerable=False), ABSTAIN),
+        (_question("u2", answerable=False), _answer()),
+        (_question("u3", answerable=False, language="sv"), ABSTAIN),
+    ])
+
+
+def test_abstentions_are_counted_on_the_right_side() -> None:
+    report = _abstention_report()
+    assert report.count(answerable=True) == 4
+    assert report.count(answerable=False) == 3
+    assert report.false_abstention() == pytest.approx(2 / 4)
+    assert report.correct_abstention() == pytest.approx(2 / 3)
+    assert report.evidence_in_answer() == pytest.approx(1 / 4)
+
+
+def test_answer_metrics_split_by_language() -> None:
+    report = _abstention_report()
+    assert report.count("en") == 5
+    assert report.count("sv") == 2
+    assert report.false_abstention("en") == pytest.approx(1 / 3)
+    assert report.false_abstention("sv") == 1.0
+    assert report.correct_abstention("en") == pytest.approx(1 / 2)
+    assert report.correct_abstention("sv") == 1.0
+    assert report.evidence_in_answer("en") == pytest.approx(1 / 3)
+    assert report.evidence_in_answer("sv") == 0.0
+
+
+def test_answer_metrics_over_empty_selection_are_zero() -> None:
+    report = _evaluate([(_question("q1"), _answer())])
+    assert report.count("sv") == 0
+    assert report.evidence_in_answer("sv") == 0.0
+    assert report.correct_abstention() == 0.0
+    assert report.language_right("sv") == 0.0
+    assert report.markers_consistent("sv") == 0.0
+    assert report.verbatim_rate("sv") == 1.0
+
+
+# latency
+
+
+def _timed(seconds: Sequence[float]) -> AnswerReport:
+    base = _one(_question("q1"), ABSTAIN)
+    return AnswerReport(results=[replace(base, seconds=s) for s in seconds])
+
+
+def test_latency_percentiles_interpolate_linearly_in_milliseconds() -> None:
+    report = _timed([0.4, 0.1, 0.3, 0.2, 1.0])
+    assert report.latency_ms(50) == pytest.approx(300)
+    assert report.latency_ms(95) == pytest.approx(400 + 0.8 * 600)
+    assert report.latency_ms(0) == pytest.approx(100)
+    assert report.latency_ms(100) == pytest.approx(1000)
+
+
+def test_percentile_edge_cases() -> None:
+    assert percentile([], 50) == 0.0
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([1.0, 2.0], 50) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="q must be"):
+        percentile([1.0], 101)
+
+
+# report
+
+
+def test_format_answer_report_table_latency_and_lists() -> None:
+    misquoted = _answer("a [1] b [2]", citations=[_citation(1), _citation(2, quote="Made  up\nquote")])
+    report = _evaluate([
+        (_question("q1"), misquoted),
+        (_question("q2", language="sv"), _answer("Vet inte. " + "x" * 200, citations=[], abstained=True)),
+        (_question("q3", answerable=False), _answer()),
+        (_question("q4", answerable=False, language="sv"), ABSTAIN),
+    ])
+    lines = format_answer_report(report).splitlines()
+    assert lines[0].split() == ["n", "evidence", "verbatim", "abstain✓", "false", "abst.", "language", "markers"]
+    assert lines[1].split() == ["all", "4", "0.000", "0.667", "0.500", "0.500", "0.500", "1.000"]
+    assert lines[2].split() == ["en", "2", "0.000", "0.667", "0.000", "0.000", "1.000", "1.000"]
+    assert lines[3].split() == ["sv", "2", "0.000", "1.000", "1.000", "1.000", "0.000", "1.000"]
+    assert lines[5].startswith("Latency: p50 ") and " p95 " in lines[5]
+    text = "\n".join(lines)
+    assert "Answerable without evidence (2):" in lines
+    assert "  q1  en  answered  a [1] b [2]" in lines
+    assert f"  q2  sv  abstained  Vet inte. {'x' * 90}" in lines
+    assert "Unanswerable but answered (1):" in lines
+    assert "  q3  question q3?" in lines
+    assert "Citations not verbatim (1):" in lines
+    assert "  q1  [2]  Made up quote" in text
+
+
+def test_format_answer_report_says_when_lists_are_empty() -> None:
+    text = format_answer_report(_evaluate([(_question("q1"), _answer()), (_question("q2", answerable=False), ABSTAIN)]))
+    assert "Answerable without evidence: none" in text
+    assert "Unanswerable but answered: none" in text
+    assert "Citations not verbatim: none" in text

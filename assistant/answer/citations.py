@@ -115,3 +115,14 @@ def reconcile(text: str, citations: dict[int, Citation]) -> tuple[str, list[Cita
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
     ordered = [citations[old].model_copy(update={"n": new}) for old, new in renumber.items()]
     return text, ordered
+
+
+def candidate_spans(passage: Passage) -> list[tuple[int, int]]:
+    """Quotable spans: sentences of prose, cells of a table row, stated fields of a header."""
+    if passage.kind == "text":
+        return sentence_spans(passage)
+    if passage.kind == "table_row":
+        cells = (cell_span(passage, line.split(": ", 1)[-1]) for line in passage.hit.text.split("\n"))
+        return [span for span in cells if span]
+    fields = (field_span(passage, name) for name in passage.document.field_spans)
+    return [span for span in fields if span]

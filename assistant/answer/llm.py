@@ -26,13 +26,11 @@ from openai.types.chat import ChatCompletionChunk
 
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
 from assistant.answer.citations import (
-    cell_span,
-    field_span,
+    candidate_spans,
     make_citation,
     markers,
     normalize_markers,
     passage_span,
-    sentence_spans,
 )
 from assistant.errors import AssistantError
 from assistant.models import Answer, ChatTurn, Citation, Language
@@ -504,17 +502,6 @@ def best_span(passage: Passage, claim: str) -> tuple[int, int]:
         if score > best_score:
             best, best_score = (start, end), score
     return best
-
-
-def candidate_spans(passage: Passage) -> list[tuple[int, int]]:
-    """Quotable spans: sentences of prose, cells of a table row, stated fields of a header."""
-    if passage.kind == "text":
-        return sentence_spans(passage)
-    if passage.kind == "table_row":
-        cells = (cell_span(passage, line.split(": ", 1)[-1]) for line in passage.hit.text.split("\n"))
-        return [span for span in cells if span]
-    fields = (field_span(passage, name) for name in passage.document.field_spans)
-    return [span for span in fields if span]
 
 
 def _words(text: str) -> set[str]:

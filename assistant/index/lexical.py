@@ -351,6 +351,14 @@ class LexicalIndex:
     def __len__(self) -> int:
         return int(self._retriever.scores["num_docs"])
 
+    def document_frequency(self, term: str) -> int:
+        """In how many rows the analyzed ``term`` occurs (0 if never). Cost: one dictionary lookup."""
+        column = self._retriever.vocab_dict.get(term)
+        if column is None:
+            return 0
+        indptr = self._retriever.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
+
     def search(self, query: str, *, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The best ``k`` (row, score) pairs with score > 0, best first (ties: lower row first).
 

@@ -1,0 +1,149 @@
+"""How well the retrieved passages support a question: the signal behind abstention.
+
+Support is the share of the question's content words (weighted by how rare they are in the corpus)
+that the top passages contain. An English word counts through its Swedish glossary forms. A word
+the corpus never uses weighs most: "snöröjning" or "lunch" in a question about integration
+policies means the policies cannot answer it. English words that neither the glossary nor the
+corpus knows cannot be checked either way and are left out.
+
+A question naming a municipality that has no document in the index is not supported at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer.base import Passage
+from assistant.glossary import Glossary
+from assistant.index.lexical import LexicalIndex
+from assistant.models import Language
+from assistant.municipalities import find_municipalities_in_query, load_municipalities
+
+_WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
+# Words every question about these documents uses; they tell nothing about answerability.
+_UNINFORMATIVE = frozenset("""
+    what who whom which when where why how does do did is are was were be been can could should would
+    will shall may might must have has had the a an of to in on for with by at from about and or not
+    this that these those there their its it our we you i me my new here please tell explain say says
+    mean means meant according policy policies plan plans programme program document documents
+    integration municipality municipal council kommun kommunen kommunens kommuns
+    vad vem vilka vilken vilket när var varför hur är finns ska skall kan har hade gör görs
+    den det de en ett och eller i på för med av till om som enligt säger står policyn policy
+    planen plan programmet program dokumentet integration integrationen integrations
+    up out also just like many much often get got take took make made give gave go going want wants
+    any some other such than then there them they he she his her its one ones whose whom
+    vill ville tog ta tar fram fick få får gett ge ger gav låg ligger se ser göra gjorde sitt sin
+    sina sig man vi ni du jag oss deras dess något några många mycket ofta länge år året reda
+    också även bara redan nu då här där denna detta dessa vilket samt mer mest
+""".split())
+# Questions that ask for an amount or a clock time need one in the passages, not just the topic.
+_ASKS_AMOUNT = re.compile(
+    r"(how (many|much)|hur (många|mycket)|vad kostar|kostar|cost|costs|price|fee|fees|avgift|"
+    r"kronor|kr\b|budget|salary|lön|lönen|antal|number of)\b", re.IGNORECASE)
+_ASKS_CLOCK_TIME = re.compile(r"\b(opening hours|open(ing)? times?|öppettider|har .* öppet|öppet)\b", re.IGNORECASE)
+_YEAR_OR_DATE = re.compile(r"\b(19|20)\d{2}(-\d{2}(-\d{2})?)?\b")
+_UNITS = (r"kr|kronor|tkr|mnkr|miljoner|miljarder|procent|%|st|stycken|personer|platser|invånare|elever|barn|"
+          r"timmar|dagar|veckor|månader|gånger|områden|nyanlända|flyktingar|people|persons|hours|days|weeks|"
+          r"months|times|areas|sek|euro")
+_NUMBER_WORDS = (r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|hundra|tusen|"
+                 r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand")
+_AMOUNT = re.compile(rf"(?:\b\d[\d  ]*(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS}))\s*(?:{_UNITS})\b", re.IGNORECASE)
+_CLOCK = re.compile(r"\b(kl\.?\s*\d{1,2}|\d{1,2}[.:]\d{2})")
+
+
+NEUTRAL_SUPPORT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """``score`` in [0, 1]; ``unknown_municipalities`` named by the question but not indexed."""
+
+    score: float
+    matched: tuple[str, ...]
+    missing: tuple[str, ...]
+    unknown_municipalities: tuple[str, ...] = ()
+
+
+class SupportScorer:
+    """Scores support against one index version. Cost per question: a few dictionary lookups per
+    word and one analysis of the top passages' text."""
+
+    def __init__(self, *, lexical: LexicalIndex, glossary: Glossary, municipalities: Sequence[str],
+                 top_passages: int = 5) -> None:
+        self._lexical = lexical
+        self._analyzer = lexical.analyzer
+        self._glossary = glossary
+        self._indexed = {m.casefold() for m in municipalities}
+        self._top = top_passages
+        self._rows = max(1, len(lexical))
+
+    def score(self, question: str, *, language: Language, passages: Sequence[Passage]) -> Support:
+        unknown = self._unknown_municipalities(question)
+        if unknown:
+            return Support(0.0, (), (), unknown)
+        top = passages[: self._top]
+        if not _has_expected_answer_type(question, top):
+            return Support(0.0, (), ("(no amount or time in the passages)",))
+        seen = set()
+        for passage in top:
+            hit = passage.hit
+            # The same view of the passage the index has: with English glosses of its Swedish terms.
+            glosses = " ".join(self._glossary.english_for_swedish(hit.text))
+            seen.update(self._analyzer.terms(f"{hit.title}\n{hit.section}\n{hit.text}\n{glosses}"))
+        matched, missing, total, found = [], [], 0.0, 0.0
+        for word in self._content_words(question):
+            terms = self._terms(word, language=language)
+            if not terms:
+                continue
+            weight = self._weight(terms)
+            total += weight
+            if terms & seen:
+                found += weight
+                matched.append(word)
+            else:
+                missing.append(word)
+        # A question with no checkable word (English words the glossary and corpus do not know)
+        # gets a neutral score: retrieval found passages, and nothing speaks for or against them.
+        return Support(found / total if total else NEUTRAL_SUPPORT, tuple(matched), tuple(missing))
+
+    def _content_words(self, question: str) -> list[str]:
+        names = {m.casefold() for m in load_municipalities()}
+        words = []
+        for word in _WORD.findall(question):
+            lowered = word.casefold().strip("-")
+            if len(lowered) < 2 or lowered in _UNINFORMATIVE or lowered.rstrip("s") in names or lowered in names:
+                continue
+            words.append(lowered)
+        return words
+
+    def _terms(self, word: str, *, language: Language) -> set[str]:
+        """The index terms that would show ``word`` is addressed: its own, and for English its
+        Swedish glossary forms'. Empty when nothing can be checked."""
+        own = set(self._analyzer.terms(word))
+        known_own = {t for t in own if self._lexical.document_frequency(t) > 0}
+        if language == "sv":
+            return own
+        forms = self._glossary.swedish_for_english(word)
+        translated = set(self._analyzer.terms(" ".join(forms))) if forms else set()
+        return known_own | translated
+
+    def _weight(self, terms: set[str]) -> float:
+        frequency = max((self._lexical.document_frequency(t) for t in terms), default=0)
+        return math.log(1 + self._rows / (1 + frequency))
+
+    def _unknown_municipalities(self, question: str) -> tuple[str, ...]:
+        named = find_municipalities_in_query(question, names=load_municipalities())
+        return tuple(m for m in named if m.casefold() not in self._indexed)
+
+
+def _has_expected_answer_type(question: str, passages: Sequence[Passage]) -> bool:
+    """An amount question needs a number that is not a year or date; a clock-time question a time."""
+    text = "\n".join(p.hit.text for p in passages)
+    if _ASKS_CLOCK_TIME.search(question) and not _CLOCK.search(text):
+        return False
+    if _ASKS_AMOUNT.search(question):
+        return _AMOUNT.search(_YEAR_OR_DATE.sub(" ", text)) is not None
+    return True
