@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.followup import resolve_follow_up
+from assistant.answer.intent import Intent, classify
+from assistant.answer.language import detect_language
+from assistant.answer.llm import LLMAnswerer, QuestionRewriter, UpstreamError, build_client
+from assistant.answer.support import SupportScorer
 from assistant.chunk import Chunker
 from assistant.embed import Embedder, SentenceTransformerEmbedder
 from assistant.errors import (
@@ -25,8 +32,8 @@ from assistant.errors import (
 from assistant.glossary import Glossary
 from assistant.index.build import IndexBuilder, SearchIndex, config_fingerprint, corpus_fingerprint
 from assistant.index.layout import IndexLayout, Manifest
-from assistant.models import Document, DocumentInfo, Filters, Hit
-from assistant.retrieve import HybridRetriever
+from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
+from assistant.retrieve import HybridRetriever, Retrieved
 from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -46,16 +53,37 @@ class IndexState(StrEnum):
 class _Serving:
     index: SearchIndex
     retriever: HybridRetriever
+    support: SupportScorer
+
+
+@dataclass(frozen=True, slots=True)
+class LLM:
+    """The optional LLM collaborators: an answerer and a follow-up rewriter on one upstream."""
+
+    answerer: Answerer
+    rewriter: QuestionRewriter | None = None
+    max_concurrency: int = 4
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    context: AnswerContext
+    warnings: list[str] = field(default_factory=list)
 
 
 class PolicyAssistant:
     """Search (and later answer) over the indexed policy documents."""
 
-    def __init__(self, *, settings: Settings, embedder: Embedder, glossary: Glossary) -> None:
+    def __init__(self, *, settings: Settings, embedder: Embedder, glossary: Glossary,
+                 extractive: Answerer | None = None, llm: LLM | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.glossary = glossary
         self.layout = IndexLayout(settings.index_dir)
+        self.extractive = extractive or ExtractiveAnswerer(glossary=glossary, min_support=settings.min_support)
+        self.llm = llm
+        # Bounded upstream concurrency: a slow LLM must not tie up every worker thread.
+        self._llm_slots = threading.BoundedSemaphore(llm.max_concurrency) if llm else None
         self._serving: _Serving | None = None
         self._swap_lock = threading.Lock()
 
@@ -67,7 +95,7 @@ class PolicyAssistant:
             settings.embedding_model, query_prefix=settings.query_prefix,
             passage_prefix=settings.passage_prefix, threads=settings.embedding_threads,
         )
-        return cls(settings=settings, embedder=embedder, glossary=Glossary.load_default())
+        return cls(settings=settings, embedder=embedder, glossary=Glossary.load_default(), llm=_llm(settings))
 
     # --- the index ----------------------------------------------------------------------------
 
@@ -127,8 +155,10 @@ class PolicyAssistant:
                                     candidates=self.settings.candidates, rrf_k=self.settings.rrf_k,
                                     dense_weight=self.settings.dense_weight,
                                     lexical_weight=self.settings.lexical_weight)
+        support = SupportScorer(lexical=index.lexical, glossary=self.glossary,
+                                municipalities=index.store.municipalities)
         with self._swap_lock:
-            previous, self._serving = self._serving, _Serving(index, retriever)
+            previous, self._serving = self._serving, _Serving(index, retriever, support)
         if previous is not None and previous.index.directory != index.directory:
             previous.index.close()
         return index.manifest
@@ -187,6 +217,150 @@ class PolicyAssistant:
         if filters.document_id is not None and filters.document_id not in index.store.documents:
             raise UnknownFilterError("document_id", filters.document_id, index.store.documents)
         return Filters(municipality=municipality, document_id=filters.document_id)
+
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def ask(self, question: str, history: Sequence[ChatTurn] | None = None,
+            filters: Filters | None = None) -> Answer:
+        """Answer ``question`` with numbered citations, in the question's language.
+
+        With an LLM configured it writes the answer from the passages; if the upstream fails,
+        times out or is saturated, the extractive answer is returned with a warning. Raises
+        ``InvalidRequestError`` / ``UnknownFilterError`` for bad input, like ``search``.
+        """
+        prepared = self._prepare(question, history or [], filters)
+        answer = self._answer_with_fallback(prepared)
+        return answer.model_copy(update={"warnings": [*prepared.warnings, *answer.warnings]})
+
+    def ask_stream(self, question: str, history: Sequence[ChatTurn] | None = None,
+                   filters: Filters | None = None) -> Iterator[AnswerEvent]:
+        """Like ``ask``, as events: ``AnswerDelta`` pieces, then one ``AnswerFinal``.
+
+        Validation happens before the first event, so bad input raises instead of streaming.
+        Closing the iterator early stops the upstream request.
+        """
+        prepared = self._prepare(question, history or [], filters)
+        return self._stream(prepared)
+
+    def _stream(self, prepared: _Prepared) -> Iterator[AnswerEvent]:
+        events = self._llm_events(prepared) if self._use_llm(prepared) else self.extractive.stream(prepared.context)
+        for event in events:
+            if isinstance(event, AnswerFinal):
+                answer = event.answer
+                event = AnswerFinal(answer.model_copy(update={"warnings": [*prepared.warnings, *answer.warnings]}))
+            yield event
+
+    def _llm_events(self, prepared: _Prepared) -> Iterator[AnswerEvent]:
+        assert self.llm is not None and self._llm_slots is not None
+        if not self._llm_slots.acquire(timeout=1.0):
+            prepared.warnings.append("LLM busy: answered extractively")
+            yield from self.extractive.stream(prepared.context)
+            return
+        emitted = False
+        try:
+            for event in self.llm.answerer.stream(prepared.context):
+                emitted = emitted or isinstance(event, AnswerDelta)
+                yield event
+        except UpstreamError as error:
+            logger.warning("LLM stream failed: %s", error)
+            prepared.warnings.append(f"{error}: answered extractively")
+            if emitted:  # text already sent cannot be taken back: the final event carries the whole answer
+                yield AnswerFinal(self.extractive.answer(prepared.context))
+            else:
+                yield from self.extractive.stream(prepared.context)
+        finally:
+            self._llm_slots.release()
+
+    def _answer_with_fallback(self, prepared: _Prepared) -> Answer:
+        if not self._use_llm(prepared):
+            return self.extractive.answer(prepared.context)
+        assert self.llm is not None and self._llm_slots is not None
+        if not self._llm_slots.acquire(timeout=1.0):
+            prepared.warnings.append("LLM busy: answered extractively")
+            return self.extractive.answer(prepared.context)
+        try:
+            return self.llm.answerer.answer(prepared.context)
+        except UpstreamError as error:
+            logger.warning("LLM answer failed: %s", error)
+            prepared.warnings.append(f"{error}: answered extractively")
+            return self.extractive.answer(prepared.context)
+        finally:
+            self._llm_slots.release()
+
+    def _use_llm(self, prepared: _Prepared) -> bool:
+        # A question about a municipality we have no documents for needs no model to say so.
+        return self.llm is not None and prepared.context.unsupported_reason is None
+
+    def _prepare(self, question: str, history: Sequence[ChatTurn], filters: Filters | None) -> _Prepared:
+        question = validate_query(question)
+        if len(history) > self.settings.max_history_turns:
+            raise InvalidRequestError(f"history has {len(history)} turns; at most "
+                                      f"{self.settings.max_history_turns} are accepted")
+        serving = self._require()
+        filters = self._normalize_filters(filters, serving.index)
+        language = detect_language(question)
+        warnings: list[str] = []
+        standalone, swedish = self._standalone(question, history, language, serving, warnings)
+        query = f"{standalone}\n{swedish}" if swedish else standalone
+        retrieved = serving.retriever.retrieve(query, k=self.settings.answer_passages, filters=filters)
+        if classify(standalone).intent is Intent.METADATA:
+            retrieved = self._with_headers(retrieved, serving)
+        passages = [self._passage(found, serving) for found in retrieved]
+        support = serving.support.score(standalone, language=language, passages=passages)
+        context = AnswerContext(
+            question=standalone, language=language, passages=passages, history=list(history),
+            original_question=question, expansions=serving.retriever.plan(standalone).expansions,
+            support=support.score, analyze=serving.index.lexical.analyzer.terms,
+            unsupported_reason=_unknown_municipality_message(
+                support.unknown_municipalities, serving.index.store.municipalities, language),
+        )
+        return _Prepared(context, warnings)
+
+    def _standalone(self, question: str, history: Sequence[ChatTurn], language: Language, serving: _Serving,
+                    warnings: list[str]) -> tuple[str, str | None]:
+        rewriter = self.llm.rewriter if self.llm else None
+        if rewriter is not None and (history or language == "en"):
+            try:
+                rewritten = rewriter.rewrite(question, history=history, language=language)
+                return rewritten.standalone, rewritten.swedish
+            except UpstreamError as error:
+                warnings.append(f"{error}: follow-up resolved without the LLM")
+        municipalities = serving.index.store.municipalities
+        return resolve_follow_up(question, history, municipalities=municipalities), None
+
+    def _with_headers(self, retrieved: list[Retrieved], serving: _Serving) -> list[Retrieved]:
+        """Metadata questions are answered from headers: make sure the top documents' are there."""
+        present = {found.hit.document_id for found in retrieved if found.kind == "header"}
+        documents = list(dict.fromkeys(found.hit.document_id for found in retrieved))[:3]
+        extra = [header for d in documents if d not in present and (header := serving.retriever.header(d))]
+        return [*retrieved, *extra]
+
+    def _passage(self, found: Retrieved, serving: _Serving) -> Passage:
+        store = serving.index.store
+        return Passage(hit=found.hit, kind=found.kind, document=store.documents[found.hit.document_id],
+                       document_text=store.document_text(found.hit.document_id))
+
+
+def _llm(settings: Settings) -> LLM | None:
+    """The LLM collaborators when ``ASSISTANT_LLM_BASE_URL`` and ``ASSISTANT_LLM_MODEL`` are set."""
+    if not settings.llm_enabled:
+        return None
+    assert settings.llm_base_url is not None and settings.llm_model is not None
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    client = build_client(base_url=settings.llm_base_url, api_key=key, timeout_seconds=settings.llm_timeout_seconds)
+    return LLM(answerer=LLMAnswerer(client=client, model=settings.llm_model),
+               rewriter=QuestionRewriter(client=client, model=settings.llm_model),
+               max_concurrency=settings.llm_max_concurrency)
+
+
+def _unknown_municipality_message(unknown: Sequence[str], known: Sequence[str], language: Language) -> str | None:
+    if not unknown:
+        return None
+    names, covered = ", ".join(unknown), ", ".join(known)
+    if language == "sv":
+        return f"Underlaget innehåller inga dokument från {names}; det omfattar {covered}."
+    return f"The corpus has no documents from {names}; it covers {covered}."
 
 
 def validate_query(query: str) -> str:

@@ -95,6 +95,14 @@ class HybridRetriever:
                           dense_score=dense_scores.get(row), lexical_score=lexical_scores.get(row))
                 for row, score in fused if row in chunks]
 
+    def header(self, document_id: str) -> Retrieved | None:
+        """The header chunk of a document, as a result (for questions about its metadata)."""
+        found = self._index.store.header_chunk(document_id)
+        if found is None:
+            return None
+        _, chunk = found
+        return Retrieved(hit=self._hit(chunk, 0.0), kind=chunk.kind, dense_score=None, lexical_score=None)
+
     def _dense(self, plan: QueryPlan) -> list[tuple[int, float]]:
         vector = self._embedder.embed_queries([plan.question])
         return self._index.vectors.search(vector, k=self._candidates, allowed=plan.allowed)[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The name under which the packaged, offline copy of all-MiniLM-L6-v2 is known.
@@ -18,7 +18,11 @@ DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 class Settings(BaseSettings):
     """Every knob of the assistant. Defaults work offline on a fresh checkout."""
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore", populate_by_name=True)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of policy documents to index.")
     index_dir: Path = Field(Path("index"), description="Folder where built index versions live.")
@@ -50,6 +54,20 @@ class Settings(BaseSettings):
         0.2, ge=0, le=10, description="Weight of the dense ranking in the fusion. The default English MiniLM "
         "reads Swedish poorly, so BM25 leads; raise it for a multilingual model such as e5.")
     lexical_weight: float = Field(1.0, ge=0, le=10, description="Weight of the BM25 ranking in the fusion.")
+
+    answer_passages: int = Field(8, ge=1, le=50, description="Passages retrieved for an answer.")
+    min_support: float = Field(
+        0.25, ge=0, le=1, description="Below this support (share of the question's content words the passages "
+        "cover, weighted by rarity) the extractive answerer abstains. Calibrated on tests/eval/questions.jsonl.")
+    max_history_turns: int = Field(20, ge=0, le=200)
+
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://localhost:11434/v1.")
+    llm_model: str | None = Field(None, description="Model name on that server; with the URL, enables the LLM.")
+    llm_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY", "llm_api_key"))
+    llm_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    llm_max_concurrency: int = Field(4, ge=1, le=256, description="Upstream calls at once; more wait briefly, "
+                                     "then are answered extractively.")
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

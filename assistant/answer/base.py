@@ -8,7 +8,7 @@ the source (see ``assistant.answer.citations``).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from assistant.models import Answer, ChatTurn, ChunkKind, DocumentInfo, Hit, Language
@@ -39,6 +39,9 @@ class AnswerContext:
     history: list[ChatTurn] = field(default_factory=list)
     original_question: str | None = None
     expansions: tuple[str, ...] = ()  # Swedish glossary terms for the question's English words
+    support: float | None = None  # how well the passages cover the question (answer.support), 0..1
+    analyze: Callable[[str], list[str]] | None = None  # the index's term analysis (stems, compound parts)
+    unsupported_reason: str | None = None  # why support is nil, in the question's language
 
 
 @dataclass(frozen=True, slots=True)

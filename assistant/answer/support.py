@@ -39,18 +39,17 @@ _UNINFORMATIVE = frozenset("""
     sina sig man vi ni du jag oss deras dess något några många mycket ofta länge år året reda
     också även bara redan nu då här där denna detta dessa vilket samt mer mest
 """.split())
-# Questions that ask for an amount or a clock time need one in the passages, not just the topic.
-_ASKS_AMOUNT = re.compile(
-    r"(how (many|much)|hur (många|mycket)|vad kostar|kostar|cost|costs|price|fee|fees|avgift|"
-    r"kronor|kr\b|budget|salary|lön|lönen|antal|number of)\b", re.IGNORECASE)
+# Questions that ask for money or a count need one in the passages, not just the topic.
+_ASKS_MONEY = re.compile(r"\b(how much|hur mycket|vad kostar|kostar|cost|costs|price|fee|fees|avgift|avgiften|"
+                         r"kronor|budget|budgeten|salary|lön|lönen|money|pengar)\b", re.IGNORECASE)
+_ASKS_COUNT = re.compile(r"\b(?:how many|hur många|number of|antal|antalet)\s+(?P<noun>[\w-]+(?:\s+[\w-]+)?)",
+                         re.IGNORECASE)
 _ASKS_CLOCK_TIME = re.compile(r"\b(opening hours|open(ing)? times?|öppettider|har .* öppet|öppet)\b", re.IGNORECASE)
 _YEAR_OR_DATE = re.compile(r"\b(19|20)\d{2}(-\d{2}(-\d{2})?)?\b")
-_UNITS = (r"kr|kronor|tkr|mnkr|miljoner|miljarder|procent|%|st|stycken|personer|platser|invånare|elever|barn|"
-          r"timmar|dagar|veckor|månader|gånger|områden|nyanlända|flyktingar|people|persons|hours|days|weeks|"
-          r"months|times|areas|sek|euro")
-_NUMBER_WORDS = (r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|hundra|tusen|"
-                 r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand")
-_AMOUNT = re.compile(rf"(?:\b\d[\d  ]*(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS}))\s*(?:{_UNITS})\b", re.IGNORECASE)
+_MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|miljoner kronor|miljarder|euro|€)",
+                    re.IGNORECASE)
+_NUMBER = r"(?:\d[\d  ]*|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|hundra|tusen|two|three|four|five|" \
+          r"six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)"
 _CLOCK = re.compile(r"\b(kl\.?\s*\d{1,2}|\d{1,2}[.:]\d{2})")
 
 
@@ -85,7 +84,7 @@ class SupportScorer:
         if unknown:
             return Support(0.0, (), (), unknown)
         top = passages[: self._top]
-        if not _has_expected_answer_type(question, top):
+        if not _has_expected_answer_type(question, top, self._glossary):
             return Support(0.0, (), ("(no amount or time in the passages)",))
         seen = set()
         for passage in top:
@@ -139,11 +138,17 @@ class SupportScorer:
         return tuple(m for m in named if m.casefold() not in self._indexed)
 
 
-def _has_expected_answer_type(question: str, passages: Sequence[Passage]) -> bool:
-    """An amount question needs a number that is not a year or date; a clock-time question a time."""
-    text = "\n".join(p.hit.text for p in passages)
+def _has_expected_answer_type(question: str, passages: Sequence[Passage], glossary: Glossary) -> bool:
+    """Money questions need an amount of money; "how many X" needs a number of X (or its Swedish
+    forms); opening-hours questions need a clock time. Years and dates never count as amounts."""
+    text = _YEAR_OR_DATE.sub(" ", "\n".join(p.hit.text for p in passages))
     if _ASKS_CLOCK_TIME.search(question) and not _CLOCK.search(text):
         return False
-    if _ASKS_AMOUNT.search(question):
-        return _AMOUNT.search(_YEAR_OR_DATE.sub(" ", text)) is not None
+    if _ASKS_MONEY.search(question) and not _MONEY.search(text):
+        return False
+    if count := _ASKS_COUNT.search(question):
+        words = count.group("noun").split()
+        stems = {w.casefold()[:5] for w in [*words, *glossary.swedish_for_english(" ".join(words))] if len(w) >= 3}
+        counted = re.finditer(rf"\b{_NUMBER}\s+(?P<what>[\wåäö-]+)", text, re.IGNORECASE)
+        return any(m.group("what").casefold()[:5] in stems for m in counted)
     return True

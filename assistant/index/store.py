@@ -116,6 +116,20 @@ class ChunkStore:
         sections = [Section.model_validate(s) for s in json.loads(row[1])]
         return Document(**info, text=row[2], sections=sections, blocks=[])
 
+    @lru_cache(maxsize=256)  # noqa: B019 - one store per index version; documents repeat
+    def document_text(self, document_id: str) -> str:
+        """A document's full text (quotes are cut from it). Cost: one read, then cached."""
+        row = self._connection().execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return row[0] if row else ""
+
+    def header_chunk(self, document_id: str) -> tuple[int, Chunk] | None:
+        """The document's header chunk and its row."""
+        row = self._connection().execute(
+            "SELECT row FROM chunks WHERE document_id = ? AND kind = 'header' LIMIT 1", (document_id,)).fetchone()
+        if row is None:
+            return None
+        return row[0], self.chunks([row[0]])[row[0]]
+
     @lru_cache(maxsize=1024)  # noqa: B019 - one store per index version; filters repeat
     def rows_for(self, *, municipality: str | None = None, document_id: str | None = None) -> np.ndarray:
         """Sorted rows of the chunks matching the filter (both given: both must hold)."""

@@ -1,0 +1,368 @@
+"""The default answerer: composes an answer from verbatim pieces of the retrieved passages.
+
+No model writes anything. Depending on what the question asks (``assistant.answer.intent``):
+- metadata (adopted when / by whom, valid until, owner, registration number …): the document's
+  stated header fields, each cited to where the header states it;
+- responsibility (who owns / vem ansvarar …): the ``Huvudansvar`` of action-plan rows and the
+  sentences that assign responsibility, grouped by municipality;
+- anything else: the sentences, list items and table cells that best cover the question.
+Every piece is a quote cut from the document by offsets and carries its ``[n]``. When the passages
+do not support the question (``AnswerContext.support`` below ``min_support``) it abstains and
+offers the closest passages instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.base import AnswerContext, Answerer, Passage
+from assistant.answer.citations import cell_span, field_span, make_citation, reconcile, sentence_spans
+from assistant.answer.intent import Intent, classify
+from assistant.glossary import Glossary
+from assistant.index.lexical import SwedishAnalyzer
+from assistant.models import Answer, Citation, DocumentInfo, Language
+
+ABSTENTION = {"en": "The policies in the corpus do not answer this.",
+              "sv": "Policydokumenten besvarar inte detta."}
+_TEXT = {
+    "closest": {"en": "The closest passages are:", "sv": "De närmaste avsnitten är:"},
+    "general": {"en": "Here is what the policies say:", "sv": "Så här står det i policydokumenten:"},
+    "responsible": {"en": "Responsibility according to the policies:", "sv": "Ansvar enligt policydokumenten:"},
+    "main": {"en": "main responsibility", "sv": "huvudansvar"},
+    "activity": {"en": "activity", "sv": "aktivitet"},
+    "expired": {"en": "Note: {title} was valid until {date}.", "sv": "Obs: {title} gällde till och med {date}."},
+    "revise": {"en": "Note: {title} was due for revision by {date}.",
+               "sv": "Obs: {title} skulle revideras senast {date}."},
+}
+_FIELD_SENTENCES: dict[str, dict[str, str]] = {
+    "adopted_date": {"en": "{doc} was adopted on {value}", "sv": "{doc} beslutades {value}"},
+    "adopted_by": {"en": "{doc} was adopted by {value}", "sv": "{doc} beslutades av {value}"},
+    "published_date": {"en": "{doc} was published on {value}", "sv": "{doc} publicerades {value}"},
+    "valid_from": {"en": "{doc} applies from {value}", "sv": "{doc} gäller från {value}"},
+    "valid_until": {"en": "{doc} is valid until {value}", "sv": "{doc} gäller till och med {value}"},
+    "revision_date": {"en": "{doc} is to be revised by {value}", "sv": "{doc} ska revideras senast {value}"},
+    "registration_number": {"en": "{doc} has the registration number (diarienummer) {value}",
+                            "sv": "{doc} har diarienummer {value}"},
+    "document_owner": {"en": "The document owner (dokumentansvarig) of {doc} is {value}",
+                       "sv": "Dokumentansvarig för {doc} är {value}"},
+    "issued_by": {"en": "{doc} was issued by {value}", "sv": "{doc} är utfärdat av {value}"},
+    "version": {"en": "{doc} is version {value}", "sv": "{doc} är version {value}"},
+}
+_RESPONSIBILITY_SENTENCE = re.compile(r"ansvar|ansvarig|huvudansvar|uppdrag|uppgift|ska ta fram|åligger",
+                                      re.IGNORECASE)
+_ROLE_COLUMN = re.compile(r"huvudansvar|ansvarig|ansvar", re.IGNORECASE)
+_ACTIVITY_COLUMN = re.compile(r"aktivitet|åtgärd|insats", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """One line of an answer: a lead-in and the quoted pieces it cites."""
+
+    passage: Passage
+    lead: str
+    spans: tuple[tuple[int, int], ...]
+    joiner: str = " "
+
+
+class ExtractiveAnswerer(Answerer):
+    """Answers by quoting. ``today`` decides which documents have expired (injectable for tests)."""
+
+    def __init__(self, *, glossary: Glossary, min_support: float = 0.25, max_points: int = 5,
+                 today: dt.date | None = None) -> None:
+        self._glossary = glossary
+        self._min_support = min_support
+        self._max_points = max_points
+        self._today = today
+        self._analyzer = SwedishAnalyzer()
+
+    def answer(self, context: AnswerContext) -> Answer:
+        """Cost: analysis of the passages' sentences; no model call."""
+        if not context.passages or context.unsupported_reason:
+            return self._abstain(context)
+        intent = classify(context.question)
+        if intent.intent is Intent.METADATA and (answer := self._metadata(context, intent.fields)):
+            return answer
+        if context.support is not None and context.support < self._min_support:
+            return self._abstain(context)
+        if intent.intent is Intent.RESPONSIBILITY and (answer := self._responsibility(context)):
+            return answer
+        return self._general(context)
+
+    # --- metadata -------------------------------------------------------------------------------
+
+    def _metadata(self, context: AnswerContext, fields: Sequence[str]) -> Answer | None:
+        language = context.language
+        points: list[_Point] = []
+        named_types = _named_document_types(context.question)
+        for passage in self._target_headers(context):
+            if named_types and not _is_of_type(passage.document, named_types):
+                continue  # "when was the strategy adopted?" is not about this action plan's header
+            for name in fields:
+                value = getattr(passage.document, name, None)
+                span = field_span(passage, name)
+                if value is None or span is None:
+                    continue
+                if isinstance(value, dt.date):
+                    value = value.isoformat()
+                lead = _FIELD_SENTENCES[name][language].format(doc=_document_name(passage.document), value=value)
+                points.append(_Point(passage, lead + ".", (span,)))
+        if not points:
+            return None
+        return self._compose(context, points, intro=None)
+
+    def _target_headers(self, context: AnswerContext) -> list[Passage]:
+        """Header passages of the documents the question is about: the top passage's document when
+        the top passages agree, else each document among them (at most three)."""
+        headers = {p.hit.document_id: p for p in context.passages if p.kind == "header"}
+        ranked = _unique(p.hit.document_id for p in context.passages if p.kind != "header")
+        top = ranked[:1] if len(set(ranked[:3])) == 1 else ranked[:3]
+        return [headers[d] for d in top or list(headers)[:1] if d in headers]
+
+    # --- responsibility -------------------------------------------------------------------------
+
+    def _responsibility(self, context: AnswerContext) -> Answer | None:
+        points: list[_Point] = []
+        wanted = self._query_terms(context)
+        for passage in self._content(context)[:6]:
+            if passage.kind == "table_row":
+                point = self._role_point(passage, context.language)
+            else:
+                point = self._responsibility_sentence(passage, wanted, context)
+            if point is not None:
+                points.append(point)
+        if not points:
+            return None
+        points = _grouped_by_municipality(points)
+        return self._compose(context, points[: self._max_points], intro=_TEXT["responsible"][context.language])
+
+    def _role_point(self, passage: Passage, language: Language) -> _Point | None:
+        cells = _cells(passage)
+        role = next((value for name, value in cells if _ROLE_COLUMN.search(name)), None)
+        activity = next((value for name, value in cells if _ACTIVITY_COLUMN.search(name)), None)
+        role_span = cell_span(passage, role) if role else None
+        if role_span is None:
+            return None
+        spans = [role_span]
+        lead = f"{_where(passage)} — {_TEXT['main'][language]}:"
+        if activity and (activity_span := cell_span(passage, activity)):
+            spans.append(activity_span)
+        return _Point(passage, lead, tuple(spans), joiner=f" — {_TEXT['activity'][language]}: ")
+
+    def _responsibility_sentence(self, passage: Passage, wanted: set[str], context: AnswerContext) -> _Point | None:
+        """The (at most two) sentences of a passage that assign responsibility, best first."""
+        scored = []
+        for span in sentence_spans(passage):
+            sentence = passage.document_text[span[0]:span[1]]
+            if _RESPONSIBILITY_SENTENCE.search(sentence):
+                scored.append((self._overlap(sentence, wanted, context), span))
+        if not scored:
+            return None
+        best = sorted(scored, key=lambda item: -item[0])[:2]
+        spans = tuple(sorted(span for _, span in best))
+        return _Point(passage, f"{_where(passage)}:", spans)
+
+    # --- general ----------------------------------------------------------------------------------
+
+    def _general(self, context: AnswerContext) -> Answer:
+        wanted = self._query_terms(context)
+        candidates: list[tuple[float, int, _Point]] = []
+        for rank, passage in enumerate(self._content(context)[:5]):
+            prior = 1.0 / (rank + 1)
+            for score, point in self._passage_points(passage, wanted, context):
+                candidates.append((score + 0.35 * prior, rank, point))
+        if not candidates:
+            return self._abstain(context)
+        chosen = sorted(candidates, key=lambda c: -c[0])[: self._max_points]
+        best = chosen[0][0]
+        chosen = [c for c in chosen if c[0] >= 0.45 * best]
+        # Reading order within the answer: by passage rank, then by position in the document.
+        chosen.sort(key=lambda c: (c[1], c[2].spans[0][0]))
+        return self._compose(context, [c[2] for c in chosen], intro=_TEXT["general"][context.language])
+
+    def _passage_points(self, passage: Passage, wanted: set[str],
+                        context: AnswerContext) -> list[tuple[float, _Point]]:
+        if passage.kind == "table_row":
+            cells = _cells(passage)
+            spans = tuple(span for _, value in cells if (span := cell_span(passage, value)))
+            text = " ".join(value for _, value in cells)
+            point = _Point(passage, f"{_where(passage)}:", spans[:6], joiner=" | ")
+            score = self._overlap(f"{passage.hit.section}\n{text}", wanted, context)
+            return [(score + _answer_type_bonus(context.question, text), point)] if spans else []
+        points = []
+        for start, end in _units(passage):
+            unit = passage.document_text[start:end]
+            if len(unit) < 12:
+                continue
+            point = _Point(passage, f"{_where(passage)}:", ((start, end),))
+            # The heading counts: a list under "Prioriterade områden" answers "priority areas".
+            score = self._overlap(f"{passage.hit.section_path[-1]}\n{unit}", wanted, context)
+            points.append((score + _answer_type_bonus(context.question, unit), point))
+        return points
+
+    # --- shared -----------------------------------------------------------------------------------
+
+    def _content(self, context: AnswerContext) -> list[Passage]:
+        return [p for p in context.passages if p.kind != "header"] or list(context.passages)
+
+    def _terms(self, text: str, context: AnswerContext) -> list[str]:
+        return (context.analyze or self._analyzer.terms)(text)
+
+    def _query_terms(self, context: AnswerContext) -> set[str]:
+        return set(self._terms(" ".join([context.question, *context.expansions]), context))
+
+    def _overlap(self, text: str, wanted: set[str], context: AnswerContext) -> float:
+        glosses = " ".join(self._glossary.english_for_swedish(text))
+        terms = set(self._terms(f"{text} {glosses}", context))
+        if not terms or not wanted:
+            return 0.0
+        return len(terms & wanted) / math.sqrt(len(terms))
+
+    def _compose(self, context: AnswerContext, points: Sequence[_Point], *, intro: str | None) -> Answer:
+        language = context.language
+        lines = [intro] if intro else []
+        citations: dict[int, Citation] = {}
+        for point in points:
+            numbers = []
+            for span in point.spans:
+                numbers.append(len(citations) + 1)
+                citations[numbers[-1]] = make_citation(point.passage, numbers[-1], span)
+            if intro is None:  # a stated fact: the sentence, then its source
+                lines.append(f"{point.lead} " + "".join(f"[{n}]" for n in numbers))
+                continue
+            body = point.joiner.join(f"“{_one_line(citations[n].quote)}” [{n}]" for n in numbers)
+            lines.append(f"- {point.lead} {body}")
+        lines.extend(self._status_notes(points, language))
+        text, ordered = reconcile("\n".join(lines), citations)
+        return Answer(answer=text, citations=ordered, abstained=False, mode="extractive", language=language)
+
+    def _status_notes(self, points: Sequence[_Point], language: Language) -> list[str]:
+        """A document that is past its validity or revision date says so (once per document)."""
+        today = self._today or dt.date.today()
+        notes = []
+        for document in _unique_documents(point.passage.document for point in points):
+            if document.valid_until and document.valid_until < today:
+                notes.append(_TEXT["expired"][language].format(title=document.title, date=document.valid_until))
+            elif document.revision_date and document.revision_date < today:
+                notes.append(_TEXT["revise"][language].format(title=document.title, date=document.revision_date))
+        return notes
+
+    def _abstain(self, context: AnswerContext) -> Answer:
+        language = context.language
+        lines = [context.unsupported_reason or ABSTENTION[language]]
+        citations: dict[int, Citation] = {}
+        suggestions = self._content(context)[:3] if not context.unsupported_reason else []
+        if suggestions:
+            lines.append(_TEXT["closest"][language])
+            for n, passage in enumerate(suggestions, start=1):
+                citations[n] = make_citation(passage, n)
+                lines.append(f"- {_where(passage)} [{n}]")
+        text, ordered = reconcile("\n".join(lines), citations)
+        return Answer(answer=text, citations=ordered, abstained=True, mode="extractive", language=language)
+
+
+_ASKS_FREQUENCY = re.compile(r"\b(how often|how frequently|hur ofta|hur många gånger)\b", re.IGNORECASE)
+_FREQUENCY = re.compile(r"\b(gång(er)? (per|om|i)|årligen|varje (år|månad|vecka|termin)|per (år|månad|termin)|"
+                        r"mandatperiod|kvartal|månadsvis)", re.IGNORECASE)
+_ASKS_WHEN = re.compile(r"\b(when|by when|what year|när|vilket år|senast när)\b", re.IGNORECASE)
+_TIME = re.compile(r"\b(19|20)\d{2}\b|\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
+                   r"november|december)\b", re.IGNORECASE)
+
+
+def _answer_type_bonus(question: str, unit: str) -> float:
+    """A unit that holds what the question asks for (a frequency, a time) is preferred."""
+    if _ASKS_FREQUENCY.search(question) and _FREQUENCY.search(unit):
+        return 0.5
+    if _ASKS_WHEN.search(question) and _TIME.search(unit):
+        return 0.3
+    return 0.0
+
+
+_DOCUMENT_TYPE_WORDS = {
+    "strategi": re.compile(r"\bstrateg(y|ies|in?|ier)\b", re.IGNORECASE),
+    "program": re.compile(r"\bprogram(me|met|s)?\b", re.IGNORECASE),
+    "policy": re.compile(r"\bpolic(y|yn|ies)\b", re.IGNORECASE),
+    "plan": re.compile(r"\b(action plan|plan|handlingsplan(en)?|åtgärdsplan(en)?)\b", re.IGNORECASE),
+    "riktlinje": re.compile(r"\b(guidelines?|riktlinjer(na)?|riktlinjen)\b", re.IGNORECASE),
+}
+
+
+def _named_document_types(question: str) -> set[str]:
+    return {name for name, pattern in _DOCUMENT_TYPE_WORDS.items() if pattern.search(question)}
+
+
+def _is_of_type(document: DocumentInfo, types: set[str]) -> bool:
+    own = f"{document.document_type or ''} {document.title}".casefold()
+    return any(name in own for name in types)
+
+
+def _units(passage: Passage) -> list[tuple[int, int]]:
+    """Quotable units of prose: sentences, except that a list and the sentence introducing it
+    form one unit (the items answer what the sentence announces)."""
+    units: list[tuple[int, int]] = []
+    previous_was_item = False
+    for start, end in sentence_spans(passage):
+        is_item = passage.document_text[start:end].lstrip().startswith(_LIST_MARKS)
+        if is_item and units and (previous_was_item or _introduces_list(passage.document_text[slice(*units[-1])])):
+            units[-1] = (units[-1][0], end)
+        else:
+            units.append((start, end))
+        previous_was_item = is_item
+    return units
+
+
+def _introduces_list(sentence: str) -> bool:
+    return sentence.rstrip().endswith((":", "ut.", "är", "att")) or len(sentence) < 120
+
+
+_LIST_MARKS = ("- ", "• ", "* ", "– ")
+
+
+def _cells(passage: Passage) -> list[tuple[str, str]]:
+    """A table-row passage's ``column: value`` lines as pairs."""
+    pairs = []
+    for line in passage.hit.text.split("\n"):
+        name, _, value = line.partition(": ")
+        if value:
+            pairs.append((name, value))
+    return pairs
+
+
+def _where(passage: Passage) -> str:
+    hit = passage.hit
+    section = hit.section_path[-1] if hit.section_path else hit.title
+    place = f"{hit.municipality}, " if hit.municipality else ""
+    return f"{place}{hit.title} ({section})" if section != hit.title else f"{place}{hit.title}"
+
+
+def _document_name(document: DocumentInfo) -> str:
+    return f"{document.title}" + (f" ({document.municipality})" if document.municipality and
+                                  document.municipality not in document.title else "")
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _unique_documents(documents: Iterable[DocumentInfo]) -> list[DocumentInfo]:
+    seen: dict[str, DocumentInfo] = {}
+    for document in documents:
+        seen.setdefault(document.id, document)
+    return list(seen.values())
+
+
+def _grouped_by_municipality(points: list[_Point]) -> list[_Point]:
+    """Keep the ranking, but list each municipality's points together (first appearance first)."""
+    order = _unique(point.passage.hit.municipality or "" for point in points)
+    return sorted(points, key=lambda point: order.index(point.passage.hit.municipality or ""))
