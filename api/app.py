@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.routes import documents, health, search
+from api.routes import ask, documents, health, search
 from assistant.errors import (
     AssistantError,
     DocumentNotFoundError,
@@ -22,7 +22,7 @@ def create_app(assistant: PolicyAssistant) -> FastAPI:
     app = FastAPI(title="policy-assistant", version="0.1.0",
                   description="Search and answers over municipal policy documents, with citations.")
     app.state.assistant = assistant
-    for router in (search.router, documents.router, health.router):
+    for router in (search.router, ask.router, documents.router, health.router):
         app.include_router(router)
     _install_error_handlers(app)
     return app

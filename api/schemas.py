@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from assistant.facade import MAX_K, MAX_QUERY_CHARS
-from assistant.models import DocumentInfo, Filters, Hit, Section
+from assistant.models import ChatTurn, DocumentInfo, Filters, Hit, Section
 
 QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)]
 
@@ -17,6 +17,15 @@ class SearchRequest(BaseModel):
 
     query: QueryText = Field(description="What to search for, in Swedish or English.")
     k: int = Field(5, ge=1, le=MAX_K, description="Number of hits.")
+    filters: Filters | None = None
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: QueryText = Field(description="The question, in Swedish or English.")
+    history: list[ChatTurn] = Field(default_factory=list, max_length=20,
+                                    description="Earlier turns, oldest first (for follow-ups).")
     filters: Filters | None = None
 
 

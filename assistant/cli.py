@@ -99,6 +99,33 @@ def search(
 
 
 @app.command()
+def ask(
+    question: str,
+    municipality: Annotated[str | None, typer.Option(help="Only this municipality's documents.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+) -> None:
+    """Answer a question with numbered citations (extractive, or the LLM when configured)."""
+    assistant = _ready(_settings(corpus, index))
+    try:
+        answer = assistant.ask(question, filters=Filters(municipality=municipality))
+    except AssistantError as error:
+        raise _fail(error) from error
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+        return
+    typer.echo(answer.answer)
+    if answer.citations:
+        typer.echo("")
+    for citation in answer.citations:
+        typer.secho(f"[{citation.n}] {citation.title} — {citation.section}", bold=True)
+        typer.echo("    " + " ".join(citation.quote.split()))
+    for warning in answer.warnings:
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+
+
+@app.command()
 def documents(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
     corpus: CorpusOption = None,
@@ -121,12 +148,22 @@ def evaluate(
     corpus: CorpusOption = None,
     index: IndexOption = None,
 ) -> None:
-    """Measure retrieval quality (Recall@1/3/5, MRR, overall and per language) on a question set."""
-    from assistant.evaluate import evaluate_retrieval, format_retrieval_report, load_questions
+    """Measure retrieval (Recall@1/3/5, MRR) and answers (evidence, verbatim quotes, abstention,
+    language, latency), overall and per language, on a question set."""
+    from assistant.evaluate import (
+        evaluate_answers,
+        evaluate_retrieval,
+        format_answer_report,
+        format_retrieval_report,
+        load_questions,
+    )
 
     assistant = _ready(_settings(corpus, index))
-    report = evaluate_retrieval(load_questions(questions), lambda q: assistant.search(q, k=depth), depth=depth)
-    typer.echo(format_retrieval_report(report))
+    cases = load_questions(questions)
+    report = evaluate_retrieval(cases, lambda q: assistant.search(q, k=depth), depth=depth)
+    typer.echo("Retrieval\n" + format_retrieval_report(report))
+    answers = evaluate_answers(cases, assistant.ask, source_text=assistant.document_text)
+    typer.echo(f"\nAnswers ({'llm' if assistant.llm else 'extractive'})\n" + format_answer_report(answers))
 
 
 @app.command()

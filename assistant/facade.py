@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -201,6 +202,12 @@ class PolicyAssistant:
             raise DocumentNotFoundError(document_id)
         return document
 
+    def document_text(self, document_id: str) -> str:
+        """A document's full text as indexed (what citation offsets point into)."""
+        if document_id not in self._require().index.store.documents:
+            raise DocumentNotFoundError(document_id)
+        return self._require().index.store.document_text(document_id)
+
     def municipalities(self) -> list[str]:
         return self._require().index.store.municipalities
 
@@ -245,6 +252,11 @@ class PolicyAssistant:
 
     def _stream(self, prepared: _Prepared) -> Iterator[AnswerEvent]:
         events = self._llm_events(prepared) if self._use_llm(prepared) else self.extractive.stream(prepared.context)
+        # closing(): when our consumer stops early, the inner stream (and its upstream) stops too.
+        with closing(events):  # type: ignore[type-var]
+            yield from self._with_warnings(events, prepared)
+
+    def _with_warnings(self, events: Iterator[AnswerEvent], prepared: _Prepared) -> Iterator[AnswerEvent]:
         for event in events:
             if isinstance(event, AnswerFinal):
                 answer = event.answer
@@ -259,9 +271,10 @@ class PolicyAssistant:
             return
         emitted = False
         try:
-            for event in self.llm.answerer.stream(prepared.context):
-                emitted = emitted or isinstance(event, AnswerDelta)
-                yield event
+            with closing(self.llm.answerer.stream(prepared.context)) as upstream:  # type: ignore[type-var]
+                for event in upstream:
+                    emitted = emitted or isinstance(event, AnswerDelta)
+                    yield event
         except UpstreamError as error:
             logger.warning("LLM stream failed: %s", error)
             prepared.warnings.append(f"{error}: answered extractively")

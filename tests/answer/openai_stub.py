@@ -136,6 +136,7 @@ class StubServer:
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.disconnects = 0  # requests whose client hung up before the reply was complete
         self._behaviour: Behaviour = echo_user()
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -155,6 +156,7 @@ class StubServer:
     def reset(self) -> None:
         """Forget recorded requests and go back to the default behaviour (echo)."""
         self.requests.clear()
+        self.disconnects = 0
         self._behaviour = echo_user()
 
     def reply_to(self, body: dict[str, Any]) -> Reply:
@@ -190,11 +192,11 @@ def _app(stub: StubServer) -> FastAPI:
     async def chat(request: Request) -> Response:
         body = await request.json()
         reply = stub.reply_to(body)
-        if await _pause(request, reply.delay):
+        if await _pause(request, reply.delay, stub):
             return Response(status_code=499)
         if reply.status != 200 or not body.get("stream"):
             return _whole(reply, model=body.get("model", MODEL))
-        return StreamingResponse(_events(request, reply, model=body.get("model", MODEL)),
+        return StreamingResponse(_events(request, reply, stub, model=body.get("model", MODEL)),
                                  media_type="text/event-stream", headers=dict(reply.headers))
 
     return app
@@ -211,14 +213,24 @@ def _whole(reply: Reply, *, model: str) -> Response:
     return JSONResponse(body, status_code=reply.status, headers=dict(reply.headers))
 
 
-async def _events(request: Request, reply: Reply, *, model: str) -> AsyncIterator[str]:
+async def _events(request: Request, reply: Reply, stub: StubServer, *, model: str) -> AsyncIterator[str]:
+    try:
+        async for event in _reply_events(request, reply, stub, model=model):
+            yield event
+    except (asyncio.CancelledError, GeneratorExit):
+        # Starlette cancels a streaming body when the client hangs up: that is a disconnect too.
+        stub.disconnects += 1
+        raise
+
+
+async def _reply_events(request: Request, reply: Reply, stub: StubServer, *, model: str) -> AsyncIterator[str]:
     if reply.raw_body is not None:
         yield f"data: {reply.raw_body}\n\n"
         return
     for index, piece in enumerate(reply.pieces()):
-        if index == reply.stall_after and await _pause(request, reply.stall_seconds):
+        if index == reply.stall_after and await _pause(request, reply.stall_seconds, stub):
             return
-        if index and await _pause(request, reply.chunk_delay):
+        if index and await _pause(request, reply.chunk_delay, stub):
             return
         yield _event(model, {"role": "assistant", "content": piece} if index == 0 else {"content": piece}, None)
     yield _event(model, {}, reply.finish_reason)
@@ -231,11 +243,12 @@ def _event(model: str, delta: dict[str, Any], finish_reason: str | None) -> str:
     return f"data: {json.dumps(chunk)}\n\n"
 
 
-async def _pause(request: Request, seconds: float) -> bool:
-    """Sleep ``seconds``; returns early with ``True`` when the client has hung up."""
+async def _pause(request: Request, seconds: float, stub: StubServer) -> bool:
+    """Sleep ``seconds``; returns early with ``True`` (and counts it) when the client has hung up."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if await request.is_disconnected():
+            stub.disconnects += 1
             return True
         await asyncio.sleep(min(_POLL_SECONDS, max(deadline - time.monotonic(), 0)))
     return False

@@ -1,0 +1,112 @@
+"""The default answerer over the real corpus: cited, verbatim, in the question's language, and
+silent when the policies are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from assistant.facade import PolicyAssistant
+from assistant.models import Answer, ChatTurn, Filters
+
+
+def assert_well_formed(answer: Answer, assistant: PolicyAssistant) -> None:
+    """Every [n] resolves, every citation is used, every quote is the source text at its offsets."""
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert used == {c.n for c in answer.citations}
+    for citation in answer.citations:
+        source = assistant.document_text(citation.document_id)[citation.start:citation.end]
+        assert " ".join(source.split()) == " ".join(citation.quote.split()) != ""
+
+
+def test_who_owns_housing_goals_names_tierps_role_with_citations(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("Who owns housing goals?")
+    assert not answer.abstained and answer.mode == "extractive" and answer.language == "en"
+    assert "Chef kvalitet och strategisk utveckling" in answer.answer
+    owner = next(c for c in answer.citations if c.quote == "Chef kvalitet och strategisk utveckling")
+    assert owner.document_id == "tierp-handlingsplan-for-integration"
+    assert owner.section == "Handlingsplan för integration > Boende"
+    assert_well_formed(answer, assistant)
+
+
+def test_swedish_responsibility_questions_are_framed_in_swedish(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("Vem ansvarar för uppföljningen av integrationsarbetet i Åstorp?")
+    assert answer.language == "sv" and not answer.abstained
+    assert answer.answer.startswith("Ansvar enligt policydokumenten")
+    assert "Kommunstyrelsen" in answer.answer
+    assert_well_formed(answer, assistant)
+
+
+def test_metadata_questions_answer_from_the_header_and_cite_the_stated_field(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("When was the Tierp integration action plan adopted?")
+    assert "2017-05-30" in answer.answer
+    assert answer.citations[0].quote == "Fastställd datum 2017-05-30"
+    owner = assistant.ask("Vem är dokumentansvarig för Värnamos integrationspolicy?")
+    assert "Anneli Forsgren" in owner.answer and owner.language == "sv"
+    assert_well_formed(owner, assistant)
+
+
+def test_an_expired_document_is_flagged(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("Until when is Tierp's action plan valid?")
+    assert "2018-12-31" in answer.answer
+    assert "Note: Handlingsplan för integration was valid until 2018-12-31." in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "När plogas gatorna i Tranås efter snöfall?",
+    "How much does a residential parking permit cost in Tierp?",
+    "Vad blir det för lunch i skolorna i Åstorp på fredag?",
+])
+def test_it_abstains_when_the_policies_are_silent_and_offers_the_closest_passages(
+        assistant: PolicyAssistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained
+    expected = "Policydokumenten besvarar inte detta." if answer.language == "sv" else \
+        "The policies in the corpus do not answer this."
+    assert answer.answer.startswith(expected)
+    assert answer.citations  # the suggestions, cited
+    assert_well_formed(answer, assistant)
+
+
+def test_a_municipality_without_documents_is_named_in_the_abstention(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("What is Malmö's integration budget for this year?")
+    assert answer.abstained and "Malmö" in answer.answer and "Tierp" in answer.answer
+
+
+def test_follow_ups_carry_the_topic_and_replace_the_municipality(assistant: PolicyAssistant) -> None:
+    history = [ChatTurn(role="user", content="Who is responsible for housing in Tierp?"),
+               ChatTurn(role="assistant", content="Chef kvalitet och strategisk utveckling [1].")]
+    answer = assistant.ask("And in Tranås?", history=history)
+    assert not answer.abstained
+    assert {c.municipality for c in answer.citations} == {"Tranås"}
+    assert_well_formed(answer, assistant)
+
+
+def test_filters_restrict_the_answer(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("Vem ansvarar för uppföljningen?", filters=Filters(municipality="Värnamo"))
+    assert {c.municipality for c in answer.citations} == {"Värnamo"}
+
+
+def test_lists_are_quoted_with_their_introduction(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("Vilka fokusområden bygger Tranås integrationsprogram på?")
+    assert "Arbete och studier" in answer.answer
+    assert_well_formed(answer, assistant)
+
+
+def test_streaming_yields_the_same_answer_piece_by_piece(assistant: PolicyAssistant) -> None:
+    from assistant.answer.base import AnswerDelta, AnswerFinal
+
+    events = list(assistant.ask_stream("Who owns housing goals?"))
+    final = events[-1]
+    assert isinstance(final, AnswerFinal)
+    assert "".join(e.text for e in events if isinstance(e, AnswerDelta)) == final.answer.answer
+
+
+def test_status_notes_use_the_injected_date() -> None:
+    from assistant.answer.extractive import ExtractiveAnswerer
+    from assistant.glossary import Glossary
+
+    answerer = ExtractiveAnswerer(glossary=Glossary.load_default(), today=dt.date(2018, 1, 1))
+    assert answerer._status_notes([], "en") == []
