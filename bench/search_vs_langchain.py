@@ -1,4 +1,5 @@
-"""Search quality and latency: this project vs. the plain LangChain pipeline a user would assemble.
+"""Search and answer quality and latency: this project vs. the plain LangChain pipeline a user
+would otherwise assemble, plus the /v1/ask latency of the extractive answerer over real HTTP.
 
 Both run in one process, on the same questions (tests/eval/questions.jsonl), with the same
 embedding model (the packaged all-MiniLM-L6-v2):
@@ -7,7 +8,8 @@ embedding model (the packaged all-MiniLM-L6-v2):
 - ours: PolicyAssistant.search (section-aware chunks, hybrid dense + Swedish BM25, glossary).
 
 Prints a table of Recall@5 per language and search latency p50/p95 (each question timed
-``--repeat`` times after one warm-up pass).
+``--repeat`` times after one warm-up pass), then ``POST /v1/ask`` latency p50/p95 measured with an
+HTTP client against the app served by uvicorn on loopback, and the query-embedding floor.
 
     python -m bench.search_vs_langchain [--questions PATH] [--corpus DIR] [--repeat N]
 """
@@ -61,14 +63,56 @@ def langchain_baseline(corpus: Path) -> Search:
     return search
 
 
-def ours(corpus: Path, index_dir: Path) -> Search:
-    assistant = PolicyAssistant.from_settings(Settings(corpus_dir=corpus, index_dir=index_dir))
-    assistant.ensure_index()
-
+def ours(assistant: PolicyAssistant) -> Search:
     def search(question: str) -> list[Result]:
         return [Result(hit.document_id, hit.text) for hit in assistant.search(question, k=5)]
 
     return search
+
+
+def ask_latencies_ms(assistant: PolicyAssistant, questions: Sequence[EvalQuestion], *, repeat: int) -> list[float]:
+    """``POST /v1/ask`` timed from an HTTP client, against uvicorn serving the app on loopback."""
+    import threading
+
+    import httpx
+    import uvicorn
+
+    from api.app import create_app
+
+    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            def ask(question: str) -> None:
+                client.post("/v1/ask", json={"question": question}).raise_for_status()
+
+            for question in questions:
+                ask(question.question)
+            timings = []
+            for _ in range(repeat):
+                for question in questions:
+                    started = time.perf_counter()
+                    ask(question.question)
+                    timings.append((time.perf_counter() - started) * 1000)
+            return timings
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def embedding_floor_ms(assistant: PolicyAssistant, questions: Sequence[EvalQuestion], *, repeat: int) -> list[float]:
+    """The physical floor of a search: embedding the question alone."""
+    timings = []
+    for _ in range(repeat + 1):
+        for question in questions:
+            started = time.perf_counter()
+            assistant.embedder.embed_queries([question.question])
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings[len(questions):]
 
 
 def recall_at_5(search: Search, questions: Sequence[EvalQuestion]) -> float:
@@ -103,10 +147,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    questions = [q for q in load_questions(args.questions) if q.answerable]
+    everything = load_questions(args.questions)
+    questions = [q for q in everything if q.answerable]
     with tempfile.TemporaryDirectory() as scratch:
-        systems = {"langchain baseline": langchain_baseline(args.corpus),
-                   "policy-assistant": ours(args.corpus, Path(scratch) / "index")}
+        assistant = PolicyAssistant.from_settings(Settings(corpus_dir=args.corpus, index_dir=Path(scratch) / "index"))
+        assistant.ensure_index()
+        systems = {"langchain baseline": langchain_baseline(args.corpus), "policy-assistant": ours(assistant)}
         rows = []
         for name, search in systems.items():
             by_language = {lang: recall_at_5(search, [q for q in questions if q.language == lang])
@@ -114,6 +160,8 @@ def main() -> None:
             timings = latencies_ms(search, questions, repeat=args.repeat)
             rows.append((name, recall_at_5(search, questions), by_language["en"], by_language["sv"],
                          percentile(timings, 50), percentile(timings, 95)))
+        asked = ask_latencies_ms(assistant, everything, repeat=args.repeat)
+        floor = embedding_floor_ms(assistant, everything, repeat=args.repeat)
 
     print(f"{len(questions)} answerable questions ({args.questions.name}), k=5, repeat={args.repeat}\n")
     print("| system | Recall@5 all | Recall@5 en | Recall@5 sv | search p50 ms | search p95 ms |")
@@ -122,6 +170,11 @@ def main() -> None:
         print(f"| {name} | {overall:.3f} | {en:.3f} | {sv:.3f} | {p50:.1f} | {p95:.1f} |")
     base, mine = rows
     print(f"\nlatency ratio (ours / baseline): p50 {mine[4] / base[4]:.2f}×, p95 {mine[5] / base[5]:.2f}×")
+    print(f"\n| measurement ({len(everything)} questions × {args.repeat}) | p50 ms | p95 ms |")
+    print("|---|---|---|")
+    print(f"| POST /v1/ask, extractive, over HTTP on loopback | {percentile(asked, 50):.1f} | "
+          f"{percentile(asked, 95):.1f} |")
+    print(f"| floor: embedding the question alone | {percentile(floor, 50):.1f} | {percentile(floor, 95):.1f} |")
 
 
 if __name__ == "__main__":

@@ -112,3 +112,28 @@ def test_nothing_on_disk_needs_pickle(small: PolicyAssistant) -> None:
     for path in current.rglob("*.npy"):
         np.load(path, allow_pickle=False)
     assert not list(current.rglob("*.pkl")) and not list(current.rglob("*.pickle"))
+
+
+def test_above_the_threshold_the_vectors_are_hnsw_and_search_still_finds_the_answer(
+        tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary) -> None:
+    hnsw = make_assistant(tmp_path, embedder, glossary, hnsw_threshold=10)
+    manifest = hnsw.ensure_index()
+    assert manifest.vector_index == "hnsw"
+    hits = hnsw.search("Vem är dokumentansvarig för handlingsplanen i Tierp?", k=5)
+    assert any("Kommunchef" in hit.text for hit in hits)
+
+
+def test_the_vector_index_recall_of_hnsw_against_exact(embedder: SentenceTransformerEmbedder) -> None:
+    from assistant.index.vectors import VectorIndex
+
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((2000, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = vectors[:50] + 0.05 * rng.standard_normal((50, 384)).astype(np.float32)
+    exact = VectorIndex.build(vectors, hnsw_threshold=10_000).search(queries, k=10)
+    approximate = VectorIndex.build(vectors, hnsw_threshold=1).search(queries, k=10)
+    overlap = [len({r for r, _ in a} & {r for r, _ in e}) / 10 for a, e in zip(approximate, exact, strict=True)]
+    assert sum(overlap) / len(overlap) >= 0.95
+    allowed = np.arange(0, 2000, 2, dtype=np.int64)
+    filtered = VectorIndex.build(vectors, hnsw_threshold=1).search(queries[:5], k=10, allowed=allowed)
+    assert all(row % 2 == 0 for result in filtered for row, _ in result)
