@@ -7,7 +7,9 @@ loaded completely, then swapped in with one assignment.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
+from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument, asked_term
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.followup import resolve_follow_up
 from assistant.answer.intent import Intent, classify
@@ -30,12 +33,16 @@ from assistant.errors import (
     InvalidRequestError,
     UnknownFilterError,
 )
-from assistant.glossary import Glossary
+from assistant.feedback import Feedback, FeedbackIn, FeedbackStore
+from assistant.glossary import Glossary, GlossaryEntry
 from assistant.index.build import IndexBuilder, SearchIndex, config_fingerprint, corpus_fingerprint
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
+from assistant.overview import DocumentOverview, build_overview
+from assistant.parse import SUPPORTED_SUFFIXES, UnsupportedFormatError, document_id_for, parse_bytes
 from assistant.retrieve import HybridRetriever, Retrieved
 from assistant.settings import Settings
+from assistant.status import document_status
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +83,8 @@ class PolicyAssistant:
     """Search (and later answer) over the indexed policy documents."""
 
     def __init__(self, *, settings: Settings, embedder: Embedder, glossary: Glossary,
-                 extractive: Answerer | None = None, llm: LLM | None = None) -> None:
+                 extractive: Answerer | None = None, llm: LLM | None = None,
+                 today: Callable[[], dt.date] | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.glossary = glossary
@@ -85,8 +93,12 @@ class PolicyAssistant:
         self.llm = llm
         # Bounded upstream concurrency: a slow LLM must not tie up every worker thread.
         self._llm_slots = threading.BoundedSemaphore(llm.max_concurrency) if llm else None
+        self.glossary_document = GlossaryDocument(glossary)
+        self._today = today
+        self._feedback: FeedbackStore | None = None
         self._serving: _Serving | None = None
         self._swap_lock = threading.Lock()
+        self._corpus_lock = threading.Lock()  # one document change (write + rebuild) at a time
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> PolicyAssistant:
@@ -191,19 +203,88 @@ class PolicyAssistant:
         filters = self._normalize_filters(filters, serving.index)
         return serving.retriever.search(query, k=k, filters=filters)
 
+    def today(self) -> dt.date:
+        return self._today() if self._today else dt.date.today()
+
     def documents(self) -> list[DocumentInfo]:
-        """Metadata of every indexed document, by id."""
-        return list(self._require().index.store.documents.values())
+        """Metadata of every indexed document, by id, with its status as of today."""
+        today = self.today()
+        return [info.model_copy(update={"status": document_status(info, today=today)})
+                for info in self._require().index.store.documents.values()]
 
     def document(self, document_id: str) -> Document:
-        """One document with its sections and text; ``DocumentNotFoundError`` if unknown."""
+        """One document with its sections, text and status; ``DocumentNotFoundError`` if unknown."""
         document = self._require().index.store.document(document_id)
         if document is None:
             raise DocumentNotFoundError(document_id)
-        return document
+        return document.model_copy(update={"status": document_status(document, today=self.today())})
+
+    def overview(self, document_id: str, *, language: Language = "en") -> DocumentOverview:
+        """A short cited overview of one document (purpose, areas, responsibility, dates, status)."""
+        document = self.document(document_id)
+        chunks = self._require().index.store.chunks_of(document_id)
+        return build_overview(document, chunks, language=language, today=self.today())
+
+    def glossary_entries(self, query: str = "", *, limit: int = 50) -> list[GlossaryEntry]:
+        """Glossary entries matching ``query`` (all, up to ``limit``, when empty)."""
+        return list(self.glossary.entries[:limit]) if not query.strip() else self.glossary.search(query, limit=limit)
+
+    # --- feedback -------------------------------------------------------------------------------
+
+    def _feedback_store(self) -> FeedbackStore:
+        if self._feedback is None:
+            self._feedback = FeedbackStore(self.settings.data_dir / "feedback.sqlite")
+        return self._feedback
+
+    def add_feedback(self, item: FeedbackIn) -> Feedback:
+        """Store a rating of an answer; it persists across restarts and index rebuilds."""
+        return self._feedback_store().add(item)
+
+    def feedback(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
+        return self._feedback_store().list(limit=limit, offset=offset)
+
+    # --- document management --------------------------------------------------------------------
+
+    def add_document(self, filename: str, data: bytes) -> DocumentInfo:
+        """Parse, store in the corpus and index an uploaded file; returns its metadata once the new
+        index serves it. Re-uploading a file of the same name replaces it.
+
+        Raises ``UnsupportedFormatError`` or ``ParseError`` (nothing stored) for a bad file.
+        Cost: parsing plus an index rebuild.
+        """
+        name = safe_filename(filename)
+        document = parse_bytes(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
+                               document_id=document_id_for(self.settings.corpus_dir / name))
+        with self._corpus_lock:
+            target = self.settings.corpus_dir / name
+            previous = target.read_bytes() if target.exists() else None
+            _write_durably(target, data)
+            try:
+                self.build_index()
+            except BaseException:
+                # Not acknowledged: put the corpus back as it was.
+                if previous is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    _write_durably(target, previous)
+                raise
+        return next(d for d in self.documents() if d.id == document.id)
+
+    def remove_document(self, document_id: str) -> None:
+        """Delete a document from the corpus and the index; ``DocumentNotFoundError`` if unknown."""
+        with self._corpus_lock:
+            matches = [p for p in self.settings.corpus_dir.iterdir() if p.is_file()
+                       and p.suffix.lower() in SUPPORTED_SUFFIXES and document_id_for(p) == document_id]
+            if not matches:
+                raise DocumentNotFoundError(document_id)
+            for path in matches:
+                path.unlink()
+            self.build_index()
 
     def document_text(self, document_id: str) -> str:
         """A document's full text as indexed (what citation offsets point into)."""
+        if document_id == GLOSSARY_DOCUMENT_ID:
+            return self.glossary_document.text
         if document_id not in self._require().index.store.documents:
             raise DocumentNotFoundError(document_id)
         return self._require().index.store.document_text(document_id)
@@ -320,6 +401,8 @@ class PolicyAssistant:
         if classify(standalone).intent is Intent.METADATA:
             retrieved = self._with_headers(retrieved, serving)
         passages = [self._passage(found, serving) for found in retrieved]
+        if (term := asked_term(standalone)) and (entry := self.glossary_document.lookup(term)):
+            passages.append(self.glossary_document.passage(entry))
         support = serving.support.score(standalone, language=language, passages=passages)
         context = AnswerContext(
             question=standalone, language=language, passages=passages, history=list(history),
@@ -374,6 +457,37 @@ def _unknown_municipality_message(unknown: Sequence[str], known: Sequence[str], 
     if language == "sv":
         return f"Underlaget innehåller inga dokument från {names}; det omfattar {covered}."
     return f"The corpus has no documents from {names}; it covers {covered}."
+
+
+def safe_filename(filename: str) -> str:
+    """The file's base name, stripped of any path and of characters a file system may refuse.
+    ``UnsupportedFormatError`` when its extension is not a supported format."""
+    base = os.path.basename(filename.replace("\\", "/")).strip().lstrip(".")
+    stem, suffix = os.path.splitext(base)
+    stem = "".join(ch if ch.isalnum() or ch in "-_ ." else "_" for ch in stem).strip(" ._")[:120]
+    if suffix.lower() not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise UnsupportedFormatError(f"unsupported file type {suffix or '(none)'!r}; supported: {supported}")
+    if not stem:
+        raise InvalidRequestError("the file name is empty")
+    return f"{stem}{suffix.lower()}"
+
+
+def _write_durably(target: os.PathLike[str] | str, data: bytes) -> None:
+    """Write via a temporary file, fsync, then rename: a crash leaves the old file or the new one."""
+    directory = os.path.dirname(os.fspath(target)) or "."
+    os.makedirs(directory, exist_ok=True)
+    temporary = f"{os.fspath(target)}.part"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def validate_query(query: str) -> str:

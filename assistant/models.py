@@ -111,6 +111,8 @@ class DocumentInfo(BaseModel):
     header_end: int = 0
     field_spans: dict[str, tuple[int, int]] = Field(
         default_factory=dict, description="Where each stated metadata field (label and value) is in the text.")
+    status: Literal["current", "due_for_revision", "expired", "unknown"] | None = Field(
+        None, description="From the stated dates against today's date; set when the document is served.")
 
 
 class Document(DocumentInfo):

@@ -7,9 +7,10 @@ and hand it to ``PolicyAssistant.from_settings``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The name under which the packaged, offline copy of all-MiniLM-L6-v2 is known.
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of policy documents to index.")
     index_dir: Path = Field(Path("index"), description="Folder where built index versions live.")
+    data_dir: Path = Field(Path("data"), description="Folder for what must persist: feedback (SQLite).")
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest document upload accepted.")
 
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,
@@ -71,3 +74,22 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+
+    # Intranet integration. Comma-separated in the environment ("k1, k2"), not JSON.
+    reader_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        (), description="API keys (bearer tokens) that may read: search, ask, documents, glossary, feedback "
+        "POST, the OpenAI-compatible routes. None configured: reading is open.")
+    admin_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        (), description="API keys that may also change the corpus, rebuild the index and read feedback. None "
+        "configured: those endpoints are disabled (403).")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Browser origins allowed to call the API cross-origin, e.g. https://intranet.example; "
+        "none by default.")
+
+    @field_validator("reader_keys", "admin_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """``"a, b"`` → ``("a", "b")``: blanks around items and empty items are dropped."""
+        if isinstance(value, str):
+            return tuple(item.strip() for item in value.split(",") if item.strip())
+        return value

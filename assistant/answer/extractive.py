@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile, sentence_spans
+from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.intent import Intent, classify
 from assistant.glossary import Glossary
 from assistant.index.lexical import SwedishAnalyzer
@@ -83,6 +84,8 @@ class ExtractiveAnswerer(Answerer):
         """Cost: analysis of the passages' sentences; no model call."""
         if not context.passages or context.unsupported_reason:
             return self._abstain(context)
+        if answer := self._definition(context):
+            return answer
         intent = classify(context.question)
         if intent.intent is Intent.METADATA and (answer := self._metadata(context, intent.fields)):
             return answer
@@ -91,6 +94,21 @@ class ExtractiveAnswerer(Answerer):
         if intent.intent is Intent.RESPONSIBILITY and (answer := self._responsibility(context)):
             return answer
         return self._general(context)
+
+    # --- definitions ----------------------------------------------------------------------------
+
+    def _definition(self, context: AnswerContext) -> Answer | None:
+        """A glossary entry answers "what is X?" unless a policy passage defines X itself."""
+        term = asked_term(context.question)
+        entries = [p for p in context.passages if p.hit.document_id == GLOSSARY_DOCUMENT_ID]
+        if term is None or not entries:
+            return None
+        if any(defines(p.source, term) for p in context.passages if p.hit.document_id != GLOSSARY_DOCUMENT_ID):
+            return None
+        entry = entries[0]
+        lead = f"{entry.hit.section} — {entry.hit.text.split(' — ', 1)[1].split(':', 1)[0]}:"
+        return self._compose(context, [_Point(entry, lead, ((entry.hit.start, entry.hit.end),))], intro=None,
+                             quote_inline=True)
 
     # --- metadata -------------------------------------------------------------------------------
 
@@ -221,7 +239,8 @@ class ExtractiveAnswerer(Answerer):
             return 0.0
         return len(terms & wanted) / math.sqrt(len(terms))
 
-    def _compose(self, context: AnswerContext, points: Sequence[_Point], *, intro: str | None) -> Answer:
+    def _compose(self, context: AnswerContext, points: Sequence[_Point], *, intro: str | None,
+                 quote_inline: bool = False) -> Answer:
         language = context.language
         lines = [intro] if intro else []
         citations: dict[int, Citation] = {}
@@ -230,6 +249,9 @@ class ExtractiveAnswerer(Answerer):
             for span in point.spans:
                 numbers.append(len(citations) + 1)
                 citations[numbers[-1]] = make_citation(point.passage, numbers[-1], span)
+            if intro is None and quote_inline:  # a definition: the quoted explanation is the answer
+                lines.append(f"{point.lead} " + " ".join(f"{_one_line(citations[n].quote)} [{n}]" for n in numbers))
+                continue
             if intro is None:  # a stated fact: the sentence, then its source
                 lines.append(f"{point.lead} " + "".join(f"[{n}]" for n in numbers))
                 continue

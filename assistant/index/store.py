@@ -103,6 +103,13 @@ class ChunkStore:
             for row, chunk_id, document_id, kind, path, text, start, end, embedding_text in cursor
         }
 
+    def chunks_of(self, document_id: str) -> list[Chunk]:
+        """A document's chunks in reading order (header first)."""
+        rows = [r[0] for r in self._connection().execute(
+            "SELECT row FROM chunks WHERE document_id = ? ORDER BY row", (document_id,))]
+        found = self.chunks(rows)
+        return [found[row] for row in rows]
+
     def all_chunks(self) -> list[Chunk]:
         return list(self.chunks(range(self.chunk_count)).values())
 

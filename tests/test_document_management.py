@@ -1,0 +1,91 @@
+"""Adding and removing documents: parsed before anything is stored, indexed before the answer,
+and the last good index keeps serving meanwhile."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from assistant.embed import SentenceTransformerEmbedder
+from assistant.errors import DocumentNotFoundError
+from assistant.facade import PolicyAssistant, safe_filename
+from assistant.glossary import Glossary
+from assistant.parse import ParseError, UnsupportedFormatError
+from tests.conftest import CORPUS, make_assistant
+
+
+@pytest.fixture
+def small(tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary) -> PolicyAssistant:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "tierp-handlingsplan-for-integration.txt", corpus)
+    built = make_assistant(tmp_path, embedder, glossary)
+    built.ensure_index()
+    return built
+
+
+def a_docx(title: str, body: str) -> bytes:
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    document.add_heading("Ansvar", level=2)
+    document.add_paragraph(body)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_uploaded_docx_is_stored_indexed_and_answerable(small: PolicyAssistant) -> None:
+    data = a_docx("Riktlinje för mottagande i Heby", "Socialchefen ansvarar för mottagandet av nyanlända i Heby.")
+    info = small.add_document("../../Riktlinje mottagande.docx", data)
+    assert info.id == "riktlinje-mottagande" and info.municipality == "Heby"
+    assert (small.settings.corpus_dir / "Riktlinje mottagande.docx").read_bytes() == data
+    answer = small.ask("Vem ansvarar för mottagandet av nyanlända i Heby?")
+    assert "Socialchefen ansvarar" in answer.answer
+
+
+def test_a_broken_upload_is_refused_and_nothing_is_stored(small: PolicyAssistant) -> None:
+    before = sorted(p.name for p in small.settings.corpus_dir.iterdir())
+    version = small.manifest.version
+    with pytest.raises(ParseError):
+        small.add_document("trasig.docx", b"PK\x03\x04 not a docx")
+    with pytest.raises(UnsupportedFormatError):
+        small.add_document("kalkyl.xlsx", b"whatever")
+    assert sorted(p.name for p in small.settings.corpus_dir.iterdir()) == before
+    assert small.manifest.version == version
+
+
+def test_a_failed_rebuild_leaves_the_corpus_and_the_serving_index_as_they_were(
+        small: PolicyAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    version = small.manifest.version
+
+    def crash(*_: object, **__: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("assistant.index.build.write_store", crash)
+    with pytest.raises(OSError):
+        small.add_document("ny.md", b"# Ny riktlinje\n\nText om bostad.\n")
+    assert not (small.settings.corpus_dir / "ny.md").exists()
+    assert small.manifest.version == version and small.search("Huvudansvar boende")
+
+
+def test_removing_a_document_takes_it_out_of_corpus_and_index(small: PolicyAssistant) -> None:
+    small.add_document("extra.md", "# Extra riktlinje för Heby\n\nText om parkering.\n".encode())
+    small.remove_document("extra")
+    assert "extra" not in {d.id for d in small.documents()}
+    assert not (small.settings.corpus_dir / "extra.md").exists()
+    with pytest.raises(DocumentNotFoundError):
+        small.remove_document("extra")
+
+
+@pytest.mark.parametrize(("raw", "safe"), [
+    ("../../etc/passwd.txt", "passwd.txt"),
+    ("C:\\Users\\x\\Policy 2024.PDF", "Policy 2024.pdf"),
+    ("..hidden.md", "hidden.md"),
+    ("plan<script>.html", "plan_script.html"),
+])
+def test_file_names_are_reduced_to_a_safe_base_name(raw: str, safe: str) -> None:
+    assert safe_filename(raw) == safe
