@@ -177,10 +177,12 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.observability import configure_logging
 
+    configure_logging()  # JSON lines, one per request with its id; replaces uvicorn's own access log
     settings = _settings(corpus, index, host=host, port=port)
     assistant = _ready(settings)
-    uvicorn.run(create_app(assistant), host=settings.host, port=settings.port)
+    uvicorn.run(create_app(assistant), host=settings.host, port=settings.port, log_config=None, access_log=False)
 
 
 def main() -> None:

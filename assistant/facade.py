@@ -36,6 +36,7 @@ from assistant.errors import (
 from assistant.feedback import Feedback, FeedbackIn, FeedbackStore
 from assistant.glossary import Glossary, GlossaryEntry
 from assistant.index.build import IndexBuilder, SearchIndex, config_fingerprint, corpus_fingerprint
+from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
 from assistant.overview import DocumentOverview, build_overview
@@ -139,10 +140,15 @@ class PolicyAssistant:
         s = self.settings
         chunker = Chunker(count_tokens=self.embedder.count_tokens, max_tokens=s.chunk_max_tokens,
                           overlap_tokens=s.chunk_overlap_tokens, glossary=self.glossary)
+        cache = EmbeddingCache(self.layout.root / "cache" / "embeddings.sqlite", model_id=self.embedder.model_id,
+                               dimension=self.embedder.dimension)
         builder = IndexBuilder(embedder=self.embedder, chunker=chunker, glossary=self.glossary,
                                config_hash=self._config_hash(), hnsw_threshold=s.hnsw_threshold,
-                               hnsw_m=s.hnsw_m, batch_size=s.embedding_batch_size)
-        manifest = builder.build(s.corpus_dir, self.layout, progress=progress)
+                               hnsw_m=s.hnsw_m, batch_size=s.embedding_batch_size, cache=cache)
+        try:
+            manifest = builder.build(s.corpus_dir, self.layout, progress=progress)
+        finally:
+            cache.close()
         self.load_index()
         return manifest
 

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,13 +56,15 @@ class HybridRetriever:
 
     def __init__(self, *, index: SearchIndex, embedder: Embedder, glossary: Glossary,
                  candidates: int = 50, rrf_k: int = 60, dense_weight: float = 0.2,
-                 lexical_weight: float = 1.0) -> None:
+                 lexical_weight: float = 1.0, query_cache_size: int = 1024) -> None:
         self._index = index
         self._embedder = embedder
         self._glossary = glossary
         self._candidates = candidates
         self._rrf_k = rrf_k
         self._weights = (dense_weight, lexical_weight)
+        # Staff ask the same questions again ("who owns housing goals?"): skip the 10 ms embedding.
+        self._query_vectors = _LRU(maxsize=query_cache_size)
 
     def plan(self, question: str, *, filters: Filters | None = None) -> QueryPlan:
         """Decide expansions and allowed rows for ``question`` (exposed for tests and tracing)."""
@@ -104,7 +108,10 @@ class HybridRetriever:
         return Retrieved(hit=self._hit(chunk, 0.0), kind=chunk.kind, dense_score=None, lexical_score=None)
 
     def _dense(self, plan: QueryPlan) -> list[tuple[int, float]]:
-        vector = self._embedder.embed_queries([plan.question])
+        vector = self._query_vectors.get(plan.question)
+        if vector is None:
+            vector = self._embedder.embed_queries([plan.question])
+            self._query_vectors.put(plan.question, vector)
         return self._index.vectors.search(vector, k=self._candidates, allowed=plan.allowed)[0]
 
     def _lexical(self, plan: QueryPlan) -> list[tuple[int, float]]:
@@ -129,3 +136,28 @@ class HybridRetriever:
             municipality=document.municipality, section=chunk.section, section_path=chunk.section_path,
             text=chunk.text, score=round(score, 6), start=chunk.start, end=chunk.end,
         )
+
+
+class _LRU:
+    """A small thread-safe least-recently-used map (query text → query vector)."""
+
+    def __init__(self, *, maxsize: int) -> None:
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._maxsize = maxsize
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> np.ndarray | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: np.ndarray) -> None:
+        if self._maxsize <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._maxsize:
+                self._items.popitem(last=False)

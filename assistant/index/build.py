@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 from assistant.chunk import Chunker
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
 from assistant.glossary import Glossary
+from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
 from assistant.index.store import ChunkStore, write_store
@@ -79,7 +82,7 @@ class IndexBuilder:
     """Builds index versions. Collaborators are passed in, so tests and benchmarks choose them."""
 
     def __init__(self, *, embedder: Embedder, chunker: Chunker, glossary: Glossary, config_hash: str,
-                 hnsw_threshold: int, hnsw_m: int, batch_size: int) -> None:
+                 hnsw_threshold: int, hnsw_m: int, batch_size: int, cache: EmbeddingCache | None = None) -> None:
         self._embedder = embedder
         self._chunker = chunker
         self._glossary = glossary
@@ -87,6 +90,7 @@ class IndexBuilder:
         self._hnsw_threshold = hnsw_threshold
         self._hnsw_m = hnsw_m
         self._batch_size = batch_size
+        self._cache = cache
 
     def build(self, corpus_dir: Path, layout: IndexLayout, *,
               progress: Callable[[int, int], None] | None = None) -> Manifest:
@@ -121,15 +125,7 @@ class IndexBuilder:
     def _write_parts(self, directory: Path, documents: list[Document], chunks: list[Chunk], *,
                      progress: Callable[[int, int], None] | None) -> None:
         texts = [chunk.embedding_text for chunk in chunks]
-        done = 0
-
-        def advance(count: int) -> None:
-            nonlocal done
-            done += count
-            if progress is not None:
-                progress(done, len(texts))
-
-        vectors = self._embedder.embed_passages(texts, batch_size=self._batch_size, progress=advance)
+        vectors = self._embed(texts, progress=progress)
         VectorIndex.build(vectors, hnsw_threshold=self._hnsw_threshold, hnsw_m=self._hnsw_m).save(directory)
         analyzer = SwedishAnalyzer.from_texts(
             [chunk.text for chunk in chunks],
@@ -138,6 +134,29 @@ class IndexBuilder:
         lexical_dir.mkdir()
         LexicalIndex.build(texts, analyzer=analyzer).save(lexical_dir)
         write_store(directory, documents, chunks)
+
+
+    def _embed(self, texts: list[str], *, progress: Callable[[int, int], None] | None) -> np.ndarray:
+        """Embed through the cache: only texts never embedded with this model are computed."""
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, len(texts))
+
+        def compute(missing: list[str]) -> np.ndarray:
+            advance(len(texts) - len(missing))  # the cached ones count as done at once
+            return self._embedder.embed_passages(missing, batch_size=self._batch_size, progress=advance)
+
+        if self._cache is None:
+            return self._embedder.embed_passages(texts, batch_size=self._batch_size, progress=advance)
+        vectors, computed = self._cache.embed(texts, prefix=self._embedder.passage_prefix, compute=compute)
+        if computed == 0:
+            advance(len(texts))
+        logger.info("embedded %d of %d chunks (%d from the cache)", computed, len(texts), len(texts) - computed)
+        return vectors
 
 
 @dataclass

@@ -137,3 +137,23 @@ def test_the_vector_index_recall_of_hnsw_against_exact(embedder: SentenceTransfo
     allowed = np.arange(0, 2000, 2, dtype=np.int64)
     filtered = VectorIndex.build(vectors, hnsw_threshold=1).search(queries[:5], k=10, allowed=allowed)
     assert all(row % 2 == 0 for result in filtered for row, _ in result)
+
+
+def test_a_rebuild_embeds_only_the_chunks_that_changed(small: PolicyAssistant) -> None:
+    from unittest.mock import patch
+
+    small.ensure_index()
+    (small.settings.corpus_dir / "ny.md").write_text("# Riktlinje för Heby\n\nHeby ska ha mötesplatser.\n",
+                                                       encoding="utf-8")
+    embedded: list[int] = []
+    original = small.embedder.embed_passages
+
+    def counting(texts: list[str], **options: object) -> np.ndarray:
+        embedded.append(len(texts))
+        return original(texts, **options)  # type: ignore[arg-type]
+
+    with patch.object(small.embedder, "embed_passages", side_effect=counting):
+        manifest = small.build_index()
+    new_chunks = len(small._require().index.store.chunks_of("ny"))
+    assert sum(embedded) == new_chunks  # the two unchanged documents came from the cache
+    assert manifest.chunks > new_chunks and small.search("mötesplatser Heby")[0].document_id == "ny"
