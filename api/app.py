@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from api.routes import ask, documents, health, search
-from assistant.errors import (
-    AssistantError,
-    DocumentNotFoundError,
-    IndexNotReadyError,
-    InvalidRequestError,
-    UnknownFilterError,
-)
+from api.errors import install_error_handlers
+from api.observability import install_observability
+from api.routes import ask, documents, feedback, glossary, health, openai_compat, search, widget
+from api.security import install_cors
 from assistant.facade import PolicyAssistant
 
 
@@ -22,29 +16,10 @@ def create_app(assistant: PolicyAssistant) -> FastAPI:
     app = FastAPI(title="policy-assistant", version="0.1.0",
                   description="Search and answers over municipal policy documents, with citations.")
     app.state.assistant = assistant
-    for router in (search.router, ask.router, documents.router, health.router):
+    for router in (search.router, ask.router, documents.router, glossary.router, feedback.router,
+                   health.router, openai_compat.router, widget.router):
         app.include_router(router)
-    _install_error_handlers(app)
+    install_error_handlers(app)
+    install_cors(app, origins=assistant.settings.cors_origins)
+    install_observability(app, assistant)  # last: outermost, so ids and metrics cover every response
     return app
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def invalid_body(_: Request, error: RequestValidationError) -> JSONResponse:
-        # Name the field and the problem; never echo internals.
-        problems = []
-        for item in error.errors():
-            where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-            problems.append(f"{where}: {item.get('msg', 'invalid')}" if where else str(item.get("msg")))
-        return JSONResponse(status_code=422, content={"detail": "; ".join(problems)})
-
-    @app.exception_handler(AssistantError)
-    async def assistant_error(_: Request, error: AssistantError) -> JSONResponse:
-        status = 500
-        if isinstance(error, UnknownFilterError | InvalidRequestError):
-            status = 422
-        elif isinstance(error, DocumentNotFoundError):
-            status = 404
-        elif isinstance(error, IndexNotReadyError):
-            status = 503
-        return JSONResponse(status_code=status, content={"detail": str(error)})

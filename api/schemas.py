@@ -41,6 +41,20 @@ class DocumentDetail(DocumentInfo):
     sections: list[Section]
 
 
+class IndexInfo(BaseModel):
+    version: str
+    documents: int
+    chunks: int
+    model: str
+    skipped: list[dict[str, str]]
+
+
+class GlossaryTerm(BaseModel):
+    term: str
+    english: str
+    explanation: str
+
+
 class Health(BaseModel):
     status: str
     documents: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import anyio
@@ -18,20 +19,25 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
+from api.observability import MetricsDep
 from api.schemas import AskRequest
+from api.security import READER
 from assistant.answer.base import AnswerDelta, AnswerEvent, AnswerFinal
 from assistant.models import Answer
 
-router = APIRouter(prefix="/v1", tags=["answers"])
+router = APIRouter(prefix="/v1", tags=["answers"], dependencies=[READER])
 logger = logging.getLogger(__name__)
 _END = object()
 
 
 @router.post("/ask", response_model=Answer)
-def ask(body: AskRequest, assistant: AssistantDep) -> Answer:
+def ask(body: AskRequest, assistant: AssistantDep, metrics: MetricsDep) -> Answer:
     """An answer with numbered citations, in the question's language; abstains when the policies
     are silent."""
-    return assistant.ask(body.question, history=body.history, filters=body.filters)
+    started = time.perf_counter()
+    answer = assistant.ask(body.question, history=body.history, filters=body.filters)
+    metrics.observe_answer(answer, seconds=time.perf_counter() - started)
+    return answer
 
 
 @router.post("/ask/stream", response_class=StreamingResponse,

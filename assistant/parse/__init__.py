@@ -3,6 +3,10 @@
 Each format has a reader that turns the file into an ``ExtractedText`` (the text plus structural
 elements located in it); ``build_document`` then finds the header metadata, sections, lists and
 tables in those elements, the same way for every format.
+
+``parse_file``/``parse_bytes`` parse in this process and trust their input. Untrusted files (uploads,
+the corpus folder) go through ``assistant.parse.isolation.parse_isolated``: a guard on the raw bytes
+(``assistant.parse.guard``), then these functions in a time- and memory-limited worker process.
 """
 
 from __future__ import annotations
@@ -12,7 +16,17 @@ from pathlib import Path
 
 from assistant.models import Document, ExtractedText
 from assistant.parse.docx import read_docx
-from assistant.parse.errors import EmptyDocumentError, ParseError, UnsupportedFormatError
+from assistant.parse.errors import (
+    ContentMismatchError,
+    DocumentLimitError,
+    EmptyDocumentError,
+    FileTooLargeError,
+    ParseError,
+    ParseResourceError,
+    ParseTimeoutError,
+    UnsafeDocumentError,
+    UnsupportedFormatError,
+)
 from assistant.parse.html import read_html
 from assistant.parse.markdown import read_markdown
 from assistant.parse.pdf import read_pdf
@@ -21,10 +35,17 @@ from assistant.parse.structure import build_document, slugify
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "ContentMismatchError",
+    "DocumentLimitError",
     "EmptyDocumentError",
+    "FileTooLargeError",
     "ParseError",
+    "ParseResourceError",
+    "ParseTimeoutError",
+    "UnsafeDocumentError",
     "UnsupportedFormatError",
     "document_id_for",
+    "parse_bytes",
     "parse_file",
 ]
 

@@ -1,0 +1,68 @@
+"""HTTP-only errors and the mapping of library errors to status codes. Bodies are
+``{"detail": "..."}`` naming the problem; never a stack trace, a path or a key."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from assistant.errors import (
+    AssistantError,
+    DocumentNotFoundError,
+    IndexNotReadyError,
+    InvalidRequestError,
+    UnknownFilterError,
+)
+from assistant.parse.errors import (
+    ContentMismatchError,
+    FileTooLargeError,
+    ParseError,
+    UnsupportedFormatError,
+)
+
+
+class PayloadTooLargeError(Exception):
+    """A request body or upload over its limit (413)."""
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_body(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+            problems.append(f"{where}: {item.get('msg', 'invalid')}" if where else str(item.get("msg")))
+        return JSONResponse(status_code=422, content={"detail": "; ".join(problems)})
+
+    @app.exception_handler(AssistantError)
+    async def assistant_error(_: Request, error: AssistantError) -> JSONResponse:
+        return JSONResponse(status_code=_status(error), content={"detail": str(error)})
+
+    @app.exception_handler(ParseError)
+    async def parse_error(_: Request, error: ParseError) -> JSONResponse:
+        return JSONResponse(status_code=_parse_status(error), content={"detail": str(error)})
+
+    @app.exception_handler(PayloadTooLargeError)
+    async def too_large(_: Request, error: PayloadTooLargeError) -> JSONResponse:
+        return JSONResponse(status_code=413, content={"detail": str(error)})
+
+
+def _parse_status(error: ParseError) -> int:
+    """413 for a file over the size limit, 415 for a type that is not supported or content that is
+    not the type its name says, 422 for a file that cannot be parsed (or is refused as hostile)."""
+    if isinstance(error, FileTooLargeError):
+        return 413
+    if isinstance(error, UnsupportedFormatError | ContentMismatchError):
+        return 415
+    return 422
+
+
+def _status(error: AssistantError) -> int:
+    if isinstance(error, UnknownFilterError | InvalidRequestError):
+        return 422
+    if isinstance(error, DocumentNotFoundError):
+        return 404
+    if isinstance(error, IndexNotReadyError):
+        return 503
+    return 500

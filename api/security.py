@@ -1,0 +1,110 @@
+"""API keys as bearer tokens (``Authorization: Bearer <key>``), two roles, and CORS.
+
+* ``reader``: search, ask (and its stream), the OpenAI-compatible routes, feedback POST, documents
+  GET, glossary, overviews. With no reader keys configured (``ASSISTANT_READER_KEYS``) reading is
+  open. An admin key also reads.
+* ``admin``: POST/DELETE ``/v1/documents``, POST ``/v1/index/rebuild``, GET ``/v1/feedback``. Always
+  needs an admin key (``ASSISTANT_ADMIN_KEYS``); with none configured these endpoints are disabled
+  and answer 403.
+* Open to all: ``/healthz``, ``/metrics``, ``/``, ``/widget.js`` and the OpenAPI docs.
+
+A missing or unknown key on a protected endpoint is a 401 with ``WWW-Authenticate: Bearer``; a
+reader key on an admin endpoint is a 403. A presented key is compared with ``hmac.compare_digest``
+against every configured key, without stopping at a match. Keys are never logged nor echoed.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from typing import Annotated, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import SecretStr
+from starlette.middleware.cors import CORSMiddleware
+
+from api.deps import AssistantDep
+from api.observability import REQUEST_ID_HEADER
+from assistant.settings import Settings
+
+Role = Literal["anonymous", "reader", "admin"]
+
+ADMIN_DISABLED = "admin endpoints are disabled: no admin keys configured"
+KEY_REQUIRED = "a valid API key is required, sent as 'Authorization: Bearer <key>'"
+ADMIN_REQUIRED = "this endpoint needs an admin key"
+CORS_METHODS = ("GET", "POST", "DELETE", "OPTIONS")
+CORS_HEADERS = ("Authorization", "Content-Type")
+
+_bearer = HTTPBearer(auto_error=False, scheme_name="APIKey",
+                     description="An API key from ASSISTANT_READER_KEYS or ASSISTANT_ADMIN_KEYS.")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def require_reader(assistant: AssistantDep, credentials: Credentials) -> Role:
+    """The caller's role on a reading endpoint: ``anonymous`` when no reader keys are configured,
+    else ``reader`` or ``admin``; raises 401 for a missing or unknown key. Cost: one constant-time
+    comparison per configured key."""
+    settings = assistant.settings
+    if not settings.reader_keys:
+        return "anonymous"
+    role = key_role(credentials, settings)
+    if role is None:
+        raise _unauthorized()
+    return role
+
+
+def require_admin(assistant: AssistantDep, credentials: Credentials) -> Role:
+    """``admin``, or: 403 when no admin keys are configured, 401 for a missing or unknown key, 403
+    for a reader key. Cost: one constant-time comparison per configured key."""
+    settings = assistant.settings
+    if not settings.admin_keys:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=ADMIN_DISABLED)
+    role = key_role(credentials, settings)
+    if role is None:
+        raise _unauthorized()
+    if role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=ADMIN_REQUIRED)
+    return role
+
+
+ReaderDep = Annotated[Role, Depends(require_reader)]
+AdminDep = Annotated[Role, Depends(require_admin)]
+READER = Depends(require_reader)
+"""For ``APIRouter(dependencies=[READER])`` or a route's ``dependencies``."""
+ADMIN = Depends(require_admin)
+"""For a route's ``dependencies=[ADMIN]``."""
+
+
+def key_role(credentials: HTTPAuthorizationCredentials | None, settings: Settings) -> Role | None:
+    """``admin`` or ``reader`` for a configured key, ``None`` for none or an unknown one. Both key
+    lists are always compared in full, so the time taken does not tell which key (if any) matched."""
+    if credentials is None or not credentials.credentials:
+        return None
+    presented = credentials.credentials.encode("utf-8")
+    is_admin = matches_any(presented, settings.admin_keys)
+    is_reader = matches_any(presented, settings.reader_keys)
+    if is_admin:
+        return "admin"
+    return "reader" if is_reader else None
+
+
+def matches_any(presented: bytes, keys: Sequence[SecretStr]) -> bool:
+    """Whether ``presented`` equals one of ``keys``, comparing with every key (no early exit)."""
+    found = False
+    for key in keys:
+        found |= hmac.compare_digest(presented, key.get_secret_value().encode("utf-8"))
+    return found
+
+
+def _unauthorized() -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=KEY_REQUIRED, headers={"WWW-Authenticate": "Bearer"})
+
+
+def install_cors(app: FastAPI, *, origins: Sequence[str]) -> None:
+    """Let browsers on exactly ``origins`` call the API (methods GET/POST/DELETE/OPTIONS, headers
+    Authorization and Content-Type, ``X-Request-ID`` readable). No origins: no CORS at all."""
+    if not origins:
+        return
+    app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=list(CORS_METHODS),
+                       allow_headers=list(CORS_HEADERS), expose_headers=[REQUEST_ID_HEADER])

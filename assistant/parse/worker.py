@@ -1,0 +1,169 @@
+"""The isolated parse worker: ``python -m assistant.parse.worker``, one file per process.
+
+Protocol (all on the standard streams, nothing on disk):
+
+* stdin: one JSON header line ``{"suffix", "source_path", "document_id", "limits"}``, then the
+  file's raw bytes until end of input.
+* stdout: one JSON status line, ``{"status": "ok"}`` followed by the ``Document`` as JSON, or
+  ``{"status": "error", "error": "<ParseError subclass name>", "message": "..."}`` alone.
+* exit code 0 whenever a status line was written; stderr carries diagnostics only.
+
+Before reading the file the worker caps its own address space (``RLIMIT_AS``), CPU time
+(``RLIMIT_CPU``), file writes (``RLIMIT_FSIZE``) and core dumps. It imports only the parse package
+(about 0.3 s), never the embedding stack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import math
+import os
+import resource
+import sys
+import traceback
+import warnings
+from typing import Any, BinaryIO
+
+from assistant.models import Document
+from assistant.parse import parse_bytes
+from assistant.parse.errors import DocumentLimitError, ParseError, ParseResourceError
+from assistant.parse.guard import ParseLimits, check_upload
+
+MAX_HEADER_BYTES = 64 * 1024
+# The worker writes no files; stderr (a file the parent reads the tail of) may take this much.
+_MAX_FILE_WRITE = 1024 * 1024
+OUT_OF_MEMORY = "the file needs more memory than allowed to parse"
+_TOO_DEEP = "the file is nested too deeply to parse"
+_FAILED = "the file could not be parsed"
+_READER_LIMIT = "the PDF has a part that unpacks to more than the PDF reader's safety limit (e.g. 75 MB)"
+# Written as is when memory runs out: answering must not need to allocate.
+_OUT_OF_MEMORY_LINE = json.dumps({"status": "error", "error": ParseResourceError.__name__,
+                                  "message": OUT_OF_MEMORY}).encode() + b"\n"
+
+
+def parse_untrusted(data: bytes, *, suffix: str, source_path: str, document_id: str,
+                    limits: ParseLimits) -> Document:
+    """Guard, check the page count of a PDF, then parse in this process.
+
+    Raises a ``ParseError`` subclass for a file that is refused or unreadable. Cost: the guard
+    (see ``check_upload``) plus the parse. Meant to run inside the worker's resource limits, and as
+    the target of fuzzing.
+    """
+    check_upload(data, suffix=suffix, limits=limits)
+    if suffix.lower() == ".pdf":
+        check_pdf_pages(data, limits=limits)
+    try:
+        return parse_bytes(data, suffix=suffix, source_path=source_path, document_id=document_id)
+    except ParseError as error:
+        if _hit_reader_limit(error):
+            raise DocumentLimitError(_READER_LIMIT) from error
+        raise
+
+
+def _hit_reader_limit(error: BaseException) -> bool:
+    """Whether the PDF reader refused the file at one of its own safety limits (a stream that
+    inflates past 75 MB, an array of more than 100,000 entries, ...)."""
+    from pypdf.errors import LimitReachedError
+
+    cause = error.__cause__
+    while cause is not None:
+        if isinstance(cause, LimitReachedError):
+            return True
+        cause = cause.__cause__
+    return False
+
+
+def check_pdf_pages(data: bytes, *, limits: ParseLimits) -> None:
+    """``DocumentLimitError`` when the PDF has more than ``limits.max_pages`` pages: first by the
+    page tree's stated ``/Count`` (cheap), then by walking the tree (the count may lie).
+
+    A PDF that cannot be opened, or only with a password, passes: the reader reports it. Cost:
+    pypdf's cross-reference parse plus one walk of the page tree.
+    """
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        _check_page_count(_stated_count(reader), limits)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return
+        count = len(reader.pages)
+    except ParseError:
+        raise
+    except Exception:  # a damaged file: read_pdf names the problem
+        return
+    _check_page_count(count, limits)
+
+
+def _stated_count(reader: Any) -> int:
+    count = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+    return int(count) if isinstance(count, int | float) else 0
+
+
+def _check_page_count(count: int, limits: ParseLimits) -> None:
+    if count > limits.max_pages:
+        raise DocumentLimitError(f"the PDF has {count} pages; at most {limits.max_pages} are allowed")
+
+
+def apply_limits(limits: ParseLimits) -> None:
+    """Cap this process: address space, CPU seconds (SIGXCPU at the soft limit, SIGKILL one second
+    later), file size written, no core dumps."""
+    cpu = math.ceil(limits.seconds) + 1
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (_MAX_FILE_WRITE, _MAX_FILE_WRITE))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _error_line(error: Exception) -> bytes:
+    if isinstance(error, ParseError):
+        name, message = type(error).__name__, str(error)
+    else:
+        name, message = ParseError.__name__, _TOO_DEEP if isinstance(error, RecursionError) else _FAILED
+        with contextlib.suppress(Exception):  # diagnostics are best effort
+            traceback.print_exc(limit=20)
+    return json.dumps({"status": "error", "error": name, "message": message}).encode() + b"\n"
+
+
+def run(stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """Read one request from ``stdin`` and write the answer to ``stdout`` (see the module doc)."""
+    header = json.loads(stdin.readline(MAX_HEADER_BYTES))
+    limits = ParseLimits.from_dict(header["limits"])
+    apply_limits(limits)
+    data = stdin.read(limits.max_bytes + 1)
+    answer: tuple[bytes, ...]
+    try:
+        document = parse_untrusted(data, suffix=header["suffix"], source_path=header["source_path"],
+                                   document_id=header["document_id"], limits=limits)
+        payload = document.model_dump_json().encode()
+        del document
+        if len(payload) > limits.max_output_bytes:
+            raise DocumentLimitError("the document's text is too large to index")
+    # The traceback keeps the parser's frames (and their memory) alive until the handler ends, so
+    # the out-of-memory answer is a prebuilt constant and is written after the handler.
+    except MemoryError:
+        answer = (_OUT_OF_MEMORY_LINE,)
+    except Exception as error:  # every failure is reported on the protocol, never as a crash
+        answer = (_error_line(error),)
+    else:
+        answer = (b'{"status": "ok"}\n', payload)
+    for part in answer:
+        stdout.write(part)
+
+
+def main() -> None:
+    """Entry point: keep the protocol stream private (stray prints from libraries go to stderr),
+    silence library logging and warnings, serve one request."""
+    protocol = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    with protocol:
+        run(sys.stdin.buffer, protocol)
+
+
+if __name__ == "__main__":
+    main()
