@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run test lint eval bench
+.PHONY: setup browser run test lint eval bench
 
 $(BIN)/assistant: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ $(BIN)/assistant: pyproject.toml
 
 setup: $(BIN)/assistant
 
+# The widget's end-to-end tests drive Debian's chromium (never a browser downloaded by playwright).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 run: setup
 	$(BIN)/assistant serve
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup
