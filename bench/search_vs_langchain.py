@@ -72,36 +72,24 @@ def ours(assistant: PolicyAssistant) -> Search:
 
 def ask_latencies_ms(assistant: PolicyAssistant, questions: Sequence[EvalQuestion], *, repeat: int) -> list[float]:
     """``POST /v1/ask`` timed from an HTTP client, against uvicorn serving the app on loopback."""
-    import threading
-
     import httpx
-    import uvicorn
 
     from api.app import create_app
+    from api.server import serve_in_background
 
-    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            def ask(question: str) -> None:
-                client.post("/v1/ask", json={"question": question}).raise_for_status()
+    with serve_in_background(create_app(assistant)) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
+        def ask(question: str) -> None:
+            client.post("/v1/ask", json={"question": question}).raise_for_status()
 
+        for question in questions:
+            ask(question.question)
+        timings = []
+        for _ in range(repeat):
             for question in questions:
+                started = time.perf_counter()
                 ask(question.question)
-            timings = []
-            for _ in range(repeat):
-                for question in questions:
-                    started = time.perf_counter()
-                    ask(question.question)
-                    timings.append((time.perf_counter() - started) * 1000)
-            return timings
-    finally:
-        server.should_exit = True
-        thread.join(10)
+                timings.append((time.perf_counter() - started) * 1000)
+        return timings
 
 
 def embedding_floor_ms(assistant: PolicyAssistant, questions: Sequence[EvalQuestion], *, repeat: int) -> list[float]:

@@ -5,7 +5,6 @@ does not; follow-ups are rewritten by the LLM; a disconnecting stream client sto
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from api.app import create_app
+from api.server import serve_in_background
 from assistant.answer.llm import LLMAnswerer, QuestionRewriter, build_client
 from assistant.embed import SentenceTransformerEmbedder
 from assistant.facade import LLM, PolicyAssistant
@@ -124,16 +123,8 @@ def test_instructions_inside_a_document_are_not_obeyed(
 @pytest.fixture
 def served(llm_assistant: PolicyAssistant) -> Iterator[str]:
     """The HTTP app on a real loopback port (the disconnect must cross a real socket)."""
-    server = uvicorn.Server(uvicorn.Config(create_app(llm_assistant), host="127.0.0.1", port=0,
-                                          log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with serve_in_background(create_app(llm_assistant)) as base_url:
+        yield base_url
 
 
 def test_a_client_that_disconnects_stops_the_upstream_request(served: str, openai_stub: StubServer) -> None:

@@ -6,22 +6,21 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import httpx
 import openai
 import pytest
-import uvicorn
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import get_assistant
 from api.routes.openai_compat import catch_up
+from api.server import serve_in_background
 from assistant.answer.llm import LLMAnswerer, QuestionRewriter, build_client
 from assistant.facade import LLM, PolicyAssistant
 from tests.answer.openai_stub import MODEL, Reply, StubServer, answer_with, stall_mid_stream
@@ -32,21 +31,9 @@ CITATION_FIELDS = {"n", "chunk_id", "document_id", "title", "municipality", "sec
 UPSTREAM_TIMEOUT = 1.0
 
 
-@contextmanager
-def serving(assistant: PolicyAssistant) -> Iterator[str]:
+def serving(assistant: PolicyAssistant) -> AbstractContextManager[str]:
     """The HTTP app on a real loopback port, stopped on exit."""
-    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=0,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(5)
+    return serve_in_background(create_app(assistant))
 
 
 def sdk(served: str) -> openai.OpenAI:

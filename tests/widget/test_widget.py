@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route, expect, sync_playwright
 
 from api.app import create_app
+from api.server import serve_in_background
 from assistant.answer.base import AnswerDelta, AnswerEvent
 from assistant.embed import SentenceTransformerEmbedder
 from assistant.facade import PolicyAssistant
@@ -69,23 +68,9 @@ def _paced(events: Iterator[AnswerEvent]) -> Iterator[AnswerEvent]:
             close()
 
 
-@contextmanager
-def serve(assistant: PolicyAssistant) -> Iterator[str]:
+def serve(assistant: PolicyAssistant) -> AbstractContextManager[str]:
     """``create_app(assistant)`` on a free loopback port; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=0,
-                                          log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(5)
+    return serve_in_background(create_app(assistant))
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,32 @@
+"""Running the app inside another program: ``serve_in_background(app)`` for tests, benchmarks and
+tools that need a real HTTP server on loopback without a separate process."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+
+@contextmanager
+def serve_in_background(app: FastAPI, *, host: str = "127.0.0.1", start_timeout: float = 10.0) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free port of ``host`` in a daemon thread; yields the base URL
+    (``http://127.0.0.1:<port>``) once it accepts connections, and stops the server on exit."""
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name="uvicorn-background", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(5)
