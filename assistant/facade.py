@@ -35,9 +35,16 @@ from assistant.errors import (
 )
 from assistant.feedback import Feedback, FeedbackIn, FeedbackStore
 from assistant.glossary import Glossary, GlossaryEntry
-from assistant.index.build import IndexBuilder, SearchIndex, config_fingerprint, corpus_fingerprint
+from assistant.index.build import (
+    PIPELINE_VERSION,
+    IndexBuilder,
+    SearchIndex,
+    config_fingerprint,
+    corpus_fingerprint,
+)
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import IndexLayout, Manifest
+from assistant.index.parse_cache import ParseCache
 from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
 from assistant.overview import DocumentOverview, build_overview
 from assistant.parse import SUPPORTED_SUFFIXES, UnsupportedFormatError, document_id_for
@@ -144,13 +151,16 @@ class PolicyAssistant:
                           overlap_tokens=s.chunk_overlap_tokens, glossary=self.glossary)
         cache = EmbeddingCache(self.layout.root / "cache" / "embeddings.sqlite", model_id=self.embedder.model_id,
                                dimension=self.embedder.dimension)
+        parsed = ParseCache(self.layout.root / "cache" / "parsed.sqlite", version=PIPELINE_VERSION)
         builder = IndexBuilder(embedder=self.embedder, chunker=chunker, glossary=self.glossary,
                                config_hash=self._config_hash(), hnsw_threshold=s.hnsw_threshold,
-                               hnsw_m=s.hnsw_m, batch_size=s.embedding_batch_size, cache=cache)
+                               hnsw_m=s.hnsw_m, batch_size=s.embedding_batch_size, cache=cache,
+                               parse_cache=parsed)
         try:
             manifest = builder.build(s.corpus_dir, self.layout, progress=progress)
         finally:
             cache.close()
+            parsed.close()
         self.load_index()
         return manifest
 

@@ -25,6 +25,7 @@ from assistant.glossary import Glossary
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
+from assistant.index.parse_cache import ParseCache
 from assistant.index.store import ChunkStore, write_store
 from assistant.index.vectors import VectorIndex
 from assistant.models import Chunk, Document
@@ -68,15 +69,22 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_corpus(corpus_dir: Path) -> ParsedCorpus:
+def parse_corpus(corpus_dir: Path, *, cache: ParseCache | None = None) -> ParsedCorpus:
     """Parse every supported file, each in its own time- and memory-limited worker process (a few
     at once); a file that fails or is refused as hostile is skipped with a warning naming it.
-    Cost: about 0.5 s of worker start-up per file, divided by the parallel workers, plus parsing."""
-    documents, skipped = [], []
+    Files unchanged since a previous build come from ``cache`` without a worker.
+    Cost: about 0.5 s of worker start-up per new file, divided by the parallel workers, plus parsing."""
     files = [(path, document_id_for(path)) for path in corpus_files(corpus_dir)]
-    for path, parsed in parse_files_isolated(files, limits=ParseLimits()):
+    keys = {path: cache.key(path, document_id=doc_id) for path, doc_id in files} if cache else {}
+    cached = {path: hit for path, key in keys.items() if cache and (hit := cache.get(key)) is not None}
+    fresh = dict(parse_files_isolated([f for f in files if f[0] not in cached], limits=ParseLimits()))
+    documents, skipped = [], []
+    for path, _ in files:
+        parsed = cached.get(path) or fresh[path]
         if isinstance(parsed, Document):
             documents.append(parsed)
+            if cache is not None and path not in cached:
+                cache.put(keys[path], parsed)
         else:
             logger.warning("skipping %s: %s", path.name, parsed)
             skipped.append(SkippedFile(path.name, str(parsed)))
@@ -87,7 +95,8 @@ class IndexBuilder:
     """Builds index versions. Collaborators are passed in, so tests and benchmarks choose them."""
 
     def __init__(self, *, embedder: Embedder, chunker: Chunker, glossary: Glossary, config_hash: str,
-                 hnsw_threshold: int, hnsw_m: int, batch_size: int, cache: EmbeddingCache | None = None) -> None:
+                 hnsw_threshold: int, hnsw_m: int, batch_size: int, cache: EmbeddingCache | None = None,
+                 parse_cache: ParseCache | None = None) -> None:
         self._embedder = embedder
         self._chunker = chunker
         self._glossary = glossary
@@ -96,6 +105,7 @@ class IndexBuilder:
         self._hnsw_m = hnsw_m
         self._batch_size = batch_size
         self._cache = cache
+        self._parse_cache = parse_cache
 
     def build(self, corpus_dir: Path, layout: IndexLayout, *,
               progress: Callable[[int, int], None] | None = None) -> Manifest:
@@ -107,7 +117,7 @@ class IndexBuilder:
         started = time.perf_counter()
         with layout.build_lock():
             fingerprint = corpus_fingerprint(corpus_dir)
-            corpus = parse_corpus(corpus_dir)
+            corpus = parse_corpus(corpus_dir, cache=self._parse_cache)
             if not corpus.documents:
                 raise IndexNotReadyError(f"no readable documents in the corpus folder ({len(corpus.skipped)} skipped)")
             chunks = [chunk for document in corpus.documents for chunk in self._chunker.chunk(document)]

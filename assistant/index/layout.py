@@ -6,11 +6,13 @@
       CURRENT              name of the serving version (replaced atomically)
       versions/<version>/  manifest.json, chunks.sqlite, vectors.faiss, lexical/
       .staging-<id>/       a build in progress (never read)
+      .trash-<id>/         an old version being deleted (never read)
       .build.lock          one builder at a time
 
 A build writes a staging directory, fsyncs every file and the directory, renames it into
-``versions/`` and only then replaces ``CURRENT``. A crash at any moment leaves ``CURRENT`` naming
-the last complete version.
+``versions/`` and only then replaces ``CURRENT``. An old version leaves ``versions/`` by one rename
+before it is deleted. A crash at any moment leaves ``CURRENT`` naming the last complete version, and
+every folder in ``versions/`` complete.
 """
 
 from __future__ import annotations
@@ -112,11 +114,17 @@ class IndexLayout:
         return target
 
     def _prune(self, *, keep: Path) -> None:
-        """Keep the newest versions (readers may still hold the previous one open)."""
+        """Keep the newest versions (readers may still hold the previous one open). An old one is
+        renamed out of ``versions/`` before it is deleted, so a crash mid-delete leaves a ``.trash-*``
+        folder (removed here next time), never a half-deleted version. Cost: one rename per old version."""
+        for leftover in self.root.glob(".trash-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         versions = sorted((p for p in self.versions.iterdir() if p.is_dir()), key=lambda p: p.name)
         for old in versions[: -self._keep]:
             if old != keep:
-                shutil.rmtree(old, ignore_errors=True)
+                trash = self.root / f".trash-{uuid.uuid4().hex[:12]}"
+                os.rename(old, trash)
+                shutil.rmtree(trash, ignore_errors=True)
 
 
 def _fsync_tree(directory: Path) -> None:

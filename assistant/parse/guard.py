@@ -11,6 +11,7 @@ This module imports no parser library: only ``zipfile`` and the standard library
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import io
 import re
@@ -85,11 +86,11 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "a TIFF image"),
     (b"MM\x00*", "a TIFF image"),
     (b"\x1f\x8b", "a gzip archive"),
-    (b"BZh", "a bzip2 archive"),
     (b"\xfd7zXZ\x00", "an xz archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!\x1a\x07", "a RAR archive"),
 )
+_DECODE_CHUNK = 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _PDF_MAGIC = b"%PDF-"
@@ -158,8 +159,14 @@ def check_text(data: bytes, _limits: ParseLimits) -> None:
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` is valid in ``encoding``, decoded a chunk at a time (the text of a 20 MB
+    file is never held whole)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
     try:
-        data.decode(encoding)
+        for start in range(0, len(view), _DECODE_CHUNK):
+            decoder.decode(view[start:start + _DECODE_CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True

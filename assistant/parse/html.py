@@ -92,7 +92,7 @@ def _usable(declared: str | None) -> str | None:
         return None
     try:
         name = codecs.lookup(declared).name
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not a name at all ("utf-8\x00": ValueError)
         return None
     return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
 

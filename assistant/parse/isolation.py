@@ -60,7 +60,7 @@ def parse_isolated(data: bytes, *, suffix: str, source_path: str, document_id: s
     subclasses, re-raised by class name), plus ``ParseTimeoutError`` after ``limits.seconds`` of
     wall clock, ``ParseResourceError`` when the worker runs out of memory or is killed, and
     ``WorkerError`` when the worker cannot run at all. Cost: the guard, then a process start
-    (about 0.3-0.4 s of imports) plus the parse; the file is copied once into the pipe.
+    (0.2-0.4 s: interpreter and imports) plus the parse; the file is copied once into the pipe.
     """
     check_upload(data, suffix=suffix, limits=limits)
     header = json.dumps({"suffix": suffix, "source_path": source_path, "document_id": document_id,

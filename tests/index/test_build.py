@@ -157,3 +157,20 @@ def test_a_rebuild_embeds_only_the_chunks_that_changed(small: PolicyAssistant) -
     new_chunks = len(small._require().index.store.chunks_of("ny"))
     assert sum(embedded) == new_chunks  # the two unchanged documents came from the cache
     assert manifest.chunks > new_chunks and small.search("mötesplatser Heby")[0].document_id == "ny"
+
+
+def test_a_rebuild_parses_only_new_or_changed_files(small: PolicyAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.index.build as build
+
+    small.ensure_index()
+    (small.settings.corpus_dir / "ny.md").write_text("# Riktlinje för Heby\n\nText.\n", encoding="utf-8")
+    parsed: list[str] = []
+    original = build.parse_files_isolated
+
+    def spy(files, **options):  # type: ignore[no-untyped-def]
+        parsed.extend(path.name for path, _ in files)
+        return original(files, **options)
+
+    monkeypatch.setattr(build, "parse_files_isolated", spy)
+    manifest = small.build_index()
+    assert parsed == ["ny.md"] and manifest.documents == 3
