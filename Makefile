@@ -27,7 +27,7 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check assistant api tests bench
+	$(BIN)/ruff check assistant api tests bench fuzz
 
 eval: setup
 	$(BIN)/assistant eval tests/eval/questions.jsonl

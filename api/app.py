@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.limits import install_limits
 from api.observability import install_observability
 from api.routes import ask, documents, feedback, glossary, health, openai_compat, search, widget
 from api.security import install_cors
@@ -20,6 +21,7 @@ def create_app(assistant: PolicyAssistant) -> FastAPI:
                    health.router, openai_compat.router, widget.router):
         app.include_router(router)
     install_error_handlers(app)
+    install_limits(app, assistant.settings)  # inside CORS and observability: they wrap 413 and 429 too
     install_cors(app, origins=assistant.settings.cors_origins)
     install_observability(app, assistant)  # last: outermost, so ids and metrics cover every response
     return app

@@ -56,7 +56,9 @@ class StreamOptions(BaseModel):
 class ChatCompletionRequest(BaseModel):
     """``POST /v1/chat/completions``. The last user message is the question."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"model": MODEL_ID, "messages": [{"role": "user", "content": "Who owns housing goals?"}]},
+        {"model": MODEL_ID, "stream": True, "messages": [{"role": "user", "content": "Vem ansvarar för boende?"}]}]})
 
     model: str | None = Field(None, description=f"Echoed in the response; any value is served by {MODEL_ID!r}.")
     messages: list[ChatMessage] = Field(min_length=1, description="The conversation, oldest first.")

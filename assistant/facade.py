@@ -438,11 +438,18 @@ class PolicyAssistant:
                     warnings: list[str]) -> tuple[str, str | None]:
         rewriter = self.llm.rewriter if self.llm else None
         if rewriter is not None and (history or language == "en"):
-            try:
-                rewritten = rewriter.rewrite(question, history=history, language=language)
-                return rewritten.standalone, rewritten.swedish
-            except UpstreamError as error:
-                warnings.append(f"{error}: follow-up resolved without the LLM")
+            # The rewrite is an upstream call too: it shares the bounded slots with the answers.
+            assert self._llm_slots is not None
+            if not self._llm_slots.acquire(timeout=1.0):
+                warnings.append("LLM busy: follow-up resolved without the LLM")
+            else:
+                try:
+                    rewritten = rewriter.rewrite(question, history=history, language=language)
+                    return rewritten.standalone, rewritten.swedish
+                except UpstreamError as error:
+                    warnings.append(f"{error}: follow-up resolved without the LLM")
+                finally:
+                    self._llm_slots.release()
         municipalities = serving.index.store.municipalities
         return resolve_follow_up(question, history, municipalities=municipalities), None
 

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("index"), description="Folder where built index versions live.")
     data_dir: Path = Field(Path("data"), description="Folder for what must persist: feedback (SQLite).")
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest document upload accepted.")
+    max_request_bytes: int = Field(1024 * 1024, ge=1024, description="Largest request body accepted on every "
+                                   "route but the document upload (which has max_upload_bytes).")
+    rate_limit_per_minute: int = Field(120, ge=0, description="Requests a minute that each API key (without a "
+                                       "valid key: each client address) may make to /v1 routes; 0 disables.")
+    rate_limit_burst: int = Field(30, ge=1, description="Requests a caller may make at once above that rate.")
 
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,

@@ -44,10 +44,13 @@ def glossary() -> Glossary:
 
 def make_assistant(root: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary,
                    *, corpus: Path | None = None, **overrides: object) -> PolicyAssistant:
-    """An assistant over a private copy of the corpus (tests may add or break files in it)."""
+    """An assistant over a private copy of the corpus (tests may add or break files in it). Rate
+    limiting is off unless ``overrides`` set it: a test client is one caller making requests as fast
+    as it can (``tests/api/test_limits.py`` tests the limits)."""
     corpus_dir = root / "corpus"
     if not corpus_dir.exists():
         shutil.copytree(corpus or CORPUS, corpus_dir)
+    overrides.setdefault("rate_limit_per_minute", 0)
     settings = Settings(corpus_dir=corpus_dir, index_dir=root / "index", **overrides)
     return PolicyAssistant(settings=settings, embedder=embedder, glossary=glossary)
 
