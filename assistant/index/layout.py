@@ -124,6 +124,7 @@ class IndexLayout:
             if old != keep:
                 trash = self.root / f".trash-{uuid.uuid4().hex[:12]}"
                 os.rename(old, trash)
+                _fsync_dir(self.versions)  # the rename is durable before any file of it goes
                 shutil.rmtree(trash, ignore_errors=True)
 
 
