@@ -1,5 +1,6 @@
-"""Running the app inside another program: ``serve_in_background(app)`` for tests, benchmarks and
-tools that need a real HTTP server on loopback without a separate process."""
+"""Running the app: ``worker_app`` is the factory each ``assistant serve --workers N`` process
+calls; ``serve_in_background(app)`` serves an app inside another program (tests, benchmarks, tools
+that need a real HTTP server on loopback without a separate process)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,22 @@ from contextlib import contextmanager
 
 import uvicorn
 from fastapi import FastAPI
+
+
+def worker_app() -> FastAPI:
+    """The app of one server worker process: settings from the environment, the index the parent
+    process built, memory-mapped when ``ASSISTANT_INDEX_MMAP`` (the default) so workers share its
+    pages. Workers share nothing mutable; each notices a version another one published within a
+    second. Cost: loading the model and opening the index (seconds)."""
+    from api.app import create_app
+    from api.observability import configure_logging
+    from assistant.facade import PolicyAssistant
+    from assistant.settings import Settings
+
+    configure_logging()
+    assistant = PolicyAssistant.from_settings(Settings())
+    assistant.load_index()
+    return create_app(assistant)
 
 
 @contextmanager

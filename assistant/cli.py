@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -170,6 +171,7 @@ def evaluate(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (they share the mapped index).")] = None,
     corpus: CorpusOption = None,
     index: IndexOption = None,
 ) -> None:
@@ -180,9 +182,18 @@ def serve(
     from api.observability import configure_logging
 
     configure_logging()  # JSON lines, one per request with its id; replaces uvicorn's own access log
-    settings = _settings(corpus, index, host=host, port=port)
+    settings = _settings(corpus, index, host=host, port=port, workers=workers)
     assistant = _ready(settings)
-    uvicorn.run(create_app(assistant), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    if settings.workers == 1:
+        uvicorn.run(create_app(assistant), host=settings.host, port=settings.port, log_config=None,
+                    access_log=False)
+        return
+    # Each worker wires itself from the environment (uvicorn starts them from an import string).
+    os.environ.update({"ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
+                       "ASSISTANT_INDEX_DIR": str(settings.index_dir)})
+    del assistant
+    uvicorn.run("api.server:worker_app", factory=True, workers=settings.workers, host=settings.host,
+                port=settings.port, log_config=None, access_log=False)
 
 
 def main() -> None:

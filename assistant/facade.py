@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ from assistant.settings import Settings
 from assistant.status import document_status
 
 logger = logging.getLogger(__name__)
+# How often a request checks whether another process published a newer index version.
+_REFRESH_SECONDS = 1.0
 
 MAX_QUERY_CHARS = 2_000
 MAX_K = 50
@@ -108,6 +111,8 @@ class PolicyAssistant:
         self._feedback: FeedbackStore | None = None
         self._serving: _Serving | None = None
         self._swap_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+        self._checked_at = 0.0  # monotonic time the published version was last compared with ours
         self._corpus_lock = threading.Lock()  # one document change (write + rebuild) at a time
 
     @classmethod
@@ -181,7 +186,7 @@ class PolicyAssistant:
         current = self.layout.current()
         if current is None:
             raise IndexNotReadyError("no index has been built yet; run `assistant index`")
-        index = SearchIndex.load(current, ef_search=self.settings.hnsw_ef_search)
+        index = SearchIndex.load(current, ef_search=self.settings.hnsw_ef_search, mmap=self.settings.index_mmap)
         retriever = HybridRetriever(index=index, embedder=self.embedder, glossary=self.glossary,
                                     candidates=self.settings.candidates, rrf_k=self.settings.rrf_k,
                                     dense_weight=self.settings.dense_weight,
@@ -199,8 +204,28 @@ class PolicyAssistant:
         if serving is None:
             self.load_index()
             serving = self._serving
+        elif time.monotonic() - self._checked_at > _REFRESH_SECONDS:
+            serving = self._refreshed(serving)
         assert serving is not None
         return serving
+
+    def _refreshed(self, serving: _Serving) -> _Serving:
+        """The serving index, after switching to a newer published version if another process
+        (another server worker, `assistant index`) published one. A version that fails to load is
+        logged and the current one kept. Cost: one small file read, at most once a second."""
+        if not self._refresh_lock.acquire(blocking=False):
+            return serving  # another thread is checking; answer from what we have
+        try:
+            self._checked_at = time.monotonic()
+            current = self.layout.current()
+            if current is not None and current != serving.index.directory:
+                try:
+                    self.load_index()
+                except (CorruptIndexError, IndexNotReadyError) as error:
+                    logger.warning("keeping index version %s: %s", serving.index.directory.name, error)
+            return self._serving or serving
+        finally:
+            self._refresh_lock.release()
 
     @property
     def manifest(self) -> Manifest:

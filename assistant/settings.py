@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     )
     hnsw_m: int = Field(32, ge=4, le=128)
     hnsw_ef_search: int = Field(128, ge=8, le=4096)
+    index_mmap: bool = Field(
+        True, description="Serve the index memory-mapped: its vectors and BM25 arrays stay in the page cache, "
+        "shared by all worker processes, instead of a copy in each.")
+    workers: int = Field(1, ge=1, le=64, description="Server worker processes (`assistant serve`).")
 
     candidates: int = Field(50, ge=5, le=1000, description="Hits taken from each retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")

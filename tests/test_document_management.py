@@ -65,7 +65,8 @@ def test_a_failed_rebuild_leaves_the_corpus_and_the_serving_index_as_they_were(
     def crash(*_: object, **__: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("assistant.index.build.write_store", crash)
+    monkeypatch.setattr("assistant.index.build.write_store", crash)  # a full build
+    monkeypatch.setattr("assistant.index.build.append_store", crash)  # an append
     with pytest.raises(OSError):
         small.add_document("ny.md", b"# Ny riktlinje\n\nText om bostad.\n")
     assert not (small.settings.corpus_dir / "ny.md").exists()

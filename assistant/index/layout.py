@@ -47,6 +47,8 @@ class Manifest:
     build_seconds: float
     packages: dict[str, str] = field(default_factory=dict)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # corpus file name -> sha256 of its bytes
+    appended_to: str | None = None  # the version this one extends, when built by appending documents
     format: int = FORMAT_VERSION
 
     def to_json(self) -> str:

@@ -8,6 +8,7 @@ Written once per index version, then opened read-only. Each thread gets its own 
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -44,10 +45,28 @@ CREATE INDEX chunks_document ON chunks(document_id);
 
 def write_store(directory: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
     """Create the store for one index version; chunk ``i`` gets row ``i``. Cost: one transaction."""
+    _insert(directory / _FILE, documents, chunks, first_row=0, schema=_SCHEMA)
+
+
+def append_store(directory: Path, base: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
+    """Create the store for a version that is ``base``'s store plus ``documents``, whose ``chunks``
+    take the rows after the base's last. ``base`` is only read. Cost: a file copy and one transaction."""
+    shutil.copyfile(base / _FILE, directory / _FILE)
     connection = sqlite3.connect(directory / _FILE)
     try:
+        first_row = connection.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    finally:
+        connection.close()
+    _insert(directory / _FILE, documents, chunks, first_row=first_row, schema="")
+
+
+def _insert(path: Path, documents: Sequence[Document], chunks: Sequence[Chunk], *, first_row: int,
+            schema: str) -> None:
+    connection = sqlite3.connect(path)
+    try:
         with connection:
-            connection.executescript(_SCHEMA)
+            if schema:
+                connection.executescript(schema)
             connection.executemany(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
                 [(d.id, d.municipality, d.info().model_dump_json(),
@@ -57,7 +76,7 @@ def write_store(directory: Path, documents: Sequence[Document], chunks: Sequence
             connection.executemany(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(row, c.chunk_id, c.document_id, c.kind, json.dumps(c.section_path, ensure_ascii=False),
-                  c.text, c.start, c.end, c.embedding_text) for row, c in enumerate(chunks)],
+                  c.text, c.start, c.end, c.embedding_text) for row, c in enumerate(chunks, start=first_row)],
             )
     finally:
         connection.close()

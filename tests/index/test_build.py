@@ -59,7 +59,8 @@ def test_a_crash_before_publication_leaves_the_previous_version_serving(
     def crash(*_: object, **__: object) -> None:
         raise KeyboardInterrupt("killed mid-build")
 
-    monkeypatch.setattr("assistant.index.build.write_store", crash)
+    monkeypatch.setattr("assistant.index.build.write_store", crash)  # a full build
+    monkeypatch.setattr("assistant.index.build.append_store", crash)  # an append
     with pytest.raises(KeyboardInterrupt):
         small.build_index()
     assert small.layout.current() is not None and small.layout.current().name == first.version

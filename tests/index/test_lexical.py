@@ -265,3 +265,65 @@ def test_an_index_saved_by_another_analysis_version_is_refused(index: LexicalInd
     (tmp_path / "analyzer.json").write_text(json.dumps(data | {"version": -1}), encoding="utf-8")
     with pytest.raises(ValueError, match="version"):
         LexicalIndex.load(tmp_path)
+
+
+# --- the score matrix and appending rows -------------------------------------------------------------
+
+
+def _scores(index: LexicalIndex, query: str) -> dict[int, float]:
+    return dict(index.search(query, k=10_000))
+
+
+def test_scores_equal_those_of_bm25s_own_lucene_indexing(paragraphs: list[tuple[str, str]],
+                                                        analyzer: SwedishAnalyzer) -> None:
+    import bm25s
+
+    texts = [text for _, text in paragraphs] + [""]  # an empty row counts in the average length, as in bm25s
+    ours = LexicalIndex.build(texts, analyzer=analyzer)
+    vocabulary: dict[str, int] = {}
+    ids = [[vocabulary.setdefault(t, len(vocabulary)) for t in analyzer.terms(text)] for text in texts]
+    reference = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
+    reference.index((ids, vocabulary), create_empty_token=False, show_progress=False)
+    for query in QUERIES:
+        query_ids = [vocabulary[t] for t in analyzer.terms(query) if t in vocabulary]
+        expected = reference.get_scores_from_ids(query_ids)
+        found = np.zeros(len(texts), dtype=np.float32)
+        for row, score in ours.search(query, k=len(texts)):
+            found[row] = score
+        np.testing.assert_allclose(found, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_appending_rows_scores_exactly_as_indexing_them_all_at_once(
+        paragraphs: list[tuple[str, str]], analyzer: SwedishAnalyzer, tmp_path: Path) -> None:
+    texts = [text for _, text in paragraphs]
+    first, added = texts[: len(texts) * 3 // 4], texts[len(texts) * 3 // 4:]
+    LexicalIndex.build(first, analyzer=analyzer).save(tmp_path)
+    saved = LexicalIndex.load(tmp_path)  # the term ids come back from disk, not from memory
+    assert saved.extendable
+    appended = saved.extended(added)
+    whole = LexicalIndex.build(texts, analyzer=analyzer)
+    assert len(appended) == len(whole) == len(texts) and len(saved) == len(first)
+    for query in (*QUERIES, "mottagning av nyanlända"):
+        expected, found = _scores(whole, query), _scores(appended, query)
+        assert found.keys() == expected.keys()
+        np.testing.assert_allclose([found[r] for r in expected], list(expected.values()), rtol=1e-6)
+
+
+def test_appended_rows_are_found_and_older_rows_are_rescored(index: LexicalIndex) -> None:
+    before = index.search("bostad", k=3)
+    appended = index.extended(["Bostad bostad bostad: bostadsförsörjning i Heby.", "Helt annan text."])
+    top_row, _ = appended.search("bostad heby", k=1)[0]
+    assert top_row == len(index)  # the first appended row
+    # More rows containing "bostad" lower its idf, so an old row's score falls.
+    old_row, old_score = before[0]
+    assert dict(appended.search("bostad", k=len(appended)))[old_row] < old_score
+
+
+def test_an_index_saved_without_term_ids_cannot_be_extended(index: LexicalIndex, tmp_path: Path) -> None:
+    index.save(tmp_path)
+    for name in ("tokens.npy", "lengths.npy"):
+        (tmp_path / name).unlink()
+    loaded = LexicalIndex.load(tmp_path)
+    assert not loaded.extendable
+    with pytest.raises(ValueError, match="no saved term ids"):
+        loaded.extended(["text"])
