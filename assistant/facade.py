@@ -26,7 +26,7 @@ from assistant.answer.language import detect_language
 from assistant.answer.llm import LLMAnswerer, QuestionRewriter, UpstreamError, build_client
 from assistant.answer.support import SupportScorer
 from assistant.chunk import Chunker
-from assistant.embed import Embedder, SentenceTransformerEmbedder
+from assistant.embed import Embedder, embedder_for
 from assistant.errors import (
     CorruptIndexError,
     DocumentNotFoundError,
@@ -119,10 +119,7 @@ class PolicyAssistant:
     def from_settings(cls, settings: Settings | None = None) -> PolicyAssistant:
         """Wire the real components. Loads the embedding model (seconds); not the index."""
         settings = settings or Settings()
-        embedder = SentenceTransformerEmbedder(
-            settings.embedding_model, query_prefix=settings.query_prefix,
-            passage_prefix=settings.passage_prefix, threads=settings.embedding_threads,
-        )
+        embedder = embedder_for(settings)
         return cls(settings=settings, embedder=embedder, glossary=Glossary.load_default(), llm=_llm(settings))
 
     # --- the index ----------------------------------------------------------------------------
