@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument, asked_term
@@ -113,6 +114,7 @@ class PolicyAssistant:
         self._swap_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._checked_at = 0.0  # monotonic time the published version was last compared with ours
+        self._refused: Path | None = None  # a published version that failed to load here
         self._corpus_lock = threading.Lock()  # one document change (write + rebuild) at a time
 
     @classmethod
@@ -209,16 +211,18 @@ class PolicyAssistant:
     def _refreshed(self, serving: _Serving) -> _Serving:
         """The serving index, after switching to a newer published version if another process
         (another server worker, `assistant index`) published one. A version that fails to load is
-        logged and the current one kept. Cost: one small file read, at most once a second."""
+        logged, the current one kept, and that version not tried again (loading it is the costly
+        part). Cost: one small file read, at most once a second."""
         if not self._refresh_lock.acquire(blocking=False):
             return serving  # another thread is checking; answer from what we have
         try:
             self._checked_at = time.monotonic()
             current = self.layout.current()
-            if current is not None and current != serving.index.directory:
+            if current is not None and current not in (serving.index.directory, self._refused):
                 try:
                     self.load_index()
                 except (CorruptIndexError, IndexNotReadyError) as error:
+                    self._refused = current
                     logger.warning("keeping index version %s: %s", serving.index.directory.name, error)
             return self._serving or serving
         finally:

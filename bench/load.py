@@ -27,7 +27,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
+
+from bench.server_process import free_port, stop, wait_until_ready
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "tests" / "eval" / "questions.jsonl"
@@ -179,12 +180,6 @@ def require_loopback(url: str) -> None:
         raise SystemExit(f"refusing {url}: only loopback addresses (127.0.0.0/8, ::1, localhost) are load-tested")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def upstream(kind: str, *, timeout: float) -> Iterator[dict[str, str]]:
     """The server's LLM settings: none, or the loopback OpenAI stub answering or stalling."""
@@ -221,27 +216,13 @@ def server(*, llm: dict[str, str], log: Path) -> Iterator[str]:
             process = subprocess.Popen(command, cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_until_ready(url, process, log=log)
+            try:
+                wait_until_ready(url, process, log=log, timeout=START_TIMEOUT_SECONDS)
+            except (RuntimeError, TimeoutError) as error:
+                raise SystemExit(str(error)) from None
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_until_ready(url: str, process: subprocess.Popen[bytes], *, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited ({process.returncode}); see {log}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        time.sleep(0.25)
-    raise SystemExit(f"the server did not start in {START_TIMEOUT_SECONDS:.0f} s; see {log}")
+            stop(process)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,6 @@ import multiprocessing
 import os
 import random
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -54,6 +53,7 @@ from assistant.embed import Embedder
 from assistant.settings import Settings
 from bench.scale_corpus import ScaleCorpus, generate_corpus, generate_questions, load_pages, load_sources
 from bench.search_vs_langchain import Result, percentile, recall_at_5
+from bench.server_process import free_port, stop, wait_until_ready
 
 if TYPE_CHECKING:
     from langchain_community.vectorstores import FAISS
@@ -560,46 +560,24 @@ class Server:
         return int(psutil.Process(self.pid).memory_info().rss)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving(settings: Settings, *, log: Path, timeout: float = 300) -> Iterator[Server]:
     """``assistant serve`` on a loopback port in a subprocess (extractive answers, no keys, no rate limit)."""
-    import httpx
-
     env = {k: v for k, v in os.environ.items() if k not in _NOT_FOR_THE_SERVER}
     env |= {"ASSISTANT_CORPUS_DIR": str(settings.corpus_dir), "ASSISTANT_INDEX_DIR": str(settings.index_dir),
             "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_HNSW_EF_SEARCH": str(settings.hnsw_ef_search),
             "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0",  # the default 120/min per caller would answer with 429
             "TRANSFORMERS_VERBOSITY": "error"}
-    port = _free_port()
+    port = free_port()
     with open(log, "wb") as sink:
         process = subprocess.Popen([sys.executable, "-c", _SERVE, str(port)], cwd=REPO, env=env,
                                    stdout=sink, stderr=subprocess.STDOUT)
     try:
         server = Server(f"http://127.0.0.1:{port}", process.pid)
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited ({process.returncode}); see {log}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(server.url + "/healthz", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the server did not start in {timeout:.0f} s; see {log}")
-            time.sleep(0.2)
+        wait_until_ready(server.url, process, log=log, timeout=timeout)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @dataclass(frozen=True)

@@ -347,13 +347,17 @@ class LexicalIndex:
 
         Cost: analysis of the new texts only, plus the vectorized BM25 over all occurrences (about
         2 s at 100k rows). Raises ValueError if the row term ids were not saved with the index."""
-        terms = self._terms
-        if isinstance(terms, Path):
-            terms = _TermCounts.load(terms, vocabulary=self._retriever.vocab_dict)
+        terms = self._row_terms()
         if terms is None:
             raise ValueError("this lexical index has no saved term ids; rebuild it")
         terms = terms.appended(texts, analyzer=self._analyzer)
         return LexicalIndex(_bm25(terms), self._analyzer, terms=terms)
+
+    def _row_terms(self) -> _TermCounts | None:
+        """The rows' term ids, read from disk if this index was loaded; ``None`` if never saved."""
+        if isinstance(self._terms, Path):
+            return _TermCounts.load(self._terms, vocabulary=self._retriever.vocab_dict)
+        return self._terms
 
     @property
     def extendable(self) -> bool:
@@ -404,9 +408,7 @@ class LexicalIndex:
         self._retriever.save(directory, allow_pickle=False, show_progress=False)
         text = json.dumps(self._analyzer.to_json(), ensure_ascii=False)
         (directory / _ANALYZER_FILE).write_text(text, encoding="utf-8")
-        terms = self._terms
-        if isinstance(terms, Path):
-            terms = _TermCounts.load(terms, vocabulary=self._retriever.vocab_dict)
+        terms = self._row_terms()
         if terms is not None:
             terms.save(directory)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,10 @@ from pathlib import Path
 import httpx
 import psutil
 
+from bench.server_process import free_port, stop, wait_until_ready
 from tests.conftest import CORPUS
 
 ADMIN = "admin-key-for-the-worker-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _listed(url: str) -> set[str]:
@@ -36,25 +30,17 @@ def test_two_workers_serve_the_same_index_and_both_see_an_upload(tmp_path: Path)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "tierp-handlingsplan-for-integration.txt", corpus)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
            "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_ADMIN_KEYS": ADMIN,
            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0", "HF_HUB_OFFLINE": "1"}
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--workers", "2", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    log = tmp_path / "server.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--workers", "2",
+                                   "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert server.poll() is None, (tmp_path / "server.log").read_text(errors="replace")[-3000:]
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.5)
+        wait_until_ready(url, server, log=log, timeout=240)
         workers = [p for p in psutil.Process(server.pid).children(recursive=True)
                    if "spawn_main" in " ".join(p.cmdline())]  # not the resource tracker
         assert len(workers) == 2
@@ -71,9 +57,4 @@ def test_two_workers_serve_the_same_index_and_both_see_an_upload(tmp_path: Path)
         hits = httpx.post(f"{url}/v1/search", json={"query": "mötesplatser Heby"}, timeout=30).json()["hits"]
         assert hits[0]["document_id"] == "heby"
     finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        stop(server, grace=20)

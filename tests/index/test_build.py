@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,17 +13,7 @@ from assistant.errors import CorruptIndexError
 from assistant.facade import IndexState, PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.index.build import SearchIndex
-from tests.conftest import CORPUS, make_assistant
-
-
-@pytest.fixture
-def small(tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary) -> PolicyAssistant:
-    """An assistant over two of the seed documents (quick to build)."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name in ("tierp-handlingsplan-for-integration.txt", "varnamo-policy-for-integrationspolitik.txt"):
-        shutil.copy(CORPUS / name, corpus / name)
-    return make_assistant(tmp_path, embedder, glossary)
+from tests.conftest import make_assistant
 
 
 def test_first_start_builds_and_publishes_a_complete_version(small: PolicyAssistant) -> None:
