@@ -8,14 +8,20 @@ Three kinds of chunk:
   embedder's own tokens. ``Document.text[start:end] == chunk.text`` always holds;
 - ``table_row``: one action-plan row as a record with its column names inline.
 
-``embedding_text`` repeats the title and heading path (and English glosses of the Swedish terms the
-chunk uses) so that each sub-split still carries its context.
+``embedding_text`` (what the embedder reads) repeats the title and heading path so that each sub-split
+still carries its context; ``lexical_text`` (what BM25 reads) adds English glosses of the Swedish terms
+the chunk uses, so that English questions match Swedish passages word for word. A multilingual
+embedder needs no glosses, and reads worse with them.
+
+Each chunk also lists its *units*: the sentences and list items of prose, the row of a table; the
+answer step scores and quotes them one by one (``unit_spans``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
@@ -42,7 +48,11 @@ HEADER_LABELS: list[tuple[str, str]] = [
     ("version", "Version / Version"),
 ]
 _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
+# A sentence ends at . ! or ? before a capital or digit (or an opening quote); a line break ends a unit.
+_UNIT_END = re.compile(r"(?<=[.!?])\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n+")
 _MAX_GLOSSES = 12
+# Units shorter than this ("1.", "Delmål:") are never quoted on their own: they get no vector.
+MIN_UNIT_CHARS = 12
 
 
 class Chunker:
@@ -111,13 +121,12 @@ class Chunker:
     def _make_chunk(self, document: Document, *, kind: str, path: list[str], start: int, end: int,
                     text: str) -> Chunk:
         context = f"{document.title}" + (f" ({document.municipality} kommun)" if document.municipality else "")
-        lines = [context, " > ".join(path)]
+        lines = [context, " > ".join(path), text]
+        lexical = lines[:-1]
         if self._glossary is not None:
             glosses = self._glossary.english_for_swedish(f"{' '.join(path)}\n{text}")[:_MAX_GLOSSES]
             if glosses:
-                # Before the text: the model truncates at its token limit, and the glosses must survive.
-                lines.append("English: " + "; ".join(glosses))
-        lines.append(text)
+                lexical.append("English: " + "; ".join(glosses))
         digest = hashlib.sha1(f"{document.id}\x1f{kind}\x1f{' > '.join(path)}\x1f{text}".encode()).hexdigest()
         return Chunk(
             chunk_id=f"{document.id}-{digest[:12]}",
@@ -128,7 +137,38 @@ class Chunker:
             start=start,
             end=end,
             embedding_text="\n".join(lines),
+            lexical_text="\n".join([*lexical, text]),
+            units=_units(kind, text, start, end),
         )
+
+
+def unit_spans(text: str, *, base: int = 0) -> list[tuple[int, int]]:
+    """The sentences and list items of ``text`` as spans (offset by ``base``), blanks trimmed.
+    Cost: one regular-expression pass."""
+    spans = []
+    start = 0
+    for match in _UNIT_END.finditer(text):
+        spans.extend(_trimmed(text, base, start, match.start()))
+        start = match.end()
+    spans.extend(_trimmed(text, base, start, len(text)))
+    return spans
+
+
+def _trimmed(text: str, base: int, start: int, end: int) -> list[tuple[int, int]]:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return []
+    offset = start + len(piece) - len(piece.lstrip())
+    return [(base + offset, base + offset + len(stripped))]
+
+
+def _units(kind: str, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A prose chunk's sentences and items; a table row is one unit; a header has none (its fields
+    are quoted by their own spans)."""
+    if kind == "text":
+        return unit_spans(text, base=start)
+    return [(start, end)] if kind == "table_row" else []
 
 
 def header_text(document: Document) -> str:

@@ -144,13 +144,19 @@ def documents(
 
 @app.command(name="eval")
 def evaluate(
-    questions: Path,
+    questions: Annotated[list[Path], typer.Argument(help="Question sets (JSONL), each reported on its own.")],
+    documents: Annotated[Path | None, typer.Option(
+        "--documents", help="A draw manifest (e.g. tests/eval/unseen/documents.json): its pages of the shared "
+        "regeringen corpus are indexed beside the corpus, in a folder of their own under the index folder.")] = None,
+    source: Annotated[Path | None, typer.Option(
+        "--source", help="The shared corpus file (default: ../shared/corpora/ beside the checkout).")] = None,
     depth: Annotated[int, typer.Option(help="Hits retrieved per question.")] = 10,
     corpus: CorpusOption = None,
     index: IndexOption = None,
 ) -> None:
     """Measure retrieval (Recall@1/3/5, MRR) and answers (evidence, verbatim quotes, abstention,
-    language, latency), overall and per language, on a question set."""
+    language, latency), overall and per language, for each question set."""
+    from assistant.eval_sets import DrawManifest, combined_corpus, default_corpus_path
     from assistant.evaluate import (
         evaluate_answers,
         evaluate_retrieval,
@@ -159,12 +165,23 @@ def evaluate(
         load_questions,
     )
 
-    assistant = _ready(_settings(corpus, index))
-    cases = load_questions(questions)
-    report = evaluate_retrieval(cases, lambda q: assistant.search(q, k=depth), depth=depth)
-    typer.echo("Retrieval\n" + format_retrieval_report(report))
-    answers = evaluate_answers(cases, assistant.ask, source_text=assistant.document_text)
-    typer.echo(f"\nAnswers ({'llm' if assistant.llm else 'extractive'})\n" + format_answer_report(answers))
+    settings = _settings(corpus, index)
+    if documents is not None:
+        manifest = DrawManifest.read(documents)
+        shared = source or default_corpus_path(Path(__file__).resolve().parent.parent)
+        scratch = settings.index_dir / "eval" / documents.resolve().parent.name
+        settings = settings.model_copy(update={
+            "corpus_dir": combined_corpus(manifest, shared, settings.corpus_dir, scratch / "corpus"),
+            "index_dir": scratch / "index"})
+    assistant = _ready(settings)
+    for path in questions:
+        cases = load_questions(path)
+        report = evaluate_retrieval(cases, lambda q: assistant.search(q, k=depth), depth=depth)
+        answers = evaluate_answers(cases, assistant.ask, source_text=assistant.document_text)
+        typer.secho(f"== {path} ({len(cases)} questions, {assistant.manifest.documents} documents indexed)",
+                    bold=True)
+        typer.echo("Retrieval\n" + format_retrieval_report(report))
+        typer.echo(f"\nAnswers ({'llm' if assistant.llm else 'extractive'})\n" + format_answer_report(answers) + "\n")
 
 
 @app.command()

@@ -187,7 +187,7 @@ class PolicyAssistant:
             raise IndexNotReadyError("no index has been built yet; run `assistant index`")
         index = SearchIndex.load(current, ef_search=self.settings.hnsw_ef_search, mmap=self.settings.index_mmap)
         retriever = HybridRetriever(index=index, embedder=self.embedder, glossary=self.glossary,
-                                    candidates=self.settings.candidates, rrf_k=self.settings.rrf_k,
+                                    candidates=self.settings.candidates,
                                     dense_weight=self.settings.dense_weight,
                                     lexical_weight=self.settings.lexical_weight)
         support = SupportScorer(lexical=index.lexical, glossary=self.glossary,
@@ -489,7 +489,8 @@ class PolicyAssistant:
     def _passage(self, found: Retrieved, serving: _Serving) -> Passage:
         store = serving.index.store
         return Passage(hit=found.hit, kind=found.kind, document=store.documents[found.hit.document_id],
-                       document_text=store.document_text(found.hit.document_id))
+                       document_text=store.document_text(found.hit.document_id), dense_score=found.dense_score,
+                       unit_scores=dict(zip(found.units, found.unit_scores, strict=True)))
 
 
 def _llm(settings: Settings) -> LLM | None:

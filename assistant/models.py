@@ -137,8 +137,10 @@ class Chunk(BaseModel):
     ``text`` is what a reader sees: for ``text`` chunks exactly ``Document.text[start:end]``; for a
     ``table_row`` the row as a record with column names inline (its span is the row in the source);
     for the ``header`` chunk the document's metadata with Swedish and English labels (its span is
-    the document's header). ``embedding_text`` adds the context the embedder and the lexical index
-    see (title, section path, English glosses) and is never shown as a quote.
+    the document's header). ``embedding_text`` adds the context the embedder sees (title, section
+    path), ``lexical_text`` that and English glosses for BM25; neither is ever shown as a quote.
+    ``units`` are the spans in ``Document.text`` of the chunk's sentences and list items (a table
+    row: the row), the pieces an answer scores and quotes.
     """
 
     chunk_id: str
@@ -149,6 +151,8 @@ class Chunk(BaseModel):
     start: int
     end: int
     embedding_text: str
+    lexical_text: str
+    units: list[tuple[int, int]] = Field(default_factory=list)
 
     @property
     def section(self) -> str:

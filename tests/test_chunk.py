@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chunk import Chunker, header_text
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.glossary import Glossary
 from assistant.models import Chunk, Document
 from assistant.parse import parse_file
@@ -15,7 +15,7 @@ MAX_TOKENS = 180
 
 
 @pytest.fixture(scope="module")
-def chunker(embedder: SentenceTransformerEmbedder, glossary: Glossary) -> Chunker:
+def chunker(embedder: Embedder, glossary: Glossary) -> Chunker:
     return Chunker(count_tokens=embedder.count_tokens, max_tokens=MAX_TOKENS, overlap_tokens=30,
                    glossary=glossary)
 
@@ -48,7 +48,7 @@ def test_text_chunks_never_cross_a_section(documents: list[Document], chunks: di
             assert section.start <= chunk.start and chunk.end <= section.end, chunk.section
 
 
-def test_chunks_fit_the_embedder_budget(embedder: SentenceTransformerEmbedder,
+def test_chunks_fit_the_embedder_budget(embedder: Embedder,
                                         chunks: dict[str, list[Chunk]]) -> None:
     for chunk in (c for doc_chunks in chunks.values() for c in doc_chunks):
         if chunk.kind == "text":
@@ -81,11 +81,29 @@ def test_action_plan_rows_are_one_chunk_each(chunks: dict[str, list[Chunk]]) -> 
     assert len(rows) >= 20
 
 
-def test_embedding_text_carries_english_glosses_of_swedish_terms(chunks: dict[str, list[Chunk]]) -> None:
+def test_the_lexical_text_carries_english_glosses_the_embedding_text_does_without(
+        chunks: dict[str, list[Chunk]]) -> None:
     housing_row = next(c for c in chunks["tierp-handlingsplan-for-integration"]
                        if "bostadsförsörjningsprogrammet" in c.text)
-    assert "English:" in housing_row.embedding_text
-    assert "housing" in housing_row.embedding_text.lower()
+    assert "English:" in housing_row.lexical_text and "housing" in housing_row.lexical_text.lower()
+    # The multilingual embedder reads the Swedish itself; a list of English words only blurs it.
+    assert "English:" not in housing_row.embedding_text
+    assert housing_row.text in housing_row.embedding_text and housing_row.text in housing_row.lexical_text
+
+
+def test_prose_chunks_list_their_sentences_and_items_as_units(documents: list[Document],
+                                                              chunks: dict[str, list[Chunk]]) -> None:
+    for document in documents:
+        for chunk in chunks[document.id]:
+            if chunk.kind == "header":
+                assert chunk.units == []
+            elif chunk.kind == "table_row":
+                assert chunk.units == [(chunk.start, chunk.end)]
+            else:
+                assert chunk.units and all(chunk.start <= a < b <= chunk.end for a, b in chunk.units)
+                pieces = [document.text[a:b] for a, b in chunk.units]
+                assert all(piece == piece.strip() and piece for piece in pieces)
+                assert " ".join(pieces).split() == chunk.text.split()  # the units cover the chunk, in order
 
 
 def test_chunk_ids_are_stable_and_unique(chunker: Chunker, documents: list[Document],

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import cli
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.settings import Settings
@@ -20,7 +20,7 @@ from tests.conftest import CORPUS, QUESTIONS, REPO
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, embedder: SentenceTransformerEmbedder,
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, embedder: Embedder,
            glossary: Glossary) -> CliRunner:
     """The CLI with the session's model (loading it per command would only cost time)."""
     def wired(settings: Settings | None = None) -> PolicyAssistant:

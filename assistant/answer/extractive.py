@@ -19,10 +19,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.answer_type import AnswerType, asked_type, counted_words
 from assistant.answer.base import AnswerContext, Answerer, Passage
-from assistant.answer.citations import cell_span, field_span, make_citation, reconcile, sentence_spans
+from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.intent import Intent, classify
+from assistant.answer.language import detect_language
+from assistant.answer.selection import Candidate, Selection, candidates, select
 from assistant.glossary import Glossary
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.models import Answer, Citation, DocumentInfo, Language
@@ -38,6 +41,20 @@ _TEXT = {
     "expired": {"en": "Note: {title} was valid until {date}.", "sv": "Obs: {title} gällde till och med {date}."},
     "revise": {"en": "Note: {title} was due for revision by {date}.",
                "sv": "Obs: {title} skulle revideras senast {date}."},
+    "not_stated": {"en": "None of the passages found states {what}.",
+                   "sv": "Inget av de funna avsnitten anger {what}."},
+}
+_WHAT: dict[AnswerType, dict[str, str]] = {
+    AnswerType.MONEY: {"en": "an amount", "sv": "ett belopp"},
+    AnswerType.PERCENT: {"en": "a percentage", "sv": "en andel"},
+    AnswerType.COUNT: {"en": "a number", "sv": "ett antal"},
+    AnswerType.QUANTITY: {"en": "a figure", "sv": "en siffra"},
+    AnswerType.DEADLINE: {"en": "a deadline", "sv": "något sista datum"},
+    AnswerType.DATE: {"en": "a date", "sv": "något datum"},
+    AnswerType.DURATION: {"en": "a period of time", "sv": "någon tidsperiod"},
+    AnswerType.PERSON: {"en": "a name", "sv": "något namn"},
+    AnswerType.FREQUENCY: {"en": "how often", "sv": "hur ofta"},
+    AnswerType.CLOCK: {"en": "a time of day", "sv": "någon tid"},
 }
 _FIELD_SENTENCES: dict[str, dict[str, str]] = {
     "adopted_date": {"en": "{doc} was adopted on {value}", "sv": "{doc} beslutades {value}"},
@@ -53,8 +70,6 @@ _FIELD_SENTENCES: dict[str, dict[str, str]] = {
     "issued_by": {"en": "{doc} was issued by {value}", "sv": "{doc} är utfärdat av {value}"},
     "version": {"en": "{doc} is version {value}", "sv": "{doc} är version {value}"},
 }
-_RESPONSIBILITY_SENTENCE = re.compile(r"ansvar|ansvarig|huvudansvar|uppdrag|uppgift|ska ta fram|åligger",
-                                      re.IGNORECASE)
 _ROLE_COLUMN = re.compile(r"huvudansvar|ansvarig|ansvar", re.IGNORECASE)
 _ACTIVITY_COLUMN = re.compile(r"aktivitet|åtgärd|insats", re.IGNORECASE)
 
@@ -72,10 +87,11 @@ class _Point:
 class ExtractiveAnswerer(Answerer):
     """Answers by quoting. ``today`` decides which documents have expired (injectable for tests)."""
 
-    def __init__(self, *, glossary: Glossary, min_support: float = 0.25, max_points: int = 5,
-                 today: dt.date | None = None) -> None:
+    def __init__(self, *, glossary: Glossary, min_support: float = 0.25, min_similarity: float = 0.0,
+                 max_points: int = 4, today: dt.date | None = None) -> None:
         self._glossary = glossary
         self._min_support = min_support
+        self._min_similarity = min_similarity
         self._max_points = max_points
         self._today = today
         self._analyzer = SwedishAnalyzer()
@@ -91,9 +107,20 @@ class ExtractiveAnswerer(Answerer):
             return answer
         if context.support is not None and context.support < self._min_support:
             return self._abstain(context)
-        if intent.intent is Intent.RESPONSIBILITY and (answer := self._responsibility(context)):
+        answer_type = asked_type(context.question)
+        wanted = self._query_terms(context)
+        ranked = candidates(self._content(context), question=context.question, answer_type=answer_type,
+                            overlap=lambda text: self._overlap(text, wanted, context),
+                            counted=self._counted_stems(context.question),
+                            responsibility=intent.intent is Intent.RESPONSIBILITY)
+        selection = select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points)
+        if not selection.chosen or selection.best_similarity < self._min_similarity:
+            return self._abstain(context)
+        if selection.missing_fact:
+            return self._abstain(context, not_stated=answer_type)
+        if intent.intent is Intent.RESPONSIBILITY and (answer := self._responsibility(context, selection)):
             return answer
-        return self._general(context)
+        return self._general(context, selection)
 
     # --- definitions ----------------------------------------------------------------------------
 
@@ -142,20 +169,14 @@ class ExtractiveAnswerer(Answerer):
 
     # --- responsibility -------------------------------------------------------------------------
 
-    def _responsibility(self, context: AnswerContext) -> Answer | None:
-        points: list[_Point] = []
-        wanted = self._query_terms(context)
-        for passage in self._content(context)[:6]:
-            if passage.kind == "table_row":
-                point = self._role_point(passage, context.language)
-            else:
-                point = self._responsibility_sentence(passage, wanted, context)
-            if point is not None:
-                points.append(point)
-        if not points:
+    def _responsibility(self, context: AnswerContext, selection: Selection) -> Answer | None:
+        """Action-plan rows by their main responsible; sentences as chosen, grouped by municipality."""
+        points = [self._role_point(c.passage, context.language) if c.passage.kind == "table_row"
+                  else self._unit_point(c, spans) for c, spans in selection.chosen]
+        found = [point for point in points if point is not None]
+        if not found:
             return None
-        points = _grouped_by_municipality(points)
-        return self._compose(context, points[: self._max_points], intro=_TEXT["responsible"][context.language])
+        return self._compose(context, _grouped_by_municipality(found), intro=_TEXT["responsible"][context.language])
 
     def _role_point(self, passage: Passage, language: Language) -> _Point | None:
         cells = _cells(passage)
@@ -170,58 +191,36 @@ class ExtractiveAnswerer(Answerer):
             spans.append(activity_span)
         return _Point(passage, lead, tuple(spans), joiner=f" — {_TEXT['activity'][language]}: ")
 
-    def _responsibility_sentence(self, passage: Passage, wanted: set[str], context: AnswerContext) -> _Point | None:
-        """The (at most two) sentences of a passage that assign responsibility, best first."""
-        scored = []
-        for span in sentence_spans(passage):
-            sentence = passage.document_text[span[0]:span[1]]
-            if _RESPONSIBILITY_SENTENCE.search(sentence):
-                scored.append((self._overlap(sentence, wanted, context), span))
-        if not scored:
-            return None
-        best = sorted(scored, key=lambda item: -item[0])[:2]
-        spans = tuple(sorted(span for _, span in best))
-        return _Point(passage, f"{_where(passage)}:", spans)
-
     # --- general ----------------------------------------------------------------------------------
 
-    def _general(self, context: AnswerContext) -> Answer:
-        wanted = self._query_terms(context)
-        candidates: list[tuple[float, int, _Point]] = []
-        for rank, passage in enumerate(self._content(context)[:5]):
-            prior = 1.0 / (rank + 1)
-            for score, point in self._passage_points(passage, wanted, context):
-                candidates.append((score + 0.35 * prior, rank, point))
-        if not candidates:
+    def _general(self, context: AnswerContext, selection: Selection) -> Answer:
+        points = [self._row_point(c) if c.passage.kind == "table_row" else self._unit_point(c, spans)
+                  for c, spans in selection.chosen]
+        found = [point for point in points if point is not None]
+        if not found:
             return self._abstain(context)
-        chosen = sorted(candidates, key=lambda c: -c[0])[: self._max_points]
-        best = chosen[0][0]
-        chosen = [c for c in chosen if c[0] >= 0.45 * best]
-        # Reading order within the answer: by passage rank, then by position in the document.
-        chosen.sort(key=lambda c: (c[1], c[2].spans[0][0]))
-        return self._compose(context, [c[2] for c in chosen], intro=_TEXT["general"][context.language])
+        # The lead first; the rest in reading order (passage rank, then position in the document).
+        lead, rest = found[0], sorted(found[1:], key=lambda p: (_rank_of(p, selection), p.spans[0][0]))
+        return self._compose(context, [lead, *rest], intro=_TEXT["general"][context.language])
 
-    def _passage_points(self, passage: Passage, wanted: set[str],
-                        context: AnswerContext) -> list[tuple[float, _Point]]:
-        if passage.kind == "table_row":
-            cells = _cells(passage)
-            spans = tuple(span for _, value in cells if (span := cell_span(passage, value)))
-            text = " ".join(value for _, value in cells)
-            point = _Point(passage, f"{_where(passage)}:", spans[:6], joiner=" | ")
-            score = self._overlap(f"{passage.hit.section}\n{text}", wanted, context)
-            return [(score + _answer_type_bonus(context.question, text), point)] if spans else []
-        points = []
-        for start, end in _units(passage):
-            unit = passage.document_text[start:end]
-            if len(unit) < 12:
-                continue
-            point = _Point(passage, f"{_where(passage)}:", ((start, end),))
-            # The heading counts: a list under "Prioriterade områden" answers "priority areas".
-            score = self._overlap(f"{passage.hit.section_path[-1]}\n{unit}", wanted, context)
-            points.append((score + _answer_type_bonus(context.question, unit), point))
-        return points
+    def _unit_point(self, candidate: Candidate, spans: tuple[tuple[int, int], ...]) -> _Point:
+        return _Point(candidate.passage, f"{_where(candidate.passage)}:", spans)
+
+    def _row_point(self, candidate: Candidate) -> _Point | None:
+        passage = candidate.passage
+        spans = tuple(span for _, value in _cells(passage) if (span := cell_span(passage, value)))
+        return _Point(passage, f"{_where(passage)}:", spans[:6], joiner=" | ") if spans else None
 
     # --- shared -----------------------------------------------------------------------------------
+
+    def _counted_stems(self, question: str) -> frozenset[str]:
+        """Five-letter stems of what "how many …" counts, with the glossary's Swedish forms of English
+        words; empty when the glossary cannot say what the counted thing is called in the documents."""
+        words = counted_words(question)
+        forms = [form for word in words for form in self._glossary.swedish_for_english(word)]
+        if words and not forms and detect_language(question) == "en":
+            return frozenset()  # an English noun the glossary does not know: nothing to check against
+        return frozenset(w.casefold()[:5] for w in [*words, *forms] if len(w) >= 3)
 
     def _content(self, context: AnswerContext) -> list[Passage]:
         return [p for p in context.passages if p.kind != "header"] or list(context.passages)
@@ -272,9 +271,11 @@ class ExtractiveAnswerer(Answerer):
                 notes.append(_TEXT["revise"][language].format(title=document.title, date=document.revision_date))
         return notes
 
-    def _abstain(self, context: AnswerContext) -> Answer:
+    def _abstain(self, context: AnswerContext, *, not_stated: AnswerType | None = None) -> Answer:
         language = context.language
         lines = [context.unsupported_reason or ABSTENTION[language]]
+        if not_stated in _WHAT:
+            lines.append(_TEXT["not_stated"][language].format(what=_WHAT[not_stated][language]))
         citations: dict[int, Citation] = {}
         suggestions = self._content(context)[:3] if not context.unsupported_reason else []
         if suggestions:
@@ -284,23 +285,6 @@ class ExtractiveAnswerer(Answerer):
                 lines.append(f"- {_where(passage)} [{n}]")
         text, ordered = reconcile("\n".join(lines), citations)
         return Answer(answer=text, citations=ordered, abstained=True, mode="extractive", language=language)
-
-
-_ASKS_FREQUENCY = re.compile(r"\b(how often|how frequently|hur ofta|hur många gånger)\b", re.IGNORECASE)
-_FREQUENCY = re.compile(r"\b(gång(er)? (per|om|i)|årligen|varje (år|månad|vecka|termin)|per (år|månad|termin)|"
-                        r"mandatperiod|kvartal|månadsvis)", re.IGNORECASE)
-_ASKS_WHEN = re.compile(r"\b(when|by when|what year|när|vilket år|senast när)\b", re.IGNORECASE)
-_TIME = re.compile(r"\b(19|20)\d{2}\b|\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
-                   r"november|december)\b", re.IGNORECASE)
-
-
-def _answer_type_bonus(question: str, unit: str) -> float:
-    """A unit that holds what the question asks for (a frequency, a time) is preferred."""
-    if _ASKS_FREQUENCY.search(question) and _FREQUENCY.search(unit):
-        return 0.5
-    if _ASKS_WHEN.search(question) and _TIME.search(unit):
-        return 0.3
-    return 0.0
 
 
 _DOCUMENT_TYPE_WORDS = {
@@ -319,28 +303,6 @@ def _named_document_types(question: str) -> set[str]:
 def _is_of_type(document: DocumentInfo, types: set[str]) -> bool:
     own = f"{document.document_type or ''} {document.title}".casefold()
     return any(name in own for name in types)
-
-
-def _units(passage: Passage) -> list[tuple[int, int]]:
-    """Quotable units of prose: sentences, except that a list and the sentence introducing it
-    form one unit (the items answer what the sentence announces)."""
-    units: list[tuple[int, int]] = []
-    previous_was_item = False
-    for start, end in sentence_spans(passage):
-        is_item = passage.document_text[start:end].lstrip().startswith(_LIST_MARKS)
-        if is_item and units and (previous_was_item or _introduces_list(passage.document_text[slice(*units[-1])])):
-            units[-1] = (units[-1][0], end)
-        else:
-            units.append((start, end))
-        previous_was_item = is_item
-    return units
-
-
-def _introduces_list(sentence: str) -> bool:
-    return sentence.rstrip().endswith((":", "ut.", "är", "att")) or len(sentence) < 120
-
-
-_LIST_MARKS = ("- ", "• ", "* ", "– ")
 
 
 def _cells(passage: Passage) -> list[tuple[str, str]]:
@@ -382,6 +344,10 @@ def _unique_documents(documents: Iterable[DocumentInfo]) -> list[DocumentInfo]:
     for document in documents:
         seen.setdefault(document.id, document)
     return list(seen.values())
+
+
+def _rank_of(point: _Point, selection: Selection) -> int:
+    return next((c.rank for c, _ in selection.chosen if c.passage is point.passage), 0)
 
 
 def _grouped_by_municipality(points: list[_Point]) -> list[_Point]:

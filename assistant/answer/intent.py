@@ -57,11 +57,16 @@ _RESPONSIBILITY = _cue(
     r"\bresponsib|\bansvar")
 
 
+# Fields that name who: "who adopted it?" is metadata, "who is responsible for revising it?" is not.
+_WHO_FIELDS = frozenset({"adopted_by", "document_owner", "issued_by"})
+
+
 def classify(question: str) -> QuestionIntent:
     """The intent of ``question``. Cost: a few regular expressions."""
     fields = tuple(name for name, cue in _FIELD_CUES if cue.search(question))
-    if fields:
+    responsibility = _RESPONSIBILITY.search(question) is not None
+    if fields and not (responsibility and not _WHO_FIELDS.intersection(fields)):
         return QuestionIntent(Intent.METADATA, fields)
-    if _RESPONSIBILITY.search(question):
+    if responsibility:
         return QuestionIntent(Intent.RESPONSIBILITY)
     return QuestionIntent(Intent.GENERAL)

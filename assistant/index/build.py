@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.chunk import Chunker
+from assistant.chunk import MIN_UNIT_CHARS, Chunker
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
 from assistant.glossary import Glossary
@@ -32,6 +32,7 @@ from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
 from assistant.index.parse_cache import ParseCache
 from assistant.index.store import ChunkStore, append_store, write_store
+from assistant.index.units import UnitVectors
 from assistant.index.vectors import VectorIndex
 from assistant.models import Chunk, Document
 from assistant.parse import SUPPORTED_SUFFIXES, document_id_for
@@ -41,7 +42,7 @@ from assistant.parse.isolation import parse_files_isolated
 logger = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes what an index holds, so old indexes count as stale.
-PIPELINE_VERSION = "2"  # 2: BM25 term ids saved with the index, for appending
+PIPELINE_VERSION = "3"  # 2: BM25 term ids saved with the index, for appending; 3: unit vectors, lexical text
 _LEXICAL_DIR = "lexical"
 
 
@@ -195,11 +196,12 @@ class IndexBuilder:
         try:
             if not index.lexical.extendable or any(d.id in index.store.documents for d in corpus.documents):
                 return None
-            texts = [chunk.embedding_text for chunk in chunks]
-            index.vectors.add(self._embed(texts, progress=progress))
+            vectors, unit_vectors = self._embed_chunks(corpus.documents, chunks, progress=progress)
+            index.vectors.add(vectors)
             staging = layout.new_staging()
             index.vectors.save(staging)
-            index.lexical.extended(texts).save(staging / _LEXICAL_DIR)
+            index.units.extended(unit_vectors, [len(chunk.units) for chunk in chunks]).save(staging)
+            index.lexical.extended([chunk.lexical_text for chunk in chunks]).save(staging / _LEXICAL_DIR)
             append_store(staging, base_dir, corpus.documents, chunks)
         finally:
             index.close()
@@ -227,17 +229,41 @@ class IndexBuilder:
 
     def _write_parts(self, directory: Path, documents: list[Document], chunks: list[Chunk], *,
                      progress: Callable[[int, int], None] | None) -> None:
-        texts = [chunk.embedding_text for chunk in chunks]
-        vectors = self._embed(texts, progress=progress)
+        vectors, unit_vectors = self._embed_chunks(documents, chunks, progress=progress)
         VectorIndex.build(vectors, hnsw_threshold=self._hnsw_threshold, hnsw_m=self._hnsw_m).save(directory)
+        UnitVectors.build(unit_vectors, [len(chunk.units) for chunk in chunks]).save(directory)
         analyzer = SwedishAnalyzer.from_texts(
             [chunk.text for chunk in chunks],
             extra_words=(form for entry in self._glossary.entries for form in entry.forms))
         lexical_dir = directory / _LEXICAL_DIR
         lexical_dir.mkdir()
-        LexicalIndex.build(texts, analyzer=analyzer).save(lexical_dir)
+        LexicalIndex.build([chunk.lexical_text for chunk in chunks], analyzer=analyzer).save(lexical_dir)
         write_store(directory, documents, chunks)
 
+    def _embed_chunks(self, documents: list[Document], chunks: list[Chunk], *,
+                      progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, np.ndarray]:
+        """The chunks' vectors and their units' vectors (in chunk order), embedded in one pass. A unit
+        that is its whole chunk (a table row, a one-sentence paragraph) takes the chunk's vector, and
+        a unit too short to be quoted gets none (zeros): fewer texts for the embedder."""
+        texts = {document.id: document.text for document in documents}
+        sources: list[int | str | None] = []  # per unit: a chunk's index, a text to embed, or nothing
+        for i, chunk in enumerate(chunks):
+            for span in chunk.units:
+                text = unit_text(chunk, texts[chunk.document_id], span)
+                if len(chunk.units) == 1 and (chunk.kind == "table_row" or text == chunk.text):
+                    sources.append(i)
+                else:
+                    sources.append(text if len(text.strip()) >= MIN_UNIT_CHARS else None)
+        own = [source for source in sources if isinstance(source, str)]
+        vectors = self._embed([chunk.embedding_text for chunk in chunks] + own, progress=progress)
+        chunk_vectors, own_vectors = vectors[:len(chunks)], iter(vectors[len(chunks):])
+        units = np.zeros((len(sources), vectors.shape[1]), dtype=np.float32)
+        for row, source in enumerate(sources):
+            if isinstance(source, int):
+                units[row] = chunk_vectors[source]
+            elif source is not None:
+                units[row] = next(own_vectors)
+        return chunk_vectors, units
 
     def _embed(self, texts: list[str], *, progress: Callable[[int, int], None] | None) -> np.ndarray:
         """Embed through the cache: only texts never embedded with this model are computed."""
@@ -262,6 +288,12 @@ class IndexBuilder:
         return vectors
 
 
+def unit_text(chunk: Chunk, document_text: str, span: tuple[int, int]) -> str:
+    """What the embedder reads of one unit: a sentence or item as written; a table row as its
+    record (column names inline), since its cells alone say little."""
+    return chunk.text if chunk.kind == "table_row" else document_text[span[0]:span[1]]
+
+
 @dataclass
 class SearchIndex:
     """One loaded, consistent index version."""
@@ -271,6 +303,7 @@ class SearchIndex:
     store: ChunkStore
     vectors: VectorIndex
     lexical: LexicalIndex
+    units: UnitVectors
 
     @classmethod
     def load(cls, directory: Path, *, ef_search: int = 128, mmap: bool = False) -> SearchIndex:
@@ -280,14 +313,15 @@ class SearchIndex:
             store = ChunkStore(directory)
             vectors = VectorIndex.load(directory, ef_search=ef_search, mmap=mmap)
             lexical = LexicalIndex.load(directory / _LEXICAL_DIR, mmap=mmap)
+            units = UnitVectors.load(directory, mmap=mmap)
         except (OSError, ValueError, RuntimeError, KeyError, TypeError, json.JSONDecodeError) as error:
             raise CorruptIndexError(f"index version {directory.name} is unreadable: {error}") from error
         counts = {"manifest": manifest.chunks, "store": store.chunk_count, "vectors": len(vectors),
-                  "lexical": len(lexical)}
+                  "lexical": len(lexical), "units": len(units)}
         if len(set(counts.values())) != 1 or vectors.dimension != manifest.dimension:
             store.close()
             raise CorruptIndexError(f"index version {directory.name} is inconsistent: {counts}")
-        return cls(directory, manifest, store, vectors, lexical)
+        return cls(directory, manifest, store, vectors, lexical, units)
 
     def close(self) -> None:
         self.store.close()

@@ -37,7 +37,9 @@ CREATE TABLE chunks (
     text TEXT NOT NULL,
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
-    embedding_text TEXT NOT NULL
+    embedding_text TEXT NOT NULL,
+    lexical_text TEXT NOT NULL,
+    units TEXT NOT NULL       -- the chunk's unit spans as JSON [[start, end], ...]
 );
 CREATE INDEX chunks_document ON chunks(document_id);
 """
@@ -74,9 +76,10 @@ def _insert(path: Path, documents: Sequence[Document], chunks: Sequence[Chunk], 
                  for d in documents],
             )
             connection.executemany(
-                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(row, c.chunk_id, c.document_id, c.kind, json.dumps(c.section_path, ensure_ascii=False),
-                  c.text, c.start, c.end, c.embedding_text) for row, c in enumerate(chunks, start=first_row)],
+                  c.text, c.start, c.end, c.embedding_text, c.lexical_text, json.dumps(c.units))
+                 for row, c in enumerate(chunks, start=first_row)],
             )
     finally:
         connection.close()
@@ -114,12 +117,14 @@ class ChunkStore:
             return {}
         marks = ",".join("?" * len(rows))
         cursor = self._connection().execute(
-            "SELECT row, chunk_id, document_id, kind, section_path, text, start, \"end\", embedding_text "
-            f"FROM chunks WHERE row IN ({marks})", rows)
+            "SELECT row, chunk_id, document_id, kind, section_path, text, start, \"end\", embedding_text, "
+            f"lexical_text, units FROM chunks WHERE row IN ({marks})", rows)
         return {
             row: Chunk(chunk_id=chunk_id, document_id=document_id, kind=kind, section_path=json.loads(path),
-                       text=text, start=start, end=end, embedding_text=embedding_text)
-            for row, chunk_id, document_id, kind, path, text, start, end, embedding_text in cursor
+                       text=text, start=start, end=end, embedding_text=embedding_text, lexical_text=lexical_text,
+                       units=[tuple(span) for span in json.loads(units)])
+            for row, chunk_id, document_id, kind, path, text, start, end, embedding_text, lexical_text, units
+            in cursor
         }
 
     def chunks_of(self, document_id: str) -> list[Chunk]:

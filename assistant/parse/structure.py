@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.models import Block, BlockKind, Document, Element, ElementKind, ExtractedText, Section
-from assistant.municipalities import municipality_mentions
+from assistant.municipalities import municipality_as_owner_mentions, municipality_mentions
 from assistant.parse.metadata import extract_header_metadata
 
 _TOC_HEADING = re.compile(r"^(innehållsförteckning|innehåll|table of contents|contents)$", re.IGNORECASE)
@@ -84,11 +84,22 @@ def _title(elements: list[Element]) -> tuple[str, set[int]]:
 
 
 def _municipality(title: str, text: str) -> str | None:
-    in_title = municipality_mentions(title)
-    if in_title:
+    """The municipality whose document this is: the one the title calls "X kommun"; or the one a
+    municipal document type's title names ("Riktlinje för mottagande i Heby") or a title names
+    that the text calls "X kommun"; else the one the text keeps calling "X kommun" (at least twice,
+    and twice as often as any other). A government page that lists "Gävle kommun" among a council's
+    members, a speech given in Göteborg, an assignment to "Länsstyrelsen i Jönköpings län" belong to
+    no municipality."""
+    if in_title := municipality_as_owner_mentions(title):
         return in_title[0][0]
-    mentions = municipality_mentions(text)
-    return mentions[0][0] if mentions else None
+    mentions = municipality_as_owner_mentions(text)
+    named = [name for name, _ in municipality_mentions(title)]
+    if named and (_document_type(None, title) or named[0] in dict(mentions)):
+        return named[0]
+    if not mentions or mentions[0][1] < 2:
+        return None
+    runner_up = mentions[1][1] if len(mentions) > 1 else 0
+    return mentions[0][0] if mentions[0][1] >= 2 * runner_up else None
 
 
 def _document_type(stated: object, title: str) -> str | None:

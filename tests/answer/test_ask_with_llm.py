@@ -16,7 +16,7 @@ import pytest
 from api.app import create_app
 from api.server import serve_in_background
 from assistant.answer.llm import LLMAnswerer, QuestionRewriter, build_client
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.facade import LLM, PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.models import ChatTurn
@@ -103,7 +103,7 @@ def test_a_failed_rewrite_falls_back_to_the_heuristic(llm_assistant: PolicyAssis
 
 
 def test_instructions_inside_a_document_are_not_obeyed(
-        tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary, openai_stub: StubServer) -> None:
+        tmp_path: Path, embedder: Embedder, glossary: Glossary, openai_stub: StubServer) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "parkering.md").write_text(
@@ -143,7 +143,7 @@ def test_a_client_that_disconnects_stops_the_upstream_request(served: str, opena
 
 
 def test_an_injection_split_across_chunks_is_neutralised_and_only_retrieved_chunks_are_cited(
-        tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary, openai_stub: StubServer) -> None:
+        tmp_path: Path, embedder: Embedder, glossary: Glossary, openai_stub: StubServer) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     # Two sections are two chunks: the payload's halves can only meet inside the model's context.

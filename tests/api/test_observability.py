@@ -23,7 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from api.observability import REQUEST_ID_HEADER, configure_logging
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from tests.conftest import REPO, make_assistant
@@ -197,7 +197,7 @@ def test_each_app_has_its_own_registry(assistant: PolicyAssistant) -> None:
     assert samples(second.get("/metrics").text)[("policy_assistant_http_requests_total", healthz)] == 1
 
 
-def test_metrics_are_served_before_any_index_exists(tmp_path: Path, embedder: SentenceTransformerEmbedder,
+def test_metrics_are_served_before_any_index_exists(tmp_path: Path, embedder: Embedder,
                                                     glossary: Glossary) -> None:
     client = TestClient(create_app(make_assistant(tmp_path, embedder, glossary)))
     response = client.get("/metrics")

@@ -35,7 +35,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from api.app import create_app
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.settings import Settings
@@ -63,7 +63,7 @@ def open_app(assistant: PolicyAssistant) -> FastAPI:
 
 
 @pytest.fixture(scope="module")
-def keyed_app(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder,
+def keyed_app(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
               glossary: Glossary) -> Iterator[FastAPI]:
     """The app over a private two-document index that admin operations may change, with keys."""
     root = tmp_path_factory.mktemp("fuzz-keyed")

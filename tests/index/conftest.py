@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from tests.conftest import CORPUS, make_assistant
 
 
 @pytest.fixture
-def small(tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary) -> PolicyAssistant:
+def small(tmp_path: Path, embedder: Embedder, glossary: Glossary) -> PolicyAssistant:
     """An assistant over two of the seed documents (quick to build)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()

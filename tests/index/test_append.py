@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.facade import IndexState, PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.index.build import SearchIndex
@@ -44,7 +44,7 @@ def test_a_new_file_is_appended_to_the_serving_version(small: PolicyAssistant) -
 
 
 def test_an_appended_index_holds_what_a_full_build_would(small: PolicyAssistant, tmp_path: Path,
-                                                        embedder: SentenceTransformerEmbedder,
+                                                        embedder: Embedder,
                                                         glossary: Glossary) -> None:
     small.ensure_index()
     (small.settings.corpus_dir / "heby.md").write_text(HEBY, encoding="utf-8")
@@ -100,7 +100,7 @@ def test_a_changed_or_removed_file_rebuilds_in_full(small: PolicyAssistant, chan
     assert ("varnamo-policy-for-integrationspolitik" in small._require().index.store.documents) == (change == "edit")
 
 
-def test_appending_across_the_hnsw_threshold_rebuilds_as_hnsw(tmp_path: Path, embedder: SentenceTransformerEmbedder,
+def test_appending_across_the_hnsw_threshold_rebuilds_as_hnsw(tmp_path: Path, embedder: Embedder,
                                                               glossary: Glossary, small: PolicyAssistant) -> None:
     base = small.ensure_index()
     assistant = make_assistant(small.settings.corpus_dir.parent, embedder, glossary, hnsw_threshold=base.chunks + 1)

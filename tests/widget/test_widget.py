@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request,
 from api.app import create_app
 from api.server import serve_in_background
 from assistant.answer.base import AnswerDelta, AnswerEvent
-from assistant.embed import SentenceTransformerEmbedder
+from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.models import ChatTurn, Filters
@@ -282,7 +282,7 @@ def test_thumbs_down_with_a_comment_is_stored_and_thanked(
 
 
 def test_document_and_answer_text_is_shown_as_text_and_never_runs(
-        browser: Browser, tmp_path: Path, embedder: SentenceTransformerEmbedder, glossary: Glossary) -> None:
+        browser: Browser, tmp_path: Path, embedder: Embedder, glossary: Glossary) -> None:
     corpus = tmp_path / "source"
     corpus.mkdir()
     (corpus / "tolkning.md").write_text(

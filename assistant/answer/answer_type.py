@@ -1,0 +1,244 @@
+"""What kind of fact a question asks for, and whether a piece of text states one.
+
+"How much does the agency get?" wants an amount of money, "by when must it report?" a deadline,
+"which agency chairs the council?" a body. The passages on the topic are easy to find; the sentence
+that *answers* is the one that states such a fact, and when no passage on the topic states one the
+documents do not answer the question, however close their topic is. Cue words in English and
+Swedish decide; nothing here knows any document.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from enum import StrEnum
+from importlib import resources
+
+
+class AnswerType(StrEnum):
+    MONEY = "money"
+    PERCENT = "percent"
+    COUNT = "count"  # how many (a number, not a year)
+    QUANTITY = "quantity"  # how much / how big, of something that is not said to be money
+    DEADLINE = "deadline"  # by when
+    DATE = "date"  # when, what year
+    DURATION = "duration"  # how long, for how many years
+    PERSON = "person"  # a named person or post holder
+    BODY = "body"  # an agency, body, organisation or post
+    PLACE = "place"
+    FREQUENCY = "frequency"  # how often
+    CLOCK = "clock"  # opening hours, at what time
+
+
+# Types whose absence from every passage on the topic means the documents do not state the fact.
+SPECIFIC = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.QUANTITY,
+                      AnswerType.DEADLINE, AnswerType.DATE, AnswerType.DURATION, AnswerType.PERSON,
+                      AnswerType.FREQUENCY, AnswerType.CLOCK})
+
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowance|subsid\w*|bonus|premium|fee|fees|"
+                r"price|salary|wage|pay|compensation|support|aid|kronor|sek|pengar|kostnad\w*|kostar|budget\w*|"
+                r"anslag\w*|bidrag\w*|medel|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp\w*|"
+                r"summa\w*|kronor")
+# Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
+# "and when …"), not inside one ("… samråda med när det tar fram …", "… languages when hiring").
+_WHEN = r"(?:^|[,;:]\s*|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b|\bwhen (?:is|was|are|were|did|does|do|will|" \
+        r"would|should|must|has|have|had|can|could)\b"
+# Most specific first: "how much money" is money before it is a quantity.
+_ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
+    (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|what time|at what time|öppettider|har .{0,30}öppet|"
+                            r"vilken tid|hur dags|när öppnar|när stänger")),
+    (AnswerType.PERCENT, _cue(r"percent\w*|what share|what proportion|how large a share|how big a share|"
+                              r"hur stor andel|hur stor del|vilken andel|procent\w*|andel\w* av")),
+    (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
+    (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
+                               r"(?:maximum|minimum|total) length|hur länge|hur lång tid|hur gammal|"
+                               r"under hur många (?:år|månader)|längsta tid|maxtid|högsta tid")),
+    (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|no later than|senast när|till när|"
+                               r"när ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|vara klart)|"
+                               r"when (?:is|was|are|were|must|should|did|does|do) .{0,100}"
+                               r"(?:report|present|submit|deliver|due|finish|complete)")),
+    (AnswerType.COUNT, _cue(r"how many|\b(?:the|a|total|what) number of|hur många|\bantal(?:et)?\b")),
+    (AnswerType.MONEY, _cue(rf"how much (?:money|does .{{0,40}}cost|is .{{0,40}}(?:worth|paid))|"
+                            rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
+                            rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
+                            r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
+                            r"grant)s?\b|amount(?:s|ed)? to\b|"
+                            rf"hur mycket (?:pengar|kostar|får|fick|ska|satsa|avsätt)|vad kostar|"
+                            rf"hur (?:mycket|stor|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b")),
+    (AnswerType.QUANTITY, _cue(r"how much|how big|how large|how high|how low|by how much|hur mycket|hur stor|"
+                               r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
+    (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|since when|from when|"
+                           r"vilket datum|vilket år|vilka år|sedan när|från när|vilken dag")),
+    (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were) (?:the )?(?:minister|prime minister|head|chair|director|"
+                             r"coordinator|spokes\w+|author|speaker)|\bwho (?:was|were|has been|is) appointed|"
+                             r"\bwho (?:gave|held|delivered|wrote|signed|spoke)|name of the|\bvilken minister|"
+                             r"vem (?:är|var) (?:minister|statsminister|chef|ordförande|generaldirektör|samordnare)|"
+                             r"vem (?:höll|skrev|talade|undertecknade)|vem utsågs|vad heter")),
+    (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,2}(?:agency|agencies|authority|authorities|"
+                           r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
+                           r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies))|"
+                           r"\bvem\b|\bvilka\b (?:myndigheter|organisationer|aktörer|kommuner|instanser|parter)|"
+                           r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
+                           r"roll|avdelning|part)|\bvilket\b (?:departement|organ|verk)|\bvilka ska\b|med vilka")),
+    (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
+                            r"\bvar\b (?:ligger|finns|hålls|sker|äger)|\bvart\b|vilken (?:stad|ort|plats|region|län)|"
+                            r"vilket (?:land|län)")),
+]
+
+_MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|" \
+          r"january|february|march|june|july|august|october"
+_NUMBER_WORDS = r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra|tusen|" \
+                r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand"
+_YEAR = r"(?:19|20)\d\d"
+_DATE_TEXT = rf"\b{_YEAR}\b|\b(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|\b(?:vår|höst)(?:en|terminen)\b"
+_STATES: dict[AnswerType, re.Pattern[str]] = {
+    AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
+                           r"miljard\w* kronor|miljoner|miljarder|euro\b|€|dollar|usd)|\b(?:sek|€|\$)\s?\d|"
+                           rf"\b(?:en|ett|{_NUMBER_WORDS})\s+(?:miljon|miljard)\w*"),
+    AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*)|\b(?:hälften|en tredjedel|en fjärdedel|"
+                             r"majoriteten)\b"),
+    # A count: a number that is not a year, a date, a sum, a share, a period or a paragraph ("15 år",
+    # "1 augusti", "12 miljoner kronor", "3 kap.").
+    AnswerType.COUNT: _cue(rf"(?<![\d.,:/-])(?!{_YEAR}\b)\d[\d  ]*(?:[.,]\d+)?(?![\d.,]|\s*(?:§|kap\b|%|procent|"
+                           rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|"
+                           rf"{_MONTHS})|[\d ]*-)|\b(?:{_NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
+                           r"flera hundra|tusentals|hundratals)\b(?!\s+(?:år|månader|veckor|dagar|procent|kronor))"),
+    AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
+                              rf"(?:{_DATE_TEXT})"),
+    AnswerType.DATE: _cue(_DATE_TEXT),
+    AnswerType.DURATION: _cue(rf"\b(?:\d+|{_NUMBER_WORDS}|ett|en)\s+(?:år|månader|månad|veckor|vecka|dagar|dygn|"
+                              rf"timmar|years?|months?|weeks?|days?)\b|\b{_YEAR}\s*[–-]\s*(?:{_YEAR}|\d\d)\b|"
+                              r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*"),
+    AnswerType.FREQUENCY: _cue(r"\b(?:gång(?:er)?|gången) (?:per|om|i|varje)|\bårligen|\bvarje (?:år|månad|vecka|"
+                               r"termin|kvartal)|\bper (?:år|månad|vecka|termin)|\bkvartals\w*|\bmånadsvis|\bveckovis|"
+                               r"\bregelbundet|\bkontinuerligt|\bmandatperiod\w*|\bannually|"
+                               r"\bevery (?:year|month|week)"),
+    AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s*[–-]\s*\d{1,2}\b.{0,10}"
+                           r"(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vardag)"),
+}
+# A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
+_TITLED = re.compile(r"\b(?i:statsminister\w*|\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|"
+                     r"landshövding\w*|kommundirektör\w*|kommunchef\w*|samordnare\w*|utredare\w*|"
+                     r"talesperson\w*|rektor\w*|direktör\w*|chef\w*)\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
+                     r"[A-ZÅÄÖ][a-zåäöéü]+")
+_NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéü]+)(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ]\.\s+)?[A-ZÅÄÖ][a-zåäöéü]{2,}")
+
+
+@functools.cache
+def _given_names() -> frozenset[str]:
+    text = (resources.files("assistant") / "data" / "first_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _names_person(text: str, exclude: str) -> bool:
+    """A known given name followed by a capitalised surname, or a title followed by a name."""
+    names = _given_names()
+    found = (m for m in _NAME.finditer(text) if m.group(1) in names)
+    return any(_new(m, exclude) for m in found) or _finds(_TITLED, text, exclude)
+
+
+def _new(match: re.Match[str], exclude: str) -> bool:
+    return match.group(0).strip().casefold() not in exclude
+
+
+def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
+    """Whether ``pattern`` matches ``text`` somewhere other than with words already in ``exclude``."""
+    return any(_new(match, exclude) for match in pattern.finditer(text))
+
+
+_BODY = re.compile(r"\b[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten|rådet|nämnden|inspektionen|kommittén|"
+                   r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"
+                   r"utredningen|domstolen|ombudsmannen|centrum|centret)\b|"
+                   r"\b(?:Regeringskansliet|[Rr]egeringen|[Rr]iksdagen|[Ll]änsstyrelse\w*|[Kk]ommunstyrelse\w*|"
+                   r"[Kk]ommunfullmäktige|[Rr]egionfullmäktige|[Kk]ommunledning\w*|[Ff]örvaltning\w*|[Nn]ämnd\w*|"
+                   r"[Kk]ommuner(?:na)?|[Rr]egioner(?:na)?|[Mm]yndighet\w*|[Pp]olisen|[Ff]örsäkringskassan|"
+                   r"Arbetsförmedlingen|Migrationsverket|EU|FN|OECD|Nato|SKR|SKL|MSB)\b|"
+                   r"\b[A-ZÅÄÖ][a-zåäö]+s? (?:kommun|region|län|stad)\b|\b[A-ZÅÄÖ]{2,}\b|"
+                   r"\b(?i:\w*chef\w*|\w*ansvarig\w*|\w*samordnare\w*|\w*strateg\w*|rektor\w*|ordförande\w*|"
+                   r"\w*handläggare\w*|\w*minister\w*|\w*enheten|\w*gruppen)\b")
+_PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
+
+
+def asked_type(question: str) -> AnswerType | None:
+    """The kind of fact ``question`` asks for, the most specific first; ``None`` when it asks for
+    an explanation, a purpose, a list or anything else no cue names. Cost: a few regex searches."""
+    for answer_type, cue in _ASKS:
+        if cue.search(question):
+            return answer_type
+    return None
+
+
+def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
+    """Whether ``text`` states a fact of ``answer_type`` (a date for DATE, an amount of money for
+    MONEY …) other than one ``besides`` already names: for "Who must Migrationsverket consult?" a
+    sentence naming only Migrationsverket names no one. Years never count as amounts or counts.
+    Cost: one or two regex passes."""
+    exclude = besides.casefold()
+    if answer_type is AnswerType.QUANTITY:
+        return any(_finds(_STATES[t], text, exclude) for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT))
+    if answer_type is AnswerType.PERSON:
+        return _names_person(text, exclude)
+    if answer_type is AnswerType.BODY:
+        return _finds(_BODY, text, exclude) or _names_person(text, exclude)
+    if answer_type is AnswerType.PLACE:
+        return _finds(_PLACE, text, exclude)
+    return _finds(_STATES[answer_type], text, exclude)
+
+
+# "When did it come into force?" is not answered by the date it was decided on: for a time question
+# about one of these events, the sentence stating the time must speak of that event.
+_EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # event: (how a question names it, how a sentence states it)
+    "in_force": (_cue(r"(?:come|came|comes|coming|enter\w*) into force|take\w* effect|took effect|\bin force\b|"
+                      r"apply from|träd\w* i kraft|gälla från|börja\w* gälla|ikraftträd"),
+                 _cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
+    "decided": (_cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
+                _cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
+    "reported": (_cue(r"\breport|\bsubmit|\bpresent|\bdeliver|redovis|rapporter|\blämna"),
+                 _cue(r"redovis|rapport|lämna|presenter|\breport|\bsubmit")),
+    "published": (_cue(r"\bpublish|\bpublicer"), _cue(r"\bpublicer|\bpublish")),
+    "met": (_cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
+            _cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
+}
+
+
+def asked_event(question: str) -> str | None:
+    """The event a time question is about ("in_force", "decided", "reported", …), if one is named."""
+    return next((name for name, (asks, _) in _EVENTS.items() if asks.search(question)), None)
+
+
+def speaks_of(event: str, text: str) -> bool:
+    """Whether ``text`` speaks of ``event`` (from ``asked_event``)."""
+    return bool(_EVENTS[event][1].search(text))
+
+
+_COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<word>[\w-]+)")
+# Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
+_GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
+                              "st", "stycken", "times", "gånger"})
+_COUNT_THEN_WORDS = re.compile(rf"(?<![\d.,:/-])(?!{_YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?|{_NUMBER_WORDS})"
+                               r"(?:\s+(?:miljoner|miljon|tusen))?\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)", re.IGNORECASE)
+
+
+def counted_words(question: str) -> list[str]:
+    """The word after "how many" / "hur många" ("how many refugees" → ["refugees"]); empty when the
+    question counts nothing particular ("how many people …")."""
+    match = _COUNTED.search(question)
+    word = match.group("word").casefold() if match else ""
+    return [word] if len(word) > 2 and word not in _GENERIC_COUNTED else []
+
+
+def counts_of(text: str, stems: frozenset[str]) -> bool:
+    """Whether ``text`` has a number followed (within three words) by a word starting with one of
+    ``stems`` ("40 000 invånare" counts inhabitants, not refugees)."""
+    for match in _COUNT_THEN_WORDS.finditer(text):
+        words = [word.casefold() for word in match.group(1).split()]
+        # "… internflyktingar … uppskattas till 2,6 miljoner människor": a count of people counts them.
+        if words[0] in _GENERIC_COUNTED or any(word[:5] in stems for word in words):
+            return True
+    return False

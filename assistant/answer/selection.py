@@ -1,0 +1,209 @@
+"""Answer selection: which sentences, list items and table rows of the retrieved passages answer.
+
+Every unit of the top passages is a candidate, scored by
+- its cosine similarity with the question (from the unit vectors; the multilingual embedder reads
+  an English question against a Swedish sentence),
+- the question's words it shares (Swedish stems and compound parts; English words through the
+  glossary's Swedish forms),
+- whether it states the kind of fact asked for (``answer_type``: an amount, a deadline, a body …),
+- its passage's rank.
+
+A topic is easy to match; the sentence that *answers* is the one stating the fact. So when the
+question asks for a specific kind of fact, the best candidate that states one leads, provided it is
+nearly as close to the question as the best candidate of all; when none is, the documents do not
+state the fact (``Selection.missing_fact``).
+
+The weights were set on the tuning halves of the evaluation sets (``tests/eval/``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.answer_type import SPECIFIC, AnswerType, asked_event, counts_of, speaks_of, states
+from assistant.answer.base import Passage
+from assistant.answer.citations import sentence_spans
+from assistant.chunk import MIN_UNIT_CHARS
+
+PASSAGES = 5  # content passages whose units compete
+W_OVERLAP = 0.1
+W_TYPE = 0.05
+W_RANK = 0.08
+W_NUMBER = 0.5  # in units of overlap
+# A unit that states the asked-for fact may lead if it scores this close to the best unit.
+TYPED_MARGIN = 0.1
+# Further points must score this close to the lead.
+FOLLOW_MARGIN = 0.08
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+# Sentences and rows that assign responsibility or a task.
+_ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|responsib|in charge", re.IGNORECASE)
+LIST_MARKS = ("- ", "• ", "* ", "– ")
+_LIST_QUESTION = re.compile(r"\b(?:which|what) (?:are|were)\b|\blist\b|\bvilka\b|\bvad (?:är|var) de\b|"
+                            r"\bwhich \w+s\b|\bwhat \w+s (?:are|does|do|did|will)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One unit of a passage with its features and score."""
+
+    passage: Passage
+    rank: int
+    span: tuple[int, int]
+    text: str
+    similarity: float
+    overlap: float
+    states_type: bool
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What answers: the candidates to quote, best first (each a unit, or a list with its items as
+    several spans), and whether the asked-for kind of fact is missing from the passages."""
+
+    chosen: list[tuple[Candidate, tuple[tuple[int, int], ...]]]
+    answer_type: AnswerType | None
+    missing_fact: bool
+    best_similarity: float
+
+
+def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[[str], float],
+               answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
+               responsibility: bool = False) -> list[Candidate]:
+    """Every unit of the first ``PASSAGES`` passages, scored, best first. ``overlap(text)`` is the
+    lexical overlap of a text with the question; ``counted`` the five-letter stems of what a "how
+    many" question counts, in both languages (a count of something else does not answer it);
+    ``responsibility``: the question asks who is responsible, so sentences assigning it lead.
+    Cost: regex and term analysis per unit."""
+    numbers = set(_NUMBER.findall(question))
+    event = asked_event(question) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
+    out = []
+    for rank, passage in enumerate(passages[:PASSAGES]):
+        for span in _unit_spans(passage):
+            text = passage.hit.text if passage.kind == "table_row" else passage.document_text[span[0]:span[1]]
+            if len(text) < MIN_UNIT_CHARS:
+                continue
+            similarity = passage.unit_scores.get(span, passage.dense_score or 0.0)
+            shared = overlap(f"{passage.hit.section_path[-1]}\n{text}")
+            typed = answer_type is not None and states(answer_type, text, besides=question) \
+                and (event is None or speaks_of(event, text)) \
+                and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted))
+            # A year or figure the question names ("set aside in 2023") marks the sentence that has it.
+            shared += W_NUMBER * len(numbers & set(_NUMBER.findall(text)))
+            score = similarity + W_OVERLAP * shared + W_TYPE * typed + W_RANK / (rank + 1)
+            if responsibility and _ASSIGNS.search(text):
+                score += W_TYPE
+            out.append(Candidate(passage, rank, span, text, similarity, shared, typed, score))
+    return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
+
+
+def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | None,
+           max_points: int = 3) -> Selection:
+    """The lead candidate (the best one stating the asked-for fact, for specific facts) and the
+    candidates nearly as good as it, at most ``max_points``. A list is quoted with its items."""
+    if not ranked:
+        return Selection([], answer_type, missing_fact=False, best_similarity=0.0)
+    best_similarity = max(c.similarity for c in ranked)
+    lead = ranked[0]
+    missing = False
+    if answer_type in SPECIFIC:
+        typed = [c for c in ranked if c.states_type and c.score >= ranked[0].score - TYPED_MARGIN]
+        if typed:
+            lead = typed[0]
+        else:
+            missing = True
+    chosen = [lead]
+    for candidate in ranked:
+        if len(chosen) >= max_points:
+            break
+        if candidate is lead or candidate.score < lead.score - FOLLOW_MARGIN:
+            continue
+        if answer_type in SPECIFIC and not candidate.states_type:
+            continue  # "by when?" is answered by the dates, not by the sentences around them
+        if any(_overlaps(candidate, other) for other in chosen):
+            continue
+        chosen.append(candidate)
+    wants_list = bool(_LIST_QUESTION.search(question))
+    quoted = [(c, _with_list(c, wants_list=wants_list)) for c in chosen]
+    return Selection(quoted, answer_type, missing_fact=missing, best_similarity=best_similarity)
+
+
+def _unit_spans(passage: Passage) -> list[tuple[int, int]]:
+    if passage.kind == "table_row":
+        return [(passage.hit.start, passage.hit.end)]
+    if passage.kind == "text":
+        return sentence_spans(passage)
+    return []
+
+
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    return a.passage.hit.document_id == b.passage.hit.document_id and a.span[0] < b.span[1] and b.span[0] < a.span[1]
+
+
+def _with_list(candidate: Candidate, *, wants_list: bool) -> tuple[tuple[int, int], ...]:
+    """The candidate's span; or, when it announces a list ("… följande områden:", or any sentence
+    followed by a list when the question asks for one) or is an item of the list a question asks
+    for, one span from the announcing sentence through the list's last item (at most
+    ``MAX_LIST_ITEMS``), read from the document, so a list cut by a chunk border stays whole."""
+    if candidate.passage.kind != "text":
+        return (candidate.span,)
+    text = candidate.passage.document_text
+    start, end = candidate.span
+    unit = text[start:end]
+    is_item = unit.lstrip().startswith(LIST_MARKS)
+    following = _items_after(text, end)
+    if not is_item and (unit.rstrip().endswith(":") or (wants_list and following)) and following:
+        return ((start, following[-1][1]),)
+    if not (is_item and wants_list):
+        return (candidate.span,)
+    first = start
+    for line_start, line_end in _lines_before(text, start):
+        line = text[line_start:line_end]
+        if line.lstrip().startswith(LIST_MARKS):
+            first = line_start
+            continue
+        if line.rstrip().endswith(":"):
+            first = line_start  # the sentence that announces the list
+        break
+    last = following[-1][1] if following else end
+    return ((first, last),)
+
+
+MAX_LIST_ITEMS = 12
+
+
+def _items_after(text: str, position: int) -> list[tuple[int, int]]:
+    """The list items that follow ``position`` in ``text`` (blank lines between them allowed)."""
+    items = []
+    for start, end in _lines_after(text, position):
+        if not text[start:end].lstrip().startswith(LIST_MARKS) or len(items) >= MAX_LIST_ITEMS:
+            break
+        items.append((start, end))
+    return items
+
+
+def _lines_after(text: str, position: int) -> Iterator[tuple[int, int]]:
+    """Non-blank lines after the line holding ``position``, as stripped spans."""
+    at = text.find("\n", position)
+    while at != -1:
+        nxt = text.find("\n", at + 1)
+        line_end = len(text) if nxt == -1 else nxt
+        line = text[at + 1:line_end]
+        if line.strip():
+            offset = at + 1 + len(line) - len(line.lstrip())
+            yield offset, offset + len(line.strip())
+        at = nxt
+
+
+def _lines_before(text: str, position: int) -> Iterator[tuple[int, int]]:
+    """Non-blank lines before the line holding ``position``, nearest first, as stripped spans."""
+    at = text.rfind("\n", 0, position)
+    while at != -1:
+        previous = text.rfind("\n", 0, at)
+        line = text[previous + 1:at]
+        if line.strip():
+            offset = previous + 1 + len(line) - len(line.lstrip())
+            yield offset, offset + len(line.strip())
+        at = previous

