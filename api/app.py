@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
 from api.limits import install_limits
 from api.observability import install_observability
-from api.routes import ask, documents, feedback, glossary, health, openai_compat, search, widget
+from api.routes import ask, documents, feedback, glossary, health, openai_compat, search, viewer, widget
 from api.security import install_cors
 from assistant.facade import PolicyAssistant
 
 
 def create_app(assistant: PolicyAssistant) -> FastAPI:
     """The HTTP API over ``assistant``. Nothing is loaded here: the caller wires the assistant."""
-    app = FastAPI(title="policy-assistant", version="0.1.0",
-                  description="Search and answers over municipal policy documents, with citations.")
+    # The docs' Swagger UI and ReDoc assets are served from the package: intranets have no CDN.
+    app: FastAPI = FastAPIOffline(title="policy-assistant", version="0.1.0", static_url="/docs-assets",
+                                  description="Search and answers over municipal policy documents, with citations.")
     app.state.assistant = assistant
     for router in (search.router, ask.router, documents.router, glossary.router, feedback.router,
-                   health.router, openai_compat.router, widget.router):
+                   health.router, openai_compat.router, viewer.router, widget.router):
         app.include_router(router)
     install_error_handlers(app)
     install_limits(app, assistant.settings)  # inside CORS and observability: they wrap 413 and 429 too

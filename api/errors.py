@@ -39,11 +39,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(_: Request, error: RequestValidationError) -> JSONResponse:
-        problems = []
-        for item in error.errors():
-            where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-            problems.append(f"{where}: {item.get('msg', 'invalid')}" if where else str(item.get("msg")))
-        return JSONResponse(status_code=422, content={"detail": "; ".join(problems)})
+        return JSONResponse(status_code=422, content={"detail": "; ".join(map(_problem, error.errors()))})
 
     @app.exception_handler(AssistantError)
     async def assistant_error(_: Request, error: AssistantError) -> JSONResponse:
@@ -56,6 +52,19 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PayloadTooLargeError)
     async def too_large(_: Request, error: PayloadTooLargeError) -> JSONResponse:
         return JSONResponse(status_code=413, content={"detail": str(error)})
+
+
+def _problem(item: dict[str, Any]) -> str:
+    """One validation error in words a caller understands: ``question: Field required``, or for a
+    body that is not JSON at all ``the request body is not valid JSON (Expecting value at
+    character 12)`` rather than pydantic's ``0: JSON decode error``."""
+    if item.get("type") == "json_invalid":
+        reason = str((item.get("ctx") or {}).get("error") or "").strip()
+        loc = item.get("loc", ())
+        at = f" at character {loc[-1]}" if loc and isinstance(loc[-1], int) else ""
+        return f"the request body is not valid JSON ({reason or 'unreadable'}{at})"
+    where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+    return f"{where}: {item.get('msg', 'invalid')}" if where else str(item.get("msg"))
 
 
 def _document_validation_errors(app: FastAPI) -> None:

@@ -33,6 +33,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.metrics_core import GaugeMetricFamily, InfoMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.errors import AssistantError
@@ -227,9 +228,14 @@ class RequestContextMiddleware:
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's path template (``/v1/documents/{document_id}``), or ``<unmatched>``:
-    never the raw path, so that metric labels stay few. Cost: O(1)."""
-    path = getattr(scope.get("route"), "path", None)
+    """The matched route's path template (``/v1/documents/{document_id}``, ``/docs``,
+    ``/docs-assets`` for the docs' files), or ``<unmatched>``: never the raw path, so that metric
+    labels stay few. Cost: O(1) for API routes; a scan of the app's routes for the plain Starlette
+    ones (the OpenAPI document, the docs pages, the mounted assets), which set no ``route``."""
+    route = scope.get("route")
+    if route is None and (app := scope.get("app")) is not None:
+        route = next((r for r in getattr(app, "routes", ()) if r.matches(scope)[0] is Match.FULL), None)
+    path = getattr(route, "path", None)
     return path if isinstance(path, str) and path else UNMATCHED_ROUTE
 
 

@@ -39,6 +39,8 @@ class DocumentList(BaseModel):
 
 class DocumentDetail(DocumentInfo):
     sections: list[Section]
+    text: str = Field(description="The document's text as indexed: every citation's `start`/`end` index into it, "
+                      "so `text[start:end]` is the citation's quote.")
 
 
 class IndexInfo(BaseModel):
@@ -52,7 +54,8 @@ class IndexInfo(BaseModel):
 class GlossaryTerm(BaseModel):
     term: str
     english: str
-    explanation: str
+    explanation: str = Field(description="In English.")
+    explanation_sv: str = Field(description="The same explanation in Swedish.")
 
 
 class Health(BaseModel):

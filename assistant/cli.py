@@ -29,26 +29,36 @@ def _settings(corpus: Path | None = None, index: Path | None = None, **overrides
     return settings.model_copy(update=update)
 
 
-def _progress_bar() -> tuple[object, object]:
-    from tqdm import tqdm
+class _ProgressBar:
+    """A progress bar for embedding, shown only once there is something to embed (a start over a
+    current index, or a rebuild from the caches, prints nothing)."""
 
-    bar = tqdm(total=0, unit="chunk", desc="embedding", leave=False)
+    def __init__(self) -> None:
+        self._bar: object | None = None
 
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total <= 0 or done >= total:
+                return
+            from tqdm import tqdm
 
-    return bar, progress
+            self._bar = tqdm(total=total, unit="text", desc="embedding", leave=False)
+        self._bar.total = total  # type: ignore[attr-defined]
+        self._bar.n = done  # type: ignore[attr-defined]
+        self._bar.refresh()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()  # type: ignore[attr-defined]
 
 
 def _ready(settings: Settings) -> PolicyAssistant:
     assistant = PolicyAssistant.from_settings(settings)
-    bar, progress = _progress_bar()
+    progress = _ProgressBar()
     try:
-        assistant.ensure_index(progress=progress)  # type: ignore[arg-type]
+        assistant.ensure_index(progress=progress)
     finally:
-        bar.close()  # type: ignore[attr-defined]
+        progress.close()
     return assistant
 
 
@@ -61,13 +71,13 @@ def _fail(error: Exception) -> typer.Exit:
 def index(corpus: CorpusOption = None, index: IndexOption = None) -> None:
     """Build a new index version from the corpus and switch to it atomically."""
     assistant = PolicyAssistant.from_settings(_settings(corpus, index))
-    bar, progress = _progress_bar()
+    progress = _ProgressBar()
     try:
-        manifest = assistant.build_index(progress=progress)  # type: ignore[arg-type]
+        manifest = assistant.build_index(progress=progress)
     except AssistantError as error:
         raise _fail(error) from error
     finally:
-        bar.close()  # type: ignore[attr-defined]
+        progress.close()
     typer.echo(f"indexed {manifest.documents} documents, {manifest.chunks} chunks "
                f"({manifest.vector_index}, {manifest.model}) in {manifest.build_seconds:.1f} s "
                f"→ {assistant.layout.current()}")
@@ -145,9 +155,10 @@ def documents(
 @app.command(name="eval")
 def evaluate(
     questions: Annotated[list[Path], typer.Argument(help="Question sets (JSONL), each reported on its own.")],
-    documents: Annotated[Path | None, typer.Option(
-        "--documents", help="A draw manifest (e.g. tests/eval/unseen/documents.json): its pages of the shared "
-        "regeringen corpus are indexed beside the corpus, in a folder of their own under the index folder.")] = None,
+    documents: Annotated[list[Path] | None, typer.Option(
+        "--documents", help="A draw manifest (e.g. tests/eval/unseen/documents.json; repeatable): its pages of "
+        "the shared regeringen corpus are indexed beside the corpus, in a folder of their own under the index "
+        "folder.")] = None,
     source: Annotated[Path | None, typer.Option(
         "--source", help="The shared corpus file (default: ../shared/corpora/ beside the checkout).")] = None,
     depth: Annotated[int, typer.Option(help="Hits retrieved per question.")] = 10,
@@ -166,12 +177,12 @@ def evaluate(
     )
 
     settings = _settings(corpus, index)
-    if documents is not None:
-        manifest = DrawManifest.read(documents)
+    if documents:
+        manifests = [DrawManifest.read(path) for path in documents]
         shared = source or default_corpus_path(Path(__file__).resolve().parent.parent)
-        scratch = settings.index_dir / "eval" / documents.resolve().parent.name
+        scratch = settings.index_dir / "eval" / "-".join(path.resolve().parent.name for path in documents)
         settings = settings.model_copy(update={
-            "corpus_dir": combined_corpus(manifest, shared, settings.corpus_dir, scratch / "corpus"),
+            "corpus_dir": combined_corpus(manifests, shared, settings.corpus_dir, scratch / "corpus"),
             "index_dir": scratch / "index"})
     assistant = _ready(settings)
     for path in questions:
@@ -207,14 +218,16 @@ def serve(
         return
     # Each worker wires itself from the environment (uvicorn starts them from an import string).
     os.environ.update({"ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
-                       "ASSISTANT_INDEX_DIR": str(settings.index_dir)})
+                       "ASSISTANT_INDEX_DIR": str(settings.index_dir), "ASSISTANT_DATA_DIR": str(settings.data_dir)})
     del assistant
     uvicorn.run("api.server:worker_app", factory=True, workers=settings.workers, host=settings.host,
                 port=settings.port, log_config=None, access_log=False)
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Commands print their results; the log says only what went wrong (a skipped file, a refused
+    # version). `assistant serve` replaces this with JSON lines at INFO, one per request.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()
 
 

@@ -117,18 +117,21 @@ def extract_documents(manifest: DrawManifest, corpus: Path, target: Path, *,
     return written
 
 
-def combined_corpus(manifest: DrawManifest, source: Path, corpus: Path, target: Path) -> Path:
-    """A corpus folder at ``target``: the files of ``corpus`` and the manifest's pages as Markdown, as a
+def combined_corpus(manifests: DrawManifest | Sequence[DrawManifest], source: Path, corpus: Path,
+                    target: Path) -> Path:
+    """A corpus folder at ``target``: the files of ``corpus`` and the manifests' pages as Markdown, as a
     user would have them side by side. Files already in place with the same content are left alone,
     so the index built from it (and its embedding cache) stays valid between runs. Cost: one pass
     over the shared corpus (~10 s) when a page is missing, else a read of each file."""
+    manifests = [manifests] if isinstance(manifests, DrawManifest) else list(manifests)
     target.mkdir(parents=True, exist_ok=True)
     wanted = {path.name: path.read_bytes() for path in sorted(corpus.iterdir()) if path.is_file()}
     for path, data in wanted.items():
         _write_if_changed(target / path, data)
-    pages = [f"{d.document_id}.md" for d in manifest.documents]
-    if not all((target / page).is_file() for page in pages):
-        extract_documents(manifest, source, target)
+    pages = [f"{d.document_id}.md" for manifest in manifests for d in manifest.documents]
+    for manifest in manifests:
+        if not all((target / f"{d.document_id}.md").is_file() for d in manifest.documents):
+            extract_documents(manifest, source, target)
     keep = set(wanted) | set(pages)
     for stray in target.iterdir():
         if stray.is_file() and stray.name not in keep:

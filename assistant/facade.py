@@ -27,6 +27,7 @@ from assistant.answer.language import detect_language
 from assistant.answer.llm import LLMAnswerer, QuestionRewriter, UpstreamError, build_client
 from assistant.answer.support import SupportScorer
 from assistant.chunk import Chunker
+from assistant.corpus import Corpus
 from assistant.embed import Embedder, embedder_for
 from assistant.errors import (
     CorruptIndexError,
@@ -103,6 +104,8 @@ class PolicyAssistant:
         self.embedder = embedder
         self.glossary = glossary
         self.layout = IndexLayout(settings.index_dir)
+        # Shipped documents are input; uploads and removals persist in the data directory.
+        self.corpus = Corpus(settings.corpus_dir, uploads=settings.data_dir / "documents")
         self.extractive = extractive or ExtractiveAnswerer(glossary=glossary, min_support=settings.min_support)
         self.llm = llm
         # Bounded upstream concurrency: a slow LLM must not tie up every worker thread.
@@ -144,7 +147,7 @@ class PolicyAssistant:
             manifest = Manifest.read(current)
         except (OSError, ValueError, TypeError):
             return IndexState.STALE
-        fresh = (manifest.corpus_hash == corpus_fingerprint(self.settings.corpus_dir)
+        fresh = (manifest.corpus_hash == corpus_fingerprint(self.corpus)
                  and manifest.config_hash == self._config_hash())
         return IndexState.CURRENT if fresh else IndexState.STALE
 
@@ -161,7 +164,7 @@ class PolicyAssistant:
                                hnsw_m=s.hnsw_m, batch_size=s.embedding_batch_size, cache=cache,
                                parse_cache=parsed)
         try:
-            manifest = builder.build(s.corpus_dir, self.layout, progress=progress)
+            manifest = builder.build(self.corpus, self.layout, progress=progress)
         finally:
             cache.close()
             parsed.close()
@@ -257,7 +260,11 @@ class PolicyAssistant:
                 for info in self._require().index.store.documents.values()]
 
     def document(self, document_id: str) -> Document:
-        """One document with its sections, text and status; ``DocumentNotFoundError`` if unknown."""
+        """One document with its sections, text and status; ``DocumentNotFoundError`` if unknown. The
+        glossary, which definitions cite, is a document too (``glossary``)."""
+        if document_id == GLOSSARY_DOCUMENT_ID:
+            return Document(**self.glossary_document.info.model_dump(), text=self.glossary_document.text,
+                            sections=[], blocks=[])
         document = self._require().index.store.document(document_id)
         if document is None:
             raise DocumentNotFoundError(document_id)
@@ -300,33 +307,30 @@ class PolicyAssistant:
         name = safe_filename(filename)
         # In a separate, time- and memory-limited process: a hostile file cannot stall or exhaust the service.
         document = parse_isolated(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
-                                  document_id=document_id_for(self.settings.corpus_dir / name),
+                                  document_id=document_id_for(Path(name)),
                                   limits=ParseLimits(max_bytes=self.settings.max_upload_bytes))
         with self._corpus_lock:
-            target = self.settings.corpus_dir / name
-            previous = target.read_bytes() if target.exists() else None
-            _write_durably(target, data)
+            before = self.corpus.snapshot(name)
+            self.corpus.add(name, data)
             try:
                 self.build_index()
             except BaseException:
-                # Not acknowledged: put the corpus back as it was.
-                if previous is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    _write_durably(target, previous)
+                self.corpus.restore(name, before)  # not acknowledged: the corpus as it was
                 raise
         return next(d for d in self.documents() if d.id == document.id)
 
     def remove_document(self, document_id: str) -> None:
-        """Delete a document from the corpus and the index; ``DocumentNotFoundError`` if unknown."""
+        """Delete a document from the corpus and the index; ``DocumentNotFoundError`` if unknown. An
+        upload's file is deleted; a shipped document is listed as removed in the data directory."""
         with self._corpus_lock:
-            matches = [p for p in self.settings.corpus_dir.iterdir() if p.is_file()
-                       and p.suffix.lower() in SUPPORTED_SUFFIXES and document_id_for(p) == document_id]
-            if not matches:
+            undo = self.corpus.remove(document_id)
+            if undo is None:
                 raise DocumentNotFoundError(document_id)
-            for path in matches:
-                path.unlink()
-            self.build_index()
+            try:
+                self.build_index()
+            except BaseException:
+                undo()  # not acknowledged: the corpus as it was
+                raise
 
     def document_text(self, document_id: str) -> str:
         """A document's full text as indexed (what citation offsets point into)."""
@@ -449,7 +453,7 @@ class PolicyAssistant:
             retrieved = self._with_headers(retrieved, serving)
         passages = [self._passage(found, serving) for found in retrieved]
         if (term := asked_term(standalone)) and (entry := self.glossary_document.lookup(term)):
-            passages.append(self.glossary_document.passage(entry))
+            passages.append(self.glossary_document.passage(entry, language=language))
         support = serving.support.score(standalone, language=language, passages=passages)
         context = AnswerContext(
             question=standalone, language=language, passages=passages, history=list(history),
@@ -526,23 +530,6 @@ def safe_filename(filename: str) -> str:
     if not stem:
         raise InvalidRequestError("the file name is empty")
     return f"{stem}{suffix.lower()}"
-
-
-def _write_durably(target: os.PathLike[str] | str, data: bytes) -> None:
-    """Write via a temporary file, fsync, then rename: a crash leaves the old file or the new one."""
-    directory = os.path.dirname(os.fspath(target)) or "."
-    os.makedirs(directory, exist_ok=True)
-    temporary = f"{os.fspath(target)}.part"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def validate_query(query: str) -> str:

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 _DATA_FILE = "glossary.json"
-_FIELDS = ("term", "english", "explanation", "forms", "english_terms")
+_FIELDS = ("term", "english", "explanation", "explanation_sv", "forms", "english_terms")
 
 # A word: letters and digits, with inner apostrophes kept ("what's", "officer's").
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -50,11 +50,13 @@ class GlossaryEntry:
     ``forms`` are the lowercase Swedish forms matched in text (inflections, compound stems such as
     "bostads", close variants); ``english_terms`` are lowercase English words and phrases a user may
     type for the term, synonyms and inflections included, broadest first after ``english``.
+    ``explanation`` is in English, ``explanation_sv`` the same in Swedish.
     """
 
     term: str
     english: str
     explanation: str
+    explanation_sv: str
     forms: tuple[str, ...]
     english_terms: tuple[str, ...]
 
@@ -349,7 +351,7 @@ def _entry_from_record(record: object, index: int) -> GlossaryEntry:
     extra = sorted(set(record) - set(_FIELDS))
     if missing or extra:
         raise ValueError(f"{label}: missing fields {missing}, unknown fields {extra}")
-    for name in ("term", "english", "explanation"):
+    for name in ("term", "english", "explanation", "explanation_sv"):
         if not isinstance(record[name], str) or not record[name].strip():
             raise ValueError(f"{label}: {name!r} must be a non-empty string")
     forms = _lowercase_phrases(record["forms"], label=label, name="forms")
@@ -357,7 +359,7 @@ def _entry_from_record(record: object, index: int) -> GlossaryEntry:
     if not forms:
         raise ValueError(f"{label}: 'forms' must not be empty")
     return GlossaryEntry(record["term"].strip(), record["english"].strip(), record["explanation"].strip(),
-                         forms, english_terms)
+                         record["explanation_sv"].strip(), forms, english_terms)
 
 
 def _lowercase_phrases(value: object, *, label: str, name: str) -> tuple[str, ...]:

@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
+from urllib.parse import quote as quote_path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 # --- parse: what a format reader yields ------------------------------------------------------
 
@@ -216,7 +217,10 @@ class ChatTurn(BaseModel):
 
 
 class Citation(BaseModel):
-    """A numbered source of an answer. ``quote`` is ``Document.text[start:end]``, verbatim."""
+    """A numbered source of an answer. ``quote`` is ``Document.text[start:end]``, verbatim;
+    ``before`` and ``after`` are the rest of the sentence or table row around it (at most about 160
+    characters each, empty when the quote is the whole line); ``url`` is the document viewer's page
+    with the quote marked, relative to the assistant's base URL."""
 
     n: int
     chunk_id: str
@@ -227,6 +231,13 @@ class Citation(BaseModel):
     quote: str
     start: int
     end: int
+    before: str = ""
+    after: str = ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def url(self) -> str:
+        return f"/documents/{quote_path(self.document_id, safe='')}?start={self.start}&end={self.end}"
 
 
 class Answer(BaseModel):

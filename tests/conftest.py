@@ -85,6 +85,7 @@ def make_assistant(root: Path, embedder: Embedder, glossary: Glossary,
     if not corpus_dir.exists():
         shutil.copytree(corpus or CORPUS, corpus_dir)
     overrides.setdefault("rate_limit_per_minute", 0)
+    overrides.setdefault("data_dir", root / "data")
     settings = Settings(corpus_dir=corpus_dir, index_dir=root / "index", **overrides)
     return PolicyAssistant(settings=settings, embedder=embedder, glossary=glossary)
 

@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from assistant.embed import Embedder
-from assistant.errors import DocumentNotFoundError
+from assistant.errors import DocumentNotFoundError, IndexNotReadyError
 from assistant.facade import PolicyAssistant, safe_filename
 from assistant.glossary import Glossary
 from assistant.parse import ParseError, UnsupportedFormatError
@@ -42,9 +42,15 @@ def test_an_uploaded_docx_is_stored_indexed_and_answerable(small: PolicyAssistan
     data = a_docx("Riktlinje för mottagande i Heby", "Socialchefen ansvarar för mottagandet av nyanlända i Heby.")
     info = small.add_document("../../Riktlinje mottagande.docx", data)
     assert info.id == "riktlinje-mottagande" and info.municipality == "Heby"
-    assert (small.settings.corpus_dir / "Riktlinje mottagande.docx").read_bytes() == data
+    assert uploads(small) == {"Riktlinje mottagande.docx": data}
+    assert not (small.settings.corpus_dir / "Riktlinje mottagande.docx").exists()  # the shipped corpus is input
     answer = small.ask("Vem ansvarar för mottagandet av nyanlända i Heby?")
     assert "Socialchefen ansvarar" in answer.answer
+
+
+def uploads(assistant: PolicyAssistant) -> dict[str, bytes]:
+    folder = assistant.settings.data_dir / "documents"
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
 
 
 def test_a_broken_upload_is_refused_and_nothing_is_stored(small: PolicyAssistant) -> None:
@@ -54,7 +60,7 @@ def test_a_broken_upload_is_refused_and_nothing_is_stored(small: PolicyAssistant
         small.add_document("trasig.docx", b"PK\x03\x04 not a docx")
     with pytest.raises(UnsupportedFormatError):
         small.add_document("kalkyl.xlsx", b"whatever")
-    assert sorted(p.name for p in small.settings.corpus_dir.iterdir()) == before
+    assert sorted(p.name for p in small.settings.corpus_dir.iterdir()) == before and uploads(small) == {}
     assert small.manifest.version == version
 
 
@@ -69,7 +75,7 @@ def test_a_failed_rebuild_leaves_the_corpus_and_the_serving_index_as_they_were(
     monkeypatch.setattr("assistant.index.build.append_store", crash)  # an append
     with pytest.raises(OSError):
         small.add_document("ny.md", b"# Ny riktlinje\n\nText om bostad.\n")
-    assert not (small.settings.corpus_dir / "ny.md").exists()
+    assert "ny.md" not in uploads(small) and not (small.settings.corpus_dir / "ny.md").exists()
     assert small.manifest.version == version and small.search("Huvudansvar boende")
 
 
@@ -77,9 +83,47 @@ def test_removing_a_document_takes_it_out_of_corpus_and_index(small: PolicyAssis
     small.add_document("extra.md", "# Extra riktlinje för Heby\n\nText om parkering.\n".encode())
     small.remove_document("extra")
     assert "extra" not in {d.id for d in small.documents()}
-    assert not (small.settings.corpus_dir / "extra.md").exists()
+    assert "extra.md" not in uploads(small)
     with pytest.raises(DocumentNotFoundError):
         small.remove_document("extra")
+
+
+def test_removing_a_shipped_document_leaves_the_checkout_as_shipped(small: PolicyAssistant) -> None:
+    shipped = small.settings.corpus_dir / "tierp-handlingsplan-for-integration.txt"
+    before = shipped.read_bytes()
+    small.add_document("annan.md", b"# Annan riktlinje\n\nText om parkering.\n")
+    small.remove_document("tierp-handlingsplan-for-integration")
+    assert shipped.read_bytes() == before  # still there, untouched
+    assert {d.id for d in small.documents()} == {"annan"}
+    assert (small.settings.data_dir / "documents" / ".removed").is_file()
+
+
+def test_uploads_and_removals_survive_a_restart_and_a_full_rebuild(small: PolicyAssistant, embedder: Embedder,
+                                                                   glossary: Glossary) -> None:
+    small.add_document("heby.md", "# Riktlinje för Heby\n\nSocialchefen ansvarar för mottagandet.\n".encode())
+    small.remove_document("tierp-handlingsplan-for-integration")
+    restarted = PolicyAssistant(settings=small.settings, embedder=embedder, glossary=glossary)
+    restarted.ensure_index()
+    assert {d.id for d in restarted.documents()} == {"heby"}
+    restarted.build_index()
+    assert {d.id for d in restarted.documents()} == {"heby"}
+
+
+def test_an_upload_replaces_a_shipped_file_of_its_name_and_can_be_removed_with_it(small: PolicyAssistant) -> None:
+    name = "tierp-handlingsplan-for-integration.txt"
+    small.add_document(name, "Handlingsplan för integration\n\nEn ny version av planen.\n".encode())
+    assert "En ny version av planen." in small.document_text("tierp-handlingsplan-for-integration")
+    small.add_document("annan.md", b"# Annan riktlinje\n\nText om parkering.\n")
+    small.remove_document("tierp-handlingsplan-for-integration")
+    assert {d.id for d in small.documents()} == {"annan"}  # neither the upload nor the shipped file
+
+
+def test_a_removal_the_index_cannot_take_leaves_everything_as_it_was(small: PolicyAssistant) -> None:
+    version = small.manifest.version
+    with pytest.raises(IndexNotReadyError):
+        small.remove_document("tierp-handlingsplan-for-integration")  # the last document
+    assert small.manifest.version == version
+    assert {path.name for path in small.corpus.files()} == {"tierp-handlingsplan-for-integration.txt"}
 
 
 @pytest.mark.parametrize(("raw", "safe"), [

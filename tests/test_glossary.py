@@ -23,12 +23,13 @@ def glossary() -> Glossary:
 def _entry(term: str, *, forms: tuple[str, ...] = (), english_terms: tuple[str, ...] = (),
            english: str = "thing") -> GlossaryEntry:
     return GlossaryEntry(term=term, english=english, explanation=f"What {term} is.",
-                         forms=(term, *forms), english_terms=english_terms)
+                         explanation_sv=f"Vad {term} är.", forms=(term, *forms), english_terms=english_terms)
 
 
 def _record(**overrides: object) -> dict[str, object]:
     record: dict[str, object] = {"term": "bostad", "english": "housing", "explanation": "A home.",
-                                 "forms": ["bostad", "bostäder"], "english_terms": ["housing"]}
+                                 "explanation_sv": "Ett hem.", "forms": ["bostad", "bostäder"],
+                                 "english_terms": ["housing"]}
     record.update(overrides)
     return record
 
@@ -41,15 +42,22 @@ def test_default_glossary_has_at_least_350_valid_entries_with_unique_terms(gloss
     terms = [entry.term.casefold() for entry in glossary.entries]
     assert len(terms) == len(set(terms))
     for entry in glossary.entries:
-        assert entry.term and entry.english and entry.explanation
+        assert entry.term and entry.english and entry.explanation and entry.explanation_sv
         assert entry.forms and all(form == form.lower() and form.strip() == form for form in entry.forms)
         assert all(term == term.lower() for term in entry.english_terms)
 
 
-def test_the_data_file_is_a_plain_json_list_of_the_five_fields() -> None:
+def test_the_data_file_is_a_plain_json_list_of_the_six_fields() -> None:
     records = json.loads(GLOSSARY_JSON.read_text(encoding="utf-8"))
     assert isinstance(records, list)
-    assert all(set(record) == {"term", "english", "explanation", "forms", "english_terms"} for record in records)
+    assert all(set(record) == {"term", "english", "explanation", "explanation_sv", "forms", "english_terms"}
+               for record in records)
+
+
+def test_every_term_is_explained_in_swedish_too(glossary: Glossary) -> None:
+    council = glossary.lookup("kommunfullmäktige")
+    assert council is not None and council.explanation_sv.startswith("Kommunfullmäktige")
+    assert all(entry.explanation_sv != entry.explanation for entry in glossary.entries)
 
 
 def test_core_governance_terms_use_the_standard_english_renderings(glossary: Glossary) -> None:

@@ -57,7 +57,7 @@ def test_an_overview_gives_purpose_areas_responsibility_and_dates_with_citations
 def test_the_glossary_is_searchable(client: TestClient) -> None:
     everything = client.get("/v1/glossary", params={"limit": 1000}).json()
     assert len(everything) >= 350
-    assert set(everything[0]) == {"term", "english", "explanation"}
+    assert set(everything[0]) == {"term", "english", "explanation", "explanation_sv"}
     found = client.get("/v1/glossary", params={"q": "fullmäktige"}).json()
     assert found[0]["term"] == "kommunfullmäktige" and found[0]["english"] == "municipal council"
     assert client.get("/v1/glossary", params={"q": "municipal executive board"}).json()[0]["term"] == \
@@ -71,7 +71,11 @@ def test_what_is_a_term_the_policies_do_not_define_is_answered_from_the_glossary
     assert [c.document_id for c in answer.citations] == ["glossary"]
     citation = answer.citations[0]
     assert assistant.document_text("glossary")[citation.start:citation.end] == citation.quote
-    assert "municipal council" in answer.answer
+    # A Swedish question gets the Swedish explanation; an English one the English.
+    assert "högsta beslutande organ" in answer.answer and "decision-making" not in answer.answer
+    english = assistant.ask("What is kommunfullmäktige?")
+    assert english.language == "en" and "municipal council" in english.answer
+    assert "decision-making" in english.answer
 
 
 def test_a_term_the_policies_define_is_answered_from_the_policies(assistant: PolicyAssistant) -> None:

@@ -60,3 +60,32 @@ def test_langchain_retriever_returns_documents_with_hit_metadata(assistant: Poli
     assert len(documents) == 3
     assert all(d.metadata["municipality"] == "Tierp" for d in documents)
     assert {"chunk_id", "section", "score"} <= documents[0].metadata.keys()
+
+
+def test_fusion_keeps_how_far_apart_the_scores_are() -> None:
+    from assistant.retrieve import fuse
+
+    # The embedder clearly prefers row 1; BM25 slightly prefers row 2 on common words.
+    dense = [(1, 0.92), (2, 0.80), (3, 0.79)]
+    lexical = [(2, 10.0), (1, 9.5), (3, 1.0)]
+    assert [row for row, _ in fuse(dense, lexical, weights=(0.6, 0.4))][:2] == [1, 2]
+    # Near-equal passages (five policies on one topic): the exact words decide.
+    close = [(1, 0.850), (2, 0.849), (3, 0.70)]
+    assert fuse(close, [(2, 12.0), (1, 3.0)], weights=(0.6, 0.4))[0][0] == 2
+
+
+def test_fusion_of_one_sided_and_empty_lists() -> None:
+    from assistant.retrieve import fuse
+
+    assert fuse([], [], weights=(0.6, 0.4)) == []
+    assert fuse([(4, 0.5)], [], weights=(0.6, 0.4)) == [(4, 0.6)]  # a lone hit is its list's best
+    assert [row for row, _ in fuse([(1, 0.9), (2, 0.1)], [(3, 5.0)], weights=(1.0, 0.0))] == [1, 2]
+
+
+def test_every_hit_carries_the_similarity_of_each_of_its_sentences(assistant: PolicyAssistant) -> None:
+    found = assistant._require().retriever.retrieve("Vem ansvarar för uppföljningen i Åstorp?", k=5)
+    prose = [f for f in found if f.kind == "text"]
+    assert prose and all(len(f.units) == len(f.unit_scores) > 0 for f in prose)
+    assert all(-1.0 <= score <= 1.0 for f in prose for score in f.unit_scores)
+    best = max(prose[0].unit_scores)
+    assert best >= 0.75  # e5's cosines for a sentence on the question's topic

@@ -48,3 +48,13 @@ def test_invalid_values_are_refused_with_the_setting_named(monkeypatch: pytest.M
     monkeypatch.setenv("ASSISTANT_CHUNK_MAX_TOKENS", "5")
     with pytest.raises(ValueError, match="chunk_max_tokens"):
         Settings()
+
+
+def test_the_readme_documents_every_setting_as_the_settings_say() -> None:
+    from assistant.settings import settings_table
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    documented = readme.split("<!-- settings:start -->\n", 1)[1].split("\n<!-- settings:end -->", 1)[0]
+    assert documented == settings_table(), "regenerate it: python -m assistant.settings"
+    assert all(f"`ASSISTANT_{name.upper()}`" in documented for name in Settings.model_fields)

@@ -25,9 +25,10 @@ def list_documents(assistant: AssistantDep) -> DocumentList:
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail, dependencies=[READER])
 def get_document(document_id: str, assistant: AssistantDep) -> DocumentDetail:
-    """One document's metadata, status and sections (heading path and span)."""
+    """One document's metadata, status, sections (heading path and span) and text, which citation
+    offsets index into."""
     document = assistant.document(document_id)
-    return DocumentDetail(**document.info().model_dump(), sections=document.sections)
+    return DocumentDetail(**document.info().model_dump(), sections=document.sections, text=document.text)
 
 
 @router.get("/documents/{document_id}/overview", response_model=DocumentOverview, dependencies=[READER])

@@ -10,7 +10,9 @@
  *   <policy-assistant api-base="…" api-key="…">  the chat: questions, streamed answers with
  *       numbered citation chips, a source panel, feedback per answer.
  *   <policy-documents api-base="…" api-key="…">  the list of documents with their status.
- * With an `api-key` attribute every request carries `Authorization: Bearer <key>`.
+ * With an `api-key` attribute every request carries `Authorization: Bearer <key>`. Labels follow the
+ * page's language: the element's `lang` attribute, else the nearest ancestor's (`<html lang="sv">`);
+ * Swedish for `sv…`, English otherwise.
  *
  * Contract with the HTTP API: POST /v1/ask/stream (Server-Sent Events: `delta` {text}…, one
  * `citations` [Citation…], then `done` {answer, abstained, mode, language, warnings} or `error`
@@ -29,11 +31,47 @@
     "Vad är kommunstyrelsen?",
     "När gäller Tierps handlingsplan till?",
   ];
-  const STATUS_LABELS = {
-    current: "current",
-    due_for_revision: "due for revision",
-    expired: "expired",
-    unknown: "unknown",
+  const STATUSES = ["current", "due_for_revision", "expired", "unknown"];
+  /** Every label, in English and Swedish; `{name}` is filled in by `t`. */
+  const TEXTS = {
+    en: {
+      title: "Policy assistant", newConversation: "New conversation", suggested: "Suggested questions",
+      startersIntro: "Ask about the policy documents, for example:", placeholder: "Type a question…",
+      send: "Send", questionLabel: "Your question (Swedish or English)", source: "Source",
+      sourceN: "Source [{n}]", sourceChip: "Source {n}", closeSource: "Close source", you: "You: ",
+      assistant: "Assistant: ", answer: "Answer", searching: "Searching the policies…", warnings: "Warnings",
+      helpful: "Helpful", notHelpful: "Not helpful", sendFeedback: "Send feedback", feedback: "Feedback",
+      comment: "Comment (optional)", feedbackGroup: "Feedback on this answer", wasHelpful: "Was this helpful?",
+      sending: "Sending…", thanks: "Thanks for your feedback!", feedbackFailed: "Feedback could not be sent: {error}",
+      unreachable: "The assistant could not be reached. Check the connection and try again.",
+      incomplete: "The answer could not be completed.", cutOff: "The answer was cut off before it was complete.",
+      noAnswer: "The connection closed before an answer arrived.", document: "Document",
+      municipality: "Municipality", section: "Section", status: "Status", quote: "Quote",
+      openInDocument: "Open in document", documentsLabel: "Policy documents", loadingDocuments: "Loading documents…",
+      noDocuments: "No documents are indexed.", documentsFailed: "The documents could not be loaded.",
+      aDocument: "document", validUntil: "valid until {date}", revisionDue: "revision due {date}",
+      notAuthorised: "Not authorised ({status})", serverAnswered: "The server answered {status}.",
+      current: "current", due_for_revision: "due for revision", expired: "expired", unknown: "unknown",
+    },
+    sv: {
+      title: "Policyassistenten", newConversation: "Ny konversation", suggested: "Förslag på frågor",
+      startersIntro: "Fråga om policydokumenten, till exempel:", placeholder: "Skriv en fråga…",
+      send: "Skicka", questionLabel: "Din fråga (på svenska eller engelska)", source: "Källa",
+      sourceN: "Källa [{n}]", sourceChip: "Källa {n}", closeSource: "Stäng källan", you: "Du: ",
+      assistant: "Assistenten: ", answer: "Svar", searching: "Söker i policydokumenten…", warnings: "Varningar",
+      helpful: "Till hjälp", notHelpful: "Inte till hjälp", sendFeedback: "Skicka synpunkter", feedback: "Synpunkter",
+      comment: "Kommentar (frivillig)", feedbackGroup: "Synpunkter på svaret", wasHelpful: "Var svaret till hjälp?",
+      sending: "Skickar…", thanks: "Tack för dina synpunkter!", feedbackFailed: "Synpunkterna kunde inte skickas: {error}",
+      unreachable: "Assistenten gick inte att nå. Kontrollera anslutningen och försök igen.",
+      incomplete: "Svaret kunde inte slutföras.", cutOff: "Svaret bröts innan det var klart.",
+      noAnswer: "Anslutningen stängdes innan något svar kom.", document: "Dokument",
+      municipality: "Kommun", section: "Avsnitt", status: "Status", quote: "Citat",
+      openInDocument: "Öppna i dokumentet", documentsLabel: "Policydokument", loadingDocuments: "Hämtar dokument…",
+      noDocuments: "Inga dokument är indexerade.", documentsFailed: "Dokumenten kunde inte hämtas.",
+      aDocument: "dokument", validUntil: "gäller till {date}", revisionDue: "revideras senast {date}",
+      notAuthorised: "Ingen behörighet ({status})", serverAnswered: "Servern svarade {status}.",
+      current: "gällande", due_for_revision: "ska revideras", expired: "har upphört att gälla", unknown: "okänd",
+    },
   };
   const SVG_NS = "http://www.w3.org/2000/svg";
   // Material Design "thumb_up" (Apache 2.0); the thumb down is the same path turned over.
@@ -119,6 +157,10 @@ dt { color: #5b6573; }
 dd { margin: 0; min-width: 0; }
 blockquote { margin: 0; padding: .5rem .7rem; border-left: 4px solid #9dbbe3; background: #f6f8fb;
   white-space: pre-wrap; }
+blockquote .context { color: #4a5361; }
+blockquote mark { background: #ffe27a; color: inherit; padding: 0 .1em; }
+a.open-document { display: inline-block; margin-top: .6rem; color: #0b57d0; font-weight: 600; }
+a.open-document:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .badge { display: inline-block; padding: 0 .5em; border-radius: 999px; font-size: .78rem; font-weight: 600;
   border: 1px solid transparent; white-space: nowrap; }
 .badge.current { background: #e3f4ea; color: #1e6b43; border-color: #a6d9bb; }
@@ -182,6 +224,20 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
     return svg;
   }
 
+  /** "sv" when the element or its page is in Swedish (`lang="sv"`, `sv-SE`), else "en". */
+  function languageOf(host) {
+    const tagged = host.closest("[lang]");
+    const lang = (host.getAttribute("lang") || (tagged && tagged.getAttribute("lang"))
+      || document.documentElement.getAttribute("lang") || "").toLowerCase();
+    return lang.startsWith("sv") ? "sv" : "en";
+  }
+
+  /** The label `key` in the host's language, `{name}` placeholders filled from `values`. */
+  function t(host, key, values) {
+    const template = (TEXTS[languageOf(host)] || TEXTS.en)[key] || TEXTS.en[key] || key;
+    return template.replace(/\{(\w+)\}/g, (_, name) => (values && name in values ? String(values[name]) : ""));
+  }
+
   /** The API's base URL: the `api-base` attribute without trailing slashes, else the page's origin. */
   function apiBaseOf(host) {
     const raw = (host.getAttribute("api-base") || "").trim();
@@ -197,7 +253,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
   }
 
   /** A readable message for a failed response: its JSON `detail` when there is one. */
-  async function describeFailure(response) {
+  async function describeFailure(host, response) {
     let detail = "";
     try {
       const body = await response.json();
@@ -213,9 +269,9 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
     }
     const status = `${response.status}${response.statusText ? " " + response.statusText : ""}`;
     if (response.status === 401 || response.status === 403) {
-      return `Not authorised (${status})${detail ? ": " + detail : ""}.`;
+      return `${t(host, "notAuthorised", { status })}${detail ? ": " + detail : ""}.`;
     }
-    return detail ? `${detail} (${status})` : `The server answered ${status}.`;
+    return detail ? `${detail} (${status})` : t(host, "serverAnswered", { status });
   }
 
   class DisplayError extends Error {}
@@ -273,7 +329,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
     if (fresh || !documentCache.has(cacheKey)) {
       const request = fetch(`${base}/v1/documents`, { headers: headersOf(host) })
         .then(async (response) => {
-          if (!response.ok) throw new DisplayError(await describeFailure(response));
+          if (!response.ok) throw new DisplayError(await describeFailure(host, response));
           const body = await response.json();
           return Array.isArray(body.documents) ? body.documents : [];
         });
@@ -283,15 +339,15 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
     return documentCache.get(cacheKey);
   }
 
-  function statusBadge(status) {
-    const known = Object.prototype.hasOwnProperty.call(STATUS_LABELS, status) ? status : "unknown";
-    return el("span", { class: `badge ${known}`, "data-status": known }, STATUS_LABELS[known]);
+  function statusBadge(host, status) {
+    const known = STATUSES.includes(status) ? status : "unknown";
+    return el("span", { class: `badge ${known}`, "data-status": known }, t(host, known));
   }
 
-  function documentDates(doc) {
+  function documentDates(host, doc) {
     const parts = [];
-    if (doc.valid_until) parts.push(`valid until ${doc.valid_until}`);
-    if (doc.revision_date) parts.push(`revision due ${doc.revision_date}`);
+    if (doc.valid_until) parts.push(t(host, "validUntil", { date: doc.valid_until }));
+    if (doc.revision_date) parts.push(t(host, "revisionDue", { date: doc.revision_date }));
     return parts.join(" · ");
   }
 
@@ -307,9 +363,9 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       this.text = "";
       this.citations = [];
       this.final = null;
-      this.textNode = el("div", { class: "answer pending" }, "Searching the policies…");
-      this.node = el("article", { class: "msg bot", "aria-label": "Answer", "aria-busy": "true" },
-        el("span", { class: "sr" }, "Assistant: "), this.textNode);
+      this.textNode = el("div", { class: "answer pending" }, t(widget, "searching"));
+      this.node = el("article", { class: "msg bot", "aria-label": t(widget, "answer"), "aria-busy": "true" },
+        el("span", { class: "sr" }, t(widget, "assistant")), this.textNode);
       this.deltas = 0;
     }
 
@@ -342,7 +398,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       this.render();
       const warnings = Array.isArray(done.warnings) ? done.warnings.filter((w) => typeof w === "string") : [];
       if (warnings.length) {
-        this.node.append(el("ul", { class: "warnings", "aria-label": "Warnings" },
+        this.node.append(el("ul", { class: "warnings", "aria-label": t(this.widget, "warnings") },
           ...warnings.map((warning) => el("li", {}, warning))));
       }
       this.node.append(this.feedbackControls());
@@ -380,27 +436,28 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       const where = [citation.title, citation.municipality].filter(Boolean).join(", ");
       const button = el("button", {
         type: "button", class: "chip", "aria-haspopup": "dialog",
-        "aria-label": `Source ${citation.n}${where ? ": " + where : ""}`,
-        title: where || `Source ${citation.n}`, "data-n": citation.n,
+        "aria-label": `${t(this.widget, "sourceChip", { n: citation.n })}${where ? ": " + where : ""}`,
+        title: where || t(this.widget, "sourceChip", { n: citation.n }), "data-n": citation.n,
       }, String(citation.n));
       button.addEventListener("click", () => this.widget.openCitation(citation, button));
       return button;
     }
 
     feedbackControls() {
-      const id = `${this.widget.uid}-fb-${this.widget.nextId()}`;
+      const w = this.widget;
+      const id = `${w.uid}-fb-${w.nextId()}`;
       const up = el("button", { type: "button", class: "thumb up", "aria-pressed": "false",
-        "aria-label": "Helpful", title: "Helpful" }, thumbIcon());
+        "aria-label": t(w, "helpful"), title: t(w, "helpful") }, thumbIcon());
       const down = el("button", { type: "button", class: "thumb down", "aria-pressed": "false",
-        "aria-label": "Not helpful", title: "Not helpful" }, thumbIcon());
+        "aria-label": t(w, "notHelpful"), title: t(w, "notHelpful") }, thumbIcon());
       const comment = el("textarea", { id: `${id}-comment`, rows: "2", maxlength: "2000" });
-      const send = el("button", { type: "submit", class: "primary" }, "Send feedback");
-      const form = el("form", { hidden: true, "aria-label": "Feedback" },
-        el("label", { for: `${id}-comment` }, "Comment (optional)"), comment,
+      const send = el("button", { type: "submit", class: "primary" }, t(w, "sendFeedback"));
+      const form = el("form", { hidden: true, "aria-label": t(w, "feedback") },
+        el("label", { for: `${id}-comment` }, t(w, "comment")), comment,
         el("div", { class: "actions" }, send));
       const status = el("p", { class: "feedback-status", role: "status" });
-      const group = el("div", { class: "feedback", role: "group", "aria-label": "Feedback on this answer" },
-        el("span", {}, "Was this helpful?"), up, down, form, status);
+      const group = el("div", { class: "feedback", role: "group", "aria-label": t(w, "feedbackGroup") },
+        el("span", {}, t(w, "wasHelpful")), up, down, form, status);
       let rating = null;
       const choose = (value) => {
         rating = value;
@@ -422,7 +479,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         if (!rating || send.disabled) return;
         send.disabled = true;
         status.className = "feedback-status";
-        status.textContent = "Sending…";
+        status.textContent = t(w, "sending");
         try {
           await this.widget.sendFeedback({
             question: this.question, answer: this.text, rating,
@@ -432,13 +489,13 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
           up.disabled = true;
           down.disabled = true;
           status.className = "feedback-status thanks";
-          status.textContent = "Thanks for your feedback!";
+          status.textContent = t(w, "thanks");
           status.setAttribute("tabindex", "-1");
           status.focus();
         } catch (error) {
           send.disabled = false;
           status.className = "feedback-status error";
-          status.textContent = `Feedback could not be sent: ${error.message || error}`;
+          status.textContent = t(w, "feedbackFailed", { error: error.message || error });
         }
       });
       return group;
@@ -472,30 +529,30 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       const inputId = `${this.uid}-question`;
       const panelTitleId = `${this.uid}-panel-title`;
 
-      this.newButton = el("button", { type: "button", class: "secondary new" }, "New conversation");
+      this.newButton = el("button", { type: "button", class: "secondary new" }, t(this, "newConversation"));
       this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-labelledby": titleId });
-      this.starters = el("div", { class: "starters", role: "group", "aria-label": "Suggested questions" },
-        el("p", {}, "Ask about the municipalities' integration policies, for example:"),
+      this.starters = el("div", { class: "starters", role: "group", "aria-label": t(this, "suggested") },
+        el("p", {}, t(this, "startersIntro")),
         el("ul", {}, ...STARTER_QUESTIONS.map((question) => {
           const button = el("button", { type: "button", class: "starter" }, question);
           button.addEventListener("click", () => this.ask(question));
           return el("li", {}, button);
         })));
       this.input = el("input", { id: inputId, type: "text", name: "question", autocomplete: "off",
-        maxlength: String(MAX_QUESTION_CHARS), enterkeyhint: "send", placeholder: "Type a question…" });
-      this.sendButton = el("button", { type: "submit", class: "primary send" }, "Send");
+        maxlength: String(MAX_QUESTION_CHARS), enterkeyhint: "send", placeholder: t(this, "placeholder") });
+      this.sendButton = el("button", { type: "submit", class: "primary send" }, t(this, "send"));
       this.form = el("form", { class: "ask" },
-        el("label", { for: inputId }, "Your question (Swedish or English)"),
+        el("label", { for: inputId }, t(this, "questionLabel")),
         el("div", { class: "row" }, this.input, this.sendButton));
 
-      this.panelTitle = el("h2", { id: panelTitleId }, "Source");
-      this.panelClose = el("button", { type: "button", class: "close", "aria-label": "Close source" }, "×");
+      this.panelTitle = el("h2", { id: panelTitleId }, t(this, "source"));
+      this.panelClose = el("button", { type: "button", class: "close", "aria-label": t(this, "closeSource") }, "×");
       this.panelBody = el("div", { class: "panel-body" });
       this.panel = el("dialog", { class: "panel", "aria-labelledby": panelTitleId },
         el("div", { class: "panel-head" }, this.panelTitle, this.panelClose), this.panelBody);
 
       root.append(el("section", { class: "card", "aria-labelledby": titleId },
-        el("div", { class: "bar" }, el("h2", { class: "title", id: titleId }, "Policy assistant"), this.newButton),
+        el("div", { class: "bar" }, el("h2", { class: "title", id: titleId }, t(this, "title")), this.newButton),
         this.log, this.starters, this.form, this.panel));
 
       this.form.addEventListener("submit", (event) => {
@@ -555,7 +612,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       const active = this.shadowRoot.activeElement;
       if (active && active.classList.contains("starter")) this.input.focus(); // its button is now hidden
 
-      this.currentTurn = el("div", { class: "msg user" }, el("span", { class: "sr" }, "You: "), text);
+      this.currentTurn = el("div", { class: "msg user" }, el("span", { class: "sr" }, t(this, "you")), text);
       this.log.append(this.currentTurn);
       const view = new AnswerView(this, text);
       this.log.append(view.node);
@@ -572,7 +629,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
           body: JSON.stringify({ question: text, history }),
           signal: controller.signal,
         });
-        if (!response.ok) throw new DisplayError(await describeFailure(response));
+        if (!response.ok) throw new DisplayError(await describeFailure(this, response));
         const done = await this.readStream(response, view);
         view.finish(done);
         this.conversation.push({ role: "user", content: text }, { role: "assistant", content: view.text });
@@ -580,7 +637,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       } catch (error) {
         if (controller.signal.aborted) return;
         const message = error instanceof DisplayError ? error.message
-          : "The assistant could not be reached. Check the connection and try again.";
+          : t(this, "unreachable");
         view.fail(message);
       } finally {
         if (this.controller === controller) {
@@ -613,7 +670,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         } else if (frame.event === "done") {
           done = data || {};
         } else if (frame.event === "error") {
-          throw new DisplayError((data && data.message) || "The answer could not be completed.");
+          throw new DisplayError((data && data.message) || t(this, "incomplete"));
         }
       };
       if (!response.body || !response.body.getReader) {
@@ -630,8 +687,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         parser.flush().forEach(handle);
       }
       if (!done) {
-        throw new DisplayError(view.text ? "The answer was cut off before it was complete."
-          : "The connection closed before an answer arrived.");
+        throw new DisplayError(view.text ? t(this, "cutOff") : t(this, "noAnswer"));
       }
       return done;
     }
@@ -647,24 +703,54 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         doc = null; // the panel still shows the quote, without a status
       }
       this.lastChip = chip;
-      this.panelTitle.textContent = `Source [${citation.n}]`;
+      this.panelTitle.textContent = t(this, "sourceN", { n: citation.n });
       const rows = [
-        ["Document", citation.title || (doc && doc.title) || citation.document_id],
-        ["Municipality", citation.municipality || (doc && doc.municipality) || "—"],
-        ["Section", citation.section || "—"],
+        ["document", citation.title || (doc && doc.title) || citation.document_id],
+        ["municipality", citation.municipality || (doc && doc.municipality) || "—"],
+        ["section", citation.section || "—"],
       ];
       const list = el("dl", {});
-      for (const [label, value] of rows) {
-        list.append(el("dt", {}, label), el("dd", { "data-field": label.toLowerCase() }, String(value)));
+      for (const [field, value] of rows) {
+        list.append(el("dt", {}, t(this, field)), el("dd", { "data-field": field }, String(value)));
       }
-      const dates = doc ? documentDates(doc) : "";
-      list.append(el("dt", {}, "Status"), el("dd", { "data-field": "status" },
-        doc ? statusBadge(doc.status) : "—", dates ? " " : null,
+      const dates = doc ? documentDates(this, doc) : "";
+      list.append(el("dt", {}, t(this, "status")), el("dd", { "data-field": "status" },
+        doc ? statusBadge(this, doc.status) : "—", dates ? " " : null,
         dates ? el("span", { class: "dates" }, dates) : null));
-      const quote = el("blockquote", { "aria-label": "Quote" }, String(citation.quote || ""));
-      this.panelBody.replaceChildren(list, quote);
+      // The quote in its sentence or table row: what comes before and after it is shown around it.
+      const quote = el("blockquote", { "aria-label": t(this, "quote") },
+        citation.before ? el("span", { class: "context" }, String(citation.before)) : null,
+        el("mark", {}, String(citation.quote || "")),
+        citation.after ? el("span", { class: "context" }, String(citation.after)) : null);
+      const body = [list, quote];
+      if (typeof citation.url === "string" && citation.url.startsWith("/")) {
+        body.push(this.documentLink(citation));
+      }
+      this.panelBody.replaceChildren(...body);
       if (!this.panel.open) this.panel.showModal();
       this.panelClose.focus();
+    }
+
+    /** "Open in document": the viewer page with the quote marked, in a new tab. With an api-key the
+     * page is fetched with it (a link cannot carry the header) and opened from a blob. */
+    documentLink(citation) {
+      const href = `${apiBaseOf(this)}${citation.url}#cited`;
+      const link = el("a", { class: "open-document", href, target: "_blank", rel: "noopener" },
+        t(this, "openInDocument"));
+      link.addEventListener("click", async (event) => {
+        if (!(this.getAttribute("api-key") || "").trim()) return;
+        event.preventDefault();
+        const opened = window.open("", "_blank");
+        try {
+          const response = await fetch(href.split("#")[0], { headers: headersOf(this, { Accept: "text/html" }) });
+          if (!response.ok) throw new DisplayError(await describeFailure(this, response));
+          const url = URL.createObjectURL(new Blob([await response.text()], { type: "text/html" }));
+          if (opened) opened.location.href = `${url}#cited`;
+        } catch (_ignored) {
+          if (opened) opened.close();
+        }
+      });
+      return link;
     }
 
     async sendFeedback(payload) {
@@ -673,7 +759,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         headers: headersOf(this, { "Content-Type": "application/json" }),
         body: JSON.stringify(payload),
       });
-      if (!response.ok) throw new DisplayError(await describeFailure(response));
+      if (!response.ok) throw new DisplayError(await describeFailure(this, response));
       return response.json();
     }
   }
@@ -685,8 +771,8 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       super();
       const root = this.attachShadow({ mode: "open" });
       adoptStyles(root);
-      this.list = el("ul", { class: "documents", "aria-label": "Policy documents" });
-      this.status = el("p", { role: "status" }, "Loading documents…");
+      this.list = el("ul", { class: "documents", "aria-label": t(this, "documentsLabel") });
+      this.status = el("p", { role: "status" }, t(this, "loadingDocuments"));
       root.append(this.status, this.list);
     }
 
@@ -702,15 +788,15 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
           el("div", { class: "doc-title" }, String(doc.title || doc.id)),
           el("div", { class: "doc-meta" },
             el("span", { class: "municipality" }, String(doc.municipality || "—")),
-            el("span", { class: "type" }, String(doc.document_type || "document")),
-            statusBadge(doc.status),
-            documentDates(doc) ? el("span", { class: "dates" }, documentDates(doc)) : null))));
-        this.status.textContent = documents.length ? "" : "No documents are indexed.";
+            el("span", { class: "type" }, String(doc.document_type || t(this, "aDocument"))),
+            statusBadge(this, doc.status),
+            documentDates(this, doc) ? el("span", { class: "dates" }, documentDates(this, doc)) : null))));
+        this.status.textContent = documents.length ? "" : t(this, "noDocuments");
         this.status.hidden = documents.length > 0;
       } catch (error) {
         this.status.className = "error";
         this.status.textContent = error instanceof DisplayError ? error.message
-          : "The documents could not be loaded.";
+          : t(this, "documentsFailed");
       }
     }
   }

@@ -187,7 +187,15 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
         return _finds(_BODY, text, exclude) or _names_person(text, exclude)
     if answer_type is AnswerType.PLACE:
         return _finds(_PLACE, text, exclude)
+    if answer_type is AnswerType.DEADLINE:
+        # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does.
+        return _finds(_STATES[AnswerType.DATE], text, exclude)
     return _finds(_STATES[answer_type], text, exclude)
+
+
+def names_a_deadline(text: str) -> bool:
+    """Whether ``text`` puts a time limit on something ("senast den 30 augusti", "before 1 May")."""
+    return bool(_STATES[AnswerType.DEADLINE].search(text))
 
 
 # "When did it come into force?" is not answered by the date it was decided on: for a time question

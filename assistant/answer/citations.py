@@ -63,9 +63,29 @@ def make_citation(passage: Passage, n: int, span: tuple[int, int] | None = None)
     """Citation ``n`` of ``passage``; ``span`` picks the quote (default: ``passage_span``)."""
     start, end = span or passage_span(passage)
     hit = passage.hit
+    before, after = surrounding(passage.document_text, start, end)
     return Citation(n=n, chunk_id=hit.chunk_id, document_id=hit.document_id, title=hit.title,
                     municipality=hit.municipality, section=hit.section,
-                    quote=passage.document_text[start:end], start=start, end=end)
+                    quote=passage.document_text[start:end], start=start, end=end, before=before, after=after)
+
+
+CONTEXT_CHARS = 160
+
+
+def surrounding(text: str, start: int, end: int) -> tuple[str, str]:
+    """The rest of the line (sentence run or table row) around ``text[start:end]``, cut at a word
+    boundary after about ``CONTEXT_CHARS`` characters on each side ("…" marks a cut)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before, after = text[line_start:start], text[end:line_end]
+    if len(before) > CONTEXT_CHARS:
+        cut = before.find(" ", len(before) - CONTEXT_CHARS)
+        before = "…" + before[cut + 1:] if cut >= 0 else before[-CONTEXT_CHARS:]
+    if len(after) > CONTEXT_CHARS:
+        cut = after.rfind(" ", 0, CONTEXT_CHARS)
+        after = after[:cut if cut > 0 else CONTEXT_CHARS] + "…"
+    return before.lstrip(), after.rstrip()
 
 
 def normalize_markers(text: str) -> str:

@@ -1,8 +1,9 @@
 """Definitions for new officials: "what is kommunfullmäktige?" answered from the glossary.
 
-The glossary is rendered once as a text (one entry a line) so that its explanations can be cited
-like any document: ``document_id = "glossary"``, with a verbatim quote and offsets into that text.
-The policies win where they define a term themselves ("Nyanländ är den som …").
+The glossary is rendered once as a text (each entry a line in English and a line in Swedish) so that
+its explanations can be cited like any document: ``document_id = "glossary"``, with a verbatim quote
+and offsets into that text; a Swedish question gets the Swedish explanation. The policies win where
+they define a term themselves ("Nyanländ är den som …").
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import cached_property
 
 from assistant.answer.base import Passage
 from assistant.glossary import Glossary, GlossaryEntry
-from assistant.models import DocumentInfo, Hit
+from assistant.models import DocumentInfo, Hit, Language
 
 GLOSSARY_DOCUMENT_ID = "glossary"
 GLOSSARY_TITLE = "Svensk–engelsk kommunal ordlista / Swedish–English municipal glossary"
@@ -41,14 +42,17 @@ class GlossaryDocument:
         self._glossary = glossary
 
     @cached_property
-    def _rendered(self) -> tuple[str, dict[str, tuple[int, int, int]]]:
-        lines, spans, offset = [], {}, 0
+    def _rendered(self) -> tuple[str, dict[tuple[str, Language], tuple[int, int, int]]]:
+        lines: list[str] = []
+        spans: dict[tuple[str, Language], tuple[int, int, int]] = {}
+        offset = 0
         for entry in self._glossary.entries:
-            head = f"{entry.term} — {entry.english}: "
-            line = head + entry.explanation
-            spans[entry.term] = (offset, offset + len(head), offset + len(line))
-            lines.append(line)
-            offset += len(line) + 1
+            for language, head, explanation in (("en", f"{entry.term} — {entry.english}: ", entry.explanation),
+                                                ("sv", f"{entry.term}: ", entry.explanation_sv)):
+                line = head + explanation
+                spans[(entry.term, language)] = (offset, offset + len(head), offset + len(line))
+                lines.append(line)
+                offset += len(line) + 1
         return "\n".join(lines), spans
 
     @property
@@ -62,9 +66,9 @@ class GlossaryDocument:
     def lookup(self, term: str) -> GlossaryEntry | None:
         return self._glossary.lookup(term)
 
-    def passage(self, entry: GlossaryEntry) -> Passage:
-        """The entry as a retrieved passage whose span is its explanation."""
-        line_start, start, end = self._rendered[1][entry.term]
+    def passage(self, entry: GlossaryEntry, *, language: Language = "en") -> Passage:
+        """The entry as a retrieved passage whose span is its explanation in ``language``."""
+        line_start, start, end = self._rendered[1][(entry.term, language)]
         hit = Hit(chunk_id=f"{GLOSSARY_DOCUMENT_ID}:{entry.term}", document_id=GLOSSARY_DOCUMENT_ID,
                   title=GLOSSARY_TITLE, municipality=None, section=entry.term, section_path=[entry.term],
                   text=self.text[line_start:end], score=1.0, start=start, end=end)

@@ -2,13 +2,15 @@
 
 No model writes anything. Depending on what the question asks (``assistant.answer.intent``):
 - metadata (adopted when / by whom, valid until, owner, registration number …): the document's
-  stated header fields, each cited to where the header states it;
-- responsibility (who owns / vem ansvarar …): the ``Huvudansvar`` of action-plan rows and the
-  sentences that assign responsibility, grouped by municipality;
-- anything else: the sentences, list items and table cells that best cover the question.
-Every piece is a quote cut from the document by offsets and carries its ``[n]``. When the passages
-do not support the question (``AnswerContext.support`` below ``min_support``) it abstains and
-offers the closest passages instead.
+  stated header fields, each cited to where the header states them;
+- anything else: the units (sentences, list items, action-plan rows) that answer, chosen by
+  ``assistant.answer.selection`` from their similarity to the question and the kind of fact it asks
+  for (``assistant.answer.answer_type``); for "who is responsible / vem ansvarar" the rows'
+  ``Huvudansvar`` and the sentences assigning responsibility, grouped by municipality.
+Every piece is a quote cut from the document by offsets and carries its ``[n]``. It abstains, and
+offers the closest passages instead, when the question asks for a kind of fact no passage on its
+topic states, or when the passages do not support the question (``AnswerContext.support`` below
+``min_support``).
 """
 
 from __future__ import annotations
@@ -87,11 +89,10 @@ class _Point:
 class ExtractiveAnswerer(Answerer):
     """Answers by quoting. ``today`` decides which documents have expired (injectable for tests)."""
 
-    def __init__(self, *, glossary: Glossary, min_support: float = 0.25, min_similarity: float = 0.0,
-                 max_points: int = 4, today: dt.date | None = None) -> None:
+    def __init__(self, *, glossary: Glossary, min_support: float = 0.25, max_points: int = 4,
+                 today: dt.date | None = None) -> None:
         self._glossary = glossary
         self._min_support = min_support
-        self._min_similarity = min_similarity
         self._max_points = max_points
         self._today = today
         self._analyzer = SwedishAnalyzer()
@@ -105,8 +106,6 @@ class ExtractiveAnswerer(Answerer):
         intent = classify(context.question)
         if intent.intent is Intent.METADATA and (answer := self._metadata(context, intent.fields)):
             return answer
-        if context.support is not None and context.support < self._min_support:
-            return self._abstain(context)
         answer_type = asked_type(context.question)
         wanted = self._query_terms(context)
         ranked = candidates(self._content(context), question=context.question, answer_type=answer_type,
@@ -114,10 +113,10 @@ class ExtractiveAnswerer(Answerer):
                             counted=self._counted_stems(context.question),
                             responsibility=intent.intent is Intent.RESPONSIBILITY)
         selection = select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points)
-        if not selection.chosen or selection.best_similarity < self._min_similarity:
-            return self._abstain(context)
         if selection.missing_fact:
             return self._abstain(context, not_stated=answer_type)
+        if not selection.chosen or (context.support is not None and context.support < self._min_support):
+            return self._abstain(context)
         if intent.intent is Intent.RESPONSIBILITY and (answer := self._responsibility(context, selection)):
             return answer
         return self._general(context, selection)
@@ -133,7 +132,8 @@ class ExtractiveAnswerer(Answerer):
         if any(defines(p.source, term) for p in context.passages if p.hit.document_id != GLOSSARY_DOCUMENT_ID):
             return None
         entry = entries[0]
-        lead = f"{entry.hit.section} — {entry.hit.text.split(' — ', 1)[1].split(':', 1)[0]}:"
+        # The line's head: "kommunfullmäktige — municipal council:" or, in Swedish, "kommunfullmäktige:".
+        lead = entry.hit.text[:len(entry.hit.text) - (entry.hit.end - entry.hit.start)].strip()
         return self._compose(context, [_Point(entry, lead, ((entry.hit.start, entry.hit.end),))], intro=None,
                              quote_inline=True)
 

@@ -19,10 +19,7 @@ import re
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
-
-import openai
-from openai.types.chat import ChatCompletionChunk
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
 from assistant.answer.citations import (
@@ -34,6 +31,10 @@ from assistant.answer.citations import (
 )
 from assistant.errors import AssistantError
 from assistant.models import Answer, ChatTurn, Citation, Language
+
+if TYPE_CHECKING:  # the SDK takes a second to import: only processes that talk to an LLM pay for it
+    import openai
+    from openai.types.chat import ChatCompletionChunk
 
 NO_ANSWER = "NO_ANSWER"
 ABSTENTION = {"en": "The policies in the corpus do not answer this.", "sv": "Policydokumenten besvarar inte detta."}
@@ -240,6 +241,8 @@ def _upstream_errors() -> Iterator[None]:
 
 def _upstream_message(error: BaseException) -> str | None:
     """A short message for an upstream failure; ``None`` for anything else (a bug, not upstream)."""
+    import openai
+
     if isinstance(error, openai.APITimeoutError):
         return "LLM upstream timed out"
     if isinstance(error, openai.APIConnectionError):
@@ -580,5 +583,7 @@ def build_client(*, base_url: str, api_key: str, timeout_seconds: float) -> open
     No request is made here. A failing request costs at most about twice the timeout plus the
     client's backoff (or the server's ``Retry-After``, which the client honours up to 120 s).
     """
+    import openai
+
     timeout = openai.Timeout(timeout_seconds, connect=min(5.0, timeout_seconds))
     return openai.OpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=1)

@@ -22,7 +22,15 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from assistant.answer.answer_type import SPECIFIC, AnswerType, asked_event, counts_of, speaks_of, states
+from assistant.answer.answer_type import (
+    SPECIFIC,
+    AnswerType,
+    asked_event,
+    counts_of,
+    names_a_deadline,
+    speaks_of,
+    states,
+)
 from assistant.answer.base import Passage
 from assistant.answer.citations import sentence_spans
 from assistant.chunk import MIN_UNIT_CHARS
@@ -66,7 +74,6 @@ class Selection:
     chosen: list[tuple[Candidate, tuple[tuple[int, int], ...]]]
     answer_type: AnswerType | None
     missing_fact: bool
-    best_similarity: float
 
 
 def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[[str], float],
@@ -93,7 +100,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             # A year or figure the question names ("set aside in 2023") marks the sentence that has it.
             shared += W_NUMBER * len(numbers & set(_NUMBER.findall(text)))
             score = similarity + W_OVERLAP * shared + W_TYPE * typed + W_RANK / (rank + 1)
-            if responsibility and _ASSIGNS.search(text):
+            if (responsibility and _ASSIGNS.search(text)) or \
+                    (typed and answer_type is AnswerType.DEADLINE and names_a_deadline(text)):
                 score += W_TYPE
             out.append(Candidate(passage, rank, span, text, similarity, shared, typed, score))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
@@ -104,8 +112,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     """The lead candidate (the best one stating the asked-for fact, for specific facts) and the
     candidates nearly as good as it, at most ``max_points``. A list is quoted with its items."""
     if not ranked:
-        return Selection([], answer_type, missing_fact=False, best_similarity=0.0)
-    best_similarity = max(c.similarity for c in ranked)
+        return Selection([], answer_type, missing_fact=False)
     lead = ranked[0]
     missing = False
     if answer_type in SPECIFIC:
@@ -127,7 +134,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         chosen.append(candidate)
     wants_list = bool(_LIST_QUESTION.search(question))
     quoted = [(c, _with_list(c, wants_list=wants_list)) for c in chosen]
-    return Selection(quoted, answer_type, missing_fact=missing, best_similarity=best_similarity)
+    return Selection(quoted, answer_type, missing_fact=missing)
 
 
 def _unit_spans(passage: Passage) -> list[tuple[int, int]]:

@@ -1,10 +1,11 @@
 """How well the retrieved passages support a question: the signal behind abstention.
 
 Support is the share of the question's content words (weighted by how rare they are in the corpus)
-that the top passages contain. An English word counts through its Swedish glossary forms. A word
-the corpus never uses weighs most: "snöröjning" or "lunch" in a question about integration
-policies means the policies cannot answer it. English words that neither the glossary nor the
-corpus knows cannot be checked either way and are left out.
+that the top passages contain. A word the corpus never uses weighs most: "snöröjning" or "lunch" in
+a question about integration policies means the policies cannot answer it. Of an English question
+only Swedish names and codes are checked ("Möbeln", "SFI"): its other words are not the documents' words,
+and translating them through the glossary misjudged documents outside municipal policy (see
+``SupportScorer._terms``).
 
 A question naming a municipality that has no document in the index is not supported at all, unless
 the passages found speak of that place themselves (a government speech given in Stockholm).
@@ -46,6 +47,13 @@ _UNINFORMATIVE = frozenset("""
 NEUTRAL_SUPPORT = 0.5
 
 
+def _reads_the_same_in_swedish(word: str) -> bool:
+    """A word of an English question that the Swedish text would write alike: a name with Swedish
+    letters, an acronym, a figure. Capitalised English words are not: "Swedish Transport
+    Administration" is "Trafikverket" in the documents."""
+    return any(c in "åäöÅÄÖ" or c.isdigit() for c in word) or (len(word) >= 2 and word.isupper())
+
+
 @dataclass(frozen=True, slots=True)
 class Support:
     """``score`` in [0, 1]; ``unknown_municipalities`` named by the question but not indexed."""
@@ -81,7 +89,7 @@ class SupportScorer:
             glosses = " ".join(self._glossary.english_for_swedish(hit.text))
             seen.update(self._analyzer.terms(f"{hit.title}\n{hit.section}\n{hit.text}\n{glosses}"))
         matched, missing, total, found = [], [], 0.0, 0.0
-        for word in self._content_words(question):
+        for word in self._content_words(question, language=language):
             terms = self._terms(word, language=language)
             if not terms:
                 continue
@@ -96,26 +104,33 @@ class SupportScorer:
         # gets a neutral score: retrieval found passages, and nothing speaks for or against them.
         return Support(found / total if total else NEUTRAL_SUPPORT, tuple(matched), tuple(missing))
 
-    def _content_words(self, question: str) -> list[str]:
+    def _content_words(self, question: str, *, language: Language) -> list[str]:
+        """The words whose presence can be checked: for Swedish every content word; for English only
+        Swedish names and codes ("Möbeln", "SFI", "LSS", "2016"), which read the same in both languages."""
         names = {m.casefold() for m in load_municipalities()}
         words = []
         for word in _WORD.findall(question):
             lowered = word.casefold().strip("-")
             if len(lowered) < 2 or lowered in _UNINFORMATIVE or lowered.rstrip("s") in names or lowered in names:
                 continue
+            if language == "en" and not _reads_the_same_in_swedish(word):
+                continue
             words.append(lowered)
         return words
 
     def _terms(self, word: str, *, language: Language) -> set[str]:
-        """The index terms that would show ``word`` is addressed: its own, and for English its
-        Swedish glossary forms'. Empty when nothing can be checked."""
+        """The index terms that would show ``word`` is addressed: its own (an English name's only
+        where the corpus uses it). Empty when nothing can be checked.
+
+        English words are not checked through their Swedish glossary forms: the glossary knows the
+        words of municipal policy, and on documents about anything else its translation of
+        "registered" or "support" is often not the word the document uses, so a question the
+        documents answer would look unsupported. The multilingual embedder has found the passages;
+        whether they state the kind of fact asked is checked sentence by sentence (``selection``)."""
         own = set(self._analyzer.terms(word))
-        known_own = {t for t in own if self._lexical.document_frequency(t) > 0}
         if language == "sv":
             return own
-        forms = self._glossary.swedish_for_english(word)
-        translated = set(self._analyzer.terms(" ".join(forms))) if forms else set()
-        return known_own | translated
+        return {t for t in own if self._lexical.document_frequency(t) > 0}
 
     def _weight(self, terms: set[str]) -> float:
         frequency = max((self._lexical.document_frequency(t) for t in terms), default=0)

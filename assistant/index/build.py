@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunk import MIN_UNIT_CHARS, Chunker
+from assistant.corpus import Corpus, supported_files
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
 from assistant.glossary import Glossary
@@ -35,14 +36,14 @@ from assistant.index.store import ChunkStore, append_store, write_store
 from assistant.index.units import UnitVectors
 from assistant.index.vectors import VectorIndex
 from assistant.models import Chunk, Document
-from assistant.parse import SUPPORTED_SUFFIXES, document_id_for
+from assistant.parse import document_id_for
 from assistant.parse.guard import ParseLimits
 from assistant.parse.isolation import parse_files_isolated
 
 logger = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes what an index holds, so old indexes count as stale.
-PIPELINE_VERSION = "3"  # 2: BM25 term ids saved with the index, for appending; 3: unit vectors, lexical text
+PIPELINE_VERSION = "4"  # 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality
 _LEXICAL_DIR = "lexical"
 
 
@@ -58,15 +59,17 @@ class ParsedCorpus:
     skipped: list[SkippedFile]
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Supported files directly in ``corpus_dir`` (hidden files ignored), sorted by name."""
-    if not corpus_dir.is_dir():
-        return []
-    return sorted(p for p in corpus_dir.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
+CorpusSource = Path | Corpus
+"""A corpus folder, or a ``Corpus`` (the shipped folder overlaid by uploads)."""
 
 
-def corpus_digests(corpus_dir: Path) -> dict[str, str]:
+def corpus_files(corpus_dir: CorpusSource) -> list[Path]:
+    """The files to index, sorted by name: supported files directly in a folder (hidden files
+    ignored), or a ``Corpus``'s files."""
+    return corpus_dir.files() if isinstance(corpus_dir, Corpus) else supported_files(corpus_dir)
+
+
+def corpus_digests(corpus_dir: CorpusSource) -> dict[str, str]:
     """The SHA-256 of each supported file's bytes, by file name. Cost: reads every file once."""
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in corpus_files(corpus_dir)}
 
@@ -80,12 +83,12 @@ def fingerprint_of(digests: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def corpus_fingerprint(corpus_dir: Path) -> str:
+def corpus_fingerprint(corpus_dir: CorpusSource) -> str:
     """A hash of the corpus's file names and contents. Cost: reads every file once."""
     return fingerprint_of(corpus_digests(corpus_dir))
 
 
-def parse_corpus(corpus_dir: Path, *, cache: ParseCache | None = None) -> ParsedCorpus:
+def parse_corpus(corpus_dir: CorpusSource, *, cache: ParseCache | None = None) -> ParsedCorpus:
     """``parse_files`` over every supported file of ``corpus_dir``."""
     return parse_files(corpus_files(corpus_dir), cache=cache)
 
@@ -128,7 +131,7 @@ class IndexBuilder:
         self._cache = cache
         self._parse_cache = parse_cache
 
-    def build(self, corpus_dir: Path, layout: IndexLayout, *,
+    def build(self, corpus_dir: CorpusSource, layout: IndexLayout, *,
               progress: Callable[[int, int], None] | None = None) -> Manifest:
         """Build from ``corpus_dir`` and publish atomically: by appending the new files' documents to
         the serving version when the corpus only gained files, else in full. ``progress(done,
@@ -150,7 +153,7 @@ class IndexBuilder:
                     return manifest
             return self._build_full(corpus_dir, layout, digests=digests, started=started, progress=progress)
 
-    def _build_full(self, corpus_dir: Path, layout: IndexLayout, *, digests: dict[str, str], started: float,
+    def _build_full(self, corpus_dir: CorpusSource, layout: IndexLayout, *, digests: dict[str, str], started: float,
                     progress: Callable[[int, int], None] | None) -> Manifest:
         corpus = parse_corpus(corpus_dir, cache=self._parse_cache)
         if not corpus.documents:
@@ -177,7 +180,7 @@ class IndexBuilder:
         same_config = base.config_hash == self._config_hash and base.model == self._embedder.model_id
         return base if base.files and unchanged and same_config and len(digests) > len(base.files) else None
 
-    def _append(self, corpus_dir: Path, layout: IndexLayout, base: Manifest, *, digests: dict[str, str],
+    def _append(self, corpus_dir: CorpusSource, layout: IndexLayout, base: Manifest, *, digests: dict[str, str],
                 started: float, progress: Callable[[int, int], None] | None) -> Manifest | None:
         """Publish ``base`` plus the documents of the files it lacks; ``None`` (nothing written)
         when that cannot give the index a full build would: the base is unreadable or has no saved

@@ -98,22 +98,31 @@ def _blocks_in(container: etree._Element, document: DocxDocument) -> Iterator[Pa
 
 
 def _paragraph(paragraph: Paragraph, writer: BlockTextWriter) -> None:
-    text = _paragraph_text(paragraph)
-    if not text:
+    lines = _paragraph_lines(paragraph)
+    if not lines:
         return
     level = _heading_level(paragraph.style)
     if level is not None:
-        writer.heading(text, level=level)
+        writer.heading(" ".join(lines), level=level)
     elif _is_list_item(paragraph):
-        writer.list_item(text)
+        writer.list_item(" ".join(lines))
     else:
-        writer.paragraph(text)
+        # Soft line breaks (Shift+Enter, <w:br/>) end lines as a new paragraph would: a header
+        # block typed as "Fastställd av: KS<br/>Gäller t.o.m.: 2018-12-31" is one line per field.
+        for line in lines:
+            writer.paragraph(line)
+
+
+def _paragraph_lines(paragraph: Paragraph) -> list[str]:
+    """The paragraph's visible text, one item per line ended by a soft line break; blank lines dropped."""
+    # Paragraph.text misses runs inside tracked insertions, fields, smart tags and content controls.
+    runs = paragraph._p.xpath(_VISIBLE_RUNS)
+    raw = "".join(run.text for run in runs)  # python-docx renders <w:br/> and <w:cr/> as "\n"
+    return [line for line in (_collapse(part) for part in raw.split("\n")) if line]
 
 
 def _paragraph_text(paragraph: Paragraph) -> str:
-    # Paragraph.text misses runs inside tracked insertions, fields, smart tags and content controls.
-    runs = paragraph._p.xpath(_VISIBLE_RUNS)
-    return _collapse("".join(run.text for run in runs))
+    return " ".join(_paragraph_lines(paragraph))
 
 
 def _heading_level(style: BaseStyle | None) -> int | None:

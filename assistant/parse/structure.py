@@ -102,6 +102,42 @@ def _municipality(title: str, text: str) -> str | None:
     return mentions[0][0] if mentions[0][1] >= 2 * runner_up else None
 
 
+# A cell that is only a time: "2018", "2018-2019", "Hösten 2018", "2018-06-30", "Löpande".
+_TIME_CELL = re.compile(r"(?:(?:vår|vår(?:en|terminen)|höst|hösten|höstterminen|januari|februari|mars|april|maj|"
+                        r"juni|juli|augusti|september|oktober|november|december|kvartal \d)\s+)?"
+                        r"(?:19|20)\d\d(?:\s*[-–/]\s*(?:(?:19|20)?\d\d)|-\d\d-\d\d)?", re.IGNORECASE)
+_TIME_COLUMN = re.compile(r"tidplan|tidsplan|^tid\b|^när\b|tidpunkt|klart senast|datum", re.IGNORECASE)
+_ROLE_COLUMN = re.compile(r"ansvar", re.IGNORECASE)
+
+
+def _realigned(cells: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, ...]:
+    """A row whose leading empty cells were lost in the source (text exported from a table) comes
+    out shifted left: "Driva projekt …", "", "Kultur- och fritidschef", "2018" under Mål, Problem,
+    Aktivitet, Huvudansvar. When the row's one time-only cell sits left of the time column and the
+    cell before it could name who is responsible (the column before the time column is a
+    responsibility column), the row is realigned from what its cells hold: the time under the time
+    column, the responsible before it, the cells before that right before it in their order, the
+    cells after the time after it. Rows that would not fit are left as they are."""
+    time_column = next((i for i, name in enumerate(columns) if _TIME_COLUMN.search(name)), None)
+    times = [i for i, cell in enumerate(cells) if _TIME_CELL.fullmatch(cell.strip())]
+    if time_column is None or len(times) != 1 or not 0 < times[0] < time_column:
+        return cells
+    year = times[0]
+    role = cells[year - 1].strip()
+    if not _ROLE_COLUMN.search(columns[time_column - 1]) or not role or len(role) > 80 or role.endswith("."):
+        return cells
+    before = [cell for cell in cells[:year - 1] if cell.strip()]
+    after = list(cells[year + 1:])
+    width = max(len(columns), len(cells))
+    if len(before) > time_column - 1 or any(after[width - time_column - 1:]):
+        return cells
+    row = [""] * width
+    row[time_column - 1 - len(before):time_column - 1] = before
+    row[time_column - 1], row[time_column] = cells[year - 1], cells[year]
+    row[time_column + 1:time_column + 1 + len(after)] = after[:width - time_column - 1]
+    return tuple(row[:width])
+
+
 def _document_type(stated: object, title: str) -> str | None:
     if isinstance(stated, str) and stated:
         return stated
@@ -229,6 +265,7 @@ class _SectionBuilder:
             self._open_table(cells, element)
             return
         table = self._table
+        cells = _realigned(cells, table.columns)
         cells = self._carry_goal(cells, table.previous)
         table.previous = cells
         table.end = element.end

@@ -10,6 +10,7 @@ from assistant.answer.answer_type import (
     asked_type,
     counted_words,
     counts_of,
+    names_a_deadline,
     speaks_of,
     states,
 )
@@ -56,7 +57,8 @@ def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     (AnswerType.COUNT, "Maxtiden förlängs från högst 10 år till högst 15 år.", False),
     (AnswerType.COUNT, "Lagändringarna föreslås träda i kraft den 1 augusti 2025.", False),
     (AnswerType.DEADLINE, "Boverket ska redovisa senast den 30 augusti 2016.", True),
-    (AnswerType.DEADLINE, "Regeringen beslutade den 10 december 2015 om ändringar.", False),
+    (AnswerType.DEADLINE, "Uppdraget ska redovisas den 31 januari 2020.", True),
+    (AnswerType.DEADLINE, "Uppdraget ska redovisas till Regeringskansliet.", False),
     (AnswerType.DATE, "Regeringen beslutade den 10 december 2015 om ändringar.", True),
     (AnswerType.DURATION, "ett tidsbegränsat uppdrag på sex år", True),
     (AnswerType.FREQUENCY, "Planen ska följas upp årligen.", True),
@@ -68,6 +70,11 @@ def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
 ])
 def test_sentences_state_facts_of_a_kind(answer_type: AnswerType, text: str, expected: bool) -> None:
     assert states(answer_type, text) is expected
+
+
+def test_a_stated_time_limit_is_told_from_a_plain_date() -> None:
+    assert names_a_deadline("Boverket ska redovisa senast den 30 augusti 2016.")
+    assert not names_a_deadline("Regeringen beslutade den 10 december 2015 om ändringar.")
 
 
 def test_a_body_the_question_names_itself_answers_nothing() -> None:

@@ -64,9 +64,22 @@ def test_an_unknown_document_filter_is_a_422(client: TestClient) -> None:
     assert response.status_code == 422 and "nope" in response.json()["detail"]
 
 
-def test_malformed_json_is_a_422_not_a_500(client: TestClient) -> None:
+def test_malformed_json_is_a_422_that_says_so_in_words(client: TestClient) -> None:
     response = client.post("/v1/search", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail.startswith("the request body is not valid JSON (") and "character 1" in detail
+    assert "JSON decode error" not in detail
+
+
+def test_the_api_docs_work_without_internet(client: TestClient) -> None:
+    for page, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        html = client.get(page)
+        assert html.status_code == 200 and f"/docs-assets/{asset}" in html.text
+        assert "cdn.jsdelivr" not in html.text and "fonts.googleapis" not in html.text
+        served = client.get(f"/docs-assets/{asset}")
+        assert served.status_code == 200 and len(served.content) > 100_000
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
 
 
 def test_documents_lists_metadata_of_all_five(client: TestClient) -> None:

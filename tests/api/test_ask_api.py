@@ -11,7 +11,8 @@ from api.app import create_app
 from assistant.facade import PolicyAssistant
 
 ANSWER_FIELDS = {"answer", "citations", "abstained", "mode", "language", "warnings"}
-CITATION_FIELDS = {"n", "chunk_id", "document_id", "title", "municipality", "section", "quote", "start", "end"}
+CITATION_FIELDS = {"n", "chunk_id", "document_id", "title", "municipality", "section", "quote", "start", "end",
+                   "before", "after", "url"}
 
 
 @pytest.fixture(scope="module")

@@ -187,6 +187,15 @@ def test_unmatched_paths_share_one_label(client: TestClient) -> None:
     assert "wp-admin" not in text
 
 
+def test_the_docs_pages_and_the_schema_are_counted_under_their_own_routes(client: TestClient) -> None:
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        assert client.get(path).status_code == 200
+    found = samples(client.get("/metrics").text)
+    for route in ("/docs", "/redoc", "/openapi.json"):
+        labels = frozenset({"method": "GET", "route": route, "status": "200"}.items())
+        assert found[("policy_assistant_http_requests_total", labels)] >= 1, route
+
+
 def test_each_app_has_its_own_registry(assistant: PolicyAssistant) -> None:
     first, second = TestClient(fresh_app(assistant)), TestClient(fresh_app(assistant))
     first.get("/healthz")

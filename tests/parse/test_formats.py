@@ -699,3 +699,21 @@ def test_parsed_markdown_has_sections_and_carries_the_row_above_into_continuatio
     records = [b.record or "" for b in document.blocks if b.kind == BlockKind.TABLE_ROW]
     assert "Aktivitet: Praktikplatser" in records[1]
     assert "Huvudansvar: Vuxenutbildningen" in records[1]
+
+
+def test_docx_header_fields_on_soft_line_breaks_are_read_like_separate_paragraphs() -> None:
+    document = docx.Document()
+    document.add_paragraph("Handlingsplan för integration", style="Title")
+    header = document.add_paragraph()
+    for n, line in enumerate(["Fastställd av: Kommunstyrelsen", "Fastställd datum: 2017-05-30",
+                              "Gäller t o m: 2018-12-31"]):
+        run = header.add_run(line)
+        if n < 2:
+            run.add_break()  # Shift+Enter: <w:br/> inside one paragraph
+    document.add_heading("Bakgrund", level=1)
+    document.add_paragraph("Kommunen arbetar med integration.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    parsed = parse_bytes(buffer.getvalue(), suffix=".docx", source_path="plan.docx", document_id="plan")
+    assert parsed.adopted_by == "Kommunstyrelsen"
+    assert str(parsed.adopted_date) == "2017-05-30" and str(parsed.valid_until) == "2018-12-31"

@@ -407,6 +407,7 @@ def test_hostile_uploads_get_a_4xx_quickly_and_the_service_keeps_serving(
         served: tuple[PolicyAssistant, TestClient]) -> None:
     assistant, client = served
     before, version = corpus_snapshot(assistant.settings.corpus_dir), assistant.manifest.version
+    uploads = assistant.settings.data_dir / "documents"
     headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
     for hostile in HOSTILE:
         started = time.perf_counter()
@@ -418,4 +419,5 @@ def test_hostile_uploads_get_a_4xx_quickly_and_the_service_keeps_serving(
     search = client.post("/v1/search", headers=headers, json={"query": "Vem ansvarar för boende?", "k": 3})
     assert search.status_code == 200 and search.json()["hits"]
     assert corpus_snapshot(assistant.settings.corpus_dir) == before
+    assert not uploads.exists() or not any(p.suffix != ".part" for p in uploads.iterdir())
     assert assistant.manifest.version == version

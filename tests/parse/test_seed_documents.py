@@ -73,6 +73,18 @@ def test_tierp_continuation_rows_carry_the_goal_above(tierp: Document) -> None:
     assert continued[0]["Huvudansvar"] == "Chef näringslivsenheten"
 
 
+def test_a_row_that_lost_its_leading_empty_cells_is_realigned_by_what_its_cells_hold(tierp: Document) -> None:
+    # The source has "Driva projekt …<tab><tab>Kultur- och fritidschef<tab>2018": the row's two leading
+    # empty cells were lost, which put the role under Aktivitet and the year under Huvudansvar.
+    row = next(b for b in tierp.blocks if b.record and "Driva projekt i samverkan" in b.record)
+    cells = dict(row.cells or ())
+    assert cells["Aktivitet"] == "Driva projekt i samverkan med civilsamhället för att främja integration."
+    assert cells["Huvudansvar"] == "Kultur- och fritidschef" and cells["Tidplan"] == "2018"
+    assert cells["Mål/delmål"].startswith("Åstadkomma en effektiv")  # the goal carried from the row above
+    untouched = [b for b in tierp.blocks if b.record and "Kommunledningsgruppen" in b.record]
+    assert all(dict(b.cells or ())["Huvudansvar"].startswith("Kommunledningsgruppen") for b in untouched)
+
+
 def test_table_row_records_name_their_columns(tierp: Document) -> None:
     record = next(b.record for b in tierp.blocks if b.kind == BlockKind.TABLE_ROW and b.record
                   and "bostadsförsörjningsprogrammet" in b.record)

@@ -223,7 +223,11 @@ def test_an_answer_streams_in_with_citation_chips_that_open_the_source(
     expect(dialog).to_be_visible()
     first = expected[0]
     assert first["section"] == "Handlingsplan för integration > Boende" and first["municipality"] == "Tierp"
-    expect(dialog.locator("blockquote")).to_have_text(first["quote"])
+    # The quote, marked, within the rest of its sentence or table row.
+    expect(dialog.locator("blockquote mark")).to_have_text(first["quote"])
+    expect(dialog.locator("blockquote")).to_have_text(first["before"] + first["quote"] + first["after"])
+    link = dialog.get_by_role("link", name="Open in document")
+    expect(link).to_have_attribute("href", f"{base_url}{first['url']}#cited")
     expect(dialog.locator('[data-field="section"]')).to_have_text("Handlingsplan för integration > Boende")
     expect(dialog.locator('[data-field="document"]')).to_have_text(first["title"])
     expect(dialog.locator('[data-field="municipality"]')).to_have_text("Tierp")
@@ -258,6 +262,52 @@ def test_a_follow_up_sends_the_conversation_and_gets_answered_for_the_new_munici
     expect(dialog.locator(".badge")).to_have_attribute("data-status", "due_for_revision")
     dialog.get_by_role("button", name="Close source").click()
     expect(dialog).to_be_hidden()
+
+
+def test_open_in_document_shows_the_whole_document_with_the_quote_marked_and_in_view(
+        page: Page, base_url: str, widget_assistant: PolicyAssistant, tmp_path: Path) -> None:
+    page.goto(base_url + "/")
+    answer = ask(page, "Vem ansvarar för uppföljningen av integrationsarbetet i Åstorp?")
+    answer.locator("button.chip").first.click()
+    dialog = page.get_by_role("dialog")
+    with page.context.expect_page() as opened:
+        dialog.get_by_role("link", name="Open in document").click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    mark = viewer.locator("mark#cited")
+    expect(mark).to_be_visible()
+    expect(mark).to_be_focused()
+    assert viewer.evaluate("""() => { const r = document.getElementById('cited').getBoundingClientRect();
+                                     return r.top >= 0 && r.bottom <= window.innerHeight; }""")
+    cited = citations_of(widget_assistant, "Vem ansvarar för uppföljningen av integrationsarbetet i Åstorp?")[0]
+    marked = " ".join(viewer.locator("mark").all_inner_texts())  # a quote over several lines: a mark a line
+    assert marked.split() == cited["quote"].split()
+    expect(viewer.locator("h1")).to_contain_text("Integrationspolicy")
+    viewer.screenshot(path=tmp_path / "viewer.png")
+    (REPO / "test-output").mkdir(exist_ok=True)
+    shutil.copyfile(tmp_path / "viewer.png", REPO / "test-output" / "viewer.png")
+    viewer.close()
+
+
+def test_on_a_swedish_page_the_widget_speaks_swedish(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.evaluate("""() => {
+        document.documentElement.lang = "sv";
+        document.body.replaceChildren(document.createElement("policy-assistant"));
+    }""")
+    expect(page.get_by_label("Din fråga (på svenska eller engelska)")).to_be_visible()
+    box = page.get_by_label("Din fråga (på svenska eller engelska)")
+    box.fill("Vem ansvarar för boende i Tierp?")
+    box.press("Enter")
+    answer = widget(page).locator("article.bot").first
+    expect(answer).to_have_attribute("data-state", "done")
+    expect(widget(page).get_by_role("button", name="Ny konversation")).to_be_visible()
+    expect(answer.get_by_role("button", name="Inte till hjälp")).to_be_visible()
+    answer.locator("button.chip").first.click()
+    dialog = page.get_by_role("dialog", name="Källa [1]")
+    expect(dialog.get_by_role("link", name="Öppna i dokumentet")).to_be_visible()
+    expect(dialog.locator(".badge")).to_have_text("har upphört att gälla")
+    expect(dialog.get_by_role("button", name="Stäng källan")).to_be_focused()
 
 
 def test_thumbs_down_with_a_comment_is_stored_and_thanked(

@@ -1,0 +1,128 @@
+"""The documents to index: the shipped corpus folder, overlaid by what users uploaded.
+
+The shipped folder (``ASSISTANT_CORPUS_DIR``, ``corpus/`` in the checkout) is input and is never
+written. Uploads live in the data directory (``<ASSISTANT_DATA_DIR>/documents/``), which persists
+across restarts and rebuilds; an upload with the name of a shipped file replaces it. A shipped file
+removed through the API is listed in ``documents/.removed`` (JSON) and left where it is, so the
+checkout stays as it was shipped and deleting an upload is deleting its file.
+
+Every write is durable (temporary file, fsync, rename, fsync of the folder): a crash leaves the
+previous state or the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.parse import SUPPORTED_SUFFIXES, document_id_for
+
+REMOVED_FILE = ".removed"
+
+
+def supported_files(folder: Path) -> list[Path]:
+    """Supported files directly in ``folder`` (hidden files ignored), sorted by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+class Corpus:
+    """The shipped folder and the uploads folder seen as one corpus. Cost of ``files``: two folder
+    listings and a small JSON read."""
+
+    def __init__(self, shipped: Path, *, uploads: Path | None = None) -> None:
+        self.shipped = shipped
+        self.uploads = uploads
+
+    def files(self) -> list[Path]:
+        """Every file to index, by name: uploads first, then shipped files not replaced or removed."""
+        uploaded = supported_files(self.uploads) if self.uploads is not None else []
+        names = {path.name for path in uploaded}
+        removed = self.removed()
+        shipped = [p for p in supported_files(self.shipped) if p.name not in names and p.name not in removed]
+        return sorted([*uploaded, *shipped], key=lambda path: path.name)
+
+    def removed(self) -> set[str]:
+        """Names of shipped files removed through the API."""
+        if self.uploads is None or not (self.uploads / REMOVED_FILE).is_file():
+            return set()
+        return set(json.loads((self.uploads / REMOVED_FILE).read_text(encoding="utf-8")))
+
+    def add(self, name: str, data: bytes) -> None:
+        """Store an upload under ``name`` (replacing an upload or a shipped file of that name)."""
+        uploads = self._uploads()
+        write_durably(uploads / name, data)
+        if name in (removed := self.removed()):
+            self._write_removed(removed - {name})
+
+    def remove(self, document_id: str) -> Callable[[], None] | None:
+        """Remove the document's files from the corpus; ``None`` if no file has that document id,
+        else a function that puts them back (for a removal the index could not take)."""
+        matches = [path for path in self.files() if document_id_for(path) == document_id]
+        if not matches:
+            return None
+        removed_before = self.removed()
+        uploaded = {path: path.read_bytes() for path in matches if path.parent != self.shipped}
+        # A shipped file an upload replaced would reappear when the upload goes: it goes too.
+        shipped = {path.name for path in matches if path.parent == self.shipped} | {
+            path.name for path in uploaded if (self.shipped / path.name).is_file()}
+        if shipped:
+            self._write_removed(removed_before | shipped)
+        for path in uploaded:
+            path.unlink()
+            _fsync_folder(path.parent)
+
+        def undo() -> None:
+            for path, data in uploaded.items():
+                write_durably(path, data)
+            if shipped:
+                self._write_removed(removed_before)
+
+        return undo
+
+    def snapshot(self, name: str) -> tuple[bytes | None, set[str]]:
+        """What ``add(name, …)`` changes, to put back with ``restore`` if the change is not acknowledged."""
+        upload = self.uploads / name if self.uploads is not None else None
+        return (upload.read_bytes() if upload is not None and upload.is_file() else None), self.removed()
+
+    def restore(self, name: str, snapshot: tuple[bytes | None, set[str]]) -> None:
+        previous, removed = snapshot
+        upload = self._uploads() / name
+        if previous is None:
+            upload.unlink(missing_ok=True)
+        else:
+            write_durably(upload, previous)
+        if removed != self.removed():
+            self._write_removed(removed)
+
+    def _uploads(self) -> Path:
+        if self.uploads is None:
+            raise ValueError("this corpus has no uploads folder")
+        return self.uploads
+
+    def _write_removed(self, names: set[str]) -> None:
+        write_durably(self._uploads() / REMOVED_FILE, json.dumps(sorted(names), ensure_ascii=False).encode())
+
+
+def write_durably(target: Path, data: bytes) -> None:
+    """Write via a temporary file, fsync, then rename: a crash leaves the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{target.name}.part")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    _fsync_folder(target.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

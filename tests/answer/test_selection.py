@@ -1,0 +1,86 @@
+"""Answer selection: which unit of the retrieved passages answers, given how close each is to the
+question and whether it states the kind of fact asked for."""
+
+from __future__ import annotations
+
+from assistant.answer.answer_type import AnswerType, asked_type
+from assistant.answer.base import Passage
+from assistant.answer.selection import candidates, select
+from assistant.chunk import unit_spans
+from assistant.models import DocumentInfo, Hit
+
+TEXT = """Uppdrag att inrätta en samordnare
+
+Regeringen uppdrar åt Trafikverket att inrätta en nationell samordnare för inrikes sjöfart.
+För uppdraget får Trafikverket använda 12 miljoner kronor under perioden 2019–2024.
+Trafikverket ska slutredovisa uppdraget senast den 30 juni 2024.
+
+Samordnaren ska:
+
+- främja inrikes sjöfart
+- föra dialog med hamnar och kommuner
+- utarbeta en handlingsplan
+"""
+
+
+def passage(start: str, end: str | None = None, *, similarity: dict[str, float] | None = None) -> Passage:
+    """The prose passage of ``TEXT`` from ``start`` to ``end``, its units scored by ``similarity``
+    (by the start of a unit's text; 0.80 for the rest)."""
+    a = TEXT.index(start)
+    b = TEXT.index(end) + len(end) if end else len(TEXT)
+    hit = Hit(chunk_id="c", document_id="samordnare", title="Uppdrag att inrätta en samordnare",
+              municipality=None, section="Uppdrag", section_path=["Uppdrag"], text=TEXT[a:b], score=1.0, start=a, end=b)
+    scores = {span: next((v for k, v in (similarity or {}).items() if TEXT[span[0]:].startswith(k)), 0.80)
+              for span in unit_spans(TEXT[a:b], base=a)}
+    info = DocumentInfo(id="samordnare", title=hit.title, source_path="samordnare.md")
+    return Passage(hit=hit, kind="text", document=info, document_text=TEXT, dense_score=0.8, unit_scores=scores)
+
+
+def quoted(question: str, passages: list[Passage]) -> tuple[list[str], bool]:
+    answer_type = asked_type(question)
+    ranked = candidates(passages, question=question, overlap=lambda _: 0.0, answer_type=answer_type)
+    selection = select(ranked, question=question, answer_type=answer_type)
+    return [" ".join(TEXT[a:b] for a, b in spans) for _, spans in selection.chosen], selection.missing_fact
+
+
+def test_the_sentence_stating_the_amount_leads_though_another_is_closer_in_topic() -> None:
+    prose = passage("Regeringen uppdrar", "30 juni 2024.", similarity={"Regeringen": 0.85, "För uppdraget": 0.80})
+    chosen, missing = quoted("How much can the Swedish Transport Administration spend?", [prose])
+    assert not missing and "12 miljoner kronor" in chosen[0]
+
+
+def test_a_deadline_question_is_answered_by_the_time_limit() -> None:
+    prose = passage("Regeringen uppdrar", "30 juni 2024.", similarity={"Regeringen": 0.86})
+    chosen, _ = quoted("By when must the final report be delivered?", [prose])
+    assert "senast den 30 juni 2024" in chosen[0]
+
+
+def test_a_fact_of_a_kind_no_passage_states_is_missing() -> None:
+    prose = passage("Regeringen uppdrar", "30 juni 2024.")
+    assert quoted("How many coordinators have been appointed so far?", [prose])[1]
+    assert quoted("Who was appointed as the coordinator?", [prose])[1]  # no person is named
+    assert quoted("Hur stor andel av godset går på fartyg?", [prose])[1]
+
+
+def test_a_time_about_another_event_does_not_answer() -> None:
+    prose = passage("Regeringen uppdrar", "30 juni 2024.")
+    assert quoted("When did the new rules come into force?", [prose])[1]
+
+
+def test_a_sentence_announcing_a_list_is_quoted_with_the_whole_list_even_past_the_chunk() -> None:
+    first_item_only = passage("Samordnaren ska:", "- främja inrikes sjöfart", similarity={"Samordnaren": 0.9})
+    chosen, _ = quoted("What are the coordinator's tasks?", [first_item_only])
+    assert chosen[0].startswith("Samordnaren ska:") and chosen[0].endswith("utarbeta en handlingsplan")
+
+
+def test_an_item_of_the_list_asked_for_brings_its_siblings() -> None:
+    items = passage("- främja inrikes sjöfart", similarity={"- föra dialog": 0.92})
+    chosen, _ = quoted("Vilka uppgifter har samordnaren?", [items])
+    assert chosen[0].startswith("Samordnaren ska:") and "främja inrikes sjöfart" in chosen[0]
+
+
+def test_points_after_the_lead_must_be_nearly_as_good_and_state_the_fact_too() -> None:
+    prose = passage("Regeringen uppdrar", "30 juni 2024.")
+    chosen, _ = quoted("When is the final report due?", [prose])
+    assert all(any(month in text for month in ("juni", "2019", "2024")) for text in chosen)
+    assert asked_type("When is the final report due?") is AnswerType.DEADLINE

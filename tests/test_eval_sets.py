@@ -1,0 +1,107 @@
+"""Evaluation documents drawn from the shared regeringen.se corpus: a reproducible draw, extracted
+at run time into a corpus folder beside the policies, never copied into the repository."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.eval_sets import (
+    CORPUS_NAME,
+    DrawManifest,
+    combined_corpus,
+    default_corpus_path,
+    document_id_for_page,
+    draw_documents,
+    extract_documents,
+)
+from assistant.evaluate import evidence_found, load_questions
+from assistant.parse import document_id_for, parse_file
+from tests.conftest import CORPUS, REPO
+
+UNSEEN = REPO / "tests" / "eval" / "unseen"
+
+
+def a_corpus(path: Path, pages: int = 40) -> Path:
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for n in range(pages):
+            kind = "regeringsuppdrag" if n % 4 == 0 else "pressmeddelanden"
+            text = f"# Sida {n}\n\n" + "Regeringen uppdrar åt myndigheten att redovisa. " * (60 + n)
+            handle.write(json.dumps({"id": f"{kind}/2020/01/sida-{n}", "kind": kind, "title": f"Sida {n}",
+                                     "text": text}) + "\n")
+    return path
+
+
+def test_the_draw_is_reproducible_and_alternates_halves(tmp_path: Path) -> None:
+    corpus = a_corpus(tmp_path / "pages.jsonl.gz")
+    first = draw_documents(corpus, seed=7, steering=3, other=5, min_chars=2500, max_chars=25000)
+    assert first == draw_documents(corpus, seed=7, steering=3, other=5, min_chars=2500, max_chars=25000)
+    assert [d.kind for d in first.documents[:3]] == ["regeringsuppdrag"] * 3
+    assert [d.half for d in first.documents[:4]] == ["tune", "test", "tune", "test"]
+    assert "random.Random(7)" in first.rule
+
+
+def test_drawn_pages_are_extracted_as_markdown_under_their_document_ids(tmp_path: Path) -> None:
+    corpus = a_corpus(tmp_path / "pages.jsonl.gz")
+    manifest = draw_documents(corpus, seed=1, steering=2, other=2)
+    written = extract_documents(manifest, corpus, tmp_path / "out", halves=("tune",))
+    assert sorted(document_id_for(p) for p in written) == sorted(d.document_id for d in manifest.documents
+                                                                  if d.half == "tune")
+    missing = manifest.model_copy(update={"documents": [*manifest.documents[:1],
+                                                        manifest.documents[0].model_copy(update={"id": "x/none"})]})
+    with pytest.raises(LookupError, match="x/none"):
+        extract_documents(missing, corpus, tmp_path / "again")
+
+
+def test_a_combined_corpus_is_the_policies_and_the_pages_and_is_left_alone_when_current(tmp_path: Path) -> None:
+    corpus = a_corpus(tmp_path / "pages.jsonl.gz")
+    manifest = draw_documents(corpus, seed=1, steering=1, other=1)
+    target = combined_corpus(manifest, corpus, CORPUS, tmp_path / "combined")
+    names = sorted(p.name for p in target.iterdir())
+    assert names == sorted([*(p.name for p in CORPUS.iterdir()), *(f"{d.document_id}.md" for d in manifest.documents)])
+    (target / "stray.txt").write_text("left over")
+    stamps = {p.name: p.stat().st_mtime_ns for p in target.iterdir() if p.name != "stray.txt"}
+    combined_corpus(manifest, tmp_path / "no-such-corpus.jsonl.gz", CORPUS, target)  # nothing to extract
+    assert not (target / "stray.txt").exists()
+    assert {p.name: p.stat().st_mtime_ns for p in target.iterdir()} == stamps
+
+
+def test_page_ids_become_short_readable_document_ids() -> None:
+    assert document_id_for_page("regeringsuppdrag/2017/05/uppdrag-att-folja-upp-utvecklingen-inom-cykling") == \
+        "regeringsuppdrag-2017-uppdrag-att-folja-upp-utvecklingen-inom-cykling"
+    assert len(document_id_for_page("tal/2024/01/" + "mycket-" * 30)) <= 80
+
+
+def test_the_committed_set_names_thirty_pages_of_the_shared_corpus_and_no_page_text() -> None:
+    manifest = DrawManifest.read(UNSEEN / "documents.json")
+    assert manifest.corpus == CORPUS_NAME and len(manifest.documents) == 30
+    assert {d.half for d in manifest.documents} == {"tune", "test"}
+    assert len({d.document_id for d in manifest.documents}) == 30
+    committed = "".join(p.read_text(encoding="utf-8") for p in UNSEEN.iterdir())
+    assert '"text"' not in committed
+
+
+def test_the_question_sets_follow_the_rules_of_the_issue() -> None:
+    manifest = DrawManifest.read(UNSEEN / "documents.json")
+    halves = {d.document_id: d.half for d in manifest.documents}
+    questions = {half: load_questions(UNSEEN / f"{half}.jsonl") for half in ("tune", "test")}
+    everything = questions["tune"] + questions["test"]
+    assert len(everything) >= 60
+    assert sum(q.language == "en" for q in everything) >= 2 * len(everything) // 3 - 1
+    assert sum(not q.answerable for q in everything) >= 8
+    for half, items in questions.items():
+        assert all(halves[q.document_id] == half for q in items if q.answerable), half
+    assert len({q.document_id for q in everything if q.answerable}) >= 25
+
+
+def test_every_evidence_string_is_in_its_page_as_parsed(tmp_path: Path) -> None:
+    manifest = DrawManifest.read(UNSEEN / "documents.json")
+    extract_documents(manifest, default_corpus_path(REPO), tmp_path)
+    for half in ("tune", "test"):
+        for question in load_questions(UNSEEN / f"{half}.jsonl"):
+            if question.answerable:
+                text = parse_file(tmp_path / f"{question.document_id}.md").text
+                assert evidence_found(text, question.evidence), question.id
