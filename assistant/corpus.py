@@ -13,10 +13,10 @@ previous state or the new one.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.durable import fsync_folder, write_durably
 from assistant.parse import SUPPORTED_SUFFIXES, document_id_for
 
 REMOVED_FILE = ".removed"
@@ -74,7 +74,7 @@ class Corpus:
             self._write_removed(removed_before | shipped)
         for path in uploaded:
             path.unlink()
-            _fsync_folder(path.parent)
+            fsync_folder(path.parent)
 
         def undo() -> None:
             for path, data in uploaded.items():
@@ -106,23 +106,3 @@ class Corpus:
 
     def _write_removed(self, names: set[str]) -> None:
         write_durably(self._uploads() / REMOVED_FILE, json.dumps(sorted(names), ensure_ascii=False).encode())
-
-
-def write_durably(target: Path, data: bytes) -> None:
-    """Write via a temporary file, fsync, then rename: a crash leaves the old file or the new one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f"{target.name}.part")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
-    _fsync_folder(target.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -37,16 +37,21 @@ def measured(assistant: PolicyAssistant, path: Path) -> tuple[RetrievalReport, A
     return retrieval, answers
 
 
-@pytest.fixture(scope="module")
-def unseen(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
-           glossary: Glossary) -> Iterator[PolicyAssistant]:
-    """The five policies and the 30 drawn pages, read from ../shared at run time, in one index."""
-    root = tmp_path_factory.mktemp("unseen")
-    corpus = combined_corpus(DrawManifest.read(UNSEEN / "documents.json"), default_corpus_path(REPO), CORPUS,
+def beside_the_policies(root: Path, draws: list[Path], embedder: Embedder, glossary: Glossary) -> PolicyAssistant:
+    """An assistant over the five policies and the pages the draw manifests name (read from
+    ../shared at run time), in one index."""
+    corpus = combined_corpus([DrawManifest.read(path) for path in draws], default_corpus_path(REPO), CORPUS,
                              root / "corpus")
     built = make_assistant(root, embedder, glossary, corpus=corpus)
     built.ensure_index()
-    yield built
+    return built
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
+           glossary: Glossary) -> Iterator[PolicyAssistant]:
+    """The five policies and the 30 drawn pages."""
+    yield beside_the_policies(tmp_path_factory.mktemp("unseen"), [UNSEEN / "documents.json"], embedder, glossary)
 
 
 def test_the_five_policies_questions_meet_the_targets(assistant: PolicyAssistant) -> None:
@@ -81,13 +86,9 @@ def test_documents_nobody_here_wrote_held_out_half(unseen: PolicyAssistant) -> N
 @pytest.fixture(scope="module")
 def with_blind(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
                glossary: Glossary) -> Iterator[PolicyAssistant]:
-    """The policies, the 30 pages and the 14 of the blind set, in one index."""
-    root = tmp_path_factory.mktemp("blind")
-    manifests = [DrawManifest.read(UNSEEN / "documents.json"), DrawManifest.read(BLIND / "documents.json")]
-    corpus = combined_corpus(manifests, default_corpus_path(REPO), CORPUS, root / "corpus")
-    built = make_assistant(root, embedder, glossary, corpus=corpus)
-    built.ensure_index()
-    yield built
+    """The policies, the 30 pages and the 14 of the blind set."""
+    yield beside_the_policies(tmp_path_factory.mktemp("blind"), [UNSEEN / "documents.json", BLIND / "documents.json"],
+                              embedder, glossary)
 
 
 def test_documents_nobody_here_wrote_blind_set(with_blind: PolicyAssistant) -> None:

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from assistant.durable import fsync_folder
+
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
 
@@ -104,14 +106,14 @@ class IndexLayout:
         self.versions.mkdir(parents=True, exist_ok=True)
         target = self.versions / manifest.version
         os.rename(staging, target)
-        _fsync_dir(self.versions)
+        fsync_folder(self.versions)
         temporary = self.root / f".CURRENT-{uuid.uuid4().hex[:8]}"
         with open(temporary, "w", encoding="utf-8") as handle:
             handle.write(manifest.version)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self._pointer)
-        _fsync_dir(self.root)
+        fsync_folder(self.root)
         self._prune(keep=target)
         return target
 
@@ -126,7 +128,7 @@ class IndexLayout:
             if old != keep:
                 trash = self.root / f".trash-{uuid.uuid4().hex[:12]}"
                 os.rename(old, trash)
-                _fsync_dir(self.versions)  # the rename is durable before any file of it goes
+                fsync_folder(self.versions)  # the rename is durable before any file of it goes
                 shutil.rmtree(trash, ignore_errors=True)
 
 
@@ -136,13 +138,5 @@ def _fsync_tree(directory: Path) -> None:
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
         elif path.is_dir():
-            _fsync_dir(path)
-    _fsync_dir(directory)
-
-
-def _fsync_dir(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+            fsync_folder(path)
+    fsync_folder(directory)
