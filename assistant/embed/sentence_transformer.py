@@ -36,6 +36,9 @@ class SentenceTransformerEmbedder(Embedder):
         path = resolve_model_path(model)  # before importing the hub client, which reads its env once
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights: 100%…" on every start says nothing
 
         torch.set_num_threads(threads or os.cpu_count() or 1)
         self.model_id = model
@@ -55,7 +58,8 @@ class SentenceTransformerEmbedder(Embedder):
         return np.asarray(vectors, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+        # verbose=False: counting a long text is not feeding it to the model; no "longer than max" warning.
+        return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
 
 
