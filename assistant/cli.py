@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.corpus import supported_files
 from assistant.errors import AssistantError
 from assistant.facade import PolicyAssistant
 from assistant.models import Filters
@@ -222,6 +223,36 @@ def serve(
     del assistant
     uvicorn.run("api.server:worker_app", factory=True, workers=settings.workers, host=settings.host,
                 port=settings.port, log_config=None, access_log=False)
+
+
+@app.command()
+def migrate(
+    data: Annotated[Path | None, typer.Option("--data", help="The file backend's data folder (ASSISTANT_DATA_DIR): "
+                                              "its uploads and removals are carried over.")] = None,
+    corpus: CorpusOption = None,
+    index: IndexOption = None,
+) -> None:
+    """Move a file-backed installation into PostgreSQL (ASSISTANT_DATABASE_URL): ingest the corpus
+    folder, then every upload of the data folder, and delete what was deleted there. Run it once,
+    before the replicas start; running it again changes nothing."""
+    from assistant.corpus import Corpus
+    from assistant.parse import document_id_for
+
+    settings = _settings(corpus, index, **({"data_dir": data} if data else {}))
+    if not settings.database_url:
+        raise _fail(ValueError("set ASSISTANT_DATABASE_URL to the PostgreSQL to migrate into"))
+    files = Corpus(settings.corpus_dir, uploads=settings.data_dir / "documents")
+    assistant = _ready(settings)
+    known = {d.id for d in assistant.documents()}
+    for path in supported_files(files.uploads) if files.uploads else []:
+        assistant.add_document(path.name, path.read_bytes())
+        typer.echo(f"uploaded {path.name}")
+    for name in sorted(files.removed()):
+        if document_id_for(Path(name)) in known:
+            assistant.remove_document(document_id_for(Path(name)))
+            typer.echo(f"removed {name}")
+    typer.echo(f"{len(assistant.documents())} documents in PostgreSQL ({assistant.manifest.version})")
+    assistant.close()
 
 
 def main() -> None:

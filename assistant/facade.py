@@ -11,11 +11,9 @@ import datetime as dt
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
@@ -26,28 +24,19 @@ from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.llm import LLMAnswerer, QuestionRewriter, UpstreamError, build_client
 from assistant.answer.support import SupportScorer
-from assistant.chunk import Chunker
 from assistant.corpus import Corpus
 from assistant.embed import Embedder, embedder_for
 from assistant.errors import (
-    CorruptIndexError,
     DocumentNotFoundError,
-    IndexNotReadyError,
     InvalidRequestError,
     UnknownFilterError,
 )
-from assistant.feedback import Feedback, FeedbackIn, FeedbackStore
+from assistant.feedback import Feedback, FeedbackIn
 from assistant.glossary import Glossary, GlossaryEntry
-from assistant.index.build import (
-    PIPELINE_VERSION,
-    IndexBuilder,
-    SearchIndex,
-    config_fingerprint,
-    corpus_fingerprint,
-)
-from assistant.index.embedding_cache import EmbeddingCache
+from assistant.index.backend import IndexBackend, IndexState, Progress, ServingIndex
+from assistant.index.files import FileBackend
 from assistant.index.layout import IndexLayout, Manifest
-from assistant.index.parse_cache import ParseCache
+from assistant.index.recipe import IndexRecipe
 from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
 from assistant.overview import DocumentOverview, build_overview
 from assistant.parse import SUPPORTED_SUFFIXES, UnsupportedFormatError, document_id_for
@@ -58,23 +47,14 @@ from assistant.settings import Settings
 from assistant.status import document_status
 
 logger = logging.getLogger(__name__)
-# How often a request checks whether another process published a newer index version.
-_REFRESH_SECONDS = 1.0
 
 MAX_QUERY_CHARS = 2_000
 MAX_K = 50
-Progress = Callable[[int, int], None]
-
-
-class IndexState(StrEnum):
-    MISSING = "missing"
-    STALE = "stale"
-    CURRENT = "current"
 
 
 @dataclass(frozen=True, slots=True)
 class _Serving:
-    index: SearchIndex
+    index: ServingIndex
     retriever: HybridRetriever
     support: SupportScorer
 
@@ -98,27 +78,21 @@ class PolicyAssistant:
     """Search (and later answer) over the indexed policy documents."""
 
     def __init__(self, *, settings: Settings, embedder: Embedder, glossary: Glossary,
-                 extractive: Answerer | None = None, llm: LLM | None = None,
+                 backend: IndexBackend | None = None, extractive: Answerer | None = None, llm: LLM | None = None,
                  today: Callable[[], dt.date] | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.glossary = glossary
-        self.layout = IndexLayout(settings.index_dir)
-        # Shipped documents are input; uploads and removals persist in the data directory.
-        self.corpus = Corpus(settings.corpus_dir, uploads=settings.data_dir / "documents")
+        self.backend = backend or backend_for(settings, IndexRecipe.from_settings(
+            settings, embedder=embedder, glossary=glossary))
         self.extractive = extractive or ExtractiveAnswerer(glossary=glossary, min_support=settings.min_support)
         self.llm = llm
         # Bounded upstream concurrency: a slow LLM must not tie up every worker thread.
         self._llm_slots = threading.BoundedSemaphore(llm.max_concurrency) if llm else None
         self.glossary_document = GlossaryDocument(glossary)
         self._today = today
-        self._feedback: FeedbackStore | None = None
         self._serving: _Serving | None = None
         self._swap_lock = threading.Lock()
-        self._refresh_lock = threading.Lock()
-        self._checked_at = 0.0  # monotonic time the published version was last compared with ours
-        self._refused: Path | None = None  # a published version that failed to load here
-        self._corpus_lock = threading.Lock()  # one document change (write + rebuild) at a time
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> PolicyAssistant:
@@ -127,109 +101,57 @@ class PolicyAssistant:
         embedder = embedder_for(settings)
         return cls(settings=settings, embedder=embedder, glossary=Glossary.load_default(), llm=_llm(settings))
 
+    def close(self) -> None:
+        """Release the backend's connections and files."""
+        self.backend.close()
+
     # --- the index ----------------------------------------------------------------------------
 
-    def _config_hash(self) -> str:
-        s = self.settings
-        return config_fingerprint(
-            model=self.embedder.model_id, query_prefix=self.embedder.query_prefix,
-            passage_prefix=self.embedder.passage_prefix, chunk_max_tokens=s.chunk_max_tokens,
-            chunk_overlap_tokens=s.chunk_overlap_tokens, hnsw_threshold=s.hnsw_threshold,
-            glossary=self.glossary,
-        )
+    @property
+    def layout(self) -> IndexLayout:
+        """The file backend's version folders (``AttributeError`` under PostgreSQL)."""
+        assert isinstance(self.backend, FileBackend), "the index is not in files"
+        return self.backend.layout
+
+    @property
+    def corpus(self) -> Corpus:
+        assert isinstance(self.backend, FileBackend), "the documents are not in files"
+        return self.backend.corpus
 
     def index_state(self) -> IndexState:
-        """Whether the published index matches the corpus, the model and the settings."""
-        current = self.layout.current()
-        if current is None:
-            return IndexState.MISSING
-        try:
-            manifest = Manifest.read(current)
-        except (OSError, ValueError, TypeError):
-            return IndexState.STALE
-        fresh = (manifest.corpus_hash == corpus_fingerprint(self.corpus)
-                 and manifest.config_hash == self._config_hash())
-        return IndexState.CURRENT if fresh else IndexState.STALE
+        """Whether the stored index matches the corpus, the model and the settings."""
+        return self.backend.state()
 
     def build_index(self, *, progress: Progress | None = None) -> Manifest:
-        """Build a new version from the corpus, publish it, and start serving it."""
-        s = self.settings
-        chunker = Chunker(count_tokens=self.embedder.count_tokens, max_tokens=s.chunk_max_tokens,
-                          overlap_tokens=s.chunk_overlap_tokens, glossary=self.glossary)
-        cache = EmbeddingCache(self.layout.root / "cache" / "embeddings.sqlite", model_id=self.embedder.model_id,
-                               dimension=self.embedder.dimension)
-        parsed = ParseCache(self.layout.root / "cache" / "parsed.sqlite", version=PIPELINE_VERSION)
-        builder = IndexBuilder(embedder=self.embedder, chunker=chunker, glossary=self.glossary,
-                               config_hash=self._config_hash(), hnsw_threshold=s.hnsw_threshold,
-                               hnsw_m=s.hnsw_m, batch_size=s.embedding_batch_size, cache=cache,
-                               parse_cache=parsed)
-        try:
-            manifest = builder.build(self.corpus, self.layout, progress=progress)
-        finally:
-            cache.close()
-            parsed.close()
-        self.load_index()
-        return manifest
+        """Build the index again from the documents, publish it, and start serving it."""
+        return self.backend.rebuild(progress=progress)
 
     def ensure_index(self, *, progress: Progress | None = None) -> Manifest:
-        """Serve the published index, building it first if it is missing, stale or corrupt."""
-        state = self.index_state()
-        if state is not IndexState.CURRENT:
-            logger.info("index is %s: building", state.value)
-            return self.build_index(progress=progress)
-        try:
-            return self.load_index()
-        except CorruptIndexError as error:
-            logger.warning("%s: rebuilding from the corpus", error)
-            return self.build_index(progress=progress)
+        """Serve the stored index, building it first if it is missing, stale or corrupt."""
+        return self.backend.ensure(progress=progress)
 
     def load_index(self) -> Manifest:
-        """Load the published version and swap it in; the previous one is closed."""
-        current = self.layout.current()
-        if current is None:
-            raise IndexNotReadyError("no index has been built yet; run `assistant index`")
-        index = SearchIndex.load(current, ef_search=self.settings.hnsw_ef_search, mmap=self.settings.index_mmap)
-        retriever = HybridRetriever(index=index, embedder=self.embedder, glossary=self.glossary,
-                                    candidates=self.settings.candidates,
-                                    dense_weight=self.settings.dense_weight,
-                                    lexical_weight=self.settings.lexical_weight)
-        support = SupportScorer(lexical=index.lexical, glossary=self.glossary,
-                                municipalities=index.store.municipalities)
-        with self._swap_lock:
-            previous, self._serving = self._serving, _Serving(index, retriever, support)
-        if previous is not None and previous.index.directory != index.directory:
-            previous.index.close()
-        return index.manifest
+        """Serve what the backend holds now (``IndexNotReadyError`` when nothing was built)."""
+        return self._require().index.manifest
 
     def _require(self) -> _Serving:
+        """The serving index with its retriever and support scorer, rebuilt only when the
+        backend's index object changes. Cost: the backend's ``serving()`` check."""
+        index = self.backend.serving()
         serving = self._serving
-        if serving is None:
-            self.load_index()
+        if serving is not None and serving.index is index:
+            return serving
+        with self._swap_lock:
             serving = self._serving
-        elif time.monotonic() - self._checked_at > _REFRESH_SECONDS:
-            serving = self._refreshed(serving)
-        assert serving is not None
+            if serving is None or serving.index is not index:
+                retriever = HybridRetriever(index=index, embedder=self.embedder, glossary=self.glossary,
+                                            candidates=self.settings.candidates,
+                                            dense_weight=self.settings.dense_weight,
+                                            lexical_weight=self.settings.lexical_weight)
+                support = SupportScorer(lexical=index.lexical, glossary=self.glossary,
+                                        municipalities=index.store.municipalities)
+                serving = self._serving = _Serving(index, retriever, support)
         return serving
-
-    def _refreshed(self, serving: _Serving) -> _Serving:
-        """The serving index, after switching to a newer published version if another process
-        (another server worker, `assistant index`) published one. A version that fails to load is
-        logged, the current one kept, and that version not tried again (loading it is the costly
-        part). Cost: one small file read, at most once a second."""
-        if not self._refresh_lock.acquire(blocking=False):
-            return serving  # another thread is checking; answer from what we have
-        try:
-            self._checked_at = time.monotonic()
-            current = self.layout.current()
-            if current is not None and current not in (serving.index.directory, self._refused):
-                try:
-                    self.load_index()
-                except (CorruptIndexError, IndexNotReadyError) as error:
-                    self._refused = current
-                    logger.warning("keeping index version %s: %s", serving.index.directory.name, error)
-            return self._serving or serving
-        finally:
-            self._refresh_lock.release()
 
     @property
     def manifest(self) -> Manifest:
@@ -282,17 +204,12 @@ class PolicyAssistant:
 
     # --- feedback -------------------------------------------------------------------------------
 
-    def _feedback_store(self) -> FeedbackStore:
-        if self._feedback is None:
-            self._feedback = FeedbackStore(self.settings.data_dir / "feedback.sqlite")
-        return self._feedback
-
     def add_feedback(self, item: FeedbackIn) -> Feedback:
         """Store a rating of an answer; it persists across restarts and index rebuilds."""
-        return self._feedback_store().add(item)
+        return self.backend.feedback().add(item)
 
     def feedback(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
-        return self._feedback_store().list(limit=limit, offset=offset)
+        return self.backend.feedback().list(limit=limit, offset=offset)
 
     # --- document management --------------------------------------------------------------------
 
@@ -309,28 +226,14 @@ class PolicyAssistant:
         document = parse_isolated(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
                                   document_id=document_id_for(Path(name)),
                                   limits=ParseLimits(max_bytes=self.settings.max_upload_bytes))
-        with self._corpus_lock:
-            before = self.corpus.snapshot(name)
-            self.corpus.add(name, data)
-            try:
-                self.build_index()
-            except BaseException:
-                self.corpus.restore(name, before)  # not acknowledged: the corpus as it was
-                raise
+        self.backend.add_document(name, data, document)
         return next(d for d in self.documents() if d.id == document.id)
 
     def remove_document(self, document_id: str) -> None:
         """Delete a document from the corpus and the index; ``DocumentNotFoundError`` if unknown. An
         upload's file is deleted; a shipped document is listed as removed in the data directory."""
-        with self._corpus_lock:
-            undo = self.corpus.remove(document_id)
-            if undo is None:
-                raise DocumentNotFoundError(document_id)
-            try:
-                self.build_index()
-            except BaseException:
-                undo()  # not acknowledged: the corpus as it was
-                raise
+        if not self.backend.remove_document(document_id):
+            raise DocumentNotFoundError(document_id)
 
     def document_text(self, document_id: str) -> str:
         """A document's full text as indexed (what citation offsets point into)."""
@@ -343,7 +246,7 @@ class PolicyAssistant:
     def municipalities(self) -> list[str]:
         return self._require().index.store.municipalities
 
-    def _normalize_filters(self, filters: Filters | None, index: SearchIndex) -> Filters | None:
+    def _normalize_filters(self, filters: Filters | None, index: ServingIndex) -> Filters | None:
         if filters is None or (filters.municipality is None and filters.document_id is None):
             return None
         municipality = filters.municipality
@@ -495,6 +398,20 @@ class PolicyAssistant:
         return Passage(hit=found.hit, kind=found.kind, document=store.documents[found.hit.document_id],
                        document_text=store.document_text(found.hit.document_id), dense_score=found.dense_score,
                        unit_scores=dict(zip(found.units, found.unit_scores, strict=True)))
+
+
+def backend_for(settings: Settings, recipe: IndexRecipe) -> IndexBackend:
+    """PostgreSQL when ``ASSISTANT_DATABASE_URL`` is set (psycopg imported only then), else files."""
+    if settings.database_url:
+        from assistant.index.postgres import PostgresBackend
+
+        return PostgresBackend.connect(settings.database_url.get_secret_value(), recipe=recipe,
+                                       corpus_dir=settings.corpus_dir, pool_size=settings.database_pool_size,
+                                       cache_dir=settings.index_dir / "cache")
+    # Shipped documents are input; uploads and removals persist in the data directory.
+    corpus = Corpus(settings.corpus_dir, uploads=settings.data_dir / "documents")
+    return FileBackend(recipe=recipe, index_dir=settings.index_dir, corpus=corpus,
+                       feedback_path=settings.data_dir / "feedback.sqlite")
 
 
 def _llm(settings: Settings) -> LLM | None:

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Literal
 
@@ -45,7 +46,19 @@ class Feedback(FeedbackIn):
     created_at: str
 
 
-class FeedbackStore:
+class FeedbackLog(ABC):
+    """An append-only log of answer ratings."""
+
+    @abstractmethod
+    def add(self, item: FeedbackIn) -> Feedback:
+        """Store one rating; it persists across restarts and index rebuilds."""
+
+    @abstractmethod
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
+        """Ratings, newest first."""
+
+
+class FeedbackStore(FeedbackLog):
     """Append-only feedback log. Cost: one indexed insert per write."""
 
     def __init__(self, path: Path) -> None:

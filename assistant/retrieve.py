@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.embed import Embedder
 from assistant.glossary import Glossary
-from assistant.index.build import SearchIndex
+from assistant.index.backend import ServingIndex
 from assistant.models import Chunk, ChunkKind, Filters, Hit
 from assistant.municipalities import find_municipalities_in_query
 
@@ -57,13 +57,14 @@ class QueryPlan:
 
 
 class HybridRetriever:
-    """Dense + BM25, fused by a convex combination of normalised scores, over one ``SearchIndex``.
+    """Dense + BM25, fused by a convex combination of normalised scores, over one serving index
+    (files or PostgreSQL).
 
     Cost per query: one embedding (~13 ms on 2 cores with the default e5), one FAISS search, one
     BM25 search, a SQLite read of the ``k`` winners and a product with their unit vectors.
     """
 
-    def __init__(self, *, index: SearchIndex, embedder: Embedder, glossary: Glossary,
+    def __init__(self, *, index: ServingIndex, embedder: Embedder, glossary: Glossary,
                  candidates: int = 50, dense_weight: float = 0.6, lexical_weight: float = 0.4,
                  query_cache_size: int = 1024) -> None:
         self._index = index
@@ -128,11 +129,7 @@ class HybridRetriever:
         return vector
 
     def _lexical(self, plan: QueryPlan) -> list[tuple[int, float]]:
-        mask = None
-        if plan.allowed is not None:
-            mask = np.zeros(len(self._index.lexical), dtype=bool)
-            mask[plan.allowed] = True
-        return self._index.lexical.search(plan.lexical_query, k=self._candidates, allowed=mask)
+        return self._index.lexical.search_rows(plan.lexical_query, k=self._candidates, rows=plan.allowed)
 
     def _hit(self, chunk: Chunk, score: float) -> Hit:
         document = self._index.store.documents[chunk.document_id]

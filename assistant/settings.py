@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Folder for what must persist: uploaded documents "
                            "(documents/, with the shipped ones removed listed in documents/.removed) and "
                            "feedback (SQLite).")
+    database_url: SecretStr | None = Field(
+        None, description="PostgreSQL (with pgvector) to keep documents, chunks, vectors and feedback in, e.g. "
+        "postgresql://assistant:secret@db.intranet:5432/assistant. Set, every `assistant serve` over it serves the "
+        "same index (replicas); unset, the index lives in index_dir and data_dir. Never logged.")
+    database_pool_size: int = Field(8, ge=1, le=256, description="PostgreSQL connections each process keeps open.")
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest document upload accepted.")
     max_request_bytes: int = Field(1024 * 1024, ge=1024, description="Largest request body accepted on every "
                                    "route but the document upload (which has max_upload_bytes).")

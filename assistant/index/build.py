@@ -199,7 +199,7 @@ class IndexBuilder:
         try:
             if not index.lexical.extendable or any(d.id in index.store.documents for d in corpus.documents):
                 return None
-            vectors, unit_vectors = self._embed_chunks(corpus.documents, chunks, progress=progress)
+            vectors, unit_vectors = self.embed_chunks(corpus.documents, chunks, progress=progress)
             index.vectors.add(vectors)
             staging = layout.new_staging()
             index.vectors.save(staging)
@@ -232,7 +232,7 @@ class IndexBuilder:
 
     def _write_parts(self, directory: Path, documents: list[Document], chunks: list[Chunk], *,
                      progress: Callable[[int, int], None] | None) -> None:
-        vectors, unit_vectors = self._embed_chunks(documents, chunks, progress=progress)
+        vectors, unit_vectors = self.embed_chunks(documents, chunks, progress=progress)
         VectorIndex.build(vectors, hnsw_threshold=self._hnsw_threshold, hnsw_m=self._hnsw_m).save(directory)
         UnitVectors.build(unit_vectors, [len(chunk.units) for chunk in chunks]).save(directory)
         analyzer = SwedishAnalyzer.from_texts(
@@ -243,7 +243,7 @@ class IndexBuilder:
         LexicalIndex.build([chunk.lexical_text for chunk in chunks], analyzer=analyzer).save(lexical_dir)
         write_store(directory, documents, chunks)
 
-    def _embed_chunks(self, documents: list[Document], chunks: list[Chunk], *,
+    def embed_chunks(self, documents: list[Document], chunks: list[Chunk], *,
                       progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, np.ndarray]:
         """The chunks' vectors and their units' vectors (in chunk order), embedded in one pass. A unit
         that is its whole chunk (a table row, a one-sentence paragraph) takes the chunk's vector, and

@@ -401,6 +401,14 @@ class LexicalIndex:
         scores = self._retriever.get_scores_from_ids(ids, weight_mask=mask)
         return _top_k(scores, k)
 
+    def search_rows(self, query: str, *, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """``search`` within ``rows`` (sorted int64 row numbers; ``None``: every row)."""
+        mask = None
+        if rows is not None:
+            mask = np.zeros(len(self), dtype=bool)
+            mask[rows] = True
+        return self.search(query, k=k, allowed=mask)
+
     def save(self, directory: Path) -> None:
         """Write the bm25s arrays (``.npy`` without pickle) and JSON, plus ``analyzer.json``."""
         directory = Path(directory)

@@ -1,0 +1,119 @@
+"""The one seam between the facade and where the index lives (files or PostgreSQL).
+
+The facade asks a backend for "the serving index" and for document changes; it never knows how
+they are stored, built, published or refreshed. Both backends serve the same ``ServingIndex``
+shape, so the retriever, the support scorer and the answer step are the same for both.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
+from typing import Protocol
+
+import numpy as np
+
+from assistant.feedback import FeedbackLog
+from assistant.index.layout import Manifest
+from assistant.index.lexical import SwedishAnalyzer
+from assistant.models import Chunk, Document, DocumentInfo
+
+Progress = Callable[[int, int], None]
+
+
+class IndexState(StrEnum):
+    MISSING = "missing"
+    STALE = "stale"
+    CURRENT = "current"
+
+
+class StoreView(Protocol):
+    """Documents and chunks, addressed by the rows the vector and lexical searches return."""
+
+    documents: dict[str, DocumentInfo]
+
+    @property
+    def municipalities(self) -> list[str]: ...
+    def chunks(self, rows: Iterable[int]) -> dict[int, Chunk]: ...
+    def chunks_of(self, document_id: str) -> list[Chunk]: ...
+    def document(self, document_id: str) -> Document | None: ...
+    def document_text(self, document_id: str) -> str: ...
+    def header_chunk(self, document_id: str) -> tuple[int, Chunk] | None: ...
+    def rows_for(self, *, municipality: str | None = None, document_id: str | None = None) -> np.ndarray: ...
+
+
+class VectorView(Protocol):
+    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None
+               ) -> list[list[tuple[int, float]]]: ...
+
+
+class LexicalView(Protocol):
+    @property
+    def analyzer(self) -> SwedishAnalyzer: ...
+    def __len__(self) -> int: ...
+    def document_frequency(self, term: str) -> int: ...
+    def search_rows(self, query: str, *, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]: ...
+
+
+class UnitView(Protocol):
+    def similarities(self, rows: Sequence[int], query: np.ndarray) -> list[np.ndarray]: ...
+
+
+class ServingIndex(Protocol):
+    """What a query reads: one consistent view of the documents, chunks, vectors and terms."""
+
+    @property
+    def manifest(self) -> Manifest: ...
+    @property
+    def store(self) -> StoreView: ...
+    @property
+    def vectors(self) -> VectorView: ...
+    @property
+    def lexical(self) -> LexicalView: ...
+    @property
+    def units(self) -> UnitView: ...
+    def close(self) -> None: ...
+
+
+class IndexBackend(ABC):
+    """Owns the index lifecycle: build, publish, refresh, document changes, crash safety.
+
+    ``serving`` is called on every request and must be cheap; it returns the same object until
+    the index changes (here or in another process), then the new one. Document changes are
+    acknowledged only once ``serving`` returns an index that has them, in this process and in
+    every other process over the same store.
+    """
+
+    @abstractmethod
+    def state(self) -> IndexState:
+        """Whether the stored index matches the corpus, the model and the settings."""
+
+    @abstractmethod
+    def ensure(self, *, progress: Progress | None = None) -> Manifest:
+        """Serve the stored index, building it first if it is missing, stale or corrupt."""
+
+    @abstractmethod
+    def rebuild(self, *, progress: Progress | None = None) -> Manifest:
+        """Build everything again from the documents, publish it and serve it."""
+
+    @abstractmethod
+    def serving(self) -> ServingIndex:
+        """The index to answer from now; ``IndexNotReadyError`` when none exists."""
+
+    @abstractmethod
+    def add_document(self, name: str, data: bytes, document: Document) -> None:
+        """Store the file ``name`` (already parsed into ``document``) and index it, replacing a
+        document of the same name. All or nothing: on any error nothing is stored."""
+
+    @abstractmethod
+    def remove_document(self, document_id: str) -> bool:
+        """Remove a document from the store and the index; ``False`` if there is none."""
+
+    @abstractmethod
+    def feedback(self) -> FeedbackLog:
+        """Where answer ratings persist, beside the documents."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files."""

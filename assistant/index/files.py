@@ -1,0 +1,166 @@
+"""The file backend (the embedded default): index versions in a folder, documents in the corpus
+folder plus the data folder's uploads.
+
+A build writes a complete new version beside the serving one and publishes it with one rename, so
+a crash at any moment leaves the last good version serving. Other processes over the same folder
+(server workers, `assistant index`) switch to a newly published version within a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from assistant.chunk import Chunker
+from assistant.corpus import Corpus
+from assistant.errors import CorruptIndexError, IndexNotReadyError
+from assistant.feedback import FeedbackStore
+from assistant.index.backend import IndexBackend, IndexState, Progress
+from assistant.index.build import PIPELINE_VERSION, IndexBuilder, SearchIndex, corpus_fingerprint
+from assistant.index.embedding_cache import EmbeddingCache
+from assistant.index.layout import IndexLayout, Manifest
+from assistant.index.parse_cache import ParseCache
+from assistant.index.recipe import IndexRecipe
+from assistant.models import Document
+
+logger = logging.getLogger(__name__)
+# How often a request checks whether another process published a newer index version.
+_REFRESH_SECONDS = 1.0
+
+
+class FileBackend(IndexBackend):
+    """Index versions under ``index_dir``; the corpus is ``corpus`` (shipped folder + uploads)."""
+
+    def __init__(self, *, recipe: IndexRecipe, index_dir: Path, corpus: Corpus, feedback_path: Path) -> None:
+        self.recipe = recipe
+        self.layout = IndexLayout(index_dir)
+        self.corpus = corpus
+        self._serving: SearchIndex | None = None
+        self._swap_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+        self._checked_at = 0.0  # monotonic time the published version was last compared with ours
+        self._refused: Path | None = None  # a published version that failed to load here
+        self._corpus_lock = threading.Lock()  # one document change (write + rebuild) at a time
+        self._feedback_path = feedback_path
+        self._feedback: FeedbackStore | None = None
+
+    def state(self) -> IndexState:
+        current = self.layout.current()
+        if current is None:
+            return IndexState.MISSING
+        try:
+            manifest = Manifest.read(current)
+        except (OSError, ValueError, TypeError):
+            return IndexState.STALE
+        fresh = (manifest.corpus_hash == corpus_fingerprint(self.corpus)
+                 and manifest.config_hash == self.recipe.config_hash)
+        return IndexState.CURRENT if fresh else IndexState.STALE
+
+    def rebuild(self, *, progress: Progress | None = None) -> Manifest:
+        """Build a new version from the corpus (appending when it only gained files), publish it and
+        serve it. Cost: see ``IndexBuilder.build``."""
+        r = self.recipe
+        chunker = Chunker(count_tokens=r.embedder.count_tokens, max_tokens=r.chunk_max_tokens,
+                          overlap_tokens=r.chunk_overlap_tokens, glossary=r.glossary)
+        cache = EmbeddingCache(self.layout.root / "cache" / "embeddings.sqlite", model_id=r.embedder.model_id,
+                               dimension=r.embedder.dimension)
+        parsed = ParseCache(self.layout.root / "cache" / "parsed.sqlite", version=PIPELINE_VERSION)
+        builder = IndexBuilder(embedder=r.embedder, chunker=chunker, glossary=r.glossary, config_hash=r.config_hash,
+                               hnsw_threshold=r.hnsw_threshold, hnsw_m=r.hnsw_m, batch_size=r.batch_size,
+                               cache=cache, parse_cache=parsed)
+        try:
+            manifest = builder.build(self.corpus, self.layout, progress=progress)
+        finally:
+            cache.close()
+            parsed.close()
+        self.load()
+        return manifest
+
+    def ensure(self, *, progress: Progress | None = None) -> Manifest:
+        state = self.state()
+        if state is not IndexState.CURRENT:
+            logger.info("index is %s: building", state.value)
+            return self.rebuild(progress=progress)
+        try:
+            return self.load()
+        except CorruptIndexError as error:
+            logger.warning("%s: rebuilding from the corpus", error)
+            return self.rebuild(progress=progress)
+
+    def load(self) -> Manifest:
+        """Load the published version and swap it in; the previous one is closed."""
+        current = self.layout.current()
+        if current is None:
+            raise IndexNotReadyError("no index has been built yet; run `assistant index`")
+        index = SearchIndex.load(current, ef_search=self.recipe.ef_search, mmap=self.recipe.mmap)
+        with self._swap_lock:
+            previous, self._serving = self._serving, index
+        if previous is not None and previous.directory != index.directory:
+            previous.close()
+        return index.manifest
+
+    def serving(self) -> SearchIndex:
+        serving = self._serving
+        if serving is None:
+            self.load()
+            serving = self._serving
+        elif time.monotonic() - self._checked_at > _REFRESH_SECONDS:
+            serving = self._refreshed(serving)
+        assert serving is not None
+        return serving
+
+    def _refreshed(self, serving: SearchIndex) -> SearchIndex:
+        """The serving index, after switching to a newer published version if another process
+        published one. A version that fails to load is logged, the current one kept, and that
+        version not tried again (loading it is the costly part). Cost: one small file read, at
+        most once a second."""
+        if not self._refresh_lock.acquire(blocking=False):
+            return serving  # another thread is checking; answer from what we have
+        try:
+            self._checked_at = time.monotonic()
+            current = self.layout.current()
+            if current is not None and current not in (serving.directory, self._refused):
+                try:
+                    self.load()
+                except (CorruptIndexError, IndexNotReadyError) as error:
+                    self._refused = current
+                    logger.warning("keeping index version %s: %s", serving.directory.name, error)
+            return self._serving or serving
+        finally:
+            self._refresh_lock.release()
+
+    def add_document(self, name: str, data: bytes, document: Document) -> None:
+        with self._corpus_lock:
+            before = self.corpus.snapshot(name)
+            self.corpus.add(name, data)
+            try:
+                self.rebuild()
+            except BaseException:
+                self.corpus.restore(name, before)  # not acknowledged: the corpus as it was
+                raise
+
+    def remove_document(self, document_id: str) -> bool:
+        with self._corpus_lock:
+            undo = self.corpus.remove(document_id)
+            if undo is None:
+                return False
+            try:
+                self.rebuild()
+            except BaseException:
+                undo()  # not acknowledged: the corpus as it was
+                raise
+        return True
+
+    def feedback(self) -> FeedbackStore:
+        """A SQLite log in the data folder, opened on first use."""
+        if self._feedback is None:
+            self._feedback = FeedbackStore(self._feedback_path)
+        return self._feedback
+
+    def close(self) -> None:
+        if self._serving is not None:
+            self._serving.close()
+        if self._feedback is not None:
+            self._feedback.close()

@@ -1,0 +1,424 @@
+"""The PostgreSQL backend: documents (with their original files), chunks, embeddings (pgvector,
+HNSW), BM25 postings and feedback in one database that any number of replicas share.
+
+- Start: migrations, then the shipped corpus folder is synced once under an advisory lock (a
+  replica starting at the same moment waits, then finds nothing left to do and serves).
+- A change (upload, replacement, deletion) is parsed, chunked and embedded outside the database,
+  then written in one transaction that also bumps ``assistant_state.generation``. Every replica
+  compares the generation on each request (one primary-key read), so once the transaction has
+  committed every replica serves the change; a replica killed before the commit leaves nothing.
+- The analyzer's lexicon is made from the shipped corpus at the first ingest and kept in the
+  database; later documents are analyzed with it (as the file backend's appends are), and a
+  rebuild makes it again from every document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import psycopg
+from pgvector.psycopg import register_vector
+from psycopg_pool import ConnectionPool
+
+from assistant.chunk import Chunker
+from assistant.corpus import supported_files
+from assistant.errors import IndexNotReadyError
+from assistant.feedback import Feedback, FeedbackIn, FeedbackLog
+from assistant.index.backend import IndexBackend, IndexState, Progress
+from assistant.index.build import IndexBuilder, SkippedFile, parse_files
+from assistant.index.embedding_cache import EmbeddingCache
+from assistant.index.layout import Manifest
+from assistant.index.lexical import SwedishAnalyzer
+from assistant.index.postgres.schema import WRITE_LOCK, ensure_vector_index, migrate
+from assistant.index.postgres.search import PostgresIndex, documents_of
+from assistant.index.recipe import IndexRecipe
+from assistant.models import Chunk, Citation, Document
+from assistant.parse import document_id_for
+
+logger = logging.getLogger(__name__)
+
+
+_ATTEMPTS = 3
+
+
+class _Changed(Exception):
+    """Documents changed while a full ingest was being prepared."""
+
+
+@dataclass(frozen=True)
+class _Source:
+    name: str
+    data: bytes
+    source: str  # "corpus" or "upload"
+
+
+class PostgresBackend(IndexBackend):
+    """See the module docstring. Thread-safe; one pool of connections per process."""
+
+    def __init__(self, *, pool: ConnectionPool, recipe: IndexRecipe, corpus_dir: Path,
+                 cache_dir: Path | None = None) -> None:
+        self.pool = pool
+        self.recipe = recipe
+        self.corpus_dir = corpus_dir
+        self.cache_dir = cache_dir  # a local embedding cache (only a cache: replicas need no disk)
+        self._serving: PostgresIndex | None = None
+        self._swap_lock = threading.Lock()
+        self._chunker = Chunker(count_tokens=recipe.embedder.count_tokens, max_tokens=recipe.chunk_max_tokens,
+                                overlap_tokens=recipe.chunk_overlap_tokens, glossary=recipe.glossary)
+        self._feedback = PostgresFeedback(pool)
+
+    @classmethod
+    def connect(cls, url: str, *, recipe: IndexRecipe, corpus_dir: Path, pool_size: int = 8,
+                cache_dir: Path | None = None) -> PostgresBackend:
+        """Open a pool on ``url`` and apply the schema migrations. Cost: a few connections (ms)."""
+        with psycopg.connect(url, autocommit=True) as connection:
+            migrate(connection)
+            ensure_vector_index(connection, dimension=recipe.embedder.dimension, m=min(recipe.hnsw_m, 32))
+        pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True, configure=register_vector,
+                              kwargs={"autocommit": True})
+        return cls(pool=pool, recipe=recipe, corpus_dir=corpus_dir, cache_dir=cache_dir)
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def state(self) -> IndexState:
+        with self.pool.connection() as connection:
+            config_hash, documents = connection.execute(
+                "SELECT config_hash, (SELECT count(*) FROM documents) FROM assistant_state WHERE id = 1").fetchone()
+            synced = dict(connection.execute("SELECT name, digest FROM corpus_files WHERE NOT removed").fetchall())
+            removed = {r[0] for r in connection.execute("SELECT name FROM corpus_files WHERE removed")}
+        if not documents:
+            return IndexState.MISSING
+        shipped = {path.name: _digest(path.read_bytes()) for path in supported_files(self.corpus_dir)
+                   if path.name not in removed}
+        fresh = config_hash == self.recipe.config_hash and shipped == synced
+        return IndexState.CURRENT if fresh else IndexState.STALE
+
+    def ensure(self, *, progress: Progress | None = None) -> Manifest:
+        """Bring the database up to date with the corpus folder and the settings, once across
+        replicas (an advisory lock), then serve. Cost: nothing when current; else the parsing and
+        embedding of what changed (everything when the model or chunking changed)."""
+        with self._write_lock():
+            with self.pool.connection() as connection:
+                config_hash, documents = connection.execute(
+                    "SELECT config_hash, (SELECT count(*) FROM documents) FROM assistant_state").fetchone()
+            if documents and config_hash != self.recipe.config_hash:
+                logger.info("the index was made with other settings or another model: rebuilding")
+                self._retrying(lambda: self._rebuild_locked(progress=progress))
+            else:
+                self._retrying(lambda: self._sync_corpus(first=not documents, progress=progress))
+        return self._load().manifest
+
+    def rebuild(self, *, progress: Progress | None = None) -> Manifest:
+        with self._write_lock():
+            self._retrying(lambda: self._rebuild_locked(progress=progress))
+        return self._load().manifest
+
+    def serving(self) -> PostgresIndex:
+        """The current generation's index. Cost: one primary-key read per call."""
+        with self.pool.connection() as connection:
+            generation = connection.execute("SELECT generation FROM assistant_state WHERE id = 1").fetchone()[0]
+        serving = self._serving
+        if serving is not None and serving.generation == generation:
+            return serving
+        return self._load()
+
+    def _load(self) -> PostgresIndex:
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one consistent snapshot
+            state = connection.execute(
+                "SELECT generation, model, dimension, analyzer, chunk_count, skipped, updated_at, config_hash "
+                "FROM assistant_state WHERE id = 1").fetchone()
+            documents = documents_of(connection.execute("SELECT id, info FROM documents ORDER BY id").fetchall())
+        generation, model, dimension, analyzer, chunk_count, skipped, updated_at, config_hash = state
+        if not documents or analyzer is None:
+            raise IndexNotReadyError("no documents have been ingested into the database yet; run `assistant index`")
+        manifest = Manifest(version=f"pg-{generation}", model=model, dimension=dimension, corpus_hash="",
+                            config_hash=config_hash, documents=len(documents), chunks=chunk_count,
+                            vector_index="hnsw", built_at=updated_at.isoformat(timespec="seconds"),
+                            build_seconds=0.0, skipped=skipped)
+        index = PostgresIndex(pool=self.pool, generation=generation, manifest=manifest, documents=documents,
+                              analyzer=SwedishAnalyzer.from_json(analyzer), ef_search=self.recipe.ef_search)
+        with self._swap_lock:
+            if self._serving is None or self._serving.generation < generation:
+                self._serving = index
+            return self._serving
+
+    # --- changes --------------------------------------------------------------------------------
+
+    def add_document(self, name: str, data: bytes, document: Document) -> None:
+        analyzer = self._analyzer()
+        rows = self._rows([document], analyzer=analyzer)
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            connection.execute("DELETE FROM documents WHERE filename = %s OR id = %s", (name, document.id))
+            _insert(connection, [(_Source(name, data, "upload"), document)], rows)
+            connection.execute("UPDATE corpus_files SET removed = false WHERE name = %s", (name,))
+            _bump(connection)
+        self._load()
+
+    def remove_document(self, document_id: str) -> bool:
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            row = connection.execute("DELETE FROM documents WHERE id = %s RETURNING filename, source",
+                                     (document_id,)).fetchone()
+            if row is None:
+                return False
+            filename, source = row
+            if source == "corpus" or (self.corpus_dir / filename).is_file():
+                # A shipped file deleted through the API stays deleted: the next sync skips it.
+                connection.execute("INSERT INTO corpus_files (name, digest, removed) VALUES (%s, '', true) "
+                                   "ON CONFLICT (name) DO UPDATE SET removed = true", (filename,))
+            _bump(connection)
+        self._load()
+        return True
+
+    # --- ingest ---------------------------------------------------------------------------------
+
+    def _sync_corpus(self, *, first: bool, progress: Progress | None) -> None:
+        """Ingest shipped files that are new or changed since the last sync, and drop shipped
+        documents whose file left the folder. Called under the write lock."""
+        with self.pool.connection() as connection:
+            known = {name: (digest, removed) for name, digest, removed in
+                     connection.execute("SELECT name, digest, removed FROM corpus_files")}
+            uploaded = {r[0] for r in connection.execute("SELECT filename FROM documents WHERE source = 'upload'")}
+        files = supported_files(self.corpus_dir)
+        changed = [p for p in files if p.name not in uploaded and not known.get(p.name, ("", False))[1]
+                   and known.get(p.name, ("",))[0] != _digest(p.read_bytes())]
+        gone = [name for name, (_, removed) in known.items() if not removed and name not in {p.name for p in files}]
+        if not changed and not gone:
+            return
+        sources = [_Source(p.name, p.read_bytes(), "corpus") for p in changed]
+        self._ingest(sources, replace_all=first, drop=gone, progress=progress)
+
+    def _rebuild_locked(self, *, progress: Progress | None) -> None:
+        """Parse every stored original again and replace everything in one transaction."""
+        with self.pool.connection() as connection:
+            stored = [_Source(name, bytes(data), source) for name, data, source in
+                      connection.execute("SELECT filename, original, source FROM documents")]
+            removed = {r[0] for r in connection.execute("SELECT name FROM corpus_files WHERE removed")}
+        names = {s.name for s in stored}
+        shipped = [_Source(p.name, p.read_bytes(), "corpus") for p in supported_files(self.corpus_dir)
+                   if p.name not in names and p.name not in removed]
+        self._ingest([*stored, *shipped], replace_all=True, drop=[], progress=progress)
+
+    def _retrying(self, step: Callable[[], None]) -> None:
+        for _ in range(_ATTEMPTS - 1):
+            try:
+                return step()
+            except _Changed:
+                logger.info("documents changed during a full ingest: starting it again")
+        return step()
+
+    def _ingest(self, sources: Sequence[_Source], *, replace_all: bool, drop: Sequence[str],
+                progress: Progress | None) -> None:
+        """Parse, chunk and embed ``sources``, then write them in one transaction. A full
+        replacement is refused (``_Changed``) if a document changed meanwhile: the caller starts
+        again, so an upload acknowledged during a rebuild is never overwritten or resurrected."""
+        with self.pool.connection() as connection:
+            started_at = connection.execute("SELECT generation FROM assistant_state WHERE id = 1").fetchone()[0]
+        parsed, skipped = self._parse(sources)
+        if replace_all and not parsed:
+            raise IndexNotReadyError(f"no readable documents in the corpus folder ({len(skipped)} skipped)")
+        documents = [document for _, document in parsed]
+        chunks_by_document = [self._chunker.chunk(document) for document in documents]
+        analyzer = (SwedishAnalyzer.from_texts(
+            [c.text for chunks in chunks_by_document for c in chunks],
+            extra_words=(form for entry in self.recipe.glossary.entries for form in entry.forms))
+            if replace_all else self._analyzer())
+        rows = self._rows(documents, analyzer=analyzer, chunks=chunks_by_document, progress=progress)
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            now = connection.execute("SELECT generation FROM assistant_state WHERE id = 1").fetchone()[0]
+            if replace_all and now != started_at:
+                raise _Changed
+            if replace_all:
+                connection.execute("DELETE FROM documents")
+                connection.execute("DELETE FROM corpus_files WHERE NOT removed")
+            for name in drop:
+                connection.execute("DELETE FROM documents WHERE filename = %s AND source = 'corpus'", (name,))
+                connection.execute("DELETE FROM corpus_files WHERE name = %s", (name,))
+            names = [source.name for source, _ in parsed]
+            connection.execute("DELETE FROM documents WHERE filename = ANY(%s) OR id = ANY(%s)",
+                               (names, [d.id for d in documents]))
+            _insert(connection, parsed, rows)
+            connection.cursor().executemany(
+                "INSERT INTO corpus_files (name, digest) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
+                "SET digest = excluded.digest, removed = false",
+                [(s.name, _digest(s.data)) for s in sources if s.source == "corpus"])
+            e = self.recipe.embedder
+            connection.execute(
+                "UPDATE assistant_state SET config_hash = %s, model = %s, dimension = %s, skipped = %s"
+                + (", analyzer = %s" if replace_all else "") + " WHERE id = 1",
+                (self.recipe.config_hash, e.model_id, e.dimension,
+                 json.dumps([{"name": s.name, "reason": s.reason} for s in skipped], ensure_ascii=False),
+                 *([json.dumps(analyzer.to_json(), ensure_ascii=False)] if replace_all else [])))
+            _bump(connection)
+        logger.info("ingested %d documents (%d skipped) into PostgreSQL", len(parsed), len(skipped))
+
+    def _parse(self, sources: Sequence[_Source]) -> tuple[list[tuple[_Source, Document]], list[SkippedFile]]:
+        """Each file parsed in an isolated worker, as the file backend does."""
+        with tempfile.TemporaryDirectory(prefix="assistant-ingest-") as folder:
+            paths = []
+            for source in sources:
+                path = Path(folder) / source.name
+                path.write_bytes(source.data)
+                paths.append(path)
+            parsed = parse_files(paths)
+        by_id = {document.id: document for document in parsed.documents}
+        pairs = [(s, by_id[document_id_for(p)]) for s, p in zip(sources, paths, strict=True)
+                 if document_id_for(p) in by_id]
+        return pairs, parsed.skipped
+
+    def _analyzer(self) -> SwedishAnalyzer:
+        serving = self._serving
+        if serving is not None:
+            return serving.lexical.analyzer
+        with self.pool.connection() as connection:
+            data = connection.execute("SELECT analyzer FROM assistant_state WHERE id = 1").fetchone()[0]
+        if data is None:
+            raise IndexNotReadyError("the database has no index yet; start the service or run `assistant index`")
+        return SwedishAnalyzer.from_json(data)
+
+    def _rows(self, documents: Sequence[Document], *, analyzer: SwedishAnalyzer,
+              chunks: Sequence[list[Chunk]] | None = None, progress: Progress | None = None) -> list[_Rows]:
+        """Chunks, vectors, unit vectors and term counts of each document. Cost: the embedding."""
+        chunks = chunks if chunks is not None else [self._chunker.chunk(d) for d in documents]
+        flat = [c for per_document in chunks for c in per_document]
+        if not flat:
+            return [_Rows([], np.zeros((0, 1)), []) for _ in documents]
+        with self._embedding() as builder:
+            vectors, units = builder.embed_chunks(list(documents), flat, progress=progress)
+        out, at, unit_at = [], 0, 0
+        for per_document in chunks:
+            unit_blobs = []
+            for chunk in per_document:
+                count = len(chunk.units)
+                unit_blobs.append(units[unit_at:unit_at + count].astype(np.float16).tobytes())
+                unit_at += count
+            out.append(_Rows(per_document, vectors[at:at + len(per_document)], unit_blobs,
+                             [_term_counts(analyzer, c.lexical_text) for c in per_document]))
+            at += len(per_document)
+        return out
+
+    @contextmanager
+    def _embedding(self) -> Iterator[IndexBuilder]:
+        """A builder that embeds through the local cache, if there is one, for one ingest."""
+        r = self.recipe
+        cache = (EmbeddingCache(self.cache_dir / "embeddings.sqlite", model_id=r.embedder.model_id,
+                                dimension=r.embedder.dimension) if self.cache_dir is not None else None)
+        try:
+            yield IndexBuilder(embedder=r.embedder, chunker=self._chunker, glossary=r.glossary,
+                               config_hash=r.config_hash, hnsw_threshold=r.hnsw_threshold, hnsw_m=r.hnsw_m,
+                               batch_size=r.batch_size, cache=cache)
+        finally:
+            if cache is not None:
+                cache.close()
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """A session advisory lock held on its own connection for the whole sync or rebuild."""
+        with self.pool.connection() as connection:
+            connection.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK + 1,))
+            try:
+                yield
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK + 1,))
+
+    def feedback(self) -> PostgresFeedback:
+        return self._feedback
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """One document's chunks with what is stored beside each: vector, unit vectors, term counts."""
+
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    unit_vectors: list[bytes]
+    terms: list[Counter[str]] = field(default_factory=list)
+
+
+def _term_counts(analyzer: SwedishAnalyzer, text: str) -> Counter[str]:
+    return Counter(analyzer.terms(text))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _insert(connection: psycopg.Connection, parsed: Sequence[tuple[_Source, Document]],
+            rows: Sequence[_Rows]) -> None:
+    """Insert documents with their chunks, vectors and postings (inside the caller's transaction)."""
+    for (source, document), made in zip(parsed, rows, strict=True):
+        info = document.info()
+        connection.execute(
+            "INSERT INTO documents (id, filename, source, original, digest, municipality, info, sections, text) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (document.id, source.name, source.source, source.data, _digest(source.data), document.municipality,
+             info.model_dump_json(), json.dumps([s.model_dump() for s in document.sections], ensure_ascii=False),
+             document.text))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO chunks (chunk_id, document_id, municipality, position, kind, section_path, text, "
+                "start_offset, end_offset, embedding_text, lexical_text, units, term_count, embedding, unit_vectors) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [(c.chunk_id, c.document_id, document.municipality, position, c.kind,
+                  json.dumps(c.section_path, ensure_ascii=False), c.text, c.start, c.end, c.embedding_text,
+                  c.lexical_text, json.dumps(c.units), sum(terms.values()), np.asarray(vector, dtype=np.float32),
+                  blob)
+                 for position, (c, vector, blob, terms) in enumerate(
+                     zip(made.chunks, made.vectors, made.unit_vectors, made.terms, strict=True))])
+        ids = [c.chunk_id for c, terms in zip(made.chunks, made.terms, strict=True) for _ in terms]
+        words = [t for terms in made.terms for t in terms]
+        counts = [n for terms in made.terms for n in terms.values()]
+        connection.execute(
+            "INSERT INTO chunk_terms (term, chunk_row, tf) SELECT t.term, c.chunk_row, t.tf "
+            "FROM unnest(%s::text[], %s::text[], %s::int[]) AS t (chunk_id, term, tf) JOIN chunks c USING (chunk_id)",
+            (ids, words, counts))
+
+
+def _bump(connection: psycopg.Connection) -> None:
+    """A new generation, with BM25's statistics recounted (inside the caller's transaction)."""
+    connection.execute(
+        "UPDATE assistant_state SET generation = generation + 1, updated_at = now(), "
+        "chunk_count = (SELECT count(*) FROM chunks), "
+        "term_total = (SELECT coalesce(sum(term_count), 0) FROM chunks) WHERE id = 1")
+
+
+class PostgresFeedback(FeedbackLog):
+    """Answer ratings in the ``feedback`` table, shared by every replica."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
+
+    def add(self, item: FeedbackIn) -> Feedback:
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        citations = json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False)
+        with self._pool.connection() as connection:
+            row = connection.execute(
+                "INSERT INTO feedback (created_at, question, answer, rating, comment, citations) "
+                "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                (created, item.question, item.answer, item.rating, item.comment, citations)).fetchone()
+        return Feedback(id=int(row[0]), created_at=created, **item.model_dump())
+
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT id, created_at, question, answer, rating, comment, citations FROM feedback "
+                "ORDER BY id DESC LIMIT %s OFFSET %s", (limit, offset)).fetchall()
+        return [Feedback(id=r[0], created_at=r[1], question=r[2], answer=r[3], rating=r[4], comment=r[5],
+                         citations=[Citation.model_validate(c) for c in r[6]]) for r in rows]

@@ -1,0 +1,116 @@
+"""Versioned schema migrations, applied on start and recorded in ``schema_migrations``.
+
+Each migration runs once, in its own transaction, under an advisory lock: replicas starting at the
+same moment apply it once between them. Add a migration by appending to ``MIGRATIONS``; never edit
+one that has shipped.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+# Advisory lock keys (one namespace for this application).
+MIGRATION_LOCK = 0x70A5_0001
+WRITE_LOCK = 0x70A5_0002
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("documents, chunks, terms, vectors, feedback", """
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE TABLE assistant_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    generation BIGINT NOT NULL DEFAULT 0,   -- bumped by every committed change of the documents
+    config_hash TEXT,                       -- what the chunks and vectors were made with
+    model TEXT,
+    dimension INTEGER,
+    analyzer JSONB,                         -- the Swedish analyzer's lexicon (terms of every chunk)
+    chunk_count BIGINT NOT NULL DEFAULT 0,  -- BM25's N
+    term_total BIGINT NOT NULL DEFAULT 0,   -- BM25's sum of lengths (average = term_total / N)
+    skipped JSONB NOT NULL DEFAULT '[]',
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+INSERT INTO assistant_state (id) VALUES (1);
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    filename TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL CHECK (source IN ('corpus', 'upload')),
+    original BYTEA NOT NULL,                -- the file as received, for rebuilds and downloads
+    digest TEXT NOT NULL,                   -- sha256 of original
+    municipality TEXT,
+    info JSONB NOT NULL,
+    sections JSONB NOT NULL,
+    text TEXT NOT NULL,
+    added_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX documents_municipality ON documents (municipality);
+CREATE TABLE corpus_files (                 -- the shipped folder's files as last synced
+    name TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    removed BOOLEAN NOT NULL DEFAULT false  -- deleted through the API: not ingested again
+);
+CREATE TABLE chunks (
+    chunk_row BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    municipality TEXT,
+    position INTEGER NOT NULL,              -- reading order within the document
+    kind TEXT NOT NULL,
+    section_path JSONB NOT NULL,
+    text TEXT NOT NULL,
+    start_offset INTEGER NOT NULL,
+    end_offset INTEGER NOT NULL,
+    embedding_text TEXT NOT NULL,
+    lexical_text TEXT NOT NULL,
+    units JSONB NOT NULL,
+    term_count INTEGER NOT NULL,
+    embedding vector NOT NULL,
+    unit_vectors BYTEA NOT NULL             -- float16, one vector per unit
+);
+CREATE INDEX chunks_document ON chunks (document_id, position);
+CREATE INDEX chunks_municipality ON chunks (municipality);
+CREATE TABLE chunk_terms (                  -- BM25 postings: analyzed term, chunk, term frequency
+    term TEXT NOT NULL,
+    chunk_row BIGINT NOT NULL REFERENCES chunks (chunk_row) ON DELETE CASCADE,
+    tf INTEGER NOT NULL,
+    PRIMARY KEY (term, chunk_row)
+);
+CREATE INDEX chunk_terms_row ON chunk_terms (chunk_row);
+CREATE TABLE feedback (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    comment TEXT,
+    citations JSONB NOT NULL
+);
+"""),
+)
+
+
+def migrate(connection: psycopg.Connection) -> list[int]:
+    """Apply the migrations ``connection``'s database lacks; returns the versions applied now.
+    Cost: one advisory lock and one transaction per new migration."""
+    applied: list[int] = []
+    connection.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                           "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+        done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
+        for version, (name, sql) in enumerate(MIGRATIONS, start=1):
+            if version in done:
+                continue
+            with connection.transaction():
+                connection.execute(sql)  # type: ignore[call-overload]
+                connection.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name))
+            applied.append(version)
+    finally:
+        connection.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+    return applied
+
+
+def ensure_vector_index(connection: psycopg.Connection, *, dimension: int, m: int = 16) -> None:
+    """An HNSW index (inner product on unit vectors = cosine) over the embeddings cast to
+    ``dimension``: the column has no fixed dimension, so a model change needs no migration."""
+    connection.execute(
+        f"CREATE INDEX IF NOT EXISTS chunks_embedding_{dimension:d} ON chunks USING hnsw "
+        f"((embedding::vector({dimension:d})) vector_ip_ops) WITH (m = {m:d}, ef_construction = 64)")

@@ -1,0 +1,242 @@
+"""The serving index over PostgreSQL: the same views the file backend gives the retriever, each a
+query on the shared tables.
+
+One ``PostgresIndex`` is a snapshot of one ``generation``: its documents, analyzer and manifest
+are read once; chunks, vectors and postings are queried live. A chunk whose document is not in the
+snapshot (added by another replica since) is left out until the next request takes the new
+generation; a deleted document's rows are gone with it, in the same transaction.
+
+Filters are inside the SQL: the allowed rows are a condition of the vector query and of the BM25
+query, never a filter applied after the top k.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+from psycopg_pool import ConnectionPool
+
+from assistant.index.layout import Manifest
+from assistant.index.lexical import SwedishAnalyzer
+from assistant.models import Chunk, Document, DocumentInfo, Section
+
+# Lucene BM25, as the file backend's bm25s scores it: idf · tf / (tf + k1 · (1 − b + b · len / avg)).
+_K1, _B = 1.2, 0.75
+# Up to this many allowed rows a filtered vector search scans them exactly (recall 1); beyond, the
+# HNSW index with pgvector's iterative scan.
+EXACT_FILTER_ROWS = 20_000
+
+_CHUNK_COLUMNS = ("chunk_row, chunk_id, document_id, kind, section_path, text, start_offset, end_offset, "
+                  "embedding_text, lexical_text, units")
+
+
+class PostgresStore:
+    """Documents and chunks of one generation."""
+
+    def __init__(self, pool: ConnectionPool, documents: dict[str, DocumentInfo]) -> None:
+        self._pool = pool
+        self.documents = documents
+
+    @property
+    def municipalities(self) -> list[str]:
+        return sorted({d.municipality for d in self.documents.values() if d.municipality})
+
+    @property
+    def chunk_count(self) -> int:
+        with self._pool.connection() as connection:
+            return int(connection.execute("SELECT count(*) FROM chunks").fetchone()[0])  # type: ignore[index]
+
+    def chunks(self, rows: Iterable[int]) -> dict[int, Chunk]:
+        """Chunks by row, of this snapshot's documents. Cost: one indexed query."""
+        rows = [int(row) for row in rows]
+        if not rows:
+            return {}
+        with self._pool.connection() as connection:
+            found = connection.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_row = ANY(%s)",
+                                       (rows,)).fetchall()
+        return {row[0]: _chunk(row) for row in found if row[2] in self.documents}
+
+    def chunks_of(self, document_id: str) -> list[Chunk]:
+        with self._pool.connection() as connection:
+            found = connection.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE document_id = %s "
+                                       "ORDER BY position", (document_id,)).fetchall()
+        return [_chunk(row) for row in found]
+
+    def all_chunks(self) -> list[Chunk]:
+        with self._pool.connection() as connection:
+            found = connection.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY document_id, position")
+            return [_chunk(row) for row in found]
+
+    def document(self, document_id: str) -> Document | None:
+        with self._pool.connection() as connection:
+            row = connection.execute("SELECT info, sections, text FROM documents WHERE id = %s",
+                                     (document_id,)).fetchone()
+        if row is None:
+            return None
+        sections = [Section.model_validate(s) for s in row[1]]
+        return Document(**row[0], text=row[2], sections=sections, blocks=[])
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one store per generation; documents repeat
+    def document_text(self, document_id: str) -> str:
+        with self._pool.connection() as connection:
+            row = connection.execute("SELECT text FROM documents WHERE id = %s", (document_id,)).fetchone()
+        return row[0] if row else ""
+
+    def header_chunk(self, document_id: str) -> tuple[int, Chunk] | None:
+        with self._pool.connection() as connection:
+            row = connection.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE document_id = %s AND kind = "
+                                     "'header' ORDER BY position LIMIT 1", (document_id,)).fetchone()
+        return (row[0], _chunk(row)) if row else None
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one store per generation; filters repeat
+    def rows_for(self, *, municipality: str | None = None, document_id: str | None = None) -> np.ndarray:
+        clauses, args = ["true"], []
+        if municipality is not None:
+            clauses.append("municipality = %s")
+            args.append(municipality)
+        if document_id is not None:
+            clauses.append("document_id = %s")
+            args.append(document_id)
+        with self._pool.connection() as connection:
+            found = connection.execute(f"SELECT chunk_row FROM chunks WHERE {' AND '.join(clauses)} "
+                                       "ORDER BY chunk_row", args).fetchall()
+        return np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
+
+
+class PostgresVectors:
+    """Nearest chunks by inner product of unit vectors (= cosine), through the HNSW index."""
+
+    def __init__(self, pool: ConnectionPool, *, dimension: int, ef_search: int) -> None:
+        self._pool = pool
+        self._dimension = dimension
+        self._ef_search = ef_search
+
+    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None
+               ) -> list[list[tuple[int, float]]]:
+        """For each query the ``k`` best (row, cosine), best first. Cost: one HNSW query each (an
+        exact scan of the allowed rows when they are few)."""
+        return [self._one(np.asarray(q, dtype=np.float32), k=k, allowed=allowed)
+                for q in np.atleast_2d(queries)]
+
+    def _one(self, query: np.ndarray, *, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        d = self._dimension
+        distance = f"embedding::vector({d}) <#> %(q)s::vector({d})"
+        where, args = "", {"q": query, "k": k}
+        if allowed is not None:
+            where, args["rows"] = "WHERE chunk_row = ANY(%(rows)s)", [int(r) for r in allowed]
+        sql = f"SELECT chunk_row, -({distance}) FROM chunks {where} ORDER BY {distance} LIMIT %(k)s"
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute(f"SET LOCAL hnsw.ef_search = {max(self._ef_search, k):d}")
+            if allowed is not None and len(allowed) <= EXACT_FILTER_ROWS:
+                connection.execute("SET LOCAL enable_indexscan = off")  # exact over the few allowed rows
+            elif allowed is not None:
+                connection.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+            found = connection.execute(sql, args).fetchall()
+        ranked = sorted(((int(row), float(score)) for row, score in found), key=lambda x: (-x[1], x[0]))
+        return ranked[:k]
+
+
+class PostgresLexical:
+    """BM25 in SQL over the project's own analysis: the query is analyzed in Python exactly as the
+    chunks were at ingest (stems, compound parts, glossary glosses in the lexical text), and the
+    postings table is scored with the statistics kept in ``assistant_state``."""
+
+    def __init__(self, pool: ConnectionPool, analyzer: SwedishAnalyzer, *, rows: int) -> None:
+        self._pool = pool
+        self._analyzer = analyzer
+        self._rows = rows
+
+    def __len__(self) -> int:
+        """Chunks in this generation (BM25's N)."""
+        return self._rows
+
+    @property
+    def analyzer(self) -> SwedishAnalyzer:
+        return self._analyzer
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one instance per generation
+    def document_frequency(self, term: str) -> int:
+        with self._pool.connection() as connection:
+            row = connection.execute("SELECT count(*) FROM chunk_terms WHERE term = %s", (term,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def search_rows(self, query: str, *, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The best ``k`` (row, BM25) with score > 0, best first; repeated query terms count
+        repeatedly, as in Lucene. Cost: one query joining the query terms' postings."""
+        terms = self._analyzer.terms(query)
+        if not terms:
+            return []
+        where, args = "", {"terms": terms, "k": k, "k1": _K1, "b": _B}
+        if rows is not None:
+            where, args["rows"] = "WHERE p.chunk_row = ANY(%(rows)s)", [int(r) for r in rows]
+        sql = f"""
+            WITH q AS (SELECT term, count(*)::float8 AS times FROM unnest(%(terms)s::text[]) AS term GROUP BY term),
+                 s AS (SELECT chunk_count::float8 AS n,
+                              CASE WHEN term_total > 0 THEN term_total::float8 / chunk_count ELSE 1 END AS avgdl
+                       FROM assistant_state WHERE id = 1),
+                 df AS (SELECT t.term, count(*)::float8 AS df FROM chunk_terms t JOIN q USING (term) GROUP BY t.term),
+                 p AS (SELECT t.chunk_row, t.term, t.tf FROM chunk_terms t JOIN q USING (term))
+            SELECT p.chunk_row,
+                   sum(q.times * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+                       * p.tf / (p.tf + %(k1)s * (1 - %(b)s + %(b)s * c.term_count / s.avgdl))) AS score
+            FROM p JOIN q USING (term) JOIN df USING (term) JOIN chunks c USING (chunk_row) CROSS JOIN s
+            {where}
+            GROUP BY p.chunk_row
+            ORDER BY score DESC, p.chunk_row
+            LIMIT %(k)s"""
+        with self._pool.connection() as connection:
+            found = connection.execute(sql, args).fetchall()  # type: ignore[call-overload]
+        return [(int(row), float(score)) for row, score in found if score > 0]
+
+
+class PostgresUnits:
+    """Each chunk's unit vectors, read with the chunk's row."""
+
+    def __init__(self, pool: ConnectionPool, *, dimension: int) -> None:
+        self._pool = pool
+        self._dimension = dimension
+
+    def similarities(self, rows: Sequence[int], query: np.ndarray) -> list[np.ndarray]:
+        if not rows:
+            return []
+        with self._pool.connection() as connection:
+            found = dict(connection.execute("SELECT chunk_row, unit_vectors FROM chunks WHERE chunk_row = ANY(%s)",
+                                            ([int(r) for r in rows],)).fetchall())
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        out = []
+        for row in rows:
+            vectors = np.frombuffer(found.get(row, b""), dtype=np.float16).reshape(-1, self._dimension)
+            out.append(vectors.astype(np.float32) @ query)
+        return out
+
+
+class PostgresIndex:
+    """One generation of the shared index (see the module docstring)."""
+
+    def __init__(self, *, pool: ConnectionPool, generation: int, manifest: Manifest,
+                 documents: dict[str, DocumentInfo], analyzer: SwedishAnalyzer, ef_search: int) -> None:
+        self.generation = generation
+        self.manifest = manifest
+        self.store = PostgresStore(pool, documents)
+        self.vectors = PostgresVectors(pool, dimension=manifest.dimension, ef_search=ef_search)
+        self.lexical = PostgresLexical(pool, analyzer, rows=manifest.chunks)
+        self.units = PostgresUnits(pool, dimension=manifest.dimension)
+
+    def close(self) -> None:
+        """Nothing to release: the connections belong to the backend's pool."""
+
+
+def _chunk(row: tuple) -> Chunk:  # type: ignore[type-arg]
+    _, chunk_id, document_id, kind, path, text, start, end, embedding_text, lexical_text, units = row
+    return Chunk(chunk_id=chunk_id, document_id=document_id, kind=kind, section_path=path, text=text, start=start,
+                 end=end, embedding_text=embedding_text, lexical_text=lexical_text,
+                 units=[tuple(span) for span in units])
+
+
+def documents_of(rows: Iterable[tuple[str, object]]) -> dict[str, DocumentInfo]:
+    """``DocumentInfo`` by id from (id, info JSON) rows."""
+    return {doc_id: DocumentInfo.model_validate(info if isinstance(info, dict) else json.loads(str(info)))
+            for doc_id, info in rows}
