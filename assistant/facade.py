@@ -25,7 +25,7 @@ from assistant.answer.language import detect_language
 from assistant.answer.llm import LLMAnswerer, QuestionRewriter, UpstreamError, build_client
 from assistant.answer.support import SupportScorer
 from assistant.corpus import Corpus
-from assistant.embed import Embedder, embedder_for
+from assistant.embed import Embedder, embedder_for, for_serving
 from assistant.errors import (
     DocumentNotFoundError,
     InvalidRequestError,
@@ -98,7 +98,7 @@ class PolicyAssistant:
     def from_settings(cls, settings: Settings | None = None) -> PolicyAssistant:
         """Wire the real components. Loads the embedding model (seconds); not the index."""
         settings = settings or Settings()
-        embedder = embedder_for(settings)
+        embedder = for_serving(embedder_for(settings))
         return cls(settings=settings, embedder=embedder, glossary=Glossary.load_default(), llm=_llm(settings))
 
     def close(self) -> None:
@@ -407,6 +407,7 @@ def backend_for(settings: Settings, recipe: IndexRecipe) -> IndexBackend:
 
         return PostgresBackend.connect(settings.database_url.get_secret_value(), recipe=recipe,
                                        corpus_dir=settings.corpus_dir, pool_size=settings.database_pool_size,
+                                       ef_search=settings.database_ef_search,
                                        cache_dir=settings.index_dir / "cache")
     # Shipped documents are input; uploads and removals persist in the data directory.
     corpus = Corpus(settings.corpus_dir, uploads=settings.data_dir / "documents")

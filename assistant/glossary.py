@@ -78,6 +78,8 @@ class Glossary:
         self._lookup_keys = _lookup_keys(self.entries)
         self._folded_lookup_keys = tuple(_folded_keys(keys) for keys in self._lookup_keys)
         self._search_rows = [_SearchRow.of(entry) for entry in self.entries]
+        # Answers gloss the same passages question after question: remember the last few thousand.
+        self._glosses = functools.lru_cache(maxsize=8192)(self._english_renderings)
 
     @classmethod
     def load_default(cls) -> Glossary:
@@ -155,8 +157,11 @@ class Glossary:
         that is itself a known form is split only where the rest begins with (or the first part is)
         another known form, so "kommunikation" is not read as kommun + "ikation".
         Cost: one tokenizing pass, plus ~2 look-ups per letter of each long word (~0.4 ms per
-        1,000 chars).
+        1,000 chars); a text glossed recently is remembered (LRU of 8,192 texts).
         """
+        return list(self._glosses(text, extra_terms))
+
+    def _english_renderings(self, text: str, extra_terms: int) -> tuple[str, ...]:
         found: dict[int, None] = {}
         for indexes in self._swedish_hits(text):
             found.update(dict.fromkeys(indexes))
@@ -164,7 +169,7 @@ class Glossary:
         for index in found:
             for rendering in _renderings(self.entries[index], extra_terms):
                 renderings.setdefault(rendering.casefold(), rendering)
-        return list(renderings.values())
+        return tuple(renderings.values())
 
     # --- internals ---------------------------------------------------------------------------------
 

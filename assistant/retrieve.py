@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.embed import Embedder
 from assistant.glossary import Glossary
-from assistant.index.backend import ServingIndex
+from assistant.index.backend import Scope, ServingIndex
 from assistant.models import Chunk, ChunkKind, Filters, Hit
 from assistant.municipalities import find_municipalities_in_query
 
@@ -47,13 +47,13 @@ class Retrieved:
 
 @dataclass(frozen=True, slots=True)
 class QueryPlan:
-    """How one question is searched: what each retriever sees and which rows are allowed."""
+    """How one question is searched: what each retriever sees and which chunks are allowed."""
 
     question: str
     lexical_query: str
     expansions: tuple[str, ...]
     municipalities: tuple[str, ...]
-    allowed: np.ndarray | None
+    scope: Scope | None
 
 
 class HybridRetriever:
@@ -76,19 +76,20 @@ class HybridRetriever:
         self._query_vectors = _LRU(maxsize=query_cache_size)
 
     def plan(self, question: str, *, filters: Filters | None = None) -> QueryPlan:
-        """Decide expansions and allowed rows for ``question`` (exposed for tests and tracing)."""
+        """Decide expansions and the scope for ``question`` (exposed for tests and tracing)."""
         expansions = tuple(self._glossary.swedish_for_english(question))
         lexical_query = " ".join([question, *expansions])
-        store = self._index.store
         municipalities: tuple[str, ...] = ()
-        allowed = None
+        scope = None
         if filters is not None and (filters.municipality or filters.document_id):
-            allowed = store.rows_for(municipality=filters.municipality, document_id=filters.document_id)
+            scope = Scope(municipalities=(filters.municipality,) if filters.municipality else (),
+                          document_id=filters.document_id)
         else:
-            municipalities = tuple(find_municipalities_in_query(question, names=store.municipalities))
+            names = self._index.store.municipalities
+            municipalities = tuple(find_municipalities_in_query(question, names=names))
             if municipalities:
-                allowed = np.unique(np.concatenate([store.rows_for(municipality=m) for m in municipalities]))
-        return QueryPlan(question, lexical_query, expansions, municipalities, allowed)
+                scope = Scope(municipalities=municipalities)
+        return QueryPlan(question, lexical_query, expansions, municipalities, scope)
 
     def search(self, question: str, *, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         """The ``k`` best hits for ``question``, best first."""
@@ -97,11 +98,9 @@ class HybridRetriever:
     def retrieve(self, question: str, *, k: int = 5, filters: Filters | None = None) -> list[Retrieved]:
         """Like ``search``, with each hit's chunk kind and the raw scores of both retrievers."""
         plan = self.plan(question, filters=filters)
-        if plan.allowed is not None and len(plan.allowed) == 0:
-            return []
         vector = self._query_vector(plan.question)
-        dense = self._index.vectors.search(vector, k=self._candidates, allowed=plan.allowed)[0]
-        lexical = self._lexical(plan)
+        dense = self._index.dense_search(vector, k=self._candidates, scope=plan.scope)
+        lexical = self._index.lexical_search(plan.lexical_query, k=self._candidates, scope=plan.scope)
         fused = fuse(dense, lexical, weights=self._weights)[:k]
         chunks = self._index.store.chunks(row for row, _ in fused)
         rows = [row for row, _ in fused if row in chunks]
@@ -127,9 +126,6 @@ class HybridRetriever:
             vector = self._embedder.embed_queries([question])
             self._query_vectors.put(question, vector)
         return vector
-
-    def _lexical(self, plan: QueryPlan) -> list[tuple[int, float]]:
-        return self._index.lexical.search_rows(plan.lexical_query, k=self._candidates, rows=plan.allowed)
 
     def _hit(self, chunk: Chunk, score: float) -> Hit:
         document = self._index.store.documents[chunk.document_id]

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
         None, description="PostgreSQL (with pgvector) to keep documents, chunks, vectors and feedback in, e.g. "
         "postgresql://assistant:secret@db.intranet:5432/assistant. Set, every `assistant serve` over it serves the "
         "same index (replicas); unset, the index lives in index_dir and data_dir. Never logged.")
+    database_ef_search: int = Field(
+        128, ge=8, le=4096, description="pgvector's HNSW search breadth (hnsw.ef_search) under PostgreSQL. Lower "
+        "than the file index's: pgvector's graph walk costs more per step (at 100k chunks, 512 took 50-80 ms a "
+        "query, 128 about 5-10 ms; see bench/postgres_scale.py).")
     database_pool_size: int = Field(8, ge=1, le=256, description="PostgreSQL connections each process keeps open.")
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest document upload accepted.")
     max_request_bytes: int = Field(1024 * 1024, ge=1024, description="Largest request body accepted on every "

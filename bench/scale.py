@@ -388,7 +388,7 @@ def recall_sweep(*, flat_dir: Path, hnsw_dir: Path, m: int, queries: Sequence[st
     exact_index = SearchIndex.load(flat_version)
     try:
         retriever = HybridRetriever(index=exact_index, embedder=embedder, glossary=glossary)
-        allowed = [retriever.plan(q).allowed for q in queries]
+        allowed = [exact_index.rows_in(retriever.plan(q).scope) for q in queries]
         vectors = embedder.embed_queries(list(queries))
         truth, exact_ms = _dense_runs(exact_index.vectors, vectors, allowed, k=candidates)
         truth_all, _ = _dense_runs(exact_index.vectors, vectors, [None] * len(queries), k=candidates)

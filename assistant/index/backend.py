@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
@@ -26,6 +27,15 @@ class IndexState(StrEnum):
     MISSING = "missing"
     STALE = "stale"
     CURRENT = "current"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which chunks a search may return: those of any of ``municipalities`` (none: any
+    municipality) and, if given, of ``document_id`` only. Backends apply it inside their queries."""
+
+    municipalities: tuple[str, ...] = ()
+    document_id: str | None = None
 
 
 class StoreView(Protocol):
@@ -73,6 +83,12 @@ class ServingIndex(Protocol):
     def lexical(self) -> LexicalView: ...
     @property
     def units(self) -> UnitView: ...
+    def dense_search(self, query: np.ndarray, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        """The ``k`` nearest rows to the unit ``query`` vector within ``scope``, as (row, cosine)."""
+        ...
+    def lexical_search(self, query: str, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        """The ``k`` best BM25 rows for ``query`` within ``scope``, as (row, score > 0)."""
+        ...
     def close(self) -> None: ...
 
 

@@ -28,6 +28,7 @@ from assistant.corpus import Corpus, supported_files
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
 from assistant.glossary import Glossary
+from assistant.index.backend import Scope
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
@@ -325,6 +326,27 @@ class SearchIndex:
             store.close()
             raise CorruptIndexError(f"index version {directory.name} is inconsistent: {counts}")
         return cls(directory, manifest, store, vectors, lexical, units)
+
+    def rows_in(self, scope: Scope | None) -> np.ndarray | None:
+        """The sorted rows ``scope`` allows (``None``: every row). Cost: cached SQLite reads."""
+        if scope is None:
+            return None
+        if scope.document_id is not None and not scope.municipalities:
+            return self.store.rows_for(document_id=scope.document_id)
+        return np.unique(np.concatenate([self.store.rows_for(municipality=m, document_id=scope.document_id)
+                                         for m in scope.municipalities]))
+
+    def dense_search(self, query: np.ndarray, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        rows = self.rows_in(scope)
+        if rows is not None and len(rows) == 0:
+            return []
+        return self.vectors.search(query, k=k, allowed=rows)[0]
+
+    def lexical_search(self, query: str, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        rows = self.rows_in(scope)
+        if rows is not None and len(rows) == 0:
+            return []
+        return self.lexical.search_rows(query, k=k, rows=rows)
 
     def close(self) -> None:
         self.store.close()

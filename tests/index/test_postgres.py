@@ -50,7 +50,7 @@ def test_migrations_are_applied_once_and_recorded(pair: tuple[PolicyAssistant, P
     with psycopg.connect(database_url) as connection:
         versions = connection.execute("SELECT version, name FROM schema_migrations").fetchall()
         extension = connection.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
-    assert [v for v, _ in versions] == [1]
+    assert [v for v, _ in versions] == [1, 2]
     assert extension is not None and extension[0].startswith("0.8")
 
 
@@ -199,3 +199,18 @@ def test_assistant_migrate_moves_a_file_installation_into_postgresql(
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0 and {d.id for d in migrated.documents()} == expected
     migrated.close()
+
+
+def test_document_frequencies_follow_uploads_and_deletes(pair: tuple[PolicyAssistant, PolicyAssistant],
+                                                         database_url: str) -> None:
+    first, _ = pair
+    recount = ("SELECT count(*) FROM (SELECT term, count(*) AS df FROM chunk_terms GROUP BY term) t "
+               "FULL JOIN term_stats s USING (term) WHERE t.df IS DISTINCT FROM s.df")
+    info = first.add_document("cykelpolicy.docx", a_docx("Cykelpolicy", "En cykelbonus om 500 kronor."))
+    first.remove_document(next(d.id for d in first.documents() if d.municipality == "Tierp"))
+    with psycopg.connect(database_url) as connection:
+        assert connection.execute(recount).fetchone()[0] == 0
+    first.remove_document(info.id)
+    with psycopg.connect(database_url) as connection:
+        assert connection.execute(recount).fetchone()[0] == 0
+        assert connection.execute("SELECT count(*) FROM term_stats WHERE term = 'cykelbonus'").fetchone()[0] == 0

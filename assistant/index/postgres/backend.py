@@ -41,7 +41,7 @@ from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.index.postgres.schema import WRITE_LOCK, ensure_vector_index, migrate
-from assistant.index.postgres.search import PostgresIndex, documents_of
+from assistant.index.postgres.search import _B, _K1, PostgresIndex, documents_of
 from assistant.index.recipe import IndexRecipe
 from assistant.models import Chunk, Citation, Document
 from assistant.parse import document_id_for
@@ -67,8 +67,9 @@ class PostgresBackend(IndexBackend):
     """See the module docstring. Thread-safe; one pool of connections per process."""
 
     def __init__(self, *, pool: ConnectionPool, recipe: IndexRecipe, corpus_dir: Path,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, ef_search: int = 128) -> None:
         self.pool = pool
+        self.ef_search = ef_search
         self.recipe = recipe
         self.corpus_dir = corpus_dir
         self.cache_dir = cache_dir  # a local embedding cache (only a cache: replicas need no disk)
@@ -80,14 +81,14 @@ class PostgresBackend(IndexBackend):
 
     @classmethod
     def connect(cls, url: str, *, recipe: IndexRecipe, corpus_dir: Path, pool_size: int = 8,
-                cache_dir: Path | None = None) -> PostgresBackend:
+                cache_dir: Path | None = None, ef_search: int = 128) -> PostgresBackend:
         """Open a pool on ``url`` and apply the schema migrations. Cost: a few connections (ms)."""
         with psycopg.connect(url, autocommit=True) as connection:
             migrate(connection)
             ensure_vector_index(connection, dimension=recipe.embedder.dimension, m=min(recipe.hnsw_m, 32))
         pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True, configure=register_vector,
                               kwargs={"autocommit": True})
-        return cls(pool=pool, recipe=recipe, corpus_dir=corpus_dir, cache_dir=cache_dir)
+        return cls(pool=pool, recipe=recipe, corpus_dir=corpus_dir, cache_dir=cache_dir, ef_search=ef_search)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -148,7 +149,7 @@ class PostgresBackend(IndexBackend):
                             vector_index="hnsw", built_at=updated_at.isoformat(timespec="seconds"),
                             build_seconds=0.0, skipped=skipped)
         index = PostgresIndex(pool=self.pool, generation=generation, manifest=manifest, documents=documents,
-                              analyzer=SwedishAnalyzer.from_json(analyzer), ef_search=self.recipe.ef_search)
+                              analyzer=SwedishAnalyzer.from_json(analyzer), ef_search=self.ef_search)
         with self._swap_lock:
             if self._serving is None or self._serving.generation < generation:
                 self._serving = index
@@ -161,7 +162,7 @@ class PostgresBackend(IndexBackend):
         rows = self._rows([document], analyzer=analyzer)
         with self.pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            connection.execute("DELETE FROM documents WHERE filename = %s OR id = %s", (name, document.id))
+            _delete(connection, "filename = %s OR id = %s", (name, document.id))
             _insert(connection, [(_Source(name, data, "upload"), document)], rows)
             connection.execute("UPDATE corpus_files SET removed = false WHERE name = %s", (name,))
             _bump(connection)
@@ -170,11 +171,10 @@ class PostgresBackend(IndexBackend):
     def remove_document(self, document_id: str) -> bool:
         with self.pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            row = connection.execute("DELETE FROM documents WHERE id = %s RETURNING filename, source",
-                                     (document_id,)).fetchone()
-            if row is None:
+            gone = _delete(connection, "id = %s", (document_id,))
+            if not gone:
                 return False
-            filename, source = row
+            filename, source = gone[0]
             if source == "corpus" or (self.corpus_dir / filename).is_file():
                 # A shipped file deleted through the API stays deleted: the next sync skips it.
                 connection.execute("INSERT INTO corpus_files (name, digest, removed) VALUES (%s, '', true) "
@@ -243,14 +243,13 @@ class PostgresBackend(IndexBackend):
             if replace_all and now != started_at:
                 raise _Changed
             if replace_all:
-                connection.execute("DELETE FROM documents")
+                _delete(connection, "true", ())
                 connection.execute("DELETE FROM corpus_files WHERE NOT removed")
             for name in drop:
-                connection.execute("DELETE FROM documents WHERE filename = %s AND source = 'corpus'", (name,))
+                _delete(connection, "filename = %s AND source = 'corpus'", (name,))
                 connection.execute("DELETE FROM corpus_files WHERE name = %s", (name,))
             names = [source.name for source, _ in parsed]
-            connection.execute("DELETE FROM documents WHERE filename = ANY(%s) OR id = ANY(%s)",
-                               (names, [d.id for d in documents]))
+            _delete(connection, "filename = ANY(%s) OR id = ANY(%s)", (names, [d.id for d in documents]))
             _insert(connection, parsed, rows)
             connection.cursor().executemany(
                 "INSERT INTO corpus_files (name, digest) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
@@ -385,10 +384,43 @@ def _insert(connection: psycopg.Connection, parsed: Sequence[tuple[_Source, Docu
         ids = [c.chunk_id for c, terms in zip(made.chunks, made.terms, strict=True) for _ in terms]
         words = [t for terms in made.terms for t in terms]
         counts = [n for terms in made.terms for n in terms.values()]
+        # A posting's impact uses the average length as it is now (this batch's own, in an empty
+        # index): it only orders a term's postings; scores use the current average.
         connection.execute(
-            "INSERT INTO chunk_terms (term, chunk_row, tf) SELECT t.term, c.chunk_row, t.tf "
+            "INSERT INTO chunk_terms (term, chunk_row, tf, term_count, municipality, impact) "
+            "SELECT t.term, c.chunk_row, t.tf, c.term_count, c.municipality, "
+            "       t.tf / (t.tf + %s * (1 - %s + %s * c.term_count / "
+            "       coalesce((SELECT term_total::float8 / nullif(chunk_count, 0) FROM assistant_state "
+            "                 WHERE term_total > 0), %s))) "
             "FROM unnest(%s::text[], %s::text[], %s::int[]) AS t (chunk_id, term, tf) JOIN chunks c USING (chunk_id)",
-            (ids, words, counts))
+            (_K1, _B, _B, _average_length(rows), ids, words, counts))
+        connection.execute(
+            "INSERT INTO term_stats (term, df) SELECT term, count(*) FROM unnest(%s::text[]) AS term GROUP BY term "
+            "ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df", (words,))
+
+
+def _average_length(rows: Sequence[_Rows]) -> float:
+    lengths = [sum(terms.values()) for made in rows for terms in made.terms]
+    return max(1.0, sum(lengths) / len(lengths)) if lengths else 1.0
+
+
+def _delete(connection: psycopg.Connection, condition: str, params: Sequence[object]) -> list[tuple[str, str]]:
+    """Delete the documents matching ``condition`` (with their chunks and postings) and take their
+    postings out of the document frequencies; their (filename, source). Inside the caller's
+    transaction."""
+    if condition == "true":  # everything: nothing to subtract
+        found = connection.execute("DELETE FROM documents RETURNING filename, source").fetchall()
+        connection.execute("DELETE FROM term_stats")
+        return [(filename, source) for filename, source in found]
+    connection.execute(
+        f"WITH gone AS (SELECT t.term, count(*) AS n FROM chunk_terms t JOIN chunks c USING (chunk_row) "
+        f"JOIN documents d ON d.id = c.document_id WHERE {condition} GROUP BY t.term) "
+        "UPDATE term_stats s SET df = s.df - gone.n FROM gone WHERE s.term = gone.term", params)
+    found = connection.execute(f"DELETE FROM documents d WHERE {condition} RETURNING filename, source",
+                               params).fetchall()
+    if found:
+        connection.execute("DELETE FROM term_stats WHERE df <= 0")
+    return [(filename, source) for filename, source in found]
 
 
 def _bump(connection: psycopg.Connection) -> None:

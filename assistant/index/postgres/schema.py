@@ -84,6 +84,22 @@ CREATE TABLE feedback (
     citations JSONB NOT NULL
 );
 """),
+    ("impact-ordered postings and document frequencies", """
+-- Each posting's BM25 term weight (tf normalised by length, with the average length when it was
+-- written) orders a term's postings, so a query reads only the strongest postings of a common
+-- term instead of all of them; document frequencies are kept instead of counted per query.
+ALTER TABLE chunk_terms ADD COLUMN term_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chunk_terms ADD COLUMN impact REAL NOT NULL DEFAULT 0;
+ALTER TABLE chunk_terms ADD COLUMN municipality TEXT;  -- the chunk's, so a filter needs no join
+UPDATE chunk_terms t SET term_count = c.term_count, municipality = c.municipality,
+       impact = t.tf / (t.tf + 1.2 * (0.25 + 0.75 * c.term_count / s.avgdl))
+FROM chunks c, (SELECT CASE WHEN chunk_count > 0 AND term_total > 0 THEN term_total::float8 / chunk_count
+                       ELSE 1 END AS avgdl FROM assistant_state) s
+WHERE c.chunk_row = t.chunk_row;
+CREATE INDEX chunk_terms_impact ON chunk_terms (term, impact DESC, chunk_row) INCLUDE (tf, term_count, municipality);
+CREATE TABLE term_stats (term TEXT PRIMARY KEY, df BIGINT NOT NULL);
+INSERT INTO term_stats SELECT term, count(*) FROM chunk_terms GROUP BY term;
+"""),
 )
 
 

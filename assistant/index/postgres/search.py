@@ -19,15 +19,15 @@ from functools import lru_cache
 import numpy as np
 from psycopg_pool import ConnectionPool
 
+from assistant.index.backend import Scope
 from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.models import Chunk, Document, DocumentInfo, Section
 
 # Lucene BM25, as the file backend's bm25s scores it: idf · tf / (tf + k1 · (1 − b + b · len / avg)).
 _K1, _B = 1.2, 0.75
-# Up to this many allowed rows a filtered vector search scans them exactly (recall 1); beyond, the
-# HNSW index with pgvector's iterative scan.
-EXACT_FILTER_ROWS = 20_000
+# A query term's postings read by a lexical search, strongest first (see ``search_rows``).
+POSTINGS_PER_TERM = 2_000
 
 _CHUNK_COLUMNS = ("chunk_row, chunk_id, document_id, kind, section_path, text, start_offset, end_offset, "
                   "embedding_text, lexical_text, units")
@@ -116,27 +116,47 @@ class PostgresVectors:
 
     def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None
                ) -> list[list[tuple[int, float]]]:
-        """For each query the ``k`` best (row, cosine), best first. Cost: one HNSW query each (an
-        exact scan of the allowed rows when they are few)."""
-        return [self._one(np.asarray(q, dtype=np.float32), k=k, allowed=allowed)
+        """For each query the ``k`` best (row, cosine) among ``allowed`` rows (``None``: all)."""
+        where = ("chunk_row = ANY(%(rows)s)", {"rows": [int(r) for r in allowed]}) if allowed is not None else None
+        return [self.nearest(np.asarray(q, dtype=np.float32), k=k, where=where, exact=allowed is not None)
                 for q in np.atleast_2d(queries)]
 
-    def _one(self, query: np.ndarray, *, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    def search_scope(self, query: np.ndarray, *, k: int, scope: Scope | None) -> list[tuple[int, float]]:
+        """The ``k`` best (row, cosine) within ``scope``: one document is scanned exactly; a
+        municipality filter walks HNSW with pgvector's iterative scan until ``k`` rows pass it."""
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        if scope is None:
+            return self.nearest(query, k=k, where=None, exact=False)
+        clauses, args = _scope_sql(scope, prefix="")
+        return self.nearest(query, k=k, where=(clauses, args), exact=scope.document_id is not None)
+
+    def nearest(self, query: np.ndarray, *, k: int, where: tuple[str, dict[str, object]] | None,
+                exact: bool) -> list[tuple[int, float]]:
         d = self._dimension
         distance = f"embedding::vector({d}) <#> %(q)s::vector({d})"
-        where, args = "", {"q": query, "k": k}
-        if allowed is not None:
-            where, args["rows"] = "WHERE chunk_row = ANY(%(rows)s)", [int(r) for r in allowed]
-        sql = f"SELECT chunk_row, -({distance}) FROM chunks {where} ORDER BY {distance} LIMIT %(k)s"
+        condition, args = where if where is not None else ("true", {})
+        sql = f"SELECT chunk_row, -({distance}) FROM chunks WHERE {condition} ORDER BY {distance} LIMIT %(k)s"
         with self._pool.connection() as connection, connection.transaction():
             connection.execute(f"SET LOCAL hnsw.ef_search = {max(self._ef_search, k):d}")
-            if allowed is not None and len(allowed) <= EXACT_FILTER_ROWS:
-                connection.execute("SET LOCAL enable_indexscan = off")  # exact over the few allowed rows
-            elif allowed is not None:
+            if exact:
+                connection.execute("SET LOCAL enable_indexscan = off")  # the few rows by their own index
+            elif where is not None:
                 connection.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            found = connection.execute(sql, args).fetchall()
+            found = connection.execute(sql, {**args, "q": query, "k": k}).fetchall()
         ranked = sorted(((int(row), float(score)) for row, score in found), key=lambda x: (-x[1], x[0]))
         return ranked[:k]
+
+
+def _scope_sql(scope: Scope, *, prefix: str) -> tuple[str, dict[str, object]]:
+    """The SQL condition (on columns ``municipality``, ``document_id`` of ``prefix``) for ``scope``."""
+    clauses, args = ["true"], {}
+    if scope.municipalities:
+        clauses.append(f"{prefix}municipality = ANY(%(municipalities)s)")
+        args["municipalities"] = list(scope.municipalities)
+    if scope.document_id is not None:
+        clauses.append(f"{prefix}document_id = %(document_id)s")
+        args["document_id"] = scope.document_id
+    return " AND ".join(clauses), args
 
 
 class PostgresLexical:
@@ -160,36 +180,64 @@ class PostgresLexical:
     @lru_cache(maxsize=4096)  # noqa: B019 - one instance per generation
     def document_frequency(self, term: str) -> int:
         with self._pool.connection() as connection:
-            row = connection.execute("SELECT count(*) FROM chunk_terms WHERE term = %s", (term,)).fetchone()
+            row = connection.execute("SELECT df FROM term_stats WHERE term = %s", (term,)).fetchone()
         return int(row[0]) if row else 0
 
     def search_rows(self, query: str, *, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The best ``k`` (row, BM25) with score > 0, best first; repeated query terms count
-        repeatedly, as in Lucene. Cost: one query joining the query terms' postings."""
+        """``search_scope`` among ``rows`` (``None``: all), every posting of those rows scored."""
+        if rows is None:
+            return self.search_scope(query, k=k, scope=None)
+        return self._ranked(query, k=k, postings=_PROBED.format(rows="SELECT unnest(%(rows)s::bigint[])"),
+                            args={"rows": [int(r) for r in rows]})
+
+    def search_scope(self, query: str, *, k: int, scope: Scope | None) -> list[tuple[int, float]]:
+        """The best ``k`` (row, BM25) with score > 0 within ``scope``, best first; repeated query
+        terms count repeatedly, as in Lucene. Unfiltered or by municipality, a term's postings
+        are read strongest first (impact order), at most ``POSTINGS_PER_TERM`` of them: exact while
+        no query term occurs in more chunks than that, a bounded cost for common terms beyond (as
+        impact-ordered indexes do). Within one document every posting of its chunks is scored.
+        Cost: one query."""
+        if scope is not None and scope.document_id is not None:
+            condition, args = _scope_sql(scope, prefix="c.")
+            rows = f"SELECT c.chunk_row FROM chunks c WHERE {condition}"
+            return self._ranked(query, k=k, postings=_PROBED.format(rows=rows), args=args)
+        where, args = "", {}
+        if scope is not None and scope.municipalities:
+            where, args = "AND t.municipality = ANY(%(municipalities)s)", {"municipalities": list(scope.municipalities)}
+        return self._ranked(query, k=k, postings=_STRONGEST.format(where=where),
+                            args={**args, "per_term": POSTINGS_PER_TERM})
+
+    def _ranked(self, query: str, *, k: int, postings: str, args: dict[str, object]) -> list[tuple[int, float]]:
         terms = self._analyzer.terms(query)
         if not terms:
             return []
-        where, args = "", {"terms": terms, "k": k, "k1": _K1, "b": _B}
-        if rows is not None:
-            where, args["rows"] = "WHERE p.chunk_row = ANY(%(rows)s)", [int(r) for r in rows]
         sql = f"""
             WITH q AS (SELECT term, count(*)::float8 AS times FROM unnest(%(terms)s::text[]) AS term GROUP BY term),
                  s AS (SELECT chunk_count::float8 AS n,
                               CASE WHEN term_total > 0 THEN term_total::float8 / chunk_count ELSE 1 END AS avgdl
                        FROM assistant_state WHERE id = 1),
-                 df AS (SELECT t.term, count(*)::float8 AS df FROM chunk_terms t JOIN q USING (term) GROUP BY t.term),
-                 p AS (SELECT t.chunk_row, t.term, t.tf FROM chunk_terms t JOIN q USING (term))
+                 qs AS (SELECT q.term, q.times, ts.df::float8 AS df FROM q JOIN term_stats ts USING (term)),
+                 p AS ({postings})
             SELECT p.chunk_row,
-                   sum(q.times * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
-                       * p.tf / (p.tf + %(k1)s * (1 - %(b)s + %(b)s * c.term_count / s.avgdl))) AS score
-            FROM p JOIN q USING (term) JOIN df USING (term) JOIN chunks c USING (chunk_row) CROSS JOIN s
-            {where}
+                   sum(p.times * ln(1 + (s.n - p.df + 0.5) / (p.df + 0.5))
+                       * p.tf / (p.tf + %(k1)s * (1 - %(b)s + %(b)s * p.term_count / s.avgdl))) AS score
+            FROM p CROSS JOIN s
             GROUP BY p.chunk_row
             ORDER BY score DESC, p.chunk_row
             LIMIT %(k)s"""
         with self._pool.connection() as connection:
-            found = connection.execute(sql, args).fetchall()  # type: ignore[call-overload]
+            found = connection.execute(sql, {**args, "terms": terms, "k": k, "k1": _K1, "b": _B}).fetchall()  # type: ignore[call-overload]
         return [(int(row), float(score)) for row, score in found if score > 0]
+
+
+# A query term's strongest postings (optionally within municipalities): one index range each.
+_STRONGEST = """SELECT qs.times, qs.df, x.chunk_row, x.tf, x.term_count FROM qs CROSS JOIN LATERAL (
+                    SELECT t.chunk_row, t.tf, t.term_count FROM chunk_terms t
+                    WHERE t.term = qs.term {where}
+                    ORDER BY t.impact DESC LIMIT %(per_term)s) x"""
+# Every posting of a few given rows: a primary-key probe per (term, row).
+_PROBED = """SELECT qs.times, qs.df, t.chunk_row, t.tf, t.term_count
+             FROM qs JOIN chunk_terms t ON t.term = qs.term AND t.chunk_row IN ({rows})"""
 
 
 class PostgresUnits:
@@ -224,6 +272,12 @@ class PostgresIndex:
         self.vectors = PostgresVectors(pool, dimension=manifest.dimension, ef_search=ef_search)
         self.lexical = PostgresLexical(pool, analyzer, rows=manifest.chunks)
         self.units = PostgresUnits(pool, dimension=manifest.dimension)
+
+    def dense_search(self, query: np.ndarray, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        return self.vectors.search_scope(query, k=k, scope=scope)
+
+    def lexical_search(self, query: str, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        return self.lexical.search_scope(query, k=k, scope=scope)
 
     def close(self) -> None:
         """Nothing to release: the connections belong to the backend's pool."""
