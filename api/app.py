@@ -8,7 +8,7 @@ from fastapi_offline import FastAPIOffline
 from api.errors import install_error_handlers
 from api.limits import install_limits
 from api.observability import install_observability
-from api.routes import ask, documents, feedback, glossary, health, openai_compat, search, viewer, widget
+from api.routes import ask, documents, feedback, glossary, health, keys, openai_compat, search, viewer, widget
 from api.security import install_cors
 from assistant.facade import PolicyAssistant
 
@@ -20,7 +20,7 @@ def create_app(assistant: PolicyAssistant) -> FastAPI:
                                   description="Search and answers over municipal policy documents, with citations.")
     app.state.assistant = assistant
     for router in (search.router, ask.router, documents.router, glossary.router, feedback.router,
-                   health.router, openai_compat.router, viewer.router, widget.router):
+                   health.router, keys.router, openai_compat.router, viewer.router, widget.router):
         app.include_router(router)
     install_error_handlers(app)
     install_limits(app, assistant.settings)  # inside CORS and observability: they wrap 413 and 429 too

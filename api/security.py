@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, status
@@ -26,6 +27,8 @@ from starlette.middleware.cors import CORSMiddleware
 
 from api.deps import AssistantDep
 from api.observability import REQUEST_ID_HEADER
+from assistant.access import KEY_PREFIX, Viewer
+from assistant.facade import PolicyAssistant
 from assistant.settings import Settings
 
 Role = Literal["anonymous", "reader", "admin"]
@@ -41,35 +44,70 @@ _bearer = HTTPBearer(auto_error=False, scheme_name="APIKey",
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def require_reader(assistant: AssistantDep, credentials: Credentials) -> Role:
-    """The caller's role on a reading endpoint: ``anonymous`` when no reader keys are configured,
-    else ``reader`` or ``admin``; raises 401 for a missing or unknown key. Cost: one constant-time
-    comparison per configured key."""
-    settings = assistant.settings
-    if not settings.reader_keys:
-        return "anonymous"
-    role = key_role(credentials, settings)
-    if role is None:
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: the key's name (for the audit trail and feedback), its role and groups."""
+
+    name: str
+    role: Role
+    groups: frozenset[str] = frozenset()
+
+    @property
+    def viewer(self) -> Viewer:
+        """Admins see every document; readers the unrestricted ones and those of their groups."""
+        return Viewer.everything() if self.role == "admin" else Viewer(groups=self.groups)
+
+
+ANONYMOUS = Caller(name="anonymous", role="anonymous")
+
+
+def identify(assistant: PolicyAssistant, credentials: HTTPAuthorizationCredentials | None) -> Caller | None:
+    """The caller a presented key belongs to: a key of the environment (readers without groups,
+    admins), else a managed key (its role and groups, read from the store on every request, so a
+    revoked key is refused at once); ``None`` for no key or an unknown one."""
+    if credentials is None or not credentials.credentials:
+        return None
+    role = key_role(credentials, assistant.settings)
+    if role is not None:
+        return Caller(name=f"environment {role} key", role=role)
+    managed = assistant.find_key(credentials.credentials)
+    if managed is None:
+        return None
+    return Caller(name=managed.name, role=managed.role, groups=frozenset(managed.groups))
+
+
+def require_reader(assistant: AssistantDep, credentials: Credentials) -> Caller:
+    """The caller of a reading endpoint. Without a key: anonymous (unrestricted documents only)
+    when no reader keys are configured, else 401. A key that is presented must be valid (401
+    otherwise; where reading is open only a managed key's, so a revoked key is refused). Cost: one constant-time
+    comparison per configured key and, for other keys, one indexed read of the key store."""
+    caller = identify(assistant, credentials)
+    if caller is not None:
+        return caller
+    presented = credentials.credentials if credentials is not None else ""
+    # Where reading is open, OpenAI clients send some key anyway: read anonymously. A managed key
+    # that is not (or no longer) valid is refused, so revoking one takes effect everywhere.
+    if assistant.settings.reader_keys or presented.startswith(KEY_PREFIX):
         raise _unauthorized()
-    return role
+    return ANONYMOUS
 
 
-def require_admin(assistant: AssistantDep, credentials: Credentials) -> Role:
-    """``admin``, or: 403 when no admin keys are configured, 401 for a missing or unknown key, 403
-    for a reader key. Cost: one constant-time comparison per configured key."""
-    settings = assistant.settings
-    if not settings.admin_keys:
+def require_admin(assistant: AssistantDep, credentials: Credentials) -> Caller:
+    """An admin caller (an environment admin key or a managed admin key), or: 403 when no admin
+    key is configured in the environment (administration is then off, managed keys included),
+    401 for a missing or unknown key, 403 for a reader key."""
+    if not assistant.settings.admin_keys:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=ADMIN_DISABLED)
-    role = key_role(credentials, settings)
-    if role is None:
+    caller = identify(assistant, credentials)
+    if caller is None:
         raise _unauthorized()
-    if role != "admin":
+    if caller.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=ADMIN_REQUIRED)
-    return role
+    return caller
 
 
-ReaderDep = Annotated[Role, Depends(require_reader)]
-AdminDep = Annotated[Role, Depends(require_admin)]
+ReaderDep = Annotated[Caller, Depends(require_reader)]
+AdminDep = Annotated[Caller, Depends(require_admin)]
 READER = Depends(require_reader)
 """For ``APIRouter(dependencies=[READER])`` or a route's ``dependencies``."""
 ADMIN = Depends(require_admin)

@@ -13,13 +13,27 @@ previous state or the new one.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.durable import fsync_folder, write_durably
 from assistant.parse import SUPPORTED_SUFFIXES, document_id_for
 
 REMOVED_FILE = ".removed"
+ACCESS_SUFFIX = ".access"
+
+
+def access_path(path: Path) -> Path:
+    """A document file's access sidecar: ``<file name>.access``, its groups comma-separated."""
+    return path.with_name(path.name + ACCESS_SUFFIX)
+
+
+def access_of(path: Path) -> list[str]:
+    """The access groups of a document file (none: every reader); ``ValueError`` for a bad name."""
+    from assistant.access import parse_groups
+
+    sidecar = access_path(path)
+    return parse_groups(sidecar.read_text(encoding="utf-8")) if sidecar.is_file() else []
 
 
 def supported_files(folder: Path) -> list[Path]:
@@ -52,10 +66,18 @@ class Corpus:
             return set()
         return set(json.loads((self.uploads / REMOVED_FILE).read_text(encoding="utf-8")))
 
-    def add(self, name: str, data: bytes) -> None:
-        """Store an upload under ``name`` (replacing an upload or a shipped file of that name)."""
+    def add(self, name: str, data: bytes, *, access: Sequence[str] = ()) -> None:
+        """Store an upload under ``name`` (replacing an upload or a shipped file of that name), with
+        its access groups. The restriction is written before the text and lifted after it, so a
+        crash between the two writes never leaves new text readable by more callers than meant."""
         uploads = self._uploads()
+        sidecar = access_path(uploads / name)
+        if access:
+            write_durably(sidecar, ",".join(access).encode("utf-8"))
         write_durably(uploads / name, data)
+        if not access and sidecar.exists():
+            sidecar.unlink()
+            fsync_folder(uploads)
         if name in (removed := self.removed()):
             self._write_removed(removed - {name})
 
@@ -67,6 +89,8 @@ class Corpus:
             return None
         removed_before = self.removed()
         uploaded = {path: path.read_bytes() for path in matches if path.parent != self.shipped}
+        uploaded |= {access_path(path): access_path(path).read_bytes() for path in list(uploaded)
+                     if access_path(path).is_file()}
         # A shipped file an upload replaced would reappear when the upload goes: it goes too.
         shipped = {path.name for path in matches if path.parent == self.shipped} | {
             path.name for path in uploaded if (self.shipped / path.name).is_file()}
@@ -84,18 +108,26 @@ class Corpus:
 
         return undo
 
-    def snapshot(self, name: str) -> tuple[bytes | None, set[str]]:
+    def snapshot(self, name: str) -> tuple[bytes | None, set[str], bytes | None]:
         """What ``add(name, …)`` changes, to put back with ``restore`` if the change is not acknowledged."""
         upload = self.uploads / name if self.uploads is not None else None
-        return (upload.read_bytes() if upload is not None and upload.is_file() else None), self.removed()
 
-    def restore(self, name: str, snapshot: tuple[bytes | None, set[str]]) -> None:
-        previous, removed = snapshot
+        def read(path: Path | None) -> bytes | None:
+            return path.read_bytes() if path is not None and path.is_file() else None
+
+        return read(upload), self.removed(), read(access_path(upload) if upload is not None else None)
+
+    def restore(self, name: str, snapshot: tuple[bytes | None, set[str], bytes | None]) -> None:
+        previous, removed, access = snapshot
         upload = self._uploads() / name
         if previous is None:
             upload.unlink(missing_ok=True)
         else:
             write_durably(upload, previous)
+        if access is None:
+            access_path(upload).unlink(missing_ok=True)
+        else:
+            write_durably(access_path(upload), access)
         if removed != self.removed():
             self._write_removed(removed)
 

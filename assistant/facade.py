@@ -12,17 +12,14 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
-from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument, asked_term
+from assistant.access import AuditEntry, KeyRole, ManagedKey, NewKey, Viewer, parse_groups
+from assistant.answer.base import Answerer, AnswerEvent
+from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.answer.followup import resolve_follow_up
-from assistant.answer.intent import Intent, classify
-from assistant.answer.language import detect_language
-from assistant.answer.llm import LLMAnswerer, QuestionRewriter, UpstreamError, build_client
+from assistant.answer.llm import LLMAnswerer, QuestionRewriter, build_client
+from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
 from assistant.answer.support import SupportScorer
 from assistant.corpus import Corpus
 from assistant.embed import Embedder, embedder_for, for_serving
@@ -42,7 +39,7 @@ from assistant.overview import DocumentOverview, build_overview
 from assistant.parse import SUPPORTED_SUFFIXES, UnsupportedFormatError, document_id_for
 from assistant.parse.guard import ParseLimits
 from assistant.parse.isolation import parse_isolated
-from assistant.retrieve import HybridRetriever, Retrieved
+from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings
 from assistant.status import document_status
 
@@ -50,28 +47,6 @@ logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 2_000
 MAX_K = 50
-
-
-@dataclass(frozen=True, slots=True)
-class _Serving:
-    index: ServingIndex
-    retriever: HybridRetriever
-    support: SupportScorer
-
-
-@dataclass(frozen=True, slots=True)
-class LLM:
-    """The optional LLM collaborators: an answerer and a follow-up rewriter on one upstream."""
-
-    answerer: Answerer
-    rewriter: QuestionRewriter | None = None
-    max_concurrency: int = 4
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    context: AnswerContext
-    warnings: list[str] = field(default_factory=list)
 
 
 class PolicyAssistant:
@@ -87,11 +62,11 @@ class PolicyAssistant:
             settings, embedder=embedder, glossary=glossary))
         self.extractive = extractive or ExtractiveAnswerer(glossary=glossary, min_support=settings.min_support)
         self.llm = llm
-        # Bounded upstream concurrency: a slow LLM must not tie up every worker thread.
-        self._llm_slots = threading.BoundedSemaphore(llm.max_concurrency) if llm else None
         self.glossary_document = GlossaryDocument(glossary)
+        self.answers = AskPipeline(settings=settings, extractive=self.extractive, llm=llm,
+                                   glossary_document=self.glossary_document)
         self._today = today
-        self._serving: _Serving | None = None
+        self._serving: Serving | None = None
         self._swap_lock = threading.Lock()
 
     @classmethod
@@ -134,7 +109,7 @@ class PolicyAssistant:
         """Serve what the backend holds now (``IndexNotReadyError`` when nothing was built)."""
         return self._require().index.manifest
 
-    def _require(self) -> _Serving:
+    def _require(self) -> Serving:
         """The serving index with its retriever and support scorer, rebuilt only when the
         backend's index object changes. Cost: the backend's ``serving()`` check."""
         index = self.backend.serving()
@@ -150,7 +125,7 @@ class PolicyAssistant:
                                             lexical_weight=self.settings.lexical_weight)
                 support = SupportScorer(lexical=index.lexical, glossary=self.glossary,
                                         municipalities=index.store.municipalities)
-                serving = self._serving = _Serving(index, retriever, support)
+                serving = self._serving = Serving(index, retriever, support)
         return serving
 
     @property
@@ -159,8 +134,10 @@ class PolicyAssistant:
 
     # --- queries ------------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        """The ``k`` passages that best answer ``query``, best first.
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, *,
+               viewer: Viewer | None = None) -> list[Hit]:
+        """The ``k`` passages that best answer ``query``, best first, of the documents ``viewer``
+        may see (``None``: every document, for the CLI and admins).
 
         Raises ``InvalidRequestError`` for an empty or too long query or ``k`` outside 1..50, and
         ``UnknownFilterError`` (naming the known values) for a filter on an unknown value.
@@ -169,32 +146,36 @@ class PolicyAssistant:
         if not 1 <= k <= MAX_K:
             raise InvalidRequestError(f"k must be between 1 and {MAX_K}, got {k}")
         serving = self._require()
-        filters = self._normalize_filters(filters, serving.index)
-        return serving.retriever.search(query, k=k, filters=filters)
+        viewer = viewer or Viewer.everything()
+        filters = self._normalize_filters(filters, serving.index, viewer)
+        return serving.retriever.search(query, k=k, filters=filters, hidden=_hidden(serving.index, viewer))
 
     def today(self) -> dt.date:
         return self._today() if self._today else dt.date.today()
 
-    def documents(self) -> list[DocumentInfo]:
-        """Metadata of every indexed document, by id, with its status as of today."""
-        today = self.today()
+    def documents(self, *, viewer: Viewer | None = None) -> list[DocumentInfo]:
+        """Metadata of every indexed document ``viewer`` may see, by id, with its status as of today."""
+        today, viewer = self.today(), viewer or Viewer.everything()
         return [info.model_copy(update={"status": document_status(info, today=today)})
-                for info in self._require().index.store.documents.values()]
+                for info in self._require().index.store.documents.values() if viewer.can_see(info)]
 
-    def document(self, document_id: str) -> Document:
-        """One document with its sections, text and status; ``DocumentNotFoundError`` if unknown. The
+    def document(self, document_id: str, *, viewer: Viewer | None = None) -> Document:
+        """One document with its sections, text and status; ``DocumentNotFoundError`` if unknown or
+        not for ``viewer`` (the same error: a caller cannot tell a hidden document from none). The
         glossary, which definitions cite, is a document too (``glossary``)."""
         if document_id == GLOSSARY_DOCUMENT_ID:
             return Document(**self.glossary_document.info.model_dump(), text=self.glossary_document.text,
                             sections=[], blocks=[])
+        self._check_visible(document_id, viewer)
         document = self._require().index.store.document(document_id)
         if document is None:
             raise DocumentNotFoundError(document_id)
         return document.model_copy(update={"status": document_status(document, today=self.today())})
 
-    def overview(self, document_id: str, *, language: Language = "en") -> DocumentOverview:
+    def overview(self, document_id: str, *, language: Language = "en",
+                 viewer: Viewer | None = None) -> DocumentOverview:
         """A short cited overview of one document (purpose, areas, responsibility, dates, status)."""
-        document = self.document(document_id)
+        document = self.document(document_id, viewer=viewer)
         chunks = self._require().index.store.chunks_of(document_id)
         return build_overview(document, chunks, language=language, today=self.today())
 
@@ -204,28 +185,64 @@ class PolicyAssistant:
 
     # --- feedback -------------------------------------------------------------------------------
 
-    def add_feedback(self, item: FeedbackIn) -> Feedback:
-        """Store a rating of an answer; it persists across restarts and index rebuilds."""
-        return self.backend.feedback().add(item)
+    def add_feedback(self, item: FeedbackIn, *, given_by: str | None = None) -> Feedback:
+        """Store a rating of an answer, with the name of the key that gave it; it persists across
+        restarts and index rebuilds."""
+        return self.backend.feedback().add(item, given_by=given_by)
 
     def feedback(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
         return self.backend.feedback().list(limit=limit, offset=offset)
 
+    # --- keys and audit -------------------------------------------------------------------------
+
+    def find_key(self, key: str) -> ManagedKey | None:
+        """The managed key whose secret is ``key`` (read from the store each time)."""
+        return self.backend.access().find(key)
+
+    def create_key(self, *, name: str, role: KeyRole, groups: Sequence[str] = ()) -> NewKey:
+        """A new managed key; ``InvalidRequestError`` for an empty name or a bad group name."""
+        if not name.strip() or len(name) > 100:
+            raise InvalidRequestError("a key needs a name of 1 to 100 characters")
+        try:
+            parsed = parse_groups(groups)
+        except ValueError as error:
+            raise InvalidRequestError(str(error)) from error
+        return self.backend.access().create(name=name.strip(), role=role, groups=parsed)
+
+    def keys(self) -> list[ManagedKey]:
+        return self.backend.access().all_keys()
+
+    def revoke_key(self, key_id: str) -> bool:
+        return self.backend.access().revoke(key_id)
+
+    def record_audit(self, *, key_name: str, action: str, target: str, request_id: str | None = None) -> None:
+        """Note an admin action in the audit trail (beside the documents)."""
+        self.backend.access().record(key_name=key_name, action=action, target=target, request_id=request_id)
+
+    def audit(self, *, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+        return self.backend.access().entries(limit=limit, offset=offset)
+
     # --- document management --------------------------------------------------------------------
 
-    def add_document(self, filename: str, data: bytes) -> DocumentInfo:
+    def add_document(self, filename: str, data: bytes, *, access: Sequence[str] = ()) -> DocumentInfo:
         """Parse, store in the corpus and index an uploaded file; returns its metadata once the new
         index serves it. Re-uploading a file of the same name replaces it.
 
-        Raises ``UnsupportedFormatError`` or ``ParseError`` (nothing stored) for a bad file, e.g.
+        ``access``: the groups that may read it (none: every reader); ``InvalidRequestError`` for a
+        bad group name. Raises ``UnsupportedFormatError`` or ``ParseError`` (nothing stored) for a bad file, e.g.
         ``FileTooLargeError``, ``ContentMismatchError``, ``ParseTimeoutError``. Cost: parsing in a
         worker process (about 0.5 s, at most 10 s and 1 GiB) plus an index rebuild.
         """
         name = safe_filename(filename)
+        try:
+            groups = parse_groups(access)
+        except ValueError as error:
+            raise InvalidRequestError(str(error)) from error
         # In a separate, time- and memory-limited process: a hostile file cannot stall or exhaust the service.
         document = parse_isolated(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
                                   document_id=document_id_for(Path(name)),
                                   limits=ParseLimits(max_bytes=self.settings.max_upload_bytes))
+        document = document.model_copy(update={"access": groups})
         self.backend.add_document(name, data, document)
         return next(d for d in self.documents() if d.id == document.id)
 
@@ -235,169 +252,78 @@ class PolicyAssistant:
         if not self.backend.remove_document(document_id):
             raise DocumentNotFoundError(document_id)
 
-    def document_text(self, document_id: str) -> str:
+    def document_text(self, document_id: str, *, viewer: Viewer | None = None) -> str:
         """A document's full text as indexed (what citation offsets point into)."""
         if document_id == GLOSSARY_DOCUMENT_ID:
             return self.glossary_document.text
-        if document_id not in self._require().index.store.documents:
-            raise DocumentNotFoundError(document_id)
+        self._check_visible(document_id, viewer)
         return self._require().index.store.document_text(document_id)
 
-    def municipalities(self) -> list[str]:
-        return self._require().index.store.municipalities
+    def _check_visible(self, document_id: str, viewer: Viewer | None) -> None:
+        info = self._require().index.store.documents.get(document_id)
+        if info is None or not (viewer or Viewer.everything()).can_see(info):
+            raise DocumentNotFoundError(document_id)
 
-    def _normalize_filters(self, filters: Filters | None, index: ServingIndex) -> Filters | None:
+    def municipalities(self, *, viewer: Viewer | None = None) -> list[str]:
+        """The municipalities of the documents ``viewer`` may see."""
+        return _municipalities(self._require().index, viewer or Viewer.everything())
+
+    def _normalize_filters(self, filters: Filters | None, index: ServingIndex, viewer: Viewer) -> Filters | None:
         if filters is None or (filters.municipality is None and filters.document_id is None):
             return None
         municipality = filters.municipality
         if municipality is not None:
-            known = index.store.municipalities
+            known = _municipalities(index, viewer)
             matches = [m for m in known if m.casefold() == municipality.strip().casefold()]
             if not matches:
                 raise UnknownFilterError("municipality", municipality, known)
             municipality = matches[0]
-        if filters.document_id is not None and filters.document_id not in index.store.documents:
-            raise UnknownFilterError("document_id", filters.document_id, index.store.documents)
+        visible = [d for d, info in index.store.documents.items() if viewer.can_see(info)]
+        if filters.document_id is not None and filters.document_id not in visible:
+            raise UnknownFilterError("document_id", filters.document_id, visible)
         return Filters(municipality=municipality, document_id=filters.document_id)
 
 
     # --- answers ------------------------------------------------------------------------------
 
     def ask(self, question: str, history: Sequence[ChatTurn] | None = None,
-            filters: Filters | None = None) -> Answer:
-        """Answer ``question`` with numbered citations, in the question's language.
+            filters: Filters | None = None, *, viewer: Viewer | None = None) -> Answer:
+        """Answer ``question`` with numbered citations, in the question's language, from what
+        ``viewer`` may see (``None``: everything).
 
         With an LLM configured it writes the answer from the passages; if the upstream fails,
         times out or is saturated, the extractive answer is returned with a warning. Raises
         ``InvalidRequestError`` / ``UnknownFilterError`` for bad input, like ``search``.
         """
-        prepared = self._prepare(question, history or [], filters)
-        answer = self._answer_with_fallback(prepared)
-        return answer.model_copy(update={"warnings": [*prepared.warnings, *answer.warnings]})
+        return self.answers.answer(self._prepare(question, history or [], filters, viewer))
 
     def ask_stream(self, question: str, history: Sequence[ChatTurn] | None = None,
-                   filters: Filters | None = None) -> Iterator[AnswerEvent]:
+                   filters: Filters | None = None, *, viewer: Viewer | None = None) -> Iterator[AnswerEvent]:
         """Like ``ask``, as events: ``AnswerDelta`` pieces, then one ``AnswerFinal``.
 
         Validation happens before the first event, so bad input raises instead of streaming.
         Closing the iterator early stops the upstream request.
         """
-        prepared = self._prepare(question, history or [], filters)
-        return self._stream(prepared)
+        return self.answers.stream(self._prepare(question, history or [], filters, viewer))
 
-    def _stream(self, prepared: _Prepared) -> Iterator[AnswerEvent]:
-        events = self._llm_events(prepared) if self._use_llm(prepared) else self.extractive.stream(prepared.context)
-        # closing(): when our consumer stops early, the inner stream (and its upstream) stops too.
-        with closing(events):  # type: ignore[type-var]
-            yield from self._with_warnings(events, prepared)
-
-    def _with_warnings(self, events: Iterator[AnswerEvent], prepared: _Prepared) -> Iterator[AnswerEvent]:
-        for event in events:
-            if isinstance(event, AnswerFinal):
-                answer = event.answer
-                event = AnswerFinal(answer.model_copy(update={"warnings": [*prepared.warnings, *answer.warnings]}))
-            yield event
-
-    def _llm_events(self, prepared: _Prepared) -> Iterator[AnswerEvent]:
-        assert self.llm is not None and self._llm_slots is not None
-        if not self._llm_slots.acquire(timeout=1.0):
-            prepared.warnings.append("LLM busy: answered extractively")
-            yield from self.extractive.stream(prepared.context)
-            return
-        emitted = False
-        try:
-            with closing(self.llm.answerer.stream(prepared.context)) as upstream:  # type: ignore[type-var]
-                for event in upstream:
-                    emitted = emitted or isinstance(event, AnswerDelta)
-                    yield event
-        except UpstreamError as error:
-            logger.warning("LLM stream failed: %s", error)
-            prepared.warnings.append(f"{error}: answered extractively")
-            if emitted:  # text already sent cannot be taken back: the final event carries the whole answer
-                yield AnswerFinal(self.extractive.answer(prepared.context))
-            else:
-                yield from self.extractive.stream(prepared.context)
-        finally:
-            self._llm_slots.release()
-
-    def _answer_with_fallback(self, prepared: _Prepared) -> Answer:
-        if not self._use_llm(prepared):
-            return self.extractive.answer(prepared.context)
-        assert self.llm is not None and self._llm_slots is not None
-        if not self._llm_slots.acquire(timeout=1.0):
-            prepared.warnings.append("LLM busy: answered extractively")
-            return self.extractive.answer(prepared.context)
-        try:
-            return self.llm.answerer.answer(prepared.context)
-        except UpstreamError as error:
-            logger.warning("LLM answer failed: %s", error)
-            prepared.warnings.append(f"{error}: answered extractively")
-            return self.extractive.answer(prepared.context)
-        finally:
-            self._llm_slots.release()
-
-    def _use_llm(self, prepared: _Prepared) -> bool:
-        # A question about a municipality we have no documents for needs no model to say so.
-        return self.llm is not None and prepared.context.unsupported_reason is None
-
-    def _prepare(self, question: str, history: Sequence[ChatTurn], filters: Filters | None) -> _Prepared:
+    def _prepare(self, question: str, history: Sequence[ChatTurn], filters: Filters | None,
+                 viewer: Viewer | None) -> Prepared:
         question = validate_query(question)
         if len(history) > self.settings.max_history_turns:
             raise InvalidRequestError(f"history has {len(history)} turns; at most "
                                       f"{self.settings.max_history_turns} are accepted")
-        serving = self._require()
-        filters = self._normalize_filters(filters, serving.index)
-        language = detect_language(question)
-        warnings: list[str] = []
-        standalone, swedish = self._standalone(question, history, language, serving, warnings)
-        query = f"{standalone}\n{swedish}" if swedish else standalone
-        retrieved = serving.retriever.retrieve(query, k=self.settings.answer_passages, filters=filters)
-        if classify(standalone).intent is Intent.METADATA:
-            retrieved = self._with_headers(retrieved, serving)
-        passages = [self._passage(found, serving) for found in retrieved]
-        if (term := asked_term(standalone)) and (entry := self.glossary_document.lookup(term)):
-            passages.append(self.glossary_document.passage(entry, language=language))
-        support = serving.support.score(standalone, language=language, passages=passages)
-        context = AnswerContext(
-            question=standalone, language=language, passages=passages, history=list(history),
-            original_question=question, expansions=serving.retriever.plan(standalone).expansions,
-            support=support.score, analyze=serving.index.lexical.analyzer.terms,
-            unsupported_reason=_unknown_municipality_message(
-                support.unknown_municipalities, serving.index.store.municipalities, language),
-        )
-        return _Prepared(context, warnings)
+        serving, viewer = self._require(), viewer or Viewer.everything()
+        filters = self._normalize_filters(filters, serving.index, viewer)
+        return self.answers.prepare(serving, question, history, filters, hidden=_hidden(serving.index, viewer),
+                                    municipalities=_municipalities(serving.index, viewer))
 
-    def _standalone(self, question: str, history: Sequence[ChatTurn], language: Language, serving: _Serving,
-                    warnings: list[str]) -> tuple[str, str | None]:
-        rewriter = self.llm.rewriter if self.llm else None
-        if rewriter is not None and (history or language == "en"):
-            # The rewrite is an upstream call too: it shares the bounded slots with the answers.
-            assert self._llm_slots is not None
-            if not self._llm_slots.acquire(timeout=1.0):
-                warnings.append("LLM busy: follow-up resolved without the LLM")
-            else:
-                try:
-                    rewritten = rewriter.rewrite(question, history=history, language=language)
-                    return rewritten.standalone, rewritten.swedish
-                except UpstreamError as error:
-                    warnings.append(f"{error}: follow-up resolved without the LLM")
-                finally:
-                    self._llm_slots.release()
-        municipalities = serving.index.store.municipalities
-        return resolve_follow_up(question, history, municipalities=municipalities), None
 
-    def _with_headers(self, retrieved: list[Retrieved], serving: _Serving) -> list[Retrieved]:
-        """Metadata questions are answered from headers: make sure the top documents' are there."""
-        present = {found.hit.document_id for found in retrieved if found.kind == "header"}
-        documents = list(dict.fromkeys(found.hit.document_id for found in retrieved))[:3]
-        extra = [header for d in documents if d not in present and (header := serving.retriever.header(d))]
-        return [*retrieved, *extra]
+def _hidden(index: ServingIndex, viewer: Viewer) -> frozenset[str]:
+    return viewer.hidden(index.store.documents.values())
 
-    def _passage(self, found: Retrieved, serving: _Serving) -> Passage:
-        store = serving.index.store
-        return Passage(hit=found.hit, kind=found.kind, document=store.documents[found.hit.document_id],
-                       document_text=store.document_text(found.hit.document_id), dense_score=found.dense_score,
-                       unit_scores=dict(zip(found.units, found.unit_scores, strict=True)))
+
+def _municipalities(index: ServingIndex, viewer: Viewer) -> list[str]:
+    return sorted({d.municipality for d in index.store.documents.values() if d.municipality and viewer.can_see(d)})
 
 
 def backend_for(settings: Settings, recipe: IndexRecipe) -> IndexBackend:
@@ -425,15 +351,6 @@ def _llm(settings: Settings) -> LLM | None:
     return LLM(answerer=LLMAnswerer(client=client, model=settings.llm_model),
                rewriter=QuestionRewriter(client=client, model=settings.llm_model),
                max_concurrency=settings.llm_max_concurrency)
-
-
-def _unknown_municipality_message(unknown: Sequence[str], known: Sequence[str], language: Language) -> str | None:
-    if not unknown:
-        return None
-    names, covered = ", ".join(unknown), ", ".join(known)
-    if language == "sv":
-        return f"Underlaget innehåller inga dokument från {names}; det omfattar {covered}."
-    return f"The corpus has no documents from {names}; it covers {covered}."
 
 
 def safe_filename(filename: str) -> str:

@@ -44,13 +44,14 @@ class FeedbackIn(BaseModel):
 class Feedback(FeedbackIn):
     id: int
     created_at: str
+    given_by: str | None = Field(None, description="The name of the API key that gave it (none: no key).")
 
 
 class FeedbackLog(ABC):
     """An append-only log of answer ratings."""
 
     @abstractmethod
-    def add(self, item: FeedbackIn) -> Feedback:
+    def add(self, item: FeedbackIn, *, given_by: str | None = None) -> Feedback:
         """Store one rating; it persists across restarts and index rebuilds."""
 
     @abstractmethod
@@ -66,26 +67,30 @@ class FeedbackStore(FeedbackLog):
         self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.executescript(_SCHEMA)
+        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(feedback)")}
+        if "given_by" not in columns:  # a data folder from before keys had names
+            self._connection.execute("ALTER TABLE feedback ADD COLUMN given_by TEXT")
         self._lock = threading.Lock()
 
-    def add(self, item: FeedbackIn) -> Feedback:
+    def add(self, item: FeedbackIn, *, given_by: str | None = None) -> Feedback:
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         citations = json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False)
         with self._lock:
             cursor = self._connection.execute(
-                "INSERT INTO feedback (created_at, question, answer, rating, comment, citations) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (created, item.question, item.answer, item.rating, item.comment, citations))
-        return Feedback(id=int(cursor.lastrowid or 0), created_at=created, **item.model_dump())
+                "INSERT INTO feedback (created_at, question, answer, rating, comment, citations, given_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (created, item.question, item.answer, item.rating, item.comment, citations, given_by))
+        return Feedback(id=int(cursor.lastrowid or 0), created_at=created, given_by=given_by, **item.model_dump())
 
     def list(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
         """Newest first."""
         with self._lock:
             rows = self._connection.execute(
-                "SELECT id, created_at, question, answer, rating, comment, citations FROM feedback "
+                "SELECT id, created_at, question, answer, rating, comment, citations, given_by FROM feedback "
                 "ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)).fetchall()
         return [Feedback(id=r[0], created_at=r[1], question=r[2], answer=r[3], rating=r[4], comment=r[5],
-                         citations=[Citation.model_validate(c) for c in json.loads(r[6])]) for r in rows]
+                         citations=[Citation.model_validate(c) for c in json.loads(r[6])], given_by=r[7])
+                for r in rows]
 
     def close(self) -> None:
         self._connection.close()

@@ -112,6 +112,9 @@ class DocumentInfo(BaseModel):
     header_end: int = 0
     field_spans: dict[str, tuple[int, int]] = Field(
         default_factory=dict, description="Where each stated metadata field (label and value) is in the text.")
+    access: list[str] = Field(
+        default_factory=list, description="Access groups: only callers in one of them see the document; empty: "
+        "every reader.")
     status: Literal["current", "due_for_revision", "expired", "unknown"] | None = Field(
         None, description="From the stated dates against today's date; set when the document is served.")
 

@@ -75,8 +75,10 @@ class HybridRetriever:
         # Staff ask the same questions again ("who owns housing goals?"): skip the 10 ms embedding.
         self._query_vectors = _LRU(maxsize=query_cache_size)
 
-    def plan(self, question: str, *, filters: Filters | None = None) -> QueryPlan:
-        """Decide expansions and the scope for ``question`` (exposed for tests and tracing)."""
+    def plan(self, question: str, *, filters: Filters | None = None, hidden: frozenset[str] = frozenset()
+             ) -> QueryPlan:
+        """Decide expansions and the scope for ``question`` (exposed for tests and tracing);
+        ``hidden`` documents are outside the caller's access groups and never searched."""
         expansions = tuple(self._glossary.swedish_for_english(question))
         lexical_query = " ".join([question, *expansions])
         municipalities: tuple[str, ...] = ()
@@ -89,15 +91,20 @@ class HybridRetriever:
             municipalities = tuple(find_municipalities_in_query(question, names=names))
             if municipalities:
                 scope = Scope(municipalities=municipalities)
+        if hidden:
+            scope = Scope(municipalities=scope.municipalities, document_id=scope.document_id, hidden=hidden) \
+                if scope is not None else Scope(hidden=hidden)
         return QueryPlan(question, lexical_query, expansions, municipalities, scope)
 
-    def search(self, question: str, *, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        """The ``k`` best hits for ``question``, best first."""
-        return [found.hit for found in self.retrieve(question, k=k, filters=filters)]
+    def search(self, question: str, *, k: int = 5, filters: Filters | None = None,
+               hidden: frozenset[str] = frozenset()) -> list[Hit]:
+        """The ``k`` best hits for ``question``, best first, none of a ``hidden`` document."""
+        return [found.hit for found in self.retrieve(question, k=k, filters=filters, hidden=hidden)]
 
-    def retrieve(self, question: str, *, k: int = 5, filters: Filters | None = None) -> list[Retrieved]:
+    def retrieve(self, question: str, *, k: int = 5, filters: Filters | None = None,
+                 hidden: frozenset[str] = frozenset()) -> list[Retrieved]:
         """Like ``search``, with each hit's chunk kind and the raw scores of both retrievers."""
-        plan = self.plan(question, filters=filters)
+        plan = self.plan(question, filters=filters, hidden=hidden)
         vector = self._query_vector(plan.question)
         dense = self._index.dense_search(vector, k=self._candidates, scope=plan.scope)
         lexical = self._index.lexical_search(plan.lexical_query, k=self._candidates, scope=plan.scope)

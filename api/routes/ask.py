@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AssistantDep
 from api.observability import MetricsDep
 from api.schemas import AskRequest
-from api.security import READER
+from api.security import READER, ReaderDep
 from assistant.answer.base import AnswerDelta, AnswerEvent, AnswerFinal
 from assistant.models import Answer
 
@@ -31,20 +31,22 @@ _END = object()
 
 
 @router.post("/ask", response_model=Answer)
-def ask(body: AskRequest, assistant: AssistantDep, metrics: MetricsDep) -> Answer:
+def ask(body: AskRequest, assistant: AssistantDep, metrics: MetricsDep, caller: ReaderDep) -> Answer:
     """An answer with numbered citations, in the question's language; abstains when the policies
     are silent."""
     started = time.perf_counter()
-    answer = assistant.ask(body.question, history=body.history, filters=body.filters)
+    answer = assistant.ask(body.question, history=body.history, filters=body.filters, viewer=caller.viewer)
     metrics.observe_answer(answer, seconds=time.perf_counter() - started)
     return answer
 
 
 @router.post("/ask/stream", response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}}, "description": "delta*, citations, done"}})
-async def ask_stream(body: AskRequest, assistant: AssistantDep, request: Request) -> StreamingResponse:
+async def ask_stream(body: AskRequest, assistant: AssistantDep, request: Request,
+                     caller: ReaderDep) -> StreamingResponse:
     """The same answer as Server-Sent Events. Bad input is refused with a 4xx before streaming."""
-    events = await run_in_threadpool(assistant.ask_stream, body.question, body.history, body.filters)
+    events = await run_in_threadpool(lambda: assistant.ask_stream(body.question, body.history, body.filters,
+                                                                  viewer=caller.viewer))
     return StreamingResponse(_sse(events, request), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

@@ -5,17 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from api.deps import AssistantDep
-from api.security import ADMIN, READER
+from api.security import ADMIN, READER, ReaderDep
 from assistant.feedback import Feedback, FeedbackIn
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
 
 @router.post("/feedback", response_model=Feedback, status_code=status.HTTP_201_CREATED, dependencies=[READER])
-def add_feedback(body: FeedbackIn, assistant: AssistantDep) -> Feedback:
+def add_feedback(body: FeedbackIn, assistant: AssistantDep, caller: ReaderDep) -> Feedback:
     """Thumbs up or down on an answer, with an optional comment; stored with the question, the
     answer and its citations."""
-    return assistant.add_feedback(body)
+    return assistant.add_feedback(body, given_by=None if caller.role == "anonymous" else caller.name)
 
 
 @router.get("/feedback", response_model=list[Feedback], dependencies=[ADMIN])

@@ -49,7 +49,7 @@ from api.openai_schemas import (
     PolicyAssistantInfo,
     Usage,
 )
-from api.security import READER
+from api.security import READER, ReaderDep
 from assistant.answer.base import AnswerDelta, AnswerEvent, AnswerFinal
 from assistant.errors import AssistantError, IndexNotReadyError, InvalidRequestError, UnknownFilterError
 from assistant.facade import MAX_QUERY_CHARS
@@ -166,7 +166,7 @@ def _model_card() -> ModelCard:
              responses={200: {"content": {"text/event-stream": {}},
                               "description": "chat.completion, or with stream: chat.completion.chunk events"}})
 async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep,
-                           request: Request) -> ChatCompletion | Response:
+                           request: Request, caller: ReaderDep) -> ChatCompletion | Response:
     """Answer the last user message with numbered citations, as OpenAI's chat completion.
 
     Bad input (no user message, an empty one, more history turns than the assistant accepts, an
@@ -176,9 +176,10 @@ async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep,
     question, history = conversation(body.messages, max_turns=assistant.settings.max_history_turns)
     stamp = _Stamp.new(body.model or MODEL_ID, prompt_tokens=sum(estimate_tokens(m.text()) for m in body.messages))
     if not body.stream:
-        answer = await run_in_threadpool(assistant.ask, question, history, body.filters)
+        answer = await run_in_threadpool(lambda: assistant.ask(question, history, body.filters, viewer=caller.viewer))
         return _completion(answer, stamp)
-    events = await run_in_threadpool(assistant.ask_stream, question, history, body.filters)
+    events = await run_in_threadpool(lambda: assistant.ask_stream(question, history, body.filters,
+                                                                  viewer=caller.viewer))
     include_usage = body.stream_options is not None and body.stream_options.include_usage
     stream = _StreamState(stamp=stamp, include_usage=include_usage)
     return StreamingResponse(_sse(events, request, stream), media_type="text/event-stream",

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import AssistantDep
-from api.security import READER
+from api.security import READER, ReaderDep
 from assistant.errors import InvalidRequestError
 from assistant.models import Document
 
@@ -35,13 +35,13 @@ mark#cited:focus { outline: 3px solid #0b57d0; }
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse, summary="A document, with a cited span marked")
-def view_document(document_id: str, assistant: AssistantDep,
+def view_document(document_id: str, assistant: AssistantDep, caller: ReaderDep,
                   start: Annotated[int | None, Query(ge=0, description="Start of the cited span")] = None,
                   end: Annotated[int | None, Query(ge=0, description="End of the cited span")] = None,
                   ) -> HTMLResponse:
     """The document as an HTML page, the span ``start``..``end`` (a citation's offsets) marked and
     scrolled into view. 404 for an unknown document, 422 when the span is not inside it."""
-    document = assistant.document(document_id)
+    document = assistant.document(document_id, viewer=caller.viewer)
     span = _checked_span(document, start, end)
     nonce = secrets.token_urlsafe(16)
     page = _page(document, span, nonce=nonce, lang="sv")

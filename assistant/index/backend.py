@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.access import AccessStore
 from assistant.feedback import FeedbackLog
 from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
@@ -32,10 +33,13 @@ class IndexState(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Scope:
     """Which chunks a search may return: those of any of ``municipalities`` (none: any
-    municipality) and, if given, of ``document_id`` only. Backends apply it inside their queries."""
+    municipality), of ``document_id`` only if given, and never of a ``hidden`` document (outside
+    the caller's access groups). Backends apply it inside their queries, so hidden documents
+    neither appear nor take the place of allowed passages in the top k."""
 
     municipalities: tuple[str, ...] = ()
     document_id: str | None = None
+    hidden: frozenset[str] = frozenset()
 
 
 class StoreView(Protocol):
@@ -129,6 +133,10 @@ class IndexBackend(ABC):
     @abstractmethod
     def feedback(self) -> FeedbackLog:
         """Where answer ratings persist, beside the documents."""
+
+    @abstractmethod
+    def access(self) -> AccessStore:
+        """Managed API keys and the audit trail, in the store that holds the documents."""
 
     @abstractmethod
     def close(self) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunk import MIN_UNIT_CHARS, Chunker
-from assistant.corpus import Corpus, supported_files
+from assistant.corpus import Corpus, access_of, access_path, supported_files
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
 from assistant.glossary import Glossary
@@ -71,8 +71,17 @@ def corpus_files(corpus_dir: CorpusSource) -> list[Path]:
 
 
 def corpus_digests(corpus_dir: CorpusSource) -> dict[str, str]:
-    """The SHA-256 of each supported file's bytes, by file name. Cost: reads every file once."""
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in corpus_files(corpus_dir)}
+    """The SHA-256 of each supported file's bytes (and of its access sidecar, if any: a change of
+    who may read a document rebuilds), by file name. Cost: reads every file once."""
+    return {path.name: file_digest(path) for path in corpus_files(corpus_dir)}
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a document file's bytes, followed by its access sidecar's when there is one."""
+    digest = hashlib.sha256(path.read_bytes())
+    if access_path(path).is_file():
+        digest.update(b"\0access\0" + access_path(path).read_bytes())
+    return digest.hexdigest()
 
 
 def fingerprint_of(digests: dict[str, str]) -> str:
@@ -107,9 +116,13 @@ def parse_files(paths: list[Path], *, cache: ParseCache | None = None) -> Parsed
     for path, _ in files:
         parsed = cached.get(path) or fresh[path]
         if isinstance(parsed, Document):
-            documents.append(parsed)
             if cache is not None and path not in cached:
                 cache.put(keys[path], parsed)
+            try:
+                documents.append(parsed.model_copy(update={"access": access_of(path)}))
+            except ValueError as error:  # a bad sidecar: the document is not indexed rather than exposed
+                logger.warning("skipping %s: %s", path.name, error)
+                skipped.append(SkippedFile(path.name, str(error)))
         else:
             logger.warning("skipping %s: %s", path.name, parsed)
             skipped.append(SkippedFile(path.name, str(parsed)))
@@ -328,13 +341,20 @@ class SearchIndex:
         return cls(directory, manifest, store, vectors, lexical, units)
 
     def rows_in(self, scope: Scope | None) -> np.ndarray | None:
-        """The sorted rows ``scope`` allows (``None``: every row). Cost: cached SQLite reads."""
+        """The sorted rows ``scope`` allows (``None``: every row). Cost: cached SQLite reads and, for
+        hidden documents, one pass over the row numbers."""
         if scope is None:
             return None
-        if scope.document_id is not None and not scope.municipalities:
-            return self.store.rows_for(document_id=scope.document_id)
-        return np.unique(np.concatenate([self.store.rows_for(municipality=m, document_id=scope.document_id)
-                                         for m in scope.municipalities]))
+        rows: np.ndarray | None = None
+        if scope.municipalities:
+            rows = np.unique(np.concatenate([self.store.rows_for(municipality=m, document_id=scope.document_id)
+                                             for m in scope.municipalities]))
+        elif scope.document_id is not None:
+            rows = self.store.rows_for(document_id=scope.document_id)
+        if scope.hidden:
+            hidden = np.concatenate([self.store.rows_for(document_id=d) for d in sorted(scope.hidden)])
+            rows = np.setdiff1d(rows if rows is not None else np.arange(self.store.chunk_count), hidden)
+        return rows
 
     def dense_search(self, query: np.ndarray, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
         rows = self.rows_in(scope)

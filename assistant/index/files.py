@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+from assistant.access import SqliteAccess
 from assistant.chunk import Chunker
 from assistant.corpus import Corpus
 from assistant.errors import CorruptIndexError, IndexNotReadyError
@@ -45,6 +46,7 @@ class FileBackend(IndexBackend):
         self._corpus_lock = threading.Lock()  # one document change (write + rebuild) at a time
         self._feedback_path = feedback_path
         self._feedback: FeedbackStore | None = None
+        self._access: SqliteAccess | None = None
 
     def state(self) -> IndexState:
         current = self.layout.current()
@@ -134,7 +136,7 @@ class FileBackend(IndexBackend):
     def add_document(self, name: str, data: bytes, document: Document) -> None:
         with self._corpus_lock:
             before = self.corpus.snapshot(name)
-            self.corpus.add(name, data)
+            self.corpus.add(name, data, access=document.access)
             try:
                 self.rebuild()
             except BaseException:
@@ -159,7 +161,15 @@ class FileBackend(IndexBackend):
             self._feedback = FeedbackStore(self._feedback_path)
         return self._feedback
 
+    def access(self) -> SqliteAccess:
+        """Keys and audit trail in ``access.sqlite`` beside the feedback, opened on first use."""
+        if self._access is None:
+            self._access = SqliteAccess(self._feedback_path.parent / "access.sqlite")
+        return self._access
+
     def close(self) -> None:
+        if self._access is not None:
+            self._access.close()
         if self._serving is not None:
             self._serving.close()
         if self._feedback is not None:

@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request,
 
 from api.app import create_app
 from api.server import serve_in_background
+from assistant.access import Viewer
 from assistant.answer.base import AnswerDelta, AnswerEvent
 from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
@@ -52,8 +53,8 @@ class PacedAssistant(PolicyAssistant):
     extractive answerer otherwise yields every sentence at once)."""
 
     def ask_stream(self, question: str, history: Sequence[ChatTurn] | None = None,
-                   filters: Filters | None = None) -> Iterator[AnswerEvent]:
-        return _paced(super().ask_stream(question, history, filters))
+                   filters: Filters | None = None, *, viewer: Viewer | None = None) -> Iterator[AnswerEvent]:
+        return _paced(super().ask_stream(question, history, filters, viewer=viewer))
 
 
 def _paced(events: Iterator[AnswerEvent]) -> Iterator[AnswerEvent]:

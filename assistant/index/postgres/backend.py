@@ -32,14 +32,15 @@ from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool
 
 from assistant.chunk import Chunker
-from assistant.corpus import supported_files
+from assistant.corpus import access_of, access_path, supported_files
 from assistant.errors import IndexNotReadyError
 from assistant.feedback import Feedback, FeedbackIn, FeedbackLog
 from assistant.index.backend import IndexBackend, IndexState, Progress
-from assistant.index.build import IndexBuilder, SkippedFile, parse_files
+from assistant.index.build import IndexBuilder, SkippedFile, file_digest, parse_files
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
+from assistant.index.postgres.access import PostgresAccess
 from assistant.index.postgres.schema import WRITE_LOCK, ensure_vector_index, migrate
 from assistant.index.postgres.search import _B, _K1, PostgresIndex, documents_of
 from assistant.index.recipe import IndexRecipe
@@ -61,6 +62,12 @@ class _Source:
     name: str
     data: bytes
     source: str  # "corpus" or "upload"
+    access: tuple[str, ...] = ()
+    digest: str = ""  # of the shipped file and its access sidecar, as ``corpus_files`` keeps it
+
+    @classmethod
+    def shipped(cls, path: Path) -> _Source:
+        return cls(path.name, path.read_bytes(), "corpus", tuple(access_of(path)), file_digest(path))
 
 
 class PostgresBackend(IndexBackend):
@@ -78,6 +85,7 @@ class PostgresBackend(IndexBackend):
         self._chunker = Chunker(count_tokens=recipe.embedder.count_tokens, max_tokens=recipe.chunk_max_tokens,
                                 overlap_tokens=recipe.chunk_overlap_tokens, glossary=recipe.glossary)
         self._feedback = PostgresFeedback(pool)
+        self._access = PostgresAccess(pool)
 
     @classmethod
     def connect(cls, url: str, *, recipe: IndexRecipe, corpus_dir: Path, pool_size: int = 8,
@@ -100,7 +108,7 @@ class PostgresBackend(IndexBackend):
             removed = {r[0] for r in connection.execute("SELECT name FROM corpus_files WHERE removed")}
         if not documents:
             return IndexState.MISSING
-        shipped = {path.name: _digest(path.read_bytes()) for path in supported_files(self.corpus_dir)
+        shipped = {path.name: file_digest(path) for path in supported_files(self.corpus_dir)
                    if path.name not in removed}
         fresh = config_hash == self.recipe.config_hash and shipped == synced
         return IndexState.CURRENT if fresh else IndexState.STALE
@@ -163,7 +171,7 @@ class PostgresBackend(IndexBackend):
         with self.pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             _delete(connection, "filename = %s OR id = %s", (name, document.id))
-            _insert(connection, [(_Source(name, data, "upload"), document)], rows)
+            _insert(connection, [(_Source(name, data, "upload", tuple(document.access)), document)], rows)
             connection.execute("UPDATE corpus_files SET removed = false WHERE name = %s", (name,))
             _bump(connection)
         self._load()
@@ -194,21 +202,24 @@ class PostgresBackend(IndexBackend):
             uploaded = {r[0] for r in connection.execute("SELECT filename FROM documents WHERE source = 'upload'")}
         files = supported_files(self.corpus_dir)
         changed = [p for p in files if p.name not in uploaded and not known.get(p.name, ("", False))[1]
-                   and known.get(p.name, ("",))[0] != _digest(p.read_bytes())]
+                   and known.get(p.name, ("",))[0] != file_digest(p)]
         gone = [name for name, (_, removed) in known.items() if not removed and name not in {p.name for p in files}]
         if not changed and not gone:
             return
-        sources = [_Source(p.name, p.read_bytes(), "corpus") for p in changed]
+        sources = [_Source.shipped(p) for p in changed]
         self._ingest(sources, replace_all=first, drop=gone, progress=progress)
 
     def _rebuild_locked(self, *, progress: Progress | None) -> None:
         """Parse every stored original again and replace everything in one transaction."""
         with self.pool.connection() as connection:
-            stored = [_Source(name, bytes(data), source) for name, data, source in
-                      connection.execute("SELECT filename, original, source FROM documents")]
+            stored = [_Source(name, bytes(data), source, tuple(access or ())) for name, data, source, access in
+                      connection.execute("SELECT filename, original, source, info->'access' FROM documents")]
             removed = {r[0] for r in connection.execute("SELECT name FROM corpus_files WHERE removed")}
         names = {s.name for s in stored}
-        shipped = [_Source(p.name, p.read_bytes(), "corpus") for p in supported_files(self.corpus_dir)
+        # A shipped document takes its access from the folder's sidecar as it is now.
+        stored = [_Source.shipped(self.corpus_dir / s.name) if s.source == "corpus"
+                  and (self.corpus_dir / s.name).is_file() else s for s in stored]
+        shipped = [_Source.shipped(p) for p in supported_files(self.corpus_dir)
                    if p.name not in names and p.name not in removed]
         self._ingest([*stored, *shipped], replace_all=True, drop=[], progress=progress)
 
@@ -254,7 +265,7 @@ class PostgresBackend(IndexBackend):
             connection.cursor().executemany(
                 "INSERT INTO corpus_files (name, digest) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
                 "SET digest = excluded.digest, removed = false",
-                [(s.name, _digest(s.data)) for s in sources if s.source == "corpus"])
+                [(s.name, s.digest or _digest(s.data)) for s in sources if s.source == "corpus"])
             e = self.recipe.embedder
             connection.execute(
                 "UPDATE assistant_state SET config_hash = %s, model = %s, dimension = %s, skipped = %s"
@@ -272,6 +283,8 @@ class PostgresBackend(IndexBackend):
             for source in sources:
                 path = Path(folder) / source.name
                 path.write_bytes(source.data)
+                if source.access:
+                    access_path(path).write_text(",".join(source.access), encoding="utf-8")
                 paths.append(path)
             parsed = parse_files(paths)
         by_id = {document.id: document for document in parsed.documents}
@@ -336,6 +349,9 @@ class PostgresBackend(IndexBackend):
 
     def feedback(self) -> PostgresFeedback:
         return self._feedback
+
+    def access(self) -> PostgresAccess:
+        return self._access
 
     def close(self) -> None:
         self.pool.close()
@@ -437,20 +453,20 @@ class PostgresFeedback(FeedbackLog):
     def __init__(self, pool: ConnectionPool) -> None:
         self._pool = pool
 
-    def add(self, item: FeedbackIn) -> Feedback:
+    def add(self, item: FeedbackIn, *, given_by: str | None = None) -> Feedback:
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         citations = json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False)
         with self._pool.connection() as connection:
             row = connection.execute(
-                "INSERT INTO feedback (created_at, question, answer, rating, comment, citations) "
-                "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-                (created, item.question, item.answer, item.rating, item.comment, citations)).fetchone()
-        return Feedback(id=int(row[0]), created_at=created, **item.model_dump())
+                "INSERT INTO feedback (created_at, question, answer, rating, comment, citations, given_by) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                (created, item.question, item.answer, item.rating, item.comment, citations, given_by)).fetchone()
+        return Feedback(id=int(row[0]), created_at=created, given_by=given_by, **item.model_dump())
 
     def list(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
         with self._pool.connection() as connection:
             rows = connection.execute(
-                "SELECT id, created_at, question, answer, rating, comment, citations FROM feedback "
+                "SELECT id, created_at, question, answer, rating, comment, citations, given_by FROM feedback "
                 "ORDER BY id DESC LIMIT %s OFFSET %s", (limit, offset)).fetchall()
         return [Feedback(id=r[0], created_at=r[1], question=r[2], answer=r[3], rating=r[4], comment=r[5],
-                         citations=[Citation.model_validate(c) for c in r[6]]) for r in rows]
+                         citations=[Citation.model_validate(c) for c in r[6]], given_by=r[7]) for r in rows]

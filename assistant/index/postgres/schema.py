@@ -100,6 +100,25 @@ CREATE INDEX chunk_terms_impact ON chunk_terms (term, impact DESC, chunk_row) IN
 CREATE TABLE term_stats (term TEXT PRIMARY KEY, df BIGINT NOT NULL);
 INSERT INTO term_stats SELECT term, count(*) FROM chunk_terms GROUP BY term;
 """),
+    ("managed API keys, audit trail, who gave feedback", """
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('reader', 'admin')),
+    groups TEXT[] NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,          -- sha256 of the key; the key itself is never stored
+    created_at TEXT NOT NULL
+);
+CREATE TABLE audit (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at TEXT NOT NULL,
+    key_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    request_id TEXT
+);
+ALTER TABLE feedback ADD COLUMN given_by TEXT;
+"""),
 )
 
 

@@ -156,6 +156,9 @@ def _scope_sql(scope: Scope, *, prefix: str) -> tuple[str, dict[str, object]]:
     if scope.document_id is not None:
         clauses.append(f"{prefix}document_id = %(document_id)s")
         args["document_id"] = scope.document_id
+    if scope.hidden:
+        clauses.append(f"{prefix}document_id <> ALL(%(hidden)s)")
+        args["hidden"] = sorted(scope.hidden)
     return " AND ".join(clauses), args
 
 
@@ -164,10 +167,11 @@ class PostgresLexical:
     chunks were at ingest (stems, compound parts, glossary glosses in the lexical text), and the
     postings table is scored with the statistics kept in ``assistant_state``."""
 
-    def __init__(self, pool: ConnectionPool, analyzer: SwedishAnalyzer, *, rows: int) -> None:
+    def __init__(self, pool: ConnectionPool, analyzer: SwedishAnalyzer, *, rows: int, store: PostgresStore) -> None:
         self._pool = pool
         self._analyzer = analyzer
         self._rows = rows
+        self._store = store
 
     def __len__(self) -> int:
         """Chunks in this generation (BM25's N)."""
@@ -204,6 +208,11 @@ class PostgresLexical:
         where, args = "", {}
         if scope is not None and scope.municipalities:
             where, args = "AND t.municipality = ANY(%(municipalities)s)", {"municipalities": list(scope.municipalities)}
+        if scope is not None and scope.hidden:
+            # Hidden documents' rows (few: restricted documents) are excluded inside each term's walk.
+            hidden = np.concatenate([self._store.rows_for(document_id=d) for d in sorted(scope.hidden)])
+            where += " AND t.chunk_row <> ALL(%(hidden_rows)s)"
+            args["hidden_rows"] = [int(r) for r in hidden]
         return self._ranked(query, k=k, postings=_STRONGEST.format(where=where),
                             args={**args, "per_term": POSTINGS_PER_TERM})
 
@@ -270,7 +279,7 @@ class PostgresIndex:
         self.manifest = manifest
         self.store = PostgresStore(pool, documents)
         self.vectors = PostgresVectors(pool, dimension=manifest.dimension, ef_search=ef_search)
-        self.lexical = PostgresLexical(pool, analyzer, rows=manifest.chunks)
+        self.lexical = PostgresLexical(pool, analyzer, rows=manifest.chunks, store=self.store)
         self.units = PostgresUnits(pool, dimension=manifest.dimension)
 
     def dense_search(self, query: np.ndarray, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:

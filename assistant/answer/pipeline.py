@@ -1,0 +1,195 @@
+"""The ask path, one straight pipeline: question → (follow-up resolved) → passages the caller may
+see → support → an LLM answer or an extractive one, with citations and warnings.
+
+The facade validates the request and hands over the serving index; this module knows nothing of
+where the index lives or who the caller is beyond the documents hidden from them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+
+from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
+from assistant.answer.definitions import GlossaryDocument, asked_term
+from assistant.answer.followup import resolve_follow_up
+from assistant.answer.intent import Intent, classify
+from assistant.answer.language import detect_language
+from assistant.answer.llm import QuestionRewriter, UpstreamError
+from assistant.answer.support import SupportScorer
+from assistant.index.backend import ServingIndex
+from assistant.models import Answer, ChatTurn, Filters, Language
+from assistant.retrieve import HybridRetriever, Retrieved
+from assistant.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Serving:
+    """The serving index with the retriever and support scorer made for it."""
+
+    index: ServingIndex
+    retriever: HybridRetriever
+    support: SupportScorer
+
+
+@dataclass(frozen=True, slots=True)
+class LLM:
+    """The optional LLM collaborators: an answerer and a follow-up rewriter on one upstream."""
+
+    answerer: Answerer
+    rewriter: QuestionRewriter | None = None
+    max_concurrency: int = 4
+
+
+@dataclass(frozen=True)
+class Prepared:
+    context: AnswerContext
+    warnings: list[str] = field(default_factory=list)
+
+
+class AskPipeline:
+    """Answers over a serving index. Thread-safe; LLM calls are bounded by ``llm.max_concurrency``."""
+
+    def __init__(self, *, settings: Settings, extractive: Answerer, llm: LLM | None,
+                 glossary_document: GlossaryDocument) -> None:
+        self.settings = settings
+        self.extractive = extractive
+        self.llm = llm
+        # Bounded upstream concurrency: a slow LLM must not tie up every worker thread.
+        self._llm_slots = threading.BoundedSemaphore(llm.max_concurrency) if llm else None
+        self.glossary_document = glossary_document
+
+    def _stream(self, prepared: Prepared) -> Iterator[AnswerEvent]:
+        events = self._llm_events(prepared) if self._use_llm(prepared) else self.extractive.stream(prepared.context)
+        # closing(): when our consumer stops early, the inner stream (and its upstream) stops too.
+        with closing(events):  # type: ignore[type-var]
+            yield from self._with_warnings(events, prepared)
+
+    def _with_warnings(self, events: Iterator[AnswerEvent], prepared: Prepared) -> Iterator[AnswerEvent]:
+        for event in events:
+            if isinstance(event, AnswerFinal):
+                answer = event.answer
+                event = AnswerFinal(answer.model_copy(update={"warnings": [*prepared.warnings, *answer.warnings]}))
+            yield event
+
+    def _llm_events(self, prepared: Prepared) -> Iterator[AnswerEvent]:
+        assert self.llm is not None and self._llm_slots is not None
+        if not self._llm_slots.acquire(timeout=1.0):
+            prepared.warnings.append("LLM busy: answered extractively")
+            yield from self.extractive.stream(prepared.context)
+            return
+        emitted = False
+        try:
+            with closing(self.llm.answerer.stream(prepared.context)) as upstream:  # type: ignore[type-var]
+                for event in upstream:
+                    emitted = emitted or isinstance(event, AnswerDelta)
+                    yield event
+        except UpstreamError as error:
+            logger.warning("LLM stream failed: %s", error)
+            prepared.warnings.append(f"{error}: answered extractively")
+            if emitted:  # text already sent cannot be taken back: the final event carries the whole answer
+                yield AnswerFinal(self.extractive.answer(prepared.context))
+            else:
+                yield from self.extractive.stream(prepared.context)
+        finally:
+            self._llm_slots.release()
+
+    def _answer_with_fallback(self, prepared: Prepared) -> Answer:
+        if not self._use_llm(prepared):
+            return self.extractive.answer(prepared.context)
+        assert self.llm is not None and self._llm_slots is not None
+        if not self._llm_slots.acquire(timeout=1.0):
+            prepared.warnings.append("LLM busy: answered extractively")
+            return self.extractive.answer(prepared.context)
+        try:
+            return self.llm.answerer.answer(prepared.context)
+        except UpstreamError as error:
+            logger.warning("LLM answer failed: %s", error)
+            prepared.warnings.append(f"{error}: answered extractively")
+            return self.extractive.answer(prepared.context)
+        finally:
+            self._llm_slots.release()
+
+    def _use_llm(self, prepared: Prepared) -> bool:
+        # A question about a municipality we have no documents for needs no model to say so.
+        return self.llm is not None and prepared.context.unsupported_reason is None
+
+    def prepare(self, serving: Serving, question: str, history: Sequence[ChatTurn], filters: Filters | None, *,
+                hidden: frozenset[str], municipalities: Sequence[str]) -> Prepared:
+        """Retrieve the passages for ``question`` (validated, ``filters`` normalised) from what the
+        caller may see (``hidden`` documents never), score their support, and set up the context."""
+        language = detect_language(question)
+        warnings: list[str] = []
+        standalone, swedish = self._standalone(question, history, language, serving, warnings)
+        query = f"{standalone}\n{swedish}" if swedish else standalone
+        retrieved = serving.retriever.retrieve(query, k=self.settings.answer_passages, filters=filters,
+                                               hidden=hidden)
+        if classify(standalone).intent is Intent.METADATA:
+            retrieved = self._with_headers(retrieved, serving)
+        passages = [self._passage(found, serving) for found in retrieved]
+        if (term := asked_term(standalone)) and (entry := self.glossary_document.lookup(term)):
+            passages.append(self.glossary_document.passage(entry, language=language))
+        support = serving.support.score(standalone, language=language, passages=passages)
+        context = AnswerContext(
+            question=standalone, language=language, passages=passages, history=list(history),
+            original_question=question, expansions=serving.retriever.plan(standalone).expansions,
+            support=support.score, analyze=serving.index.lexical.analyzer.terms,
+            unsupported_reason=_unknown_municipality_message(support.unknown_municipalities, municipalities,
+                                                             language),
+        )
+        return Prepared(context, warnings)
+
+    def answer(self, prepared: Prepared) -> Answer:
+        """The answer, by the LLM when one is configured and free, else extractive, with warnings."""
+        answer = self._answer_with_fallback(prepared)
+        return answer.model_copy(update={"warnings": [*prepared.warnings, *answer.warnings]})
+
+    def stream(self, prepared: Prepared) -> Iterator[AnswerEvent]:
+        """``answer`` as events: ``AnswerDelta`` pieces, then one ``AnswerFinal``."""
+        return self._stream(prepared)
+
+    def _standalone(self, question: str, history: Sequence[ChatTurn], language: Language, serving: Serving,
+                    warnings: list[str]) -> tuple[str, str | None]:
+        rewriter = self.llm.rewriter if self.llm else None
+        if rewriter is not None and (history or language == "en"):
+            # The rewrite is an upstream call too: it shares the bounded slots with the answers.
+            assert self._llm_slots is not None
+            if not self._llm_slots.acquire(timeout=1.0):
+                warnings.append("LLM busy: follow-up resolved without the LLM")
+            else:
+                try:
+                    rewritten = rewriter.rewrite(question, history=history, language=language)
+                    return rewritten.standalone, rewritten.swedish
+                except UpstreamError as error:
+                    warnings.append(f"{error}: follow-up resolved without the LLM")
+                finally:
+                    self._llm_slots.release()
+        municipalities = serving.index.store.municipalities
+        return resolve_follow_up(question, history, municipalities=municipalities), None
+
+    def _with_headers(self, retrieved: list[Retrieved], serving: Serving) -> list[Retrieved]:
+        """Metadata questions are answered from headers: make sure the top documents' are there."""
+        present = {found.hit.document_id for found in retrieved if found.kind == "header"}
+        documents = list(dict.fromkeys(found.hit.document_id for found in retrieved))[:3]
+        extra = [header for d in documents if d not in present and (header := serving.retriever.header(d))]
+        return [*retrieved, *extra]
+
+    def _passage(self, found: Retrieved, serving: Serving) -> Passage:
+        store = serving.index.store
+        return Passage(hit=found.hit, kind=found.kind, document=store.documents[found.hit.document_id],
+                       document_text=store.document_text(found.hit.document_id), dense_score=found.dense_score,
+                       unit_scores=dict(zip(found.units, found.unit_scores, strict=True)))
+
+
+def _unknown_municipality_message(unknown: Sequence[str], known: Sequence[str], language: Language) -> str | None:
+    if not unknown:
+        return None
+    names, covered = ", ".join(unknown), ", ".join(known)
+    if language == "sv":
+        return f"Underlaget innehåller inga dokument från {names}; det omfattar {covered}."
+    return f"The corpus has no documents from {names}; it covers {covered}."
