@@ -24,11 +24,12 @@ class PolicyRetriever(BaseRetriever):
     k: int = 5
     municipality: str | None = None
     document_id: str | None = None
+    viewer: Any = None  # an ``assistant.access.Viewer``: the documents the caller may see (None: all)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[LangChainDocument]:
         filters = Filters(municipality=self.municipality, document_id=self.document_id)
-        hits = self.assistant.search(query, k=self.k, filters=filters)
+        hits = self.assistant.search(query, k=self.k, filters=filters, viewer=self.viewer)
         return [LangChainDocument(page_content=hit.text, metadata=hit.model_dump(exclude={"text"}))
                 for hit in hits]
