@@ -157,7 +157,7 @@ def documents(
 def evaluate(
     questions: Annotated[list[Path], typer.Argument(help="Question sets (JSONL), each reported on its own.")],
     documents: Annotated[list[Path] | None, typer.Option(
-        "--documents", help="A draw manifest (e.g. tests/eval/unseen/documents.json; repeatable): its pages of "
+        "--documents", help="A draw rule (e.g. tests/eval/unseen/documents.json; repeatable): the pages it draws from "
         "the shared regeringen corpus are indexed beside the corpus, in a folder of their own under the index "
         "folder.")] = None,
     source: Annotated[Path | None, typer.Option(
@@ -168,7 +168,7 @@ def evaluate(
 ) -> None:
     """Measure retrieval (Recall@1/3/5, MRR) and answers (evidence, verbatim quotes, abstention,
     language, latency), overall and per language, for each question set."""
-    from assistant.eval_sets import DrawManifest, combined_corpus, default_corpus_path
+    from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
     from assistant.evaluate import (
         evaluate_answers,
         evaluate_retrieval,
@@ -179,8 +179,8 @@ def evaluate(
 
     settings = _settings(corpus, index)
     if documents:
-        manifests = [DrawManifest.read(path) for path in documents]
         shared = source or default_corpus_path(Path(__file__).resolve().parent.parent)
+        manifests = [read_draw(path, shared) for path in documents]
         scratch = settings.index_dir / "eval" / "-".join(path.resolve().parent.name for path in documents)
         settings = settings.model_copy(update={
             "corpus_dir": combined_corpus(manifests, shared, settings.corpus_dir, scratch / "corpus"),

@@ -1,19 +1,20 @@
 """Evaluation sets over documents nobody on the team wrote: pages drawn from the shared regeringen.se
 corpus, extracted at run time (the corpus is never copied into the repository).
 
-A set is described by a manifest (``tests/eval/unseen/documents.json``): the corpus file's name, the
-rule and seed the documents were drawn with, and each drawn page's corpus ``id`` with the
-``document_id`` it gets when extracted and the half (``tune`` or ``test``) it belongs to. The
-questions live beside it in JSONL (``tune.jsonl``, ``test.jsonl``; the format of
-``assistant.evaluate.EvalQuestion``).
+A set is described by its draw rule (``tests/eval/unseen/documents.json``): the corpus file's name,
+the seed, how many pages of which kind and length, which other sets' pages are left out, and how
+the pages split into halves. Nothing of the corpus is committed, not even page ids or titles: the
+pages are drawn again from ``../shared`` at run time (``read_draw``), the same ones every time.
+The questions live beside the rule in JSONL (``tune.jsonl``, ``test.jsonl``; the format of
+``assistant.evaluate.EvalQuestion``), naming the pages by the ``document_id`` they get.
 
 ``extract_documents`` writes each drawn page as ``<document_id>.md`` into a folder, so that the
 documents are indexed beside the policies exactly as a user's own Markdown files would be.
-``draw_documents`` is how the manifest was made; it is kept so the draw can be checked and redone.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import random
@@ -42,7 +43,7 @@ class DrawnDocument(BaseModel):
 
 
 class DrawManifest(BaseModel):
-    """Which pages an evaluation set uses and how they were drawn."""
+    """Which pages an evaluation set uses and how they were drawn (made at run time, never stored)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -51,12 +52,35 @@ class DrawManifest(BaseModel):
     rule: str
     documents: list[DrawnDocument]
 
-    @classmethod
-    def read(cls, path: Path) -> DrawManifest:
-        return cls.model_validate_json(path.read_text(encoding="utf-8"))
 
-    def write(self, path: Path) -> None:
-        path.write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
+class DrawRule(BaseModel):
+    """The committed description of a set: what ``draw_documents`` is called with."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    corpus: str
+    seed: int
+    steering: int
+    other: int
+    min_chars: int = 2500
+    max_chars: int = 25000
+    halves: Literal["alternate", "test"] = "alternate"
+    excluding: list[str] = []  # rule files (relative to this one) whose pages are not drawn again
+
+
+def read_draw(path: Path, corpus: Path) -> DrawManifest:
+    """The pages the rule at ``path`` draws from ``corpus``: the same ones on every run. Cost: one
+    pass over the corpus (~10 s) per rule, once per process."""
+    return _drawn(path.resolve(), corpus.resolve())
+
+
+@functools.cache
+def _drawn(path: Path, corpus: Path) -> DrawManifest:
+    rule = DrawRule.model_validate_json(path.read_text(encoding="utf-8"))
+    exclude = frozenset(d.id for other in rule.excluding for d in _drawn((path.parent / other).resolve(),
+                                                                         corpus).documents)
+    return draw_documents(corpus, seed=rule.seed, steering=rule.steering, other=rule.other,
+                          min_chars=rule.min_chars, max_chars=rule.max_chars, exclude=exclude, halves=rule.halves)
 
 
 def default_corpus_path(repo: Path) -> Path:
@@ -79,23 +103,26 @@ def document_id_for_page(page_id: str) -> str:
 
 
 def draw_documents(corpus: Path, *, seed: int, steering: int, other: int, min_chars: int = 2500,
-                   max_chars: int = 25000) -> DrawManifest:
+                   max_chars: int = 25000, exclude: frozenset[str] = frozenset(),
+                   halves: Literal["alternate", "test"] = "alternate") -> DrawManifest:
     """Draw ``steering`` government assignments (kind ``regeringsuppdrag``) and ``other`` pages of every
-    other kind, uniformly at random among pages of ``min_chars``..``max_chars`` characters, and split
-    them into alternating tune and test halves. Deterministic for a seed and corpus."""
+    other kind, uniformly at random among pages of ``min_chars``..``max_chars`` characters not in
+    ``exclude``, into alternating tune and test halves (or all into the test half). Deterministic
+    for a seed and corpus."""
     assignments, rest = [], []
     for page in iter_pages(corpus):
-        if min_chars <= len(page["text"]) <= max_chars:
+        if min_chars <= len(page["text"]) <= max_chars and page["id"] not in exclude:
             (assignments if page["kind"] == "regeringsuppdrag" else rest).append(
                 (page["id"], page["kind"], page["title"]))
     rng = random.Random(seed)
     picked = rng.sample(assignments, steering) + rng.sample(rest, other)
     documents = [DrawnDocument(id=page_id, kind=kind, title=title, document_id=document_id_for_page(page_id),
-                               half="tune" if i % 2 == 0 else "test")
+                               half="tune" if halves == "alternate" and i % 2 == 0 else "test")
                  for i, (page_id, kind, title) in enumerate(picked)]
     rule = (f"{steering} pages of kind regeringsuppdrag and {other} of any other kind, uniformly at random "
-            f"(random.Random({seed}).sample) among pages of {min_chars}-{max_chars} characters; "
-            "alternately into the tune and the test half")
+            f"(random.Random({seed}).sample) among pages of {min_chars}-{max_chars} characters"
+            + (f" not among {len(exclude)} pages of other sets" if exclude else "")
+            + ("; alternately into the tune and the test half" if halves == "alternate" else "; all held out"))
     return DrawManifest(corpus=corpus.name, seed=seed, rule=rule, documents=documents)
 
 

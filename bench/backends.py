@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.eval_sets import DrawManifest, combined_corpus, default_corpus_path
+from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
 from assistant.evaluate import evaluate_answers, evaluate_retrieval, load_questions, percentile
 from assistant.facade import PolicyAssistant
 from assistant.settings import Settings
@@ -50,7 +50,7 @@ class Row:
 
 
 def corpus_for(name: str, scratch: Path) -> Path:
-    manifests = [DrawManifest.read(path) for path in SETS[name][1]]
+    manifests = [read_draw(path, default_corpus_path(REPO)) for path in SETS[name][1]]
     if not manifests:
         return REPO / "corpus"
     return combined_corpus(manifests, default_corpus_path(REPO), REPO / "corpus", scratch / "corpus")

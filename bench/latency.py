@@ -68,9 +68,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         corpus = args.corpus
         if args.documents is not None:
-            from assistant.eval_sets import DrawManifest, combined_corpus, default_corpus_path
+            from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
 
-            corpus = combined_corpus(DrawManifest.read(args.documents), default_corpus_path(REPO), args.corpus,
+            corpus = combined_corpus(read_draw(args.documents, default_corpus_path(REPO)), default_corpus_path(REPO),
+                                     args.corpus,
                                      Path(scratch) / "corpus")
         assistant = PolicyAssistant.from_settings(Settings(corpus_dir=corpus, index_dir=Path(scratch) / "index",
                                                            rate_limit_per_minute=0))

@@ -117,13 +117,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default="policies,tune,test,blind")
     args = parser.parse_args()
-    from assistant.eval_sets import DrawManifest, combined_corpus, default_corpus_path
+    from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
 
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
         corpora = {False: REPO / "corpus"}
         if any(SETS[name][1] for name in args.sets.split(",")):
-            corpora[True] = combined_corpus([DrawManifest.read(path) for path in DRAWS], default_corpus_path(REPO),
+            corpora[True] = combined_corpus([read_draw(path, default_corpus_path(REPO)) for path in DRAWS],
+                                            default_corpus_path(REPO),
                                             REPO / "corpus", Path(scratch) / "combined")
         systems: dict[bool, dict[str, Search]] = {}
         assistants: dict[bool, PolicyAssistant] = {}

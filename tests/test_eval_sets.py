@@ -11,18 +11,19 @@ import pytest
 
 from assistant.eval_sets import (
     CORPUS_NAME,
-    DrawManifest,
     combined_corpus,
     default_corpus_path,
     document_id_for_page,
     draw_documents,
     extract_documents,
+    read_draw,
 )
 from assistant.evaluate import evidence_found, load_questions
 from assistant.parse import document_id_for, parse_file
 from tests.conftest import CORPUS, REPO
 
 UNSEEN = REPO / "tests" / "eval" / "unseen"
+BLIND = REPO / "tests" / "eval" / "blind"
 
 
 def a_corpus(path: Path, pages: int = 40) -> Path:
@@ -75,17 +76,19 @@ def test_page_ids_become_short_readable_document_ids() -> None:
     assert len(document_id_for_page("tal/2024/01/" + "mycket-" * 30)) <= 80
 
 
-def test_the_committed_set_names_thirty_pages_of_the_shared_corpus_and_no_page_text() -> None:
-    manifest = DrawManifest.read(UNSEEN / "documents.json")
-    assert manifest.corpus == CORPUS_NAME and len(manifest.documents) == 30
-    assert {d.half for d in manifest.documents} == {"tune", "test"}
-    assert len({d.document_id for d in manifest.documents}) == 30
-    committed = "".join(p.read_text(encoding="utf-8") for p in UNSEEN.iterdir())
-    assert '"text"' not in committed
+def test_the_committed_rules_draw_pages_of_the_shared_corpus_and_name_none_of_them() -> None:
+    shared = default_corpus_path(REPO)
+    unseen, blind = read_draw(UNSEEN / "documents.json", shared), read_draw(BLIND / "documents.json", shared)
+    assert unseen.corpus == CORPUS_NAME and len(unseen.documents) == 30 and len(blind.documents) == 14
+    assert {d.half for d in unseen.documents} == {"tune", "test"} and {d.half for d in blind.documents} == {"test"}
+    assert len({d.document_id for d in unseen.documents}) == 30
+    assert not {d.id for d in unseen.documents} & {d.id for d in blind.documents}
+    rules = "".join((folder / "documents.json").read_text(encoding="utf-8") for folder in (UNSEEN, BLIND))
+    assert not any(d.id in rules or d.title in rules for d in [*unseen.documents, *blind.documents])
 
 
 def test_the_question_sets_follow_the_rules_of_the_issue() -> None:
-    manifest = DrawManifest.read(UNSEEN / "documents.json")
+    manifest = read_draw(UNSEEN / "documents.json", default_corpus_path(REPO))
     halves = {d.document_id: d.half for d in manifest.documents}
     questions = {half: load_questions(UNSEEN / f"{half}.jsonl") for half in ("tune", "test")}
     everything = questions["tune"] + questions["test"]
@@ -98,7 +101,7 @@ def test_the_question_sets_follow_the_rules_of_the_issue() -> None:
 
 
 def test_every_evidence_string_is_in_its_page_as_parsed(tmp_path: Path) -> None:
-    manifest = DrawManifest.read(UNSEEN / "documents.json")
+    manifest = read_draw(UNSEEN / "documents.json", default_corpus_path(REPO))
     extract_documents(manifest, default_corpus_path(REPO), tmp_path)
     for half in ("tune", "test"):
         for question in load_questions(UNSEEN / f"{half}.jsonl"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.embed import Embedder
-from assistant.eval_sets import DrawManifest, combined_corpus, default_corpus_path
+from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
 from assistant.evaluate import (
     AnswerReport,
     RetrievalReport,
@@ -38,9 +38,10 @@ def measured(assistant: PolicyAssistant, path: Path) -> tuple[RetrievalReport, A
 
 
 def beside_the_policies(root: Path, draws: list[Path], embedder: Embedder, glossary: Glossary) -> PolicyAssistant:
-    """An assistant over the five policies and the pages the draw manifests name (read from
-    ../shared at run time), in one index."""
-    corpus = combined_corpus([DrawManifest.read(path) for path in draws], default_corpus_path(REPO), CORPUS,
+    """An assistant over the five policies and the pages the draw rules draw (from ../shared at
+    run time), in one index."""
+    corpus = combined_corpus([read_draw(path, default_corpus_path(REPO)) for path in draws], default_corpus_path(REPO),
+                             CORPUS,
                              root / "corpus")
     built = make_assistant(root, embedder, glossary, corpus=corpus)
     built.ensure_index()
