@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import sqlite3
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
@@ -27,6 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.durable import open_record_database
 from assistant.models import DocumentInfo
 
 KeyRole = Literal["reader", "admin"]
@@ -149,10 +149,7 @@ class SqliteAccess(AccessStore):
     """Keys and audit trail in one SQLite file of the data folder (the file backend's)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.executescript(_SCHEMA)
+        self._connection = open_record_database(path, _SCHEMA)
         self._lock = threading.Lock()
 
     def create(self, *, name: str, role: KeyRole, groups: Sequence[str]) -> NewKey:

@@ -125,7 +125,8 @@ class PolicyAssistant:
                                             lexical_weight=self.settings.lexical_weight)
                 support = SupportScorer(lexical=index.lexical, glossary=self.glossary,
                                         municipalities=index.store.municipalities)
-                serving = self._serving = Serving(index, retriever, support)
+                restricted = tuple(d for d in index.store.documents.values() if d.access)
+                serving = self._serving = Serving(index, retriever, support, restricted)
         return serving
 
     @property
@@ -147,8 +148,8 @@ class PolicyAssistant:
             raise InvalidRequestError(f"k must be between 1 and {MAX_K}, got {k}")
         serving = self._require()
         viewer = viewer or Viewer.everything()
-        filters = self._normalize_filters(filters, serving.index, viewer)
-        return serving.retriever.search(query, k=k, filters=filters, hidden=_hidden(serving.index, viewer))
+        filters = self._normalize_filters(filters, serving, viewer)
+        return serving.retriever.search(query, k=k, filters=filters, hidden=serving.hidden_from(viewer))
 
     def today(self) -> dt.date:
         return self._today() if self._today else dt.date.today()
@@ -166,8 +167,11 @@ class PolicyAssistant:
         if document_id == GLOSSARY_DOCUMENT_ID:
             return Document(**self.glossary_document.info.model_dump(), text=self.glossary_document.text,
                             sections=[], blocks=[])
-        self._check_visible(document_id, viewer)
-        document = self._require().index.store.document(document_id)
+        return self._document(self._require().index, document_id, viewer)
+
+    def _document(self, index: ServingIndex, document_id: str, viewer: Viewer | None) -> Document:
+        _check_visible(index, document_id, viewer)
+        document = index.store.document(document_id)
         if document is None:
             raise DocumentNotFoundError(document_id)
         return document.model_copy(update={"status": document_status(document, today=self.today())})
@@ -175,9 +179,9 @@ class PolicyAssistant:
     def overview(self, document_id: str, *, language: Language = "en",
                  viewer: Viewer | None = None) -> DocumentOverview:
         """A short cited overview of one document (purpose, areas, responsibility, dates, status)."""
-        document = self.document(document_id, viewer=viewer)
-        chunks = self._require().index.store.chunks_of(document_id)
-        return build_overview(document, chunks, language=language, today=self.today())
+        index = self._require().index
+        document = self._document(index, document_id, viewer)
+        return build_overview(document, index.store.chunks_of(document_id), language=language, today=self.today())
 
     def glossary_entries(self, query: str = "", *, limit: int = 50) -> list[GlossaryEntry]:
         """Glossary entries matching ``query`` (all, up to ``limit``, when empty)."""
@@ -256,31 +260,27 @@ class PolicyAssistant:
         """A document's full text as indexed (what citation offsets point into)."""
         if document_id == GLOSSARY_DOCUMENT_ID:
             return self.glossary_document.text
-        self._check_visible(document_id, viewer)
-        return self._require().index.store.document_text(document_id)
-
-    def _check_visible(self, document_id: str, viewer: Viewer | None) -> None:
-        info = self._require().index.store.documents.get(document_id)
-        if info is None or not (viewer or Viewer.everything()).can_see(info):
-            raise DocumentNotFoundError(document_id)
+        index = self._require().index
+        _check_visible(index, document_id, viewer)
+        return index.store.document_text(document_id)
 
     def municipalities(self, *, viewer: Viewer | None = None) -> list[str]:
         """The municipalities of the documents ``viewer`` may see."""
-        return _municipalities(self._require().index, viewer or Viewer.everything())
+        return self._require().municipalities_for(viewer or Viewer.everything())
 
-    def _normalize_filters(self, filters: Filters | None, index: ServingIndex, viewer: Viewer) -> Filters | None:
+    def _normalize_filters(self, filters: Filters | None, serving: Serving, viewer: Viewer) -> Filters | None:
         if filters is None or (filters.municipality is None and filters.document_id is None):
             return None
         municipality = filters.municipality
         if municipality is not None:
-            known = _municipalities(index, viewer)
+            known = serving.municipalities_for(viewer)
             matches = [m for m in known if m.casefold() == municipality.strip().casefold()]
             if not matches:
                 raise UnknownFilterError("municipality", municipality, known)
             municipality = matches[0]
-        visible = [d for d, info in index.store.documents.items() if viewer.can_see(info)]
-        if filters.document_id is not None and filters.document_id not in visible:
-            raise UnknownFilterError("document_id", filters.document_id, visible)
+        documents, hidden = serving.index.store.documents, serving.hidden_from(viewer)
+        if filters.document_id is not None and (filters.document_id not in documents or filters.document_id in hidden):
+            raise UnknownFilterError("document_id", filters.document_id, [d for d in documents if d not in hidden])
         return Filters(municipality=municipality, document_id=filters.document_id)
 
 
@@ -313,17 +313,16 @@ class PolicyAssistant:
             raise InvalidRequestError(f"history has {len(history)} turns; at most "
                                       f"{self.settings.max_history_turns} are accepted")
         serving, viewer = self._require(), viewer or Viewer.everything()
-        filters = self._normalize_filters(filters, serving.index, viewer)
-        return self.answers.prepare(serving, question, history, filters, hidden=_hidden(serving.index, viewer),
-                                    municipalities=_municipalities(serving.index, viewer))
+        filters = self._normalize_filters(filters, serving, viewer)
+        return self.answers.prepare(serving, question, history, filters, hidden=serving.hidden_from(viewer),
+                                    municipalities=serving.municipalities_for(viewer))
 
 
-def _hidden(index: ServingIndex, viewer: Viewer) -> frozenset[str]:
-    return viewer.hidden(index.store.documents.values())
-
-
-def _municipalities(index: ServingIndex, viewer: Viewer) -> list[str]:
-    return sorted({d.municipality for d in index.store.documents.values() if d.municipality and viewer.can_see(d)})
+def _check_visible(index: ServingIndex, document_id: str, viewer: Viewer | None) -> None:
+    """``DocumentNotFoundError`` for a document that does not exist or that ``viewer`` may not see."""
+    info = index.store.documents.get(document_id)
+    if info is None or not (viewer or Viewer.everything()).can_see(info):
+        raise DocumentNotFoundError(document_id)
 
 
 def backend_for(settings: Settings, recipe: IndexRecipe) -> IndexBackend:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.durable import open_record_database
 from assistant.models import Citation
 
 _SCHEMA = """
@@ -63,10 +63,7 @@ class FeedbackStore(FeedbackLog):
     """Append-only feedback log. Cost: one indexed insert per write."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.executescript(_SCHEMA)
+        self._connection = open_record_database(path, _SCHEMA)
         columns = {row[1] for row in self._connection.execute("PRAGMA table_info(feedback)")}
         if "given_by" not in columns:  # a data folder from before keys had names
             self._connection.execute("ALTER TABLE feedback ADD COLUMN given_by TEXT")

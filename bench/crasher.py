@@ -264,6 +264,19 @@ class Ledger:
     in_flight_undone: int = 0  # in flight at a kill, found not done
     unexpected: list[str] = field(default_factory=list)  # non-2xx answers: never expected
 
+    def settle(self, document_id: str, state: tuple[bool, ...], checks: Checks, *, seen: str) -> None:
+        """Judge an operation that was in flight at a kill by what the restarted server shows of its
+        document (``state``, one flag per place ``seen`` names): wholly there or wholly gone is
+        fine, and the document then counts as present or absent from here on."""
+        marker, kind = self.uncertain[document_id]
+        if checks.expect(len(set(state)) == 1, f"{kind} of {document_id} in flight at the kill left it "
+                         f"half-present ({seen}) = {state}"):
+            (self.present if state[0] else self.absent)[document_id] = marker
+            del self.uncertain[document_id]
+            happened = state[0] == (kind == "upload")
+            self.in_flight_happened += happened
+            self.in_flight_undone += not happened
+
 
 def new_marker(rng: random.Random) -> str:
     return "zq" + "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
@@ -434,15 +447,9 @@ def check_ledger(client: httpx.Client, workspace: Workspace, ledger: Ledger, che
             state = _presence(client, workspace, documents, document_id, marker, anywhere=True)
             ledger.searched.add(document_id)
         checks.expect(state == (False, False, False), f"deleted {document_id} (listed, found, file) = {state}")
-    for document_id, (marker, kind) in list(ledger.uncertain.items()):
+    for document_id, (marker, _) in list(ledger.uncertain.items()):
         state = _presence(client, workspace, documents, document_id, marker)
-        if checks.expect(len(set(state)) == 1, f"{kind} of {document_id} in flight at the kill left it "
-                         f"half-present (listed, top hit, file) = {state}"):
-            (ledger.present if state[0] else ledger.absent)[document_id] = marker
-            del ledger.uncertain[document_id]
-            happened = state[0] == (kind == "upload")
-            ledger.in_flight_happened += happened
-            ledger.in_flight_undone += not happened
+        ledger.settle(document_id, state, checks, seen="listed, top hit, file")
 
 
 def _presence(client: httpx.Client, workspace: Workspace, documents: set[str], document_id: str, marker: str,

@@ -152,15 +152,8 @@ class PostgresCrashSite:
             state = presence(document_id, marker, anywhere=True)
             checks.expect(state == (False, False, False), f"deleted {document_id} (listed, found, stored) = "
                           f"{state} at {client.base_url}")
-        for document_id, (marker, kind) in list(ledger.uncertain.items()):
-            state = presence(document_id, marker)
-            if checks.expect(len(set(state)) == 1, f"{kind} of {document_id} in flight at the kill left it "
-                             f"half-present (listed, top hit, stored) = {state}"):
-                (ledger.present if state[0] else ledger.absent)[document_id] = marker
-                del ledger.uncertain[document_id]
-                happened = state[0] == (kind == "upload")
-                ledger.in_flight_happened += happened
-                ledger.in_flight_undone += not happened
+        for document_id, (marker, _) in list(ledger.uncertain.items()):
+            ledger.settle(document_id, presence(document_id, marker), checks, seen="listed, top hit, stored")
 
     def check_database(self, checks: Checks) -> None:
         with psycopg.connect(self.database_url) as connection:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 
+from assistant.access import Viewer
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
 from assistant.answer.definitions import GlossaryDocument, asked_term
 from assistant.answer.followup import resolve_follow_up
@@ -21,7 +22,7 @@ from assistant.answer.language import detect_language
 from assistant.answer.llm import QuestionRewriter, UpstreamError
 from assistant.answer.support import SupportScorer
 from assistant.index.backend import ServingIndex
-from assistant.models import Answer, ChatTurn, Filters, Language
+from assistant.models import Answer, ChatTurn, DocumentInfo, Filters, Language
 from assistant.retrieve import HybridRetriever, Retrieved
 from assistant.settings import Settings
 
@@ -30,11 +31,26 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Serving:
-    """The serving index with the retriever and support scorer made for it."""
+    """The serving index with the retriever and support scorer made for it, and its restricted
+    documents (those with access groups), so a request never scans every document to learn
+    what its caller may not see."""
 
     index: ServingIndex
     retriever: HybridRetriever
     support: SupportScorer
+    restricted: tuple[DocumentInfo, ...] = ()
+
+    def hidden_from(self, viewer: Viewer) -> frozenset[str]:
+        """Ids of the documents ``viewer`` may not see. Cost: O(restricted documents)."""
+        return viewer.hidden(self.restricted)
+
+    def municipalities_for(self, viewer: Viewer) -> list[str]:
+        """The municipalities of the documents ``viewer`` may see."""
+        store = self.index.store
+        if viewer.sees_all or not self.restricted:
+            return store.municipalities
+        hidden = self.hidden_from(viewer)
+        return sorted({d.municipality for d in store.documents.values() if d.municipality and d.id not in hidden})
 
 
 @dataclass(frozen=True, slots=True)

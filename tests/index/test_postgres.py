@@ -78,9 +78,9 @@ def test_bm25_in_sql_scores_as_the_file_backend_does(pair: tuple[PolicyAssistant
     for question in QUESTIONS:
         query = " ".join([question, *assistant.glossary.swedish_for_english(question)])
         expected = [(files.store.chunks([row])[row].chunk_id, score)
-                    for row, score in files.lexical.search_rows(query, k=10)]
+                    for row, score in files.lexical_search(query, k=10)]
         found = [(postgres.store.chunks([row])[row].chunk_id, score)
-                 for row, score in postgres.lexical.search_rows(query, k=10)]
+                 for row, score in postgres.lexical_search(query, k=10)]
         assert [c for c, _ in found] == [c for c, _ in expected], question
         assert [s for _, s in found] == pytest.approx([s for _, s in expected], rel=1e-4), question
 

@@ -104,14 +104,29 @@ class PostgresBackend(IndexBackend):
         with self.pool.connection() as connection:
             config_hash, documents = connection.execute(
                 "SELECT config_hash, (SELECT count(*) FROM documents) FROM assistant_state WHERE id = 1").fetchone()
-            synced = dict(connection.execute("SELECT name, digest FROM corpus_files WHERE NOT removed").fetchall())
-            removed = {r[0] for r in connection.execute("SELECT name FROM corpus_files WHERE removed")}
         if not documents:
             return IndexState.MISSING
-        shipped = {path.name: file_digest(path) for path in supported_files(self.corpus_dir)
-                   if path.name not in removed}
-        fresh = config_hash == self.recipe.config_hash and shipped == synced
+        changed, gone = self._corpus_changes()
+        fresh = config_hash == self.recipe.config_hash and not changed and not gone
         return IndexState.CURRENT if fresh else IndexState.STALE
+
+    def _corpus_changes(self) -> tuple[list[Path], list[str]]:
+        """The shipped files new or changed since the last sync (not deleted through the API nor
+        replaced by an upload of the same name), and the synced ones that left the folder.
+        Cost: two small queries and a hash of every shipped file."""
+        with self.pool.connection() as connection:
+            known = {name: (digest, removed) for name, digest, removed in
+                     connection.execute("SELECT name, digest, removed FROM corpus_files")}
+            uploaded = {r[0] for r in connection.execute("SELECT filename FROM documents WHERE source = 'upload'")}
+        files = supported_files(self.corpus_dir)
+        changed = []
+        for path in files:
+            digest, removed = known.get(path.name, ("", False))
+            if path.name not in uploaded and not removed and digest != file_digest(path):
+                changed.append(path)
+        names = {path.name for path in files}
+        gone = [name for name, (_, removed) in known.items() if not removed and name not in names]
+        return changed, gone
 
     def ensure(self, *, progress: Progress | None = None) -> Manifest:
         """Bring the database up to date with the corpus folder and the settings, once across
@@ -196,18 +211,9 @@ class PostgresBackend(IndexBackend):
     def _sync_corpus(self, *, first: bool, progress: Progress | None) -> None:
         """Ingest shipped files that are new or changed since the last sync, and drop shipped
         documents whose file left the folder. Called under the write lock."""
-        with self.pool.connection() as connection:
-            known = {name: (digest, removed) for name, digest, removed in
-                     connection.execute("SELECT name, digest, removed FROM corpus_files")}
-            uploaded = {r[0] for r in connection.execute("SELECT filename FROM documents WHERE source = 'upload'")}
-        files = supported_files(self.corpus_dir)
-        changed = [p for p in files if p.name not in uploaded and not known.get(p.name, ("", False))[1]
-                   and known.get(p.name, ("",))[0] != file_digest(p)]
-        gone = [name for name, (_, removed) in known.items() if not removed and name not in {p.name for p in files}]
-        if not changed and not gone:
-            return
-        sources = [_Source.shipped(p) for p in changed]
-        self._ingest(sources, replace_all=first, drop=gone, progress=progress)
+        changed, gone = self._corpus_changes()
+        if changed or gone:
+            self._ingest([_Source.shipped(p) for p in changed], replace_all=first, drop=gone, progress=progress)
 
     def _rebuild_locked(self, *, progress: Progress | None) -> None:
         """Parse every stored original again and replace everything in one transaction."""
@@ -428,14 +434,15 @@ def _delete(connection: psycopg.Connection, condition: str, params: Sequence[obj
         found = connection.execute("DELETE FROM documents RETURNING filename, source").fetchall()
         connection.execute("DELETE FROM term_stats")
         return [(filename, source) for filename, source in found]
-    connection.execute(
+    emptied = [term for term, df in connection.execute(
         f"WITH gone AS (SELECT t.term, count(*) AS n FROM chunk_terms t JOIN chunks c USING (chunk_row) "
         f"JOIN documents d ON d.id = c.document_id WHERE {condition} GROUP BY t.term) "
-        "UPDATE term_stats s SET df = s.df - gone.n FROM gone WHERE s.term = gone.term", params)
+        "UPDATE term_stats s SET df = s.df - gone.n FROM gone WHERE s.term = gone.term RETURNING s.term, s.df",
+        params) if df <= 0]
+    if emptied:  # terms no document has any more
+        connection.execute("DELETE FROM term_stats WHERE term = ANY(%s)", (emptied,))
     found = connection.execute(f"DELETE FROM documents d WHERE {condition} RETURNING filename, source",
                                params).fetchall()
-    if found:
-        connection.execute("DELETE FROM term_stats WHERE df <= 0")
     return [(filename, source) for filename, source in found]
 
 

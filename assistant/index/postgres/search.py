@@ -26,7 +26,7 @@ from assistant.models import Chunk, Document, DocumentInfo, Section
 
 # Lucene BM25, as the file backend's bm25s scores it: idf · tf / (tf + k1 · (1 − b + b · len / avg)).
 _K1, _B = 1.2, 0.75
-# A query term's postings read by a lexical search, strongest first (see ``search_rows``).
+# A query term's postings read by a lexical search, strongest first (see ``search_scope``).
 POSTINGS_PER_TERM = 2_000
 
 _CHUNK_COLUMNS = ("chunk_row, chunk_id, document_id, kind, section_path, text, start_offset, end_offset, "
@@ -114,13 +114,6 @@ class PostgresVectors:
         self._dimension = dimension
         self._ef_search = ef_search
 
-    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None
-               ) -> list[list[tuple[int, float]]]:
-        """For each query the ``k`` best (row, cosine) among ``allowed`` rows (``None``: all)."""
-        where = ("chunk_row = ANY(%(rows)s)", {"rows": [int(r) for r in allowed]}) if allowed is not None else None
-        return [self.nearest(np.asarray(q, dtype=np.float32), k=k, where=where, exact=allowed is not None)
-                for q in np.atleast_2d(queries)]
-
     def search_scope(self, query: np.ndarray, *, k: int, scope: Scope | None) -> list[tuple[int, float]]:
         """The ``k`` best (row, cosine) within ``scope``: one document is scanned exactly; a
         municipality filter walks HNSW with pgvector's iterative scan until ``k`` rows pass it."""
@@ -187,13 +180,6 @@ class PostgresLexical:
             row = connection.execute("SELECT df FROM term_stats WHERE term = %s", (term,)).fetchone()
         return int(row[0]) if row else 0
 
-    def search_rows(self, query: str, *, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """``search_scope`` among ``rows`` (``None``: all), every posting of those rows scored."""
-        if rows is None:
-            return self.search_scope(query, k=k, scope=None)
-        return self._ranked(query, k=k, postings=_PROBED.format(rows="SELECT unnest(%(rows)s::bigint[])"),
-                            args={"rows": [int(r) for r in rows]})
-
     def search_scope(self, query: str, *, k: int, scope: Scope | None) -> list[tuple[int, float]]:
         """The best ``k`` (row, BM25) with score > 0 within ``scope``, best first; repeated query
         terms count repeatedly, as in Lucene. Unfiltered or by municipality, a term's postings
@@ -244,7 +230,7 @@ _STRONGEST = """SELECT qs.times, qs.df, x.chunk_row, x.tf, x.term_count FROM qs 
                     SELECT t.chunk_row, t.tf, t.term_count FROM chunk_terms t
                     WHERE t.term = qs.term {where}
                     ORDER BY t.impact DESC LIMIT %(per_term)s) x"""
-# Every posting of a few given rows: a primary-key probe per (term, row).
+# Every posting of a few rows (one document's): a primary-key probe per (term, row).
 _PROBED = """SELECT qs.times, qs.df, t.chunk_row, t.tf, t.term_count
              FROM qs JOIN chunk_terms t ON t.term = qs.term AND t.chunk_row IN ({rows})"""
 
