@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 # setuptools warns about every editable install; nothing in it is for the user.
 PIP := PYTHONWARNINGS=ignore $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: setup dev browser run test lint eval bench
+.PHONY: setup dev ocr browser test-packages run test lint eval bench
 
 $(VENV)/.run-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +25,32 @@ setup: $(VENV)/.run-installed
 
 dev: $(VENV)/.dev-installed
 
-# The widget's end-to-end tests drive Debian's chromium (never a browser downloaded by playwright).
-browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+# Debian packages, installed with apt-get when missing (one `apt-get update` for all a target needs):
+# Tesseract with its Swedish and English data reads PDF pages that are scans (without it such a PDF
+# is refused); the widget's end-to-end tests drive Debian's chromium (never a browser downloaded by
+# playwright). Each *_MISSING is a shell expression naming the packages that are not installed.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng
+OCR_MISSING = $$(langs=$$(tesseract --list-langs 2>/dev/null); \
+	echo "$$langs" | grep -qx swe && echo "$$langs" | grep -qx eng || echo $(OCR_PACKAGES))
+BROWSER_MISSING = $$(command -v chromium >/dev/null || echo chromium)
+apt_install = missing="$(1)"; set -- $$missing; [ $$\# -eq 0 ] || \
+	{ apt-get update -qq && apt-get install -y -qq "$$@" >/dev/null; }
 
-run: setup
+# Serving works without OCR: where apt-get cannot install it (not root, not Debian), a warning.
+ocr:
+	@$(call apt_install,$(OCR_MISSING)) || echo "warning: could not install $(OCR_PACKAGES);" \
+		"PDF pages without a text layer will be refused" >&2
+
+browser:
+	@$(call apt_install,$(BROWSER_MISSING))
+
+test-packages:
+	@$(call apt_install,$(OCR_MISSING) $(BROWSER_MISSING))
+
+run: setup ocr
 	$(BIN)/assistant serve
 
-test: dev browser
+test: dev test-packages
 	$(BIN)/python -m pytest
 
 lint: dev

@@ -49,7 +49,12 @@ class Viewer:
         return cls()
 
     def can_see(self, document: DocumentInfo) -> bool:
-        return self.sees_all or not document.access or not self.groups.isdisjoint(document.access)
+        return self.may_read(document.access)
+
+    def may_read(self, access: Iterable[str]) -> bool:
+        """Whether something restricted to the groups ``access`` (none: every reader) is for this viewer."""
+        groups = frozenset(access)
+        return self.sees_all or not groups or not self.groups.isdisjoint(groups)
 
     def hidden(self, documents: Iterable[DocumentInfo]) -> frozenset[str]:
         """Ids of the ``documents`` this viewer may not see."""

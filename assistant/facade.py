@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.access import AuditEntry, KeyRole, ManagedKey, NewKey, Viewer, parse_groups
@@ -30,14 +31,13 @@ from assistant.errors import (
 )
 from assistant.feedback import Feedback, FeedbackIn
 from assistant.glossary import Glossary, GlossaryEntry
-from assistant.index.backend import IndexBackend, IndexState, Progress, ServingIndex
+from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress, ServingIndex
 from assistant.index.files import FileBackend
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.recipe import IndexRecipe
 from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
 from assistant.overview import DocumentOverview, build_overview
 from assistant.parse import SUPPORTED_SUFFIXES, UnsupportedFormatError, document_id_for
-from assistant.parse.guard import ParseLimits
 from assistant.parse.isolation import parse_isolated
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings
@@ -176,6 +176,20 @@ class PolicyAssistant:
             raise DocumentNotFoundError(document_id)
         return document.model_copy(update={"status": document_status(document, today=self.today())})
 
+    def original_file(self, document_id: str, *, viewer: Viewer | None = None) -> OriginalFile | None:
+        """The file a document was parsed from (name, media type, bytes read on demand), or ``None``
+        when there is none (the glossary). ``DocumentNotFoundError`` for a document that is unknown or
+        not for ``viewer``, judged on the serving index and on the file's groups as stored now (a
+        file being replaced with other groups is never served under the old ones). Cost: the
+        backend's look-up (a folder listing or a primary-key read); no bytes until ``read()``."""
+        if document_id == GLOSSARY_DOCUMENT_ID:
+            return None
+        _check_visible(self._require().index, document_id, viewer)
+        original = self.backend.original(document_id)
+        if original is not None and not (viewer or Viewer.everything()).may_read(original.access):
+            raise DocumentNotFoundError(document_id)
+        return original
+
     def overview(self, document_id: str, *, language: Language = "en",
                  viewer: Viewer | None = None) -> DocumentOverview:
         """A short cited overview of one document (purpose, areas, responsibility, dates, status)."""
@@ -235,7 +249,8 @@ class PolicyAssistant:
         ``access``: the groups that may read it (none: every reader); ``InvalidRequestError`` for a
         bad group name. Raises ``UnsupportedFormatError`` or ``ParseError`` (nothing stored) for a bad file, e.g.
         ``FileTooLargeError``, ``ContentMismatchError``, ``ParseTimeoutError``. Cost: parsing in a
-        worker process (about 0.5 s, at most 10 s and 1 GiB) plus an index rebuild.
+        worker process (about 0.5 s, at most 10 s and 1 GiB; a PDF's scanned pages add OCR, about 3 s a
+        page, at most ``ocr_seconds``) plus an index rebuild.
         """
         name = safe_filename(filename)
         try:
@@ -243,9 +258,9 @@ class PolicyAssistant:
         except ValueError as error:
             raise InvalidRequestError(str(error)) from error
         # In a separate, time- and memory-limited process: a hostile file cannot stall or exhaust the service.
+        limits = replace(self.settings.parse_limits(), max_bytes=self.settings.max_upload_bytes)
         document = parse_isolated(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
-                                  document_id=document_id_for(Path(name)),
-                                  limits=ParseLimits(max_bytes=self.settings.max_upload_bytes))
+                                  document_id=document_id_for(Path(name)), limits=limits)
         document = document.model_copy(update={"access": groups})
         self.backend.add_document(name, data, document)
         return next(d for d in self.documents() if d.id == document.id)

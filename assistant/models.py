@@ -7,7 +7,9 @@ from them).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -50,6 +52,7 @@ class ExtractedText:
 
     text: str
     elements: list[Element]
+    page_starts: list[int] = field(default_factory=list)  # where each page begins in ``text`` (paged formats)
 
 
 # --- parse: the structured document ------------------------------------------------------------
@@ -117,6 +120,13 @@ class DocumentInfo(BaseModel):
         "every reader.")
     status: Literal["current", "due_for_revision", "expired", "unknown"] | None = Field(
         None, description="From the stated dates against today's date; set when the document is served.")
+    page_starts: list[int] = Field(
+        default_factory=list, description="Where each page begins in the text (page N at index N-1); empty for "
+        "formats without pages.")
+
+    def pages_of(self, start: int, end: int) -> list[int]:
+        """The 1-based pages the span ``start``..``end`` of the text touches; empty without pages."""
+        return pages_of(self.page_starts, start, end)
 
 
 class Document(DocumentInfo):
@@ -128,6 +138,15 @@ class Document(DocumentInfo):
 
     def info(self) -> DocumentInfo:
         return DocumentInfo.model_validate(self.model_dump(include=set(DocumentInfo.model_fields)))
+
+
+def pages_of(page_starts: Sequence[int], start: int, end: int) -> list[int]:
+    """The 1-based pages a span touches, given where each page begins. Cost: two binary searches."""
+    if not page_starts:
+        return []
+    first = max(1, bisect.bisect_right(page_starts, start))
+    last = max(first, bisect.bisect_right(page_starts, max(start, end - 1)))
+    return list(range(first, last + 1))
 
 
 # --- chunk ------------------------------------------------------------------------------------
@@ -188,6 +207,7 @@ class Hit(BaseModel):
     score: float
     start: int
     end: int
+    pages: list[int] = Field(default_factory=list, description="The pages of the source the chunk is on (PDF).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +256,7 @@ class Citation(BaseModel):
     end: int
     before: str = ""
     after: str = ""
+    page: int | None = Field(None, description="The page of the source the quote starts on (paged formats).")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

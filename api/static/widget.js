@@ -46,7 +46,7 @@
       unreachable: "The assistant could not be reached. Check the connection and try again.",
       incomplete: "The answer could not be completed.", cutOff: "The answer was cut off before it was complete.",
       noAnswer: "The connection closed before an answer arrived.", document: "Document",
-      municipality: "Municipality", section: "Section", status: "Status", quote: "Quote",
+      municipality: "Municipality", section: "Section", status: "Status", quote: "Quote", pageN: "Page {n}",
       openInDocument: "Open in document", documentsLabel: "Policy documents", loadingDocuments: "Loading documents…",
       noDocuments: "No documents are indexed.", documentsFailed: "The documents could not be loaded.",
       aDocument: "document", validUntil: "valid until {date}", revisionDue: "revision due {date}",
@@ -65,7 +65,7 @@
       unreachable: "Assistenten gick inte att nå. Kontrollera anslutningen och försök igen.",
       incomplete: "Svaret kunde inte slutföras.", cutOff: "Svaret bröts innan det var klart.",
       noAnswer: "Anslutningen stängdes innan något svar kom.", document: "Dokument",
-      municipality: "Kommun", section: "Avsnitt", status: "Status", quote: "Citat",
+      municipality: "Kommun", section: "Avsnitt", status: "Status", quote: "Citat", pageN: "Sida {n}",
       openInDocument: "Öppna i dokumentet", documentsLabel: "Policydokument", loadingDocuments: "Hämtar dokument…",
       noDocuments: "Inga dokument är indexerade.", documentsFailed: "Dokumenten kunde inte hämtas.",
       aDocument: "dokument", validUntil: "gäller till {date}", revisionDue: "revideras senast {date}",
@@ -159,6 +159,7 @@ blockquote { margin: 0; padding: .5rem .7rem; border-left: 4px solid #9dbbe3; ba
   white-space: pre-wrap; }
 blockquote .context { color: #4a5361; }
 blockquote mark { background: #ffe27a; color: inherit; padding: 0 .1em; }
+p.page { margin: .35rem 0 0; font-size: .85rem; color: #4a5361; }
 a.open-document { display: inline-block; margin-top: .6rem; color: #0b57d0; font-weight: 600; }
 a.open-document:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .badge { display: inline-block; padding: 0 .5em; border-radius: 999px; font-size: .78rem; font-weight: 600;
@@ -723,6 +724,10 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         el("mark", {}, String(citation.quote || "")),
         citation.after ? el("span", { class: "context" }, String(citation.after)) : null);
       const body = [list, quote];
+      // The page of the source the quote starts on (paged formats: PDF).
+      if (Number.isInteger(citation.page) && citation.page > 0) {
+        body.push(el("p", { class: "page", "data-field": "page" }, t(this, "pageN", { n: citation.page })));
+      }
       if (typeof citation.url === "string" && citation.url.startsWith("/")) {
         body.push(this.documentLink(citation));
       }

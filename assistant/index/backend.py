@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Protocol
 
 import numpy as np
@@ -22,6 +23,17 @@ from assistant.index.lexical import SwedishAnalyzer
 from assistant.models import Chunk, Document, DocumentInfo
 
 Progress = Callable[[int, int], None]
+
+# How the original files are served: the media type of each supported format.
+MEDIA_TYPES: dict[str, str] = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+}
 
 
 class IndexState(StrEnum):
@@ -40,6 +52,34 @@ class Scope:
     municipalities: tuple[str, ...] = ()
     document_id: str | None = None
     hidden: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class OriginalFile:
+    """A document's file as the store keeps it: its name, its access groups as stored now, and its
+    bytes, read only when ``read`` is called (knowing that a file is there costs no read of it).
+    ``read`` raises ``DocumentNotFoundError`` if the file changed or went in the meantime."""
+
+    filename: str
+    access: tuple[str, ...]
+    read: Callable[[], bytes]
+
+    @property
+    def media_type(self) -> str:
+        """By the file name's extension; ``application/octet-stream`` for any other."""
+        return MEDIA_TYPES.get(PurePath(self.filename).suffix.lower(), "application/octet-stream")
+
+    def content_type(self, data: bytes) -> str:
+        """The ``Content-Type`` of ``data`` (this file's bytes): text formats with the charset they
+        are written in, UTF-8 or else Windows-1252, as the parser reads them. Cost: one decode of a
+        text file."""
+        if not self.media_type.startswith("text/"):
+            return self.media_type
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{self.media_type}; charset=windows-1252"
+        return f"{self.media_type}; charset=utf-8"
 
 
 class StoreView(Protocol):
@@ -120,6 +160,12 @@ class IndexBackend(ABC):
     @abstractmethod
     def remove_document(self, document_id: str) -> bool:
         """Remove a document from the store and the index; ``False`` if there is none."""
+
+    @abstractmethod
+    def original(self, document_id: str) -> OriginalFile | None:
+        """The file document ``document_id`` was parsed from, or ``None`` when the store has none.
+        Access is the caller's to check (the facade does, against the serving index and against
+        ``OriginalFile.access``). Cost: a folder listing or a primary-key read, no file read."""
 
     @abstractmethod
     def feedback(self) -> FeedbackLog:

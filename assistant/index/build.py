@@ -98,20 +98,24 @@ def corpus_fingerprint(corpus_dir: CorpusSource) -> str:
     return fingerprint_of(corpus_digests(corpus_dir))
 
 
-def parse_corpus(corpus_dir: CorpusSource, *, cache: ParseCache | None = None) -> ParsedCorpus:
+def parse_corpus(corpus_dir: CorpusSource, *, cache: ParseCache | None = None,
+                 limits: ParseLimits | None = None) -> ParsedCorpus:
     """``parse_files`` over every supported file of ``corpus_dir``."""
-    return parse_files(corpus_files(corpus_dir), cache=cache)
+    return parse_files(corpus_files(corpus_dir), cache=cache, limits=limits)
 
 
-def parse_files(paths: list[Path], *, cache: ParseCache | None = None) -> ParsedCorpus:
-    """Parse each file in its own time- and memory-limited worker process (a few at once); a file
+def parse_files(paths: list[Path], *, cache: ParseCache | None = None,
+                limits: ParseLimits | None = None) -> ParsedCorpus:
+    """Parse each file in its own worker process (a few at once) within ``limits`` (default:
+    ``ParseLimits()``; ``Settings.parse_limits()`` carries the configured OCR limits); a file
     that fails or is refused as hostile is skipped with a warning naming it. Files unchanged since
     a previous build come from ``cache`` without a worker.
-    Cost: about 0.5 s of worker start-up per new file, divided by the parallel workers, plus parsing."""
+    Cost: about 0.5 s of worker start-up per new file, divided by the parallel workers, plus parsing
+    (a PDF's scanned pages: about 3 s a page of OCR)."""
     files = [(path, document_id_for(path)) for path in paths]
     keys = {path: cache.key(path, document_id=doc_id) for path, doc_id in files} if cache else {}
     cached = {path: hit for path, key in keys.items() if cache and (hit := cache.get(key)) is not None}
-    fresh = dict(parse_files_isolated([f for f in files if f[0] not in cached], limits=ParseLimits()))
+    fresh = dict(parse_files_isolated([f for f in files if f[0] not in cached], limits=limits or ParseLimits()))
     documents, skipped = [], []
     for path, _ in files:
         parsed = cached.get(path) or fresh[path]
@@ -134,7 +138,7 @@ class IndexBuilder:
 
     def __init__(self, *, embedder: Embedder, chunker: Chunker, glossary: Glossary, config_hash: str,
                  hnsw_threshold: int, hnsw_m: int, batch_size: int, cache: EmbeddingCache | None = None,
-                 parse_cache: ParseCache | None = None) -> None:
+                 parse_cache: ParseCache | None = None, parse_limits: ParseLimits | None = None) -> None:
         self._embedder = embedder
         self._chunker = chunker
         self._glossary = glossary
@@ -144,6 +148,7 @@ class IndexBuilder:
         self._batch_size = batch_size
         self._cache = cache
         self._parse_cache = parse_cache
+        self._parse_limits = parse_limits
 
     def build(self, corpus_dir: CorpusSource, layout: IndexLayout, *,
               progress: Callable[[int, int], None] | None = None) -> Manifest:
@@ -169,7 +174,7 @@ class IndexBuilder:
 
     def _build_full(self, corpus_dir: CorpusSource, layout: IndexLayout, *, digests: dict[str, str], started: float,
                     progress: Callable[[int, int], None] | None) -> Manifest:
-        corpus = parse_corpus(corpus_dir, cache=self._parse_cache)
+        corpus = parse_corpus(corpus_dir, cache=self._parse_cache, limits=self._parse_limits)
         if not corpus.documents:
             raise IndexNotReadyError(f"no readable documents in the corpus folder ({len(corpus.skipped)} skipped)")
         chunks = [chunk for document in corpus.documents for chunk in self._chunker.chunk(document)]
@@ -200,7 +205,7 @@ class IndexBuilder:
         when that cannot give the index a full build would: the base is unreadable or has no saved
         BM25 term ids, a new document's id is taken, or the rows would cross the HNSW threshold."""
         new_files = [path for path in corpus_files(corpus_dir) if path.name not in base.files]
-        corpus = parse_files(new_files, cache=self._parse_cache)
+        corpus = parse_files(new_files, cache=self._parse_cache, limits=self._parse_limits)
         chunks = [chunk for document in corpus.documents for chunk in self._chunker.chunk(document)]
         if base.vector_index == "flat" and base.chunks + len(chunks) >= self._hnsw_threshold:
             return None

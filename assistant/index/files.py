@@ -11,20 +11,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from assistant.access import SqliteAccess
 from assistant.chunk import Chunker
-from assistant.corpus import Corpus
-from assistant.errors import CorruptIndexError, IndexNotReadyError
+from assistant.corpus import Corpus, access_of
+from assistant.errors import CorruptIndexError, DocumentNotFoundError, IndexNotReadyError
 from assistant.feedback import FeedbackStore
-from assistant.index.backend import IndexBackend, IndexState, Progress
+from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress
 from assistant.index.build import PIPELINE_VERSION, IndexBuilder, SearchIndex, corpus_fingerprint
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.parse_cache import ParseCache
 from assistant.index.recipe import IndexRecipe
 from assistant.models import Document
+from assistant.parse import document_id_for
 
 logger = logging.getLogger(__name__)
 # How often a request checks whether another process published a newer index version.
@@ -154,6 +155,36 @@ class FileBackend(IndexBackend):
                 undo()  # not acknowledged: the corpus as it was
                 raise
         return True
+
+    def original(self, document_id: str) -> OriginalFile | None:
+        """The corpus file whose name gives ``document_id`` (an upload before a shipped file; of two
+        files with that id, the one the serving index was parsed from). ``None`` when there is none
+        or its access sidecar is unreadable (such a file is not indexed either). Cost: two folder
+        listings and a sidecar read; the bytes are read by ``read``."""
+        matches = [path for path in self.corpus.files() if document_id_for(path) == document_id]
+        if not matches:
+            return None
+        indexed = self._serving.store.documents.get(document_id) if self._serving is not None else None
+        named = PurePath(indexed.source_path).name if indexed is not None else None
+        path = next((p for p in matches if p.name == named), matches[0])
+        try:
+            access = tuple(access_of(path))
+        except ValueError:
+            return None
+
+        def read() -> bytes:
+            # The groups are read again after the bytes: a file replaced meanwhile (with other
+            # groups) is refused rather than served under the groups of the one it replaced.
+            try:
+                data = path.read_bytes()
+                unchanged = tuple(access_of(path)) == access
+            except (OSError, ValueError):
+                raise DocumentNotFoundError(document_id) from None
+            if not unchanged:
+                raise DocumentNotFoundError(document_id)
+            return data
+
+        return OriginalFile(filename=path.name, access=access, read=read)
 
     def feedback(self) -> FeedbackStore:
         """A SQLite log in the data folder, opened on first use."""

@@ -26,6 +26,7 @@ from assistant.parse.errors import (
     UnsafeDocumentError,
     UnsupportedFormatError,
 )
+from assistant.parse.guard import ParseLimits
 from assistant.parse.markdown import read_markdown
 from assistant.parse.plaintext import read_plain_text
 from assistant.parse.structure import build_document, slugify
@@ -58,28 +59,29 @@ def _decode(data: bytes) -> str:
 
 # The PDF, DOCX and HTML readers load their libraries on first use: a parse worker that reads
 # text starts in half the time.
-def _read_html(data: bytes) -> ExtractedText:
+# Each reader takes the bytes and the limits of this parse (only the PDF reader's OCR spends them).
+def _read_html(data: bytes, _limits: ParseLimits) -> ExtractedText:
     from assistant.parse.html import read_html
 
     return read_html(data)
 
 
-def _read_docx(data: bytes) -> ExtractedText:
+def _read_docx(data: bytes, _limits: ParseLimits) -> ExtractedText:
     from assistant.parse.docx import read_docx
 
     return read_docx(data)
 
 
-def _read_pdf(data: bytes) -> ExtractedText:
+def _read_pdf(data: bytes, limits: ParseLimits) -> ExtractedText:
     from assistant.parse.pdf import read_pdf
 
-    return read_pdf(data)
+    return read_pdf(data, limits=limits)
 
 
-_READERS: dict[str, Callable[[bytes], ExtractedText]] = {
-    ".txt": lambda data: read_plain_text(_decode(data)),
-    ".md": lambda data: read_markdown(_decode(data)),
-    ".markdown": lambda data: read_markdown(_decode(data)),
+_READERS: dict[str, Callable[[bytes, ParseLimits], ExtractedText]] = {
+    ".txt": lambda data, _limits: read_plain_text(_decode(data)),
+    ".md": lambda data, _limits: read_markdown(_decode(data)),
+    ".markdown": lambda data, _limits: read_markdown(_decode(data)),
     ".html": _read_html,
     ".htm": _read_html,
     ".docx": _read_docx,
@@ -94,7 +96,7 @@ def document_id_for(path: Path) -> str:
     return slugify(path.stem)
 
 
-def parse_file(path: Path, *, document_id: str | None = None) -> Document:
+def parse_file(path: Path, *, document_id: str | None = None, limits: ParseLimits | None = None) -> Document:
     """Parse one file into a ``Document``.
 
     Raises ``UnsupportedFormatError`` for an unknown extension and ``ParseError`` for a file that
@@ -106,15 +108,17 @@ def parse_file(path: Path, *, document_id: str | None = None) -> Document:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise UnsupportedFormatError(f"unsupported file type {suffix or '(none)'!r}; supported: {supported}")
     return parse_bytes(path.read_bytes(), suffix=suffix, source_path=str(path),
-                       document_id=document_id or document_id_for(path))
+                       document_id=document_id or document_id_for(path), limits=limits)
 
 
-def parse_bytes(data: bytes, *, suffix: str, source_path: str, document_id: str) -> Document:
-    """Parse a file's bytes as the format ``suffix`` names (see ``parse_file``)."""
+def parse_bytes(data: bytes, *, suffix: str, source_path: str, document_id: str,
+                limits: ParseLimits | None = None) -> Document:
+    """Parse a file's bytes as the format ``suffix`` names (see ``parse_file``). ``limits`` bound what
+    the parse may spend beyond reading (OCR pages and seconds); the defaults apply without them."""
     reader = _READERS.get(suffix.lower())
     if reader is None:
         raise UnsupportedFormatError(f"unsupported file type {suffix!r}")
-    extracted = reader(data)
+    extracted = reader(data, limits or ParseLimits())
     if not extracted.text.strip():
         raise EmptyDocumentError("the document contains no text")
     return build_document(extracted, document_id=document_id, source_path=source_path)

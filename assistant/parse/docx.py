@@ -107,10 +107,11 @@ def _paragraph(paragraph: Paragraph, writer: BlockTextWriter) -> None:
     elif _is_list_item(paragraph):
         writer.list_item(" ".join(lines))
     else:
-        # Soft line breaks (Shift+Enter, <w:br/>) end lines as a new paragraph would: a header
-        # block typed as "Fastställd av: KS<br/>Gäller t.o.m.: 2018-12-31" is one line per field.
-        for line in lines:
-            writer.paragraph(line)
+        # Soft line breaks (Shift+Enter, <w:br/>) end lines, as in a text file: a header block typed
+        # as "Fastställd av: KS<br/>Gäller t.o.m.: 2018-12-31" is one line per field, and a value
+        # that goes on over two lines ("Utfärdat av:<br/>Kommunledningsförvaltningen<br/>
+        # Ekonomiavdelningen") stays with its label.
+        writer.paragraph("\n".join(lines))
 
 
 def _paragraph_lines(paragraph: Paragraph) -> list[str]:

@@ -38,3 +38,8 @@ class ParseTimeoutError(ParseError):
 
 class ParseResourceError(ParseError):
     """Parsing the file needed more memory than allowed (or the parser crashed on it)."""
+
+
+class OcrUnavailableError(ParseError):
+    """The PDF has pages without a text layer (scans) and this installation cannot read them: the
+    ``tesseract`` program or its language data is missing."""

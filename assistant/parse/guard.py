@@ -42,6 +42,10 @@ class ParseLimits:
     ``max_ratio`` applies to ZIP members that unpack to more than ``ratio_floor_bytes`` (small
     members of repeated XML legitimately compress very well). ``max_xml_bytes`` bounds
     ``word/document.xml`` unpacked; ``max_output_bytes`` the parsed Document as JSON.
+
+    A PDF's pages without a text layer (scans) are read with OCR (``assistant.parse.ocr``): at most
+    ``ocr_max_pages`` of them, in ``ocr_seconds`` in all, on top of the ``seconds`` of the parse
+    itself (see ``seconds_for``), in Tesseract's ``ocr_languages`` (codes joined by ``+``).
     """
 
     max_bytes: int = 20 * MIB
@@ -52,8 +56,17 @@ class ParseLimits:
     ratio_floor_bytes: int = 1 * MIB
     max_xml_bytes: int = 32 * MIB
     max_output_bytes: int = 64 * MIB
+    max_page_content_bytes: int = 16 * MIB  # one page's drawing instructions, unpacked
     seconds: float = 10.0
     memory_bytes: int = 1 * GIB
+    ocr_max_pages: int = 100
+    ocr_seconds: float = 600.0
+    ocr_languages: str = "swe+eng"
+
+    def seconds_for(self, suffix: str) -> float:
+        """Wall-clock seconds a file of the format ``suffix`` may take in all: ``seconds``, plus
+        ``ocr_seconds`` for a PDF (whose scanned pages are read with OCR)."""
+        return self.seconds + (self.ocr_seconds if suffix.lower() == ".pdf" else 0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -267,10 +267,21 @@ class BlockTextWriter:
             start, end = self._write(text, separator="\n\n")
             self._elements.append(Element(ElementKind.PARAGRAPH, start, end, text))
 
-    def list_item(self, text: str) -> None:
+    def list_item(self, text: str, *, marker: str = "-") -> None:
+        """Write ``{marker} {text}``: "-" for a bullet, the number for an enumerated item ("1.")."""
         if text:
-            start, end = self._write(f"- {text}", separator="\n\n")
+            start, end = self._write(f"{marker} {text}", separator="\n\n")
             self._elements.append(Element(ElementKind.LIST_ITEM, start, end, text))
+
+    @property
+    def elements(self) -> Sequence[Element]:
+        """The elements written so far, in order (a view: do not change it)."""
+        return self._elements
+
+    @property
+    def length(self) -> int:
+        """The length of the text written so far."""
+        return self._length
 
     def table(self, rows: Sequence[tuple[str, ...]]) -> None:
         """Write one table. Cells must not contain TABs or newlines (collapse them first)."""

@@ -3,8 +3,10 @@
 ``parse_isolated`` runs the cheap guard here (``check_upload``: refusals cost no process), then
 ``python -m assistant.parse.worker`` with the file on stdin and reads the ``Document`` back as JSON.
 The worker caps its own memory and CPU before it reads the file, and the wall clock is enforced
-here, so a parser bug or a hostile file costs at most ``limits.seconds`` and ``limits.memory_bytes``
-in a process that then exits: the service's own memory and threads are never at stake.
+here, so a parser bug or a hostile file costs at most ``limits.seconds`` (a PDF with scanned pages:
+plus ``limits.ocr_seconds`` of OCR) and ``limits.memory_bytes`` in a process that then exits: the
+service's own memory and threads are never at stake. The worker runs in a session of its own, so a
+timeout also ends what it started (OCR's Tesseract).
 
 The limits are set by the worker itself, not in a ``preexec_fn``: that is not safe in a
 multi-threaded parent (the API serves from a thread pool) and forces a slow ``fork`` of a process
@@ -13,6 +15,7 @@ holding the embedding model, where ``subprocess`` can otherwise use ``vfork``/``
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -44,7 +47,8 @@ logger = logging.getLogger(__name__)
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 _WORKER = ("-m", "assistant.parse.worker")
 _STDERR_TAIL = 2000
-_CPU_SIGNALS = frozenset({signal.SIGXCPU})
+# The worker's CPU limit and its wall-clock alarm (the parse's own seconds) end it with these.
+_TIME_SIGNALS = frozenset({signal.SIGXCPU, signal.SIGALRM})
 
 
 class WorkerError(RuntimeError):
@@ -57,23 +61,39 @@ def parse_isolated(data: bytes, *, suffix: str, source_path: str, document_id: s
     """Parse ``data`` as the format ``suffix`` names, in a fresh resource-limited process.
 
     Raises what the in-process parser raises (``UnsupportedFormatError``, ``ParseError`` and its
-    subclasses, re-raised by class name), plus ``ParseTimeoutError`` after ``limits.seconds`` of
-    wall clock, ``ParseResourceError`` when the worker runs out of memory or is killed, and
+    subclasses, re-raised by class name), plus ``ParseTimeoutError`` after
+    ``limits.seconds_for(suffix)`` of wall clock (a PDF's OCR has its own seconds on top of the
+    parse's), ``ParseResourceError`` when the worker runs out of memory or is killed, and
     ``WorkerError`` when the worker cannot run at all. Cost: the guard, then a process start
     (0.2-0.4 s: interpreter and imports) plus the parse; the file is copied once into the pipe.
     """
     check_upload(data, suffix=suffix, limits=limits)
     header = json.dumps({"suffix": suffix, "source_path": source_path, "document_id": document_id,
                          "limits": limits.to_dict()}).encode()
+    seconds = limits.seconds_for(suffix)
     with tempfile.TemporaryFile() as stderr:
         try:
-            completed = subprocess.run(
-                [sys.executable, *_WORKER], input=header + b"\n" + data, stdout=subprocess.PIPE,
-                stderr=stderr, timeout=limits.seconds, cwd=_PACKAGE_ROOT, env=_worker_environment(),
-                check=False)
+            completed = _run_worker(header + b"\n" + data, stderr=stderr, seconds=seconds)
         except subprocess.TimeoutExpired as error:
-            raise ParseTimeoutError(f"the file took longer than {limits.seconds:g} s to parse") from error
+            raise ParseTimeoutError(f"the file took longer than {seconds:g} s to parse") from error
         return _result(completed, stderr=stderr, limits=limits)
+
+
+def _run_worker(request: bytes, *, stderr: IO[bytes], seconds: float) -> subprocess.CompletedProcess[bytes]:
+    """``subprocess.run`` of the worker, in a new session: when it runs out of time (or this thread is
+    interrupted) the whole session is killed, not only the worker, before the worker is reaped (so
+    its process group id cannot have been reused). Raises ``subprocess.TimeoutExpired``."""
+    with subprocess.Popen([sys.executable, *_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=stderr, cwd=_PACKAGE_ROOT, env=_worker_environment(),
+                          start_new_session=True) as process:
+        try:
+            stdout, _ = process.communicate(request, timeout=seconds)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout)
 
 
 def parse_file_isolated(path: Path, *, limits: ParseLimits, document_id: str) -> Document:
@@ -109,7 +129,7 @@ def parse_files_isolated(files: Sequence[tuple[Path, str]], *, limits: ParseLimi
 
 def _worker_environment() -> dict[str, str]:
     """A minimal environment: no secrets (API keys) reach the process that reads hostile bytes."""
-    keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
+    keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "TESSDATA_PREFIX")
     return {name: os.environ[name] for name in keep if name in os.environ}
 
 
@@ -128,7 +148,7 @@ def _result(completed: subprocess.CompletedProcess[bytes], *, stderr: IO[bytes],
 
 def _failure(returncode: int, *, stderr: str, limits: ParseLimits) -> Exception:
     """The error for a worker that exited without an answer."""
-    if returncode < 0 and -returncode in _CPU_SIGNALS:
+    if returncode < 0 and -returncode in _TIME_SIGNALS:
         return ParseTimeoutError(f"the file took longer than {limits.seconds:g} s to parse")
     if returncode < 0:  # killed: the memory cap makes allocations fail, and C code aborts or crashes
         logger.warning("parse worker killed by signal %d", -returncode)

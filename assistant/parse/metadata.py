@@ -2,7 +2,11 @@
 
 Recognises ``Label: value``, ``Label:`` followed by the value on the next line(s), ``Label value``
 in table cells (``Fastställd av Kommunstyrelsen § 72.2017``) and ``Antagen 2018-06-25`` followed by
-``av Kommunfullmäktige``. Only what the document states is returned; nothing is inferred.
+``av Kommunfullmäktige``. A table before the first section heading states them too, as rows of a
+label cell and a value cell (``| Beslutad av | Kommunfullmäktige |``) or as a row of labels over a
+row of values (``| Beslutad av | Datum |`` over ``| KF | 2021-03-15 |``); there a cell that is a
+label alone ("Datum") counts without a colon, and a field's span is its cells' text. Only what the
+document states is returned; nothing is inferred.
 """
 
 from __future__ import annotations
@@ -73,6 +77,11 @@ class _Line:
     start: int
     end: int
     text: str
+    column: int | None = None  # a cell of a table before the first section: its column
+
+
+def _is_cell(line: _Line) -> bool:
+    return line.column is not None
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -96,18 +105,20 @@ def extract_header_metadata(text: str, elements: list[Element], *, skip: set[int
     """
     lines = _front_lines(text, elements, skip=skip)
     header = HeaderMetadata()
-    used: set[int] = set()
+    used = _label_rows(header, lines)
     for index, line in enumerate(lines):
         if index in used:
             continue
-        found = _match_label(line.text)
+        found = _match_label(line.text, bare=_is_cell(line))
         if found is None:
             continue
         name, value = found
         used.add(index)
         last = index
         if not value:
-            value, taken = _value_on_following_lines(lines, index)
+            value, taken = _value_in_row(lines, index) if _is_cell(line) else ("", [])
+            if not taken:
+                value, taken = _value_on_following_lines(lines, index)
             used.update(taken)
             last = max(taken, default=index)
         if name == "adopted_date" and index + 1 < len(lines) and (by := _BY_LINE.match(lines[index + 1].text)):
@@ -122,12 +133,73 @@ def extract_header_metadata(text: str, elements: list[Element], *, skip: set[int
 
 def _front_lines(text: str, elements: list[Element], *, skip: set[int]) -> list[_Line]:
     lines: list[_Line] = []
+    in_front = True  # before the first section heading
     for index, element in enumerate(elements[:FRONT_MATTER_ELEMENTS]):
-        if index in skip or (element.kind == ElementKind.HEADING and element.level is not None):
+        if index in skip:
+            continue
+        if element.kind == ElementKind.HEADING:
+            in_front = False
+            # A styled heading is a section title, unless it is a label ("DNR 2018/103" set as a
+            # heading in a Word document is still the registration number).
+            if element.level is not None and _match_label(element.text, bare=False) is None:
+                continue
+        if element.kind == ElementKind.TABLE_ROW and in_front and element.cells:
+            lines.extend(_cell_lines(index, text, element))
             continue
         separator = "\t" if element.kind == ElementKind.TABLE_ROW else "\n"
         lines.extend(_split_lines(index, text, element.start, element.end, separator))
     return lines
+
+
+def _cell_lines(index: int, text: str, element: Element) -> list[_Line]:
+    """A row's non-empty cells, each located in the row's text (a cell not found verbatim, e.g. one
+    with an escaped ``\\|``, spans the whole row)."""
+    assert element.cells is not None  # checked by the caller
+    lines, cursor = [], element.start
+    for column, cell in enumerate(element.cells):
+        if not cell.strip():
+            continue
+        at = text.find(cell, cursor, element.end)
+        if at < 0:
+            lines.append(_Line(index, element.start, element.end, cell.strip(), column))
+            continue
+        lines.append(_Line(index, at, at + len(cell), cell.strip(), column))
+        cursor = at + len(cell)
+    return lines
+
+
+def _label_rows(header: HeaderMetadata, lines: list[_Line]) -> set[int]:
+    """Rows of labels over rows of values (``Beslutad av | Datum`` over ``KF | 2021-03-15``): each
+    value is stored under the label of its column, spanning the value's cell. The indexes of the
+    lines used."""
+    rows: dict[int, list[int]] = {}
+    for index, line in enumerate(lines):
+        if _is_cell(line):
+            rows.setdefault(line.element, []).append(index)
+    used: set[int] = set()
+    for element, indexes in rows.items():
+        values = rows.get(element + 1, [])
+        labels = [_match_label(lines[i].text, bare=True) for i in indexes]
+        if (len(indexes) < 2 or not values or any(found is None or found[1] for found in labels)
+                or any(_match_label(lines[i].text, bare=True) for i in values) or used & set(indexes)):
+            continue
+        by_column = {lines[i].column: i for i in values}
+        for i, found in zip(indexes, labels, strict=True):
+            value = by_column.get(lines[i].column)
+            if found is not None and value is not None:
+                _store(header, found[0], lines[value].text, span=(lines[value].start, lines[value].end))
+                used.add(value)
+        used.update(indexes)
+    return used
+
+
+def _value_in_row(lines: list[_Line], index: int) -> tuple[str, list[int]]:
+    """A label cell's value: the next cell of its row, unless that one is a label too."""
+    following = index + 1
+    if (following < len(lines) and lines[following].element == lines[index].element
+            and _match_label(lines[following].text, bare=True) is None):
+        return lines[following].text, [following]
+    return "", []
 
 
 def _split_lines(element: int, text: str, start: int, end: int, separator: str) -> list[_Line]:
@@ -143,7 +215,9 @@ def _split_lines(element: int, text: str, start: int, end: int, separator: str) 
     return lines
 
 
-def _match_label(text: str) -> tuple[str, str] | None:
+def _match_label(text: str, *, bare: bool = False) -> tuple[str, str] | None:
+    """The field a label line names and the value it states (empty: on the next line or cell).
+    ``bare``: ``text`` is a whole table cell, where a label alone ("Datum") is a label."""
     if len(text) > _MAX_LABEL_LINE_CHARS:
         return None
     if match := _VERB_WITH_DATE.match(text):
@@ -155,7 +229,7 @@ def _match_label(text: str) -> tuple[str, str] | None:
             continue
         value = match.group("value").strip()
         # "Datum"/"Version" alone are too common in prose to count without a colon or a value.
-        if name in {"date", "version"} and ":" not in text and not value:
+        if name in {"date", "version"} and ":" not in text and not value and not bare:
             return None
         return name, value
     return None
@@ -167,7 +241,8 @@ def _value_on_following_lines(lines: list[_Line], index: int) -> tuple[str, list
     taken: list[int] = []
     for following in range(index + 1, min(index + 4, len(lines))):
         text = lines[following].text
-        if not text or _match_label(text) is not None or len(text) > _MAX_LABEL_LINE_CHARS:
+        if not text or _match_label(text, bare=_is_cell(lines[following])) is not None \
+                or len(text) > _MAX_LABEL_LINE_CHARS:
             break
         if lines[following].element != lines[index].element and values:
             break  # the value stayed inside the label's block

@@ -23,7 +23,8 @@ from assistant.models import Block, BlockKind, Document, Element, ElementKind, E
 from assistant.municipalities import municipality_as_owner_mentions, municipality_mentions
 from assistant.parse.metadata import extract_header_metadata
 
-_TOC_HEADING = re.compile(r"^(innehållsförteckning|innehåll|table of contents|contents)$", re.IGNORECASE)
+_TOC_HEADING = re.compile(r"^(?:\d{1,2}\.?\s+)?(innehållsförteckning|innehåll|table of contents|contents)$",
+                          re.IGNORECASE)
 _TOC_ENTRY = re.compile(r"(\.{2,}|…)\s*\d+\s*$|\s\d{1,3}\s*$")
 _MUNICIPALITY_LINE = re.compile(r"^[A-ZÅÄÖ][\w-]*(?:\s[A-ZÅÄÖ][\w-]*)?s?\s+[Kk]ommun$")
 _AREA = re.compile(r"^(?P<column>.*?)\s*\b(?:för\s+)?(?:område|area)\s*:?\s+(?P<area>\S.*)$", re.IGNORECASE)
@@ -67,6 +68,7 @@ def build_document(extracted: ExtractedText, *, document_id: str, source_path: s
         sections=builder.sections,
         blocks=builder.blocks,
         field_spans={name: span for name, span in header.spans.items() if name in _FIELDS},
+        page_starts=list(extracted.page_starts),
         **_typed_fields(values),
     )
 

@@ -9,8 +9,9 @@ Protocol (all on the standard streams, nothing on disk):
 * exit code 0 whenever a status line was written; stderr carries diagnostics only.
 
 Before reading the file the worker caps its own address space (``RLIMIT_AS``), CPU time
-(``RLIMIT_CPU``), file writes (``RLIMIT_FSIZE``) and core dumps. It imports only the parse package,
-never the embedding stack: about 0.15 s of imports for text, 0.3 s once the PDF or DOCX library loads.
+(``RLIMIT_CPU``), wall-clock time (an alarm), file writes (``RLIMIT_FSIZE``) and core dumps. It
+imports only the parse package, never the embedding stack: about 0.15 s of imports for text, 0.3 s
+once the PDF or DOCX library loads.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import logging
 import math
 import os
 import resource
+import signal
 import sys
 import traceback
 import warnings
@@ -49,14 +51,14 @@ def parse_untrusted(data: bytes, *, suffix: str, source_path: str, document_id: 
     """Guard, check the page count of a PDF, then parse in this process.
 
     Raises a ``ParseError`` subclass for a file that is refused or unreadable. Cost: the guard
-    (see ``check_upload``) plus the parse. Meant to run inside the worker's resource limits, and as
-    the target of fuzzing.
+    (see ``check_upload``), the PDF page checks (``check_pdf_pages``) plus the parse. Meant to run
+    inside the worker's resource limits, and as the target of fuzzing.
     """
     check_upload(data, suffix=suffix, limits=limits)
     if suffix.lower() == ".pdf":
         check_pdf_pages(data, limits=limits)
     try:
-        return parse_bytes(data, suffix=suffix, source_path=source_path, document_id=document_id)
+        return parse_bytes(data, suffix=suffix, source_path=source_path, document_id=document_id, limits=limits)
     except ParseError as error:
         if suffix.lower() == ".pdf" and _hit_reader_limit(error):
             raise DocumentLimitError(_READER_LIMIT) from error
@@ -86,11 +88,27 @@ def check_pdf_pages(data: bytes, *, limits: ParseLimits) -> None:
         if reader.is_encrypted and not reader.decrypt(""):
             return
         count = len(reader.pages)
+        _check_page_count(count, limits)
+        for number, page in enumerate(reader.pages, start=1):
+            _check_page_content(page, number=number, limits=limits)
     except ParseError:
         raise
-    except Exception:  # a damaged file: read_pdf names the problem
+    except Exception as error:  # a damaged file: read_pdf names the problem
+        if _hit_reader_limit(error):
+            raise DocumentLimitError(_READER_LIMIT) from error
         return
-    _check_page_count(count, limits)
+
+
+def _check_page_content(page: Any, *, number: int, limits: ParseLimits) -> None:
+    """The page's content streams unpacked, within pypdf's own limits and ``max_page_content_bytes``:
+    the layout reader (pdfminer) has no such limits and would spend minutes and gigabytes on a
+    page of 70 MB of drawing instructions. Cost: inflating the page's content once."""
+    contents = page.get_contents()
+    size = len(contents.get_data()) if contents is not None else 0
+    if size > limits.max_page_content_bytes:
+        raise DocumentLimitError(f"page {number} of the PDF holds {size // (1024 * 1024)} MB of drawing "
+                                 f"instructions; at most {limits.max_page_content_bytes // (1024 * 1024)} MB "
+                                 "are allowed")
 
 
 def _stated_count(reader: Any) -> int:
@@ -103,14 +121,22 @@ def _check_page_count(count: int, limits: ParseLimits) -> None:
         raise DocumentLimitError(f"the PDF has {count} pages; at most {limits.max_pages} are allowed")
 
 
-def apply_limits(limits: ParseLimits) -> None:
-    """Cap this process: address space, CPU seconds (SIGXCPU at the soft limit, SIGKILL one second
-    later), file size written, no core dumps."""
+def apply_limits(limits: ParseLimits, *, suffix: str) -> None:
+    """Cap this process: address space, CPU seconds (SIGXCPU at the soft limit, SIGKILL at the hard
+    one), wall-clock seconds (SIGALRM, whose default action ends the process, even inside C code),
+    file size written, no core dumps. A child process (OCR's Tesseract) inherits the resource limits,
+    not the alarm.
+
+    The alarm and the soft CPU limit bound the parse to ``limits.seconds``. OCR of a PDF's scanned
+    pages pauses both while it reads a page (``assistant.parse.ocr``; its own budget is
+    ``limits.ocr_seconds``), so the hard CPU limit leaves room for both.
+    """
     cpu = math.ceil(limits.seconds) + 1
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, max(cpu, math.ceil(limits.seconds_for(suffix)) + 1) + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (_MAX_FILE_WRITE, _MAX_FILE_WRITE))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
 
 
 def _error_line(error: Exception) -> bytes:
@@ -153,7 +179,7 @@ def run(stdin: BinaryIO, stdout: BinaryIO) -> None:
     """Read one request from ``stdin`` and write the answer to ``stdout`` (see the module doc)."""
     header = json.loads(stdin.readline(MAX_HEADER_BYTES))
     limits = ParseLimits.from_dict(header["limits"])
-    apply_limits(limits)
+    apply_limits(limits, suffix=header["suffix"])
     data = stdin.read(limits.max_bytes + 1)
     # Out of memory, even answering can fail while the failed parse's frames are still alive (a
     # traceback holds them): then the handler does nothing, and the prebuilt answer is written

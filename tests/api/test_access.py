@@ -94,7 +94,8 @@ def outsider_responses(site: Site, headers: dict[str, str] | None) -> dict[str, 
     assert refused.status_code == missing.status_code == 422  # as for an id that does not exist
     out["filter"] = refused.text.replace(f"'{doc}'", "")
     out["list"] = c.get("/v1/documents", headers=headers).text
-    for path in (f"/v1/documents/{doc}", f"/v1/documents/{doc}/overview", f"/documents/{doc}?start=0&end=10"):
+    for path in (f"/v1/documents/{doc}", f"/v1/documents/{doc}/overview", f"/documents/{doc}?start=0&end=10",
+                 f"/documents/{doc}/original"):
         response = c.get(path, headers=headers)
         assert response.status_code == 404, (path, response.status_code)
         out[path] = response.text.replace(f"'{doc}'", "")  # the 404 echoes the id asked for, nothing more

@@ -25,7 +25,7 @@ from assistant.parse.docx import read_docx
 from assistant.parse.errors import EmptyDocumentError
 from assistant.parse.html import read_html
 from assistant.parse.markdown import read_markdown
-from assistant.parse.pdf import PdfLine, mark_paragraph_gaps, read_pdf, reflow_pdf_text
+from assistant.parse.pdf import read_pdf
 
 SWEDISH_BODY = (
     "Kommunens integrationsarbete ska bidra till att nyanlända snabbt kommer in i arbetslivet och "
@@ -517,124 +517,6 @@ def test_pdf_without_a_text_layer_is_an_empty_document() -> None:
 
     with pytest.raises(EmptyDocumentError, match="no text layer"):
         read_pdf(buffer.getvalue())
-
-
-# --- PDF reflow ----------------------------------------------------------------------------
-
-WRAPPED_PAGE = """Bakgrund
-Kommunens integrationsarbete ska bidra till att nyanlända snabbt kommer in i arbetslivet och
-samhället. Arbetet bedrivs i samverkan med Arbetsförmedlingen och följs upp av integrations-
-arbetsgruppen varje år.
-Nästa stycke är kort.
-"""
-
-
-def test_layout_gaps_and_font_changes_become_blank_lines() -> None:
-    lines = [
-        PdfLine("Rubrik", y=700, size=14),
-        PdfLine("Första stycket, rad ett", y=680, size=10),
-        PdfLine("och rad två.", y=668, size=10),
-        PdfLine("Andra stycket.", y=650, size=10),
-        PdfLine(""),
-    ]
-
-    assert mark_paragraph_gaps(lines) == (
-        "Rubrik\n\nFörsta stycket, rad ett\noch rad två.\n\nAndra stycket.\n"
-    )
-
-
-def test_reflow_joins_wrapped_lines_and_undoes_hyphenation() -> None:
-    text = reflow_pdf_text([WRAPPED_PAGE])
-
-    assert text.split("\n\n") == [
-        "Bakgrund",
-        "Kommunens integrationsarbete ska bidra till att nyanlända snabbt kommer in i arbetslivet och "
-        "samhället. Arbetet bedrivs i samverkan med Arbetsförmedlingen och följs upp av "
-        "integrationsarbetsgruppen varje år.",
-        "Nästa stycke är kort.",
-    ]
-
-
-def test_reflow_keeps_a_heading_after_a_nearly_full_last_line_on_its_own() -> None:
-    page = ("Kommunens integrationsarbete ska bidra till att nyanlända snabbt kommer in i arbetslivet.\n"
-            "Uppföljning\n"
-            "Planen följs upp årligen av kommunstyrelsen och resultaten redovisas för fullmäktige.\n")
-
-    assert reflow_pdf_text([page]).split("\n\n")[1] == "Uppföljning"
-
-
-def test_reflow_keeps_a_year_alone_on_a_line_but_drops_page_numbers() -> None:
-    assert reflow_pdf_text(["Handlingsplan\n2018\n12 (14)\n"]) == "Handlingsplan\n\n2018"
-
-
-def test_reflow_keeps_the_hyphen_of_suspended_compounds_and_abbreviations() -> None:
-    page = ("Kommunen ansvarar för samordningen av hela arbetet med frågor inom integrations-\n"
-            "och arbetsmarknadsområdet samt för ansökningar om medel från EU-\n"
-            "medel och statliga bidrag.\n")
-
-    text = reflow_pdf_text([page])
-
-    assert "integrations- och arbetsmarknadsområdet" in text
-    assert "EU-medel" in text
-
-
-def test_reflow_keeps_list_items_on_their_own_lines_with_continuations_joined() -> None:
-    page = ("Insatserna omfattar följande områden som kommunen ansvarar för under hela perioden:\n"
-            "• Arbete och egen försörjning för alla nyanlända som har rätt till etablering och\n"
-            "stöd i sin etablering\n"
-            "• Boende\n"
-            "- Språk\n"
-            "1. Utbildning\n")
-
-    text = reflow_pdf_text([page])
-
-    assert text.split("\n") == [
-        "Insatserna omfattar följande områden som kommunen ansvarar för under hela perioden:",
-        "",
-        "• Arbete och egen försörjning för alla nyanlända som har rätt till etablering och "
-        "stöd i sin etablering",
-        "• Boende",
-        "- Språk",
-        "1. Utbildning",
-    ]
-
-
-def test_reflow_joins_a_bullet_glyph_alone_on_its_line_to_the_item() -> None:
-    text = reflow_pdf_text(["Mål\n\x7f\nArbete\n\uf0b7\nBoende\n"])
-
-    assert text == "Mål\n\n• Arbete\n• Boende"
-
-
-def test_reflow_drops_page_numbers_and_separates_pages() -> None:
-    pages = ["Första sidans text.\n1\n", "Sida 2 av 3\nAndra sidans text.\n", "- 3 -\nTredje sidans text.\n"]
-
-    assert reflow_pdf_text(pages) == "Första sidans text.\n\nAndra sidans text.\n\nTredje sidans text."
-
-
-def test_reflow_joins_a_paragraph_that_runs_on_over_a_page_break() -> None:
-    pages = ["Kommunen ska verka för att alla som\n2\n", "bor här känner sig välkomna.\n"]
-
-    assert reflow_pdf_text(pages) == "Kommunen ska verka för att alla som bor här känner sig välkomna."
-
-
-def test_reflow_keeps_a_short_line_break_made_on_purpose() -> None:
-    page = "Antagen 2018-06-25\nav Kommunfullmäktige\n" + "Lång rad med text som fyller bredden. " * 3 + "\n"
-
-    assert reflow_pdf_text([page]).startswith("Antagen 2018-06-25\n\nav Kommunfullmäktige\n\n")
-
-
-def test_reflow_drops_running_headers_repeated_on_many_pages() -> None:
-    bodies = ["Arbete är viktigt.", "Boende ska finnas.", "Språket är nyckeln.", "Hälsa för alla."]
-    pages = [f"Integrationspolicy Exempelby kommun\n{body}\nSida {n}\n" for n, body in enumerate(bodies, 1)]
-
-    text = reflow_pdf_text(pages)
-
-    assert "Integrationspolicy Exempelby kommun" not in text
-    assert all(body in text for body in bodies)
-
-
-def test_reflow_output_has_no_tabs_so_no_line_is_taken_for_a_table_row() -> None:
-    assert "\t" not in reflow_pdf_text(["Kolumn\tett  och\ttvå\n"])
 
 
 # --- every reader: rejected input is a ParseError ------------------------------------------

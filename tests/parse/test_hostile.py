@@ -190,10 +190,10 @@ def slow_pdf() -> bytes:
 
 
 @functools.cache
-def huge_string_pdf() -> bytes:
-    """One 70 MB string operand (just under the PDF reader's 75 MB stream limit) in 70 KB."""
-    operators = b"BT /F1 12 Tf 72 700 Td (" + b"a" * 70_000_000 + b") Tj ET"
-    return one_page_pdf(pdf_stream(zlib.compress(operators, 6), b"/FlateDecode"))
+def many_glyphs_pdf() -> bytes:
+    """Four million glyphs on one page in 8 KB: the layout reader keeps an object per glyph."""
+    operators = b"BT /F1 12 Tf 72 700 Td " + (b"(" + b"a" * 2000 + b") Tj ") * 2000 + b"ET"
+    return one_page_pdf(pdf_stream(zlib.compress(operators, 9), b"/FlateDecode"))
 
 
 def encrypted_pdf() -> bytes:
@@ -232,6 +232,7 @@ HOSTILE = [
             UnsafeDocumentError),
     Hostile("nested-deflate.pdf", nested_deflate_pdf, DocumentLimitError),
     Hostile("huge-page-tree.pdf", huge_page_tree, DocumentLimitError),
+    Hostile("huge-page-content.pdf", slow_pdf, DocumentLimitError),
     Hostile("lying-page-tree.pdf", functools.partial(huge_page_tree, stated_count=1), DocumentLimitError),
     Hostile("empty.pdf", lambda: b"", EmptyDocumentError),
     Hostile("empty.docx", lambda: b"", EmptyDocumentError),
@@ -295,14 +296,15 @@ def test_a_hostile_file_is_refused_quickly_without_growing_the_service(hostile: 
 
 
 def test_a_parser_that_runs_too_long_is_stopped_at_the_time_limit() -> None:
-    limits, data = ParseLimits(seconds=2), slow_pdf()
+    # The page-content limit would refuse this file first; the time limit is what is tested here.
+    limits, data = ParseLimits(seconds=2, max_page_content_bytes=128 * MIB), slow_pdf()
     elapsed, growth, raised = measured(lambda: isolated(data, "slow.pdf", limits))
     assert isinstance(raised, ParseTimeoutError) and "2 s" in str(raised)
     assert elapsed < 4 and growth < MAX_RSS_GROWTH_KIB
 
 
 def test_a_parser_that_needs_too_much_memory_is_stopped_at_the_memory_limit() -> None:
-    limits, data = ParseLimits(memory_bytes=256 * MIB), huge_string_pdf()
+    limits, data = ParseLimits(memory_bytes=256 * MIB), many_glyphs_pdf()
     elapsed, growth, raised = measured(lambda: isolated(data, "huge-string.pdf", limits))
     assert isinstance(raised, ParseResourceError) and "memory" in str(raised)
     assert elapsed < MAX_SECONDS and growth < MAX_RSS_GROWTH_KIB

@@ -481,3 +481,56 @@ def test_errors_are_shown_readably_and_the_api_key_goes_with_every_request(page:
     for request in [*sent, *documents]:
         assert request.headers.get("authorization") == "Bearer k-123", request.url
     assert sent[1].post_data_json["history"] == []  # failed turns are not part of the conversation
+
+
+def test_a_citation_from_a_paged_source_shows_its_page_in_the_pages_language(
+        page: Page, base_url: str, widget_assistant: PolicyAssistant) -> None:
+    answer = widget_assistant.ask(HOUSING)
+    citations = [c.model_copy(update={"page": 2 if c.n == 1 else None}) for c in answer.citations]
+    body = (f"event: delta\ndata: {json.dumps({'text': answer.answer}, ensure_ascii=False)}\n\n"
+            f"event: citations\ndata: {json.dumps([c.model_dump() for c in citations], ensure_ascii=False)}\n\n"
+            f"event: done\ndata: {answer.model_dump_json(exclude={'citations'})}\n\n")
+    page.route(base_url + "/v1/ask/stream", lambda route: route.fulfill(
+        status=200, content_type="text/event-stream; charset=utf-8", body=body.encode()))
+    page.goto(base_url + "/")
+
+    chips = ask(page, HOUSING).locator("button.chip")
+    chips.first.click()
+    dialog = page.get_by_role("dialog", name="Source [1]")
+    expect(dialog.locator('[data-field="page"]')).to_have_text("Page 2")
+    dialog.get_by_role("button", name="Close source").click()
+    if chips.count() > 1:  # a citation without a page shows none
+        chips.nth(1).click()
+        expect(page.get_by_role("dialog", name="Source [2]").locator('[data-field="page"]')).to_have_count(0)
+        page.keyboard.press("Escape")
+
+    page.evaluate("""() => {
+        document.documentElement.lang = "sv";
+        document.body.replaceChildren(document.createElement("policy-assistant"));
+    }""")
+    box = page.get_by_label("Din fråga (på svenska eller engelska)")
+    box.fill(HOUSING)
+    box.press("Enter")
+    widget(page).locator("article.bot button.chip").first.click()
+    expect(page.get_by_role("dialog", name="Källa [1]").locator('[data-field="page"]')).to_have_text("Sida 2")
+
+
+@pytest.mark.parametrize(("kind", "question"), [
+    ("table", HOUSING), ("prose", "Vem ansvarar för uppföljningen av integrationsarbetet i Åstorp?")])
+def test_the_viewer_scrolls_the_quote_into_view_with_context_above_it(
+        page: Page, base_url: str, widget_assistant: PolicyAssistant, tmp_path: Path, kind: str, question: str) -> None:
+    citation = citations_of(widget_assistant, question)[0]
+    page.goto(f"{base_url}{citation['url']}#cited")  # as "Open in document" links it
+
+    mark = page.locator("mark#cited")
+    expect(mark).to_be_focused()
+    top, bottom, height = page.evaluate("""() => { const r = document.getElementById('cited').getBoundingClientRect();
+                                                   return [r.top, r.bottom, window.innerHeight]; }""")
+    assert height * 0.2 <= top and bottom <= height, (top, bottom, height)  # in view, not at the very top
+    if kind == "table":
+        expect(page.locator("td > mark#cited")).to_have_text(citation["quote"])
+        headers = mark.locator("xpath=ancestor::table//thead//th")
+        expect(headers.nth(3)).to_have_text("Huvudansvar")
+    page.screenshot(path=tmp_path / f"viewer-{kind}.png")
+    (REPO / "test-output").mkdir(exist_ok=True)
+    shutil.copyfile(tmp_path / f"viewer-{kind}.png", REPO / "test-output" / f"viewer-{kind}.png")

@@ -33,9 +33,9 @@ from psycopg_pool import ConnectionPool
 
 from assistant.chunk import Chunker
 from assistant.corpus import access_of, access_path, supported_files
-from assistant.errors import IndexNotReadyError
+from assistant.errors import DocumentNotFoundError, IndexNotReadyError
 from assistant.feedback import Feedback, FeedbackIn, FeedbackLog
-from assistant.index.backend import IndexBackend, IndexState, Progress
+from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress
 from assistant.index.build import IndexBuilder, SkippedFile, file_digest, parse_files
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import Manifest
@@ -352,6 +352,29 @@ class PostgresBackend(IndexBackend):
                 yield
             finally:
                 connection.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK + 1,))
+
+    def original(self, document_id: str) -> OriginalFile | None:
+        """The file as received (the ``original`` column), read by ``read`` only if it is still the
+        same file with the same groups: a replacement meanwhile is refused. Cost: one primary-key
+        read, no bytes; ``read`` one more."""
+        with self.pool.connection() as connection:
+            row = connection.execute("SELECT filename, digest, coalesce(info->'access', '[]') FROM documents "
+                                     "WHERE id = %s", (document_id,)).fetchone()
+        if row is None:
+            return None
+        filename, digest, access = row
+
+        def read() -> bytes:
+            with self.pool.connection() as connection:
+                found = connection.execute(
+                    "SELECT original FROM documents WHERE id = %s AND digest = %s "
+                    "AND coalesce(info->'access', '[]') = %s::jsonb",
+                    (document_id, digest, json.dumps(access))).fetchone()
+            if found is None:
+                raise DocumentNotFoundError(document_id)
+            return bytes(found[0])
+
+        return OriginalFile(filename=filename, access=tuple(access), read=read)
 
     def feedback(self) -> PostgresFeedback:
         return self._feedback

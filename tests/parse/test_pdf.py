@@ -1,0 +1,208 @@
+"""The PDF reader on documents laid out the way municipalities publish them: the five policies
+rendered as Word exports (bold headings, ruled or unruled tables breaking across pages, running
+headers, "Sida N av M", two columns, hyphenation) read back into the same structure as their text
+versions, with pages; and a new user's two-page policy with numbered headings and an action table."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from assistant.models import BlockKind, Document
+from assistant.parse import parse_bytes, parse_file
+from tests.render import PdfStyle, elements_of, render_pdf
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+POLICIES = sorted(CORPUS.glob("*.txt"))
+TIERP = CORPUS / "tierp-handlingsplan-for-integration.txt"
+_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
+
+
+def as_pdf(path: Path, style: PdfStyle) -> Document:
+    data = render_pdf(elements_of(path), style=style)
+    return parse_bytes(data, suffix=".pdf", source_path=path.name, document_id=path.stem)
+
+
+def outline(document: Document) -> list[str]:
+    """Each block as "section path | kind | text", heading numbers dropped (a rendering may add them)."""
+    lines = []
+    for block in document.blocks:
+        path = " > ".join(_NUMBER.sub("", title) for title in block.section_path)
+        text = block.record if block.record is not None else document.text[block.start:block.end]
+        lines.append(f"{path} | {block.kind} | {' '.join(text.split())}")
+    return lines
+
+
+def similarity(a: Document, b: Document) -> float:
+    """How alike two outlines are, word by word (a narrow table cell may break a word in two)."""
+    words = ["\n".join(outline(document)).split(" ") for document in (a, b)]
+    return difflib.SequenceMatcher(None, *words, autojunk=False).ratio()
+
+
+PUBLISHED = PdfStyle(running_header="Kommunens styrdokument", footer="Sida {page} av {pages}")
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda path: path.stem)
+def test_a_policy_published_as_pdf_reads_like_its_text(path: Path) -> None:
+    text, pdf = parse_file(path), as_pdf(path, PUBLISHED)
+
+    assert (pdf.title, pdf.municipality, pdf.document_type) == (text.title, text.municipality, text.document_type)
+    assert (pdf.adopted_by, pdf.adopted_date, pdf.registration_number) == (
+        text.adopted_by, text.adopted_date, text.registration_number)
+    assert similarity(text, pdf) >= 0.95, "\n".join(difflib.unified_diff(outline(text), outline(pdf), n=0))
+
+
+@pytest.mark.parametrize("style", [
+    PdfStyle(numbered_headings=True, hyphenate=True),
+    PdfStyle(two_columns=True, footer="{page} ({pages})", footer_align="right"),
+    PdfStyle(table_style="unruled", running_header="Dals-Eds kommun"),
+], ids=["numbered-hyphenated", "two-columns", "unruled"])
+@pytest.mark.parametrize("name", ["dals-ed-policy-for-integrationsarbetet", "tranas-integrationspolitiskt-program"])
+def test_other_layouts_of_prose_policies_read_the_same(style: PdfStyle, name: str) -> None:
+    path = CORPUS / f"{name}.txt"
+    text, pdf = parse_file(path), as_pdf(path, style)
+
+    assert pdf.title == text.title
+    assert similarity(text, pdf) >= 0.85, "\n".join(difflib.unified_diff(outline(text), outline(pdf), n=0))
+
+
+def test_running_headers_footers_and_page_numbers_are_not_text() -> None:
+    pdf = as_pdf(CORPUS / "varnamo-policy-for-integrationspolitik.txt", PUBLISHED)
+
+    assert "Kommunens styrdokument" not in pdf.text
+    assert not re.search(r"Sida \d+ av \d+", pdf.text)
+
+
+def test_hyphenation_at_line_ends_is_undone() -> None:
+    path = CORPUS / "tranas-integrationspolitiskt-program.txt"
+    data = render_pdf(elements_of(path), style=PdfStyle(hyphenate=True))
+    with pdfplumber.open(io.BytesIO(data)) as rendered:
+        broken = [line for page in rendered.pages for line in (page.extract_text() or "").split("\n")
+                  if re.search(r"[a-zåäö]-$", line)]
+    assert broken, "the rendering hyphenates"
+
+    pdf = parse_bytes(data, suffix=".pdf", source_path=path.name, document_id=path.stem)
+
+    assert "integrationspolitiska" in pdf.text and "Integrationsarbete" in pdf.text
+    assert not re.search(r"[a-zåäö]- [a-zåäö]", pdf.text.replace("- och", "").replace("- eller", ""))
+
+
+@pytest.mark.parametrize("style", [
+    PdfStyle(table_style="ruled"),
+    PdfStyle(table_style="ruled", repeat_table_header=True),
+    PdfStyle(table_style="header_rule", repeat_table_header=True),
+    PdfStyle(table_style="unruled"),
+], ids=["ruled", "ruled-repeated-header", "header-rule-repeated-header", "unruled"])
+def test_the_action_plan_table_stays_one_table_over_its_pages(style: PdfStyle) -> None:
+    text, pdf = parse_file(TIERP), as_pdf(TIERP, style)
+    rows = [block for block in pdf.blocks if block.kind == BlockKind.TABLE_ROW]
+    pages = {page for block in rows for page in pdf.pages_of(block.start, block.end)}
+
+    assert len(pages) >= 3, "the table runs over several pages"
+    expected = [block.record for block in text.blocks if block.kind == BlockKind.TABLE_ROW]
+    found = [row.record or "" for row in rows]
+    matched = difflib.SequenceMatcher(None, " ".join(expected).split(), " ".join(found).split(), autojunk=False)
+    assert matched.ratio() >= (0.93 if style.table_style == "ruled" else 0.85)
+    assert not any(row.record and row.record.startswith("Mål/delmål: Mål/delmål") for row in rows), \
+        "a header row repeated on the next page is not a row of the table"
+    responsible = [dict(row.cells or ()) for row in rows if row.section_path[-1] == "Språk"]
+    assert any(cells.get("Huvudansvar", "").startswith("Rektorer") for cells in responsible)
+
+
+def test_every_page_begins_where_its_first_words_are() -> None:
+    path = CORPUS / "astorp-integrationspolicy.txt"
+    data = render_pdf(elements_of(path), style=PUBLISHED)
+    document = parse_bytes(data, suffix=".pdf", source_path=path.name, document_id=path.stem)
+    with pdfplumber.open(io.BytesIO(data)) as rendered:
+        page_count = len(rendered.pages)
+        # The longest word of each page's body, found once in the document: its page is known.
+        words = [max((w["text"] for w in page.extract_words() if 20 < w["top"] < page.height - 80
+                      and w["text"].isalpha()), key=len) for page in rendered.pages]
+
+    assert len(document.page_starts) == page_count and document.page_starts[0] == 0
+    assert document.page_starts == sorted(document.page_starts)
+    for number, word in enumerate(words, start=1):
+        if document.text.count(word) == 1:
+            at = document.text.index(word)
+            assert document.pages_of(at, at + len(word)) == [number], word
+
+
+# --- a new user's own policy --------------------------------------------------------------------
+
+
+def climate_policy_pdf() -> bytes:
+    """Two pages as a new user would make them with reportlab: numbered headings, a list, an action
+    table (Åtgärd / Ansvarig / Tidplan), a title that wraps, "Sida N" in the footer."""
+    styles = getSampleStyleSheet()
+    body, heading = styles["BodyText"], styles["Heading2"]
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                       ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    cell = styles["BodyText"]
+    table = Table([
+        [Paragraph("<b>Åtgärd</b>", cell), Paragraph("<b>Ansvarig</b>", cell), Paragraph("<b>Tidplan</b>", cell)],
+        [Paragraph("Kartlägga översvämningsrisker längs Lindån och i centrala Lindesberg", cell),
+         Paragraph("Samhällsbyggnadsförvaltningen", cell), Paragraph("Senast 2026-06-30", cell)],
+        [Paragraph("Ta fram en skyfallsplan för tätorterna", cell), Paragraph("Fastighetsenheten", cell),
+         Paragraph("Senast 2027-03-31", cell)],
+        [Paragraph("Utbilda chefer i klimatanpassning", cell), Paragraph("HR-avdelningen", cell),
+         Paragraph("Löpande", cell)],
+    ], colWidths=[220, 140, 90], style=grid)
+    story = [
+        Paragraph("Policy för klimatanpassning och hantering av skyfall i Lindesbergs kommun", styles["Title"]),
+        Paragraph("1. Syfte", heading),
+        Paragraph("Policyn ska minska skadorna av översvämningar, skyfall och värmeböljor på kommunens "
+                  "fastigheter, vägar och verksamheter.", body),
+        Paragraph("2. Omfattning", heading),
+        Paragraph("Policyn gäller alla förvaltningar och kommunala bolag i Lindesbergs kommun.", body),
+        Paragraph("3. Principer", heading),
+        ListFlowable([ListItem(Paragraph("Risker ska bedömas innan nya områden planeras.", body)),
+                      ListItem(Paragraph("Naturliga lösningar ska prövas först.", body))], bulletType="bullet"),
+        Paragraph("4. Åtgärder", heading),
+        table,
+        Paragraph("5. Ansvar", heading),
+        Paragraph("Kommunstyrelsen äger policyn. Samhällsbyggnadschefen samordnar arbetet.", body),
+        Paragraph("6. Uppföljning", heading),
+        Paragraph("Policyn följs upp årligen i kommunens årsredovisning.", body),
+    ]
+
+    def footer(canvas: object, _document: object) -> None:
+        canvas.drawString(280, 30, f"Sida {canvas.getPageNumber()}")  # type: ignore[attr-defined]
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4).build([*story[:8], _page_break(), *story[8:]],
+                                                 onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _page_break() -> object:
+    from reportlab.platypus import PageBreak
+
+    return PageBreak()
+
+
+def test_a_new_users_policy_keeps_its_title_headings_and_action_table() -> None:
+    document = parse_bytes(climate_policy_pdf(), suffix=".pdf", source_path="klimat.pdf", document_id="klimat")
+
+    assert document.title == "Policy för klimatanpassning och hantering av skyfall i Lindesbergs kommun"
+    assert document.municipality == "Lindesberg"
+    assert [section.path[-1] for section in document.sections if len(section.path) == 1] == [
+        "1. Syfte", "2. Omfattning", "3. Principer", "4. Åtgärder", "5. Ansvar", "6. Uppföljning"]
+    rows = {block.cells[0][1]: dict(block.cells) for block in document.blocks
+            if block.kind == BlockKind.TABLE_ROW and block.cells}
+    assert rows["Ta fram en skyfallsplan för tätorterna"]["Ansvarig"] == "Fastighetsenheten"
+    assert rows["Kartlägga översvämningsrisker längs Lindån och i centrala Lindesberg"]["Tidplan"] == \
+        "Senast 2026-06-30"
+    ansvar = next(block for block in document.blocks
+                  if "Samhällsbyggnadschefen" in document.text[block.start:block.end])
+    assert ansvar.section_path == ("5. Ansvar",)
+    assert document.pages_of(ansvar.start, ansvar.end) == [2]
+    assert "Sida" not in document.text
