@@ -44,7 +44,8 @@ from assistant.parse.isolation import parse_files_isolated
 logger = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes what an index holds, so old indexes count as stale.
-PIPELINE_VERSION = "4"  # 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality
+# 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality; 5: PDF layout, pages, OCR
+PIPELINE_VERSION = "5"
 _LEXICAL_DIR = "lexical"
 
 

@@ -9,6 +9,7 @@ from functools import cached_property
 from assistant.embed import Embedder
 from assistant.glossary import Glossary
 from assistant.index.build import config_fingerprint
+from assistant.parse.guard import ParseLimits
 from assistant.settings import Settings
 
 
@@ -23,13 +24,15 @@ class IndexRecipe:
     ef_search: int
     batch_size: int
     mmap: bool
+    parse_limits: ParseLimits
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder, glossary: Glossary) -> IndexRecipe:
         s = settings
         return cls(embedder=embedder, glossary=glossary, chunk_max_tokens=s.chunk_max_tokens,
                    chunk_overlap_tokens=s.chunk_overlap_tokens, hnsw_threshold=s.hnsw_threshold, hnsw_m=s.hnsw_m,
-                   ef_search=s.hnsw_ef_search, batch_size=s.embedding_batch_size, mmap=s.index_mmap)
+                   ef_search=s.hnsw_ef_search, batch_size=s.embedding_batch_size, mmap=s.index_mmap,
+                   parse_limits=s.parse_limits())
 
     @cached_property
     def config_hash(self) -> str:

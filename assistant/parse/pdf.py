@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from assistant.models import ExtractedText
-from assistant.parse.errors import EmptyDocumentError, ParseError
+from assistant.parse.errors import DocumentLimitError, EmptyDocumentError, ParseError
 from assistant.parse.guard import ParseLimits
 from assistant.parse.pdf_blocks import assemble
 from assistant.parse.pdf_layout import (
@@ -70,6 +70,9 @@ def read_pdf(data: bytes, *, limits: ParseLimits | None = None) -> ExtractedText
             lines = group_lines(words, page=number)
             layouts.append(PageLayout(number, float(page.width), float(page.height), lines))
             tables[number] = found
+    if len(scanned) > limits.ocr_max_pages:  # refused before any OCR is spent on it
+        raise DocumentLimitError(f"the PDF has {len(scanned)} pages without a text layer (scanned pages); at most "
+                                 f"{limits.ocr_max_pages} are read with OCR")
     if scanned:
         _read_scanned(data, scanned, layouts, limits=limits)
     drop_furniture(layouts)

@@ -14,7 +14,6 @@ HNSW), BM25 postings and feedback in one database that any number of replicas sh
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -34,17 +33,17 @@ from psycopg_pool import ConnectionPool
 from assistant.chunk import Chunker
 from assistant.corpus import access_of, access_path, supported_files
 from assistant.errors import DocumentNotFoundError, IndexNotReadyError
-from assistant.feedback import Feedback, FeedbackIn, FeedbackLog
 from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress
 from assistant.index.build import IndexBuilder, SkippedFile, file_digest, parse_files
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.index.postgres.access import PostgresAccess
+from assistant.index.postgres.feedback import PostgresFeedback
 from assistant.index.postgres.schema import WRITE_LOCK, ensure_vector_index, migrate
 from assistant.index.postgres.search import _B, _K1, PostgresIndex, documents_of
 from assistant.index.recipe import IndexRecipe
-from assistant.models import Chunk, Citation, Document
+from assistant.models import Chunk, Document
 from assistant.parse import document_id_for
 
 logger = logging.getLogger(__name__)
@@ -292,7 +291,7 @@ class PostgresBackend(IndexBackend):
                 if source.access:
                     access_path(path).write_text(",".join(source.access), encoding="utf-8")
                 paths.append(path)
-            parsed = parse_files(paths)
+            parsed = parse_files(paths, limits=self.recipe.parse_limits)
         by_id = {document.id: document for document in parsed.documents}
         pairs = [(s, by_id[document_id_for(p)]) for s, p in zip(sources, paths, strict=True)
                  if document_id_for(p) in by_id]
@@ -338,7 +337,7 @@ class PostgresBackend(IndexBackend):
         try:
             yield IndexBuilder(embedder=r.embedder, chunker=self._chunker, glossary=r.glossary,
                                config_hash=r.config_hash, hnsw_threshold=r.hnsw_threshold, hnsw_m=r.hnsw_m,
-                               batch_size=r.batch_size, cache=cache)
+                               batch_size=r.batch_size, cache=cache, parse_limits=r.parse_limits)
         finally:
             if cache is not None:
                 cache.close()
@@ -475,28 +474,3 @@ def _bump(connection: psycopg.Connection) -> None:
         "UPDATE assistant_state SET generation = generation + 1, updated_at = now(), "
         "chunk_count = (SELECT count(*) FROM chunks), "
         "term_total = (SELECT coalesce(sum(term_count), 0) FROM chunks) WHERE id = 1")
-
-
-class PostgresFeedback(FeedbackLog):
-    """Answer ratings in the ``feedback`` table, shared by every replica."""
-
-    def __init__(self, pool: ConnectionPool) -> None:
-        self._pool = pool
-
-    def add(self, item: FeedbackIn, *, given_by: str | None = None) -> Feedback:
-        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        citations = json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False)
-        with self._pool.connection() as connection:
-            row = connection.execute(
-                "INSERT INTO feedback (created_at, question, answer, rating, comment, citations, given_by) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                (created, item.question, item.answer, item.rating, item.comment, citations, given_by)).fetchone()
-        return Feedback(id=int(row[0]), created_at=created, given_by=given_by, **item.model_dump())
-
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
-        with self._pool.connection() as connection:
-            rows = connection.execute(
-                "SELECT id, created_at, question, answer, rating, comment, citations, given_by FROM feedback "
-                "ORDER BY id DESC LIMIT %s OFFSET %s", (limit, offset)).fetchall()
-        return [Feedback(id=r[0], created_at=r[1], question=r[2], answer=r[3], rating=r[4], comment=r[5],
-                         citations=[Citation.model_validate(c) for c in r[6]], given_by=r[7]) for r in rows]
