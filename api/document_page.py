@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from assistant.models import Document
+from assistant.parse.markdown import CELL_SPLIT, PIPE_ROW, TABLE_DELIMITER
 
 Span = tuple[int, int]
 
@@ -65,9 +66,6 @@ _TAG = re.compile(r"</?(?:u|b|i|em|strong|s|del|ins|sup|sub|span|font|mark)(?:\s
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ATX_OPEN = re.compile(r"^\s{0,3}#{1,6}\s+")
 _ATX_CLOSE = re.compile(r"\s+#+\s*$")
-_PIPE_ROW = re.compile(r"^ {0,3}\|")
-_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def page_label(n: int) -> str:
@@ -241,14 +239,14 @@ def _lines(text: str) -> list[_Line]:
 def _is_row(lines: list[_Line], index: int, *, tabs: bool) -> bool:
     """A TAB-separated line (where ``tabs``), a pipe row, or a line with a pipe above a ``|---|`` line."""
     text = lines[index].text
-    if (tabs and "\t" in text) or (_PIPE_ROW.match(text) and text.count("|") >= 2):
+    if (tabs and "\t" in text) or (PIPE_ROW.match(text) and text.count("|") >= 2):
         return True
     following = lines[index + 1].text if index + 1 < len(lines) else ""
     return "|" in text and _is_delimiter(following)
 
 
 def _is_delimiter(text: str) -> bool:
-    return "-" in text and "|" in text and _DELIMITER.match(text) is not None
+    return "-" in text and "|" in text and TABLE_DELIMITER.match(text) is not None
 
 
 def _table_rows(lines: list[_Line], index: int, *, tabs: bool) -> tuple[list[tuple[_Line, list[_Cell]]], int]:
@@ -304,7 +302,7 @@ def _pipe_cells(line: _Line) -> list[_Cell]:
     if end > start and text[end - 1] == "|" and not text[:end].endswith("\\|"):
         end -= 1
     cells, offset = [], start
-    for raw in _CELL_SPLIT.split(text[start:end]):
+    for raw in CELL_SPLIT.split(text[start:end]):
         cells.append(_trimmed(raw, line.start + offset))
         offset += len(raw) + 1
     return cells

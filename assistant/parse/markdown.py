@@ -18,9 +18,10 @@ _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)[ \t]*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _LIST_ITEM = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap>[ \t]+|$)(?P<body>.*)$")
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_PIPE_ROW = re.compile(r"^ {0,3}\|")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+# Pipe tables: also read by the document viewer, which lays the rows out again.
+TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+PIPE_ROW = re.compile(r"^ {0,3}\|")
+CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _QUOTE_MARKER = re.compile(r"^ {0,3}(?:>[ \t]?)+")
 _EMPHASIS = re.compile(r"(\*\*|__)(?P<inner>.+?)\1")
 _FRONT_MATTER_END = frozenset({"---", "..."})
@@ -73,7 +74,7 @@ def _heading_title(raw: str) -> str:
 
 
 def _is_delimiter_row(line: _Line) -> bool:
-    return "-" in line.text and _TABLE_DELIMITER.match(line.text) is not None
+    return "-" in line.text and TABLE_DELIMITER.match(line.text) is not None
 
 
 def _cells(line: _Line) -> tuple[str, ...]:
@@ -81,7 +82,7 @@ def _cells(line: _Line) -> tuple[str, ...]:
     row = row.removeprefix("|")
     if row.endswith("|") and not row.endswith("\\|"):
         row = row[:-1]
-    return tuple(cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(row))
+    return tuple(cell.strip().replace("\\|", "|") for cell in CELL_SPLIT.split(row))
 
 
 class _Reader:
@@ -122,7 +123,7 @@ class _Reader:
         if "|" not in line.text:
             return False
         following = self._lines[index + 1] if index + 1 < len(self._lines) else None
-        return bool(_PIPE_ROW.match(line.text)) or (following is not None and _is_delimiter_row(following))
+        return bool(PIPE_ROW.match(line.text)) or (following is not None and _is_delimiter_row(following))
 
     # --- blocks -------------------------------------------------------------------------------
 

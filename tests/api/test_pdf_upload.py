@@ -4,35 +4,21 @@ that holds the fact, verbatim, and cite the page it is on."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from assistant.embed import Embedder
-from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
-from tests.conftest import CORPUS, make_assistant
+from tests.api.uploads import client_with_uploads
 from tests.parse.test_pdf import climate_policy_pdf
 from tests.render.scan import scan_pdf
-
-ADMIN = "a-test-admin-key"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, glossary: Glossary) -> TestClient:
-    root = tmp_path_factory.mktemp("pdf-upload")
-    shutil.copytree(CORPUS, root / "corpus")
-    assistant: PolicyAssistant = make_assistant(root, embedder, glossary, admin_keys=(ADMIN,))
-    assistant.ensure_index()
-    test_client = TestClient(create_app(assistant))
-    for name, data in [("klimatpolicy.pdf", climate_policy_pdf()),
-                       ("skannad-klimatpolicy.pdf", scan_pdf(climate_policy_pdf(), rotate_degrees=1.0))]:
-        uploaded = test_client.post("/v1/documents", headers={"Authorization": f"Bearer {ADMIN}"},
-                                    files={"file": (name, data, "application/pdf")})
-        assert uploaded.status_code == 201, uploaded.text
-    return test_client
+    return client_with_uploads(tmp_path_factory.mktemp("pdf-upload"), embedder, glossary, [
+        ("klimatpolicy.pdf", climate_policy_pdf(), "application/pdf"),
+        ("skannad-klimatpolicy.pdf", scan_pdf(climate_policy_pdf(), rotate_degrees=1.0), "application/pdf")])
 
 
 def ask(client: TestClient, question: str, document_id: str = "klimatpolicy") -> dict:  # type: ignore[type-arg]

@@ -5,7 +5,6 @@ is said to be missing instead of being answered with the nearest figure."""
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,13 +12,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate
 
-from api.app import create_app
 from assistant.embed import Embedder
-from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
-from tests.conftest import CORPUS, make_assistant
-
-ADMIN = "a-test-admin-key"
+from tests.api.uploads import client_with_uploads
 
 
 def cycling_guideline_pdf() -> bytes:
@@ -51,15 +46,8 @@ def cycling_guideline_pdf() -> bytes:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, glossary: Glossary) -> TestClient:
-    root = tmp_path_factory.mktemp("unseen-upload")
-    shutil.copytree(CORPUS, root / "corpus")
-    assistant: PolicyAssistant = make_assistant(root, embedder, glossary, admin_keys=(ADMIN,))
-    assistant.ensure_index()
-    test_client = TestClient(create_app(assistant))
-    uploaded = test_client.post("/v1/documents", headers={"Authorization": f"Bearer {ADMIN}"},
-                                files={"file": ("cykelpremie.pdf", cycling_guideline_pdf(), "application/pdf")})
-    assert uploaded.status_code == 201, uploaded.text
-    return test_client
+    return client_with_uploads(tmp_path_factory.mktemp("unseen-upload"), embedder, glossary,
+                               [("cykelpremie.pdf", cycling_guideline_pdf(), "application/pdf")])
 
 
 def ask(client: TestClient, question: str) -> dict:  # type: ignore[type-arg]
