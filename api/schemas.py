@@ -51,6 +51,23 @@ class IndexInfo(BaseModel):
     skipped: list[dict[str, str]]
 
 
+class BuildState(BaseModel):
+    """A build running now: texts embedded of those to embed, the rate, and the time left."""
+
+    done: int
+    total: int
+    texts_per_second: float | None
+    eta_seconds: float | None
+    elapsed_seconds: float
+
+
+class IndexStatus(BaseModel):
+    """The index being served (``None`` before the first build) and the build running, if any."""
+
+    index: IndexInfo | None
+    build: BuildState | None
+
+
 class GlossaryTerm(BaseModel):
     term: str
     english: str

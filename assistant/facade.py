@@ -39,6 +39,7 @@ from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, 
 from assistant.overview import DocumentOverview, build_overview
 from assistant.parse import SUPPORTED_SUFFIXES, UnsupportedFormatError, document_id_for
 from assistant.parse.isolation import parse_isolated
+from assistant.progress import BuildProgress, BuildStatus
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings
 from assistant.status import document_status
@@ -66,6 +67,7 @@ class PolicyAssistant:
         self.answers = AskPipeline(settings=settings, extractive=self.extractive, llm=llm,
                                    glossary_document=self.glossary_document)
         self._today = today
+        self.build_progress = BuildProgress()
         self._serving: Serving | None = None
         self._swap_lock = threading.Lock()
 
@@ -99,11 +101,18 @@ class PolicyAssistant:
 
     def build_index(self, *, progress: Progress | None = None) -> Manifest:
         """Build the index again from the documents, publish it, and start serving it."""
-        return self.backend.rebuild(progress=progress)
+        with self.build_progress.tracking(progress) as report:
+            return self.backend.rebuild(progress=report)
 
     def ensure_index(self, *, progress: Progress | None = None) -> Manifest:
         """Serve the stored index, building it first if it is missing, stale or corrupt."""
-        return self.backend.ensure(progress=progress)
+        with self.build_progress.tracking(progress) as report:
+            return self.backend.ensure(progress=report)
+
+    def build_status(self) -> BuildStatus | None:
+        """How far the build running in this process is (texts embedded, rate, time left), or
+        ``None`` when none runs."""
+        return self.build_progress.snapshot()
 
     def load_index(self) -> Manifest:
         """Serve what the backend holds now (``IndexNotReadyError`` when nothing was built)."""

