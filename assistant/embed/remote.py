@@ -200,11 +200,15 @@ class RemoteEmbedder(Embedder):
     def _vectors(self, payload: dict[str, Any], *, expected: int) -> np.ndarray:
         """The response's embeddings as unit float32 rows in input order, after the model check."""
         self._check_model(payload.get("model"))
-        data = sorted(payload["data"], key=lambda item: int(item.get("index", 0)))
-        if len(data) != expected:
+        try:
+            data = sorted(payload["data"], key=lambda item: int(item.get("index", 0)))
+            vectors = np.stack([_embedding(item.get("embedding")) for item in data])
+        except (AttributeError, TypeError, ValueError) as error:  # not OpenAI's shape of embeddings
+            raise RemoteEmbeddingError(f"the embedding server at {self._endpoint} returned malformed "
+                                       f"embeddings: {error}") from error
+        if len(data) != expected or vectors.ndim != 2:
             raise RemoteEmbeddingError(f"the embedding server at {self._endpoint} returned {len(data)} "
                                        f"embeddings for {expected} texts")
-        vectors = np.stack([_embedding(item.get("embedding")) for item in data])
         self._check_dimension(vectors.shape[1])
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
