@@ -13,6 +13,7 @@ Bounded: 8 slow asks and 40 + 40 searches; 10 + 50 aborted streams; a few second
 from __future__ import annotations
 
 import asyncio
+import collections
 import statistics
 import threading
 import time
@@ -193,7 +194,11 @@ def test_aborted_streams_leave_no_upstream_connection_thread_or_task(llm_app: Fa
         assert stub.requests, "some streams reached the upstream"
         assert wait_for(lambda: stub.disconnects == len(stub.requests), seconds=5), \
             f"{len(stub.requests)} upstream requests, {stub.disconnects} closed"
-        assert wait_for(lambda: threading.active_count() <= threads, seconds=5), (threads, threading.active_count())
+        # A thread stuck on each hung-up stream would add 50. AnyIO's worker pool may keep a few more
+        # idle workers than the warm-up left (it prunes idle workers only when it is next used), so
+        # the pool may grow, within one batch, but no more.
+        assert wait_for(lambda: threading.active_count() <= threads + ABORT_BATCH // 2, seconds=5), \
+            (threads, sorted(collections.Counter(t.name for t in threading.enumerate()).items()))
         assert wait_for(lambda: server_tasks(loop) <= tasks, seconds=5), (tasks, server_tasks(loop))
         print(f"\n{ABORTED_STREAMS} aborted streams: {len(stub.requests)} upstream requests, {stub.disconnects} "
               f"closed; threads {threading.active_count()} (before {threads}), tasks {server_tasks(loop)} "
