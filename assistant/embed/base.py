@@ -28,6 +28,8 @@ class Embedder(ABC):
     max_tokens: int
     query_prefix: str = ""
     passage_prefix: str = ""
+    late_chunking: bool = False
+    """Whether ``embed_spans`` is available: span vectors pooled from the passage's own pass."""
 
     @abstractmethod
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
@@ -50,6 +52,14 @@ class Embedder(ABC):
             if progress is not None:
                 progress(len(rows))
         return out
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
+                    batch_size: int = 64, progress: ProgressCallback | None = None
+                    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passages' vectors and, per passage, unit vectors of its character ``spans`` pooled from the
+        same forward pass ("late chunking"). Only engines that expose token states have it
+        (``late_chunking``); the others raise ``NotImplementedError``."""
+        raise NotImplementedError(f"{type(self).__name__} cannot pool spans from token states")
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed questions in one batch, with the query prefix."""

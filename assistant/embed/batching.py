@@ -36,6 +36,7 @@ class QueryBatcher(Embedder):
         self.inner = inner
         self.model_id, self.dimension, self.max_tokens = inner.model_id, inner.dimension, inner.max_tokens
         self.query_prefix, self.passage_prefix = inner.query_prefix, inner.passage_prefix
+        self.late_chunking = inner.late_chunking
         self._max_batch = max_batch
         self._queue: list[_Waiting] = []
         self._ready = threading.Condition()
@@ -50,6 +51,10 @@ class QueryBatcher(Embedder):
 
     def embed_passages(self, texts: Sequence[str], **options: object) -> np.ndarray:  # type: ignore[override]
         return self.inner.embed_passages(texts, **options)  # type: ignore[arg-type]
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                    **options: object) -> tuple[np.ndarray, list[np.ndarray]]:
+        return self.inner.embed_spans(texts, spans, **options)  # type: ignore[arg-type]
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """The questions' vectors, embedded together with whatever other threads asked meanwhile."""

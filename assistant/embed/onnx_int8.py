@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from assistant.embed.base import Embedder
 from assistant.embed.sentence_transformer import PACKAGED_MINILM, default_prefixes, resolve_model_path
 
 if TYPE_CHECKING:
+    import onnx
     from tokenizers import Tokenizer
 
 
@@ -151,9 +152,7 @@ def export_token_model(model: Any, target: Path, *, quantize_ops: list[str] | No
     """Trace a BERT-like transformers ``model`` (token states out) to ONNX, fuse its attention and
     layer norms, quantize the ``quantize_ops`` to int8 (``None``: keep float32; embedding tables
     stay float32), and write it to ``target`` atomically. Cost: ~30 s for e5-small on 2 cores."""
-    import onnx
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
 
     class TokenEmbeddings(torch.nn.Module):
@@ -186,15 +185,30 @@ def export_token_model(model: Any, target: Path, *, quantize_ops: list[str] | No
         config = model.config
         optimize_model(str(exported), model_type="bert", num_heads=config.num_attention_heads,
                        hidden_size=config.hidden_size, opt_level=0).save_model_to_file(str(exported))
-        if quantize_ops:
-            quantized = scratch / "int8.onnx"
-            quantize_dynamic(exported, quantized, weight_type=QuantType.QInt8, per_channel=True,
-                             reduce_range=reduce_range, op_types_to_quantize=quantize_ops,
-                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
-            exported = quantized
-        os.replace(exported, target)
+        finish_export(exported, target, quantize_ops=quantize_ops, reduce_range=reduce_range)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def finish_export(exported: Path, target: Path, *, quantize_ops: list[str] | None, reduce_range: bool,
+                  rewrite: Callable[[onnx.ModelProto], object] | None = None) -> None:
+    """Quantize the ``quantize_ops`` of the float32 graph at ``exported`` to int8 (weights per
+    output channel, activations per call), apply ``rewrite``, and move the result to ``target`` (an
+    atomic rename: ``exported`` must be on ``target``'s file system). Needs onnx and onnxruntime only."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    if quantize_ops:
+        quantized = exported.with_name(exported.stem + "-int8.onnx")
+        quantize_dynamic(exported, quantized, weight_type=QuantType.QInt8, per_channel=True,
+                         reduce_range=reduce_range, op_types_to_quantize=quantize_ops,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        exported = quantized
+    if rewrite is not None:
+        graph = onnx.load(str(exported))
+        rewrite(graph)
+        onnx.save(graph, str(exported))
+    os.replace(exported, target)
 
 
 def _cpu_has_vnni() -> bool:

@@ -23,12 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.chunk import MIN_UNIT_CHARS, Chunker
+from assistant.chunk import Chunker
 from assistant.corpus import Corpus, access_of, access_path, supported_files
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
 from assistant.glossary import Glossary
 from assistant.index.backend import Scope
+from assistant.index.chunk_vectors import ChunkVectorizer, UnitVectorMode
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
@@ -139,15 +140,16 @@ class IndexBuilder:
 
     def __init__(self, *, embedder: Embedder, chunker: Chunker, glossary: Glossary, config_hash: str,
                  hnsw_threshold: int, hnsw_m: int, batch_size: int, cache: EmbeddingCache | None = None,
-                 parse_cache: ParseCache | None = None, parse_limits: ParseLimits | None = None) -> None:
+                 parse_cache: ParseCache | None = None, parse_limits: ParseLimits | None = None,
+                 unit_vectors: UnitVectorMode = "separate") -> None:
         self._embedder = embedder
         self._chunker = chunker
         self._glossary = glossary
         self._config_hash = config_hash
         self._hnsw_threshold = hnsw_threshold
         self._hnsw_m = hnsw_m
-        self._batch_size = batch_size
-        self._cache = cache
+        self._vectorizer = ChunkVectorizer(embedder=embedder, batch_size=batch_size, cache=cache,
+                                           unit_vectors=unit_vectors)
         self._parse_cache = parse_cache
         self._parse_limits = parse_limits
 
@@ -264,57 +266,9 @@ class IndexBuilder:
         write_store(directory, documents, chunks)
 
     def embed_chunks(self, documents: list[Document], chunks: list[Chunk], *,
-                      progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, np.ndarray]:
-        """The chunks' vectors and their units' vectors (in chunk order), embedded in one pass. A unit
-        that is its whole chunk (a table row, a one-sentence paragraph) takes the chunk's vector, and
-        a unit too short to be quoted gets none (zeros): fewer texts for the embedder."""
-        texts = {document.id: document.text for document in documents}
-        sources: list[int | str | None] = []  # per unit: a chunk's index, a text to embed, or nothing
-        for i, chunk in enumerate(chunks):
-            for span in chunk.units:
-                text = unit_text(chunk, texts[chunk.document_id], span)
-                if len(chunk.units) == 1 and (chunk.kind == "table_row" or text == chunk.text):
-                    sources.append(i)
-                else:
-                    sources.append(text if len(text.strip()) >= MIN_UNIT_CHARS else None)
-        own = [source for source in sources if isinstance(source, str)]
-        vectors = self._embed([chunk.embedding_text for chunk in chunks] + own, progress=progress)
-        chunk_vectors, own_vectors = vectors[:len(chunks)], iter(vectors[len(chunks):])
-        units = np.zeros((len(sources), vectors.shape[1]), dtype=np.float32)
-        for row, source in enumerate(sources):
-            if isinstance(source, int):
-                units[row] = chunk_vectors[source]
-            elif source is not None:
-                units[row] = next(own_vectors)
-        return chunk_vectors, units
-
-    def _embed(self, texts: list[str], *, progress: Callable[[int, int], None] | None) -> np.ndarray:
-        """Embed through the cache: only texts never embedded with this model are computed."""
-        done = 0
-
-        def advance(count: int) -> None:
-            nonlocal done
-            done += count
-            if progress is not None:
-                progress(done, len(texts))
-
-        def compute(missing: list[str]) -> np.ndarray:
-            advance(len(texts) - len(missing))  # the cached ones count as done at once
-            return self._embedder.embed_passages(missing, batch_size=self._batch_size, progress=advance)
-
-        if self._cache is None:
-            return self._embedder.embed_passages(texts, batch_size=self._batch_size, progress=advance)
-        vectors, computed = self._cache.embed(texts, prefix=self._embedder.passage_prefix, compute=compute)
-        if computed == 0:
-            advance(len(texts))
-        logger.info("embedded %d of %d chunks (%d from the cache)", computed, len(texts), len(texts) - computed)
-        return vectors
-
-
-def unit_text(chunk: Chunk, document_text: str, span: tuple[int, int]) -> str:
-    """What the embedder reads of one unit: a sentence or item as written; a table row as its
-    record (column names inline), since its cells alone say little."""
-    return chunk.text if chunk.kind == "table_row" else document_text[span[0]:span[1]]
+                     progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, np.ndarray]:
+        """The chunks' vectors and their units' vectors, in chunk order (``ChunkVectorizer.embed``)."""
+        return self._vectorizer.embed(documents, chunks, progress=progress)
 
 
 @dataclass
@@ -379,7 +333,8 @@ class SearchIndex:
 
 
 def config_fingerprint(*, model: str, query_prefix: str, passage_prefix: str, chunk_max_tokens: int,
-                       chunk_overlap_tokens: int, hnsw_threshold: int, glossary: Glossary) -> str:
+                       chunk_overlap_tokens: int, hnsw_threshold: int, glossary: Glossary,
+                       unit_vectors: UnitVectorMode = "separate") -> str:
     """A hash of everything besides the corpus that changes what an index holds."""
     glossary_digest = hashlib.sha256(
         json.dumps([(e.term, e.english, e.forms, e.english_terms) for e in glossary.entries],
@@ -388,7 +343,7 @@ def config_fingerprint(*, model: str, query_prefix: str, passage_prefix: str, ch
         "pipeline": PIPELINE_VERSION, "model": model, "query_prefix": query_prefix,
         "passage_prefix": passage_prefix, "chunk_max_tokens": chunk_max_tokens,
         "chunk_overlap_tokens": chunk_overlap_tokens, "hnsw_threshold": hnsw_threshold,
-        "glossary": glossary_digest,
+        "glossary": glossary_digest, **({"unit_vectors": unit_vectors} if unit_vectors != "separate" else {}),
     }, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 

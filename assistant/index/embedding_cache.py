@@ -37,7 +37,7 @@ class EmbeddingCache:
         """Vectors for ``texts``: cached ones read, the rest computed by ``compute`` (called once,
         with the missing texts in order) and stored. Returns the vectors and how many were computed."""
         keys = [self.key(text, prefix=prefix) for text in texts]
-        found = self._lookup(keys)
+        found = self.lookup(keys)
         missing = [i for i, key in enumerate(keys) if key not in found]
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
         for i, key in enumerate(keys):
@@ -52,7 +52,15 @@ class EmbeddingCache:
                     [(keys[i], np.asarray(computed[j], dtype=np.float32).tobytes()) for j, i in enumerate(missing)])
         return out, len(missing)
 
-    def _lookup(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+    def store(self, rows: Sequence[tuple[bytes, np.ndarray]]) -> None:
+        """Write vectors under their keys, in one transaction."""
+        with self._connection:
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                [(key, np.asarray(vector, dtype=np.float32).tobytes()) for key, vector in rows])
+
+    def lookup(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        """The cached vectors among ``keys`` (absent keys are left out)."""
         found: dict[bytes, np.ndarray] = {}
         for begin in range(0, len(keys), _LOOKUP_BATCH):
             batch = keys[begin:begin + _LOOKUP_BATCH]

@@ -72,7 +72,8 @@ class FileBackend(IndexBackend):
         parsed = ParseCache(self.layout.root / "cache" / "parsed.sqlite", version=PIPELINE_VERSION)
         builder = IndexBuilder(embedder=r.embedder, chunker=chunker, glossary=r.glossary, config_hash=r.config_hash,
                                hnsw_threshold=r.hnsw_threshold, hnsw_m=r.hnsw_m, batch_size=r.batch_size,
-                               cache=cache, parse_cache=parsed, parse_limits=r.parse_limits)
+                               cache=cache, parse_cache=parsed, parse_limits=r.parse_limits,
+                               unit_vectors=r.unit_vectors)
         try:
             manifest = builder.build(self.corpus, self.layout, progress=progress)
         finally:

@@ -70,6 +70,7 @@ def test_only_the_new_file_is_parsed_and_embedded(small: PolicyAssistant, monkey
     parsed: list[str] = []
     embedded: list[int] = []
     original_parse, original_embed = build.parse_files_isolated, small.embedder.embed_passages
+    original_pool = small.embedder.embed_spans
 
     def parse_spy(files, **options):  # type: ignore[no-untyped-def]
         parsed.extend(path.name for path, _ in files)
@@ -79,8 +80,13 @@ def test_only_the_new_file_is_parsed_and_embedded(small: PolicyAssistant, monkey
         embedded.append(len(texts))
         return original_embed(texts, **options)
 
+    def pool_spy(texts, spans, **options):  # type: ignore[no-untyped-def]
+        embedded.append(len(texts))
+        return original_pool(texts, spans, **options)
+
     monkeypatch.setattr(build, "parse_files_isolated", parse_spy)
     monkeypatch.setattr(small.embedder, "embed_passages", embed_spy)
+    monkeypatch.setattr(small.embedder, "embed_spans", pool_spy)
     small.build_index()
     assert parsed == ["heby.md"]
     assert sum(embedded) == len(small._require().index.store.chunks_of("heby"))

