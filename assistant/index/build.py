@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunk import Chunker
-from assistant.corpus import Corpus, access_of, access_path, supported_files
+from assistant.corpus import Corpus, access_path, supported_files
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
 from assistant.glossary import Glossary
@@ -34,13 +34,12 @@ from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
 from assistant.index.parse_cache import ParseCache
+from assistant.index.pipeline import SkippedFile, embed_while_parsing, parsed_documents
 from assistant.index.store import ChunkStore, append_store, write_store
 from assistant.index.units import UnitVectors
 from assistant.index.vectors import VectorIndex
 from assistant.models import Chunk, Document
-from assistant.parse import document_id_for
 from assistant.parse.guard import ParseLimits
-from assistant.parse.isolation import parse_files_isolated
 
 logger = logging.getLogger(__name__)
 
@@ -48,12 +47,6 @@ logger = logging.getLogger(__name__)
 # 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality; 5: PDF layout, pages, OCR
 PIPELINE_VERSION = "5"
 _LEXICAL_DIR = "lexical"
-
-
-@dataclass(frozen=True, slots=True)
-class SkippedFile:
-    name: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,30 +101,16 @@ def parse_corpus(corpus_dir: CorpusSource, *, cache: ParseCache | None = None,
 
 def parse_files(paths: list[Path], *, cache: ParseCache | None = None,
                 limits: ParseLimits | None = None) -> ParsedCorpus:
-    """Parse each file in its own worker process (a few at once) within ``limits`` (default:
+    """Parse each file in a worker process (a few at once) within ``limits`` (default:
     ``ParseLimits()``; ``Settings.parse_limits()`` carries the configured OCR limits); a file
     that fails or is refused as hostile is skipped with a warning naming it. Files unchanged since
-    a previous build come from ``cache`` without a worker.
-    Cost: about 0.5 s of worker start-up per new file, divided by the parallel workers, plus parsing
-    (a PDF's scanned pages: about 3 s a page of OCR)."""
-    files = [(path, document_id_for(path)) for path in paths]
-    keys = {path: cache.key(path, document_id=doc_id) for path, doc_id in files} if cache else {}
-    cached = {path: hit for path, key in keys.items() if cache and (hit := cache.get(key)) is not None}
-    fresh = dict(parse_files_isolated([f for f in files if f[0] not in cached], limits=limits or ParseLimits()))
+    a previous build come from ``cache`` without a worker. Cost: see ``parsed_documents``."""
     documents, skipped = [], []
-    for path, _ in files:
-        parsed = cached.get(path) or fresh[path]
-        if isinstance(parsed, Document):
-            if cache is not None and path not in cached:
-                cache.put(keys[path], parsed)
-            try:
-                documents.append(parsed.model_copy(update={"access": access_of(path)}))
-            except ValueError as error:  # a bad sidecar: the document is not indexed rather than exposed
-                logger.warning("skipping %s: %s", path.name, error)
-                skipped.append(SkippedFile(path.name, str(error)))
+    for _, result in parsed_documents(paths, cache=cache, limits=limits or ParseLimits()):
+        if isinstance(result, SkippedFile):
+            skipped.append(result)
         else:
-            logger.warning("skipping %s: %s", path.name, parsed)
-            skipped.append(SkippedFile(path.name, str(parsed)))
+            documents.append(result)
     return ParsedCorpus(documents, skipped)
 
 
@@ -177,15 +156,17 @@ class IndexBuilder:
 
     def _build_full(self, corpus_dir: CorpusSource, layout: IndexLayout, *, digests: dict[str, str], started: float,
                     progress: Callable[[int, int], None] | None) -> Manifest:
-        corpus = parse_corpus(corpus_dir, cache=self._parse_cache, limits=self._parse_limits)
-        if not corpus.documents:
-            raise IndexNotReadyError(f"no readable documents in the corpus folder ({len(corpus.skipped)} skipped)")
-        chunks = [chunk for document in corpus.documents for chunk in self._chunker.chunk(document)]
+        embedded = embed_while_parsing(corpus_files(corpus_dir), chunker=self._chunker, vectorizer=self._vectorizer,
+                                       cache=self._parse_cache, limits=self._parse_limits or ParseLimits(),
+                                       progress=progress)
+        if not embedded.documents:
+            raise IndexNotReadyError(f"no readable documents in the corpus folder ({len(embedded.skipped)} skipped)")
         staging = layout.new_staging()
-        self._write_parts(staging, corpus.documents, chunks, progress=progress)
-        manifest = self._manifest(digests, documents=len(corpus.documents), chunks=len(chunks),
-                                  vector_index="hnsw" if len(chunks) >= self._hnsw_threshold else "flat",
-                                  skipped=corpus.skipped, started=started)
+        vectors, unit_vectors = embedded.stacked(self._embedder.dimension)
+        self._write_parts(staging, embedded.documents, embedded.chunks, vectors=vectors, unit_vectors=unit_vectors)
+        manifest = self._manifest(digests, documents=len(embedded.documents), chunks=len(embedded.chunks),
+                                  vector_index="hnsw" if len(embedded.chunks) >= self._hnsw_threshold else "flat",
+                                  skipped=embedded.skipped, started=started)
         layout.publish(staging, manifest)
         return manifest
 
@@ -253,8 +234,7 @@ class IndexBuilder:
         )
 
     def _write_parts(self, directory: Path, documents: list[Document], chunks: list[Chunk], *,
-                     progress: Callable[[int, int], None] | None) -> None:
-        vectors, unit_vectors = self.embed_chunks(documents, chunks, progress=progress)
+                     vectors: np.ndarray, unit_vectors: np.ndarray) -> None:
         VectorIndex.build(vectors, hnsw_threshold=self._hnsw_threshold, hnsw_m=self._hnsw_m).save(directory)
         UnitVectors.build(unit_vectors, [len(chunk.units) for chunk in chunks]).save(directory)
         analyzer = SwedishAnalyzer.from_texts(

@@ -63,7 +63,7 @@ def test_an_appended_index_holds_what_a_full_build_would(small: PolicyAssistant,
 
 
 def test_only_the_new_file_is_parsed_and_embedded(small: PolicyAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.index.build as build
+    import assistant.index.pipeline as build
 
     small.ensure_index()
     (small.settings.corpus_dir / "heby.md").write_text(HEBY, encoding="utf-8")

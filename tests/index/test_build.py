@@ -156,7 +156,7 @@ def test_a_rebuild_embeds_only_the_chunks_that_changed(small: PolicyAssistant) -
 
 
 def test_a_rebuild_parses_only_new_or_changed_files(small: PolicyAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.index.build as build
+    import assistant.index.pipeline as build
 
     small.ensure_index()
     (small.settings.corpus_dir / "ny.md").write_text("# Riktlinje för Heby\n\nText.\n", encoding="utf-8")
