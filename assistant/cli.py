@@ -79,9 +79,9 @@ def index(corpus: CorpusOption = None, index: IndexOption = None) -> None:
         raise _fail(error) from error
     finally:
         progress.close()
+    where = "the PostgreSQL database" if assistant.settings.database_url else assistant.layout.current()
     typer.echo(f"indexed {manifest.documents} documents, {manifest.chunks} chunks "
-               f"({manifest.vector_index}, {manifest.model}) in {manifest.build_seconds:.1f} s "
-               f"→ {assistant.layout.current()}")
+               f"({manifest.vector_index}, {manifest.model}) in {manifest.build_seconds:.1f} s → {where}")
     for skipped in manifest.skipped:
         typer.secho(f"skipped {skipped['name']}: {skipped['reason']}", fg=typer.colors.YELLOW, err=True)
 

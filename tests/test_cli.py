@@ -66,3 +66,13 @@ def test_the_installed_command_runs_in_its_own_process(tmp_path: Path) -> None:
                              "--k", "5", "--json"], capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Kommunchef" in result.stdout
+
+
+def test_index_builds_into_postgresql_when_a_database_is_set(runner: CliRunner, database_url: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_DATABASE_URL", database_url)
+    built = runner.invoke(cli.app, ["index"])
+    assert built.exit_code == 0, built.output
+    assert "indexed 5 documents" in built.output and "→ the PostgreSQL database" in built.output
+    found = runner.invoke(cli.app, ["search", "Who owns housing goals?", "--k", "3", "--json"])
+    assert found.exit_code == 0 and len(json.loads(found.stdout)) == 3
