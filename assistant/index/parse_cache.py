@@ -1,7 +1,8 @@
 """Parsed documents cached by the file's content, so a rebuild parses only new or changed files.
 
-Each corpus file is parsed in an isolated worker (``assistant.parse.isolation``), which costs a
-process start; a rebuild after one upload should not pay it again for every unchanged file. Keyed
+Each corpus file is parsed in an isolated worker (``assistant.parse.isolation``): a few milliseconds
+for a Markdown page, up to seconds a page for a scanned PDF; a rebuild after one upload should not
+pay that again for every unchanged file. Keyed
 by sha256 of (pipeline version, document id, source path, file bytes); values are the Document
 as JSON (pydantic), never pickle. Only successful parses are cached: a refused file is re-checked.
 """

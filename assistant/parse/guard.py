@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from assistant.parse.errors import (
@@ -147,6 +148,18 @@ def check_upload(data: bytes, *, suffix: str, limits: ParseLimits) -> None:
     if len(data) > limits.max_bytes:
         raise FileTooLargeError(f"the file is larger than {_size(limits.max_bytes)}")
     check(data, limits)
+
+
+def read_guarded(path: Path, *, limits: ParseLimits) -> tuple[str, bytes]:
+    """The suffix (lower case) and bytes of a file on disk, its type and size checked before it is
+    read: ``UnsupportedFormatError``, ``FileTooLargeError``; ``OSError`` when it cannot be read.
+    Cost: one ``stat`` and one read; ``check_upload`` is still to be run on the bytes."""
+    suffix = path.suffix.lower()
+    if suffix not in GUARDED_SUFFIXES:
+        raise UnsupportedFormatError(f"unsupported file type {suffix or '(none)'!r}")
+    if path.stat().st_size > limits.max_bytes:
+        raise FileTooLargeError(f"the file is larger than {limits.max_bytes // MIB} MB")
+    return suffix, path.read_bytes()
 
 
 def sniff(data: bytes) -> str | None:

@@ -8,6 +8,10 @@ plus ``limits.ocr_seconds`` of OCR) and ``limits.memory_bytes`` in a process tha
 service's own memory and threads are never at stake. The worker runs in a session of its own, so a
 timeout also ends what it started (OCR's Tesseract).
 
+``parse_files_isolated`` parses many files with the same guarantees per file, in a few long-lived
+workers that each parse file after file (``assistant.parse.pool``): the process start is paid once
+per worker, not once per file.
+
 The limits are set by the worker itself, not in a ``preexec_fn``: that is not safe in a
 multi-threaded parent (the API serves from a thread pool) and forces a slow ``fork`` of a process
 holding the embedding model, where ``subprocess`` can otherwise use ``vfork``/``posix_spawn``.
@@ -15,45 +19,31 @@ holding the embedding model, where ``subprocess`` can otherwise use ``vfork``/``
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
-import os
-import signal
 import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
 from assistant.models import Document
-from assistant.parse import errors
-from assistant.parse.errors import (
-    FileTooLargeError,
-    ParseError,
-    ParseResourceError,
-    ParseTimeoutError,
-    UnsupportedFormatError,
+from assistant.parse.errors import ParseError, ParseTimeoutError
+from assistant.parse.guard import ParseLimits, check_upload, read_guarded
+from assistant.parse.pool import parse_many
+from assistant.parse.spawn import (
+    WorkerError,
+    error_class,
+    failure,
+    kill_session,
+    start_worker,
+    stderr_file,
+    worker_environment,
 )
-from assistant.parse.guard import GUARDED_SUFFIXES, ParseLimits, check_upload
-from assistant.parse.worker import OUT_OF_MEMORY
 
-logger = logging.getLogger(__name__)
+__all__ = ["WorkerError", "parse_file_isolated", "parse_files_isolated", "parse_isolated"]
 
-# The folder that holds the ``assistant`` package: the worker runs there, so ``-m`` finds it
-# whether the package is installed or not.
-_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 _WORKER = ("-m", "assistant.parse.worker")
-_STDERR_TAIL = 2000
-# The worker's CPU limit and its wall-clock alarm (the parse's own seconds) end it with these.
-_TIME_SIGNALS = frozenset({signal.SIGXCPU, signal.SIGALRM})
-
-
-class WorkerError(RuntimeError):
-    """The worker process itself failed (could not start, broke the protocol): a fault of this
-    installation, not of the file."""
+# Kept under its old name for callers that check the environment workers get.
+_worker_environment = worker_environment
 
 
 def parse_isolated(data: bytes, *, suffix: str, source_path: str, document_id: str,
@@ -71,7 +61,7 @@ def parse_isolated(data: bytes, *, suffix: str, source_path: str, document_id: s
     header = json.dumps({"suffix": suffix, "source_path": source_path, "document_id": document_id,
                          "limits": limits.to_dict()}).encode()
     seconds = limits.seconds_for(suffix)
-    with tempfile.TemporaryFile() as stderr:
+    with stderr_file() as stderr:
         try:
             completed = _run_worker(header + b"\n" + data, stderr=stderr, seconds=seconds)
         except subprocess.TimeoutExpired as error:
@@ -83,54 +73,36 @@ def _run_worker(request: bytes, *, stderr: IO[bytes], seconds: float) -> subproc
     """``subprocess.run`` of the worker, in a new session: when it runs out of time (or this thread is
     interrupted) the whole session is killed, not only the worker, before the worker is reaped (so
     its process group id cannot have been reused). Raises ``subprocess.TimeoutExpired``."""
-    with subprocess.Popen([sys.executable, *_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=stderr, cwd=_PACKAGE_ROOT, env=_worker_environment(),
-                          start_new_session=True) as process:
+    with start_worker(_WORKER, stderr=stderr) as process:
         try:
             stdout, _ = process.communicate(request, timeout=seconds)
         except BaseException:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            kill_session(process)
             raise
     return subprocess.CompletedProcess(process.args, process.returncode, stdout)
 
 
 def parse_file_isolated(path: Path, *, limits: ParseLimits, document_id: str) -> Document:
     """``parse_isolated`` for a file on disk; its size is checked before it is read."""
-    suffix = path.suffix.lower()
-    if suffix not in GUARDED_SUFFIXES:
-        raise UnsupportedFormatError(f"unsupported file type {suffix or '(none)'!r}")
-    if path.stat().st_size > limits.max_bytes:
-        raise FileTooLargeError(f"the file is larger than {limits.max_bytes // (1024 * 1024)} MB")
-    return parse_isolated(path.read_bytes(), suffix=suffix, source_path=str(path), document_id=document_id,
-                          limits=limits)
+    suffix, data = read_guarded(path, limits=limits)
+    return parse_isolated(data, suffix=suffix, source_path=str(path), document_id=document_id, limits=limits)
 
 
 def parse_files_isolated(files: Sequence[tuple[Path, str]], *, limits: ParseLimits,
                          workers: int | None = None) -> Iterator[tuple[Path, Document | ParseError]]:
-    """Parse ``(path, document_id)`` pairs, each in its own worker, a few at a time; yields each path
-    with its ``Document`` or the ``ParseError`` that refused it, in the order given.
+    """Parse ``(path, document_id)`` pairs, each within ``limits`` in a worker process, a few at a
+    time; yields each path with its ``Document`` or the ``ParseError`` that refused it, in the
+    order given, each as soon as it and those before it are parsed (lazily: nothing runs before the
+    first result is asked for, and closing the generator stops the workers).
 
-    ``workers`` defaults to the number of CPUs, at most 4. Cost: as ``parse_isolated`` per file;
-    memory up to ``workers × limits.memory_bytes`` in the workers.
+    Each worker parses file after file (``assistant.parse.pool.parse_many``): a file that runs over
+    its time or memory, or crashes its worker, fails alone; the worker is replaced and the files
+    after it are parsed. ``workers`` defaults to the number of CPUs, at most 4. Raises
+    ``WorkerError`` when a worker cannot run at all and ``OSError`` for a file that cannot be read.
+    Cost: the parses, a process start (0.15-0.3 s) per worker and per 256 files, and copying each
+    file and Document through pipes; memory up to ``workers × limits.memory_bytes`` in the workers.
     """
-    count = workers or min(4, os.cpu_count() or 1)
-
-    def one(item: tuple[Path, str]) -> Document | ParseError:
-        try:
-            return parse_file_isolated(item[0], limits=limits, document_id=item[1])
-        except ParseError as error:
-            return error
-
-    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="parse") as pool:
-        yield from zip((path for path, _ in files), pool.map(one, files), strict=True)
-
-
-def _worker_environment() -> dict[str, str]:
-    """A minimal environment: no secrets (API keys) reach the process that reads hostile bytes."""
-    keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "TESSDATA_PREFIX")
-    return {name: os.environ[name] for name in keep if name in os.environ}
+    return parse_many(files, limits=limits, workers=workers)
 
 
 def _result(completed: subprocess.CompletedProcess[bytes], *, stderr: IO[bytes], limits: ParseLimits) -> Document:
@@ -142,30 +114,5 @@ def _result(completed: subprocess.CompletedProcess[bytes], *, stderr: IO[bytes],
     if isinstance(status, dict) and status.get("status") == "ok":
         return Document.model_validate_json(payload)
     if isinstance(status, dict) and status.get("status") == "error":
-        raise _error_class(str(status.get("error")))(str(status.get("message")))
-    raise _failure(completed.returncode, stderr=_tail(stderr), limits=limits)
-
-
-def _failure(returncode: int, *, stderr: str, limits: ParseLimits) -> Exception:
-    """The error for a worker that exited without an answer."""
-    if returncode < 0 and -returncode in _TIME_SIGNALS:
-        return ParseTimeoutError(f"the file took longer than {limits.seconds:g} s to parse")
-    if returncode < 0:  # killed: the memory cap makes allocations fail, and C code aborts or crashes
-        logger.warning("parse worker killed by signal %d", -returncode)
-        return ParseResourceError(OUT_OF_MEMORY)
-    logger.error("parse worker failed (exit code %d): %s", returncode, stderr)
-    return WorkerError(f"the parser could not run (exit code {returncode})")
-
-
-def _error_class(name: str) -> type[ParseError]:
-    """The ``ParseError`` subclass of that name in ``assistant.parse.errors``, else ``ParseError``."""
-    found = getattr(errors, name, None)
-    if isinstance(found, type) and issubclass(found, ParseError):
-        return found
-    return ParseError
-
-
-def _tail(stream: IO[bytes]) -> str:
-    stream.seek(0, os.SEEK_END)
-    stream.seek(max(0, stream.tell() - _STDERR_TAIL))
-    return stream.read().decode("utf-8", errors="replace")
+        raise error_class(str(status.get("error")))(str(status.get("message")))
+    raise failure(completed.returncode, stderr=stderr, limits=limits)

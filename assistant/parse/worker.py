@@ -11,7 +11,8 @@ Protocol (all on the standard streams, nothing on disk):
 Before reading the file the worker caps its own address space (``RLIMIT_AS``), CPU time
 (``RLIMIT_CPU``), wall-clock time (an alarm), file writes (``RLIMIT_FSIZE``) and core dumps. It
 imports only the parse package, never the embedding stack: about 0.15 s of imports for text, 0.3 s
-once the PDF or DOCX library loads.
+once the PDF or DOCX library loads. ``assistant.parse.serve`` is the same worker serving many files
+in sequence, for bulk parsing (``assistant.parse.pool``).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ _TOO_DEEP = "the file is nested too deeply to parse"
 _FAILED = "the file could not be parsed"
 _READER_LIMIT = "the PDF has a part that unpacks to more than the PDF reader's safety limit (e.g. 75 MB)"
 # Written as is when memory runs out: answering must not need to allocate.
-_OUT_OF_MEMORY_LINE = json.dumps({"status": "error", "error": ParseResourceError.__name__,
-                                  "message": OUT_OF_MEMORY}).encode() + b"\n"
+OUT_OF_MEMORY_LINE = json.dumps({"status": "error", "error": ParseResourceError.__name__,
+                                 "message": OUT_OF_MEMORY}).encode() + b"\n"
 
 
 def parse_untrusted(data: bytes, *, suffix: str, source_path: str, document_id: str,
@@ -132,16 +133,22 @@ def apply_limits(limits: ParseLimits, *, suffix: str) -> None:
     ``limits.ocr_seconds``), so the hard CPU limit leaves room for both.
     """
     cpu = math.ceil(limits.seconds) + 1
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    apply_process_limits(limits)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, max(cpu, math.ceil(limits.seconds_for(suffix)) + 1) + 1))
+    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+
+
+def apply_process_limits(limits: ParseLimits) -> None:
+    """The limits that hold for the whole life of a worker, however many files it parses: address
+    space (``limits.memory_bytes``), file size written, no core dumps. Cost: three system calls."""
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_FSIZE, (_MAX_FILE_WRITE, _MAX_FILE_WRITE))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
 
 
 def _error_line(error: Exception) -> bytes:
     if _caused_by(error, MemoryError):
-        return _OUT_OF_MEMORY_LINE
+        return OUT_OF_MEMORY_LINE
     if isinstance(error, ParseError):
         name, message = type(error).__name__, str(error)
     else:
@@ -161,8 +168,12 @@ def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
     return False
 
 
-def _answer(data: bytes, header: dict[str, Any], limits: ParseLimits) -> tuple[bytes, ...]:
-    """The protocol answer for one file: the status line, then the Document if it parsed."""
+def answer(data: bytes, header: dict[str, Any], limits: ParseLimits) -> tuple[tuple[bytes, ...], bool]:
+    """The protocol answer for one file (the status line, then the Document if it parsed) and
+    whether this process is still sound: ``False`` after running out of memory or an error that is
+    not a ``ParseError`` (a parser bug, a recursion too deep), after which a worker serving many
+    files ends rather than parse the next file in a possibly damaged heap. ``MemoryError`` may
+    still escape (see ``run``)."""
     try:
         document = parse_untrusted(data, suffix=header["suffix"], source_path=header["source_path"],
                                    document_id=header["document_id"], limits=limits)
@@ -171,8 +182,9 @@ def _answer(data: bytes, header: dict[str, Any], limits: ParseLimits) -> tuple[b
         if len(payload) > limits.max_output_bytes:
             raise DocumentLimitError("the document's text is too large to index")
     except Exception as error:  # every failure is reported on the protocol, never as a crash
-        return (_error_line(error),)
-    return (b'{"status": "ok"}\n', payload)
+        line = _error_line(error)
+        return (line,), isinstance(error, ParseError) and line is not OUT_OF_MEMORY_LINE
+    return (b'{"status": "ok"}\n', payload), True
 
 
 def run(stdin: BinaryIO, stdout: BinaryIO) -> None:
@@ -184,21 +196,27 @@ def run(stdin: BinaryIO, stdout: BinaryIO) -> None:
     # Out of memory, even answering can fail while the failed parse's frames are still alive (a
     # traceback holds them): then the handler does nothing, and the prebuilt answer is written
     # once the handler has released them.
-    answer: tuple[bytes, ...] = (_OUT_OF_MEMORY_LINE,)
+    parts: tuple[bytes, ...] = (OUT_OF_MEMORY_LINE,)
     with contextlib.suppress(MemoryError):
-        answer = _answer(data, header, limits)
-    for part in answer:
+        parts, _ = answer(data, header, limits)
+    for part in parts:
         stdout.write(part)
 
 
-def main() -> None:
-    """Entry point: keep the protocol stream private (stray prints from libraries go to stderr),
-    silence library logging and warnings, serve one request."""
+def private_protocol() -> BinaryIO:
+    """Prepare this process to be a worker: the protocol stream is a private copy of stdout, and
+    stdout itself goes to stderr (stray prints from libraries cannot corrupt answers); library
+    logging and warnings are silenced. Returns the protocol stream."""
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
-    with protocol:
+    return protocol
+
+
+def main() -> None:
+    """Entry point: serve one request on a private protocol stream (``private_protocol``)."""
+    with private_protocol() as protocol:
         run(sys.stdin.buffer, protocol)
 
 
