@@ -53,6 +53,7 @@ def test_documents_are_embedded_while_the_rest_are_parsed(embedder: Embedder, gl
 
     def noting(files, **options):  # type: ignore[no-untyped-def]
         for item in original(files, **options):
+            time.sleep(0.5)  # slow parsing (a scanned PDF, say): the engine must not wait for all of it
             parsed_at.append(time.monotonic())
             yield item
 
