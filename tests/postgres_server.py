@@ -20,9 +20,12 @@ import psycopg
 
 
 class EmbeddedPostgres:
-    """One server on a free loopback port; ``url(database)`` for a database on it."""
+    """One server on a free loopback port; ``url(database)`` for a database on it.
+    ``shared_buffers``: PostgreSQL's buffer cache (the tests' few MiB fit the default; a benchmark
+    at scale gives what a deployment would, see docs/deployment.md)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, shared_buffers: str = "256MB") -> None:
+        self.shared_buffers = shared_buffers
         self.folder = Path(tempfile.mkdtemp(prefix="assistant-pg-"))
         self.port = _free_port()
         self._as_user: list[str] = []
@@ -49,7 +52,7 @@ class EmbeddedPostgres:
     def start(self) -> EmbeddedPostgres:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c max_connections=200 -c shared_buffers=256MB")
+                   f"-c max_connections=200 -c shared_buffers={self.shared_buffers}")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
         return self
 

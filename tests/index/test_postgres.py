@@ -14,8 +14,8 @@ from assistant.errors import DocumentNotFoundError
 from assistant.facade import PolicyAssistant
 from assistant.feedback import FeedbackIn
 from assistant.glossary import Glossary
-from assistant.index.backend import IndexState
-from assistant.index.postgres.schema import MIGRATIONS
+from assistant.index.backend import IndexState, Scope
+from assistant.index.postgres.schema import MIGRATIONS, covered_vectors
 from assistant.models import Filters
 from tests.conftest import make_assistant
 from tests.test_document_management import a_docx
@@ -215,3 +215,57 @@ def test_document_frequencies_follow_uploads_and_deletes(pair: tuple[PolicyAssis
     with psycopg.connect(database_url) as connection:
         assert connection.execute(recount).fetchone()[0] == 0
         assert connection.execute("SELECT count(*) FROM term_stats WHERE term = 'cykelbonus'").fetchone()[0] == 0
+
+
+def _by_chunk_id(index: object, found: list[tuple[int, float]]) -> list[tuple[str, float]]:
+    chunks = index.store.chunks([row for row, _ in found])  # type: ignore[attr-defined]
+    return [(chunks[row].chunk_id, score) for row, score in found]
+
+
+def test_filtered_searches_rank_as_the_file_backends_exact_search(
+        pair: tuple[PolicyAssistant, PolicyAssistant], assistant: PolicyAssistant) -> None:
+    """A municipality filter (one or two municipalities, with a hidden document or without) and a
+    document filter: the same chunks with the same cosine and BM25 scores as the file backend,
+    which scans filtered rows exactly."""
+    first, _ = pair
+    files, postgres = assistant._require().index, first._require().index
+    tierp = next(d.id for d in first.documents() if d.municipality == "Tierp")
+    scopes = [Scope(municipalities=("Tierp",)), Scope(municipalities=("Tranås", "Åstorp")),
+              Scope(municipalities=("Tierp",), hidden=frozenset({tierp})), Scope(document_id=tierp)]
+    for question in QUESTIONS:
+        vector = assistant.embedder.embed_queries([question])
+        query = " ".join([question, *assistant.glossary.swedish_for_english(question)])
+        for scope in scopes:
+            for kind in ("dense", "lexical"):
+                expected, found = (_by_chunk_id(index, index.dense_search(vector, k=20, scope=scope) if kind == "dense"
+                                                else index.lexical_search(query, k=20, scope=scope))
+                                   for index in (files, postgres))
+                assert [s for _, s in found] == pytest.approx([s for _, s in expected], abs=1e-4), (question, scope)
+                # The same chunks, in the same order up to ties (each backend breaks them by its own rows).
+                assert _tied(found) == _tied(expected), (question, scope, kind)
+
+
+def _tied(found: list[tuple[str, float]]) -> list[set[str]]:
+    """The chunks of ``found`` (best first) as sets of equal scores, without those tied with the
+    last one (a tie at the cut may keep different chunks)."""
+    groups: list[tuple[float, set[str]]] = []
+    for chunk_id, score in found:
+        if groups and abs(groups[-1][0] - score) < 1e-4:
+            groups[-1][1].add(chunk_id)
+        else:
+            groups.append((score, {chunk_id}))
+    return [chunks for _, chunks in groups[:-1]]
+
+
+def test_a_municipality_filter_reads_its_vectors_from_the_covering_index(
+        pair: tuple[PolicyAssistant, PolicyAssistant]) -> None:
+    """The exact filtered scan reads the B-tree that carries the vectors (no heap, no TOAST), with
+    a hidden document or without; one document is read by its own index."""
+    first, _ = pair
+    vectors, dimension = first._require().index.vectors, first.manifest.dimension
+    query = first.embedder.embed_queries(["Vem ansvarar för integrationen?"])
+    tierp = next(d.id for d in first.documents() if d.municipality == "Tierp")
+    for scope in (Scope(municipalities=("Tierp",)),
+                  Scope(municipalities=("Tierp", "Tranås"), hidden=frozenset({tierp}))):
+        assert f"Index Only Scan using {covered_vectors(dimension)}" in vectors.explain(query, k=50, scope=scope)
+    assert "chunks_document" in vectors.explain(query, k=50, scope=Scope(document_id=tierp))

@@ -12,6 +12,9 @@ import psycopg
 # Advisory lock keys (one namespace for this application).
 MIGRATION_LOCK = 0x70A5_0001
 WRITE_LOCK = 0x70A5_0002
+# The largest dimension whose vectors a B-tree entry can carry (4 bytes a dimension, under the
+# entry limit of about 2,700 bytes with the municipality and the row beside it).
+COVERED_DIMENSIONS = 512
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("documents, chunks, terms, vectors, feedback", """
@@ -119,6 +122,13 @@ CREATE TABLE audit (
 );
 ALTER TABLE feedback ADD COLUMN given_by TEXT;
 """),
+    ("postings by municipality", """
+-- A term's postings within one municipality, strongest first: a municipality-filtered BM25 query
+-- reads its at most 2,000 postings a term from one range instead of walking the term's postings
+-- of every municipality and discarding the others' (five times as many at a fifth of the chunks).
+CREATE INDEX chunk_terms_municipality ON chunk_terms (term, municipality, impact DESC, chunk_row)
+    INCLUDE (tf, term_count);
+"""),
 )
 
 
@@ -144,8 +154,32 @@ def migrate(connection: psycopg.Connection) -> list[int]:
 
 
 def ensure_vector_index(connection: psycopg.Connection, *, dimension: int, m: int = 16) -> None:
-    """An HNSW index (inner product on unit vectors = cosine) over the embeddings cast to
-    ``dimension``: the column has no fixed dimension, so a model change needs no migration."""
-    connection.execute(
-        f"CREATE INDEX IF NOT EXISTS chunks_embedding_{dimension:d} ON chunks USING hnsw "
-        f"((embedding::vector({dimension:d})) vector_ip_ops) WITH (m = {m:d}, ef_construction = 64)")
+    """The indexes over the embeddings of ``dimension``: the column has no fixed dimension, so a
+    model change needs no migration, and each is created once, under the migration lock (replicas
+    starting together create it once between them).
+
+    - An HNSW index (inner product on unit vectors = cosine) over the embeddings cast to
+      ``dimension``, for unfiltered searches.
+    - Up to ``COVERED_DIMENSIONS``, a B-tree over (municipality, chunk_row) that carries each
+      chunk's embedding (``covered_vectors``): a municipality's vectors side by side, so a filtered
+      search ranks them exactly with an index-only scan, never reading the wide rows or their
+      TOAST (a larger vector would not fit in a B-tree entry).
+
+    Cost: nothing when they exist; else one index build (seconds for the B-tree at 100k chunks,
+    minutes for HNSW), which blocks writes to ``chunks`` meanwhile."""
+    connection.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        connection.execute(
+            f"CREATE INDEX IF NOT EXISTS chunks_embedding_{dimension:d} ON chunks USING hnsw "
+            f"((embedding::vector({dimension:d})) vector_ip_ops) WITH (m = {m:d}, ef_construction = 64)")
+        if dimension <= COVERED_DIMENSIONS:
+            connection.execute(
+                f"CREATE INDEX IF NOT EXISTS {covered_vectors(dimension)} ON chunks (municipality, chunk_row) "
+                f"INCLUDE (embedding) WHERE vector_dims(embedding) = {dimension:d}")
+    finally:
+        connection.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def covered_vectors(dimension: int) -> str:
+    """The name of the B-tree that carries the embeddings of ``dimension`` by municipality."""
+    return f"chunks_municipality_vectors_{dimension:d}"
