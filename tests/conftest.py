@@ -38,14 +38,25 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_
     monkeypatch.chdir(tmp_path)
 
 
-class RememberingEmbedder(Embedder):
-    """The real embedder, remembering every vector it computed (by text and by query or passage)."""
+class WrappingEmbedder(Embedder):
+    """Another embedder under its own identity (model id, sizes, prefixes, late chunking); tests
+    subclass it to observe or remember what is embedded."""
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.model_id, self.dimension, self.max_tokens = inner.model_id, inner.dimension, inner.max_tokens
         self.query_prefix, self.passage_prefix = inner.query_prefix, inner.passage_prefix
         self.late_chunking = inner.late_chunking
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_batch(texts)
+
+
+class RememberingEmbedder(WrappingEmbedder):
+    """The real embedder, remembering every vector it computed (by text and by query or passage)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        super().__init__(inner)
         self._seen: dict[tuple[str, str], np.ndarray] = {}
         self._pooled: dict[tuple[str, tuple[tuple[int, int], ...]], tuple[np.ndarray, np.ndarray]] = {}
 

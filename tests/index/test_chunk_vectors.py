@@ -18,22 +18,16 @@ from assistant.index.recipe import IndexRecipe
 from assistant.models import Chunk, Document
 from assistant.parse import parse_file
 from assistant.settings import Settings
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, WrappingEmbedder
 
 
-class CountingEmbedder(Embedder):
+class CountingEmbedder(WrappingEmbedder):
     """The session's embedder, counting the texts each way of embedding was asked for."""
 
     def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.model_id, self.dimension, self.max_tokens = inner.model_id, inner.dimension, inner.max_tokens
-        self.query_prefix, self.passage_prefix = inner.query_prefix, inner.passage_prefix
-        self.late_chunking = inner.late_chunking
+        super().__init__(inner)
         self.passages = 0
         self.pooled = 0
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.embed_batch(texts)
 
     def embed_passages(self, texts: Sequence[str], **options: object) -> np.ndarray:  # type: ignore[override]
         self.passages += len(texts)

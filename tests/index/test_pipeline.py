@@ -20,21 +20,15 @@ from assistant.index.chunk_vectors import ChunkVectorizer
 from assistant.index.parse_cache import ParseCache
 from assistant.models import Document
 from assistant.parse.guard import ParseLimits
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, WrappingEmbedder
 
 
-class TimedEmbedder(Embedder):
+class TimedEmbedder(WrappingEmbedder):
     """The session's embedder, noting when each call to pool spans began."""
 
     def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.model_id, self.dimension, self.max_tokens = inner.model_id, inner.dimension, inner.max_tokens
-        self.query_prefix, self.passage_prefix = inner.query_prefix, inner.passage_prefix
-        self.late_chunking = inner.late_chunking
+        super().__init__(inner)
         self.calls: list[float] = []
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.embed_batch(texts)
 
     def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
                     **options: object) -> tuple[np.ndarray, list[np.ndarray]]:
