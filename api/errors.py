@@ -22,6 +22,7 @@ from assistant.parse.errors import (
     ParseError,
     UnsupportedFormatError,
 )
+from assistant.sources.manager import SourceConflictError, SourceNotFoundError
 
 
 class PayloadTooLargeError(Exception):
@@ -96,8 +97,10 @@ def _parse_status(error: ParseError) -> int:
 def _status(error: AssistantError) -> int:
     if isinstance(error, UnknownFilterError | InvalidRequestError):
         return 422
-    if isinstance(error, DocumentNotFoundError):
+    if isinstance(error, DocumentNotFoundError | SourceNotFoundError):
         return 404
+    if isinstance(error, SourceConflictError):
+        return 409
     if isinstance(error, IndexNotReadyError):
         return 503
     return 500

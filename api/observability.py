@@ -128,6 +128,36 @@ class _IndexCollector(Collector):
                                value={"version": manifest.version, "model": manifest.model})
 
 
+class _SourcesCollector(Collector):
+    """Each source's last sync, read from the sources' store at each scrape (so every replica
+    reports the same): its start time, whether it read the source, and how many items it added,
+    changed, renamed, removed and failed. Cost: one query per source."""
+
+    def __init__(self, assistant: PolicyAssistant) -> None:
+        self._assistant = assistant
+
+    def collect(self) -> Iterator[Metric]:
+        started = GaugeMetricFamily("policy_assistant_source_last_sync_timestamp_seconds",
+                                    "Start of each source's last sync (Unix time).", labels=["source"])
+        readable = GaugeMetricFamily("policy_assistant_source_last_sync_ok",
+                                     "1 if each source's last sync read it (some items may have failed), else 0.",
+                                     labels=["source"])
+        items = GaugeMetricFamily("policy_assistant_source_last_sync_items",
+                                  "Items of each source's last sync, by outcome.", labels=["source", "outcome"])
+        for status in self._assistant.sources.statuses():
+            run = status.last_run
+            if run is None:
+                continue
+            name = run.source
+            started.add_metric([name], dt.datetime.fromisoformat(run.started_at).timestamp())
+            readable.add_metric([name], 0.0 if run.status == "failed" else 1.0)
+            for outcome, count in (("added", len(run.added)), ("changed", len(run.changed)),
+                                   ("renamed", len(run.renamed)), ("removed", len(run.removed)),
+                                   ("unchanged", run.unchanged), ("failed", len(run.failed))):
+                items.add_metric([name, outcome], count)
+        yield from (started, readable, items)
+
+
 class Metrics:
     """This app's instruments, in a registry of its own. Cost of an observation: a lock and an add."""
 
@@ -147,6 +177,7 @@ class Metrics:
         self.answers = Counter("policy_assistant_answers", "Answers of /v1/ask by mode and abstention.",
                                ["mode", "abstained"], registry=self.registry)
         self.registry.register(_IndexCollector(assistant))
+        self.registry.register(_SourcesCollector(assistant))
 
     def observe_request(self, *, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()

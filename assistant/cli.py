@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli_sources import app as sources_app
 from assistant.corpus import supported_files
 from assistant.errors import AssistantError
 from assistant.facade import PolicyAssistant
@@ -18,6 +19,7 @@ from assistant.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Search and ask the municipal policy documents, with citations.")
+app.add_typer(sources_app, name="sources")
 
 CorpusOption = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (ASSISTANT_CORPUS_DIR).")]
 IndexOption = Annotated[Path | None, typer.Option("--index", help="Index folder (ASSISTANT_INDEX_DIR).")]

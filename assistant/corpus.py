@@ -15,12 +15,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from assistant.durable import fsync_folder, write_durably
 from assistant.parse import SUPPORTED_SUFFIXES, document_id_for
 
 REMOVED_FILE = ".removed"
 ACCESS_SUFFIX = ".access"
+ORIGIN_SUFFIX = ".origin"
 
 
 def access_path(path: Path) -> Path:
@@ -36,12 +38,32 @@ def access_of(path: Path) -> list[str]:
     return parse_groups(sidecar.read_text(encoding="utf-8")) if sidecar.is_file() else []
 
 
+def origin_path(path: Path) -> Path:
+    """A document file's origin sidecar: ``<file name>.origin``, the URL it was fetched from."""
+    return path.with_name(path.name + ORIGIN_SUFFIX)
+
+
+def origin_of(path: Path) -> str | None:
+    """The URL a document file was fetched from (a website source), or ``None``."""
+    sidecar = origin_path(path)
+    return (sidecar.read_text(encoding="utf-8").strip() or None) if sidecar.is_file() else None
+
+
 def supported_files(folder: Path) -> list[Path]:
     """Supported files directly in ``folder`` (hidden files ignored), sorted by name."""
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir()
                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+class Snapshot(NamedTuple):
+    """An upload's file and sidecars (``None``: absent) and the removed names, as they were."""
+
+    data: bytes | None
+    removed: set[str]
+    access: bytes | None
+    origin: bytes | None
 
 
 class Corpus:
@@ -66,18 +88,22 @@ class Corpus:
             return set()
         return set(json.loads((self.uploads / REMOVED_FILE).read_text(encoding="utf-8")))
 
-    def add(self, name: str, data: bytes, *, access: Sequence[str] = ()) -> None:
+    def add(self, name: str, data: bytes, *, access: Sequence[str] = (), origin: str | None = None) -> None:
         """Store an upload under ``name`` (replacing an upload or a shipped file of that name), with
-        its access groups. The restriction is written before the text and lifted after it, so a
-        crash between the two writes never leaves new text readable by more callers than meant."""
+        its access groups and the URL it came from. The restriction is written before the text and
+        lifted after it, so a crash between the two writes never leaves new text readable by more
+        callers than meant."""
         uploads = self._uploads()
         sidecar = access_path(uploads / name)
         if access:
             write_durably(sidecar, ",".join(access).encode("utf-8"))
+        if origin:
+            write_durably(origin_path(uploads / name), origin.encode("utf-8"))
         write_durably(uploads / name, data)
-        if not access and sidecar.exists():
-            sidecar.unlink()
-            fsync_folder(uploads)
+        for unused, wanted in ((sidecar, access), (origin_path(uploads / name), origin)):
+            if not wanted and unused.exists():
+                unused.unlink()
+                fsync_folder(uploads)
         if name in (removed := self.removed()):
             self._write_removed(removed - {name})
 
@@ -89,8 +115,8 @@ class Corpus:
             return None
         removed_before = self.removed()
         uploaded = {path: path.read_bytes() for path in matches if path.parent != self.shipped}
-        uploaded |= {access_path(path): access_path(path).read_bytes() for path in list(uploaded)
-                     if access_path(path).is_file()}
+        uploaded |= {sidecar(path): sidecar(path).read_bytes() for path in list(uploaded)
+                     for sidecar in (access_path, origin_path) if sidecar(path).is_file()}
         # A shipped file an upload replaced would reappear when the upload goes: it goes too.
         shipped = {path.name for path in matches if path.parent == self.shipped} | {
             path.name for path in uploaded if (self.shipped / path.name).is_file()}
@@ -108,28 +134,26 @@ class Corpus:
 
         return undo
 
-    def snapshot(self, name: str) -> tuple[bytes | None, set[str], bytes | None]:
+    def snapshot(self, name: str) -> Snapshot:
         """What ``add(name, …)`` changes, to put back with ``restore`` if the change is not acknowledged."""
         upload = self.uploads / name if self.uploads is not None else None
 
         def read(path: Path | None) -> bytes | None:
             return path.read_bytes() if path is not None and path.is_file() else None
 
-        return read(upload), self.removed(), read(access_path(upload) if upload is not None else None)
+        return Snapshot(read(upload), self.removed(), read(access_path(upload) if upload is not None else None),
+                        read(origin_path(upload) if upload is not None else None))
 
-    def restore(self, name: str, snapshot: tuple[bytes | None, set[str], bytes | None]) -> None:
-        previous, removed, access = snapshot
+    def restore(self, name: str, snapshot: Snapshot) -> None:
         upload = self._uploads() / name
-        if previous is None:
-            upload.unlink(missing_ok=True)
-        else:
-            write_durably(upload, previous)
-        if access is None:
-            access_path(upload).unlink(missing_ok=True)
-        else:
-            write_durably(access_path(upload), access)
-        if removed != self.removed():
-            self._write_removed(removed)
+        for path, data in ((upload, snapshot.data), (access_path(upload), snapshot.access),
+                           (origin_path(upload), snapshot.origin)):
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_durably(path, data)
+        if snapshot.removed != self.removed():
+            self._write_removed(snapshot.removed)
 
     def _uploads(self) -> Path:
         if self.uploads is None:

@@ -19,7 +19,6 @@ from assistant.access import AuditEntry, KeyRole, ManagedKey, NewKey, Viewer, pa
 from assistant.answer.base import Answerer, AnswerEvent
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.answer.llm import LLMAnswerer, QuestionRewriter, build_client
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
 from assistant.answer.support import SupportScorer
 from assistant.corpus import Corpus
@@ -42,7 +41,11 @@ from assistant.parse.isolation import parse_isolated
 from assistant.progress import BuildProgress, BuildStatus
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings
+from assistant.sources.manager import SourceManager
+from assistant.sources.models import SyncReport
+from assistant.sources.scheduler import SyncScheduler
 from assistant.status import document_status
+from assistant.wiring import backend_for, llm_for, source_manager
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,7 @@ class PolicyAssistant:
                                    glossary_document=self.glossary_document)
         self._today = today
         self.build_progress = BuildProgress()
+        self._sources: SourceManager | None = None
         self._serving: Serving | None = None
         self._swap_lock = threading.Lock()
 
@@ -76,11 +80,28 @@ class PolicyAssistant:
         """Wire the real components. Loads the embedding model (seconds); not the index."""
         settings = settings or Settings()
         embedder = for_serving(embedder_for(settings))
-        return cls(settings=settings, embedder=embedder, glossary=Glossary.load_default(), llm=_llm(settings))
+        return cls(settings=settings, embedder=embedder, glossary=Glossary.load_default(), llm=llm_for(settings))
 
     def close(self) -> None:
         """Release the backend's connections and files."""
+        if self._sources is not None:
+            self._sources.close()
         self.backend.close()
+
+    def start_scheduled_syncs(self, *, check_seconds: float = 60.0) -> SyncScheduler:
+        """Sync each source on its schedule in a background thread (``assistant serve``); every
+        run is recorded in the audit trail as done by ``scheduler``."""
+        def audit(report: SyncReport) -> None:
+            self.record_audit(key_name="scheduler", action="source synced", target=report.summary())
+
+        return SyncScheduler(sources=self.sources, check_seconds=check_seconds, on_report=audit).start()
+
+    @property
+    def sources(self) -> SourceManager:
+        """The folders and websites whose documents are kept in sync with the index (made on first use)."""
+        if self._sources is None:
+            self._sources = source_manager(self.settings, self.backend)
+        return self._sources
 
     # --- the index ----------------------------------------------------------------------------
 
@@ -347,33 +368,6 @@ def _check_visible(index: ServingIndex, document_id: str, viewer: Viewer | None)
     info = index.store.documents.get(document_id)
     if info is None or not (viewer or Viewer.everything()).can_see(info):
         raise DocumentNotFoundError(document_id)
-
-
-def backend_for(settings: Settings, recipe: IndexRecipe) -> IndexBackend:
-    """PostgreSQL when ``ASSISTANT_DATABASE_URL`` is set (psycopg imported only then), else files."""
-    if settings.database_url:
-        from assistant.index.postgres import PostgresBackend
-
-        return PostgresBackend.connect(settings.database_url.get_secret_value(), recipe=recipe,
-                                       corpus_dir=settings.corpus_dir, pool_size=settings.database_pool_size,
-                                       ef_search=settings.database_ef_search,
-                                       cache_dir=settings.index_dir / "cache")
-    # Shipped documents are input; uploads and removals persist in the data directory.
-    corpus = Corpus(settings.corpus_dir, uploads=settings.data_dir / "documents")
-    return FileBackend(recipe=recipe, index_dir=settings.index_dir, corpus=corpus,
-                       feedback_path=settings.data_dir / "feedback.sqlite")
-
-
-def _llm(settings: Settings) -> LLM | None:
-    """The LLM collaborators when ``ASSISTANT_LLM_BASE_URL`` and ``ASSISTANT_LLM_MODEL`` are set."""
-    if not settings.llm_enabled:
-        return None
-    assert settings.llm_base_url is not None and settings.llm_model is not None
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-    client = build_client(base_url=settings.llm_base_url, api_key=key, timeout_seconds=settings.llm_timeout_seconds)
-    return LLM(answerer=LLMAnswerer(client=client, model=settings.llm_model),
-               rewriter=QuestionRewriter(client=client, model=settings.llm_model),
-               max_concurrency=settings.llm_max_concurrency)
 
 
 def safe_filename(filename: str) -> str:

@@ -118,6 +118,9 @@ class DocumentInfo(BaseModel):
     access: list[str] = Field(
         default_factory=list, description="Access groups: only callers in one of them see the document; empty: "
         "every reader.")
+    source_url: str | None = Field(
+        None, description="Where the original lives (a website source's page or file), for links to it; None for "
+        "uploads and folder files.")
     status: Literal["current", "due_for_revision", "expired", "unknown"] | None = Field(
         None, description="From the stated dates against today's date; set when the document is served.")
     page_starts: list[int] = Field(

@@ -151,6 +151,17 @@ class Settings(BaseSettings):
     llm_max_concurrency: int = Field(4, ge=1, le=256, description="Upstream calls at once; more wait briefly, "
                                      "then are answered extractively.")
 
+    sync_schedule: bool = Field(True, description="Run sources' scheduled syncs inside `assistant serve` (each "
+                                "source's --every; one sync at a time across replicas).")
+    sync_user_agent: str = Field("policy-assistant/1.0 (municipal policy search; +https://github.com/policy-assistant)",
+                                 min_length=1, description="How website syncs identify themselves (User-Agent; "
+                                 "also the name robots.txt rules are matched against).")
+    sync_requests_per_second: float = Field(2.0, gt=0, le=100, description="Requests a second a website sync makes "
+                                            "at most (a site's robots.txt Crawl-delay can slow it further).")
+    sync_timeout_seconds: float = Field(30.0, gt=0, le=600, description="Each request of a website sync gives up "
+                                        "after this.")
+    sync_max_items: int = Field(5000, ge=1, description="Pages and files one website sync meets at most.")
+    sync_max_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Largest file a sync takes from a source.")
     host: str = Field("127.0.0.1", description="Interface `assistant serve` listens on (0.0.0.0 for all).")
     port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
 

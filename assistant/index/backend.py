@@ -21,6 +21,7 @@ from assistant.feedback import FeedbackLog
 from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.models import Chunk, Document, DocumentInfo
+from assistant.sources.store import SourceStore
 
 Progress = Callable[[int, int], None]
 
@@ -160,6 +161,19 @@ class IndexBackend(ABC):
     @abstractmethod
     def remove_document(self, document_id: str) -> bool:
         """Remove a document from the store and the index; ``False`` if there is none."""
+
+    @abstractmethod
+    def apply_changes(self, *, put: Sequence[tuple[str, bytes, Document]], remove: Sequence[str]) -> None:
+        """Store and index each ``(file name, bytes, parsed document)`` of ``put`` (replacing a
+        document of the same name or id; the document's ``access`` and ``source_url`` are kept with
+        the file) and remove the documents whose ids are in ``remove`` (unknown ids are ignored),
+        as one change: every process serves all of it or none of it, and on any error nothing is
+        stored. Cost: one index update (an append or a rebuild from the caches on files, one
+        transaction on PostgreSQL) plus the embedding of what is new."""
+
+    @abstractmethod
+    def sources(self) -> SourceStore:
+        """Configured sources (folders, websites) and their sync state, beside the documents."""
 
     @abstractmethod
     def original(self, document_id: str) -> OriginalFile | None:

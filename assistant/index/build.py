@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunk import Chunker
-from assistant.corpus import Corpus, access_path, supported_files
+from assistant.corpus import Corpus, access_path, origin_path, supported_files
 from assistant.embed import Embedder
 from assistant.errors import CorruptIndexError, IndexNotReadyError
 from assistant.glossary import Glossary
@@ -72,10 +72,12 @@ def corpus_digests(corpus_dir: CorpusSource) -> dict[str, str]:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a document file's bytes, followed by its access sidecar's when there is one."""
+    """SHA-256 of a document file's bytes, followed by its access and origin sidecars' when it has them."""
     digest = hashlib.sha256(path.read_bytes())
     if access_path(path).is_file():
         digest.update(b"\0access\0" + access_path(path).read_bytes())
+    if origin_path(path).is_file():
+        digest.update(b"\0origin\0" + origin_path(path).read_bytes())
     return digest.hexdigest()
 
 

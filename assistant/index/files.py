@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path, PurePath
 
 from assistant.access import SqliteAccess
@@ -26,6 +28,7 @@ from assistant.index.parse_cache import ParseCache
 from assistant.index.recipe import IndexRecipe
 from assistant.models import Document
 from assistant.parse import document_id_for
+from assistant.sources.store import SqliteSourceStore
 
 logger = logging.getLogger(__name__)
 # How often a request checks whether another process published a newer index version.
@@ -48,6 +51,7 @@ class FileBackend(IndexBackend):
         self._feedback_path = feedback_path
         self._feedback: FeedbackStore | None = None
         self._access: SqliteAccess | None = None
+        self._sources: SqliteSourceStore | None = None
 
     def state(self) -> IndexState:
         current = self.layout.current()
@@ -145,6 +149,27 @@ class FileBackend(IndexBackend):
                 self.corpus.restore(name, before)  # not acknowledged: the corpus as it was
                 raise
 
+    def apply_changes(self, *, put: Sequence[tuple[str, bytes, Document]], remove: Sequence[str]) -> None:
+        """Write the files (with their access and origin sidecars) and delete the removed ones, then
+        one rebuild from the caches; on any error every file is put back as it was."""
+        if not put and not remove:
+            return
+        with self._corpus_lock:
+            undo: list[Callable[[], None]] = []
+            try:
+                for document_id in remove:
+                    if (restore := self.corpus.remove(document_id)) is not None:
+                        undo.append(restore)
+                for name, data, document in put:
+                    before = self.corpus.snapshot(name)
+                    undo.append(partial(self.corpus.restore, name, before))
+                    self.corpus.add(name, data, access=document.access, origin=document.source_url)
+                self.rebuild()
+            except BaseException:
+                for restore in reversed(undo):  # not acknowledged: the corpus as it was
+                    restore()
+                raise
+
     def remove_document(self, document_id: str) -> bool:
         with self._corpus_lock:
             undo = self.corpus.remove(document_id)
@@ -187,6 +212,12 @@ class FileBackend(IndexBackend):
 
         return OriginalFile(filename=path.name, access=access, read=read)
 
+    def sources(self) -> SqliteSourceStore:
+        """Sources and their sync state in ``sources.sqlite`` beside the feedback, opened on first use."""
+        if self._sources is None:
+            self._sources = SqliteSourceStore(self._feedback_path.parent / "sources.sqlite")
+        return self._sources
+
     def feedback(self) -> FeedbackStore:
         """A SQLite log in the data folder, opened on first use."""
         if self._feedback is None:
@@ -200,6 +231,8 @@ class FileBackend(IndexBackend):
         return self._access
 
     def close(self) -> None:
+        if self._sources is not None:
+            self._sources.close()
         if self._access is not None:
             self._access.close()
         if self._serving is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunk import Chunker
-from assistant.corpus import access_of
+from assistant.corpus import access_of, origin_of
 from assistant.index.chunk_vectors import ChunkVectorizer
 from assistant.index.parse_cache import ParseCache
 from assistant.models import Chunk, Document
@@ -42,6 +42,7 @@ _QUEUE_DEPTH = 256  # parsed documents waiting for the embedder: bounds memory i
 class SkippedFile:
     name: str
     reason: str
+    kind: str = "ParseError"  # the error's class, e.g. FileTooLargeError, ParseTimeoutError
 
 
 @dataclass
@@ -112,9 +113,9 @@ def parsed_documents(paths: Sequence[Path], *, cache: ParseCache | None,
 def _accepted(path: Path, parsed: Document | ParseError) -> Document | SkippedFile:
     if not isinstance(parsed, Document):
         logger.warning("skipping %s: %s", path.name, parsed)
-        return SkippedFile(path.name, str(parsed))
+        return SkippedFile(path.name, str(parsed), type(parsed).__name__)
     try:
-        return parsed.model_copy(update={"access": access_of(path)})
+        return parsed.model_copy(update={"access": access_of(path), "source_url": origin_of(path)})
     except ValueError as error:  # a bad sidecar: the document is not indexed rather than exposed
         logger.warning("skipping %s: %s", path.name, error)
         return SkippedFile(path.name, str(error))

@@ -3,10 +3,11 @@ HNSW), BM25 postings and feedback in one database that any number of replicas sh
 
 - Start: migrations, then the shipped corpus folder is synced once under an advisory lock (a
   replica starting at the same moment waits, then finds nothing left to do and serves).
-- A change (upload, replacement, deletion) is parsed, chunked and embedded outside the database,
-  then written in one transaction that also bumps ``assistant_state.generation``. Every replica
-  compares the generation on each request (one primary-key read), so once the transaction has
-  committed every replica serves the change; a replica killed before the commit leaves nothing.
+- A change (upload, replacement, deletion, or a source sync's batch of them) is parsed, chunked
+  and embedded outside the database, then written in one transaction that also bumps
+  ``assistant_state.generation``. Every replica compares the generation on each request (one
+  primary-key read), so once the transaction has committed every replica serves the change; a
+  replica killed before the commit leaves nothing.
 - The analyzer's lexicon is made from the shipped corpus at the first ingest and kept in the
   database; later documents are analyzed with it (as the file backend's appends are), and a
   rebuild makes it again from every document.
@@ -31,7 +32,7 @@ from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool
 
 from assistant.chunk import Chunker
-from assistant.corpus import access_of, access_path, supported_files
+from assistant.corpus import access_of, access_path, origin_of, origin_path, supported_files
 from assistant.errors import DocumentNotFoundError, IndexNotReadyError
 from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress
 from assistant.index.build import IndexBuilder, SkippedFile, file_digest, parse_files
@@ -40,8 +41,9 @@ from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.index.postgres.access import PostgresAccess
 from assistant.index.postgres.feedback import PostgresFeedback
-from assistant.index.postgres.schema import WRITE_LOCK, ensure_vector_index, migrate
+from assistant.index.postgres.schema import INGEST_LOCK, WRITE_LOCK, ensure_vector_index, migrate
 from assistant.index.postgres.search import _B, _K1, PostgresIndex, documents_of
+from assistant.index.postgres.sources import PostgresSourceStore
 from assistant.index.recipe import IndexRecipe
 from assistant.models import Chunk, Document
 from assistant.parse import document_id_for
@@ -62,11 +64,13 @@ class _Source:
     data: bytes
     source: str  # "corpus" or "upload"
     access: tuple[str, ...] = ()
-    digest: str = ""  # of the shipped file and its access sidecar, as ``corpus_files`` keeps it
+    digest: str = ""  # of the shipped file and its sidecars, as ``corpus_files`` keeps it
+    origin: str | None = None  # the URL it was fetched from (the document's ``source_url``)
 
     @classmethod
     def shipped(cls, path: Path) -> _Source:
-        return cls(path.name, path.read_bytes(), "corpus", tuple(access_of(path)), file_digest(path))
+        return cls(path.name, path.read_bytes(), "corpus", tuple(access_of(path)), file_digest(path),
+                   origin_of(path))
 
 
 class PostgresBackend(IndexBackend):
@@ -85,6 +89,7 @@ class PostgresBackend(IndexBackend):
                                 overlap_tokens=recipe.chunk_overlap_tokens, glossary=recipe.glossary)
         self._feedback = PostgresFeedback(pool)
         self._access = PostgresAccess(pool)
+        self._sources = PostgresSourceStore(pool)
 
     @classmethod
     def connect(cls, url: str, *, recipe: IndexRecipe, corpus_dir: Path, pool_size: int = 8,
@@ -185,7 +190,8 @@ class PostgresBackend(IndexBackend):
         with self.pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             _delete(connection, "filename = %s OR id = %s", (name, document.id))
-            _insert(connection, [(_Source(name, data, "upload", tuple(document.access)), document)], rows)
+            _insert(connection, [(_Source(name, data, "upload", tuple(document.access), origin=document.source_url),
+                                  document)], rows)
             connection.execute("UPDATE corpus_files SET removed = false WHERE name = %s", (name,))
             _bump(connection)
         self._load()
@@ -196,14 +202,42 @@ class PostgresBackend(IndexBackend):
             gone = _delete(connection, "id = %s", (document_id,))
             if not gone:
                 return False
-            filename, source = gone[0]
-            if source == "corpus" or (self.corpus_dir / filename).is_file():
-                # A shipped file deleted through the API stays deleted: the next sync skips it.
-                connection.execute("INSERT INTO corpus_files (name, digest, removed) VALUES (%s, '', true) "
-                                   "ON CONFLICT (name) DO UPDATE SET removed = true", (filename,))
+            self._keep_removed(connection, gone)
             _bump(connection)
         self._load()
         return True
+
+    def apply_changes(self, *, put: Sequence[tuple[str, bytes, Document]], remove: Sequence[str]) -> None:
+        """See ``IndexBackend.apply_changes``: the puts are chunked and embedded first (with the
+        stored analyzer, as an upload is), then removals and puts are written in one transaction
+        with one new generation; a put's file is stored as an upload. Nothing is written (and no
+        generation made) when there is nothing to put and none of ``remove`` exists."""
+        if not put and not remove:
+            return
+        documents = [document for _, _, document in put]
+        rows = self._rows(documents, analyzer=self._analyzer()) if documents else []
+        names = [name for name, _, _ in put]
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            gone = _delete(connection, "id = ANY(%s)", (list(remove),)) if remove else []
+            if not gone and not put:
+                return
+            self._keep_removed(connection, gone)
+            _delete(connection, "filename = ANY(%s) OR id = ANY(%s)", (names, [d.id for d in documents]))
+            # Two puts of one id (two names with the same slug) fail here, and the transaction with them.
+            _insert(connection, [(_Source(name, data, "upload", tuple(document.access), origin=document.source_url),
+                                  document) for name, data, document in put], rows)
+            connection.execute("UPDATE corpus_files SET removed = false WHERE name = ANY(%s)", (names,))
+            _bump(connection)
+        self._load()
+
+    def _keep_removed(self, connection: psycopg.Connection, gone: Sequence[tuple[str, str]]) -> None:
+        """A shipped file deleted through the API stays deleted: the next corpus sync skips it.
+        ``gone``: the deleted documents' (filename, source), inside the caller's transaction."""
+        for filename, source in gone:
+            if source == "corpus" or (self.corpus_dir / filename).is_file():
+                connection.execute("INSERT INTO corpus_files (name, digest, removed) VALUES (%s, '', true) "
+                                   "ON CONFLICT (name) DO UPDATE SET removed = true", (filename,))
 
     # --- ingest ---------------------------------------------------------------------------------
 
@@ -217,8 +251,9 @@ class PostgresBackend(IndexBackend):
     def _rebuild_locked(self, *, progress: Progress | None) -> None:
         """Parse every stored original again and replace everything in one transaction."""
         with self.pool.connection() as connection:
-            stored = [_Source(name, bytes(data), source, tuple(access or ())) for name, data, source, access in
-                      connection.execute("SELECT filename, original, source, info->'access' FROM documents")]
+            stored = [_Source(name, bytes(data), source, tuple(access or ()), origin=origin)
+                      for name, data, source, access, origin in connection.execute(
+                          "SELECT filename, original, source, info->'access', info->>'source_url' FROM documents")]
             removed = {r[0] for r in connection.execute("SELECT name FROM corpus_files WHERE removed")}
         names = {s.name for s in stored}
         # A shipped document takes its access from the folder's sidecar as it is now.
@@ -290,6 +325,8 @@ class PostgresBackend(IndexBackend):
                 path.write_bytes(source.data)
                 if source.access:
                     access_path(path).write_text(",".join(source.access), encoding="utf-8")
+                if source.origin:  # read back into the document's ``source_url`` by the parse
+                    origin_path(path).write_text(source.origin, encoding="utf-8")
                 paths.append(path)
             parsed = parse_files(paths, limits=self.recipe.parse_limits)
         by_id = {document.id: document for document in parsed.documents}
@@ -347,11 +384,11 @@ class PostgresBackend(IndexBackend):
     def _write_lock(self) -> Iterator[None]:
         """A session advisory lock held on its own connection for the whole sync or rebuild."""
         with self.pool.connection() as connection:
-            connection.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK + 1,))
+            connection.execute("SELECT pg_advisory_lock(%s)", (INGEST_LOCK,))
             try:
                 yield
             finally:
-                connection.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK + 1,))
+                connection.execute("SELECT pg_advisory_unlock(%s)", (INGEST_LOCK,))
 
     def original(self, document_id: str) -> OriginalFile | None:
         """The file as received (the ``original`` column), read by ``read`` only if it is still the
@@ -381,6 +418,9 @@ class PostgresBackend(IndexBackend):
 
     def access(self) -> PostgresAccess:
         return self._access
+
+    def sources(self) -> PostgresSourceStore:
+        return self._sources
 
     def close(self) -> None:
         self.pool.close()

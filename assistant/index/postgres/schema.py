@@ -11,7 +11,10 @@ import psycopg
 
 # Advisory lock keys (one namespace for this application).
 MIGRATION_LOCK = 0x70A5_0001
-WRITE_LOCK = 0x70A5_0002
+WRITE_LOCK = 0x70A5_0002  # one writing transaction at a time (a transaction lock)
+INGEST_LOCK = 0x70A5_0003  # one corpus sync or rebuild at a time, held on a session while it prepares
+SYNC_LOCK = 0x70A5_0004  # one source sync at a time across replicas (``PostgresSourceStore.exclusive``)
+SOURCE_RUNS_LOCK = 0x70A5_0005  # one write of a source's items and runs at a time
 # The largest dimension whose vectors a B-tree entry can carry (4 bytes a dimension, under the
 # entry limit of about 2,700 bytes with the municipality and the row beside it).
 COVERED_DIMENSIONS = 512
@@ -128,6 +131,36 @@ ALTER TABLE feedback ADD COLUMN given_by TEXT;
 -- of every municipality and discarding the others' (five times as many at a fifth of the chunks).
 CREATE INDEX chunk_terms_municipality ON chunk_terms (term, municipality, impact DESC, chunk_row)
     INCLUDE (tf, term_count);
+"""),
+    ("sources, their items and their runs", """
+-- Folders and websites kept in sync with the index (assistant/sources), shared by every replica.
+-- Their documents are stored as uploads (documents.source = 'upload', info->>'source_url' for a
+-- website's page); these tables hold only the configuration and the state a sync compares with.
+-- No foreign keys: a run is recorded even for a source deleted while it ran, as the SQLite store does.
+CREATE TABLE sources (
+    name TEXT PRIMARY KEY,
+    config JSONB NOT NULL,                  -- SourceConfig
+    created_at TEXT NOT NULL
+);
+CREATE TABLE source_items (                 -- what the last sync kept of each item (KnownItem)
+    source TEXT NOT NULL,
+    key TEXT NOT NULL,                      -- a relative path or a URL
+    document_name TEXT NOT NULL,            -- '': a page followed only for its links
+    digest TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    url TEXT,
+    unseen_runs INTEGER NOT NULL DEFAULT 0,
+    links JSONB NOT NULL DEFAULT '[]',      -- the in-scope links a page held
+    PRIMARY KEY (source, key)
+);
+CREATE TABLE source_runs (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    report JSONB NOT NULL                   -- SyncReport
+);
+CREATE INDEX source_runs_by_source ON source_runs (source, id);
 """),
 )
 
