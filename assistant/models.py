@@ -211,6 +211,7 @@ class Hit(BaseModel):
     start: int
     end: int
     pages: list[int] = Field(default_factory=list, description="The pages of the source the chunk is on (PDF).")
+    source_url: str | None = Field(None, description="The original on the website it was synced from, if any.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,7 @@ class Citation(BaseModel):
     before: str = ""
     after: str = ""
     page: int | None = Field(None, description="The page of the source the quote starts on (paged formats).")
+    source_url: str | None = Field(None, description="The original on the website it was synced from, if any.")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -140,7 +140,7 @@ class HybridRetriever:
             chunk_id=chunk.chunk_id, document_id=chunk.document_id, title=document.title,
             municipality=document.municipality, section=chunk.section, section_path=chunk.section_path,
             text=chunk.text, score=round(score, 6), start=chunk.start, end=chunk.end,
-            pages=document.pages_of(chunk.start, chunk.end),
+            pages=document.pages_of(chunk.start, chunk.end), source_url=document.source_url,
         )
 
 

@@ -47,7 +47,7 @@
       incomplete: "The answer could not be completed.", cutOff: "The answer was cut off before it was complete.",
       noAnswer: "The connection closed before an answer arrived.", document: "Document",
       municipality: "Municipality", section: "Section", status: "Status", quote: "Quote", pageN: "Page {n}",
-      openInDocument: "Open in document", documentsLabel: "Policy documents", loadingDocuments: "Loading documents…",
+      openInDocument: "Open in document", openOriginal: "Original on the website", documentsLabel: "Policy documents", loadingDocuments: "Loading documents…",
       noDocuments: "No documents are indexed.", documentsFailed: "The documents could not be loaded.",
       aDocument: "document", validUntil: "valid until {date}", revisionDue: "revision due {date}",
       notAuthorised: "Not authorised ({status})", serverAnswered: "The server answered {status}.",
@@ -66,7 +66,7 @@
       incomplete: "Svaret kunde inte slutföras.", cutOff: "Svaret bröts innan det var klart.",
       noAnswer: "Anslutningen stängdes innan något svar kom.", document: "Dokument",
       municipality: "Kommun", section: "Avsnitt", status: "Status", quote: "Citat", pageN: "Sida {n}",
-      openInDocument: "Öppna i dokumentet", documentsLabel: "Policydokument", loadingDocuments: "Hämtar dokument…",
+      openInDocument: "Öppna i dokumentet", openOriginal: "Originalet på webbplatsen", documentsLabel: "Policydokument", loadingDocuments: "Hämtar dokument…",
       noDocuments: "Inga dokument är indexerade.", documentsFailed: "Dokumenten kunde inte hämtas.",
       aDocument: "dokument", validUntil: "gäller till {date}", revisionDue: "revideras senast {date}",
       notAuthorised: "Ingen behörighet ({status})", serverAnswered: "Servern svarade {status}.",
@@ -161,6 +161,7 @@ blockquote .context { color: #4a5361; }
 blockquote mark { background: #ffe27a; color: inherit; padding: 0 .1em; }
 p.page { margin: .35rem 0 0; font-size: .85rem; color: #4a5361; }
 a.open-document { display: inline-block; margin-top: .6rem; color: #0b57d0; font-weight: 600; }
+a.open-document.original { margin-left: 1rem; }
 a.open-document:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .badge { display: inline-block; padding: 0 .5em; border-radius: 999px; font-size: .78rem; font-weight: 600;
   border: 1px solid transparent; white-space: nowrap; }
@@ -730,6 +731,11 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       }
       if (typeof citation.url === "string" && citation.url.startsWith("/")) {
         body.push(this.documentLink(citation));
+      }
+      // A document synced from a website links to its original there too.
+      if (typeof citation.source_url === "string" && /^https?:\/\//i.test(citation.source_url)) {
+        body.push(el("a", { class: "open-document original", href: citation.source_url, target: "_blank",
+          rel: "noopener noreferrer" }, t(this, "openOriginal")));
       }
       this.panelBody.replaceChildren(...body);
       if (!this.panel.open) this.panel.showModal();

@@ -67,7 +67,8 @@ def make_citation(passage: Passage, n: int, span: tuple[int, int] | None = None)
     return Citation(n=n, chunk_id=hit.chunk_id, document_id=hit.document_id, title=hit.title,
                     municipality=hit.municipality, section=hit.section,
                     quote=passage.document_text[start:end], start=start, end=end, before=before, after=after,
-                    page=next(iter(passage.document.pages_of(start, end)), None))
+                    page=next(iter(passage.document.pages_of(start, end)), None),
+                    source_url=passage.document.source_url)
 
 
 CONTEXT_CHARS = 160

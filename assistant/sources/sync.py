@@ -143,6 +143,8 @@ class SourceSync:
             before = before if before is not None and before.indexed else None
             if not item.indexed:
                 plan.items[item.key] = _known(item, "")
+                if before is not None:  # it became navigation (or excluded): its document goes
+                    leaving.append(before)
             elif before is not None and before.digest == item.digest:
                 plan.items[item.key] = _known(item, before.document_name)  # same bytes: new validators only
                 plan.report.unchanged += 1
