@@ -159,7 +159,11 @@ def test_long_running_examples_are_well_formed(example: Example) -> None:
             _accepts(example, [sys.executable, "-m", module], words[words.index("-m") + 2:])
         elif words[0] == "assistant" or (words[0].startswith("ASSISTANT_") and "assistant" in words):
             command = words[words.index("assistant"):]
-            _accepts(example, [sys.executable, "-m", "assistant.cli", command[1]], command[2:])
+            depth = 3 if command[1] in _GROUPS else 2  # `assistant sources add …`: a command of a group
+            _accepts(example, [sys.executable, "-m", "assistant.cli", *command[1:depth]], command[depth:])
+
+
+_GROUPS = {"sources"}  # the CLI's command groups
 
 
 def _commands(code: str) -> list[str]:
