@@ -161,7 +161,7 @@ blockquote .context { color: #4a5361; }
 blockquote mark { background: #ffe27a; color: inherit; padding: 0 .1em; }
 p.page { margin: .35rem 0 0; font-size: .85rem; color: #4a5361; }
 a.open-document { display: inline-block; margin-top: .6rem; color: #0b57d0; font-weight: 600; }
-a.open-document.original { margin-left: 1rem; }
+a.open-document:not(:last-child) { margin-right: 1rem; }
 a.open-document:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .badge { display: inline-block; padding: 0 .5em; border-radius: 999px; font-size: .78rem; font-weight: 600;
   border: 1px solid transparent; white-space: nowrap; }

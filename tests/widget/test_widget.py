@@ -29,6 +29,7 @@ from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.models import ChatTurn, Filters
 from tests.conftest import REPO, make_assistant
+from tests.sources.site import BOSTAD_PAGE, BOSTAD_PDF, INDEX, MunicipalSite, municipal_site
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -534,3 +535,110 @@ def test_the_viewer_scrolls_the_quote_into_view_with_context_above_it(
     page.screenshot(path=tmp_path / f"viewer-{kind}.png")
     (REPO / "test-output").mkdir(exist_ok=True)
     shutil.copyfile(tmp_path / f"viewer-{kind}.png", REPO / "test-output" / f"viewer-{kind}.png")
+
+
+# --- documents synced from the municipality's website -------------------------------------------
+
+BOSTAD_QUESTION = "Hur många nya bostäder ska färdigställas varje år?"
+ORIGINAL_LINK = {"en": ("Original on the website", "Open in document", "Source", "Close source"),
+                 "sv": ("Originalet på webbplatsen", "Öppna i dokumentet", "Källa", "Stäng källan")}
+
+
+@pytest.fixture(scope="module")
+def website() -> Iterator[MunicipalSite]:
+    """The loopback kommun website of ``tests/sources/site.py``."""
+    with municipal_site() as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def website_assistant(website: MunicipalSite, tmp_path_factory: pytest.TempPathFactory,
+                      embedder: Embedder, glossary: Glossary) -> PolicyAssistant:
+    """The shipped corpus plus the website's policies, synced over real HTTP as a source "webb"."""
+    built = make_assistant(tmp_path_factory.mktemp("website"), embedder, glossary,
+                           sync_requests_per_second=100.0, sync_timeout_seconds=2.0)
+    built.ensure_index()
+    built.sources.add("webb", website.url(INDEX))
+    [report] = built.sources.sync("webb")
+    assert report.status == "ok" and report.added, report
+    return built
+
+
+@pytest.fixture(scope="module")
+def website_url(website_assistant: PolicyAssistant) -> Iterator[str]:
+    with serve(website_assistant) as url:
+        yield url
+
+
+def ask_in(page: Page, lang: str, question: str) -> Locator:
+    """Ask ``question`` in a fresh widget on a page in ``lang``; returns the completed answer."""
+    page.evaluate("""lang => {
+        document.documentElement.lang = lang;
+        document.body.replaceChildren(document.createElement("policy-assistant"));
+    }""", lang)
+    box = page.get_by_label(QUESTION_LABEL if lang == "en" else "Din fråga (på svenska eller engelska)")
+    box.fill(question)
+    box.press("Enter")
+    answer = answers(page).first
+    expect(answer).to_have_attribute("data-state", "done")
+    return answer
+
+
+@pytest.mark.parametrize("width", [1100, 360], ids=["desktop", "narrow"])
+def test_a_citation_of_a_synced_page_links_to_its_original_on_the_website_too(
+        browser: Browser, website: MunicipalSite, website_assistant: PolicyAssistant, website_url: str,
+        width: int) -> None:
+    documents = {d.id: d for d in website_assistant.documents()}
+    synced = next(c for c in website_assistant.ask(BOSTAD_QUESTION).citations if c.source_url)
+    assert synced.source_url == documents[synced.document_id].source_url
+    assert synced.source_url in {website.url(BOSTAD_PDF), website.url(BOSTAD_PAGE)}
+    shipped = website_assistant.ask(HOUSING).citations[0]
+    assert documents[shipped.document_id].source_url is None and shipped.source_url is None
+
+    page, errors = open_page(browser, width=width, height=740 if width < 600 else 900)
+    page.goto(website_url + "/")
+    for lang, (original, in_document, source, close) in ORIGINAL_LINK.items():
+        answer = ask_in(page, lang, BOSTAD_QUESTION)
+        expect(answer.locator(".answer")).to_contain_text("120")
+        answer.locator(f'button.chip[data-n="{synced.n}"]').first.click()
+        dialog = page.get_by_role("dialog", name=f"{source} [{synced.n}]")
+        link = dialog.get_by_role("link", name=original)
+        expect(link).to_have_attribute("href", synced.source_url)
+        expect(link).to_have_text(original)
+        expect(link).to_have_attribute("target", "_blank")
+        expect(link).to_have_attribute("rel", "noopener noreferrer")
+        expect(link).to_have_class("open-document original")
+        document_link = dialog.get_by_role("link", name=in_document)
+        expect(document_link).to_have_attribute("href", f"{website_url}{synced.url}#cited")
+
+        # The two links sit side by side or one under the other, never over each other, and the
+        # panel does not overflow the screen or scroll sideways.
+        boxes = [document_link.bounding_box(), link.bounding_box(), dialog.bounding_box()]
+        assert all(boxes), boxes
+        first, second, panel = (b for b in boxes if b is not None)
+        assert (first["x"] + first["width"] <= second["x"] or first["y"] + first["height"] <= second["y"]), boxes
+        for box in (first, second):
+            assert panel["x"] <= box["x"] and box["x"] + box["width"] <= panel["x"] + panel["width"], boxes
+        assert dialog.evaluate("d => d.scrollWidth <= d.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        suffix = "" if width < 600 else "-desktop"
+        dialog.screenshot(path=f"/tmp/widget-original-{lang}{suffix}.png")
+
+        with page.context.expect_page() as opened:  # the link opens the original in a new tab
+            link.click()
+        expect(opened.value).to_have_url(synced.source_url)
+        opened.value.close()
+        dialog.get_by_role("button", name=close).click()
+        expect(dialog).to_be_hidden()
+
+        # A shipped corpus document has no original on the website: no such link.
+        answer = ask_in(page, lang, HOUSING)
+        answer.locator("button.chip").first.click()
+        dialog = page.get_by_role("dialog", name=f"{source} [{shipped.n}]")
+        expect(dialog.get_by_role("link", name=in_document)).to_be_visible()
+        expect(dialog.locator("a.original")).to_have_count(0)
+        expect(dialog.get_by_role("link", name=original)).to_have_count(0)
+        page.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+    page.context.close()
+    assert errors == [], errors
