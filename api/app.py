@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
+from api.admin import install_console
 from api.errors import install_error_handlers
 from api.limits import install_limits
 from api.observability import install_observability
@@ -47,6 +48,7 @@ def create_app(assistant: PolicyAssistant) -> FastAPI:
     for router in (search.router, ask.router, documents.router, glossary.router, feedback.router,
                    health.router, keys.router, openai_compat.router, sources.router, viewer.router, widget.router):
         app.include_router(router)
+    install_console(app)
     install_error_handlers(app)
     install_limits(app, assistant.settings)  # inside CORS and observability: they wrap 413 and 429 too
     install_cors(app, origins=assistant.settings.cors_origins)

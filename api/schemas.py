@@ -6,8 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from assistant.facade import MAX_K, MAX_QUERY_CHARS
+from assistant.facade import MAX_K
 from assistant.models import ChatTurn, DocumentInfo, Filters, Hit, Section
+from assistant.validation import MAX_QUERY_CHARS
 
 QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)]
 

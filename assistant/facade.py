@@ -21,6 +21,7 @@ from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
 from assistant.answer.support import SupportScorer
+from assistant.catalog import origins
 from assistant.corpus import Corpus
 from assistant.embed import Embedder, embedder_for, for_serving
 from assistant.errors import (
@@ -36,7 +37,7 @@ from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.recipe import IndexRecipe
 from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
 from assistant.overview import DocumentOverview, build_overview
-from assistant.parse import SUPPORTED_SUFFIXES, UnsupportedFormatError, document_id_for
+from assistant.parse import document_id_for
 from assistant.parse.isolation import parse_isolated
 from assistant.progress import BuildProgress, BuildStatus
 from assistant.retrieve import HybridRetriever
@@ -45,11 +46,11 @@ from assistant.sources.manager import SourceManager
 from assistant.sources.models import SyncReport
 from assistant.sources.scheduler import SyncScheduler
 from assistant.status import document_status
+from assistant.validation import safe_filename, validate_query
 from assistant.wiring import backend_for, llm_for, source_manager
 
 logger = logging.getLogger(__name__)
 
-MAX_QUERY_CHARS = 2_000
 MAX_K = 50
 
 
@@ -301,6 +302,43 @@ class PolicyAssistant:
         if not self.backend.remove_document(document_id):
             raise DocumentNotFoundError(document_id)
 
+    def set_document_access(self, document_id: str, groups: Sequence[str]) -> DocumentInfo:
+        """Restrict a document to ``groups`` (none: every reader), as one index change; its text is
+        not parsed or embedded again. ``DocumentNotFoundError`` / ``InvalidRequestError`` for an
+        unknown document or a bad group name. A synced document gets its source's groups back when
+        its source next changes it."""
+        try:
+            parsed = parse_groups(groups)
+        except ValueError as error:
+            raise InvalidRequestError(str(error)) from error
+        name, data, document = self._stored(document_id)
+        self.backend.apply_changes(put=[(name, data, document.model_copy(update={"access": parsed}))], remove=[])
+        return next(d for d in self.documents() if d.id == document_id)
+
+    def reindex_document(self, document_id: str) -> DocumentInfo:
+        """Parse a document's file again (a newer parser, OCR now installed) and index it, keeping its
+        groups and address. Cost: the parse in a worker, and the embedding of chunks that changed."""
+        name, data, document = self._stored(document_id)
+        limits = replace(self.settings.parse_limits(), max_bytes=max(self.settings.max_upload_bytes, len(data)))
+        fresh = parse_isolated(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
+                               document_id=document_id, limits=limits)
+        fresh = fresh.model_copy(update={"access": document.access, "source_url": document.source_url})
+        self.backend.apply_changes(put=[(name, data, fresh)], remove=[])
+        return next(d for d in self.documents() if d.id == document_id)
+
+    def _stored(self, document_id: str) -> tuple[str, bytes, Document]:
+        """A document's file name, bytes and parsed form as stored now."""
+        original = self.original_file(document_id) if document_id != GLOSSARY_DOCUMENT_ID else None
+        document = self._require().index.store.document(document_id)
+        if original is None or document is None:
+            raise DocumentNotFoundError(document_id)
+        return original.filename, original.read(), document
+
+    def document_origins(self, document_ids: Sequence[str]) -> dict[str, str]:
+        """Where each document comes from: ``source:<name>``, ``upload`` or ``corpus`` (see ``catalog.origins``)."""
+        return origins(document_ids, documents=self._require().index.store.documents, sources=self.sources.store,
+                       corpus_dir=self.settings.corpus_dir, uploads_dir=self.settings.data_dir / "documents")
+
     def document_text(self, document_id: str, *, viewer: Viewer | None = None) -> str:
         """A document's full text as indexed (what citation offsets point into)."""
         if document_id == GLOSSARY_DOCUMENT_ID:
@@ -368,27 +406,3 @@ def _check_visible(index: ServingIndex, document_id: str, viewer: Viewer | None)
     info = index.store.documents.get(document_id)
     if info is None or not (viewer or Viewer.everything()).can_see(info):
         raise DocumentNotFoundError(document_id)
-
-
-def safe_filename(filename: str) -> str:
-    """The file's base name, stripped of any path and of characters a file system may refuse.
-    ``UnsupportedFormatError`` when its extension is not a supported format."""
-    base = os.path.basename(filename.replace("\\", "/")).strip().lstrip(".")
-    stem, suffix = os.path.splitext(base)
-    stem = "".join(ch if ch.isalnum() or ch in "-_ ." else "_" for ch in stem).strip(" ._")[:120]
-    if suffix.lower() not in SUPPORTED_SUFFIXES:
-        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise UnsupportedFormatError(f"unsupported file type {suffix or '(none)'!r}; supported: {supported}")
-    if not stem:
-        raise InvalidRequestError("the file name is empty")
-    return f"{stem}{suffix.lower()}"
-
-
-def validate_query(query: str) -> str:
-    """The query stripped; ``InvalidRequestError`` if it is empty or longer than 2,000 characters."""
-    stripped = query.strip()
-    if not stripped:
-        raise InvalidRequestError("the query is empty")
-    if len(stripped) > MAX_QUERY_CHARS:
-        raise InvalidRequestError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    return stripped

@@ -172,6 +172,9 @@ class Settings(BaseSettings):
     admin_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
         (), description="API keys that may also change the corpus, rebuild the index and read feedback. None "
         "configured: those endpoints are disabled (403).")
+    session_secret: SecretStr | None = Field(
+        None, description="Signs the admin console's session cookies (the same on every replica). Default: derived "
+        "from the configured keys, so changing them ends every session.")
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Browser origins allowed to call the API cross-origin, e.g. https://intranet.example; "
         "none by default.")

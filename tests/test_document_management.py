@@ -12,9 +12,10 @@ import pytest
 
 from assistant.embed import Embedder
 from assistant.errors import DocumentNotFoundError, IndexNotReadyError
-from assistant.facade import PolicyAssistant, safe_filename
+from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.parse import ParseError, UnsupportedFormatError
+from assistant.validation import safe_filename
 from tests.conftest import CORPUS, make_assistant
 
 

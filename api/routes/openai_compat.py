@@ -52,8 +52,8 @@ from api.openai_schemas import (
 from api.security import READER, ReaderDep
 from assistant.answer.base import AnswerDelta, AnswerEvent, AnswerFinal
 from assistant.errors import AssistantError, IndexNotReadyError, InvalidRequestError, UnknownFilterError
-from assistant.facade import MAX_QUERY_CHARS
 from assistant.models import Answer, ChatTurn
+from assistant.validation import MAX_QUERY_CHARS
 
 logger = logging.getLogger(__name__)
 

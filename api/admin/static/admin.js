@@ -1,0 +1,86 @@
+// The console's little script: uploads with progress (each file on its own, its result shown),
+// drag and drop, and a confirmation before a deletion. Everything also works as plain forms.
+"use strict";
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+function uploadOne(form, file, list) {
+  const item = document.createElement("li");
+  const name = document.createElement("span");
+  name.textContent = file.name + " ";
+  const bar = document.createElement("progress");
+  bar.max = 100;
+  bar.value = 0;
+  item.append(name, bar);
+  list.append(item);
+  return new Promise((resolve) => {
+    const body = new FormData();
+    body.append("file", file);
+    body.append("groups", form.querySelector('[name="groups"]').value);
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.setRequestHeader("X-CSRF-Token", csrfToken());
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
+    });
+    request.addEventListener("load", () => {
+      let answer = {};
+      try { answer = JSON.parse(request.responseText); } catch (_ignored) { answer = {}; }
+      const result = document.createElement("span");
+      if (request.status === 201) {
+        result.className = "ok";
+        result.textContent = `${form.dataset.uploaded}: ${answer.title || ""} (${answer.id || ""})`;
+      } else {
+        result.className = "refused";
+        result.textContent = `${form.dataset.refused}: ${answer.error || answer.detail || request.status}`;
+      }
+      bar.replaceWith(result);
+      resolve(request.status === 201);
+    });
+    request.addEventListener("error", () => {
+      bar.replaceWith(Object.assign(document.createElement("span"), { className: "refused",
+        textContent: form.dataset.refused }));
+      resolve(false);
+    });
+    request.send(body);
+  });
+}
+
+async function uploadAll(form, files) {
+  const list = document.getElementById("upload-results");
+  let any = false;
+  for (const file of files) any = (await uploadOne(form, file, list)) || any;
+  if (any) document.dispatchEvent(new CustomEvent("uploads-done"));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("upload-form");
+  if (form) {
+    const input = form.querySelector('input[type="file"]');
+    const zone = document.getElementById("drop-zone");
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      uploadAll(form, Array.from(input.files));
+      input.value = "";
+    });
+    input.addEventListener("change", () => {
+      uploadAll(form, Array.from(input.files));
+      input.value = "";
+    });
+    zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      zone.classList.remove("over");
+      uploadAll(form, Array.from(event.dataTransfer.files));
+    });
+  }
+  for (const confirmed of document.querySelectorAll("form[data-confirm]")) {
+    confirmed.addEventListener("submit", (event) => {
+      if (!window.confirm(confirmed.dataset.confirm)) event.preventDefault();
+    });
+  }
+});
