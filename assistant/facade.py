@@ -12,11 +12,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
 from assistant.access import AuditEntry, KeyRole, ManagedKey, NewKey, Viewer, parse_groups
-from assistant.answer.base import Answerer, AnswerEvent
+from assistant.answer.base import Answerer, AnswerEvent, AnswerFinal
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
@@ -25,6 +26,7 @@ from assistant.catalog import origins
 from assistant.corpus import Corpus
 from assistant.embed import Embedder, embedder_for, for_serving
 from assistant.errors import (
+    AssistantError,
     DocumentNotFoundError,
     InvalidRequestError,
     UnknownFilterError,
@@ -40,6 +42,7 @@ from assistant.overview import DocumentOverview, build_overview
 from assistant.parse import document_id_for
 from assistant.parse.isolation import parse_isolated
 from assistant.progress import BuildProgress, BuildStatus
+from assistant.questions import QuestionGroup, QuestionRecorder
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings
 from assistant.sources.manager import SourceManager
@@ -73,6 +76,7 @@ class PolicyAssistant:
         self._today = today
         self.build_progress = BuildProgress()
         self._sources: SourceManager | None = None
+        self.questions = QuestionRecorder(self.backend.questions, days=settings.question_log_days)
         self._serving: Serving | None = None
         self._swap_lock = threading.Lock()
 
@@ -237,7 +241,17 @@ class PolicyAssistant:
     def add_feedback(self, item: FeedbackIn, *, given_by: str | None = None) -> Feedback:
         """Store a rating of an answer, with the name of the key that gave it; it persists across
         restarts and index rebuilds."""
+        self.questions.note_feedback(item)
         return self.backend.feedback().add(item, given_by=given_by)
+
+    def question_groups(self) -> list[QuestionGroup]:
+        """The logged questions (abstentions, thumbs-down) grouped by similar wording, largest first;
+        empty when ``question_log_days`` is 0."""
+        try:
+            analyze = self._require().index.lexical.analyzer.terms
+        except AssistantError:
+            analyze = str.split
+        return self.questions.groups(analyze)
 
     def feedback(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
         return self.backend.feedback().list(limit=limit, offset=offset)
@@ -378,7 +392,10 @@ class PolicyAssistant:
         times out or is saturated, the extractive answer is returned with a warning. Raises
         ``InvalidRequestError`` / ``UnknownFilterError`` for bad input, like ``search``.
         """
-        return self.answers.answer(self._prepare(question, history or [], filters, viewer))
+        prepared = self._prepare(question, history or [], filters, viewer)
+        answer = self.answers.answer(prepared)
+        self.questions.note_answer(prepared.context, answer)
+        return answer
 
     def ask_stream(self, question: str, history: Sequence[ChatTurn] | None = None,
                    filters: Filters | None = None, *, viewer: Viewer | None = None) -> Iterator[AnswerEvent]:
@@ -387,7 +404,15 @@ class PolicyAssistant:
         Validation happens before the first event, so bad input raises instead of streaming.
         Closing the iterator early stops the upstream request.
         """
-        return self.answers.stream(self._prepare(question, history or [], filters, viewer))
+        prepared = self._prepare(question, history or [], filters, viewer)
+        return self._noted(prepared, self.answers.stream(prepared))
+
+    def _noted(self, prepared: Prepared, events: Iterator[AnswerEvent]) -> Iterator[AnswerEvent]:
+        with closing(events):  # type: ignore[type-var]  # closing ours closes the upstream too
+            for event in events:
+                if isinstance(event, AnswerFinal):
+                    self.questions.note_answer(prepared.context, event.answer)
+                yield event
 
     def _prepare(self, question: str, history: Sequence[ChatTurn], filters: Filters | None,
                  viewer: Viewer | None) -> Prepared:

@@ -151,6 +151,10 @@ class Settings(BaseSettings):
     llm_max_concurrency: int = Field(4, ge=1, le=256, description="Upstream calls at once; more wait briefly, "
                                      "then are answered extractively.")
 
+    question_log_days: int = Field(90, ge=0, le=3650, description="Days the questions staff asked that ended in "
+                                   "an abstention or a thumbs-down are kept for the console's Questions page (only "
+                                   "the question, its language, the outcome and the closest passages; never who "
+                                   "asked). 0: no question is logged, and those kept are deleted.")
     sync_schedule: bool = Field(True, description="Run sources' scheduled syncs inside `assistant serve` (each "
                                 "source's --every; one sync at a time across replicas).")
     sync_user_agent: str = Field("policy-assistant/1.0 (municipal policy search; +https://github.com/policy-assistant)",

@@ -21,6 +21,7 @@ from assistant.feedback import FeedbackLog
 from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.models import Chunk, Document, DocumentInfo
+from assistant.questions import QuestionLog
 from assistant.sources.store import SourceStore
 
 Progress = Callable[[int, int], None]
@@ -170,6 +171,10 @@ class IndexBackend(ABC):
         as one change: every process serves all of it or none of it, and on any error nothing is
         stored. Cost: one index update (an append or a rebuild from the caches on files, one
         transaction on PostgreSQL) plus the embedding of what is new."""
+
+    @abstractmethod
+    def questions(self) -> QuestionLog:
+        """Questions staff asked that were not answered (when the settings keep them), beside the documents."""
 
     @abstractmethod
     def sources(self) -> SourceStore:

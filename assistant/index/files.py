@@ -28,6 +28,7 @@ from assistant.index.parse_cache import ParseCache
 from assistant.index.recipe import IndexRecipe
 from assistant.models import Document
 from assistant.parse import document_id_for
+from assistant.questions import SqliteQuestionLog
 from assistant.sources.store import SqliteSourceStore
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class FileBackend(IndexBackend):
         self._feedback: FeedbackStore | None = None
         self._access: SqliteAccess | None = None
         self._sources: SqliteSourceStore | None = None
+        self._questions: SqliteQuestionLog | None = None
 
     def state(self) -> IndexState:
         current = self.layout.current()
@@ -212,6 +214,12 @@ class FileBackend(IndexBackend):
 
         return OriginalFile(filename=path.name, access=access, read=read)
 
+    def questions(self) -> SqliteQuestionLog:
+        """``questions.sqlite`` beside the feedback, opened on first use."""
+        if self._questions is None:
+            self._questions = SqliteQuestionLog(self._feedback_path.parent / "questions.sqlite")
+        return self._questions
+
     def sources(self) -> SqliteSourceStore:
         """Sources and their sync state in ``sources.sqlite`` beside the feedback, opened on first use."""
         if self._sources is None:
@@ -231,6 +239,8 @@ class FileBackend(IndexBackend):
         return self._access
 
     def close(self) -> None:
+        if self._questions is not None:
+            self._questions.close()
         if self._sources is not None:
             self._sources.close()
         if self._access is not None:

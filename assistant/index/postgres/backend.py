@@ -41,6 +41,7 @@ from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.index.postgres.access import PostgresAccess
 from assistant.index.postgres.feedback import PostgresFeedback
+from assistant.index.postgres.questions import PostgresQuestionLog
 from assistant.index.postgres.schema import INGEST_LOCK, WRITE_LOCK, ensure_vector_index, migrate
 from assistant.index.postgres.search import _B, _K1, PostgresIndex, documents_of
 from assistant.index.postgres.sources import PostgresSourceStore
@@ -90,6 +91,7 @@ class PostgresBackend(IndexBackend):
         self._feedback = PostgresFeedback(pool)
         self._access = PostgresAccess(pool)
         self._sources = PostgresSourceStore(pool)
+        self._questions = PostgresQuestionLog(pool)
 
     @classmethod
     def connect(cls, url: str, *, recipe: IndexRecipe, corpus_dir: Path, pool_size: int = 8,
@@ -418,6 +420,9 @@ class PostgresBackend(IndexBackend):
 
     def access(self) -> PostgresAccess:
         return self._access
+
+    def questions(self) -> PostgresQuestionLog:
+        return self._questions
 
     def sources(self) -> PostgresSourceStore:
         return self._sources

@@ -162,6 +162,19 @@ CREATE TABLE source_runs (
 );
 CREATE INDEX source_runs_by_source ON source_runs (source, id);
 """),
+    ("logged questions", """
+-- Questions that ended in an abstention or a thumbs-down, kept ASSISTANT_QUESTION_LOG_DAYS days
+-- (assistant/questions.py): nothing about who asked.
+CREATE TABLE questions (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    asked_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    language TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('abstained', 'thumbs_down')),
+    closest JSONB NOT NULL
+);
+CREATE INDEX questions_by_time ON questions (asked_at);
+"""),
 )
 
 

@@ -1,0 +1,34 @@
+"""Logged questions in PostgreSQL: the ``questions`` table every replica shares."""
+
+from __future__ import annotations
+
+import json
+
+from psycopg_pool import ConnectionPool
+
+from assistant.questions import LoggedQuestion, QuestionLog, logged_question_of
+
+
+class PostgresQuestionLog(QuestionLog):
+    """The ``questions`` table (migration 6). Cost: an indexed insert or range read."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
+
+    def add(self, item: LoggedQuestion) -> None:
+        with self._pool.connection() as connection:
+            connection.execute(
+                "INSERT INTO questions (asked_at, question, language, outcome, closest) VALUES (%s, %s, %s, %s, %s)",
+                (item.asked_at, item.question, item.language, item.outcome,
+                 json.dumps([c.model_dump() for c in item.closest], ensure_ascii=False)))
+
+    def since(self, cutoff: str, *, limit: int) -> list[LoggedQuestion]:
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT asked_at, question, language, outcome, closest FROM questions WHERE asked_at >= %s "
+                "ORDER BY asked_at DESC, id DESC LIMIT %s", (cutoff, limit)).fetchall()
+        return [logged_question_of(row) for row in rows]
+
+    def prune(self, before: str) -> int:
+        with self._pool.connection() as connection:
+            return connection.execute("DELETE FROM questions WHERE asked_at < %s", (before,)).rowcount

@@ -1,0 +1,215 @@
+"""What staff asked that the policies did not answer: questions that ended in an abstention or a
+thumbs-down, kept only if ``ASSISTANT_QUESTION_LOG_DAYS`` > 0 and only for that many days, and
+grouped by similar wording so a policy officer sees which policies are missing or unclear.
+
+Nothing about who asked is kept: the question, its language, the outcome, the time, and the
+passages the search found closest (document, section, score), so the page needs no search.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.answer.base import AnswerContext
+from assistant.answer.language import detect_language
+from assistant.durable import open_record_database
+from assistant.feedback import FeedbackIn
+from assistant.models import Answer
+
+Outcome = Literal["abstained", "thumbs_down"]
+SIMILAR = 0.5  # Jaccard overlap of two questions' analysed terms that puts them in one group
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, asked_at TEXT NOT NULL, question TEXT NOT NULL,
+    language TEXT NOT NULL, outcome TEXT NOT NULL, closest TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS questions_by_time ON questions (asked_at);
+"""
+
+
+class ClosestPassage(BaseModel):
+    document_id: str
+    title: str
+    section: str
+    score: float
+
+
+class LoggedQuestion(BaseModel):
+    asked_at: str
+    question: str = Field(max_length=2_000)
+    language: str
+    outcome: Outcome
+    closest: list[ClosestPassage] = Field(default_factory=list, max_length=5)
+
+
+class QuestionGroup(BaseModel):
+    """Questions of similar wording: the most recent one as the group's face, how often, when last,
+    by which outcome, and the passages closest to the latest."""
+
+    question: str
+    count: int
+    last_asked: str
+    abstained: int
+    thumbs_down: int
+    variants: list[str]
+    closest: list[ClosestPassage]
+
+
+class QuestionLog(ABC):
+    """Where logged questions persist, beside the documents."""
+
+    @abstractmethod
+    def add(self, item: LoggedQuestion) -> None:
+        """Store one question."""
+
+    @abstractmethod
+    def since(self, cutoff: str, *, limit: int) -> list[LoggedQuestion]:
+        """Questions asked at or after ``cutoff`` (ISO time), newest first, at most ``limit``."""
+
+    @abstractmethod
+    def prune(self, before: str) -> int:
+        """Delete the questions asked before ``before``; how many."""
+
+
+class SqliteQuestionLog(QuestionLog):
+    """``questions.sqlite`` in the data folder (the file backend's). Cost: an indexed insert."""
+
+    def __init__(self, path: Path) -> None:
+        self._connection = open_record_database(path, _SCHEMA)
+        self._lock = threading.Lock()
+
+    def add(self, item: LoggedQuestion) -> None:
+        with self._lock:
+            self._connection.execute(
+                "INSERT INTO questions (asked_at, question, language, outcome, closest) VALUES (?, ?, ?, ?, ?)",
+                (item.asked_at, item.question, item.language, item.outcome, _closest_json(item)))
+
+    def since(self, cutoff: str, *, limit: int) -> list[LoggedQuestion]:
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT asked_at, question, language, outcome, closest FROM questions WHERE asked_at >= ? "
+                "ORDER BY asked_at DESC, id DESC LIMIT ?", (cutoff, limit)).fetchall()
+        return [logged_question_of(row) for row in rows]
+
+    def prune(self, before: str) -> int:
+        with self._lock:
+            return self._connection.execute("DELETE FROM questions WHERE asked_at < ?", (before,)).rowcount
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _closest_json(item: LoggedQuestion) -> str:
+    return json.dumps([c.model_dump() for c in item.closest], ensure_ascii=False)
+
+
+def logged_question_of(row: Sequence[object]) -> LoggedQuestion:
+    closest = row[4] if isinstance(row[4], list) else json.loads(str(row[4]))
+    return LoggedQuestion(asked_at=str(row[0]), question=str(row[1]), language=str(row[2]),
+                          outcome=row[3], closest=[ClosestPassage.model_validate(c) for c in closest])  # type: ignore[arg-type]
+
+
+class QuestionRecorder:
+    """Logs what the settings allow and prunes what they no longer keep. ``days`` = 0: logs
+    nothing, reads nothing, and the log's old questions are deleted on the next read."""
+
+    def __init__(self, log: Callable[[], QuestionLog], *, days: int,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
+        self._log = log
+        self.days = days
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def enabled(self) -> bool:
+        return self.days > 0
+
+    def note_answer(self, context: AnswerContext, answer: Answer) -> None:
+        """Log ``answer``'s question if it abstained, with the passages the search found closest."""
+        if answer.abstained:
+            closest = [ClosestPassage(document_id=p.hit.document_id, title=p.hit.title, section=p.hit.section,
+                                      score=p.hit.score) for p in context.passages[:3]]
+            self.record(context.original_question or context.question, language=answer.language,
+                        outcome="abstained", closest=closest)
+
+    def note_feedback(self, item: FeedbackIn) -> None:
+        """Log a thumbs-down's question, with the passages the answer cited."""
+        if item.rating == "down":
+            closest = [ClosestPassage(document_id=c.document_id, title=c.title, section=c.section, score=0.0)
+                       for c in item.citations[:3]]
+            self.record(item.question, language=detect_language(item.question), outcome="thumbs_down",
+                        closest=closest)
+
+    def record(self, question: str, *, language: str, outcome: Outcome,
+               closest: Sequence[ClosestPassage] = ()) -> None:
+        if not self.enabled:
+            return
+        log = self._log()
+        log.add(LoggedQuestion(asked_at=self._stamp(self._now()), question=question[:2_000], language=language,
+                               outcome=outcome, closest=list(closest)[:5]))
+        log.prune(self._cutoff())
+
+    def groups(self, analyze: Callable[[str], list[str]], *, limit: int = 10_000) -> list[QuestionGroup]:
+        """The kept questions grouped by similar wording, largest groups first. Cost: linear in the
+        questions times the groups (a few ms for thousands)."""
+        log = self._log()
+        log.prune(self._cutoff() if self.enabled else self._stamp(self._now() + dt.timedelta(days=1)))
+        if not self.enabled:
+            return []
+        return group_questions(log.since(self._cutoff(), limit=limit), analyze)
+
+    def _cutoff(self) -> str:
+        return self._stamp(self._now() - dt.timedelta(days=self.days))
+
+    @staticmethod
+    def _stamp(moment: dt.datetime) -> str:
+        return moment.isoformat(timespec="seconds")
+
+
+def group_questions(questions: Sequence[LoggedQuestion], analyze: Callable[[str], list[str]]) -> list[QuestionGroup]:
+    """Greedy grouping, newest first: a question joins the first group whose first question shares
+    at least ``SIMILAR`` of their analysed terms (stems, compound parts), else starts a group."""
+    groups: list[tuple[set[str], list[LoggedQuestion]]] = []
+    for item in questions:
+        terms = set(analyze(item.question)) or {item.question.casefold().strip()}
+        for seed, members in groups:
+            if len(terms & seed) / len(terms | seed) >= SIMILAR:
+                members.append(item)
+                break
+        else:
+            groups.append((terms, [item]))
+    made = [QuestionGroup(question=members[0].question, count=len(members), last_asked=members[0].asked_at,
+                          abstained=sum(m.outcome == "abstained" for m in members),
+                          thumbs_down=sum(m.outcome == "thumbs_down" for m in members),
+                          variants=list(dict.fromkeys(m.question for m in members))[:10],
+                          closest=members[0].closest) for _, members in groups]
+    made.sort(key=lambda group: group.last_asked, reverse=True)
+    return sorted(made, key=lambda group: group.count, reverse=True)  # stable: the newest first among equals
+
+
+def groups_csv(groups: Sequence[QuestionGroup]) -> str:
+    """The groups as CSV (UTF-8, a header row): what an officer opens in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["question", "count", "last_asked", "abstained", "thumbs_down", "variants", "closest_document",
+                     "closest_section"])
+    for group in groups:
+        top = group.closest[0] if group.closest else None
+        writer.writerow([_cell(group.question), group.count, group.last_asked, group.abstained, group.thumbs_down,
+                         _cell(" | ".join(group.variants)), top.document_id if top else "",
+                         _cell(top.section) if top else ""])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a leading =, +, - or @ would start a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
