@@ -34,6 +34,13 @@ LABELS: dict[str, dict[str, str]] = {
         "confirm_delete": "Delete this document from the index?", "deleted": "Deleted {id}.",
         "access_saved": "Access groups of {id} saved.", "reindexed": "{id} re-indexed.",
         "csrf": "The form expired; reload the page and try again.",
+        "questions": "Questions", "questions_intro": "Questions staff asked in the last {days} days that ended "
+        "without an answer or with a thumbs-down, grouped by similar wording: the policies they point to may be "
+        "missing or unclear. Who asked is never kept.", "questions_off": "Questions are not logged "
+        "(ASSISTANT_QUESTION_LOG_DAYS is 0).", "export_csv": "Export as CSV", "n_groups": "{n} groups",
+        "question": "Question", "times_asked": "Times asked", "outcome": "Outcome", "last_asked": "Last asked",
+        "closest_passages": "Closest passages", "abstained_n": "{n} without an answer",
+        "thumbs_down_n": "{n} thumbs down",
     },
     "sv": {
         "console": "Administration av policyassistenten", "skip": "Hoppa till innehållet",
@@ -60,6 +67,13 @@ LABELS: dict[str, dict[str, str]] = {
         "confirm_delete": "Ta bort dokumentet ur indexet?", "deleted": "{id} togs bort.",
         "access_saved": "Behörighetsgrupperna för {id} sparades.", "reindexed": "{id} indexerades om.",
         "csrf": "Formuläret har gått ut; ladda om sidan och försök igen.",
+        "questions": "Frågor", "questions_intro": "Frågor som medarbetare ställt de senaste {days} dagarna och "
+        "som inte fick något svar eller fick tummen ned, grupperade efter liknande formulering: styrdokumenten de "
+        "pekar på kan saknas eller vara otydliga. Vem som frågade sparas aldrig.", "questions_off": "Frågor "
+        "loggas inte (ASSISTANT_QUESTION_LOG_DAYS är 0).", "export_csv": "Exportera som CSV",
+        "n_groups": "{n} grupper", "question": "Fråga", "times_asked": "Antal gånger", "outcome": "Utfall",
+        "last_asked": "Senast ställd", "closest_passages": "Närmaste avsnitt", "abstained_n": "{n} utan svar",
+        "thumbs_down_n": "{n} tummen ned",
     },
 }
 

@@ -126,3 +126,27 @@ def test_markup_in_what_a_page_shows_back_is_text(browser: TestClient, assistant
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text and "<img src=x" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_the_questions_page_groups_unanswered_questions_and_exports_them(browser: TestClient,
+                                                                         assistant: PolicyAssistant) -> None:
+    sign_in(browser)
+    for question in ("Vilka regler gäller för parkering för personal?", "Vilka regler gäller för personalens "
+                     "parkering?", "=cmd|' /C calc'!A0 bygglov för en altan?"):
+        assert assistant.ask(question).abstained
+
+    page = browser.get("/admin/questions")
+    assert page.status_code == 200
+    assert "Vilka regler gäller för personalens parkering?" in page.text and "2 without an answer" in page.text
+    swedish = browser.get("/admin/questions", params={"lang": "sv"})
+    assert "Vem som frågade sparas aldrig" in swedish.text and "2 utan svar" in swedish.text
+
+    exported = browser.get("/admin/questions.csv")
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "attachment" in exported.headers["content-disposition"]
+    lines = exported.text.splitlines()
+    assert lines[0].startswith("question,count") and lines[1].startswith("Vilka regler gäller för personalens")
+    assert "'=cmd" in exported.text  # a spreadsheet shows it as text, never runs it
+    stranger = TestClient(create_app(assistant), follow_redirects=False)
+    stranger.cookies.set(COOKIE, "forged.cookie")
+    assert stranger.get("/admin/questions.csv").status_code == 303
