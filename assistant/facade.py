@@ -29,7 +29,6 @@ from assistant.errors import (
     AssistantError,
     DocumentNotFoundError,
     InvalidRequestError,
-    UnknownFilterError,
 )
 from assistant.feedback import Feedback, FeedbackIn
 from assistant.glossary import Glossary, GlossaryEntry
@@ -183,7 +182,7 @@ class PolicyAssistant:
             raise InvalidRequestError(f"k must be between 1 and {MAX_K}, got {k}")
         serving = self._require()
         viewer = viewer or Viewer.everything()
-        filters = self._normalize_filters(filters, serving, viewer)
+        filters = serving.normalized_filters(filters, viewer)
         return serving.retriever.search(query, k=k, filters=filters, hidden=serving.hidden_from(viewer))
 
     def today(self) -> dt.date:
@@ -365,22 +364,6 @@ class PolicyAssistant:
         """The municipalities of the documents ``viewer`` may see."""
         return self._require().municipalities_for(viewer or Viewer.everything())
 
-    def _normalize_filters(self, filters: Filters | None, serving: Serving, viewer: Viewer) -> Filters | None:
-        if filters is None or (filters.municipality is None and filters.document_id is None):
-            return None
-        municipality = filters.municipality
-        if municipality is not None:
-            known = serving.municipalities_for(viewer)
-            matches = [m for m in known if m.casefold() == municipality.strip().casefold()]
-            if not matches:
-                raise UnknownFilterError("municipality", municipality, known)
-            municipality = matches[0]
-        documents, hidden = serving.index.store.documents, serving.hidden_from(viewer)
-        if filters.document_id is not None and (filters.document_id not in documents or filters.document_id in hidden):
-            raise UnknownFilterError("document_id", filters.document_id, [d for d in documents if d not in hidden])
-        return Filters(municipality=municipality, document_id=filters.document_id)
-
-
     # --- answers ------------------------------------------------------------------------------
 
     def ask(self, question: str, history: Sequence[ChatTurn] | None = None,
@@ -421,7 +404,7 @@ class PolicyAssistant:
             raise InvalidRequestError(f"history has {len(history)} turns; at most "
                                       f"{self.settings.max_history_turns} are accepted")
         serving, viewer = self._require(), viewer or Viewer.everything()
-        filters = self._normalize_filters(filters, serving, viewer)
+        filters = serving.normalized_filters(filters, viewer)
         return self.answers.prepare(serving, question, history, filters, hidden=serving.hidden_from(viewer),
                                     municipalities=serving.municipalities_for(viewer))
 

@@ -177,21 +177,28 @@ class QuestionRecorder:
 
 def group_questions(questions: Sequence[LoggedQuestion], analyze: Callable[[str], list[str]]) -> list[QuestionGroup]:
     """Greedy grouping, newest first: a question joins the first group whose first question shares
-    at least ``SIMILAR`` of their analysed terms (stems, compound parts), else starts a group."""
-    groups: list[tuple[set[str], list[LoggedQuestion]]] = []
+    at least ``SIMILAR`` of their analysed terms (stems, compound parts), else starts a group. Cost:
+    an analysis per question and a comparison with each group sharing a term with it (an inverted
+    index of the groups' terms), so thousands of questions take milliseconds."""
+    seeds: list[set[str]] = []
+    members: list[list[LoggedQuestion]] = []
+    by_term: dict[str, list[int]] = {}
     for item in questions:
         terms = set(analyze(item.question)) or {item.question.casefold().strip()}
-        for seed, members in groups:
-            if len(terms & seed) / len(terms | seed) >= SIMILAR:
-                members.append(item)
-                break
-        else:
-            groups.append((terms, [item]))
-    made = [QuestionGroup(question=members[0].question, count=len(members), last_asked=members[0].asked_at,
-                          abstained=sum(m.outcome == "abstained" for m in members),
-                          thumbs_down=sum(m.outcome == "thumbs_down" for m in members),
-                          variants=list(dict.fromkeys(m.question for m in members))[:10],
-                          closest=members[0].closest) for _, members in groups]
+        candidates = sorted({g for term in terms for g in by_term.get(term, ())})
+        joined = next((g for g in candidates if len(terms & seeds[g]) / len(terms | seeds[g]) >= SIMILAR), None)
+        if joined is not None:
+            members[joined].append(item)
+            continue
+        for term in terms:
+            by_term.setdefault(term, []).append(len(seeds))
+        seeds.append(terms)
+        members.append([item])
+    made = [QuestionGroup(question=group[0].question, count=len(group), last_asked=group[0].asked_at,
+                          abstained=sum(m.outcome == "abstained" for m in group),
+                          thumbs_down=sum(m.outcome == "thumbs_down" for m in group),
+                          variants=list(dict.fromkeys(m.question for m in group))[:10],
+                          closest=group[0].closest) for group in members]
     made.sort(key=lambda group: group.last_asked, reverse=True)
     return sorted(made, key=lambda group: group.count, reverse=True)  # stable: the newest first among equals
 

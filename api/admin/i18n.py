@@ -34,6 +34,60 @@ LABELS: dict[str, dict[str, str]] = {
         "confirm_delete": "Delete this document from the index?", "deleted": "Deleted {id}.",
         "access_saved": "Access groups of {id} saved.", "reindexed": "{id} re-indexed.",
         "csrf": "The form expired; reload the page and try again.",
+        # Sources, Feedback, API keys, Audit trail and Status (api/admin/manage.py, sources_pages.py)
+        "name": "Name", "kind": "Kind", "kind_folder": "folder", "kind_website": "website",
+        "location": "Folder or address", "schedule": "Schedule", "manual": "by hand only", "next_run": "next run",
+        "last_run": "Last run", "never_synced": "Never synced.", "no_sources": "No sources yet.",
+        "add_source": "Add a source", "add": "Add", "sync_now": "Sync now", "remove": "Remove",
+        "source_name_help": "Lowercase letters a–z, digits and hyphens, at most 40; its documents' ids start "
+        "with it.", "location_help": "A folder path on the server, or the http(s):// address of a page or sitemap.",
+        "source_groups_help": "Comma-separated; empty: every reader.", "every": "Sync interval",
+        "every_help": "30m, 6h or 1d, at least 5m; empty: only when synced by hand.", "include": "Include patterns",
+        "include_help": "Glob patterns of the paths to take, one per line or comma-separated; empty: all.",
+        "exclude": "Exclude patterns", "exclude_help": "Glob patterns of the paths to skip, one per line or "
+        "comma-separated.", "created": "Created", "runs": "Latest runs", "no_runs": "No runs yet.",
+        "confirm_remove_source": "Remove this source and all its documents from the index?",
+        "run_ok": "completed", "run_partial": "partly completed", "run_failed": "failed",
+        "run_counts": "{added} added, {changed} changed, {renamed} renamed, {removed} removed, {unchanged} "
+        "unchanged, {failed} failed", "run_documents": "Documents changed by this run",
+        "run_added": "Added", "run_changed": "Changed", "run_renamed": "Renamed", "run_removed": "Removed",
+        "failed_items": "Items that could not be taken in", "item": "Item", "detail": "Detail",
+        "fail_unreadable": "unreadable", "fail_too_large": "too large", "fail_timed_out": "timed out",
+        "fail_refused": "refused by the server", "fail_unreachable": "unreachable",
+        "fail_changing": "changed while being read", "all_sources": "All sources",
+        "add_refused": "The source was not added:", "sync_refused": "The source was not synced:",
+        "remove_refused": "The source was not removed:", "not_found": "Not found:",
+        "source_added": "Source {id} added; sync it to take in its documents.",
+        "sync_ok": "{id} synced; its report is below.",
+        "sync_partial": "{id} synced, but some items could not be taken in; see below.",
+        "sync_failed": "{id} could not be read; see the reason below.",
+        "source_removed": "Source {id} and its documents removed.",
+        "when": "When", "rating": "Rating", "rating_up": "helpful", "rating_down": "not helpful",
+        "comment": "Comment", "answer_excerpt": "Answer (excerpt)", "given_by": "Given by",
+        "anonymous": "anonymous", "no_feedback": "No feedback yet.", "page_plain": "Page {n}", "pages": "Pages",
+        "role": "Role", "role_reader": "reader", "role_admin": "administrator", "groups": "Access groups",
+        "key_id": "Id", "no_keys": "No managed keys yet.", "keys_help": "Keys set in ASSISTANT_ADMIN_KEYS and "
+        "ASSISTANT_READER_KEYS are not listed here.", "create_key": "Create a key", "create": "Create key",
+        "key_name_help": "Who or what the key is for; shown in the audit trail.",
+        "key_groups_help": "The restricted documents the key may read (comma-separated; empty: only "
+        "unrestricted ones).", "revoke": "Revoke",
+        "confirm_revoke": "Revoke this key? Everything using it is refused at once.",
+        "key_refused": "The key was not created:", "revoke_refused": "The key was not revoked:",
+        "no_such_key": "There is no key with id {id}.", "key_revoked": "Key {id} revoked.",
+        "new_key": "New key for {name}", "copy_now": "Copy the key now: it will not be shown again. The service "
+        "keeps only a hash of it.", "secret": "The key", "copy": "Copy", "copied": "Copied.",
+        "copy_failed": "Select the key and copy it.",
+        "key_name": "Key", "action": "Action", "target": "Target", "request_id": "Request id",
+        "no_entries": "No entries yet.",
+        "serving_index": "Serving index", "no_index": "No index is being served:", "version": "Version",
+        "chunks": "Passages", "model": "Embedding model", "built_at": "Built", "build": "Index build",
+        "build_running": "A build is running: {done} of {total} texts embedded.",
+        "build_rate": "{rate} texts a second, about {eta} left; running for {elapsed}.",
+        "build_progress": "Build progress", "no_build": "No build is running.", "refresh": "Refresh",
+        "backend": "Storage", "backend_files": "files at {dir}", "backend_postgres": "PostgreSQL",
+        "rebuild": "Rebuild index", "rebuild_help": "Builds a new index version from every document and switches "
+        "to it; questions are answered from the current one meanwhile. It can take several minutes.",
+        "rebuild_refused": "The index was not rebuilt:", "rebuilt": "Index version {id} built and serving.",
         "questions": "Questions", "questions_intro": "Questions staff asked in the last {days} days that ended "
         "without an answer or with a thumbs-down, grouped by similar wording: the policies they point to may be "
         "missing or unclear. Who asked is never kept.", "questions_off": "Questions are not logged "
@@ -67,6 +121,61 @@ LABELS: dict[str, dict[str, str]] = {
         "confirm_delete": "Ta bort dokumentet ur indexet?", "deleted": "{id} togs bort.",
         "access_saved": "Behörighetsgrupperna för {id} sparades.", "reindexed": "{id} indexerades om.",
         "csrf": "Formuläret har gått ut; ladda om sidan och försök igen.",
+        # Källor, återkoppling, API-nycklar, logg och status (api/admin/manage.py, sources_pages.py)
+        "name": "Namn", "kind": "Typ", "kind_folder": "mapp", "kind_website": "webbplats",
+        "location": "Mapp eller adress", "schedule": "Schema", "manual": "bara manuellt", "next_run": "nästa körning",
+        "last_run": "Senaste körning", "never_synced": "Aldrig synkroniserad.", "no_sources": "Inga källor ännu.",
+        "add_source": "Lägg till en källa", "add": "Lägg till", "sync_now": "Synkronisera nu", "remove": "Ta bort",
+        "source_name_help": "Små bokstäver a–z, siffror och bindestreck, högst 40 tecken; källans dokument får "
+        "id som börjar med namnet.", "location_help": "Sökvägen till en mapp på servern, eller http(s)-adressen "
+        "till en webbsida eller webbplatskarta.", "source_groups_help": "Kommaseparerade; tomt: alla läsare.",
+        "every": "Synkroniseringsintervall", "every_help": "30m, 6h eller 1d, minst 5m; tomt: bara vid manuell "
+        "synkronisering.", "include": "Mönster att ta med", "include_help": "Globmönster för sökvägar som ska "
+        "tas med, ett per rad eller kommaseparerade; tomt: allt.", "exclude": "Mönster att hoppa över",
+        "exclude_help": "Globmönster för sökvägar som ska hoppas över, ett per rad eller kommaseparerade.",
+        "created": "Skapad", "runs": "Senaste körningar", "no_runs": "Inga körningar ännu.",
+        "confirm_remove_source": "Ta bort källan och alla dess dokument ur indexet?",
+        "run_ok": "genomförd", "run_partial": "delvis genomförd", "run_failed": "misslyckad",
+        "run_counts": "{added} tillagda, {changed} ändrade, {renamed} omdöpta, {removed} borttagna, {unchanged} "
+        "oförändrade, {failed} misslyckade", "run_documents": "Dokument som körningen ändrade",
+        "run_added": "Tillagda", "run_changed": "Ändrade", "run_renamed": "Omdöpta", "run_removed": "Borttagna",
+        "failed_items": "Objekt som inte kunde läsas in", "item": "Objekt", "detail": "Detaljer",
+        "fail_unreadable": "kunde inte läsas", "fail_too_large": "för stor", "fail_timed_out": "tidsgränsen "
+        "överskreds", "fail_refused": "nekades av servern", "fail_unreachable": "gick inte att nå",
+        "fail_changing": "ändrades medan den lästes", "all_sources": "Alla källor",
+        "add_refused": "Källan lades inte till:", "sync_refused": "Källan synkroniserades inte:",
+        "remove_refused": "Källan togs inte bort:", "not_found": "Hittades inte:",
+        "source_added": "Källan {id} har lagts till; synkronisera den för att läsa in dess dokument.",
+        "sync_ok": "{id} har synkroniserats; rapporten finns nedan.",
+        "sync_partial": "{id} har synkroniserats, men vissa objekt kunde inte läsas in; se nedan.",
+        "sync_failed": "{id} kunde inte läsas; se orsaken nedan.",
+        "source_removed": "Källan {id} och dess dokument har tagits bort.",
+        "when": "När", "rating": "Betyg", "rating_up": "till hjälp", "rating_down": "inte till hjälp",
+        "comment": "Kommentar", "answer_excerpt": "Svar (utdrag)", "given_by": "Lämnad av",
+        "anonymous": "anonym", "no_feedback": "Ingen återkoppling ännu.", "page_plain": "Sida {n}", "pages": "Sidor",
+        "role": "Roll", "role_reader": "läsare", "role_admin": "administratör", "groups": "Behörighetsgrupper",
+        "key_id": "Id", "no_keys": "Inga skapade nycklar ännu.", "keys_help": "Nycklar som anges i "
+        "ASSISTANT_ADMIN_KEYS och ASSISTANT_READER_KEYS visas inte här.", "create_key": "Skapa en nyckel",
+        "create": "Skapa nyckel", "key_name_help": "Vem eller vad nyckeln är till för; visas i loggen.",
+        "key_groups_help": "De begränsade dokument som nyckeln får läsa (kommaseparerade; tomt: bara dokument "
+        "utan begränsning).", "revoke": "Återkalla",
+        "confirm_revoke": "Återkalla nyckeln? Allt som använder den nekas direkt.",
+        "key_refused": "Nyckeln skapades inte:", "revoke_refused": "Nyckeln återkallades inte:",
+        "no_such_key": "Det finns ingen nyckel med id {id}.", "key_revoked": "Nyckeln {id} har återkallats.",
+        "new_key": "Ny nyckel för {name}", "copy_now": "Kopiera nyckeln nu: den visas inte igen. Tjänsten sparar "
+        "bara ett hashvärde av den.", "secret": "Nyckeln", "copy": "Kopiera", "copied": "Kopierad.",
+        "copy_failed": "Markera nyckeln och kopiera den.",
+        "key_name": "Nyckel", "action": "Åtgärd", "target": "Avser", "request_id": "Anrops-id",
+        "no_entries": "Inga poster ännu.",
+        "serving_index": "Index som används", "no_index": "Inget index används:", "version": "Version",
+        "chunks": "Textavsnitt", "model": "Inbäddningsmodell", "built_at": "Byggt", "build": "Indexbygge",
+        "build_running": "Ett bygge pågår: {done} av {total} texter inbäddade.",
+        "build_rate": "{rate} texter per sekund, cirka {eta} kvar; har pågått i {elapsed}.",
+        "build_progress": "Byggets förlopp", "no_build": "Inget bygge pågår.", "refresh": "Uppdatera",
+        "backend": "Lagring", "backend_files": "filer i {dir}", "backend_postgres": "PostgreSQL",
+        "rebuild": "Bygg om indexet", "rebuild_help": "Bygger en ny indexversion av alla dokument och byter till "
+        "den; frågor besvaras från det nuvarande indexet under tiden. Det kan ta flera minuter.",
+        "rebuild_refused": "Indexet byggdes inte om:", "rebuilt": "Indexversion {id} är byggd och används nu.",
         "questions": "Frågor", "questions_intro": "Frågor som medarbetare ställt de senaste {days} dagarna och "
         "som inte fick något svar eller fick tummen ned, grupperade efter liknande formulering: styrdokumenten de "
         "pekar på kan saknas eller vara otydliga. Vem som frågade sparas aldrig.", "questions_off": "Frågor "
@@ -97,5 +206,7 @@ class Words:
         self._labels = LABELS[lang]
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self._labels.get(key) or LABELS["en"].get(key) or key
+        text = self._labels.get(key) or LABELS["en"].get(key)
+        if text is None:  # not a label (a notice kind from a URL): shown as it is, never formatted
+            return key
         return text.format(**values) if values else text

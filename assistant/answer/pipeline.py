@@ -21,6 +21,7 @@ from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.llm import QuestionRewriter, UpstreamError
 from assistant.answer.support import SupportScorer
+from assistant.errors import UnknownFilterError
 from assistant.index.backend import ServingIndex
 from assistant.models import Answer, ChatTurn, DocumentInfo, Filters, Language
 from assistant.retrieve import HybridRetriever, Retrieved
@@ -51,6 +52,24 @@ class Serving:
             return store.municipalities
         hidden = self.hidden_from(viewer)
         return sorted({d.municipality for d in store.documents.values() if d.municipality and d.id not in hidden})
+
+    def normalized_filters(self, filters: Filters | None, viewer: Viewer) -> Filters | None:
+        """``filters`` with the municipality spelled as the index spells it; ``None`` when they
+        filter nothing. ``UnknownFilterError`` (naming the known values ``viewer`` may see) for a
+        municipality or document that is unknown or hidden from ``viewer``."""
+        if filters is None or (filters.municipality is None and filters.document_id is None):
+            return None
+        municipality = filters.municipality
+        if municipality is not None:
+            known = self.municipalities_for(viewer)
+            matches = [m for m in known if m.casefold() == municipality.strip().casefold()]
+            if not matches:
+                raise UnknownFilterError("municipality", municipality, known)
+            municipality = matches[0]
+        documents, hidden = self.index.store.documents, self.hidden_from(viewer)
+        if filters.document_id is not None and (filters.document_id not in documents or filters.document_id in hidden):
+            raise UnknownFilterError("document_id", filters.document_id, [d for d in documents if d not in hidden])
+        return Filters(municipality=municipality, document_id=filters.document_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,6 +126,8 @@ def test_markup_in_what_a_page_shows_back_is_text(browser: TestClient, assistant
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text and "<img src=x" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    probe = browser.get("/admin/documents", params={"notice": "{id.__class__}:x"})
+    assert probe.status_code == 200 and 'class="notice"' not in probe.text  # an unknown notice is not shown
 
 
 def test_the_questions_page_groups_unanswered_questions_and_exports_them(browser: TestClient,

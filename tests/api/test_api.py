@@ -9,7 +9,7 @@ from api.app import create_app
 from assistant.facade import PolicyAssistant
 
 HIT_FIELDS = {"chunk_id", "document_id", "title", "municipality", "section", "section_path", "text",
-              "score", "start", "end", "pages"}
+              "score", "start", "end", "pages", "source_url"}
 
 
 @pytest.fixture(scope="module")

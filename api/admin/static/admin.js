@@ -84,3 +84,39 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// API keys: a new key's "Copy" button (shown only where a script runs; the field stays selectable).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    const field = document.getElementById(button.dataset.copy);
+    const result = button.parentElement.querySelector(".copy-result");
+    if (!field) continue;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      field.select();
+      try {
+        await navigator.clipboard.writeText(field.value);
+        if (result) result.textContent = button.dataset.copied;
+      } catch (_ignored) {
+        if (result) result.textContent = button.dataset.copyFailed;
+      }
+    });
+  }
+});
+
+// Long changes (a sync, a rebuild): one submission per click; the button is usable again when the
+// page is shown anew (back button, cache).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-submit-once]")) {
+    form.addEventListener("submit", () => {
+      const button = form.querySelector('button[type="submit"]');
+      if (button) setTimeout(() => { button.disabled = true; button.setAttribute("aria-busy", "true"); }, 0);
+    });
+  }
+});
+window.addEventListener("pageshow", () => {
+  for (const button of document.querySelectorAll('form[data-submit-once] button[type="submit"]')) {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+});
