@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -80,6 +81,10 @@ class QuestionLog(ABC):
     def prune(self, before: str) -> int:
         """Delete the questions asked before ``before``; how many."""
 
+    @abstractmethod
+    def version(self) -> tuple[int, int]:
+        """(How many questions are kept, the newest one's row id): changes whenever the log does."""
+
 
 class SqliteQuestionLog(QuestionLog):
     """``questions.sqlite`` in the data folder (the file backend's). Cost: an indexed insert."""
@@ -105,6 +110,11 @@ class SqliteQuestionLog(QuestionLog):
         with self._lock:
             return self._connection.execute("DELETE FROM questions WHERE asked_at < ?", (before,)).rowcount
 
+    def version(self) -> tuple[int, int]:
+        with self._lock:
+            count, newest = self._connection.execute("SELECT count(*), coalesce(max(id), 0) FROM questions").fetchone()
+        return int(count), int(newest)
+
     def close(self) -> None:
         self._connection.close()
 
@@ -128,6 +138,8 @@ class QuestionRecorder:
         self._log = log
         self.days = days
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self._grouped: tuple[tuple[int, int], list[QuestionGroup]] | None = None  # by the log's version
+        self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
@@ -158,14 +170,19 @@ class QuestionRecorder:
                                outcome=outcome, closest=list(closest)[:5]))
         log.prune(self._cutoff())
 
-    def groups(self, analyze: Callable[[str], list[str]], *, limit: int = 10_000) -> list[QuestionGroup]:
-        """The kept questions grouped by similar wording, largest groups first. Cost: linear in the
-        questions times the groups (a few ms for thousands)."""
+    def groups(self, analyze: Callable[[str], list[str]], *, limit: int = 20_000) -> list[QuestionGroup]:
+        """The kept questions grouped by similar wording, largest groups first. Cost: a prune and a
+        count; the grouping (about a second for 10,000 questions) only when the log changed since the
+        last call in this process."""
         log = self._log()
         log.prune(self._cutoff() if self.enabled else self._stamp(self._now() + dt.timedelta(days=1)))
         if not self.enabled:
             return []
-        return group_questions(log.since(self._cutoff(), limit=limit), analyze)
+        version = log.version()
+        with self._lock:  # grouping 10,000 questions takes about a second: once per change of the log
+            if self._grouped is None or self._grouped[0] != version:
+                self._grouped = (version, group_questions(log.since(self._cutoff(), limit=limit), analyze))
+            return self._grouped[1]
 
     def _cutoff(self) -> str:
         return self._stamp(self._now() - dt.timedelta(days=self.days))
@@ -177,20 +194,27 @@ class QuestionRecorder:
 
 def group_questions(questions: Sequence[LoggedQuestion], analyze: Callable[[str], list[str]]) -> list[QuestionGroup]:
     """Greedy grouping, newest first: a question joins the first group whose first question shares
-    at least ``SIMILAR`` of their analysed terms (stems, compound parts), else starts a group. Cost:
-    an analysis per question and a comparison with each group sharing a term with it (an inverted
-    index of the groups' terms), so thousands of questions take milliseconds."""
+    at least ``SIMILAR`` of their analysed terms (Jaccard; stems, compound parts), else starts a
+    group. Cost: linear in the questions for the analysis, and the comparisons are cut by prefix
+    filtering (two sets that similar share one of their rarest terms), so 10,000 questions take
+    well under a second instead of a comparison with every group."""
+    term_sets = [set(analyze(item.question)) or {item.question.casefold().strip()} for item in questions]
+    frequency: dict[str, int] = {}
+    for terms in term_sets:
+        for term in terms:
+            frequency[term] = frequency.get(term, 0) + 1
     seeds: list[set[str]] = []
     members: list[list[LoggedQuestion]] = []
     by_term: dict[str, list[int]] = {}
-    for item in questions:
-        terms = set(analyze(item.question)) or {item.question.casefold().strip()}
-        candidates = sorted({g for term in terms for g in by_term.get(term, ())})
+    for item, terms in zip(questions, term_sets, strict=True):
+        rarest = sorted(terms, key=lambda term: (frequency[term], term))
+        prefix = rarest[:len(rarest) - math.ceil(SIMILAR * len(rarest)) + 1]
+        candidates = sorted({g for term in prefix for g in by_term.get(term, ())})
         joined = next((g for g in candidates if len(terms & seeds[g]) / len(terms | seeds[g]) >= SIMILAR), None)
         if joined is not None:
             members[joined].append(item)
             continue
-        for term in terms:
+        for term in prefix:
             by_term.setdefault(term, []).append(len(seeds))
         seeds.append(terms)
         members.append([item])

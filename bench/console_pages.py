@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant.eval_sets import default_corpus_path
+from assistant.eval_sets import default_corpus_path, document_id_for_page
 from assistant.questions import ClosestPassage, LoggedQuestion, SqliteQuestionLog
 from bench.server_process import free_port, stop, wait_until_ready
 
@@ -51,7 +51,8 @@ def write_corpus(folder: Path, pages: list[dict[str, str]]) -> None:
         (folder / path.name).write_bytes(path.read_bytes())
     for page in pages:
         text = page["text"][:1500]
-        (folder / f"{page['id']}.md").write_text(f"# {page['title']}\n\n{text}\n", encoding="utf-8")
+        name = f"{document_id_for_page(page['id'])}.md"
+        (folder / name).write_text(f"# {page['title']}\n\n{text}\n", encoding="utf-8")
 
 
 def log_questions(data: Path, pages: list[dict[str, str]], *, seed: int) -> None:

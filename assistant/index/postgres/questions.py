@@ -32,3 +32,8 @@ class PostgresQuestionLog(QuestionLog):
     def prune(self, before: str) -> int:
         with self._pool.connection() as connection:
             return connection.execute("DELETE FROM questions WHERE asked_at < %s", (before,)).rowcount
+
+    def version(self) -> tuple[int, int]:
+        with self._pool.connection() as connection:
+            count, newest = connection.execute("SELECT count(*), coalesce(max(id), 0) FROM questions").fetchone()
+        return int(count), int(newest)
