@@ -11,22 +11,30 @@
 A missing or unknown key on a protected endpoint is a 401 with ``WWW-Authenticate: Bearer``; a
 reader key on an admin endpoint is a 403. A presented key is compared with ``hmac.compare_digest``
 against every configured key, without stopping at a match. Keys are never logged nor echoed.
+
+Besides ``Authorization: Bearer <key>``, a caller is known by (in this order): a widget token
+(``pat_…``, a reader's name and groups for minutes, see ``api/sessions.py``) as the bearer; the
+session cookie of the sign-in page (a change also needs its CSRF token in ``X-CSRF-Token``); or,
+only from the addresses in ``ASSISTANT_TRUSTED_PROXIES``, the single-sign-on proxy's headers
+naming the user and their groups (``ASSISTANT_PROXY_ADMIN_GROUP`` makes a group's members admins).
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import SecretStr
 from starlette.middleware.cors import CORSMiddleware
 
 from api.deps import AssistantDep
 from api.observability import REQUEST_ID_HEADER
+from api.sessions import COOKIE, CSRF_HEADER, TOKEN_PREFIX, csrf_token, session_key, token_reader
 from assistant.access import KEY_PREFIX, Viewer
 from assistant.facade import PolicyAssistant
 from assistant.settings import Settings
@@ -36,8 +44,10 @@ Role = Literal["anonymous", "reader", "admin"]
 ADMIN_DISABLED = "admin endpoints are disabled: no admin keys configured"
 KEY_REQUIRED = "a valid API key is required, sent as 'Authorization: Bearer <key>'"
 ADMIN_REQUIRED = "this endpoint needs an admin key"
+CSRF_REQUIRED = "a change made with the sign-in session needs its CSRF token in the X-CSRF-Token header"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CORS_METHODS = ("GET", "POST", "DELETE", "OPTIONS")
-CORS_HEADERS = ("Authorization", "Content-Type")
+CORS_HEADERS = ("Authorization", "Content-Type", "X-CSRF-Token")
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="APIKey",
                      description="An API key from ASSISTANT_READER_KEYS or ASSISTANT_ADMIN_KEYS.")
@@ -63,10 +73,14 @@ ANONYMOUS = Caller(name="anonymous", role="anonymous")
 
 def identify(assistant: PolicyAssistant, credentials: HTTPAuthorizationCredentials | None) -> Caller | None:
     """The caller a presented key belongs to: a key of the environment (readers without groups,
-    admins), else a managed key (its role and groups, read from the store on every request, so a
-    revoked key is refused at once); ``None`` for no key or an unknown one."""
+    admins), a widget token (a reader with the name and groups it carries, until it expires), else a
+    managed key (its role and groups, read from the store on every request, so a revoked key is
+    refused at once); ``None`` for no key or an unknown one."""
     if credentials is None or not credentials.credentials:
         return None
+    if credentials.credentials.startswith(TOKEN_PREFIX):
+        reader = token_reader(assistant.settings, credentials.credentials)
+        return Caller(name=reader[0], role="reader", groups=frozenset(reader[1])) if reader else None
     role = key_role(credentials, assistant.settings)
     if role is not None:
         return Caller(name=f"environment {role} key", role=role)
@@ -76,12 +90,47 @@ def identify(assistant: PolicyAssistant, credentials: HTTPAuthorizationCredentia
     return Caller(name=managed.name, role=managed.role, groups=frozenset(managed.groups))
 
 
-def require_reader(assistant: AssistantDep, credentials: Credentials) -> Caller:
+def caller_of(assistant: PolicyAssistant, request: Request, credentials: HTTPAuthorizationCredentials | None,
+              ) -> Caller | None:
+    """Who is calling, by bearer key or token, else by session cookie (a change made with the cookie
+    must carry its CSRF token: 403 otherwise), else by a trusted proxy's headers; ``None``: nobody."""
+    if credentials is not None and credentials.credentials:
+        return identify(assistant, credentials)
+    cookie = request.cookies.get(COOKIE)
+    key = session_key(assistant.settings, cookie)
+    if key is not None and cookie is not None:
+        if request.method not in SAFE_METHODS and not hmac.compare_digest(
+                request.headers.get(CSRF_HEADER, ""), csrf_token(assistant.settings, cookie)):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=CSRF_REQUIRED)
+        return identify(assistant, HTTPAuthorizationCredentials(scheme="Bearer", credentials=key))
+    return proxied_caller(assistant.settings, request)
+
+
+def proxied_caller(settings: Settings, request: Request) -> Caller | None:
+    """The user a single-sign-on proxy names, if the request comes from one of ``trusted_proxies``
+    (its address, never a header saying so): a reader with the groups it lists, an admin when they
+    include ``proxy_admin_group``. Cost: a parse of the configured networks."""
+    if not settings.trusted_proxies or request.client is None:
+        return None
+    user = request.headers.get(settings.proxy_user_header, "").strip()
+    try:
+        address = ipaddress.ip_address(request.client.host)
+    except ValueError:
+        return None
+    if not user or not any(address in ipaddress.ip_network(net, strict=False) for net in settings.trusted_proxies):
+        return None
+    groups = frozenset(g.strip() for g in request.headers.get(settings.proxy_groups_header, "").split(",")
+                       if g.strip())
+    admin = settings.proxy_admin_group is not None and settings.proxy_admin_group in groups
+    return Caller(name=user[:100], role="admin" if admin else "reader", groups=groups)
+
+
+def require_reader(assistant: AssistantDep, request: Request, credentials: Credentials) -> Caller:
     """The caller of a reading endpoint. Without a key: anonymous (unrestricted documents only)
     when no reader keys are configured, else 401. A key that is presented must be valid (401
     otherwise; where reading is open only a managed key's, so a revoked key is refused). Cost: one constant-time
     comparison per configured key and, for other keys, one indexed read of the key store."""
-    caller = identify(assistant, credentials)
+    caller = caller_of(assistant, request, credentials)
     if caller is not None:
         return caller
     presented = credentials.credentials if credentials is not None else ""
@@ -92,13 +141,13 @@ def require_reader(assistant: AssistantDep, credentials: Credentials) -> Caller:
     return ANONYMOUS
 
 
-def require_admin(assistant: AssistantDep, credentials: Credentials) -> Caller:
+def require_admin(assistant: AssistantDep, request: Request, credentials: Credentials) -> Caller:
     """An admin caller (an environment admin key or a managed admin key), or: 403 when no admin
     key is configured in the environment (administration is then off, managed keys included),
     401 for a missing or unknown key, 403 for a reader key."""
     if not assistant.settings.admin_keys:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=ADMIN_DISABLED)
-    caller = identify(assistant, credentials)
+    caller = caller_of(assistant, request, credentials)
     if caller is None:
         raise _unauthorized()
     if caller.role != "admin":

@@ -6,6 +6,7 @@ and hand it to ``PolicyAssistant.from_settings``.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -179,16 +180,35 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = Field(
         None, description="Signs the admin console's session cookies (the same on every replica). Default: derived "
         "from the configured keys, so changing them ends every session.")
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Addresses or networks (CIDR) of single-sign-on proxies whose headers name the user and "
+        "their groups (comma-separated). None: those headers are ignored.")
+    proxy_user_header: str = Field("X-Remote-User", description="The trusted proxy's header naming the user.")
+    proxy_groups_header: str = Field("X-Remote-Groups", description="The trusted proxy's header listing the user's "
+                                     "groups, comma-separated (their access groups).")
+    proxy_admin_group: str | None = Field(None, description="Members of this group (by the proxy's header) are "
+                                          "admins; none: proxied users only read.")
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Browser origins allowed to call the API cross-origin, e.g. https://intranet.example; "
         "none by default.")
 
-    @field_validator("reader_keys", "admin_keys", "cors_origins", mode="before")
+    @field_validator("reader_keys", "admin_keys", "cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         """``"a, b"`` → ``("a", "b")``: blanks around items and empty items are dropped."""
         if isinstance(value, str):
             return tuple(item.strip() for item in value.split(",") if item.strip())
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Each an IP address or network, so a typo fails at start instead of trusting nobody (or everybody)."""
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted_proxies: {item!r} is not an IP address or network") from None
         return value
 
 

@@ -13,6 +13,7 @@ from api.admin.render import TEMPLATES
 
 def install_console(app: FastAPI) -> None:
     app.include_router(pages.router)
+    app.include_router(pages.staff)
     app.include_router(manage.router)
     app.include_router(sources_pages.router)
     app.include_router(questions_page.router)

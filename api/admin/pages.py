@@ -13,11 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.admin.deps import ChangeDep, ConsoleDep
 from api.admin.render import page, redirect
-from api.admin.session import COOKIE, cookie_options, current_session, session_cookie
+from api.admin.session import COOKIE, current_session
 from api.deps import AssistantDep
 from api.routes.documents import audit
 from api.security import identify
-from assistant.errors import AssistantError
+from api.sessions import CSRF_COOKIE, cookie_options, csrf_token, session_cookie
+from assistant.errors import AssistantError, IndexNotReadyError
+from assistant.facade import PolicyAssistant
 from assistant.models import DocumentInfo
 from assistant.parse import ParseError
 
@@ -36,7 +38,7 @@ def sign_in_form(request: Request, assistant: AssistantDep) -> Response:
     message = "admin_disabled" if not assistant.settings.admin_keys else (
         "expired" if request.query_params.get("expired") else None)
     return page(request, "sign_in.html", session=current_session(request, assistant), message_key=message,
-                next=_local(request.query_params.get("next")))
+                next=_local(request.query_params.get("next")), action="/admin/sign-in")
 
 
 @router.post("/sign-in")
@@ -48,22 +50,64 @@ def sign_in(request: Request, assistant: AssistantDep, key: Annotated[str, Form(
                else "not_admin" if caller.role != "admin" else None)
     if problem is not None:
         return page(request, "sign_in.html", session=None, status_code=401 if problem == "bad_key" else 403,
-                    message_key=problem, next=_local(next))
-    response = redirect(_local(next))
-    response.set_cookie(COOKIE, session_cookie(assistant.settings, key.strip()), **cookie_options(request))
-    return response
+                    message_key=problem, next=_local(next), action="/admin/sign-in")
+    return _signed_in(request, assistant, key.strip(), _local(next))
 
 
 @router.post("/sign-out")
 def sign_out(session: ChangeDep) -> Response:
-    response = redirect("/admin/sign-in")
-    response.delete_cookie(COOKIE, path="/")
+    return _signed_out("/admin/sign-in")
+
+
+def _signed_in(request: Request, assistant: PolicyAssistant, key: str, target: str) -> Response:
+    """A redirect to ``target`` that sets the session cookie and the CSRF cookie the widget reads."""
+    response = redirect(target)
+    cookie = session_cookie(assistant.settings, key)
+    response.set_cookie(COOKIE, cookie, **cookie_options(request))
+    response.set_cookie(CSRF_COOKIE, csrf_token(assistant.settings, cookie), **cookie_options(request, readable=True))
     return response
 
 
-def _local(target: str | None) -> str:
-    """Only this console's own pages as a place to return to (no open redirect)."""
-    return target if target and target.startswith("/admin/") and "//" not in target else "/admin/documents"
+def _signed_out(target: str) -> Response:
+    response = redirect(target)
+    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+def _local(target: str | None, *, default: str = "/admin/documents", prefix: str = "/admin/") -> str:
+    """Only this service's own pages as a place to return to (no open redirect)."""
+    ok = target and target.startswith(prefix) and "//" not in target and "\\" not in target
+    return target if ok else default  # type: ignore[return-value]
+
+
+# --- the chat page's sign-in (readers and admins) ----------------------------------------------
+
+staff = APIRouter(include_in_schema=False)
+
+
+@staff.get("/sign-in")
+def staff_sign_in_form(request: Request, assistant: AssistantDep) -> Response:
+    return page(request, "sign_in.html", session=None, message_key=None, action="/sign-in", staff=True,
+                next=_local(request.query_params.get("next"), default="/", prefix="/"))
+
+
+@staff.post("/sign-in")
+def staff_sign_in(request: Request, assistant: AssistantDep, key: Annotated[str, Form()] = "",
+                  next: Annotated[str, Form()] = "/") -> Response:
+    """Staff sign in to the chat page with their key (reader or admin); the widget then works
+    without a key of its own."""
+    caller = identify(assistant, HTTPAuthorizationCredentials(scheme="Bearer", credentials=key.strip()))
+    target = _local(next, default="/", prefix="/")
+    if caller is None:
+        return page(request, "sign_in.html", session=None, status_code=401, message_key="bad_key", action="/sign-in",
+                    staff=True, next=target)
+    return _signed_in(request, assistant, key.strip(), target)
+
+
+@staff.post("/sign-out")
+def staff_sign_out() -> Response:
+    return _signed_out("/")
 
 
 # --- documents ----------------------------------------------------------------------------------
@@ -75,7 +119,11 @@ def documents_page(request: Request, assistant: AssistantDep, session: ConsoleDe
                    page_number: Annotated[int, Query(alias="page", ge=1)] = 1) -> Response:
     """Every document (paged, filtered on the server) with its dates, status, groups and source;
     the files the index could not read, with the reason; upload, delete, groups, re-index."""
-    matching = _filtered(assistant.documents(), q=q, status=status)
+    try:
+        everything = assistant.documents()
+    except IndexNotReadyError:  # a first start before its build: say so, and where to build
+        return page(request, "message.html", session=session, status_code=503, message_key="no_index_yet")
+    matching = _filtered(everything, q=q, status=status)
     pages = max(1, math.ceil(len(matching) / PAGE_SIZE))
     page_number = min(page_number, pages)
     shown = matching[(page_number - 1) * PAGE_SIZE: page_number * PAGE_SIZE]

@@ -50,7 +50,7 @@
       openInDocument: "Open in document", openOriginal: "Original on the website", documentsLabel: "Policy documents", loadingDocuments: "Loading documents…",
       noDocuments: "No documents are indexed.", documentsFailed: "The documents could not be loaded.",
       aDocument: "document", validUntil: "valid until {date}", revisionDue: "revision due {date}",
-      notAuthorised: "Not authorised ({status})", serverAnswered: "The server answered {status}.",
+      notAuthorised: "Not authorised ({status})", signIn: "Sign in", serverAnswered: "The server answered {status}.",
       current: "current", due_for_revision: "due for revision", expired: "expired", unknown: "unknown",
     },
     sv: {
@@ -69,7 +69,7 @@
       openInDocument: "Öppna i dokumentet", openOriginal: "Originalet på webbplatsen", documentsLabel: "Policydokument", loadingDocuments: "Hämtar dokument…",
       noDocuments: "Inga dokument är indexerade.", documentsFailed: "Dokumenten kunde inte hämtas.",
       aDocument: "dokument", validUntil: "gäller till {date}", revisionDue: "revideras senast {date}",
-      notAuthorised: "Ingen behörighet ({status})", serverAnswered: "Servern svarade {status}.",
+      notAuthorised: "Ingen behörighet ({status})", signIn: "Logga in", serverAnswered: "Servern svarade {status}.",
       current: "gällande", due_for_revision: "ska revideras", expired: "har upphört att gälla", unknown: "okänd",
     },
   };
@@ -246,12 +246,39 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
     return (raw || window.location.origin).replace(/\/+$/, "");
   }
 
-  /** Request headers, with `Authorization: Bearer <api-key>` when the element has an api-key. */
+  /** Request headers, with `Authorization: Bearer <api-key>` when the element has an api-key (a key
+   * or a short-lived widget token); without one, a signed-in page's session is used and its CSRF
+   * token (the readable `pa_csrf` cookie) goes with every request. */
   function headersOf(host, extra) {
     const headers = Object.assign({ Accept: "application/json" }, extra || {});
     const key = (host.getAttribute("api-key") || "").trim();
-    if (key) headers.Authorization = `Bearer ${key}`;
+    if (key) {
+      headers.Authorization = `Bearer ${key}`;
+    } else {
+      const csrf = document.cookie.split("; ").find((part) => part.startsWith("pa_csrf="));
+      if (csrf) headers["X-CSRF-Token"] = decodeURIComponent(csrf.slice("pa_csrf=".length));
+    }
     return headers;
+  }
+
+  /** Where a person signs in when the service wants a key and the element has none: the service's
+   * own sign-in page, coming back here after. `null` when the service is on another origin (a page
+   * embedding it there hands the widget a token instead). */
+  function signInHref(host) {
+    if ((host.getAttribute("api-key") || "").trim()) return null;
+    const base = apiBaseOf(host);
+    if (base !== window.location.origin) return null;
+    return `${base}/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
+  }
+
+  /** The error to show for a failed response: its message and, for a 401, where to sign in. */
+  async function failure(host, response) {
+    return new DisplayError(await describeFailure(host, response), response.status === 401 ? signInHref(host) : null);
+  }
+
+  /** A sign-in link after `node`'s message, when there is somewhere to sign in. */
+  function appendSignIn(host, node, href) {
+    if (href) node.append(" ", el("a", { class: "sign-in", href }, t(host, "signIn")));
   }
 
   /** A readable message for a failed response: its JSON `detail` when there is one. */
@@ -276,7 +303,12 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
     return detail ? `${detail} (${status})` : t(host, "serverAnswered", { status });
   }
 
-  class DisplayError extends Error {}
+  class DisplayError extends Error {
+    constructor(message, signIn = null) {
+      super(message);
+      this.signIn = signIn; // where to sign in, for a 401 the person can do something about
+    }
+  }
 
   /** Splits a Server-Sent Events byte stream, fed as decoded text, into {event, data} frames. */
   class SseParser {
@@ -331,7 +363,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
     if (fresh || !documentCache.has(cacheKey)) {
       const request = fetch(`${base}/v1/documents`, { headers: headersOf(host) })
         .then(async (response) => {
-          if (!response.ok) throw new DisplayError(await describeFailure(host, response));
+          if (!response.ok) throw await failure(host, response);
           const body = await response.json();
           return Array.isArray(body.documents) ? body.documents : [];
         });
@@ -408,10 +440,12 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
       this.node.dataset.state = "done";
     }
 
-    fail(message) {
+    fail(message, signIn = null) {
       this.textNode.classList.remove("pending");
       if (!this.text) this.textNode.replaceChildren();
-      this.node.append(el("p", { class: "error", role: "alert" }, message));
+      const error = el("p", { class: "error", role: "alert" }, message);
+      appendSignIn(this.widget, error, signIn);
+      this.node.append(error);
       this.node.removeAttribute("aria-busy");
       this.node.dataset.state = "error";
     }
@@ -631,7 +665,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
           body: JSON.stringify({ question: text, history }),
           signal: controller.signal,
         });
-        if (!response.ok) throw new DisplayError(await describeFailure(this, response));
+        if (!response.ok) throw await failure(this, response);
         const done = await this.readStream(response, view);
         view.finish(done);
         this.conversation.push({ role: "user", content: text }, { role: "assistant", content: view.text });
@@ -640,7 +674,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         if (controller.signal.aborted) return;
         const message = error instanceof DisplayError ? error.message
           : t(this, "unreachable");
-        view.fail(message);
+        view.fail(message, error instanceof DisplayError ? error.signIn : null);
       } finally {
         if (this.controller === controller) {
           this.controller = null;
@@ -754,7 +788,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         const opened = window.open("", "_blank");
         try {
           const response = await fetch(href.split("#")[0], { headers: headersOf(this, { Accept: "text/html" }) });
-          if (!response.ok) throw new DisplayError(await describeFailure(this, response));
+          if (!response.ok) throw await failure(this, response);
           const url = URL.createObjectURL(new Blob([await response.text()], { type: "text/html" }));
           if (opened) opened.location.href = `${url}#cited`;
         } catch (_ignored) {
@@ -770,7 +804,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         headers: headersOf(this, { "Content-Type": "application/json" }),
         body: JSON.stringify(payload),
       });
-      if (!response.ok) throw new DisplayError(await describeFailure(this, response));
+      if (!response.ok) throw await failure(this, response);
       return response.json();
     }
   }
@@ -808,6 +842,7 @@ ul.documents li { border: 1px solid #dde1e7; border-radius: 8px; padding: .5rem 
         this.status.className = "error";
         this.status.textContent = error instanceof DisplayError ? error.message
           : t(this, "documentsFailed");
+        if (error instanceof DisplayError) appendSignIn(this, this.status, error.signIn);
       }
     }
   }

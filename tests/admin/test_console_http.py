@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.admin.session import COOKIE, SESSION_SECONDS, session_cookie, session_key
 from api.app import create_app
+from api.sessions import COOKIE, SESSION_SECONDS, session_cookie, session_key
 from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
@@ -152,3 +152,14 @@ def test_the_questions_page_groups_unanswered_questions_and_exports_them(browser
     stranger = TestClient(create_app(assistant), follow_redirects=False)
     stranger.cookies.set(COOKIE, "forged.cookie")
     assert stranger.get("/admin/questions.csv").status_code == 303
+
+
+def test_before_the_first_build_the_documents_page_says_where_to_build(tmp_path: Path, embedder: Embedder,
+                                                                      glossary: Glossary) -> None:
+    fresh = make_assistant(tmp_path / "fresh", embedder, glossary, admin_keys=(ADMIN_KEY,))
+    browser = TestClient(create_app(fresh), follow_redirects=False)
+    browser.post("/admin/sign-in", data={"key": ADMIN_KEY})
+    page = browser.get("/admin/documents")
+    assert page.status_code == 503 and "No index has been built yet" in page.text
+    assert 'href="/admin/status"' in page.text
+    assert browser.get("/admin/status").status_code == 200
