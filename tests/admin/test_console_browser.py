@@ -250,6 +250,25 @@ def notice(page: Page) -> Locator:
 # --- signing in ---------------------------------------------------------------------------------
 
 
+def test_staff_without_a_key_in_the_page_sign_in_from_the_chat_and_then_ask(pages: Pages, base_url: str) -> None:
+    page = pages.open()
+    page.goto("/")
+    documents = page.locator("policy-documents")
+    expect(documents).to_contain_text("Not authorised (401")  # keys are required and the page has none
+    documents.get_by_role("link", name="Sign in").click()
+    expect(page).to_have_url(f"{base_url}/sign-in?next=%2F")
+    expect(page.get_by_label("API key")).to_be_focused()
+    page.get_by_label("API key").fill(READER)
+    page.get_by_label("API key").press("Enter")
+    expect(page).to_have_url(f"{base_url}/")
+    expect(page.locator("policy-documents li").first).to_be_visible()  # the list now loads with the session
+
+    answer = ask_widget(page, "Vem ansvarar för bostadsförsörjningen i Tierp?")
+    expect(answer.locator(".error")).to_have_count(0)  # the ask (a POST) carried the CSRF token
+    assert "pa_session" in {c["name"] for c in page.context.cookies() if c["httpOnly"]}
+
+
+
 def test_typing_the_admin_key_and_pressing_enter_lands_on_documents(pages: Pages, base_url: str) -> None:
     page = pages.open()
     page.goto("/admin")
@@ -271,7 +290,7 @@ def test_a_wrong_key_shows_the_error_and_a_reader_key_is_refused(pages: Pages, b
     expect(page.get_by_label("API key")).to_have_value("")  # the typed key is not echoed back
     sign_in(page, READER)
     expect(page.get_by_role("alert")).to_contain_text("That key may read but not administer")
-    assert "pa_admin" not in {cookie["name"] for cookie in page.context.cookies()}  # no session was started
+    assert "pa_session" not in {cookie["name"] for cookie in page.context.cookies()}  # no session was started
     page.goto("/admin")
     expect(page).to_have_url(f"{base_url}/admin/sign-in?next=%2Fadmin%2Fdocuments")
     assert api("GET", base_url, "/v1/keys").status_code == 403  # and the admin API refuses it too
