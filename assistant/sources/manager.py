@@ -195,7 +195,10 @@ def _location(location: str) -> tuple[SourceKind, str]:
         return SourceKind.WEBSITE, location
     if "://" in location:
         raise InvalidRequestError(f"a source is a folder path or an http(s):// URL, got {location!r}")
-    folder = Path(location).expanduser()
-    if not folder.is_dir():
-        raise InvalidRequestError(f"the folder {location!r} does not exist or is not a folder")
-    return SourceKind.FOLDER, str(folder.resolve())
+    try:
+        folder = Path(location).expanduser()
+        if folder.is_dir():
+            return SourceKind.FOLDER, str(folder.resolve())
+    except (OSError, ValueError, RuntimeError):  # a name too long, a NUL byte, a user that does not exist
+        pass
+    raise InvalidRequestError(f"the folder {location[:200]!r} does not exist or is not a folder")

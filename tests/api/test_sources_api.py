@@ -91,6 +91,8 @@ def test_the_last_run_is_in_the_metrics(client: TestClient, share: Path) -> None
     ({"name": "grupp", "location": ".", "groups": ["bad group!"]}, 422, "group"),
     ({"name": "webb", "location": "ftp://kommun.se/"}, 422, "http(s)://"),
     ({"name": "x", "location": ".", "unknown": 1}, 422, "unknown"),
+    ({"name": "lang", "location": "0" * 1999}, 422, "does not exist"),  # too long for the file system
+    ({"name": "nul", "location": "/tmp/a\u0000b"}, 422, "does not exist"),
 ])
 def test_bad_sources_are_a_clear_4xx(client: TestClient, body: dict[str, object], status: int, message: str) -> None:
     response = client.post("/v1/sources", headers=ADMIN, json=body)
