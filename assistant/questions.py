@@ -139,6 +139,7 @@ class QuestionRecorder:
         self.days = days
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self._grouped: tuple[tuple[int, int], list[QuestionGroup]] | None = None  # by the log's version
+        self._terms: dict[str, list[str]] = {}  # each question's analysis, kept: a new question costs one
         self._lock = threading.Lock()
 
     @property
@@ -181,7 +182,15 @@ class QuestionRecorder:
         version = log.version()
         with self._lock:  # grouping 10,000 questions takes about a second: once per change of the log
             if self._grouped is None or self._grouped[0] != version:
-                self._grouped = (version, group_questions(log.since(self._cutoff(), limit=limit), analyze))
+                if len(self._terms) > 4 * limit:
+                    self._terms.clear()
+
+                def remembered(text: str) -> list[str]:
+                    if text not in self._terms:
+                        self._terms[text] = analyze(text)
+                    return self._terms[text]
+
+                self._grouped = (version, group_questions(log.since(self._cutoff(), limit=limit), remembered))
             return self._grouped[1]
 
     def _cutoff(self) -> str:
