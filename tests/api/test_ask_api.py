@@ -12,7 +12,7 @@ from assistant.facade import PolicyAssistant
 
 ANSWER_FIELDS = {"answer", "citations", "abstained", "mode", "language", "warnings"}
 CITATION_FIELDS = {"n", "chunk_id", "document_id", "title", "municipality", "section", "quote", "start", "end",
-                   "before", "after", "page", "url"}
+                   "before", "after", "page", "source_url", "url"}
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from tests.answer.openai_stub import MODEL, Reply, StubServer, answer_with, stal
 QUESTION = "Who owns housing goals?"
 OWNER = "Chef kvalitet och strategisk utveckling"
 CITATION_FIELDS = {"n", "chunk_id", "document_id", "title", "municipality", "section", "quote", "start", "end",
-                   "before", "after", "page", "url"}
+                   "before", "after", "page", "source_url", "url"}
 UPSTREAM_TIMEOUT = 1.0
 
 
