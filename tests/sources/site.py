@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 HTML = "text/html; charset=utf-8"
@@ -213,7 +213,7 @@ def _handler(site: MunicipalSite) -> type[BaseHTTPRequestHandler]:
             self.answer(send_body=True)
 
         def answer(self, *, send_body: bool) -> None:
-            path = urlsplit(self.path).path
+            path = unquote(urlsplit(self.path).path)  # as a real server decodes it
             conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
             if path in site.delays:
                 time.sleep(site.delays[path])

@@ -181,3 +181,23 @@ def test_a_page_that_becomes_navigation_leaves_the_index(assistant: PolicyAssist
 
     assert report.removed == ["webb-styrdokument-informationssakerhetspolicy"]
     assert "webb-styrdokument-informationssakerhetspolicy" not in {d.id for d in assistant.documents()}
+
+
+def test_a_scanned_pdf_on_the_site_is_read_by_ocr_and_answerable(assistant: PolicyAssistant,
+                                                                  site: MunicipalSite) -> None:
+    from tests.render.scan import paragraphs_pdf, scan_pdf
+
+    text = ("Kommunens riktlinje för vinterväghållning gäller från den 1 november. Gång- och cykelvägar "
+            "plogas när snödjupet är åtta centimeter. Tekniska nämnden ansvarar för snöröjningen.")
+    scanned = scan_pdf(paragraphs_pdf(["Riktlinje för vinterväghållning", text]), dpi=200)
+    path = "/download/18.abc1234/1712345679000/Vinterväghållning-skannad.pdf"
+    site.put(path, scanned, PDF)
+    site.put(INDEX, site.files[INDEX][0].replace(b"</ul>", f'<li><a href="{path}">Vinter (pdf)</a></li></ul>'
+                                                 .encode(), 1))
+
+    [report] = assistant.sources.sync("webb")
+
+    assert report.status == "ok", report
+    [scanned_id] = [d for d in report.added if "vinter" in d]
+    assert "snödjupet" in assistant.document_text(scanned_id).replace("\n", " ")
+    assert assistant.search("När plogas gång- och cykelvägar på vintern?", k=1)[0].document_id == scanned_id
