@@ -75,6 +75,7 @@ class PolicyAssistant:
         self._today = today
         self.build_progress = BuildProgress()
         self._sources: SourceManager | None = None
+        self._listed: tuple[ServingIndex, dt.date, list[DocumentInfo]] | None = None
         self.questions = QuestionRecorder(self.backend.questions, days=settings.question_log_days)
         self._serving: Serving | None = None
         self._swap_lock = threading.Lock()
@@ -190,9 +191,13 @@ class PolicyAssistant:
 
     def documents(self, *, viewer: Viewer | None = None) -> list[DocumentInfo]:
         """Metadata of every indexed document ``viewer`` may see, by id, with its status as of today."""
-        today, viewer = self.today(), viewer or Viewer.everything()
-        return [info.model_copy(update={"status": document_status(info, today=today)})
-                for info in self._require().index.store.documents.values() if viewer.can_see(info)]
+        today, viewer, index = self.today(), viewer or Viewer.everything(), self._require().index
+        cached = self._listed
+        if cached is None or cached[0] is not index or cached[1] != today:
+            # Made once per index version and day (at 50,000 documents, copying each is the cost).
+            cached = self._listed = (index, today, [info.model_copy(update={"status": document_status(
+                info, today=today)}) for info in index.store.documents.values()])
+        return [info for info in cached[2] if viewer.can_see(info)]
 
     def document(self, document_id: str, *, viewer: Viewer | None = None) -> Document:
         """One document with its sections, text and status; ``DocumentNotFoundError`` if unknown or
