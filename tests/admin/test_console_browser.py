@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,21 +21,18 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Route, expect
 
 from api.app import create_app
 from api.server import serve_in_background
 from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
+from tests.chromium import chromium
 from tests.conftest import make_assistant
 
 ADMIN = "a-console-browser-admin-key"
 READER = "r-console-browser-reader-key"  # a configured reader key: in no access group
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-INSTALL_CHROMIUM = ("The console's browser tests drive Debian's Chromium, and `chromium` is not on PATH. Install it "
-                    "with `apt-get update && apt-get install -y chromium` (never `playwright install`).")
 WIDE, NARROW = 1280, 390
 KEY_LABEL = re.compile("^(API key|API-nyckel)$")
 # Every console page behind the sign-in, by its menu name.
@@ -76,13 +72,8 @@ def base_url(console_assistant: PolicyAssistant) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Debian Chromium. Missing Chromium is a failure that says how to install it."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail(INSTALL_CHROMIUM, pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant.embed import Embedder
@@ -20,25 +18,14 @@ from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.sources.folder import FolderConnector
 from assistant.sources.manager import SourceConflictError
-from tests.conftest import WrappingEmbedder, make_assistant
+from tests.conftest import make_assistant
+from tests.index.test_chunk_vectors import CountingEmbedder
 from tests.parse.test_formats import make_pdf
 
 
-class CountingEmbedder(WrappingEmbedder):
-    """The session's embedder, counting the chunk passes it is asked for."""
-
-    def __init__(self, inner: Embedder) -> None:
-        super().__init__(inner)
-        self.texts = 0
-
-    def embed_passages(self, texts: Sequence[str], **options: object) -> np.ndarray:  # type: ignore[override]
-        self.texts += len(texts)
-        return self.inner.embed_passages(texts, **options)  # type: ignore[arg-type]
-
-    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
-                    **options: object) -> tuple[np.ndarray, list[np.ndarray]]:
-        self.texts += len(texts)
-        return self.inner.embed_spans(texts, spans, **options)  # type: ignore[arg-type]
+def chunk_passes(counting: CountingEmbedder) -> int:
+    """Texts the engine was given: chunks (their units pooled in the same pass) and units on their own."""
+    return counting.passages + counting.pooled
 
 
 def policy(title: str, body: str) -> str:
@@ -101,13 +88,13 @@ def test_a_second_sync_of_an_unchanged_share_reads_parses_and_embeds_nothing(
         assistant: PolicyAssistant, share: Path, counting: CountingEmbedder) -> None:
     assistant.sources.add("delad", str(share))
     assistant.sources.sync("delad")
-    version, embedded = assistant.manifest.version, counting.texts
+    version, embedded = assistant.manifest.version, chunk_passes(counting)
 
     [report] = assistant.sources.sync("delad")
 
     assert report.status == "ok" and report.changes == 0 and report.unchanged == 4
     assert assistant.manifest.version == version  # no index update at all
-    assert counting.texts == embedded
+    assert chunk_passes(counting) == embedded
 
 
 def test_changed_renamed_deleted_new_and_touched_files_are_one_change(
@@ -144,12 +131,12 @@ def test_a_rename_costs_no_embedding(assistant: PolicyAssistant, share: Path, co
     assistant.sources.add("delad", str(share))
     assistant.sources.sync("delad")
     (share / "bibliotek.md").rename(share / "styrdokument" / "bibliotek.md")
-    embedded = counting.texts
+    embedded = chunk_passes(counting)
 
     [report] = assistant.sources.sync("delad")
 
     assert report.renamed == ["delad-bibliotek -> delad-styrdokument-bibliotek"]
-    assert counting.texts == embedded
+    assert chunk_passes(counting) == embedded
 
 
 def test_include_and_exclude_patterns_choose_the_files(assistant: PolicyAssistant, share: Path) -> None:

@@ -15,6 +15,7 @@ from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from tests.conftest import make_assistant
+from tests.index.test_chunk_vectors import CountingEmbedder
 from tests.sources.site import (
     AVFALL,
     AVFALL_PDF,
@@ -29,7 +30,7 @@ from tests.sources.site import (
     page,
     policy_page,
 )
-from tests.sources.test_folder_sync import CountingEmbedder
+from tests.sources.test_folder_sync import chunk_passes
 
 FIRST_RUN = ["webb-download-18-abc1234-1712345678901-riktlinjer-for-bostadsforsorjning-2024-2027",
              "webb-download-18-abc1234-1712345678955-avfallsplan-2024-2030",
@@ -81,7 +82,7 @@ def test_the_first_sync_indexes_the_sites_pages_and_files_with_links_to_the_orig
 def test_a_second_sync_of_an_unchanged_site_asks_only_conditionally_and_embeds_nothing(
         assistant: PolicyAssistant, site: MunicipalSite, counting: CountingEmbedder) -> None:
     assistant.sources.sync("webb")
-    version, embedded = assistant.manifest.version, counting.texts
+    version, embedded = assistant.manifest.version, chunk_passes(counting)
     site.clear_log()
 
     [report] = assistant.sources.sync("webb")
@@ -90,7 +91,7 @@ def test_a_second_sync_of_an_unchanged_site_asks_only_conditionally_and_embeds_n
     items = [r for r in site.log if r.path != "/robots.txt"]
     assert items and all(r.conditional and r.status == 304 for r in items)
     assert report.not_modified == len(items)
-    assert assistant.manifest.version == version and counting.texts == embedded
+    assert assistant.manifest.version == version and chunk_passes(counting) == embedded
 
 
 def test_each_change_at_the_source_is_one_change_of_the_answers(
@@ -107,7 +108,7 @@ def test_each_change_at_the_source_is_one_change_of_the_answers(
     site.remove(AVFALL_PDF)  # its link stays: the server answers 404
     site.touch(SAKERHET_PAGE)  # republished, same text
     site.clear_log()
-    embedded = counting.texts
+    embedded = chunk_passes(counting)
 
     [report] = assistant.sources.sync("webb")
 
@@ -117,7 +118,7 @@ def test_each_change_at_the_source_is_one_change_of_the_answers(
     assert report.unchanged == 4  # the republished page (200, same text) and three documents (304)
     refetched = {r.path for r in site.log if r.status == 200} - {"/robots.txt"}
     assert refetched == {INDEX, BOSTAD_PDF, "/styrdokument/parkering.html", SAKERHET_PAGE}
-    assert counting.texts - embedded < 40  # the revised PDF's and the new page's chunks only
+    assert chunk_passes(counting) - embedded < 40  # the revised PDF's and the new page's chunks only
 
     assert "150" in assistant.ask("Hur många nya bostäder ska färdigställas varje år?").answer
     assert AVFALL_ID not in {d.id for d in assistant.documents()}

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route, expect
 
 from api.app import create_app
 from api.server import serve_in_background
@@ -28,13 +28,10 @@ from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.models import ChatTurn, Filters
+from tests.chromium import chromium
 from tests.conftest import REPO, make_assistant
 from tests.sources.site import BOSTAD_PAGE, BOSTAD_PDF, INDEX, MunicipalSite, municipal_site
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-INSTALL_CHROMIUM = ("The widget tests drive Debian's Chromium, and `chromium` is not on PATH. Install it with "
-                    "`apt-get update && apt-get install -y chromium` (never `playwright install`).")
 PACE_SECONDS = 0.06
 QUESTION_LABEL = "Your question (Swedish or English)"
 HOUSING = "Who owns housing goals?"
@@ -93,13 +90,8 @@ def base_url(widget_assistant: PolicyAssistant) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Debian Chromium. Missing Chromium is a failure that says how to install it."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail(INSTALL_CHROMIUM, pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def open_page(browser: Browser, *, width: int = 1100, height: int = 900) -> tuple[Page, list[str]]:
