@@ -34,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "confirm_delete": "Delete this document from the index?", "deleted": "Deleted {id}.",
         "access_saved": "Access groups of {id} saved.", "reindexed": "{id} re-indexed.",
         "csrf": "The form expired; reload the page and try again.",
+        "assistant_name": "Policy assistant",
         "no_index_yet": "No index has been built yet: build it on the Status page (Rebuild index), or wait for the "
         "first build to finish.",
         "staff_key_help": "Your API key, from your administrator. This browser keeps it for at most 8 hours.",
@@ -124,6 +125,7 @@ LABELS: dict[str, dict[str, str]] = {
         "confirm_delete": "Ta bort dokumentet ur indexet?", "deleted": "{id} togs bort.",
         "access_saved": "Behörighetsgrupperna för {id} sparades.", "reindexed": "{id} indexerades om.",
         "csrf": "Formuläret har gått ut; ladda om sidan och försök igen.",
+        "assistant_name": "Policyassistenten",
         "no_index_yet": "Inget index är byggt ännu: bygg det på sidan Status (Bygg om indexet) eller vänta tills den "
         "första byggningen är klar.",
         "staff_key_help": "Din API-nyckel från din administratör. Webbläsaren sparar den i högst 8 timmar.",

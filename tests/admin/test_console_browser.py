@@ -241,13 +241,26 @@ def notice(page: Page) -> Locator:
 # --- signing in ---------------------------------------------------------------------------------
 
 
-def test_staff_without_a_key_in_the_page_sign_in_from_the_chat_and_then_ask(pages: Pages, base_url: str) -> None:
+def test_staff_without_a_key_in_the_page_sign_in_from_the_chat_and_then_ask(pages: Pages, base_url: str,
+                                                                           tmp_path: Path) -> None:
+    folder = Path(os.environ.get("CONSOLE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    swedish = pages.open()
+    swedish.goto("/")
+    swedish.evaluate("document.documentElement.lang = 'sv'")
+    swedish.reload()
+    swedish.evaluate("document.documentElement.lang = 'sv'")
     page = pages.open()
     page.goto("/")
     documents = page.locator("policy-documents")
     expect(documents).to_contain_text("Not authorised (401")  # keys are required and the page has none
+    page.screenshot(path=folder / "chat-not-signed-in-en.png")
     documents.get_by_role("link", name="Sign in").click()
     expect(page).to_have_url(f"{base_url}/sign-in?next=%2F")
+    page.screenshot(path=folder / "chat-sign-in-en.png")
+    swedish.goto("/sign-in?next=%2F&lang=sv")
+    expect(swedish.get_by_role("button", name="Logga in")).to_be_visible()
+    swedish.screenshot(path=folder / "chat-sign-in-sv.png")
     expect(page.get_by_label("API key")).to_be_focused()
     page.get_by_label("API key").fill(READER)
     page.get_by_label("API key").press("Enter")
