@@ -15,15 +15,12 @@ HNSW), BM25 postings and feedback in one database that any number of replicas sh
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import tempfile
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +29,7 @@ from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool
 
 from assistant.chunk import Chunker
-from assistant.corpus import access_of, access_path, origin_of, origin_path, supported_files
+from assistant.corpus import access_path, origin_path, supported_files
 from assistant.errors import DocumentNotFoundError, IndexNotReadyError
 from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress
 from assistant.index.build import IndexBuilder, SkippedFile, file_digest, parse_files
@@ -40,11 +37,22 @@ from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import Manifest
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.index.postgres.access import PostgresAccess
+from assistant.index.postgres.bulk import copy_documents, deferred_indexes
 from assistant.index.postgres.feedback import PostgresFeedback
 from assistant.index.postgres.questions import PostgresQuestionLog
 from assistant.index.postgres.schema import INGEST_LOCK, WRITE_LOCK, ensure_vector_index, migrate
-from assistant.index.postgres.search import _B, _K1, PostgresIndex, documents_of
+from assistant.index.postgres.search import PostgresIndex, documents_of
 from assistant.index.postgres.sources import PostgresSourceStore
+from assistant.index.postgres.writes import (
+    DocumentRows,
+    SourceFile,
+    average_length,
+    bump_generation,
+    delete_documents,
+    digest_of,
+    insert_documents,
+    term_counts,
+)
 from assistant.index.recipe import IndexRecipe
 from assistant.models import Chunk, Document
 from assistant.parse import document_id_for
@@ -57,21 +65,6 @@ _ATTEMPTS = 3
 
 class _Changed(Exception):
     """Documents changed while a full ingest was being prepared."""
-
-
-@dataclass(frozen=True)
-class _Source:
-    name: str
-    data: bytes
-    source: str  # "corpus" or "upload"
-    access: tuple[str, ...] = ()
-    digest: str = ""  # of the shipped file and its sidecars, as ``corpus_files`` keeps it
-    origin: str | None = None  # the URL it was fetched from (the document's ``source_url``)
-
-    @classmethod
-    def shipped(cls, path: Path) -> _Source:
-        return cls(path.name, path.read_bytes(), "corpus", tuple(access_of(path)), file_digest(path),
-                   origin_of(path))
 
 
 class PostgresBackend(IndexBackend):
@@ -191,21 +184,20 @@ class PostgresBackend(IndexBackend):
         rows = self._rows([document], analyzer=analyzer)
         with self.pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            _delete(connection, "filename = %s OR id = %s", (name, document.id))
-            _insert(connection, [(_Source(name, data, "upload", tuple(document.access), origin=document.source_url),
-                                  document)], rows)
+            delete_documents(connection, "filename = %s OR id = %s", (name, document.id))
+            insert_documents(connection, [(SourceFile.upload(name, data, document), document)], rows)
             connection.execute("UPDATE corpus_files SET removed = false WHERE name = %s", (name,))
-            _bump(connection)
+            bump_generation(connection)
         self._load()
 
     def remove_document(self, document_id: str) -> bool:
         with self.pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            gone = _delete(connection, "id = %s", (document_id,))
+            gone = delete_documents(connection, "id = %s", (document_id,))
             if not gone:
                 return False
             self._keep_removed(connection, gone)
-            _bump(connection)
+            bump_generation(connection)
         self._load()
         return True
 
@@ -221,16 +213,16 @@ class PostgresBackend(IndexBackend):
         names = [name for name, _, _ in put]
         with self.pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            gone = _delete(connection, "id = ANY(%s)", (list(remove),)) if remove else []
+            gone = delete_documents(connection, "id = ANY(%s)", (list(remove),)) if remove else []
             if not gone and not put:
                 return
             self._keep_removed(connection, gone)
-            _delete(connection, "filename = ANY(%s) OR id = ANY(%s)", (names, [d.id for d in documents]))
+            delete_documents(connection, "filename = ANY(%s) OR id = ANY(%s)", (names, [d.id for d in documents]))
             # Two puts of one id (two names with the same slug) fail here, and the transaction with them.
-            _insert(connection, [(_Source(name, data, "upload", tuple(document.access), origin=document.source_url),
-                                  document) for name, data, document in put], rows)
+            insert_documents(connection, [(SourceFile.upload(name, data, document), document)
+                                          for name, data, document in put], rows)
             connection.execute("UPDATE corpus_files SET removed = false WHERE name = ANY(%s)", (names,))
-            _bump(connection)
+            bump_generation(connection)
         self._load()
 
     def _keep_removed(self, connection: psycopg.Connection, gone: Sequence[tuple[str, str]]) -> None:
@@ -248,20 +240,20 @@ class PostgresBackend(IndexBackend):
         documents whose file left the folder. Called under the write lock."""
         changed, gone = self._corpus_changes()
         if changed or gone:
-            self._ingest([_Source.shipped(p) for p in changed], replace_all=first, drop=gone, progress=progress)
+            self._ingest([SourceFile.shipped(p) for p in changed], replace_all=first, drop=gone, progress=progress)
 
     def _rebuild_locked(self, *, progress: Progress | None) -> None:
         """Parse every stored original again and replace everything in one transaction."""
         with self.pool.connection() as connection:
-            stored = [_Source(name, bytes(data), source, tuple(access or ()), origin=origin)
+            stored = [SourceFile(name, bytes(data), source, tuple(access or ()), origin=origin)
                       for name, data, source, access, origin in connection.execute(
                           "SELECT filename, original, source, info->'access', info->>'source_url' FROM documents")]
             removed = {r[0] for r in connection.execute("SELECT name FROM corpus_files WHERE removed")}
         names = {s.name for s in stored}
         # A shipped document takes its access from the folder's sidecar as it is now.
-        stored = [_Source.shipped(self.corpus_dir / s.name) if s.source == "corpus"
+        stored = [SourceFile.shipped(self.corpus_dir / s.name) if s.source == "corpus"
                   and (self.corpus_dir / s.name).is_file() else s for s in stored]
-        shipped = [_Source.shipped(p) for p in supported_files(self.corpus_dir)
+        shipped = [SourceFile.shipped(p) for p in supported_files(self.corpus_dir)
                    if p.name not in names and p.name not in removed]
         self._ingest([*stored, *shipped], replace_all=True, drop=[], progress=progress)
 
@@ -273,7 +265,7 @@ class PostgresBackend(IndexBackend):
                 logger.info("documents changed during a full ingest: starting it again")
         return step()
 
-    def _ingest(self, sources: Sequence[_Source], *, replace_all: bool, drop: Sequence[str],
+    def _ingest(self, sources: Sequence[SourceFile], *, replace_all: bool, drop: Sequence[str],
                 progress: Progress | None) -> None:
         """Parse, chunk and embed ``sources``, then write them in one transaction. A full
         replacement is refused (``_Changed``) if a document changed meanwhile: the caller starts
@@ -296,18 +288,18 @@ class PostgresBackend(IndexBackend):
             if replace_all and now != started_at:
                 raise _Changed
             if replace_all:
-                _delete(connection, "true", ())
-                connection.execute("DELETE FROM corpus_files WHERE NOT removed")
-            for name in drop:
-                _delete(connection, "filename = %s AND source = 'corpus'", (name,))
-                connection.execute("DELETE FROM corpus_files WHERE name = %s", (name,))
-            names = [source.name for source, _ in parsed]
-            _delete(connection, "filename = ANY(%s) OR id = ANY(%s)", (names, [d.id for d in documents]))
-            _insert(connection, parsed, rows)
+                _replace_everything(connection, parsed, rows)
+            else:
+                for name in drop:
+                    delete_documents(connection, "filename = %s AND source = 'corpus'", (name,))
+                    connection.execute("DELETE FROM corpus_files WHERE name = %s", (name,))
+                names = [source.name for source, _ in parsed]
+                delete_documents(connection, "filename = ANY(%s) OR id = ANY(%s)", (names, [d.id for d in documents]))
+                insert_documents(connection, parsed, rows)
             connection.cursor().executemany(
                 "INSERT INTO corpus_files (name, digest) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
                 "SET digest = excluded.digest, removed = false",
-                [(s.name, s.digest or _digest(s.data)) for s in sources if s.source == "corpus"])
+                [(s.name, s.digest or digest_of(s.data)) for s in sources if s.source == "corpus"])
             e = self.recipe.embedder
             connection.execute(
                 "UPDATE assistant_state SET config_hash = %s, model = %s, dimension = %s, skipped = %s"
@@ -315,10 +307,10 @@ class PostgresBackend(IndexBackend):
                 (self.recipe.config_hash, e.model_id, e.dimension,
                  json.dumps([{"name": s.name, "reason": s.reason} for s in skipped], ensure_ascii=False),
                  *([json.dumps(analyzer.to_json(), ensure_ascii=False)] if replace_all else [])))
-            _bump(connection)
+            bump_generation(connection)
         logger.info("ingested %d documents (%d skipped) into PostgreSQL", len(parsed), len(skipped))
 
-    def _parse(self, sources: Sequence[_Source]) -> tuple[list[tuple[_Source, Document]], list[SkippedFile]]:
+    def _parse(self, sources: Sequence[SourceFile]) -> tuple[list[tuple[SourceFile, Document]], list[SkippedFile]]:
         """Each file parsed in an isolated worker, as the file backend does."""
         with tempfile.TemporaryDirectory(prefix="assistant-ingest-") as folder:
             paths = []
@@ -347,12 +339,12 @@ class PostgresBackend(IndexBackend):
         return SwedishAnalyzer.from_json(data)
 
     def _rows(self, documents: Sequence[Document], *, analyzer: SwedishAnalyzer,
-              chunks: Sequence[list[Chunk]] | None = None, progress: Progress | None = None) -> list[_Rows]:
+              chunks: Sequence[list[Chunk]] | None = None, progress: Progress | None = None) -> list[DocumentRows]:
         """Chunks, vectors, unit vectors and term counts of each document. Cost: the embedding."""
         chunks = chunks if chunks is not None else [self._chunker.chunk(d) for d in documents]
         flat = [c for per_document in chunks for c in per_document]
         if not flat:
-            return [_Rows([], np.zeros((0, 1)), []) for _ in documents]
+            return [DocumentRows([], np.zeros((0, 1)), []) for _ in documents]
         with self._embedding() as builder:
             vectors, units = builder.embed_chunks(list(documents), flat, progress=progress)
         out, at, unit_at = [], 0, 0
@@ -362,8 +354,8 @@ class PostgresBackend(IndexBackend):
                 count = len(chunk.units)
                 unit_blobs.append(units[unit_at:unit_at + count].astype(np.float16).tobytes())
                 unit_at += count
-            out.append(_Rows(per_document, vectors[at:at + len(per_document)], unit_blobs,
-                             [_term_counts(analyzer, c.lexical_text) for c in per_document]))
+            out.append(DocumentRows(per_document, vectors[at:at + len(per_document)], unit_blobs,
+                             [term_counts(analyzer, c.lexical_text) for c in per_document]))
             at += len(per_document)
         return out
 
@@ -431,92 +423,17 @@ class PostgresBackend(IndexBackend):
         self.pool.close()
 
 
-@dataclass(frozen=True)
-class _Rows:
-    """One document's chunks with what is stored beside each: vector, unit vectors, term counts."""
-
-    chunks: list[Chunk]
-    vectors: np.ndarray
-    unit_vectors: list[bytes]
-    terms: list[Counter[str]] = field(default_factory=list)
-
-
-def _term_counts(analyzer: SwedishAnalyzer, text: str) -> Counter[str]:
-    return Counter(analyzer.terms(text))
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _insert(connection: psycopg.Connection, parsed: Sequence[tuple[_Source, Document]],
-            rows: Sequence[_Rows]) -> None:
-    """Insert documents with their chunks, vectors and postings (inside the caller's transaction)."""
-    for (source, document), made in zip(parsed, rows, strict=True):
-        info = document.info()
-        connection.execute(
-            "INSERT INTO documents (id, filename, source, original, digest, municipality, info, sections, text) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (document.id, source.name, source.source, source.data, _digest(source.data), document.municipality,
-             info.model_dump_json(), json.dumps([s.model_dump() for s in document.sections], ensure_ascii=False),
-             document.text))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO chunks (chunk_id, document_id, municipality, position, kind, section_path, text, "
-                "start_offset, end_offset, embedding_text, lexical_text, units, term_count, embedding, unit_vectors) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [(c.chunk_id, c.document_id, document.municipality, position, c.kind,
-                  json.dumps(c.section_path, ensure_ascii=False), c.text, c.start, c.end, c.embedding_text,
-                  c.lexical_text, json.dumps(c.units), sum(terms.values()), np.asarray(vector, dtype=np.float32),
-                  blob)
-                 for position, (c, vector, blob, terms) in enumerate(
-                     zip(made.chunks, made.vectors, made.unit_vectors, made.terms, strict=True))])
-        ids = [c.chunk_id for c, terms in zip(made.chunks, made.terms, strict=True) for _ in terms]
-        words = [t for terms in made.terms for t in terms]
-        counts = [n for terms in made.terms for n in terms.values()]
-        # A posting's impact uses the average length as it is now (this batch's own, in an empty
-        # index): it only orders a term's postings; scores use the current average.
-        connection.execute(
-            "INSERT INTO chunk_terms (term, chunk_row, tf, term_count, municipality, impact) "
-            "SELECT t.term, c.chunk_row, t.tf, c.term_count, c.municipality, "
-            "       t.tf / (t.tf + %s * (1 - %s + %s * c.term_count / "
-            "       coalesce((SELECT term_total::float8 / nullif(chunk_count, 0) FROM assistant_state "
-            "                 WHERE term_total > 0), %s))) "
-            "FROM unnest(%s::text[], %s::text[], %s::int[]) AS t (chunk_id, term, tf) JOIN chunks c USING (chunk_id)",
-            (_K1, _B, _B, _average_length(rows), ids, words, counts))
-        connection.execute(
-            "INSERT INTO term_stats (term, df) SELECT term, count(*) FROM unnest(%s::text[]) AS term GROUP BY term "
-            "ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df", (words,))
-
-
-def _average_length(rows: Sequence[_Rows]) -> float:
-    lengths = [sum(terms.values()) for made in rows for terms in made.terms]
-    return max(1.0, sum(lengths) / len(lengths)) if lengths else 1.0
-
-
-def _delete(connection: psycopg.Connection, condition: str, params: Sequence[object]) -> list[tuple[str, str]]:
-    """Delete the documents matching ``condition`` (with their chunks and postings) and take their
-    postings out of the document frequencies; their (filename, source). Inside the caller's
-    transaction."""
-    if condition == "true":  # everything: nothing to subtract
-        found = connection.execute("DELETE FROM documents RETURNING filename, source").fetchall()
-        connection.execute("DELETE FROM term_stats")
-        return [(filename, source) for filename, source in found]
-    emptied = [term for term, df in connection.execute(
-        f"WITH gone AS (SELECT t.term, count(*) AS n FROM chunk_terms t JOIN chunks c USING (chunk_row) "
-        f"JOIN documents d ON d.id = c.document_id WHERE {condition} GROUP BY t.term) "
-        "UPDATE term_stats s SET df = s.df - gone.n FROM gone WHERE s.term = gone.term RETURNING s.term, s.df",
-        params) if df <= 0]
-    if emptied:  # terms no document has any more
-        connection.execute("DELETE FROM term_stats WHERE term = ANY(%s)", (emptied,))
-    found = connection.execute(f"DELETE FROM documents d WHERE {condition} RETURNING filename, source",
-                               params).fetchall()
-    return [(filename, source) for filename, source in found]
-
-
-def _bump(connection: psycopg.Connection) -> None:
-    """A new generation, with BM25's statistics recounted (inside the caller's transaction)."""
-    connection.execute(
-        "UPDATE assistant_state SET generation = generation + 1, updated_at = now(), "
-        "chunk_count = (SELECT count(*) FROM chunks), "
-        "term_total = (SELECT coalesce(sum(term_count), 0) FROM chunks) WHERE id = 1")
+def _replace_everything(connection: psycopg.Connection, parsed: Sequence[tuple[SourceFile, Document]],
+                        rows: Sequence[DocumentRows]) -> None:
+    """Delete every document and write ``parsed`` by COPY (inside the caller's transaction). Into
+    an empty database the chunks' and postings' indexes are built once after the copy; over a
+    serving one they stay, so readers keep the old snapshot until the commit instead of waiting on
+    the tables' locks."""
+    empty = not connection.execute("SELECT EXISTS (SELECT 1 FROM chunks)").fetchone()[0]
+    delete_documents(connection, "true", ())
+    connection.execute("DELETE FROM corpus_files WHERE NOT removed")
+    with deferred_indexes(connection) if empty else nullcontext():
+        copy_documents(connection, parsed, rows, average_length=average_length(rows))
+    # The planner's statistics of the new tables (autovacuum would take them only after the
+    # commit, and meanwhile plans a filtered search as for the old or empty tables).
+    connection.execute("ANALYZE documents, chunks, chunk_terms, term_stats")

@@ -173,6 +173,9 @@ class PostgresVectors:
         elif scope.document_id is not None:
             how, (condition, found) = "exact", _scope_sql(scope, prefix="")
             args.update(found)
+            # One document's rows by its index (``chunks_document``) at any size: on a small table
+            # the planner would read the whole table instead, the costlier habit as it grows.
+            settings.append("SET LOCAL enable_seqscan = off")
         elif (scope.municipalities and d <= COVERED_DIMENSIONS
               and self._store.chunk_count_in(tuple(sorted(scope.municipalities))) <= EXACT_FILTER_ROWS):
             how, condition = "exact", f"municipality = ANY(%(municipalities)s) AND vector_dims(embedding) = {d:d}"
