@@ -593,29 +593,46 @@ def _backends(text: str) -> list[str]:
     return [name for name in BACKENDS if name in names]
 
 
-def serve_kept(root: Path, pages: Sequence[Page], *, questions: int, seed: int) -> None:
-    """Step 3 alone, for the files backend, over the index a ``--keep`` run left in ``root``: the same
-    questions (same pages, seed and serials), and the same figures."""
+def serve_kept(root: Path, pages: Sequence[Page], *, backends: Sequence[str], questions: int, seed: int) -> None:
+    """Step 3 over the files index a ``--keep`` run left in ``root`` (no build): the same questions
+    (same pages, seed and serials) and the same figures. With ``postgres`` among ``backends``, step 2
+    first: the kept corpus loaded into a new temporary database with ``assistant migrate``, reading
+    the kept embedding cache, then both served and asked in turn."""
     ids = unique_document_ids(pages)
     known = indexed_ids(root, None)
     refs = [page_ref(page, doc) for page, doc in zip(pages, ids, strict=True) if doc in known]
     by_title: dict[str, set[str]] = {}
     for ref in refs:
         by_title.setdefault(ref.title.casefold(), set()).add(ref.document_id)
-    serving = serve_and_ask(root, ["files"], url=None, questions=latency_questions(refs, questions, seed=seed),
-                            titles=title_questions(refs, TITLE_QUESTIONS, seed=seed),
-                            same_title={ref.document_id: by_title[ref.title.casefold()] for ref in refs})["files"]
     manifest = Manifest.read(IndexLayout(root / "index").current())  # type: ignore[arg-type]
-    every = [ms for _, ms in serving.latencies]
     print(f"files index {manifest.version}: {manifest.documents:,} documents, {manifest.chunks:,} chunks, "
-          f"built in {manifest.build_seconds:,.0f} s; server ready in {serving.ready_s:.1f} s")
-    for label, values in (("all", every), ("unfiltered", [ms for f, ms in serving.latencies if not f]),
-                          ("filtered by document", [ms for f, ms in serving.latencies if f]),
-                          ("floor (query embedding alone)", serving.floor)):
-        print(f"| {label} | p50 / p95 / max ms (n): {_ms(values)} |")
-    print(f"title lookup: page in top 5 {serving.title_found}/{serving.title_asked} (a page of the same title "
-          f"{serving.title_found_same_title}/{serving.title_asked}); server RSS {_mib(serving.rss)} "
-          f"(peak {_mib(serving.peak_rss)}); load average {serving.load_average:.2f}")
+          f"built in {manifest.build_seconds:,.0f} s")
+    server = EmbeddedPostgres(shared_buffers="2GB").start() if "postgres" in backends else None
+    try:
+        url = new_database(server.url(), "whole_corpus") if server is not None else None
+        if url is not None:
+            _say("postgres: assistant migrate …")
+            load = load_postgres(root, url)
+            print(f"postgres: {load.documents:,} documents, {load.chunks:,} chunks, {load.postings or 0:,} postings "
+                  f"loaded in {load.wall_s:,.1f} s (CPU {load.cpu_s:,.0f} s, peak RSS {_mib(load.peak_rss)}, "
+                  f"vectors computed {load.vectors_computed:,}, database {_mib(load.index_bytes)}, load average "
+                  f"{load.load_average:.2f})")
+        servings = serve_and_ask(root, backends, url=url, questions=latency_questions(refs, questions, seed=seed),
+                                 titles=title_questions(refs, TITLE_QUESTIONS, seed=seed),
+                                 same_title={ref.document_id: by_title[ref.title.casefold()] for ref in refs})
+    finally:
+        if server is not None:
+            server.stop()
+    for backend, serving in servings.items():
+        every = [ms for _, ms in serving.latencies]
+        print(f"\n{backend}: server ready in {serving.ready_s:.1f} s")
+        for label, values in (("all", every), ("unfiltered", [ms for f, ms in serving.latencies if not f]),
+                              ("filtered by document", [ms for f, ms in serving.latencies if f]),
+                              ("floor (query embedding alone)", serving.floor)):
+            print(f"| {label} | p50 / p95 / max ms (n): {_ms(values)} |")
+        print(f"title lookup: page in top 5 {serving.title_found}/{serving.title_asked} (a page of the same title "
+              f"{serving.title_found_same_title}/{serving.title_asked}); server RSS {_mib(serving.rss)} "
+              f"(peak {_mib(serving.peak_rss)}); load average {serving.load_average:.2f}")
 
 
 def _keep(text: str) -> Path:
@@ -645,7 +662,8 @@ def main() -> None:
     parser.add_argument("--questions", type=_positive, default=300, help="timed /v1/search questions per backend")
     parser.add_argument("--keep", type=_keep, default=None, help="keep the corpus, index and data folders here")
     parser.add_argument("--serve-kept", type=Path, default=None, help="only serve the files index an earlier --keep "
-                        "run left in this folder, and ask it the same questions (no build)")
+                        "run left in this folder, and ask it the same questions (no build); with postgres among "
+                        "--backends, its corpus is first loaded into PostgreSQL from its embedding cache")
     args = parser.parse_args()
 
     everything = load_pages(args.corpus)
@@ -653,7 +671,7 @@ def main() -> None:
     pages = select_pages(everything, args.pages, seed=args.seed)
     del everything
     if args.serve_kept is not None:
-        serve_kept(args.serve_kept.resolve(), pages, questions=args.questions, seed=args.seed)
+        serve_kept(args.serve_kept.resolve(), pages, backends=args.backends, questions=args.questions, seed=args.seed)
         return
     with contextlib.ExitStack() as stack:
         root = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-whole-corpus-")))
