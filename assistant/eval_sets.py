@@ -115,15 +115,34 @@ def draw_documents(corpus: Path, *, seed: int, steering: int, other: int, min_ch
             (assignments if page["kind"] == "regeringsuppdrag" else rest).append(
                 (page["id"], page["kind"], page["title"]))
     rng = random.Random(seed)
-    picked = rng.sample(assignments, steering) + rng.sample(rest, other)
+    picked = (_distinct_ids(rng, assignments, rng.sample(assignments, steering))
+              + _distinct_ids(rng, rest, rng.sample(rest, other)))
     documents = [DrawnDocument(id=page_id, kind=kind, title=title, document_id=document_id_for_page(page_id),
                                half="tune" if halves == "alternate" and i % 2 == 0 else "test")
                  for i, (page_id, kind, title) in enumerate(picked)]
     rule = (f"{steering} pages of kind regeringsuppdrag and {other} of any other kind, uniformly at random "
             f"(random.Random({seed}).sample) among pages of {min_chars}-{max_chars} characters"
             + (f" not among {len(exclude)} pages of other sets" if exclude else "")
+            + "; a page whose document id an earlier one has is replaced by another drawn page"
             + ("; alternately into the tune and the test half" if halves == "alternate" else "; all held out"))
     return DrawManifest(corpus=corpus.name, seed=seed, rule=rule, documents=documents)
+
+
+def _distinct_ids(rng: random.Random, pool: Sequence[tuple[str, str, str]],
+                  picked: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """``picked`` with each page whose document id (a truncated slug) an earlier page already has
+    replaced by another page of ``pool`` drawn with the same generator, until the ids are distinct
+    (a draw without such a clash is returned as it is)."""
+    out: list[tuple[str, str, str]] = []
+    seen_ids: set[str] = set()
+    taken = {page for page, _, _ in picked}
+    for page in picked:
+        while document_id_for_page(page[0]) in seen_ids:
+            page = rng.choice([p for p in pool if p[0] not in taken])
+            taken.add(page[0])
+        seen_ids.add(document_id_for_page(page[0]))
+        out.append(page)
+    return out
 
 
 def extract_documents(manifest: DrawManifest, corpus: Path, target: Path, *,

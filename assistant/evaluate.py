@@ -26,7 +26,7 @@ from typing import Literal, Protocol, Self
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from assistant.answer.citations import markers
-from assistant.models import Answer, Citation
+from assistant.models import Answer, ChatTurn, Citation
 
 Language = Literal["en", "sv"]
 LANGUAGES: tuple[Language, ...] = ("en", "sv")
@@ -48,6 +48,7 @@ class EvalQuestion(BaseModel):
     document_id: str | None
     evidence: list[str]
     kind: str
+    history: list[str] = []  # a follow-up's earlier questions in the same conversation, oldest first
 
     @model_validator(mode="after")
     def _check_answerability(self) -> Self:
@@ -374,11 +375,13 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def evaluate_answers(
     questions: Sequence[EvalQuestion],
-    ask: Callable[[str], Answer],
+    ask: Callable[..., Answer],
     *,
     source_text: Callable[[str], str],
 ) -> AnswerReport:
     """Ask every question (answerable and not) in order, timing each ``ask`` call, and score it.
+    ``ask(question)``, or ``ask(question, history)`` for a follow-up: its earlier questions
+    (``EvalQuestion.history``) are asked first, untimed, and their answers become its history.
 
     ``source_text`` maps a document id to the text citation offsets index into; it is called once
     per distinct cited document, and a document it raises ``LookupError`` for makes its citations
@@ -399,12 +402,23 @@ def evaluate_answers(
 
 
 def _ask_one(
-    question: EvalQuestion, ask: Callable[[str], Answer], *, lookup: Callable[[str], str | None]
+    question: EvalQuestion, ask: Callable[..., Answer], *, lookup: Callable[[str], str | None]
 ) -> AnswerResult:
+    turns = _conversation(question.history, ask)
     started = time.perf_counter()
-    answer = ask(question.question)
+    answer = ask(question.question, turns) if turns else ask(question.question)
     seconds = time.perf_counter() - started
     return score_answer(question, answer, seconds=seconds, source_text=lookup)
+
+
+def _conversation(earlier: Sequence[str], ask: Callable[..., Answer]) -> list[ChatTurn]:
+    """A follow-up's history: each earlier question asked in turn (with the turns before it), its
+    answer as the assistant's turn. Untimed and unscored."""
+    turns: list[ChatTurn] = []
+    for text in earlier:
+        answer = ask(text, list(turns)) if turns else ask(text)
+        turns += [ChatTurn(role="user", content=text), ChatTurn(role="assistant", content=answer.answer)]
+    return turns
 
 
 def score_answer(

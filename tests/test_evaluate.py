@@ -24,7 +24,7 @@ from assistant.evaluate import (
     load_questions,
     percentile,
 )
-from assistant.models import Answer, Citation
+from assistant.models import Answer, ChatTurn, Citation
 
 
 @dataclass(frozen=True)
@@ -560,3 +560,19 @@ def test_format_answer_report_says_when_lists_are_empty() -> None:
     assert "Answerable without evidence: none" in text
     assert "Unanswerable but answered: none" in text
     assert "Citations not verbatim: none" in text
+
+
+def test_a_follow_up_is_asked_after_its_earlier_questions_with_their_answers_as_history() -> None:
+    asked: list[tuple[str, list[ChatTurn]]] = []
+
+    def ask(text: str, history: list[ChatTurn] | None = None) -> Answer:
+        asked.append((text, list(history or [])))
+        return Answer(answer=f"answer to {text}", citations=[], abstained=False, mode="extractive", language="en")
+
+    follow_up = EvalQuestion(id="f1", question="And by when?", language="en", answerable=False, document_id=None,
+                             evidence=[], kind="follow-up", history=["Who reports?"])
+    report = evaluate_answers([follow_up], ask, source_text=SOURCES.__getitem__)
+    assert [text for text, _ in asked] == ["Who reports?", "And by when?"]
+    assert asked[1][1] == [ChatTurn(role="user", content="Who reports?"),
+                           ChatTurn(role="assistant", content="answer to Who reports?")]
+    assert len(report.results) == 1 and report.results[0].question.id == "f1"
