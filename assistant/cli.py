@@ -211,11 +211,13 @@ def serve(
 
     from api.app import create_app
     from api.observability import configure_logging
+    from api.server import settle_heap
 
     configure_logging()  # JSON lines, one per request with its id; replaces uvicorn's own access log
     settings = _settings(corpus, index, host=host, port=port, workers=workers)
     assistant = _ready(settings)
     if settings.workers == 1:
+        settle_heap()
         uvicorn.run(create_app(assistant), host=settings.host, port=settings.port, log_config=None,
                     access_log=False)
         return

@@ -284,31 +284,44 @@ class SearchIndex:
 
     def rows_in(self, scope: Scope | None) -> np.ndarray | None:
         """The sorted rows ``scope`` allows (``None``: every row). Cost: cached SQLite reads and, for
-        hidden documents, one pass over the row numbers."""
+        hidden documents without another filter, a set difference over every row (the searches skip
+        it: see ``_row_filter``)."""
+        allowed, excluded = self._row_filter(scope)
+        if excluded is not None:
+            return np.setdiff1d(np.arange(self.store.chunk_count), excluded)
+        return allowed
+
+    def _row_filter(self, scope: Scope | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """``scope`` as (allowed rows, excluded rows), at most one not ``None``. A scope that only hides
+        documents is given by the rows it excludes: listing every other row would cost each query
+        passes over all rows (at 99k chunks set differences, a FAISS selector and a mask: ~40 ms).
+        Cost: cached SQLite reads, and a set difference within a municipality or document."""
         if scope is None:
-            return None
+            return None, None
         rows: np.ndarray | None = None
         if scope.municipalities:
             rows = np.unique(np.concatenate([self.store.rows_for(municipality=m, document_id=scope.document_id)
                                              for m in scope.municipalities]))
         elif scope.document_id is not None:
             rows = self.store.rows_for(document_id=scope.document_id)
-        if scope.hidden:
-            hidden = np.concatenate([self.store.rows_for(document_id=d) for d in sorted(scope.hidden)])
-            rows = np.setdiff1d(rows if rows is not None else np.arange(self.store.chunk_count), hidden)
-        return rows
+        if not scope.hidden:
+            return rows, None
+        hidden = self.store.rows_of_documents(scope.hidden)
+        if rows is None:
+            return None, hidden
+        return np.setdiff1d(rows, hidden), None
 
     def dense_search(self, query: np.ndarray, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
-        rows = self.rows_in(scope)
-        if rows is not None and len(rows) == 0:
+        allowed, excluded = self._row_filter(scope)
+        if allowed is not None and len(allowed) == 0:
             return []
-        return self.vectors.search(query, k=k, allowed=rows)[0]
+        return self.vectors.search(query, k=k, allowed=allowed, excluded=excluded)[0]
 
     def lexical_search(self, query: str, *, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
-        rows = self.rows_in(scope)
-        if rows is not None and len(rows) == 0:
+        allowed, excluded = self._row_filter(scope)
+        if allowed is not None and len(allowed) == 0:
             return []
-        return self.lexical.search_rows(query, k=k, rows=rows)
+        return self.lexical.search_rows(query, k=k, rows=allowed, excluded=excluded)
 
     def close(self) -> None:
         self.store.close()

@@ -401,12 +401,20 @@ class LexicalIndex:
         scores = self._retriever.get_scores_from_ids(ids, weight_mask=mask)
         return _top_k(scores, k)
 
-    def search_rows(self, query: str, *, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """``search`` within ``rows`` (sorted int64 row numbers; ``None``: every row)."""
+    def search_rows(self, query: str, *, k: int, rows: np.ndarray | None = None,
+                    excluded: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """``search`` within ``rows`` (sorted int64 row numbers; ``None``: every row), or outside
+        ``excluded`` rows (int64; not with ``rows``). Cost: ``search`` plus one boolean mask over
+        all rows when either is given."""
+        if rows is not None and excluded is not None:
+            raise ValueError("give rows or excluded rows, not both")
         mask = None
         if rows is not None:
             mask = np.zeros(len(self), dtype=bool)
             mask[rows] = True
+        elif excluded is not None:
+            mask = np.ones(len(self), dtype=bool)
+            mask[excluded] = False
         return self.search(query, k=k, allowed=mask)
 
     def save(self, directory: Path) -> None:

@@ -58,30 +58,36 @@ class VectorIndex:
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
-    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None
-               ) -> list[list[tuple[int, float]]]:
+    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None,
+               excluded: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
         """The ``k`` nearest rows for each query, best first, as (row, similarity).
 
         ``allowed`` (sorted int64 rows) restricts the search inside FAISS, so a filter never
         loses hits to the post-filtering of a too-short list; in an HNSW index, up to
         ``EXACT_FILTER_ROWS`` allowed rows are scanned exactly (recall 1 under selective filters).
+        ``excluded`` (distinct int64 rows; not with ``allowed``) allows every other row: the same
+        search as ``allowed`` set to the complement, without a selector over all rows (at 99k rows
+        building it costs ~5 ms a query).
         """
+        if allowed is not None and excluded is not None:
+            raise ValueError("give allowed or excluded rows, not both")
         queries = np.ascontiguousarray(queries, dtype=np.float32)
-        k = min(k, len(self) if allowed is None else len(allowed))
+        count = len(allowed) if allowed is not None else len(self) - (len(excluded) if excluded is not None else 0)
+        k = min(k, count)
         if k <= 0:
             return [[] for _ in range(len(queries))]
-        if self.kind == "hnsw" and allowed is not None and len(allowed) <= EXACT_FILTER_ROWS:
+        selector = _selector(allowed, excluded)
+        if self.kind == "hnsw" and selector is not None and count <= EXACT_FILTER_ROWS:
             storage = faiss.downcast_index(self._index.storage)  # the HNSW's own flat vectors
-            scores, rows = storage.search(queries, k, params=faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed)))
+            scores, rows = storage.search(queries, k, params=faiss.SearchParameters(sel=selector))
         else:
-            scores, rows = self._index.search(queries, k, params=self._params(allowed))
+            scores, rows = self._index.search(queries, k, params=self._params(selector))
         return [
             [(int(row), float(score)) for row, score in zip(row_list, score_list, strict=True) if row >= 0]
             for row_list, score_list in zip(rows, scores, strict=True)
         ]
 
-    def _params(self, allowed: np.ndarray | None) -> faiss.SearchParameters | None:
-        selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+    def _params(self, selector: faiss.IDSelector | None) -> faiss.SearchParameters | None:
         if self.kind == "hnsw":
             return faiss.SearchParametersHNSW(efSearch=self._ef_search, sel=selector)
         return faiss.SearchParameters(sel=selector) if selector is not None else None
@@ -97,3 +103,11 @@ class VectorIndex:
         # IO_FLAG_MMAP alone still copies the flat codes into process memory; _IFC maps them.
         flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if mmap else 0
         return cls(faiss.read_index(str(directory / _FILE), flags), ef_search=ef_search)
+
+
+def _selector(allowed: np.ndarray | None, excluded: np.ndarray | None) -> faiss.IDSelector | None:
+    """FAISS's filter admitting ``allowed``, or every row but ``excluded`` (``None``: no filter).
+    Cost: a hash set of the rows given."""
+    if excluded is not None:
+        return faiss.IDSelectorNot(faiss.IDSelectorBatch(excluded))  # the wrapper keeps its inner selector
+    return faiss.IDSelectorBatch(allowed) if allowed is not None else None

@@ -159,6 +159,39 @@ def test_a_filtered_hnsw_search_is_exact_over_the_allowed_rows() -> None:
     assert [[r for r, _ in f] for f in found] == [[r for r, _ in e] for e in expected]
 
 
+@pytest.mark.parametrize(("threshold", "excluded_count"), [(1, 40), (1, 2900), (10**9, 40)])
+def test_excluding_rows_searches_exactly_as_allowing_all_the_others(threshold: int, excluded_count: int) -> None:
+    vectors = _unit(3000, 4)
+    queries = _unit(20, 5)
+    excluded = np.random.default_rng(6).choice(3000, excluded_count, replace=False).astype(np.int64)
+    index = VectorIndex.build(vectors, hnsw_threshold=threshold)
+    allowed = np.setdiff1d(np.arange(3000), excluded)
+    assert index.search(queries, k=10, excluded=excluded) == index.search(queries, k=10, allowed=allowed)
+    assert index.search(queries, k=10, excluded=np.arange(3000, dtype=np.int64)) == [[] for _ in range(20)]
+    with pytest.raises(ValueError):
+        index.search(queries, k=10, allowed=allowed, excluded=excluded)
+
+
+def test_a_scope_hiding_documents_searches_as_allowing_every_other_row(small: PolicyAssistant) -> None:
+    from assistant.index.backend import Scope
+
+    small.ensure_index()
+    index = small._require().index
+    tierp = "tierp-handlingsplan-for-integration"
+    hidden, everything = frozenset({tierp}), frozenset(index.store.documents)
+    query, vector = "bostäder för nyanlända", small.embedder.embed_queries(["bostäder för nyanlända"])
+    for scope in (Scope(hidden=hidden), Scope(hidden=hidden, municipalities=("Tierp", "Värnamo")),
+                  Scope(hidden=everything)):
+        rows = index.rows_in(scope)
+        assert rows is not None and (len(rows) > 0) == (scope.hidden != everything)
+        assert not np.isin(rows, index.store.rows_for(document_id=tierp)).any()
+        dense = index.vectors.search(vector, k=50, allowed=rows)[0] if len(rows) else []
+        lexical = index.lexical.search_rows(query, k=50, rows=rows) if len(rows) else []
+        assert index.dense_search(vector, k=50, scope=scope) == dense
+        assert index.lexical_search(query, k=50, scope=scope) == lexical
+    assert index.dense_search(vector, k=50, scope=Scope(hidden=hidden))  # the other document is found
+
+
 def test_a_memory_mapped_index_keeps_its_vectors_out_of_process_memory(tmp_path: Path) -> None:
     vectors = _unit(40_000, 3)  # 61 MB of vectors
     VectorIndex.build(vectors, hnsw_threshold=10**9).save(tmp_path)

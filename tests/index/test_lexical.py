@@ -214,6 +214,15 @@ def test_rows_outside_the_allowed_mask_never_appear(
     assert index.search("bostad", k=10, allowed=np.zeros(len(index), dtype=bool)) == []
 
 
+def test_excluding_rows_searches_as_allowing_all_the_others(index: LexicalIndex) -> None:
+    excluded = np.arange(0, len(index), 3, dtype=np.int64)
+    rows = np.setdiff1d(np.arange(len(index)), excluded)
+    for query in QUERIES:
+        assert index.search_rows(query, k=10, excluded=excluded) == index.search_rows(query, k=10, rows=rows)
+    with pytest.raises(ValueError):
+        index.search_rows("bostad", k=10, rows=rows, excluded=excluded)
+
+
 def test_a_query_without_indexed_terms_finds_nothing(index: LexicalIndex) -> None:
     assert index.search("qwertyuiop zxcvbn", k=10) == []
     assert index.search("och att för", k=10) == []
