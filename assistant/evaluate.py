@@ -278,6 +278,9 @@ class AnswerResult:
     verbatim: tuple[bool, ...]
     markers_consistent: bool
     language_right: bool
+    evidence_in_first_quote: bool = False
+    """The first citation's quote (the lead point) holds an evidence string: an answer of four
+    points cannot hide a miss behind its padding."""
 
 
 def _share(flags: Sequence[bool]) -> float:
@@ -315,6 +318,10 @@ class AnswerReport:
     def evidence_in_answer(self, language: Language | None = None) -> float:
         """Share of answerable questions answered (not abstained) with an evidence string in the text."""
         return _share([r.evidence_in_answer for r in self.selected(language, answerable=True)])
+
+    def evidence_in_first_quote(self, language: Language | None = None) -> float:
+        """Share of answerable questions answered with an evidence string in the first quote."""
+        return _share([r.evidence_in_first_quote for r in self.selected(language, answerable=True)])
 
     def verbatim_rate(self, language: Language | None = None) -> float:
         """Share of all citations whose quote is verbatim; ``1.0`` when there are no citations."""
@@ -439,10 +446,12 @@ def score_answer(
         verbatim=tuple(quote_is_verbatim(c, source_text(c.document_id)) for c in answer.citations),
         markers_consistent=markers_match_citations(answer),
         language_right=answer.language == question.language,
+        evidence_in_first_quote=evidence and bool(answer.citations)
+        and evidence_found(answer.citations[0].quote, question.evidence),
     )
 
 
-_ANSWER_HEADER = ["", "n", "evidence", "verbatim", "abstain✓", "false abst.", "language", "markers"]
+_ANSWER_HEADER = ["", "n", "evidence", "1st quote", "verbatim", "abstain✓", "false abst.", "language", "markers"]
 
 
 def format_answer_report(report: AnswerReport) -> str:
@@ -467,6 +476,7 @@ def format_answer_report(report: AnswerReport) -> str:
 def _answer_row(report: AnswerReport, *, name: str, language: Language | None) -> list[str]:
     shares = [
         report.evidence_in_answer(language),
+        report.evidence_in_first_quote(language),
         report.verbatim_rate(language),
         report.correct_abstention(language),
         report.false_abstention(language),

@@ -540,10 +540,11 @@ def test_format_answer_report_table_latency_and_lists() -> None:
         (_question("q4", answerable=False, language="sv"), ABSTAIN),
     ])
     lines = format_answer_report(report).splitlines()
-    assert lines[0].split() == ["n", "evidence", "verbatim", "abstain✓", "false", "abst.", "language", "markers"]
-    assert lines[1].split() == ["all", "4", "0.000", "0.667", "0.500", "0.500", "0.500", "1.000"]
-    assert lines[2].split() == ["en", "2", "0.000", "0.667", "0.000", "0.000", "1.000", "1.000"]
-    assert lines[3].split() == ["sv", "2", "0.000", "1.000", "1.000", "1.000", "0.000", "1.000"]
+    assert lines[0].split() == ["n", "evidence", "1st", "quote", "verbatim", "abstain✓", "false", "abst.", "language",
+                                "markers"]
+    assert lines[1].split() == ["all", "4", "0.000", "0.000", "0.667", "0.500", "0.500", "0.500", "1.000"]
+    assert lines[2].split() == ["en", "2", "0.000", "0.000", "0.667", "0.000", "0.000", "1.000", "1.000"]
+    assert lines[3].split() == ["sv", "2", "0.000", "0.000", "1.000", "1.000", "1.000", "0.000", "1.000"]
     assert lines[5].startswith("Latency: p50 ") and " p95 " in lines[5]
     text = "\n".join(lines)
     assert "Answerable without evidence (2):" in lines
@@ -576,3 +577,15 @@ def test_a_follow_up_is_asked_after_its_earlier_questions_with_their_answers_as_
     assert asked[1][1] == [ChatTurn(role="user", content="Who reports?"),
                            ChatTurn(role="assistant", content="answer to Who reports?")]
     assert len(report.results) == 1 and report.results[0].question.id == "f1"
+
+
+def test_evidence_in_the_first_quote_is_counted_apart_from_evidence_anywhere() -> None:
+    question = _question("q1")
+    padded = _answer(f"a [1] b [2] {question.evidence[0]}",
+                     citations=[_citation(1, quote="Something else."), _citation(2, quote=question.evidence[0])])
+    leading = _answer(f"It is {question.evidence[0]} [1]",
+                      citations=[_citation(1, quote=f"It is {question.evidence[0]}.")])
+    report = _evaluate([(question, padded), (_question("q2"), leading)])
+    assert [r.evidence_in_answer for r in report.results] == [True, True]
+    assert [r.evidence_in_first_quote for r in report.results] == [False, True]
+    assert report.evidence_in_first_quote() == 0.5
