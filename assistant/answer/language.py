@@ -11,11 +11,12 @@ _SWEDISH = frozenset("""
     och att det som en ett är för på av med till den har inte om vad vem vilka vilken vilket hur
     när var varför ska skall kan finns gäller ansvarar ansvar kommunen kommunens enligt eller
     också de dem detta denna dessa vi man sig sin sitt sina mig jag du ni hos från efter under
+    hej hejsan tack tjena tja hallå
 """.split())
 _ENGLISH = frozenset("""
     the and of to is are what who whom which when where why how does do did for in on with by
     responsible owns own owner a an this that these those be been was were it its there about
-    policy plan municipality until valid adopted
+    policy plan municipality until valid adopted hi hello hey thanks thank you
 """.split())
 
 

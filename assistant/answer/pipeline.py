@@ -20,6 +20,7 @@ from assistant.answer.followup import resolve_follow_up
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.llm import QuestionRewriter, UpstreamError
+from assistant.answer.smalltalk import reply, small_talk
 from assistant.answer.support import SupportScorer
 from assistant.errors import UnknownFilterError
 from assistant.index.backend import ServingIndex
@@ -159,6 +160,9 @@ class AskPipeline:
         """Retrieve the passages for ``question`` (validated, ``filters`` normalised) from what the
         caller may see (``hidden`` documents never), score their support, and set up the context."""
         language = detect_language(question)
+        if (kind := small_talk(question)) is not None:  # "hej": what the assistant does, not a search
+            return Prepared(AnswerContext(question=question, language=language, passages=[], history=list(history),
+                                          original_question=question, unsupported_reason=reply(kind, language)))
         warnings: list[str] = []
         standalone, swedish = self._standalone(question, history, language, serving, warnings)
         query = f"{standalone}\n{swedish}" if swedish else standalone
