@@ -160,12 +160,15 @@ class ExtractiveAnswerer(Answerer):
         return self._compose(context, points, intro=None)
 
     def _target_headers(self, context: AnswerContext) -> list[Passage]:
-        """Header passages of the documents the question is about: the top passage's document when
-        the top passages agree, else each document among them (at most three)."""
+        """Header passages of the documents the question is about: those among the retrieved whose
+        municipality or title the question names (at most three), else the first-ranked document
+        alone. Never another retrieved document's: a question about an event in an unseen page
+        ("when did the government decide …?") must not be answered with a policy's adoption date
+        because that policy came third. When the target's header lacks the field, the text answers."""
         headers = {p.hit.document_id: p for p in context.passages if p.kind == "header"}
-        ranked = _unique(p.hit.document_id for p in context.passages if p.kind != "header")
-        top = ranked[:1] if len(set(ranked[:3])) == 1 else ranked[:3]
-        return [headers[d] for d in top or list(headers)[:1] if d in headers]
+        ranked = _unique(p.hit.document_id for p in context.passages if p.kind != "header") or list(headers)
+        named = [d for d in ranked if d in headers and _names_document(context.question, headers[d].document)]
+        return [headers[d] for d in (named[:3] or ranked[:1]) if d in headers]
 
     # --- responsibility -------------------------------------------------------------------------
 
@@ -303,6 +306,18 @@ def _named_document_types(question: str) -> set[str]:
 def _is_of_type(document: DocumentInfo, types: set[str]) -> bool:
     own = f"{document.document_type or ''} {document.title}".casefold()
     return any(name in own for name in types)
+
+
+_TITLE_WORD = re.compile(r"[\wåäöÅÄÖ]{4,}")
+
+
+def _names_document(question: str, document: DocumentInfo) -> bool:
+    """The question names the document: its municipality, or most of its title's longer words."""
+    asked = question.casefold()
+    if document.municipality and re.search(rf"\b{re.escape(document.municipality.casefold())}", asked):
+        return True
+    words = {w.casefold() for w in _TITLE_WORD.findall(document.title)}
+    return len(words) >= 2 and sum(w[:6] in asked for w in words) >= 0.6 * len(words)
 
 
 def _cells(passage: Passage) -> list[tuple[str, str]]:

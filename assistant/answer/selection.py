@@ -47,7 +47,13 @@ FOLLOW_MARGIN = 0.08
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task.
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|responsib|in charge", re.IGNORECASE)
-LIST_MARKS = ("- ", "• ", "* ", "– ")
+# A list item: a bullet, or a number or letter with a dot or parenthesis ("1. ", "b) ").
+_ITEM = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)]|[a-z][.)])\s")
+
+
+def is_list_item(line: str) -> bool:
+    """``line`` starts a list item."""
+    return _ITEM.match(line) is not None
 _LIST_QUESTION = re.compile(r"\b(?:which|what) (?:are|were)\b|\blist\b|\bvilka\b|\bvad (?:är|var) de\b|"
                             r"\bwhich \w+s\b|\bwhat \w+s (?:are|does|do|did|will)\b", re.IGNORECASE)
 
@@ -159,7 +165,7 @@ def _with_list(candidate: Candidate, *, wants_list: bool) -> tuple[tuple[int, in
     text = candidate.passage.document_text
     start, end = candidate.span
     unit = text[start:end]
-    is_item = unit.lstrip().startswith(LIST_MARKS)
+    is_item = is_list_item(unit)
     following = _items_after(text, end)
     if not is_item and (unit.rstrip().endswith(":") or (wants_list and following)) and following:
         return ((start, following[-1][1]),)
@@ -168,8 +174,8 @@ def _with_list(candidate: Candidate, *, wants_list: bool) -> tuple[tuple[int, in
     first = start
     for line_start, line_end in _lines_before(text, start):
         line = text[line_start:line_end]
-        if line.lstrip().startswith(LIST_MARKS):
-            first = line_start
+        if is_list_item(line) or _indented(text, line_start):
+            first = line_start  # an item, or a continuation line of the item below it
             continue
         if line.rstrip().endswith(":"):
             first = line_start  # the sentence that announces the list
@@ -182,13 +188,24 @@ MAX_LIST_ITEMS = 12
 
 
 def _items_after(text: str, position: int) -> list[tuple[int, int]]:
-    """The list items that follow ``position`` in ``text`` (blank lines between them allowed)."""
-    items = []
+    """The list items that follow ``position`` in ``text`` (blank lines between them allowed); an
+    indented line continues the item above it ("* Utifrån gällande regelverk beskriva hur och" /
+    "  identifieringen av …"), so an item is never cut at its first line break."""
+    items: list[tuple[int, int]] = []
     for start, end in _lines_after(text, position):
-        if not text[start:end].lstrip().startswith(LIST_MARKS) or len(items) >= MAX_LIST_ITEMS:
+        if items and not is_list_item(text[start:end]) and _indented(text, start):
+            items[-1] = (items[-1][0], end)
+            continue
+        if not is_list_item(text[start:end]) or len(items) >= MAX_LIST_ITEMS:
             break
         items.append((start, end))
     return items
+
+
+def _indented(text: str, start: int) -> bool:
+    """The line holding ``start`` (a stripped span's start) is indented in ``text``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return start > line_start
 
 
 def _lines_after(text: str, position: int) -> Iterator[tuple[int, int]]:
