@@ -593,11 +593,13 @@ def _backends(text: str) -> list[str]:
     return [name for name in BACKENDS if name in names]
 
 
-def serve_kept(root: Path, pages: Sequence[Page], *, backends: Sequence[str], questions: int, seed: int) -> None:
+def serve_kept(root: Path, pages: Sequence[Page], *, backends: Sequence[str], questions: int, seed: int,
+               database_url: str | None = None) -> None:
     """Step 3 over the files index a ``--keep`` run left in ``root`` (no build): the same questions
     (same pages, seed and serials) and the same figures. With ``postgres`` among ``backends``, step 2
     first: the kept corpus loaded into a new temporary database with ``assistant migrate``, reading
-    the kept embedding cache, then both served and asked in turn."""
+    the kept embedding cache, then both served and asked in turn; with ``database_url``, the
+    database an earlier load left there is served instead (no load)."""
     ids = unique_document_ids(pages)
     known = indexed_ids(root, None)
     refs = [page_ref(page, doc) for page, doc in zip(pages, ids, strict=True) if doc in known]
@@ -607,10 +609,10 @@ def serve_kept(root: Path, pages: Sequence[Page], *, backends: Sequence[str], qu
     manifest = Manifest.read(IndexLayout(root / "index").current())  # type: ignore[arg-type]
     print(f"files index {manifest.version}: {manifest.documents:,} documents, {manifest.chunks:,} chunks, "
           f"built in {manifest.build_seconds:,.0f} s")
-    server = EmbeddedPostgres(shared_buffers="2GB").start() if "postgres" in backends else None
+    server = EmbeddedPostgres(shared_buffers="2GB").start() if "postgres" in backends and not database_url else None
     try:
-        url = new_database(server.url(), "whole_corpus") if server is not None else None
-        if url is not None:
+        url = database_url or (new_database(server.url(), "whole_corpus") if server is not None else None)
+        if server is not None and url is not None:
             _say("postgres: assistant migrate …")
             load = load_postgres(root, url)
             print(f"postgres: {load.documents:,} documents, {load.chunks:,} chunks, {load.postings or 0:,} postings "
@@ -664,6 +666,8 @@ def main() -> None:
     parser.add_argument("--serve-kept", type=Path, default=None, help="only serve the files index an earlier --keep "
                         "run left in this folder, and ask it the same questions (no build); with postgres among "
                         "--backends, its corpus is first loaded into PostgreSQL from its embedding cache")
+    parser.add_argument("--database-url", default=None, help="with --serve-kept: serve this already loaded "
+                        "database as the postgres backend instead of loading a new one")
     args = parser.parse_args()
 
     everything = load_pages(args.corpus)
@@ -671,7 +675,8 @@ def main() -> None:
     pages = select_pages(everything, args.pages, seed=args.seed)
     del everything
     if args.serve_kept is not None:
-        serve_kept(args.serve_kept.resolve(), pages, backends=args.backends, questions=args.questions, seed=args.seed)
+        serve_kept(args.serve_kept.resolve(), pages, backends=args.backends, questions=args.questions, seed=args.seed,
+                   database_url=args.database_url)
         return
     with contextlib.ExitStack() as stack:
         root = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-whole-corpus-")))
