@@ -165,11 +165,14 @@ def evaluate(
     source: Annotated[Path | None, typer.Option(
         "--source", help="The shared corpus file (default: ../shared/corpora/ beside the checkout).")] = None,
     depth: Annotated[int, typer.Option(help="Hits retrieved per question.")] = 10,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="For each answerable question whose first quote lacks the evidence, print the "
+        "candidates the answer chose from, with their features and scores.")] = False,
     corpus: CorpusOption = None,
     index: IndexOption = None,
 ) -> None:
-    """Measure retrieval (Recall@1/3/5, MRR) and answers (evidence, verbatim quotes, abstention,
-    language, latency), overall and per language, for each question set."""
+    """Measure retrieval (Recall@1/3/5, MRR) and answers (evidence, evidence in the first quote,
+    verbatim quotes, abstention, language, latency), overall and per language, for each question set."""
     from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
     from assistant.evaluate import (
         evaluate_answers,
@@ -178,6 +181,7 @@ def evaluate(
         format_retrieval_report,
         load_questions,
     )
+    from assistant.explain import explain_misses
 
     settings = _settings(corpus, index)
     if documents:
@@ -196,6 +200,8 @@ def evaluate(
                     bold=True)
         typer.echo("Retrieval\n" + format_retrieval_report(report))
         typer.echo(f"\nAnswers ({'llm' if assistant.llm else 'extractive'})\n" + format_answer_report(answers) + "\n")
+        if explain:
+            typer.echo(explain_misses(assistant, answers))
 
 
 @app.command()

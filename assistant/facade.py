@@ -17,11 +17,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.access import AuditEntry, KeyRole, ManagedKey, NewKey, Viewer, parse_groups
+from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Answerer, AnswerEvent, AnswerFinal
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
-from assistant.answer.support import SupportScorer
+from assistant.answer.selection import Candidate
+from assistant.answer.support import SupportScorer, closeness_floor
 from assistant.catalog import origins
 from assistant.corpus import Corpus
 from assistant.embed import Embedder, embedder_for, for_serving
@@ -159,7 +161,8 @@ class PolicyAssistant:
                                             dense_weight=self.settings.dense_weight,
                                             lexical_weight=self.settings.lexical_weight)
                 support = SupportScorer(lexical=index.lexical, glossary=self.glossary,
-                                        municipalities=index.store.municipalities)
+                                        municipalities=index.store.municipalities,
+                                        min_closeness=closeness_floor(self.embedder.model_id))
                 restricted = tuple(d for d in index.store.documents.values() if d.access)
                 serving = self._serving = Serving(index, retriever, support, restricted)
         return serving
@@ -384,6 +387,16 @@ class PolicyAssistant:
         answer = self.answers.answer(prepared)
         self.questions.note_answer(prepared.context, answer)
         return answer
+
+    def answer_candidates(self, question: str, history: Sequence[ChatTurn] | None = None
+                          ) -> tuple[AnswerType | None, list[Candidate]]:
+        """What the extractive answer of ``question`` selects from: the asked-for kind of fact and
+        every candidate unit with its features and score, best first (for ``assistant eval
+        --explain`` and ``bench/fit_selection.py``). Cost: an ask without the answer."""
+        if not isinstance(self.extractive, ExtractiveAnswerer):
+            raise TypeError("answer candidates come from the extractive answerer; another one is configured")
+        prepared = self._prepare(question, history or [], None, None)
+        return self.extractive.ranked(prepared.context)
 
     def ask_stream(self, question: str, history: Sequence[ChatTurn] | None = None,
                    filters: Filters | None = None, *, viewer: Viewer | None = None) -> Iterator[AnswerEvent]:

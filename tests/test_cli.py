@@ -76,3 +76,14 @@ def test_index_builds_into_postgresql_when_a_database_is_set(runner: CliRunner, 
     assert "indexed 5 documents" in built.output and "→ the PostgreSQL database" in built.output
     found = runner.invoke(cli.app, ["search", "Who owns housing goals?", "--k", "3", "--json"])
     assert found.exit_code == 0 and len(json.loads(found.stdout)) == 3
+
+
+def test_the_eval_command_explains_its_misses(runner: CliRunner, tmp_path: Path) -> None:
+    questions = tmp_path / "one.jsonl"
+    questions.write_text(json.dumps({"id": "x1", "question": "Who owns housing goals?", "language": "en",
+                                     "answerable": True, "document_id": "tierp-handlingsplan-for-integration",
+                                     "evidence": ["zqx no such words anywhere"], "kind": "body"}) + "\n",
+                         encoding="utf-8")
+    result = runner.invoke(cli.app, ["eval", str(questions), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "Misses explained (1)" in result.output and "x1 [" in result.output

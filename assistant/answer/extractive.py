@@ -27,7 +27,7 @@ from assistant.answer.citations import cell_span, field_span, make_citation, rec
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
-from assistant.answer.selection import Candidate, Selection, candidates, select
+from assistant.answer.selection import Candidate, Selection, SelectionWeights, candidates, select
 from assistant.glossary import Glossary
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.models import Answer, Citation, DocumentInfo, Language
@@ -90,8 +90,9 @@ class ExtractiveAnswerer(Answerer):
     """Answers by quoting. ``today`` decides which documents have expired (injectable for tests)."""
 
     def __init__(self, *, glossary: Glossary, min_support: float = 0.25, max_points: int = 4,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, weights: SelectionWeights | None = None) -> None:
         self._glossary = glossary
+        self._weights = weights  # None: the packaged fitted weights
         self._min_support = min_support
         self._max_points = max_points
         self._today = today
@@ -106,12 +107,7 @@ class ExtractiveAnswerer(Answerer):
         intent = classify(context.question)
         if intent.intent is Intent.METADATA and (answer := self._metadata(context, intent.fields)):
             return answer
-        answer_type = asked_type(context.question)
-        wanted = self._query_terms(context)
-        ranked = candidates(self._content(context), question=context.question, answer_type=answer_type,
-                            overlap=lambda text: self._overlap(text, wanted, context),
-                            counted=self._counted_stems(context.question),
-                            responsibility=intent.intent is Intent.RESPONSIBILITY)
+        answer_type, ranked = self.ranked(context)
         selection = select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points)
         if selection.missing_fact:
             return self._abstain(context, not_stated=answer_type)
@@ -120,6 +116,19 @@ class ExtractiveAnswerer(Answerer):
         if intent.intent is Intent.RESPONSIBILITY and (answer := self._responsibility(context, selection)):
             return answer
         return self._general(context, selection)
+
+    def ranked(self, context: AnswerContext) -> tuple[AnswerType | None, list[Candidate]]:
+        """The kind of fact the question asks for, and every unit of the content passages with its
+        features and fitted score, best first (what ``answer`` selects from; ``assistant eval
+        --explain`` prints it). Cost: analysis of the passages' sentences."""
+        answer_type = asked_type(context.question)
+        wanted = self._query_terms(context)
+        ranked = candidates(self._content(context), question=context.question, answer_type=answer_type,
+                            overlap=lambda text: self._overlap(text, wanted, context),
+                            counted=self._counted_stems(context.question),
+                            responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
+                            weights=self._weights)
+        return answer_type, ranked
 
     # --- definitions ----------------------------------------------------------------------------
 

@@ -18,9 +18,13 @@ The weights were set on the tuning halves of the evaluation sets (``tests/eval/`
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 
 from assistant.answer.answer_type import (
     SPECIFIC,
@@ -36,17 +40,58 @@ from assistant.answer.citations import sentence_spans
 from assistant.chunk import MIN_UNIT_CHARS
 
 PASSAGES = 5  # content passages whose units compete
-W_OVERLAP = 0.1
-W_TYPE = 0.05
-W_RANK = 0.08
-W_NUMBER = 0.5  # in units of overlap
-# A unit that states the asked-for fact may lead if it scores this close to the best unit.
-TYPED_MARGIN = 0.1
-# Further points must score this close to the lead.
-FOLLOW_MARGIN = 0.08
+# Further points must be at least this likely, relative to the lead, under the fitted scorer (its
+# scores are log-odds: ln 2 keeps points at least half as likely as the lead).
+FOLLOW_MARGIN = math.log(8)
+# The asked-for kind of fact is missing when no unit stating one is at least a quarter as likely as
+# the best unit (set on the tuning halves, as the follow margin).
+MISSING_MARGIN = math.log(4)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task.
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|responsib|in charge", re.IGNORECASE)
+_LIST_QUESTION = re.compile(r"\b(?:which|what) (?:are|were)\b|\blist\b|\bvilka\b|\bvad (?:är|var) de\b|"
+                            r"\bwhich \w+s\b|\bwhat \w+s (?:are|does|do|did|will)\b", re.IGNORECASE)
+# What the scorer knows of a candidate (``Candidate.features``), in this order.
+FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
+            "item", "row", "short")
+
+
+@dataclass(frozen=True)
+class SelectionWeights:
+    """One weight per feature of ``FEATURES``: a candidate's score is their sum over its features,
+    a log-odds of being the unit that answers (fitted by ``bench/fit_selection.py`` on the tuning
+    halves of the evaluation sets; see ``fitted_on``)."""
+
+    weights: dict[str, float]
+    fitted_on: str = ""
+
+    @classmethod
+    def packaged(cls) -> SelectionWeights:
+        """The weights shipped in ``assistant/answer/selection_weights.json``. Cost: one small read."""
+        return _packaged()
+
+    @classmethod
+    def from_json(cls, text: str) -> SelectionWeights:
+        data = json.loads(text)
+        unknown = set(data["weights"]) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown selection features {sorted(unknown)}")
+        return cls(weights={name: float(data["weights"].get(name, 0.0)) for name in FEATURES},
+                   fitted_on=str(data.get("fitted_on", "")))
+
+    def to_json(self) -> str:
+        return json.dumps({"fitted_on": self.fitted_on, "weights": self.weights}, ensure_ascii=False, indent=2) + "\n"
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(self.weights[name] * value for name, value in features.items())
+
+
+@functools.cache
+def _packaged() -> SelectionWeights:
+    text = (resources.files("assistant.answer") / "selection_weights.json").read_text(encoding="utf-8")
+    return SelectionWeights.from_json(text)
+
+
 # A list item: a bullet, or a number or letter with a dot or parenthesis ("1. ", "b) ").
 _ITEM = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)]|[a-z][.)])\s")
 
@@ -70,6 +115,7 @@ class Candidate:
     overlap: float
     states_type: bool
     score: float
+    features: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +130,13 @@ class Selection:
 
 def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[[str], float],
                answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
-               responsibility: bool = False) -> list[Candidate]:
-    """Every unit of the first ``PASSAGES`` passages, scored, best first. ``overlap(text)`` is the
-    lexical overlap of a text with the question; ``counted`` the five-letter stems of what a "how
-    many" question counts, in both languages (a count of something else does not answer it);
-    ``responsibility``: the question asks who is responsible, so sentences assigning it lead.
-    Cost: regex and term analysis per unit."""
+               responsibility: bool = False, weights: SelectionWeights | None = None) -> list[Candidate]:
+    """Every unit of the first ``PASSAGES`` passages with its features (``FEATURES``), scored by
+    ``weights`` (the packaged fitted ones by default), best first. ``overlap(text)`` is the lexical
+    overlap of a text with the question; ``counted`` the five-letter stems of what a "how many"
+    question counts, in both languages (a count of something else does not answer it);
+    ``responsibility``: the question asks who is responsible. Cost: regex and term analysis per unit."""
+    weights = weights or SelectionWeights.packaged()
     numbers = set(_NUMBER.findall(question))
     event = asked_event(question) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
     out = []
@@ -99,48 +146,62 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             if len(text) < MIN_UNIT_CHARS:
                 continue
             similarity = passage.unit_scores.get(span, passage.dense_score or 0.0)
-            shared = overlap(f"{passage.hit.section_path[-1]}\n{text}")
             typed = answer_type is not None and states(answer_type, text, besides=question) \
                 and (event is None or speaks_of(event, text)) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted))
-            # A year or figure the question names ("set aside in 2023") marks the sentence that has it.
-            shared += W_NUMBER * len(numbers & set(_NUMBER.findall(text)))
-            score = similarity + W_OVERLAP * shared + W_TYPE * typed + W_RANK / (rank + 1)
-            if (responsibility and _ASSIGNS.search(text)) or \
-                    (typed and answer_type is AnswerType.DEADLINE and names_a_deadline(text)):
-                score += W_TYPE
-            out.append(Candidate(passage, rank, span, text, similarity, shared, typed, score))
+            features = {
+                "similarity": similarity,
+                "overlap": overlap(f"{passage.hit.section_path[-1]}\n{text}"),
+                # A year or figure the question names ("set aside in 2023") marks the sentence that has it.
+                "numbers": float(len(numbers & set(_NUMBER.findall(text)))),
+                "typed": float(typed),
+                "rank": 1 / (rank + 1),
+                "assigns": float(responsibility and bool(_ASSIGNS.search(text))),
+                "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(text)),
+                "lead_in": float(passage.kind == "text" and text.rstrip().endswith(":")
+                                 and bool(_items_after(passage.document_text, span[1]))),
+                "item": float(passage.kind == "text" and is_list_item(text)),
+                "row": float(passage.kind == "table_row"),
+                "short": float(len(text) < 40),
+            }
+            out.append(Candidate(passage, rank, span, text, similarity, features["overlap"], typed,
+                                 weights.score(features), features))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
 
 
 def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | None,
            max_points: int = 3) -> Selection:
-    """The lead candidate (the best one stating the asked-for fact, for specific facts) and the
-    candidates nearly as good as it, at most ``max_points``. A list is quoted with its items."""
+    """The best candidate under the fitted scorer leads; the candidates at least half as likely
+    follow, at most ``max_points`` in all (for a specific fact only those that state one: "by
+    when?" is answered by the dates, not the sentences around them). Whether a unit states the
+    asked-for kind of fact is one of the scorer's features, never a veto of the best candidate;
+    only when no unit of any passage states such a fact at all is it missing
+    (``Selection.missing_fact``). A lead-in is quoted with its list."""
     if not ranked:
         return Selection([], answer_type, missing_fact=False)
     lead = ranked[0]
-    missing = False
-    if answer_type in SPECIFIC:
-        typed = [c for c in ranked if c.states_type and c.score >= ranked[0].score - TYPED_MARGIN]
-        if typed:
-            lead = typed[0]
-        else:
-            missing = True
+    # The fact is missing when no unit that states one is a plausible answer: none scores within
+    # MISSING_MARGIN of the best unit (a sentence on the topic that names no date does not answer
+    # "when?"; one that does, even ranked second, is quoted).
+    missing = answer_type in SPECIFIC and not any(c.states_type and c.score >= lead.score - MISSING_MARGIN
+                                                  for c in ranked)
     chosen = [lead]
-    for candidate in ranked:
-        if len(chosen) >= max_points:
+    for candidate in ranked[1:]:
+        if len(chosen) >= max_points or candidate.score < lead.score - FOLLOW_MARGIN:
             break
-        if candidate is lead or candidate.score < lead.score - FOLLOW_MARGIN:
-            continue
         if answer_type in SPECIFIC and not candidate.states_type:
-            continue  # "by when?" is answered by the dates, not by the sentences around them
+            continue
         if any(_overlaps(candidate, other) for other in chosen):
             continue
         chosen.append(candidate)
     wants_list = bool(_LIST_QUESTION.search(question))
     quoted = [(c, _with_list(c, wants_list=wants_list)) for c in chosen]
     return Selection(quoted, answer_type, missing_fact=missing)
+
+
+def quoted_spans(candidate: Candidate, *, question: str) -> tuple[tuple[int, int], ...]:
+    """The spans ``select`` would quote for ``candidate`` (its list with it where it has one)."""
+    return _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)))
 
 
 def _unit_spans(passage: Passage) -> list[tuple[int, int]]:

@@ -10,16 +10,24 @@ and translating them through the glossary misjudged documents outside municipal 
 A question naming a municipality that has no document in the index is not supported at all, unless
 the passages found speak of that place themselves (a government speech given in Stockholm).
 
+Nor is a question no passage comes close to: when the best passage's cosine similarity with the
+question is below the floor fitted for the embedding model and the question's language
+(``closeness.json``; the cross-lingual cosines of an English question run lower), the documents
+are about something else ("How do I book the conference room?"). A model without a fitted floor
+is not checked: its cosines live on another scale.
+
 Whether the passages state the *kind* of fact asked for (an amount, a date) is the answer step's
 check (``assistant.answer.selection``), made sentence by sentence.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from assistant.answer.base import Passage
 from assistant.glossary import Glossary
@@ -62,6 +70,7 @@ class Support:
     matched: tuple[str, ...]
     missing: tuple[str, ...]
     unknown_municipalities: tuple[str, ...] = ()
+    too_far: bool = False  # no passage is as close to the question as the model's floor
 
 
 class SupportScorer:
@@ -69,7 +78,8 @@ class SupportScorer:
     word and one analysis of the top passages' text."""
 
     def __init__(self, *, lexical: LexicalIndex, glossary: Glossary, municipalities: Sequence[str],
-                 top_passages: int = 5) -> None:
+                 top_passages: int = 5, min_closeness: dict[str, float] | None = None) -> None:
+        self._min_closeness = min_closeness or {}
         self._lexical = lexical
         self._analyzer = lexical.analyzer
         self._glossary = glossary
@@ -82,6 +92,10 @@ class SupportScorer:
         unknown = self._unknown_municipalities(question, top)
         if unknown:
             return Support(0.0, (), (), unknown)
+        closeness = max((p.dense_score for p in passages if p.dense_score is not None and p.kind != "header"),
+                        default=None)
+        if closeness is not None and closeness < self._min_closeness.get(language, -1.0):
+            return Support(0.0, (), (), too_far=True)
         seen = set()
         for passage in top:
             hit = passage.hit
@@ -141,3 +155,10 @@ class SupportScorer:
         text = "\n".join(p.hit.text for p in passages)
         return tuple(m for m in named
                      if m.casefold() not in self._indexed and not municipality_mentions(text, names=[m]))
+
+
+def closeness_floor(model_id: str) -> dict[str, float]:
+    """The per-language cosine floors fitted for ``model_id``'s model family (``closeness.json``);
+    empty for a model without one. Cost: one small read."""
+    data = json.loads((resources.files("assistant.answer") / "closeness.json").read_text(encoding="utf-8"))
+    return next((dict(floors) for family, floors in data["models"].items() if family in model_id), {})

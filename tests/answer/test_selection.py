@@ -3,9 +3,11 @@ question and whether it states the kind of fact asked for."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.base import Passage
-from assistant.answer.selection import candidates, select
+from assistant.answer.selection import FEATURES, SelectionWeights, candidates, select
 from assistant.chunk import unit_spans
 from assistant.models import DocumentInfo, Hit
 
@@ -84,3 +86,40 @@ def test_points_after_the_lead_must_be_nearly_as_good_and_state_the_fact_too() -
     chosen, _ = quoted("When is the final report due?", [prose])
     assert all(any(month in text for month in ("juni", "2019", "2024")) for text in chosen)
     assert asked_type("When is the final report due?") is AnswerType.DEADLINE
+
+
+def test_the_packaged_weights_were_fitted_and_cover_every_feature() -> None:
+    packaged = SelectionWeights.packaged()
+    assert set(packaged.weights) == set(FEATURES)
+    assert "tune" in packaged.fitted_on and "test" not in packaged.fitted_on  # never fitted on a test half
+    assert SelectionWeights.from_json(packaged.to_json()) == packaged
+
+
+def test_weights_naming_an_unknown_feature_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown selection features"):
+        SelectionWeights.from_json('{"weights": {"similarity": 1.0, "colour": 2.0}}')
+
+
+def test_stating_the_asked_kind_of_fact_raises_a_candidate_but_never_vetoes_the_best_alone() -> None:
+    """A "when?" answered by the only sentence on the topic that has a date, even if another is
+    closer; and with a dated sentence far less likely than the best one, the date is missing."""
+    prose = passage("Regeringen uppdrar", "30 juni 2024.", similarity={"Regeringen": 0.86, "Trafikverket ska": 0.84})
+    chosen, missing = quoted("When must the final report be delivered?", [prose])
+    assert not missing and "30 juni 2024" in chosen[0]
+    assert quoted("How many coordinators have been appointed so far?", [prose])[1]
+
+
+def test_a_lead_in_is_quoted_with_its_items_numbered_or_continued_over_lines() -> None:
+    text = ("Myndigheten ska:\n\n1. främja inrikes sjöfart och\n   föra dialog med hamnar\n"
+            "2. utarbeta en handlingsplan\n\nÖvrigt.\n")
+    info = DocumentInfo(id="d", title="Uppdrag", source_path="d.md")
+    hit = Hit(chunk_id="c", document_id="d", title="Uppdrag", municipality=None, section="Uppdrag",
+              section_path=["Uppdrag"], text=text, score=1.0, start=0, end=len(text))
+    scores = {span: (0.9 if text[span[0]:].startswith("Myndigheten") else 0.7) for span in unit_spans(text, base=0)}
+    lead_in = Passage(hit=hit, kind="text", document=info, document_text=text, dense_score=0.8, unit_scores=scores)
+    ranked = candidates([lead_in], question="What must the agency do?", overlap=lambda _: 0.0, answer_type=None)
+    best = ranked[0]
+    assert best.text.startswith("Myndigheten ska:") and best.features["lead_in"] == 1.0
+    (span,) = select(ranked, question="What must the agency do?", answer_type=None).chosen[0][1]
+    assert text[span[0]:span[1]].endswith("2. utarbeta en handlingsplan")
+    assert "föra dialog med hamnar" in text[span[0]:span[1]]
