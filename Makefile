@@ -63,6 +63,8 @@ eval: dev
 		--documents tests/eval/unseen/documents.json
 	$(BIN)/assistant eval tests/eval/blind/questions.jsonl \
 		--documents tests/eval/unseen/documents.json --documents tests/eval/blind/documents.json
+	$(BIN)/assistant eval tests/eval/large/tune.jsonl tests/eval/large/test.jsonl tests/eval/offtopic/tune.jsonl \
+		tests/eval/offtopic/test.jsonl --documents tests/eval/large/documents.json
 
 bench: dev
 	$(BIN)/python -m bench.search_vs_langchain

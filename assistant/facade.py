@@ -22,7 +22,7 @@ from assistant.answer.base import Answerer, AnswerEvent, AnswerFinal
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
-from assistant.answer.selection import Candidate
+from assistant.answer.selection import Candidate, SelectionWeights
 from assistant.answer.support import SupportScorer, closeness_floor
 from assistant.catalog import origins
 from assistant.corpus import Corpus
@@ -69,7 +69,10 @@ class PolicyAssistant:
         self.glossary = glossary
         self.backend = backend or backend_for(settings, IndexRecipe.from_settings(
             settings, embedder=embedder, glossary=glossary))
-        self.extractive = extractive or ExtractiveAnswerer(glossary=glossary, min_support=settings.min_support)
+        weights = (SelectionWeights.from_json(settings.selection_weights.read_text(encoding="utf-8"))
+                   if settings.selection_weights else None)
+        self.extractive = extractive or ExtractiveAnswerer(glossary=glossary, min_support=settings.min_support,
+                                                           weights=weights)
         self.llm = llm
         self.glossary_document = GlossaryDocument(glossary)
         self.answers = AskPipeline(settings=settings, extractive=self.extractive, llm=llm,

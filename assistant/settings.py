@@ -139,6 +139,9 @@ class Settings(BaseSettings):
         0.25, ge=0, le=1, description="Below this support (share of the question's Swedish content words, and of "
         "an English question's names and codes, that the passages contain, weighted by rarity) the extractive "
         "answerer abstains. Calibrated on tests/eval/questions.jsonl and the tuning half of tests/eval/unseen.")
+    selection_weights: Path | None = Field(
+        None, description="A file of answer-selection weights in the format of assistant/answer/"
+        "selection_weights.json (e.g. written by python -m bench.fit_selection --out); unset: the packaged ones.")
     max_history_turns: int = Field(20, ge=0, le=200, description="Earlier turns a question may carry (more is "
                                    "refused; the OpenAI-compatible routes keep the last ones).")
 

@@ -1,7 +1,7 @@
 """Fit the answer-selection scorer (``assistant.answer.selection.SelectionWeights``) on the tuning
 halves, and write ``assistant/answer/selection_weights.json``.
 
-    python -m bench.fit_selection [--l2 0.01] [--dry-run]
+    python -m bench.fit_selection [--l2 0.01] [--out FILE]
 
 The tuning questions (``TUNE``: the five policies' set, and the tune halves of ``unseen`` and
 ``large``) are asked of an index of the five policies and the drawn pages of those sets (built
@@ -36,7 +36,6 @@ REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "eval"
 TUNE = [EVAL / "questions.jsonl", EVAL / "unseen" / "tune.jsonl", EVAL / "large" / "tune.jsonl"]
 RULES = [EVAL / "unseen" / "documents.json", EVAL / "large" / "documents.json"]
-WEIGHTS = REPO / "assistant" / "answer" / "selection_weights.json"
 
 
 @dataclass
@@ -117,7 +116,10 @@ def top1(groups: list[Group], w: np.ndarray) -> dict[str, tuple[int, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--l2", type=float, default=0.01)
-    parser.add_argument("--dry-run", action="store_true", help="report, do not write the weights")
+    parser.add_argument("--out", type=Path, default=None, help="write the fitted weights here (a file in the "
+                        "format of assistant/answer/selection_weights.json; the packaged file is never overwritten)")
+    parser.add_argument("--typed-margin", type=float, default=2.5, help="typed_margin of the written weights")
+    parser.add_argument("--follow-margin", type=float, default=2.0, help="follow_margin of the written weights")
     args = parser.parse_args()
     settings = Settings()
     shared = default_corpus_path(REPO)
@@ -137,13 +139,14 @@ def main() -> None:
         print(f"| {source} | {before[source][0]}/{before[source][1]} | {after[source][0]}/{after[source][1]} |")
     for name, value in zip(FEATURES, fitted, strict=True):
         print(f"{name:12s} {value:+.3f}")
-    if not args.dry_run:
+    if args.out is not None:
         names = ", ".join(str(path.relative_to(EVAL)) for path in TUNE)
         weights = SelectionWeights(weights={n: round(float(x), 4) for n, x in zip(FEATURES, fitted, strict=True)},
                                    fitted_on=f"{dt.date.today().isoformat()}: {len(groups)} answerable questions of "
-                                             f"{names}; l2 {args.l2}")
-        WEIGHTS.write_text(weights.to_json(), encoding="utf-8")
-        print(f"written {WEIGHTS}")
+                                             f"{names}; l2 {args.l2}",
+                                   typed_margin=args.typed_margin, follow_margin=args.follow_margin)
+        args.out.write_text(weights.to_json(), encoding="utf-8")
+        print(f"written {args.out}")
 
 
 if __name__ == "__main__":

@@ -140,3 +140,36 @@ def test_the_policies_as_published_answer_as_their_text_does(published: tuple[st
     assert answered(answers) >= answered(text_answers) - 1
     assert answers.correct_abstention() == text_answers.correct_abstention()
     assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
+
+
+LARGE = REPO / "tests" / "eval" / "large"
+OFFTOPIC = REPO / "tests" / "eval" / "offtopic"
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
+          glossary: Glossary) -> Iterator[PolicyAssistant]:
+    """The five policies and the 90 pages of the large set."""
+    yield beside_the_policies(tmp_path_factory.mktemp("large"), [LARGE / "documents.json"], embedder, glossary)
+
+
+@pytest.mark.parametrize("half", ["tune", "test"])
+def test_the_large_set_both_halves(large: PolicyAssistant, half: str) -> None:
+    # Floors a little below what was measured (README, "The large set"): the test half is never
+    # tuned on; its floors catch a regression on documents nobody here read for the rules.
+    retrieval, answers = measured(large, LARGE / f"{half}.jsonl")
+    assert retrieval.recall_at(5) >= 0.85
+    assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
+    assert answers.evidence_in_answer() >= 0.68
+    assert answers.evidence_in_first_quote() >= 0.45
+    assert answers.correct_abstention() >= 0.3
+    assert answers.false_abstention() <= 0.12
+
+
+@pytest.mark.parametrize("half", ["tune", "test"])
+def test_off_topic_questions_abstain(large: PolicyAssistant, half: str) -> None:
+    _, answers = measured(large, OFFTOPIC / f"{half}.jsonl")
+    assert answers.correct_abstention(language="sv") >= 0.6
+    assert answers.correct_abstention(language="en") >= 0.1  # the shortfall of issue 20, held as a floor
+    greetings = [r for r in answers.results if r.question.kind == "greeting"]
+    assert greetings and all(r.answer.abstained and not r.answer.citations for r in greetings)

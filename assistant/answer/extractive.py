@@ -108,7 +108,8 @@ class ExtractiveAnswerer(Answerer):
         if intent.intent is Intent.METADATA and (answer := self._metadata(context, intent.fields)):
             return answer
         answer_type, ranked = self.ranked(context)
-        selection = select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points)
+        selection = select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points,
+                           weights=self._weights)
         if selection.missing_fact:
             return self._abstain(context, not_stated=answer_type)
         if not selection.chosen or (context.support is not None and context.support < self._min_support):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,12 +39,6 @@ from assistant.answer.citations import sentence_spans
 from assistant.chunk import MIN_UNIT_CHARS
 
 PASSAGES = 5  # content passages whose units compete
-# Further points must be at least this likely, relative to the lead, under the fitted scorer (its
-# scores are log-odds: ln 2 keeps points at least half as likely as the lead).
-FOLLOW_MARGIN = math.log(8)
-# The asked-for kind of fact is missing when no unit stating one is at least a quarter as likely as
-# the best unit (set on the tuning halves, as the follow margin).
-MISSING_MARGIN = math.log(4)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task.
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|responsib|in charge", re.IGNORECASE)
@@ -64,6 +57,8 @@ class SelectionWeights:
 
     weights: dict[str, float]
     fitted_on: str = ""
+    typed_margin: float = 0.1  # the best unit stating the asked-for kind of fact leads if this close to the best
+    follow_margin: float = 0.08  # further points must score this close to the lead
 
     @classmethod
     def packaged(cls) -> SelectionWeights:
@@ -77,10 +72,13 @@ class SelectionWeights:
         if unknown:
             raise ValueError(f"unknown selection features {sorted(unknown)}")
         return cls(weights={name: float(data["weights"].get(name, 0.0)) for name in FEATURES},
-                   fitted_on=str(data.get("fitted_on", "")))
+                   fitted_on=str(data.get("fitted_on", "")), typed_margin=float(data["typed_margin"]),
+                   follow_margin=float(data["follow_margin"]))
 
     def to_json(self) -> str:
-        return json.dumps({"fitted_on": self.fitted_on, "weights": self.weights}, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps({"fitted_on": self.fitted_on, "typed_margin": self.typed_margin,
+                           "follow_margin": self.follow_margin, "weights": self.weights},
+                          ensure_ascii=False, indent=2) + "\n"
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights[name] * value for name, value in features.items())
@@ -170,25 +168,29 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
 
 
 def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | None,
-           max_points: int = 3) -> Selection:
-    """The best candidate under the fitted scorer leads; the candidates at least half as likely
-    follow, at most ``max_points`` in all (for a specific fact only those that state one: "by
-    when?" is answered by the dates, not the sentences around them). Whether a unit states the
-    asked-for kind of fact is one of the scorer's features, never a veto of the best candidate;
-    only when no unit of any passage states such a fact at all is it missing
-    (``Selection.missing_fact``). A lead-in is quoted with its list."""
+           max_points: int = 3, weights: SelectionWeights | None = None) -> Selection:
+    """The lead candidate and the candidates nearly as good as it (``weights.follow_margin``), at
+    most ``max_points``. For a specific kind of fact (a date, an amount …) the best candidate that
+    states one leads if it scores within ``weights.typed_margin`` of the best of all; when none
+    does, the documents do not state the fact (``Selection.missing_fact``), and only candidates
+    that state one follow ("by when?" is answered by the dates, not the sentences around them). A
+    lead-in is quoted with its list."""
     if not ranked:
         return Selection([], answer_type, missing_fact=False)
-    lead = ranked[0]
-    # The fact is missing when no unit that states one is a plausible answer: none scores within
-    # MISSING_MARGIN of the best unit (a sentence on the topic that names no date does not answer
-    # "when?"; one that does, even ranked second, is quoted).
-    missing = answer_type in SPECIFIC and not any(c.states_type and c.score >= lead.score - MISSING_MARGIN
-                                                  for c in ranked)
+    weights = weights or SelectionWeights.packaged()
+    lead, missing = ranked[0], False
+    if answer_type in SPECIFIC:
+        typed = [c for c in ranked if c.states_type and c.score >= ranked[0].score - weights.typed_margin]
+        if typed:
+            lead = typed[0]
+        else:
+            missing = True
     chosen = [lead]
-    for candidate in ranked[1:]:
-        if len(chosen) >= max_points or candidate.score < lead.score - FOLLOW_MARGIN:
+    for candidate in ranked:
+        if len(chosen) >= max_points:
             break
+        if candidate is lead or candidate.score < lead.score - weights.follow_margin:
+            continue
         if answer_type in SPECIFIC and not candidate.states_type:
             continue
         if any(_overlaps(candidate, other) for other in chosen):
