@@ -10,12 +10,14 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from assistant.embed import Embedder
+from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from assistant.index.postgres.search import _B, _K1
 from tests.conftest import CORPUS, make_assistant
@@ -47,10 +49,17 @@ def test_a_first_load_ends_with_every_index_and_constraint_it_began_with(
     assistant.close()
 
 
-def test_postings_carry_the_impacts_and_frequencies_of_the_new_collection(
-        tmp_path: Path, database_url: str, embedder: Embedder, glossary: Glossary) -> None:
+@pytest.fixture
+def loaded(tmp_path: Path, database_url: str, embedder: Embedder, glossary: Glossary) -> Iterator[PolicyAssistant]:
+    """The five policies loaded into an empty database (the COPY path)."""
     assistant = make_assistant(tmp_path, embedder, glossary, database_url=database_url)
     assistant.ensure_index()
+    yield assistant
+    assistant.close()
+
+
+def test_postings_carry_the_impacts_and_frequencies_of_the_new_collection(loaded: PolicyAssistant,
+                                                                          database_url: str) -> None:
     with psycopg.connect(database_url) as connection:
         worst, postings, chunks = connection.execute(
             "SELECT max(abs(t.impact - t.tf / (t.tf + %s * (1 - %s + %s * t.term_count / s.avgdl)))), count(*), "
@@ -67,13 +76,11 @@ def test_postings_carry_the_impacts_and_frequencies_of_the_new_collection(
     assert chunks == state
     assert worst < 1e-6  # stored as REAL
     assert wrong_df == 0
-    assistant.close()
 
 
-def test_an_upload_after_the_first_load_takes_the_next_chunk_rows(
-        tmp_path: Path, database_url: str, embedder: Embedder, glossary: Glossary) -> None:
-    assistant = make_assistant(tmp_path, embedder, glossary, database_url=database_url)
-    assistant.ensure_index()
+def test_an_upload_after_the_first_load_takes_the_next_chunk_rows(loaded: PolicyAssistant,
+                                                                  database_url: str) -> None:
+    assistant = loaded
     with psycopg.connect(database_url) as connection:
         last = connection.execute("SELECT max(chunk_row) FROM chunks").fetchone()[0]
     document = assistant.add_document("riktlinje-parkering.docx", a_docx(
@@ -83,7 +90,6 @@ def test_an_upload_after_the_first_load_takes_the_next_chunk_rows(
                                                  (document.id,))]
     assert rows and min(rows) > last
     assert assistant.search("Vad kostar boendeparkering?", k=1)[0].document_id == document.id
-    assistant.close()
 
 
 def test_a_first_load_killed_before_its_commit_leaves_the_database_as_it_was(
