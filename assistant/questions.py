@@ -78,6 +78,11 @@ class QuestionLog(ABC):
         """Questions asked at or after ``cutoff`` (ISO time), newest first, at most ``limit``."""
 
     @abstractmethod
+    def rows_after(self, row: int, cutoff: str, *, limit: int) -> list[tuple[int, LoggedQuestion]]:
+        """(row id, question) of the questions stored after row ``row`` and asked at or after
+        ``cutoff``, in the order they were stored, at most ``limit`` (the most recent ones)."""
+
+    @abstractmethod
     def prune(self, before: str) -> int:
         """Delete the questions asked before ``before``; how many."""
 
@@ -105,6 +110,13 @@ class SqliteQuestionLog(QuestionLog):
                 "SELECT asked_at, question, language, outcome, closest FROM questions WHERE asked_at >= ? "
                 "ORDER BY asked_at DESC, id DESC LIMIT ?", (cutoff, limit)).fetchall()
         return [logged_question_of(row) for row in rows]
+
+    def rows_after(self, row: int, cutoff: str, *, limit: int) -> list[tuple[int, LoggedQuestion]]:
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT id, asked_at, question, language, outcome, closest FROM questions WHERE id > ? AND "
+                "asked_at >= ? ORDER BY id DESC LIMIT ?", (row, cutoff, limit)).fetchall()
+        return [(int(found[0]), logged_question_of(found[1:])) for found in reversed(rows)]
 
     def prune(self, before: str) -> int:
         with self._lock:
@@ -138,8 +150,9 @@ class QuestionRecorder:
         self._log = log
         self.days = days
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
-        self._grouped: tuple[tuple[int, int], list[QuestionGroup]] | None = None  # by the log's version
-        self._terms: dict[str, list[str]] = {}  # each question's analysis, kept: a new question costs one
+        self._grouping: QuestionGrouping | None = None  # of the log's rows up to ``_grouped_row``
+        self._grouped_row = 0
+        self._grouped_count = 0
         self._lock = threading.Lock()
 
     @property
@@ -173,25 +186,23 @@ class QuestionRecorder:
 
     def groups(self, analyze: Callable[[str], list[str]], *, limit: int = 20_000) -> list[QuestionGroup]:
         """The kept questions grouped by similar wording, largest groups first. Cost: a prune and a
-        count; the grouping (about a second for 10,000 questions) only when the log changed since the
-        last call in this process."""
+        count; the questions logged since the last call are added to the groups (a millisecond
+        each); all of them are grouped again (about two seconds for 10,000) only on the first call
+        in a process or after questions were pruned."""
         log = self._log()
-        log.prune(self._cutoff() if self.enabled else self._stamp(self._now() + dt.timedelta(days=1)))
+        pruned = log.prune(self._cutoff() if self.enabled else self._stamp(self._now() + dt.timedelta(days=1)))
         if not self.enabled:
             return []
-        version = log.version()
-        with self._lock:  # grouping 10,000 questions takes about a second: once per change of the log
-            if self._grouped is None or self._grouped[0] != version:
-                if len(self._terms) > 4 * limit:
-                    self._terms.clear()
-
-                def remembered(text: str) -> list[str]:
-                    if text not in self._terms:
-                        self._terms[text] = analyze(text)
-                    return self._terms[text]
-
-                self._grouped = (version, group_questions(log.since(self._cutoff(), limit=limit), remembered))
-            return self._grouped[1]
+        with self._lock:
+            count, _ = log.version()
+            if pruned or self._grouping is None or count < self._grouped_count:
+                self._grouping, self._grouped_row, self._grouped_count = QuestionGrouping(analyze), 0, 0
+            fresh = log.rows_after(self._grouped_row, self._cutoff(), limit=limit)
+            for _, item in fresh:
+                self._grouping.add(item)
+            if fresh:
+                self._grouped_row, self._grouped_count = fresh[-1][0], self._grouped_count + len(fresh)
+            return self._grouping.groups()
 
     def _cutoff(self) -> str:
         return self._stamp(self._now() - dt.timedelta(days=self.days))
@@ -201,39 +212,62 @@ class QuestionRecorder:
         return moment.isoformat(timespec="seconds")
 
 
-def group_questions(questions: Sequence[LoggedQuestion], analyze: Callable[[str], list[str]]) -> list[QuestionGroup]:
-    """Greedy grouping, newest first: a question joins the first group whose first question shares
-    at least ``SIMILAR`` of their analysed terms (Jaccard; stems, compound parts), else starts a
-    group. Cost: linear in the questions for the analysis, and the comparisons are cut by prefix
-    filtering (two sets that similar share one of their rarest terms), so 10,000 questions take
-    well under a second instead of a comparison with every group."""
-    term_sets = [set(analyze(item.question)) or {item.question.casefold().strip()} for item in questions]
-    frequency: dict[str, int] = {}
-    for terms in term_sets:
-        for term in terms:
-            frequency[term] = frequency.get(term, 0) + 1
-    seeds: list[set[str]] = []
-    members: list[list[LoggedQuestion]] = []
-    by_term: dict[str, list[int]] = {}
-    for item, terms in zip(questions, term_sets, strict=True):
-        rarest = sorted(terms, key=lambda term: (frequency[term], term))
-        prefix = rarest[:len(rarest) - math.ceil(SIMILAR * len(rarest)) + 1]
-        candidates = sorted({g for term in prefix for g in by_term.get(term, ())})
+class QuestionGrouping:
+    """Greedy grouping in the order questions were logged: a question joins the first group whose
+    first question shares at least ``SIMILAR`` of their analysed terms (Jaccard; stems, compound
+    parts), else starts a group. Since a question is only ever compared with the groups before it,
+    a newly logged one is one more step, not a regrouping. The comparisons are cut by prefix
+    filtering: two sets that similar share a term among each one's first terms in one fixed order
+    of all terms (rarest first, as far as known when a term is first seen: a term's place never
+    changes). Cost: one analysis and a few set comparisons a question."""
+
+    def __init__(self, analyze: Callable[[str], list[str]]) -> None:
+        self._analyze = analyze
+        self._order: dict[str, tuple[int, int]] = {}  # term → its fixed sort key
+        self._seeds: list[set[str]] = []
+        self._members: list[list[LoggedQuestion]] = []
+        self._by_term: dict[str, list[int]] = {}
+
+    def add(self, item: LoggedQuestion) -> None:
+        terms = set(self._analyze(item.question)) or {item.question.casefold().strip()}
+        for term in terms:  # a term seen first now sorts with the rarest, and stays there
+            self._order.setdefault(term, (0, len(self._order)))
+        ordered = sorted(terms, key=self._order.__getitem__)
+        prefix = ordered[:len(ordered) - math.ceil(SIMILAR * len(ordered)) + 1]
+        candidates = sorted({g for term in prefix for g in self._by_term.get(term, ())})
+        seeds = self._seeds
         joined = next((g for g in candidates if len(terms & seeds[g]) / len(terms | seeds[g]) >= SIMILAR), None)
         if joined is not None:
-            members[joined].append(item)
-            continue
+            self._members[joined].append(item)
+            return
         for term in prefix:
-            by_term.setdefault(term, []).append(len(seeds))
+            self._by_term.setdefault(term, []).append(len(seeds))
         seeds.append(terms)
-        members.append([item])
-    made = [QuestionGroup(question=group[0].question, count=len(group), last_asked=group[0].asked_at,
-                          abstained=sum(m.outcome == "abstained" for m in group),
-                          thumbs_down=sum(m.outcome == "thumbs_down" for m in group),
-                          variants=list(dict.fromkeys(m.question for m in group))[:10],
-                          closest=group[0].closest) for group in members]
-    made.sort(key=lambda group: group.last_asked, reverse=True)
-    return sorted(made, key=lambda group: group.count, reverse=True)  # stable: the newest first among equals
+        self._members.append([item])
+
+    def groups(self) -> list[QuestionGroup]:
+        """The groups, largest first, the most recently asked first among equals; each faced by its
+        latest question. Cost: linear in the questions."""
+        made = [_group(members) for members in reversed(self._members)]  # ties: the newer group first
+        made.sort(key=lambda group: group.last_asked, reverse=True)
+        return sorted(made, key=lambda group: group.count, reverse=True)
+
+
+def _group(members: list[LoggedQuestion]) -> QuestionGroup:
+    latest = members[::-1]
+    return QuestionGroup(question=latest[0].question, count=len(members), last_asked=latest[0].asked_at,
+                         abstained=sum(m.outcome == "abstained" for m in members),
+                         thumbs_down=sum(m.outcome == "thumbs_down" for m in members),
+                         variants=list(dict.fromkeys(m.question for m in latest))[:10], closest=latest[0].closest)
+
+
+def group_questions(questions: Sequence[LoggedQuestion], analyze: Callable[[str], list[str]]) -> list[QuestionGroup]:
+    """``questions`` (newest first, as ``QuestionLog.since`` gives them) grouped as ``QuestionGrouping``
+    groups them in the order they were asked."""
+    grouping = QuestionGrouping(analyze)
+    for item in reversed(questions):
+        grouping.add(item)
+    return grouping.groups()
 
 
 def groups_csv(groups: Sequence[QuestionGroup]) -> str:

@@ -83,6 +83,20 @@ def timed(client: httpx.Client, path: str, requests: int) -> tuple[list[float], 
     return times, size
 
 
+def questions_after_new_ones(client: httpx.Client, requests: int) -> list[float]:
+    """The Questions page timed right after each of ``requests`` new off-topic questions was asked
+    (and abstained, so logged) through ``/v1/ask`` with the console's session: ms each."""
+    times = []
+    for number in range(requests):
+        asked = client.post("/v1/ask", json={"question": f"Hur bokar jag lokal nummer {number} för ett personalmöte?"},
+                            headers={"X-CSRF-Token": client.cookies.get("pa_csrf", "")})
+        asked.raise_for_status()
+        started = time.perf_counter()
+        client.get("/admin/questions").raise_for_status()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=5000)
@@ -116,6 +130,10 @@ def main() -> None:
                 signed = client.post("/admin/sign-in", data={"key": ADMIN_KEY, "next": "/admin/documents"})
                 assert signed.status_code == 303, signed.text
                 client.get("/admin/documents")  # the first page loads the index into the server
+                began = time.perf_counter()
+                client.get("/admin/questions").raise_for_status()  # groups every logged question, once
+                first_view = (time.perf_counter() - began) * 1000
+                after_new = questions_after_new_ones(client, args.requests)
                 rows = ["| page | p50 ms | p95 ms | max ms | size |", "|---|---:|---:|---:|---:|"]
                 for path in ("/admin/documents", "/admin/documents?page=50", "/admin/documents?q=regeringen",
                              "/admin/documents?status=unknown&page=20", "/admin/questions", "/admin/questions.csv",
@@ -125,6 +143,11 @@ def main() -> None:
                     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
                     rows.append(f"| `{path}` | {statistics.median(times):.0f} | {p95:.0f} | {max(times):.0f} | "
                                 f"{size / 1024:.0f} kB |")
+            ordered = sorted(after_new)
+            p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+            rows.append(f"| `/admin/questions` right after a new abstained question | "
+                        f"{statistics.median(after_new):.0f} | {p95:.0f} | {max(after_new):.0f} | |")
+            rows.append(f"| `/admin/questions`, the first view after the server started | {first_view:.0f} | | | |")
             print("\n".join(rows))
             print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} cores")
         finally:

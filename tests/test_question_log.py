@@ -105,3 +105,31 @@ def test_the_postgresql_log_keeps_and_prunes_the_same_way(database_url: str) -> 
         assert log.prune("2026-01-15T00:00:00+00:00") == 1
         [kept] = log.since("", limit=10)
         assert (kept.question, kept.outcome, kept.closest) == ("ny", "thumbs_down", closest)
+
+
+def test_new_questions_join_the_groups_without_regrouping_the_old_ones(tmp_path: Path) -> None:
+    from assistant.questions import SqliteQuestionLog
+
+    log = SqliteQuestionLog(tmp_path / "questions.sqlite")
+    clock = [dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]
+    recorder = QuestionRecorder(lambda: log, days=30, now=lambda: clock[0])
+    analysed: list[str] = []
+
+    def analyze(text: str) -> list[str]:
+        analysed.append(text)
+        return text.casefold().strip("?").split()
+
+    for question in ["regler för parkering personal", "regler för parkering", "bygglov för altan"]:
+        recorder.record(question, language="sv", outcome="abstained")
+        clock[0] += dt.timedelta(minutes=1)
+    assert [g.count for g in recorder.groups(analyze)] == [2, 1] and len(analysed) == 3
+    recorder.record("bygglov för en altan", language="sv", outcome="abstained")
+    clock[0] += dt.timedelta(minutes=1)
+
+    grown = recorder.groups(analyze)
+    assert analysed[3:] == ["bygglov för en altan"]  # only the new question was analysed
+    assert grown == group_questions(log.since("", limit=100), analyze)  # as grouping them all anew
+    assert grown[0].question == "bygglov för en altan" and grown[0].count == 2
+
+    clock[0] += dt.timedelta(days=30, minutes=-2)  # the first three are now past the retention
+    assert [g.question for g in recorder.groups(analyze)] == ["bygglov för en altan"]

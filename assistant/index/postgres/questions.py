@@ -29,6 +29,13 @@ class PostgresQuestionLog(QuestionLog):
                 "ORDER BY asked_at DESC, id DESC LIMIT %s", (cutoff, limit)).fetchall()
         return [logged_question_of(row) for row in rows]
 
+    def rows_after(self, row: int, cutoff: str, *, limit: int) -> list[tuple[int, LoggedQuestion]]:
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT id, asked_at, question, language, outcome, closest FROM questions WHERE id > %s AND "
+                "asked_at >= %s ORDER BY id DESC LIMIT %s", (row, cutoff, limit)).fetchall()
+        return [(int(found[0]), logged_question_of(found[1:])) for found in reversed(rows)]
+
     def prune(self, before: str) -> int:
         with self._pool.connection() as connection:
             return connection.execute("DELETE FROM questions WHERE asked_at < %s", (before,)).rowcount
