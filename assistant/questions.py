@@ -198,8 +198,7 @@ class QuestionRecorder:
             if pruned or self._grouping is None or count < self._grouped_count:
                 self._grouping, self._grouped_row, self._grouped_count = QuestionGrouping(analyze), 0, 0
             fresh = log.rows_after(self._grouped_row, self._cutoff(), limit=limit)
-            for _, item in fresh:
-                self._grouping.add(item)
+            self._grouping.add_all([item for _, item in fresh])
             if fresh:
                 self._grouped_row, self._grouped_count = fresh[-1][0], self._grouped_count + len(fresh)
             return self._grouping.groups()
@@ -218,20 +217,32 @@ class QuestionGrouping:
     parts), else starts a group. Since a question is only ever compared with the groups before it,
     a newly logged one is one more step, not a regrouping. The comparisons are cut by prefix
     filtering: two sets that similar share a term among each one's first terms in one fixed order
-    of all terms (rarest first, as far as known when a term is first seen: a term's place never
-    changes). Cost: one analysis and a few set comparisons a question."""
+    of all terms (rarest first, by their frequency in the batch that brought them: a term's place
+    never changes). Cost: one analysis and a few set comparisons a question."""
 
     def __init__(self, analyze: Callable[[str], list[str]]) -> None:
         self._analyze = analyze
-        self._order: dict[str, tuple[int, int]] = {}  # term → its fixed sort key
+        self._order: dict[str, tuple[int, str]] = {}  # term → its fixed sort key
         self._seeds: list[set[str]] = []
         self._members: list[list[LoggedQuestion]] = []
+        self._made: list[QuestionGroup | None] = []  # each group's summary, None once it changed
         self._by_term: dict[str, list[int]] = {}
 
-    def add(self, item: LoggedQuestion) -> None:
-        terms = set(self._analyze(item.question)) or {item.question.casefold().strip()}
-        for term in terms:  # a term seen first now sorts with the rarest, and stays there
-            self._order.setdefault(term, (0, len(self._order)))
+    def add_all(self, items: Sequence[LoggedQuestion]) -> None:
+        """Add ``items`` in order. Terms first seen among them take their place in the fixed order by
+        how often they occur among them (rarest first): words every question uses ("vad", "för")
+        then sort last and never make two questions candidates of each other."""
+        analysed = [set(self._analyze(item.question)) or {item.question.casefold().strip()} for item in items]
+        counts: dict[str, int] = {}
+        for terms in analysed:
+            for term in terms:
+                if term not in self._order:
+                    counts[term] = counts.get(term, 0) + 1
+        self._order.update((term, (count, term)) for term, count in counts.items())
+        for item, terms in zip(items, analysed, strict=True):
+            self._add(item, terms)
+
+    def _add(self, item: LoggedQuestion, terms: set[str]) -> None:
         ordered = sorted(terms, key=self._order.__getitem__)
         prefix = ordered[:len(ordered) - math.ceil(SIMILAR * len(ordered)) + 1]
         candidates = sorted({g for term in prefix for g in self._by_term.get(term, ())})
@@ -239,16 +250,21 @@ class QuestionGrouping:
         joined = next((g for g in candidates if len(terms & seeds[g]) / len(terms | seeds[g]) >= SIMILAR), None)
         if joined is not None:
             self._members[joined].append(item)
+            self._made[joined] = None
             return
         for term in prefix:
             self._by_term.setdefault(term, []).append(len(seeds))
         seeds.append(terms)
         self._members.append([item])
+        self._made.append(None)
 
     def groups(self) -> list[QuestionGroup]:
         """The groups, largest first, the most recently asked first among equals; each faced by its
-        latest question. Cost: linear in the questions."""
-        made = [_group(members) for members in reversed(self._members)]  # ties: the newer group first
+        latest question. Cost: a summary of each group changed since the last call, and a sort."""
+        for index, made in enumerate(self._made):
+            if made is None:
+                self._made[index] = _group(self._members[index])
+        made = [group for group in reversed(self._made) if group is not None]  # ties: the newer group first
         made.sort(key=lambda group: group.last_asked, reverse=True)
         return sorted(made, key=lambda group: group.count, reverse=True)
 
@@ -265,8 +281,7 @@ def group_questions(questions: Sequence[LoggedQuestion], analyze: Callable[[str]
     """``questions`` (newest first, as ``QuestionLog.since`` gives them) grouped as ``QuestionGrouping``
     groups them in the order they were asked."""
     grouping = QuestionGrouping(analyze)
-    for item in reversed(questions):
-        grouping.add(item)
+    grouping.add_all(list(reversed(questions)))
     return grouping.groups()
 
 
