@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS questions (
     language TEXT NOT NULL, outcome TEXT NOT NULL, closest TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS questions_by_time ON questions (asked_at);
 """
+_TERMS_COLUMN = "ALTER TABLE questions ADD COLUMN terms TEXT"  # a JSON list; absent from files of before
 
 
 class ClosestPassage(BaseModel):
@@ -51,6 +52,7 @@ class LoggedQuestion(BaseModel):
     language: str
     outcome: Outcome
     closest: list[ClosestPassage] = Field(default_factory=list, max_length=5)
+    terms: list[str] | None = None  # the question's analysed terms when it was logged (None: analysed when grouped)
 
 
 class QuestionGroup(BaseModel):
@@ -96,25 +98,28 @@ class SqliteQuestionLog(QuestionLog):
 
     def __init__(self, path: Path) -> None:
         self._connection = open_record_database(path, _SCHEMA)
+        if "terms" not in {row[1] for row in self._connection.execute("PRAGMA table_info(questions)")}:
+            self._connection.execute(_TERMS_COLUMN)
         self._lock = threading.Lock()
 
     def add(self, item: LoggedQuestion) -> None:
         with self._lock:
             self._connection.execute(
-                "INSERT INTO questions (asked_at, question, language, outcome, closest) VALUES (?, ?, ?, ?, ?)",
-                (item.asked_at, item.question, item.language, item.outcome, _closest_json(item)))
+                "INSERT INTO questions (asked_at, question, language, outcome, closest, terms) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (item.asked_at, item.question, item.language, item.outcome, _closest_json(item), terms_json(item)))
 
     def since(self, cutoff: str, *, limit: int) -> list[LoggedQuestion]:
         with self._lock:
             rows = self._connection.execute(
-                "SELECT asked_at, question, language, outcome, closest FROM questions WHERE asked_at >= ? "
+                "SELECT asked_at, question, language, outcome, closest, terms FROM questions WHERE asked_at >= ? "
                 "ORDER BY asked_at DESC, id DESC LIMIT ?", (cutoff, limit)).fetchall()
         return [logged_question_of(row) for row in rows]
 
     def rows_after(self, row: int, cutoff: str, *, limit: int) -> list[tuple[int, LoggedQuestion]]:
         with self._lock:
             rows = self._connection.execute(
-                "SELECT id, asked_at, question, language, outcome, closest FROM questions WHERE id > ? AND "
+                "SELECT id, asked_at, question, language, outcome, closest, terms FROM questions WHERE id > ? AND "
                 "asked_at >= ? ORDER BY id DESC LIMIT ?", (row, cutoff, limit)).fetchall()
         return [(int(found[0]), logged_question_of(found[1:])) for found in reversed(rows)]
 
@@ -135,10 +140,19 @@ def _closest_json(item: LoggedQuestion) -> str:
     return json.dumps([c.model_dump() for c in item.closest], ensure_ascii=False)
 
 
+def terms_json(item: LoggedQuestion) -> str | None:
+    """The item's terms as stored (a JSON list), or ``None``."""
+    return None if item.terms is None else json.dumps(item.terms, ensure_ascii=False)
+
+
 def logged_question_of(row: Sequence[object]) -> LoggedQuestion:
+    """A stored row (asked_at, question, language, outcome, closest[, terms]) as a question."""
     closest = row[4] if isinstance(row[4], list) else json.loads(str(row[4]))
+    stored = row[5] if len(row) > 5 else None
+    terms = stored if isinstance(stored, list) or stored is None else json.loads(str(stored))
     return LoggedQuestion(asked_at=str(row[0]), question=str(row[1]), language=str(row[2]),
-                          outcome=row[3], closest=[ClosestPassage.model_validate(c) for c in closest])  # type: ignore[arg-type]
+                          outcome=row[3], closest=[ClosestPassage.model_validate(c) for c in closest],  # type: ignore[arg-type]
+                          terms=terms)
 
 
 class QuestionRecorder:
@@ -164,8 +178,9 @@ class QuestionRecorder:
         if answer.abstained:
             closest = [ClosestPassage(document_id=p.hit.document_id, title=p.hit.title, section=p.hit.section,
                                       score=p.hit.score) for p in context.passages[:3]]
-            self.record(context.original_question or context.question, language=answer.language,
-                        outcome="abstained", closest=closest)
+            question = context.original_question or context.question
+            self.record(question, language=answer.language, outcome="abstained", closest=closest,
+                        terms=context.analyze(question) if context.analyze else None)
 
     def note_feedback(self, item: FeedbackIn) -> None:
         """Log a thumbs-down's question, with the passages the answer cited."""
@@ -176,12 +191,14 @@ class QuestionRecorder:
                         closest=closest)
 
     def record(self, question: str, *, language: str, outcome: Outcome,
-               closest: Sequence[ClosestPassage] = ()) -> None:
+               closest: Sequence[ClosestPassage] = (), terms: Sequence[str] | None = None) -> None:
+        """Log one question (``terms``: its analysis, kept so grouping it later costs none)."""
         if not self.enabled:
             return
         log = self._log()
         log.add(LoggedQuestion(asked_at=self._stamp(self._now()), question=question[:2_000], language=language,
-                               outcome=outcome, closest=list(closest)[:5]))
+                               outcome=outcome, closest=list(closest)[:5],
+                               terms=None if terms is None else list(terms)[:200]))
         log.prune(self._cutoff())
 
     def groups(self, analyze: Callable[[str], list[str]], *, limit: int = 20_000) -> list[QuestionGroup]:
@@ -232,7 +249,8 @@ class QuestionGrouping:
         """Add ``items`` in order. Terms first seen among them take their place in the fixed order by
         how often they occur among them (rarest first): words every question uses ("vad", "för")
         then sort last and never make two questions candidates of each other."""
-        analysed = [set(self._analyze(item.question)) or {item.question.casefold().strip()} for item in items]
+        analysed = [set(item.terms if item.terms is not None else self._analyze(item.question))
+                    or {item.question.casefold().strip()} for item in items]
         counts: dict[str, int] = {}
         for terms in analysed:
             for term in terms:

@@ -7,7 +7,8 @@ Documents: ``--documents`` pages drawn at random from the shared regeringen.se c
 each cut to its first 1,500 characters so the build stays short), written as Markdown into a
 scratch corpus beside the five policies, then indexed by ``assistant index``. Questions: the
 titles of other random pages turned into questions ("Vad gäller för …?", "What does … say?"),
-logged as abstentions with the question log's own code, spread over the last 60 days. Then the
+logged as abstentions with the question log's own code, spread over the last 60 days, with their
+analysed terms as the service logs them. Then the
 server is started with an admin key, a session is signed into, and each page is requested
 ``--requests`` times (a new query string each time where the page takes one, so no cache answers
 it): p50 / p95 / max in ms, and the page's size. A benchmark, never a test; the target is
@@ -32,6 +33,7 @@ from pathlib import Path
 import httpx
 
 from assistant.eval_sets import default_corpus_path, document_id_for_page
+from assistant.index.lexical import SwedishAnalyzer
 from assistant.questions import ClosestPassage, LoggedQuestion, SqliteQuestionLog
 from bench.server_process import free_port, stop, wait_until_ready
 
@@ -58,6 +60,7 @@ def write_corpus(folder: Path, pages: list[dict[str, str]]) -> None:
 def log_questions(data: Path, pages: list[dict[str, str]], *, seed: int) -> None:
     rng = random.Random(seed)
     log = SqliteQuestionLog(data / "questions.sqlite")
+    analyzer = SwedishAnalyzer()  # the service logs the serving index's analysis; this one lacks its lexicon
     now = dt.datetime.now(dt.UTC)
     for number, page in enumerate(pages):
         title = page["title"].strip().rstrip(".")
@@ -66,6 +69,7 @@ def log_questions(data: Path, pages: list[dict[str, str]], *, seed: int) -> None
         asked = now - dt.timedelta(seconds=rng.uniform(0, 60 * 86400))
         log.add(LoggedQuestion(asked_at=asked.isoformat(timespec="seconds"), question=question[:500],
                                language="sv" if question.startswith("V") else "en", outcome="abstained",
+                               terms=analyzer.terms(question[:500]),
                                closest=[ClosestPassage(document_id=str(page["id"]), title=title[:200],
                                                        section="Inledning", score=0.41 + number % 7 / 100)]))
     log.close()

@@ -133,3 +133,36 @@ def test_new_questions_join_the_groups_without_regrouping_the_old_ones(tmp_path:
 
     clock[0] += dt.timedelta(days=30, minutes=-2)  # the first three are now past the retention
     assert [g.question for g in recorder.groups(analyze)] == ["bygglov för en altan"]
+
+
+def test_a_question_is_logged_with_its_terms_so_grouping_after_a_start_analyses_nothing(
+        assistant: PolicyAssistant) -> None:
+    assistant.ask(OFF_TOPIC[0])
+    [logged] = assistant.backend.questions().since("", limit=10)
+    assert logged.terms and "parkering" in " ".join(logged.terms)
+
+    def refuse(text: str) -> list[str]:
+        raise AssertionError(f"analysed again: {text}")
+
+    fresh = QuestionRecorder(assistant.backend.questions, days=90)  # as a new process would
+    assert [g.question for g in fresh.groups(refuse)] == [OFF_TOPIC[0]]
+
+
+def test_a_question_log_of_before_gets_its_terms_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    from assistant.questions import SqliteQuestionLog
+
+    path = tmp_path / "questions.sqlite"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE questions (id INTEGER PRIMARY KEY AUTOINCREMENT, asked_at TEXT NOT NULL, "
+                "question TEXT NOT NULL, language TEXT NOT NULL, outcome TEXT NOT NULL, closest TEXT NOT NULL)")
+    old.execute("INSERT INTO questions (asked_at, question, language, outcome, closest) "
+                "VALUES ('2026-01-01T00:00:00', 'Gammal fråga?', 'sv', 'abstained', '[]')")
+    old.commit()
+    old.close()
+    log = SqliteQuestionLog(path)
+    assert [(q.question, q.terms) for _, q in log.rows_after(0, "", limit=10)] == [("Gammal fråga?", None)]
+    log.add(LoggedQuestion(asked_at="2026-01-02T00:00:00", question="Ny fråga?", language="sv", outcome="abstained",
+                           terms=["ny", "fråga"]))
+    assert [q.terms for _, q in log.rows_after(1, "", limit=10)] == [["ny", "fråga"]]

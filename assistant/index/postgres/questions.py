@@ -6,7 +6,7 @@ import json
 
 from psycopg_pool import ConnectionPool
 
-from assistant.questions import LoggedQuestion, QuestionLog, logged_question_of
+from assistant.questions import LoggedQuestion, QuestionLog, logged_question_of, terms_json
 
 
 class PostgresQuestionLog(QuestionLog):
@@ -18,21 +18,22 @@ class PostgresQuestionLog(QuestionLog):
     def add(self, item: LoggedQuestion) -> None:
         with self._pool.connection() as connection:
             connection.execute(
-                "INSERT INTO questions (asked_at, question, language, outcome, closest) VALUES (%s, %s, %s, %s, %s)",
+                "INSERT INTO questions (asked_at, question, language, outcome, closest, terms) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
                 (item.asked_at, item.question, item.language, item.outcome,
-                 json.dumps([c.model_dump() for c in item.closest], ensure_ascii=False)))
+                 json.dumps([c.model_dump() for c in item.closest], ensure_ascii=False), terms_json(item)))
 
     def since(self, cutoff: str, *, limit: int) -> list[LoggedQuestion]:
         with self._pool.connection() as connection:
             rows = connection.execute(
-                "SELECT asked_at, question, language, outcome, closest FROM questions WHERE asked_at >= %s "
+                "SELECT asked_at, question, language, outcome, closest, terms FROM questions WHERE asked_at >= %s "
                 "ORDER BY asked_at DESC, id DESC LIMIT %s", (cutoff, limit)).fetchall()
         return [logged_question_of(row) for row in rows]
 
     def rows_after(self, row: int, cutoff: str, *, limit: int) -> list[tuple[int, LoggedQuestion]]:
         with self._pool.connection() as connection:
             rows = connection.execute(
-                "SELECT id, asked_at, question, language, outcome, closest FROM questions WHERE id > %s AND "
+                "SELECT id, asked_at, question, language, outcome, closest, terms FROM questions WHERE id > %s AND "
                 "asked_at >= %s ORDER BY id DESC LIMIT %s", (row, cutoff, limit)).fetchall()
         return [(int(found[0]), logged_question_of(found[1:])) for found in reversed(rows)]
 
