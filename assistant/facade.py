@@ -34,7 +34,7 @@ from assistant.errors import (
 )
 from assistant.feedback import Feedback, FeedbackIn
 from assistant.glossary import Glossary, GlossaryEntry
-from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress, ServingIndex
+from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress, ReplicaSeen, ServingIndex
 from assistant.index.files import FileBackend
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.recipe import IndexRecipe
@@ -144,6 +144,11 @@ class PolicyAssistant:
         """How far the build running in this process is (texts embedded, rate, time left), or
         ``None`` when none runs."""
         return self.build_progress.snapshot()
+
+    def replicas(self) -> list[ReplicaSeen]:
+        """The processes serving from a shared store lately, with the version each serves (empty on
+        files). Cost: one small query."""
+        return self.backend.replicas()
 
     def load_index(self) -> Manifest:
         """Serve what the backend holds now (``IndexNotReadyError`` when nothing was built)."""

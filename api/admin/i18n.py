@@ -89,6 +89,10 @@ LABELS: dict[str, dict[str, str]] = {
         "build_rate": "{rate} texts a second, about {eta} left; running for {elapsed}.",
         "build_progress": "Build progress", "no_build": "No build is running.", "refresh": "Refresh",
         "backend": "Storage", "backend_files": "files at {dir}", "backend_postgres": "PostgreSQL",
+        "replicas": "Replicas", "replicas_intro": "The servers answering from this database in the last five "
+        "minutes, and the index version each serves (each reports every ten seconds while it serves).",
+        "host": "Host", "process": "Process", "serves": "Serves", "last_seen": "Last report",
+        "up_to_date": "current", "behind": "behind", "no_replicas": "No server has reported yet.",
         "rebuild": "Rebuild index", "rebuild_help": "Builds a new index version from every document and switches "
         "to it; questions are answered from the current one meanwhile. It can take several minutes.",
         "rebuild_refused": "The index was not rebuilt:", "rebuilt": "Index version {id} built and serving.",
@@ -181,6 +185,10 @@ LABELS: dict[str, dict[str, str]] = {
         "build_rate": "{rate} texter per sekund, cirka {eta} kvar; har pågått i {elapsed}.",
         "build_progress": "Byggets förlopp", "no_build": "Inget bygge pågår.", "refresh": "Uppdatera",
         "backend": "Lagring", "backend_files": "filer i {dir}", "backend_postgres": "PostgreSQL",
+        "replicas": "Repliker", "replicas_intro": "Servrarna som har svarat ur den här databasen de senaste fem "
+        "minuterna, och vilken indexversion var och en använder (var och en rapporterar var tionde sekund).",
+        "host": "Värd", "process": "Process", "serves": "Använder", "last_seen": "Senaste rapport",
+        "up_to_date": "aktuell", "behind": "efter", "no_replicas": "Ingen server har rapporterat ännu.",
         "rebuild": "Bygg om indexet", "rebuild_help": "Bygger en ny indexversion av alla dokument och byter till "
         "den; frågor besvaras från det nuvarande indexet under tiden. Det kan ta flera minuter.",
         "rebuild_refused": "Indexet byggdes inte om:", "rebuilt": "Indexversion {id} är byggd och används nu.",

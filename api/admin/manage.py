@@ -173,7 +173,8 @@ def status_page(request: Request, assistant: AssistantDep, session: ConsoleDep) 
 def _status_page(request: Request, assistant: PolicyAssistant, session: Session, *, status_code: int = 200,
                  refusal: dict[str, str] | None = None) -> Response:
     """The serving index, a running build's progress, where the index is kept (never the
-    database's URL), the sources' last runs, and the rebuild button."""
+    database's URL), on PostgreSQL every replica's view, the sources' last runs, and the rebuild
+    button."""
     try:
         manifest, index_problem = assistant.manifest, None
     except AssistantError as error:
@@ -185,6 +186,7 @@ def _status_page(request: Request, assistant: PolicyAssistant, session: Session,
                 index_problem=index_problem, build=build,
                 build_times={"eta": duration(build.eta_seconds), "elapsed": duration(build.elapsed_seconds)}
                 if build else None, postgres=postgres, index_dir="" if postgres else str(settings.index_dir.resolve()),
+                replicas=assistant.replicas() if postgres else [],
                 sources=assistant.sources.statuses(), refusal=refusal, notice=notice_of(request, ("rebuilt",)))
 
 

@@ -129,6 +129,17 @@ class ServingIndex(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class ReplicaSeen:
+    """A serving process as the shared store last heard of it."""
+
+    host: str
+    pid: int
+    version: str  # the index version it served when it last reported
+    started_at: str
+    seen_at: str
+
+
 class IndexBackend(ABC):
     """Owns the index lifecycle: build, publish, refresh, document changes, crash safety.
 
@@ -193,6 +204,11 @@ class IndexBackend(ABC):
     @abstractmethod
     def access(self) -> AccessStore:
         """Managed API keys and the audit trail, in the store that holds the documents."""
+
+    def replicas(self) -> list[ReplicaSeen]:
+        """The processes serving from this store lately and the index version each serves (a
+        shared store: PostgreSQL); empty where each process keeps its own view (files)."""
+        return []
 
     @abstractmethod
     def close(self) -> None:

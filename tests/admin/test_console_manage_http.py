@@ -14,9 +14,12 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from api.app import create_app
+from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.feedback import FeedbackIn
+from assistant.glossary import Glossary
 from tests.admin.test_console_http import READER_KEY, assistant, browser, sign_in  # noqa: F401 (fixtures)
+from tests.conftest import make_assistant
 
 PAGES = {  # page: (an English label, its Swedish label)
     "/admin/sources": ("Add a source", "Lägg till en källa"),
@@ -275,3 +278,18 @@ def test_markup_in_a_source_is_text(browser: TestClient, assistant: PolicyAssist
     assert unknown.status_code == 404 and "<script>alert(1)" not in unknown.text
     forged_notice = browser.get("/admin/sources", params={"notice": "{0.__class__}:x"})
     assert forged_notice.status_code == 200 and "__class__" not in forged_notice.text
+
+
+def test_the_status_page_on_postgresql_shows_each_replicas_version(
+        tmp_path: Path, database_url: str, embedder: Embedder, glossary: Glossary) -> None:
+    built = make_assistant(tmp_path, embedder, glossary, admin_keys=("a-console-admin-key",),
+                           database_url=database_url)
+    built.ensure_index()
+    client = TestClient(create_app(built), base_url="http://testserver", follow_redirects=False)
+    sign_in(client)
+    page = client.get("/admin/status")
+    assert page.status_code == 200
+    assert "Replicas" in page.text and f"<code>{built.manifest.version}</code> (current)" in page.text
+    swedish = client.get("/admin/status", headers={"Accept-Language": "sv"})
+    assert "Repliker" in swedish.text and "(aktuell)" in swedish.text
+    built.close()

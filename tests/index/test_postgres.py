@@ -282,3 +282,14 @@ def test_a_municipality_filter_reads_its_vectors_from_the_covering_index(
                   Scope(municipalities=("Tierp", "Tranås"), hidden=frozenset({tierp}))):
         assert f"Index Only Scan using {covered_vectors(dimension)}" in vectors.explain(query, k=50, scope=scope)
     assert "chunks_document" in vectors.explain(query, k=50, scope=Scope(document_id=tierp))
+
+
+def test_every_replica_reports_the_version_it_serves(pair: tuple[PolicyAssistant, PolicyAssistant]) -> None:
+    first, second = pair
+    first.search("bostad", k=1)
+    second.search("bostad", k=1)
+    seen = first.replicas()
+    assert len(seen) == 2 and {r.version for r in seen} == {first.manifest.version}
+    assert all(r.host and r.pid and r.seen_at.endswith("+00:00") for r in seen)
+    second.close()
+    assert len(first.replicas()) == 1  # a replica that closes leaves the list

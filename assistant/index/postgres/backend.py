@@ -31,7 +31,7 @@ from psycopg_pool import ConnectionPool
 from assistant.chunk import Chunker
 from assistant.corpus import access_path, origin_path, supported_files
 from assistant.errors import DocumentNotFoundError, IndexNotReadyError
-from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress
+from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Progress, ReplicaSeen
 from assistant.index.build import IndexBuilder, SkippedFile, file_digest, parse_files
 from assistant.index.embedding_cache import EmbeddingCache
 from assistant.index.layout import Manifest
@@ -40,6 +40,7 @@ from assistant.index.postgres.access import PostgresAccess
 from assistant.index.postgres.bulk import copy_documents, deferred_indexes
 from assistant.index.postgres.feedback import PostgresFeedback
 from assistant.index.postgres.questions import PostgresQuestionLog
+from assistant.index.postgres.replicas import PostgresReplicas
 from assistant.index.postgres.schema import INGEST_LOCK, WRITE_LOCK, ensure_vector_index, migrate
 from assistant.index.postgres.search import PostgresIndex, documents_of
 from assistant.index.postgres.sources import PostgresSourceStore
@@ -85,6 +86,7 @@ class PostgresBackend(IndexBackend):
         self._access = PostgresAccess(pool)
         self._sources = PostgresSourceStore(pool)
         self._questions = PostgresQuestionLog(pool)
+        self._replicas = PostgresReplicas(pool)
 
     @classmethod
     def connect(cls, url: str, *, recipe: IndexRecipe, corpus_dir: Path, pool_size: int = 8,
@@ -152,9 +154,13 @@ class PostgresBackend(IndexBackend):
         with self.pool.connection() as connection:
             generation = connection.execute("SELECT generation FROM assistant_state WHERE id = 1").fetchone()[0]
         serving = self._serving
-        if serving is not None and serving.generation == generation:
-            return serving
-        return self._load()
+        if serving is None or serving.generation != generation:
+            serving = self._load()
+        self._replicas.report(serving.generation)
+        return serving
+
+    def replicas(self) -> list[ReplicaSeen]:
+        return self._replicas.seen()
 
     def _load(self) -> PostgresIndex:
         with self.pool.connection() as connection, connection.transaction():
@@ -422,6 +428,10 @@ class PostgresBackend(IndexBackend):
         return self._sources
 
     def close(self) -> None:
+        """Leave the replicas' list and close the pool; closing twice is harmless."""
+        if self.pool.closed:
+            return
+        self._replicas.leave()
         self.pool.close()
 
 
@@ -450,3 +460,4 @@ def _settle(pool: ConnectionPool) -> None:
     transaction, so readers already see the new generation."""
     with pool.connection() as connection:  # autocommit: VACUUM cannot run in a transaction
         connection.execute("VACUUM (ANALYZE) chunks, chunk_terms, term_stats, documents")
+
