@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answer.base import AnswerContext
 from assistant.answer.language import detect_language
+from assistant.answer.smalltalk import small_talk
 from assistant.durable import open_record_database
 from assistant.feedback import FeedbackIn
 from assistant.models import Answer
@@ -174,8 +175,9 @@ class QuestionRecorder:
         return self.days > 0
 
     def note_answer(self, context: AnswerContext, answer: Answer) -> None:
-        """Log ``answer``'s question if it abstained, with the passages the search found closest."""
-        if answer.abstained:
+        """Log ``answer``'s question if it abstained, with the passages the search found closest;
+        never small talk ("hej" is not a question the policies failed)."""
+        if answer.abstained and small_talk(context.original_question or context.question) is None:
             closest = [ClosestPassage(document_id=p.hit.document_id, title=p.hit.title, section=p.hit.section,
                                       score=p.hit.score) for p in context.passages[:3]]
             question = context.original_question or context.question

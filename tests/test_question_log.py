@@ -31,6 +31,7 @@ def test_abstentions_and_thumbs_down_are_logged_and_grouped_by_wording(assistant
     answers = [assistant.ask(question) for question in OFF_TOPIC]
     assert all(answer.abstained for answer in answers), [a.answer for a in answers]
     assert not assistant.ask("Who owns housing goals in Tierp?").abstained  # answered: not logged
+    assert assistant.ask("hej").abstained  # small talk: replied to, not logged
     assistant.add_feedback(FeedbackIn(question="Vem ansvarar för integrationen?", answer="…", rating="down"))
     assistant.add_feedback(FeedbackIn(question="Vem äger bostadsmålen?", answer="…", rating="up"))
 
