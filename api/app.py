@@ -34,9 +34,10 @@ def create_app(assistant: PolicyAssistant) -> FastAPI:
     """The HTTP API over ``assistant``. Nothing is loaded here: the caller wires the assistant."""
     # The docs' Swagger UI and ReDoc assets are served from the package: intranets have no CDN.
     @contextlib.asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         # Scheduled syncs run while the server runs (a test client that is not entered runs none).
         scheduler = assistant.start_scheduled_syncs() if assistant.settings.sync_schedule else None
+        application.state.question_warmup = assistant.warm_question_groups()  # the first Questions view
         yield
         if scheduler is not None:
             await run_in_threadpool(scheduler.stop)

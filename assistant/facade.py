@@ -268,6 +268,23 @@ class PolicyAssistant:
             analyze = str.split
         return self.questions.groups(analyze)
 
+    def warm_question_groups(self) -> threading.Thread | None:
+        """Group the logged questions on a background thread now, so the console's first Questions
+        view after a start reads them from memory; ``None`` when nothing is logged. Cost: the
+        grouping (~0.7 s at 10,000 questions), off the request path."""
+        if not self.questions.enabled or not self.backend.questions().version()[0]:
+            return None
+
+        def group() -> None:
+            try:
+                self.question_groups()
+            except Exception:  # a warm-up that fails leaves the first view to group them
+                logger.exception("grouping the logged questions at start failed")
+
+        thread = threading.Thread(target=group, name="question-groups", daemon=True)
+        thread.start()
+        return thread
+
     def feedback(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
         return self.backend.feedback().list(limit=limit, offset=offset)
 

@@ -174,6 +174,11 @@ class QuestionRecorder:
     def enabled(self) -> bool:
         return self.days > 0
 
+    @property
+    def grouped(self) -> int:
+        """How many logged questions this process has grouped (and keeps grouped)."""
+        return self._grouped_count
+
     def note_answer(self, context: AnswerContext, answer: Answer) -> None:
         """Log ``answer``'s question if it abstained, with the passages the search found closest;
         never small talk ("hej" is not a question the policies failed)."""

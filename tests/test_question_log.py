@@ -167,3 +167,15 @@ def test_a_question_log_of_before_gets_its_terms_column(tmp_path: Path) -> None:
     log.add(LoggedQuestion(asked_at="2026-01-02T00:00:00", question="Ny fråga?", language="sv", outcome="abstained",
                            terms=["ny", "fråga"]))
     assert [q.terms for _, q in log.rows_after(1, "", limit=10)] == [["ny", "fråga"]]
+
+
+def test_a_started_server_groups_the_logged_questions_before_anyone_asks(assistant: PolicyAssistant) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    assistant.questions.record(OFF_TOPIC[2], language="sv", outcome="abstained")
+    app = create_app(assistant)
+    with TestClient(app):
+        app.state.question_warmup.join(timeout=30)
+        assert assistant.questions.grouped == 1  # the first Questions view reads them from memory
