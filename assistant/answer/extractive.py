@@ -92,7 +92,7 @@ class ExtractiveAnswerer(Answerer):
     def __init__(self, *, glossary: Glossary, min_support: float = 0.25, max_points: int = 4,
                  today: dt.date | None = None, weights: SelectionWeights | None = None) -> None:
         self._glossary = glossary
-        self._weights = weights  # None: the packaged fitted weights
+        self._weights = weights  # None: the packaged ones (selection_weights.json)
         self._min_support = min_support
         self._max_points = max_points
         self._today = today
@@ -120,7 +120,7 @@ class ExtractiveAnswerer(Answerer):
 
     def ranked(self, context: AnswerContext) -> tuple[AnswerType | None, list[Candidate]]:
         """The kind of fact the question asks for, and every unit of the content passages with its
-        features and fitted score, best first (what ``answer`` selects from; ``assistant eval
+        features and score, best first (what ``answer`` selects from; ``assistant eval
         --explain`` prints it). Cost: analysis of the passages' sentences."""
         answer_type = asked_type(context.question)
         wanted = self._query_terms(context)

@@ -51,9 +51,9 @@ FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "dea
 
 @dataclass(frozen=True)
 class SelectionWeights:
-    """One weight per feature of ``FEATURES``: a candidate's score is their sum over its features,
-    a log-odds of being the unit that answers (fitted by ``bench/fit_selection.py`` on the tuning
-    halves of the evaluation sets; see ``fitted_on``)."""
+    """One weight per feature of ``FEATURES`` (a candidate's score is their weighted sum) and the
+    margins ``select`` applies on that scale. The packaged ones are hand-set on the tuning halves;
+    ``bench/fit_selection.py --out`` writes fitted ones (``fitted_on`` says which)."""
 
     weights: dict[str, float]
     fitted_on: str = ""
@@ -103,14 +103,12 @@ _LIST_QUESTION = re.compile(r"\b(?:which|what) (?:are|were)\b|\blist\b|\bvilka\b
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One unit of a passage with its features and score."""
+    """One unit of a passage with its features (``FEATURES``: its similarity, overlap …) and score."""
 
     passage: Passage
     rank: int
     span: tuple[int, int]
     text: str
-    similarity: float
-    overlap: float
     states_type: bool
     score: float
     features: dict[str, float] = field(default_factory=dict)
@@ -130,7 +128,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
                responsibility: bool = False, weights: SelectionWeights | None = None) -> list[Candidate]:
     """Every unit of the first ``PASSAGES`` passages with its features (``FEATURES``), scored by
-    ``weights`` (the packaged fitted ones by default), best first. ``overlap(text)`` is the lexical
+    ``weights`` (the packaged ones by default), best first. ``overlap(text)`` is the lexical
     overlap of a text with the question; ``counted`` the five-letter stems of what a "how many"
     question counts, in both languages (a count of something else does not answer it);
     ``responsibility``: the question asks who is responsible. Cost: regex and term analysis per unit."""
@@ -162,8 +160,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "row": float(passage.kind == "table_row"),
                 "short": float(len(text) < 40),
             }
-            out.append(Candidate(passage, rank, span, text, similarity, features["overlap"], typed,
-                                 weights.score(features), features))
+            out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
 
 
@@ -196,9 +193,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         if any(_overlaps(candidate, other) for other in chosen):
             continue
         chosen.append(candidate)
-    wants_list = bool(_LIST_QUESTION.search(question))
-    quoted = [(c, _with_list(c, wants_list=wants_list)) for c in chosen]
-    return Selection(quoted, answer_type, missing_fact=missing)
+    return Selection([(c, quoted_spans(c, question=question)) for c in chosen], answer_type, missing_fact=missing)
 
 
 def quoted_spans(candidate: Candidate, *, question: str) -> tuple[tuple[int, int], ...]:
