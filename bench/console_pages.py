@@ -1,11 +1,13 @@
 """The admin console at the scale of a large municipality: every page's render time with 5,000
 documents and 10,000 logged questions, over HTTP against ``assistant serve``.
 
-    python -m bench.console_pages [--documents 5000] [--questions 10000] [--requests 10] [--seed 0]
+    python -m bench.console_pages [--documents 5000] [--questions 10000] [--chars 1500] [--requests 10] [--seed 0]
 
 Documents: ``--documents`` pages drawn at random from the shared regeringen.se corpus (real text,
-each cut to its first 1,500 characters so the build stays short), written as Markdown into a
-scratch corpus beside the five policies, then indexed by ``assistant index``. Questions: the
+each cut to ``--chars`` characters so the build stays short), written as Markdown into a scratch
+corpus beside the five policies, then indexed by ``assistant index``. More documents than the
+corpus has pages (``--documents 50000 --chars 400``) take a page's next ``--chars`` characters as
+a document of their own ("… (del 2)"). Questions: the
 titles of other random pages turned into questions ("Vad gäller för …?", "What does … say?"),
 logged as abstentions with the question log's own code, spread over the last 60 days, with their
 analysed terms as the service logs them. Then the
@@ -41,20 +43,26 @@ REPO = Path(__file__).resolve().parent.parent
 ADMIN_KEY = "bench-console-admin-key"
 
 
-def draw_pages(corpus: Path, *, count: int, seed: int) -> list[dict[str, str]]:
+def draw_pages(corpus: Path, *, seed: int) -> list[dict[str, str]]:
+    """Every page of the corpus, in a random order."""
     with gzip.open(corpus, "rt", encoding="utf-8") as handle:
         pages = [json.loads(line) for line in handle]
-    return random.Random(seed).sample(pages, count)
+    random.Random(seed).shuffle(pages)
+    return pages
 
 
-def write_corpus(folder: Path, pages: list[dict[str, str]]) -> None:
+def write_corpus(folder: Path, pages: list[dict[str, str]], *, documents: int, chars: int) -> None:
+    """The five policies and ``documents`` Markdown files: page ``i % len(pages)``'s part
+    ``i // len(pages)`` of ``chars`` characters (its opening when the page is shorter)."""
     folder.mkdir(parents=True)
     for path in (REPO / "corpus").iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
-    for page in pages:
-        text = page["text"][:1500]
-        name = f"{document_id_for_page(page['id'])}.md"
-        (folder / name).write_text(f"# {page['title']}\n\n{text}\n", encoding="utf-8")
+    for number in range(documents):
+        page, part = pages[number % len(pages)], number // len(pages)
+        text = page["text"][part * chars:(part + 1) * chars].strip() or page["text"][:chars]
+        name = document_id_for_page(page["id"]) + (f"-del{part + 1}" if part else "")
+        title = page["title"] + (f" (del {part + 1})" if part else "")
+        (folder / f"{name}.md").write_text(f"# {title}\n\n{text}\n", encoding="utf-8")
 
 
 def log_questions(data: Path, pages: list[dict[str, str]], *, seed: int) -> None:
@@ -105,14 +113,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=5000)
     parser.add_argument("--questions", type=int, default=10000)
+    parser.add_argument("--chars", type=int, default=1500, help="characters of text a document keeps")
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    pages = draw_pages(default_corpus_path(REPO), count=args.documents + args.questions, seed=args.seed)
+    pages = draw_pages(default_corpus_path(REPO), seed=args.seed)
+    # Documents and questions from different pages; past the corpus's size, the documents cycle
+    # through every page the questions do not use, taking their later parts.
+    questions, documents = pages[-args.questions:], pages[:min(args.documents, len(pages) - args.questions)]
     with tempfile.TemporaryDirectory(prefix="bench-console-") as scratch:
         root = Path(scratch)
-        write_corpus(root / "corpus", pages[:args.documents])
-        log_questions(root / "data", pages[args.documents:], seed=args.seed)
+        write_corpus(root / "corpus", documents, documents=args.documents, chars=args.chars)
+        log_questions(root / "data", questions, seed=args.seed)
         env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
         env.update(ASSISTANT_CORPUS_DIR=str(root / "corpus"), ASSISTANT_INDEX_DIR=str(root / "index"),
                    ASSISTANT_DATA_DIR=str(root / "data"), ASSISTANT_ADMIN_KEYS=ADMIN_KEY,
