@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from assistant.errors import (
     AssistantError,
+    ConflictError,
     DocumentNotFoundError,
     IndexNotReadyError,
     InvalidRequestError,
@@ -22,7 +23,7 @@ from assistant.parse.errors import (
     ParseError,
     UnsupportedFormatError,
 )
-from assistant.sources.manager import SourceConflictError, SourceNotFoundError
+from assistant.sources.manager import SourceNotFoundError
 
 
 class PayloadTooLargeError(Exception):
@@ -99,7 +100,7 @@ def _status(error: AssistantError) -> int:
         return 422
     if isinstance(error, DocumentNotFoundError | SourceNotFoundError):
         return 404
-    if isinstance(error, SourceConflictError):
+    if isinstance(error, ConflictError):
         return 409
     if isinstance(error, IndexNotReadyError):
         return 503

@@ -31,6 +31,10 @@ class DocumentNotFoundError(AssistantError, LookupError):
         super().__init__(f"no document with id {document_id!r}")
 
 
+class ConflictError(AssistantError):
+    """The request clashes with the state of things: a name in use, or work of its kind running."""
+
+
 class IndexNotReadyError(AssistantError, RuntimeError):
     """There is no usable index yet (nothing built, or the corpus is empty)."""
 

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from assistant.access import AuditEntry, KeyRole, ManagedKey, NewKey, Viewer, parse_groups
@@ -38,11 +39,13 @@ from assistant.index.backend import IndexBackend, IndexState, OriginalFile, Prog
 from assistant.index.files import FileBackend
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.recipe import IndexRecipe
+from assistant.jobs import BackgroundJobs
 from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
 from assistant.overview import DocumentOverview, build_overview
 from assistant.parse import document_id_for
 from assistant.parse.isolation import parse_isolated
 from assistant.progress import BuildProgress, BuildStatus
+from assistant.quality import RECALL_DEPTH, QualityFigures, QualityRecord, measure
 from assistant.questions import QuestionGroup, QuestionRecorder
 from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings
@@ -84,6 +87,8 @@ class PolicyAssistant:
         self.questions = QuestionRecorder(self.backend.questions, days=settings.question_log_days)
         self._serving: Serving | None = None
         self._swap_lock = threading.Lock()
+        self.jobs = BackgroundJobs()
+        self.quality = QualityRecord(settings.data_dir / "quality.json")
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> PolicyAssistant:
@@ -144,6 +149,18 @@ class PolicyAssistant:
         """How far the build running in this process is (texts embedded, rate, time left), or
         ``None`` when none runs."""
         return self.build_progress.snapshot()
+
+    def measure_quality(self) -> QualityFigures:
+        """Ask the configured evaluation set (``Settings.eval_questions``) of the serving index,
+        keep the figures as the latest and return them; ``InvalidRequestError`` when none is
+        configured or it cannot be read. Cost: a search and an ask per question; nothing logged."""
+        if self.settings.eval_questions is None:
+            raise InvalidRequestError("no evaluation set is configured (ASSISTANT_EVAL_QUESTIONS)")
+        figures = measure(self.settings.eval_questions, search=lambda q: self.search(q, k=RECALL_DEPTH),
+                          ask=partial(self.ask, record=False), source_text=self.document_text,
+                          index_version=self.manifest.version, answerer="llm" if self.llm else "extractive")
+        self.quality.save(figures)
+        return figures
 
     def replicas(self) -> list[ReplicaSeen]:
         """The processes serving from a shared store lately, with the version each serves (empty on
@@ -272,18 +289,7 @@ class PolicyAssistant:
         """Group the logged questions on a background thread now, so the console's first Questions
         view after a start reads them from memory; ``None`` when nothing is logged. Cost: the
         grouping (~0.7 s at 10,000 questions), off the request path."""
-        if not self.questions.enabled or not self.backend.questions().version()[0]:
-            return None
-
-        def group() -> None:
-            try:
-                self.question_groups()
-            except Exception:  # a warm-up that fails leaves the first view to group them
-                logger.exception("grouping the logged questions at start failed")
-
-        thread = threading.Thread(target=group, name="question-groups", daemon=True)
-        thread.start()
-        return thread
+        return self.questions.warm(self.question_groups)
 
     def feedback(self, *, limit: int = 100, offset: int = 0) -> list[Feedback]:
         return self.backend.feedback().list(limit=limit, offset=offset)
@@ -400,9 +406,10 @@ class PolicyAssistant:
     # --- answers ------------------------------------------------------------------------------
 
     def ask(self, question: str, history: Sequence[ChatTurn] | None = None,
-            filters: Filters | None = None, *, viewer: Viewer | None = None) -> Answer:
+            filters: Filters | None = None, *, viewer: Viewer | None = None, record: bool = True) -> Answer:
         """Answer ``question`` with numbered citations, in the question's language, from what
-        ``viewer`` may see (``None``: everything).
+        ``viewer`` may see (``None``: everything); an abstention is logged for the Questions page
+        unless ``record`` is false (an evaluation's questions are not staff's).
 
         With an LLM configured it writes the answer from the passages; if the upstream fails,
         times out or is saturated, the extractive answer is returned with a warning. Raises
@@ -410,7 +417,8 @@ class PolicyAssistant:
         """
         prepared = self._prepare(question, history or [], filters, viewer)
         answer = self.answers.answer(prepared)
-        self.questions.note_answer(prepared.context, answer)
+        if record:
+            self.questions.note_answer(prepared.context, answer)
         return answer
 
     def answer_candidates(self, question: str, history: Sequence[ChatTurn] | None = None

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import math
 import threading
 from abc import ABC, abstractmethod
@@ -27,6 +28,8 @@ from assistant.answer.smalltalk import small_talk
 from assistant.durable import open_record_database
 from assistant.feedback import FeedbackIn
 from assistant.models import Answer
+
+logger = logging.getLogger(__name__)
 
 Outcome = Literal["abstained", "thumbs_down"]
 SIMILAR = 0.5  # Jaccard overlap of two questions' analysed terms that puts them in one group
@@ -178,6 +181,23 @@ class QuestionRecorder:
     def grouped(self) -> int:
         """How many logged questions this process has grouped (and keeps grouped)."""
         return self._grouped_count
+
+    def warm(self, group: Callable[[], object]) -> threading.Thread | None:
+        """Run ``group`` (which reads the groups) on a background thread now, so a first view after
+        a start finds them in memory; ``None`` when nothing is logged. A failure is logged and
+        leaves the first view to group them."""
+        if not self.enabled or not self._log().version()[0]:
+            return None
+
+        def run() -> None:
+            try:
+                group()
+            except Exception:  # the warm-up is an optimisation: never let it take the process down
+                logger.exception("grouping the logged questions at start failed")
+
+        thread = threading.Thread(target=run, name="question-groups", daemon=True)
+        thread.start()
+        return thread
 
     def note_answer(self, context: AnswerContext, answer: Answer) -> None:
         """Log ``answer``'s question if it abstained, with the passages the search found closest;

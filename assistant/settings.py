@@ -155,6 +155,9 @@ class Settings(BaseSettings):
     llm_max_concurrency: int = Field(4, ge=1, le=256, description="Upstream calls at once; more wait briefly, "
                                      "then are answered extractively.")
 
+    eval_questions: Path | None = Field(
+        None, description="A question set (JSONL, as `assistant eval` reads it, e.g. tests/eval/questions.jsonl) "
+        "the console's Status page measures the serving index against, on request, showing the figures.")
     question_log_days: int = Field(90, ge=0, le=3650, description="Days the questions staff asked that ended in "
                                    "an abstention or a thumbs-down are kept for the console's Questions page (only "
                                    "the question, its language, the outcome and the closest passages; never who "

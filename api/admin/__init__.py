@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.admin import manage, pages, questions_page, sources_pages
+from api.admin import manage, pages, questions_page, sources_pages, status_page
 from api.admin.deps import install_console_errors
 from api.admin.render import TEMPLATES
 
@@ -16,6 +16,7 @@ def install_console(app: FastAPI) -> None:
     app.include_router(pages.staff)
     app.include_router(manage.router)
     app.include_router(sources_pages.router)
+    app.include_router(status_page.router)
     app.include_router(questions_page.router)
     app.mount("/admin/static", StaticFiles(directory=TEMPLATES.parent / "static"), name="admin-static")
     install_console_errors(app)

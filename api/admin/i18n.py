@@ -62,9 +62,6 @@ LABELS: dict[str, dict[str, str]] = {
         "add_refused": "The source was not added:", "sync_refused": "The source was not synced:",
         "remove_refused": "The source was not removed:", "not_found": "Not found:",
         "source_added": "Source {id} added; sync it to take in its documents.",
-        "sync_ok": "{id} synced; its report is below.",
-        "sync_partial": "{id} synced, but some items could not be taken in; see below.",
-        "sync_failed": "{id} could not be read; see the reason below.",
         "source_removed": "Source {id} and its documents removed.",
         "when": "When", "rating": "Rating", "rating_up": "helpful", "rating_down": "not helpful",
         "comment": "Comment", "answer_excerpt": "Answer (excerpt)", "given_by": "Given by",
@@ -95,7 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "up_to_date": "current", "behind": "behind", "no_replicas": "No server has reported yet.",
         "rebuild": "Rebuild index", "rebuild_help": "Builds a new index version from every document and switches "
         "to it; questions are answered from the current one meanwhile. It can take several minutes.",
-        "rebuild_refused": "The index was not rebuilt:", "rebuilt": "Index version {id} built and serving.",
+        "rebuild_refused": "The index was not rebuilt:",
         "questions": "Questions", "questions_intro": "Questions staff asked in the last {days} days that ended "
         "without an answer or with a thumbs-down, grouped by similar wording: the policies they point to may be "
         "missing or unclear. Who asked is never kept.", "questions_off": "Questions are not logged "
@@ -103,6 +100,30 @@ LABELS: dict[str, dict[str, str]] = {
         "question": "Question", "times_asked": "Times asked", "outcome": "Outcome", "last_asked": "Last asked",
         "closest_passages": "Closest passages", "abstained_n": "{n} without an answer",
         "thumbs_down_n": "{n} thumbs down",
+        # Background jobs and quality figures (api/admin/status_page.py)
+        "env_key_admin": "environment admin key", "env_key_reader": "environment reader key",
+        "jobs": "Background jobs", "jobs_intro": "Rebuilds, syncs and quality measurements started in this console "
+        "run in the background, one at a time. The latest ones this server ran are listed.",
+        "job_rebuild": "Rebuild of the index", "job_sync": "Sync of {target}", "job_evaluate": "Quality measurement",
+        "outcome_running": "running", "outcome_done": "finished", "outcome_failed": "failed",
+        "job_started": "Started. It runs in the background; this page follows it.",
+        "job_show_result": "Show the result", "job_progress": "{done} of {total} texts embedded",
+        "started_by": "Started by", "started": "Started", "finished": "Finished", "result": "Result",
+        "no_jobs": "No jobs since this server started.",
+        "job_sync_report": "the run's report", "job_quality_figures": "the figures under Answer quality",
+        "quality": "Answer quality", "quality_not_configured": "No evaluation set is configured. To measure the "
+        "index here, set ASSISTANT_EVAL_QUESTIONS to a question file (JSONL, as the assistant eval command reads "
+        "it) and restart.", "eval_set": "Evaluation set", "quality_none_yet": "Not measured yet.",
+        "measure_now": "Measure now", "measure_help": "Asks the serving index every question of the set (about a "
+        "second a question) and counts how the answers did. The questions are not logged.",
+        "measured_at": "Measured", "older_version": "(not the version serving now: measure again)",
+        "answerer": "Answers written by", "answerer_extractive": "quoting the documents (extractive)",
+        "answerer_llm": "a language model", "n_of": "{n} of {of}",
+        "q_evidence": "Answers holding the expected fact", "q_first_quote": "… in their first quote",
+        "q_top5": "Right document among the first 5 hits", "q_mrr": "Mean reciprocal rank of the right document",
+        "q_declined": "Questions the documents cannot answer, declined", "q_false": "Answerable questions "
+        "declined", "q_verbatim": "Quotes found word for word in their document",
+        "q_time": "Median time per answer", "evaluate_refused": "The quality was not measured:",
     },
     "sv": {
         "console": "Administration av policyassistenten", "skip": "Hoppa till innehållet",
@@ -158,9 +179,6 @@ LABELS: dict[str, dict[str, str]] = {
         "add_refused": "Källan lades inte till:", "sync_refused": "Källan synkroniserades inte:",
         "remove_refused": "Källan togs inte bort:", "not_found": "Hittades inte:",
         "source_added": "Källan {id} har lagts till; synkronisera den för att läsa in dess dokument.",
-        "sync_ok": "{id} har synkroniserats; rapporten finns nedan.",
-        "sync_partial": "{id} har synkroniserats, men vissa objekt kunde inte läsas in; se nedan.",
-        "sync_failed": "{id} kunde inte läsas; se orsaken nedan.",
         "source_removed": "Källan {id} och dess dokument har tagits bort.",
         "when": "När", "rating": "Betyg", "rating_up": "till hjälp", "rating_down": "inte till hjälp",
         "comment": "Kommentar", "answer_excerpt": "Svar (utdrag)", "given_by": "Lämnad av",
@@ -191,7 +209,7 @@ LABELS: dict[str, dict[str, str]] = {
         "up_to_date": "aktuell", "behind": "efter", "no_replicas": "Ingen server har rapporterat ännu.",
         "rebuild": "Bygg om indexet", "rebuild_help": "Bygger en ny indexversion av alla dokument och byter till "
         "den; frågor besvaras från det nuvarande indexet under tiden. Det kan ta flera minuter.",
-        "rebuild_refused": "Indexet byggdes inte om:", "rebuilt": "Indexversion {id} är byggd och används nu.",
+        "rebuild_refused": "Indexet byggdes inte om:",
         "questions": "Frågor", "questions_intro": "Frågor som medarbetare ställt de senaste {days} dagarna och "
         "som inte fick något svar eller fick tummen ned, grupperade efter liknande formulering: styrdokumenten de "
         "pekar på kan saknas eller vara otydliga. Vem som frågade sparas aldrig.", "questions_off": "Frågor "
@@ -199,6 +217,30 @@ LABELS: dict[str, dict[str, str]] = {
         "n_groups": "{n} grupper", "question": "Fråga", "times_asked": "Antal gånger", "outcome": "Utfall",
         "last_asked": "Senast ställd", "closest_passages": "Närmaste avsnitt", "abstained_n": "{n} utan svar",
         "thumbs_down_n": "{n} tummen ned",
+        "env_key_admin": "administratörsnyckel från miljön (ASSISTANT_ADMIN_KEYS)",
+        "env_key_reader": "läsnyckel från miljön (ASSISTANT_READER_KEYS)",
+        "jobs": "Bakgrundsjobb", "jobs_intro": "Ombyggnader, synkroniseringar och kvalitetsmätningar som startas här "
+        "körs i bakgrunden, en i taget. De senaste som den här servern har kört visas.",
+        "job_rebuild": "Ombyggnad av indexet", "job_sync": "Synkronisering av {target}",
+        "job_evaluate": "Kvalitetsmätning", "outcome_running": "pågår", "outcome_done": "klart",
+        "outcome_failed": "misslyckades", "job_started": "Startat. Det körs i bakgrunden och sidan följer det.",
+        "job_show_result": "Visa resultatet", "job_progress": "{done} av {total} texter inbäddade",
+        "started_by": "Startat av", "started": "Startat", "finished": "Klart", "result": "Resultat",
+        "no_jobs": "Inga jobb sedan servern startade.",
+        "job_sync_report": "körningens rapport", "job_quality_figures": "siffrorna under Svarskvalitet",
+        "quality": "Svarskvalitet", "quality_not_configured": "Ingen utvärderingsuppsättning är inställd. För att "
+        "mäta indexet här: sätt ASSISTANT_EVAL_QUESTIONS till en frågefil (JSONL, som kommandot assistant eval "
+        "läser) och starta om.", "eval_set": "Utvärderingsuppsättning", "quality_none_yet": "Inte mätt ännu.",
+        "measure_now": "Mät nu", "measure_help": "Ställer varje fråga i uppsättningen till indexet som används "
+        "(ungefär en sekund per fråga) och räknar hur svaren blev. Frågorna loggas inte.",
+        "measured_at": "Mätt", "older_version": "(inte den version som används nu: mät igen)",
+        "answerer": "Svaren skrivs av", "answerer_extractive": "citat ur dokumenten (extraktivt)",
+        "answerer_llm": "en språkmodell", "n_of": "{n} av {of}",
+        "q_evidence": "Svar som innehåller det förväntade faktumet", "q_first_quote": "… i sitt första citat",
+        "q_top5": "Rätt dokument bland de 5 första träffarna", "q_mrr": "Genomsnittlig reciprok rang för rätt "
+        "dokument", "q_declined": "Frågor som dokumenten inte kan besvara, avböjda",
+        "q_false": "Besvarbara frågor som avböjdes", "q_verbatim": "Citat som finns ordagrant i sitt dokument",
+        "q_time": "Mediantid per svar", "evaluate_refused": "Kvaliteten mättes inte:",
     },
 }
 
@@ -214,6 +256,9 @@ def language_of(request: Request) -> Lang:
     return "en"
 
 
+ENVIRONMENT_KEYS = {"environment admin key": "env_key_admin", "environment reader key": "env_key_reader"}
+
+
 class Words:
     """``words("key", n=3)``: the label in the page's language, formatted."""
 
@@ -226,3 +271,7 @@ class Words:
         if text is None:  # not a label (a notice kind from a URL): shown as it is, never formatted
             return key
         return text.format(**values) if values else text
+
+    def who(self, name: str) -> str:
+        """A key's name as the audit trail records it; the environment's keys in this language."""
+        return self(ENVIRONMENT_KEYS[name]) if name in ENVIRONMENT_KEYS else name

@@ -1,4 +1,5 @@
-"""The console's Feedback, API keys, Audit trail and Status pages (Sources: ``sources_pages.py``),
+"""The console's Feedback, API keys and Audit trail pages (Sources: ``sources_pages.py``, Status:
+``status_page.py``),
 and what those pages share. Every change goes through the same facade methods as the API's
 routes and is recorded in the audit trail the same way; a refused one is shown on its page with
 the reason and a 4xx status, keeping what was typed."""
@@ -22,9 +23,8 @@ from api.deps import AssistantDep
 from api.routes.documents import audit
 from api.routes.keys import KeyRequest
 from assistant.access import NewKey
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConflictError
 from assistant.facade import PolicyAssistant
-from assistant.sources.manager import SourceConflictError
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE_SIZE = 50
@@ -54,7 +54,7 @@ def error_status(error: AssistantError) -> int:
     sync running), 503 when there is no usable index, else 422."""
     if isinstance(error, LookupError):
         return 404
-    if isinstance(error, SourceConflictError):
+    if isinstance(error, ConflictError):
         return 409
     return 503 if isinstance(error, RuntimeError) else 422
 
@@ -162,45 +162,4 @@ def audit_page(request: Request, assistant: AssistantDep, session: ConsoleDep, p
                 has_next=len(entries) > PAGE_SIZE)
 
 
-# --- status ---------------------------------------------------------------------------------------
-
-
-@router.get("/status")
-def status_page(request: Request, assistant: AssistantDep, session: ConsoleDep) -> Response:
-    return _status_page(request, assistant, session)
-
-
-def _status_page(request: Request, assistant: PolicyAssistant, session: Session, *, status_code: int = 200,
-                 refusal: dict[str, str] | None = None) -> Response:
-    """The serving index, a running build's progress, where the index is kept (never the
-    database's URL), on PostgreSQL every replica's view, the sources' last runs, and the rebuild
-    button."""
-    try:
-        manifest, index_problem = assistant.manifest, None
-    except AssistantError as error:
-        manifest, index_problem = None, str(error)
-    build = assistant.build_status()
-    settings = assistant.settings
-    postgres = settings.database_url is not None
-    return page(request, "status.html", session=session, status_code=status_code, manifest=manifest,
-                index_problem=index_problem, build=build,
-                build_times={"eta": duration(build.eta_seconds), "elapsed": duration(build.elapsed_seconds)}
-                if build else None, postgres=postgres, index_dir="" if postgres else str(settings.index_dir.resolve()),
-                replicas=assistant.replicas() if postgres else [],
-                sources=assistant.sources.statuses(), refusal=refusal, notice=notice_of(request, ("rebuilt",)))
-
-
-@router.post("/status/rebuild")
-def rebuild(request: Request, assistant: AssistantDep, session: ChangeDep) -> Response:
-    """Build a new index version from the corpus and switch to it (as ``POST /v1/index/rebuild``)."""
-    try:
-        manifest = assistant.build_index()
-    except AssistantError as error:
-        return _status_page(request, assistant, session, status_code=error_status(error),
-                            refusal=problem("rebuild_refused", str(error)))
-    audit(assistant, session.caller, "rebuild", manifest.version)
-    return redirect("/admin/status", notice=f"rebuilt:{manifest.version}")
-
-
 router.add_api_route("/keys/{key_id}/revoke", back_to_page, methods=["GET"])
-router.add_api_route("/status/rebuild", back_to_page, methods=["GET"])

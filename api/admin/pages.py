@@ -12,6 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
 from api.admin.deps import ChangeDep, ConsoleDep
+from api.admin.i18n import language_of
+from api.admin.reasons import reason_in
 from api.admin.render import page, redirect
 from api.admin.session import COOKIE, current_session
 from api.deps import AssistantDep
@@ -148,7 +150,7 @@ def _filtered(documents: list[DocumentInfo], *, q: str, status: str) -> list[Doc
 
 
 @router.post("/documents/upload")
-async def upload(assistant: AssistantDep, session: ChangeDep, file: UploadFile,
+async def upload(request: Request, assistant: AssistantDep, session: ChangeDep, file: UploadFile,
                  groups: Annotated[str, Form()] = "") -> JSONResponse:
     """One file (the page sends each dropped file on its own, showing its progress): 201 with the
     document, or the reason it was refused (4xx), as JSON."""
@@ -157,7 +159,8 @@ async def upload(assistant: AssistantDep, session: ChangeDep, file: UploadFile,
         info = await run_in_threadpool(assistant.add_document, file.filename or "document", data,
                                        access=[g.strip() for g in groups.split(",") if g.strip()])
     except (AssistantError, ParseError) as error:
-        return JSONResponse({"file": file.filename, "error": str(error)}, status_code=422)
+        return JSONResponse({"file": file.filename, "error": reason_in(language_of(request), str(error))},
+                            status_code=422)
     await run_in_threadpool(audit, assistant, session.caller, "upload", info.id)
     return JSONResponse({"file": file.filename, "id": info.id, "title": info.title}, status_code=201)
 

@@ -5,7 +5,7 @@ token, and the headers every page gets (a CSP allowing only this origin's script
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.admin.i18n import LANG_COOKIE, Words, language_of
+from api.admin.reasons import reason_in
 from api.admin.session import Session
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -36,7 +37,8 @@ def page(request: Request, template: str, *, session: Session | None, status_cod
     other = "en" if lang == "sv" else "sv"
     switch = {k: v for k, v in request.query_params.items() if k not in ("lang", "notice")} | {"lang": other}
     html = environment().get_template(template).render(
-        request=request, lang=lang, t=Words(lang), session=session, path=request.url.path, other_lang=other,
+        request=request, lang=lang, t=Words(lang), reason=partial(reason_in, lang), session=session,
+        path=request.url.path, other_lang=other,
         switch_href=f"{request.url.path}?{urlencode(switch)}", **context)
     response = HTMLResponse(html, status_code=status_code, headers=_headers())
     if request.query_params.get("lang") in ("en", "sv"):

@@ -5,6 +5,7 @@ audit entries as ``api/routes/sources.py``."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -14,6 +15,7 @@ from api.admin.deps import ChangeDep, ConsoleDep
 from api.admin.manage import back_to_page, error_status, notice_of, problem, split_list, validation_problem
 from api.admin.render import page, redirect
 from api.admin.session import Session
+from api.admin.status_page import start_job
 from api.deps import AssistantDep
 from api.routes.documents import audit
 from api.routes.sources import SourceRequest
@@ -21,8 +23,14 @@ from assistant.errors import AssistantError
 from assistant.facade import PolicyAssistant
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+class SyncFailedError(AssistantError):
+    """A sync that could read nothing of its source (its report says why)."""
+
+
 RUNS_SHOWN = 20
-NOTICES = ("source_added", "source_removed", "sync_ok", "sync_partial", "sync_failed")
+NOTICES = ("source_added", "source_removed", "job_started")
 EMPTY_FORM = {"name": "", "location": "", "groups": "", "every": "", "include": "", "exclude": ""}
 
 
@@ -47,7 +55,8 @@ def source_page(name: str, request: Request, assistant: AssistantDep, session: C
     except AssistantError as error:
         return page(request, "source.html", session=session, status_code=error_status(error), item=None, runs=[],
                     refusal=problem("not_found", str(error)), notice=None)
-    return page(request, "source.html", session=session, item=status, runs=runs, refusal=None,
+    job = next((j for j in assistant.jobs.recent() if j.kind == "sync" and j.target == name), None)
+    return page(request, "source.html", session=session, item=status, runs=runs, refusal=None, job=job,
                 notice=notice_of(request, NOTICES))
 
 
@@ -78,15 +87,27 @@ def add_source(request: Request, assistant: AssistantDep, session: ChangeDep, na
 
 @router.post("/sources/{name}/sync")
 def sync_source(name: str, request: Request, assistant: AssistantDep, session: ChangeDep) -> Response:
-    """Sync now; the Sources page then says how it went, and shows the run as the source's last.
-    404 for no such source, 409 while another sync runs."""
+    """Sync now, as a job: the browser goes to the source's page, which follows the job and then
+    shows the run as the source's latest. 404 for no such source, 409 while another job runs (a
+    scheduled sync running makes the job fail with the reason)."""
     try:
-        [report] = assistant.sources.sync(name)
+        assistant.sources.get(name)
     except AssistantError as error:
         return _sources_page(request, assistant, session, status_code=error_status(error),
                              refusal=problem("sync_refused", str(error)))
-    audit(assistant, session.caller, "source synced", report.summary())
-    return redirect("/admin/sources", notice=f"sync_{report.status}:{report.source}")
+
+    def work() -> str:
+        [report] = assistant.sources.sync(name)
+        audit(assistant, session.caller, "source synced", report.summary())
+        if report.status == "failed":
+            raise SyncFailedError(report.summary())
+        return report.summary()
+
+    def refused(status_code: int, reason: dict[str, str]) -> Response:
+        return _sources_page(request, assistant, session, status_code=status_code, refusal=reason)
+
+    return start_job(request, assistant, session, "sync", work, target=name,
+                     then=f"/admin/sources/{quote(name, safe='')}", refused=refused)
 
 
 @router.post("/sources/{name}/remove")

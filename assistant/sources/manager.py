@@ -18,7 +18,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from assistant.access import parse_groups
-from assistant.errors import AssistantError, InvalidRequestError
+from assistant.errors import AssistantError, ConflictError, InvalidRequestError
 from assistant.index.backend import IndexBackend
 from assistant.parse.guard import ParseLimits
 from assistant.sources.base import Connector
@@ -34,7 +34,7 @@ class SourceNotFoundError(AssistantError, LookupError):
     """No source has that name."""
 
 
-class SourceConflictError(AssistantError):
+class SourceConflictError(ConflictError):
     """A source of that name exists, or another sync is running."""
 
 

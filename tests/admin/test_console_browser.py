@@ -29,7 +29,7 @@ from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from tests.chromium import chromium
-from tests.conftest import make_assistant
+from tests.conftest import REPO, make_assistant
 
 ADMIN = "a-console-browser-admin-key"
 READER = "r-console-browser-reader-key"  # a configured reader key: in no access group
@@ -56,9 +56,13 @@ DOG_PARKS_QUESTION = "När är hundrastgården vid Ängsvägen öppen?"
 @pytest.fixture(scope="module")
 def console_assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
                       glossary: Glossary) -> PolicyAssistant:
-    """The shipped corpus indexed, with one admin key and one reader key."""
-    built = make_assistant(tmp_path_factory.mktemp("console"), embedder, glossary,
-                           admin_keys=(ADMIN,), reader_keys=(READER,))
+    """The shipped corpus indexed, with one admin key, one reader key and an evaluation set of four
+    of the policies' questions."""
+    root = tmp_path_factory.mktemp("console")
+    questions = (REPO / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
+    (root / "eval.jsonl").write_text("\n".join(questions[:2] + questions[68:70]) + "\n", encoding="utf-8")
+    built = make_assistant(root, embedder, glossary, admin_keys=(ADMIN,), reader_keys=(READER,),
+                           eval_questions=root / "eval.jsonl")
     built.ensure_index()
     return built
 
@@ -443,7 +447,12 @@ def test_a_folder_source_added_and_synced_from_its_page_shows_what_it_took_in(
     expect(row).to_contain_text("Never synced.")
 
     row.get_by_role("button", name="Sync now: personal").click()
-    expect(notice(page)).to_have_text("personal synced; its report is below.")
+    expect(notice(page)).to_have_text("Started. It runs in the background; this page follows it.")
+    job = page.locator("p.job")  # followed by the page's script until it ends
+    expect(job).to_contain_text("Sync of personal: finished Show the result", timeout=60_000)
+    job.get_by_role("link", name="Show the result").click()
+    expect(page.get_by_role("heading", name="Latest runs")).to_be_visible()
+    page.goto("/admin/sources")
     expect(row.locator(".run")).to_contain_text("completed")
     expect(row.locator(".counts")).to_have_text("1 added, 0 changed, 0 renamed, 0 removed, 0 unchanged, 0 failed")
     row.get_by_text("Documents").click()  # the folded list of what the run changed
@@ -523,6 +532,23 @@ def test_the_status_page_shows_the_index_being_served(
     expect(facts).to_contain_text(served["version"])
     expect(facts.locator("dd").nth(1)).to_have_text(str(served["documents"]))
     expect(page.get_by_role("button", name="Rebuild index")).to_be_visible()
+
+
+def test_the_status_page_measures_answer_quality_and_follows_the_measurement(
+        pages: Pages, existing_pages: dict[str, str]) -> None:
+    needs(existing_pages, "status")
+    page = pages.open(signed_in=True)
+    page.goto("/admin/status")
+    page.get_by_role("button", name="Measure now").click()
+    expect(notice(page)).to_have_text("Started. It runs in the background; this page follows it.")
+    job = page.locator("p.job")
+    expect(job).to_contain_text("Quality measurement: finished Show the result", timeout=120_000)
+    job.get_by_role("link", name="Show the result").click()
+    quality = page.locator("section", has=page.get_by_role("heading", name="Answer quality")).locator("dl").nth(1)
+    expect(quality).to_contain_text("Answers holding the expected fact")
+    expect(quality).to_contain_text("2 of 2")
+    expect(page.locator("section", has=page.get_by_role("heading", name="Background jobs"))).to_contain_text(
+        "Quality measurement")
 
 
 # --- accessibility and looks ----------------------------------------------------------------------

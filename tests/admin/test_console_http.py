@@ -117,6 +117,10 @@ def test_uploads_answer_per_file_with_the_reason_of_a_refusal(browser: TestClien
     bad = browser.post("/admin/documents/upload", headers={"X-CSRF-Token": csrf},
                        files={"file": ("bild.png", b"\x89PNG\r\n\x1a\n", "image/png")})
     assert bad.status_code == 422 and "unsupported file type" in bad.json()["error"]
+    swedish = browser.post("/admin/documents/upload", headers={"X-CSRF-Token": csrf, "Accept-Language": "sv-SE"},
+                           files={"file": ("bild.png", b"\x89PNG\r\n\x1a\n", "image/png")})
+    assert swedish.status_code == 422
+    assert swedish.json()["error"].startswith("filtypen '.png' stöds inte; de som stöds:")
 
 
 def test_markup_in_what_a_page_shows_back_is_text(browser: TestClient, assistant: PolicyAssistant) -> None:

@@ -105,9 +105,12 @@ def test_a_folder_source_is_added_synced_shown_and_removed(browser: TestClient, 
                                                                ["utkast/*", "tmp/*"])
 
     synced = browser.post("/admin/sources/delad/sync", data={"csrf": csrf})
-    assert synced.headers["location"] == "/admin/sources?notice=sync_ok%3Adelad"
-    listing = notice_page(browser, synced)
-    assert "delad synced; its report is below." in listing
+    assert synced.status_code == 303 and synced.headers["location"] == "/admin/sources/delad?notice=job_started%3Async"
+    assert assistant.jobs.wait(timeout=120).outcome == "done"  # type: ignore[union-attr]
+    shown = notice_page(browser, synced)
+    assert "It runs in the background" in shown and "Sync of delad:" in shown
+    assert 'finished: <a href="/admin/sources/delad">the run&#39;s report</a>' in shown
+    listing = browser.get("/admin/sources").text
     assert "completed" in listing and "1 added, 0 changed, 0 renamed, 0 removed, 0 unchanged, 0 failed" in listing
     assert "<code>delad-parkering</code>" in listing
     assert "delad-parkering" in {d.id for d in assistant.documents()}
@@ -254,8 +257,14 @@ def test_status_shows_the_serving_index_and_rebuilds_it(browser: TestClient,  # 
     assert f"filer i {assistant.settings.index_dir.resolve()}" in swedish and "Bygg om indexet" in swedish
 
     rebuilt = browser.post("/admin/status/rebuild", data={"csrf": csrf})
+    assert rebuilt.status_code == 303 and rebuilt.headers["location"] == "/admin/status?notice=job_started%3Arebuild"
+    job = assistant.jobs.wait(timeout=300)
     version = assistant.manifest.version
-    assert f"Indexversion {version} är byggd och används nu." in notice_page(browser, rebuilt)
+    assert job is not None and (job.kind, job.outcome, job.result, job.started_by) == ("rebuild", "done", version,
+                                                                                       "environment admin key")
+    shown = notice_page(browser, rebuilt)
+    assert "Startat. Det körs i bakgrunden" in shown and "Ombyggnad av indexet</th>" in shown
+    assert f"<code>{version}</code></td>" in shown and "klart" in shown and version != manifest.version
     [entry] = assistant.audit()
     assert (entry.action, entry.target) == ("rebuild", version)
 

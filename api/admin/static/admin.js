@@ -120,3 +120,34 @@ window.addEventListener("pageshow", () => {
     button.removeAttribute("aria-busy");
   }
 });
+
+// A background job (a rebuild, a sync, a measurement) shown as running: asked after every 2 s
+// until it ends, then its outcome is said (the line is a polite live region) with a link that
+// reloads the page to show the result. Without a script, the page's Refresh shows the same.
+function followJob(line) {
+  const state = line.querySelector(".job-state");
+  const ask = async () => {
+    let job = {};
+    try {
+      const response = await fetch("/admin/jobs/latest", { credentials: "same-origin", cache: "no-store" });
+      if (response.ok) job = await response.json();
+    } catch (_ignored) { job = {}; }
+    if (job.number === Number(line.dataset.job) && job.outcome === "running") {
+      if (job.total) state.textContent = line.dataset.progress.replace("{done}", job.done).replace("{total}", job.total);
+      setTimeout(ask, 2000);
+      return;
+    }
+    // Ended (or a newer job already replaced it, when only the link is shown).
+    const mine = job.number === Number(line.dataset.job);
+    const ended = job.outcome === "done" ? line.dataset.outcomeDone : line.dataset.outcomeFailed;
+    state.textContent = mine ? `${ended}${job.outcome === "failed" ? ": " + job.result : ""} ` : "";
+    state.append(Object.assign(document.createElement("a"), { href: window.location.pathname,
+      textContent: line.dataset.showResult }));
+    if (mine) line.classList.replace("job-running", `job-${job.outcome}`);
+  };
+  setTimeout(ask, 1000);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const line of document.querySelectorAll("p.job[data-job]")) followJob(line);
+});
