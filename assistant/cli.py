@@ -255,11 +255,11 @@ def migrate(
     assistant = _ready(settings)
     known = {d.id for d in assistant.documents()}
     for path in supported_files(files.uploads) if files.uploads else []:
-        assistant.add_document(path.name, path.read_bytes())
+        assistant.library.add(path.name, path.read_bytes())
         typer.echo(f"uploaded {path.name}")
     for name in sorted(files.removed()):
         if document_id_for(Path(name)) in known:
-            assistant.remove_document(document_id_for(Path(name)))
+            assistant.library.remove(document_id_for(Path(name)))
             typer.echo(f"removed {name}")
     typer.echo(f"{len(assistant.documents())} documents in PostgreSQL ({assistant.manifest.version})")
     assistant.close()

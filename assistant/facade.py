@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import replace
 from functools import partial
-from pathlib import Path
 
 from assistant.access import AuditEntry, KeyRole, ManagedKey, NewKey, Viewer, parse_groups
 from assistant.answer.answer_type import AnswerType
@@ -24,7 +21,6 @@ from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
 from assistant.answer.selection import Candidate, SelectionWeights
-from assistant.answer.support import SupportScorer, closeness_floor
 from assistant.catalog import origins
 from assistant.corpus import Corpus
 from assistant.embed import Embedder, embedder_for, for_serving
@@ -40,20 +36,18 @@ from assistant.index.files import FileBackend
 from assistant.index.layout import IndexLayout, Manifest
 from assistant.index.recipe import IndexRecipe
 from assistant.jobs import BackgroundJobs
+from assistant.library import DocumentLibrary
 from assistant.models import Answer, ChatTurn, Document, DocumentInfo, Filters, Hit, Language
 from assistant.overview import DocumentOverview, build_overview
-from assistant.parse import document_id_for
-from assistant.parse.isolation import parse_isolated
 from assistant.progress import BuildProgress, BuildStatus
 from assistant.quality import RECALL_DEPTH, QualityFigures, QualityRecord, measure
 from assistant.questions import QuestionGroup, QuestionRecorder
-from assistant.retrieve import HybridRetriever
 from assistant.settings import Settings
 from assistant.sources.manager import SourceManager
 from assistant.sources.models import SyncReport
 from assistant.sources.scheduler import SyncScheduler
 from assistant.status import document_status
-from assistant.validation import safe_filename, validate_query
+from assistant.validation import validate_query
 from assistant.wiring import backend_for, llm_for, source_manager
 
 logger = logging.getLogger(__name__)
@@ -87,6 +81,8 @@ class PolicyAssistant:
         self.questions = QuestionRecorder(self.backend.questions, days=settings.question_log_days)
         self._serving: Serving | None = None
         self._swap_lock = threading.Lock()
+        self.library = DocumentLibrary(settings=settings, backend=self.backend, listed=self.documents,
+                                       original=self.original_file, index=lambda: self._require().index)
         self.jobs = BackgroundJobs()
         self.quality = QualityRecord(settings.data_dir / "quality.json")
 
@@ -181,15 +177,8 @@ class PolicyAssistant:
         with self._swap_lock:
             serving = self._serving
             if serving is None or serving.index is not index:
-                retriever = HybridRetriever(index=index, embedder=self.embedder, glossary=self.glossary,
-                                            candidates=self.settings.candidates,
-                                            dense_weight=self.settings.dense_weight,
-                                            lexical_weight=self.settings.lexical_weight)
-                support = SupportScorer(lexical=index.lexical, glossary=self.glossary,
-                                        municipalities=index.store.municipalities,
-                                        min_closeness=closeness_floor(self.embedder.model_id))
-                restricted = tuple(d for d in index.store.documents.values() if d.access)
-                serving = self._serving = Serving(index, retriever, support, restricted)
+                serving = self._serving = Serving.over(index, settings=self.settings, embedder=self.embedder,
+                                                       glossary=self.glossary)
         return serving
 
     @property
@@ -324,67 +313,6 @@ class PolicyAssistant:
         return self.backend.access().entries(limit=limit, offset=offset)
 
     # --- document management --------------------------------------------------------------------
-
-    def add_document(self, filename: str, data: bytes, *, access: Sequence[str] = ()) -> DocumentInfo:
-        """Parse, store in the corpus and index an uploaded file; returns its metadata once the new
-        index serves it. Re-uploading a file of the same name replaces it.
-
-        ``access``: the groups that may read it (none: every reader); ``InvalidRequestError`` for a
-        bad group name. Raises ``UnsupportedFormatError`` or ``ParseError`` (nothing stored) for a bad file, e.g.
-        ``FileTooLargeError``, ``ContentMismatchError``, ``ParseTimeoutError``. Cost: parsing in a
-        worker process (about 0.5 s, at most 10 s and 1 GiB; a PDF's scanned pages add OCR, about 3 s a
-        page, at most ``ocr_seconds``) plus an index rebuild.
-        """
-        name = safe_filename(filename)
-        try:
-            groups = parse_groups(access)
-        except ValueError as error:
-            raise InvalidRequestError(str(error)) from error
-        # In a separate, time- and memory-limited process: a hostile file cannot stall or exhaust the service.
-        limits = replace(self.settings.parse_limits(), max_bytes=self.settings.max_upload_bytes)
-        document = parse_isolated(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
-                                  document_id=document_id_for(Path(name)), limits=limits)
-        document = document.model_copy(update={"access": groups})
-        self.backend.add_document(name, data, document)
-        return next(d for d in self.documents() if d.id == document.id)
-
-    def remove_document(self, document_id: str) -> None:
-        """Delete a document from the corpus and the index; ``DocumentNotFoundError`` if unknown. An
-        upload's file is deleted; a shipped document is listed as removed in the data directory."""
-        if not self.backend.remove_document(document_id):
-            raise DocumentNotFoundError(document_id)
-
-    def set_document_access(self, document_id: str, groups: Sequence[str]) -> DocumentInfo:
-        """Restrict a document to ``groups`` (none: every reader), as one index change; its text is
-        not parsed or embedded again. ``DocumentNotFoundError`` / ``InvalidRequestError`` for an
-        unknown document or a bad group name. A synced document gets its source's groups back when
-        its source next changes it."""
-        try:
-            parsed = parse_groups(groups)
-        except ValueError as error:
-            raise InvalidRequestError(str(error)) from error
-        name, data, document = self._stored(document_id)
-        self.backend.apply_changes(put=[(name, data, document.model_copy(update={"access": parsed}))], remove=[])
-        return next(d for d in self.documents() if d.id == document_id)
-
-    def reindex_document(self, document_id: str) -> DocumentInfo:
-        """Parse a document's file again (a newer parser, OCR now installed) and index it, keeping its
-        groups and address. Cost: the parse in a worker, and the embedding of chunks that changed."""
-        name, data, document = self._stored(document_id)
-        limits = replace(self.settings.parse_limits(), max_bytes=max(self.settings.max_upload_bytes, len(data)))
-        fresh = parse_isolated(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
-                               document_id=document_id, limits=limits)
-        fresh = fresh.model_copy(update={"access": document.access, "source_url": document.source_url})
-        self.backend.apply_changes(put=[(name, data, fresh)], remove=[])
-        return next(d for d in self.documents() if d.id == document_id)
-
-    def _stored(self, document_id: str) -> tuple[str, bytes, Document]:
-        """A document's file name, bytes and parsed form as stored now."""
-        original = self.original_file(document_id) if document_id != GLOSSARY_DOCUMENT_ID else None
-        document = self._require().index.store.document(document_id)
-        if original is None or document is None:
-            raise DocumentNotFoundError(document_id)
-        return original.filename, original.read(), document
 
     def document_origins(self, document_ids: Sequence[str]) -> dict[str, str]:
         """Where each document comes from: ``source:<name>``, ``upload`` or ``corpus`` (see ``catalog.origins``)."""

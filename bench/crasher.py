@@ -24,7 +24,7 @@ rebuilds the index first when the corpus folder no longer matches it, and checke
   exactly its documents;
 * the golden questions still answer.
 
-**Semantics of an upload in flight at the kill.** ``add_document`` parses, writes the file durably
+**Semantics of an upload in flight at the kill.** ``library.add`` parses, writes the file durably
 (temporary file, fsync, rename), then rebuilds; the 201 comes after the new version is published.
 Killed before the rename, nothing is in the corpus (a ``*.part`` leftover is not a supported file
 and is never read). Killed after it, the file is in the corpus but not in the serving version and

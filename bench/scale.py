@@ -309,7 +309,7 @@ def peak_rss() -> int:
 
 @dataclass(frozen=True)
 class AddResult:
-    seconds: float  # add_document: parse in a worker, chunk, embed, append, publish, load the new version
+    seconds: float  # library.add: parse in a worker, chunk, embed, append, publish, load the new version
     chunks: int  # the added document's
     total: int  # the index's after the add
     appended: bool  # False: the build fell back to a full rebuild
@@ -321,7 +321,7 @@ ADDED_NAME = "bench-tillagd-policy.txt"
 
 def _add_document(spec: BuildSpec, source: Path) -> AddResult:
     """In a fresh process: serve the built index, then add one real policy (under a new name and
-    municipality) through ``PolicyAssistant.add_document``, embedded for real, as an upload would be."""
+    municipality) through ``PolicyAssistant.library.add``, embedded for real, as an upload would be."""
     quiet_libraries()
     from assistant.facade import PolicyAssistant
     from assistant.glossary import Glossary
@@ -334,7 +334,7 @@ def _add_document(spec: BuildSpec, source: Path) -> AddResult:
     loaded = time.perf_counter() - began
     data = source.read_text(encoding="utf-8").replace("Tranås", "Heby").encode()
     began = time.perf_counter()
-    info = assistant.add_document(ADDED_NAME, data)
+    info = assistant.library.add(ADDED_NAME, data)
     seconds = time.perf_counter() - began
     manifest = assistant.manifest
     served = info.id in {d.id for d in assistant.documents()}
@@ -991,7 +991,7 @@ def print_server(results: Sequence[SizeResult]) -> None:
 
 
 def print_add(results: Sequence[SizeResult]) -> None:
-    print("\n### Adding one document to the built index (`PolicyAssistant.add_document`, as an upload; "
+    print("\n### Adding one document to the built index (`PolicyAssistant.library.add`, as an upload; "
           "its chunks embedded for real)\n")
     print("| size | index | chunks added | seconds | appended (not rebuilt) | index load before, s |")
     print("|---|---|---|---|---|---|")

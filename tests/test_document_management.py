@@ -41,7 +41,7 @@ def a_docx(title: str, body: str) -> bytes:
 
 def test_an_uploaded_docx_is_stored_indexed_and_answerable(small: PolicyAssistant) -> None:
     data = a_docx("Riktlinje för mottagande i Heby", "Socialchefen ansvarar för mottagandet av nyanlända i Heby.")
-    info = small.add_document("../../Riktlinje mottagande.docx", data)
+    info = small.library.add("../../Riktlinje mottagande.docx", data)
     assert info.id == "riktlinje-mottagande" and info.municipality == "Heby"
     assert uploads(small) == {"Riktlinje mottagande.docx": data}
     assert not (small.settings.corpus_dir / "Riktlinje mottagande.docx").exists()  # the shipped corpus is input
@@ -58,9 +58,9 @@ def test_a_broken_upload_is_refused_and_nothing_is_stored(small: PolicyAssistant
     before = sorted(p.name for p in small.settings.corpus_dir.iterdir())
     version = small.manifest.version
     with pytest.raises(ParseError):
-        small.add_document("trasig.docx", b"PK\x03\x04 not a docx")
+        small.library.add("trasig.docx", b"PK\x03\x04 not a docx")
     with pytest.raises(UnsupportedFormatError):
-        small.add_document("kalkyl.xlsx", b"whatever")
+        small.library.add("kalkyl.xlsx", b"whatever")
     assert sorted(p.name for p in small.settings.corpus_dir.iterdir()) == before and uploads(small) == {}
     assert small.manifest.version == version
 
@@ -75,25 +75,25 @@ def test_a_failed_rebuild_leaves_the_corpus_and_the_serving_index_as_they_were(
     monkeypatch.setattr("assistant.index.build.write_store", crash)  # a full build
     monkeypatch.setattr("assistant.index.build.append_store", crash)  # an append
     with pytest.raises(OSError):
-        small.add_document("ny.md", b"# Ny riktlinje\n\nText om bostad.\n")
+        small.library.add("ny.md", b"# Ny riktlinje\n\nText om bostad.\n")
     assert "ny.md" not in uploads(small) and not (small.settings.corpus_dir / "ny.md").exists()
     assert small.manifest.version == version and small.search("Huvudansvar boende")
 
 
 def test_removing_a_document_takes_it_out_of_corpus_and_index(small: PolicyAssistant) -> None:
-    small.add_document("extra.md", "# Extra riktlinje för Heby\n\nText om parkering.\n".encode())
-    small.remove_document("extra")
+    small.library.add("extra.md", "# Extra riktlinje för Heby\n\nText om parkering.\n".encode())
+    small.library.remove("extra")
     assert "extra" not in {d.id for d in small.documents()}
     assert "extra.md" not in uploads(small)
     with pytest.raises(DocumentNotFoundError):
-        small.remove_document("extra")
+        small.library.remove("extra")
 
 
 def test_removing_a_shipped_document_leaves_the_checkout_as_shipped(small: PolicyAssistant) -> None:
     shipped = small.settings.corpus_dir / "tierp-handlingsplan-for-integration.txt"
     before = shipped.read_bytes()
-    small.add_document("annan.md", b"# Annan riktlinje\n\nText om parkering.\n")
-    small.remove_document("tierp-handlingsplan-for-integration")
+    small.library.add("annan.md", b"# Annan riktlinje\n\nText om parkering.\n")
+    small.library.remove("tierp-handlingsplan-for-integration")
     assert shipped.read_bytes() == before  # still there, untouched
     assert {d.id for d in small.documents()} == {"annan"}
     assert (small.settings.data_dir / "documents" / ".removed").is_file()
@@ -101,8 +101,8 @@ def test_removing_a_shipped_document_leaves_the_checkout_as_shipped(small: Polic
 
 def test_uploads_and_removals_survive_a_restart_and_a_full_rebuild(small: PolicyAssistant, embedder: Embedder,
                                                                    glossary: Glossary) -> None:
-    small.add_document("heby.md", "# Riktlinje för Heby\n\nSocialchefen ansvarar för mottagandet.\n".encode())
-    small.remove_document("tierp-handlingsplan-for-integration")
+    small.library.add("heby.md", "# Riktlinje för Heby\n\nSocialchefen ansvarar för mottagandet.\n".encode())
+    small.library.remove("tierp-handlingsplan-for-integration")
     restarted = PolicyAssistant(settings=small.settings, embedder=embedder, glossary=glossary)
     restarted.ensure_index()
     assert {d.id for d in restarted.documents()} == {"heby"}
@@ -112,17 +112,17 @@ def test_uploads_and_removals_survive_a_restart_and_a_full_rebuild(small: Policy
 
 def test_an_upload_replaces_a_shipped_file_of_its_name_and_can_be_removed_with_it(small: PolicyAssistant) -> None:
     name = "tierp-handlingsplan-for-integration.txt"
-    small.add_document(name, "Handlingsplan för integration\n\nEn ny version av planen.\n".encode())
+    small.library.add(name, "Handlingsplan för integration\n\nEn ny version av planen.\n".encode())
     assert "En ny version av planen." in small.document_text("tierp-handlingsplan-for-integration")
-    small.add_document("annan.md", b"# Annan riktlinje\n\nText om parkering.\n")
-    small.remove_document("tierp-handlingsplan-for-integration")
+    small.library.add("annan.md", b"# Annan riktlinje\n\nText om parkering.\n")
+    small.library.remove("tierp-handlingsplan-for-integration")
     assert {d.id for d in small.documents()} == {"annan"}  # neither the upload nor the shipped file
 
 
 def test_a_removal_the_index_cannot_take_leaves_everything_as_it_was(small: PolicyAssistant) -> None:
     version = small.manifest.version
     with pytest.raises(IndexNotReadyError):
-        small.remove_document("tierp-handlingsplan-for-integration")  # the last document
+        small.library.remove("tierp-handlingsplan-for-integration")  # the last document
     assert small.manifest.version == version
     assert {path.name for path in small.corpus.files()} == {"tierp-handlingsplan-for-integration.txt"}
 

@@ -156,7 +156,7 @@ async def upload(request: Request, assistant: AssistantDep, session: ChangeDep, 
     document, or the reason it was refused (4xx), as JSON."""
     data = await file.read(assistant.settings.max_upload_bytes + 1)
     try:
-        info = await run_in_threadpool(assistant.add_document, file.filename or "document", data,
+        info = await run_in_threadpool(assistant.library.add, file.filename or "document", data,
                                        access=[g.strip() for g in groups.split(",") if g.strip()])
     except (AssistantError, ParseError) as error:
         return JSONResponse({"file": file.filename, "error": reason_in(language_of(request), str(error))},
@@ -167,7 +167,7 @@ async def upload(request: Request, assistant: AssistantDep, session: ChangeDep, 
 
 @router.post("/documents/{document_id}/delete")
 def delete(document_id: str, assistant: AssistantDep, session: ChangeDep) -> Response:
-    assistant.remove_document(document_id)
+    assistant.library.remove(document_id)
     audit(assistant, session.caller, "delete", document_id)
     return redirect("/admin/documents", notice=f"deleted:{document_id}")
 
@@ -176,13 +176,13 @@ def delete(document_id: str, assistant: AssistantDep, session: ChangeDep) -> Res
 def change_access(document_id: str, assistant: AssistantDep, session: ChangeDep,
                   groups: Annotated[str, Form()] = "") -> Response:
     parsed = [g.strip() for g in groups.split(",") if g.strip()]
-    assistant.set_document_access(document_id, parsed)
+    assistant.library.set_access(document_id, parsed)
     audit(assistant, session.caller, "access changed", f"{document_id}: {','.join(parsed) or 'everyone'}")
     return redirect("/admin/documents", notice=f"access_saved:{document_id}")
 
 
 @router.post("/documents/{document_id}/reindex")
 def reindex(document_id: str, assistant: AssistantDep, session: ChangeDep) -> Response:
-    assistant.reindex_document(document_id)
+    assistant.library.reindex(document_id)
     audit(assistant, session.caller, "re-indexed", document_id)
     return redirect("/admin/documents", notice=f"reindexed:{document_id}")

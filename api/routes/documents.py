@@ -65,7 +65,7 @@ async def upload_document(file: UploadFile, assistant: AssistantDep, caller: Adm
         data.extend(chunk)
         if len(data) > limit:
             raise PayloadTooLargeError(f"the file is larger than {limit // (1024 * 1024)} MB")
-    info = await run_in_threadpool(lambda: assistant.add_document(file.filename or "", bytes(data),
+    info = await run_in_threadpool(lambda: assistant.library.add(file.filename or "", bytes(data),
                                                                   access=access.split(",")))
     await run_in_threadpool(lambda: audit(assistant, caller, "upload", info.id))
     return info
@@ -74,7 +74,7 @@ async def upload_document(file: UploadFile, assistant: AssistantDep, caller: Adm
 @router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_document(document_id: str, assistant: AssistantDep, caller: AdminDep) -> None:
     """Remove a document from the corpus and the index."""
-    assistant.remove_document(document_id)
+    assistant.library.remove(document_id)
     audit(assistant, caller, "delete", document_id)
 
 

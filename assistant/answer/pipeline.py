@@ -21,8 +21,10 @@ from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.llm import QuestionRewriter, UpstreamError
 from assistant.answer.smalltalk import reply, small_talk
-from assistant.answer.support import SupportScorer
+from assistant.answer.support import SupportScorer, closeness_floor
+from assistant.embed import Embedder
 from assistant.errors import UnknownFilterError
+from assistant.glossary import Glossary
 from assistant.index.backend import ServingIndex
 from assistant.models import Answer, ChatTurn, DocumentInfo, Filters, Language
 from assistant.retrieve import HybridRetriever, Retrieved
@@ -41,6 +43,16 @@ class Serving:
     retriever: HybridRetriever
     support: SupportScorer
     restricted: tuple[DocumentInfo, ...] = ()
+
+    @classmethod
+    def over(cls, index: ServingIndex, *, settings: Settings, embedder: Embedder, glossary: Glossary) -> Serving:
+        """The retriever and support scorer for ``index``. Cost: a scan of the documents' groups."""
+        retriever = HybridRetriever(index=index, embedder=embedder, glossary=glossary,
+                                    candidates=settings.candidates, dense_weight=settings.dense_weight,
+                                    lexical_weight=settings.lexical_weight)
+        support = SupportScorer(lexical=index.lexical, glossary=glossary, municipalities=index.store.municipalities,
+                                min_closeness=closeness_floor(embedder.model_id))
+        return cls(index, retriever, support, tuple(d for d in index.store.documents.values() if d.access))
 
     def hidden_from(self, viewer: Viewer) -> frozenset[str]:
         """Ids of the documents ``viewer`` may not see. Cost: O(restricted documents)."""

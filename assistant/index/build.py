@@ -44,8 +44,9 @@ from assistant.parse.guard import ParseLimits
 logger = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes what an index holds, so old indexes count as stale.
-# 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality; 5: PDF layout, pages, OCR
-PIPELINE_VERSION = "5"
+# 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality; 5: PDF layout, pages, OCR;
+# 6: Markdown without strong emphasis markers
+PIPELINE_VERSION = "6"
 _LEXICAL_DIR = "lexical"
 
 

@@ -2,8 +2,9 @@
 
 Handles what policy documents written in Markdown use: ATX (``## Mål``) and setext (underlined)
 headings, paragraphs, ``-``/``*``/``+``/``1.``/``1)`` list items with their indented or lazy
-continuation lines, pipe tables, fenced code blocks, block quotes and YAML front matter. Inline
-markup is left in the text; only heading titles lose their ``**``/``__`` emphasis.
+continuation lines, pipe tables, fenced code blocks, block quotes and YAML front matter. Strong
+emphasis (``**…**`` within a line) is taken out of the text, so a quote never shows the markup;
+other inline markup is left in it, and heading titles also lose ``__…__``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ PIPE_ROW = re.compile(r"^ {0,3}\|")
 CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _QUOTE_MARKER = re.compile(r"^ {0,3}(?:>[ \t]?)+")
 _EMPHASIS = re.compile(r"(\*\*|__)(?P<inner>.+?)\1")
+# ``**`` pairs hugging their words on one line (not ``2 ** 3``, never across lines).
+_STRONG = re.compile(r"\*\*(?P<inner>[^\s*](?:[^\n]*?[^\s*])?)\*\*")
 _FRONT_MATTER_END = frozenset({"---", "..."})
 _FRONT_MATTER_TITLE = re.compile(r"^(?:title|titel|rubrik)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE)
 
@@ -44,12 +47,14 @@ class _Line:
 
 
 def read_markdown(text: str) -> ExtractedText:
-    """Find the headings, paragraphs, list items and table rows of ``text``; ``text`` is unchanged.
+    """Find the headings, paragraphs, list items and table rows of ``text``, which is returned with
+    its strong emphasis markers (``**``) taken out and is otherwise unchanged.
 
-    Element spans cover the source lines without surrounding whitespace. Cost: one pass over the
-    lines, linear in the length of the text.
+    Element spans cover the lines without surrounding whitespace. Cost: one pass over the lines,
+    linear in the length of the text.
     """
-    return ExtractedText(text=text, elements=_Reader(_lines(text)).elements())
+    plain = _STRONG.sub(r"\g<inner>", text)
+    return ExtractedText(text=plain, elements=_Reader(_lines(plain)).elements())
 
 
 def _lines(text: str) -> list[_Line]:

@@ -28,7 +28,7 @@ def assistant(tmp_path: Path, embedder: Embedder, glossary: Glossary) -> PolicyA
     built = make_assistant(tmp_path, embedder, glossary, admin_keys=(ADMIN,), reader_keys=(READER,),
                            trusted_proxies=("10.0.0.0/8",), proxy_admin_group="it-admin")
     built.ensure_index()
-    built.add_document("zylofon.md", f"# {SECRET}\n\nPersonalavdelningen betalar ut en kvarnstensbonus om 900 "
+    built.library.add("zylofon.md", f"# {SECRET}\n\nPersonalavdelningen betalar ut en kvarnstensbonus om 900 "
                        "kronor till den som anmäler en zylofonincident.".encode(), access=["hr"])
     return built
 

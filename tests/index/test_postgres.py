@@ -128,13 +128,13 @@ def test_an_upload_through_one_replica_is_served_by_the_other_at_once(
         pair: tuple[PolicyAssistant, PolicyAssistant]) -> None:
     first, second = pair
     second.search("cykelbonus", k=3)  # the second replica serves the old generation now
-    info = first.add_document("cykelpolicy.docx", a_docx(
+    info = first.library.add("cykelpolicy.docx", a_docx(
         "Cykelpolicy för Exempelby kommun", "Kommunen ger en cykelbonus om 500 kronor till varje anställd."))
     hits = second.search("Hur stor är cykelbonusen?", k=3)
     assert hits[0].document_id == info.id and "500 kronor" in hits[0].text
     assert any(d.id == info.id for d in second.documents())
 
-    second.remove_document(info.id)
+    second.library.remove(info.id)
     assert all(h.document_id != info.id for h in first.search("Hur stor är cykelbonusen?", k=5))
     with pytest.raises(DocumentNotFoundError):
         first.document(info.id)
@@ -145,7 +145,7 @@ def test_a_shipped_document_deleted_stays_deleted_after_a_restart(
         embedder: Embedder, glossary: Glossary) -> None:
     first, _ = pair
     shipped = next(d.id for d in first.documents() if d.municipality == "Tierp")
-    first.remove_document(shipped)
+    first.library.remove(shipped)
     restarted = replica(tmp_path / "c", database_url, embedder, glossary)
     restarted.ensure_index()
     assert shipped not in {d.id for d in restarted.documents()}
@@ -180,7 +180,7 @@ def test_feedback_is_shared_by_the_replicas(pair: tuple[PolicyAssistant, PolicyA
 
 def test_a_rebuild_keeps_every_document_including_uploads(pair: tuple[PolicyAssistant, PolicyAssistant]) -> None:
     first, second = pair
-    info = first.add_document("cykelpolicy.docx", a_docx("Cykelpolicy", "En cykelbonus om 500 kronor."))
+    info = first.library.add("cykelpolicy.docx", a_docx("Cykelpolicy", "En cykelbonus om 500 kronor."))
     before = {d.id for d in first.documents()}
     first.build_index()
     assert {d.id for d in second.documents()} == before
@@ -196,9 +196,9 @@ def test_assistant_migrate_moves_a_file_installation_into_postgresql(
 
     files = make_assistant(tmp_path / "files", embedder, glossary)
     files.ensure_index()
-    files.add_document("cykelpolicy.docx", a_docx("Cykelpolicy", "En cykelbonus om 500 kronor."))
+    files.library.add("cykelpolicy.docx", a_docx("Cykelpolicy", "En cykelbonus om 500 kronor."))
     removed = next(d.id for d in files.documents() if d.municipality == "Åstorp")
-    files.remove_document(removed)
+    files.library.remove(removed)
     expected = {d.id for d in files.documents()}
     files.close()
 
@@ -220,11 +220,11 @@ def test_document_frequencies_follow_uploads_and_deletes(pair: tuple[PolicyAssis
     first, _ = pair
     recount = ("SELECT count(*) FROM (SELECT term, count(*) AS df FROM chunk_terms GROUP BY term) t "
                "FULL JOIN term_stats s USING (term) WHERE t.df IS DISTINCT FROM s.df")
-    info = first.add_document("cykelpolicy.docx", a_docx("Cykelpolicy", "En cykelbonus om 500 kronor."))
-    first.remove_document(next(d.id for d in first.documents() if d.municipality == "Tierp"))
+    info = first.library.add("cykelpolicy.docx", a_docx("Cykelpolicy", "En cykelbonus om 500 kronor."))
+    first.library.remove(next(d.id for d in first.documents() if d.municipality == "Tierp"))
     with psycopg.connect(database_url) as connection:
         assert connection.execute(recount).fetchone()[0] == 0
-    first.remove_document(info.id)
+    first.library.remove(info.id)
     with psycopg.connect(database_url) as connection:
         assert connection.execute(recount).fetchone()[0] == 0
         assert connection.execute("SELECT count(*) FROM term_stats WHERE term = 'cykelbonus'").fetchone()[0] == 0

@@ -83,7 +83,7 @@ def test_an_upload_after_the_first_load_takes_the_next_chunk_rows(loaded: Policy
     assistant = loaded
     with psycopg.connect(database_url) as connection:
         last = connection.execute("SELECT max(chunk_row) FROM chunks").fetchone()[0]
-    document = assistant.add_document("riktlinje-parkering.docx", a_docx(
+    document = assistant.library.add("riktlinje-parkering.docx", a_docx(
         "Riktlinje för parkering", "Boendeparkering kostar 300 kronor i månaden."))
     with psycopg.connect(database_url) as connection:
         rows = [r[0] for r in connection.execute("SELECT chunk_row FROM chunks WHERE document_id = %s",

@@ -179,11 +179,19 @@ kod som inte tolkas
 # --- Markdown ------------------------------------------------------------------------------
 
 
-def test_markdown_text_is_returned_unchanged_and_elements_point_into_it() -> None:
+def test_markdown_text_is_returned_without_strong_emphasis_and_elements_point_into_it() -> None:
     extracted = read_markdown(MARKDOWN_DOC)
 
-    assert extracted.text == MARKDOWN_DOC
+    assert extracted.text == MARKDOWN_DOC.replace("**Exempelby**", "Exempelby")
     assert_elements_are_located(extracted)
+
+
+def test_strong_emphasis_leaves_the_text_so_no_quote_shows_it() -> None:
+    text = read_markdown("**Beslutad av:** Kommunfullmäktige\n\nAvgiften är **400 kronor** och 2 ** 3 är "
+                         "åtta.\n\n| **Aktivitet** | Ansvar |\n|---|---|\n| Praktik | **AME** |\n").text
+    assert "**" not in text.replace("2 ** 3", "")
+    assert "Beslutad av: Kommunfullmäktige" in text and "Avgiften är 400 kronor och 2 ** 3 är åtta." in text
+    assert "| Aktivitet | Ansvar |" in text and "| Praktik | AME |" in text
 
 
 def test_markdown_headings_have_levels_and_titles_without_markers_or_emphasis() -> None:
@@ -193,7 +201,7 @@ def test_markdown_headings_have_levels_and_titles_without_markers_or_emphasis() 
         ("Integrationspolicy för Exempelby kommun", 1), ("Mål", 2), ("Uppföljning", 2),
     ]
     first = extracted.elements[0]
-    assert extracted.text[first.start:first.end] == "# Integrationspolicy för **Exempelby** kommun"
+    assert extracted.text[first.start:first.end] == "# Integrationspolicy för Exempelby kommun"
 
 
 def test_markdown_paragraph_spans_all_its_lines() -> None:
@@ -576,7 +584,7 @@ def test_parsed_html_has_sections_and_table_records() -> None:
 def test_parsed_markdown_has_sections_and_carries_the_row_above_into_continuation_rows() -> None:
     document = parse_bytes(MARKDOWN_DOC.encode(), suffix=".md", source_path="p.md", document_id="p")
 
-    assert document.text == MARKDOWN_DOC
+    assert document.text == MARKDOWN_DOC.replace("**Exempelby**", "Exempelby")
     assert {"Mål", "Uppföljning"} <= section_titles(document)
     records = [b.record or "" for b in document.blocks if b.kind == BlockKind.TABLE_ROW]
     assert "Aktivitet: Praktikplatser" in records[1]
