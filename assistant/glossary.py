@@ -147,6 +147,14 @@ class Glossary:
                 forms.update(dict.fromkeys(self.entries[index].forms))
         return list(forms)
 
+    def named_in_english(self, text: str) -> list[GlossaryEntry]:
+        """The entries whose English name or terms ``text`` uses (longest phrase first, as
+        ``swedish_for_english`` matches them), each once, in order of appearance."""
+        indexes: dict[int, None] = {}
+        for _, _, found in self._english.scan(text):
+            indexes.update(dict.fromkeys(found))
+        return [self.entries[index] for index in indexes]
+
     def english_for_swedish(self, text: str, *, extra_terms: int = 2) -> list[str]:
         """English renderings of the Swedish terms in ``text``: each entry's ``english`` plus up to
         ``extra_terms`` of its English terms, in order of appearance, de-duplicated.

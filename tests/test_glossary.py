@@ -244,3 +244,11 @@ def test_matching_a_thousand_characters_takes_a_few_milliseconds_at_most(glossar
         glossary.swedish_for_english(english)
     per_call_ms = (time.perf_counter() - started) * 1000 / (2 * rounds)
     assert per_call_ms < 5
+
+
+def test_the_entries_an_english_text_names_are_found_once_each_in_order(glossary: Glossary) -> None:
+    named = [entry.term for entry in glossary.named_in_english("What is the parking policy for staff?")]
+    assert "personal" in named and "anställd" in named and len(named) == len(set(named))
+    board = [entry.term for entry in glossary.named_in_english("What does the municipal executive board decide?")]
+    assert "kommunstyrelsen" in board
+    assert glossary.named_in_english("Xylophones and zebras") == []

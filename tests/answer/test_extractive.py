@@ -70,6 +70,14 @@ def test_it_abstains_when_the_policies_are_silent_and_offers_the_closest_passage
     assert_well_formed(answer, assistant)
 
 
+def test_an_english_question_whose_concepts_no_swedish_passage_names_abstains(assistant: PolicyAssistant) -> None:
+    # "bill" and "charge" (the glossary's proposition, avgift) appear in none of the passages found
+    answer = assistant.ask("Why has the water and sewage bill gone up this year, and how is the fixed charge "
+                           "calculated?", record=False)
+    assert answer.abstained and answer.answer.startswith("The policies in the corpus do not answer this.")
+    assert not assistant.ask("Who owns housing goals?", record=False).abstained
+
+
 def test_a_municipality_without_documents_is_named_in_the_abstention(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("What is Malmö's integration budget for this year?")
     assert answer.abstained and "Malmö" in answer.answer and "Tierp" in answer.answer
