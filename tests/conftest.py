@@ -7,8 +7,9 @@ embedded once per session, by the real model."""
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,15 @@ def embedder(model_cache: Path) -> Embedder:
 @pytest.fixture(scope="session")
 def glossary() -> Glossary:
     return Glossary.load_default()
+
+
+def questions_subset(path: Path, ids: Iterable[str]) -> Path:
+    """The questions of the policies' evaluation set with ``ids``, written to ``path`` as JSONL."""
+    wanted = set(ids)
+    lines = [line for line in (REPO / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip() and json.loads(line)["id"] in wanted]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def make_assistant(root: Path, embedder: Embedder, glossary: Glossary,

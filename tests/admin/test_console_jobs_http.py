@@ -5,7 +5,6 @@ the jobs and, with an evaluation set configured, measures the serving index and 
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from assistant.embed import Embedder
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
 from tests.admin.test_console_http import ADMIN_KEY, sign_in
-from tests.conftest import REPO, make_assistant
+from tests.conftest import REPO, make_assistant, questions_subset
 
 EVAL_IDS = ("q001", "q002", "q069", "q070")
 
@@ -25,11 +24,7 @@ EVAL_IDS = ("q001", "q002", "q069", "q070")
 @pytest.fixture
 def eval_set(tmp_path: Path) -> Path:
     """Four questions of the policies' evaluation set: two answerable, two that are not."""
-    lines = [line for line in (REPO / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip() and json.loads(line)["id"] in EVAL_IDS]
-    path = tmp_path / "eval.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return questions_subset(tmp_path / "eval.jsonl", EVAL_IDS)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ extractive path, marked ``llm``."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typer.testing import CliRunner
 
 from assistant import cli
 from tests.answer.openai_stub import MODEL, Reply, StubServer, last_user_message
-from tests.conftest import CORPUS, REPO
+from tests.conftest import CORPUS, questions_subset
 
 QUESTION_IDS = ("q001", "q002", "q069", "q070")
 _FIRST_SOURCE = re.compile(r"<source [^>]*>\n(?P<text>.*?)\n</source>", re.DOTALL)
@@ -33,11 +32,7 @@ def cites_the_first_source(request: dict[str, Any]) -> Reply:
 
 @pytest.fixture
 def question_set(tmp_path: Path) -> Path:
-    lines = [line for line in (REPO / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip() and json.loads(line)["id"] in QUESTION_IDS]
-    path = tmp_path / "questions.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return questions_subset(tmp_path / "questions.jsonl", QUESTION_IDS)
 
 
 def test_eval_reports_the_llm_path_with_the_same_counts(openai_stub: StubServer, question_set: Path,
