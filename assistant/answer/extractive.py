@@ -256,6 +256,7 @@ class ExtractiveAnswerer(Answerer):
         language = context.language
         lines = [intro] if intro else []
         citations: dict[int, Citation] = {}
+        above: tuple[str, str] | None = None  # the bullet above's document and section: not repeated
         for point in points:
             numbers = []
             for span in point.spans:
@@ -268,7 +269,11 @@ class ExtractiveAnswerer(Answerer):
                 lines.append(f"{point.lead} " + "".join(f"[{n}]" for n in numbers))
                 continue
             body = point.joiner.join(f"“{_one_line(citations[n].quote)}” [{n}]" for n in numbers)
-            lines.append(f"- {point.lead} {body}")
+            hit = point.passage.hit
+            lead = point.lead if above is None or above[0] != hit.document_id else \
+                _without_document(point.lead, point.passage, same_section=above[1] == hit.section)
+            lines.append(f"- {lead} {body}" if lead else f"- {body}")
+            above = (hit.document_id, hit.section)
         lines.extend(self._status_notes(points, language))
         text, ordered = reconcile("\n".join(lines), citations)
         return Answer(answer=text, citations=ordered, abstained=False, mode="extractive", language=language)
@@ -345,6 +350,18 @@ def _where(passage: Passage) -> str:
     section = hit.section_path[-1] if hit.section_path else hit.title
     place = f"{hit.municipality}, " if hit.municipality else ""
     return f"{place}{hit.title} ({section})" if section != hit.title else f"{place}{hit.title}"
+
+
+def _without_document(lead: str, passage: Passage, *, same_section: bool) -> str:
+    """``lead`` for a point from the same document as the point above: without the municipality
+    and title said just above, and without the section too when that is the same."""
+    full, hit = _where(passage), passage.hit
+    if not lead.startswith(full):
+        return lead
+    section = hit.section_path[-1] if hit.section_path else hit.title
+    named = section if section != hit.title and not same_section else ""
+    shortened = named + lead[len(full):]
+    return shortened if named else shortened.lstrip(" —:").strip()
 
 
 def _document_name(document: DocumentInfo) -> str:

@@ -103,6 +103,15 @@ def test_lists_are_quoted_with_their_introduction(assistant: PolicyAssistant) ->
     assert_well_formed(answer, assistant)
 
 
+def test_points_from_the_document_above_do_not_repeat_its_name(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("What does Dals-Ed's policy say about language learning?", record=False)
+    bullets = [line for line in answer.answer.splitlines() if line.startswith("- ")]
+    assert len(bullets) >= 2 and {c.document_id for c in answer.citations} == {"dals-ed-policy-for-integrationsarbetet"}
+    assert bullets[0].startswith("- Dals-Ed, Policy för integrationsarbetet")
+    assert all(line.startswith("- “") or "Dals-Ed" not in line for line in bullets[1:])
+    assert_well_formed(answer, assistant)
+
+
 def test_streaming_yields_the_same_answer_piece_by_piece(assistant: PolicyAssistant) -> None:
     from assistant.answer.base import AnswerDelta, AnswerFinal
 
