@@ -48,7 +48,7 @@ def _status_page(request: Request, assistant: PolicyAssistant, session: Session,
                 build_times={"eta": duration(build.eta_seconds), "elapsed": duration(build.elapsed_seconds)}
                 if build else None, postgres=postgres, index_dir="" if postgres else str(settings.index_dir.resolve()),
                 replicas=assistant.replicas() if postgres else [], jobs=assistant.jobs.recent(),
-                running=assistant.jobs.running(), eval_questions=settings.eval_questions,
+                followed=followed_job(request, assistant), eval_questions=settings.eval_questions,
                 quality=assistant.quality.latest(), sources=assistant.sources.statuses(), refusal=refusal,
                 notice=notice_of(request, NOTICES))
 
@@ -59,13 +59,22 @@ def start_job(request: Request, assistant: PolicyAssistant, session: Session, ki
     """Start ``work`` as a job and send the browser to ``then``, which shows it running; while
     another job runs, the refusal (409) on ``refused``'s page (the Status page by default)."""
     try:
-        assistant.jobs.start(kind, work, started_by=session.caller.name, target=target)
+        job = assistant.jobs.start(kind, work, started_by=session.caller.name, target=target)
     except AssistantError as error:
         reason = problem(f"{kind}_refused", str(error))
         if refused is not None:
             return refused(error_status(error), reason)
         return _status_page(request, assistant, session, status_code=error_status(error), refusal=reason)
-    return redirect(then, notice=f"job_started:{kind}")
+    return redirect(then, notice=f"job_started:{job.number}")
+
+
+def followed_job(request: Request, assistant: PolicyAssistant) -> Job | None:
+    """The job a page follows: the one its ``job_started`` notice names, running or (if it was
+    quick) already ended; else the one running now."""
+    notice = notice_of(request, NOTICES)
+    number = notice.partition(":")[2] if notice else ""
+    named = next((job for job in assistant.jobs.recent() if str(job.number) == number), None)
+    return named or assistant.jobs.running()
 
 
 @router.post("/status/rebuild")

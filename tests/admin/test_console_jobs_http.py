@@ -47,7 +47,7 @@ def test_the_status_page_measures_the_serving_index_against_the_configured_set(c
     assert str(eval_set) in before and "Not measured yet." in before and "Measure now" in before
 
     started = console.post("/admin/status/evaluate", data={"csrf": csrf})
-    assert started.status_code == 303 and started.headers["location"] == "/admin/status?notice=job_started%3Aevaluate"
+    assert started.status_code == 303 and started.headers["location"] == "/admin/status?notice=job_started%3A1"
     job = measured.jobs.wait(timeout=300)
     assert job is not None and (job.kind, job.outcome) == ("evaluate", "done"), job
 
@@ -55,7 +55,8 @@ def test_the_status_page_measures_the_serving_index_against_the_configured_set(c
     assert figures is not None and (figures.questions, figures.answerable, figures.unanswerable) == (4, 2, 2)
     assert figures.index_version == measured.manifest.version and figures.answerer == "extractive"
     assert figures.evidence_in_answer == 2 and figures.abstained_rightly == 2  # the policies' easiest four
-    shown = console.get("/admin/status", params={"lang": "sv"}).text
+    shown = console.get(started.headers["location"] + "&lang=sv").text
+    assert 'class="job job-done"' in shown and "Kvalitetsmätning:</strong>" in shown  # ended before the page: shown
     assert "Svar som innehåller det förväntade faktumet" in shown and "2 av 2" in shown
     assert "Kvalitetsmätning" in shown and "klart" in shown
     assert measured.question_groups() == []  # the unanswerable two abstained, and were not logged

@@ -105,7 +105,7 @@ def test_a_folder_source_is_added_synced_shown_and_removed(browser: TestClient, 
                                                                ["utkast/*", "tmp/*"])
 
     synced = browser.post("/admin/sources/delad/sync", data={"csrf": csrf})
-    assert synced.status_code == 303 and synced.headers["location"] == "/admin/sources/delad?notice=job_started%3Async"
+    assert synced.status_code == 303 and synced.headers["location"] == "/admin/sources/delad?notice=job_started%3A1"
     assert assistant.jobs.wait(timeout=120).outcome == "done"  # type: ignore[union-attr]
     shown = notice_page(browser, synced)
     assert "It runs in the background" in shown and "Sync of delad:" in shown
@@ -257,7 +257,7 @@ def test_status_shows_the_serving_index_and_rebuilds_it(browser: TestClient,  # 
     assert f"filer i {assistant.settings.index_dir.resolve()}" in swedish and "Bygg om indexet" in swedish
 
     rebuilt = browser.post("/admin/status/rebuild", data={"csrf": csrf})
-    assert rebuilt.status_code == 303 and rebuilt.headers["location"] == "/admin/status?notice=job_started%3Arebuild"
+    assert rebuilt.status_code == 303 and rebuilt.headers["location"] == "/admin/status?notice=job_started%3A1"
     job = assistant.jobs.wait(timeout=300)
     version = assistant.manifest.version
     assert job is not None and (job.kind, job.outcome, job.result, job.started_by) == ("rebuild", "done", version,
