@@ -428,6 +428,15 @@ def test_a_form_sent_with_a_stale_token_is_refused_changes_nothing_and_the_page_
 # --- sources, keys, feedback, audit trail, status ------------------------------------------------
 
 
+def follow_job_to_its_result(page: Page, job: str, *, ended: str) -> None:
+    """After a job was started from ``page``: the page says so, follows the job with its script
+    until it ends (or shows it ended, when it ended first), and its link leads to the result."""
+    expect(notice(page)).to_have_text("Started. It runs in the background; this page follows it.")
+    line = page.locator("p.job")
+    expect(line).to_contain_text(re.compile(rf"{job}:\s+finished(: {ended}|\s+Show the result)"), timeout=60_000)
+    line.get_by_role("link").click()
+
+
 def test_a_folder_source_added_and_synced_from_its_page_shows_what_it_took_in(
         pages: Pages, existing_pages: dict[str, str], tmp_path: Path) -> None:
     needs(existing_pages, "sources")
@@ -445,11 +454,7 @@ def test_a_folder_source_added_and_synced_from_its_page_shows_what_it_took_in(
     expect(row).to_contain_text("Never synced.")
 
     row.get_by_role("button", name="Sync now: personal").click()
-    expect(notice(page)).to_have_text("Started. It runs in the background; this page follows it.")
-    job = page.locator("p.job")  # followed by the page's script until it ends (if not already ended)
-    expect(job).to_contain_text(re.compile(r"Sync of personal:\s+finished(: the run.s report|\s+Show the result)"),
-                                timeout=60_000)
-    job.get_by_role("link").click()
+    follow_job_to_its_result(page, "Sync of personal", ended="the run.s report")
     expect(page.get_by_role("heading", name="Latest runs")).to_be_visible()
     page.goto("/admin/sources")
     expect(row.locator(".run")).to_contain_text("completed")
@@ -539,11 +544,7 @@ def test_the_status_page_measures_answer_quality_and_follows_the_measurement(
     page = pages.open(signed_in=True)
     page.goto("/admin/status")
     page.get_by_role("button", name="Measure now").click()
-    expect(notice(page)).to_have_text("Started. It runs in the background; this page follows it.")
-    job = page.locator("p.job")  # followed by the page's script until it ends (if not already ended)
-    expect(job).to_contain_text(re.compile(r"Quality measurement:\s+finished(: the figures|\s+Show the result)"),
-                                timeout=60_000)
-    job.get_by_role("link").click()
+    follow_job_to_its_result(page, "Quality measurement", ended="the figures")
     quality = page.locator("section", has=page.get_by_role("heading", name="Answer quality")).locator("dl").nth(1)
     expect(quality).to_contain_text("Answers holding the expected fact")
     expect(quality).to_contain_text("2 of 2")
