@@ -173,12 +173,11 @@ def evaluate(
 ) -> None:
     """Measure retrieval (Recall@1/3/5, MRR) and answers (evidence, evidence in the first quote,
     verbatim quotes, abstention, language, latency), overall and per language, for each question set."""
+    from assistant.eval_report import format_answer_report, format_retrieval_report
     from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
     from assistant.evaluate import (
         evaluate_answers,
         evaluate_retrieval,
-        format_answer_report,
-        format_retrieval_report,
         load_questions,
     )
     from assistant.explain import explain_misses

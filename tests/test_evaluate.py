@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.eval_report import format_answer_report, format_retrieval_report
 from assistant.evaluate import (
     AnswerReport,
     AnswerResult,
@@ -19,8 +20,6 @@ from assistant.evaluate import (
     evaluate_answers,
     evaluate_retrieval,
     evidence_found,
-    format_answer_report,
-    format_retrieval_report,
     load_questions,
     percentile,
 )

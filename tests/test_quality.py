@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 
 from assistant.embed import Embedder
+from assistant.eval_report import format_answer_report, format_retrieval_report
 from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
 from assistant.evaluate import (
     AnswerReport,
     RetrievalReport,
     evaluate_answers,
     evaluate_retrieval,
-    format_answer_report,
-    format_retrieval_report,
     load_questions,
 )
 from assistant.facade import PolicyAssistant
