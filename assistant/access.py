@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.durable import open_record_database
+from assistant.errors import InvalidRequestError
 from assistant.models import DocumentInfo
 
 KeyRole = Literal["reader", "admin"]
@@ -63,12 +64,14 @@ class Viewer:
 
 def parse_groups(text: str | Iterable[str]) -> list[str]:
     """Group names from a comma-separated string (or a list): stripped, lower-cased, unique,
-    sorted. ``ValueError`` for a name that is not letters, digits, '-', '_' or '.'."""
+    sorted. ``InvalidRequestError`` (a ``ValueError``) for a name that is not letters, digits, '-',
+    '_' or '.'."""
     names = text.split(",") if isinstance(text, str) else list(text)
     groups = sorted({name.strip().casefold() for name in names if name.strip()})
     for group in groups:
         if len(group) > 64 or not all(ch.isalnum() or ch in "-_." for ch in group):
-            raise ValueError(f"invalid access group {group!r}: use letters, digits, '-', '_' or '.' (at most 64)")
+            raise InvalidRequestError(f"invalid access group {group!r}: use letters, digits, '-', '_' or '.' "
+                                      "(at most 64)")
     return groups
 
 

@@ -293,10 +293,7 @@ class PolicyAssistant:
         """A new managed key; ``InvalidRequestError`` for an empty name or a bad group name."""
         if not name.strip() or len(name) > 100:
             raise InvalidRequestError("a key needs a name of 1 to 100 characters")
-        try:
-            parsed = parse_groups(groups)
-        except ValueError as error:
-            raise InvalidRequestError(str(error)) from error
+        parsed = parse_groups(groups)
         return self.backend.access().create(name=name.strip(), role=role, groups=parsed)
 
     def keys(self) -> list[ManagedKey]:

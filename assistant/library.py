@@ -11,7 +11,7 @@ from pathlib import Path
 
 from assistant.access import parse_groups
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID
-from assistant.errors import DocumentNotFoundError, InvalidRequestError
+from assistant.errors import DocumentNotFoundError
 from assistant.index.backend import IndexBackend, OriginalFile, ServingIndex
 from assistant.models import Document, DocumentInfo
 from assistant.parse import document_id_for
@@ -44,10 +44,7 @@ class DocumentLibrary:
         page, at most ``ocr_seconds``) plus an index rebuild.
         """
         name = safe_filename(filename)
-        try:
-            groups = parse_groups(access)
-        except ValueError as error:
-            raise InvalidRequestError(str(error)) from error
+        groups = parse_groups(access)
         # In a separate, time- and memory-limited process: a hostile file cannot stall or exhaust the service.
         limits = replace(self._settings.parse_limits(), max_bytes=self._settings.max_upload_bytes)
         document = parse_isolated(data, suffix=os.path.splitext(name)[1].lower(), source_path=name,
@@ -67,10 +64,7 @@ class DocumentLibrary:
         not parsed or embedded again. ``DocumentNotFoundError`` / ``InvalidRequestError`` for an
         unknown document or a bad group name. A synced document gets its source's groups back when
         its source next changes it."""
-        try:
-            parsed = parse_groups(groups)
-        except ValueError as error:
-            raise InvalidRequestError(str(error)) from error
+        parsed = parse_groups(groups)
         name, data, document = self._stored(document_id)
         self._backend.apply_changes(put=[(name, data, document.model_copy(update={"access": parsed}))], remove=[])
         return next(d for d in self._listed() if d.id == document_id)
