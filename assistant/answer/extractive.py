@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer.answer_type import AnswerType, asked_type, counted_words
+from assistant.answer.answer_type import AnswerType, asked_type, counted_words, states
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
@@ -73,6 +73,7 @@ _FIELD_SENTENCES: dict[str, dict[str, str]] = {
     "version": {"en": "{doc} is version {value}", "sv": "{doc} är version {value}"},
 }
 _ROLE_COLUMN = re.compile(r"huvudansvar|ansvarig|ansvar", re.IGNORECASE)
+_ROW_CELLS = 6  # cells of a table row quoted in one point
 _ACTIVITY_COLUMN = re.compile(r"aktivitet|åtgärd|insats", re.IGNORECASE)
 
 
@@ -207,8 +208,10 @@ class ExtractiveAnswerer(Answerer):
     # --- general ----------------------------------------------------------------------------------
 
     def _general(self, context: AnswerContext, selection: Selection) -> Answer:
-        points = [self._row_point(c) if c.passage.kind == "table_row" else self._unit_point(c, spans)
-                  for c, spans in selection.chosen]
+        wanted = self._query_terms(context)
+        points = [self._row_point(c, answer_type=selection.answer_type, question=context.question,
+                                  overlap=lambda text: self._overlap(text, wanted, context))
+                  if c.passage.kind == "table_row" else self._unit_point(c, spans) for c, spans in selection.chosen]
         found = [point for point in points if point is not None]
         if not found:
             return self._abstain(context)
@@ -219,10 +222,22 @@ class ExtractiveAnswerer(Answerer):
     def _unit_point(self, candidate: Candidate, spans: tuple[tuple[int, int], ...]) -> _Point:
         return _Point(candidate.passage, f"{_where(candidate.passage)}:", spans)
 
-    def _row_point(self, candidate: Candidate) -> _Point | None:
+    @staticmethod
+    def _row_point(candidate: Candidate, *, answer_type: AnswerType | None, question: str,
+                   overlap: Callable[[str], float]) -> _Point | None:
+        """A table row quoted cell by cell, in the order the question reads them: the cells that
+        state the kind of fact asked for first ("who?" → the responsible, "how often?" → the
+        timeline), then the cell sharing most words with the question (the activity asked about),
+        then the others as the table has them. At most ``_ROW_CELLS`` cells."""
         passage = candidate.passage
-        spans = tuple(span for _, value in _cells(passage) if (span := cell_span(passage, value)))
-        return _Point(passage, f"{_where(passage)}:", spans[:6], joiner=" | ") if spans else None
+        cells = [(value, span) for _, value in _cells(passage) if (span := cell_span(passage, value))]
+        if not cells:
+            return None
+        typed = [i for i, (value, _) in enumerate(cells)
+                 if answer_type is not None and states(answer_type, value, besides=question)]
+        closest = max(range(len(cells)), key=lambda i: (overlap(cells[i][0]), -i))
+        order = list(dict.fromkeys([*typed, closest, *range(len(cells))]))
+        return _Point(passage, f"{_where(passage)}:", tuple(cells[i][1] for i in order[:_ROW_CELLS]), joiner=" | ")
 
     # --- shared -----------------------------------------------------------------------------------
 

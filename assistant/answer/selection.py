@@ -36,7 +36,7 @@ from assistant.answer.answer_type import (
 )
 from assistant.answer.base import Passage
 from assistant.answer.citations import sentence_spans
-from assistant.chunk import MIN_UNIT_CHARS
+from assistant.chunk import MIN_UNIT_CHARS, unit_spans
 
 PASSAGES = 5  # content passages whose units compete
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
@@ -182,7 +182,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
             lead = typed[0]
         else:
             missing = True
-    chosen = [lead]
+    chosen = [(lead, quoted_spans(lead, question=question))]
     for candidate in ranked:
         if len(chosen) >= max_points:
             break
@@ -190,15 +190,43 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
             continue
         if answer_type in SPECIFIC and not candidate.states_type:
             continue
-        if any(_overlaps(candidate, other) for other in chosen):
+        spans = quoted_spans(candidate, question=question)
+        if any(_overlaps(candidate, spans, other, quoted) for other, quoted in chosen):
             continue
-        chosen.append(candidate)
-    return Selection([(c, quoted_spans(c, question=question)) for c in chosen], answer_type, missing_fact=missing)
+        chosen.append((candidate, spans))
+    return Selection(chosen, answer_type, missing_fact=missing)
 
 
 def quoted_spans(candidate: Candidate, *, question: str) -> tuple[tuple[int, int], ...]:
-    """The spans ``select`` would quote for ``candidate`` (its list with it where it has one)."""
-    return _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)))
+    """The spans ``select`` would quote for ``candidate``: its list with it where it has one, and
+    the sentence before it where it points back to that one ("… mot bakgrund av detta beslut")."""
+    spans = _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)))
+    if spans == (candidate.span,) and candidate.passage.kind == "text":
+        return (_with_antecedent(candidate.passage.document_text, candidate.span),)
+    return spans
+
+
+# A sentence whose subject or point is in the sentence before it: it opens with a pointing word
+# ("Detta skall sedan sammanställas …", "These are …") or names "this decision".
+_REFERS_BACK = re.compile(
+    r"^(?:detta|denna|dessa|det här|den här|de här|därför|därmed|this|these|therefore)\b|"
+    r"\b(?:mot bakgrund av|utifrån|enligt|i enlighet med) (?:detta|denna|dessa)\b|"
+    r"\b(?:detta|det här) (?:beslut|uppdrag)\b|\bthis (?:decision|assignment)\b", re.IGNORECASE)
+_MAX_ANTECEDENT_CHARS = 400
+
+
+def _with_antecedent(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` widened back to the start of the sentence before it, when the sentence points back
+    to it and both stand in one paragraph (a heading or list item above is not what it means)."""
+    start, end = span
+    if not _REFERS_BACK.search(text[start:end]):
+        return span
+    paragraph = max(text.rfind("\n\n", 0, start), text.rfind("\n#", 0, start)) + 1
+    before = unit_spans(text[paragraph:start], base=paragraph)
+    if not before or is_list_item(text[before[-1][0]:before[-1][1]]) \
+            or before[-1][1] - before[-1][0] > _MAX_ANTECEDENT_CHARS:
+        return span
+    return (before[-1][0], end)
 
 
 def _unit_spans(passage: Passage) -> list[tuple[int, int]]:
@@ -209,8 +237,11 @@ def _unit_spans(passage: Passage) -> list[tuple[int, int]]:
     return []
 
 
-def _overlaps(a: Candidate, b: Candidate) -> bool:
-    return a.passage.hit.document_id == b.passage.hit.document_id and a.span[0] < b.span[1] and b.span[0] < a.span[1]
+def _overlaps(a: Candidate, a_spans: Sequence[tuple[int, int]], b: Candidate,
+              b_spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether the two candidates would quote some of the same text of one document."""
+    return a.passage.hit.document_id == b.passage.hit.document_id and any(
+        x[0] < y[1] and y[0] < x[1] for x in (a.span, *a_spans) for y in (b.span, *b_spans))
 
 
 def _with_list(candidate: Candidate, *, wants_list: bool) -> tuple[tuple[int, int], ...]:

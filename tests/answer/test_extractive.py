@@ -31,6 +31,19 @@ def test_who_owns_housing_goals_names_tierps_role_with_citations(assistant: Poli
     assert_well_formed(answer, assistant)
 
 
+def test_a_table_row_is_quoted_starting_with_the_cell_that_answers(assistant: PolicyAssistant) -> None:
+    """"How often?" is answered by the timeline cell, then the activity asked about; "who?" by
+    the responsible cell: not by the row's first column."""
+    often = assistant.ask("How often are residents told about the language cafés in Tierp?")
+    assert "gånger per termin" in often.citations[0].quote
+    assert "språkcaféer" in often.citations[1].quote
+    who = assistant.ask("Vem i Tierp ska ordna studiebesök för nyanlända?")
+    assert who.citations[0].quote.startswith("Kommunledningsgruppen")
+    assert who.citations[1].quote.startswith("Ordna studiebesök")
+    assert_well_formed(often, assistant)
+    assert_well_formed(who, assistant)
+
+
 def test_swedish_responsibility_questions_are_framed_in_swedish(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("Vem ansvarar för uppföljningen av integrationsarbetet i Åstorp?")
     assert answer.language == "sv" and not answer.abstained

@@ -124,3 +124,32 @@ def test_a_lead_in_is_quoted_with_its_items_numbered_or_continued_over_lines() -
     (span,) = select(ranked, question="What must the agency do?", answer_type=None).chosen[0][1]
     assert text[span[0]:span[1]].endswith("2. utarbeta en handlingsplan")
     assert "föra dialog med hamnar" in text[span[0]:span[1]]
+
+
+def prose(text: str, closest: str) -> Passage:
+    """A passage of all of ``text``, the unit starting with ``closest`` nearest the question."""
+    info = DocumentInfo(id="d", title="Program", source_path="d.md")
+    hit = Hit(chunk_id="c", document_id="d", title="Program", municipality=None, section="Bakgrund",
+              section_path=["Bakgrund"], text=text, score=1.0, start=0, end=len(text))
+    scores = {span: (0.9 if text[span[0]:].startswith(closest) else 0.7) for span in unit_spans(text, base=0)}
+    return Passage(hit=hit, kind="text", document=info, document_text=text, dense_score=0.8, unit_scores=scores)
+
+
+def test_a_sentence_pointing_back_is_quoted_with_the_sentence_it_points_to() -> None:
+    text = ("Bakgrund\n\nKommunstyrelsen beslutade den 18 november 2014 att ta fram en strategi. "
+            "Programmet är framtaget mot bakgrund av detta beslut.\n\nProgrammet gäller alla.\n")
+    ranked = candidates([prose(text, "Programmet är")], question="Why was the programme written?",
+                        overlap=lambda _: 0.0, answer_type=None)
+    (span,) = select(ranked, question="Why was the programme written?", answer_type=None).chosen[0][1]
+    assert text[span[0]:span[1]] == ("Kommunstyrelsen beslutade den 18 november 2014 att ta fram en strategi. "
+                                     "Programmet är framtaget mot bakgrund av detta beslut.")
+
+
+def test_a_sentence_pointing_back_across_a_paragraph_or_to_a_list_item_stands_alone() -> None:
+    text = "Strategin antogs 2014.\n\nDetta innebär att alla nämnder ska delta.\n\n- en punkt\nDärför gäller den.\n"
+    for closest, expected in (("Detta", "Detta innebär att alla nämnder ska delta."),
+                              ("Därför", "Därför gäller den.")):
+        ranked = candidates([prose(text, closest)], question="What does it mean?", overlap=lambda _: 0.0,
+                            answer_type=None)
+        (span,) = select(ranked, question="What does it mean?", answer_type=None).chosen[0][1]
+        assert text[span[0]:span[1]] == expected
