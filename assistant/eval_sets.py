@@ -24,6 +24,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.answer.language import detect_language
+from assistant.models import Language
 from assistant.parse.structure import slugify
 
 CORPUS_NAME = "regeringen-g0vse-2026-01.jsonl.gz"
@@ -65,6 +67,7 @@ class DrawRule(BaseModel):
     min_chars: int = 2500
     max_chars: int = 25000
     halves: Literal["alternate", "test"] = "alternate"
+    language: Language | None = None  # only pages written in this language (``detect_language``)
     excluding: list[str] = []  # rule files (relative to this one) whose pages are not drawn again
 
 
@@ -80,7 +83,8 @@ def _drawn(path: Path, corpus: Path) -> DrawManifest:
     exclude = frozenset(d.id for other in rule.excluding for d in _drawn((path.parent / other).resolve(),
                                                                          corpus).documents)
     return draw_documents(corpus, seed=rule.seed, steering=rule.steering, other=rule.other,
-                          min_chars=rule.min_chars, max_chars=rule.max_chars, exclude=exclude, halves=rule.halves)
+                          min_chars=rule.min_chars, max_chars=rule.max_chars, exclude=exclude, halves=rule.halves,
+                          language=rule.language)
 
 
 def default_corpus_path(repo: Path) -> Path:
@@ -104,14 +108,16 @@ def document_id_for_page(page_id: str) -> str:
 
 def draw_documents(corpus: Path, *, seed: int, steering: int, other: int, min_chars: int = 2500,
                    max_chars: int = 25000, exclude: frozenset[str] = frozenset(),
-                   halves: Literal["alternate", "test"] = "alternate") -> DrawManifest:
+                   halves: Literal["alternate", "test"] = "alternate", language: Language | None = None
+                   ) -> DrawManifest:
     """Draw ``steering`` government assignments (kind ``regeringsuppdrag``) and ``other`` pages of every
     other kind, uniformly at random among pages of ``min_chars``..``max_chars`` characters not in
-    ``exclude``, into alternating tune and test halves (or all into the test half). Deterministic
-    for a seed and corpus."""
+    ``exclude`` (and written in ``language``, when given), into alternating tune and test halves (or
+    all into the test half). Deterministic for a seed and corpus."""
     assignments, rest = [], []
     for page in iter_pages(corpus):
-        if min_chars <= len(page["text"]) <= max_chars and page["id"] not in exclude:
+        if min_chars <= len(page["text"]) <= max_chars and page["id"] not in exclude and (
+                language is None or detect_language(page["text"], default="sv") == language):
             (assignments if page["kind"] == "regeringsuppdrag" else rest).append(
                 (page["id"], page["kind"], page["title"]))
     rng = random.Random(seed)
@@ -123,6 +129,7 @@ def draw_documents(corpus: Path, *, seed: int, steering: int, other: int, min_ch
     rule = (f"{steering} pages of kind regeringsuppdrag and {other} of any other kind, uniformly at random "
             f"(random.Random({seed}).sample) among pages of {min_chars}-{max_chars} characters"
             + (f" not among {len(exclude)} pages of other sets" if exclude else "")
+            + (f", written in {language}" if language else "")
             + "; a page whose document id an earlier one has is replaced by another drawn page"
             + ("; alternately into the tune and the test half" if halves == "alternate" else "; all held out"))
     return DrawManifest(corpus=corpus.name, seed=seed, rule=rule, documents=documents)

@@ -45,6 +45,20 @@ def test_the_draw_is_reproducible_and_alternates_halves(tmp_path: Path) -> None:
     assert "random.Random(7)" in first.rule
 
 
+def test_a_draw_can_keep_to_pages_written_in_one_language(tmp_path: Path) -> None:
+    corpus = tmp_path / "pages.jsonl.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as handle:
+        for n in range(12):
+            english = n % 3 == 0
+            sentence = ("The government has decided that the agency shall report on the work. " if english
+                        else "Regeringen har beslutat att myndigheten ska redovisa arbetet. ")
+            handle.write(json.dumps({"id": f"tal/2020/01/sida-{n}", "kind": "tal", "title": f"Sida {n}",
+                                     "text": sentence * 60}) + "\n")
+    drawn = draw_documents(corpus, seed=3, steering=0, other=4, language="en")
+    assert sorted(d.id for d in drawn.documents) == [f"tal/2020/01/sida-{n}" for n in (0, 3, 6, 9)]
+    assert "written in en" in drawn.rule
+
+
 def test_drawn_pages_are_extracted_as_markdown_under_their_document_ids(tmp_path: Path) -> None:
     corpus = a_corpus(tmp_path / "pages.jsonl.gz")
     manifest = draw_documents(corpus, seed=1, steering=2, other=2)
