@@ -44,6 +44,7 @@ class AnswerContext:
     original_question: str | None = None
     expansions: tuple[str, ...] = ()  # Swedish glossary terms for the question's English words
     support: float | None = None  # how well the passages cover the question (answer.support), 0..1
+    far_from_passages: bool = False  # no passage is as close to the question as the fitted floor
     analyze: Callable[[str], list[str]] | None = None  # the index's term analysis (stems, compound parts)
     unsupported_reason: str | None = None  # why support is nil, in the question's language
 

@@ -106,8 +106,14 @@ class ExtractiveAnswerer(Answerer):
         if answer := self._definition(context):
             return answer
         intent = classify(context.question)
-        if intent.intent is Intent.METADATA and (answer := self._metadata(context, intent.fields)):
-            return answer
+        if intent.intent is Intent.METADATA:
+            # "Who decides the opening hours of the recycling centre?" asks about no document's
+            # adoption, though its words are those of one. (Not the share of the question's words
+            # found: "antog", "gett ut" are the header's fields, not the passages' words.)
+            if context.far_from_passages:
+                return self._abstain(context)
+            if answer := self._metadata(context, intent.fields):
+                return answer
         answer_type, ranked = self.ranked(context)
         selection = select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points,
                            weights=self._weights)

@@ -185,11 +185,11 @@ class AskPipeline:
         passages = [self._passage(found, serving) for found in retrieved]
         if (term := asked_term(standalone)) and (entry := self.glossary_document.lookup(term)):
             passages.append(self.glossary_document.passage(entry, language=language))
-        support = serving.support.score(standalone, language=language, passages=passages)
+        support = serving.support.score(standalone, language=language, passages=passages, follow_up=bool(history))
         context = AnswerContext(
             question=standalone, language=language, passages=passages, history=list(history),
             original_question=question, expansions=serving.retriever.plan(standalone).expansions,
-            support=support.score, analyze=serving.index.lexical.analyzer.terms,
+            support=support.score, far_from_passages=support.too_far, analyze=serving.index.lexical.analyzer.terms,
             unsupported_reason=_unknown_municipality_message(support.unknown_municipalities, municipalities,
                                                              language),
         )

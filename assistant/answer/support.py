@@ -19,10 +19,11 @@ and on none of the 40 answerable English questions; on the large set, whose off-
 mostly find English pages, it changes nothing.
 
 Nor is a question no passage comes close to: when the best passage's cosine similarity with the
-question is below the floor fitted for the embedding model and the question's language
-(``closeness.json``; the cross-lingual cosines of an English question run lower), the documents
-are about something else ("How do I book the conference room?"). A model without a fitted floor
-is not checked: its cosines live on another scale.
+question is below the floor fitted for the embedding model and the pair of languages, the
+question's and that passage's (``closeness.json``, written by ``bench/fit_closeness.py`` from the
+tuning halves; an English question reads a Swedish passage at lower cosines than an English one),
+the documents are about something else ("How do I book the conference room?"). A pair or model
+without a fitted floor is not checked: its cosines live on another scale.
 
 Whether the passages state the *kind* of fact asked for (an amount, a date) is the answer step's
 check (``assistant.answer.selection``), made sentence by sentence.
@@ -102,14 +103,16 @@ class SupportScorer:
         self._rows = max(1, len(lexical))
         self._concept_terms: dict[str, frozenset[str]] = {}
 
-    def score(self, question: str, *, language: Language, passages: Sequence[Passage]) -> Support:
+    def score(self, question: str, *, language: Language, passages: Sequence[Passage],
+              follow_up: bool = False) -> Support:
+        """How well ``passages`` support ``question``. A ``follow_up`` (a question with history,
+        resolved against it) is not held to the closeness floor: its topic was the earlier
+        question's, and "And who can receive that money?" reads far from any passage."""
         top = passages[: self._top]
         unknown = self._unknown_municipalities(question, top)
         if unknown:
             return Support(0.0, (), (), unknown)
-        closeness = max((p.dense_score for p in passages if p.dense_score is not None and p.kind != "header"),
-                        default=None)
-        if closeness is not None and closeness < self._min_closeness.get(language, -1.0):
+        if not follow_up and self._too_far(language, passages):
             return Support(0.0, (), (), too_far=True)
         written, seen = set(), set()
         for passage in top:
@@ -136,6 +139,19 @@ class SupportScorer:
         # A question with no checkable word (English words the glossary and corpus do not know)
         # gets a neutral score: retrieval found passages, and nothing speaks for or against them.
         return Support(found / total if total else NEUTRAL_SUPPORT, tuple(matched), tuple(missing))
+
+    def _too_far(self, language: Language, passages: Sequence[Passage]) -> bool:
+        """Whether the closest passage is further from the question than the floor fitted for the
+        pair of languages (``pair_key``): an English question reads a Swedish passage at a lower
+        cosine than a Swedish one does, and an English passage at about the same."""
+        # The passages whose units the answer chooses from (``selection.PASSAGES``), as the fit saw them.
+        scored = [p for p in passages if p.kind != "header"][:self._top]
+        scored = [p for p in scored if p.dense_score is not None]
+        if not scored:
+            return False
+        closest = max(scored, key=lambda p: p.dense_score or 0.0)
+        floor = self._min_closeness.get(pair_key(language, detect_language(closest.hit.text, default="sv")))
+        return floor is not None and (closest.dense_score or 0.0) < floor
 
     @staticmethod
     def _judges_concepts(passages: Sequence[Passage], top: Sequence[Passage]) -> bool:
@@ -204,8 +220,14 @@ class SupportScorer:
                      if m.casefold() not in self._indexed and not municipality_mentions(text, names=[m]))
 
 
+def pair_key(question: Language, passage: Language) -> str:
+    """How ``closeness.json`` names a question language read against a passage language: "en>sv"."""
+    return f"{question}>{passage}"
+
+
 def closeness_floor(model_id: str) -> dict[str, float]:
-    """The per-language cosine floors fitted for ``model_id``'s model family (``closeness.json``);
-    empty for a model without one. Cost: one small read."""
+    """The cosine floors fitted for ``model_id``'s model family (``closeness.json``), by language
+    pair (``pair_key``); empty for a model without them. Cost: one small read."""
     data = json.loads((resources.files("assistant.answer") / "closeness.json").read_text(encoding="utf-8"))
-    return next((dict(floors) for family, floors in data["models"].items() if family in model_id), {})
+    return next(({pair: float(floor) for pair, floor in floors.items()}
+                 for family, floors in data["models"].items() if family in model_id), {})

@@ -1,0 +1,66 @@
+"""Support: whether the passages found can answer a question at all. The closeness floor depends on
+the pair of languages, the question's and its closest passage's, and a follow-up is not held to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.base import Passage
+from assistant.answer.support import SupportScorer, closeness_floor, pair_key
+from assistant.facade import PolicyAssistant
+from assistant.glossary import Glossary
+from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
+from assistant.models import DocumentInfo, Hit
+
+SWEDISH = "Kommunen ska erbjuda fler praktikplatser och möjliggöra yrkeskompetensbedömning för nyanlända."
+ENGLISH = "The government will invest in research and innovation so that new companies can grow in Sweden."
+FLOORS = {"en>sv": 0.775, "en>en": 0.808, "sv>sv": 0.836}
+
+
+@pytest.fixture(scope="module")
+def scorer() -> SupportScorer:
+    lexical = LexicalIndex.build([SWEDISH, ENGLISH], analyzer=SwedishAnalyzer())
+    return SupportScorer(lexical=lexical, glossary=Glossary.load_default(), municipalities=[], min_closeness=FLOORS)
+
+
+def passage(text: str, closeness: float) -> Passage:
+    hit = Hit(chunk_id="c", document_id="d", title="Plan", municipality=None, section="Arbete",
+              section_path=["Arbete"], text=text, score=1.0, start=0, end=len(text))
+    return Passage(hit=hit, kind="text", document=DocumentInfo(id="d", title="Plan", source_path="d.md"),
+                   document_text=text, dense_score=closeness)
+
+
+def test_an_english_question_is_held_to_the_floor_of_its_closest_passages_language(scorer: SupportScorer) -> None:
+    question = "What will the council do about work placements?"
+    # 0.80 is close for an English question reading Swedish, far for one reading English.
+    assert not scorer.score(question, language="en", passages=[passage(SWEDISH, 0.80)]).too_far
+    assert scorer.score(question, language="en", passages=[passage(ENGLISH, 0.80)]).too_far
+    assert scorer.score(question, language="en", passages=[passage(SWEDISH, 0.77)]).too_far
+    assert scorer.score(question, language="en", passages=[passage(SWEDISH, 0.77)]).score == 0.0
+
+
+def test_the_closest_passage_decides_and_a_follow_up_is_not_held_to_the_floor(scorer: SupportScorer) -> None:
+    question = "And who can receive that money?"
+    far = [passage(SWEDISH, 0.70), passage(ENGLISH, 0.79)]
+    assert scorer.score(question, language="en", passages=far).too_far  # English, 0.79 < 0.808
+    assert not scorer.score(question, language="en", passages=far, follow_up=True).too_far
+
+
+def test_a_pair_without_a_fitted_floor_is_not_checked(scorer: SupportScorer) -> None:
+    assert not scorer.score("Vad säger planen?", language="sv", passages=[passage(ENGLISH, 0.50)]).too_far
+
+
+def test_the_packaged_floors_are_by_language_pair_and_only_for_the_model_they_were_fitted_on() -> None:
+    floors = closeness_floor("intfloat/multilingual-e5-small")
+    assert {pair_key("en", "sv"), pair_key("en", "en"), pair_key("sv", "sv")} <= set(floors)
+    assert floors["en>sv"] < floors["en>en"]  # cross-lingual cosines run lower
+    assert closeness_floor("sentence-transformers/all-MiniLM-L6-v2") == {}
+
+
+@pytest.mark.parametrize("question", [
+    "Who decides the opening hours of the recycling centre?",  # reads like "who adopted …?"
+    "Where can staff charge their electric cars at the town hall?",
+])
+def test_an_english_question_far_from_every_policy_abstains(assistant: PolicyAssistant, question: str) -> None:
+    answer = assistant.ask(question, record=False)
+    assert answer.abstained and answer.answer.startswith("The policies in the corpus do not answer this.")
