@@ -58,13 +58,15 @@ lint: dev
 
 # The evaluation sets (tests/eval/): the five policies; pages drawn from ../shared/corpora beside them.
 eval: dev
-	$(BIN)/assistant eval tests/eval/questions.jsonl
+	$(BIN)/assistant eval tests/eval/questions.jsonl tests/eval/offtopic/tune.jsonl tests/eval/offtopic/test.jsonl
 	$(BIN)/assistant eval tests/eval/unseen/tune.jsonl tests/eval/unseen/test.jsonl \
 		--documents tests/eval/unseen/documents.json
 	$(BIN)/assistant eval tests/eval/blind/questions.jsonl \
 		--documents tests/eval/unseen/documents.json --documents tests/eval/blind/documents.json
 	$(BIN)/assistant eval tests/eval/large/tune.jsonl tests/eval/large/test.jsonl tests/eval/offtopic/tune.jsonl \
 		tests/eval/offtopic/test.jsonl --documents tests/eval/large/documents.json
+	$(BIN)/assistant eval tests/eval/english/tune.jsonl tests/eval/english/test.jsonl \
+		--documents tests/eval/english/documents.json
 
 bench: dev
 	$(BIN)/python -m bench.search_vs_langchain
