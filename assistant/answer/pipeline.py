@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from assistant.access import Viewer
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
 from assistant.answer.definitions import GlossaryDocument, asked_term
-from assistant.answer.followup import resolve_follow_up
+from assistant.answer.followup import documents_discussed, refers_back, resolve_follow_up
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.llm import QuestionRewriter, UpstreamError
@@ -27,6 +27,7 @@ from assistant.errors import UnknownFilterError
 from assistant.glossary import Glossary
 from assistant.index.backend import ServingIndex
 from assistant.models import Answer, ChatTurn, DocumentInfo, Filters, Language
+from assistant.municipalities import find_municipalities_in_query
 from assistant.retrieve import HybridRetriever, Retrieved
 from assistant.settings import Settings
 
@@ -178,8 +179,7 @@ class AskPipeline:
         warnings: list[str] = []
         standalone, swedish = self._standalone(question, history, language, serving, warnings)
         query = f"{standalone}\n{swedish}" if swedish else standalone
-        retrieved = serving.retriever.retrieve(query, k=self.settings.answer_passages, filters=filters,
-                                               hidden=hidden)
+        retrieved = self._retrieve(query, question, history, filters, hidden, serving)
         if classify(standalone).intent is Intent.METADATA:
             retrieved = self._with_headers(retrieved, serving)
         passages = [self._passage(found, serving) for found in retrieved]
@@ -222,6 +222,24 @@ class AskPipeline:
                     self._llm_slots.release()
         municipalities = serving.index.store.municipalities
         return resolve_follow_up(question, history, municipalities=municipalities), None
+
+    def _retrieve(self, query: str, question: str, history: Sequence[ChatTurn], filters: Filters | None,
+                  hidden: frozenset[str], serving: Serving) -> list[Retrieved]:
+        """The passages for ``query``; for a follow-up that points back and names no place or
+        document of its own, the passages of the document the last answer quoted come first
+        ("And what did the Court conclude?"), the rest after them. Cost: a second search then."""
+        k = self.settings.answer_passages
+        retrieved = serving.retriever.retrieve(query, k=k, filters=filters, hidden=hidden)
+        if not history or (filters and (filters.document_id or filters.municipality)) or not refers_back(question) \
+                or find_municipalities_in_query(question, names=serving.index.store.municipalities):
+            return retrieved
+        visible = (d for d in serving.index.store.documents.values() if d.id not in hidden)
+        discussed = documents_discussed(history, visible)
+        if not discussed:
+            return retrieved
+        focused = serving.retriever.retrieve(query, k=k, filters=Filters(document_id=discussed[0]), hidden=hidden)
+        seen = {found.hit.chunk_id for found in focused}
+        return [*focused, *(found for found in retrieved if found.hit.chunk_id not in seen)][:k]
 
     def _with_headers(self, retrieved: list[Retrieved], serving: Serving) -> list[Retrieved]:
         """Metadata questions are answered from headers: make sure the top documents' are there."""

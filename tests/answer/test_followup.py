@@ -1,0 +1,43 @@
+"""Follow-ups without an LLM: what counts as one, and that it stays with the document the
+conversation is about."""
+
+from __future__ import annotations
+
+from assistant.answer.followup import documents_discussed, refers_back, resolve_follow_up
+from assistant.facade import PolicyAssistant
+from assistant.models import ChatTurn, DocumentInfo
+
+
+def test_a_question_pointing_back_is_a_follow_up_and_carries_the_earlier_topic() -> None:
+    assert refers_back("Who can receive that money?") and refers_back("Vem följer upp detta arbete?")
+    assert refers_back("And in Tranås?") and refers_back("Och för språk?")
+    assert not refers_back("Who owns the housing goals in Tierp?")
+    history = [ChatTurn(role="user", content="Which grant did the government announce for water utilities?")]
+    assert resolve_follow_up("Who can receive that money?", history, municipalities=[]).startswith(
+        "Which grant did the government announce")
+
+
+def test_the_documents_discussed_are_those_the_last_answer_names_in_its_order() -> None:
+    documents = [DocumentInfo(id="a", title="Integrationspolicy, Åstorps kommun", source_path="a.md"),
+                 DocumentInfo(id="b", title="Policy för integrationspolitik", source_path="b.md"),
+                 DocumentInfo(id="c", title="Plan", source_path="c.md")]  # too short to be told apart
+    history = [ChatTurn(role="user", content="x"),
+               ChatTurn(role="assistant", content="- Värnamo, Policy för integrationspolitik (Syfte): “…” [1]\n"
+                                                  "- Åstorp, Integrationspolicy, Åstorps kommun: “…” [2] Plan"),
+               ChatTurn(role="user", content="y")]
+    assert documents_discussed(history, documents) == ["b", "a"]
+    assert documents_discussed([ChatTurn(role="user", content="x")], documents) == []
+
+
+def test_a_follow_up_is_answered_from_the_document_the_conversation_is_about(assistant: PolicyAssistant) -> None:
+    question = "What is the purpose of Åstorp's integration policy?"
+    first = assistant.ask(question, record=False)
+    history = [ChatTurn(role="user", content=question), ChatTurn(role="assistant", content=first.answer)]
+    for follow_up in ("And who follows up that work?", "Vem följer upp detta arbete?"):
+        answer = assistant.ask(follow_up, history=history, record=False)
+        assert answer.citations and {c.document_id for c in answer.citations} == {"astorp-integrationspolicy"}
+        # Asked alone, the same words find another municipality's policy first.
+        alone = assistant.ask(follow_up, record=False)
+        assert alone.citations[0].document_id != "astorp-integrationspolicy"
+    adopted = assistant.ask("When was it adopted?", history=history, record=False)
+    assert "2018-06-25" in adopted.answer and adopted.citations[0].document_id == "astorp-integrationspolicy"
