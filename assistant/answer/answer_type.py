@@ -153,7 +153,10 @@ def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
 
 _BODY = re.compile(r"\b[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten|rådet|nämnden|inspektionen|kommittén|"
                    r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"
-                   r"utredningen|domstolen|ombudsmannen|centrum|centret)\b|"
+                   r"utredningen|domstolen|ombudsmannen|centrum|centret|kontoret|kollegiet|kollegium|kammaren|"
+                   r"delegationen|byrån|väsendet|universitetet|högskolan|sekretariatet)\b|"
+                   r"\b(?:Försvarsmakten|Kriminalvården|Kronofogden|Lantmäteriet|Sametinget|Riksbanken|"
+                   r"Riksrevisionen|Kustbevakningen|Sida)\b|"
                    r"\b(?:Regeringskansliet|[Rr]egeringen|[Rr]iksdagen|[Ll]änsstyrelse\w*|[Kk]ommunstyrelse\w*|"
                    r"[Kk]ommunfullmäktige|[Rr]egionfullmäktige|[Kk]ommunledning\w*|[Ff]örvaltning\w*|[Nn]ämnd\w*|"
                    r"[Kk]ommuner(?:na)?|[Rr]egioner(?:na)?|[Mm]yndighet\w*|[Pp]olisen|[Ff]örsäkringskassan|"
