@@ -80,6 +80,8 @@ def test_documents_nobody_here_wrote_held_out_half(unseen: PolicyAssistant) -> N
     assert retrieval.recall_at(5) >= 0.85
     assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
     assert answers.evidence_in_answer() >= 0.55
+    assert answers.evidence_in_first_quote() >= 0.5
+    assert answers.correct_abstention() >= 0.6  # measured 4/5
     assert answers.false_abstention() <= 0.15
 
 
@@ -97,6 +99,8 @@ def test_documents_nobody_here_wrote_blind_set(with_blind: PolicyAssistant) -> N
     assert retrieval.recall_at(5) >= 0.9
     assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
     assert answers.evidence_in_answer() >= 0.8
+    assert answers.evidence_in_first_quote() >= 0.55  # measured 16/25
+    assert answers.correct_abstention() >= 0.4  # measured 2/5
     assert answers.false_abstention() <= 0.15
 
 
