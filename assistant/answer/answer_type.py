@@ -58,7 +58,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
                                r"(?:maximum|minimum|total) length|hur länge|hur lång tid|hur gammal|"
                                r"under hur många (?:år|månader)|längsta tid|maxtid|högsta tid")),
-    (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|no later than|senast när|till när|"
+    (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|no later than|(?:latest|last) date|"
+                               r"date by which|senast när|till när|sista dag(?:en)?|senaste datum\w*|"
                                r"när ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|vara klart)|"
                                r"when (?:is|was|are|were|must|should|did|does|do) .{0,100}"
                                r"(?:report|present|submit|deliver|due|finish|complete)")),
@@ -73,6 +74,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.QUANTITY, _cue(r"how much|how big|how large|how high|how low|by how much|hur mycket|hur stor|"
                                r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|since when|from when|"
+                           r"what (?:is|was|are|were) the (?:\w+ ){0,2}(?:date|year)s?\b|"
                            r"vilket datum|vilket år|vilka år|sedan när|från när|vilken dag")),
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were) (?:the )?(?:minister|prime minister|head|chair|director|"
                              r"coordinator|spokes\w+|author|speaker)|\bwho (?:was|were|has been|is) appointed|"

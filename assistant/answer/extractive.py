@@ -233,17 +233,19 @@ class ExtractiveAnswerer(Answerer):
                    overlap: Callable[[str], float]) -> _Point | None:
         """A table row quoted cell by cell, in the order the question reads them: the cells that
         state the kind of fact asked for first ("who?" → the responsible, "how often?" → the
-        timeline), then the cell sharing most words with the question (the activity asked about),
-        then the others as the table has them. At most ``_ROW_CELLS`` cells."""
+        timeline), then the activity (what is to be done: what a plan's row is about), then the cell
+        sharing most words with the question, then the others as the table has them. At most
+        ``_ROW_CELLS`` cells."""
         passage = candidate.passage
-        cells = [(value, span) for _, value in _cells(passage) if (span := cell_span(passage, value))]
+        cells = [(name, value, span) for name, value in _cells(passage) if (span := cell_span(passage, value))]
         if not cells:
             return None
-        typed = [i for i, (value, _) in enumerate(cells)
+        typed = [i for i, (_, value, _) in enumerate(cells)
                  if answer_type is not None and states(answer_type, value, besides=question)]
-        closest = max(range(len(cells)), key=lambda i: (overlap(cells[i][0]), -i))
-        order = list(dict.fromkeys([*typed, closest, *range(len(cells))]))
-        return _Point(passage, f"{_where(passage)}:", tuple(cells[i][1] for i in order[:_ROW_CELLS]), joiner=" | ")
+        activity = [i for i, (name, _, _) in enumerate(cells) if _ACTIVITY_COLUMN.search(name)]
+        closest = max(range(len(cells)), key=lambda i: (overlap(cells[i][1]), -i))
+        order = list(dict.fromkeys([*typed, *activity, closest, *range(len(cells))]))
+        return _Point(passage, f"{_where(passage)}:", tuple(cells[i][2] for i in order[:_ROW_CELLS]), joiner=" | ")
 
     # --- shared -----------------------------------------------------------------------------------
 
