@@ -28,6 +28,7 @@ class AnswerType(StrEnum):
     PLACE = "place"
     FREQUENCY = "frequency"  # how often
     CLOCK = "clock"  # opening hours, at what time
+    PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
 
 
 # Types whose absence from every passage on the topic means the documents do not state the fact.
@@ -87,6 +88,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"\bvem\b|\bvilka\b (?:myndigheter|organisationer|aktörer|kommuner|instanser|parter)|"
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
                            r"roll|avdelning|part)|\bvilket\b (?:departement|organ|verk)|\bvilka ska\b|med vilka")),
+    (AnswerType.PURPOSE, _cue(r"\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|\bwhat is .{0,60} for\?|"
+                              r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*")),
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|finns|hålls|sker|äger)|\bvart\b|vilken (?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),
@@ -122,6 +125,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\bevery (?:year|month|week)"),
     AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s*[–-]\s*\d{1,2}\b.{0,10}"
                            r"(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vardag)"),
+    AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
+                             r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }
 # A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
 _TITLED = re.compile(r"\b(?i:statsminister\w*|\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|"

@@ -154,7 +154,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "rank": 1 / (rank + 1),
                 "assigns": float(responsibility and bool(_ASSIGNS.search(text))),
                 "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(text)),
-                "lead_in": float(passage.kind == "text" and text.rstrip().endswith(":")
+                "lead_in": float(passage.kind == "text" and _announces(text)
                                  and bool(_items_after(passage.document_text, span[1]))),
                 "item": float(passage.kind == "text" and is_list_item(text)),
                 "row": float(passage.kind == "table_row"),
@@ -256,7 +256,7 @@ def _with_list(candidate: Candidate, *, wants_list: bool) -> tuple[tuple[int, in
     unit = text[start:end]
     is_item = is_list_item(unit)
     following = _items_after(text, end)
-    if not is_item and (unit.rstrip().endswith(":") or (wants_list and following)) and following:
+    if not is_item and (_announces(unit) or (wants_list and following)) and following:
         return ((start, following[-1][1]),)
     if not (is_item and wants_list):
         return (candidate.span,)
@@ -274,6 +274,13 @@ def _with_list(candidate: Candidate, *, wants_list: bool) -> tuple[tuple[int, in
 
 
 MAX_LIST_ITEMS = 12
+
+
+def _announces(unit: str) -> bool:
+    """A unit that introduces what follows: it ends in a colon, or stops mid-sentence ("Syftet med
+    detta program är att" above its items)."""
+    end = unit.rstrip()
+    return end.endswith(":") or (bool(end) and end[-1].isalpha() and not is_list_item(unit))
 
 
 def _items_after(text: str, position: int) -> list[tuple[int, int]]:

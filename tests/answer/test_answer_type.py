@@ -40,7 +40,9 @@ from assistant.answer.answer_type import (
     ("Which outside organisations does Åstorp want to work with?", AnswerType.BODY),
     ("Vilka ska Migrationsverket samråda med när det tar fram förslaget?", AnswerType.BODY),
     ("Where will the meeting place be created?", AnswerType.PLACE),
-    ("What is the purpose of the integration policy?", None),
+    ("What is the purpose of the integration policy?", AnswerType.PURPOSE),
+    ("Vad är syftet med programmet?", AnswerType.PURPOSE),
+    ("What are the main challenges?", None),
     ("Vilka fokusområden bygger programmet på?", None),
 ])
 def test_questions_ask_for_the_kind_of_fact_their_words_name(question: str, expected: AnswerType | None) -> None:

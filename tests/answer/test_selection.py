@@ -153,3 +153,16 @@ def test_a_sentence_pointing_back_across_a_paragraph_or_to_a_list_item_stands_al
                             answer_type=None)
         (span,) = select(ranked, question="What does it mean?", answer_type=None).chosen[0][1]
         assert text[span[0]:span[1]] == expected
+
+
+def test_a_sentence_stopping_short_above_a_list_is_quoted_with_it_and_a_purpose_raises_it() -> None:
+    text = ("Syfte\n\nProgrammet gäller alla nämnder.\n\nSyftet med detta program är att\n\n"
+            "- konkretisera den politiska viljan\n- nå systematisk uppföljning\n\nÖvrigt.\n")
+    question = "What is the programme for, what is its purpose?"
+    ranked = candidates([prose(text, "Programmet gäller")], question=question, overlap=lambda _: 0.0,
+                        answer_type=asked_type(question))
+    lead = next(c for c in ranked if c.text.startswith("Syftet"))
+    assert lead.features["lead_in"] == 1.0 and lead.states_type  # it states a purpose
+    (span,) = select([lead], question=question, answer_type=None).chosen[0][1]
+    assert text[span[0]:span[1]].startswith("Syftet med detta program är att")
+    assert text[span[0]:span[1]].endswith("- nå systematisk uppföljning")
