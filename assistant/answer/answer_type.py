@@ -107,12 +107,13 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            rf"\b(?:en|ett|{_NUMBER_WORDS})\s+(?:miljon|miljard)\w*"),
     AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*)|\b(?:hälften|en tredjedel|en fjärdedel|"
                              r"majoriteten)\b"),
-    # A count: a number that is not a year, a date, a sum, a share, a period or a paragraph ("15 år",
-    # "1 augusti", "12 miljoner kronor", "3 kap.").
+    # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
+    # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap.").
     AnswerType.COUNT: _cue(rf"(?<![\d.,:/-])(?!{_YEAR}\b)\d[\d  ]*(?:[.,]\d+)?(?![\d.,]|\s*(?:§|kap\b|%|procent|"
-                           rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|"
+                           rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
                            rf"{_MONTHS})|[\d ]*-)|\b(?:{_NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
-                           r"flera hundra|tusentals|hundratals)\b(?!\s+(?:år|månader|veckor|dagar|procent|kronor))"),
+                           r"flera hundra|tusentals|hundratals)\b"
+                           r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b))"),
     AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
                               rf"(?:{_DATE_TEXT})"),
     AnswerType.DATE: _cue(_DATE_TEXT),

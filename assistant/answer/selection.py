@@ -141,13 +141,13 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             text = passage.hit.text if passage.kind == "table_row" else passage.document_text[span[0]:span[1]]
             if len(text) < MIN_UNIT_CHARS:
                 continue
-            similarity = passage.unit_scores.get(span, passage.dense_score or 0.0)
+            similarity, context = _read_in_context(passage, span, text)
             typed = answer_type is not None and states(answer_type, text, besides=question) \
                 and (event is None or speaks_of(event, text)) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted))
             features = {
                 "similarity": similarity,
-                "overlap": overlap(f"{passage.hit.section_path[-1]}\n{text}"),
+                "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),
                 # A year or figure the question names ("set aside in 2023") marks the sentence that has it.
                 "numbers": float(len(numbers & set(_NUMBER.findall(text)))),
                 "typed": float(typed),
@@ -162,6 +162,20 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             }
             out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
+
+
+def _read_in_context(passage: Passage, span: tuple[int, int], text: str) -> tuple[float, str]:
+    """A unit's similarity to the question and the text its words are matched in: its own; for a
+    fragment or a sentence pointing back ("Klart innan januari 2014."), those of the sentences
+    it is quoted with (``_with_antecedent``), the closest of them, so it is read as what it is about."""
+    similarity = passage.unit_scores.get(span, passage.dense_score or 0.0)
+    if passage.kind != "text":
+        return similarity, text
+    start, end = _with_antecedent(passage.document_text, span)
+    if (start, end) == span:
+        return similarity, text
+    inside = [score for (a, b), score in passage.unit_scores.items() if start <= a and b <= end]
+    return max([similarity, *inside]), passage.document_text[start:end]
 
 
 def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | None,
@@ -209,24 +223,44 @@ def quoted_spans(candidate: Candidate, *, question: str) -> tuple[tuple[int, int
 # A sentence whose subject or point is in the sentence before it: it opens with a pointing word
 # ("Detta skall sedan sammanställas …", "These are …") or names "this decision".
 _REFERS_BACK = re.compile(
-    r"^(?:detta|denna|dessa|det här|den här|de här|därför|därmed|this|these|therefore)\b|"
+    r"^(?:detta|denna|dessa|det här|den här|de här|det gäller|därför|därmed|this|these|therefore)\b|"
     r"\b(?:mot bakgrund av|utifrån|enligt|i enlighet med) (?:detta|denna|dessa)\b|"
     r"\b(?:detta|det här) (?:beslut|uppdrag)\b|\bthis (?:decision|assignment)\b", re.IGNORECASE)
+_FRAGMENT_CHARS = 30  # "Klart innan juni 2014." says what of the sentence before it
 _MAX_ANTECEDENT_CHARS = 400
+_MAX_ANTECEDENTS = 2
+
+
+def _refers_back(unit: str) -> bool:
+    return _REFERS_BACK.search(unit) is not None or (len(unit) < _FRAGMENT_CHARS and not is_list_item(unit))
 
 
 def _with_antecedent(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """``span`` widened back to the start of the sentence before it, when the sentence points back
-    to it and both stand in one paragraph (a heading or list item above is not what it means)."""
-    start, end = span
-    if not _REFERS_BACK.search(text[start:end]):
-        return span
-    paragraph = max(text.rfind("\n\n", 0, start), text.rfind("\n#", 0, start)) + 1
-    before = unit_spans(text[paragraph:start], base=paragraph)
-    if not before or is_list_item(text[before[-1][0]:before[-1][1]]) \
-            or before[-1][1] - before[-1][0] > _MAX_ANTECEDENT_CHARS:
-        return span
-    return (before[-1][0], end)
+    to it or is a fragment, and again (at most ``_MAX_ANTECEDENTS`` sentences) when that one does
+    too. The sentence before is looked for on the same line (a list item's first sentence
+    included), or for a sentence starting a line, in its paragraph but not in a list item above."""
+    first = span
+    for _ in range(_MAX_ANTECEDENTS):
+        if not _refers_back(text[first[0]:first[1]]) or (before := _sentence_before(text, first[0])) is None:
+            break
+        first = before
+    return (first[0], span[1])
+
+
+def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
+    line_start = text.rfind("\n", 0, start) + 1
+    within_line = bool(text[line_start:start].strip())
+    region = line_start if within_line else max(text.rfind("\n\n", 0, start), text.rfind("\n#", 0, start)) + 1
+    before = unit_spans(text[region:start], base=region)
+    if not before or before[-1][1] - before[-1][0] > _MAX_ANTECEDENT_CHARS:
+        return None
+    first, last = before[-1]
+    if (marker := _ITEM.match(text[first:last])) is not None:
+        if not within_line:
+            return None  # another item above: not what this sentence means
+        first += marker.end()  # the item's own first sentence, quoted without its bullet
+    return (first, last)
 
 
 def _unit_spans(passage: Passage) -> list[tuple[int, int]]:

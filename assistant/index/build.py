@@ -45,8 +45,8 @@ logger = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes what an index holds, so old indexes count as stale.
 # 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality; 5: PDF layout, pages, OCR;
-# 6: Markdown without strong emphasis markers
-PIPELINE_VERSION = "6"
+# 6: Markdown without strong emphasis markers; 7: plain text without them too
+PIPELINE_VERSION = "7"
 _LEXICAL_DIR = "lexical"
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from assistant.models import Element, ElementKind, ExtractedText
+from assistant.parse.markdown import without_strong_emphasis
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+(?P<body>\S.*)$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -29,11 +30,14 @@ _TRAILING_FUNCTION_WORDS = frozenset({
 
 
 def read_plain_text(text: str) -> ExtractedText:
-    """Split ``text`` into elements located by their spans in it. ``text`` is returned unchanged.
+    """Split ``text`` into elements located by their spans in it. ``text`` is returned without the
+    strong emphasis markers (``**Klart innan juni 2014.**``) a text written as Markdown has, so
+    no quote shows them; otherwise unchanged.
 
     Cost: one pass over the text.
     """
-    return ExtractedText(text=text, elements=list(_elements(text)))
+    plain = without_strong_emphasis(text)
+    return ExtractedText(text=plain, elements=list(_elements(plain)))
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, str]]:

@@ -61,6 +61,8 @@ def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     (AnswerType.COUNT, "Ca 1 000 totalförsvarspliktiga bedöms kunna skrivas in.", True),
     (AnswerType.COUNT, "Maxtiden förlängs från högst 10 år till högst 15 år.", False),
     (AnswerType.COUNT, "Lagändringarna föreslås träda i kraft den 1 augusti 2025.", False),
+    (AnswerType.COUNT, "Informera minst två gånger per termin, eller 4 gånger per år.", False),  # how often
+    (AnswerType.PURPOSE, "Syftet med programmet är att vägleda politiker och chefer.", True),
     (AnswerType.DEADLINE, "Boverket ska redovisa senast den 30 augusti 2016.", True),
     (AnswerType.DEADLINE, "Uppdraget ska redovisas den 31 januari 2020.", True),
     (AnswerType.DEADLINE, "Uppdraget ska redovisas till Regeringskansliet.", False),

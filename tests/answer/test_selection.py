@@ -166,3 +166,14 @@ def test_a_sentence_stopping_short_above_a_list_is_quoted_with_it_and_a_purpose_
     (span,) = select([lead], question=question, answer_type=None).chosen[0][1]
     assert text[span[0]:span[1]].startswith("Syftet med detta program är att")
     assert text[span[0]:span[1]].endswith("- nå systematisk uppföljning")
+
+
+def test_a_fragment_is_quoted_with_what_it_is_about_on_its_line_without_the_bullet() -> None:
+    text = ("Åtgärder:\n\n- Ordna studiebesök för nyanlända.\n"
+            "- Utveckla samarbetet med skolan. Det gäller både integration och personal. Klart innan juni 2014.\n")
+    question = "When should the cooperation with the school be developed?"
+    ranked = candidates([prose(text, "Klart innan")], question=question, overlap=lambda _: 0.0,
+                        answer_type=asked_type(question))
+    (span,) = select(ranked, question=question, answer_type=asked_type(question)).chosen[0][1]
+    assert text[span[0]:span[1]] == ("Utveckla samarbetet med skolan. Det gäller både integration och personal. "
+                                     "Klart innan juni 2014.")

@@ -58,3 +58,11 @@ def test_adoption_date_and_body_on_one_line_are_both_read() -> None:
     document = build_document(read_plain_text(text), document_id="x", source_path="x.txt")
     assert str(document.adopted_date) == "2019-03-14"
     assert document.adopted_by == "Kommunfullmäktige"
+
+
+def test_strong_emphasis_markers_are_taken_out_of_plain_text_written_as_markdown() -> None:
+    extracted = read_plain_text("Mål\n\nSamarbetet utvecklas. **Klart innan juni 2014.**\n\n2 ** 3 är åtta.\n")
+    assert "Samarbetet utvecklas. Klart innan juni 2014." in extracted.text
+    assert "2 ** 3 är åtta." in extracted.text  # not a pair hugging its words
+    paragraph = next(e for e in extracted.elements if "Klart" in extracted.text[e.start:e.end])
+    assert extracted.text[paragraph.start:paragraph.end] == "Samarbetet utvecklas. Klart innan juni 2014."
