@@ -18,15 +18,25 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 
-from assistant.answer.answer_type import AnswerType, asked_type, counted_words, states
+from assistant.answer.answer_type import AnswerType, asked_type, counted_words
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
+from assistant.answer.points import (
+    ACTIVITY_COLUMN,
+    ROLE_COLUMN,
+    Point,
+    grouped_by_municipality,
+    one_line,
+    row_cells,
+    row_point,
+    where,
+    without_document,
+)
 from assistant.answer.selection import Candidate, Selection, SelectionWeights, candidates, select
 from assistant.glossary import Glossary
 from assistant.index.lexical import SwedishAnalyzer
@@ -72,21 +82,6 @@ _FIELD_SENTENCES: dict[str, dict[str, str]] = {
     "issued_by": {"en": "{doc} was issued by {value}", "sv": "{doc} är utfärdat av {value}"},
     "version": {"en": "{doc} is version {value}", "sv": "{doc} är version {value}"},
 }
-_ROLE_COLUMN = re.compile(r"huvudansvar|ansvarig|ansvar", re.IGNORECASE)
-_ROW_CELLS = 6  # cells of a table row quoted in one point
-_ACTIVITY_COLUMN = re.compile(r"aktivitet|åtgärd|insats", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Point:
-    """One line of an answer: a lead-in and the quoted pieces it cites."""
-
-    passage: Passage
-    lead: str
-    spans: tuple[tuple[int, int], ...]
-    joiner: str = " "
-
-
 class ExtractiveAnswerer(Answerer):
     """Answers by quoting. ``today`` decides which documents have expired (injectable for tests)."""
 
@@ -151,14 +146,14 @@ class ExtractiveAnswerer(Answerer):
         entry = entries[0]
         # The line's head: "kommunfullmäktige — municipal council:" or, in Swedish, "kommunfullmäktige:".
         lead = entry.hit.text[:len(entry.hit.text) - (entry.hit.end - entry.hit.start)].strip()
-        return self._compose(context, [_Point(entry, lead, ((entry.hit.start, entry.hit.end),))], intro=None,
+        return self._compose(context, [Point(entry, lead, ((entry.hit.start, entry.hit.end),))], intro=None,
                              quote_inline=True)
 
     # --- metadata -------------------------------------------------------------------------------
 
     def _metadata(self, context: AnswerContext, fields: Sequence[str]) -> Answer | None:
         language = context.language
-        points: list[_Point] = []
+        points: list[Point] = []
         named_types = _named_document_types(context.question)
         for passage in self._target_headers(context):
             if named_types and not _is_of_type(passage.document, named_types):
@@ -171,7 +166,7 @@ class ExtractiveAnswerer(Answerer):
                 if isinstance(value, dt.date):
                     value = value.isoformat()
                 lead = _FIELD_SENTENCES[name][language].format(doc=_document_name(passage.document), value=value)
-                points.append(_Point(passage, lead + ".", (span,)))
+                points.append(Point(passage, lead + ".", (span,)))
         if not points:
             return None
         return self._compose(context, points, intro=None)
@@ -196,26 +191,26 @@ class ExtractiveAnswerer(Answerer):
         found = [point for point in points if point is not None]
         if not found:
             return None
-        return self._compose(context, _grouped_by_municipality(found), intro=_TEXT["responsible"][context.language])
+        return self._compose(context, grouped_by_municipality(found), intro=_TEXT["responsible"][context.language])
 
-    def _role_point(self, passage: Passage, language: Language) -> _Point | None:
-        cells = _cells(passage)
-        role = next((value for name, value in cells if _ROLE_COLUMN.search(name)), None)
-        activity = next((value for name, value in cells if _ACTIVITY_COLUMN.search(name)), None)
+    def _role_point(self, passage: Passage, language: Language) -> Point | None:
+        cells = row_cells(passage)
+        role = next((value for name, value in cells if ROLE_COLUMN.search(name)), None)
+        activity = next((value for name, value in cells if ACTIVITY_COLUMN.search(name)), None)
         role_span = cell_span(passage, role) if role else None
         if role_span is None:
             return None
         spans = [role_span]
-        lead = f"{_where(passage)} — {_TEXT['main'][language]}:"
+        lead = f"{where(passage)} — {_TEXT['main'][language]}:"
         if activity and (activity_span := cell_span(passage, activity)):
             spans.append(activity_span)
-        return _Point(passage, lead, tuple(spans), joiner=f" — {_TEXT['activity'][language]}: ")
+        return Point(passage, lead, tuple(spans), joiner=f" — {_TEXT['activity'][language]}: ")
 
     # --- general ----------------------------------------------------------------------------------
 
     def _general(self, context: AnswerContext, selection: Selection) -> Answer:
         wanted = self._query_terms(context)
-        points = [self._row_point(c, answer_type=selection.answer_type, question=context.question,
+        points = [row_point(c, answer_type=selection.answer_type, question=context.question,
                                   overlap=lambda text: self._overlap(text, wanted, context))
                   if c.passage.kind == "table_row" else self._unit_point(c, spans) for c, spans in selection.chosen]
         found = [point for point in points if point is not None]
@@ -225,27 +220,8 @@ class ExtractiveAnswerer(Answerer):
         lead, rest = found[0], sorted(found[1:], key=lambda p: (_rank_of(p, selection), p.spans[0][0]))
         return self._compose(context, [lead, *rest], intro=_TEXT["general"][context.language])
 
-    def _unit_point(self, candidate: Candidate, spans: tuple[tuple[int, int], ...]) -> _Point:
-        return _Point(candidate.passage, f"{_where(candidate.passage)}:", spans)
-
-    @staticmethod
-    def _row_point(candidate: Candidate, *, answer_type: AnswerType | None, question: str,
-                   overlap: Callable[[str], float]) -> _Point | None:
-        """A table row quoted cell by cell, in the order the question reads them: the cells that
-        state the kind of fact asked for first ("who?" → the responsible, "how often?" → the
-        timeline), then the activity (what is to be done: what a plan's row is about), then the cell
-        sharing most words with the question, then the others as the table has them. At most
-        ``_ROW_CELLS`` cells."""
-        passage = candidate.passage
-        cells = [(name, value, span) for name, value in _cells(passage) if (span := cell_span(passage, value))]
-        if not cells:
-            return None
-        typed = [i for i, (_, value, _) in enumerate(cells)
-                 if answer_type is not None and states(answer_type, value, besides=question)]
-        activity = [i for i, (name, _, _) in enumerate(cells) if _ACTIVITY_COLUMN.search(name)]
-        closest = max(range(len(cells)), key=lambda i: (overlap(cells[i][1]), -i))
-        order = list(dict.fromkeys([*typed, *activity, closest, *range(len(cells))]))
-        return _Point(passage, f"{_where(passage)}:", tuple(cells[i][2] for i in order[:_ROW_CELLS]), joiner=" | ")
+    def _unit_point(self, candidate: Candidate, spans: tuple[tuple[int, int], ...]) -> Point:
+        return Point(candidate.passage, f"{where(candidate.passage)}:", spans)
 
     # --- shared -----------------------------------------------------------------------------------
 
@@ -274,7 +250,7 @@ class ExtractiveAnswerer(Answerer):
             return 0.0
         return len(terms & wanted) / math.sqrt(len(terms))
 
-    def _compose(self, context: AnswerContext, points: Sequence[_Point], *, intro: str | None,
+    def _compose(self, context: AnswerContext, points: Sequence[Point], *, intro: str | None,
                  quote_inline: bool = False) -> Answer:
         language = context.language
         lines = [intro] if intro else []
@@ -286,22 +262,22 @@ class ExtractiveAnswerer(Answerer):
                 numbers.append(len(citations) + 1)
                 citations[numbers[-1]] = make_citation(point.passage, numbers[-1], span)
             if intro is None and quote_inline:  # a definition: the quoted explanation is the answer
-                lines.append(f"{point.lead} " + " ".join(f"{_one_line(citations[n].quote)} [{n}]" for n in numbers))
+                lines.append(f"{point.lead} " + " ".join(f"{one_line(citations[n].quote)} [{n}]" for n in numbers))
                 continue
             if intro is None:  # a stated fact: the sentence, then its source
                 lines.append(f"{point.lead} " + "".join(f"[{n}]" for n in numbers))
                 continue
-            body = point.joiner.join(f"“{_one_line(citations[n].quote)}” [{n}]" for n in numbers)
+            body = point.joiner.join(f"“{one_line(citations[n].quote)}” [{n}]" for n in numbers)
             hit = point.passage.hit
             lead = point.lead if above is None or above[0] != hit.document_id else \
-                _without_document(point.lead, point.passage, same_section=above[1] == hit.section)
+                without_document(point.lead, point.passage, same_section=above[1] == hit.section)
             lines.append(f"- {lead} {body}" if lead else f"- {body}")
             above = (hit.document_id, hit.section)
         lines.extend(self._status_notes(points, language))
         text, ordered = reconcile("\n".join(lines), citations)
         return Answer(answer=text, citations=ordered, abstained=False, mode="extractive", language=language)
 
-    def _status_notes(self, points: Sequence[_Point], language: Language) -> list[str]:
+    def _status_notes(self, points: Sequence[Point], language: Language) -> list[str]:
         """A document that is past its validity or revision date says so (once per document)."""
         today = self._today or dt.date.today()
         notes = []
@@ -323,7 +299,7 @@ class ExtractiveAnswerer(Answerer):
             lines.append(_TEXT["closest"][language])
             for n, passage in enumerate(suggestions, start=1):
                 citations[n] = make_citation(passage, n)
-                lines.append(f"- {_where(passage)} [{n}]")
+                lines.append(f"- {where(passage)} [{n}]")
         text, ordered = reconcile("\n".join(lines), citations)
         return Answer(answer=text, citations=ordered, abstained=True, mode="extractive", language=language)
 
@@ -358,42 +334,9 @@ def _names_document(question: str, document: DocumentInfo) -> bool:
     return len(words) >= 2 and sum(w[:6] in asked for w in words) >= 0.6 * len(words)
 
 
-def _cells(passage: Passage) -> list[tuple[str, str]]:
-    """A table-row passage's ``column: value`` lines as pairs."""
-    pairs = []
-    for line in passage.hit.text.split("\n"):
-        name, _, value = line.partition(": ")
-        if value:
-            pairs.append((name, value))
-    return pairs
-
-
-def _where(passage: Passage) -> str:
-    hit = passage.hit
-    section = hit.section_path[-1] if hit.section_path else hit.title
-    place = f"{hit.municipality}, " if hit.municipality else ""
-    return f"{place}{hit.title} ({section})" if section != hit.title else f"{place}{hit.title}"
-
-
-def _without_document(lead: str, passage: Passage, *, same_section: bool) -> str:
-    """``lead`` for a point from the same document as the point above: without the municipality
-    and title said just above, and without the section too when that is the same."""
-    full, hit = _where(passage), passage.hit
-    if not lead.startswith(full):
-        return lead
-    section = hit.section_path[-1] if hit.section_path else hit.title
-    named = section if section != hit.title and not same_section else ""
-    shortened = named + lead[len(full):]
-    return shortened if named else shortened.lstrip(" —:").strip()
-
-
 def _document_name(document: DocumentInfo) -> str:
     return f"{document.title}" + (f" ({document.municipality})" if document.municipality and
                                   document.municipality not in document.title else "")
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -411,11 +354,5 @@ def _unique_documents(documents: Iterable[DocumentInfo]) -> list[DocumentInfo]:
     return list(seen.values())
 
 
-def _rank_of(point: _Point, selection: Selection) -> int:
+def _rank_of(point: Point, selection: Selection) -> int:
     return next((c.rank for c, _ in selection.chosen if c.passage is point.passage), 0)
-
-
-def _grouped_by_municipality(points: list[_Point]) -> list[_Point]:
-    """Keep the ranking, but list each municipality's points together (first appearance first)."""
-    order = _unique(point.passage.hit.municipality or "" for point in points)
-    return sorted(points, key=lambda point: order.index(point.passage.hit.municipality or ""))
