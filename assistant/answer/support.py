@@ -69,6 +69,11 @@ NEUTRAL_SUPPORT = 0.5
 MIN_CONCEPT_SHARE = 0.25
 
 
+def _asks_only(term: str) -> bool:
+    """A glossary term that is a question word ("var någonstans", "när"): it names no concept."""
+    return all(word in _UNINFORMATIVE or word == "någonstans" for word in term.casefold().split())
+
+
 def _reads_the_same_in_swedish(word: str) -> bool:
     """A word of an English question that the Swedish text would write alike: a name with Swedish
     letters, an acronym, a figure. Capitalised English words are not: "Swedish Transport
@@ -169,11 +174,20 @@ class SupportScorer:
         the English glosses the index adds); else ``()``. Question words and concepts whose forms
         analyse to nothing are not counted."""
         concepts = [entry for entry in self._glossary.named_in_english(question)
-                    if entry.term not in _UNINFORMATIVE and self._concept(entry)]
+                    if not _asks_only(entry.term) and self._concept(entry)]
         if not concepts:
             return ()
+        # A concept no document speaks of, in Swedish or English ("salary": lön), is not answered
+        # by any passage, however close the others come.
+        if absent := tuple(entry.term for entry in concepts if self._absent(entry)):
+            return absent
         found = sum(bool(self._concept(entry) & written) for entry in concepts)
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
+
+    def _absent(self, entry: GlossaryEntry) -> bool:
+        """No indexed document uses a form of ``entry`` nor one of its English terms."""
+        english = (t for phrase in (entry.english, *entry.english_terms) for t in self._analyzer.terms(phrase))
+        return all(self._lexical.document_frequency(t) == 0 for t in (*self._concept(entry), *english))
 
     def _concept(self, entry: GlossaryEntry) -> frozenset[str]:
         """The terms that show a Swedish passage speaks of ``entry``: its forms'."""

@@ -64,3 +64,12 @@ def test_the_packaged_floors_are_by_language_pair_and_only_for_the_model_they_we
 def test_an_english_question_far_from_every_policy_abstains(assistant: PolicyAssistant, question: str) -> None:
     answer = assistant.ask(question, record=False)
     assert answer.abstained and answer.answer.startswith("The policies in the corpus do not answer this.")
+
+
+def test_an_english_question_naming_a_concept_no_document_speaks_of_is_not_supported(scorer: SupportScorer) -> None:
+    salary = scorer.score("What is the monthly salary of the person in charge of work placements?", language="en",
+                          passages=[passage(SWEDISH, 0.85)])
+    assert "lön" in salary.unaddressed and salary.score == 0.0  # lön is in no document, praktikplats is
+    placements = scorer.score("What will be done about work placements for newcomers?", language="en",
+                              passages=[passage(SWEDISH, 0.85)])
+    assert placements.unaddressed == ()
