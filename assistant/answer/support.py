@@ -64,6 +64,7 @@ _UNINFORMATIVE = frozenset("""
     också även bara redan nu då här där denna detta dessa vilket samt mer mest
 """.split())
 NEUTRAL_SUPPORT = 0.5
+_MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
 # Below this share of the English question's glossary concepts found in the top passages, the
 # passages are about something else (0/1 … 0/4, 1/5: see the module docstring).
 MIN_CONCEPT_SHARE = 0.25
@@ -185,9 +186,12 @@ class SupportScorer:
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
 
     def _absent(self, entry: GlossaryEntry) -> bool:
-        """No indexed document uses a form of ``entry`` nor one of its English terms."""
-        english = (t for phrase in (entry.english, *entry.english_terms) for t in self._analyzer.terms(phrase))
-        return all(self._lexical.document_frequency(t) == 0 for t in (*self._concept(entry), *english))
+        """No indexed document uses a form of ``entry`` (nor a compound starting with one) nor one
+        of its English terms."""
+        english = [t for phrase in (entry.english, *entry.english_terms) for t in self._analyzer.terms(phrase)]
+        if any(self._lexical.document_frequency(t) > 0 for t in (*self._concept(entry), *english)):
+            return False
+        return not any(self._lexical.uses_term_starting(t) for t in self._concept(entry) if len(t) >= _MIN_STEM)
 
     def _concept(self, entry: GlossaryEntry) -> frozenset[str]:
         """The terms that show a Swedish passage speaks of ``entry``: its forms'."""

@@ -10,6 +10,7 @@ Nothing here is pickled: bm25s writes ``.npy`` arrays and JSON, the analyzer wri
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -327,6 +328,7 @@ class LexicalIndex:
         self._retriever = retriever
         self._analyzer = analyzer
         self._terms = terms  # the rows' term ids, or where to read them when extending
+        self._sorted_vocabulary: list[str] | None = None  # for prefix look-ups, made when first needed
 
     @classmethod
     def build(cls, texts: Sequence[str], *, analyzer: SwedishAnalyzer) -> LexicalIndex:
@@ -379,6 +381,15 @@ class LexicalIndex:
             return 0
         indptr = self._retriever.scores["indptr"]
         return int(indptr[column + 1] - indptr[column])
+
+    def uses_term_starting(self, prefix: str) -> bool:
+        """Whether some indexed term starts with ``prefix`` ("praktik" → "praktikplats": a compound
+        the analyzer did not split). Cost: a sort of the vocabulary on the first call (about a
+        second per million terms), then a binary search."""
+        if self._sorted_vocabulary is None:
+            self._sorted_vocabulary = sorted(self._retriever.vocab_dict)
+        at = bisect.bisect_left(self._sorted_vocabulary, prefix)
+        return at < len(self._sorted_vocabulary) and self._sorted_vocabulary[at].startswith(prefix)
 
     def search(self, query: str, *, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The best ``k`` (row, score) pairs with score > 0, best first (ties: lower row first).

@@ -19,8 +19,12 @@ FLOORS = {"en>sv": 0.775, "en>en": 0.808, "sv>sv": 0.836}
 
 @pytest.fixture(scope="module")
 def scorer() -> SupportScorer:
-    lexical = LexicalIndex.build([SWEDISH, ENGLISH], analyzer=SwedishAnalyzer())
-    return SupportScorer(lexical=lexical, glossary=Glossary.load_default(), municipalities=[], min_closeness=FLOORS)
+    glossary = Glossary.load_default()
+    # As an index is built: compounds split at the glossary's forms ("praktikplatser": praktik + plats).
+    analyzer = SwedishAnalyzer.from_texts([SWEDISH, ENGLISH],
+                                          extra_words=(form for entry in glossary.entries for form in entry.forms))
+    lexical = LexicalIndex.build([SWEDISH, ENGLISH], analyzer=analyzer)
+    return SupportScorer(lexical=lexical, glossary=glossary, municipalities=[], min_closeness=FLOORS)
 
 
 def passage(text: str, closeness: float) -> Passage:
