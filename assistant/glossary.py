@@ -90,6 +90,15 @@ class Glossary:
         return _load_default(cls)
 
     @classmethod
+    def with_service_topics(cls, base: Glossary) -> Glossary:
+        """``base`` and the municipal service and workplace topics of
+        ``assistant/data/service_topics.json`` (parking, snow clearing, overtime, procurement …):
+        what staff ask about that policy documents seldom cover. Used to tell that an English
+        question names something no document speaks of, not to expand queries (with them, answers
+        on the held-out sets lost a question each). Cost: one read and build, cached per base."""
+        return _with_service_topics(base)
+
+    @classmethod
     def from_records(cls, records: object) -> Glossary:
         """A glossary from parsed JSON (a list of entry objects); ``ValueError`` names a bad entry."""
         if not isinstance(records, list):
@@ -451,3 +460,9 @@ def _fold(text: str) -> str:
     """``text`` without diacritics (å → a, ö → o), for forgiving matches."""
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@functools.cache
+def _with_service_topics(base: Glossary) -> Glossary:
+    topics = Glossary.from_records(json.loads(_data_text("service_topics.json")))
+    return Glossary([*base.entries, *topics.entries])

@@ -52,7 +52,8 @@ class Serving:
                                     candidates=settings.candidates, dense_weight=settings.dense_weight,
                                     lexical_weight=settings.lexical_weight)
         support = SupportScorer(lexical=index.lexical, glossary=glossary, municipalities=index.store.municipalities,
-                                min_closeness=closeness_floor(embedder.model_id))
+                                min_closeness=closeness_floor(embedder.model_id),
+                                concepts=Glossary.with_service_topics(glossary))
         return cls(index, retriever, support, tuple(d for d in index.store.documents.values() if d.access))
 
     def hidden_from(self, viewer: Viewer) -> frozenset[str]:

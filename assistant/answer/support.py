@@ -99,7 +99,11 @@ class SupportScorer:
     word and one analysis of the top passages' text."""
 
     def __init__(self, *, lexical: LexicalIndex, glossary: Glossary, municipalities: Sequence[str],
-                 top_passages: int = 5, min_closeness: dict[str, float] | None = None) -> None:
+                 top_passages: int = 5, min_closeness: dict[str, float] | None = None,
+                 concepts: Glossary | None = None) -> None:
+        """``concepts``: the glossary an English question's concepts are looked up in (default:
+        ``glossary``, which glosses the passages)."""
+        self._concepts = concepts or glossary
         self._min_closeness = min_closeness or {}
         self._lexical = lexical
         self._analyzer = lexical.analyzer
@@ -174,7 +178,7 @@ class SupportScorer:
         of them have a Swedish form written in the passages (``written``: their own terms, not
         the English glosses the index adds); else ``()``. Question words and concepts whose forms
         analyse to nothing are not counted."""
-        concepts = [entry for entry in self._glossary.named_in_english(question)
+        concepts = [entry for entry in self._concepts.named_in_english(question)
                     if not _asks_only(entry.term) and self._concept(entry)]
         if not concepts:
             return ()

@@ -64,6 +64,8 @@ def test_the_packaged_floors_are_by_language_pair_and_only_for_the_model_they_we
 @pytest.mark.parametrize("question", [
     "Who decides the opening hours of the recycling centre?",  # reads like "who adopted …?"
     "Where can staff charge their electric cars at the town hall?",
+    "How many days of annual leave can I save for next year?",  # semester: a service topic no policy names
+    "Who approves my mileage allowance claim?",
 ])
 def test_an_english_question_far_from_every_policy_abstains(assistant: PolicyAssistant, question: str) -> None:
     answer = assistant.ask(question, record=False)
@@ -77,3 +79,11 @@ def test_an_english_question_naming_a_concept_no_document_speaks_of_is_not_suppo
     placements = scorer.score("What will be done about work placements for newcomers?", language="en",
                               passages=[passage(SWEDISH, 0.85)])
     assert placements.unaddressed == ()
+
+
+def test_the_service_topics_extend_the_concepts_looked_for_not_the_glossary() -> None:
+    base = Glossary.load_default()
+    topics = Glossary.with_service_topics(base)
+    assert len(topics) > len(base) and topics is Glossary.with_service_topics(base)
+    assert "semester" in [e.term for e in topics.named_in_english("How much annual leave do I get?")]
+    assert "semester" not in [e.term for e in base.named_in_english("How much annual leave do I get?")]
