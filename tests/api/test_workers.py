@@ -42,7 +42,7 @@ def test_two_workers_serve_the_same_index_and_both_see_an_upload(tmp_path: Path)
     try:
         wait_until_ready(url, server, log=log, timeout=240)
         workers = [p for p in psutil.Process(server.pid).children(recursive=True)
-                   if "spawn_main" in " ".join(p.cmdline())]  # not the resource tracker
+                   if "spawn_main" in _command_line(p)]  # not the resource tracker
         assert len(workers) == 2
         for _ in range(6):  # both workers answer from the same index
             assert _listed(url) == {"tierp-handlingsplan-for-integration"}
@@ -58,3 +58,12 @@ def test_two_workers_serve_the_same_index_and_both_see_an_upload(tmp_path: Path)
         assert hits[0]["document_id"] == "heby"
     finally:
         stop(server, grace=20)
+
+
+def _command_line(process: psutil.Process) -> str:
+    """``process``'s command line; empty for a child that has just exited (a parse helper,
+    reaped or not yet), which is not a worker."""
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return ""
