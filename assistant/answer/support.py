@@ -18,6 +18,11 @@ it abstains on one more English off-topic question in each half (tuning 8 → 9 
 and on none of the 40 answerable English questions; on the large set, whose off-topic questions
 mostly find English pages, it changes nothing.
 
+Nor is an English question that names a concept no indexed document uses at all, in Swedish or
+English, nor as the start of a compound ("salary": lön, in none of the five policies). The
+concepts are the glossary's and the municipal service topics of ``service_topics.json`` (parking,
+overtime, annual leave …), which serve this check only.
+
 Nor is a question no passage comes close to: when the best passage's cosine similarity with the
 question is below the floor fitted for the embedding model and the pair of languages, the
 question's and that passage's (``closeness.json``, written by ``bench/fit_closeness.py`` from the

@@ -135,24 +135,28 @@ def prose(text: str, closest: str) -> Passage:
     return Passage(hit=hit, kind="text", document=info, document_text=text, dense_score=0.8, unit_scores=scores)
 
 
+def lead_quote(text: str, closest: str, question: str) -> str:
+    """What the answer quotes first from a passage of all of ``text`` whose unit starting with
+    ``closest`` is nearest ``question``."""
+    answer_type = asked_type(question)
+    ranked = candidates([prose(text, closest)], question=question, overlap=lambda _: 0.0, answer_type=answer_type)
+    (span,) = select(ranked, question=question, answer_type=answer_type).chosen[0][1]
+    return text[span[0]:span[1]]
+
+
 def test_a_sentence_pointing_back_is_quoted_with_the_sentence_it_points_to() -> None:
     text = ("Bakgrund\n\nKommunstyrelsen beslutade den 18 november 2014 att ta fram en strategi. "
             "Programmet är framtaget mot bakgrund av detta beslut.\n\nProgrammet gäller alla.\n")
-    ranked = candidates([prose(text, "Programmet är")], question="Why was the programme written?",
-                        overlap=lambda _: 0.0, answer_type=None)
-    (span,) = select(ranked, question="Why was the programme written?", answer_type=None).chosen[0][1]
-    assert text[span[0]:span[1]] == ("Kommunstyrelsen beslutade den 18 november 2014 att ta fram en strategi. "
-                                     "Programmet är framtaget mot bakgrund av detta beslut.")
+    assert lead_quote(text, "Programmet är", "Why was the programme written?") == (
+        "Kommunstyrelsen beslutade den 18 november 2014 att ta fram en strategi. "
+        "Programmet är framtaget mot bakgrund av detta beslut.")
 
 
 def test_a_sentence_pointing_back_across_a_paragraph_or_to_a_list_item_stands_alone() -> None:
     text = "Strategin antogs 2014.\n\nDetta innebär att alla nämnder ska delta.\n\n- en punkt\nDärför gäller den.\n"
     for closest, expected in (("Detta", "Detta innebär att alla nämnder ska delta."),
                               ("Därför", "Därför gäller den.")):
-        ranked = candidates([prose(text, closest)], question="What does it mean?", overlap=lambda _: 0.0,
-                            answer_type=None)
-        (span,) = select(ranked, question="What does it mean?", answer_type=None).chosen[0][1]
-        assert text[span[0]:span[1]] == expected
+        assert lead_quote(text, closest, "What does it mean?") == expected
 
 
 def test_a_sentence_stopping_short_above_a_list_is_quoted_with_it_and_a_purpose_raises_it() -> None:
@@ -171,9 +175,5 @@ def test_a_sentence_stopping_short_above_a_list_is_quoted_with_it_and_a_purpose_
 def test_a_fragment_is_quoted_with_what_it_is_about_on_its_line_without_the_bullet() -> None:
     text = ("Åtgärder:\n\n- Ordna studiebesök för nyanlända.\n"
             "- Utveckla samarbetet med skolan. Det gäller både integration och personal. Klart innan juni 2014.\n")
-    question = "When should the cooperation with the school be developed?"
-    ranked = candidates([prose(text, "Klart innan")], question=question, overlap=lambda _: 0.0,
-                        answer_type=asked_type(question))
-    (span,) = select(ranked, question=question, answer_type=asked_type(question)).chosen[0][1]
-    assert text[span[0]:span[1]] == ("Utveckla samarbetet med skolan. Det gäller både integration och personal. "
-                                     "Klart innan juni 2014.")
+    assert lead_quote(text, "Klart innan", "When should the cooperation with the school be developed?") == (
+        "Utveckla samarbetet med skolan. Det gäller både integration och personal. Klart innan juni 2014.")
