@@ -13,7 +13,8 @@ question asks for a specific kind of fact, the best candidate that states one le
 nearly as close to the question as the best candidate of all; when none is, the documents do not
 state the fact (``Selection.missing_fact``).
 
-The weights were set on the tuning halves of the evaluation sets (``tests/eval/``).
+The weights are fitted on the tuning halves of the evaluation sets (``tests/eval/``) by
+``bench/fit_selection.py``; the margins are set by hand.
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "dea
 @dataclass(frozen=True)
 class SelectionWeights:
     """One weight per feature of ``FEATURES`` (a candidate's score is their weighted sum) and the
-    margins ``select`` applies on that scale. The packaged ones are hand-set on the tuning halves;
-    ``bench/fit_selection.py --out`` writes fitted ones (``fitted_on`` says which)."""
+    margins ``select`` applies on that scale. The packaged weights are fitted on the tuning halves
+    by ``bench/fit_selection.py`` (a conditional logit held near the earlier hand-set weights, how
+    near chosen by cross-validation; ``fitted_on`` says how); the margins are set by hand."""
 
     weights: dict[str, float]
     fitted_on: str = ""
