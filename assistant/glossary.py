@@ -156,12 +156,18 @@ class Glossary:
                 forms.update(dict.fromkeys(self.entries[index].forms))
         return list(forms)
 
-    def named_in_english(self, text: str) -> list[GlossaryEntry]:
+    def named_in_english(self, text: str, *, plainly: bool = False) -> list[GlossaryEntry]:
         """The entries whose English name or terms ``text`` uses (longest phrase first, as
-        ``swedish_for_english`` matches them), each once, in order of appearance."""
+        ``swedish_for_english`` matches them), each once, in order of appearance. ``plainly``:
+        only those named by their English name or a term of two or more words, not by a one-word
+        alternative that often means something else ("seat" listed for a board member, "a
+        company's seat" in the text)."""
+        tokens = _tokenize(text)
         indexes: dict[int, None] = {}
-        for _, _, found in self._english.scan(text):
-            indexes.update(dict.fromkeys(found))
+        for position, size, found in self._english.scan_tokens(text, tokens):
+            said = " ".join(t[0] for t in tokens[position:position + size])
+            indexes.update(dict.fromkeys(i for i in found if not plainly or size > 1
+                                         or said == " ".join(t[0] for t in _tokenize(self.entries[i].english))))
         return [self.entries[index] for index in indexes]
 
     def english_for_swedish(self, text: str, *, extra_terms: int = 2) -> list[str]:

@@ -252,3 +252,13 @@ def test_the_entries_an_english_text_names_are_found_once_each_in_order(glossary
     board = [entry.term for entry in glossary.named_in_english("What does the municipal executive board decide?")]
     assert "kommunstyrelsen" in board
     assert glossary.named_in_english("Xylophones and zebras") == []
+
+
+def test_plainly_named_entries_are_those_named_by_their_english_name_or_a_phrase(glossary: Glossary) -> None:
+    question = "Which register keeps the cooperative societies with their seat in Sweden?"
+    every = [entry.term for entry in glossary.named_in_english(question)]
+    plainly = [entry.term for entry in glossary.named_in_english(question, plainly=True)]
+    assert "ledamot" in every and "ledamot" not in plainly  # "seat": a one-word alternative for a member
+    assert "diarium" in plainly  # "register" is the entry's English name
+    board = glossary.named_in_english("What does the municipal executive board decide?", plainly=True)
+    assert "kommunstyrelsen" in [entry.term for entry in board]

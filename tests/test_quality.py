@@ -171,7 +171,7 @@ def test_the_large_set_both_halves(large: PolicyAssistant, half: str) -> None:
 
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_off_topic_questions_abstain(large: PolicyAssistant, half: str) -> None:
-    # Measured (README, "The large set"): English 12 and 13 of 20, Swedish 10 and 13 of 20.
+    # Measured (README, "The large set"): English 12 and 14 of 20, Swedish 10 and 14 of 20.
     _, answers = measured(large, OFFTOPIC / f"{half}.jsonl")
     assert answers.correct_abstention(language="sv") >= 0.45
     assert answers.correct_abstention(language="en") >= 0.5
@@ -181,10 +181,10 @@ def test_off_topic_questions_abstain(large: PolicyAssistant, half: str) -> None:
 
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_off_topic_questions_abstain_over_the_five_policies_alone(assistant: PolicyAssistant, half: str) -> None:
-    # Measured: English 16 and 16 of 20, Swedish 20 and 20; English is the shortfall of issue 20.
+    # Measured: English 17 and 19 of 20, Swedish 20 and 19.
     _, answers = measured(assistant, OFFTOPIC / f"{half}.jsonl")
-    assert answers.correct_abstention(language="sv") >= 0.95
-    assert answers.correct_abstention(language="en") >= 0.7
+    assert answers.correct_abstention(language="sv") >= 0.9
+    assert answers.correct_abstention(language="en") >= 0.8
 
 
 ENGLISH = REPO / "tests" / "eval" / "english"

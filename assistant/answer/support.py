@@ -21,7 +21,10 @@ mostly find English pages, it changes nothing.
 Nor is an English question that names a concept no indexed document uses at all, in Swedish or
 English, nor as the start of a compound ("salary": lön, in none of the five policies). The
 concepts are the glossary's and the municipal service topics of ``service_topics.json`` (parking,
-overtime, annual leave …), which serve this check only.
+overtime, annual leave …), which serve this check only. A form counts by its whole words, never by
+a compound's parts ("plats" in any text would otherwise stand for "parkeringsplats"), and only a
+concept the question names plainly is checked: by its English name or a phrase, not by a one-word
+alternative ("seat", listed for a board member, is a company's seat in a law text).
 
 Nor is a question no passage comes close to: when the best passage's cosine similarity with the
 question is below the floor fitted for the embedding model and the pair of languages, the
@@ -188,19 +191,34 @@ class SupportScorer:
         if not concepts:
             return ()
         # A concept no document speaks of, in Swedish or English ("salary": lön), is not answered
-        # by any passage, however close the others come.
-        if absent := tuple(entry.term for entry in concepts if self._absent(entry)):
+        # by any passage, however close the others come. Only a concept named plainly: a one-word
+        # alternative term ("seat" for a board member) too often means something else.
+        plain = {entry.term for entry in self._concepts.named_in_english(question, plainly=True)}
+        if absent := tuple(entry.term for entry in concepts if entry.term in plain and self._absent(entry)):
             return absent
         found = sum(bool(self._concept(entry) & written) for entry in concepts)
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
 
     def _absent(self, entry: GlossaryEntry) -> bool:
         """No indexed document uses a form of ``entry`` (nor a compound starting with one) nor one
-        of its English terms."""
-        english = [t for phrase in (entry.english, *entry.english_terms) for t in self._analyzer.terms(phrase)]
-        if any(self._lexical.document_frequency(t) > 0 for t in (*self._concept(entry), *english)):
+        of its English terms. A form is judged by its words' whole stems, never by the parts a
+        compound splits into: "parkeringsplats" is not used by a text that only says "plats", nor
+        "car park" by one that says "car" but never "park"."""
+        phrases = [*entry.forms, entry.english, *entry.english_terms]
+        stems = [self._whole_stems(phrase) for phrase in phrases]
+        if any(words and all(self._lexical.document_frequency(t) > 0 for t in words) for words in stems):
             return False
-        return not any(self._lexical.uses_term_starting(t) for t in self._concept(entry) if len(t) >= _MIN_STEM)
+        single = {words[0] for words in stems[:len(entry.forms)] if len(words) == 1 and len(words[0]) >= _MIN_STEM}
+        return not any(self._lexical.uses_term_starting(t) for t in single)
+
+    def _whole_stems(self, phrase: str) -> tuple[str, ...]:
+        """The index term of each whole word of ``phrase`` (its stem, not its compound parts);
+        stopwords give none. A phrase with a hyphenated word gives none at all: the index splits
+        "p-plats" into "plats", which any text about places has."""
+        words = phrase.split()
+        if not all(word.isalnum() for word in words):
+            return ()
+        return tuple(terms[0] for word in words if (terms := self._analyzer.terms(word)))
 
     def _concept(self, entry: GlossaryEntry) -> frozenset[str]:
         """The terms that show a Swedish passage speaks of ``entry``: its forms'."""

@@ -18,13 +18,17 @@ FLOORS = {"en>sv": 0.775, "en>en": 0.808, "sv>sv": 0.836}
 
 
 @pytest.fixture(scope="module")
-def scorer() -> SupportScorer:
+def lexical() -> LexicalIndex:
     glossary = Glossary.load_default()
     # As an index is built: compounds split at the glossary's forms ("praktikplatser": praktik + plats).
     analyzer = SwedishAnalyzer.from_texts([SWEDISH, ENGLISH],
                                           extra_words=(form for entry in glossary.entries for form in entry.forms))
-    lexical = LexicalIndex.build([SWEDISH, ENGLISH], analyzer=analyzer)
-    return SupportScorer(lexical=lexical, glossary=glossary, municipalities=[], min_closeness=FLOORS)
+    return LexicalIndex.build([SWEDISH, ENGLISH], analyzer=analyzer)
+
+
+@pytest.fixture(scope="module")
+def scorer(lexical: LexicalIndex) -> SupportScorer:
+    return SupportScorer(lexical=lexical, glossary=Glossary.load_default(), municipalities=[], min_closeness=FLOORS)
 
 
 def passage(text: str, closeness: float) -> Passage:
@@ -79,6 +83,15 @@ def test_an_english_question_naming_a_concept_no_document_speaks_of_is_not_suppo
     placements = scorer.score("What will be done about work placements for newcomers?", language="en",
                               passages=[passage(SWEDISH, 0.85)])
     assert placements.unaddressed == ()
+
+
+def test_a_concept_is_not_used_by_a_text_holding_only_a_part_of_one_of_its_compounds(lexical: LexicalIndex) -> None:
+    """"parkeringsplats" and "p-plats" are forms of parking; "praktikplatser" shares only "plats"."""
+    topics = SupportScorer(lexical=lexical, glossary=Glossary.load_default(), municipalities=[],
+                           min_closeness=FLOORS, concepts=Glossary.with_service_topics(Glossary.load_default()))
+    parking = topics.score("Where can newcomers find a parking space during their work placements?", language="en",
+                           passages=[passage(SWEDISH, 0.85)])
+    assert "parkering" in parking.unaddressed and parking.score == 0.0
 
 
 def test_the_service_topics_extend_the_concepts_looked_for_not_the_glossary() -> None:
