@@ -70,7 +70,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
                             r"grant)s?\b|amount(?:s|ed)? to\b|"
-                            rf"hur mycket (?:pengar|kostar|får|fick|ska|satsa|avsätt)|vad kostar|"
+                            # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
+                            rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
+                            r"hur mycket (?:får|fick|ska|skulle)\b.{0,60}\b(?:använda|betala|betalas|tjäna|"
+                            r"satsa|avsätta|tillföra|tillförs|fördela|fördelas|spara|låna)\b|"
                             rf"hur (?:mycket|stor|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b")),
     (AnswerType.QUANTITY, _cue(r"how much|how big|how large|how high|how low|by how much|hur mycket|hur stor|"
                                r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
@@ -79,9 +82,12 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"vilket datum|vilket år|vilka år|sedan när|från när|vilken dag")),
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were) (?:the )?(?:minister|prime minister|head|chair|director|"
                              r"coordinator|spokes\w+|author|speaker)|\bwho (?:was|were|has been|is) appointed|"
-                             r"\bwho (?:gave|held|delivered|wrote|signed|spoke)|name of the|\bvilken minister|"
+                             r"\bwho (?:gave|held|delivered|wrote|signed|spoke|said)\b|name of the|"
+                             # Post holders asked for by title, the same in both languages.
+                             r"\bwhich (?:\w+ )?(?:minister|ministers|state secretar(?:y|ies)|ambassadors?)\b|"
+                             r"\bvilk(?:en|a) (?:\w+ )?(?:minister|ministrar|statssekreterare|ambassadör\w*)\b|"
                              r"vem (?:är|var) (?:minister|statsminister|chef|ordförande|generaldirektör|samordnare)|"
-                             r"vem (?:höll|skrev|talade|undertecknade)|vem utsågs|vad heter")),
+                             r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|vad heter")),
     (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,2}(?:agency|agencies|authority|authorities|"
                            r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
                            r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies))|"
@@ -151,7 +157,9 @@ def _names_person(text: str, exclude: str) -> bool:
 
 
 def _new(match: re.Match[str], exclude: str) -> bool:
-    return match.group(0).strip().casefold() not in exclude
+    """The match is not in ``exclude`` as whole words: "20" is new beside a question's "2025"."""
+    found = match.group(0).strip().casefold()
+    return re.search(rf"(?<!\w){re.escape(found)}(?!\w)", exclude) is None
 
 
 def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
@@ -191,7 +199,9 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
     Cost: one or two regex passes."""
     exclude = besides.casefold()
     if answer_type is AnswerType.QUANTITY:
-        return any(_finds(_STATES[t], text, exclude) for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT))
+        # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum.
+        return any(_finds(_STATES[t], text, exclude)
+                   for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.DURATION))
     if answer_type is AnswerType.PERSON:
         return _names_person(text, exclude)
     if answer_type is AnswerType.BODY:
@@ -219,15 +229,22 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "decided": (_cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
                 _cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
     "reported": (_cue(r"\breport|\bsubmit|\bpresent|\bdeliver|redovis|rapporter|\blämna"),
-                 _cue(r"redovis|rapport|lämna|presenter|\breport|\bsubmit")),
+                 _cue(r"redovis|rapport|lämna|presenter|\breport|\bsubmit|\bpresent")),
     "published": (_cue(r"\bpublish|\bpublicer"), _cue(r"\bpublicer|\bpublish")),
     "met": (_cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             _cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
 }
 
 
+# "… according to the minister's meeting with the delegation" names where the fact is told, not the
+# event the time question is about.
+_SOURCE_PHRASE = _cue(r"\b(?:according to|enligt|as (?:stated|set out|described) in)\b[^?;]*")
+
+
 def asked_event(question: str) -> str | None:
-    """The event a time question is about ("in_force", "decided", "reported", …), if one is named."""
+    """The event a time question is about ("in_force", "decided", "reported", …), if one is named
+    outside a phrase naming the source ("according to …", "enligt …")."""
+    question = _SOURCE_PHRASE.sub(" ", question)
     return next((name for name, (asks, _) in _EVENTS.items() if asks.search(question)), None)
 
 
@@ -236,7 +253,14 @@ def speaks_of(event: str, text: str) -> bool:
     return bool(_EVENTS[event][1].search(text))
 
 
-_COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<word>[\w-]+)")
+_COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<phrase>[\w\s-]+)")
+# Words that end the noun phrase after "how many": what follows is the rest of the question.
+_PHRASE_ENDS = frozenset(
+    "were was are is be been being did does do will would have has had can could should must may might in of for to "
+    "at on with by from that which who than and or per each a an the there "
+    "var är blir blev ska skulle har hade kan kunde får fick finns fanns fick kommer i av för till på med från som "
+    "än och eller per det de den sig totalt".split())
+_MAX_PHRASE_WORDS = 3
 # Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
 _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
                               "st", "stycken", "times", "gånger"})
@@ -245,11 +269,18 @@ _COUNT_THEN_WORDS = re.compile(rf"(?<![\d.,:/-])(?!{_YEAR}\b)(?:\d[\d  ]*(?:[.,]
 
 
 def counted_words(question: str) -> list[str]:
-    """The word after "how many" / "hur många" ("how many refugees" → ["refugees"]); empty when the
-    question counts nothing particular ("how many people …")."""
+    """The words naming what "how many" / "hur många" counts: the phrase after it, up to a word that
+    ends it or ``_MAX_PHRASE_WORDS`` words ("how many Swedish nuclear reactors were …" → ["swedish",
+    "nuclear", "reactors"]; a count stating any of them counts the thing, so adjectives before the
+    noun do no harm); empty when the question counts nothing particular ("how many people …")."""
     match = _COUNTED.search(question)
-    word = match.group("word").casefold() if match else ""
-    return [word] if len(word) > 2 and word not in _GENERIC_COUNTED else []
+    phrase: list[str] = []
+    for word in (match.group("phrase").casefold().split() if match else []):
+        if word in _PHRASE_ENDS or len(phrase) == _MAX_PHRASE_WORDS:
+            break
+        phrase.append(word)
+    words = [word for word in phrase if len(word) > 2]
+    return [] if not words or any(word in _GENERIC_COUNTED for word in words) else words
 
 
 def counts_of(text: str, stems: frozenset[str]) -> bool:

@@ -226,13 +226,14 @@ class ExtractiveAnswerer(Answerer):
     # --- shared -----------------------------------------------------------------------------------
 
     def _counted_stems(self, question: str) -> frozenset[str]:
-        """Five-letter stems of what "how many …" counts, with the glossary's Swedish forms of English
-        words; empty when the glossary cannot say what the counted thing is called in the documents."""
+        """Five-letter stems of the words naming what "how many …" counts, with the glossary's Swedish
+        forms of English words; empty when the glossary cannot say what one of those words is called
+        in the documents."""
         words = counted_words(question)
-        forms = [form for word in words for form in self._glossary.swedish_for_english(word)]
-        if words and not forms and detect_language(question) == "en":
-            return frozenset()  # an English noun the glossary does not know: nothing to check against
-        return frozenset(w.casefold()[:5] for w in [*words, *forms] if len(w) >= 3)
+        forms = [self._glossary.swedish_for_english(word) for word in words]
+        if detect_language(question) == "en" and not all(forms):
+            return frozenset()  # an English word the glossary does not know: nothing to check against
+        return frozenset(w.casefold()[:5] for w in [*words, *(f for found in forms for f in found)] if len(w) >= 3)
 
     def _content(self, context: AnswerContext) -> list[Passage]:
         return [p for p in context.passages if p.kind != "header"] or list(context.passages)
@@ -331,7 +332,18 @@ def _names_document(question: str, document: DocumentInfo) -> bool:
     if document.municipality and re.search(rf"\b{re.escape(document.municipality.casefold())}", asked):
         return True
     words = {w.casefold() for w in _TITLE_WORD.findall(document.title)}
-    return len(words) >= 2 and sum(w[:6] in asked for w in words) >= 0.6 * len(words)
+    asked_words = {w.casefold() for w in _TITLE_WORD.findall(question)}
+    return len(words) >= 2 and sum(_word_named(w, asked_words) for w in words) >= 0.6 * len(words)
+
+
+_INFLECTION_CHARS = 4  # "integrationspolicy" / "integrationspolicyn", "program" / "programmet"
+
+
+def _word_named(word: str, asked: set[str]) -> bool:
+    """A question word is ``word`` inflected: the same start and about as long ("integrated" does
+    not name "integrationspolitik", so a question about integrating gender equality names no
+    integration policy)."""
+    return any(q[:6] == word[:6] and abs(len(q) - len(word)) <= _INFLECTION_CHARS for q in asked)
 
 
 def _document_name(document: DocumentInfo) -> str:

@@ -214,12 +214,44 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
 
 
 def quoted_spans(candidate: Candidate, *, question: str) -> tuple[tuple[int, int], ...]:
-    """The spans ``select`` would quote for ``candidate``: its list with it where it has one, and
-    the sentence before it where it points back to that one ("… mot bakgrund av detta beslut")."""
+    """The spans ``select`` would quote for ``candidate``: its list with it where it has one, the
+    sentence before it where it points back to that one ("… mot bakgrund av detta beslut"), and the
+    sentence after it where it points forward ("… i nedanstående vision.")."""
     spans = _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)))
     if spans == (candidate.span,) and candidate.passage.kind == "text":
-        return (_with_antecedent(candidate.passage.document_text, candidate.span),)
+        text = candidate.passage.document_text
+        start, end = _with_antecedent(text, candidate.span)
+        if _points_forward(text[candidate.span[0]:candidate.span[1]]) and (after := _sentence_after(text, end)):
+            end = after[1]
+        return ((start, end),)
     return spans
+
+
+# A sentence whose point is in the text after it: "… sammanfattas detta i nedanstående vision.",
+# "The aims are as follows." (a list after one is quoted with it by ``_with_list``).
+_POINTS_FORWARD = re.compile(r"\b(?:nedanstående|nedan|följande|the following|below|as follows)\b", re.IGNORECASE)
+
+
+def _points_forward(unit: str) -> bool:
+    return _POINTS_FORWARD.search(unit) is not None
+
+
+def _sentence_after(text: str, end: int) -> tuple[int, int] | None:
+    """The sentence after the one ending at ``end``: the rest of its line, or the first sentence of
+    the next paragraph when the line ends there; none past a heading or a list item, nor a long one."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if text[end:line_end].strip():
+        region = (end, line_end)
+    else:
+        following = next(_lines_after(text, end), None)
+        if following is None or text[following[0]] == "#" or is_list_item(text[following[0]:following[1]]):
+            return None
+        region = following
+    after = unit_spans(text[region[0]:region[1]], base=region[0])
+    if not after or after[0][1] - after[0][0] > _MAX_ANTECEDENT_CHARS:
+        return None
+    return after[0]
 
 
 # A sentence whose subject or point is in the sentence before it: it opens with a pointing word

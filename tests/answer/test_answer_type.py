@@ -20,6 +20,8 @@ from assistant.answer.answer_type import (
     ("How much can the agency spend on the coordinator?", AnswerType.QUANTITY),
     ("How big is the bicycle bonus?", AnswerType.MONEY),
     ("Hur mycket pengar får Trafikverket använda?", AnswerType.MONEY),
+    ("Hur mycket får Trafikverket använda för uppdraget?", AnswerType.MONEY),
+    ("Hur mycket får eleverna jobba i veckan?", AnswerType.QUANTITY),
     ("Vad kostar en SFI-kurs per elev?", AnswerType.MONEY),
     ("What percentage of the staff cycle to work?", AnswerType.PERCENT),
     ("How many refugees did the municipality receive?", AnswerType.COUNT),
@@ -36,6 +38,12 @@ from assistant.answer.answer_type import (
     ("How often should the plan be followed up?", AnswerType.FREQUENCY),
     ("What are the opening hours of the cultural centre?", AnswerType.CLOCK),
     ("Who was appointed special investigator?", AnswerType.PERSON),
+    ("Which minister said the libraries must be staffed?", AnswerType.PERSON),
+    ("Vilken minister sa att biblioteken ska vara bemannade?", AnswerType.PERSON),
+    ("Who said that the reform is needed?", AnswerType.PERSON),
+    ("Vem sade att reformen behövs?", AnswerType.PERSON),
+    ("Which two state secretaries hosted the meeting?", AnswerType.PERSON),
+    ("Which ministry is responsible for housing?", AnswerType.BODY),
     ("Which agency chairs the national cycling council?", AnswerType.BODY),
     ("Which outside organisations does Åstorp want to work with?", AnswerType.BODY),
     ("Vilka ska Migrationsverket samråda med när det tar fram förslaget?", AnswerType.BODY),
@@ -62,6 +70,7 @@ def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     (AnswerType.COUNT, "Maxtiden förlängs från högst 10 år till högst 15 år.", False),
     (AnswerType.COUNT, "Lagändringarna föreslås träda i kraft den 1 augusti 2025.", False),
     (AnswerType.COUNT, "Informera minst två gånger per termin, eller 4 gånger per år.", False),  # how often
+    (AnswerType.QUANTITY, "Modellen gör det möjligt att jobba två timmar i veckan.", True),
     (AnswerType.PURPOSE, "Syftet med programmet är att vägleda politiker och chefer.", True),
     (AnswerType.DEADLINE, "Boverket ska redovisa senast den 30 augusti 2016.", True),
     (AnswerType.DEADLINE, "Uppdraget ska redovisas den 31 januari 2020.", True),
@@ -97,12 +106,25 @@ def test_a_time_question_about_an_event_needs_a_sentence_about_that_event() -> N
     assert not speaks_of(event, "Regeringen beslutade den 10 december 2015 om ändringar.")
     assert asked_event("When did the government adopt the strategy?") == "decided"
     assert asked_event("When was the programme written?") is None
+    # Where the fact is told is not what the question asks the time of.
+    assert asked_event("När skulle utredningen vara klar, enligt ministerns möte med delegationen?") is None
+    assert asked_event("When was the plan adopted, according to the meeting notes?") == "decided"
+    assert speaks_of("reported", "The report was presented in early 2004.")
 
 
 def test_a_count_is_of_the_thing_asked_about() -> None:
     assert counted_words("How many refugees did Värnamo take in?") == ["refugees"]
     assert counted_words("Hur många internflyktingar finns det?") == ["internflyktingar"]
     assert counted_words("How many people could be enrolled?") == []
+    # The phrase up to the verb: adjectives before the counted noun come along.
+    assert counted_words("How many Swedish nuclear reactors were planned?") == ["swedish", "nuclear", "reactors"]
+    assert counted_words("Hur många nya medarbetare ska myndigheten rekrytera?") == ["nya", "medarbetare"]
+    assert counted_words("How many young people took part?") == []
+    assert counts_of("Lantmäteriet ska rekrytera 20 medarbetare.", frozenset({"nya", "medar"}))
+    # A number the question names is not an answer, but one inside a longer number of it is.
+    question = "Hur många medarbetare ska myndigheten rekrytera i vårbudgeten 2025?"
+    assert states(AnswerType.COUNT, "Myndigheten ska rekrytera 20 medarbetare.", besides=question)
+    assert not states(AnswerType.COUNT, "Under 2025 rekryteras medarbetare.", besides=question)
     stems = frozenset({"flykt", "refug"})
     assert counts_of("Kommunen tog emot 120 flyktingar 2016.", stems)
     assert not counts_of("Värnamo ska ha 40 000 invånare år 2035.", stems)

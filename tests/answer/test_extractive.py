@@ -142,3 +142,16 @@ def test_status_notes_use_the_injected_date() -> None:
 
     answerer = ExtractiveAnswerer(glossary=Glossary.load_default(), today=dt.date(2018, 1, 1))
     assert answerer._status_notes([], "en") == []
+
+
+def test_a_document_is_named_by_its_title_words_inflected_not_by_words_sharing_their_start() -> None:
+    """A metadata answer comes from the document the question names: "integrated into all policy
+    areas" names no "Policy för integrationspolitik", and a question about an event in another text
+    is not answered with that policy's adoption date."""
+    from assistant.answer.extractive import _names_document
+    from assistant.models import DocumentInfo
+    policy = DocumentInfo(id="p", title="Policy för integrationspolitik", source_path="p.txt")
+    assert not _names_document("When did the PM decide that gender equality must be integrated into all policy "
+                               "areas?", policy)
+    assert _names_document("När antogs policyn för integrationspolitiken?", policy)
+    assert _names_document("Who adopted the integrationspolitik policy?", policy)

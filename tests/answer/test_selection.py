@@ -177,3 +177,13 @@ def test_a_fragment_is_quoted_with_what_it_is_about_on_its_line_without_the_bull
             "- Utveckla samarbetet med skolan. Det gäller både integration och personal. Klart innan juni 2014.\n")
     assert lead_quote(text, "Klart innan", "When should the cooperation with the school be developed?") == (
         "Utveckla samarbetet med skolan. Det gäller både integration och personal. Klart innan juni 2014.")
+
+
+def test_a_sentence_pointing_forward_is_quoted_with_the_sentence_after_it_but_not_past_a_heading() -> None:
+    text = ("Vision\n\nI kommunen sammanfattas detta i nedanstående vision.\n\n"
+            "Kommunen ska präglas av alla människors lika rättigheter.\n\nÖvrigt gäller.\n")
+    assert lead_quote(text, "I kommunen", "What is the vision?") == (
+        "I kommunen sammanfattas detta i nedanstående vision.\n\n"
+        "Kommunen ska präglas av alla människors lika rättigheter.")
+    headed = "Mål\n\nMålen beskrivs nedan.\n\n# Mål 1\n\nAlla ska ha arbete.\n"
+    assert lead_quote(headed, "Målen", "What are the goals?") == "Målen beskrivs nedan."
