@@ -43,8 +43,9 @@ from pgvector.psycopg import register_vector
 from assistant.evaluate import percentile
 from assistant.facade import PolicyAssistant
 from assistant.index.backend import Scope
-from assistant.index.postgres.backend import PostgresBackend, _bump, _insert, _Rows, _Source, _term_counts
+from assistant.index.postgres.backend import PostgresBackend
 from assistant.index.postgres.search import _scope_sql
+from assistant.index.postgres.writes import DocumentRows, SourceFile, bump_generation, insert_documents, term_counts
 from assistant.models import Document, Filters
 from assistant.municipalities import find_municipalities_in_query
 from assistant.retrieve import fuse
@@ -65,19 +66,19 @@ def noisy(vectors: np.ndarray, rng: np.random.Generator, *, sigma: float = 0.017
     return (out / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
-def originals(backend: PostgresBackend) -> list[tuple[_Source, Document, _Rows]]:
+def originals(backend: PostgresBackend) -> list[tuple[SourceFile, Document, DocumentRows]]:
     """The ingested policies, with their chunks, real vectors and term counts."""
     with backend.pool.connection() as connection:
         files = connection.execute("SELECT filename, original FROM documents ORDER BY id").fetchall()
-    sources = [_Source(name, bytes(data), "upload") for name, data in files]
+    sources = [SourceFile(name, bytes(data), "upload") for name, data in files]
     parsed, _ = backend._parse(sources)
     analyzer = backend._analyzer()
     rows = backend._rows([d for _, d in parsed], analyzer=analyzer)  # from the embedding cache
     return [(source, document, made) for (source, document), made in zip(parsed, rows, strict=True)]
 
 
-def copy_of(source: _Source, document: Document, made: _Rows, number: int, rng: np.random.Generator
-            ) -> tuple[tuple[_Source, Document], _Rows]:
+def copy_of(source: SourceFile, document: Document, made: DocumentRows, number: int, rng: np.random.Generator
+            ) -> tuple[tuple[SourceFile, Document], DocumentRows]:
     suffix = f"-copy{number}"
     new_id = document.id + suffix
     name = source.name.replace(".", f"{suffix}.", 1)
@@ -85,8 +86,8 @@ def copy_of(source: _Source, document: Document, made: _Rows, number: int, rng: 
     dimension = made.vectors.shape[1]
     units = [noisy(np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(-1, dimension), rng)
              .astype(np.float16).tobytes() for blob in made.unit_vectors]
-    return ((_Source(name, source.data, "upload"), document.model_copy(update={"id": new_id})),
-            _Rows(chunks, noisy(made.vectors, rng), units, made.terms))
+    return ((SourceFile(name, source.data, "upload"), document.model_copy(update={"id": new_id})),
+            DocumentRows(chunks, noisy(made.vectors, rng), units, made.terms))
 
 
 def fill(url: str, backend: PostgresBackend, *, target: int, seed: int = 0) -> tuple[int, float]:
@@ -95,7 +96,7 @@ def fill(url: str, backend: PostgresBackend, *, target: int, seed: int = 0) -> t
     base = originals(backend)
     for _, _, made in base:
         if not made.terms:
-            made.terms.extend(_term_counts(backend._analyzer(), c.lexical_text) for c in made.chunks)
+            made.terms.extend(term_counts(backend._analyzer(), c.lexical_text) for c in made.chunks)
     with psycopg.connect(url) as connection:
         have = connection.execute("SELECT count(*) FROM chunks").fetchone()[0]
     inserted, number, started = 0, 0, time.perf_counter()
@@ -106,8 +107,8 @@ def fill(url: str, backend: PostgresBackend, *, target: int, seed: int = 0) -> t
             batch.append(copy_of(source, document, made, number, rng))
             number += 1
         with backend.pool.connection() as connection, connection.transaction():
-            _insert(connection, [pair for pair, _ in batch], [rows for _, rows in batch])
-            _bump(connection)
+            insert_documents(connection, [pair for pair, _ in batch], [rows for _, rows in batch])
+            bump_generation(connection)
         inserted += sum(len(rows.chunks) for _, rows in batch)
         print(f"\r{have + inserted:,} chunks", end="", flush=True)
     print()
