@@ -184,7 +184,8 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
            max_points: int = 3, weights: SelectionWeights | None = None) -> Selection:
     """The lead candidate and the candidates nearly as good as it (``weights.follow_margin``), at
     most ``max_points``. For a specific kind of fact (a date, an amount …) the best candidate that
-    states one leads if it scores within ``weights.typed_margin`` of the best of all; when none
+    states one leads if it scores within ``weights.typed_margin`` of the best of all (for "by when?"
+    the best of those naming a time limit, "senast den …", when one does); when none
     does, the documents do not state the fact (``Selection.missing_fact``), and only candidates
     that state one follow ("by when?" is answered by the dates, not the sentences around them). A
     lead-in is quoted with its list."""
@@ -194,8 +195,10 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     lead, missing = ranked[0], False
     if answer_type in SPECIFIC:
         typed = [c for c in ranked if c.states_type and c.score >= ranked[0].score - weights.typed_margin]
+        # "By when?" is answered by a time limit ("senast den 12 maj") before any other date.
+        limits = [c for c in typed if c.features.get("deadline")]
         if typed:
-            lead = typed[0]
+            lead = (limits or typed)[0]
         else:
             missing = True
     chosen = [(lead, quoted_spans(lead, question=question))]

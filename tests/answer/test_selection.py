@@ -3,6 +3,8 @@ question and whether it states the kind of fact asked for."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.answer.answer_type import AnswerType, asked_type
@@ -187,3 +189,16 @@ def test_a_sentence_pointing_forward_is_quoted_with_the_sentence_after_it_but_no
         "Kommunen ska präglas av alla människors lika rättigheter.")
     headed = "Mål\n\nMålen beskrivs nedan.\n\n# Mål 1\n\nAlla ska ha arbete.\n"
     assert lead_quote(headed, "Målen", "What are the goals?") == "Målen beskrivs nedan."
+
+
+def test_a_time_limit_leads_a_deadline_answer_over_a_closer_sentence_that_only_dates_something() -> None:
+    text = ("Uppdraget\n\nI regleringsbrevet för 2018 fick Domstolsverket uppdraget att redovisa statistik. "
+            "Uppdraget ska redovisas till regeringen senast den 12 maj 2021.\n")
+    closer = prose(text, "I regleringsbrevet")
+    scores = {span: (0.90 if score > 0.8 else 0.82) for span, score in closer.unit_scores.items()}
+    question = "By when must the agency report on the statistics?"
+    ranked = candidates([replace(closer, unit_scores=scores)], question=question, overlap=lambda _: 0.0,
+                        answer_type=asked_type(question))
+    assert ranked[0].text.startswith("I regleringsbrevet") and ranked[0].states_type  # closer, and dated
+    (span,) = select(ranked, question=question, answer_type=asked_type(question)).chosen[0][1]
+    assert text[span[0]:span[1]] == "Uppdraget ska redovisas till regeringen senast den 12 maj 2021."
