@@ -7,6 +7,7 @@ where the index lives or who the caller is beyond the documents hidden from them
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,8 @@ from assistant.retrieve import HybridRetriever, Retrieved
 from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
+# A follow-up is searched first in the documents the last answer quoted, at most this many of them.
+_FOLLOWED_DOCUMENTS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,8 +230,9 @@ class AskPipeline:
     def _retrieve(self, query: str, question: str, history: Sequence[ChatTurn], filters: Filters | None,
                   hidden: frozenset[str], serving: Serving) -> list[Retrieved]:
         """The passages for ``query``; for a follow-up that points back and names no place or
-        document of its own, the passages of the document the last answer quoted come first
-        ("And what did the Court conclude?"), the rest after them. Cost: a second search then."""
+        document of its own, the passages of the documents the last answer quoted come first, in
+        turn ("And what did the Court conclude?"), the rest after them. Cost: a search more for each
+        of those documents (at most ``_FOLLOWED_DOCUMENTS``)."""
         k = self.settings.answer_passages
         retrieved = serving.retriever.retrieve(query, k=k, filters=filters, hidden=hidden)
         if not history or (filters and (filters.document_id or filters.municipality)) or not refers_back(question) \
@@ -238,7 +242,11 @@ class AskPipeline:
         discussed = documents_discussed(history, visible)
         if not discussed:
             return retrieved
-        focused = serving.retriever.retrieve(query, k=k, filters=Filters(document_id=discussed[0]), hidden=hidden)
+        # Every document the last answer quoted (at most ``_FOLLOWED_DOCUMENTS``), their passages
+        # taken in turn: its first point may have quoted the wrong one.
+        per_document = [serving.retriever.retrieve(query, k=k, filters=Filters(document_id=d), hidden=hidden)
+                        for d in discussed[:_FOLLOWED_DOCUMENTS]]
+        focused = [found for row in itertools.zip_longest(*per_document) for found in row if found is not None]
         seen = {found.hit.chunk_id for found in focused}
         return [*focused, *(found for found in retrieved if found.hit.chunk_id not in seen)][:k]
 

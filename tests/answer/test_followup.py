@@ -41,3 +41,15 @@ def test_a_follow_up_is_answered_from_the_document_the_conversation_is_about(ass
         assert alone.citations[0].document_id != "astorp-integrationspolicy"
     adopted = assistant.ask("When was it adopted?", history=history, record=False)
     assert "2018-06-25" in adopted.answer and adopted.citations[0].document_id == "astorp-integrationspolicy"
+
+
+def test_a_follow_up_after_an_answer_quoting_two_documents_is_searched_in_both(assistant: PolicyAssistant) -> None:
+    """The last answer's first point may have quoted the wrong document: the follow-up's candidates
+    come from every document it quoted (two at most), not the first alone."""
+    history = [ChatTurn(role="user", content="Vad är syftet med integrationspolicyn?"),
+               ChatTurn(role="assistant", content="- Värnamo, Policy för integrationspolitik (Syfte): “…” [1]\n"
+                                                  "- Åstorp, Integrationspolicy, Åstorps kommun (Syfte): “…” [2]")]
+    _, ranked = assistant.answer_candidates("Vem följer upp detta arbete?", history)
+    documents = [c.passage.hit.document_id for c in ranked]
+    assert {"varnamo-policy-for-integrationspolitik", "astorp-integrationspolicy"} <= set(documents)
+    assert set(documents) <= {"varnamo-policy-for-integrationspolitik", "astorp-integrationspolicy"}
