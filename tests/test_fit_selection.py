@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.selection import FEATURES
-from bench.fit_selection import HAND_SET, Group, fit, folds_of, lead_right, load, save
+from bench.fit_selection import HAND_SET, Group, by_margin, fit, folds_of, lead_right, load, save
 
 PRIOR = np.array([HAND_SET[name] for name in FEATURES])
 ROW = FEATURES.index("row")
@@ -50,6 +50,23 @@ def test_a_hard_negative_is_right_only_when_no_typed_candidate_is_within_the_mar
     assert not negative.answerable
     assert lead_right(negative, PRIOR, 0.01)  # the typed one is 0.05 behind: "not stated"
     assert not lead_right(negative, PRIOR, 0.1)  # within the margin: it would be quoted
+
+
+def test_a_deadline_lead_is_the_best_candidate_naming_a_time_limit_as_select_takes_it() -> None:
+    features = np.zeros((2, len(FEATURES)))
+    features[:, FEATURES.index("similarity")] = [0.95, 0.85]
+    features[1, FEATURES.index("deadline")] = 1.0
+    group = Group("synthetic", "doc", features, np.array([False, True]), np.array([True, True]), True)
+    assert lead_right(group, PRIOR, 0.1)  # within the margin, the time limit leads the closer date
+    assert not lead_right(group, PRIOR, 0.01)  # outside it, the closer date does
+
+
+def test_the_margin_table_counts_leads_and_declined_hard_negatives() -> None:
+    features = np.zeros((2, len(FEATURES)))
+    features[:, FEATURES.index("similarity")] = [0.9, 0.85]
+    negative = Group("synthetic", "doc", features, np.zeros(2, dtype=bool), np.array([False, True]), True)
+    table = by_margin([*_groups(4), negative], PRIOR, margins=(0.01, 0.1))
+    assert table == {0.01: (0, 1), 0.1: (0, 0)}
 
 
 def test_unanswerable_groups_are_scored_but_never_fitted_on() -> None:
