@@ -67,6 +67,7 @@ eval: dev
 		tests/eval/offtopic/test.jsonl --documents tests/eval/large/documents.json
 	$(BIN)/assistant eval tests/eval/english/tune.jsonl tests/eval/english/test.jsonl \
 		--documents tests/eval/english/documents.json
+	$(BIN)/assistant eval tests/eval/fresh/questions.jsonl --documents tests/eval/fresh/documents.json
 
 bench: dev
 	$(BIN)/python -m bench.search_vs_langchain

@@ -122,3 +122,26 @@ def test_every_evidence_string_is_in_its_page_as_parsed(tmp_path: Path) -> None:
             if question.answerable:
                 text = parse_file(tmp_path / f"{question.document_id}.md").text
                 assert evidence_found(text, question.evidence), question.id
+
+
+FRESH = REPO / "tests" / "eval" / "fresh"
+
+
+def test_the_fresh_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_them(tmp_path: Path) -> None:
+    """The fresh set (issue 20, written after the selection rules of the earlier rounds): 24 pages
+    none of the other draws holds, every question held out, every evidence string in its page."""
+    shared = default_corpus_path(REPO)
+    fresh = read_draw(FRESH / "documents.json", shared)
+    earlier = {d.id for name in ("unseen", "blind", "large", "english")
+               for d in read_draw(REPO / "tests" / "eval" / name / "documents.json", shared).documents}
+    assert len(fresh.documents) == 24 and {d.half for d in fresh.documents} == {"test"}
+    assert not {d.id for d in fresh.documents} & earlier
+    extract_documents(fresh, shared, tmp_path)
+    questions = load_questions(FRESH / "questions.jsonl")
+    drawn = {d.document_id for d in fresh.documents}
+    assert sum(not q.answerable for q in questions) >= 8
+    for question in questions:
+        if question.answerable:
+            assert question.document_id in drawn, question.id
+            assert evidence_found(parse_file(tmp_path / f"{question.document_id}.md").text, question.evidence), \
+                question.id
