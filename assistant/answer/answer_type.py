@@ -157,9 +157,10 @@ def _names_person(text: str, exclude: str) -> bool:
 
 
 def _new(match: re.Match[str], exclude: str) -> bool:
-    """The match is not in ``exclude`` as whole words: "20" is new beside a question's "2025"."""
+    """The match is not in ``exclude`` as whole words, a genitive included: "20" is new beside a
+    question's "2025", "Migrationsverket" is not beside its "Migrationsverkets"."""
     found = match.group(0).strip().casefold()
-    return re.search(rf"(?<!\w){re.escape(found)}(?!\w)", exclude) is None
+    return re.search(rf"(?<!\w){re.escape(found)}(?::?s)?(?!\w)", exclude) is None
 
 
 def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:

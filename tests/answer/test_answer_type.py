@@ -129,3 +129,9 @@ def test_a_count_is_of_the_thing_asked_about() -> None:
     assert counts_of("Kommunen tog emot 120 flyktingar 2016.", stems)
     assert not counts_of("Värnamo ska ha 40 000 invånare år 2035.", stems)
     assert counts_of("Antalet uppskattas till 2,6 miljoner människor.", stems)  # a count of people counts
+
+
+def test_a_body_the_question_names_in_the_genitive_is_not_a_new_one() -> None:
+    question = "Vilka ska delta i Migrationsverkets arbete?"
+    assert not states(AnswerType.BODY, "Migrationsverket ska ta fram ett förslag.", besides=question)
+    assert states(AnswerType.BODY, "Migrationsverket ska samråda med Arbetsförmedlingen.", besides=question)
