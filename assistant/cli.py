@@ -193,7 +193,8 @@ def evaluate(
     assistant = _ready(settings)
     for path in questions:
         cases = load_questions(path)
-        report = evaluate_retrieval(cases, lambda q: assistant.search(q, k=depth), depth=depth)
+        report = evaluate_retrieval(cases, lambda q: assistant.search(q, k=depth), depth=depth,
+                                    standalone=assistant.standalone_question)
         answers = evaluate_answers(cases, assistant.ask, source_text=assistant.document_text)
         typer.secho(f"== {path} ({len(cases)} questions, {assistant.manifest.documents} documents indexed)",
                     bold=True)

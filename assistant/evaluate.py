@@ -181,20 +181,27 @@ def evaluate_retrieval(
     search: Callable[[str], Sequence[HitLike]],
     *,
     depth: int = 10,
+    standalone: Callable[[str, Sequence[str]], str] | None = None,
 ) -> RetrievalReport:
     """Run ``search`` on every answerable question and rank the hits, looking at the first ``depth``.
 
-    Unanswerable questions are skipped (``search`` is not called for them). Cost: one ``search``
-    call per answerable question, plus evidence matching over at most ``depth`` hits each.
+    A follow-up is searched as ``standalone(question, earlier_questions)`` gives it, the way the
+    assistant searches it in its conversation ("And what did the Court conclude?" carries the
+    earlier question's words); without ``standalone``, bare, as if asked alone. Unanswerable
+    questions are skipped (``search`` is not called for them). Cost: one ``search`` call per
+    answerable question, plus evidence matching over at most ``depth`` hits each.
     """
     if depth < 1:
         raise ValueError(f"depth must be at least 1, got {depth}")
-    results = [_run(question, search, depth=depth) for question in questions if question.answerable]
+    results = [_run(question, search, depth=depth, standalone=standalone)
+               for question in questions if question.answerable]
     return RetrievalReport(results=results)
 
 
-def _run(question: EvalQuestion, search: Callable[[str], Sequence[HitLike]], *, depth: int) -> QuestionResult:
-    hits = list(search(question.question))[:depth]
+def _run(question: EvalQuestion, search: Callable[[str], Sequence[HitLike]], *, depth: int,
+         standalone: Callable[[str, Sequence[str]], str] | None) -> QuestionResult:
+    query = standalone(question.question, question.history) if standalone and question.history else question.question
+    hits = list(search(query))[:depth]
     return QuestionResult(question=question, rank=first_hit_rank(question, hits))
 
 

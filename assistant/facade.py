@@ -19,6 +19,7 @@ from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Answerer, AnswerEvent, AnswerFinal
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.followup import resolve_follow_up
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
 from assistant.answer.selection import Candidate, SelectionWeights
 from assistant.catalog import origins
@@ -153,6 +154,7 @@ class PolicyAssistant:
         if self.settings.eval_questions is None:
             raise InvalidRequestError("no evaluation set is configured (ASSISTANT_EVAL_QUESTIONS)")
         figures = measure(self.settings.eval_questions, search=lambda q: self.search(q, k=RECALL_DEPTH),
+                          standalone=self.standalone_question,
                           ask=partial(self.ask, record=False), source_text=self.document_text,
                           index_version=self.manifest.version, answerer="llm" if self.llm else "extractive")
         self.quality.save(figures)
@@ -202,6 +204,13 @@ class PolicyAssistant:
         viewer = viewer or Viewer.everything()
         filters = serving.normalized_filters(filters, viewer)
         return serving.retriever.search(query, k=k, filters=filters, hidden=serving.hidden_from(viewer))
+
+    def standalone_question(self, question: str, earlier: Sequence[str] = ()) -> str:
+        """``question`` as the ask path searches it after the ``earlier`` questions of its
+        conversation, without an LLM: a follow-up ("And in Tranås?") carries their topic. What
+        evaluations search for a follow-up. Cost: string work."""
+        turns = [ChatTurn(role="user", content=text) for text in earlier]
+        return resolve_follow_up(question, turns, municipalities=self._require().index.store.municipalities)
 
     def today(self) -> dt.date:
         return self._today() if self._today else dt.date.today()

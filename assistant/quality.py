@@ -51,15 +51,17 @@ class QualityFigures(BaseModel):
 
 
 def measure(path: Path, *, search: Callable[[str], Sequence[Hit]], ask: Callable[..., Answer],
-            source_text: Callable[[str], str], index_version: str, answerer: str) -> QualityFigures:
+            source_text: Callable[[str], str], index_version: str, answerer: str,
+            standalone: Callable[[str, Sequence[str]], str] | None = None) -> QualityFigures:
     """Ask every question of the set at ``path`` and count. ``InvalidRequestError`` when the file
     is missing or a line is malformed (naming it). ``ask`` should not log the questions it is
-    asked. Cost: a search and an ask per question (plus a follow-up's earlier turns)."""
+    asked; ``standalone`` gives the query a follow-up is searched with (``evaluate_retrieval``).
+    Cost: a search and an ask per question (plus a follow-up's earlier turns)."""
     try:
         cases = load_questions(path)
     except (OSError, ValueError) as error:
         raise InvalidRequestError(f"the evaluation set cannot be read: {error}") from error
-    retrieval = evaluate_retrieval(cases, search, depth=RECALL_DEPTH)
+    retrieval = evaluate_retrieval(cases, search, depth=RECALL_DEPTH, standalone=standalone)
     answers = evaluate_answers(cases, ask, source_text=source_text)
     return _figures(retrieval, answers, questions_file=str(path), index_version=index_version, answerer=answerer)
 

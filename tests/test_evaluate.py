@@ -124,6 +124,19 @@ def test_unanswerable_questions_are_not_searched_nor_scored() -> None:
     assert report.count() == 1
 
 
+def test_a_follow_up_is_searched_as_the_conversation_makes_it_and_bare_without_a_resolver() -> None:
+    follow_up = _question("q1").model_copy(update={"question": "And by when?", "history": ["Who must report?"]})
+    standalone_query = "Who must report? by when"
+    calls, search = _fake_search({standalone_query: [HIT]})
+
+    def standalone(question: str, earlier: Sequence[str]) -> str:
+        return f"{earlier[-1]} {question.removeprefix('And ').rstrip('?')}"
+
+    assert evaluate_retrieval([follow_up], search, standalone=standalone).results[0].rank == 1
+    assert evaluate_retrieval([follow_up], search).results[0].rank is None
+    assert calls == [standalone_query, "And by when?"]
+
+
 # --- metrics -------------------------------------------------------------------------------------
 
 

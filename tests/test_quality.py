@@ -30,7 +30,8 @@ BLIND = REPO / "tests" / "eval" / "blind"
 
 def measured(assistant: PolicyAssistant, path: Path) -> tuple[RetrievalReport, AnswerReport]:
     questions = load_questions(path)
-    retrieval = evaluate_retrieval(questions, lambda q: assistant.search(q, k=10), depth=10)
+    retrieval = evaluate_retrieval(questions, lambda q: assistant.search(q, k=10), depth=10,
+                                   standalone=assistant.standalone_question)
     answers = evaluate_answers(questions, assistant.ask, source_text=assistant.document_text)
     print(f"{path.name}\n{format_retrieval_report(retrieval)}\n{format_answer_report(answers)}")
     return retrieval, answers

@@ -53,3 +53,10 @@ def test_a_follow_up_after_an_answer_quoting_two_documents_is_searched_in_both(a
     documents = [c.passage.hit.document_id for c in ranked]
     assert {"varnamo-policy-for-integrationspolitik", "astorp-integrationspolicy"} <= set(documents)
     assert set(documents) <= {"varnamo-policy-for-integrationspolitik", "astorp-integrationspolicy"}
+
+
+def test_the_standalone_question_is_what_a_follow_up_is_searched_with(assistant: PolicyAssistant) -> None:
+    """What evaluations search for a follow-up: the question as its conversation makes it."""
+    assert assistant.standalone_question("And in Tranås?", ["Who is responsible for housing in Tierp?"]) == \
+        "Who is responsible for housing in Tranås?"
+    assert assistant.standalone_question("Who owns housing goals?") == "Who owns housing goals?"
