@@ -22,6 +22,10 @@ from assistant.answer.answer_type import (
     ("Hur mycket pengar får Trafikverket använda?", AnswerType.MONEY),
     ("Hur mycket får Trafikverket använda för uppdraget?", AnswerType.MONEY),
     ("Hur mycket får eleverna jobba i veckan?", AnswerType.QUANTITY),
+    ("What annual user fee will the agencies pay?", AnswerType.MONEY),
+    ("Vilken sanktionsavgift ska ett parti betala?", AnswerType.MONEY),
+    ("Which costs are covered by the grant?", None),  # a list of costs, not a sum
+    ("Which fees apply to permits?", None),
     ("Vad kostar en SFI-kurs per elev?", AnswerType.MONEY),
     ("What percentage of the staff cycle to work?", AnswerType.PERCENT),
     ("How many refugees did the municipality receive?", AnswerType.COUNT),
