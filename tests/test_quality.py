@@ -182,7 +182,7 @@ def test_off_topic_questions_abstain(large: PolicyAssistant, half: str) -> None:
 
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_off_topic_questions_abstain_over_the_five_policies_alone(assistant: PolicyAssistant, half: str) -> None:
-    # Measured: English 17 and 19 of 20, Swedish 20 and 19.
+    # Measured: English 18 and 19 of 20, Swedish 20 and 19.
     _, answers = measured(assistant, OFFTOPIC / f"{half}.jsonl")
     assert answers.correct_abstention(language="sv") >= 0.9
     assert answers.correct_abstention(language="en") >= 0.8
@@ -200,10 +200,33 @@ def english(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
 
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_english_pages_both_halves(english: PolicyAssistant, half: str) -> None:
-    # Measured: R@5 18/24 and 23/24, in the answer 16/24 and 15/24, hard negatives declined 3/4 and 3/4.
+    # Measured: R@5 18/24 and 23/24, in the answer 18/24 and 16/24, hard negatives declined 3/4 and 2/4.
     retrieval, answers = measured(english, ENGLISH / f"{half}.jsonl")
     assert retrieval.recall_at(5) >= 0.7
     assert answers.verbatim_rate() == 1.0 and answers.language_right() == 1.0
     assert answers.evidence_in_answer() >= 0.55
     assert answers.correct_abstention() >= 0.5
     assert answers.false_abstention() <= 0.15
+
+
+FRESH = REPO / "tests" / "eval" / "fresh"
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
+          glossary: Glossary) -> Iterator[PolicyAssistant]:
+    """The five policies and the 24 pages of the fresh set."""
+    yield beside_the_policies(tmp_path_factory.mktemp("fresh"), [FRESH / "documents.json"], embedder, glossary)
+
+
+def test_the_fresh_set_all_held_out(fresh: PolicyAssistant) -> None:
+    # Written after this round's rules and never tuned on: R@5 107/114, in the answer 79/114, in the
+    # first quote 53/114, hard negatives declined 3/8, false abstentions 14/114. Floors below that.
+    retrieval, answers = measured(fresh, FRESH / "questions.jsonl")
+    assert retrieval.recall_at(5) >= 0.88
+    assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
+    assert answers.language_right() == 1.0
+    assert answers.evidence_in_answer() >= 0.62
+    assert answers.evidence_in_first_quote() >= 0.4
+    assert answers.correct_abstention() >= 0.25
+    assert answers.false_abstention() <= 0.16
