@@ -1,0 +1,212 @@
+"""Quoting: which text of a document is quoted for a unit chosen to answer (``selection.select``).
+
+A chosen unit is quoted with what it needs to be read on its own:
+- a lead-in ("… följande områden:", or a sentence stopping mid-way) with its list, and an item of
+  the list a question asks for with the list and the sentence announcing it (``_with_list``), read
+  from the document so a list cut by a chunk border stays whole;
+- a sentence pointing back ("Detta skall sedan …", "… mot bakgrund av detta beslut") or a fragment
+  ("Klart innan juni 2014.") with the sentence before it (``_with_antecedent``);
+- a sentence pointing forward ("… i nedanstående vision.") with the sentence after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Protocol
+
+from assistant.answer.base import Passage
+from assistant.chunk import unit_spans
+
+# A list item: a bullet, or a number or letter with a dot or parenthesis ("1. ", "b) ").
+_ITEM = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)]|[a-z][.)])\s")
+
+
+def is_list_item(line: str) -> bool:
+    """``line`` starts a list item."""
+    return _ITEM.match(line) is not None
+
+
+# A question asking for a list ("Which are …?", "Vilka …?"): an item is quoted with its list.
+_LIST_QUESTION = re.compile(r"\b(?:which|what) (?:are|were)\b|\blist\b|\bvilka\b|\bvad (?:är|var) de\b|"
+                            r"\bwhich \w+s\b|\bwhat \w+s (?:are|does|do|did|will)\b", re.IGNORECASE)
+
+
+class QuotedUnit(Protocol):
+    """What is quoted: a unit of a passage (a ``selection.Candidate``) and its span in the passage's
+    document text."""
+
+    @property
+    def passage(self) -> Passage: ...
+
+    @property
+    def span(self) -> tuple[int, int]: ...
+
+
+def quoted_spans(candidate: QuotedUnit, *, question: str) -> tuple[tuple[int, int], ...]:
+    """The spans ``select`` would quote for ``candidate``: its list with it where it has one, the
+    sentence before it where it points back to that one ("… mot bakgrund av detta beslut"), and the
+    sentence after it where it points forward ("… i nedanstående vision.")."""
+    spans = _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)))
+    if spans == (candidate.span,) and candidate.passage.kind == "text":
+        text = candidate.passage.document_text
+        start, end = _with_antecedent(text, candidate.span)
+        if _points_forward(text[candidate.span[0]:candidate.span[1]]) and (after := _sentence_after(text, end)):
+            end = after[1]
+        return ((start, end),)
+    return spans
+
+
+# A sentence whose point is in the text after it: "… sammanfattas detta i nedanstående vision.",
+# "The aims are as follows." (a list after one is quoted with it by ``_with_list``).
+_POINTS_FORWARD = re.compile(r"\b(?:nedanstående|nedan|följande|the following|below|as follows)\b", re.IGNORECASE)
+
+
+def _points_forward(unit: str) -> bool:
+    return _POINTS_FORWARD.search(unit) is not None
+
+
+def _sentence_after(text: str, end: int) -> tuple[int, int] | None:
+    """The sentence after the one ending at ``end``: the rest of its line, or the first sentence of
+    the next paragraph when the line ends there; none past a heading or a list item, nor a long one."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if text[end:line_end].strip():
+        region = (end, line_end)
+    else:
+        following = next(_lines_after(text, end), None)
+        if following is None or text[following[0]] == "#" or is_list_item(text[following[0]:following[1]]):
+            return None
+        region = following
+    after = unit_spans(text[region[0]:region[1]], base=region[0])
+    if not after or after[0][1] - after[0][0] > _MAX_ANTECEDENT_CHARS:
+        return None
+    return after[0]
+
+
+# A sentence whose subject or point is in the sentence before it: it opens with a pointing word
+# ("Detta skall sedan sammanställas …", "These are …") or names "this decision".
+_REFERS_BACK = re.compile(
+    r"^(?:detta|denna|dessa|det här|den här|de här|det gäller|därför|därmed|this|these|therefore)\b|"
+    r"\b(?:mot bakgrund av|utifrån|enligt|i enlighet med) (?:detta|denna|dessa)\b|"
+    r"\b(?:detta|det här) (?:beslut|uppdrag)\b|\bthis (?:decision|assignment)\b", re.IGNORECASE)
+_FRAGMENT_CHARS = 30  # "Klart innan juni 2014." says what of the sentence before it
+_MAX_ANTECEDENT_CHARS = 400
+_MAX_ANTECEDENTS = 2
+
+
+def _refers_back(unit: str) -> bool:
+    return _REFERS_BACK.search(unit) is not None or (len(unit) < _FRAGMENT_CHARS and not is_list_item(unit))
+
+
+def _with_antecedent(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` widened back to the start of the sentence before it, when the sentence points back
+    to it or is a fragment, and again (at most ``_MAX_ANTECEDENTS`` sentences) when that one does
+    too. The sentence before is looked for on the same line (a list item's first sentence
+    included), or for a sentence starting a line, in its paragraph but not in a list item above."""
+    first = span
+    for _ in range(_MAX_ANTECEDENTS):
+        if not _refers_back(text[first[0]:first[1]]) or (before := _sentence_before(text, first[0])) is None:
+            break
+        first = before
+    return (first[0], span[1])
+
+
+def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
+    line_start = text.rfind("\n", 0, start) + 1
+    within_line = bool(text[line_start:start].strip())
+    region = line_start if within_line else max(text.rfind("\n\n", 0, start), text.rfind("\n#", 0, start)) + 1
+    before = unit_spans(text[region:start], base=region)
+    if not before or before[-1][1] - before[-1][0] > _MAX_ANTECEDENT_CHARS:
+        return None
+    first, last = before[-1]
+    if (marker := _ITEM.match(text[first:last])) is not None:
+        if not within_line:
+            return None  # another item above: not what this sentence means
+        first += marker.end()  # the item's own first sentence, quoted without its bullet
+    return (first, last)
+
+
+def _with_list(candidate: QuotedUnit, *, wants_list: bool) -> tuple[tuple[int, int], ...]:
+    """The candidate's span; or, when it announces a list ("… följande områden:", or any sentence
+    followed by a list when the question asks for one) or is an item of the list a question asks
+    for, one span from the announcing sentence through the list's last item (at most
+    ``MAX_LIST_ITEMS``), read from the document, so a list cut by a chunk border stays whole."""
+    if candidate.passage.kind != "text":
+        return (candidate.span,)
+    text = candidate.passage.document_text
+    start, end = candidate.span
+    unit = text[start:end]
+    is_item = is_list_item(unit)
+    following = _items_after(text, end)
+    if not is_item and (_announces(unit) or (wants_list and following)) and following:
+        return ((start, following[-1][1]),)
+    if not (is_item and wants_list):
+        return (candidate.span,)
+    first = start
+    for line_start, line_end in _lines_before(text, start):
+        line = text[line_start:line_end]
+        if is_list_item(line) or _indented(text, line_start):
+            first = line_start  # an item, or a continuation line of the item below it
+            continue
+        if line.rstrip().endswith(":"):
+            first = line_start  # the sentence that announces the list
+        break
+    last = following[-1][1] if following else end
+    return ((first, last),)
+
+
+MAX_LIST_ITEMS = 12
+
+
+def _announces(unit: str) -> bool:
+    """A unit that introduces what follows: it ends in a colon, or stops mid-sentence ("Syftet med
+    detta program är att" above its items)."""
+    end = unit.rstrip()
+    return end.endswith(":") or (bool(end) and end[-1].isalpha() and not is_list_item(unit))
+
+
+def _items_after(text: str, position: int) -> list[tuple[int, int]]:
+    """The list items that follow ``position`` in ``text`` (blank lines between them allowed); an
+    indented line continues the item above it ("* Utifrån gällande regelverk beskriva hur och" /
+    "  identifieringen av …"), so an item is never cut at its first line break."""
+    items: list[tuple[int, int]] = []
+    for start, end in _lines_after(text, position):
+        if items and not is_list_item(text[start:end]) and _indented(text, start):
+            items[-1] = (items[-1][0], end)
+            continue
+        if not is_list_item(text[start:end]) or len(items) >= MAX_LIST_ITEMS:
+            break
+        items.append((start, end))
+    return items
+
+
+def _indented(text: str, start: int) -> bool:
+    """The line holding ``start`` (a stripped span's start) is indented in ``text``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return start > line_start
+
+
+def _lines_after(text: str, position: int) -> Iterator[tuple[int, int]]:
+    """Non-blank lines after the line holding ``position``, as stripped spans."""
+    at = text.find("\n", position)
+    while at != -1:
+        nxt = text.find("\n", at + 1)
+        line_end = len(text) if nxt == -1 else nxt
+        line = text[at + 1:line_end]
+        if line.strip():
+            offset = at + 1 + len(line) - len(line.lstrip())
+            yield offset, offset + len(line.strip())
+        at = nxt
+
+
+def _lines_before(text: str, position: int) -> Iterator[tuple[int, int]]:
+    """Non-blank lines before the line holding ``position``, nearest first, as stripped spans."""
+    at = text.rfind("\n", 0, position)
+    while at != -1:
+        previous = text.rfind("\n", 0, at)
+        line = text[previous + 1:at]
+        if line.strip():
+            offset = previous + 1 + len(line) - len(line.lstrip())
+            yield offset, offset + len(line.strip())
+        at = previous
