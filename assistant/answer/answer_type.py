@@ -264,7 +264,7 @@ _COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<p
 _PHRASE_ENDS = frozenset(
     "were was are is be been being did does do will would have has had can could should must may might in of for to "
     "at on with by from that which who than and or per each a an the there "
-    "var är blir blev ska skulle har hade kan kunde får fick finns fanns fick kommer i av för till på med från som "
+    "var är blir blev ska skulle har hade kan kunde får fick finns fanns kommer i av för till på med från som "
     "än och eller per det de den sig totalt".split())
 _MAX_PHRASE_WORDS = 3
 # Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
