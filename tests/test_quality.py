@@ -172,7 +172,7 @@ def test_the_large_set_both_halves(large: PolicyAssistant, half: str) -> None:
 
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_off_topic_questions_abstain(large: PolicyAssistant, half: str) -> None:
-    # Measured (README, "The large set"): English 11 and 14 of 20, Swedish 10 and 14 of 20.
+    # Measured (README, "The large set"): English 12 and 14 of 20, Swedish 10 and 14 of 20.
     _, answers = measured(large, OFFTOPIC / f"{half}.jsonl")
     assert answers.correct_abstention(language="sv") >= 0.45
     assert answers.correct_abstention(language="en") >= 0.5
@@ -220,8 +220,8 @@ def fresh(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
 
 
 def test_the_fresh_set_all_held_out(fresh: PolicyAssistant) -> None:
-    # Written after this round's rules and never tuned on: R@5 107/114, in the answer 78/114, in the
-    # first quote 51/114, hard negatives declined 3/8, false abstentions 14/114. Floors below that.
+    # Written after this round's rules and never tuned on: R@5 107/114, in the answer 79/114, in the
+    # first quote 53/114, hard negatives declined 3/8, false abstentions 14/114. Floors below that.
     retrieval, answers = measured(fresh, FRESH / "questions.jsonl")
     assert retrieval.recall_at(5) >= 0.88
     assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
