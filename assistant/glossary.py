@@ -31,9 +31,7 @@ from assistant.glossary_search import SearchRow, lookup_keys
 
 __all__ = ["Glossary", "GlossaryEntry"]
 
-# The municipal glossary, and the state's agencies, courts and ministries by their official
-# English names ("Swedish Transport Administration": Trafikverket), which English questions use.
-_DATA_FILES = ("glossary.json", "agencies.json")
+_DATA_FILE = "glossary.json"
 
 
 class Glossary:
@@ -59,8 +57,7 @@ class Glossary:
 
     @classmethod
     def load_default(cls) -> Glossary:
-        """The glossary packaged as ``assistant/data/glossary.json`` and ``agencies.json``, validated,
-        cached per class.
+        """The glossary packaged as ``assistant/data/glossary.json``, validated, cached per class.
 
         Raises ``ValueError`` naming the first bad entry if the file is malformed.
         """
@@ -206,7 +203,7 @@ class Glossary:
 
 @functools.cache
 def _load_default(cls: type[Glossary]) -> Glossary:
-    return cls.from_records([record for name in _DATA_FILES for record in json.loads(data_text(name))])
+    return cls.from_records(json.loads(data_text(_DATA_FILE)))
 
 
 def _renderings(entry: GlossaryEntry, extra_terms: int) -> list[str]:
