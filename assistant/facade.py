@@ -19,7 +19,6 @@ from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Answerer, AnswerEvent, AnswerFinal
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.answer.followup import resolve_follow_up
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
 from assistant.answer.selection import Candidate, SelectionWeights
 from assistant.catalog import origins
@@ -210,7 +209,7 @@ class PolicyAssistant:
         conversation, without an LLM: a follow-up ("And in Tranås?") carries their topic. What
         evaluations search for a follow-up. Cost: string work."""
         turns = [ChatTurn(role="user", content=text) for text in earlier]
-        return resolve_follow_up(question, turns, municipalities=self._require().index.store.municipalities)
+        return self.answers.resolved(self._require(), question, turns)
 
     def today(self) -> dt.date:
         return self._today() if self._today else dt.date.today()

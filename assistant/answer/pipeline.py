@@ -224,8 +224,13 @@ class AskPipeline:
                     warnings.append(f"{error}: follow-up resolved without the LLM")
                 finally:
                     self._llm_slots.release()
-        municipalities = serving.index.store.municipalities
-        return resolve_follow_up(question, history, municipalities=municipalities), None
+        return self.resolved(serving, question, history), None
+
+    @staticmethod
+    def resolved(serving: Serving, question: str, history: Sequence[ChatTurn]) -> str:
+        """``question`` made standalone from ``history`` without an LLM (what it is searched with
+        when no LLM rewrites it): a follow-up carries the earlier questions' topic. String work."""
+        return resolve_follow_up(question, history, municipalities=serving.index.store.municipalities)
 
     def _retrieve(self, query: str, question: str, history: Sequence[ChatTurn], filters: Filters | None,
                   hidden: frozenset[str], serving: Serving) -> list[Retrieved]:

@@ -79,7 +79,7 @@ def _sentence_after(text: str, end: int) -> tuple[int, int] | None:
             return None
         region = following
     after = unit_spans(text[region[0]:region[1]], base=region[0])
-    if not after or after[0][1] - after[0][0] > _MAX_ANTECEDENT_CHARS:
+    if not after or after[0][1] - after[0][0] > _MAX_NEIGHBOUR_CHARS:
         return None
     return after[0]
 
@@ -91,7 +91,7 @@ _REFERS_BACK = re.compile(
     r"\b(?:mot bakgrund av|utifrån|enligt|i enlighet med) (?:detta|denna|dessa)\b|"
     r"\b(?:detta|det här) (?:beslut|uppdrag)\b|\bthis (?:decision|assignment)\b", re.IGNORECASE)
 _FRAGMENT_CHARS = 30  # "Klart innan juni 2014." says what of the sentence before it
-_MAX_ANTECEDENT_CHARS = 400
+_MAX_NEIGHBOUR_CHARS = 400  # a longer sentence before or after is not quoted with the unit
 _MAX_ANTECEDENTS = 2
 
 
@@ -117,7 +117,7 @@ def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
     within_line = bool(text[line_start:start].strip())
     region = line_start if within_line else max(text.rfind("\n\n", 0, start), text.rfind("\n#", 0, start)) + 1
     before = unit_spans(text[region:start], base=region)
-    if not before or before[-1][1] - before[-1][0] > _MAX_ANTECEDENT_CHARS:
+    if not before or before[-1][1] - before[-1][0] > _MAX_NEIGHBOUR_CHARS:
         return None
     first, last = before[-1]
     if (marker := _ITEM.match(text[first:last])) is not None:
