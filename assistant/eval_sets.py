@@ -66,7 +66,7 @@ class DrawRule(BaseModel):
     other: int
     min_chars: int = 2500
     max_chars: int = 25000
-    halves: Literal["alternate", "test"] = "alternate"
+    halves: Literal["alternate", "test", "tune"] = "alternate"
     language: Language | None = None  # only pages written in this language (``detect_language``)
     excluding: list[str] = []  # rule files (relative to this one) whose pages are not drawn again
 
@@ -108,12 +108,12 @@ def document_id_for_page(page_id: str) -> str:
 
 def draw_documents(corpus: Path, *, seed: int, steering: int, other: int, min_chars: int = 2500,
                    max_chars: int = 25000, exclude: frozenset[str] = frozenset(),
-                   halves: Literal["alternate", "test"] = "alternate", language: Language | None = None
+                   halves: Literal["alternate", "test", "tune"] = "alternate", language: Language | None = None
                    ) -> DrawManifest:
     """Draw ``steering`` government assignments (kind ``regeringsuppdrag``) and ``other`` pages of every
     other kind, uniformly at random among pages of ``min_chars``..``max_chars`` characters not in
     ``exclude`` (and written in ``language``, when given), into alternating tune and test halves (or
-    all into the test half). Deterministic for a seed and corpus."""
+    all into one half). Deterministic for a seed and corpus."""
     assignments, rest = [], []
     for page in iter_pages(corpus):
         if min_chars <= len(page["text"]) <= max_chars and page["id"] not in exclude and (
@@ -124,15 +124,22 @@ def draw_documents(corpus: Path, *, seed: int, steering: int, other: int, min_ch
     picked = (_distinct_ids(rng, assignments, rng.sample(assignments, steering))
               + _distinct_ids(rng, rest, rng.sample(rest, other)))
     documents = [DrawnDocument(id=page_id, kind=kind, title=title, document_id=document_id_for_page(page_id),
-                               half="tune" if halves == "alternate" and i % 2 == 0 else "test")
+                               half=_half(halves, i))
                  for i, (page_id, kind, title) in enumerate(picked)]
     rule = (f"{steering} pages of kind regeringsuppdrag and {other} of any other kind, uniformly at random "
             f"(random.Random({seed}).sample) among pages of {min_chars}-{max_chars} characters"
             + (f" not among {len(exclude)} pages of other sets" if exclude else "")
             + (f", written in {language}" if language else "")
             + "; a page whose document id an earlier one has is replaced by another drawn page"
-            + ("; alternately into the tune and the test half" if halves == "alternate" else "; all held out"))
+            + {"alternate": "; alternately into the tune and the test half", "test": "; all held out",
+               "tune": "; all for tuning"}[halves])
     return DrawManifest(corpus=corpus.name, seed=seed, rule=rule, documents=documents)
+
+
+def _half(halves: Literal["alternate", "test", "tune"], position: int) -> Half:
+    if halves == "alternate":
+        return "tune" if position % 2 == 0 else "test"
+    return halves
 
 
 def _distinct_ids(rng: random.Random, pool: Sequence[tuple[str, str, str]],

@@ -43,6 +43,9 @@ def test_the_draw_is_reproducible_and_alternates_halves(tmp_path: Path) -> None:
     assert [d.kind for d in first.documents[:3]] == ["regeringsuppdrag"] * 3
     assert [d.half for d in first.documents[:4]] == ["tune", "test", "tune", "test"]
     assert "random.Random(7)" in first.rule
+    tuning = draw_documents(corpus, seed=7, steering=3, other=5, halves="tune")
+    assert [d.id for d in tuning.documents] == [d.id for d in first.documents]
+    assert {d.half for d in tuning.documents} == {"tune"} and tuning.rule.endswith("all for tuning")
 
 
 def test_a_draw_can_keep_to_pages_written_in_one_language(tmp_path: Path) -> None:
@@ -140,6 +143,29 @@ def test_the_fresh_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_the
     questions = load_questions(FRESH / "questions.jsonl")
     drawn = {d.document_id for d in fresh.documents}
     assert sum(not q.answerable for q in questions) >= 8
+    for question in questions:
+        if question.answerable:
+            assert question.document_id in drawn, question.id
+            assert evidence_found(parse_file(tmp_path / f"{question.document_id}.md").text, question.evidence), \
+                question.id
+
+
+TUNING = REPO / "tests" / "eval" / "tuning"
+
+
+def test_the_tuning_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_them(tmp_path: Path) -> None:
+    """The tuning set (issue 20: more questions to fit on than one tune half): 30 pages none of the
+    other draws holds, all for tuning, at least 100 answerable questions and 16 hard negatives."""
+    shared = default_corpus_path(REPO)
+    tuning = read_draw(TUNING / "documents.json", shared)
+    others = {d.id for name in ("unseen", "blind", "large", "english", "fresh")
+              for d in read_draw(REPO / "tests" / "eval" / name / "documents.json", shared).documents}
+    assert len(tuning.documents) == 30 and {d.half for d in tuning.documents} == {"tune"}
+    assert not {d.id for d in tuning.documents} & others
+    extract_documents(tuning, shared, tmp_path)
+    questions = load_questions(TUNING / "questions.jsonl")
+    assert sum(q.answerable for q in questions) >= 100 and sum(not q.answerable for q in questions) >= 16
+    drawn = {d.document_id for d in tuning.documents}
     for question in questions:
         if question.answerable:
             assert question.document_id in drawn, question.id
