@@ -68,6 +68,7 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/english/tune.jsonl tests/eval/english/test.jsonl \
 		--documents tests/eval/english/documents.json
 	$(BIN)/assistant eval tests/eval/fresh/questions.jsonl --documents tests/eval/fresh/documents.json
+	$(BIN)/assistant eval tests/eval/tuning/questions.jsonl --documents tests/eval/tuning/documents.json
 
 bench: dev
 	$(BIN)/python -m bench.search_vs_langchain

@@ -29,9 +29,12 @@ from assistant.glossary_phrases import PhraseIndex, fold, folded_keys, phrase_ke
 from assistant.glossary_records import GlossaryEntry, check_unique_terms, data_text, entry_from_record
 from assistant.glossary_search import SearchRow, lookup_keys
 
-__all__ = ["Glossary", "GlossaryEntry"]
+__all__ = ["Glossary", "GlossaryEntry", "names_plainly"]
 
 _DATA_FILE = "glossary.json"
+# The state's agencies, courts and ministries by their official English names ("Swedish Transport
+# Administration": Trafikverket), which English questions use and the documents never do.
+_NAMES_FILE = "agencies.json"
 
 
 class Glossary:
@@ -46,9 +49,10 @@ class Glossary:
         check_unique_terms(self.entries)
         self._swedish = PhraseIndex({i: e.forms for i, e in enumerate(self.entries)})
         self._english = PhraseIndex({i: (e.english, *e.english_terms) for i, e in enumerate(self.entries)})
-        # Single-word forms, for splitting compounds into known parts.
+        # Single-word forms of terms (not of proper names), for splitting compounds into known parts.
         self._compounds = CompoundSplitter(
-            {key: hits for key, hits in self._swedish.by_key.items() if " " not in key})
+            {key: kept for key, hits in self._swedish.by_key.items() if " " not in key
+             and (kept := [hit for hit in hits if not self.entries[hit].proper_name])})
         self.lookup_keys = lookup_keys(self.entries)
         self._folded_lookup_keys = tuple(folded_keys(keys) for keys in self.lookup_keys)
         self._search_rows = [SearchRow.of(entry) for entry in self.entries]
@@ -57,7 +61,8 @@ class Glossary:
 
     @classmethod
     def load_default(cls) -> Glossary:
-        """The glossary packaged as ``assistant/data/glossary.json``, validated, cached per class.
+        """The glossary packaged as ``assistant/data/glossary.json``, with the state bodies of
+        ``agencies.json`` as proper names; validated, cached per class.
 
         Raises ``ValueError`` naming the first bad entry if the file is malformed.
         """
@@ -73,11 +78,19 @@ class Glossary:
         return _with_service_topics(base)
 
     @classmethod
-    def from_records(cls, records: object) -> Glossary:
-        """A glossary from parsed JSON (a list of entry objects); ``ValueError`` names a bad entry."""
+    def from_records(cls, records: object, *, proper_names: bool = False) -> Glossary:
+        """A glossary from parsed JSON (a list of entry objects); ``ValueError`` names a bad entry.
+        ``proper_names``: the entries name bodies (see ``GlossaryEntry.proper_name``)."""
         if not isinstance(records, list):
             raise ValueError("the glossary must be a JSON list of entry objects")
-        return cls([entry_from_record(record, index) for index, record in enumerate(records)])
+        return cls([entry_from_record(record, index, proper_name=proper_names)
+                    for index, record in enumerate(records)])
+
+    @property
+    def lexicon_forms(self) -> list[str]:
+        """The Swedish forms of the terms, not of proper names: words a Swedish analyzer may learn
+        compound parts from."""
+        return [form for entry in self.entries if not entry.proper_name for form in entry.forms]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -136,13 +149,18 @@ class Glossary:
         only those named by their English name or a term of two or more words, not by a one-word
         alternative that often means something else ("seat" listed for a board member, "a
         company's seat" in the text)."""
+        indexes: dict[GlossaryEntry, None] = {}
+        for said, entries in self.english_phrases(text):
+            indexes.update(dict.fromkeys(e for e in entries if not plainly or names_plainly(e, said)))
+        return list(indexes)
+
+    def english_phrases(self, text: str) -> list[tuple[str, list[GlossaryEntry]]]:
+        """Each English phrase of the glossary ``text`` uses (as ``named_in_english`` matches them),
+        lowercased, with every entry it names: "interim report" names both a municipality's
+        delårsrapport and an assignment's delredovisning. Cost: one tokenizing pass."""
         tokens = tokenize(text)
-        indexes: dict[int, None] = {}
-        for position, size, found in self._english.scan_tokens(text, tokens):
-            said = " ".join(t[0] for t in tokens[position:position + size])
-            indexes.update(dict.fromkeys(i for i in found if not plainly or size > 1
-                                         or said == " ".join(t[0] for t in tokenize(self.entries[i].english))))
-        return [self.entries[index] for index in indexes]
+        return [(" ".join(t[0] for t in tokens[position:position + size]), [self.entries[i] for i in found])
+                for position, size, found in self._english.scan_tokens(text, tokens)]
 
     def english_for_swedish(self, text: str, *, extra_terms: int = 2) -> list[str]:
         """English renderings of the Swedish terms in ``text``: each entry's ``english`` plus up to
@@ -201,9 +219,18 @@ class Glossary:
         return ranked
 
 
+def names_plainly(entry: GlossaryEntry, said: str) -> bool:
+    """Whether the English phrase ``said`` names ``entry`` plainly: by its English name, or by a
+    phrase of two or more words (see ``Glossary.named_in_english``)."""
+    key = phrase_key(said)
+    return " " in key or key == phrase_key(entry.english)
+
+
 @functools.cache
 def _load_default(cls: type[Glossary]) -> Glossary:
-    return cls.from_records(json.loads(data_text(_DATA_FILE)))
+    terms = cls.from_records(json.loads(data_text(_DATA_FILE)))
+    names = cls.from_records(json.loads(data_text(_NAMES_FILE)), proper_names=True)
+    return cls([*terms.entries, *names.entries])
 
 
 def _renderings(entry: GlossaryEntry, extra_terms: int) -> list[str]:

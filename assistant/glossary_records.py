@@ -24,7 +24,10 @@ class GlossaryEntry:
     ``forms`` are the lowercase Swedish forms matched in text (inflections, compound stems such as
     "bostads", close variants); ``english_terms`` are lowercase English words and phrases a user may
     type for the term, synonyms and inflections included, broadest first after ``english``.
-    ``explanation`` is in English, ``explanation_sv`` the same in Swedish.
+    ``explanation`` is in English, ``explanation_sv`` the same in Swedish. A ``proper_name`` entry
+    names one body (an agency, a court, a ministry): it is matched and explained like any term, but
+    its forms are not words to split Swedish compounds by ("Klimatpolitiska rådet" must not make
+    "klimat" a part of every compound that starts with it).
     """
 
     term: str
@@ -33,6 +36,7 @@ class GlossaryEntry:
     explanation_sv: str
     forms: tuple[str, ...]
     english_terms: tuple[str, ...]
+    proper_name: bool = False
 
 
 def data_text(name: str) -> str:
@@ -45,7 +49,7 @@ def data_text(name: str) -> str:
         return (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
 
 
-def entry_from_record(record: object, index: int) -> GlossaryEntry:
+def entry_from_record(record: object, index: int, *, proper_name: bool = False) -> GlossaryEntry:
     """The entry for parsed JSON ``record``, the ``index``-th of its file, stripped of padding.
 
     Raises ``ValueError`` naming the entry when a field is missing, unknown, empty or of the wrong
@@ -68,7 +72,7 @@ def entry_from_record(record: object, index: int) -> GlossaryEntry:
     if not forms:
         raise ValueError(f"{label}: 'forms' must not be empty")
     return GlossaryEntry(record["term"].strip(), record["english"].strip(), record["explanation"].strip(),
-                         record["explanation_sv"].strip(), forms, english_terms)
+                         record["explanation_sv"].strip(), forms, english_terms, proper_name)
 
 
 def _lowercase_phrases(value: object, *, label: str, name: str) -> tuple[str, ...]:

@@ -3,9 +3,9 @@ halves, choosing how far it may move from the hand-set weights (``HAND_SET``) by
 
     python -m bench.fit_selection [--folds 5] [--out FILE] [--cache FILE]
 
-The tuning questions (``TUNE``: the five policies' set, and the tune halves of ``unseen``,
-``large`` and ``english``) are asked of an index of the five policies and the drawn pages of those
-sets (built under ``index/eval/fit-selection``). For each answerable question the extractive
+The tuning questions (``TUNE``: the five policies' set, the tune halves of ``unseen``, ``large``
+and ``english``, and the all-tuning set ``tuning``) are asked of an index of the five policies and
+the drawn pages of those sets (built under ``index/eval/fit-selection``). For each answerable question the extractive
 answerer's candidates (every unit of the top passages, with its features) are labelled: does what
 would be quoted for it (with its list, for a lead-in) contain an evidence string? Questions with no
 such candidate (retrieval missed) teach nothing and are left out.
@@ -48,8 +48,9 @@ from assistant.settings import Settings
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "eval"
 TUNE = [EVAL / "questions.jsonl", EVAL / "unseen" / "tune.jsonl", EVAL / "large" / "tune.jsonl",
-        EVAL / "english" / "tune.jsonl"]
-RULES = [EVAL / "unseen" / "documents.json", EVAL / "large" / "documents.json", EVAL / "english" / "documents.json"]
+        EVAL / "english" / "tune.jsonl", EVAL / "tuning" / "questions.jsonl"]
+RULES = [EVAL / "unseen" / "documents.json", EVAL / "large" / "documents.json", EVAL / "english" / "documents.json",
+         EVAL / "tuning" / "documents.json"]
 PENALTIES = (float("inf"), 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.0)
 SIMILARITY = FEATURES.index("similarity")
 DEADLINE = FEATURES.index("deadline")
@@ -80,7 +81,7 @@ class Group:
 def collect(assistant: PolicyAssistant) -> list[Group]:
     groups = []
     for path in TUNE:
-        source = path.parent.name if path.name != "questions.jsonl" else "policies"
+        source = "policies" if path.parent == EVAL else path.parent.name
         for question in load_questions(path):
             history = _history(assistant, question.history)
             answer_type, ranked = assistant.answer_candidates(question.question, history)

@@ -47,11 +47,32 @@ def test_default_glossary_has_at_least_350_valid_entries_with_unique_terms(gloss
         assert all(term == term.lower() for term in entry.english_terms)
 
 
-def test_the_data_file_is_a_plain_json_list_of_the_six_fields() -> None:
-    records = json.loads(GLOSSARY_JSON.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("data_file", [GLOSSARY_JSON, GLOSSARY_JSON.with_name("agencies.json")])
+def test_the_data_files_are_plain_json_lists_of_the_six_fields(data_file: Path) -> None:
+    records = json.loads(data_file.read_text(encoding="utf-8"))
     assert isinstance(records, list)
     assert all(set(record) == {"term", "english", "explanation", "explanation_sv", "forms", "english_terms"}
                for record in records)
+
+
+def test_state_agencies_are_known_by_their_official_english_names(glossary: Glossary) -> None:
+    """English questions name the state's bodies in English; the documents name them in Swedish."""
+    named = glossary.named_in_english("Which agency will the Swedish Agency for Public Management be merged into?")
+    assert "Statskontoret" in [entry.term for entry in named]
+    assert "trafikverket" in glossary.swedish_for_english("the Swedish Transport Administration")
+    definition = glossary.lookup("Boverket")
+    assert definition is not None and "Boverket" in definition.explanation_sv
+
+
+def test_state_bodies_are_proper_names_no_compound_is_split_by(glossary: Glossary) -> None:
+    """A body's name ("Klimatpolitiska rådet", "SIS") is matched and explained, but its words are not
+    taught to the analyzers as compound parts: that made "klimat" a part of "klimatanpassning"."""
+    bodies = [entry for entry in glossary.entries if entry.proper_name]
+    assert len(bodies) >= 150 and glossary.lookup("Statskontoret") in bodies
+    lexicon = set(glossary.lexicon_forms)
+    assert not lexicon & {form for entry in bodies for form in entry.forms}
+    assert "kommunfullmäktige" in lexicon
+    assert glossary.lookup("kommunfullmäktige") not in bodies
 
 
 def test_every_term_is_explained_in_swedish_too(glossary: Glossary) -> None:

@@ -122,14 +122,19 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap.").
     AnswerType.COUNT: _cue(rf"(?<![\d.,:/-])(?!{_YEAR}\b)\d[\d  ]*(?:[.,]\d+)?(?![\d.,]|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
-                           rf"{_MONTHS})|[\d ]*-)|\b(?:{_NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
+                           rf"{_MONTHS})|[\d ]*-)|"
+                           # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
+                           r"\bett \d{2,3}-tal\b|"
+                           r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
+                           rf"\b(?:{_NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
                            r"flera hundra|tusentals|hundratals)\b"
                            r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b))"),
     AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
                               rf"(?:{_DATE_TEXT})"),
     AnswerType.DATE: _cue(_DATE_TEXT),
-    AnswerType.DURATION: _cue(rf"\b(?:\d+|{_NUMBER_WORDS}|ett|en)\s+(?:år|månader|månad|veckor|vecka|dagar|dygn|"
-                              rf"timmar|years?|months?|weeks?|days?)\b|\b{_YEAR}\s*[–-]\s*(?:{_YEAR}|\d\d)\b|"
+    # "tre sammanhängande månader", "two consecutive years": one describing word may stand between.
+    AnswerType.DURATION: _cue(rf"\b(?:\d+|{_NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
+                              rf"(?:år|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{_YEAR}\s*[–-]\s*(?:{_YEAR}|\d\d)\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*"),
     AnswerType.FREQUENCY: _cue(r"\b(?:gång(?:er)?|gången) (?:per|om|i|varje)|\bårligen|\bvarje (?:år|månad|vecka|"
                                r"termin|kvartal)|\bper (?:år|månad|vecka|termin)|\bkvartals\w*|\bmånadsvis|\bveckovis|"
@@ -192,10 +197,22 @@ _PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:[
 def asked_type(question: str) -> AnswerType | None:
     """The kind of fact ``question`` asks for, the most specific first; ``None`` when it asks for
     an explanation, a purpose, a list or anything else no cue names. Cost: a few regex searches."""
+    question = _main_clause(question)
     for answer_type, cue in _ASKS:
         if cue.search(question):
             return answer_type
     return None
+
+
+# "When a school has more applicants than places, which grounds may it use?": a leading "when" (or
+# "if") clause sets a condition; the question is the clause after the comma.
+_CONDITION = _cue(r"^\W*(?:when|if|när|om)\s+[^,?]{3,}?,\s*(?P<main>(?:what|which|who|whom|how|where|why|"
+                  r"vad|vilk\w+|vem|hur|var|varför)\b.*)$")
+
+
+def _main_clause(question: str) -> str:
+    match = _CONDITION.match(question)
+    return match.group("main") if match else question
 
 
 def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
@@ -259,6 +276,47 @@ def speaks_of(event: str, text: str) -> bool:
     return bool(_EVENTS[event][1].search(text))
 
 
+# "Final report" and "interim report" are two deadlines of one assignment: a sentence about one does
+# not answer a question about the other.
+_STAGES = {"final": _cue(r"slutredovis\w*|slutrapport\w*|\bfinal (?:report|account)|\breport(?:s|ed)? in full"),
+           "interim": _cue(r"delredovis\w*|delrapport\w*|\binterim|\bprogress report|\bpartial report")}
+
+
+def report_stage_differs(question: str, text: str) -> bool:
+    """Whether ``question`` asks about one stage of reporting (the final or an interim report) and
+    ``text`` speaks only of the other ("slutredovisa" asked, "lämna en delredovisning" stated)."""
+    asked = {stage for stage, cue in _STAGES.items() if cue.search(question)}
+    stated = {stage for stage, cue in _STAGES.items() if cue.search(text)}
+    return len(asked) == 1 and bool(stated) and not asked & stated
+
+
+# Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
+# for 2016.
+_YEARLY = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY, AnswerType.PERCENT})
+_YEARS = re.compile(rf"\b({_YEAR})(?:\s*[–-]\s*({_YEAR}|\d\d)\b)?")
+
+
+def years_of(text: str) -> set[int]:
+    """The years ``text`` names, a range ("2024–2026", "2021-22") as every year in it."""
+    years: set[int] = set()
+    for match in _YEARS.finditer(text):
+        first = int(match.group(1))
+        last = match.group(2)
+        end = (int(last) if len(last) == 4 else first // 100 * 100 + int(last)) if last else first
+        years.update(range(first, end + 1) if first <= end <= first + 30 else (first,))
+    return years
+
+
+def states_another_year(answer_type: AnswerType | None, question: str, text: str) -> bool:
+    """Whether ``question`` asks for an amount or count of a year it names and ``text`` names years,
+    none of them that one (the 2016 budget for a question about 2017). A text naming no year may
+    be about any: it is not judged."""
+    if answer_type not in _YEARLY:
+        return False
+    asked, stated = years_of(question), years_of(text)
+    return bool(asked) and bool(stated) and not asked & stated
+
+
 _COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<phrase>[\w\s-]+)")
 # Words that end the noun phrase after "how many": what follows is the rest of the question.
 _PHRASE_ENDS = frozenset(
@@ -270,7 +328,7 @@ _MAX_PHRASE_WORDS = 3
 # Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
 _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
                               "st", "stycken", "times", "gånger"})
-_COUNT_THEN_WORDS = re.compile(rf"(?<![\d.,:/-])(?!{_YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?|{_NUMBER_WORDS})"
+_COUNT_THEN_WORDS = re.compile(rf"(?<![\d.,:/-])(?!{_YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet)?|{_NUMBER_WORDS})"
                                r"(?:\s+(?:miljoner|miljon|tusen))?\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)", re.IGNORECASE)
 
 
@@ -296,5 +354,8 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
         words = [word.casefold() for word in match.group(1).split()]
         # "… internflyktingar … uppskattas till 2,6 miljoner människor": a count of people counts them.
         if words[0] in _GENERIC_COUNTED or any(word[:5] in stems for word in words):
+            return True
+        # "… en beställning av stridsfordonet CV90 så att 40 av dem …": a count of what was just named.
+        if words[:2] in (["av", "dem"], ["av", "dessa"], ["of", "them"], ["of", "these"]):
             return True
     return False

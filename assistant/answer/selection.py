@@ -35,8 +35,10 @@ from assistant.answer.answer_type import (
     asked_event,
     counts_of,
     names_a_deadline,
+    report_stage_differs,
     speaks_of,
     states,
+    states_another_year,
 )
 from assistant.answer.base import Passage
 from assistant.answer.citations import sentence_spans
@@ -54,8 +56,9 @@ from assistant.chunk import MIN_UNIT_CHARS
 
 PASSAGES = 5  # content passages whose units compete
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
-# Sentences and rows that assign responsibility or a task.
-_ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|responsib|in charge", re.IGNORECASE)
+# Sentences and rows that assign responsibility or a task ("X samordnar arbetet" assigns it too).
+_ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
+                      r"coordinat", re.IGNORECASE)
 # What the scorer knows of a candidate (``Candidate.features``), in this order.
 FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
             "item", "row", "short")
@@ -70,7 +73,7 @@ class SelectionWeights:
 
     weights: dict[str, float]
     fitted_on: str = ""
-    typed_margin: float = 0.1  # the best unit stating the asked-for kind of fact leads if this close to the best
+    typed_margin: float = 0.06  # the best unit stating the asked-for kind of fact leads if this close to the best
     follow_margin: float = 0.08  # further points must score this close to the lead
 
     @classmethod
@@ -146,7 +149,9 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             similarity, context = _read_in_context(passage, span, text)
             typed = answer_type is not None and states(answer_type, text, besides=question) \
                 and (event is None or speaks_of(event, text)) \
-                and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted))
+                and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted)) \
+                and not states_another_year(answer_type, question, text) \
+                and not (event == "reported" and report_stage_differs(question, text))
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),

@@ -49,7 +49,8 @@ from importlib import resources
 from assistant.answer.base import Passage
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID
 from assistant.answer.language import detect_language
-from assistant.glossary import Glossary, GlossaryEntry
+from assistant.glossary import Glossary, GlossaryEntry, names_plainly
+from assistant.glossary_compounds import COMPOUND_MIN_WORD
 from assistant.index.lexical import LexicalIndex
 from assistant.models import Language
 from assistant.municipalities import find_municipalities_in_query, load_municipalities, municipality_mentions
@@ -78,9 +79,21 @@ _MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("löns
 MIN_CONCEPT_SHARE = 0.25
 
 
+# Glossary terms that name the kind of answer asked for ("On which date …?"), not what it is about.
+_ANSWER_KINDS = frozenset({"någonstans", "datum"})
+
+
 def _asks_only(term: str) -> bool:
-    """A glossary term that is a question word ("var någonstans", "när"): it names no concept."""
-    return all(word in _UNINFORMATIVE or word == "någonstans" for word in term.casefold().split())
+    """A glossary term that is a question word ("var någonstans", "när") or names the kind of
+    answer ("datum"): it names no concept a passage must speak of."""
+    return all(word in _UNINFORMATIVE or word in _ANSWER_KINDS for word in term.casefold().split())
+
+
+def _named_part(word: str) -> str:
+    """``word``, or for a hyphenated word whose last part is a word of compound length on its own
+    ("e-hälsomyndigheten"), that part; "p-plats" stays as it is (plats names no parking)."""
+    head, _, last = word.rpartition("-")
+    return last if head and len(last) >= COMPOUND_MIN_WORD and last.isalnum() else word
 
 
 def _reads_the_same_in_swedish(word: str) -> bool:
@@ -193,11 +206,22 @@ class SupportScorer:
         # A concept no document speaks of, in Swedish or English ("salary": lön), is not answered
         # by any passage, however close the others come. Only a concept named plainly: a one-word
         # alternative term ("seat" for a board member) too often means something else.
-        plain = {entry.term for entry in self._concepts.named_in_english(question, plainly=True)}
-        if absent := tuple(entry.term for entry in concepts if entry.term in plain and self._absent(entry)):
+        if absent := self._absent_phrases(question):
             return absent
         found = sum(bool(self._concept(entry) & written) for entry in concepts)
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
+
+    def _absent_phrases(self, question: str) -> tuple[str, ...]:
+        """The terms of the concepts ``question`` names plainly in English that no indexed document
+        speaks of in any sense the glossary gives the phrase: "interim report" is absent only if
+        neither a delårsrapport nor a delredovisning is, and "entry requirements" only if neither
+        behörighet nor antagningskrav is (the glossary's first sense is often not the document's)."""
+        absent: dict[str, None] = {}
+        for said, entries in self._concepts.english_phrases(question):
+            named = [e for e in entries if names_plainly(e, said) and not _asks_only(e.term) and self._concept(e)]
+            if named and all(self._absent(e) for e in entries):
+                absent.update(dict.fromkeys(e.term for e in named))
+        return tuple(absent)
 
     def _absent(self, entry: GlossaryEntry) -> bool:
         """No indexed document uses a form of ``entry`` (nor a compound starting with one) nor one
@@ -214,8 +238,9 @@ class SupportScorer:
     def _whole_stems(self, phrase: str) -> tuple[str, ...]:
         """The index term of each whole word of ``phrase`` (its stem, not its compound parts);
         stopwords give none. A phrase with a hyphenated word gives none at all: the index splits
-        "p-plats" into "plats", which any text about places has."""
-        words = phrase.split()
+        "p-plats" into "plats", which any text about places has. A long last part names the thing on
+        its own: "e-hälsomyndigheten" is judged by "hälsomyndigheten"."""
+        words = [_named_part(word) for word in phrase.split()]
         if not all(word.isalnum() for word in words):
             return ()
         return tuple(terms[0] for word in words if (terms := self._analyzer.terms(word)))

@@ -242,7 +242,7 @@ class IndexBuilder:
         UnitVectors.build(unit_vectors, [len(chunk.units) for chunk in chunks]).save(directory)
         analyzer = SwedishAnalyzer.from_texts(
             [chunk.text for chunk in chunks],
-            extra_words=(form for entry in self._glossary.entries for form in entry.forms))
+            extra_words=self._glossary.lexicon_forms)
         lexical_dir = directory / _LEXICAL_DIR
         lexical_dir.mkdir()
         LexicalIndex.build([chunk.lexical_text for chunk in chunks], analyzer=analyzer).save(lexical_dir)
@@ -333,7 +333,7 @@ def config_fingerprint(*, model: str, query_prefix: str, passage_prefix: str, ch
                        unit_vectors: UnitVectorMode = "separate") -> str:
     """A hash of everything besides the corpus that changes what an index holds."""
     glossary_digest = hashlib.sha256(
-        json.dumps([(e.term, e.english, e.forms, e.english_terms) for e in glossary.entries],
+        json.dumps([(e.term, e.english, e.forms, e.english_terms, e.proper_name) for e in glossary.entries],
                    ensure_ascii=False).encode()).hexdigest()
     payload = json.dumps({
         "pipeline": PIPELINE_VERSION, "model": model, "query_prefix": query_prefix,

@@ -11,8 +11,11 @@ from assistant.answer.answer_type import (
     counted_words,
     counts_of,
     names_a_deadline,
+    report_stage_differs,
     speaks_of,
     states,
+    states_another_year,
+    years_of,
 )
 
 
@@ -139,3 +142,35 @@ def test_a_body_the_question_names_in_the_genitive_is_not_a_new_one() -> None:
     question = "Vilka ska delta i Migrationsverkets arbete?"
     assert not states(AnswerType.BODY, "Migrationsverket ska ta fram ett förslag.", besides=question)
     assert states(AnswerType.BODY, "Migrationsverket ska samråda med Arbetsförmedlingen.", besides=question)
+
+
+def test_a_leading_condition_does_not_make_a_time_question() -> None:
+    assert asked_type("When a school has more applicants than places, which selection grounds may it use?") is None
+    assert asked_type("När det finns fler sökande än platser, vem avgör urvalet?") is AnswerType.BODY
+    assert asked_type("When must the report be submitted?") is AnswerType.DEADLINE
+
+
+def test_counts_and_periods_in_the_forms_the_pages_use() -> None:
+    assert states(AnswerType.DURATION, "Den som får försörjningsstöd sedan minst tre sammanhängande månader ska delta")
+    assert states(AnswerType.COUNT, "40-talet personer från maritima företag diskuterade rapporten")
+    assert states(AnswerType.COUNT, "Ett 40-tal deltagare kom.")
+    assert not states(AnswerType.COUNT, "På 70-talet var det annorlunda.")
+    # "… en beställning av stridsfordonet CV90 så att 40 av dem …": a count of what was just named.
+    assert counts_of("så att 40 av dem kommer att skänkas till Ukraina", frozenset({"strid"}))
+
+
+def test_an_amount_for_another_year_does_not_answer() -> None:
+    question = "How much money may the agency use for the pilot project in 2017?"
+    assert states_another_year(AnswerType.MONEY, question, "Myndigheten får använda högst 6 000 000 kronor under 2016.")
+    assert not states_another_year(AnswerType.MONEY, question, "Totalt 30 miljoner kronor för 2016–2018.")
+    assert not states_another_year(AnswerType.MONEY, question, "Myndigheten får använda 6 000 000 kronor.")
+    assert not states_another_year(AnswerType.DATE, "When was the 2017 report submitted?", "den 1 mars 2018")
+    assert years_of("2021-22 och 2024–2026") == {2021, 2022, 2024, 2025, 2026}
+
+
+def test_the_final_and_the_interim_report_are_told_apart() -> None:
+    assert report_stage_differs("När ska myndigheterna slutredovisa uppdraget?",
+                                "De ska senast den 30 juni 2022 lämna en gemensam delredovisning.")
+    assert not report_stage_differs("By when is the final report due?",
+                                    "Uppdraget ska delredovisas senast 1 mars och slutredovisas senast 1 maj.")
+    assert not report_stage_differs("By when must they report?", "De ska lämna en delredovisning senast 1 mars.")

@@ -14,6 +14,9 @@ from assistant.models import DocumentInfo, Hit
 
 SWEDISH = "Kommunen ska erbjuda fler praktikplatser och möjliggöra yrkeskompetensbedömning för nyanlända."
 ENGLISH = "The government will invest in research and innovation so that new companies can grow in Sweden."
+ASSIGNMENT = ("E-hälsomyndigheten ska lämna en delredovisning senast den 1 april 2024. Antagningskraven till "
+              "lärarutbildningen ska höjas.")
+TEXTS = [SWEDISH, ENGLISH, ASSIGNMENT]
 FLOORS = {"en>sv": 0.775, "en>en": 0.808, "sv>sv": 0.836}
 
 
@@ -21,9 +24,8 @@ FLOORS = {"en>sv": 0.775, "en>en": 0.808, "sv>sv": 0.836}
 def lexical() -> LexicalIndex:
     glossary = Glossary.load_default()
     # As an index is built: compounds split at the glossary's forms ("praktikplatser": praktik + plats).
-    analyzer = SwedishAnalyzer.from_texts([SWEDISH, ENGLISH],
-                                          extra_words=(form for entry in glossary.entries for form in entry.forms))
-    return LexicalIndex.build([SWEDISH, ENGLISH], analyzer=analyzer)
+    analyzer = SwedishAnalyzer.from_texts(TEXTS, extra_words=glossary.lexicon_forms)
+    return LexicalIndex.build(TEXTS, analyzer=analyzer)
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +102,21 @@ def test_the_service_topics_extend_the_concepts_looked_for_not_the_glossary() ->
     assert len(topics) > len(base) and topics is Glossary.with_service_topics(base)
     assert "semester" in [e.term for e in topics.named_in_english("How much annual leave do I get?")]
     assert "semester" not in [e.term for e in base.named_in_english("How much annual leave do I get?")]
+
+
+def test_a_phrase_is_absent_only_when_no_sense_the_glossary_gives_it_is_used(scorer: SupportScorer) -> None:
+    """"Interim report" is a municipality's delårsrapport and an assignment's delredovisning; "entry
+    requirements" are behörighet and antagningskrav. The documents using one sense speak of it."""
+    for question in ("And what should the interim report in April cover?",
+                     "What does the government intend to do about entry requirements for teacher training?"):
+        support = scorer.score(question, language="en", passages=[passage(ASSIGNMENT, 0.85)])
+        assert support.unaddressed == (), question
+
+
+def test_a_hyphenated_name_is_judged_by_its_long_last_part_and_a_date_asked_for_is_no_concept(
+        scorer: SupportScorer) -> None:
+    support = scorer.score("Until what date should the eHealth Agency go on?", language="en",
+                           passages=[passage(ASSIGNMENT, 0.85)])
+    assert support.unaddressed == ()
+    assert scorer.score("On which date was it handed over?", language="en",
+                        passages=[passage(ENGLISH, 0.85)]).unaddressed == ()

@@ -133,7 +133,7 @@ class PostgresIngest:
         chunks_by_document = [self._chunker.chunk(document) for document in documents]
         analyzer = (SwedishAnalyzer.from_texts(
             [c.text for chunks in chunks_by_document for c in chunks],
-            extra_words=(form for entry in self.recipe.glossary.entries for form in entry.forms))
+            extra_words=self.recipe.glossary.lexicon_forms)
             if replace_all else self._stored_analyzer())
         rows = self.rows(documents, analyzer=analyzer, chunks=chunks_by_document, progress=progress)
         with self.pool.connection() as connection, connection.transaction():
