@@ -46,9 +46,10 @@ _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowan
                 r"anslag\w*|bidrag\w*|medel|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp\w*|"
                 r"summa\w*|kronor")
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
-# "and when …"), not inside one ("… samråda med när det tar fram …", "… languages when hiring").
-_WHEN = r"(?:^|[,;:]\s*|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b|\bwhen (?:is|was|are|were|did|does|do|will|" \
-        r"would|should|must|has|have|had|can|could)\b"
+# "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
+# "… languages when hiring").
+_WHEN = r"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b|" \
+        r"\bwhen (?:is|was|are|were|did|does|do|will|would|should|must|has|have|had|can|could)\b"
 # Most specific first: "how much money" is money before it is a quantity.
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|what time|at what time|öppettider|har .{0,30}öppet|"
@@ -61,7 +62,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"under hur många (?:år|månader)|längsta tid|maxtid|högsta tid")),
     (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|no later than|(?:latest|last) date|"
                                r"date by which|senast när|till när|sista dag(?:en)?|senaste datum\w*|"
-                               r"när ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|vara klart)|"
+                               r"(?:när|vilke?t datum|vilka datum) ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|"
+                               r"vara klart)|"
                                r"when (?:is|was|are|were|must|should|did|does|do) .{0,100}"
                                r"(?:report|present|submit|deliver|due|finish|complete)")),
     (AnswerType.COUNT, _cue(r"how many|\b(?:the|a|total|what) number of|hur många|\bantal(?:et)?\b")),
@@ -84,7 +86,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|since when|from when|"
                            r"what (?:is|was|are|were) the (?:\w+ ){0,2}(?:date|year)s?\b|"
-                           r"vilket datum|vilket år|vilka år|sedan när|från när|vilken dag")),
+                           r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från när|vilken dag")),
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were) (?:the )?(?:minister|prime minister|head|chair|director|"
                              r"coordinator|spokes\w+|author|speaker)|\bwho (?:was|were|has been|is) appointed|"
                              r"\bwho (?:gave|held|delivered|wrote|signed|spoke|said)\b|name of the|"
@@ -100,7 +102,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
                            r"roll|avdelning|part)|\bvilket\b (?:departement|organ|verk)|\bvilka ska\b|med vilka")),
     (AnswerType.PURPOSE, _cue(r"\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|\bwhat is .{0,60} for\?|"
-                              r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*")),
+                              r"\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*")),
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|finns|hålls|sker|äger)|\bvart\b|vilken (?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),

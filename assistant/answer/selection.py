@@ -131,15 +131,22 @@ class Selection:
 
 def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[[str], float],
                answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
-               responsibility: bool = False, weights: SelectionWeights | None = None) -> list[Candidate]:
+               responsibility: bool = False, weights: SelectionWeights | None = None,
+               asked: str | None = None, figures: str | None = None) -> list[Candidate]:
     """Every unit of the first ``PASSAGES`` passages with its features (``FEATURES``), scored by
     ``weights`` (the packaged ones by default), best first. ``overlap(text)`` is the lexical
     overlap of a text with the question; ``counted`` the five-letter stems of what a "how many"
     question counts, in both languages (a count of something else does not answer it);
-    ``responsibility``: the question asks who is responsible. Cost: regex and term analysis per unit."""
+    ``responsibility``: the question asks who is responsible; ``asked``: the words that say what is
+    asked, when not all of ``question`` do (a follow-up's own, "And what is planned for 2022?",
+    whose event is not the earlier question's); ``figures``: the words whose years and numbers are
+    asked about (default ``asked``; "Och hur såg motsvarande siffra ut 1995?" asks the earlier
+    question again, for 1995). Cost: regex and term analysis per unit."""
     weights = weights or SelectionWeights.packaged()
-    numbers = set(_NUMBER.findall(question))
-    event = asked_event(question) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
+    asked = asked or question
+    figures = figures or asked
+    numbers = set(_NUMBER.findall(figures))
+    event = asked_event(asked) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
     out = []
     for rank, passage in enumerate(passages[:PASSAGES]):
         for span in _unit_spans(passage):
@@ -150,8 +157,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             typed = answer_type is not None and states(answer_type, text, besides=question) \
                 and (event is None or speaks_of(event, text)) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted)) \
-                and not states_another_year(answer_type, question, text) \
-                and not (event == "reported" and report_stage_differs(question, text))
+                and not states_another_year(answer_type, figures, text) \
+                and not (event == "reported" and report_stage_differs(asked, text))
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),

@@ -96,6 +96,13 @@ def _named_part(word: str) -> str:
     return last if head and len(last) >= COMPOUND_MIN_WORD and last.isalnum() else word
 
 
+def _starts_a_compound(terms: set[str], seen: set[str]) -> bool:
+    """Whether a name of an English question starts a word of the passages the analyzer left whole:
+    "COVID" in "covidbevis", a word no lexicon splits (cost: a prefix test per passage term)."""
+    names = [t for t in terms if len(t) >= _MIN_STEM - 1 and t.isalpha()]
+    return any(word.startswith(name) and word != name for name in names for word in seen)
+
+
 def _reads_the_same_in_swedish(word: str) -> bool:
     """A word of an English question that the Swedish text would write alike: a name with Swedish
     letters, an acronym, a figure. Capitalised English words are not: "Swedish Transport
@@ -162,7 +169,7 @@ class SupportScorer:
                 continue
             weight = self._weight(terms)
             total += weight
-            if terms & seen:
+            if terms & seen or (language == "en" and _starts_a_compound(terms, seen)):
                 found += weight
                 matched.append(word)
             else:

@@ -148,6 +148,14 @@ def test_a_leading_condition_does_not_make_a_time_question() -> None:
     assert asked_type("When a school has more applicants than places, which selection grounds may it use?") is None
     assert asked_type("När det finns fler sökande än platser, vem avgör urvalet?") is AnswerType.BODY
     assert asked_type("When must the report be submitted?") is AnswerType.DEADLINE
+    assert asked_type("Vilka datum ska Socialstyrelsen delredovisa uppdraget?") is AnswerType.DEADLINE
+    assert asked_type("Vilka datum gäller avtalet?") is AnswerType.DATE
+
+
+def test_keyword_questions_and_compound_purposes_are_read() -> None:
+    """Staff type "Bidragstaket – när …?"; a purpose may be asked for as "huvudsyftet"."""
+    assert asked_type("Bidragstaket – när föreslås det börja gälla?") is AnswerType.DATE
+    assert asked_type("Vad är huvudsyftet med direktivet?") is AnswerType.PURPOSE
 
 
 def test_counts_and_periods_in_the_forms_the_pages_use() -> None:

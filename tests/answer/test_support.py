@@ -16,7 +16,8 @@ SWEDISH = "Kommunen ska erbjuda fler praktikplatser och möjliggöra yrkeskompet
 ENGLISH = "The government will invest in research and innovation so that new companies can grow in Sweden."
 ASSIGNMENT = ("E-hälsomyndigheten ska lämna en delredovisning senast den 1 april 2024. Antagningskraven till "
               "lärarutbildningen ska höjas.")
-TEXTS = [SWEDISH, ENGLISH, ASSIGNMENT]
+CERTIFICATES = "E-hälsomyndigheten ska förvalta lösningen för covidbevis till den 30 juni 2023."
+TEXTS = [SWEDISH, ENGLISH, ASSIGNMENT, CERTIFICATES, "Pandemin covid påverkade vården."]
 FLOORS = {"en>sv": 0.775, "en>en": 0.808, "sv>sv": 0.836}
 
 
@@ -120,3 +121,10 @@ def test_a_hyphenated_name_is_judged_by_its_long_last_part_and_a_date_asked_for_
     assert support.unaddressed == ()
     assert scorer.score("On which date was it handed over?", language="en",
                         passages=[passage(ENGLISH, 0.85)]).unaddressed == ()
+
+
+def test_an_english_questions_name_is_found_at_the_start_of_a_word_left_whole(scorer: SupportScorer) -> None:
+    """"COVID" is checked (another document uses it) and found in "covidbevis", which no lexicon splits."""
+    support = scorer.score("Who manages the COVID solution?", language="en",
+                           passages=[passage(CERTIFICATES, 0.85)])
+    assert support.matched == ("covid",) and support.score == 1.0
