@@ -24,6 +24,7 @@ from assistant.answer.answer_type import AnswerType, asked_type, counted_words
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
+from assistant.answer.followup import asked_part, figures_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.points import (
@@ -124,14 +125,15 @@ class ExtractiveAnswerer(Answerer):
         """The kind of fact the question asks for, and every unit of the content passages with its
         features and score, best first (what ``answer`` selects from; ``assistant eval
         --explain`` prints it). Cost: analysis of the passages' sentences."""
-        asked = asked_part(context)
+        asked = asked_part(context.question, context.original_question)
         answer_type = asked_type(asked)
         wanted = self._query_terms(context)
         ranked = candidates(self._content(context), question=context.question, answer_type=answer_type,
                             overlap=lambda text: self._overlap(text, wanted, context),
                             counted=self._counted_stems(asked),
                             responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
-                            weights=self._weights, asked=asked, figures=figures_part(context, asked))
+                            weights=self._weights, asked=asked,
+                            figures=figures_part(context.question, context.original_question, asked=asked))
         return answer_type, ranked
 
     # --- definitions ----------------------------------------------------------------------------
@@ -313,34 +315,6 @@ _DOCUMENT_TYPE_WORDS = {
     "plan": re.compile(r"\b(action plan|plan|handlingsplan(en)?|åtgärdsplan(en)?)\b", re.IGNORECASE),
     "riktlinje": re.compile(r"\b(guidelines?|riktlinjer(na)?|riktlinjen)\b", re.IGNORECASE),
 }
-
-
-# A follow-up with a question word of its own asks its own question ("And what should the interim
-# report cover?" asks for no date, though the question before it did); one without ("And in 2022?",
-# "Och för Tranås?", "And what about Tranås?", "Och hur såg motsvarande siffra ut 1995?") asks the
-# earlier question again.
-_QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|vad|vilk\w+|vem|vems|när|var|"
-                            r"varför|hur)\b", re.IGNORECASE)
-
-
-_ASKS_AGAIN = re.compile(r"\b(?:what|how) about\b|\bhur är det med\b|\bvad gäller\b|\bhur (?:blir|ser) det ut\b|"
-                         r"\bsame\b|\bsamma\b|\bmotsvarande\b|\bcorresponding\b", re.IGNORECASE)
-
-
-def asked_part(context: AnswerContext) -> str:
-    """The words that say what is asked: a resolved follow-up's own words when they hold a question
-    word, else the standalone question."""
-    own = context.original_question
-    if own and own != context.question and _QUESTION_WORD.search(own) and not _ASKS_AGAIN.search(own):
-        return own
-    return context.question
-
-
-def figures_part(context: AnswerContext, asked: str) -> str:
-    """The words whose years and numbers are asked about: a follow-up's own when it names one
-    ("… ut 1995?"), else ``asked``."""
-    own = context.original_question
-    return own if own and own != context.question and any(c.isdigit() for c in own) else asked
 
 
 def _named_document_types(question: str) -> set[str]:

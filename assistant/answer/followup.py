@@ -7,6 +7,9 @@ question ("Och för språk?" → "Vem ansvarar för boende i Tierp? språk").
 A follow-up is also about the document the conversation is about: "And what did the Court
 conclude?" or "Who can receive that money?" mean the judgment or the grant just quoted, so the
 documents the last answer quoted (named by title in it, ``documents_discussed``) are searched first.
+
+What a follow-up asks is its own when it has a question word of its own (``asked_part``): "And
+what should the interim report cover?" after "By when …?" asks for no date.
 """
 
 from __future__ import annotations
@@ -87,3 +90,26 @@ def _strip_names(text: str, names: Sequence[str]) -> str:
     for name in names:
         text = re.sub(rf"\b{re.escape(name)}s?\b", "", text, flags=re.IGNORECASE)
     return text.strip(" ,?")
+
+
+# A follow-up with a question word of its own asks its own question ("And what should the interim
+# report cover?" asks for no date, though the question before it did); one without ("And in 2022?",
+# "Och för Tranås?", "And what about Tranås?", "Och hur såg motsvarande siffra ut 1995?") asks the
+# earlier question again.
+_ASKS_AGAIN = re.compile(r"\b(?:what|how) about\b|\bhur är det med\b|\bvad gäller\b|\bhur (?:blir|ser) det ut\b|"
+                         r"\bsame\b|\bsamma\b|\bmotsvarande\b|\bcorresponding\b", re.IGNORECASE)
+
+
+def asked_part(question: str, own: str | None) -> str:
+    """The words that say what is asked: a follow-up's ``own`` words (``question`` its resolved,
+    standalone form) when they hold a question word and do not ask the earlier question again,
+    else ``question``. String work."""
+    if own and own != question and _QUESTION_WORD.search(own) and not _ASKS_AGAIN.search(own):
+        return own
+    return question
+
+
+def figures_part(question: str, own: str | None, *, asked: str) -> str:
+    """The words whose years and numbers are asked about: a follow-up's ``own`` when it names one
+    ("… ut 1995?"), else ``asked``."""
+    return own if own and own != question and any(c.isdigit() for c in own) else asked

@@ -8,9 +8,6 @@ import re
 
 import pytest
 
-from assistant.answer.answer_type import asked_type
-from assistant.answer.base import AnswerContext
-from assistant.answer.extractive import asked_part, figures_part
 from assistant.facade import PolicyAssistant
 from assistant.models import Answer, ChatTurn, Filters
 
@@ -159,27 +156,3 @@ def test_a_document_is_named_by_its_title_words_inflected_not_by_words_sharing_t
     assert _names_document("När antogs policyn för integrationspolitiken?", policy)
     assert _names_document("Who adopted the integrationspolitik policy?", policy)
 
-
-def context_of(question: str, *, resolved: str) -> AnswerContext:
-    return AnswerContext(question=resolved, language="en", passages=[], original_question=question)
-
-
-def test_a_follow_up_with_a_question_word_of_its_own_asks_its_own_question() -> None:
-    """"And what should the interim report cover?" asks for no date, though the question before it
-    did; "And in 2022?" and "What about Tranås?" ask the earlier question again."""
-    earlier = "By when must the agency deliver its final report?"
-    own = context_of("And what should the interim report in April cover?",
-                     resolved=f"{earlier} what should the interim report in April cover")
-    assert asked_part(own) == "And what should the interim report in April cover?"
-    assert asked_type(asked_part(own)) is None
-    for again in ("And in 2022?", "What about Tranås?", "Och hur såg motsvarande siffra ut 1995?"):
-        context = context_of(again, resolved=f"{earlier} {again}")
-        assert asked_part(context) == context.question, again
-
-
-def test_the_years_asked_about_are_the_follow_ups_own_when_it_names_one() -> None:
-    context = context_of("Och hur såg motsvarande siffra ut 1995?",
-                         resolved="Hur många ungdomar nybeviljades 2007? hur såg motsvarande siffra ut 1995")
-    assert figures_part(context, asked_part(context)) == "Och hur såg motsvarande siffra ut 1995?"
-    alone = context_of("How many in 2007?", resolved="How many in 2007?")
-    assert figures_part(alone, asked_part(alone)) == "How many in 2007?"

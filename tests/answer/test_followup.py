@@ -3,7 +3,8 @@ conversation is about."""
 
 from __future__ import annotations
 
-from assistant.answer.followup import documents_discussed, refers_back, resolve_follow_up
+from assistant.answer.answer_type import asked_type
+from assistant.answer.followup import asked_part, documents_discussed, figures_part, refers_back, resolve_follow_up
 from assistant.facade import PolicyAssistant
 from assistant.models import ChatTurn, DocumentInfo
 
@@ -64,3 +65,22 @@ def test_the_standalone_question_is_what_a_follow_up_is_searched_with(assistant:
     assert assistant.standalone_question("And in Tranås?", ["Who is responsible for housing in Tierp?"]) == \
         "Who is responsible for housing in Tranås?"
     assert assistant.standalone_question("Who owns housing goals?") == "Who owns housing goals?"
+
+
+def test_a_follow_up_with_a_question_word_of_its_own_asks_its_own_question() -> None:
+    """"And what should the interim report cover?" asks for no date, though the question before it
+    did; "And in 2022?" and "What about Tranås?" ask the earlier question again."""
+    earlier = "By when must the agency deliver its final report?"
+    own = "And what should the interim report in April cover?"
+    assert asked_part(f"{earlier} what should the interim report in April cover", own) == own
+    assert asked_type(own) is None
+    for again in ("And in 2022?", "What about Tranås?", "Och hur såg motsvarande siffra ut 1995?"):
+        assert asked_part(f"{earlier} {again}", again) == f"{earlier} {again}", again
+    assert asked_part(earlier, None) == earlier
+
+
+def test_the_years_asked_about_are_the_follow_ups_own_when_it_names_one() -> None:
+    own = "Och hur såg motsvarande siffra ut 1995?"
+    resolved = "Hur många ungdomar nybeviljades 2007? hur såg motsvarande siffra ut 1995"
+    assert figures_part(resolved, own, asked=asked_part(resolved, own)) == own
+    assert figures_part("How many in 2007?", "How many in 2007?", asked="How many in 2007?") == "How many in 2007?"
