@@ -172,7 +172,7 @@ def test_the_large_set_both_halves(large: PolicyAssistant, half: str) -> None:
 
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_off_topic_questions_abstain(large: PolicyAssistant, half: str) -> None:
-    # Measured (README, "The large set"): English 12 and 14 of 20, Swedish 10 and 14 of 20.
+    # Measured (README, "The large set"): English 11 and 14 of 20, Swedish 10 and 14 of 20.
     _, answers = measured(large, OFFTOPIC / f"{half}.jsonl")
     assert answers.correct_abstention(language="sv") >= 0.45
     assert answers.correct_abstention(language="en") >= 0.5
@@ -220,16 +220,17 @@ def fresh(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
 
 
 def test_the_fresh_set_all_held_out(fresh: PolicyAssistant) -> None:
-    # Written after this round's rules and never tuned on: R@5 107/114, in the answer 79/114, in the
-    # first quote 53/114, hard negatives declined 3/8, false abstentions 14/114. Floors below that.
+    # Written after the third pass's rules and never tuned on: R@5 109/114, in the answer 79/114, in
+    # the first quote 59/114, hard negatives declined 3/8, false abstentions 9/114 (after the fourth
+    # pass; after the third: 107, 79, 53, 3/8, 14). Floors below that.
     retrieval, answers = measured(fresh, FRESH / "questions.jsonl")
     assert retrieval.recall_at(5) >= 0.88
     assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
     assert answers.language_right() == 1.0
     assert answers.evidence_in_answer() >= 0.62
-    assert answers.evidence_in_first_quote() >= 0.4
+    assert answers.evidence_in_first_quote() >= 0.45
     assert answers.correct_abstention() >= 0.25
-    assert answers.false_abstention() <= 0.16
+    assert answers.false_abstention() <= 0.11
 
 
 TUNING = REPO / "tests" / "eval" / "tuning"
@@ -243,13 +244,13 @@ def tuning(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
 
 
 def test_the_tuning_set(tuning: PolicyAssistant) -> None:
-    # Tuned on (issue 20): R@5 98/104, in the answer 87/104 (78 before its misses were read), in
-    # the first quote 69/104 (58), hard negatives declined 7/16 (6), false abstentions 6/104 (13).
+    # Tuned on (issue 20): R@5 98/104, in the answer 89/104 (78 before its misses were read), in
+    # the first quote 74/104 (58), hard negatives declined 7/16 (6), false abstentions 5/104 (13).
     retrieval, answers = measured(tuning, TUNING / "questions.jsonl")
     assert retrieval.recall_at(5) >= 0.9
     assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
     assert answers.language_right() == 1.0
-    assert answers.evidence_in_answer() >= 0.78
-    assert answers.evidence_in_first_quote() >= 0.6
-    assert answers.correct_abstention() >= 0.35
-    assert answers.false_abstention() <= 0.09
+    assert answers.evidence_in_answer() >= 0.8
+    assert answers.evidence_in_first_quote() >= 0.65
+    assert answers.correct_abstention() >= 0.4
+    assert answers.false_abstention() <= 0.08
