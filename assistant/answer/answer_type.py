@@ -258,7 +258,24 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "published": (_cue(r"\bpublish|\bpublicer"), _cue(r"\bpublicer|\bpublish")),
     "met": (_cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             _cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
+    "evaluated": (_cue(r"\bevaluat|\butvärder"), _cue(r"\bevaluat|\butvärder")),
 }
+
+
+# "Vilket datum …?", "On which date …?" ask for a day; a year ("2008–2012") does not give one.
+_ASKS_DAY = _cue(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bvilke?t datum\b|\bvilka datum\b|\bvilken dag\b")
+_DAY = _cue(rf"\b\d{{1,2}}(?::e|:a)?\s+(?:{_MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|okt|oct|nov|dec)\w*|"
+            rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}\b")
+
+
+def asks_for_a_day(question: str) -> bool:
+    """Whether ``question`` asks for a date to the day ("Vilket datum …?"), not a year or a time."""
+    return bool(_ASKS_DAY.search(question))
+
+
+def states_a_day(text: str) -> bool:
+    """Whether ``text`` gives a date to the day ("den 15 oktober 2015", "2017-05-30", "May 3")."""
+    return bool(_DAY.search(text))
 
 
 # "… according to the minister's meeting with the delegation" names where the fact is told, not the

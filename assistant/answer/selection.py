@@ -33,11 +33,13 @@ from assistant.answer.answer_type import (
     SPECIFIC,
     AnswerType,
     asked_event,
+    asks_for_a_day,
     counts_of,
     names_a_deadline,
     report_stage_differs,
     speaks_of,
     states,
+    states_a_day,
     states_another_year,
 )
 from assistant.answer.base import Passage
@@ -147,6 +149,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     figures = figures or asked
     numbers = set(_NUMBER.findall(figures))
     event = asked_event(asked) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
+    day = answer_type in (AnswerType.DATE, AnswerType.DEADLINE) and asks_for_a_day(asked)
     out = []
     for rank, passage in enumerate(passages[:PASSAGES]):
         for span in _unit_spans(passage):
@@ -158,7 +161,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 and (event is None or speaks_of(event, text)) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted)) \
                 and not states_another_year(answer_type, figures, text) \
-                and not (event == "reported" and report_stage_differs(asked, text))
+                and not (event == "reported" and report_stage_differs(asked, text)) \
+                and not (day and not states_a_day(text))
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),

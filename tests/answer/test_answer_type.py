@@ -8,12 +8,14 @@ from assistant.answer.answer_type import (
     AnswerType,
     asked_event,
     asked_type,
+    asks_for_a_day,
     counted_words,
     counts_of,
     names_a_deadline,
     report_stage_differs,
     speaks_of,
     states,
+    states_a_day,
     states_another_year,
     years_of,
 )
@@ -182,3 +184,19 @@ def test_the_final_and_the_interim_report_are_told_apart() -> None:
     assert not report_stage_differs("By when is the final report due?",
                                     "Uppdraget ska delredovisas senast 1 mars och slutredovisas senast 1 maj.")
     assert not report_stage_differs("By when must they report?", "De ska lämna en delredovisning senast 1 mars.")
+
+
+def test_a_question_for_a_date_to_the_day_is_not_answered_by_a_year() -> None:
+    assert asks_for_a_day("Vilket datum överlämnade ambassadörerna sina kreditivbrev?")
+    assert asks_for_a_day("On which date did they hand over their letters?")
+    assert not asks_for_a_day("When was the policy adopted?") and not asks_for_a_day("Vilket år antogs den?")
+    assert states_a_day("överlämnade torsdagen den 15 oktober 2015") and states_a_day("antogs 2017-05-30")
+    assert not states_a_day("2008 - 2012 Ambassadör i Moskva")
+
+
+def test_an_evaluation_is_an_event_of_its_own() -> None:
+    """"Senast när ska utvärderingen vara klar?" is not answered by the date the law enters into force."""
+    assert asked_event("Senast när ska utvärderingen av insatserna vara klar?") == "evaluated"
+    assert not speaks_of("evaluated", "Lagen ska träda i kraft den 1 januari 2019.")
+    assert speaks_of("evaluated", "Utvärderingen ska redovisas senast den 1 mars 2021.")
+    assert asked_event("When will the evaluation report be submitted?") == "reported"
