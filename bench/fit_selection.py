@@ -13,7 +13,9 @@ such candidate (retrieval missed) teach nothing and are left out.
 The model is a conditional logit: the chance that a candidate is the one chosen is a softmax over
 the question's candidates of ``a·similarity + Σ v_j·feature_j``. The fitted weights are
 ``w_j = v_j / a``, so the similarity weight stays 1 and the margins of ``select`` (``typed_margin``,
-``follow_margin``, in cosine units) keep their meaning: abstention is not refitted here. The
+``follow_margin``, in cosine units) keep their meaning: abstention is not refitted here. Tables show
+where the hand-set margins sit: ``typed_margin`` against leads right and negatives declined,
+``follow_margin`` against answers with the evidence in some point and the points they quote. The
 penalty ``λ·Σ ((v_j − a·w0_j)·sd_j)²`` pulls the weights towards the hand-set ones ``w0`` (``sd_j``
 the feature's spread, so a cosine and a yes/no feature are held alike); ``λ`` is chosen by
 ``--folds``-fold cross-validation grouped by document (no document's questions are both fitted and
@@ -212,6 +214,40 @@ def by_margin(groups: list[Group], weights: np.ndarray, margins: tuple[float, ..
                 sum(lead_right(g, weights, m) for g in groups if not g.answerable)) for m in margins}
 
 
+FOLLOW_MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15)
+MAX_POINTS = 4  # as the extractive answerer quotes
+
+
+def points_right(group: Group, weights: np.ndarray, typed_margin: float, follow_margin: float) -> tuple[bool, int]:
+    """Whether any point ``select`` would quote holds the evidence (the lead and the candidates
+    within ``follow_margin`` of it, only those stating the kind of fact for a specific one, at most
+    ``MAX_POINTS``; overlapping quotes are not merged here), and how many points it quotes."""
+    scores = group.features @ weights
+    order = [int(i) for i in np.lexsort((np.arange(len(scores)), -scores))]
+    lead = order[0]
+    if group.specific:
+        typed = [i for i in order if group.typed[i] and scores[i] >= scores[order[0]] - typed_margin]
+        if not typed:
+            return False, 0
+        lead = ([i for i in typed if group.features[i, DEADLINE]] or typed)[0]
+    followers = [i for i in order if i != lead and scores[i] >= scores[lead] - follow_margin
+                 and (not group.specific or group.typed[i])]
+    chosen = [lead, *followers[:MAX_POINTS - 1]]
+    return bool(group.labels[chosen].any()), len(chosen)
+
+
+def by_follow_margin(groups: list[Group], weights: np.ndarray, typed_margin: float,
+                     margins: tuple[float, ...] = FOLLOW_MARGINS) -> dict[float, tuple[int, float]]:
+    """Per ``follow_margin``, over the answerable groups: how many have the evidence in some point,
+    and the mean number of points (the padding the issue counts against an answer). In sample."""
+    answerable = [g for g in groups if g.answerable]
+    out = {}
+    for margin in margins:
+        results = [points_right(g, weights, typed_margin, margin) for g in answerable]
+        out[margin] = (sum(right for right, _ in results), float(np.mean([n for _, n in results])))
+    return out
+
+
 def per_source(groups: list[Group], weights: np.ndarray, typed_margin: float) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
     for group in groups:
@@ -266,6 +302,10 @@ def main() -> None:
     for margin, (right, declined) in by_margin(groups, fitted).items():
         mark = " (packaged)" if margin == packaged.typed_margin else ""
         print(f"| {margin}{mark} | {right} | {declined} |")
+    print(f"| follow_margin | evidence in some point ({answerable}) | points quoted, mean |\n|---:|---:|---:|")
+    for margin, (right, points) in by_follow_margin(groups, fitted, packaged.typed_margin).items():
+        mark = " (packaged)" if margin == packaged.follow_margin else ""
+        print(f"| {margin}{mark} | {right} | {points:.2f} |")
     if args.out is not None:
         names = ", ".join(str(path.relative_to(EVAL)) for path in TUNE)
         weights = SelectionWeights(

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.selection import FEATURES
-from bench.fit_selection import HAND_SET, Group, by_margin, fit, folds_of, lead_right, load, save
+from bench.fit_selection import HAND_SET, Group, by_follow_margin, by_margin, fit, folds_of, lead_right, load, save
 
 PRIOR = np.array([HAND_SET[name] for name in FEATURES])
 ROW = FEATURES.index("row")
@@ -67,6 +67,14 @@ def test_the_margin_table_counts_leads_and_declined_hard_negatives() -> None:
     negative = Group("synthetic", "doc", features, np.zeros(2, dtype=bool), np.array([False, True]), True)
     table = by_margin([*_groups(4), negative], PRIOR, margins=(0.01, 0.1))
     assert table == {0.01: (0, 1), 0.1: (0, 0)}
+
+
+def test_the_follow_margin_table_counts_answers_with_the_evidence_in_some_point_and_the_points() -> None:
+    """The evidence is the second candidate, 0.01 behind the lead: a margin of 0.02 quotes it too."""
+    table = by_follow_margin(_groups(4), PRIOR, 0.1, margins=(0.0, 0.02))
+    assert table[0.0] == (0, 1.0)
+    right, points = table[0.02]
+    assert right == 4 and 2.0 <= points <= 3.0  # the third candidate is 0.02 behind, give or take
 
 
 def test_unanswerable_groups_are_scored_but_never_fitted_on() -> None:
