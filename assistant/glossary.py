@@ -32,6 +32,9 @@ from assistant.glossary_search import SearchRow, lookup_keys
 __all__ = ["Glossary", "GlossaryEntry", "names_plainly"]
 
 _DATA_FILE = "glossary.json"
+# Central government's words English questions name differently ("spring budget": vårbudget,
+# "appropriation": anslag, "terms of reference": kommittédirektiv), beside the municipal ones.
+_GOVERNMENT_FILE = "government.json"
 # The state's agencies, courts and ministries by their official English names ("Swedish Transport
 # Administration": Trafikverket), which English questions use and the documents never do.
 _NAMES_FILE = "agencies.json"
@@ -61,8 +64,9 @@ class Glossary:
 
     @classmethod
     def load_default(cls) -> Glossary:
-        """The glossary packaged as ``assistant/data/glossary.json``, with the state bodies of
-        ``agencies.json`` as proper names; validated, cached per class.
+        """The glossary packaged as ``assistant/data/glossary.json`` and central government's words
+        of ``government.json``, with the state bodies of ``agencies.json`` as proper names;
+        validated, cached per class.
 
         Raises ``ValueError`` naming the first bad entry if the file is malformed.
         """
@@ -228,7 +232,7 @@ def names_plainly(entry: GlossaryEntry, said: str) -> bool:
 
 @functools.cache
 def _load_default(cls: type[Glossary]) -> Glossary:
-    terms = cls.from_records(json.loads(data_text(_DATA_FILE)))
+    terms = cls.from_records([*json.loads(data_text(_DATA_FILE)), *json.loads(data_text(_GOVERNMENT_FILE))])
     names = cls.from_records(json.loads(data_text(_NAMES_FILE)), proper_names=True)
     return cls([*terms.entries, *names.entries])
 

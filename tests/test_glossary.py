@@ -47,7 +47,8 @@ def test_default_glossary_has_at_least_350_valid_entries_with_unique_terms(gloss
         assert all(term == term.lower() for term in entry.english_terms)
 
 
-@pytest.mark.parametrize("data_file", [GLOSSARY_JSON, GLOSSARY_JSON.with_name("agencies.json")])
+@pytest.mark.parametrize("data_file", [GLOSSARY_JSON, GLOSSARY_JSON.with_name("agencies.json"),
+                                       GLOSSARY_JSON.with_name("government.json")])
 def test_the_data_files_are_plain_json_lists_of_the_six_fields(data_file: Path) -> None:
     records = json.loads(data_file.read_text(encoding="utf-8"))
     assert isinstance(records, list)
@@ -62,6 +63,14 @@ def test_state_agencies_are_known_by_their_official_english_names(glossary: Glos
     assert "trafikverket" in glossary.swedish_for_english("the Swedish Transport Administration")
     definition = glossary.lookup("Boverket")
     assert definition is not None and "Boverket" in definition.explanation_sv
+
+
+def test_central_governments_words_are_known_by_the_english_a_question_uses(glossary: Glossary) -> None:
+    """Staff ask about government assignments and budgets in English; the pages write Swedish."""
+    assert "vårbudgeten" in glossary.swedish_for_english("How much is in the spring budget for the regions?")
+    assert "anslag" in glossary.swedish_for_english("Which appropriation funds it?")
+    assert "skogsbränder" in glossary.swedish_for_english("How many forest fires were there?")
+    assert "kreditivbrev" in glossary.lexicon_forms  # a term, not a proper name: compounds split by it
 
 
 def test_state_bodies_are_proper_names_no_compound_is_split_by(glossary: Glossary) -> None:
