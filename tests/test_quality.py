@@ -6,6 +6,7 @@ five policies)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -209,48 +210,48 @@ def test_english_pages_both_halves(english: PolicyAssistant, half: str) -> None:
     assert answers.false_abstention() <= 0.15
 
 
-FRESH = REPO / "tests" / "eval" / "fresh"
+@dataclass(frozen=True)
+class Floors:
+    """The least a set must reach: Recall@5, evidence in the answer and in the first quote,
+    unanswerable questions declined, and at most this share of false abstentions."""
+
+    recall_at_5: float
+    in_answer: float
+    in_first_quote: float
+    declined: float
+    false_abstentions: float
 
 
-@pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
-          glossary: Glossary) -> Iterator[PolicyAssistant]:
-    """The five policies and the 24 pages of the fresh set."""
-    yield beside_the_policies(tmp_path_factory.mktemp("fresh"), [FRESH / "documents.json"], embedder, glossary)
-
-
-def test_the_fresh_set_all_held_out(fresh: PolicyAssistant) -> None:
-    # Written after the third pass's rules and never tuned on: R@5 110/114, in the answer 82/114, in
-    # the first quote 60/114, hard negatives declined 3/8, false abstentions 9/114 (after the fourth
-    # pass; after the third: 107, 79, 53, 3/8, 14). Floors below that.
-    retrieval, answers = measured(fresh, FRESH / "questions.jsonl")
-    assert retrieval.recall_at(5) >= 0.88
-    assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
-    assert answers.language_right() == 1.0
-    assert answers.evidence_in_answer() >= 0.62
-    assert answers.evidence_in_first_quote() >= 0.45
-    assert answers.correct_abstention() >= 0.25
-    assert answers.false_abstention() <= 0.11
-
-
-TUNING = REPO / "tests" / "eval" / "tuning"
-
-
-@pytest.fixture(scope="module")
-def tuning(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
-           glossary: Glossary) -> Iterator[PolicyAssistant]:
-    """The five policies and the 30 pages of the all-tuning set."""
-    yield beside_the_policies(tmp_path_factory.mktemp("tuning"), [TUNING / "documents.json"], embedder, glossary)
-
-
-def test_the_tuning_set(tuning: PolicyAssistant) -> None:
+# Sets of drawn pages beside the policies, all held out or all tuned on, with floors a little below
+# what was measured (README, "The fourth pass").
+WHOLE_SETS = {
+    # Written after the third pass's rules and never tuned on: R@5 110/114, in the answer 82/114,
+    # in the first quote 60/114, hard negatives declined 3/8, false abstentions 9/114 (after the
+    # third pass: 107, 79, 53, 3/8, 14).
+    "fresh": Floors(recall_at_5=0.88, in_answer=0.62, in_first_quote=0.45, declined=0.25, false_abstentions=0.11),
     # Tuned on (issue 20): R@5 99/104, in the answer 92/104 (78 before its misses were read), in
     # the first quote 74/104 (58), hard negatives declined 8/16 (6), false abstentions 4/104 (13).
-    retrieval, answers = measured(tuning, TUNING / "questions.jsonl")
-    assert retrieval.recall_at(5) >= 0.9
+    "tuning": Floors(recall_at_5=0.9, in_answer=0.8, in_first_quote=0.65, declined=0.4, false_abstentions=0.08),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(WHOLE_SETS))
+def whole_set(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
+              glossary: Glossary) -> Iterator[tuple[str, PolicyAssistant]]:
+    """The five policies and the pages of one of ``WHOLE_SETS``."""
+    name = request.param
+    rule = REPO / "tests" / "eval" / name / "documents.json"
+    yield name, beside_the_policies(tmp_path_factory.mktemp(name), [rule], embedder, glossary)
+
+
+def test_the_fresh_and_the_tuning_set_reach_their_floors(whole_set: tuple[str, PolicyAssistant]) -> None:
+    name, assistant = whole_set
+    floors = WHOLE_SETS[name]
+    retrieval, answers = measured(assistant, REPO / "tests" / "eval" / name / "questions.jsonl")
+    assert retrieval.recall_at(5) >= floors.recall_at_5
     assert answers.verbatim_rate() == 1.0 and answers.markers_consistent() == 1.0
     assert answers.language_right() == 1.0
-    assert answers.evidence_in_answer() >= 0.8
-    assert answers.evidence_in_first_quote() >= 0.65
-    assert answers.correct_abstention() >= 0.4
-    assert answers.false_abstention() <= 0.08
+    assert answers.evidence_in_answer() >= floors.in_answer
+    assert answers.evidence_in_first_quote() >= floors.in_first_quote
+    assert answers.correct_abstention() >= floors.declined
+    assert answers.false_abstention() <= floors.false_abstentions
