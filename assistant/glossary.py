@@ -232,9 +232,11 @@ def names_plainly(entry: GlossaryEntry, said: str) -> bool:
 
 @functools.cache
 def _load_default(cls: type[Glossary]) -> Glossary:
-    terms = cls.from_records([*json.loads(data_text(_DATA_FILE)), *json.loads(data_text(_GOVERNMENT_FILE))])
-    names = cls.from_records(json.loads(data_text(_NAMES_FILE)), proper_names=True)
-    return cls([*terms.entries, *names.entries])
+    # One build of the matchers, over the entries of all three files (each validated as read).
+    terms = [*json.loads(data_text(_DATA_FILE)), *json.loads(data_text(_GOVERNMENT_FILE))]
+    names = json.loads(data_text(_NAMES_FILE))
+    return cls([*(entry_from_record(record, index) for index, record in enumerate(terms)),
+                *(entry_from_record(record, index, proper_name=True) for index, record in enumerate(names))])
 
 
 def _renderings(entry: GlossaryEntry, extra_terms: int) -> list[str]:
