@@ -301,11 +301,16 @@ _STAGES = {"final": _cue(r"slutredovis\w*|slutrapport\w*|\bfinal (?:report|accou
            "interim": _cue(r"delredovis\w*|delrapport\w*|\binterim|\bprogress report|\bpartial report")}
 
 
-def report_stage_differs(question: str, text: str) -> bool:
-    """Whether ``question`` asks about one stage of reporting (the final or an interim report) and
-    ``text`` speaks only of the other ("slutredovisa" asked, "lämna en delredovisning" stated)."""
-    asked = {stage for stage, cue in _STAGES.items() if cue.search(question)}
-    stated = {stage for stage, cue in _STAGES.items() if cue.search(text)}
+def report_stages(text: str) -> frozenset[str]:
+    """The stages of reporting ``text`` speaks of: "final", "interim", both or none."""
+    return frozenset(stage for stage, cue in _STAGES.items() if cue.search(text))
+
+
+def report_stage_differs(asked: frozenset[str], text: str) -> bool:
+    """Whether a question asking about one stage of reporting (``asked``, its ``report_stages``)
+    is met by ``text`` speaking only of the other ("slutredovisa" asked, "lämna en
+    delredovisning" stated)."""
+    stated = report_stages(text)
     return len(asked) == 1 and bool(stated) and not asked & stated
 
 
@@ -326,14 +331,14 @@ def years_of(text: str) -> set[int]:
     return years
 
 
-def states_another_year(answer_type: AnswerType | None, question: str, text: str) -> bool:
-    """Whether ``question`` asks for an amount or count of a year it names and ``text`` names years,
-    none of them that one (the 2016 budget for a question about 2017). A text naming no year may
-    be about any: it is not judged."""
-    if answer_type not in _YEARLY:
+def states_another_year(answer_type: AnswerType | None, asked: set[int], text: str) -> bool:
+    """Whether a question for an amount or count of the years ``asked`` (its ``years_of``) is met by
+    ``text`` naming years, none of them asked (the 2016 budget for a question about 2017). A text
+    naming no year may be about any: it is not judged."""
+    if answer_type not in _YEARLY or not asked:
         return False
-    asked, stated = years_of(question), years_of(text)
-    return bool(asked) and bool(stated) and not asked & stated
+    stated = years_of(text)
+    return bool(stated) and not asked & stated
 
 
 _COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<phrase>[\w\s-]+)")

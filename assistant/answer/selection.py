@@ -37,10 +37,12 @@ from assistant.answer.answer_type import (
     counts_of,
     names_a_deadline,
     report_stage_differs,
+    report_stages,
     speaks_of,
     states,
     states_a_day,
     states_another_year,
+    years_of,
 )
 from assistant.answer.base import Passage
 from assistant.answer.citations import sentence_spans
@@ -150,6 +152,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     numbers = set(_NUMBER.findall(figures))
     event = asked_event(asked) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
     day = answer_type in (AnswerType.DATE, AnswerType.DEADLINE) and asks_for_a_day(asked)
+    years, stages = years_of(figures), report_stages(asked) if event == "reported" else frozenset()
     out = []
     for rank, passage in enumerate(passages[:PASSAGES]):
         for span in _unit_spans(passage):
@@ -160,8 +163,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             typed = answer_type is not None and states(answer_type, text, besides=question) \
                 and (event is None or speaks_of(event, text)) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted)) \
-                and not states_another_year(answer_type, figures, text) \
-                and not (event == "reported" and report_stage_differs(asked, text)) \
+                and not states_another_year(answer_type, years, text) \
+                and not report_stage_differs(stages, text) \
                 and not (day and not states_a_day(text))
             features = {
                 "similarity": similarity,

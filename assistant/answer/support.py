@@ -206,28 +206,30 @@ class SupportScorer:
         of them have a Swedish form written in the passages (``written``: their own terms, not
         the English glosses the index adds); else ``()``. Question words and concepts whose forms
         analyse to nothing are not counted."""
-        concepts = [entry for entry in self._concepts.named_in_english(question)
-                    if not _asks_only(entry.term) and self._concept(entry)]
+        phrases = self._concepts.english_phrases(question)
+        named = {entry: None for _, entries in phrases for entry in entries}  # each once, in order
+        concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)]
         if not concepts:
             return ()
         # A concept no document speaks of, in Swedish or English ("salary": lön), is not answered
         # by any passage, however close the others come. Only a concept named plainly: a one-word
         # alternative term ("seat" for a board member) too often means something else.
-        if absent := self._absent_phrases(question):
+        if absent := self._absent_phrases(phrases):
             return absent
         found = sum(bool(self._concept(entry) & written) for entry in concepts)
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
 
-    def _absent_phrases(self, question: str) -> tuple[str, ...]:
-        """The terms of the concepts ``question`` names plainly in English that no indexed document
-        speaks of in any sense the glossary gives the phrase: "interim report" is absent only if
-        neither a delårsrapport nor a delredovisning is, and "entry requirements" only if neither
-        behörighet nor antagningskrav is (the glossary's first sense is often not the document's)."""
+    def _absent_phrases(self, phrases: list[tuple[str, list[GlossaryEntry]]]) -> tuple[str, ...]:
+        """The terms of the concepts named plainly by ``phrases`` (a question's English phrases and
+        the entries each names) that no indexed document speaks of in any sense the glossary gives
+        the phrase: "interim report" is absent only if neither a delårsrapport nor a delredovisning
+        is, and "entry requirements" only if neither behörighet nor antagningskrav is (the
+        glossary's first sense is often not the document's)."""
         absent: dict[str, None] = {}
-        for said, entries in self._concepts.english_phrases(question):
-            named = [e for e in entries if names_plainly(e, said) and not _asks_only(e.term) and self._concept(e)]
-            if named and all(self._absent(e) for e in entries):
-                absent.update(dict.fromkeys(e.term for e in named))
+        for said, entries in phrases:
+            plain = [e for e in entries if names_plainly(e, said) and not _asks_only(e.term) and self._concept(e)]
+            if plain and all(self._absent(e) for e in entries):
+                absent.update(dict.fromkeys(e.term for e in plain))
         return tuple(absent)
 
     def _absent(self, entry: GlossaryEntry) -> bool:

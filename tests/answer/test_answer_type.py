@@ -13,6 +13,7 @@ from assistant.answer.answer_type import (
     counts_of,
     names_a_deadline,
     report_stage_differs,
+    report_stages,
     speaks_of,
     states,
     states_a_day,
@@ -170,20 +171,21 @@ def test_counts_and_periods_in_the_forms_the_pages_use() -> None:
 
 
 def test_an_amount_for_another_year_does_not_answer() -> None:
-    question = "How much money may the agency use for the pilot project in 2017?"
-    assert states_another_year(AnswerType.MONEY, question, "Myndigheten får använda högst 6 000 000 kronor under 2016.")
-    assert not states_another_year(AnswerType.MONEY, question, "Totalt 30 miljoner kronor för 2016–2018.")
-    assert not states_another_year(AnswerType.MONEY, question, "Myndigheten får använda 6 000 000 kronor.")
-    assert not states_another_year(AnswerType.DATE, "When was the 2017 report submitted?", "den 1 mars 2018")
+    asked = years_of("How much money may the agency use for the pilot project in 2017?")
+    assert states_another_year(AnswerType.MONEY, asked, "Myndigheten får använda högst 6 000 000 kronor under 2016.")
+    assert not states_another_year(AnswerType.MONEY, asked, "Totalt 30 miljoner kronor för 2016–2018.")
+    assert not states_another_year(AnswerType.MONEY, asked, "Myndigheten får använda 6 000 000 kronor.")
+    assert not states_another_year(AnswerType.DATE, years_of("When was the 2017 report submitted?"), "den 1 mars 2018")
     assert years_of("2021-22 och 2024–2026") == {2021, 2022, 2024, 2025, 2026}
 
 
 def test_the_final_and_the_interim_report_are_told_apart() -> None:
-    assert report_stage_differs("När ska myndigheterna slutredovisa uppdraget?",
+    assert report_stage_differs(report_stages("När ska myndigheterna slutredovisa uppdraget?"),
                                 "De ska senast den 30 juni 2022 lämna en gemensam delredovisning.")
-    assert not report_stage_differs("By when is the final report due?",
+    assert not report_stage_differs(report_stages("By when is the final report due?"),
                                     "Uppdraget ska delredovisas senast 1 mars och slutredovisas senast 1 maj.")
-    assert not report_stage_differs("By when must they report?", "De ska lämna en delredovisning senast 1 mars.")
+    assert not report_stage_differs(report_stages("By when must they report?"),
+                                    "De ska lämna en delredovisning senast 1 mars.")
 
 
 def test_a_question_for_a_date_to_the_day_is_not_answered_by_a_year() -> None:
