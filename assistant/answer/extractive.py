@@ -16,6 +16,7 @@ topic states, or when the passages do not support the question (``AnswerContext.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -128,11 +129,14 @@ class ExtractiveAnswerer(Answerer):
         asked = asked_part(context.question, context.original_question)
         answer_type = asked_type(asked)
         wanted = self._query_terms(context)
+        # Both the overlap and the distinguishing words read a unit's terms: analyse each text once.
+        glossed = functools.cache(lambda text: self._glossed_terms(text, context))
         ranked = candidates(self._content(context), question=context.question, answer_type=answer_type,
-                            overlap=lambda text: self._overlap(text, wanted, context),
+                            overlap=lambda text: _overlap(glossed(text), wanted),
                             counted=self._counted_stems(asked),
                             responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
                             weights=self._weights, asked=asked,
+                            matched=lambda text: glossed(text) & wanted,
                             figures=figures_part(context.question, context.original_question, asked=asked))
         return answer_type, ranked
 
@@ -214,7 +218,7 @@ class ExtractiveAnswerer(Answerer):
     def _general(self, context: AnswerContext, selection: Selection) -> Answer:
         wanted = self._query_terms(context)
         points = [row_point(c, answer_type=selection.answer_type, question=context.question,
-                                  overlap=lambda text: self._overlap(text, wanted, context))
+                                  overlap=lambda text: _overlap(self._glossed_terms(text, context), wanted))
                   if c.passage.kind == "table_row" else self._unit_point(c, spans) for c, spans in selection.chosen]
         found = [point for point in points if point is not None]
         if not found:
@@ -247,12 +251,10 @@ class ExtractiveAnswerer(Answerer):
     def _query_terms(self, context: AnswerContext) -> set[str]:
         return set(self._terms(" ".join([context.question, *context.expansions]), context))
 
-    def _overlap(self, text: str, wanted: set[str], context: AnswerContext) -> float:
+    def _glossed_terms(self, text: str, context: AnswerContext) -> frozenset[str]:
+        """A text's terms with those of the English the glossary gives for its Swedish words."""
         glosses = " ".join(self._glossary.english_for_swedish(text))
-        terms = set(self._terms(f"{text} {glosses}", context))
-        if not terms or not wanted:
-            return 0.0
-        return len(terms & wanted) / math.sqrt(len(terms))
+        return frozenset(self._terms(f"{text} {glosses}", context))
 
     def _compose(self, context: AnswerContext, points: Sequence[Point], *, intro: str | None,
                  quote_inline: bool = False) -> Answer:
@@ -315,6 +317,13 @@ _DOCUMENT_TYPE_WORDS = {
     "plan": re.compile(r"\b(action plan|plan|handlingsplan(en)?|åtgärdsplan(en)?)\b", re.IGNORECASE),
     "riktlinje": re.compile(r"\b(guidelines?|riktlinjer(na)?|riktlinjen)\b", re.IGNORECASE),
 }
+
+
+def _overlap(terms: frozenset[str], wanted: set[str]) -> float:
+    """The question's terms a text shares, over the square root of the text's terms."""
+    if not terms or not wanted:
+        return 0.0
+    return len(terms & wanted) / math.sqrt(len(terms))
 
 
 def _named_document_types(question: str) -> set[str]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|
                       r"coordinat", re.IGNORECASE)
 # What the scorer knows of a candidate (``Candidate.features``), in this order.
 FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
-            "item", "row", "short")
+            "item", "row", "short", "distinct")
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ class Selection:
 def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[[str], float],
                answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
                responsibility: bool = False, weights: SelectionWeights | None = None,
-               asked: str | None = None, figures: str | None = None) -> list[Candidate]:
+               asked: str | None = None, figures: str | None = None,
+               matched: Callable[[str], frozenset[str]] | None = None) -> list[Candidate]:
     """Every unit of the first ``PASSAGES`` passages with its features (``FEATURES``), scored by
     ``weights`` (the packaged ones by default), best first. ``overlap(text)`` is the lexical
     overlap of a text with the question; ``counted`` the five-letter stems of what a "how many"
@@ -145,7 +147,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     asked, when not all of ``question`` do (a follow-up's own, "And what is planned for 2022?",
     whose event is not the earlier question's); ``figures``: the words whose years and numbers are
     asked about (default ``asked``; "Och hur såg motsvarande siffra ut 1995?" asks the earlier
-    question again, for 1995). Cost: regex and term analysis per unit."""
+    question again, for 1995); ``matched(text)``: the question's terms a text contains, for
+    ``distinct`` (``_distinct``; 0 without it). Cost: regex and term analysis per unit."""
     weights = weights or SelectionWeights.packaged()
     asked = asked or question
     figures = figures or asked
@@ -153,7 +156,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     event = asked_event(asked) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
     day = answer_type in (AnswerType.DATE, AnswerType.DEADLINE) and asks_for_a_day(asked)
     years, stages = years_of(figures), report_stages(asked) if event == "reported" else frozenset()
-    out = []
+    found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
     for rank, passage in enumerate(passages[:PASSAGES]):
         for span in _unit_spans(passage):
             text = passage.hit.text if passage.kind == "table_row" else passage.document_text[span[0]:span[1]]
@@ -181,8 +184,30 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "row": float(passage.kind == "table_row"),
                 "short": float(len(text) < 40),
             }
-            out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features))
+            terms = matched(f"{passage.hit.section_path[-1]}\n{context}") if matched else frozenset()
+            found.append((rank, passage, span, text, typed, features, terms))
+    distinct = _distinct([terms for *_, terms in found])
+    out = []
+    for (rank, passage, span, text, typed, features, _), share in zip(found, distinct, strict=True):
+        features["distinct"] = share
+        out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
+
+
+def _distinct(matched: Sequence[frozenset[str]]) -> list[float]:
+    """For each unit, the share of the question's distinguishing words it contains: its matched
+    terms weighted by how few of the candidate units contain them (idf over the candidates, not the
+    corpus), over the weight of all the question's terms any candidate contains. A word every
+    sentence of the document shares ("regeringen", the topic) tells little of which sentence
+    answers; the one word only two sentences share ("panel") tells much. Cost: one pass."""
+    count = len(matched)
+    frequency: dict[str, int] = {}
+    for terms in matched:
+        for term in terms:
+            frequency[term] = frequency.get(term, 0) + 1
+    weight = {term: math.log(1 + count / n) for term, n in frequency.items()}
+    total = sum(weight.values())
+    return [sum(weight[t] for t in terms) / total if total else 0.0 for terms in matched]
 
 
 def _read_in_context(passage: Passage, span: tuple[int, int], text: str) -> tuple[float, str]:

@@ -147,6 +147,20 @@ def test_a_body_the_question_names_in_the_genitive_is_not_a_new_one() -> None:
     assert states(AnswerType.BODY, "Migrationsverket ska samråda med Arbetsförmedlingen.", besides=question)
 
 
+def test_a_body_named_myndigheten_for_is_told_apart_by_what_it_is_for() -> None:
+    question = "Vilken myndighet ska ta över verksamheten från Myndigheten för stöd till trossamfund?"
+    assert not states(AnswerType.BODY, "Myndigheten för stöd till trossamfund avvecklas.", besides=question)
+    assert states(AnswerType.BODY, "Verksamheten inordnas i Myndigheten för ungdoms- och civilsamhällesfrågor.",
+                  besides=question)
+
+
+def test_bodies_named_by_a_genitive_or_by_capitalised_words_are_bodies() -> None:
+    assert states(AnswerType.BODY, "Samråd ska ske med Försvarets materielverk.")
+    assert states(AnswerType.BODY, "Vården bedrivs av Statens institutionsstyrelse.")
+    assert states(AnswerType.BODY, "Mötet hölls i samarbete med Civil Rights Defenders i Bryssel.")
+    assert not states(AnswerType.BODY, "Mötet hölls i Bryssel i februari.")
+
+
 def test_a_leading_condition_does_not_make_a_time_question() -> None:
     assert asked_type("When a school has more applicants than places, which selection grounds may it use?") is None
     assert asked_type("När det finns fler sökande än platser, vem avgör urvalet?") is AnswerType.BODY

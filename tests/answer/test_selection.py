@@ -199,6 +199,22 @@ def test_a_time_limit_leads_a_deadline_answer_over_a_closer_sentence_that_only_d
     question = "By when must the agency report on the statistics?"
     ranked = candidates([replace(closer, unit_scores=scores)], question=question, overlap=lambda _: 0.0,
                         answer_type=asked_type(question))
-    assert ranked[0].text.startswith("I regleringsbrevet") and ranked[0].states_type  # closer, and dated
+    closest = max(ranked, key=lambda c: c.features["similarity"])
+    assert closest.text.startswith("I regleringsbrevet") and closest.states_type  # closer, and dated
     (span,) = select(ranked, question=question, answer_type=asked_type(question)).chosen[0][1]
     assert text[span[0]:span[1]] == "Uppdraget ska redovisas till regeringen senast den 12 maj 2021."
+
+
+def test_the_sentence_sharing_the_question_s_rarest_word_scores_higher_on_distinct_words() -> None:
+    text = ("Dialogen\n\nMinistern träffade aktörer inom sjöfarten. "
+            "Företrädarna för sjöfarten talade om exporten. "
+            "Ministern satt i en panel med två företrädare för hamnarna.\n")
+    question = "Who sat on the panel with the minister at the shipping dialogue?"
+    wanted = frozenset({"minist", "panel", "sjöfart"})
+    ranked = candidates([prose(text, "Ministern träffade")], question=question, overlap=lambda _: 0.0,
+                        answer_type=None, matched=lambda unit: frozenset(w for w in wanted if w in unit.casefold()))
+    distinct = {c.text.split()[1]: c.features["distinct"] for c in ranked}
+    # "panel" is in one sentence, "minist" and "sjöfart" in two each: of the two sentences sharing
+    # two of the question's words, the one with the rare word is told apart.
+    assert distinct["satt"] > distinct["träffade"] > distinct["för"] > 0.0
+    assert all(share <= 1.0 for share in distinct.values())
