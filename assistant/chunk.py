@@ -48,8 +48,10 @@ HEADER_LABELS: list[tuple[str, str]] = [
     ("version", "Version / Version"),
 ]
 _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
-# A sentence ends at . ! or ? before a capital or digit (or an opening quote); a line break ends a unit.
-_UNIT_END = re.compile(r"(?<=[.!?])\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n+")
+# A sentence ends at . ! or ? before a capital or digit (or an opening quote); a line break ends a
+# unit, unless it breaks a sentence: after a word or a comma, before a small letter ("riktas mot
+# maliska\nsäkerhetsstyrkor", as hard-wrapped text and PDF lines have it). A blank line always ends one.
+_UNIT_END = re.compile(r"(?<=[.!?])\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{2,}|(?<![\w,])\n|\n(?![a-zåäö])")
 _MAX_GLOSSES = 12
 # Units shorter than this ("1.", "Delmål:") are never quoted on their own: they get no vector.
 MIN_UNIT_CHARS = 12

@@ -28,6 +28,7 @@ from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defin
 from assistant.answer.followup import asked_part, figures_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
+from assistant.answer.names import question_names
 from assistant.answer.points import (
     ACTIVITY_COLUMN,
     ROLE_COLUMN,
@@ -137,6 +138,8 @@ class ExtractiveAnswerer(Answerer):
                             responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
                             weights=self._weights, asked=asked,
                             matched=lambda text: glossed(text) & wanted,
+                            # An English question's names are often not the documents' ("Sweden").
+                            names=question_names(context.question) if context.language == "sv" else (),
                             figures=figures_part(context.question, context.original_question, asked=asked))
         return answer_type, ranked
 

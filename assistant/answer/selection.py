@@ -47,6 +47,7 @@ from assistant.answer.answer_type import (
 )
 from assistant.answer.base import Passage
 from assistant.answer.citations import sentence_spans
+from assistant.answer.names import named_in
 from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
 )
@@ -138,7 +139,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
                responsibility: bool = False, weights: SelectionWeights | None = None,
                asked: str | None = None, figures: str | None = None,
-               matched: Callable[[str], frozenset[str]] | None = None) -> list[Candidate]:
+               matched: Callable[[str], frozenset[str]] | None = None,
+               names: tuple[str, ...] = ()) -> list[Candidate]:
     """Every unit of the first ``PASSAGES`` passages with its features (``FEATURES``), scored by
     ``weights`` (the packaged ones by default), best first. ``overlap(text)`` is the lexical
     overlap of a text with the question; ``counted`` the five-letter stems of what a "how many"
@@ -148,7 +150,9 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     whose event is not the earlier question's); ``figures``: the words whose years and numbers are
     asked about (default ``asked``; "Och hur såg motsvarande siffra ut 1995?" asks the earlier
     question again, for 1995); ``matched(text)``: the question's terms a text contains, for
-    ``distinct`` (``_distinct``; 0 without it). Cost: regex and term analysis per unit."""
+    ``distinct`` (``_distinct``; 0 without it); ``names``: the names the question is about
+    (``names.question_names``): a unit states the asked-for kind of fact only in a document that
+    names one of them, when another document does. Cost: regex and term analysis per unit."""
     weights = weights or SelectionWeights.packaged()
     asked = asked or question
     figures = figures or asked
@@ -156,6 +160,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     event = asked_event(asked) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
     day = answer_type in (AnswerType.DATE, AnswerType.DEADLINE) and asks_for_a_day(asked)
     years, stages = years_of(figures), report_stages(asked) if event == "reported" else frozenset()
+    speaks_of_names = _speaks_of_names(passages[:PASSAGES], names)
     found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
     for rank, passage in enumerate(passages[:PASSAGES]):
         for span in _unit_spans(passage):
@@ -168,7 +173,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted)) \
                 and not states_another_year(answer_type, years, text) \
                 and not report_stage_differs(stages, text) \
-                and not (day and not states_a_day(text))
+                and not (day and not states_a_day(text)) \
+                and speaks_of_names[passage.hit.document_id]
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),
@@ -192,6 +198,15 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
         features["distinct"] = share
         out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
+
+
+def _speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict[str, bool]:
+    """Per document of ``passages``: whether it names one of the question's names (``names``) when
+    another of them does: a fact stated in a document naming none of them is about something else
+    ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline)."""
+    named = {p.hit.document_id: named_in(p.document_text, names) for p in passages}
+    anywhere = any(named.values())
+    return {document: bool(found) or not anywhere for document, found in named.items()}
 
 
 def _distinct(matched: Sequence[frozenset[str]]) -> list[float]:

@@ -218,3 +218,22 @@ def test_the_sentence_sharing_the_question_s_rarest_word_scores_higher_on_distin
     # two of the question's words, the one with the rare word is told apart.
     assert distinct["satt"] > distinct["träffade"] > distinct["för"] > 0.0
     assert all(share <= 1.0 for share in distinct.values())
+
+
+def test_a_deadline_in_a_document_naming_none_of_the_question_s_names_does_not_answer_it() -> None:
+    asked = ("Regionala center\n\nArbetsmiljöverket och Skatteverket ska inrätta regionala center. "
+             "Uppdraget ska delredovisas senast den 30 juni 2022.\n")
+    other = ("Mödrahälsovård\n\nSocialstyrelsen ska stödja arbetet med mödrahälsovården. "
+             "Uppdraget ska slutredovisas senast den 31 oktober 2027.\n")
+    question = "När ska Arbetsmiljöverket och Skatteverket slutredovisa uppdraget om regionala center?"
+    elsewhere = prose(other, "Uppdraget")
+    passages = [prose(asked, "Arbetsmiljöverket"),
+                replace(elsewhere, hit=elsewhere.hit.model_copy(update={"document_id": "other"}))]
+    answer_type = asked_type(question)
+    names = ("arbetsmiljöverket", "skatteverket")
+    ranked = candidates(passages, question=question, overlap=lambda _: 0.0, answer_type=answer_type, names=names)
+    assert not any(c.states_type for c in ranked)  # the interim report is not the final one; 2027 is another's
+    assert select(ranked, question=question, answer_type=answer_type).missing_fact
+    # Without the names, the other assignment's deadline would have answered.
+    unnamed = candidates(passages, question=question, overlap=lambda _: 0.0, answer_type=answer_type)
+    assert [c.passage.hit.document_id for c in unnamed if c.states_type] == ["other"]
