@@ -121,8 +121,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*)|\b(?:hälften|en tredjedel|en fjärdedel|"
                              r"majoriteten)\b"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
-    # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap.").
-    AnswerType.COUNT: _cue(rf"(?<![\d.,:/-])(?!{_YEAR}\b)\d[\d  ]*(?:[.,]\d+)?(?![\d.,]|\s*(?:§|kap\b|%|procent|"
+    # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
+    # part of a name ("CV90", "JAS 39" is still read as 39).
+    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d[\d  ]*(?:[.,]\d+)?(?![\d.,]|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
                            rf"{_MONTHS})|[\d ]*-)|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
@@ -360,7 +361,7 @@ _MAX_PHRASE_WORDS = 3
 # Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
 _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
                               "st", "stycken", "times", "gånger"})
-_COUNT_THEN_WORDS = re.compile(rf"(?<![\d.,:/-])(?!{_YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet)?|{_NUMBER_WORDS})"
+_COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{_YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet)?|{_NUMBER_WORDS})"
                                r"(?:\s+(?:miljoner|miljon|tusen))?\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)", re.IGNORECASE)
 
 

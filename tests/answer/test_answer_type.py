@@ -161,6 +161,13 @@ def test_bodies_named_by_a_genitive_or_by_capitalised_words_are_bodies() -> None
     assert not states(AnswerType.BODY, "Mötet hölls i Bryssel i februari.")
 
 
+def test_a_number_inside_a_name_is_not_a_count() -> None:
+    assert not states(AnswerType.COUNT, "Beställningen gäller stridsfordonet CV90.")
+    # … so the count after it is read: "40 av dem" counts the vehicles just named.
+    text = "Vi har beställt stridsfordonet CV90 så att 40 av dem kommer att skänkas till Ukraina."
+    assert counts_of(text, frozenset({"strid", "cv90"}))
+
+
 def test_a_leading_condition_does_not_make_a_time_question() -> None:
     assert asked_type("When a school has more applicants than places, which selection grounds may it use?") is None
     assert asked_type("När det finns fler sökande än platser, vem avgör urvalet?") is AnswerType.BODY
