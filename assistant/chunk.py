@@ -49,9 +49,11 @@ HEADER_LABELS: list[tuple[str, str]] = [
 ]
 _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
 # A sentence ends at . ! or ? before a capital or digit (or an opening quote); a line break ends a
-# unit, unless it breaks a sentence: after a word or a comma, before a small letter ("riktas mot
-# maliska\nsäkerhetsstyrkor", as hard-wrapped text and PDF lines have it). A blank line always ends one.
-_UNIT_END = re.compile(r"(?<=[.!?])\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{2,}|(?<![\w,])\n|\n(?![a-zåäö])")
+# unit, unless it breaks a sentence, as hard-wrapped text and PDF lines have it: after a word before a
+# small letter ("riktas mot maliska\nsäkerhetsstyrkor"), or after a comma before anything but a list
+# item or a heading ("Skogsstyrelsen,\nTrafikverket samt …"). A blank line always ends one.
+_UNIT_END = re.compile(r"(?<=[.!?])\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{2,}|(?<![\w,])\n|(?<=\w)\n(?![a-zåäö])|"
+                       r"(?<=,)\n(?=[*•#-]|\d+[.)]\s)")
 _MAX_GLOSSES = 12
 # Units shorter than this ("1.", "Delmål:") are never quoted on their own: they get no vector.
 MIN_UNIT_CHARS = 12

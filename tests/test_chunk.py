@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chunk import Chunker, header_text
+from assistant.chunk import Chunker, header_text, unit_spans
 from assistant.embed import Embedder
 from assistant.glossary import Glossary
 from assistant.models import Chunk, Document
@@ -104,6 +104,18 @@ def test_prose_chunks_list_their_sentences_and_items_as_units(documents: list[Do
                 pieces = [document.text[a:b] for a, b in chunk.units]
                 assert all(piece == piece.strip() and piece for piece in pieces)
                 assert " ".join(pieces).split() == chunk.text.split()  # the units cover the chunk, in order
+
+
+def test_a_line_break_inside_a_sentence_does_not_end_its_unit() -> None:
+    text = ("Uppdraget ska utföras med stöd av en referensgrupp bestående av\n"
+            "representanter för länsstyrelserna, Skogsstyrelsen,\nTrafikverket samt jägarnas organisationer.\n"
+            "Referensgruppen ska ha följande uppgifter:\n* följa arbetet,\n* lämna synpunkter\n"
+            "Bakgrund\nRegeringen beslutade om uppdraget.")
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Uppdraget ska utföras med stöd av en referensgrupp bestående av\n"
+        "representanter för länsstyrelserna, Skogsstyrelsen,\nTrafikverket samt jägarnas organisationer.",
+        "Referensgruppen ska ha följande uppgifter:", "* följa arbetet,", "* lämna synpunkter",
+        "Bakgrund", "Regeringen beslutade om uppdraget."]
 
 
 def test_chunk_ids_are_stable_and_unique(chunker: Chunker, documents: list[Document],

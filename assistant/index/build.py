@@ -45,9 +45,9 @@ logger = logging.getLogger(__name__)
 
 # Bump when parsing or chunking changes what an index holds, so old indexes count as stale.
 # 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality; 5: PDF layout, pages, OCR;
-# 6: Markdown without strong emphasis markers; 7: plain text without them too; 8: a line break inside
-# a sentence does not end its unit
-PIPELINE_VERSION = "8"
+# 6: Markdown without strong emphasis markers; 7: plain text without them too; 8, 9: a line break
+# inside a sentence does not end its unit
+PIPELINE_VERSION = "9"
 _LEXICAL_DIR = "lexical"
 
 
