@@ -34,7 +34,7 @@ class Point:
 def row_point(candidate: Candidate, *, answer_type: AnswerType | None, question: str,
               overlap: Callable[[str], float]) -> Point | None:
     """A table row quoted cell by cell, in the order the question reads them: the cells that
-    state the kind of fact asked for first ("who?" → the responsible, "how often?" → the
+    state the kind of fact asked for first ("who?" → the responsible column's, "how often?" → the
     timeline), then the activity (what is to be done: what a plan's row is about), then the cell
     sharing most words with the question, then the others as the table has them. At most
     ``_ROW_CELLS`` cells."""
@@ -44,9 +44,12 @@ def row_point(candidate: Candidate, *, answer_type: AnswerType | None, question:
         return None
     typed = [i for i, (_, value, _) in enumerate(cells)
              if answer_type is not None and states(answer_type, value, besides=question)]
+    # "Who?" is answered by the responsible column before any other cell naming someone.
+    roles = [i for i in typed if ROLE_COLUMN.search(cells[i][0])] \
+        if answer_type in (AnswerType.BODY, AnswerType.PERSON) else []
     activity = [i for i, (name, _, _) in enumerate(cells) if ACTIVITY_COLUMN.search(name)]
     closest = max(range(len(cells)), key=lambda i: (overlap(cells[i][1]), -i))
-    order = list(dict.fromkeys([*typed, *activity, closest, *range(len(cells))]))
+    order = list(dict.fromkeys([*roles, *typed, *activity, closest, *range(len(cells))]))
     return Point(passage, f"{where(passage)}:", tuple(cells[i][2] for i in order[:_ROW_CELLS]), joiner=" | ")
 
 

@@ -93,6 +93,8 @@ def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     (AnswerType.PERSON, "Sveriges Kommuner och Landsting och Pajala Airport deltar.", False),
     (AnswerType.BODY, "Uppdraget ska genomföras i samråd med Arbetsförmedlingen och länsstyrelserna.", True),
     (AnswerType.BODY, "Huvudansvar: Chef näringslivsenheten", True),
+    (AnswerType.BODY, "Behandlingen ska ha utförts av en legitimerad tandläkare.", True),
+    (AnswerType.BODY, "Samtalet leds av en socialsekreterare eller en kurator.", True),
 ])
 def test_sentences_state_facts_of_a_kind(answer_type: AnswerType, text: str, expected: bool) -> None:
     assert states(answer_type, text) is expected

@@ -42,6 +42,9 @@ def test_a_table_row_is_quoted_starting_with_the_cell_that_answers(assistant: Po
     who = assistant.ask("Vem i Tierp ska ordna studiebesök för nyanlända?")
     assert who.citations[0].quote.startswith("Kommunledningsgruppen")
     assert who.citations[1].quote.startswith("Ordna studiebesök")
+    # Another cell naming a profession ("brist på modersmålslärare") does not come before the responsible.
+    teachers = assistant.ask("Vem ska lösa bristen på modersmålslärare och studiehandledare i Tierp?")
+    assert teachers.citations[0].quote.startswith("Rektorer grundskola")
     assert_well_formed(often, assistant)
     assert_well_formed(who, assistant)
 
