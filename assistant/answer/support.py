@@ -57,6 +57,7 @@ from assistant.models import Language
 from assistant.municipalities import find_municipalities_in_query, load_municipalities, municipality_mentions
 
 _WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # Words every question about these documents uses; they tell nothing about answerability.
 _UNINFORMATIVE = frozenset("""
     what who whom which when where why how does do did is are was were be been can could should would
@@ -107,7 +108,10 @@ def _starts_a_compound(terms: set[str], seen: set[str]) -> bool:
 def _reads_the_same_in_swedish(word: str) -> bool:
     """A word of an English question that the Swedish text would write alike: a name with Swedish
     letters, an acronym, a figure. Capitalised English words are not: "Swedish Transport
-    Administration" is "Trafikverket" in the documents."""
+    Administration" is "Trafikverket" in the documents. Nor is a year: "the ambassadors presented
+    in 2018", "the 2020 memorandum" give the document's date, which its passages seldom repeat."""
+    if _YEAR.fullmatch(word):
+        return False
     return any(c in "åäöÅÄÖ" or c.isdigit() for c in word) or (len(word) >= 2 and word.isupper())
 
 
