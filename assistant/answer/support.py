@@ -3,10 +3,9 @@
 Support is the share of the question's content words (weighted by how rare they are in the corpus)
 that the top passages contain. A word the corpus never uses weighs most: "snöröjning" or "lunch" in
 a question about integration policies means the policies cannot answer it. Of an English question
-read against a Swedish passage only Swedish names and codes are checked ("Möbeln", "SFI"): its other
-words are not the documents' words, and translating them through the glossary misjudged documents
-outside municipal policy (see ``SupportScorer._terms``). Read against an English passage (the
-closest one is English), every content word is checked, as a Swedish question's are.
+only Swedish names and codes are checked ("Möbeln", "SFI"): its other words are not the documents' words,
+and translating them through the glossary misjudged documents outside municipal policy (see
+``SupportScorer._terms``).
 
 A question naming a municipality that has no document in the index is not supported at all, unless
 the passages found speak of that place themselves (a government speech given in Stockholm).
@@ -167,12 +166,9 @@ class SupportScorer:
         if language == "en" and self._judges_concepts(passages, top) and (
                 unaddressed := self._unaddressed_concepts(question, written)):
             return Support(0.0, (), unaddressed, unaddressed=unaddressed)
-        # An English question read against an English passage is checked word by word, as a Swedish
-        # question is against a Swedish one: both are written in the words of the documents.
-        words_as = "sv" if language == "en" and _closest_language(passages) == "en" else language
         matched, missing, total, found = [], [], 0.0, 0.0
-        for word in self._content_words(question, language=words_as):
-            terms = self._terms(word, language=words_as)
+        for word in self._content_words(question, language=language):
+            terms = self._terms(word, language=language)
             if not terms:
                 continue
             weight = self._weight(terms)
@@ -310,15 +306,6 @@ class SupportScorer:
 def pair_key(question: Language, passage: Language) -> str:
     """How ``closeness.json`` names a question language read against a passage language: "en>sv"."""
     return f"{question}>{passage}"
-
-
-def _closest_language(passages: Sequence[Passage]) -> str | None:
-    """The language of the content passage closest to the question (``None``: none has a cosine)."""
-    scored = [p for p in passages[:5] if p.kind != "header" and p.dense_score is not None]
-    if not scored:
-        return None
-    closest = max(scored, key=lambda p: p.dense_score or 0.0)
-    return detect_language(closest.hit.text, default="sv")
 
 
 def closeness_floor(model_id: str) -> dict[str, float]:
