@@ -208,7 +208,7 @@ def cross_validate(groups: list[Group], prior: np.ndarray, *, folds: int, typed_
     return out
 
 
-MARGINS = (0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2)
+MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2)
 
 
 def by_margin(groups: list[Group], weights: np.ndarray, margins: tuple[float, ...] = MARGINS

@@ -79,7 +79,7 @@ class SelectionWeights:
 
     weights: dict[str, float]
     fitted_on: str = ""
-    typed_margin: float = 0.06  # the best unit stating the asked-for kind of fact leads if this close to the best
+    typed_margin: float = 0.02  # the best unit stating the asked-for kind of fact leads if this close to the best
     follow_margin: float = 0.08  # further points must score this close to the lead
 
     @classmethod
