@@ -4,8 +4,10 @@ Every unit of the top passages is a candidate, scored by
 - its cosine similarity with the question (from the unit vectors; the multilingual embedder reads
   an English question against a Swedish sentence),
 - the question's words it shares (Swedish stems and compound parts; English words through the
-  glossary's Swedish forms),
+  glossary's Swedish forms), and the share of the question's distinguishing words it has (those
+  few other candidates share: ``_distinct``),
 - whether it states the kind of fact asked for (``answer_type``: an amount, a deadline, a body …),
+  in a document that names what a Swedish question names (``names``),
 - its passage's rank.
 
 A topic is easy to match; the sentence that *answers* is the one stating the fact. So when the
