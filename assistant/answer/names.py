@@ -4,9 +4,9 @@ speak of them.
 A date, a sum or a body stated in a document that never names what the question names is a fact
 about something else: "När ska Arbetsmiljöverket … slutredovisa?" is not answered by another
 assignment's deadline, however close its wording. ``selection`` counts a unit as stating the
-asked-for kind of fact only in a document that names every name of the question that some
-retrieved document names (a name no retrieved document has, an English "Sweden" beside Swedish
-documents, decides nothing).
+asked-for kind of fact only in a document that names one of the question's names, when some
+retrieved document names one (names no retrieved document has decide nothing). Only a Swedish
+question's names are used: an English question's are often not the documents' ("Sweden").
 """
 
 from __future__ import annotations
