@@ -206,6 +206,8 @@ def _speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dic
     """Per document of ``passages``: whether it names one of the question's names (``names``) when
     another of them does: a fact stated in a document naming none of them is about something else
     ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline)."""
+    if not names:
+        return {p.hit.document_id: True for p in passages}
     named = {p.hit.document_id: named_in(p.document_text, names) for p in passages}
     anywhere = any(named.values())
     return {document: bool(found) or not anywhere for document, found in named.items()}
