@@ -17,8 +17,8 @@ and in the database (read directly): every document has chunks, every chunk has 
 statistics in ``assistant_state`` equal a recount, and the generation never went back. The golden
 questions still answer. A round that fails stops the run.
 
-Uses the file crasher's workload and ledger (``bench/crasher.py``); Linux only, loopback only. The
-pytest version is ``tests/crash/test_crash_postgres.py`` (a few rounds).
+Uses the file crasher's workload and ledger (``bench/crash_harness.py``); Linux only, loopback only.
+The pytest version is ``tests/crash/test_crash_postgres.py`` (a few rounds).
 """
 
 from __future__ import annotations
@@ -35,17 +35,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from bench.crasher import (
-    Checks,
-    Ledger,
-    Operations,
-    Server,
-    Workload,
-    Workspace,
-    check_golden,
-    hit_documents,
-    listed,
-)
+from bench.crash_checks import check_golden, hit_documents, listed
+from bench.crash_harness import Checks, Ledger, Operations, Server, Workload, Workspace
 from tests.postgres_server import EmbeddedPostgres, new_database
 
 

@@ -1,8 +1,8 @@
 """Crash safety, tested by killing the real processes: the server with ``kill -9`` at a random moment
 of each round of uploads, deletes and rebuilds, and ``assistant index`` during a rebuild of a larger
 corpus. What was acknowledged survives, nothing is half-present, the index on disk stays
-consistent. The harness and every check are in ``bench/crasher.py`` (also the longer run:
-``python -m bench.crasher --rounds 50``).
+consistent. The harness is in ``bench/crash_harness.py``, the checks in ``bench/crash_checks.py``
+and the rounds in ``bench/crasher.py`` (also the longer run: ``python -m bench.crasher --rounds 50``).
 
 Bounded for CI: ``CRASH_ROUNDS`` rounds (default 4) of ``CRASH_ROUND_SECONDS`` (default 3) each, at
 most 6 writes a round; two index kills over one added document. The first server start builds the
@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from assistant.index.layout import MANIFEST_FILE, IndexLayout, Manifest
-from bench.crasher import Checks, CrashSite
+from bench.crash_harness import Checks
+from bench.crasher import CrashSite
 
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "4"))
 ROUND_SECONDS = float(os.environ.get("CRASH_ROUND_SECONDS", "3"))
