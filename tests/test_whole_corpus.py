@@ -1,6 +1,6 @@
-"""The pure parts of ``bench/whole_corpus.py``: the sample, the document ids, the corpus files and
-the questions (deterministic, never repeated, a third filtered to their page). No model, no server,
-no shared corpus: a handful of made-up pages."""
+"""The pure parts of ``bench/whole_corpus.py`` (in ``bench/whole_corpus_sample.py``): the sample,
+the document ids, the corpus files and the questions (deterministic, never repeated, a third
+filtered to their page). No model, no server, no shared corpus: a handful of made-up pages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from assistant.parse import document_id_for
 from bench.scale_corpus import Page
-from bench.whole_corpus import (
+from bench.whole_corpus_sample import (
     FILTERED_EVERY,
     PageRef,
     latency_questions,
