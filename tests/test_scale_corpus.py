@@ -19,14 +19,11 @@ from bench.scale_corpus import (
     ScaleCorpus,
     generate_corpus,
     generate_questions,
-    genitive,
     load_pages,
     load_sources,
     plain_to_markdown,
-    shift_dates,
-    swap_municipality,
-    variant_text,
 )
+from bench.scale_variants import genitive, shift_dates, swap_municipality, variant_text
 
 
 def _counter() -> Chunker:
