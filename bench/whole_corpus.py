@@ -40,7 +40,7 @@ sizes extrapolated **linearly in chunks** to 100k and 1M chunks (an estimate: HN
 which starts at ``ASSISTANT_HNSW_THRESHOLD`` = 50k chunks, and the single ingest transaction need
 not scale linearly), and for a sample the whole corpus estimated by its share of the corpus's
 characters (and by CPU seconds over the cores, roughly what an idle machine would take). The
-``ASSISTANT_*`` settings that shape the index or the search (``PASSED_SETTINGS``: the embedding
+``ASSISTANT_*`` settings that shape the index or the search (``whole_corpus_measure.PASSED_SETTINGS``: the embedding
 engine, chunking, HNSW, fusion) are passed from the environment to every command; the others are
 dropped. With ``--keep DIR`` (outside the repository, empty or new) the corpus, index and data
 folders stay in ``DIR`` (the PostgreSQL database does not). A benchmark, never a test.
