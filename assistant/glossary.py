@@ -82,13 +82,11 @@ class Glossary:
         return _with_service_topics(base)
 
     @classmethod
-    def from_records(cls, records: object, *, proper_names: bool = False) -> Glossary:
-        """A glossary from parsed JSON (a list of entry objects); ``ValueError`` names a bad entry.
-        ``proper_names``: the entries name bodies (see ``GlossaryEntry.proper_name``)."""
+    def from_records(cls, records: object) -> Glossary:
+        """A glossary from parsed JSON (a list of entry objects); ``ValueError`` names a bad entry."""
         if not isinstance(records, list):
             raise ValueError("the glossary must be a JSON list of entry objects")
-        return cls([entry_from_record(record, index, proper_name=proper_names)
-                    for index, record in enumerate(records)])
+        return cls([entry_from_record(record, index) for index, record in enumerate(records)])
 
     @property
     def lexicon_forms(self) -> list[str]:

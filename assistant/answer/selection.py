@@ -208,7 +208,8 @@ def _speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dic
     ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline)."""
     if not names:
         return {p.hit.document_id: True for p in passages}
-    named = {p.hit.document_id: named_in(p.document_text, names) for p in passages}
+    texts = {p.hit.document_id: p.document_text for p in passages}  # each document once, however many passages
+    named = {document: named_in(text, names) for document, text in texts.items()}
     anywhere = any(named.values())
     return {document: bool(found) or not anywhere for document, found in named.items()}
 
