@@ -132,8 +132,11 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            rf"\b(?:{_NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
                            r"flera hundra|tusentals|hundratals)\b"
                            r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b))"),
+    # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does ("redovisade
+    # uppdraget den 1 mars" dates a report that was made).
     AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
-                              rf"(?:{_DATE_TEXT})"),
+                              rf"(?:{_DATE_TEXT})|\bska\b[^.]{{0,60}}?\b(?:\w*redovisas?|\w*rapporteras?|lämnas?|"
+                              rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{_MONTHS})\b"),
     AnswerType.DATE: _cue(_DATE_TEXT),
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between.
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{_NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"

@@ -103,6 +103,11 @@ def test_sentences_state_facts_of_a_kind(answer_type: AnswerType, text: str, exp
 def test_a_stated_time_limit_is_told_from_a_plain_date() -> None:
     assert names_a_deadline("Boverket ska redovisa senast den 30 augusti 2016.")
     assert not names_a_deadline("Regeringen beslutade den 10 december 2015 om ändringar.")
+    # A report due on a day sets the limit without "senast"; a report made on a day does not.
+    assert names_a_deadline("SCB ska redovisa sitt uppdrag den 31 januari 2025.")
+    assert names_a_deadline("Uppdraget ska slutredovisas till Regeringskansliet den 1 mars 2024.")
+    assert not names_a_deadline("Domstolsverket redovisade uppdraget den 1 mars 2018.")
+    assert not names_a_deadline("Myndigheten ska redovisa hur stödet har använts under 2024.")
 
 
 def test_a_body_the_question_names_itself_answers_nothing() -> None:
