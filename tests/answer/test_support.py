@@ -138,3 +138,15 @@ def test_a_year_an_english_question_names_is_not_held_against_swedish_passages(s
     named = scorer.score("How many work placements did E-hälsomyndigheten offer newcomers in 2018?", language="en",
                          passages=[passage(SWEDISH, 0.85)])
     assert named.missing == ("e-hälsomyndigheten",) and named.score < 0.25
+
+
+def test_a_swedish_compound_is_found_only_as_itself_or_all_of_its_parts(scorer: SupportScorer) -> None:
+    passages = [passage(ASSIGNMENT, 0.9)]  # "… Antagningskraven till lärarutbildningen ska höjas."
+    assert "lärarutbildningen" in scorer.score("Vad gäller för lärarutbildningen?", language="sv",
+                                               passages=passages).matched
+    # Written the other way round, its parts are all there: found.
+    assert "utbildningslärare" in scorer.score("Vad gäller för utbildningslärare?", language="sv",
+                                               passages=passages).matched
+    # "lärarlönen" shares only "lärar" with the passage: a text on teacher training says nothing of pay.
+    half = scorer.score("Vad gäller för lärarlönen?", language="sv", passages=passages)
+    assert "lärarlönen" in half.missing and half.score < 0.25
