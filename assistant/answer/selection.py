@@ -125,8 +125,6 @@ class Candidate:
     states_type: bool
     score: float
     features: dict[str, float] = field(default_factory=dict)
-    # Its document names one of the question's names, or no retrieved document does (``names``).
-    names_question: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,8 +198,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     out = []
     for (rank, passage, span, text, typed, features, _), share in zip(found, distinct, strict=True):
         features["distinct"] = share
-        out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features,
-                             speaks_of_names[passage.hit.document_id]))
+        out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
 
 
@@ -250,24 +247,22 @@ def _read_in_context(passage: Passage, span: tuple[int, int], text: str) -> tupl
 def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | None,
            max_points: int = 3, weights: SelectionWeights | None = None) -> Selection:
     """The lead candidate and the candidates nearly as good as it (``weights.follow_margin``), at
-    most ``max_points``. For a specific kind of fact (a date, an amount …) the best candidate of
-    the document asked about (``_document_asked_about``) that states one leads if it scores within
-    ``weights.typed_margin`` of the best of all (for "by when?" the best of that document's
-    candidates naming a time limit, "senast den …", within ``weights.follow_margin``, when one
-    does); when none does, the documents do not state the fact (``Selection.missing_fact``), and
-    only that document's candidates stating one follow ("by when?" is answered by the dates, not
-    the sentences around them). A lead-in is quoted with its list."""
+    most ``max_points``. For a specific kind of fact (a date, an amount …) the best candidate that
+    states one leads if it scores within ``weights.typed_margin`` of the best of all (for "by when?"
+    the best of those naming a time limit, "senast den …", within ``weights.follow_margin``, when
+    one does); when none
+    does, the documents do not state the fact (``Selection.missing_fact``), and only candidates
+    that state one follow ("by when?" is answered by the dates, not the sentences around them). A
+    lead-in is quoted with its list."""
     if not ranked:
         return Selection([], answer_type, missing_fact=False)
     weights = weights or SelectionWeights.packaged()
-    lead, missing, about = ranked[0], False, None
+    lead, missing = ranked[0], False
     if answer_type in SPECIFIC:
-        about = _document_asked_about(ranked)
-        typed = [c for c in ranked if c.states_type and c.score >= ranked[0].score - weights.typed_margin
-                 and c.passage.hit.document_id == about]
+        typed = [c for c in ranked if c.states_type and c.score >= ranked[0].score - weights.typed_margin]
         # "By when?" is answered by a time limit ("senast den 12 maj") before any other date: one
         # nearly as good as the best (``follow_margin``) leads once some candidate states a date.
-        limits = [c for c in ranked if c.features.get("deadline") and c.passage.hit.document_id == about
+        limits = [c for c in ranked if c.features.get("deadline")
                   and c.score >= ranked[0].score - weights.follow_margin]
         if typed:
             lead = (limits or typed)[0]
@@ -279,23 +274,13 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
             break
         if candidate is lead or candidate.score < lead.score - weights.follow_margin:
             continue
-        if answer_type in SPECIFIC and not (candidate.states_type and candidate.passage.hit.document_id == about):
+        if answer_type in SPECIFIC and not candidate.states_type:
             continue
         spans = quoted_spans(candidate, question=question)
         if any(_overlaps(candidate, spans, other, quoted) for other, quoted in chosen):
             continue
         chosen.append((candidate, spans))
     return Selection(chosen, answer_type, missing_fact=missing)
-
-
-def _document_asked_about(ranked: Sequence[Candidate]) -> str:
-    """The document a question for a specific fact is about: the first-ranked of those naming the
-    question's names (``Candidate.names_question``). A date or sum only another document states
-    answers a question about something else ("By when must MSB report on the forest fires?" and
-    MSB's deadline in an assignment on undersea cables): on the tuning halves no such answer held
-    the evidence."""
-    named = [c for c in ranked if c.names_question] or list(ranked)
-    return min(named, key=lambda c: c.rank).passage.hit.document_id
 
 
 def _unit_spans(passage: Passage) -> list[tuple[int, int]]:
