@@ -150,3 +150,10 @@ def test_a_swedish_compound_is_found_only_as_itself_or_all_of_its_parts(scorer: 
     # "lärarlönen" shares only "lärar" with the passage: a text on teacher training says nothing of pay.
     half = scorer.score("Vad gäller för lärarlönen?", language="sv", passages=passages)
     assert "lärarlönen" in half.missing and half.score < 0.25
+
+
+def test_swedish_function_words_say_nothing_of_what_a_question_is_about(scorer: SupportScorer) -> None:
+    # "bakom", "emot", "annars" are rare in policy text, so they would weigh as if they named the topic.
+    support = scorer.score("Får jag parkera bakom kommunhuset, eller måste jag ta emot en böter annars?",
+                           language="sv", passages=[passage("Bilen står bakom huset och tas emot annars.", 0.9)])
+    assert not {"bakom", "emot", "annars", "måste"} & {*support.matched, *support.missing}
