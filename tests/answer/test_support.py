@@ -157,3 +157,12 @@ def test_swedish_function_words_say_nothing_of_what_a_question_is_about(scorer: 
     support = scorer.score("Får jag parkera bakom kommunhuset, eller måste jag ta emot en böter annars?",
                            language="sv", passages=[passage("Bilen står bakom huset och tas emot annars.", 0.9)])
     assert not {"bakom", "emot", "annars", "måste"} & {*support.matched, *support.missing}
+
+
+def test_an_english_page_is_judged_by_the_concepts_it_names_in_english(scorer: SupportScorer) -> None:
+    question = "How much will the government invest in research?"
+    placements = passage("The council will offer more work placements to newly arrived people.", 0.9)
+    unaddressed = scorer.score(question, language="en", passages=[placements])
+    assert unaddressed.unaddressed and unaddressed.score == 0.0
+    # The page that speaks of research, in English, addresses it.
+    assert not scorer.score(question, language="en", passages=[passage(ENGLISH, 0.9)]).unaddressed
