@@ -81,7 +81,7 @@ _UNINFORMATIVE = frozenset("""
     också även bara redan nu då här där denna detta dessa vilket samt mer mest
     bakom emot mot genom hos inom utom bland kring utan innan efter före sedan bort fram
     annars alltid aldrig ibland vidare dock ju väl ändå andra annat annan övriga vissa hela
-    ja nej hej måste finnas fanns haft säga sagt gå går tas
+    ja nej hej måste finnas fanns haft säga sagt gå går tas per
 """.split())
 NEUTRAL_SUPPORT = 0.5
 _MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
@@ -98,6 +98,11 @@ def _asks_only(term: str) -> bool:
     """A glossary term that is a question word ("var någonstans", "när") or names the kind of
     answer ("datum"): it names no concept a passage must speak of."""
     return all(word in _UNINFORMATIVE or word in _ANSWER_KINDS for word in term.casefold().split())
+
+
+def _pieces(word: str) -> list[str]:
+    """The pieces of a hyphenated word ("va-taxan": va, taxan); a word without hyphens is one."""
+    return [piece for piece in word.split("-") if piece]
 
 
 def _named_part(word: str) -> str:
@@ -194,14 +199,22 @@ class SupportScorer:
 
     def _own_terms(self, word: str, terms: set[str]) -> set[str]:
         """The terms a Swedish word weighs by: its own stem, not its compound's parts.
-        "Personalparkeringen" is as rare as the word is, not as common as "personal"."""
+        "Personalparkeringen" is as rare as the word is, not as common as "personal"; a hyphenated
+        word as its rarest piece ("VA-taxan" as "taxan", not "va")."""
+        pieces = [own[:1] for piece in _pieces(word) if (own := self._analyzer.terms(piece))]
+        if len(pieces) > 1:
+            return set(min(pieces, key=lambda own: self._lexical.document_frequency(own[0])))
         return set(self._analyzer.terms(word)[:1]) or terms
 
     def _addressed(self, word: str, terms: set[str], seen: set[str]) -> bool:
         """Whether the passages (``seen``: their terms) speak of ``word``: its own stem, or every
         part of a compound ("reseräkning" by "räkningar" for resor). One part is not enough:
         "personalparkeringen" is not addressed by a text on "personal", nor "passerkort" by one
-        on any "kort"."""
+        on any "kort". A hyphenated word is addressed by all of its pieces ("VA-taxan" not by
+        "va-bolag")."""
+        if len(pieces := _pieces(word)) > 1:
+            return all(self._addressed(piece, own, seen) for piece in pieces
+                       if (own := set(self._analyzer.terms(piece))))
         whole = self._analyzer.terms(word)[:1]
         if not whole or len(terms) == 1:
             return bool(terms & seen)

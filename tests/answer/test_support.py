@@ -166,3 +166,9 @@ def test_an_english_page_is_judged_by_the_concepts_it_names_in_english(scorer: S
     assert unaddressed.unaddressed and unaddressed.score == 0.0
     # The page that speaks of research, in English, addresses it.
     assert not scorer.score(question, language="en", passages=[passage(ENGLISH, 0.9)]).unaddressed
+
+
+def test_a_hyphenated_word_is_found_only_by_all_of_its_pieces(scorer: SupportScorer) -> None:
+    water = [passage("Kommunala va-bolag kan söka stödet för vattenhushållning.", 0.9)]
+    assert "va-taxan" in scorer.score("Hur hög är VA-taxan?", language="sv", passages=water).missing
+    assert "va-bolag" in scorer.score("Vilka va-bolag får stöd?", language="sv", passages=water).matched
