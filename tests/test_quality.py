@@ -173,10 +173,10 @@ def test_the_large_set_both_halves(large: PolicyAssistant, half: str) -> None:
 
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_off_topic_questions_abstain(large: PolicyAssistant, half: str) -> None:
-    # Measured (README, "The large set"): English 12 and 13 of 20, Swedish 10 and 14 of 20.
+    # Measured (README, "The sixth pass"): English 17 and 14 of 20, Swedish 14 and 16 of 20.
     _, answers = measured(large, OFFTOPIC / f"{half}.jsonl")
-    assert answers.correct_abstention(language="sv") >= 0.45
-    assert answers.correct_abstention(language="en") >= 0.5
+    assert answers.correct_abstention(language="sv") >= 0.6
+    assert answers.correct_abstention(language="en") >= 0.6
     greetings = [r for r in answers.results if r.question.kind == "greeting"]
     assert greetings and all(r.answer.abstained and not r.answer.citations for r in greetings)
 
@@ -201,7 +201,8 @@ def english(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder,
 
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_english_pages_both_halves(english: PolicyAssistant, half: str) -> None:
-    # Measured: R@5 18/24 and 23/24, in the answer 18/24 and 17/24, hard negatives declined 3/4 and 2/4.
+    # Measured: R@5 18/24 and 23/24, in the answer 17/24 and 17/24, hard negatives declined 3/4 and
+    # 2/4, false abstentions 3/24 and 2/24.
     retrieval, answers = measured(english, ENGLISH / f"{half}.jsonl")
     assert retrieval.recall_at(5) >= 0.7
     assert answers.verbatim_rate() == 1.0 and answers.language_right() == 1.0
@@ -230,7 +231,7 @@ WHOLE_SETS = {
     # third pass: 107, 79, 53, 3/8, 14; after the fourth: 110, 82, 60, 3/8, 9).
     "fresh": Floors(recall_at_5=0.88, in_answer=0.62, in_first_quote=0.45, declined=0.25, false_abstentions=0.11),
     # Tuned on (issue 20): R@5 99/104, in the answer 93/104 (78 before its misses were read), in
-    # the first quote 76/104 (58), hard negatives declined 10/16 (6), false abstentions 3/104 (13).
+    # the first quote 77/104 (58), hard negatives declined 10/16 (6), false abstentions 3/104 (13).
     "tuning": Floors(recall_at_5=0.9, in_answer=0.8, in_first_quote=0.65, declined=0.4, false_abstentions=0.08),
 }
 
