@@ -250,10 +250,9 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     most ``max_points``. For a specific kind of fact (a date, an amount …) the best candidate that
     states one leads if it scores within ``weights.typed_margin`` of the best of all (for "by when?"
     the best of those naming a time limit, "senast den …", within ``weights.follow_margin``, when
-    one does); when none
-    does, the documents do not state the fact (``Selection.missing_fact``), and only candidates
-    that state one follow ("by when?" is answered by the dates, not the sentences around them). A
-    lead-in is quoted with its list."""
+    one does); when none does, the documents do not state the fact (``Selection.missing_fact``),
+    and only candidates that state one follow ("by when?" is answered by the dates, not the
+    sentences around them). A lead-in is quoted with its list."""
     if not ranked:
         return Selection([], answer_type, missing_fact=False)
     weights = weights or SelectionWeights.packaged()
