@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,6 +127,16 @@ class HybridRetriever:
             return None
         _, chunk = found
         return Retrieved(hit=self._hit(chunk, 0.0), kind=chunk.kind, dense_score=None, lexical_score=None)
+
+    def closeness(self, question: str, texts: Sequence[str]) -> list[float]:
+        """The cosine of ``question`` with each of ``texts`` embedded on its own as a passage: a
+        second reading of a sentence beside its unit vector, which is pooled from its chunk's pass
+        (``index.chunk_vectors``). Cost: one engine pass over ``texts``; the question's vector is
+        the search's (cached)."""
+        if not texts:
+            return []
+        vectors = self._embedder.embed_passages(list(texts))
+        return [float(x) for x in vectors @ self._query_vector(question)[0]]
 
     def _query_vector(self, question: str) -> np.ndarray:
         vector = self._query_vectors.get(question)

@@ -89,3 +89,12 @@ def test_every_hit_carries_the_similarity_of_each_of_its_sentences(assistant: Po
     assert all(-1.0 <= score <= 1.0 for f in prose for score in f.unit_scores)
     best = max(prose[0].unit_scores)
     assert best >= 0.75  # e5's cosines for a sentence on the question's topic
+
+
+def test_closeness_reads_each_sentence_alone_against_the_question(assistant: PolicyAssistant) -> None:
+    retriever = assistant._require().retriever
+    question = "Vem ansvarar för att följa upp integrationsarbetet?"
+    on_topic, off_topic = retriever.closeness(question, ["Kommunstyrelsen ansvarar för uppföljningen av "
+                                                         "integrationsarbetet.", "Bussen går varje timme."])
+    assert on_topic > off_topic and -1.0 <= off_topic < on_topic <= 1.0
+    assert retriever.closeness(question, []) == []

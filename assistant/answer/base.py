@@ -8,7 +8,7 @@ the source (see ``assistant.answer.citations``).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from assistant.models import Answer, ChatTurn, ChunkKind, DocumentInfo, Hit, Language
@@ -47,6 +47,9 @@ class AnswerContext:
     far_from_passages: bool = False  # no passage is as close to the question as the fitted floor
     analyze: Callable[[str], list[str]] | None = None  # the index's term analysis (stems, compound parts)
     unsupported_reason: str | None = None  # why support is nil, in the question's language
+    # The question's cosine with each text embedded on its own (``Retriever.closeness``): breaks
+    # near ties between candidate sentences (``selection.select``). Cost: an engine pass per call.
+    read_alone: Callable[[Sequence[str]], list[float]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

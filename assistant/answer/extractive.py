@@ -114,7 +114,7 @@ class ExtractiveAnswerer(Answerer):
                 return answer
         answer_type, ranked = self.ranked(context)
         selection = select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points,
-                           weights=self._weights)
+                           weights=self._weights, read_alone=context.read_alone)
         if selection.missing_fact:
             return self._abstain(context, not_stated=answer_type)
         if not selection.chosen or (context.support is not None and context.support < self._min_support):

@@ -7,6 +7,7 @@ where the index lives or who the caller is beyond the documents hidden from them
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import threading
@@ -196,6 +197,7 @@ class AskPipeline:
             support=support.score, far_from_passages=support.too_far, analyze=serving.index.lexical.analyzer.terms,
             unsupported_reason=_unknown_municipality_message(support.unknown_municipalities, municipalities,
                                                              language),
+            read_alone=functools.partial(serving.retriever.closeness, query),
         )
         return Prepared(context, warnings)
 

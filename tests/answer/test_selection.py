@@ -3,6 +3,7 @@ question and whether it states the kind of fact asked for."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
@@ -237,3 +238,24 @@ def test_a_deadline_in_a_document_naming_none_of_the_question_s_names_does_not_a
     # Without the names, the other assignment's deadline would have answered.
     unnamed = candidates(passages, question=question, overlap=lambda _: 0.0, answer_type=answer_type)
     assert [c.passage.hit.document_id for c in unnamed if c.states_type] == ["other"]
+
+
+def test_a_near_tie_for_the_lead_is_broken_by_reading_each_sentence_alone() -> None:
+    text = ("Stödet\n\nStödet infördes för att stärka lokala medier. "
+            "Främsta tänkta mottagare är kommuner och kommunala va-bolag.\n")
+    question = "Vilka ska främst söka stödet?"
+    found = candidates([prose(text, "Stödet infördes")], question=question, overlap=lambda _: 0.0, answer_type=None)
+    close = [replace(c, score=1.0 - 0.01 * i) for i, c in enumerate(found)]  # within tie_margin (0.02)
+    read: list[list[str]] = []
+
+    def read_alone(texts: Sequence[str]) -> list[float]:
+        read.append(list(texts))
+        return [0.95 if "mottagare" in t else 0.80 for t in texts]
+
+    lead = select(close, question=question, answer_type=None, read_alone=read_alone).chosen[0][0]
+    assert lead.text.startswith("Främsta") and len(read) == 1 and len(read[0]) == 2
+    # Further apart than the tie margin, the lead stands and nothing is read again.
+    apart = [replace(c, score=1.0 - 0.1 * i) for i, c in enumerate(found)]
+    read.clear()
+    assert select(apart, question=question, answer_type=None, read_alone=read_alone).chosen[0][0].text.startswith(
+        "Stödet infördes") and not read
