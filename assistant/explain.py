@@ -5,8 +5,10 @@ can see why the wrong sentence won (``assistant eval --explain``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from assistant.answer.selection import FEATURES, Candidate, quoted_spans
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.selection import FEATURES, Candidate, quoted_spans, select
 from assistant.evaluate import AnswerReport, AnswerResult, evidence_found
 from assistant.facade import PolicyAssistant
 from assistant.models import ChatTurn
@@ -44,7 +46,26 @@ def _explain(assistant: PolicyAssistant, result: AnswerResult) -> str:
                      f"{candidate.passage.hit.document_id[:40]}: {_squash(candidate.text)[:90]}")
     if not any(holds):
         lines.append("  (no candidate holds the evidence: retrieval did not bring its passage into the top 5)")
+    if (lead := _lead(assistant, result, answer_type, ranked)) is not None:
+        lines.append(f"  quoted first: {ranked.index(lead) + 1} (a typed lead, or a near tie read again, "
+                     "may outrank the best score)")
     return "\n".join(lines)
+
+
+def _lead(assistant: PolicyAssistant, result: AnswerResult, answer_type: AnswerType | None,
+          ranked: list[Candidate]) -> Candidate | None:
+    """The candidate the answer quotes first, as ``select`` picks it with near ties read again
+    (the question's cosine with each sentence embedded alone, as ``Retriever.closeness`` gives
+    it). Cost: an engine pass when there is a near tie."""
+    question = result.question
+    standalone = assistant.standalone_question(question.question, question.history)
+    embedder = assistant.embedder
+
+    def read_alone(texts: Sequence[str]) -> list[float]:
+        return [float(x) for x in embedder.embed_passages(list(texts)) @ embedder.embed_queries([standalone])[0]]
+
+    chosen = select(ranked, question=question.question, answer_type=answer_type, read_alone=read_alone).chosen
+    return chosen[0][0] if chosen else None
 
 
 def _quoted(candidate: Candidate, question: str) -> str:

@@ -34,6 +34,11 @@ def test_a_miss_lists_the_candidates_and_marks_the_one_holding_the_evidence(assi
     marked = [line for line in lines if line.startswith("  *")]
     assert marked and "sim=" in marked[0] and "typ=" in marked[0]
     assert any(line.strip().startswith("1 ") for line in lines)  # the winner is shown with its score
+    # And which candidate the answer actually quoted first: its quote is the answer's first.
+    (first,) = [line for line in lines if line.startswith("  quoted first: ")]
+    lead = ranked[int(first.split()[2]) - 1]
+    lead_quote = " ".join(lead.passage.document_text[a:b] for a, b in quoted_spans(lead, question=QUESTION))
+    assert report.results[0].answer.citations[0].quote in lead_quote
 
 
 def test_a_miss_retrieval_never_found_says_so(assistant: PolicyAssistant) -> None:
