@@ -5,10 +5,8 @@ can see why the wrong sentence won (``assistant eval --explain``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from assistant.answer.answer_type import AnswerType
-from assistant.answer.selection import FEATURES, Candidate, quoted_spans, select
+from assistant.answer.selection import FEATURES, Candidate, quoted_spans
 from assistant.evaluate import AnswerReport, AnswerResult, evidence_found
 from assistant.facade import PolicyAssistant
 from assistant.models import ChatTurn
@@ -33,7 +31,7 @@ def explain_misses(assistant: PolicyAssistant, report: AnswerReport) -> str:
 
 def _explain(assistant: PolicyAssistant, result: AnswerResult) -> str:
     question = result.question
-    answer_type, ranked = assistant.answer_candidates(question.question, _history(result))
+    answer_type, ranked, selection = assistant.answer_candidates(question.question, _history(result))
     state = "abstained" if result.answer.abstained else ("evidence later" if result.evidence_in_answer else "missed")
     lines = [f"{question.id} [{state}] {question.question}",
              f"  evidence: {question.evidence}   answer type: {answer_type.value if answer_type else '-'}"]
@@ -46,26 +44,11 @@ def _explain(assistant: PolicyAssistant, result: AnswerResult) -> str:
                      f"{candidate.passage.hit.document_id[:40]}: {_squash(candidate.text)[:90]}")
     if not any(holds):
         lines.append("  (no candidate holds the evidence: retrieval did not bring its passage into the top 5)")
-    if (lead := _lead(assistant, result, answer_type, ranked)) is not None:
+    if selection.chosen and not result.answer.abstained:
+        lead = selection.chosen[0][0]
         lines.append(f"  quoted first: {ranked.index(lead) + 1} (a typed lead, or a near tie read again, "
                      "may outrank the best score)")
     return "\n".join(lines)
-
-
-def _lead(assistant: PolicyAssistant, result: AnswerResult, answer_type: AnswerType | None,
-          ranked: list[Candidate]) -> Candidate | None:
-    """The candidate the answer quotes first, as ``select`` picks it with near ties read again
-    (the question's cosine with each sentence embedded alone, as ``Retriever.closeness`` gives
-    it). Cost: an engine pass when there is a near tie."""
-    question = result.question
-    standalone = assistant.standalone_question(question.question, question.history)
-    embedder = assistant.embedder
-
-    def read_alone(texts: Sequence[str]) -> list[float]:
-        return [float(x) for x in embedder.embed_passages(list(texts)) @ embedder.embed_queries([standalone])[0]]
-
-    chosen = select(ranked, question=question.question, answer_type=answer_type, read_alone=read_alone).chosen
-    return chosen[0][0] if chosen else None
 
 
 def _quoted(candidate: Candidate, question: str) -> str:

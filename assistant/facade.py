@@ -20,7 +20,7 @@ from assistant.answer.base import Answerer, AnswerEvent, AnswerFinal
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, GlossaryDocument
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.pipeline import LLM, AskPipeline, Prepared, Serving
-from assistant.answer.selection import Candidate, SelectionWeights
+from assistant.answer.selection import Candidate, Selection, SelectionWeights
 from assistant.catalog import origins
 from assistant.corpus import Corpus
 from assistant.embed import Embedder, embedder_for, for_serving
@@ -355,14 +355,14 @@ class PolicyAssistant:
         return answer
 
     def answer_candidates(self, question: str, history: Sequence[ChatTurn] | None = None
-                          ) -> tuple[AnswerType | None, list[Candidate]]:
-        """What the extractive answer of ``question`` selects from: the asked-for kind of fact and
-        every candidate unit with its features and score, best first (for ``assistant eval
-        --explain`` and ``bench/fit_selection.py``). Cost: an ask without the answer."""
+                          ) -> tuple[AnswerType | None, list[Candidate], Selection]:
+        """What the extractive answer of ``question`` selects from (the asked-for kind of fact, each
+        candidate unit with its features and score, best first) and the selection it quotes, for
+        ``assistant eval --explain`` and ``bench/``. Cost: an ask without the answer."""
         if not isinstance(self.extractive, ExtractiveAnswerer):
             raise TypeError("answer candidates come from the extractive answerer; another one is configured")
         prepared = self._prepare(question, history or [], None, None)
-        return self.extractive.ranked(prepared.context)
+        return self.extractive.selected(prepared.context)
 
     def ask_stream(self, question: str, history: Sequence[ChatTurn] | None = None,
                    filters: Filters | None = None, *, viewer: Viewer | None = None) -> Iterator[AnswerEvent]:

@@ -64,7 +64,7 @@ def observe(assistant: PolicyAssistant, path: Path) -> list[Observation]:
     for question in load_questions(path):
         if question.history or question.kind == "greeting":
             continue
-        _, ranked = assistant.answer_candidates(question.question)
+        _, ranked, _ = assistant.answer_candidates(question.question)
         passages = {id(c.passage): c.passage for c in ranked if c.passage.dense_score is not None}
         if not passages:
             continue

@@ -87,7 +87,7 @@ def collect(assistant: PolicyAssistant) -> list[Group]:
         source = "policies" if path.parent == EVAL else path.parent.name
         for question in load_questions(path):
             history = _history(assistant, question.history)
-            answer_type, ranked = assistant.answer_candidates(question.question, history)
+            answer_type, ranked, _ = assistant.answer_candidates(question.question, history)
             labels = []
             for candidate in ranked:
                 text = " ".join(candidate.passage.document_text[a:b]

@@ -18,7 +18,7 @@ def _question(evidence: str) -> EvalQuestion:
 
 
 def test_a_miss_lists_the_candidates_and_marks_the_one_holding_the_evidence(assistant: PolicyAssistant) -> None:
-    _, ranked = assistant.answer_candidates(QUESTION)
+    _, ranked, _ = assistant.answer_candidates(QUESTION)
     third = ranked[2]
     quoted = " ".join(third.passage.document_text[a:b] for a, b in quoted_spans(third, question=QUESTION))
     evidence = " ".join(quoted.split()[:6])

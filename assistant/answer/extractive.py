@@ -112,9 +112,7 @@ class ExtractiveAnswerer(Answerer):
                 return self._abstain(context)
             if answer := self._metadata(context, intent.fields):
                 return answer
-        answer_type, ranked = self.ranked(context)
-        selection = select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points,
-                           weights=self._weights, read_alone=context.read_alone)
+        answer_type, _, selection = self.selected(context)
         if selection.missing_fact:
             return self._abstain(context, not_stated=answer_type)
         if not selection.chosen or (context.support is not None and context.support < self._min_support):
@@ -122,6 +120,14 @@ class ExtractiveAnswerer(Answerer):
         if intent.intent is Intent.RESPONSIBILITY and (answer := self._responsibility(context, selection)):
             return answer
         return self._general(context, selection)
+
+    def selected(self, context: AnswerContext) -> tuple[AnswerType | None, list[Candidate], Selection]:
+        """``ranked``, and what ``answer`` quotes from them (``select``, near ties read again).
+        Cost: ``ranked``'s, and an engine pass over two to four sentences when there is a near tie."""
+        answer_type, ranked = self.ranked(context)
+        return answer_type, ranked, select(ranked, question=context.question, answer_type=answer_type,
+                                           max_points=self._max_points, weights=self._weights,
+                                           read_alone=context.read_alone)
 
     def ranked(self, context: AnswerContext) -> tuple[AnswerType | None, list[Candidate]]:
         """The kind of fact the question asks for, and every unit of the content passages with its

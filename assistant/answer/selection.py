@@ -264,21 +264,17 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     if not ranked:
         return Selection([], answer_type, missing_fact=False)
     weights = weights or SelectionWeights.packaged()
-    lead, missing = ranked[0], False
+    eligible, missing = ranked, False  # the candidates that may lead, best first
     if answer_type in SPECIFIC:
         typed = [c for c in ranked if c.states_type and c.score >= ranked[0].score - weights.typed_margin]
         # "By when?" is answered by a time limit ("senast den 12 maj") before any other date: one
         # nearly as good as the best (``follow_margin``) leads once some candidate states a date.
         limits = [c for c in ranked if c.features.get("deadline")
                   and c.score >= ranked[0].score - weights.follow_margin]
-        if typed:
-            lead = (limits or typed)[0]
-            if read_alone is not None:
-                lead = _tie_broken(lead, limits or typed, read_alone, weights)
-        else:
-            missing = True
-    elif read_alone is not None:
-        lead = _tie_broken(lead, ranked, read_alone, weights)
+        eligible, missing = ((limits or typed), False) if typed else (ranked, True)
+    lead = eligible[0]
+    if read_alone is not None and not missing:
+        lead = _tie_broken(lead, eligible, read_alone, weights)
     chosen = [(lead, quoted_spans(lead, question=question))]
     for candidate in ranked:
         if len(chosen) >= max_points:

@@ -54,7 +54,7 @@ def test_a_follow_up_after_an_answer_quoting_two_documents_is_searched_in_both(a
     history = [ChatTurn(role="user", content="Vad är syftet med integrationspolicyn?"),
                ChatTurn(role="assistant", content="- Värnamo, Policy för integrationspolitik (Syfte): “…” [1]\n"
                                                   "- Åstorp, Integrationspolicy, Åstorps kommun (Syfte): “…” [2]")]
-    _, ranked = assistant.answer_candidates("Vem följer upp detta arbete?", history)
+    _, ranked, _ = assistant.answer_candidates("Vem följer upp detta arbete?", history)
     documents = [c.passage.hit.document_id for c in ranked]
     assert {"varnamo-policy-for-integrationspolitik", "astorp-integrationspolicy"} <= set(documents)
     assert set(documents) <= {"varnamo-policy-for-integrationspolitik", "astorp-integrationspolicy"}
