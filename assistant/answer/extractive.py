@@ -146,6 +146,7 @@ class ExtractiveAnswerer(Answerer):
                             matched=lambda text: glossed(text) & wanted,
                             # An English question's names are often not the documents' ("Sweden").
                             names=question_names(context.question) if context.language == "sv" else (),
+                            known=context.expansions,
                             figures=figures_part(context.question, context.original_question, asked=asked))
         return answer_type, ranked
 

@@ -63,6 +63,8 @@ from assistant.answer.quoting import (
 from assistant.chunk import MIN_UNIT_CHARS
 
 PASSAGES = 5  # content passages whose units compete
+# The kinds of fact that are names: the question's own names (in either language) do not answer it.
+_NAMED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE})
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task ("X samordnar arbetet" assigns it too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
@@ -147,7 +149,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                responsibility: bool = False, weights: SelectionWeights | None = None,
                asked: str | None = None, figures: str | None = None,
                matched: Callable[[str], frozenset[str]] | None = None,
-               names: tuple[str, ...] = ()) -> list[Candidate]:
+               names: tuple[str, ...] = (), known: Sequence[str] = ()) -> list[Candidate]:
     """Every unit of the first ``PASSAGES`` passages with its features (``FEATURES``), scored by
     ``weights`` (the packaged ones by default), best first. ``overlap(text)`` is the lexical
     overlap of a text with the question; ``counted`` the five-letter stems of what a "how many"
@@ -159,9 +161,15 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     question again, for 1995); ``matched(text)``: the question's terms a text contains, for
     ``distinct`` (``_distinct``; 0 without it); ``names``: the names the question is about
     (``names.question_names``): a unit states the asked-for kind of fact only in a document that
-    names one of them, when another document does. Cost: regex and term analysis per unit."""
+    names one of them, when another document does; ``known``: the documents' words for the question's
+    own (its glossary expansions), which no more answer it than the question's words do ("Which
+    organisations should the Medical Products Agency cooperate with?" is not answered by a sentence
+    naming only Läkemedelsverket). Cost: regex and term analysis per unit."""
     weights = weights or SelectionWeights.packaged()
     asked = asked or question
+    # The glossary's Swedish for an English question's names: only where names are the answer
+    # ("the purpose" glossed as "syftet" must not hide "Syftet med programmet är …").
+    besides = " ".join([question, *known]) if answer_type in _NAMED else question
     figures = figures or asked
     numbers = set(_NUMBER.findall(figures))
     event = asked_event(asked) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
@@ -175,12 +183,16 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             if len(text) < MIN_UNIT_CHARS:
                 continue
             similarity, context = _read_in_context(passage, span, text)
-            typed = answer_type is not None and states(answer_type, text, besides=question) \
-                and (event is None or speaks_of(event, text)) \
-                and (answer_type is not AnswerType.COUNT or not counted or counts_of(text, counted)) \
-                and not states_another_year(answer_type, years, text) \
-                and not report_stage_differs(stages, text) \
-                and not (day and not states_a_day(text)) \
+            items = _items_after(passage.document_text, span[1]) \
+                if passage.kind == "text" and _announces(text) else []
+            # A lead-in is quoted with its items: it states what they state.
+            stated = f"{text}\n{passage.document_text[items[0][0]:items[-1][1]]}" if items else text
+            typed = answer_type is not None and states(answer_type, stated, besides=besides) \
+                and (event is None or speaks_of(event, stated)) \
+                and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)) \
+                and not states_another_year(answer_type, years, stated) \
+                and not report_stage_differs(stages, stated) \
+                and not (day and not states_a_day(stated)) \
                 and speaks_of_names[passage.hit.document_id]
             features = {
                 "similarity": similarity,
@@ -190,9 +202,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "typed": float(typed),
                 "rank": 1 / (rank + 1),
                 "assigns": float(responsibility and bool(_ASSIGNS.search(text))),
-                "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(text)),
-                "lead_in": float(passage.kind == "text" and _announces(text)
-                                 and bool(_items_after(passage.document_text, span[1]))),
+                "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),
+                "lead_in": float(bool(items)),
                 "item": float(passage.kind == "text" and is_list_item(text)),
                 "row": float(passage.kind == "table_row"),
                 "short": float(len(text) < 40),

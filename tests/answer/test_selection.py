@@ -28,17 +28,18 @@ Samordnaren ska:
 """
 
 
-def passage(start: str, end: str | None = None, *, similarity: dict[str, float] | None = None) -> Passage:
-    """The prose passage of ``TEXT`` from ``start`` to ``end``, its units scored by ``similarity``
-    (by the start of a unit's text; 0.80 for the rest)."""
-    a = TEXT.index(start)
-    b = TEXT.index(end) + len(end) if end else len(TEXT)
+def passage(start: str, end: str | None = None, *, similarity: dict[str, float] | None = None,
+            text: str = TEXT) -> Passage:
+    """The prose passage of ``text`` (``TEXT``) from ``start`` to ``end``, its units scored by
+    ``similarity`` (by the start of a unit's text; 0.80 for the rest)."""
+    a = text.index(start)
+    b = text.index(end) + len(end) if end else len(text)
     hit = Hit(chunk_id="c", document_id="samordnare", title="Uppdrag att inrätta en samordnare",
-              municipality=None, section="Uppdrag", section_path=["Uppdrag"], text=TEXT[a:b], score=1.0, start=a, end=b)
-    scores = {span: next((v for k, v in (similarity or {}).items() if TEXT[span[0]:].startswith(k)), 0.80)
-              for span in unit_spans(TEXT[a:b], base=a)}
+              municipality=None, section="Uppdrag", section_path=["Uppdrag"], text=text[a:b], score=1.0, start=a, end=b)
+    scores = {span: next((v for k, v in (similarity or {}).items() if text[span[0]:].startswith(k)), 0.80)
+              for span in unit_spans(text[a:b], base=a)}
     info = DocumentInfo(id="samordnare", title=hit.title, source_path="samordnare.md")
-    return Passage(hit=hit, kind="text", document=info, document_text=TEXT, dense_score=0.8, unit_scores=scores)
+    return Passage(hit=hit, kind="text", document=info, document_text=text, dense_score=0.8, unit_scores=scores)
 
 
 def quoted(question: str, passages: list[Passage]) -> tuple[list[str], bool]:
@@ -259,3 +260,29 @@ def test_a_near_tie_for_the_lead_is_broken_by_reading_each_sentence_alone() -> N
     read.clear()
     assert select(apart, question=question, answer_type=None, read_alone=read_alone).chosen[0][0].text.startswith(
         "Stödet infördes") and not read
+
+
+def test_a_lead_in_states_what_its_items_state() -> None:
+    """ "Utredaren ska bland annat" names no one, but it is quoted with its items, one of which names
+    the bodies the inquiry consults."""
+    text = "Utredaren ska bland annat\n\n- analysera behovet av stöd\n- samråda med Socialstyrelsen\n"
+    prose = passage("Utredaren", text=text)
+    question = "Who must the inquiry consult?"
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    lead_in = next(c for c in ranked if c.text == "Utredaren ska bland annat")
+    assert lead_in.states_type and lead_in.features["lead_in"] == 1.0
+
+
+def test_an_english_question_s_own_agency_in_the_documents_words_does_not_answer_who() -> None:
+    """The glossary's Swedish for the question's agency ("Trafikverket") is the question's name, not an
+    answer: a sentence naming only it states no other body."""
+    prose = passage("Regeringen uppdrar", "30 juni 2024.")
+    question = "Which bodies will the Swedish Transport Administration report to?"
+
+    def typed(known: tuple[str, ...]) -> bool:
+        ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=AnswerType.BODY,
+                            known=known)
+        return next(c for c in ranked if c.text.startswith("Trafikverket ska")).states_type
+
+    assert typed(())  # read without the glossary, "Trafikverket" looks like another body
+    assert not typed(("trafikverket", "trafikverkets"))
