@@ -274,6 +274,14 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "met": (_cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             _cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
     "evaluated": (_cue(r"\bevaluat|\butvärder"), _cue(r"\bevaluat|\butvärder")),
+    # "När kan spåren tas i trafik?" is not answered by the year the money was set aside.
+    "in_service": (_cue(r"\b(?:tas|togs|tagits|tänkt\w*) i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|"
+                        r"idrifttag|\binvig|"
+                        r"\b(?:open|opened|opens) (?:to|for) (?:traffic|trains|passengers)|"
+                        r"\b(?:put|taken|go|goes|went|come) into (?:service|operation|use)|\bin operation\b"),
+                   _cue(r"i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|idrifttag|trafikstart|invig|öppn|"
+                        r"färdigställ|"
+                        r"\b(?:into|in) (?:service|operation|use)|\bopen|\bcomplet")),
 }
 
 

@@ -129,6 +129,15 @@ def test_a_time_question_about_an_event_needs_a_sentence_about_that_event() -> N
     assert speaks_of("reported", "The report was presented in early 2004.")
 
 
+def test_a_time_question_about_opening_needs_a_sentence_about_opening() -> None:
+    """"When can the tracks be taken into traffic?" is not answered by the year of the price level."""
+    event = asked_event("När beräknas de nya spåren kunna tas i trafik?")
+    assert event == asked_event("When will the new line be put into service?") == "in_service"
+    assert speaks_of(event, "Planerad drifttagning är årsskiftet 2015/2016.")
+    assert speaks_of(event, "Sträckan beräknas öppna för trafik 2030.")
+    assert not speaks_of(event, "Kostnaden får inte överskrida 28 070 miljoner kronor i 2021 års prisnivå.")
+
+
 def test_a_count_is_of_the_thing_asked_about() -> None:
     assert counted_words("How many refugees did Värnamo take in?") == ["refugees"]
     assert counted_words("Hur många internflyktingar finns det?") == ["internflyktingar"]
