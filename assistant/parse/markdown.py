@@ -80,6 +80,16 @@ def _span(first: _Line, last: _Line) -> tuple[int, int]:
     return start, end
 
 
+
+MAX_SETEXT_LINES = 2  # an underlined title longer than this is a paragraph above a rule
+MAX_SETEXT_CHARS = 150
+
+
+def _titles(lines: list[_Line]) -> bool:
+    """Whether underlined lines read as a title: at most two lines, short, not a run of sentences."""
+    text = " ".join(line.text.strip() for line in lines)
+    return len(lines) <= MAX_SETEXT_LINES and len(text) <= MAX_SETEXT_CHARS
+
 def _heading_title(raw: str) -> str:
     return " ".join(_EMPHASIS.sub(r"\g<inner>", raw).split())
 
@@ -233,9 +243,14 @@ class _Reader:
         end = index + 1
         while end < len(self._lines):
             line = self._lines[end]
-            # An underline turns the lines above into a heading; it wins over a thematic break.
+            # An underline turns the lines above into a heading; it wins over a thematic break,
+            # unless the lines above are prose: "…paragraph.\n---" in a page export is a rule under
+            # it, and reading it as a heading would drop the paragraph from the body text.
             if _SETEXT.match(line.text):
-                return self._emit_setext(index, end)
+                if _titles(self._lines[index:end]):
+                    return self._emit_setext(index, end)
+                self._emit_paragraph(index, end - 1)
+                return end + 1
             if line.blank or self._starts_block(end):
                 break
             end += 1

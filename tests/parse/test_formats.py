@@ -254,6 +254,17 @@ def test_markdown_thematic_break_is_not_a_heading_but_an_underline_is() -> None:
     assert kinds(extracted) == [(ElementKind.PARAGRAPH, "Stycke."), (ElementKind.HEADING, "Rubrik")]
 
 
+def test_markdown_prose_above_a_rule_stays_body_text() -> None:
+    """A page export separates its parts with ``---`` right under the text: the lines above are a
+    paragraph, not an underlined heading that would drop them from the body."""
+    prose = ("Main text:\nThe photography to illustrate poverty often features a woman.\n"
+             "An important point of departure for change is the Government Bill 2002/03:122 on global development.\n")
+    extracted = read_markdown(f"{prose}---\nStockholm, February 2004\n")
+
+    assert [kind for kind, _ in kinds(extracted)] == [ElementKind.PARAGRAPH, ElementKind.PARAGRAPH]
+    assert "Government Bill 2002/03:122" in extracted.elements[0].text
+
+
 def test_markdown_front_matter_title_becomes_the_first_heading() -> None:
     extracted = read_markdown("---\ntitle: Integrationspolicy\nDiarienummer: KS 2017/1\n---\n\nText.\n")
 
