@@ -1,7 +1,8 @@
 """Markdown reader: the block structure of a Markdown text, located in the text itself.
 
 Handles what policy documents written in Markdown use: ATX (``## Mål``) and setext (underlined)
-headings, paragraphs, ``-``/``*``/``+``/``1.``/``1)`` list items with their indented or lazy
+headings (a long, several-line text above ``---`` is a paragraph above a rule, as page exports
+write it), paragraphs, ``-``/``*``/``+``/``1.``/``1)`` list items with their indented or lazy
 continuation lines, pipe tables, fenced code blocks, block quotes and YAML front matter. Strong
 emphasis (``**…**`` within a line) is taken out of the text, so a quote never shows the markup;
 other inline markup is left in it, and heading titles also lose ``__…__``.
@@ -80,15 +81,16 @@ def _span(first: _Line, last: _Line) -> tuple[int, int]:
     return start, end
 
 
-
-MAX_SETEXT_LINES = 2  # an underlined title longer than this is a paragraph above a rule
+MAX_SETEXT_LINES = 2  # underlined text longer than this is a paragraph above a rule, not a title
 MAX_SETEXT_CHARS = 150
 
 
 def _titles(lines: list[_Line]) -> bool:
-    """Whether underlined lines read as a title: at most two lines, short, not a run of sentences."""
+    """Whether underlined lines read as a title: at most ``MAX_SETEXT_LINES`` lines and
+    ``MAX_SETEXT_CHARS`` characters."""
     text = " ".join(line.text.strip() for line in lines)
     return len(lines) <= MAX_SETEXT_LINES and len(text) <= MAX_SETEXT_CHARS
+
 
 def _heading_title(raw: str) -> str:
     return " ".join(_EMPHASIS.sub(r"\g<inner>", raw).split())
