@@ -87,9 +87,13 @@ MAX_SETEXT_CHARS = 150
 
 def _titles(lines: list[_Line]) -> bool:
     """Whether underlined lines read as a title: at most ``MAX_SETEXT_LINES`` lines and
-    ``MAX_SETEXT_CHARS`` characters."""
+    ``MAX_SETEXT_CHARS`` characters, and not two sentences ("Avtalet undertecknades den 23 juni
+    2010. Lagen föreslås träda i kraft …")."""
     text = " ".join(line.text.strip() for line in lines)
-    return len(lines) <= MAX_SETEXT_LINES and len(text) <= MAX_SETEXT_CHARS
+    return len(lines) <= MAX_SETEXT_LINES and len(text) <= MAX_SETEXT_CHARS and not _SENTENCES.search(text)
+
+
+_SENTENCES = re.compile(r"[.!?] +[A-ZÅÄÖ]")
 
 
 def _heading_title(raw: str) -> str:

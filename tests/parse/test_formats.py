@@ -263,6 +263,8 @@ def test_markdown_prose_above_a_rule_stays_body_text() -> None:
 
     assert [kind for kind, _ in kinds(extracted)] == [ElementKind.PARAGRAPH, ElementKind.PARAGRAPH]
     assert "Government Bill 2002/03:122" in extracted.elements[0].text
+    two_sentences = read_markdown("Avtalet undertecknades den 23 juni 2010. Lagen träder i kraft 2011.\n---\n")
+    assert kinds(two_sentences) == [(ElementKind.PARAGRAPH, two_sentences.elements[0].text)]
 
 
 def test_markdown_front_matter_title_becomes_the_first_heading() -> None:
