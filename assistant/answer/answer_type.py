@@ -75,7 +75,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             # "What annual user fee …?", "Vilken sanktionsavgift …?": one sum asked for by name.
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
                             r"sum)\b(?! (?:of|for) (?:the )?\w+s\b)|"
-                            r"\bvilk(?:en|et) (?:[\wåäö-]+ ){0,2}(?:[\wåäö]*avgift(?:en)?|pris(?:et)?|summa(?:n)?|"
+                            r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|pris(?:et)?|summa(?:n)?|"
                             r"belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
                             rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
@@ -97,10 +97,15 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|vad heter")),
     (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,2}(?:agency|agencies|authority|authorities|"
                            r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
-                           r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies))|"
-                           r"\bvem\b|\bvilka\b (?:myndigheter|organisationer|aktörer|kommuner|instanser|parter)|"
+                           r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies)|"
+                           # Institutions asked for by kind: "Which hospital …?", "Vilket universitet …?"
+                           r"hospitals?|universit(?:y|ies)|compan(?:y|ies)|firms?|schools?|courts?)\b|"
+                           r"\bvem\b|\bvilka\b (?:myndigheter|organisationer|aktörer|kommuner|instanser|parter|"
+                           r"sjukhus|universitet|företag|bolag|skolor|domstolar)|"
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
-                           r"roll|avdelning|part)|\bvilket\b (?:departement|organ|verk)|\bvilka ska\b|med vilka")),
+                           r"roll|avdelning|part|kommun|region|högskola|skola|domstol)|"
+                           r"\bvilket\b (?:svenskt )?(?:departement|organ|verk|sjukhus|universitet|företag|bolag)|"
+                           r"\bvilka ska\b|med vilka")),
     (AnswerType.PURPOSE, _cue(r"\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|\bwhat is .{0,60} for\?|"
                               r"\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*")),
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
@@ -190,12 +195,15 @@ def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
 # name of capitalised words inside a sentence ("i samarbete med Civil Rights Defenders").
 _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"\b[A-ZÅÄÖ][a-zåäö]+s [a-zåäö-]*(?:verk|styrelse|myndighet|inspektion|nämnd|kommission|"
-                   r"institut|råd|fond|kansli|museer|arkiv|undersökning)\b|"
+                   r"institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
+                   # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"
+                   r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:sjukhuset|universitetet|högskolan|akademin|institutet)\b|"
                    r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+){1,3}\b|"
                    r"\b[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten|rådet|nämnden|inspektionen|kommittén|"
                    r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"
                    r"utredningen|domstolen|ombudsmannen|centrum|centret|kontoret|kollegiet|kollegium|kammaren|"
-                   r"delegationen|byrån|väsendet|universitetet|högskolan|sekretariatet)\b|"
+                   r"delegationen|byrån|väsendet|universitetet|högskolan|sekretariatet|sjukhuset|sjukhus|"
+                   r"bolaget)\b|"
                    r"\b(?:Försvarsmakten|Kriminalvården|Kronofogden|Lantmäteriet|Sametinget|Riksbanken|"
                    r"Riksrevisionen|Kustbevakningen|Sida)\b|"
                    r"\b(?:Regeringskansliet|[Rr]egeringen|[Rr]iksdagen|[Ll]änsstyrelse\w*|[Kk]ommunstyrelse\w*|"

@@ -239,3 +239,20 @@ def test_an_evaluation_is_an_event_of_its_own() -> None:
     assert not speaks_of("evaluated", "Lagen ska träda i kraft den 1 januari 2019.")
     assert speaks_of("evaluated", "Utvärderingen ska redovisas senast den 1 mars 2021.")
     assert asked_event("When will the evaluation report be submitted?") == "reported"
+
+
+def test_an_institution_asked_for_by_kind_is_a_body() -> None:
+    """"Which hospital …?", "Vilket universitet …?" ask for a name, as "which agency" does; the
+    institution is named in the text ("Sahlgrenska universitetssjukhuset", "Systembolaget")."""
+    for question in ("Which hospital treats the veterans?", "Which university leads the project?",
+                     "Vilket svenskt sjukhus tar emot patienterna?", "Vilken kommun har flest områden?",
+                     "Vilket företag köpte fabriken?"):
+        assert asked_type(question) is AnswerType.BODY, question
+    assert states(AnswerType.BODY, "Patienterna vårdas vid Sahlgrenska universitetssjukhuset.")
+    assert states(AnswerType.BODY, "Avtalet tecknades med Systembolaget.")
+
+
+def test_the_prize_a_school_won_is_not_a_sum() -> None:
+    """A money noun later in the question ("priset") is not what "Vilken skola …" asks for."""
+    assert asked_type("Vilken skola fick priset?") is AnswerType.BODY
+    assert asked_type("Vilken årlig avgift betalar myndigheterna?") is AnswerType.MONEY
