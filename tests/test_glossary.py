@@ -292,3 +292,11 @@ def test_plainly_named_entries_are_those_named_by_their_english_name_or_a_phrase
     assert "diarium" in plainly  # "register" is the entry's English name
     board = glossary.named_in_english("What does the municipal executive board decide?", plainly=True)
     assert "kommunstyrelsen" in [entry.term for entry in board]
+
+
+def test_an_english_word_with_another_sense_in_the_question_does_not_expand(glossary: Glossary) -> None:
+    """"Official control" is offentlig kontroll, not a civil servant's; "control" is not oppression.
+    The plural noun still finds tjänsteman."""
+    expanded = glossary.swedish_for_english("Who carries out official control of primary producers?")
+    assert "tjänsteman" not in expanded and "förtryck" not in expanded
+    assert "tjänsteman" in glossary.swedish_for_english("Which officials are responsible?")

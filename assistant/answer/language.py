@@ -17,13 +17,19 @@ _ENGLISH = frozenset("""
     the and of to is are what who whom which when where why how does do did for in on with by
     responsible owns own owner a an this that these those be been was were it its there about
     policy plan municipality until valid adopted hi hello hey thanks thank you
+    many much use used can could will would must should has have had from at as or not any
+    their they them our we get new
 """.split())
+# A word in lower case, or the first of the text: Swedish letters in a name ("Rättvik's fee model",
+# "Åstorp") say nothing of the language the question is asked in.
+_PLAIN_WORD = re.compile(r"(?:^|(?<=[\s(\"'“«-]))(?:[a-zåäöéü]+|^[A-ZÅÄÖ][a-zåäöéü]*)")
 
 
 def detect_language(text: str, *, default: Language = "en") -> Language:
     """``"sv"`` or ``"en"``; ``default`` when the text gives no signal. Cost: one pass."""
     words = _WORD.findall(text.lower())
-    swedish = sum(word in _SWEDISH for word in words) + 2 * len(re.findall(r"[åäö]", text.lower()))
+    plain = "".join(_PLAIN_WORD.findall(text.strip()))
+    swedish = sum(word in _SWEDISH for word in words) + 2 * len(re.findall(r"[åäö]", plain.lower()))
     english = sum(word in _ENGLISH for word in words)
     if swedish == english:
         return default

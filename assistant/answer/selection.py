@@ -66,9 +66,9 @@ PASSAGES = 5  # content passages whose units compete
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
 _NAMED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE})
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
-# Sentences and rows that assign responsibility or a task ("X samordnar arbetet" assigns it too).
+# Sentences and rows that assign responsibility or a task ("X samordnar arbetet", "X utför kontrollen" too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
-                      r"coordinat", re.IGNORECASE)
+                      r"coordinat|\butför|\bsköter|\bhandhar|carr(?:y|ies) out|\bperforms?\b", re.IGNORECASE)
 # What the scorer knows of a candidate (``Candidate.features``), in this order.
 FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
             "item", "row", "short", "distinct")

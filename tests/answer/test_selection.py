@@ -286,3 +286,14 @@ def test_an_english_question_s_own_agency_in_the_documents_words_does_not_answer
 
     assert typed(())  # read without the glossary, "Trafikverket" looks like another body
     assert not typed(("trafikverket", "trafikverkets"))
+
+
+def test_a_sentence_saying_who_carries_out_a_task_assigns_it() -> None:
+    """"Who carries out official control …?" is answered by "Länsstyrelserna utför offentlig kontroll
+    …" as much as by a sentence with "ansvarar"."""
+    text = "Länsstyrelserna utför offentlig kontroll på primärproducenter.\n"
+    prose = passage("Länsstyrelserna", text=text)
+    question = "Who carries out official control of primary producers?"
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
+                        responsibility=True)
+    assert ranked[0].features["assigns"] == 1.0
