@@ -237,7 +237,11 @@ _CONDITION = _cue(r"^\W*(?:when|if|när|om)\s+[^,?]{3,}?,\s*(?P<main>(?:what|whi
 
 def _main_clause(question: str) -> str:
     match = _CONDITION.match(question)
-    return match.group("main") if match else question
+    return _REGARDING.sub(" ", match.group("main") if match else question)
+
+
+# "… synpunkter från när det gäller tillstånd?" means "regarding", not "from when".
+_REGARDING = _cue(r"\bnär det (?:gäller|kommer till)\b")
 
 
 def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:

@@ -112,6 +112,37 @@ def _with_antecedent(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return (first[0], span[1])
 
 
+def item_heading(text: str, start: int) -> str:
+    """The opening sentence of the list item the unit at ``start`` is inside, when the unit is not
+    that sentence; else "". A numbered item's title ("3. Förmedla bidrag till Sweden Food Arena")
+    says what the sentences under it are about ("För åtgärden får … högst 3 miljoner kronor."), as a
+    heading does: on the item's own line, or above an indented paragraph of it. Cost: a scan back
+    over the item's lines."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start:len(text) if line_end == -1 else line_end]
+    if _ITEM.match(line) is None:
+        indent = len(line) - len(line.lstrip())
+        if indent == 0:
+            return ""
+        for first, _ in _lines_before(text, start):
+            above = text.rfind("\n", 0, first) + 1
+            if first - above >= indent:
+                continue  # another paragraph of the same item
+            line_start, line_end = above, text.find("\n", first)
+            line = text[line_start:line_end]
+            break
+        else:
+            return ""
+    marker = _ITEM.match(line)
+    if marker is None:
+        return ""
+    opening = unit_spans(line[marker.end():], base=line_start + marker.end())
+    if not opening or opening[0][0] <= start < opening[0][1]:
+        return ""  # the unit is the opening sentence itself
+    return text[opening[0][0]:opening[0][1]]
+
+
 def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
     line_start = text.rfind("\n", 0, start) + 1
     within_line = bool(text[line_start:start].strip())

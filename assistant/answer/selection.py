@@ -58,6 +58,7 @@ from assistant.answer.quoting import (
     _items_after,
     _with_antecedent,
     is_list_item,
+    item_heading,
     quoted_spans,
 )
 from assistant.chunk import MIN_UNIT_CHARS
@@ -183,6 +184,9 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             if len(text) < MIN_UNIT_CHARS:
                 continue
             similarity, context = _read_in_context(passage, span, text)
+            # A list item's title reads as a heading for the sentences under it.
+            heading = item_heading(passage.document_text, span[0]) if passage.kind == "text" else ""
+            context = f"{heading}\n{context}" if heading else context
             items = _items_after(passage.document_text, span[1]) \
                 if passage.kind == "text" and _announces(text) else []
             # A lead-in is quoted with its items: it states what they state.

@@ -256,3 +256,10 @@ def test_the_prize_a_school_won_is_not_a_sum() -> None:
     """A money noun later in the question ("priset") is not what "Vilken skola …" asks for."""
     assert asked_type("Vilken skola fick priset?") is AnswerType.BODY
     assert asked_type("Vilken årlig avgift betalar myndigheterna?") is AnswerType.MONEY
+
+
+def test_nar_det_galler_means_regarding_not_when() -> None:
+    """"Vem ska … inhämta synpunkter från när det gäller tillstånd?" asks who, not from when."""
+    question = "Vem ska Tillväxtverket inhämta synpunkter från när det gäller tillstånd för miljöfarlig verksamhet?"
+    assert asked_type(question) is AnswerType.BODY
+    assert asked_type("När det gäller bidraget, när ska det redovisas?") is AnswerType.DEADLINE

@@ -1,0 +1,35 @@
+"""What a quoted unit is read with: a numbered item's title is a heading for the sentences under it."""
+
+from __future__ import annotations
+
+from assistant.answer.quoting import item_heading
+
+MARKDOWN = """Regeringen ändrar uppdraget enligt följande.
+2. Analyser av regelgivningen
+
+   För åtgärden får Tillväxtverket under 2025 använda högst 2 miljoner kronor.
+3. Förmedla bidrag till Sweden Food Arena
+
+   Tillväxtverket ska årligen lämna stöd.
+
+   För åtgärden får Tillväxtverket under 2025 använda högst 3 miljoner kronor.
+"""
+# The same item as a Word list paragraph: title and body on one line.
+ONE_LINE = ("- Förmedla bidrag till Sweden Food Arena Tillväxtverket ska årligen lämna stöd. "
+            "För åtgärden får högst 3 miljoner.\n")
+
+
+def test_an_indented_paragraph_is_read_under_its_item_s_title() -> None:
+    third = MARKDOWN.index("För åtgärden får Tillväxtverket under 2025 använda högst 3")
+    second = MARKDOWN.index("För åtgärden får Tillväxtverket under 2025 använda högst 2")
+    assert item_heading(MARKDOWN, third) == "Förmedla bidrag till Sweden Food Arena"
+    assert item_heading(MARKDOWN, second) == "Analyser av regelgivningen"
+
+
+def test_a_later_sentence_of_an_item_line_is_read_under_its_opening_sentence() -> None:
+    assert "Sweden Food Arena" in item_heading(ONE_LINE, ONE_LINE.index("För åtgärden"))
+
+
+def test_a_title_or_plain_prose_has_no_item_heading() -> None:
+    assert item_heading(MARKDOWN, MARKDOWN.index("Förmedla bidrag")) == ""
+    assert item_heading(MARKDOWN, MARKDOWN.index("enligt följande")) == ""
