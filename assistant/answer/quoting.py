@@ -169,6 +169,8 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool) -> tuple[tuple[int, i
     start, end = candidate.span
     unit = text[start:end]
     is_item = is_list_item(unit)
+    if not is_item and item_heading(text, start):
+        return (candidate.span,)  # a sentence inside an item: the items after it are not its list
     following = _items_after(text, end)
     if not is_item and (_announces(unit) or (wants_list and following)) and following:
         return ((start, following[-1][1]),)

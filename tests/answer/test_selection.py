@@ -297,3 +297,18 @@ def test_a_sentence_saying_who_carries_out_a_task_assigns_it() -> None:
     ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
                         responsibility=True)
     assert ranked[0].features["assigns"] == 1.0
+
+
+def test_a_sentence_inside_an_item_is_quoted_without_the_items_after_it() -> None:
+    """"Which organisations …?" asks for a list, but a sentence in the body of item 1 is not the lead-in
+    of items 2 and 3: quoting them all made one quote of a whole assignment."""
+    text = ("- Samordning. Tillväxtverket ska främja samverkan med regioner och företag.\n"
+            "- Analyser. Uppdraget ska slutredovisas senast den 28 februari 2026.\n"
+            "- Bidrag. Tillväxtverket ska lämna stöd till Sweden Food Arena.\n")
+    prose = passage("- Samordning", text=text, similarity={"Tillväxtverket ska främja": 0.95})
+    question = "Which organisations should Tillväxtverket promote cooperation with?"
+    chosen = select(candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=None),
+                    question=question, answer_type=None).chosen
+    lead, spans = chosen[0]
+    assert lead.text.startswith("Tillväxtverket ska främja")
+    assert [text[a:b] for a, b in spans] == [lead.text]
