@@ -128,7 +128,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90", "JAS 39" is still read as 39).
-    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d[\d  ]*(?:[.,]\d+)?(?![\d.,]|\s*(?:§|kap\b|%|procent|"
+    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d[\d  ]*(?:[.,]\d+)?(?![\d.,a-zåäö]|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
                            rf"{_MONTHS})|[\d ]*-)|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
@@ -381,6 +381,7 @@ _COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<p
 _PHRASE_ENDS = frozenset(
     "were was are is be been being did does do will would have has had can could should must may might in of for to "
     "at on with by from that which who than and or per each a an the there "
+    "use uses used get gets got receive received take took make made need needs "
     "var är blir blev ska skulle har hade kan kunde får fick finns fanns kommer i av för till på med från som "
     "än och eller per det de den sig totalt".split())
 _MAX_PHRASE_WORDS = 3

@@ -263,3 +263,13 @@ def test_nar_det_galler_means_regarding_not_when() -> None:
     question = "Vem ska Tillväxtverket inhämta synpunkter från när det gäller tillstånd för miljöfarlig verksamhet?"
     assert asked_type(question) is AnswerType.BODY
     assert asked_type("När det gäller bidraget, när ska det redovisas?") is AnswerType.DEADLINE
+
+
+def test_a_law_reference_is_not_a_count() -> None:
+    """"8 kap 3c § kommunallagen" names a section of a law, not three of anything."""
+    assert not states(AnswerType.COUNT, "som kommunen tillhandahåller, 8 kap 3c § kommunallagen (1991:900).")
+    assert states(AnswerType.COUNT, "Det finns 12 kommuner som gör så.")
+
+
+def test_what_a_count_counts_ends_at_its_verb() -> None:
+    assert counted_words("How many municipalities use Rättvik's fee model?") == ["municipalities"]
