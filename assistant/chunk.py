@@ -52,8 +52,12 @@ _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
 # unit, unless it breaks a sentence, as hard-wrapped text and PDF lines have it: after a word before a
 # small letter ("riktas mot maliska\nsäkerhetsstyrkor"), or after a comma before anything but a list
 # item or a heading ("Skogsstyrelsen,\nTrafikverket samt …"). A blank line always ends one.
-_UNIT_END = re.compile(r"(?<=[.!?])\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{2,}|(?<![\w,])\n|(?<=\w)\n(?![a-zåäö])|"
-                       r"(?<=,)\n(?=[*•#-]|\d+[.)]\s)")
+# An abbreviation's period ends nothing: "(f. 1946)", "prop. 2016/17:104", "t.ex. Rättvik", "8 kap. 3 §".
+_ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in (
+    "f.", "d.", "nr.", "ca.", "kl.", "s.", "p.", "kap.", "prop.", "bet.", "rskr.", "jfr.", "t.ex.", "bl.a.", "resp.",
+    "dvs.", "fr.o.m.", "t.o.m.", "Dnr.", "dnr."))
+_UNIT_END = re.compile(rf"(?<=[.!?]){_ABBREVIATED}\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{{2,}}|(?<![\w,])\n|"
+                       r"(?<=\w)\n(?![a-zåäö])|(?<=,)\n(?=[*•#-]|\d+[.)]\s)")
 _MAX_GLOSSES = 12
 # Units shorter than this ("1.", "Delmål:") are never quoted on their own: they get no vector.
 MIN_UNIT_CHARS = 12

@@ -131,3 +131,12 @@ def test_header_text_lists_only_stated_fields(documents: list[Document]) -> None
     text = header_text(tranas)
     assert "Revideras / To be revised by: 2021-12-19" in text
     assert "Adopted on" not in text
+
+
+def test_an_abbreviation_s_period_ends_no_unit() -> None:
+    """"(f. 1946)", "prop. 2016/17:104" and "t.ex. Rättvik" stay inside their sentence; "m.m." can end one."""
+    text = ("Christofer Murray (f. 1946) är en svensk radioproducent. Målen ska förverkligas (prop. 2016/17:104). "
+            "Det gäller t.ex. Rättvik. Slakterier, mejerier, m.m. Kommunerna utför kontroll.")
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Christofer Murray (f. 1946) är en svensk radioproducent.", "Målen ska förverkligas (prop. 2016/17:104).",
+        "Det gäller t.ex. Rättvik.", "Slakterier, mejerier, m.m.", "Kommunerna utför kontroll."]

@@ -300,3 +300,9 @@ def test_an_english_word_with_another_sense_in_the_question_does_not_expand(glos
     expanded = glossary.swedish_for_english("Who carries out official control of primary producers?")
     assert "tjänsteman" not in expanded and "förtryck" not in expanded
     assert "tjänsteman" in glossary.swedish_for_english("Which officials are responsible?")
+
+
+def test_a_minister_is_known_by_the_titles_the_pages_write(glossary: Glossary) -> None:
+    """Pages say "kulturminister", "ministern", seldom "statsråd": "Which minister …?" must find them."""
+    entry = glossary.lookup("statsråd")
+    assert entry is not None and {"minister", "ministern", "ministrar"} <= set(entry.forms)

@@ -46,8 +46,9 @@ logger = logging.getLogger(__name__)
 # Bump when parsing or chunking changes what an index holds, so old indexes count as stale.
 # 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality; 5: PDF layout, pages, OCR;
 # 6: Markdown without strong emphasis markers; 7: plain text without them too; 8, 9: a line break
-# inside a sentence does not end its unit; 10: prose above a Markdown rule is body text, not a heading
-PIPELINE_VERSION = "10"
+# inside a sentence does not end its unit; 10: prose above a Markdown rule is body text, not a heading;
+# 11: an abbreviation's period ("f. 1946", "prop. 2016/17:104") ends no unit
+PIPELINE_VERSION = "11"
 _LEXICAL_DIR = "lexical"
 
 
