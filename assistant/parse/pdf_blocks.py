@@ -84,7 +84,10 @@ class _Style:
         text = line.text.strip()
         if line.scanned:
             return _looks_like_heading(text, line=line, body=self.body)
-        if not any(ch.isalpha() for ch in text) or text[-1] in _FINAL + "," or _LIST_START.match(text):
+        # A line set clearly larger may end in a comma: a title wraps there ("Regeringen tilldelar
+        # Lena Anderson," / "Christofer Murray och …"); body lines that end so are a paragraph's.
+        ends = _FINAL if line.size >= _HEADING_SIZE * self.body else _FINAL + ","
+        if not any(ch.isalpha() for ch in text) or text[-1] in ends or _LIST_START.match(text):
             # "1. Syfte" is a heading when set in bold or larger (scans show no bold), not a list item.
             prominent = line.bold or line.size >= _HEADING_SIZE * self.body
             return _NUMBERED.match(text) is not None and prominent and text[-1] not in _FINAL + ","

@@ -19,7 +19,7 @@ from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTempl
 
 from assistant.models import BlockKind, Document
 from assistant.parse import parse_bytes, parse_file
-from tests.render import PdfStyle, elements_of, render_pdf
+from tests.render import PdfStyle, elements_of, elements_of_text, render_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 POLICIES = sorted(CORPUS.glob("*.txt"))
@@ -206,3 +206,18 @@ def test_a_new_users_policy_keeps_its_title_headings_and_action_table() -> None:
     assert ansvar.section_path == ("5. Ansvar",)
     assert document.pages_of(ansvar.start, ansvar.end) == [2]
     assert "Sida" not in document.text
+
+
+def test_a_title_wrapping_after_a_comma_stays_one_title() -> None:
+    """A press release's long title wraps after "Lena Anderson,": the three lines are one title, and
+    the paragraphs under it are not filed under its second half."""
+    title = ("Regeringen tilldelar Lena Anderson, Christofer Murray och Carola Häggkvist medaljen "
+             "Illis quorum meruere labores")
+    body = ("Illis quorum meruere labores betyder ”Åt dem vars gärningar gör dem förtjänta av det”. "
+            "Medaljen instiftades av Gustaf III 1785. ") * 4
+    text = f"# {title}\n\n{body}\n\n{body}\n"
+    document = parse_bytes(render_pdf(elements_of_text(text, markdown=True)), suffix=".pdf",
+                           source_path="illis.pdf", document_id="illis")
+
+    assert document.title == title
+    assert all(block.section_path == (title,) for block in document.blocks)
