@@ -35,20 +35,22 @@ from importlib import resources
 from assistant.answer.answer_type import (
     SPECIFIC,
     AnswerType,
-    asked_event,
-    asks_for_a_day,
     counts_of,
     names_a_deadline,
-    report_stage_differs,
-    report_stages,
-    speaks_of,
     states,
-    states_a_day,
     states_another_year,
     years_of,
 )
 from assistant.answer.base import Passage
 from assistant.answer.citations import sentence_spans
+from assistant.answer.events import (
+    asked_event,
+    asks_for_a_day,
+    report_stage_differs,
+    report_stages,
+    speaks_of,
+    states_a_day,
+)
 from assistant.answer.names import named_in
 from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split

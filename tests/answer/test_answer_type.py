@@ -6,17 +6,11 @@ import pytest
 
 from assistant.answer.answer_type import (
     AnswerType,
-    asked_event,
     asked_type,
-    asks_for_a_day,
     counted_words,
     counts_of,
     names_a_deadline,
-    report_stage_differs,
-    report_stages,
-    speaks_of,
     states,
-    states_a_day,
     states_another_year,
     years_of,
 )
@@ -116,28 +110,6 @@ def test_a_body_the_question_names_itself_answers_nothing() -> None:
     assert states(AnswerType.BODY, "Samråd sker med Arbetsförmedlingen.", besides=question)
 
 
-def test_a_time_question_about_an_event_needs_a_sentence_about_that_event() -> None:
-    event = asked_event("When did the changes come into force?")
-    assert event == "in_force"
-    assert speaks_of(event, "Lagen skall träda i kraft den 1 oktober 2006.")
-    assert not speaks_of(event, "Regeringen beslutade den 10 december 2015 om ändringar.")
-    assert asked_event("When did the government adopt the strategy?") == "decided"
-    assert asked_event("When was the programme written?") is None
-    # Where the fact is told is not what the question asks the time of.
-    assert asked_event("När skulle utredningen vara klar, enligt ministerns möte med delegationen?") is None
-    assert asked_event("When was the plan adopted, according to the meeting notes?") == "decided"
-    assert speaks_of("reported", "The report was presented in early 2004.")
-
-
-def test_a_time_question_about_opening_needs_a_sentence_about_opening() -> None:
-    """"When can the tracks be taken into traffic?" is not answered by the year of the price level."""
-    event = asked_event("När beräknas de nya spåren kunna tas i trafik?")
-    assert event == asked_event("When will the new line be put into service?") == "in_service"
-    assert speaks_of(event, "Planerad drifttagning är årsskiftet 2015/2016.")
-    assert speaks_of(event, "Sträckan beräknas öppna för trafik 2030.")
-    assert not speaks_of(event, "Kostnaden får inte överskrida 28 070 miljoner kronor i 2021 års prisnivå.")
-
-
 def test_a_count_is_of_the_thing_asked_about() -> None:
     assert counted_words("How many refugees did Värnamo take in?") == ["refugees"]
     assert counted_words("Hur många internflyktingar finns det?") == ["internflyktingar"]
@@ -214,31 +186,6 @@ def test_an_amount_for_another_year_does_not_answer() -> None:
     assert not states_another_year(AnswerType.MONEY, asked, "Myndigheten får använda 6 000 000 kronor.")
     assert not states_another_year(AnswerType.DATE, years_of("When was the 2017 report submitted?"), "den 1 mars 2018")
     assert years_of("2021-22 och 2024–2026") == {2021, 2022, 2024, 2025, 2026}
-
-
-def test_the_final_and_the_interim_report_are_told_apart() -> None:
-    assert report_stage_differs(report_stages("När ska myndigheterna slutredovisa uppdraget?"),
-                                "De ska senast den 30 juni 2022 lämna en gemensam delredovisning.")
-    assert not report_stage_differs(report_stages("By when is the final report due?"),
-                                    "Uppdraget ska delredovisas senast 1 mars och slutredovisas senast 1 maj.")
-    assert not report_stage_differs(report_stages("By when must they report?"),
-                                    "De ska lämna en delredovisning senast 1 mars.")
-
-
-def test_a_question_for_a_date_to_the_day_is_not_answered_by_a_year() -> None:
-    assert asks_for_a_day("Vilket datum överlämnade ambassadörerna sina kreditivbrev?")
-    assert asks_for_a_day("On which date did they hand over their letters?")
-    assert not asks_for_a_day("When was the policy adopted?") and not asks_for_a_day("Vilket år antogs den?")
-    assert states_a_day("överlämnade torsdagen den 15 oktober 2015") and states_a_day("antogs 2017-05-30")
-    assert not states_a_day("2008 - 2012 Ambassadör i Moskva")
-
-
-def test_an_evaluation_is_an_event_of_its_own() -> None:
-    """"Senast när ska utvärderingen vara klar?" is not answered by the date the law enters into force."""
-    assert asked_event("Senast när ska utvärderingen av insatserna vara klar?") == "evaluated"
-    assert not speaks_of("evaluated", "Lagen ska träda i kraft den 1 januari 2019.")
-    assert speaks_of("evaluated", "Utvärderingen ska redovisas senast den 1 mars 2021.")
-    assert asked_event("When will the evaluation report be submitted?") == "reported"
 
 
 def test_an_institution_asked_for_by_kind_is_a_body() -> None:

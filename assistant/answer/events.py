@@ -1,0 +1,95 @@
+"""What a time question is about: the event it asks the time of ("came into force", "decided",
+"reported" …), whether it asks for a day, and which stage of reporting. A sentence stating a time
+answers it only when it speaks of that event, to the day when a day is asked, and of that stage
+("slutredovisa", not "delredovisa"). Cue words in English and Swedish; no document is known here.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|" \
+         r"january|february|march|june|july|august|october"
+
+
+# "When did it come into force?" is not answered by the date it was decided on: for a time question
+# about one of these events, the sentence stating the time must speak of that event.
+_EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # event: (how a question names it, how a sentence states it)
+    "in_force": (_cue(r"(?:come|came|comes|coming|enter\w*) into force|take\w* effect|took effect|\bin force\b|"
+                      r"apply from|träd\w* i kraft|gälla från|börja\w* gälla|ikraftträd"),
+                 _cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
+    "decided": (_cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
+                _cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
+    "reported": (_cue(r"\breport|\bsubmit|\bpresent|\bdeliver|redovis|rapporter|\blämna"),
+                 _cue(r"redovis|rapport|lämna|presenter|\breport|\bsubmit|\bpresent")),
+    "published": (_cue(r"\bpublish|\bpublicer"), _cue(r"\bpublicer|\bpublish")),
+    "met": (_cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
+            _cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
+    "evaluated": (_cue(r"\bevaluat|\butvärder"), _cue(r"\bevaluat|\butvärder")),
+    # "När kan spåren tas i trafik?" is not answered by the year the money was set aside.
+    "in_service": (_cue(r"\b(?:tas|togs|tagits|tänkt\w*) i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|"
+                        r"idrifttag|\binvig|"
+                        r"\b(?:open|opened|opens) (?:to|for) (?:traffic|trains|passengers)|"
+                        r"\b(?:put|taken|go|goes|went|come) into (?:service|operation|use)|\bin operation\b"),
+                   _cue(r"i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|idrifttag|trafikstart|invig|öppn|"
+                        r"färdigställ|"
+                        r"\b(?:into|in) (?:service|operation|use)|\bopen|\bcomplet")),
+}
+
+
+# "Vilket datum …?", "On which date …?" ask for a day; a year ("2008–2012") does not give one.
+_ASKS_DAY = _cue(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bvilke?t datum\b|\bvilka datum\b|\bvilken dag\b")
+_DAY = _cue(rf"\b\d{{1,2}}(?::e|:a)?\s+(?:{MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|okt|oct|nov|dec)\w*|"
+            rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}\b")
+
+
+def asks_for_a_day(question: str) -> bool:
+    """Whether ``question`` asks for a date to the day ("Vilket datum …?"), not a year or a time."""
+    return bool(_ASKS_DAY.search(question))
+
+
+def states_a_day(text: str) -> bool:
+    """Whether ``text`` gives a date to the day ("den 15 oktober 2015", "2017-05-30", "May 3")."""
+    return bool(_DAY.search(text))
+
+
+# "… according to the minister's meeting with the delegation" names where the fact is told, not the
+# event the time question is about.
+_SOURCE_PHRASE = _cue(r"\b(?:according to|enligt|as (?:stated|set out|described) in)\b[^?;]*")
+
+
+def asked_event(question: str) -> str | None:
+    """The event a time question is about ("in_force", "decided", "reported", …), if one is named
+    outside a phrase naming the source ("according to …", "enligt …")."""
+    question = _SOURCE_PHRASE.sub(" ", question)
+    return next((name for name, (asks, _) in _EVENTS.items() if asks.search(question)), None)
+
+
+def speaks_of(event: str, text: str) -> bool:
+    """Whether ``text`` speaks of ``event`` (from ``asked_event``)."""
+    return bool(_EVENTS[event][1].search(text))
+
+
+# "Final report" and "interim report" are two deadlines of one assignment: a sentence about one does
+# not answer a question about the other.
+_STAGES = {"final": _cue(r"slutredovis\w*|slutrapport\w*|\bfinal (?:report|account)|\breport(?:s|ed)? in full"),
+           "interim": _cue(r"delredovis\w*|delrapport\w*|\binterim|\bprogress report|\bpartial report")}
+
+
+def report_stages(text: str) -> frozenset[str]:
+    """The stages of reporting ``text`` speaks of: "final", "interim", both or none."""
+    return frozenset(stage for stage, cue in _STAGES.items() if cue.search(text))
+
+
+def report_stage_differs(asked: frozenset[str], text: str) -> bool:
+    """Whether a question asking about one stage of reporting (``asked``, its ``report_stages``)
+    is met by ``text`` speaking only of the other ("slutredovisa" asked, "lämna en
+    delredovisning" stated)."""
+    stated = report_stages(text)
+    return len(asked) == 1 and bool(stated) and not asked & stated
