@@ -15,6 +15,7 @@ from enum import StrEnum
 from importlib import resources
 
 from assistant.answer.events import MONTHS
+from assistant.answer.events import cue as _cue
 
 
 class AnswerType(StrEnum):
@@ -37,10 +38,6 @@ class AnswerType(StrEnum):
 SPECIFIC = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.QUANTITY,
                       AnswerType.DEADLINE, AnswerType.DATE, AnswerType.DURATION, AnswerType.PERSON,
                       AnswerType.FREQUENCY, AnswerType.CLOCK})
-
-
-def _cue(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowance|subsid\w*|bonus|premium|fee|fees|"
@@ -235,13 +232,13 @@ _CONDITION = _cue(r"^\W*(?:when|if|när|om)\s+[^,?]{3,}?,\s*(?P<main>(?:what|whi
                   r"vad|vilk\w+|vem|hur|var|varför)\b.*)$")
 
 
+# "… synpunkter från när det gäller tillstånd?" means "regarding", not "from when".
+_REGARDING = _cue(r"\bnär det (?:gäller|kommer till)\b")
+
+
 def _main_clause(question: str) -> str:
     match = _CONDITION.match(question)
     return _REGARDING.sub(" ", match.group("main") if match else question)
-
-
-# "… synpunkter från när det gäller tillstånd?" means "regarding", not "from when".
-_REGARDING = _cue(r"\bnär det (?:gäller|kommer till)\b")
 
 
 def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 
-def _cue(pattern: str) -> re.Pattern[str]:
+def cue(pattern: str) -> re.Pattern[str]:
+    """Cue words as a pattern, in either case (``answer_type`` writes its cues with it too)."""
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -21,31 +22,31 @@ MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 # about one of these events, the sentence stating the time must speak of that event.
 _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # event: (how a question names it, how a sentence states it)
-    "in_force": (_cue(r"(?:come|came|comes|coming|enter\w*) into force|take\w* effect|took effect|\bin force\b|"
+    "in_force": (cue(r"(?:come|came|comes|coming|enter\w*) into force|take\w* effect|took effect|\bin force\b|"
                       r"apply from|träd\w* i kraft|gälla från|börja\w* gälla|ikraftträd"),
-                 _cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
-    "decided": (_cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
-                _cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
-    "reported": (_cue(r"\breport|\bsubmit|\bpresent|\bdeliver|redovis|rapporter|\blämna"),
-                 _cue(r"redovis|rapport|lämna|presenter|\breport|\bsubmit|\bpresent")),
-    "published": (_cue(r"\bpublish|\bpublicer"), _cue(r"\bpublicer|\bpublish")),
-    "met": (_cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
-            _cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
-    "evaluated": (_cue(r"\bevaluat|\butvärder"), _cue(r"\bevaluat|\butvärder")),
+                 cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
+    "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
+                cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
+    "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver|redovis|rapporter|\blämna"),
+                 cue(r"redovis|rapport|lämna|presenter|\breport|\bsubmit|\bpresent")),
+    "published": (cue(r"\bpublish|\bpublicer"), cue(r"\bpublicer|\bpublish")),
+    "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
+            cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
+    "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),
     # "När kan spåren tas i trafik?" is not answered by the year the money was set aside.
-    "in_service": (_cue(r"\b(?:tas|togs|tagits|tänkt\w*) i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|"
+    "in_service": (cue(r"\b(?:tas|togs|tagits|tänkt\w*) i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|"
                         r"idrifttag|\binvig|"
                         r"\b(?:open|opened|opens) (?:to|for) (?:traffic|trains|passengers)|"
                         r"\b(?:put|taken|go|goes|went|come) into (?:service|operation|use)|\bin operation\b"),
-                   _cue(r"i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|idrifttag|trafikstart|invig|öppn|"
+                   cue(r"i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|idrifttag|trafikstart|invig|öppn|"
                         r"färdigställ|"
                         r"\b(?:into|in) (?:service|operation|use)|\bopen|\bcomplet")),
 }
 
 
 # "Vilket datum …?", "On which date …?" ask for a day; a year ("2008–2012") does not give one.
-_ASKS_DAY = _cue(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bvilke?t datum\b|\bvilka datum\b|\bvilken dag\b")
-_DAY = _cue(rf"\b\d{{1,2}}(?::e|:a)?\s+(?:{MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|okt|oct|nov|dec)\w*|"
+_ASKS_DAY = cue(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bvilke?t datum\b|\bvilka datum\b|\bvilken dag\b")
+_DAY = cue(rf"\b\d{{1,2}}(?::e|:a)?\s+(?:{MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|okt|oct|nov|dec)\w*|"
             rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}\b")
 
 
@@ -61,7 +62,7 @@ def states_a_day(text: str) -> bool:
 
 # "… according to the minister's meeting with the delegation" names where the fact is told, not the
 # event the time question is about.
-_SOURCE_PHRASE = _cue(r"\b(?:according to|enligt|as (?:stated|set out|described) in)\b[^?;]*")
+_SOURCE_PHRASE = cue(r"\b(?:according to|enligt|as (?:stated|set out|described) in)\b[^?;]*")
 
 
 def asked_event(question: str) -> str | None:
@@ -78,8 +79,8 @@ def speaks_of(event: str, text: str) -> bool:
 
 # "Final report" and "interim report" are two deadlines of one assignment: a sentence about one does
 # not answer a question about the other.
-_STAGES = {"final": _cue(r"slutredovis\w*|slutrapport\w*|\bfinal (?:report|account)|\breport(?:s|ed)? in full"),
-           "interim": _cue(r"delredovis\w*|delrapport\w*|\binterim|\bprogress report|\bpartial report")}
+_STAGES = {"final": cue(r"slutredovis\w*|slutrapport\w*|\bfinal (?:report|account)|\breport(?:s|ed)? in full"),
+           "interim": cue(r"delredovis\w*|delrapport\w*|\binterim|\bprogress report|\bpartial report")}
 
 
 def report_stages(text: str) -> frozenset[str]:

@@ -79,7 +79,7 @@ _UNINFORMATIVE = frozenset("""
     vill ville tog ta tar fram fick få får gett ge ger gav låg ligger se ser göra gjorde sitt sin
     sina sig man vi ni du jag oss deras dess något några många mycket ofta länge år året reda
     också även bara redan nu då här där denna detta dessa vilket samt mer mest
-    bakom emot mot genom hos inom utom bland kring utan innan efter före sedan bort fram
+    bakom emot mot genom hos inom utom bland kring utan innan efter före sedan bort
     annars alltid aldrig ibland vidare dock ju väl ändå andra annat annan övriga vissa hela
     ja nej hej måste finnas fanns haft säga sagt gå går tas per
 """.split())
