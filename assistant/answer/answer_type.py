@@ -86,13 +86,18 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|since when|from when|"
                            r"what (?:is|was|are|were) the (?:\w+ ){0,2}(?:date|year)s?\b|"
                            r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från när|vilken dag")),
-    (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were) (?:the )?(?:minister|prime minister|head|chair|director|"
-                             r"coordinator|spokes\w+|author|speaker)|\bwho (?:was|were|has been|is) appointed|"
+    (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were|will be|becomes|became) (?:the )?(?:[\w-]+ ){0,3}?(?:minister|"
+                             r"head|chair\w*|director|coordinator|spokes\w+|author|speaker|investigator|"
+                             r"rapporteur|ambassador|governor|state secretary|secretary[- ]general)\b|"
+                             r"\bwho (?:was|were|has been|is) appointed|"
                              r"\bwho (?:gave|held|delivered|wrote|signed|spoke|said)\b|name of the|"
                              # Post holders asked for by title, the same in both languages.
                              r"\bwhich (?:\w+ )?(?:minister|ministers|state secretar(?:y|ies)|ambassadors?)\b|"
                              r"\bvilk(?:en|a) (?:\w+ )?(?:minister|ministrar|statssekreterare|ambassadör\w*)\b|"
-                             r"vem (?:är|var) (?:minister|statsminister|chef|ordförande|generaldirektör|samordnare)|"
+                             # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
+                             r"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){0,3}?(?:\w*minister|chef\w*|"
+                             r"ordförande|generaldirektör|samordnare|utredare|talesperson|rektor|direktör|"
+                             r"ambassadör|statssekreterare|landshövding|kommundirektör|kommunchef)\b|"
                              r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|vad heter")),
     (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,2}(?:agency|agencies|authority|authorities|"
                            r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
@@ -125,7 +130,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90", "JAS 39" is still read as 39).
-    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d[\d  ]*(?:[.,]\d+)?(?![\d.,a-zåäö]|\s*(?:§|kap\b|%|procent|"
+    # The number is taken whole (possessively), so "15 000 000 kronor" cannot be read as "15".
+    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+(?![\d.,a-zåäö]|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
                            rf"{MONTHS})|[\d ]*-)|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
@@ -157,7 +163,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
 _TITLED = re.compile(r"\b(?i:statsminister\w*|\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|"
                      r"landshövding\w*|kommundirektör\w*|kommunchef\w*|samordnare\w*|utredare\w*|"
                      r"talesperson\w*|rektor\w*|direktör\w*|chef\w*)\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
-                     r"[A-ZÅÄÖ][a-zåäöéü]+")
+                     r"[A-ZÅÄÖ][a-zåäöéü]+"
+                     # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
+                     r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+")
 _NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéü]+)(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ]\.\s+)?[A-ZÅÄÖ][a-zåäöéü]{2,}")
 
 

@@ -38,7 +38,9 @@ question is below the floor fitted for the embedding model and the pair of langu
 question's and that passage's (``closeness.json``, written by ``bench/fit_closeness.py`` from the
 tuning halves; an English question reads a Swedish passage at lower cosines than an English one),
 the documents are about something else ("How do I book the conference room?"). A pair or model
-without a fitted floor is not checked: its cosines live on another scale.
+without a fitted floor is not checked: its cosines live on another scale. Nor is a question whose
+words the passages hold (support ``WORDS_OVERRULE_DISTANCE`` or more): a short "Vem är Paulina
+Brandberg?" reads far from the passage that names her once.
 
 Whether the passages state the *kind* of fact asked for (an amount, a date) is the answer step's
 check (``assistant.answer.selection``), made sentence by sentence.
@@ -84,6 +86,10 @@ _UNINFORMATIVE = frozenset("""
     ja nej hej måste finnas fanns haft säga sagt gå går tas per
 """.split())
 NEUTRAL_SUPPORT = 0.5
+# A question whose words the passages hold (nearly) all of is not refused for its distance: "Vem är
+# Robert Petersson?" reads far from a passage that names him once among other things. On the tuning
+# halves every question the closeness floor refuses has at most 0.5 (neutral: no checkable word).
+WORDS_OVERRULE_DISTANCE = 0.75
 _MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
 # Below this share of the English question's glossary concepts found in the top passages, the
 # passages are about something else (0/1 … 0/4, 1/5: see the module docstring).
@@ -169,8 +175,7 @@ class SupportScorer:
         unknown = self._unknown_municipalities(question, top)
         if unknown:
             return Support(0.0, (), (), unknown)
-        if not follow_up and self._too_far(language, passages):
-            return Support(0.0, (), (), too_far=True)
+        far = not follow_up and self._too_far(language, passages)
         written, seen = set(), set()
         for passage in top:
             hit = passage.hit
@@ -180,7 +185,7 @@ class SupportScorer:
         seen |= written
         if language == "en" and self._judges_concepts(passages) and (
                 unaddressed := self._unaddressed_concepts(question, written, self._named_in_english(top))):
-            return Support(0.0, (), unaddressed, unaddressed=unaddressed)
+            return Support(0.0, (), unaddressed, too_far=far, unaddressed=unaddressed)
         matched, missing, total, found = [], [], 0.0, 0.0
         for word in self._content_words(question, language=language):
             terms = self._terms(word, language=language)
@@ -195,7 +200,10 @@ class SupportScorer:
                 missing.append(word)
         # A question with no checkable word (English words the glossary and corpus do not know)
         # gets a neutral score: retrieval found passages, and nothing speaks for or against them.
-        return Support(found / total if total else NEUTRAL_SUPPORT, tuple(matched), tuple(missing))
+        score = found / total if total else NEUTRAL_SUPPORT
+        if far and score < WORDS_OVERRULE_DISTANCE:
+            return Support(0.0, (), (), too_far=True)
+        return Support(score, tuple(matched), tuple(missing))
 
     def _own_terms(self, word: str, terms: set[str]) -> set[str]:
         """The terms a Swedish word weighs by: its own stem, not its compound's parts.

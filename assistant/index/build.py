@@ -47,8 +47,9 @@ logger = logging.getLogger(__name__)
 # 2: BM25 term ids saved; 3: unit vectors, lexical text; 4: owner municipality; 5: PDF layout, pages, OCR;
 # 6: Markdown without strong emphasis markers; 7: plain text without them too; 8, 9: a line break
 # inside a sentence does not end its unit; 10: prose above a Markdown rule is body text, not a heading;
-# 11: an abbreviation's period ("f. 1946", "prop. 2016/17:104") ends no unit; 12: a PDF title wraps after a comma
-PIPELINE_VERSION = "12"
+# 11: an abbreviation's period ("f. 1946", "prop. 2016/17:104") ends no unit; 12: a PDF title wraps after a comma;
+# 13: a Markdown link is its text alone
+PIPELINE_VERSION = "13"
 _LEXICAL_DIR = "lexical"
 
 

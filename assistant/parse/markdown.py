@@ -4,8 +4,9 @@ Handles what policy documents written in Markdown use: ATX (``## Mål``) and set
 headings (a long, several-line text above ``---`` is a paragraph above a rule, as page exports
 write it), paragraphs, ``-``/``*``/``+``/``1.``/``1)`` list items with their indented or lazy
 continuation lines, pipe tables, fenced code blocks, block quotes and YAML front matter. Strong
-emphasis (``**…**`` within a line) is taken out of the text, so a quote never shows the markup;
-other inline markup is left in it, and heading titles also lose ``__…__``.
+emphasis (``**…**`` within a line) is taken out of the text, and an inline link or image leaves
+its text alone, so a quote never shows the markup; other inline markup is left in it, and heading
+titles also lose ``__…__``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ _QUOTE_MARKER = re.compile(r"^ {0,3}(?:>[ \t]?)+")
 _EMPHASIS = re.compile(r"(\*\*|__)(?P<inner>.+?)\1")
 # ``**`` pairs hugging their words on one line (not ``2 ** 3``, never across lines).
 _STRONG = re.compile(r"\*\*(?P<inner>[^\s*](?:[^\n]*?[^\s*])?)\*\*")
+# An inline link or image on one line: ``[text](destination "title")``; a destination holding
+# spaces or brackets ("(http://Kemikalieinspektionens föreskrifter (KIFS))") is not one, and stays.
+_LINK = re.compile(r"!?\[(?P<text>[^\[\]\n]*)\]\((?:<[^<>\n]*>|[^\s()<>]*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)")
 _FRONT_MATTER_END = frozenset({"---", "..."})
 _FRONT_MATTER_TITLE = re.compile(r"^(?:title|titel|rubrik)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE)
 
@@ -54,14 +58,16 @@ def read_markdown(text: str) -> ExtractedText:
     Element spans cover the lines without surrounding whitespace. Cost: one pass over the lines,
     linear in the length of the text.
     """
-    plain = without_strong_emphasis(text)
+    plain = without_inline_markup(text)
     return ExtractedText(text=plain, elements=_Reader(_lines(plain)).elements())
 
 
-def without_strong_emphasis(text: str) -> str:
-    """``text`` without its ``**…**`` markers (pairs hugging their words on one line), which
-    plain-text documents written as Markdown use too. Cost: one regex pass."""
-    return _STRONG.sub(r"\g<inner>", text)
+def without_inline_markup(text: str) -> str:
+    """``text`` without its ``**…**`` markers (pairs hugging their words on one line) and with
+    each inline link or image as its text alone (``[Pressmeddelande: …](/pressmeddelanden/… "…")``
+    as ``Pressmeddelande: …``), as a reader sees them; plain-text documents written as Markdown use
+    them too. Cost: two regex passes."""
+    return _LINK.sub(r"\g<text>", _STRONG.sub(r"\g<inner>", text))
 
 
 def _lines(text: str) -> list[_Line]:

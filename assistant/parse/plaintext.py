@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from assistant.models import Element, ElementKind, ExtractedText
-from assistant.parse.markdown import without_strong_emphasis
+from assistant.parse.markdown import without_inline_markup
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+(?P<body>\S.*)$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -31,12 +31,12 @@ _TRAILING_FUNCTION_WORDS = frozenset({
 
 def read_plain_text(text: str) -> ExtractedText:
     """Split ``text`` into elements located by their spans in it. ``text`` is returned without the
-    strong emphasis markers (``**Klart innan juni 2014.**``) a text written as Markdown has, so
-    no quote shows them; otherwise unchanged.
+    strong emphasis markers (``**Klart innan juni 2014.**``) and link markup (``[text](url)``) a
+    text written as Markdown has, so no quote shows them; otherwise unchanged.
 
     Cost: one pass over the text.
     """
-    plain = without_strong_emphasis(text)
+    plain = without_inline_markup(text)
     return ExtractedText(text=plain, elements=list(_elements(plain)))
 
 

@@ -220,3 +220,25 @@ def test_a_law_reference_is_not_a_count() -> None:
 
 def test_what_a_count_counts_ends_at_its_verb() -> None:
     assert counted_words("How many municipalities use Rättvik's fee model?") == ["municipalities"]
+
+
+def test_a_sum_of_money_is_not_a_count_however_its_digits_are_grouped() -> None:
+    """"15 000 000 kronor" is a sum: no part of it ("15") is read as a count of something."""
+    assert not states(AnswerType.COUNT, "Till detta ändamål avsätts 15 000 000 kronor till Länsstyrelsen.")
+    assert states(AnswerType.COUNT, "Under besöket träffade hon en del av de 10 000 patienter som vårdas varje år.")
+
+
+@pytest.mark.parametrize("question", [
+    "Vem är jämställdhets- och arbetslivsminister?",
+    "Vem är särskild utredare för skogsutredningen?",
+    "Who is the special investigator for the forest inquiry?",
+    "Who is the Swedish ambassador to Portugal?",
+])
+def test_a_post_asked_for_by_its_title_asks_for_a_person(question: str) -> None:
+    assert asked_type(question) is AnswerType.PERSON
+
+
+def test_a_person_is_named_by_a_common_given_name_or_an_honorific() -> None:
+    assert states(AnswerType.PERSON, "Därför är jag glad över att professor emeritus Göran Örlander har tackat ja.")
+    assert states(AnswerType.PERSON, "Mr Dimitrios Touloupas, Greece, presented his credentials.")
+    assert not states(AnswerType.PERSON, "Myndigheten för delaktighet tilldelas 1 000 000 kronor.")

@@ -57,6 +57,14 @@ def test_the_closest_passage_decides_and_a_follow_up_is_not_held_to_the_floor(sc
     assert not scorer.score(question, language="en", passages=far, follow_up=True).too_far
 
 
+def test_a_question_whose_words_the_passages_hold_is_not_refused_for_its_distance(scorer: SupportScorer) -> None:
+    """A short "who is X?" reads far from the passage naming X among other things; its words decide."""
+    named = "Uppdraget leds av Paulina Brandberg, jämställdhets- och arbetslivsminister."
+    support = scorer.score("Vem är Paulina Brandberg?", language="sv", passages=[passage(named, 0.79)])
+    assert not support.too_far and support.score == 1.0
+    assert scorer.score("Vem är Anna Ek?", language="sv", passages=[passage(named, 0.79)]).too_far
+
+
 def test_a_pair_without_a_fitted_floor_is_not_checked(scorer: SupportScorer) -> None:
     assert not scorer.score("Vad säger planen?", language="sv", passages=[passage(ENGLISH, 0.50)]).too_far
 

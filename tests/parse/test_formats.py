@@ -194,6 +194,16 @@ def test_strong_emphasis_leaves_the_text_so_no_quote_shows_it() -> None:
     assert "| Aktivitet | Ansvar |" in text and "| Praktik | AME |" in text
 
 
+def test_a_link_leaves_its_text_alone_so_no_quote_shows_the_address() -> None:
+    text = read_markdown("Se [Uppdraget i regleringsbrevet (esv.se)](https://www.esv.se/?RBID=25187) här.\n\n"
+                         "[Pressmeddelande: Nya medel](/pressmeddelanden/2024/12/nya-medel/ \"Nya medel\")\n\n"
+                         "![Karta över länet](karta.png)\n\na [b] (c)\n").text
+    assert "Se Uppdraget i regleringsbrevet (esv.se) här." in text
+    assert "Pressmeddelande: Nya medel\n" in text and "Karta över länet" in text
+    assert "RBID" not in text and "/pressmeddelanden/" not in text and "karta.png" not in text
+    assert "a [b] (c)" in text  # brackets that make no link stay
+
+
 def test_markdown_headings_have_levels_and_titles_without_markers_or_emphasis() -> None:
     extracted = read_markdown(MARKDOWN_DOC)
 
