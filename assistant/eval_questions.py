@@ -13,6 +13,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from assistant.parse.characters import without_invisibles
+
 Language = Literal["en", "sv"]
 LANGUAGES: tuple[Language, ...] = ("en", "sv")
 
@@ -73,8 +75,10 @@ def _parse_line(line: str, *, where: str) -> EvalQuestion:
 
 
 def normalize(text: str) -> str:
-    """Collapse every run of whitespace to one space, strip the ends and casefold. Cost: O(len)."""
-    return " ".join(text.split()).casefold()
+    """Collapse every run of whitespace to one space, strip the ends, drop invisible characters
+    (evidence copied from a page keeps its soft hyphens, the parsed text does not) and casefold.
+    Cost: O(len)."""
+    return " ".join(without_invisibles(text).split()).casefold()
 
 
 def evidence_found(text: str, evidence: Sequence[str]) -> bool:

@@ -131,7 +131,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90", "JAS 39" is still read as 39).
     # The number is taken whole (possessively), so "15 000 000 kronor" cannot be read as "15".
-    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+(?![\d.,a-zåäö]|\s*(?:§|kap\b|%|procent|"
+    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
+                           rf"(?![\d.,a-zåäö]|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
                            rf"{MONTHS})|[\d ]*-)|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").

@@ -22,6 +22,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from assistant.models import ExtractedText
+from assistant.parse.characters import without_invisibles
 from assistant.parse.errors import ParseError
 from assistant.parse.html import BlockTextWriter
 
@@ -37,7 +38,6 @@ _MAX_STYLE_DEPTH = 5
 # Runs whose text shows: not deleted or moved away (tracked changes), not inside a text box.
 _VISIBLE_RUNS = (".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom)"
                  " and not(ancestor::w:txbxContent) and not(ancestor::*[local-name()='Fallback'])]")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def read_docx(data: bytes) -> ExtractedText:
@@ -187,4 +187,4 @@ def _cell_text(cell: _Cell) -> str:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(_INVISIBLE.sub("", text).split())
+    return " ".join(without_invisibles(text).split())

@@ -19,6 +19,7 @@ from bs4.dammit import EncodingDetector
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 
 from assistant.models import Element, ElementKind, ExtractedText
+from assistant.parse.characters import without_invisibles
 from assistant.parse.errors import ParseError
 
 _NOT_HTML = "the file is not readable HTML"
@@ -43,7 +44,6 @@ _BLOCK_TAGS = frozenset({
 })
 _NESTED_BLOCKS = frozenset({"ul", "ol", "menu", "dl", "table"})
 _SKIPPED_STRINGS = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 # More control characters than this share of the start of a file means it is binary, not HTML.
 _MAX_CONTROL_SHARE = 0.01
@@ -237,7 +237,7 @@ def _inline_text(node: object, *, skip: frozenset[str] = frozenset()) -> str:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(_INVISIBLE.sub("", text).split())
+    return " ".join(without_invisibles(text).split())
 
 
 # --- layout --------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ _EMPHASIS = re.compile(r"(\*\*|__)(?P<inner>.+?)\1")
 _STRONG = re.compile(r"\*\*(?P<inner>[^\s*](?:[^\n]*?[^\s*])?)\*\*")
 # An inline link or image on one line: ``[text](destination "title")``; a destination holding
 # spaces or brackets ("(http://Kemikalieinspektionens föreskrifter (KIFS))") is not one, and stays.
-_LINK = re.compile(r"!?\[(?P<text>[^\[\]\n]*)\]\((?:<[^<>\n]*>|[^\s()<>]*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)")
+_LINK = re.compile(r"!?\[(?P<text>[^\[\]\n]*)\]"
+                   r"\((?:<[^<>\n]*>|[^\s()<>]*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)")
 _FRONT_MATTER_END = frozenset({"---", "..."})
 _FRONT_MATTER_TITLE = re.compile(r"^(?:title|titel|rubrik)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE)
 
