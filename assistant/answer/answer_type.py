@@ -217,11 +217,15 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"[Kk]ommuner(?:na)?|[Rr]egioner(?:na)?|[Mm]yndighet\w*|[Pp]olisen|[Ff]örsäkringskassan|"
                    r"Arbetsförmedlingen|Migrationsverket|EU|FN|OECD|Nato|SKR|SKL|MSB)\b|"
                    r"\b[A-ZÅÄÖ][a-zåäö]+s? (?:kommun|region|län|stad)\b|\b[A-ZÅÄÖ]{2,}\b|"
-                   r"\b(?i:\w*chef\w*|\w*ansvarig\w*|\w*samordnare\w*|\w*strateg\w*|rektor\w*|ordförande\w*|"
+                   # Posts and professions, not what their stems begin ("strategin", "pedagogik").
+                   r"\b(?i:\w*chef\w*|\w*ansvarig\w*|\w*samordnare\w*|\w*strateg(?:en|er|erna|ens)?|rektor\w*|"
+                   r"ordförande\w*|"
                    r"\w*handläggare\w*|\w*minister\w*|\w*enheten|\w*gruppen|"
                    # Professions: "who must have carried out the treatment?" – "en legitimerad tandläkare".
-                   r"\w*läkare\w*|\w*skötersk\w*|\w*lärare\w*|\w*sekreterare\w*|\w*pedagog\w*|\w*terapeut\w*|"
-                   r"\w*psykolog\w*|jurist\w*|barnmorsk\w*|kurator\w*|åklagare\w*|domare\w*|revisor\w*)\b")
+                   r"\w*läkare\w*|\w*skötersk\w*|\w*lärare\w*|\w*sekreterare\w*|\w*pedagog(?:en|er|erna)?|"
+                   r"\w*terapeut(?:en|er|erna)?|"
+                   r"\w*psykolog(?:en|er|erna)?|jurist(?:en|er|erna)?|barnmorsk\w*|kurator\w*|åklagare\w*|"
+                   r"domare\w*|revisor\w*)\b")
 _PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
 
 

@@ -27,8 +27,12 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                  cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
     "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
                 cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
-    "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver|redovis|rapporter|\blämna"),
-                 cue(r"redovis|rapport|lämna|presenter|\breport|\bsubmit|\bpresent")),
+    # "Remissvaren ska ha kommit in till Näringsdepartementet senast …": how a consultation's
+    # answers are due.
+    "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
+                     r"\blämna|\bkomma in\b|\binkomm"),
+                 cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|"
+                     r"\breport|\bsubmit|\bpresent|\breceived\b")),
     "published": (cue(r"\bpublish|\bpublicer"), cue(r"\bpublicer|\bpublish")),
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),

@@ -301,7 +301,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         if answer_type in SPECIFIC and not candidate.states_type:
             continue
         spans = quoted_spans(candidate, question=question)
-        if any(_overlaps(candidate, spans, other, quoted) for other, quoted in chosen):
+        if any(_overlaps(candidate, spans, other, quoted) or _same_words(candidate, other) for other, quoted in chosen):
             continue
         chosen.append((candidate, spans))
     return Selection(chosen, answer_type, missing_fact=missing)
@@ -334,6 +334,12 @@ def _unit_spans(passage: Passage) -> list[tuple[int, int]]:
     if passage.kind == "text":
         return sentence_spans(passage)
     return []
+
+
+def _same_words(a: Candidate, b: Candidate) -> bool:
+    """Whether the two candidates say the same thing word for word: a page that repeats its deadline
+    at the end is quoted once."""
+    return " ".join(a.text.split()).casefold() == " ".join(b.text.split()).casefold()
 
 
 def _overlaps(a: Candidate, a_spans: Sequence[tuple[int, int]], b: Candidate,

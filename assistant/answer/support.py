@@ -66,7 +66,8 @@ from assistant.municipalities import find_municipalities_in_query, load_municipa
 
 _WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# Words every question about these documents uses; they tell nothing about answerability.
+# Words every question about these documents uses; they tell nothing about answerability. "Hur mycket
+# pengar …?" names the kind of answer: the text says "medel" or "kronor".
 _UNINFORMATIVE = frozenset("""
     what who whom which when where why how does do did is are was were be been can could should would
     will shall may might must have has had the a an of to in on for with by at from about and or not
@@ -84,6 +85,7 @@ _UNINFORMATIVE = frozenset("""
     bakom emot mot genom hos inom utom bland kring utan innan efter före sedan bort
     annars alltid aldrig ibland vidare dock ju väl ändå andra annat annan övriga vissa hela
     ja nej hej måste finnas fanns haft säga sagt gå går tas per
+    pengar
 """.split())
 NEUTRAL_SUPPORT = 0.5
 # A question whose words the passages hold (nearly) all of is not refused for its distance: "Vem är

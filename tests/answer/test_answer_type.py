@@ -242,3 +242,10 @@ def test_a_person_is_named_by_a_common_given_name_or_an_honorific() -> None:
     assert states(AnswerType.PERSON, "Därför är jag glad över att professor emeritus Göran Örlander har tackat ja.")
     assert states(AnswerType.PERSON, "Mr Dimitrios Touloupas, Greece, presented his credentials.")
     assert not states(AnswerType.PERSON, "Myndigheten för delaktighet tilldelas 1 000 000 kronor.")
+
+
+def test_a_strategy_or_a_pedagogy_is_not_a_post() -> None:
+    """"livsmedelsstrategin" begins like "integrationsstrateg" but names no one who could answer who."""
+    assert not states(AnswerType.BODY, "Långsiktigheten är en nyckel i arbetet med livsmedelsstrategin.")
+    assert not states(AnswerType.BODY, "Utbildningen ska ha en pedagogisk inriktning.")
+    assert states(AnswerType.BODY, "Integrationsstrategen ansvarar för samordningen.")

@@ -57,3 +57,11 @@ def test_an_evaluation_is_an_event_of_its_own() -> None:
     assert not speaks_of("evaluated", "Lagen ska träda i kraft den 1 januari 2019.")
     assert speaks_of("evaluated", "Utvärderingen ska redovisas senast den 1 mars 2021.")
     assert asked_event("When will the evaluation report be submitted?") == "reported"
+
+
+def test_a_consultation_s_answers_coming_in_is_their_submission() -> None:
+    """"Remissvaren ska ha kommit in … senast den 1 mars": the way every referral states its deadline."""
+    question = "By when must responses to the consultation be submitted?"
+    assert asked_event(question) == "reported"
+    due = "Remissvaren ska ha kommit in till Näringsdepartementet senast tisdagen den 1 mars 2016."
+    assert speaks_of("reported", due)

@@ -312,3 +312,14 @@ def test_a_sentence_inside_an_item_is_quoted_without_the_items_after_it() -> Non
     lead, spans = chosen[0]
     assert lead.text.startswith("Tillväxtverket ska främja")
     assert [text[a:b] for a, b in spans] == [lead.text]
+
+
+def test_a_sentence_the_page_repeats_is_quoted_once() -> None:
+    """A consultation states its deadline at the top and again at the end: one point, not two."""
+    deadline = "Remissvaren ska ha kommit in senast tisdagen den 1 mars 2016."
+    text = f"{deadline}\n\nBetänkandet remitteras härmed.\n\n{deadline}\n"
+    question = "När ska remissvaren ha kommit in?"
+    ranked = candidates([passage("Remissvaren", text=text)], question=question, overlap=lambda _: 0.0,
+                        answer_type=AnswerType.DEADLINE)
+    chosen = select(ranked, question=question, answer_type=AnswerType.DEADLINE).chosen
+    assert [candidate.text for candidate, _ in chosen] == [deadline]

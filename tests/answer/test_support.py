@@ -65,6 +65,14 @@ def test_a_question_whose_words_the_passages_hold_is_not_refused_for_its_distanc
     assert scorer.score("Vem är Anna Ek?", language="sv", passages=[passage(named, 0.79)]).too_far
 
 
+def test_money_names_the_kind_of_answer_not_what_the_passages_must_say(scorer: SupportScorer) -> None:
+    """The text says "medel" and "kronor", rarely "pengar": "Hur mycket pengar …?" is judged by its other words."""
+    earmarked = "Utöver dessa medel öronmärktes 540 miljoner kronor inom ramen för Landsbygdsprogrammet."
+    support = scorer.score("Hur mycket pengar öronmärktes inom landsbygdsprogrammet?", language="sv",
+                           passages=[passage(earmarked, 0.83)])
+    assert support.score == 1.0 and not support.too_far
+
+
 def test_a_pair_without_a_fitted_floor_is_not_checked(scorer: SupportScorer) -> None:
     assert not scorer.score("Vad säger planen?", language="sv", passages=[passage(ENGLISH, 0.50)]).too_far
 
