@@ -48,8 +48,9 @@ logger = logging.getLogger(__name__)
 # 6: Markdown without strong emphasis markers; 7: plain text without them too; 8, 9: a line break
 # inside a sentence does not end its unit; 10: prose above a Markdown rule is body text, not a heading;
 # 11: an abbreviation's period ("f. 1946", "prop. 2016/17:104") ends no unit; 12: a PDF title wraps after a comma;
-# 13: a Markdown link is its text alone; 14: soft hyphens and zero-width characters out of Markdown and text
-PIPELINE_VERSION = "14"
+# 13: a Markdown link is its text alone; 14: soft hyphens out of Markdown and text; 15: back in (see
+# parse/characters.py)
+PIPELINE_VERSION = "15"
 _LEXICAL_DIR = "lexical"
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.models import Document, ExtractedText
-from assistant.parse.characters import without_invisibles
 from assistant.parse.errors import (
     ContentMismatchError,
     DocumentLimitError,
@@ -55,7 +54,7 @@ def _decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    return without_invisibles(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # The PDF, DOCX and HTML readers load their libraries on first use: a parse worker that reads

@@ -204,14 +204,6 @@ def test_a_link_leaves_its_text_alone_so_no_quote_shows_the_address() -> None:
     assert "a [b] (c)" in text  # brackets that make no link stay
 
 
-@pytest.mark.parametrize("suffix", [".md", ".txt"])
-def test_soft_hyphens_and_zero_width_characters_leave_words_whole(suffix: str) -> None:
-    """Web exports write "skydds\u00adrum": a reader sees "skyddsrum", and so must the index."""
-    text = "# Skydd\n\nUppdraget omfattar skydds\u00adrum och utrym\u200bning.\n"
-    document = parse_bytes(text.encode(), suffix=suffix, source_path=f"skydd{suffix}", document_id="skydd")
-    assert "skyddsrum och utrymning" in document.text and "\u00ad" not in document.text
-
-
 def test_markdown_headings_have_levels_and_titles_without_markers_or_emphasis() -> None:
     extracted = read_markdown(MARKDOWN_DOC)
 
