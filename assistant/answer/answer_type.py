@@ -132,7 +132,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # part of a name ("CV90", "JAS 39" is still read as 39).
     # The number is taken whole (possessively), so "15 000 000 kronor" cannot be read as "15".
     AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
-                           rf"(?![\d.,a-zåäö]|\s*(?:§|kap\b|%|procent|"
+                           # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
+                           rf"(?![\d.,a-zåäö]|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
                            rf"{MONTHS})|[\d ]*-)|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
@@ -166,7 +167,11 @@ _TITLED = re.compile(r"\b(?i:statsminister\w*|\w*minister\w*|statsråd\w*|genera
                      r"talesperson\w*|rektor\w*|direktör\w*|chef\w*)\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
                      r"[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
-                     r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+")
+                     r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
+                     # Or signed with the post after the name: "Irina Schoulgin Nyoni, Ambassador".
+                     r"|\b[A-ZÅÄÖ][a-zåäöéü]+(?:\s+[A-ZÅÄÖ][a-zåäöéü]+){1,3},\s+(?i:ambassad\w*|\w*minister\w*|"
+                     r"generaldirektör\w*|director\w*|ordförande|chair\w*|head of\b|statssekreterare|"
+                     r"state secretary|deputy\b|rådgivare|adviser|advisor|kommunchef|kommundirektör)")
 _NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéü]+)(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ]\.\s+)?[A-ZÅÄÖ][a-zåäöéü]{2,}")
 
 

@@ -249,3 +249,14 @@ def test_a_strategy_or_a_pedagogy_is_not_a_post() -> None:
     assert not states(AnswerType.BODY, "Långsiktigheten är en nyckel i arbetet med livsmedelsstrategin.")
     assert not states(AnswerType.BODY, "Utbildningen ska ha en pedagogisk inriktning.")
     assert states(AnswerType.BODY, "Integrationsstrategen ansvarar för samordningen.")
+
+
+def test_a_person_signing_with_the_post_after_the_name_is_named() -> None:
+    assert states(AnswerType.PERSON, "Irina Schoulgin Nyoni, Ambassador, Deputy Permanent Representative")
+    assert not states(AnswerType.PERSON, "Utredningen om fossilfri fordonstrafik, Fossilfrihet på väg")
+
+
+def test_a_number_naming_something_is_not_a_count() -> None:
+    """"the 1718 Committee" is a committee's name, not 1,718 of anything."""
+    assert not states(AnswerType.COUNT, "We look forward to the briefing on the 1718 Committee on 11 September.")
+    assert states(AnswerType.COUNT, "Det finns 12 kommuner som gör så.")
