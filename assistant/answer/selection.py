@@ -269,11 +269,12 @@ def _read_in_context(passage: Passage, span: tuple[int, int], text: str) -> tupl
 def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | None,
            max_points: int = 3, weights: SelectionWeights | None = None,
            read_alone: Callable[[Sequence[str]], list[float]] | None = None) -> Selection:
-    """The lead candidate and the candidates nearly as good as it (``weights.follow_margin``), at
-    most ``max_points``. For a specific kind of fact (a date, an amount …) the best candidate that
-    states one leads if it scores within ``weights.typed_margin`` of the best of all (for "by when?"
-    the best of those naming a time limit, "senast den …", within ``weights.follow_margin``, when
-    one does); when none does, the documents do not state the fact (``Selection.missing_fact``),
+    """The lead candidate and the candidates nearly as good as it (``weights.follow_margin``; half
+    of it for a candidate from another document than the lead's), at most ``max_points``. For a
+    specific kind of fact (a date, an amount …) the best candidate that states one leads if it
+    scores within ``weights.typed_margin`` of the best of all (for "by when?" the best of those
+    naming a time limit, "senast den …", within ``weights.follow_margin``, when one does); when
+    none does, the documents do not state the fact (``Selection.missing_fact``),
     and only candidates that state one follow ("by when?" is answered by the dates, not the
     sentences around them). A lead-in is quoted with its list. With ``read_alone`` (the question's
     cosine with sentences embedded on their own), a near tie for the lead is broken by it
@@ -296,7 +297,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     for candidate in ranked:
         if len(chosen) >= max_points:
             break
-        if candidate is lead or candidate.score < lead.score - weights.follow_margin:
+        if candidate is lead or candidate.score < lead.score - _margin(candidate, lead, weights):
             continue
         if answer_type in SPECIFIC and not candidate.states_type:
             continue
@@ -334,6 +335,13 @@ def _unit_spans(passage: Passage) -> list[tuple[int, int]]:
     if passage.kind == "text":
         return sentence_spans(passage)
     return []
+
+
+def _margin(candidate: Candidate, lead: Candidate, weights: SelectionWeights) -> float:
+    """How far below the lead a further point may score: half as far from another document than the
+    lead's, so a question about one court case is not padded with a policy's sentence on conventions."""
+    same = candidate.passage.hit.document_id == lead.passage.hit.document_id
+    return weights.follow_margin if same else weights.follow_margin / 2
 
 
 def _same_words(a: Candidate, b: Candidate) -> bool:

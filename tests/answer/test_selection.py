@@ -323,3 +323,19 @@ def test_a_sentence_the_page_repeats_is_quoted_once() -> None:
                         answer_type=AnswerType.DEADLINE)
     chosen = select(ranked, question=question, answer_type=AnswerType.DEADLINE).chosen
     assert [candidate.text for candidate, _ in chosen] == [deadline]
+
+
+def test_a_point_from_another_document_must_score_closer_to_the_lead() -> None:
+    """Points from the lead's document follow within ``follow_margin``; from another, within half of it."""
+    own = passage("Regeringen uppdrar", "30 juni 2024.", similarity={"Regeringen": 0.90, "För uppdraget": 0.86})
+    other_text = "Kommunen samordnar sitt arbete med sjöfarten i en egen plan."
+    other_hit = own.hit.model_copy(update={"document_id": "annan", "chunk_id": "c9", "text": other_text,
+                                           "start": 0, "end": len(other_text)})
+    other = replace(own, hit=other_hit, document_text=other_text,
+                    unit_scores={(0, len(other_text)): 0.86})
+    question = "Vad ska samordnaren göra för inrikes sjöfart?"
+    ranked = candidates([own, other], question=question, overlap=lambda _: 0.0, answer_type=None)
+    chosen = select(ranked, question=question, answer_type=None).chosen
+    assert chosen[0][0].passage.hit.document_id == "samordnare"
+    assert "annan" not in {candidate.passage.hit.document_id for candidate, _ in chosen}
+    assert any(candidate.text.startswith("För uppdraget") for candidate, _ in chosen)
