@@ -73,6 +73,16 @@ def test_money_names_the_kind_of_answer_not_what_the_passages_must_say(scorer: S
     assert support.score == 1.0 and not support.too_far
 
 
+def test_an_english_question_whose_concepts_the_passage_all_writes_is_not_refused_for_distance(
+        scorer: SupportScorer) -> None:
+    """Two concepts or more, every one written in a form the glossary gives (or a compound it
+    starts): the question is about the passage, however low its cosine."""
+    assert not scorer.score("Will newcomers get work placements?", language="en",
+                            passages=[passage(SWEDISH, 0.76)]).too_far  # nyanlända, praktikplatser
+    assert scorer.score("Will newcomers get housing?", language="en", passages=[passage(SWEDISH, 0.76)]).too_far
+    assert scorer.score("Will staff get work placements?", language="en", passages=[passage(SWEDISH, 0.76)]).too_far
+
+
 def test_a_pair_without_a_fitted_floor_is_not_checked(scorer: SupportScorer) -> None:
     assert not scorer.score("Vad säger planen?", language="sv", passages=[passage(ENGLISH, 0.50)]).too_far
 
