@@ -42,8 +42,7 @@ without a fitted floor is not checked: its cosines live on another scale. Nor is
 words the passages hold (support ``WORDS_OVERRULE_DISTANCE`` or more): a short "Vem är Paulina
 Brandberg?" reads far from the passage that names her once. An English question's words are the
 documents' only through the glossary: it is not held to the floor when it names two concepts or
-more and the passages write a form of every one ("When did Russia start its war against Ukraine?":
-Ryssland, Ukraina, krig).
+more and the passages write a form of every one (``concepts.ConceptCheck.every_written``).
 
 Whether the passages state the *kind* of fact asked for (an amount, a date) is the answer step's
 check (``assistant.answer.selection``), made sentence by sentence.
@@ -59,61 +58,22 @@ from dataclasses import dataclass
 from importlib import resources
 
 from assistant.answer.base import Passage
+from assistant.answer.concepts import MIN_STEM, UNINFORMATIVE, ConceptCheck
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID
 from assistant.answer.language import detect_language
-from assistant.glossary import Glossary, GlossaryEntry, names_plainly
-from assistant.glossary_compounds import COMPOUND_MIN_WORD
+from assistant.glossary import Glossary
 from assistant.index.lexical import LexicalIndex
 from assistant.models import Language
 from assistant.municipalities import find_municipalities_in_query, load_municipalities, municipality_mentions
 
 _WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# Words every question about these documents uses; they tell nothing about answerability. "Hur mycket
-# pengar …?" names the kind of answer: the text says "medel" or "kronor".
-_UNINFORMATIVE = frozenset("""
-    what who whom which when where why how does do did is are was were be been can could should would
-    will shall may might must have has had the a an of to in on for with by at from about and or not
-    this that these those there their its it our we you i me my new here please tell explain say says
-    mean means meant according policy policies plan plans programme program document documents
-    integration municipality municipal council kommun kommunen kommunens kommuns
-    vad vem vilka vilken vilket när var varför hur är finns ska skall kan har hade gör görs
-    den det de en ett och eller i på för med av till om som enligt säger står policyn policy
-    planen plan programmet program dokumentet integration integrationen integrations
-    up out also just like many much often get got take took make made give gave go going want wants
-    any some other such than then there them they he she his her its one ones whose whom
-    vill ville tog ta tar fram fick få får gett ge ger gav låg ligger se ser göra gjorde sitt sin
-    sina sig man vi ni du jag oss deras dess något några många mycket ofta länge år året reda
-    också även bara redan nu då här där denna detta dessa vilket samt mer mest
-    bakom emot mot genom hos inom utom bland kring utan innan efter före sedan bort
-    annars alltid aldrig ibland vidare dock ju väl ändå andra annat annan övriga vissa hela
-    ja nej hej måste finnas fanns haft säga sagt gå går tas per
-    pengar
-""".split())
+
 NEUTRAL_SUPPORT = 0.5
 # A question whose words the passages hold (nearly) all of is not refused for its distance: "Vem är
 # Robert Petersson?" reads far from a passage that names him once among other things. On the tuning
 # halves every question the closeness floor refuses has at most 0.5 (neutral: no checkable word).
 WORDS_OVERRULE_DISTANCE = 0.75
-# The same for an English question, by its glossary concepts: all of two or more found in the top
-# passages ("forest fire" and "Civil Contingencies Agency"). On the tuning halves this lets three
-# answerable English questions through and none of the off-topic ones, whose concepts the passages
-# hold only in part ("staff" of "staff fitness benefit") or which name one ("issued").
-MIN_CONCEPTS_OVERRULE = 2
-_MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
-# Below this share of the English question's glossary concepts found in the top passages, the
-# passages are about something else (0/1 … 0/4, 1/5: see the module docstring).
-MIN_CONCEPT_SHARE = 0.25
-
-
-# Glossary terms that name the kind of answer asked for ("On which date …?"), not what it is about.
-_ANSWER_KINDS = frozenset({"någonstans", "datum"})
-
-
-def _asks_only(term: str) -> bool:
-    """A glossary term that is a question word ("var någonstans", "när") or names the kind of
-    answer ("datum"): it names no concept a passage must speak of."""
-    return all(word in _UNINFORMATIVE or word in _ANSWER_KINDS for word in term.casefold().split())
 
 
 def _pieces(word: str) -> list[str]:
@@ -121,17 +81,10 @@ def _pieces(word: str) -> list[str]:
     return [piece for piece in word.split("-") if piece]
 
 
-def _named_part(word: str) -> str:
-    """``word``, or for a hyphenated word whose last part is a word of compound length on its own
-    ("e-hälsomyndigheten"), that part; "p-plats" stays as it is (plats names no parking)."""
-    head, _, last = word.rpartition("-")
-    return last if head and len(last) >= COMPOUND_MIN_WORD and last.isalnum() else word
-
-
 def _starts_a_compound(terms: set[str], seen: set[str]) -> bool:
     """Whether a name of an English question starts a word of the passages the analyzer left whole:
     "COVID" in "covidbevis", a word no lexicon splits (cost: a prefix test per passage term)."""
-    names = [t for t in terms if len(t) >= _MIN_STEM - 1 and t.isalpha()]
+    names = [t for t in terms if len(t) >= MIN_STEM - 1 and t.isalpha()]
     return any(word.startswith(name) and word != name for name in names for word in seen)
 
 
@@ -166,7 +119,7 @@ class SupportScorer:
                  concepts: Glossary | None = None) -> None:
         """``concepts``: the glossary an English question's concepts are looked up in (default:
         ``glossary``, which glosses the passages)."""
-        self._concepts = concepts or glossary
+        self._concepts = ConceptCheck(lexical=lexical, glossary=concepts or glossary)
         self._min_closeness = min_closeness or {}
         self._lexical = lexical
         self._analyzer = lexical.analyzer
@@ -174,7 +127,6 @@ class SupportScorer:
         self._indexed = {m.casefold() for m in municipalities}
         self._top = top_passages
         self._rows = max(1, len(lexical))
-        self._concept_terms: dict[str, frozenset[str]] = {}
 
     def score(self, question: str, *, language: Language, passages: Sequence[Passage],
               follow_up: bool = False) -> Support:
@@ -194,12 +146,12 @@ class SupportScorer:
             seen.update(self._analyzer.terms(" ".join(self._glossary.english_for_swedish(hit.text))))
         seen |= written
         if language == "en" and self._judges_concepts(passages):
-            in_english = self._named_in_english(top)
-            if unaddressed := self._unaddressed_concepts(question, written, in_english):
+            in_english = self._concepts.named_in_english(top)
+            if unaddressed := self._concepts.unaddressed(question, written, in_english):
                 return Support(0.0, (), unaddressed, too_far=far, unaddressed=unaddressed)
             # An English question's words are the documents' only through the glossary: when it
             # names two concepts or more and the passages use a form of every one, it is not far.
-            far = far and not self._every_concept_written(question, top)
+            far = far and not self._concepts.every_written(question, top)
         matched, missing, total, found = [], [], 0.0, 0.0
         for word in self._content_words(question, language=language):
             terms = self._terms(word, language=language)
@@ -264,99 +216,6 @@ class SupportScorer:
         glossary's own definition is among them (it answers)."""
         return not any(p.hit.document_id == GLOSSARY_DOCUMENT_ID for p in passages)
 
-    def _named_in_english(self, top: Sequence[Passage]) -> frozenset[str] | None:
-        """The glossary concepts the English passages of ``top`` name by an English phrase
-        ("annual leave", "overtime"): an English page speaks of a concept in English. ``None``
-        when every passage is Swedish. Cost: one tokenizing pass per English passage."""
-        english = [p for p in top if detect_language(p.hit.text, default="sv") == "en"]
-        if not english:
-            return None
-        return frozenset(entry.term for p in english
-                         for _, entries in self._concepts.english_phrases(p.hit.text) for entry in entries)
-
-    def _unaddressed_concepts(self, question: str, written: set[str],
-                              in_english: frozenset[str] | None = None) -> tuple[str, ...]:
-        """The glossary concepts an English question names, when fewer than ``MIN_CONCEPT_SHARE``
-        of them have a Swedish form written in the passages (``written``: their own terms, not
-        the English glosses the index adds); else ``()``. Question words and concepts whose forms
-        analyse to nothing are not counted."""
-        phrases, concepts, found = self._concepts_found(question, written, in_english)
-        if not concepts:
-            return ()
-        # A concept no document speaks of, in Swedish or English ("salary": lön), is not answered
-        # by any passage, however close the others come. Only a concept named plainly: a one-word
-        # alternative term ("seat" for a board member) too often means something else.
-        if absent := self._absent_phrases(phrases):
-            return absent
-        return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
-
-    def _every_concept_written(self, question: str, top: Sequence[Passage]) -> bool:
-        """Whether ``question`` (English) names ``MIN_CONCEPTS_OVERRULE`` glossary concepts or more
-        and the passages write a form of every one as it stands, or a compound starting with it
-        ("skogsbränder"). Forms, not stems: "skrivare" (printer) is not "skriva" (write)."""
-        _, concepts, _ = self._concepts_found(question, set(), None)
-        if len(concepts) < MIN_CONCEPTS_OVERRULE:
-            return False
-        text = " ".join(f"{p.hit.title} {p.hit.section} {p.hit.text}" for p in top).casefold()
-        return all(any(re.search(rf"(?<!\w){re.escape(form.casefold())}", text) for form in entry.forms)
-                   for entry in concepts)
-
-    def _concepts_found(self, question: str, written: set[str], in_english: frozenset[str] | None
-                        ) -> tuple[list[tuple[str, list[GlossaryEntry]]], list[GlossaryEntry], int]:
-        """The English question's phrases with the glossary entries each names, the concepts among
-        those entries (not question words, with forms that analyse to something), and how many of
-        the concepts the passages speak of (``written``, or ``in_english`` by an English name)."""
-        phrases = self._concepts.english_phrases(question)
-        if in_english is not None:
-            # Beside English text only the concepts named plainly are judged: by a one-word
-            # alternative term a question often means something else ("tax burden" is no anhörig's).
-            phrases = [(said, [e for e in entries if names_plainly(e, said)]) for said, entries in phrases]
-        named = {entry: None for _, entries in phrases for entry in entries}  # each once, in order
-        concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)]
-        found = sum(bool(self._concept(entry) & written) or entry.term in (in_english or ()) for entry in concepts)
-        return phrases, concepts, found
-
-    def _absent_phrases(self, phrases: list[tuple[str, list[GlossaryEntry]]]) -> tuple[str, ...]:
-        """The terms of the concepts named plainly by ``phrases`` (a question's English phrases and
-        the entries each names) that no indexed document speaks of in any sense the glossary gives
-        the phrase: "interim report" is absent only if neither a delårsrapport nor a delredovisning
-        is, and "entry requirements" only if neither behörighet nor antagningskrav is (the
-        glossary's first sense is often not the document's)."""
-        absent: dict[str, None] = {}
-        for said, entries in phrases:
-            plain = [e for e in entries if names_plainly(e, said) and not _asks_only(e.term) and self._concept(e)]
-            if plain and all(self._absent(e) for e in entries):
-                absent.update(dict.fromkeys(e.term for e in plain))
-        return tuple(absent)
-
-    def _absent(self, entry: GlossaryEntry) -> bool:
-        """No indexed document uses a form of ``entry`` (nor a compound starting with one) nor one
-        of its English terms. A form is judged by its words' whole stems, never by the parts a
-        compound splits into: "parkeringsplats" is not used by a text that only says "plats", nor
-        "car park" by one that says "car" but never "park"."""
-        phrases = [*entry.forms, entry.english, *entry.english_terms]
-        stems = [self._whole_stems(phrase) for phrase in phrases]
-        if any(words and all(self._lexical.document_frequency(t) > 0 for t in words) for words in stems):
-            return False
-        single = {words[0] for words in stems[:len(entry.forms)] if len(words) == 1 and len(words[0]) >= _MIN_STEM}
-        return not any(self._lexical.uses_term_starting(t) for t in single)
-
-    def _whole_stems(self, phrase: str) -> tuple[str, ...]:
-        """The index term of each whole word of ``phrase`` (its stem, not its compound parts);
-        stopwords give none. A phrase with a hyphenated word gives none at all: the index splits
-        "p-plats" into "plats", which any text about places has. A long last part names the thing on
-        its own: "e-hälsomyndigheten" is judged by "hälsomyndigheten"."""
-        words = [_named_part(word) for word in phrase.split()]
-        if not all(word.isalnum() for word in words):
-            return ()
-        return tuple(terms[0] for word in words if (terms := self._analyzer.terms(word)))
-
-    def _concept(self, entry: GlossaryEntry) -> frozenset[str]:
-        """The terms that show a Swedish passage speaks of ``entry``: its forms'."""
-        if entry.term not in self._concept_terms:
-            self._concept_terms[entry.term] = frozenset(t for form in entry.forms for t in self._analyzer.terms(form))
-        return self._concept_terms[entry.term]
-
     def _content_words(self, question: str, *, language: Language) -> list[str]:
         """The words whose presence can be checked: for Swedish every content word; for English only
         Swedish names and codes ("Möbeln", "SFI", "LSS", "2016"), which read the same in both languages."""
@@ -364,7 +223,7 @@ class SupportScorer:
         words = []
         for word in _WORD.findall(question):
             lowered = word.casefold().strip("-")
-            if len(lowered) < 2 or lowered in _UNINFORMATIVE or lowered.rstrip("s") in names or lowered in names:
+            if len(lowered) < 2 or lowered in UNINFORMATIVE or lowered.rstrip("s") in names or lowered in names:
                 continue
             if language == "en" and not _reads_the_same_in_swedish(word):
                 continue
