@@ -76,8 +76,8 @@ def _parse_line(line: str, *, where: str) -> EvalQuestion:
 
 def normalize(text: str) -> str:
     """Collapse every run of whitespace to one space, strip the ends, drop invisible characters
-    (evidence copied from a page keeps its soft hyphens, the parsed text does not) and casefold.
-    Cost: O(len)."""
+    (evidence copied from a page may keep soft hyphens that an HTML or DOCX reading of the same
+    text drops) and casefold. Cost: O(len)."""
     return " ".join(without_invisibles(text).split()).casefold()
 
 

@@ -89,7 +89,7 @@ class ConceptCheck:
                          for _, entries in self._glossary.english_phrases(p.hit.text) for entry in entries)
 
     def unaddressed(self, question: str, written: set[str],
-                              in_english: frozenset[str] | None = None) -> tuple[str, ...]:
+                    in_english: frozenset[str] | None = None) -> tuple[str, ...]:
         """The glossary concepts an English question names, when fewer than ``MIN_CONCEPT_SHARE``
         of them have a Swedish form written in the passages (``written``: their own terms, not
         the English glosses the index adds); else ``()``. Question words and concepts whose forms
