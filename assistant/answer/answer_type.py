@@ -50,6 +50,11 @@ _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowan
 _WHEN = r"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b|" \
         r"\bwhen (?:is|was|are|were|did|does|do|will|would|should|must|has|have|had|can|could)\b"
 # Most specific first: "how much money" is money before it is a quantity.
+# Swedish posts: asked for by title ("Vem är kommunchef?") and naming a person beside a name
+# ("generaldirektör Anna Ek", "Anna Ek, generaldirektör").
+_POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landshövding\w*|kommundirektör\w*|"
+          r"kommunchef\w*|samordnare\w*|utredare\w*|talesperson\w*|rektor\w*|direktör\w*|chef\w*|"
+          r"ambassadör\w*|statssekreterare\w*")
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|what time|at what time|öppettider|har .{0,30}öppet|"
                             r"vilken tid|hur dags|när öppnar|när stänger")),
@@ -95,9 +100,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bwhich (?:\w+ )?(?:minister|ministers|state secretar(?:y|ies)|ambassadors?)\b|"
                              r"\bvilk(?:en|a) (?:\w+ )?(?:minister|ministrar|statssekreterare|ambassadör\w*)\b|"
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
-                             r"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){0,3}?(?:\w*minister|chef\w*|"
-                             r"ordförande|generaldirektör|samordnare|utredare|talesperson|rektor|direktör|"
-                             r"ambassadör|statssekreterare|landshövding|kommundirektör|kommunchef)\b|"
+                             rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{_POSTS})\b|"
                              r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|vad heter")),
     (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,2}(?:agency|agencies|authority|authorities|"
                            r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
@@ -162,16 +165,13 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }
 # A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
-_TITLED = re.compile(r"\b(?i:statsminister\w*|\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|"
-                     r"landshövding\w*|kommundirektör\w*|kommunchef\w*|samordnare\w*|utredare\w*|"
-                     r"talesperson\w*|rektor\w*|direktör\w*|chef\w*)\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
+_TITLED = re.compile(rf"\b(?i:{_POSTS})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
                      r"[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
                      r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or signed with the post after the name: "Irina Schoulgin Nyoni, Ambassador".
-                     r"|\b[A-ZÅÄÖ][a-zåäöéü]+(?:\s+[A-ZÅÄÖ][a-zåäöéü]+){1,3},\s+(?i:ambassad\w*|\w*minister\w*|"
-                     r"generaldirektör\w*|director\w*|ordförande|chair\w*|head of\b|statssekreterare|"
-                     r"state secretary|deputy\b|rådgivare|adviser|advisor|kommunchef|kommundirektör)")
+                     rf"|\b[A-ZÅÄÖ][a-zåäöéü]+(?:\s+[A-ZÅÄÖ][a-zåäöéü]+){{1,3}},\s+(?i:{_POSTS}|ambassador\w*|"
+                     r"director\w*|chair\w*|head of\b|state secretary|deputy\b|rådgivare|adviser|advisor)")
 _NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéü]+)(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ]\.\s+)?[A-ZÅÄÖ][a-zåäöéü]{2,}")
 
 
