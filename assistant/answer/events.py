@@ -27,6 +27,12 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                  cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
     "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
                 cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
+    # "Rekvisition ska ske senast den 15 november 2016": an assignment's funds are drawn by one date
+    # and its report is due by another. Before "reported": "submit its request for the funds" asks
+    # for the first.
+    "requisitioned": (cue(r"\brekvir|\brekvisition|\brequisition|\brequest\w* (?:for )?(?:the |its )?"
+                          r"(?:funds|money|grant|payment)|\b(?:draw|call) (?:down|on) (?:the )?(?:funds|money|grant)"),
+                      cue(r"\brekvir|\brekvisition|\brequisition")),
     # "Remissvaren ska ha kommit in till Näringsdepartementet senast …": how a consultation's
     # answers are due.
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
@@ -77,7 +83,10 @@ def asked_event(question: str) -> str | None:
 
 
 def speaks_of(event: str, text: str) -> bool:
-    """Whether ``text`` speaks of ``event`` (from ``asked_event``)."""
+    """Whether ``text`` speaks of ``event`` (from ``asked_event``). "Rekvisition ska lämnas senast …"
+    names when the funds are drawn, not when the report is due, though it says "lämnas"."""
+    if event == "reported" and _EVENTS["requisitioned"][1].search(text):
+        return False
     return bool(_EVENTS[event][1].search(text))
 
 

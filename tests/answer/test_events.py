@@ -65,3 +65,14 @@ def test_a_consultation_s_answers_coming_in_is_their_submission() -> None:
     assert asked_event(question) == "reported"
     due = "Remissvaren ska ha kommit in till Näringsdepartementet senast tisdagen den 1 mars 2016."
     assert speaks_of("reported", due)
+
+
+def test_drawing_an_assignment_s_funds_is_not_reporting_on_it() -> None:
+    """An assignment's funds are requisitioned by one date and its report is due by another."""
+    for question in ("Senast när måste länsstyrelsen rekvirera medlen?",
+                     "By when must the agency submit its request for the funds?"):
+        assert asked_event(question) == "requisitioned"
+    drawn = "Rekvisition av medlen ska lämnas till Kammarkollegiet senast den 1 oktober 2024."
+    due = "Uppdraget ska redovisas till Regeringskansliet senast den 31 mars 2025."
+    assert speaks_of("requisitioned", drawn) and not speaks_of("requisitioned", due)
+    assert speaks_of("reported", due) and not speaks_of("reported", drawn)
