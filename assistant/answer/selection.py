@@ -52,6 +52,7 @@ from assistant.answer.events import (
     states_a_day,
 )
 from assistant.answer.names import named_in
+from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
 )
@@ -68,6 +69,9 @@ from assistant.chunk import MIN_UNIT_CHARS
 PASSAGES = 5  # content passages whose units compete
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
 _NAMED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE})
+# What a page's byline or dateline tells (who wrote or spoke, where, when): for any other question it
+# only restates the words that say which page is meant.
+_ABOUT_THE_PAGE = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.DATE})
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task ("X samordnar arbetet", "X utför kontrollen" too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
@@ -135,6 +139,7 @@ class Candidate:
     states_type: bool
     score: float
     features: dict[str, float] = field(default_factory=dict)
+    describes_page: bool = False  # the page's byline or dateline (``preamble``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +225,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     out = []
     for (rank, passage, span, text, typed, features, _), share in zip(found, distinct, strict=True):
         features["distinct"] = share
-        out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features))
+        out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features,
+                             passage.kind == "text" and in_preamble(passage.document_text, span)))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
 
 
@@ -290,6 +296,8 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         limits = [c for c in ranked if c.features.get("deadline")
                   and c.score >= ranked[0].score - weights.follow_margin]
         eligible, missing = ((limits or typed), False) if typed else (ranked, True)
+    if answer_type not in _ABOUT_THE_PAGE:
+        eligible = [c for c in eligible if not c.describes_page] or eligible
     lead = eligible[0]
     if read_alone is not None and not missing:
         lead = _tie_broken(lead, eligible, read_alone, weights)
@@ -298,6 +306,8 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         if len(chosen) >= max_points:
             break
         if candidate is lead or candidate.score < lead.score - _margin(candidate, lead, weights):
+            continue
+        if candidate.describes_page and answer_type not in _ABOUT_THE_PAGE:
             continue
         if answer_type in SPECIFIC and not candidate.states_type:
             continue

@@ -339,3 +339,15 @@ def test_a_point_from_another_document_must_score_closer_to_the_lead() -> None:
     assert chosen[0][0].passage.hit.document_id == "samordnare"
     assert "annan" not in {candidate.passage.hit.document_id for candidate, _ in chosen}
     assert any(candidate.text.startswith("För uppdraget") for candidate, _ in chosen)
+
+
+def test_a_byline_answers_who_wrote_but_not_what_the_page_says() -> None:
+    """The line under an op-ed's title restates the words that say which page is meant; it answers
+    who wrote it, not which body is merged into which."""
+    text = ("Debattartikel av kommunstyrelsens ordförande Anna Berg och byggnämndens "
+            "ordförande Per Lind, Norrbyposten, 3 mars 2025.\n\n"
+            "Byggnämnden slås samman med miljönämnden den 1 januari 2026.\n")
+    byline = "Debattartikel av"
+    question = "Which committee will the building committee be merged into, according to the op-ed?"
+    assert lead_quote(text, byline, question).startswith("Byggnämnden slås samman")
+    assert lead_quote(text, byline, "Who wrote the op-ed on fewer committees?").startswith(byline)
