@@ -38,6 +38,11 @@ _GOVERNMENT_FILE = "government.json"
 # The state's agencies, courts and ministries by their official English names ("Swedish Transport
 # Administration": Trafikverket), which English questions use and the documents never do.
 _NAMES_FILE = "agencies.json"
+# English phrases whose words are glossary terms but which say none of them: "tax ratio relative to
+# GDP" names no anhörig, "in case of" no ärende, "of course" no utbildning, "as a result" no resultat.
+ENGLISH_IDIOMS = ("relative to", "in case", "in case of", "just in case", "in any case", "in the case of",
+                  "is the case", "was the case", "of course", "with respect to", "in respect of", "no matter",
+                  "as a result", "as a result of", "in principle")
 
 
 class Glossary:
@@ -51,7 +56,8 @@ class Glossary:
         self.entries: tuple[GlossaryEntry, ...] = tuple(entries)
         check_unique_terms(self.entries)
         self._swedish = PhraseIndex({i: e.forms for i, e in enumerate(self.entries)})
-        self._english = PhraseIndex({i: (e.english, *e.english_terms) for i, e in enumerate(self.entries)})
+        self._english = PhraseIndex({i: (e.english, *e.english_terms) for i, e in enumerate(self.entries)},
+                                    idioms=ENGLISH_IDIOMS)
         # Single-word forms of terms (not of proper names), for splitting compounds into known parts.
         self._compounds = CompoundSplitter(
             {key: kept for key, hits in self._swedish.by_key.items() if " " not in key
@@ -162,7 +168,7 @@ class Glossary:
         delårsrapport and an assignment's delredovisning. Cost: one tokenizing pass."""
         tokens = tokenize(text)
         return [(" ".join(t[0] for t in tokens[position:position + size]), [self.entries[i] for i in found])
-                for position, size, found in self._english.scan_tokens(text, tokens)]
+                for position, size, found in self._english.scan_tokens(text, tokens) if found]
 
     def english_for_swedish(self, text: str, *, extra_terms: int = 2) -> list[str]:
         """English renderings of the Swedish terms in ``text``: each entry's ``english`` plus up to

@@ -25,9 +25,11 @@ _JOINER = re.compile(r"[\s\-–—/.:'’]{1,4}")
 class PhraseIndex:
     """Phrases (as space-joined lowercase tokens) → entry indexes, with leftmost-longest scanning."""
 
-    def __init__(self, phrases_by_entry: Mapping[int, Sequence[str]]) -> None:
-        """Index each entry's phrases by ``phrase_key``; cost: one tokenizing pass per phrase."""
-        by_key: dict[str, dict[int, None]] = {}
+    def __init__(self, phrases_by_entry: Mapping[int, Sequence[str]], *, idioms: Sequence[str] = ()) -> None:
+        """Index each entry's phrases by ``phrase_key``; ``idioms`` are phrases scanned as one unit
+        naming no entry, so their words name none either ("relative to" is no relative). Cost: one
+        tokenizing pass per phrase."""
+        by_key: dict[str, dict[int, None]] = {phrase_key(idiom): {} for idiom in idioms}
         for index, phrases in phrases_by_entry.items():
             for phrase in phrases:
                 key = phrase_key(phrase)

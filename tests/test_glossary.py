@@ -306,3 +306,12 @@ def test_a_minister_is_known_by_the_titles_the_pages_write(glossary: Glossary) -
     """Pages say "kulturminister", "ministern", seldom "statsråd": "Which minister …?" must find them."""
     entry = glossary.lookup("statsråd")
     assert entry is not None and {"minister", "ministern", "ministrar"} <= set(entry.forms)
+
+
+def test_an_english_idiom_names_none_of_the_terms_its_words_are(glossary: Glossary) -> None:
+    """"Relative to GDP" asks about no anhörig; the words still name their terms outside the idiom."""
+    for idiom in ("tax revenue relative to GDP", "in case of fire", "of course", "as a result of the audit"):
+        assert {"anhörig", "ärende", "utbildning", "resultat"}.isdisjoint(
+            e.term for e in glossary.named_in_english(idiom)), idiom
+    assert "anhörig" in {e.term for e in glossary.named_in_english("support for relatives")}
+    assert "anhöriga" not in glossary.swedish_for_english("costs relative to income")
