@@ -38,6 +38,9 @@ _GOVERNMENT_FILE = "government.json"
 # The state's agencies, courts and ministries by their official English names ("Swedish Transport
 # Administration": Trafikverket), which English questions use and the documents never do.
 _NAMES_FILE = "agencies.json"
+# Countries by their English names and adjectives ("Russia", "Russian": Ryssland, rysk), which
+# English questions use and Swedish pages never do.
+_COUNTRIES_FILE = "countries.json"
 # English phrases whose words are glossary terms but which say none of them: "tax ratio relative to
 # GDP" names no anhörig, "in case of" no ärende, "of course" no utbildning, "as a result" no resultat.
 ENGLISH_IDIOMS = ("relative to", "in case", "in case of", "just in case", "in any case", "in the case of",
@@ -236,9 +239,9 @@ def names_plainly(entry: GlossaryEntry, said: str) -> bool:
 
 @functools.cache
 def _load_default(cls: type[Glossary]) -> Glossary:
-    # One build of the matchers, over the entries of all three files (each validated as read).
+    # One build of the matchers, over the entries of all four files (each validated as read).
     terms = [*json.loads(data_text(_DATA_FILE)), *json.loads(data_text(_GOVERNMENT_FILE))]
-    names = json.loads(data_text(_NAMES_FILE))
+    names = [*json.loads(data_text(_NAMES_FILE)), *json.loads(data_text(_COUNTRIES_FILE))]
     return cls([*(entry_from_record(record, index) for index, record in enumerate(terms)),
                 *(entry_from_record(record, index, proper_name=True) for index, record in enumerate(names))])
 

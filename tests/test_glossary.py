@@ -48,7 +48,8 @@ def test_default_glossary_has_at_least_350_valid_entries_with_unique_terms(gloss
 
 
 @pytest.mark.parametrize("data_file", [GLOSSARY_JSON, GLOSSARY_JSON.with_name("agencies.json"),
-                                       GLOSSARY_JSON.with_name("government.json")])
+                                       GLOSSARY_JSON.with_name("government.json"),
+                                       GLOSSARY_JSON.with_name("countries.json")])
 def test_the_data_files_are_plain_json_lists_of_the_six_fields(data_file: Path) -> None:
     records = json.loads(data_file.read_text(encoding="utf-8"))
     assert isinstance(records, list)
@@ -315,3 +316,13 @@ def test_an_english_idiom_names_none_of_the_terms_its_words_are(glossary: Glossa
             e.term for e in glossary.named_in_english(idiom)), idiom
     assert "anhörig" in {e.term for e in glossary.named_in_english("support for relatives")}
     assert "anhöriga" not in glossary.swedish_for_english("costs relative to income")
+
+
+def test_countries_are_known_by_their_english_names_and_adjectives(glossary: Glossary) -> None:
+    """"How much has Sweden given to Ukraine?" is asked of pages that write Ukraina."""
+    assert "ukraina" in glossary.swedish_for_english("How much support has Sweden given to Ukraine?")
+    assert "ryska" in glossary.swedish_for_english("What did the Russian government decide?")
+    assert "saudiarabien" in glossary.swedish_for_english("Who is Saudi Arabia's new ambassador?")
+    assert "Palestine" in glossary.english_for_swedish("Situationen i de ockuperade palestinska områdena")
+    entry = glossary.lookup("Tyskland")
+    assert entry is not None and entry.proper_name and entry.english == "Germany"
