@@ -183,16 +183,19 @@ def evaluate(
     from assistant.explain import explain_misses
 
     settings = _settings(corpus, index)
-    if documents:
+    try:  # a malformed set or draw rule is named before any index is built
+        sets = [(path, load_questions(path)) for path in questions]
         shared = source or default_corpus_path(Path(__file__).resolve().parent.parent)
-        manifests = [read_draw(path, shared) for path in documents]
+        manifests = [read_draw(path, shared) for path in documents or []]
+    except (ValueError, OSError) as error:
+        raise _fail(error) from None
+    if documents:
         scratch = settings.index_dir / "eval" / "-".join(path.resolve().parent.name for path in documents)
         settings = settings.model_copy(update={
             "corpus_dir": combined_corpus(manifests, shared, settings.corpus_dir, scratch / "corpus"),
             "index_dir": scratch / "index"})
     assistant = _ready(settings)
-    for path in questions:
-        cases = load_questions(path)
+    for path, cases in sets:
         report = evaluate_retrieval(cases, lambda q: assistant.search(q, k=depth), depth=depth,
                                     standalone=assistant.standalone_question)
         answers = evaluate_answers(cases, assistant.ask, source_text=assistant.document_text)

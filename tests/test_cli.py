@@ -87,3 +87,16 @@ def test_the_eval_command_explains_its_misses(runner: CliRunner, tmp_path: Path)
     result = runner.invoke(cli.app, ["eval", str(questions), "--explain"])
     assert result.exit_code == 0, result.output
     assert "Misses explained (1)" in result.output and "x1 [" in result.output
+
+
+def test_a_malformed_question_set_is_named_before_any_index_is_built(runner: CliRunner, tmp_path: Path) -> None:
+    questions = tmp_path / "bad.jsonl"
+    questions.write_text(json.dumps({"id": "n1", "question": "Vad kostar parkering?", "language": "sv",
+                                     "answerable": False, "document_id": "tierp-handlingsplan-for-integration",
+                                     "evidence": [], "kind": "hard-negative"}) + "\n", encoding="utf-8")
+    result = runner.invoke(cli.app, ["eval", str(questions)])
+    assert result.exit_code == 2
+    assert "bad.jsonl:1" in result.output and "document_id null" in result.output
+    assert not (tmp_path / "index").exists()
+    missing = runner.invoke(cli.app, ["eval", str(tmp_path / "none.jsonl")])
+    assert missing.exit_code == 2 and "none.jsonl" in missing.output
