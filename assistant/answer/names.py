@@ -42,7 +42,36 @@ def named_in(text: str, names: Iterable[str]) -> frozenset[str]:
     without its s. Cost: one regex search per name."""
     folded = text.casefold()
     return frozenset(name for name in names
-                     if re.search(rf"(?<!\w){re.escape(_stem(name))}(?:{_ENDINGS})?(?!\w)", folded))
+                     if re.search(rf"(?<!\w){re.escape(_stem(name))}(?:{_ENDINGS})?(?!\w)", folded)
+                     or _named_in_parts(folded, name))
+
+
+# A compound name is written apart as often as whole: "Östersjöstrategin" is "EU:s strategi för
+# Östersjöregionen" on the page that gives it. Its head must be long and not a body's ("-verket",
+# "-myndigheten"): "arbetsmiljön" and "verket" in one sentence do not name Arbetsmiljöverket.
+_MIN_PREFIX, _MIN_HEAD = 5, 6
+_BODY_HEADS = re.compile(r"(?:verk|myndighet|styrelse|inspektion|kontor|råd|nämnd|institut|domstol|kollegi|"
+                         r"kammar|departement|förvaltning|bolag|förening|förbund|center|centrum)\w*$")
+_DEFINITE = re.compile(r"(?:en|et|n|erna|arna|orna|na|s)$")
+
+
+def _named_in_parts(folded: str, name: str) -> bool:
+    """Whether ``folded`` (casefolded text) writes the compound ``name`` apart: a word starting with
+    its first part within a few words of a word starting with its head ("strategi … Östersjö…").
+    Cost: one regex search per split point of the name."""
+    if len(name) < _MIN_PREFIX + _MIN_HEAD or not name.isalpha():
+        return False
+    for split in range(_MIN_PREFIX, len(name) - _MIN_HEAD + 1):
+        prefix, head = name[:split], _DEFINITE.sub("", name[split:])
+        if len(head) < _MIN_HEAD or _BODY_HEADS.search(head):
+            continue
+        near = r"\W+(?:\w+\W+){0,3}"
+        # "Skogsutredningen" is "utredningen om skogen": the linking s is not written apart.
+        first = re.escape(prefix[:-1]) if prefix.endswith("s") and len(prefix) >= _MIN_PREFIX else re.escape(prefix)
+        a, b = rf"(?<!\w){first}\w*", rf"(?<!\w){re.escape(head)}\w*"
+        if re.search(f"{a}{near}{b}|{b}{near}{a}", folded):
+            return True
+    return False
 
 
 _ENDINGS = "s|n|ns|en|ens|et|ets|er|erna|ernas"  # genitive and definite forms: "EU-ordförandeskapet"
