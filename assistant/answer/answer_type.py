@@ -57,7 +57,7 @@ _POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|lands
           r"ambassadör\w*|statssekreterare\w*")
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|what time|at what time|öppettider|har .{0,30}öppet|"
-                            r"vilken tid|hur dags|när öppnar|när stänger")),
+                            r"vilken tid\b|hur dags|när öppnar|när stänger")),
     (AnswerType.PERCENT, _cue(r"percent\w*|what share|what proportion|how large a share|how big a share|"
                               r"hur stor andel|hur stor del|vilken andel|procent\w*|andel\w* av")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
@@ -68,8 +68,11 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"date by which|senast när|till när|sista dag(?:en)?|senaste datum\w*|"
                                r"(?:när|vilke?t datum|vilka datum) ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|"
                                r"vara klart)|"
-                               r"when (?:is|was|are|were|must|should|did|does|do) .{0,100}"
-                               r"(?:report|present|submit|deliver|due|finish|complete)")),
+                               r"when (?:is|are|must|should|does|do|will) .{0,100}"
+                               r"(?:report|present|submit|deliver|due|finish|complete)|"
+                               # "When did the Commission present its plan?" dates what was done; "When was
+                               # the report due?" still asks for a time limit.
+                               r"when (?:was|were|did) .{0,100}(?:\bdue\b|ha(?:ve|d) to\b|supposed to\b)")),
     (AnswerType.COUNT, _cue(r"how many|\b(?:the|a|total|what) number of|hur många|\bantal(?:et)?\b")),
     (AnswerType.MONEY, _cue(rf"how much (?:money|does .{{0,40}}cost|is .{{0,40}}(?:worth|paid))|"
                             rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
@@ -126,7 +129,9 @@ _YEAR = r"(?:19|20)\d\d"
 _DATE_TEXT = rf"\b{_YEAR}\b|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|\b(?:vår|höst)(?:en|terminen)\b"
 _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
-                           r"miljard\w* kronor|miljoner|miljarder|euro\b|€|dollar|usd)|\b(?:sek|€|\$)\s?\d|"
+                           r"miljard\w* kronor|miljoner|miljarder|"
+                           r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
+                           r"\b(?:sek|eur|usd|€|\$|£)\s?\d|"
                            rf"\b(?:en|ett|{_NUMBER_WORDS})\s+(?:miljon|miljard)\w*"),
     AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*)|\b(?:hälften|en tredjedel|en fjärdedel|"
                              r"majoriteten)\b"),
@@ -137,7 +142,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
                            # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
                            rf"(?![\d.,a-zåäö]|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
-                           rf"kr\b|kronor|sek\b|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
+                           rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
                            rf"{MONTHS})|[\d ]*-)|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"

@@ -38,7 +38,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),
                  cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|"
-                     r"\breport|\bsubmit|\bpresent|\breceived\b")),
+                     r"\b(?:lade|lagt|läggs|lägger|lägga) fram\b|\bmeddela|"
+                     r"\breport|\bsubmit|\bpresent|\breceived\b|\bannounc|\bunveil")),
     "published": (cue(r"\bpublish|\bpublicer"), cue(r"\bpublicer|\bpublish")),
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),

@@ -260,3 +260,21 @@ def test_a_number_naming_something_is_not_a_count() -> None:
     """"the 1718 Committee" is a committee's name, not 1,718 of anything."""
     assert not states(AnswerType.COUNT, "We look forward to the briefing on the 1718 Committee on 11 September.")
     assert states(AnswerType.COUNT, "Det finns 12 kommuner som gör så.")
+
+
+def test_when_something_was_done_asks_for_a_date_and_when_it_was_due_for_a_deadline() -> None:
+    assert asked_type("When did the European Commission present its action plan?") is AnswerType.DATE
+    assert asked_type("When was the final report due?") is AnswerType.DEADLINE
+    assert asked_type("When must the agency report?") is AnswerType.DEADLINE
+
+
+def test_a_newspaper_is_not_a_time_of_day() -> None:
+    """"Vilken tidning" asks which newspaper, not "vilken tid" (what time)."""
+    assert asked_type("I vilken tidning publicerades debattartikeln?") is not AnswerType.CLOCK
+    assert asked_type("Vilken tid öppnar biblioteket?") is AnswerType.CLOCK
+
+
+def test_a_sum_in_euros_or_dollars_is_money_not_a_count() -> None:
+    for text in ("Landet kan söka upp till 255 000 EUR.", "The fund gives USD 2 million.", "Stödet är 40 000 €."):
+        assert states(AnswerType.MONEY, text, besides=""), text
+    assert not states(AnswerType.COUNT, "Landet kan söka upp till 255 000 EUR.", besides="")

@@ -76,3 +76,8 @@ def test_drawing_an_assignment_s_funds_is_not_reporting_on_it() -> None:
     due = "Uppdraget ska redovisas till Regeringskansliet senast den 31 mars 2025."
     assert speaks_of("requisitioned", drawn) and not speaks_of("requisitioned", due)
     assert speaks_of("reported", due) and not speaks_of("reported", drawn)
+
+
+def test_a_plan_laid_before_or_announced_was_presented() -> None:
+    assert speaks_of("reported", "Den 26 februari meddelade kommissionen en handlingsplan för energi.")
+    assert speaks_of("reported", "Regeringen lade fram propositionen i mars.")
