@@ -62,6 +62,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"hur stor andel|hur stor del|vilken andel|procent\w*|andel\w* av")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
+                               r"\b(?:up to |from |at )?what age\b|\b(?:upp till |från |i )?vilken ålder\b|"
                                r"(?:maximum|minimum|total) length|hur länge|hur lång tid|hur gammal|"
                                r"under hur många (?:år|månader)|längsta tid|maxtid|högsta tid")),
     (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|no later than|(?:latest|last) date|"
@@ -126,7 +127,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
 _NUMBER_WORDS = r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra|tusen|" \
                 r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand"
 _YEAR = r"(?:19|20)\d\d"
-_DATE_TEXT = rf"\b{_YEAR}\b|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|\b(?:vår|höst)(?:en|terminen)\b"
+# A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
+_DATE_TEXT = rf"\b{_YEAR}\b(?!:\d)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
+             r"\b(?:vår|höst)(?:en|terminen)\b"
 _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
                            r"miljard\w* kronor|miljoner|miljarder|"
@@ -159,7 +162,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between.
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{_NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
                               rf"(?:år|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{_YEAR}\s*[–-]\s*(?:{_YEAR}|\d\d)\b|"
-                              r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*"),
+                              r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
+                              # An age: "till och med 20 års ålder", "aged 16", "18 years old".
+                              r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
+                              r"\baged \d+"),
     AnswerType.FREQUENCY: _cue(r"\b(?:gång(?:er)?|gången) (?:per|om|i|varje)|\bårligen|\bvarje (?:år|månad|vecka|"
                                r"termin|kvartal)|\bper (?:år|månad|vecka|termin)|\bkvartals\w*|\bmånadsvis|\bveckovis|"
                                r"\bregelbundet|\bkontinuerligt|\bmandatperiod\w*|\bannually|"

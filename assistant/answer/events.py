@@ -23,7 +23,7 @@ MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # event: (how a question names it, how a sentence states it)
     "in_force": (cue(r"(?:come|came|comes|coming|enter\w*) into force|take\w* effect|took effect|\bin force\b|"
-                      r"apply from|träd\w* i kraft|gälla från|börja\w* gälla|ikraftträd"),
+                      r"apply from|träd\w* i kraft|gälla från|börja\w* (?:\w+ ){0,8}?(?:att )?gälla|ikraftträd"),
                  cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
     "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
                 cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
@@ -40,7 +40,14 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                  cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|"
                      r"\b(?:lade|lagt|läggs|lägger|lägga) fram\b|\bmeddela|"
                      r"\breport|\bsubmit|\bpresent|\breceived\b|\bannounc|\bunveil")),
-    "published": (cue(r"\bpublish|\bpublicer"), cue(r"\bpublicer|\bpublish")),
+    # "Det skriver statsministern i en debattartikel i Svenska Dagbladet den 9 november": when it came out.
+    "published": (cue(r"\bpublish|\bpublicer"),
+                  cue(r"\bpublicer|\bpublish|\bi (?:en |sin )?(?:debattartikel|krönika|artikel|ledare)\b|"
+                      r"\bin (?:an |his |her )?(?:op-ed|article|column)\b")),
+    # "När startar konferensen?" is not answered by the year an earlier one was held.
+    "began": (cue(r"\b(?:start\w*|börja[rd]?|inleds|inleddes|begin\w*|began|begun|kicks? off|öppnar|opens)\b"),
+              cue(r"\bstart|\binled|\bbörja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|"
+                  r"\bfrom\b|\bfrån\b|\bsedan\b|\bsince\b")),
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
     "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),

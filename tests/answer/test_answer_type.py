@@ -278,3 +278,14 @@ def test_a_sum_in_euros_or_dollars_is_money_not_a_count() -> None:
     for text in ("Landet kan söka upp till 255 000 EUR.", "The fund gives USD 2 million.", "Stödet är 40 000 €."):
         assert states(AnswerType.MONEY, text, besides=""), text
     assert not states(AnswerType.COUNT, "Landet kan söka upp till 255 000 EUR.", besides="")
+
+
+def test_an_age_limit_is_a_span_of_years() -> None:
+    assert asked_type("Up to what age does the health programme apply?") is AnswerType.DURATION
+    assert asked_type("Upp till vilken ålder gäller programmet?") is AnswerType.DURATION
+    assert states(AnswerType.DURATION, "Programmet omfattar barn till och med 20 års ålder.", besides="")
+
+
+def test_a_statute_s_number_dates_nothing() -> None:
+    assert not states(AnswerType.DATE, "* förordningen (2009:907) om miljöledning i statliga myndigheter", besides="")
+    assert states(AnswerType.DATE, "Förordningen träder i kraft den 1 juli 2017.", besides="")

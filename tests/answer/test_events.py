@@ -81,3 +81,16 @@ def test_drawing_an_assignment_s_funds_is_not_reporting_on_it() -> None:
 def test_a_plan_laid_before_or_announced_was_presented() -> None:
     assert speaks_of("reported", "Den 26 februari meddelade kommissionen en handlingsplan för energi.")
     assert speaks_of("reported", "Regeringen lade fram propositionen i mars.")
+
+
+def test_a_start_is_an_event_of_its_own() -> None:
+    """"När startar konferensen?" is not answered by the year the first one was held."""
+    assert asked_event("När startar FN:s havskonferens i Nice?") == "began"
+    assert speaks_of("began", "Konferensen samlar världens länder i Nice och inleds den 9 juni.")
+    assert not speaks_of("began", "Den första konferensen ägde rum i New York 2017.")
+    # "börjar … att gälla" is coming into force, however many words stand between.
+    assert asked_event("När börjar de ändrade reglerna om miljöledning att gälla?") == "in_force"
+
+
+def test_an_op_ed_came_out_where_the_page_says_it_was_written() -> None:
+    assert speaks_of("published", "Det skriver statsministern i en debattartikel i Svenska Dagbladet den 9 november.")
