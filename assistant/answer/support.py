@@ -6,7 +6,9 @@ a question about integration policies means the policies cannot answer it. A Swe
 counts as found when the passages use it or every one of its parts, and weighs as rare as the
 compound itself is: "personalparkeringen" is not found in a text that says only "personal" (on the
 90 drawn pages, two more of the 20 Swedish off-topic tuning questions fall under the bar; no
-answerable or hard-negative tuning question moves across it). Of an English question
+answerable or hard-negative tuning question moves across it). A compound no lexicon splits
+("bredbandsuppdraget") is found by its head and a word its first part starts ("uppdraget",
+"bredbandsinfrastruktur"). Of an English question
 only Swedish names and codes are checked ("Möbeln", "SFI"): its other words are not the documents' words,
 and translating them through the glossary misjudged documents outside municipal policy (see
 ``SupportScorer._terms``).
@@ -70,6 +72,7 @@ _WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 NEUTRAL_SUPPORT = 0.5
+_MIN_COMPOUND_PART = 4
 # A question whose words the passages hold (nearly) all of is not refused for its distance: "Vem är
 # Robert Petersson?" reads far from a passage that names him once among other things. On the tuning
 # halves every question the closeness floor refuses has at most 0.5 (neutral: no checkable word).
@@ -191,11 +194,24 @@ class SupportScorer:
                        if (own := set(self._analyzer.terms(piece))))
         whole = self._analyzer.terms(word)[:1]
         if not whole or len(terms) == 1:
-            return bool(terms & seen)
+            return bool(terms & seen) or (bool(whole) and self._addressed_apart(word, seen))
         if whole[0] in seen:
             return True
         parts = [stems[0] for part in self._analyzer.split_compound(word) if (stems := self._analyzer.terms(part))]
-        return bool(parts) and all(part in seen for part in parts)
+        if parts:
+            return all(part in seen for part in parts)
+        return self._addressed_apart(word, seen)
+
+    def _addressed_apart(self, word: str, seen: set[str]) -> bool:
+        """Whether a compound the analyzer cannot split ("bredbandsuppdraget": no lexicon knows
+        "bredband") is addressed part by part: its head is a term of the passages ("uppdrag") and
+        its first part starts one ("bredbandsinfrastruktur"). Both parts at least
+        ``_MIN_COMPOUND_PART`` letters. Cost: one analysis and one scan of ``seen`` per split point."""
+        for split in range(_MIN_COMPOUND_PART, len(word) - _MIN_COMPOUND_PART + 1):
+            head = self._analyzer.terms(word[split:])[:1]
+            if head and head[0] in seen and any(term.startswith(word[:split]) for term in seen):
+                return True
+        return False
 
     def _too_far(self, language: Language, passages: Sequence[Passage]) -> bool:
         """Whether the closest passage is further from the question than the floor fitted for the

@@ -198,3 +198,15 @@ def test_a_hyphenated_word_is_found_only_by_all_of_its_pieces(scorer: SupportSco
     water = [passage("Kommunala va-bolag kan söka stödet för vattenhushållning.", 0.9)]
     assert "va-taxan" in scorer.score("Hur hög är VA-taxan?", language="sv", passages=water).missing
     assert "va-bolag" in scorer.score("Vilka va-bolag får stöd?", language="sv", passages=water).matched
+
+
+def test_a_compound_no_lexicon_splits_is_found_by_its_head_and_a_word_its_first_part_starts(
+        scorer: SupportScorer) -> None:
+    """No lexicon knows "bredband": "bredbandsuppdraget" is found in a text on "uppdraget" that says
+    "bredbandsinfrastruktur", not in one on another "uppdrag" alone."""
+    text = "Uppdraget gäller satsningar på bredbandsinfrastruktur och ska redovisas senast den 15 april."
+    found = scorer.score("När ska bredbandsuppdraget redovisas?", language="sv", passages=[passage(text, 0.85)])
+    assert "bredbandsuppdraget" in found.matched
+    other = "Uppdraget gäller vägar och ska redovisas senast den 15 april."
+    missing = scorer.score("När ska bredbandsuppdraget redovisas?", language="sv", passages=[passage(other, 0.85)])
+    assert "bredbandsuppdraget" in missing.missing
