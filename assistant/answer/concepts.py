@@ -111,12 +111,15 @@ class ConceptCheck:
         named by a question word ("when": tidplan) is not one of them."""
         phrases, concepts, _ = self._found(question, set(), None)
         asked = {entry for said, entries in phrases for entry in entries if _asks_only(said)}
-        concepts = [entry for entry in concepts if entry not in asked]
-        if len(concepts) < MIN_CONCEPTS_OVERRULE:
+        # A phrase naming several concepts ("interim report": a delårsrapport or a delredovisning)
+        # is written when one of them is.
+        senses = list({tuple(e.term for e in named): named for _, entries in phrases
+                       if (named := [entry for entry in entries if entry in concepts and entry not in asked])}.values())
+        if len(senses) < MIN_CONCEPTS_OVERRULE:
             return False
         text = " ".join(f"{p.hit.title} {p.hit.section} {p.hit.text}" for p in top).casefold()
-        return all(any(re.search(rf"(?<!\w){re.escape(form.casefold())}", text) for form in entry.forms)
-                   for entry in concepts)
+        return all(any(re.search(rf"(?<!\w){re.escape(form.casefold())}", text)
+                       for entry in named for form in entry.forms) for named in senses)
 
     def _found(self, question: str, written: set[str], in_english: frozenset[str] | None
                ) -> tuple[list[tuple[str, list[GlossaryEntry]]], list[GlossaryEntry], int]:

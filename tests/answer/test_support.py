@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.base import Passage
+from assistant.answer.concepts import ConceptCheck
 from assistant.answer.support import SupportScorer, closeness_floor, pair_key
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
@@ -81,6 +82,15 @@ def test_an_english_question_whose_concepts_the_passage_all_writes_is_not_refuse
                             passages=[passage(SWEDISH, 0.76)]).too_far  # nyanlända, praktikplatser
     assert scorer.score("Will newcomers get housing?", language="en", passages=[passage(SWEDISH, 0.76)]).too_far
     assert scorer.score("Will staff get work placements?", language="en", passages=[passage(SWEDISH, 0.76)]).too_far
+
+
+
+def test_a_phrase_naming_two_concepts_is_written_when_one_of_them_is(lexical: LexicalIndex) -> None:
+    """"Interim report" names a delårsrapport and a delredovisning: a text that delredovisar has it."""
+    check = ConceptCheck(lexical=lexical, glossary=Glossary.load_default())
+    interim = [passage("Myndigheten delredovisar uppdraget om skogsbränder senast den 1 mars 2025.", 0.70)]
+    assert check.every_written("By when is the interim report on forest fires due?", interim)
+    assert not check.every_written("By when is the interim report on housing due?", interim)
 
 
 def test_a_pair_without_a_fitted_floor_is_not_checked(scorer: SupportScorer) -> None:
