@@ -79,12 +79,12 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
                             rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
-                            r"grant)s?\b|amount(?:s|ed)? to\b|"
+                            r"grant|fine|penalty|penalties)s?\b|amount(?:s|ed)? to\b|"
                             # "What annual user fee …?", "Vilken sanktionsavgift …?": one sum asked for by name.
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
                             r"sum)\b(?! (?:of|for) (?:the )?\w+s\b)|"
                             r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|pris(?:et)?|summa(?:n)?|"
-                            r"belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?)\b|"
+                            r"belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?|böter|bötesbelopp\w*|vite(?:t)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
                             rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
                             r"hur mycket (?:får|fick|ska|skulle)\b.{0,60}\b(?:använda|betala|betalas|tjäna|"

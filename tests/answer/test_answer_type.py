@@ -289,3 +289,8 @@ def test_an_age_limit_is_a_span_of_years() -> None:
 def test_a_statute_s_number_dates_nothing() -> None:
     assert not states(AnswerType.DATE, "* förordningen (2009:907) om miljöledning i statliga myndigheter", besides="")
     assert states(AnswerType.DATE, "Förordningen träder i kraft den 1 juli 2017.", besides="")
+
+
+def test_a_fine_is_a_sum_of_money() -> None:
+    assert asked_type("What is the maximum fine for running the scheme without a permit?") is AnswerType.MONEY
+    assert asked_type("Vilket bötesbelopp gäller för den som saknar tillstånd?") is AnswerType.MONEY

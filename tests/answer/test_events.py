@@ -94,3 +94,10 @@ def test_a_start_is_an_event_of_its_own() -> None:
 
 def test_an_op_ed_came_out_where_the_page_says_it_was_written() -> None:
     assert speaks_of("published", "Det skriver statsministern i en debattartikel i Svenska Dagbladet den 9 november.")
+
+
+def test_an_appointment_is_not_answered_by_a_report_s_deadline() -> None:
+    assert asked_event("By when is the inquiry to be appointed?") == "appointed"
+    assert asked_event("När ska utredaren tillsättas?") == "appointed"
+    assert not speaks_of("appointed", "Uppdraget ska slutredovisas senast den 15 juni 2026.")
+    assert speaks_of("appointed", "En särskild utredare ska tillsättas under hösten 2025.")
