@@ -94,7 +94,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|since when|from when|"
                            r"what (?:is|was|are|were) the (?:\w+ ){0,2}(?:date|year)s?\b|"
-                           r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från när|vilken dag")),
+                           r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från när|vilken dag|"
+                           r"vilken vecka|(?:which|what) week\b|vilken månad|(?:which|what) month\b")),
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were|will be|becomes|became) (?:the )?(?:[\w-]+ ){0,3}?(?:minister|"
                              r"head|chair\w*|director|coordinator|spokes\w+|author|speaker|investigator|"
                              r"rapporteur|ambassador|governor|state secretary|secretary[- ]general)\b|"

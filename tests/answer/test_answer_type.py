@@ -294,3 +294,9 @@ def test_a_statute_s_number_dates_nothing() -> None:
 def test_a_fine_is_a_sum_of_money() -> None:
     assert asked_type("What is the maximum fine for running the scheme without a permit?") is AnswerType.MONEY
     assert asked_type("Vilket bötesbelopp gäller för den som saknar tillstånd?") is AnswerType.MONEY
+
+
+def test_a_week_or_a_month_asked_for_is_a_date() -> None:
+    assert asked_type("Vilken vecka hölls beredskapsveckan?") is AnswerType.DATE
+    assert asked_type("In which month was the plan adopted?") is AnswerType.DATE
+    assert states(AnswerType.DATE, "Under vecka 39 genomförs beredskapsveckan.", besides="")
