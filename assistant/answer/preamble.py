@@ -10,6 +10,7 @@ words and date forms such lines are written with, in Swedish and English.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant.answer.events import MONTHS
@@ -26,11 +27,14 @@ _DATELINE = re.compile(rf",\s+(?:\w+dag(?:en)?\s+)?(?:den\s+)?\d{{1,2}}(?::[ae])
                        r"(?:\.|\s*$)", re.IGNORECASE)
 
 
+# Every unit of a passage asks about the same document: remember the answer for the last few
+# documents (only a few: a document may be megabytes).
+@functools.lru_cache(maxsize=32)
 def preamble_span(document_text: str) -> tuple[int, int] | None:
     """The span of the page's byline or dateline: its first paragraph after any heading lines, when
     that paragraph is short (``MAX_PREAMBLE_CHARS``) and opens with a genre word ("Debattartikel av",
     "Tal vid", "Speech by") or has a dateline ("Stockholm, den 15 november 2024."); else ``None``.
-    Cost: a scan of the first lines."""
+    Cost: a scan of the first lines, once per document while it is among the last 32 asked about."""
     position = 0
     while position < len(document_text):
         end = document_text.find("\n", position)
