@@ -56,7 +56,10 @@ _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
 _ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in (
     "f.", "d.", "nr.", "ca.", "kl.", "s.", "p.", "kap.", "prop.", "bet.", "rskr.", "jfr.", "t.ex.", "bl.a.", "resp.",
     "dvs.", "fr.o.m.", "t.o.m.", "Dnr.", "dnr."))
-_UNIT_END = re.compile(rf"(?<=[.!?]){_ABBREVIATED}\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{{2,}}|(?<![\w,])\n|"
+# A genitive written with a colon ends a sentence as any word does: "… eller NGO:s. I planen …" ("s." is
+# otherwise an abbreviation, "s. 12").
+_UNIT_END = re.compile(rf"(?<=[.!?]){_ABBREVIATED}\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|"
+                       rf"(?<=:s\.)\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{{2,}}|(?<![\w,])\n|"
                        r"(?<=\w)\n(?![a-zåäö])|(?<=,)\n(?=[*•#-]|\d+[.)]\s)")
 _MAX_GLOSSES = 12
 # Units shorter than this ("1.", "Delmål:") are never quoted on their own: they get no vector.

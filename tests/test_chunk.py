@@ -140,3 +140,10 @@ def test_an_abbreviation_s_period_ends_no_unit() -> None:
     assert [text[a:b] for a, b in unit_spans(text)] == [
         "Christofer Murray (f. 1946) är en svensk radioproducent.", "Målen ska förverkligas (prop. 2016/17:104).",
         "Det gäller t.ex. Rättvik.", "Slakterier, mejerier, m.m.", "Kommunerna utför kontroll."]
+
+
+def test_a_genitive_with_a_colon_ends_a_sentence_though_s_is_an_abbreviation() -> None:
+    """"… eller NGO:s. I planen …" is two sentences; "se s. 12" is one."""
+    text = "Projekt kan initieras av företag eller NGO:s. I planen finns 100 projekt. Se s. 12 i rapporten."
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Projekt kan initieras av företag eller NGO:s.", "I planen finns 100 projekt.", "Se s. 12 i rapporten."]
