@@ -69,6 +69,8 @@ eval: dev
 		--documents tests/eval/english/documents.json
 	$(BIN)/assistant eval tests/eval/fresh/questions.jsonl --documents tests/eval/fresh/documents.json
 	$(BIN)/assistant eval tests/eval/tuning/questions.jsonl --documents tests/eval/tuning/documents.json
+	$(BIN)/assistant eval tests/eval/trial/questions.jsonl --documents tests/eval/trial/documents.json
+	$(BIN)/assistant eval tests/eval/check/questions.jsonl --documents tests/eval/check/documents.json
 
 bench: dev
 	$(BIN)/python -m bench.search_vs_langchain

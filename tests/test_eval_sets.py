@@ -171,3 +171,26 @@ def test_the_tuning_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_th
             assert question.document_id in drawn, question.id
             assert evidence_found(parse_file(tmp_path / f"{question.document_id}.md").text, question.evidence), \
                 question.id
+
+
+@pytest.mark.parametrize(("name", "half"), [("trial", "tune"), ("check", "test")])
+def test_the_trial_and_check_sets_draw_pages_no_other_set_draws_and_their_evidence_is_in_them(
+        name: str, half: str, tmp_path: Path) -> None:
+    """The trial set (tuned on) and the check set (held out) of issue 20's ninth pass: 16 pages each,
+    none of any earlier draw, 64 answerable questions and 12 hard negatives each."""
+    shared = default_corpus_path(REPO)
+    drawn = read_draw(REPO / "tests" / "eval" / name / "documents.json", shared)
+    earlier = ("unseen", "blind", "large", "english", "fresh", "tuning", *(("trial",) if name == "check" else ()))
+    others = {d.id for other in earlier
+              for d in read_draw(REPO / "tests" / "eval" / other / "documents.json", shared).documents}
+    assert len(drawn.documents) == 16 and {d.half for d in drawn.documents} == {half}
+    assert not {d.id for d in drawn.documents} & others
+    extract_documents(drawn, shared, tmp_path)
+    questions = load_questions(REPO / "tests" / "eval" / name / "questions.jsonl")
+    assert sum(q.answerable for q in questions) == 64 and sum(not q.answerable for q in questions) == 12
+    pages = {d.document_id for d in drawn.documents}
+    for question in questions:
+        if question.answerable:
+            assert question.document_id in pages, question.id
+            assert evidence_found(parse_file(tmp_path / f"{question.document_id}.md").text, question.evidence), \
+                question.id
