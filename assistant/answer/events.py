@@ -40,10 +40,10 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                  cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|"
                      r"\b(?:lade|lagt|läggs|lägger|lägga) fram\b|\bmeddela|"
                      r"\breport|\bsubmit|\bpresent|\breceived\b|\bannounc|\bunveil")),
-    # "Det skriver statsministern i en debattartikel i Svenska Dagbladet den 9 november": when it came out.
     # "By when is the inquiry to be appointed?" is not answered by its report's deadline.
     "appointed": (cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r)\b"),
                   cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r|tt)\b|\bförordna")),
+    # "Det skriver statsministern i en debattartikel i Svenska Dagbladet den 9 november": when it came out.
     "published": (cue(r"\bpublish|\bpublicer"),
                   cue(r"\bpublicer|\bpublish|\bi (?:en |sin )?(?:debattartikel|krönika|artikel|ledare)\b|"
                       r"\bin (?:an |his |her )?(?:op-ed|article|column)\b")),

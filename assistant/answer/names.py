@@ -53,6 +53,7 @@ _MIN_PREFIX, _MIN_HEAD = 5, 6
 _BODY_HEADS = re.compile(r"(?:verk|myndighet|styrelse|inspektion|kontor|råd|nämnd|institut|domstol|kollegi|"
                          r"kammar|departement|förvaltning|bolag|förening|förbund|center|centrum)\w*$")
 _DEFINITE = re.compile(r"(?:en|et|n|erna|arna|orna|na|s)$")
+_NEAR = r"\W+(?:\w+\W+){0,3}"  # the two parts at most three words apart
 
 
 def _named_in_parts(folded: str, name: str) -> bool:
@@ -65,11 +66,10 @@ def _named_in_parts(folded: str, name: str) -> bool:
         prefix, head = name[:split], _DEFINITE.sub("", name[split:])
         if len(head) < _MIN_HEAD or _BODY_HEADS.search(head):
             continue
-        near = r"\W+(?:\w+\W+){0,3}"
         # "Skogsutredningen" is "utredningen om skogen": the linking s is not written apart.
-        first = re.escape(prefix[:-1]) if prefix.endswith("s") and len(prefix) >= _MIN_PREFIX else re.escape(prefix)
+        first = re.escape(prefix[:-1] if prefix.endswith("s") else prefix)
         a, b = rf"(?<!\w){first}\w*", rf"(?<!\w){re.escape(head)}\w*"
-        if re.search(f"{a}{near}{b}|{b}{near}{a}", folded):
+        if re.search(f"{a}{_NEAR}{b}|{b}{_NEAR}{a}", folded):
             return True
     return False
 

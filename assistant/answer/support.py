@@ -72,7 +72,7 @@ _WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 NEUTRAL_SUPPORT = 0.5
-_MIN_COMPOUND_PART = 4
+_MIN_COMPOUND_PART = 4  # the fewest letters of either part of a compound found apart
 # A question whose words the passages hold (nearly) all of is not refused for its distance: "Vem är
 # Robert Petersson?" reads far from a passage that names him once among other things. On the tuning
 # halves every question the closeness floor refuses has at most 0.5 (neutral: no checkable word).
