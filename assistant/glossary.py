@@ -241,9 +241,12 @@ def names_plainly(entry: GlossaryEntry, said: str) -> bool:
 def _load_default(cls: type[Glossary]) -> Glossary:
     # One build of the matchers, over the entries of all four files (each validated as read).
     terms = [*json.loads(data_text(_DATA_FILE)), *json.loads(data_text(_GOVERNMENT_FILE))]
-    names = [*json.loads(data_text(_NAMES_FILE)), *json.loads(data_text(_COUNTRIES_FILE))]
+    names = json.loads(data_text(_NAMES_FILE))
+    countries = json.loads(data_text(_COUNTRIES_FILE))
     return cls([*(entry_from_record(record, index) for index, record in enumerate(terms)),
-                *(entry_from_record(record, index, proper_name=True) for index, record in enumerate(names))])
+                *(entry_from_record(record, index, proper_name=True) for index, record in enumerate(names)),
+                *(entry_from_record(record, index, proper_name=True, defined=False)
+                  for index, record in enumerate(countries))])
 
 
 def _renderings(entry: GlossaryEntry, extra_terms: int) -> list[str]:

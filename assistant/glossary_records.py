@@ -27,7 +27,9 @@ class GlossaryEntry:
     ``explanation`` is in English, ``explanation_sv`` the same in Swedish. A ``proper_name`` entry
     names one body (an agency, a court, a ministry): it is matched and explained like any term, but
     its forms are not words to split Swedish compounds by ("Klimatpolitiska rådet" must not make
-    "klimat" a part of every compound that starts with it).
+    "klimat" a part of every compound that starts with it). An entry that is not ``defined`` (a
+    country: "Ryssland" is Russia) is matched and translated, but "Vad är Ryssland?" is not answered
+    by its explanation, which only translates the name.
     """
 
     term: str
@@ -37,6 +39,7 @@ class GlossaryEntry:
     forms: tuple[str, ...]
     english_terms: tuple[str, ...]
     proper_name: bool = False
+    defined: bool = True
 
 
 def data_text(name: str) -> str:
@@ -49,7 +52,8 @@ def data_text(name: str) -> str:
         return (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
 
 
-def entry_from_record(record: object, index: int, *, proper_name: bool = False) -> GlossaryEntry:
+def entry_from_record(record: object, index: int, *, proper_name: bool = False,
+                      defined: bool = True) -> GlossaryEntry:
     """The entry for parsed JSON ``record``, the ``index``-th of its file, stripped of padding.
 
     Raises ``ValueError`` naming the entry when a field is missing, unknown, empty or of the wrong
@@ -72,7 +76,7 @@ def entry_from_record(record: object, index: int, *, proper_name: bool = False) 
     if not forms:
         raise ValueError(f"{label}: 'forms' must not be empty")
     return GlossaryEntry(record["term"].strip(), record["english"].strip(), record["explanation"].strip(),
-                         record["explanation_sv"].strip(), forms, english_terms, proper_name)
+                         record["explanation_sv"].strip(), forms, english_terms, proper_name, defined)
 
 
 def _lowercase_phrases(value: object, *, label: str, name: str) -> tuple[str, ...]:

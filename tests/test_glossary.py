@@ -325,4 +325,4 @@ def test_countries_are_known_by_their_english_names_and_adjectives(glossary: Glo
     assert "saudiarabien" in glossary.swedish_for_english("Who is Saudi Arabia's new ambassador?")
     assert "Palestine" in glossary.english_for_swedish("Situationen i de ockuperade palestinska områdena")
     entry = glossary.lookup("Tyskland")
-    assert entry is not None and entry.proper_name and entry.english == "Germany"
+    assert entry is not None and entry.proper_name and not entry.defined and entry.english == "Germany"

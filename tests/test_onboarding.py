@@ -78,6 +78,14 @@ def test_what_is_a_term_the_policies_do_not_define_is_answered_from_the_glossary
     assert "decision-making" in english.answer
 
 
+def test_a_country_s_name_is_translated_but_not_defined_from_the_glossary(assistant: PolicyAssistant) -> None:
+    """The glossary knows Ryssland is Russia, to search in both languages; "Vad är Ryssland?" is not
+    answered by that translation."""
+    answer = assistant.ask("Vad är Ryssland?")
+    assert "glossary" not in [c.document_id for c in answer.citations]
+    assert "heter Russia på engelska" not in answer.answer
+
+
 def test_a_term_the_policies_define_is_answered_from_the_policies(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("Vad är en nyanländ?")
     assert any(c.document_id == "dals-ed-policy-for-integrationsarbetet" for c in answer.citations)

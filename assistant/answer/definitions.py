@@ -64,7 +64,9 @@ class GlossaryDocument:
         return DocumentInfo(id=GLOSSARY_DOCUMENT_ID, title=GLOSSARY_TITLE, source_path="assistant/data/glossary.json")
 
     def lookup(self, term: str) -> GlossaryEntry | None:
-        return self._glossary.lookup(term)
+        """The entry defining ``term``; ``None`` for one that only translates a name ("Ryssland")."""
+        entry = self._glossary.lookup(term)
+        return entry if entry is not None and entry.defined else None
 
     def passage(self, entry: GlossaryEntry, *, language: Language = "en") -> Passage:
         """The entry as a retrieved passage whose span is its explanation in ``language``."""
