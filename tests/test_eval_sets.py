@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.eval_questions import EvalQuestion
 from assistant.eval_sets import (
     CORPUS_NAME,
     combined_corpus,
@@ -127,50 +128,44 @@ def test_every_evidence_string_is_in_its_page_as_parsed(tmp_path: Path) -> None:
                 assert evidence_found(text, question.evidence), question.id
 
 
-FRESH = REPO / "tests" / "eval" / "fresh"
+EVAL = REPO / "tests" / "eval"
+
+
+def drawn_apart_with_evidence(name: str, *, pages: int, half: str, earlier: tuple[str, ...],
+                              tmp_path: Path) -> list[EvalQuestion]:
+    """The questions of the set ``name`` after checking that its draw holds ``pages`` pages of
+    ``half``, none of the ``earlier`` draws', and that each answerable question's evidence is in its
+    page as parsed."""
+    shared = default_corpus_path(REPO)
+    drawn = read_draw(EVAL / name / "documents.json", shared)
+    others = {d.id for other in earlier for d in read_draw(EVAL / other / "documents.json", shared).documents}
+    assert len(drawn.documents) == pages and {d.half for d in drawn.documents} == {half}
+    assert not {d.id for d in drawn.documents} & others
+    extract_documents(drawn, shared, tmp_path)
+    questions = load_questions(EVAL / name / "questions.jsonl")
+    ids = {d.document_id for d in drawn.documents}
+    for question in questions:
+        if question.answerable:
+            assert question.document_id in ids, question.id
+            assert evidence_found(parse_file(tmp_path / f"{question.document_id}.md").text, question.evidence), \
+                question.id
+    return questions
 
 
 def test_the_fresh_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_them(tmp_path: Path) -> None:
     """The fresh set (issue 20, written after the selection rules of the earlier rounds): 24 pages
     none of the other draws holds, every question held out, every evidence string in its page."""
-    shared = default_corpus_path(REPO)
-    fresh = read_draw(FRESH / "documents.json", shared)
-    earlier = {d.id for name in ("unseen", "blind", "large", "english")
-               for d in read_draw(REPO / "tests" / "eval" / name / "documents.json", shared).documents}
-    assert len(fresh.documents) == 24 and {d.half for d in fresh.documents} == {"test"}
-    assert not {d.id for d in fresh.documents} & earlier
-    extract_documents(fresh, shared, tmp_path)
-    questions = load_questions(FRESH / "questions.jsonl")
-    drawn = {d.document_id for d in fresh.documents}
+    questions = drawn_apart_with_evidence("fresh", pages=24, half="test",
+                                          earlier=("unseen", "blind", "large", "english"), tmp_path=tmp_path)
     assert sum(not q.answerable for q in questions) >= 8
-    for question in questions:
-        if question.answerable:
-            assert question.document_id in drawn, question.id
-            assert evidence_found(parse_file(tmp_path / f"{question.document_id}.md").text, question.evidence), \
-                question.id
-
-
-TUNING = REPO / "tests" / "eval" / "tuning"
 
 
 def test_the_tuning_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_them(tmp_path: Path) -> None:
     """The tuning set (issue 20: more questions to fit on than one tune half): 30 pages none of the
     other draws holds, all for tuning, at least 100 answerable questions and 16 hard negatives."""
-    shared = default_corpus_path(REPO)
-    tuning = read_draw(TUNING / "documents.json", shared)
-    others = {d.id for name in ("unseen", "blind", "large", "english", "fresh")
-              for d in read_draw(REPO / "tests" / "eval" / name / "documents.json", shared).documents}
-    assert len(tuning.documents) == 30 and {d.half for d in tuning.documents} == {"tune"}
-    assert not {d.id for d in tuning.documents} & others
-    extract_documents(tuning, shared, tmp_path)
-    questions = load_questions(TUNING / "questions.jsonl")
+    questions = drawn_apart_with_evidence("tuning", pages=30, half="tune",
+                                          earlier=("unseen", "blind", "large", "english", "fresh"), tmp_path=tmp_path)
     assert sum(q.answerable for q in questions) >= 100 and sum(not q.answerable for q in questions) >= 16
-    drawn = {d.document_id for d in tuning.documents}
-    for question in questions:
-        if question.answerable:
-            assert question.document_id in drawn, question.id
-            assert evidence_found(parse_file(tmp_path / f"{question.document_id}.md").text, question.evidence), \
-                question.id
 
 
 @pytest.mark.parametrize(("name", "half"), [("trial", "tune"), ("check", "test")])
@@ -178,19 +173,6 @@ def test_the_trial_and_check_sets_draw_pages_no_other_set_draws_and_their_eviden
         name: str, half: str, tmp_path: Path) -> None:
     """The trial set (tuned on) and the check set (held out) of issue 20's ninth pass: 16 pages each,
     none of any earlier draw, 64 answerable questions and 12 hard negatives each."""
-    shared = default_corpus_path(REPO)
-    drawn = read_draw(REPO / "tests" / "eval" / name / "documents.json", shared)
     earlier = ("unseen", "blind", "large", "english", "fresh", "tuning", *(("trial",) if name == "check" else ()))
-    others = {d.id for other in earlier
-              for d in read_draw(REPO / "tests" / "eval" / other / "documents.json", shared).documents}
-    assert len(drawn.documents) == 16 and {d.half for d in drawn.documents} == {half}
-    assert not {d.id for d in drawn.documents} & others
-    extract_documents(drawn, shared, tmp_path)
-    questions = load_questions(REPO / "tests" / "eval" / name / "questions.jsonl")
+    questions = drawn_apart_with_evidence(name, pages=16, half=half, earlier=earlier, tmp_path=tmp_path)
     assert sum(q.answerable for q in questions) == 64 and sum(not q.answerable for q in questions) == 12
-    pages = {d.document_id for d in drawn.documents}
-    for question in questions:
-        if question.answerable:
-            assert question.document_id in pages, question.id
-            assert evidence_found(parse_file(tmp_path / f"{question.document_id}.md").text, question.evidence), \
-                question.id
