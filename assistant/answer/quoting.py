@@ -6,7 +6,8 @@ A chosen unit is quoted with what it needs to be read on its own:
   from the document so a list cut by a chunk border stays whole;
 - a sentence pointing back ("Detta skall sedan …", "… mot bakgrund av detta beslut") or a fragment
   ("Klart innan juni 2014.") with the sentence before it (``_with_antecedent``);
-- a sentence pointing forward ("… i nedanstående vision.") with the sentence after it.
+- a sentence pointing forward ("… i nedanstående vision.") with the sentence after it, and a
+  sentence with the one after it that spells out what it announced ("Det handlar om …").
 """
 
 from __future__ import annotations
@@ -46,12 +47,15 @@ class QuotedUnit(Protocol):
 def quoted_spans(candidate: QuotedUnit, *, question: str) -> tuple[tuple[int, int], ...]:
     """The spans ``select`` would quote for ``candidate``: its list with it where it has one, the
     sentence before it where it points back to that one ("… mot bakgrund av detta beslut"), and the
-    sentence after it where it points forward ("… i nedanstående vision.")."""
+    sentence after it where it points forward ("… i nedanstående vision.") or the next one spells
+    out what it announced ("Det handlar om …")."""
     spans = _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)))
     if spans == (candidate.span,) and candidate.passage.kind == "text":
         text = candidate.passage.document_text
         start, end = _with_antecedent(text, candidate.span)
-        if _points_forward(text[candidate.span[0]:candidate.span[1]]) and (after := _sentence_after(text, end)):
+        after = _sentence_after(text, end)
+        if after and (_points_forward(text[candidate.span[0]:candidate.span[1]])
+                      or _spells_out(text[after[0]:after[1]])):
             end = after[1]
         return ((start, end),)
     return spans
@@ -64,6 +68,16 @@ _POINTS_FORWARD = re.compile(r"\b(?:nedanstående|nedan|följande|the following|
 
 def _points_forward(unit: str) -> bool:
     return _POINTS_FORWARD.search(unit) is not None
+
+
+# A sentence naming what the one before it only announced: "… finns fyra ytterligare förmåner.
+# Det handlar om bostadstillägg, …". The two are quoted together.
+_SPELLS_OUT = re.compile(r"^(?:det handlar om|det rör sig om|det gäller|dessa är|de är|these are|they are|namely)\b",
+                         re.IGNORECASE)
+
+
+def _spells_out(unit: str) -> bool:
+    return _SPELLS_OUT.search(unit) is not None
 
 
 def _sentence_after(text: str, end: int) -> tuple[int, int] | None:

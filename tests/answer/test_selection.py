@@ -351,3 +351,13 @@ def test_a_byline_answers_who_wrote_but_not_what_the_page_says() -> None:
     question = "Which committee will the building committee be merged into, according to the op-ed?"
     assert lead_quote(text, byline, question).startswith("Byggnämnden slås samman")
     assert lead_quote(text, byline, "Who wrote the op-ed on fewer committees?").startswith(byline)
+
+
+def test_a_sentence_is_quoted_with_the_next_when_that_one_spells_out_what_it_announced() -> None:
+    text = ("Basen är garantipensionen, men därutöver finns fyra ytterligare förmåner. Det handlar om "
+            "bostadstillägg, särskilt bostadstillägg, äldreförsörjningsstöd och inkomstpensionstillägg. "
+            "Förmånerna har införts vid olika tillfällen.")
+    quote = lead_quote(text, "Basen", "Vilka förmåner finns utöver garantipensionen?")
+    assert quote.startswith("Basen") and quote.endswith("inkomstpensionstillägg.")
+    alone = "Basen är garantipensionen. Förmånerna har införts vid olika tillfällen."
+    assert lead_quote(alone, "Basen", "Vad är basen?") == "Basen är garantipensionen."
