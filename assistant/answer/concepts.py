@@ -8,6 +8,7 @@ they write every one of two or more, which outweighs a low cosine (``support.Sup
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -77,6 +78,8 @@ class ConceptCheck:
         self._analyzer = lexical.analyzer
         self._glossary = glossary
         self._concept_terms: dict[str, frozenset[str]] = {}
+        # ``unaddressed`` and ``every_written`` read the same question one after the other.
+        self._question_phrases = functools.lru_cache(maxsize=64)(glossary.english_phrases)
 
     def named_in_english(self, top: Sequence[Passage]) -> frozenset[str] | None:
         """The glossary concepts the English passages of ``top`` name by an English phrase
@@ -126,7 +129,7 @@ class ConceptCheck:
         """The English question's phrases with the glossary entries each names, the concepts among
         those entries (not question words, with forms that analyse to something), and how many of
         the concepts the passages speak of (``written``, or ``in_english`` by an English name)."""
-        phrases = self._glossary.english_phrases(question)
+        phrases = self._question_phrases(question)
         if in_english is not None:
             # Beside English text only the concepts named plainly are judged: by a one-word
             # alternative term a question often means something else ("tax burden" is no anhörig's).

@@ -93,10 +93,15 @@ def asked_event(question: str) -> str | None:
     return next((name for name, (asks, _) in _EVENTS.items() if asks.search(question)), None)
 
 
+# An event whose words a sentence about another uses: "Rekvisition ska lämnas senast …" names when
+# the funds are drawn, not when the report is due, though it says "lämnas".
+_UNLESS: dict[str, tuple[str, ...]] = {"reported": ("requisitioned",)}
+
+
 def speaks_of(event: str, text: str) -> bool:
-    """Whether ``text`` speaks of ``event`` (from ``asked_event``). "Rekvisition ska lämnas senast …"
-    names when the funds are drawn, not when the report is due, though it says "lämnas"."""
-    if event == "reported" and _EVENTS["requisitioned"][1].search(text):
+    """Whether ``text`` speaks of ``event`` (from ``asked_event``), and not of an event that only
+    shares its words (``_UNLESS``)."""
+    if any(_EVENTS[other][1].search(text) for other in _UNLESS.get(event, ())):
         return False
     return bool(_EVENTS[event][1].search(text))
 
