@@ -32,6 +32,7 @@ class AnswerType(StrEnum):
     FREQUENCY = "frequency"  # how often
     CLOCK = "clock"  # opening hours, at what time
     PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
+    REFERENCE = "reference"  # which law, article, report or bill; raises a sentence citing one, never vetoes
 
 
 # Types whose absence from every passage on the topic means the documents do not state the fact.
@@ -107,6 +108,14 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
                              rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{_POSTS})\b|"
                              r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|vad heter")),
+    # "Which article was breached?", "Vilket betänkande …?", "Vilken lag reglerar …?": a citation.
+    (AnswerType.REFERENCE, _cue(r"\b(?:which|what) (?:[\w-]+ ){0,2}(?:articles?|sections?|paragraphs?|"
+                                r"acts?(?! of)|laws?|statutes?|ordinances?|regulations?|directives?|bills?|"
+                                r"inquiry reports?|"
+                                r"government reports?)\b|"
+                                r"\bvilk(?:en|et|a) (?:[\wåäö-]+ ){0,2}(?:artikel\w*|paragraf\w*|lag(?:en|ar|arna)?|"
+                                r"förordning\w*|direktiv\w*|proposition\w*|betänkande\w*|utredning(?:en|ar)?|"
+                                r"promemoria\w*|kapitel\w*|bestämmelse\w*)\b")),
     (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,2}(?:agency|agencies|authority|authorities|"
                            r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
                            r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies)|"
@@ -173,6 +182,12 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\bevery (?:year|month|week)"),
     AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s*[–-]\s*\d{1,2}\b.{0,10}"
                            r"(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vardag)"),
+    # A citation: an article or section by number, a statute's number, a report's or bill's series
+    # number, a law by its name ("socialtjänstlagen", "miljöbalken", "förordningen (2009:907)").
+    AnswerType.REFERENCE: _cue(r"\b(?:artikel|artiklarna|article|articles|section|paragraf)\s+\d+|\b\d+\s*(?:§|kap\.)|"
+                               r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
+                               r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
+                               r"\b[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|\b[a-zåäö-]*(?:act|code)\b(?= \()"),
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }

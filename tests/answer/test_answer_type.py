@@ -61,6 +61,37 @@ def test_questions_ask_for_the_kind_of_fact_their_words_name(question: str, expe
     assert asked_type(question) is expected
 
 
+@pytest.mark.parametrize("question", [
+    "Which article of the convention was breached?",
+    "Which law governs school transport?",
+    "Vilket betänkande bygger propositionen på?",
+    "Vilken paragraf i lagen gäller?",
+    "Vilka förordningar ändras?",
+])
+def test_a_question_for_a_law_article_or_report_asks_for_a_reference(question: str) -> None:
+    assert asked_type(question) is AnswerType.REFERENCE
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Familjen gjorde gällande att artikel 8 i konventionen hade kränkts.", True),
+    ("Regeringen går vidare med förslagen i betänkandet (SOU 2023:66).", True),
+    ("Ändringen görs i förordningen (2009:907) om miljöledning.", True),
+    ("Se prop. 2023/24:1 och 5 kap. 3 § för detaljer.", True),
+    ("Enligt socialtjänstlagen ska nämnden verka för detta.", True),
+    ("Den nya lagen träder i kraft den 1 juli.", False),  # no law named
+    ("Regeringen beslutade om uppdraget i dag.", False),
+])
+def test_a_sentence_states_a_reference_by_its_number_or_a_law_by_its_name(text: str, expected: bool) -> None:
+    assert states(AnswerType.REFERENCE, text) is expected
+
+
+def test_a_reference_the_question_names_itself_answers_nothing() -> None:
+    """ "Vilken paragraf i socialtjänstlagen …?" is not answered by a sentence naming only that law."""
+    question = "Vilken paragraf i socialtjänstlagen gäller?"
+    assert not states(AnswerType.REFERENCE, "Socialtjänstlagen ska tillämpas.", besides=question.casefold())
+    assert states(AnswerType.REFERENCE, "Det följer av 4 kap. 1 § socialtjänstlagen.", besides=question.casefold())
+
+
 def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     assert asked_type("Är det meriterande att kunna flera språk när kommunen anställer personal?") is None
     assert asked_type("Hur vill Dals-Ed att bostadsområdena ska se ut när det gäller integration?") is None

@@ -361,3 +361,20 @@ def test_a_sentence_is_quoted_with_the_next_when_that_one_spells_out_what_it_ann
     assert quote.startswith("Basen") and quote.endswith("inkomstpensionstillägg.")
     alone = "Basen är garantipensionen. Förmånerna har införts vid olika tillfällen."
     assert lead_quote(alone, "Basen", "Vad är basen?") == "Basen är garantipensionen."
+
+
+def test_a_sentence_citing_an_article_leads_a_question_for_one_but_its_absence_vetoes_nothing() -> None:
+    """A reference (a law, an article, a report's number) raises the sentence that cites one; like a
+    purpose, it is not a fact whose absence means the documents are silent."""
+    text = ("Europadomstolen har prövat ett mål om Sverige.\n"
+            "Familjen gjorde gällande att artikel 8 i Europakonventionen hade kränkts.\n")
+    ruling = passage("Europadomstolen", "kränkts.", text=text,
+                     similarity={"Europadomstolen": 0.86, "Familjen": 0.84})
+    question = "Which article did the family claim had been breached?"
+    ranked = candidates([ruling], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    selection = select(ranked, question=question, answer_type=asked_type(question))
+    assert selection.chosen[0][0].text.startswith("Familjen") and not selection.missing_fact
+    silent = passage("Europadomstolen", "Sverige.", text=text)
+    assert not select(candidates([silent], question=question, overlap=lambda _: 0.0,
+                                 answer_type=AnswerType.REFERENCE),
+                      question=question, answer_type=AnswerType.REFERENCE).missing_fact
