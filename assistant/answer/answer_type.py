@@ -33,6 +33,7 @@ class AnswerType(StrEnum):
     CLOCK = "clock"  # opening hours, at what time
     PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
     REFERENCE = "reference"  # which law, article, report or bill; raises a sentence citing one, never vetoes
+    DEFINITION = "definition"  # what a term means, who counts as it; raises a defining sentence, never vetoes
 
 
 # Types whose absence from every passage on the topic means the documents do not state the fact.
@@ -108,6 +109,11 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
                              rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{_POSTS})\b|"
                              r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|vad heter")),
+    (AnswerType.DEFINITION, _cue(r"\bwhat is meant by\b|\bwhat (?:does|do) .{1,40} mean\b|\bhow (?:do|does) .{1,40} "
+                                 r"define\b|\bhow (?:is|are) .{1,40} defined\b|\bdefinition of\b|"
+                                 r"\bwho (?:counts|count|is counted|are counted) as\b|\bvad (?:menas|avses) med\b|"
+                                 r"\bvad betyder\b|\bhur definieras\b|\bdefinition\w* av\b|"
+                                 r"\b(?:vem|vilka|vad) räknas som\b")),
     # "Which article was breached?", "Vilket betänkande …?", "Vilken lag reglerar …?": a citation.
     (AnswerType.REFERENCE, _cue(r"\b(?:which|what) (?:[\w-]+ ){0,2}(?:articles?|sections?|paragraphs?|"
                                 r"acts?(?! of)|laws?|statutes?|ordinances?|regulations?|directives?|bills?|"
@@ -188,6 +194,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
                                r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
                                r"\b[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|\b[a-zåäö-]*(?:act|code)\b(?= \()"),
+    AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
+                                r"\b(?:means|is defined as|are defined as|refers to|counts as)\b"),
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }

@@ -92,6 +92,28 @@ def test_a_reference_the_question_names_itself_answers_nothing() -> None:
     assert states(AnswerType.REFERENCE, "Det följer av 4 kap. 1 § socialtjänstlagen.", besides=question.casefold())
 
 
+@pytest.mark.parametrize("question", [
+    "What is meant by a newly arrived person?",
+    "How do we define long-term unemployment?",
+    "Who counts as a close relative?",
+    "Vad menas med etablering?",
+    "Vad avses med nyanländ?",
+    "Vem räknas som anhörig?",
+])
+def test_a_question_for_what_a_term_means_asks_for_a_definition(question: str) -> None:
+    assert asked_type(question) is AnswerType.DEFINITION
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Nyanländ är den som har uppehållstillstånd och tagits emot i kommunen.", True),
+    ("Med etablering avses de första två åren i Sverige.", True),
+    ("A newcomer is defined as a person who has a residence permit.", True),
+    ("Kommunen ska vara ett föredöme när den anställer personal.", False),
+])
+def test_a_sentence_defines_a_term(text: str, expected: bool) -> None:
+    assert states(AnswerType.DEFINITION, text) is expected
+
+
 def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     assert asked_type("Är det meriterande att kunna flera språk när kommunen anställer personal?") is None
     assert asked_type("Hur vill Dals-Ed att bostadsområdena ska se ut när det gäller integration?") is None

@@ -121,6 +121,11 @@ def test_lists_are_quoted_with_their_introduction(assistant: PolicyAssistant) ->
     assert_well_formed(answer, assistant)
 
 
+def test_a_question_for_what_a_term_means_is_answered_by_the_sentence_defining_it(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("How do we define a newcomer?")
+    assert "Nyanländ är den som har uppehållstillstånd" in answer.citations[0].quote
+
+
 def test_points_from_the_document_above_do_not_repeat_its_name(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("What does Dals-Ed's policy say about language learning?", record=False)
     bullets = [line for line in answer.answer.splitlines() if line.startswith("- ")]
