@@ -33,6 +33,7 @@ class AnswerType(StrEnum):
     CLOCK = "clock"  # opening hours, at what time
     PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
     REFERENCE = "reference"  # which law, article, report or bill; raises a sentence citing one, never vetoes
+    REASON = "reason"  # why; raises a sentence giving a reason or cause, never vetoes
     DEFINITION = "definition"  # what a term means, who counts as it; raises a defining sentence, never vetoes
 
 
@@ -138,6 +139,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|finns|hålls|sker|äger)|\bvart\b|vilken (?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),
+    (AnswerType.REASON, _cue(r"\bwhy\b|\bvarför\b|\bav vilken anledning\b|\bfor what reason\b|"
+                             r"\bvad (?:är|var) (?:skälet|skälen|anledningen|orsaken|orsakerna)\b|"
+                             r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b")),
 ]
 
 _NUMBER_WORDS = r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra|tusen|" \
@@ -194,6 +198,13 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
                                r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
                                r"\b[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|\b[a-zåäö-]*(?:act|code)\b(?= \()"),
+    # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
+    AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+)för att\b|\beftersom\b|\bdärför att\b|"
+                            r"\bpå grund av\b|\bmot bakgrund av\b|\bmed anledning av\b|\bföranleds\b|"
+                            r"\b(?:orsaken|anledningen|skälet|skälen) (?:till|är|var)\b|\bbecause\b|\bdue to\b|"
+                            r"\bowing to\b|\bas a result of\b|\bthe reasons? (?:for|is|was)\b|"
+                            r"\bexplained\b.{0,60}\bby\b|\bstems? from\b|\bresults? from\b|\bberor på\b|"
+                            r"\bförklaras\b|\btill följd av\b"),
     AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
                                 r"\b(?:means|is defined as|are defined as|refers to|counts as)\b"),
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"

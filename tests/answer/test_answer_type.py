@@ -114,6 +114,29 @@ def test_a_sentence_defines_a_term(text: str, expected: bool) -> None:
     assert states(AnswerType.DEFINITION, text) is expected
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Varför ska kommunen samordna insatserna?", AnswerType.REASON),
+    ("Why was the rule changed?", AnswerType.REASON),
+    ("Av vilken anledning flyttas myndigheten?", AnswerType.REASON),
+    ("Which agency was taken off the list, and why?", AnswerType.BODY),  # the agency first
+])
+def test_a_why_question_asks_for_a_reason_unless_it_names_a_kind_of_fact_first(question: str,
+                                                                               expected: AnswerType) -> None:
+    assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("För att nå målen ska insatserna samordnas.", True),
+    ("Ändringarna föranleds av att myndigheten upphör.", True),
+    ("Skillnaden beror på att fler kvinnor arbetar deltid.", True),
+    ("The gap is largely explained by the fact that men work more hours.", True),
+    ("Kommunstyrelsen ansvarar för att följa upp planen.", False),  # "för att" naming a task
+    ("Planen antogs av kommunfullmäktige 2018.", False),
+])
+def test_a_sentence_gives_a_reason(text: str, expected: bool) -> None:
+    assert states(AnswerType.REASON, text) is expected
+
+
 def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     assert asked_type("Är det meriterande att kunna flera språk när kommunen anställer personal?") is None
     assert asked_type("Hur vill Dals-Ed att bostadsområdena ska se ut när det gäller integration?") is None

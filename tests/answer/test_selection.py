@@ -378,3 +378,13 @@ def test_a_sentence_citing_an_article_leads_a_question_for_one_but_its_absence_v
     assert not select(candidates([silent], question=question, overlap=lambda _: 0.0,
                                  answer_type=AnswerType.REFERENCE),
                       question=question, answer_type=AnswerType.REFERENCE).missing_fact
+
+
+def test_a_why_question_is_answered_by_the_sentence_giving_the_reason() -> None:
+    text = ("Regeringen vill att bredbandsinsatserna i programmen samordnas.\n"
+            "För att få ett helhetsperspektiv på investeringarna ska myndigheterna samverka.\n")
+    prose = passage("Regeringen", "samverka.", text=text, similarity={"Regeringen": 0.87, "För att": 0.85})
+    question = "Varför vill regeringen att bredbandsinsatserna samordnas?"
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    selection = select(ranked, question=question, answer_type=asked_type(question))
+    assert selection.chosen[0][0].text.startswith("För att") and not selection.missing_fact
