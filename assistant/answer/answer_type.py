@@ -33,6 +33,7 @@ class AnswerType(StrEnum):
     CLOCK = "clock"  # opening hours, at what time
     PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
     REFERENCE = "reference"  # which law, article, report or bill; raises a sentence citing one, never vetoes
+    YES_NO = "yes_no"  # whether something may, must or does; raises a sentence stating a permission, duty or limit
     REASON = "reason"  # why; raises a sentence giving a reason or cause, never vetoes
     DEFINITION = "definition"  # what a term means, who counts as it; raises a defining sentence, never vetoes
 
@@ -139,6 +140,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|finns|hålls|sker|äger)|\bvart\b|vilken (?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),
+    # "Får landstinget informera …?", "Ska MSB också …?", "Are the companies covered …?": a verb first.
+    (AnswerType.YES_NO, _cue(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
+                             r"krävs|may|can|must|should|shall|is|are|does|do|will)\b")),
     (AnswerType.REASON, _cue(r"\bwhy\b|\bvarför\b|\bav vilken anledning\b|\bfor what reason\b|"
                              r"\bvad (?:är|var) (?:skälet|skälen|anledningen|orsaken|orsakerna)\b|"
                              r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b")),
@@ -198,6 +202,13 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
                                r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
                                r"\b[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|\b[a-zåäö-]*(?:act|code)\b(?= \()"),
+    # A permission, duty or limit: "får inte", "ska bara … om", "ska även", "may not", "only if", "unless".
+    AnswerType.YES_NO: _cue(r"\b(?:får|ska|skall|måste|bör|behöver|kan)\s+(?:[\wåäö]+\s+){0,2}?(?:inte|ej|endast|bara|"
+                            r"även|också|aldrig|alltid)\b|\b(?:inte|ej|endast|bara)\s+(?:[\wåäö]+\s+)?(?:får|ska|skall)\b|"
+                            r"\bförbjud\w*|\bförbud\w*|\btillåt\w*|\bundanta\w*|\bom inte\b|\b(?:endast|bara) om\b|"
+                            r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
+                            r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
+                            r"\bexcept\b|\bexempt\w*|\bonly if\b"),
     # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
     AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+)för att\b|\beftersom\b|\bdärför att\b|"
                             r"\bpå grund av\b|\bmot bakgrund av\b|\bmed anledning av\b|\bföranleds\b|"

@@ -137,8 +137,30 @@ def test_a_sentence_gives_a_reason(text: str, expected: bool) -> None:
     assert states(AnswerType.REASON, text) is expected
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Får en anställd ta emot gåvor från leverantörer?", AnswerType.YES_NO),
+    ("Gäller riktlinjerna även timanställda?", AnswerType.YES_NO),
+    ("Are the municipal companies covered by the plan?", AnswerType.YES_NO),
+    ("Is there a deadline for the report?", AnswerType.DEADLINE),  # the kind of fact named first
+])
+def test_a_question_opening_with_its_verb_asks_yes_or_no(question: str, expected: AnswerType) -> None:
+    assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Informationen ska bara lämnas om patienten samtycker till det.", True),
+    ("Förslagen får inte innehålla skatteförslag.", True),
+    ("Myndigheten ska även analysera behovet av frivilliga.", True),
+    ("Gifts may only be accepted if their value is low.", True),
+    ("Regeringen beslutade om uppdraget i dag.", False),
+])
+def test_a_sentence_states_a_permission_a_duty_or_a_limit(text: str, expected: bool) -> None:
+    assert states(AnswerType.YES_NO, text) is expected
+
+
 def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
-    assert asked_type("Är det meriterande att kunna flera språk när kommunen anställer personal?") is None
+    # A yes-or-no question, not one for a time.
+    assert asked_type("Är det meriterande att kunna flera språk när kommunen anställer personal?") is AnswerType.YES_NO
     assert asked_type("Hur vill Dals-Ed att bostadsområdena ska se ut när det gäller integration?") is None
 
 

@@ -388,3 +388,13 @@ def test_a_why_question_is_answered_by_the_sentence_giving_the_reason() -> None:
     ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
     selection = select(ranked, question=question, answer_type=asked_type(question))
     assert selection.chosen[0][0].text.startswith("För att") and not selection.missing_fact
+
+
+def test_a_yes_or_no_question_is_answered_by_the_sentence_that_permits_or_limits() -> None:
+    text = ("Landstinget ska informera Försäkringskassan om patientens behov av rehabilitering.\n"
+            "Informationen ska bara lämnas om patienten samtycker till det.\n")
+    prose = passage("Landstinget", "till det.", text=text, similarity={"Landstinget": 0.88, "Informationen": 0.86})
+    question = "Får landstinget informera Försäkringskassan utan patientens samtycke?"
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    selection = select(ranked, question=question, answer_type=asked_type(question))
+    assert selection.chosen[0][0].text.startswith("Informationen") and not selection.missing_fact
