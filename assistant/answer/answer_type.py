@@ -34,6 +34,7 @@ class AnswerType(StrEnum):
     PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
     REFERENCE = "reference"  # which law, article, report or bill; raises a sentence citing one, never vetoes
     YES_NO = "yes_no"  # whether something may, must or does; raises a sentence stating a permission, duty or limit
+    PENALTY = "penalty"  # the punishment for an offence; raises a sentence stating one, never vetoes
     REASON = "reason"  # why; raises a sentence giving a reason or cause, never vetoes
     DEFINITION = "definition"  # what a term means, who counts as it; raises a defining sentence, never vetoes
 
@@ -79,11 +80,14 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                # the report due?" still asks for a time limit.
                                r"when (?:was|were|did) .{0,100}(?:\bdue\b|ha(?:ve|d) to\b|supposed to\b)")),
     (AnswerType.COUNT, _cue(r"how many|\b(?:the|a|total|what) number of|hur många|\bantal(?:et)?\b")),
+    # "What is the maximum penalty for …?", "maxstraff för …?": prison as often as a sum (never vetoes).
+    (AnswerType.PENALTY, _cue(r"\b(?:penalt(?:y|ies)|punishments?|sentence for|maxstraff\w*|straff(?:et|en|skala\w*)?|"
+                              r"påföljd\w*|straffsats\w*)\b")),
     (AnswerType.MONEY, _cue(rf"how much (?:money|does .{{0,40}}cost|is .{{0,40}}(?:worth|paid))|"
                             rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
                             rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
-                            r"grant|fine|penalty|penalties)s?\b|amount(?:s|ed)? to\b|"
+                            r"grant|fine)s?\b|amount(?:s|ed)? to\b|"
                             # "What annual user fee …?", "Vilken sanktionsavgift …?": one sum asked for by name.
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
                             r"sum)\b(?! (?:of|for) (?:the )?\w+s\b)|"
@@ -209,6 +213,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
                             r"\bexcept\b|\bexempt\w*|\bonly if\b"),
+    AnswerType.PENALTY: _cue(r"\bfängelse\w*|\bböter\b|\bbötes\w*|\bdagsböter\b|\bstraff\w*|\bvite\w*|"
+                             r"\bsanktionsavgift\w*|\bimprisonment\b|\bprison\b|\bfines?\b|\bpenalt\w*"),
     # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
     AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+)för att\b|\beftersom\b|\bdärför att\b|"
                             r"\bpå grund av\b|\bmot bakgrund av\b|\bmed anledning av\b|\bföranleds\b|"

@@ -158,6 +158,26 @@ def test_a_sentence_states_a_permission_a_duty_or_a_limit(text: str, expected: b
     assert states(AnswerType.YES_NO, text) is expected
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What is the maximum penalty for breaking the law?", AnswerType.PENALTY),
+    ("maxstraff för brott mot lagen?", AnswerType.PENALTY),
+    ("Vilket straff kan den som bryter mot förbudet få?", AnswerType.PENALTY),
+    ("What is the maximum fine for running the scheme without a permit?", AnswerType.MONEY),  # a sum
+])
+def test_a_question_for_a_punishment_asks_for_a_penalty_which_may_be_prison(question: str,
+                                                                            expected: AnswerType) -> None:
+    assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Straffet föreslås vara fängelse i högst fem år.", True),
+    ("Den som bryter mot förbudet döms till böter.", True),
+    ("Lagen trädde i kraft 2015.", False),
+])
+def test_a_sentence_states_a_penalty(text: str, expected: bool) -> None:
+    assert states(AnswerType.PENALTY, text) is expected
+
+
 def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     # A yes-or-no question, not one for a time.
     assert asked_type("Är det meriterande att kunna flera språk när kommunen anställer personal?") is AnswerType.YES_NO

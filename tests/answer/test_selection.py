@@ -398,3 +398,14 @@ def test_a_yes_or_no_question_is_answered_by_the_sentence_that_permits_or_limits
     ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
     selection = select(ranked, question=question, answer_type=asked_type(question))
     assert selection.chosen[0][0].text.startswith("Informationen") and not selection.missing_fact
+
+
+def test_a_penalty_of_prison_answers_and_no_sum_is_required() -> None:
+    """A penalty may be prison: a question for one is not refused for want of an amount."""
+    text = ("Lagen om oönskade organisationer antogs 2015 och har använts mot flera organisationer.\n"
+            "Den som deltar i en sådan organisation kan dömas till fängelse i upp till sex år.\n")
+    prose = passage("Lagen", "sex år.", text=text, similarity={"Lagen": 0.88, "Den som": 0.86})
+    question = "What is the maximum penalty for taking part in an undesirable organisation?"
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    selection = select(ranked, question=question, answer_type=asked_type(question))
+    assert selection.chosen[0][0].text.startswith("Den som") and not selection.missing_fact
