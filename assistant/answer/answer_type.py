@@ -34,6 +34,7 @@ class AnswerType(StrEnum):
     PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
     REFERENCE = "reference"  # which law, article, report or bill; raises a sentence citing one, never vetoes
     YES_NO = "yes_no"  # whether something may, must or does; raises a sentence stating a permission, duty or limit
+    CONDITION = "condition"  # what is required, what happens if; raises a sentence stating a condition, never vetoes
     PENALTY = "penalty"  # the punishment for an offence; raises a sentence stating one, never vetoes
     REASON = "reason"  # why; raises a sentence giving a reason or cause, never vetoes
     DEFINITION = "definition"  # what a term means, who counts as it; raises a defining sentence, never vetoes
@@ -144,6 +145,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|finns|hålls|sker|äger)|\bvart\b|vilken (?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),
+    (AnswerType.CONDITION, _cue(r"\bvad händer om\b|\bwhat happens (?:if|when)\b|\b(?:under|on) what conditions?\b|"
+                                r"\b(?:på|under) vilka (?:villkor|förutsättningar)\b|\bvilka (?:villkor|krav|"
+                                r"förutsättningar)\b|\bwhat (?:are the )?(?:requirements|conditions)\b|\bvad krävs\b|"
+                                r"\bwhat is required\b")),
     # "Får landstinget informera …?", "Ska MSB också …?", "Are the companies covered …?": a verb first.
     (AnswerType.YES_NO, _cue(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
                              r"krävs|may|can|must|should|shall|is|are|does|do|will)\b")),
@@ -213,6 +218,11 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
                             r"\bexcept\b|\bexempt\w*|\bonly if\b"),
+    # A condition or what follows from one: "villkor", "krävs", "förenlig med", "ska återbetalas", "provided that".
+    AnswerType.CONDITION: _cue(r"\bvillkor\w*|\bförutsättning\w*|\bkrav(?:et|en)?\b|\bkrävs\b|"
+                               r"\bunder förutsättning\b|\bförenlig\w*|\bi så fall\b|\b(?:åter)?betalas tillbaka\b|"
+                               r"\båterbetala\w*|\båterkräv\w*|\bprovided (?:that)?\b|\bconditions?\b|\brequire[sd]?\b|"
+                               r"\brequirements?\b|\bin that case\b|\bmust be repaid\b"),
     AnswerType.PENALTY: _cue(r"\bfängelse\w*|\bböter\b|\bbötes\w*|\bdagsböter\b|\bstraff\w*|\bvite\w*|"
                              r"\bsanktionsavgift\w*|\bimprisonment\b|\bprison\b|\bfines?\b|\bpenalt\w*"),
     # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").

@@ -178,6 +178,27 @@ def test_a_sentence_states_a_penalty(text: str, expected: bool) -> None:
     assert states(AnswerType.PENALTY, text) is expected
 
 
+@pytest.mark.parametrize("question", [
+    "Vad händer om kommunen får mer bidrag än den behöver?",
+    "Vilka krav ställs på informationen?",
+    "Vad krävs för att få stödet?",
+    "Under what conditions may the grant be paid?",
+])
+def test_a_question_for_a_requirement_or_what_follows_asks_for_a_condition(question: str) -> None:
+    assert asked_type(question) is AnswerType.CONDITION
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Som villkor för bidrag gäller att kommunen bidrar med hälften.", True),
+    ("Eventuellt överskott ska återbetalas.", True),
+    ("Informationen ska vara förenlig med språklagen.", True),
+    ("Grants are paid provided that the municipality applies in time.", True),
+    ("Kommunen har 12 000 invånare.", False),
+])
+def test_a_sentence_states_a_condition(text: str, expected: bool) -> None:
+    assert states(AnswerType.CONDITION, text) is expected
+
+
 def test_when_inside_a_clause_does_not_make_a_time_question() -> None:
     # A yes-or-no question, not one for a time.
     assert asked_type("Är det meriterande att kunna flera språk när kommunen anställer personal?") is AnswerType.YES_NO
