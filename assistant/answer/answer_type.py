@@ -157,25 +157,25 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b")),
 ]
 
-_NUMBER_WORDS = r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra|tusen|" \
+NUMBER_WORDS = r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra|tusen|" \
                 r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand"
-_YEAR = r"(?:19|20)\d\d"
+YEAR = r"(?:19|20)\d\d"
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
-_DATE_TEXT = rf"\b{_YEAR}\b(?!:\d)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
+_DATE_TEXT = rf"\b{YEAR}\b(?!:\d)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
              r"\b(?:vår|höst)(?:en|terminen)\b"
 _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
                            r"miljard\w* kronor|miljoner|miljarder|"
                            r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
                            r"\b(?:sek|eur|usd|€|\$|£)\s?\d|"
-                           rf"\b(?:en|ett|{_NUMBER_WORDS})\s+(?:miljon|miljard)\w*"),
+                           rf"\b(?:en|ett|{NUMBER_WORDS})\s+(?:miljon|miljard)\w*"),
     AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*)|\b(?:hälften|en tredjedel|en fjärdedel|"
                              r"majoriteten)\b"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90", "JAS 39" is still read as 39).
     # The number is taken whole (possessively), so "15 000 000 kronor" cannot be read as "15".
-    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{_YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
+    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
                            # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
                            rf"(?![\d.,a-zåäö]|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
@@ -183,7 +183,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
-                           rf"\b(?:{_NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
+                           rf"\b(?:{NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
                            r"flera hundra|tusentals|hundratals)\b"
                            r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b))"),
     # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does ("redovisade
@@ -193,8 +193,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                               rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{MONTHS})\b"),
     AnswerType.DATE: _cue(_DATE_TEXT),
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between.
-    AnswerType.DURATION: _cue(rf"\b(?:\d+|{_NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
-                              rf"(?:år|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{_YEAR}\s*[–-]\s*(?:{_YEAR}|\d\d)\b|"
+    AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
+                              rf"(?:år|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
                               # An age: "till och med 20 års ålder", "aged 16", "18 years old".
                               r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
@@ -357,75 +357,3 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
 def names_a_deadline(text: str) -> bool:
     """Whether ``text`` puts a time limit on something ("senast den 30 augusti", "before 1 May")."""
     return bool(_STATES[AnswerType.DEADLINE].search(text))
-
-
-# Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
-# for 2016.
-_YEARLY = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY, AnswerType.PERCENT})
-_YEARS = re.compile(rf"\b({_YEAR})(?:\s*[–-]\s*({_YEAR}|\d\d)\b)?")
-
-
-def years_of(text: str) -> set[int]:
-    """The years ``text`` names, a range ("2024–2026", "2021-22") as every year in it."""
-    years: set[int] = set()
-    for match in _YEARS.finditer(text):
-        first = int(match.group(1))
-        last = match.group(2)
-        end = (int(last) if len(last) == 4 else first // 100 * 100 + int(last)) if last else first
-        years.update(range(first, end + 1) if first <= end <= first + 30 else (first,))
-    return years
-
-
-def states_another_year(answer_type: AnswerType | None, asked: set[int], text: str) -> bool:
-    """Whether a question for an amount or count of the years ``asked`` (its ``years_of``) is met by
-    ``text`` naming years, none of them asked (the 2016 budget for a question about 2017). A text
-    naming no year may be about any: it is not judged."""
-    if answer_type not in _YEARLY or not asked:
-        return False
-    stated = years_of(text)
-    return bool(stated) and not asked & stated
-
-
-_COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<phrase>[\w\s-]+)")
-# Words that end the noun phrase after "how many": what follows is the rest of the question.
-_PHRASE_ENDS = frozenset(
-    "were was are is be been being did does do will would have has had can could should must may might in of for to "
-    "at on with by from that which who than and or per each a an the there "
-    "use uses used get gets got receive received take took make made need needs "
-    "var är blir blev ska skulle har hade kan kunde får fick finns fanns kommer i av för till på med från som "
-    "än och eller per det de den sig totalt".split())
-_MAX_PHRASE_WORDS = 3
-# Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
-_GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
-                              "st", "stycken", "times", "gånger"})
-_COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{_YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet)?|{_NUMBER_WORDS})"
-                               r"(?:\s+(?:miljoner|miljon|tusen))?\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)", re.IGNORECASE)
-
-
-def counted_words(question: str) -> list[str]:
-    """The words naming what "how many" / "hur många" counts: the phrase after it, up to a word that
-    ends it or ``_MAX_PHRASE_WORDS`` words ("how many Swedish nuclear reactors were …" → ["swedish",
-    "nuclear", "reactors"]; a count stating any of them counts the thing, so adjectives before the
-    noun do no harm); empty when the question counts nothing particular ("how many people …")."""
-    match = _COUNTED.search(question)
-    phrase: list[str] = []
-    for word in (match.group("phrase").casefold().split() if match else []):
-        if word in _PHRASE_ENDS or len(phrase) == _MAX_PHRASE_WORDS:
-            break
-        phrase.append(word)
-    words = [word for word in phrase if len(word) > 2]
-    return [] if not words or any(word in _GENERIC_COUNTED for word in words) else words
-
-
-def counts_of(text: str, stems: frozenset[str]) -> bool:
-    """Whether ``text`` has a number followed (within three words) by a word starting with one of
-    ``stems`` ("40 000 invånare" counts inhabitants, not refugees)."""
-    for match in _COUNT_THEN_WORDS.finditer(text):
-        words = [word.casefold() for word in match.group(1).split()]
-        # "… internflyktingar … uppskattas till 2,6 miljoner människor": a count of people counts them.
-        if words[0] in _GENERIC_COUNTED or any(word[:5] in stems for word in words):
-            return True
-        # "… en beställning av stridsfordonet CV90 så att 40 av dem …": a count of what was just named.
-        if words[:2] in (["av", "dem"], ["av", "dessa"], ["of", "them"], ["of", "these"]):
-            return True
-    return False

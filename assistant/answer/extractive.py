@@ -21,10 +21,11 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from assistant.answer.answer_type import AnswerType, asked_type, counted_words
+from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
+from assistant.answer.figures import counted_words
 from assistant.answer.followup import asked_part, figures_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.answer_type import (
-    AnswerType,
-    asked_type,
-    counted_words,
-    counts_of,
-    names_a_deadline,
-    states,
-    states_another_year,
-    years_of,
-)
+from assistant.answer.answer_type import AnswerType, asked_type, names_a_deadline, states
+from assistant.answer.figures import counted_words, counts_of, states_another_year, years_of
 
 
 @pytest.mark.parametrize(("question", "expected"), [

@@ -1,0 +1,82 @@
+"""Whether a stated figure is the one asked about: of the year the question names, and counting
+the thing it counts ("40 000 invånare" counts inhabitants, not refugees). The kind of fact itself is
+``answer_type``'s.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.answer_type import NUMBER_WORDS, YEAR, AnswerType
+from assistant.answer.events import cue as _cue
+
+# Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
+# for 2016.
+_YEARLY = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY, AnswerType.PERCENT})
+_YEARS = re.compile(rf"\b({YEAR})(?:\s*[–-]\s*({YEAR}|\d\d)\b)?")
+
+
+def years_of(text: str) -> set[int]:
+    """The years ``text`` names, a range ("2024–2026", "2021-22") as every year in it."""
+    years: set[int] = set()
+    for match in _YEARS.finditer(text):
+        first = int(match.group(1))
+        last = match.group(2)
+        end = (int(last) if len(last) == 4 else first // 100 * 100 + int(last)) if last else first
+        years.update(range(first, end + 1) if first <= end <= first + 30 else (first,))
+    return years
+
+
+def states_another_year(answer_type: AnswerType | None, asked: set[int], text: str) -> bool:
+    """Whether a question for an amount or count of the years ``asked`` (its ``years_of``) is met by
+    ``text`` naming years, none of them asked (the 2016 budget for a question about 2017). A text
+    naming no year may be about any: it is not judged."""
+    if answer_type not in _YEARLY or not asked:
+        return False
+    stated = years_of(text)
+    return bool(stated) and not asked & stated
+
+
+_COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<phrase>[\w\s-]+)")
+# Words that end the noun phrase after "how many": what follows is the rest of the question.
+_PHRASE_ENDS = frozenset(
+    "were was are is be been being did does do will would have has had can could should must may might in of for to "
+    "at on with by from that which who than and or per each a an the there "
+    "use uses used get gets got receive received take took make made need needs "
+    "var är blir blev ska skulle har hade kan kunde får fick finns fanns kommer i av för till på med från som "
+    "än och eller per det de den sig totalt".split())
+_MAX_PHRASE_WORDS = 3
+# Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
+_GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
+                              "st", "stycken", "times", "gånger"})
+_COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet)?|{NUMBER_WORDS})"
+                               r"(?:\s+(?:miljoner|miljon|tusen))?\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)", re.IGNORECASE)
+
+
+def counted_words(question: str) -> list[str]:
+    """The words naming what "how many" / "hur många" counts: the phrase after it, up to a word that
+    ends it or ``_MAX_PHRASE_WORDS`` words ("how many Swedish nuclear reactors were …" → ["swedish",
+    "nuclear", "reactors"]; a count stating any of them counts the thing, so adjectives before the
+    noun do no harm); empty when the question counts nothing particular ("how many people …")."""
+    match = _COUNTED.search(question)
+    phrase: list[str] = []
+    for word in (match.group("phrase").casefold().split() if match else []):
+        if word in _PHRASE_ENDS or len(phrase) == _MAX_PHRASE_WORDS:
+            break
+        phrase.append(word)
+    words = [word for word in phrase if len(word) > 2]
+    return [] if not words or any(word in _GENERIC_COUNTED for word in words) else words
+
+
+def counts_of(text: str, stems: frozenset[str]) -> bool:
+    """Whether ``text`` has a number followed (within three words) by a word starting with one of
+    ``stems`` ("40 000 invånare" counts inhabitants, not refugees)."""
+    for match in _COUNT_THEN_WORDS.finditer(text):
+        words = [word.casefold() for word in match.group(1).split()]
+        # "… internflyktingar … uppskattas till 2,6 miljoner människor": a count of people counts them.
+        if words[0] in _GENERIC_COUNTED or any(word[:5] in stems for word in words):
+            return True
+        # "… en beställning av stridsfordonet CV90 så att 40 av dem …": a count of what was just named.
+        if words[:2] in (["av", "dem"], ["av", "dessa"], ["of", "them"], ["of", "these"]):
+            return True
+    return False
