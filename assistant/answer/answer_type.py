@@ -3,8 +3,12 @@
 "How much does the agency get?" wants an amount of money, "by when must it report?" a deadline,
 "which agency chairs the council?" a body. The passages on the topic are easy to find; the sentence
 that *answers* is the one that states such a fact, and when no passage on the topic states one the
-documents do not answer the question, however close their topic is. Cue words in English and
-Swedish decide; nothing here knows any document.
+documents do not answer the question, however close their topic is (the kinds in ``SPECIFIC``).
+Other kinds only raise the sentence that states one and refuse nothing when none does: a purpose, a
+reason ("Varför …?"), a definition ("Vad avses med …?"), a reference to a law or report, a
+condition ("Vad krävs …?"), a penalty (prison as often as a sum) and a yes or no ("Får jag …?"),
+answered by a sentence that permits, obliges or limits. Cue words in English and Swedish decide;
+nothing here knows any document.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ class AnswerType(StrEnum):
     CLOCK = "clock"  # opening hours, at what time
     PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
     REFERENCE = "reference"  # which law, article, report or bill; raises a sentence citing one, never vetoes
-    YES_NO = "yes_no"  # whether something may, must or does; raises a sentence stating a permission, duty or limit
+    YES_NO = "yes_no"  # whether one may, must or does; raises a sentence that permits, obliges or limits
     CONDITION = "condition"  # what is required, what happens if; raises a sentence stating a condition, never vetoes
     PENALTY = "penalty"  # the punishment for an offence; raises a sentence stating one, never vetoes
     REASON = "reason"  # why; raises a sentence giving a reason or cause, never vetoes
@@ -158,7 +162,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
 ]
 
 NUMBER_WORDS = r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra|tusen|" \
-                r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand"
+               r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand"
 YEAR = r"(?:19|20)\d\d"
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
 _DATE_TEXT = rf"\b{YEAR}\b(?!:\d)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
