@@ -38,6 +38,7 @@ class AnswerType(StrEnum):
     PURPOSE = "purpose"  # what something is for; raises a sentence stating a purpose, never vetoes
     REFERENCE = "reference"  # which law, article, report or bill; raises a sentence citing one, never vetoes
     YES_NO = "yes_no"  # whether one may, must or does; raises a sentence that permits, obliges or limits
+    CONTENT = "content"  # what something is to contain or cover; raises a sentence saying so, never vetoes
     CONDITION = "condition"  # what is required, what happens if; raises a sentence stating a condition, never vetoes
     PENALTY = "penalty"  # the punishment for an offence; raises a sentence stating one, never vetoes
     REASON = "reason"  # why; raises a sentence giving a reason or cause, never vetoes
@@ -149,6 +150,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|finns|hålls|sker|äger)|\bvart\b|vilken (?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),
+    # "Vad ska redovisningen innehålla?", "What should the interim report cover?"
+    (AnswerType.CONTENT, _cue(r"\bvad ska .{1,80}\b(?:innehålla|omfatta|inkludera|behandla|belysa|redovisa|"
+                              r"informera om|ta upp)\b|\bwhat (?:should|must|will|is|are|does|do) .{1,80}\b(?:cover|"
+                              r"include|contain|address|set out|describe)\b")),
     (AnswerType.CONDITION, _cue(r"\bvad händer om\b|\bwhat happens (?:if|when)\b|\b(?:under|on) what conditions?\b|"
                                 r"\b(?:på|under) vilka (?:villkor|förutsättningar)\b|\bvilka (?:villkor|krav|"
                                 r"förutsättningar)\b|\bwhat (?:are the )?(?:requirements|conditions)\b|\bvad krävs\b|"
@@ -222,6 +227,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
                             r"\bexcept\b|\bexempt\w*|\bonly if\b"),
+    AnswerType.CONTENT: _cue(r"\binnehåll\w*|\bomfatta\w*|\binkludera\w*|\bsärskilt\b|\bbland annat\b|\bbl\.\s?a\.|"
+                             r"\bbelysa\b|\bbehandla\b|\bincludes?\b|\bincluding\b|\bcontains?\b|\bcover(?:s|ing)?\b|"
+                             r"\bin particular\b|:\s*\n"),
     # A condition or what follows from one: "villkor", "krävs", "förenlig med", "ska återbetalas", "provided that".
     AnswerType.CONDITION: _cue(r"\bvillkor\w*|\bförutsättning\w*|\bkrav(?:et|en)?\b|\bkrävs\b|"
                                r"\bunder förutsättning\b|\bförenlig\w*|\bi så fall\b|\b(?:åter)?betalas tillbaka\b|"

@@ -81,6 +81,8 @@ def test_questions_ask_for_the_kind_of_fact_their_words_name(question: str, expe
     ("Vilka krav ställs på informationen?", AnswerType.CONDITION),
     ("Vad krävs för att få stödet?", AnswerType.CONDITION),
     ("Under what conditions may the grant be paid?", AnswerType.CONDITION),
+    ("Vad ska redovisningen innehålla?", AnswerType.CONTENT),
+    ("What should the interim report cover?", AnswerType.CONTENT),
 ])
 def test_questions_ask_for_kinds_that_raise_an_answer_without_vetoing(question: str, expected: AnswerType) -> None:
     assert asked_type(question) is expected
@@ -115,6 +117,10 @@ def test_questions_ask_for_kinds_that_raise_an_answer_without_vetoing(question: 
     (AnswerType.CONDITION, "Informationen ska vara förenlig med språklagen.", True),
     (AnswerType.CONDITION, "Grants are paid provided that the municipality applies in time.", True),
     (AnswerType.CONDITION, "Kommunen har 12 000 invånare.", False),
+    (AnswerType.CONTENT, "Delredovisningen ska innehålla ett underlag om kostnaderna.", True),
+    (AnswerType.CONTENT, "Materialet ska särskilt informera om kommunens roll.", True),
+    (AnswerType.CONTENT, "The report will include a cost estimate.", True),
+    (AnswerType.CONTENT, "Uppdraget ska redovisas senast den 1 mars.", False),
 ])
 def test_sentences_state_the_kinds_that_raise_an_answer(answer_type: AnswerType, text: str, expected: bool) -> None:
     assert states(answer_type, text) is expected

@@ -3,7 +3,7 @@ conversation is about."""
 
 from __future__ import annotations
 
-from assistant.answer.answer_type import asked_type
+from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.followup import asked_part, documents_discussed, figures_part, refers_back, resolve_follow_up
 from assistant.facade import PolicyAssistant
 from assistant.models import ChatTurn, DocumentInfo
@@ -73,7 +73,7 @@ def test_a_follow_up_with_a_question_word_of_its_own_asks_its_own_question() -> 
     earlier = "By when must the agency deliver its final report?"
     own = "And what should the interim report in April cover?"
     assert asked_part(f"{earlier} what should the interim report in April cover", own) == own
-    assert asked_type(own) is None
+    assert asked_type(own) is AnswerType.CONTENT  # what the report is to contain, not a date
     for again in ("And in 2022?", "What about Tranås?", "Och hur såg motsvarande siffra ut 1995?"):
         assert asked_part(f"{earlier} {again}", again) == f"{earlier} {again}", again
     assert asked_part(earlier, None) == earlier
