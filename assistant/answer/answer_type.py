@@ -321,7 +321,7 @@ _PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:[
 
 def asked_type(question: str) -> AnswerType | None:
     """The kind of fact ``question`` asks for, the most specific first; ``None`` when it asks for
-    an explanation, a purpose, a list or anything else no cue names. Cost: a few regex searches."""
+    an explanation, a list or anything else no cue names. Cost: a few regex searches."""
     question = _main_clause(question)
     for answer_type, cue in _ASKS:
         if cue.search(question):
@@ -331,7 +331,7 @@ def asked_type(question: str) -> AnswerType | None:
 
 # "When a school has more applicants than places, which grounds may it use?": a leading "when" (or
 # "if") clause sets a condition; the question is the clause after the comma.
-_CONDITION = _cue(r"^\W*(?:when|if|när|om)\s+[^,?]{3,}?,\s*(?P<main>(?:what|which|who|whom|how|where|why|"
+_LEADING_CLAUSE = _cue(r"^\W*(?:when|if|när|om)\s+[^,?]{3,}?,\s*(?P<main>(?:what|which|who|whom|how|where|why|"
                   r"vad|vilk\w+|vem|hur|var|varför)\b.*)$")
 
 
@@ -340,7 +340,7 @@ _REGARDING = _cue(r"\bnär det (?:gäller|kommer till)\b")
 
 
 def _main_clause(question: str) -> str:
-    match = _CONDITION.match(question)
+    match = _LEADING_CLAUSE.match(question)
     return _REGARDING.sub(" ", match.group("main") if match else question)
 
 
