@@ -7,18 +7,21 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 # setuptools warns about every editable install; nothing in it is for the user.
 PIP := PYTHONWARNINGS=ignore $(BIN)/pip install --quiet --disable-pip-version-check
+# Every package at the version the README's figures were measured with (`make constraints` writes it
+# from a working .venv): a ranking that ties to two decimals can turn on a numpy or bm25s release.
+PINNED := -c constraints.txt
 
-.PHONY: setup dev ocr browser test-packages run test lint eval bench
+.PHONY: setup dev ocr browser test-packages run test lint eval bench constraints
 
-$(VENV)/.run-installed: pyproject.toml
+$(VENV)/.run-installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
-	$(PIP) -e .
+	$(PIP) $(PINNED) -e .
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.run-installed
-	$(PIP) torch==2.13.0
-	$(PIP) -e '.[dev,bench]'
+	$(PIP) $(PINNED) torch==2.13.0
+	$(PIP) $(PINNED) -e '.[dev,bench]'
 	touch $@
 
 setup: $(VENV)/.run-installed
@@ -71,6 +74,13 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/tuning/questions.jsonl --documents tests/eval/tuning/documents.json
 	$(BIN)/assistant eval tests/eval/trial/questions.jsonl --documents tests/eval/trial/documents.json
 	$(BIN)/assistant eval tests/eval/check/questions.jsonl --documents tests/eval/check/documents.json
+
+# Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
+# torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
+constraints:
+	{ echo "# Written by \`make constraints\` from a .venv the README's figures were measured with."; \
+	  $(BIN)/pip freeze --exclude-editable --disable-pip-version-check | sed 's/^torch==\([^+]*\)+.*/torch==\1/'; \
+	} > constraints.txt
 
 bench: dev
 	$(BIN)/python -m bench.search_vs_langchain
