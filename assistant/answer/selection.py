@@ -69,6 +69,11 @@ _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task ("X samordnar arbetet", "X utför kontrollen" too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
                       r"coordinat|\butför|\bsköter|\bhandhar|carr(?:y|ies) out|\bperforms?\b", re.IGNORECASE)
+# Sentences that give a task: "Regeringen uppdrar åt Tillväxtverket att …", "De sex myndigheter som
+# har fått uppdrag …", "SCB får i uppdrag att …" (what "who was tasked with …?" asks for; not what
+# "who leads the work?" does, which "ansvarar för" answers before the government's instruction).
+_GIVES_TASK = re.compile(r"\buppdra(?:r|g|gen|get|gits|git)\b|\bi uppdrag\b|\btask(?:s|ed)?\b|\bcommission(?:s|ed)\b|"
+                         r"\binstruct(?:s|ed)\b|\bassign(?:s|ed)\b", re.IGNORECASE)
 # What the scorer knows of a candidate (``Candidate.features``), in this order.
 FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
             "item", "row", "short", "distinct")
@@ -147,7 +152,7 @@ class Selection:
 
 def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[[str], float],
                answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
-               responsibility: bool = False, weights: SelectionWeights | None = None,
+               responsibility: bool = False, tasked: bool = False, weights: SelectionWeights | None = None,
                asked: str | None = None, figures: str | None = None,
                matched: Callable[[str], frozenset[str]] | None = None,
                names: tuple[str, ...] = (), known: Sequence[str] = ()) -> list[Candidate]:
@@ -155,12 +160,13 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     ``weights`` (the packaged ones by default), best first. ``overlap(text)`` is the lexical
     overlap of a text with the question; ``counted`` the five-letter stems of what a "how many"
     question counts, in both languages (a count of something else does not answer it);
-    ``responsibility``: the question asks who is responsible; ``asked``: the words that say what is
-    asked, when not all of ``question`` do (a follow-up's own, "And what is planned for 2022?",
-    whose event is not the earlier question's); ``figures``: the words whose years and numbers are
-    asked about (default ``asked``; "Och hur såg motsvarande siffra ut 1995?" asks the earlier
-    question again, for 1995); ``matched(text)``: the question's terms a text contains, for
-    ``distinct`` (``_distinct``; 0 without it); ``names``: the names the question is about
+    ``responsibility``: the question asks who is responsible; ``tasked``: who was given a task (a
+    sentence giving one ``assigns``, as one assigning responsibility does for ``responsibility``);
+    ``asked``: the words that say what is asked, when not all of ``question`` do (a follow-up's
+    own, "And what is planned for 2022?", whose event is not the earlier question's); ``figures``:
+    the words whose years and numbers are asked about (default ``asked``; "Och hur såg motsvarande
+    siffra ut 1995?" asks the earlier question again, for 1995); ``matched(text)``: the question's
+    terms a text contains, for ``distinct`` (``_distinct``; 0 without it); ``names``: the names the question is about
     (``names.question_names``): a unit states the asked-for kind of fact only in a document that
     names one of them, when another document does; ``known``: the documents' words for the question's
     own (its glossary expansions), which no more answer it than the question's words do ("Which
@@ -205,7 +211,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "numbers": float(len(numbers & set(_NUMBER.findall(text)))),
                 "typed": float(typed),
                 "rank": 1 / (rank + 1),
-                "assigns": float(responsibility and bool(_ASSIGNS.search(text))),
+                "assigns": float((responsibility and bool(_ASSIGNS.search(text)))
+                                 or (tasked and bool(_GIVES_TASK.search(text)))),
                 "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),
                 "lead_in": float(bool(items)),
                 "item": float(passage.kind == "text" and is_list_item(text)),

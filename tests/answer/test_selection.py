@@ -299,6 +299,23 @@ def test_a_sentence_saying_who_carries_out_a_task_assigns_it() -> None:
     assert ranked[0].features["assigns"] == 1.0
 
 
+def test_a_question_for_who_was_tasked_is_answered_by_the_sentence_giving_the_task() -> None:
+    """"Vilken myndighet fick i uppdrag …?" is answered by "Regeringen uppdrar åt Tillväxtverket …",
+    though a sentence naming another body reads a little closer to the question."""
+    text = ("Sverige arrangerar forumet i samarbete med Länsstyrelsen i Stockholms län.\n"
+            "Regeringen uppdrar åt Tillväxtverket att bistå med att förbereda forumet.\n")
+    prose = passage("Sverige", text=text, similarity={"Sverige": 0.84, "Regeringen": 0.82})
+    question = "Vilken myndighet fick i uppdrag att hjälpa till att förbereda forumet?"
+
+    def lead(*, tasked: bool) -> str:
+        ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
+                            tasked=tasked)
+        return ranked[0].text
+
+    assert lead(tasked=False).startswith("Sverige")
+    assert lead(tasked=True).startswith("Regeringen uppdrar åt Tillväxtverket")
+
+
 def test_a_sentence_inside_an_item_is_quoted_without_the_items_after_it() -> None:
     """"Which organisations …?" asks for a list, but a sentence in the body of item 1 is not the lead-in
     of items 2 and 3: quoting them all made one quote of a whole assignment."""
