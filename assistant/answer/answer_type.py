@@ -43,6 +43,7 @@ class AnswerType(StrEnum):
     PENALTY = "penalty"  # the punishment for an offence; raises a sentence stating one, never vetoes
     REASON = "reason"  # why; raises a sentence giving a reason or cause, never vetoes
     DEFINITION = "definition"  # what a term means, who counts as it; raises a defining sentence, never vetoes
+    CONTACT = "contact"  # whom to call or write to; raises a phone number, an e-mail address or a contact, never vetoes
 
 
 # Types whose absence from every passage on the topic means the documents do not state the fact.
@@ -67,6 +68,12 @@ _POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|lands
           r"kommunchef\w*|samordnare\w*|utredare\w*|talesperson\w*|rektor\w*|direktör\w*|chef\w*|"
           r"ambassadör\w*|statssekreterare\w*")
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
+    # "Vem kan jag ringa om …?", "Who do I contact about …?", "Who did journalists have to email?"
+    (AnswerType.CONTACT, _cue(r"\b(?:who|whom)\b.{0,60}\b(?:call|phone|ring|contact|e-?mail|write to|turn to)\b|"
+                              r"\bcontact (?:person|details|information)\b|\b(?:phone|telephone) number\b|"
+                              r"\be-?mail address\b|\bvem\b.{0,40}\b(?:ringa|ringer|kontakta|kontaktar|mejla|maila|"
+                              r"skriva till|vända (?:mig|oss|sig) till)\b|\bkontaktperson\w*|\bkontaktuppgift\w*|"
+                              r"\btelefonnummer\w*|\be-?postadress\w*|\bvart (?:kan|ska|bör) (?:jag|man|vi) vända\b")),
     (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|what time|at what time|öppettider|har .{0,30}öppet|"
                             r"vilken tid\b|hur dags|när öppnar|när stänger")),
     (AnswerType.PERCENT, _cue(r"percent\w*|what share|what proportion|how large a share|how big a share|"
@@ -246,6 +253,12 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\bförklaras\b|\btill följd av\b"),
     AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
                                 r"\b(?:means|is defined as|are defined as|refers to|counts as)\b"),
+    # A phone number ("08-405 13 49", "0293-21 80 00", "+46 8 405 10 00"), an e-mail address, or words
+    # that point to someone to ask ("Kontaktperson:", "Frågor besvaras av", "contact").
+    AnswerType.CONTACT: _cue(r"(?:\+46\s?|\b0)\d{1,3}\s?[-–]\s?\d{2,3}(?:\s?\d{2}){1,3}\b|"
+                             r"\+46(?:\s?\d){7,10}\b|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bkontakt(?:a|as|person\w*|"
+                             r"uppgift\w*)\b|\bcontact\b|\btelefon\b|\btfn\b|\btel\.|\be-?post\b|\be-?mail\b|"
+                             r"\bbesvaras av\b|\bvänd (?:dig|er) till\b"),
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import re
 from collections.abc import Iterable, Sequence
 
 from assistant.answer.answer_type import AnswerType, asked_type
@@ -29,6 +28,7 @@ from assistant.answer.figures import counted_words
 from assistant.answer.followup import asked_part, figures_part
 from assistant.answer.intent import Intent, asks_who_was_tasked, classify
 from assistant.answer.language import detect_language
+from assistant.answer.named_documents import document_name, is_of_type, named_document_types, names_document
 from assistant.answer.names import question_names
 from assistant.answer.points import (
     ACTIVITY_COLUMN,
@@ -136,21 +136,28 @@ class ExtractiveAnswerer(Answerer):
         --explain`` prints it). Cost: analysis of the passages' sentences."""
         asked = asked_part(context.question, context.original_question)
         answer_type = asked_type(asked)
+        ranked = self._candidates(context, asked, answer_type)
+        # "Vem kan jag kontakta om …?" in a policy that gives no phone number or address is answered
+        # by who handles the matter: read again for a body or post (a second pass of the same cost).
+        if answer_type is AnswerType.CONTACT and not any(c.states_type for c in ranked):
+            answer_type, ranked = AnswerType.BODY, self._candidates(context, asked, AnswerType.BODY)
+        return answer_type, ranked
+
+    def _candidates(self, context: AnswerContext, asked: str, answer_type: AnswerType | None) -> list[Candidate]:
         wanted = self._query_terms(context)
         # Both the overlap and the distinguishing words read a unit's terms: analyse each text once.
         glossed = functools.cache(lambda text: self._glossed_terms(text, context))
-        ranked = candidates(self._content(context), question=context.question, answer_type=answer_type,
-                            overlap=lambda text: _overlap(glossed(text), wanted),
-                            counted=self._counted_stems(asked),
-                            responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
-                            tasked=answer_type in (AnswerType.BODY, AnswerType.PERSON) and asks_who_was_tasked(asked),
-                            weights=self._weights, asked=asked,
-                            matched=lambda text: glossed(text) & wanted,
-                            # An English question's names are often not the documents' ("Sweden").
-                            names=question_names(context.question) if context.language == "sv" else (),
-                            known=context.expansions,
-                            figures=figures_part(context.question, context.original_question, asked=asked))
-        return answer_type, ranked
+        return candidates(self._content(context), question=context.question, answer_type=answer_type,
+                          overlap=lambda text: _overlap(glossed(text), wanted),
+                          counted=self._counted_stems(asked),
+                          responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
+                          tasked=answer_type in (AnswerType.BODY, AnswerType.PERSON) and asks_who_was_tasked(asked),
+                          weights=self._weights, asked=asked,
+                          matched=lambda text: glossed(text) & wanted,
+                          # An English question's names are often not the documents' ("Sweden").
+                          names=question_names(context.question) if context.language == "sv" else (),
+                          known=context.expansions,
+                          figures=figures_part(context.question, context.original_question, asked=asked))
 
     # --- definitions ----------------------------------------------------------------------------
 
@@ -173,9 +180,9 @@ class ExtractiveAnswerer(Answerer):
     def _metadata(self, context: AnswerContext, fields: Sequence[str]) -> Answer | None:
         language = context.language
         points: list[Point] = []
-        named_types = _named_document_types(context.question)
+        named_types = named_document_types(context.question)
         for passage in self._target_headers(context):
-            if named_types and not _is_of_type(passage.document, named_types):
+            if named_types and not is_of_type(passage.document, named_types):
                 continue  # "when was the strategy adopted?" is not about this action plan's header
             for name in fields:
                 value = getattr(passage.document, name, None)
@@ -184,7 +191,7 @@ class ExtractiveAnswerer(Answerer):
                     continue
                 if isinstance(value, dt.date):
                     value = value.isoformat()
-                lead = _FIELD_SENTENCES[name][language].format(doc=_document_name(passage.document), value=value)
+                lead = _FIELD_SENTENCES[name][language].format(doc=document_name(passage.document), value=value)
                 points.append(Point(passage, lead + ".", (span,)))
         if not points:
             return None
@@ -198,7 +205,7 @@ class ExtractiveAnswerer(Answerer):
         because that policy came third. When the target's header lacks the field, the text answers."""
         headers = {p.hit.document_id: p for p in context.passages if p.kind == "header"}
         ranked = _unique(p.hit.document_id for p in context.passages if p.kind != "header") or list(headers)
-        named = [d for d in ranked if d in headers and _names_document(context.question, headers[d].document)]
+        named = [d for d in ranked if d in headers and names_document(context.question, headers[d].document)]
         return [headers[d] for d in (named[:3] or ranked[:1]) if d in headers]
 
     # --- responsibility -------------------------------------------------------------------------
@@ -322,57 +329,11 @@ class ExtractiveAnswerer(Answerer):
         return Answer(answer=text, citations=ordered, abstained=True, mode="extractive", language=language)
 
 
-_DOCUMENT_TYPE_WORDS = {
-    "strategi": re.compile(r"\bstrateg(y|ies|in?|ier)\b", re.IGNORECASE),
-    "program": re.compile(r"\bprogram(me|met|s)?\b", re.IGNORECASE),
-    "policy": re.compile(r"\bpolic(y|yn|ies)\b", re.IGNORECASE),
-    "plan": re.compile(r"\b(action plan|plan|handlingsplan(en)?|åtgärdsplan(en)?)\b", re.IGNORECASE),
-    "riktlinje": re.compile(r"\b(guidelines?|riktlinjer(na)?|riktlinjen)\b", re.IGNORECASE),
-}
-
-
 def _overlap(terms: frozenset[str], wanted: set[str]) -> float:
     """The question's terms a text shares, over the square root of the text's terms."""
     if not terms or not wanted:
         return 0.0
     return len(terms & wanted) / math.sqrt(len(terms))
-
-
-def _named_document_types(question: str) -> set[str]:
-    return {name for name, pattern in _DOCUMENT_TYPE_WORDS.items() if pattern.search(question)}
-
-
-def _is_of_type(document: DocumentInfo, types: set[str]) -> bool:
-    own = f"{document.document_type or ''} {document.title}".casefold()
-    return any(name in own for name in types)
-
-
-_TITLE_WORD = re.compile(r"[\wåäöÅÄÖ]{4,}")
-
-
-def _names_document(question: str, document: DocumentInfo) -> bool:
-    """The question names the document: its municipality, or most of its title's longer words."""
-    asked = question.casefold()
-    if document.municipality and re.search(rf"\b{re.escape(document.municipality.casefold())}", asked):
-        return True
-    words = {w.casefold() for w in _TITLE_WORD.findall(document.title)}
-    asked_words = {w.casefold() for w in _TITLE_WORD.findall(question)}
-    return len(words) >= 2 and sum(_word_named(w, asked_words) for w in words) >= 0.6 * len(words)
-
-
-_INFLECTION_CHARS = 4  # "integrationspolicy" / "integrationspolicyn", "program" / "programmet"
-
-
-def _word_named(word: str, asked: set[str]) -> bool:
-    """A question word is ``word`` inflected: the same start and about as long ("integrated" does
-    not name "integrationspolitik", so a question about integrating gender equality names no
-    integration policy)."""
-    return any(q[:6] == word[:6] and abs(len(q) - len(word)) <= _INFLECTION_CHARS for q in asked)
-
-
-def _document_name(document: DocumentInfo) -> str:
-    return f"{document.title}" + (f" ({document.municipality})" if document.municipality and
-                                  document.municipality not in document.title else "")
 
 
 def _unique(items: Iterable[str]) -> list[str]:

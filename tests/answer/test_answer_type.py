@@ -9,6 +9,8 @@ from assistant.answer.figures import counted_words, counts_of, states_another_ye
 
 
 @pytest.mark.parametrize(("question", "expected"), [
+    # Who handles contacts is a body; whom to contact is a contact.
+    ("Vem ansvarar för kontakten med föreningarna?", AnswerType.BODY),
     ("How much can the agency spend on the coordinator?", AnswerType.QUANTITY),
     ("How big is the bicycle bonus?", AnswerType.MONEY),
     ("Hur mycket pengar får Trafikverket använda?", AnswerType.MONEY),
@@ -83,6 +85,10 @@ def test_questions_ask_for_the_kind_of_fact_their_words_name(question: str, expe
     ("Under what conditions may the grant be paid?", AnswerType.CONDITION),
     ("Vad ska redovisningen innehålla?", AnswerType.CONTENT),
     ("What should the interim report cover?", AnswerType.CONTENT),
+    ("Vem kan jag ringa om ändringen i miljöbalken?", AnswerType.CONTACT),
+    ("Who do I contact about the changes to the ordinance?", AnswerType.CONTACT),
+    ("Who did journalists have to email to sign up for the press conference?", AnswerType.CONTACT),
+    ("Vilket telefonnummer har kundtjänst?", AnswerType.CONTACT),
 ])
 def test_questions_ask_for_kinds_that_raise_an_answer_without_vetoing(question: str, expected: AnswerType) -> None:
     assert asked_type(question) is expected
@@ -121,6 +127,11 @@ def test_questions_ask_for_kinds_that_raise_an_answer_without_vetoing(question: 
     (AnswerType.CONTENT, "Materialet ska särskilt informera om kommunens roll.", True),
     (AnswerType.CONTENT, "The report will include a cost estimate.", True),
     (AnswerType.CONTENT, "Uppdraget ska redovisas senast den 1 mars.", False),
+    (AnswerType.CONTACT, "Miljöbalken: Johan Fallenius 08-405 13 49", True),
+    (AnswerType.CONTACT, "Anmälan görs till press@regeringskansliet.se senast kl. 12.", True),
+    (AnswerType.CONTACT, "Kontaktperson: Anna Ek, +46 8 405 10 00", True),
+    (AnswerType.CONTACT, "Ändringarna träder i kraft 2026-07-01.", False),
+    (AnswerType.CONTACT, "Kommunen har goda kontakter med näringslivet.", False),
 ])
 def test_sentences_state_the_kinds_that_raise_an_answer(answer_type: AnswerType, text: str, expected: bool) -> None:
     assert states(answer_type, text) is expected

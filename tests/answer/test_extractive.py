@@ -157,11 +157,53 @@ def test_a_document_is_named_by_its_title_words_inflected_not_by_words_sharing_t
     """A metadata answer comes from the document the question names: "integrated into all policy
     areas" names no "Policy för integrationspolitik", and a question about an event in another text
     is not answered with that policy's adoption date."""
-    from assistant.answer.extractive import _names_document
+    from assistant.answer.named_documents import names_document
     from assistant.models import DocumentInfo
     policy = DocumentInfo(id="p", title="Policy för integrationspolitik", source_path="p.txt")
-    assert not _names_document("When did the PM decide that gender equality must be integrated into all policy "
+    assert not names_document("When did the PM decide that gender equality must be integrated into all policy "
                                "areas?", policy)
-    assert _names_document("När antogs policyn för integrationspolitiken?", policy)
-    assert _names_document("Who adopted the integrationspolitik policy?", policy)
+    assert names_document("När antogs policyn för integrationspolitiken?", policy)
+    assert names_document("Who adopted the integrationspolitik policy?", policy)
 
+
+
+CONTACT_NOTICE = """Ändringar i avfallsförordningen
+
+Regeringen har i dag beslutat om ändringar i avfallsförordningen om insamling av elavfall från hushåll.
+Ändringarna träder i kraft den 1 juli 2026 och gäller för alla kommuner.
+Naturvårdsverket ska följa upp hur kommunerna tillämpar de nya reglerna.
+
+Kontakt
+
+Frågor om ändringarna besvaras av Karin Lund, rättssakkunnig på Miljödepartementet, telefon 08-405 10 00.
+"""
+
+
+def test_a_question_for_whom_to_call_is_answered_by_the_contact_line(tmp_path, embedder, glossary) -> None:
+    """"Vem kan jag ringa …?" is answered by the line with a phone number, not by the sentence
+    naming the agency that follows the rules up."""
+    from tests.conftest import make_assistant
+
+    corpus = tmp_path / "source"
+    corpus.mkdir()
+    (corpus / "andringar-i-avfallsforordningen.txt").write_text(CONTACT_NOTICE, encoding="utf-8")
+    notice = make_assistant(tmp_path, embedder, glossary, corpus=corpus)
+    notice.ensure_index()
+    for question in ("Vem kan jag ringa om ändringarna i avfallsförordningen?",
+                     "Who do I contact about the changes to the waste ordinance?"):
+        answer = notice.ask(question, record=False)
+        assert not answer.abstained
+        assert "08-405 10 00" in answer.citations[0].quote, question
+        assert_well_formed(answer, notice)
+
+
+def test_a_question_for_whom_to_contact_in_a_policy_without_contact_details_names_who_handles_it(
+        assistant: PolicyAssistant) -> None:
+    """The five policies give no phone numbers: "Vem kan jag kontakta …?" is read as who handles
+    the matter, a post or a body."""
+    from assistant.answer.answer_type import AnswerType, states
+
+    answer = assistant.ask("Vem kan jag kontakta om integrationsfrågor i Tierp?", record=False)
+    assert not answer.abstained
+    assert states(AnswerType.BODY, answer.citations[0].quote)
+    assert_well_formed(answer, assistant)
