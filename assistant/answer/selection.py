@@ -150,6 +150,19 @@ class Selection:
     missing_fact: bool
 
 
+def _competing(passages: Sequence[Passage]) -> list[Passage]:
+    """The passages whose units compete: the first ``PASSAGES``, and after them the first passage's
+    document's retrieved further down, as many as other documents hold places among the first (its
+    answering passage is often ranked just below theirs; a question scoped to one document already
+    reads its best ``PASSAGES``)."""
+    first = list(passages[:PASSAGES])
+    if not first:
+        return first
+    lead = first[0].hit.document_id
+    others = sum(p.hit.document_id != lead for p in first)
+    return first + [p for p in passages[PASSAGES:] if p.hit.document_id == lead][:others]
+
+
 def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[[str], float],
                answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
                responsibility: bool = False, tasked: bool = False, weights: SelectionWeights | None = None,
@@ -182,9 +195,10 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     event = asked_event(asked) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
     day = answer_type in (AnswerType.DATE, AnswerType.DEADLINE) and asks_for_a_day(asked)
     years, stages = years_of(figures), report_stages(asked) if event == "reported" else frozenset()
-    speaks_of_names = _speaks_of_names(passages[:PASSAGES], names)
+    competing = _competing(passages)
+    speaks_of_names = _speaks_of_names(competing, names)
     found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
-    for rank, passage in enumerate(passages[:PASSAGES]):
+    for rank, passage in enumerate(competing):
         for span in _unit_spans(passage):
             text = passage.hit.text if passage.kind == "table_row" else passage.document_text[span[0]:span[1]]
             if len(text) < MIN_UNIT_CHARS:

@@ -299,6 +299,24 @@ def test_a_sentence_saying_who_carries_out_a_task_assigns_it() -> None:
     assert ranked[0].features["assigns"] == 1.0
 
 
+def test_the_first_document_s_passage_ranked_below_other_documents_competes_too() -> None:
+    """The answering passage of the best document is often ranked just below other documents'
+    passages: it competes in place of as many of them as hold places among the first five. A
+    question scoped to one document reads that document's best five only."""
+    lead, answering = passage("Regeringen uppdrar", "30 juni 2024."), passage("Samordnaren ska:")
+
+    def elsewhere(n: int) -> Passage:
+        return replace(lead, hit=lead.hit.model_copy(update={"document_id": f"annat-{n}", "chunk_id": f"a{n}"}))
+
+    def competes(passages: list[Passage]) -> bool:
+        ranked = candidates(passages, question="Vad ska samordnaren göra?", overlap=lambda _: 0.0, answer_type=None)
+        return any(c.passage is answering for c in ranked)
+
+    assert competes([lead, elsewhere(1), elsewhere(2), elsewhere(3), elsewhere(4), elsewhere(5), answering])
+    assert not competes([lead, lead, lead, lead, lead, answering])
+    assert not competes([elsewhere(1), lead, lead, lead, lead, answering])  # not the first document's
+
+
 def test_a_question_for_who_was_tasked_is_answered_by_the_sentence_giving_the_task() -> None:
     """"Vilken myndighet fick i uppdrag …?" is answered by "Regeringen uppdrar åt Tillväxtverket …",
     though a sentence naming another body reads a little closer to the question."""
