@@ -59,7 +59,7 @@ from assistant.answer.quoting import (
 )
 from assistant.chunk import MIN_UNIT_CHARS
 
-PASSAGES = 5  # content passages whose units compete
+PASSAGES = 5  # the first content passages, whose units compete (with the first document's further ones)
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
 _NAMED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE})
 # What a page's byline or dateline tells (who wrote or spoke, where, when): for any other question it
@@ -169,22 +169,23 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                asked: str | None = None, figures: str | None = None,
                matched: Callable[[str], frozenset[str]] | None = None,
                names: tuple[str, ...] = (), known: Sequence[str] = ()) -> list[Candidate]:
-    """Every unit of the first ``PASSAGES`` passages with its features (``FEATURES``), scored by
-    ``weights`` (the packaged ones by default), best first. ``overlap(text)`` is the lexical
-    overlap of a text with the question; ``counted`` the five-letter stems of what a "how many"
-    question counts, in both languages (a count of something else does not answer it);
+    """Every unit of the passages that compete (``_competing``: the first ``PASSAGES``, and the first
+    document's further ones) with its features (``FEATURES``), scored by ``weights`` (the packaged
+    ones by default), best first. ``overlap(text)`` is the lexical overlap of a text with the
+    question; ``counted`` the five-letter stems of what a "how many" question counts, in both
+    languages (a count of something else does not answer it);
     ``responsibility``: the question asks who is responsible; ``tasked``: who was given a task (a
     sentence giving one ``assigns``, as one assigning responsibility does for ``responsibility``);
     ``asked``: the words that say what is asked, when not all of ``question`` do (a follow-up's
     own, "And what is planned for 2022?", whose event is not the earlier question's); ``figures``:
     the words whose years and numbers are asked about (default ``asked``; "Och hur såg motsvarande
     siffra ut 1995?" asks the earlier question again, for 1995); ``matched(text)``: the question's
-    terms a text contains, for ``distinct`` (``_distinct``; 0 without it); ``names``: the names the question is about
-    (``names.question_names``): a unit states the asked-for kind of fact only in a document that
-    names one of them, when another document does; ``known``: the documents' words for the question's
-    own (its glossary expansions), which no more answer it than the question's words do ("Which
-    organisations should the Medical Products Agency cooperate with?" is not answered by a sentence
-    naming only Läkemedelsverket). Cost: regex and term analysis per unit."""
+    terms a text contains, for ``distinct`` (``_distinct``; 0 without it); ``names``: the names the
+    question is about (``names.question_names``): a unit states the asked-for kind of fact only in
+    a document that names one of them, when another document does; ``known``: the documents' words
+    for the question's own (its glossary expansions), which no more answer it than the question's
+    words do ("Which organisations should the Medical Products Agency cooperate with?" is not
+    answered by a sentence naming only Läkemedelsverket). Cost: regex and term analysis per unit."""
     weights = weights or SelectionWeights.packaged()
     asked = asked or question
     # The glossary's Swedish for an English question's names: only where names are the answer
