@@ -26,7 +26,7 @@ from assistant.answer.citations import cell_span, field_span, make_citation, rec
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.figures import counted_words
 from assistant.answer.followup import asked_part, figures_part
-from assistant.answer.intent import Intent, asks_who_was_tasked, classify
+from assistant.answer.intent import Intent, asks_for_partners, asks_who_was_tasked, classify
 from assistant.answer.language import detect_language
 from assistant.answer.named_documents import document_name, is_of_type, named_document_types, names_document
 from assistant.answer.names import question_names
@@ -152,6 +152,7 @@ class ExtractiveAnswerer(Answerer):
                           counted=self._counted_stems(asked),
                           responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
                           tasked=answer_type in (AnswerType.BODY, AnswerType.PERSON) and asks_who_was_tasked(asked),
+                          partnered=answer_type in (AnswerType.BODY, AnswerType.PERSON) and asks_for_partners(asked),
                           weights=self._weights, asked=asked,
                           matched=lambda text: glossed(text) & wanted,
                           # An English question's names are often not the documents' ("Sweden").

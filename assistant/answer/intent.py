@@ -83,3 +83,15 @@ def asks_who_was_tasked(question: str) -> bool:
     """Whether ``question`` asks who was given a task or an assignment (not who answers for
     something, ``Intent.RESPONSIBILITY``). Cost: one regex search."""
     return _TASKED.search(question) is not None
+
+
+# "Vilka ska Migrationsverket samråda med …?", "Which organisations should the agency cooperate
+# with?", "Which agency do they have to consult?": a partner, which "i samråd med Arbetsförmedlingen",
+# "ska samverka med …", "konsultera …" names.
+_PARTNERED = _cue(r"\b(?:samråda|samverka|samarbeta|konsultera|rådgöra)\w*\b|\bi samråd med\b|"
+                  r"\b(?:cooperat|collaborat|consult|liais)\w*\b|\bpartner\w*\b")
+
+
+def asks_for_partners(question: str) -> bool:
+    """Whether ``question`` asks whom someone is to consult or work with. Cost: one regex search."""
+    return _PARTNERED.search(question) is not None

@@ -334,6 +334,24 @@ def test_a_question_for_who_was_tasked_is_answered_by_the_sentence_giving_the_ta
     assert lead(tasked=True).startswith("Regeringen uppdrar åt Tillväxtverket")
 
 
+def test_a_question_for_whom_to_consult_is_answered_by_the_sentence_naming_a_partner() -> None:
+    """"Vilka ska Migrationsverket samråda med …?" is answered by "… i samråd med
+    Arbetsförmedlingen och länsstyrelserna", though a sentence naming the agency's own task reads
+    a little closer to the question."""
+    text = ("Regeringen ger Migrationsverket i uppdrag att föreslå nya länstal för 2017.\n"
+            "Uppdraget ska genomföras i samråd med Arbetsförmedlingen och länsstyrelserna.\n")
+    prose = passage("Regeringen", text=text, similarity={"Regeringen": 0.93, "Uppdraget": 0.91})
+    question = "Vilka ska Migrationsverket samråda med när det föreslår länstalen?"
+
+    def lead(*, partnered: bool) -> str:
+        ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
+                            partnered=partnered)
+        return ranked[0].text
+
+    assert lead(partnered=False).startswith("Regeringen ger")
+    assert lead(partnered=True).startswith("Uppdraget ska genomföras i samråd med")
+
+
 def test_a_sentence_inside_an_item_is_quoted_without_the_items_after_it() -> None:
     """"Which organisations …?" asks for a list, but a sentence in the body of item 1 is not the lead-in
     of items 2 and 3: quoting them all made one quote of a whole assignment."""
