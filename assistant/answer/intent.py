@@ -93,5 +93,5 @@ _PARTNERED = _cue(r"\b(?:samråda|samverka|samarbeta|konsultera|rådgöra)\w*\b|
 
 
 def asks_for_partners(question: str) -> bool:
-    """Whether ``question`` asks whom someone is to consult or work with. Cost: one regex search."""
+    """Whether ``question`` asks whom someone is to consult or cooperate with. Cost: one regex search."""
     return _PARTNERED.search(question) is not None

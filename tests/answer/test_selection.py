@@ -49,6 +49,13 @@ def quoted(question: str, passages: list[Passage]) -> tuple[list[str], bool]:
     return [" ".join(TEXT[a:b] for a, b in spans) for _, spans in selection.chosen], selection.missing_fact
 
 
+def lead_unit(prose: Passage, question: str, **asks: bool) -> str:
+    """The text of the unit of ``prose`` that ranks first for ``question``, read with what the
+    question asks beyond its kind of fact (``tasked``, ``partnered`` …)."""
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question), **asks)
+    return ranked[0].text
+
+
 def test_the_sentence_stating_the_amount_leads_though_another_is_closer_in_topic() -> None:
     prose = passage("Regeringen uppdrar", "30 juni 2024.", similarity={"Regeringen": 0.85, "För uppdraget": 0.80})
     chosen, missing = quoted("How much can the Swedish Transport Administration spend?", [prose])
@@ -317,39 +324,22 @@ def test_the_first_document_s_passage_ranked_below_other_documents_competes_too(
     assert not competes([elsewhere(1), lead, lead, lead, lead, answering])  # not the first document's
 
 
-def test_a_question_for_who_was_tasked_is_answered_by_the_sentence_giving_the_task() -> None:
-    """"Vilken myndighet fick i uppdrag …?" is answered by "Regeringen uppdrar åt Tillväxtverket …",
-    though a sentence naming another body reads a little closer to the question."""
-    text = ("Sverige arrangerar forumet i samarbete med Länsstyrelsen i Stockholms län.\n"
-            "Regeringen uppdrar åt Tillväxtverket att bistå med att förbereda forumet.\n")
-    prose = passage("Sverige", text=text, similarity={"Sverige": 0.84, "Regeringen": 0.82})
-    question = "Vilken myndighet fick i uppdrag att hjälpa till att förbereda forumet?"
-
-    def lead(*, tasked: bool) -> str:
-        ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
-                            tasked=tasked)
-        return ranked[0].text
-
-    assert lead(tasked=False).startswith("Sverige")
-    assert lead(tasked=True).startswith("Regeringen uppdrar åt Tillväxtverket")
-
-
-def test_a_question_for_whom_to_consult_is_answered_by_the_sentence_naming_a_partner() -> None:
-    """"Vilka ska Migrationsverket samråda med …?" is answered by "… i samråd med
-    Arbetsförmedlingen och länsstyrelserna", though a sentence naming the agency's own task reads
-    a little closer to the question."""
-    text = ("Regeringen ger Migrationsverket i uppdrag att föreslå nya länstal för 2017.\n"
-            "Uppdraget ska genomföras i samråd med Arbetsförmedlingen och länsstyrelserna.\n")
-    prose = passage("Regeringen", text=text, similarity={"Regeringen": 0.93, "Uppdraget": 0.91})
-    question = "Vilka ska Migrationsverket samråda med när det föreslår länstalen?"
-
-    def lead(*, partnered: bool) -> str:
-        ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
-                            partnered=partnered)
-        return ranked[0].text
-
-    assert lead(partnered=False).startswith("Regeringen ger")
-    assert lead(partnered=True).startswith("Uppdraget ska genomföras i samråd med")
+@pytest.mark.parametrize(("asks", "text", "question"), [
+    # "Vilken myndighet fick i uppdrag …?": the sentence giving the task, not one naming another body.
+    ("tasked", "Sverige arrangerar forumet i samarbete med Länsstyrelsen i Stockholms län.\n"
+               "Regeringen uppdrar åt Tillväxtverket att bistå med att förbereda forumet.\n",
+     "Vilken myndighet fick i uppdrag att hjälpa till att förbereda forumet?"),
+    # "Vilka ska Migrationsverket samråda med …?": the partner, not the agency's own task.
+    ("partnered", "Regeringen ger Migrationsverket i uppdrag att föreslå nya länstal för 2017.\n"
+                  "Uppdraget ska genomföras i samråd med Arbetsförmedlingen och länsstyrelserna.\n",
+     "Vilka ska Migrationsverket samråda med när det föreslår länstalen?"),
+])
+def test_a_question_for_a_role_is_answered_by_the_sentence_giving_it_though_another_reads_closer(
+        asks: str, text: str, question: str) -> None:
+    first, second = text.splitlines()
+    prose = passage(first[:10], text=text, similarity={first[:10]: 0.84, second[:10]: 0.82})
+    assert lead_unit(prose, question, **{asks: False}) == first
+    assert lead_unit(prose, question, **{asks: True}) == second
 
 
 def test_a_sentence_inside_an_item_is_quoted_without_the_items_after_it() -> None:
