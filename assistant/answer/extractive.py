@@ -26,7 +26,7 @@ from assistant.answer.citations import cell_span, field_span, make_citation, rec
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.figures import counted_words
 from assistant.answer.followup import asked_part, figures_part
-from assistant.answer.intent import Intent, asks_for_partners, asks_who_was_tasked, classify
+from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.named_documents import document_name, is_of_type, named_document_types, names_document
 from assistant.answer.names import question_names
@@ -41,6 +41,7 @@ from assistant.answer.points import (
     where,
     without_document,
 )
+from assistant.answer.relations import asked_relation
 from assistant.answer.selection import Candidate, Selection, SelectionWeights, candidates, select
 from assistant.glossary import Glossary
 from assistant.index.lexical import SwedishAnalyzer
@@ -86,6 +87,10 @@ _FIELD_SENTENCES: dict[str, dict[str, str]] = {
     "issued_by": {"en": "{doc} was issued by {value}", "sv": "{doc} är utfärdat av {value}"},
     "version": {"en": "{doc} is version {value}", "sv": "{doc} är version {value}"},
 }
+# The kinds of fact a relation (``relations``: who was tasked, whom to consult …) can narrow.
+_WHO = (AnswerType.BODY, AnswerType.PERSON)
+
+
 class ExtractiveAnswerer(Answerer):
     """Answers by quoting. ``today`` decides which documents have expired (injectable for tests)."""
 
@@ -151,8 +156,7 @@ class ExtractiveAnswerer(Answerer):
                           overlap=lambda text: _overlap(glossed(text), wanted),
                           counted=self._counted_stems(asked),
                           responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
-                          tasked=answer_type in (AnswerType.BODY, AnswerType.PERSON) and asks_who_was_tasked(asked),
-                          partnered=answer_type in (AnswerType.BODY, AnswerType.PERSON) and asks_for_partners(asked),
+                          relation=asked_relation(asked) if answer_type in _WHO else None,
                           weights=self._weights, asked=asked,
                           matched=lambda text: glossed(text) & wanted,
                           # An English question's names are often not the documents' ("Sweden").

@@ -71,27 +71,3 @@ def classify(question: str) -> QuestionIntent:
         return QuestionIntent(Intent.RESPONSIBILITY)
     return QuestionIntent(Intent.GENERAL)
 
-
-# "Vilken myndighet fick i uppdrag att …?", "Which university was tasked with …?": who was given a
-# task, which the sentence giving it answers ("Regeringen uppdrar åt Tillväxtverket att …").
-_TASKED = _cue(r"\b(?:fick|får|ges|gavs|getts|fått|har fått|tilldelades)\b.{0,20}\buppdrag|"
-               r"\buppdra(?:gits|git|s)\b|\btasked\b|\bcommissioned\b|\bassigned\b|\binstructed\b|"
-               r"\bmandated\b|\bgiven the (?:task|assignment|job)\b")
-
-
-def asks_who_was_tasked(question: str) -> bool:
-    """Whether ``question`` asks who was given a task or an assignment (not who answers for
-    something, ``Intent.RESPONSIBILITY``). Cost: one regex search."""
-    return _TASKED.search(question) is not None
-
-
-# "Vilka ska Migrationsverket samråda med …?", "Which organisations should the agency cooperate
-# with?", "Which agency do they have to consult?": a partner, which "i samråd med Arbetsförmedlingen",
-# "ska samverka med …", "konsultera …" names.
-_PARTNERED = _cue(r"\b(?:samråda|samverka|samarbeta|konsultera|rådgöra)\w*\b|\bi samråd med\b|"
-                  r"\b(?:cooperat|collaborat|consult|liais)\w*\b|\bpartner\w*\b")
-
-
-def asks_for_partners(question: str) -> bool:
-    """Whether ``question`` asks whom someone is to consult or cooperate with. Cost: one regex search."""
-    return _PARTNERED.search(question) is not None

@@ -57,6 +57,7 @@ from assistant.answer.quoting import (
     item_heading,
     quoted_spans,
 )
+from assistant.answer.relations import Relation, gives
 from assistant.chunk import MIN_UNIT_CHARS
 
 PASSAGES = 5  # the first content passages, whose units compete (with the first document's further ones)
@@ -69,16 +70,6 @@ _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task ("X samordnar arbetet", "X utför kontrollen" too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
                       r"coordinat|\butför|\bsköter|\bhandhar|carr(?:y|ies) out|\bperforms?\b", re.IGNORECASE)
-# Sentences that give a task: "Regeringen uppdrar åt Tillväxtverket att …", "De sex myndigheter som
-# har fått uppdrag …", "SCB får i uppdrag att …" (what "who was tasked with …?" asks for; not what
-# "who leads the work?" does, which "ansvarar för" answers before the government's instruction).
-_GIVES_TASK = re.compile(r"\buppdra(?:r|g|gen|get|gits|git)\b|\bi uppdrag\b|\btask(?:s|ed)?\b|\bcommission(?:s|ed)\b|"
-                         r"\binstruct(?:s|ed)\b|\bassign(?:s|ed)\b", re.IGNORECASE)
-# Sentences that name a partner: "i samråd med Arbetsförmedlingen", "ska vid behov samverka med …",
-# "konsultera Post- och telestyrelsen", "in cooperation with …" (what "whom must they consult?" asks).
-_NAMES_PARTNER = re.compile(r"\bi samråd med\b|\bsamråd\w* med\b|\bsamverka\w* med\b|\bsamverkan med\b|"
-                            r"\bsamarbet\w* med\b|\bi samarbete med\b|\bkonsulter\w*|\binhämta\w*|\brådgör\w*|"
-                            r"\b(?:cooperat|collaborat|consult)\w*", re.IGNORECASE)
 # What the scorer knows of a candidate (``Candidate.features``), in this order.
 FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
             "item", "row", "short", "distinct")
@@ -170,7 +161,7 @@ def _competing(passages: Sequence[Passage]) -> list[Passage]:
 
 def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[[str], float],
                answer_type: AnswerType | None, counted: frozenset[str] = frozenset(),
-               responsibility: bool = False, tasked: bool = False, partnered: bool = False,
+               responsibility: bool = False, relation: Relation | None = None,
                weights: SelectionWeights | None = None,
                asked: str | None = None, figures: str | None = None,
                matched: Callable[[str], frozenset[str]] | None = None,
@@ -180,9 +171,9 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     ones by default), best first. ``overlap(text)`` is the lexical overlap of a text with the
     question; ``counted`` the five-letter stems of what a "how many" question counts, in both
     languages (a count of something else does not answer it);
-    ``responsibility``: the question asks who is responsible; ``tasked``: who was given a task (a
-    sentence giving one ``assigns``, as one assigning responsibility does for ``responsibility``);
-    ``partnered``: whom someone is to consult or cooperate with (a sentence naming a partner does);
+    ``responsibility``: the question asks who is responsible; ``relation``: the role it asks about
+    beyond that (``relations``: who was given a task, whom to consult …; a sentence giving that role
+    ``assigns``, as one assigning responsibility does for ``responsibility``);
     ``asked``: the words that say what is asked, when not all of ``question`` do (a follow-up's
     own, "And what is planned for 2022?", whose event is not the earlier question's); ``figures``:
     the words whose years and numbers are asked about (default ``asked``; "Och hur såg motsvarande
@@ -234,8 +225,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "typed": float(typed),
                 "rank": 1 / (rank + 1),
                 "assigns": float((responsibility and bool(_ASSIGNS.search(text)))
-                                 or (tasked and bool(_GIVES_TASK.search(text)))
-                                 or (partnered and bool(_NAMES_PARTNER.search(text)))),
+                                 or (relation is not None and gives(relation, text))),
                 "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),
                 "lead_in": float(bool(items)),
                 "item": float(passage.kind == "text" and is_list_item(text)),

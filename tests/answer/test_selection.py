@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.base import Passage
+from assistant.answer.relations import Relation
 from assistant.answer.selection import FEATURES, SelectionWeights, candidates, select
 from assistant.chunk import unit_spans
 from assistant.models import DocumentInfo, Hit
@@ -49,10 +50,11 @@ def quoted(question: str, passages: list[Passage]) -> tuple[list[str], bool]:
     return [" ".join(TEXT[a:b] for a, b in spans) for _, spans in selection.chosen], selection.missing_fact
 
 
-def lead_unit(prose: Passage, question: str, **asks: bool) -> str:
-    """The text of the unit of ``prose`` that ranks first for ``question``, read with what the
-    question asks beyond its kind of fact (``tasked``, ``partnered`` …)."""
-    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question), **asks)
+def lead_unit(prose: Passage, question: str, *, relation: Relation | None) -> str:
+    """The text of the unit of ``prose`` that ranks first for ``question``, read with the role it
+    asks about beyond its kind of fact (``relations``)."""
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
+                        relation=relation)
     return ranked[0].text
 
 
@@ -324,22 +326,22 @@ def test_the_first_document_s_passage_ranked_below_other_documents_competes_too(
     assert not competes([elsewhere(1), lead, lead, lead, lead, answering])  # not the first document's
 
 
-@pytest.mark.parametrize(("asks", "text", "question"), [
+@pytest.mark.parametrize(("relation", "text", "question"), [
     # "Vilken myndighet fick i uppdrag …?": the sentence giving the task, not one naming another body.
-    ("tasked", "Sverige arrangerar forumet i samarbete med Länsstyrelsen i Stockholms län.\n"
+    (Relation.TASKED, "Sverige arrangerar forumet i samarbete med Länsstyrelsen i Stockholms län.\n"
                "Regeringen uppdrar åt Tillväxtverket att bistå med att förbereda forumet.\n",
      "Vilken myndighet fick i uppdrag att hjälpa till att förbereda forumet?"),
     # "Vilka ska Migrationsverket samråda med …?": the partner, not the agency's own task.
-    ("partnered", "Regeringen ger Migrationsverket i uppdrag att föreslå nya länstal för 2017.\n"
+    (Relation.PARTNER, "Regeringen ger Migrationsverket i uppdrag att föreslå nya länstal för 2017.\n"
                   "Uppdraget ska genomföras i samråd med Arbetsförmedlingen och länsstyrelserna.\n",
      "Vilka ska Migrationsverket samråda med när det föreslår länstalen?"),
 ])
 def test_a_question_for_a_role_is_answered_by_the_sentence_giving_it_though_another_reads_closer(
-        asks: str, text: str, question: str) -> None:
+        relation: Relation, text: str, question: str) -> None:
     first, second = text.splitlines()
     prose = passage(first[:10], text=text, similarity={first[:10]: 0.84, second[:10]: 0.82})
-    assert lead_unit(prose, question, **{asks: False}) == first
-    assert lead_unit(prose, question, **{asks: True}) == second
+    assert lead_unit(prose, question, relation=None) == first
+    assert lead_unit(prose, question, relation=relation) == second
 
 
 def test_a_sentence_inside_an_item_is_quoted_without_the_items_after_it() -> None:

@@ -1,0 +1,86 @@
+"""The role a question for a body or person asks about, beyond its kind of fact: who was given a task,
+whom someone is to consult, who may apply or receive, who took over, who pays, who appoints, to whom
+something is reported. Each relation has a question cue and a sentence cue, in Swedish and English;
+a sentence with the relation's cue gives the role the question asks about (``selection``'s
+``assigns`` feature), as "ansvarar för" does for a question of who is responsible.
+
+Regex work only: one search per question, one per candidate sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Relation(StrEnum):
+    TASKED = "tasked"  # "Vilken myndighet fick i uppdrag att …?" – "Regeringen uppdrar åt X att …"
+    PARTNER = "partner"  # "Vilka ska X samråda med?" – "i samråd med Arbetsförmedlingen"
+    RECIPIENT = "recipient"  # "Vilka kan söka stödet?" – "Stödet kan sökas av kommuner"
+    SUCCESSOR = "successor"  # "Who took over after X?" – "min efterträdare, Lars Danielsson"
+    FUNDER = "funder"  # "Vem finansierar projektet?" – "Projektet finansieras av Vinnova"
+    APPOINTER = "appointer"  # "Vem utser ledamöterna?" – "Ledamöterna utses av regeringen"
+    REPORTS_TO = "reports_to"  # "Till vem ska uppdraget redovisas?" – "redovisas till Regeringskansliet"
+
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# Question cue, sentence cue. Most specific first: "Vilka ska samråda med …" before anything else.
+_RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # Not "who leads the work?": "ansvarar för" answers it before the government's instruction does.
+    Relation.TASKED: (
+        _cue(r"\b(?:fick|får|ges|gavs|getts|fått|har fått|tilldelades)\b.{0,20}\buppdrag|"
+             r"\buppdra(?:gits|git|s)\b|\btasked\b|\bcommissioned\b|\bassigned\b|\binstructed\b|"
+             r"\bmandated\b|\bgiven the (?:task|assignment|job)\b"),
+        _cue(r"\buppdra(?:r|g|gen|get|gits|git)\b|\bi uppdrag\b|\btask(?:s|ed)?\b|\bcommission(?:s|ed)\b|"
+             r"\binstruct(?:s|ed)\b|\bassign(?:s|ed)\b")),
+    # Not "work with": "what does the unit work with?" asks what it works on.
+    Relation.PARTNER: (
+        _cue(r"\b(?:samråda|samverka|samarbeta|konsultera|rådgöra)\w*\b|\bi samråd med\b|"
+             r"\b(?:cooperat|collaborat|consult|liais)\w*\b|\bpartner\w*\b"),
+        _cue(r"\bi samråd med\b|\bsamråd\w* med\b|\bsamverka\w* med\b|\bsamverkan med\b|"
+             r"\bsamarbet\w* med\b|\bi samarbete med\b|\bkonsulter\w*|\binhämta\w*|\brådgör\w*|"
+             r"\b(?:cooperat|collaborat|consult)\w*")),
+    Relation.RECIPIENT: (
+        _cue(r"\b(?:who|which \w+)\b.{0,40}\b(?:can|may|could|will)\b.{0,20}\b(?:receive|apply|get|be granted)\b|"
+             r"\beligible\b|\btarget groups?\b|\bvem\b.{0,30}\b(?:kan|får|ska)\b.{0,20}\b(?:söka|ansöka|få del|"
+             r"beviljas|ta del)\b|\bvilka\b.{0,40}\b(?:söka|ansöka|beviljas)\b|\bmålgrupp\w*|"
+             r"\b(?:vem|vilka) riktar sig\b"),
+        _cue(r"\b(?:kan|får) sökas av\b|\b(?:kan|får) (?:ansöka|söka)\b|\briktar sig\b|\bmålgrupp\w*|"
+             r"\bmottagare\b|\bberättigade?\b|\bkan beviljas\b|\beligible\b|\bopen to\b|\bcan apply\b|"
+             r"\btarget groups?\b|\bintended for\b|\baimed at\b")),
+    Relation.SUCCESSOR: (
+        _cue(r"\b(?:took|take|takes|taken) over\b|\bsucceed(?:ed|s)?\b|\bsuccessor\b|\breplaced\b|"
+             r"\befterträd\w*|\b(?:tog|tar|tagit) över\b|\bersatte\b|\bersätter\b"),
+        _cue(r"\befterträd\w*|\b(?:tog|tar|tagit) över\b|\bersätt\w*|\bersatte\b|\bsuccessor\b|\bsucceed\w*|"
+             r"\b(?:took|takes?|taken) over\b|\breplac\w*")),
+    Relation.FUNDER: (
+        _cue(r"\bwho (?:pays|paid|funds|funded|finances|financed|will pay|will fund)\b|\b(?:funded|financed|paid) by\b|"
+             r"\bvem (?:betalar|betalade|finansierar|finansierade|bekostar|står för)\b|\bfinansieras av\b|"
+             r"\bbekostas av\b"),
+        _cue(r"\bfinansier\w*|\bbekosta\w*|\bstår för kostnad\w*|\bmedel från\b|\bfunded by\b|\bfinanced by\b|"
+             r"\bpaid (?:for )?by\b|\bfunds?\b")),
+    Relation.APPOINTER: (
+        _cue(r"\bwho (?:appoints|appointed|nominates|nominated|elects|elected|chooses|chose)\b|\bappointed by\b|"
+             r"\bvem (?:utser|utsåg|utnämner|utnämnde|väljer|valde)\b|\butses av\b"),
+        _cue(r"\butse[sr]?\b|\butsåg\b|\butsedd\w*|\butnämn\w*|\bväljs av\b|\bvald\w* av\b|\bappoint\w*|"
+             r"\bnominat\w*|\belected by\b")),
+    Relation.REPORTS_TO: (
+        _cue(r"\bto whom\b.{0,60}\breport|\breport(?:s|ed)? (?:back )?to\b|\bsubmit\w* (?:it |the \w+ )?to\b|"
+             r"\btill vem\b.{0,60}\b(?:redovisa|rapportera|lämna)|\b(?:redovisa|rapportera)\w* till vilk\w*|"
+             r"\bvem\b.{0,40}\b(?:redovisa|rapportera)\w* till\b"),
+        _cue(r"\b(?:redovisa|rapportera|lämna|delredovisa|slutredovisa)\w* (?:[\wåäö-]+ ){0,5}till\b|"
+             r"\breport\w* (?:back )?to\b|\bsubmit\w* (?:[\w-]+ ){0,4}to\b")),
+}
+
+
+def asked_relation(question: str) -> Relation | None:
+    """The role ``question`` asks about, if a cue names one (the first in ``_RELATIONS``' order)."""
+    return next((relation for relation, (asks, _) in _RELATIONS.items() if asks.search(question)), None)
+
+
+def gives(relation: Relation, text: str) -> bool:
+    """Whether ``text`` gives the role ``relation`` asks about ("i samråd med …" a partner)."""
+    return _RELATIONS[relation][1].search(text) is not None

@@ -1,0 +1,56 @@
+"""The role a who-question asks about beyond its kind of fact, and the sentences that give it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.relations import Relation, asked_relation, gives
+
+
+@pytest.mark.parametrize(("question", "relation"), [
+    ("Vilken myndighet fick i uppdrag att hjälpa till att arrangera forumet?", Relation.TASKED),
+    ("Vem har fått uppdraget att samordna arbetet?", Relation.TASKED),
+    ("Which university was tasked with helping implement the strategy?", Relation.TASKED),
+    ("Who has been commissioned to review the pension protection?", Relation.TASKED),
+    ("Vilka ska Migrationsverket samråda med när det tar fram förslaget?", Relation.PARTNER),
+    ("Which organisations should the Medical Products Agency cooperate with?", Relation.PARTNER),
+    ("And which agency do they have to consult?", Relation.PARTNER),
+    ("Och vilka är det främst tänkt ska söka stödet?", Relation.RECIPIENT),
+    ("Who can receive that money?", Relation.RECIPIENT),
+    ("Vem riktar sig programmet till?", Relation.RECIPIENT),
+    ("Who took over after the ambassador when she left?", Relation.SUCCESSOR),
+    ("Vem efterträder generaldirektören?", Relation.SUCCESSOR),
+    ("Vem finansierar projektet?", Relation.FUNDER),
+    ("Who pays for the new helpline?", Relation.FUNDER),
+    ("Vem utser ledamöterna i rådet?", Relation.APPOINTER),
+    ("Who appoints the members of the council?", Relation.APPOINTER),
+    ("Till vem ska uppdraget redovisas?", Relation.REPORTS_TO),
+    ("Which agency must the board report to?", Relation.REPORTS_TO),
+    # Who answers for something is a responsibility, not one of these roles.
+    ("Vem leder arbetet med hälsoprogrammet?", None),
+    ("Who is responsible for following up the integration policy?", None),
+    # "Work with" is as often what one works on: not asked for as a partner.
+    ("Which outside organisations does the municipality want to work with?", None),
+    ("Vad innebär uppdraget?", None),
+])
+def test_a_question_names_the_role_it_asks_about(question: str, relation: Relation | None) -> None:
+    assert asked_relation(question) is relation
+
+
+@pytest.mark.parametrize(("relation", "text", "expected"), [
+    (Relation.TASKED, "Regeringen uppdrar åt Tillväxtverket att bistå med att förbereda forumet.", True),
+    (Relation.TASKED, "De sex myndigheterna som har fått uppdrag av regeringen är MSB och PTS.", True),
+    (Relation.PARTNER, "Uppdraget ska genomföras i samråd med Arbetsförmedlingen och länsstyrelserna.", True),
+    (Relation.PARTNER, "Läkemedelsverket ska vid behov samverka med SBU.", True),
+    (Relation.RECIPIENT, "Främsta tänkta mottagare är kommuner och kommunala va-bolag.", True),
+    (Relation.RECIPIENT, "Stödet kan sökas av ideella föreningar.", True),
+    (Relation.SUCCESSOR, "Detta blir frågor som min efterträdare, Lars Danielsson, får följa upp.", True),
+    (Relation.FUNDER, "Projektet finansieras av Vinnova.", True),
+    (Relation.APPOINTER, "Ledamöterna utses av regeringen.", True),
+    (Relation.REPORTS_TO, "Uppdraget ska redovisas till Regeringskansliet senast den 1 mars 2025.", True),
+    (Relation.PARTNER, "Regeringen ger Migrationsverket i uppdrag att föreslå nya länstal.", False),
+    (Relation.RECIPIENT, "Socialstyrelsen ska följa upp arbetet.", False),
+    (Relation.REPORTS_TO, "Kommunstyrelsen ansvarar för uppföljningen.", False),
+])
+def test_a_sentence_gives_the_role_by_its_own_words(relation: Relation, text: str, expected: bool) -> None:
+    assert gives(relation, text) is expected
