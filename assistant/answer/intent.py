@@ -70,4 +70,3 @@ def classify(question: str) -> QuestionIntent:
     if responsibility:
         return QuestionIntent(Intent.RESPONSIBILITY)
     return QuestionIntent(Intent.GENERAL)
-
