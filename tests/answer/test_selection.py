@@ -310,8 +310,8 @@ def test_a_sentence_saying_who_carries_out_a_task_assigns_it() -> None:
 
 def test_the_first_document_s_passage_ranked_below_other_documents_competes_too() -> None:
     """The answering passage of the best document is often ranked just below other documents'
-    passages: it competes in place of as many of them as hold places among the first five. A
-    question scoped to one document reads that document's best five only."""
+    passages: beside the first five, as many of its further passages compete as other documents
+    hold places among those five. A question scoped to one document reads its best five only."""
     lead, answering = passage("Regeringen uppdrar", "30 juni 2024."), passage("Samordnaren ska:")
 
     def elsewhere(n: int) -> Passage:
