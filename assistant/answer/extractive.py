@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.base import AnswerContext, Answerer, Passage
@@ -141,28 +141,30 @@ class ExtractiveAnswerer(Answerer):
         --explain`` prints it). Cost: analysis of the passages' sentences."""
         asked = asked_part(context.question, context.original_question)
         answer_type = asked_type(asked)
-        ranked = self._candidates(context, asked, answer_type)
+        score = self._scorer(context, asked)
+        ranked = score(answer_type)
         # "Vem kan jag kontakta om …?" in a policy that gives no phone number or address is answered
-        # by who handles the matter: read again for a body or post (a second pass of the same cost).
+        # by who handles the matter: read again for a body or post (the units' terms are analysed once).
         if answer_type is AnswerType.CONTACT and not any(c.states_type for c in ranked):
-            answer_type, ranked = AnswerType.BODY, self._candidates(context, asked, AnswerType.BODY)
+            answer_type, ranked = AnswerType.BODY, score(AnswerType.BODY)
         return answer_type, ranked
 
-    def _candidates(self, context: AnswerContext, asked: str, answer_type: AnswerType | None) -> list[Candidate]:
+    def _scorer(self, context: AnswerContext, asked: str) -> Callable[[AnswerType | None], list[Candidate]]:
+        """``candidates`` over the content passages for a kind of fact, everything else fixed: the
+        question's terms, and each unit's (analysed once, however many kinds are tried)."""
         wanted = self._query_terms(context)
         # Both the overlap and the distinguishing words read a unit's terms: analyse each text once.
         glossed = functools.cache(lambda text: self._glossed_terms(text, context))
-        return candidates(self._content(context), question=context.question, answer_type=answer_type,
-                          overlap=lambda text: _overlap(glossed(text), wanted),
-                          counted=self._counted_stems(asked),
-                          responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
-                          relation=asked_relation(asked) if answer_type in _WHO else None,
-                          weights=self._weights, asked=asked,
-                          matched=lambda text: glossed(text) & wanted,
-                          # An English question's names are often not the documents' ("Sweden").
-                          names=question_names(context.question) if context.language == "sv" else (),
-                          known=context.expansions,
-                          figures=figures_part(context.question, context.original_question, asked=asked))
+        shared = functools.partial(
+            candidates, self._content(context), question=context.question,
+            overlap=lambda text: _overlap(glossed(text), wanted), counted=self._counted_stems(asked),
+            responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
+            weights=self._weights, asked=asked, matched=lambda text: glossed(text) & wanted,
+            # An English question's names are often not the documents' ("Sweden").
+            names=question_names(context.question) if context.language == "sv" else (),
+            known=context.expansions, figures=figures_part(context.question, context.original_question, asked=asked))
+        relation = asked_relation(asked)
+        return lambda answer_type: shared(answer_type=answer_type, relation=relation if answer_type in _WHO else None)
 
     # --- definitions ----------------------------------------------------------------------------
 
