@@ -173,20 +173,37 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b")),
 ]
 
-NUMBER_WORDS = r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra|tusen|" \
-               r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand"
+# Numbers written as words, in both languages: the units, the teens, the tens and their compounds
+# ("tjugofem", "twenty-five" is "twenty" then "five"), hundreds and thousands ("tvåhundra"), a dozen.
+_SV_TENS = r"tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio"
+_SV_UNITS = r"ett|en|två|tre|fyra|fem|sex|sju|åtta|nio"
+NUMBER_WORDS = rf"(?:{_SV_TENS})(?:{_SV_UNITS})?|(?:två|tre|fyra|fem|sex|sju|åtta|nio)?(?:hundra|tusen)|" \
+               r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|" \
+               r"nitton|dussin|" \
+               r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|" \
+               r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|" \
+               r"thousand|dozen"
 YEAR = r"(?:19|20)\d\d"
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
 _DATE_TEXT = rf"\b{YEAR}\b(?!:\d)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
-             r"\b(?:vår|höst)(?:en|terminen)\b"
+             r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
 _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
                            r"miljard\w* kronor|miljoner|miljarder|"
+                           # "25 million kronor", "1.2 billion euros" (an English page's word order).
+                           r"(?:million|billion|bn|m)\s+(?:kronor|kr\b|sek\b|euros?\b|eur\b|dollars?\b|usd\b)|"
                            r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
                            r"\b(?:sek|eur|usd|€|\$|£)\s?\d|"
-                           rf"\b(?:en|ett|{NUMBER_WORDS})\s+(?:miljon|miljard)\w*"),
-    AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*)|\b(?:hälften|en tredjedel|en fjärdedel|"
-                             r"majoriteten)\b"),
+                           rf"\b(?:en|ett|en halv|en kvarts|{NUMBER_WORDS})\s+(?:miljon|miljard)\w*|"
+                           r"\bhalf a (?:million|billion) (?:kronor|euros?|dollars?)"),
+    # A share in figures ("12 %", "12 procent", "12 per cent", "12 percentage points") or in words
+    # ("två tredjedelar", "var tredje", "a quarter of", "one in five", "the majority").
+    AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*|promille|per cent|percent\w*)|"
+                             r"\b(?:hälften|majoriteten|en majoritet|minoriteten)\b|"
+                             r"\b(?:en|två|tre|fyra) (?:halv|tredjedel|fjärdedel|femtedel|tiondel)(?:ar)?\b|"
+                             r"\bvar (?:annan|tredje|fjärde|femte|tionde)\b|"
+                             r"\b(?:half|a third|two thirds|a quarter|three quarters|a fifth|a tenth|the majority|"
+                             r"a majority) of\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90", "JAS 39" is still read as 39).
@@ -194,14 +211,16 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
                            # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
                            rf"(?![\d.,a-zåäö]|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
-                           rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard)\w*\s+(?:kr\b|kronor|euro|dollar)|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
+                           rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
+                           rf"per cent|percent|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
                            rf"{MONTHS})|[\d ]*-)|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
                            rf"\b(?:{NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
                            r"flera hundra|tusentals|hundratals)\b"
-                           r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b))"),
+                           r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b|per cent|percent|"
+                           r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
     # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does ("redovisade
     # uppdraget den 1 mars" dates a report that was made).
     AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
@@ -218,8 +237,14 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.FREQUENCY: _cue(r"\b(?:gång(?:er)?|gången) (?:per|om|i|varje)|\bårligen|\bvarje (?:år|månad|vecka|"
                                r"termin|kvartal)|\bper (?:år|månad|vecka|termin)|\bkvartals\w*|\bmånadsvis|\bveckovis|"
                                r"\bregelbundet|\bkontinuerligt|\bmandatperiod\w*|\bannually|"
-                               r"\bevery (?:year|month|week)"),
-    AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s*[–-]\s*\d{1,2}\b.{0,10}"
+                               r"\bevery (?:year|month|week)|"
+                               # "varannan vecka", "vart tredje år", "dagligen", "twice a year", "quarterly".
+                               r"\bvar(?:t|annan|annat) (?:\w+ )?(?:år|månad|vecka|dag|termin)|\bdagligen\b|"
+                               r"\bhalvårsvis|\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:year|month|week|day|"
+                               r"term|quarter)|\b(?:yearly|monthly|weekly|daily|quarterly|biannually|regularly)\b|"
+                               r"\bevery (?:\w+ )?(?:years|months|weeks|days)\b"),
+    AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?(?!\w)|"
+                           r"\b\d{1,2}\s*[–-]\s*\d{1,2}\b.{0,10}"
                            r"(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vardag)"),
     # A citation: an article or section by number, a statute's number, a report's or bill's series
     # number, a law by its name ("socialtjänstlagen", "miljöbalken", "förordningen (2009:907)").

@@ -74,9 +74,16 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
     for match in _COUNT_THEN_WORDS.finditer(text):
         words = [word.casefold() for word in match.group(1).split()]
         # "… internflyktingar … uppskattas till 2,6 miljoner människor": a count of people counts them.
-        if words[0] in _GENERIC_COUNTED or any(word[:5] in stems for word in words):
+        if words[0] in _GENERIC_COUNTED or any(_names_counted(word, stems) for word in words):
             return True
         # "… en beställning av stridsfordonet CV90 så att 40 av dem …": a count of what was just named.
         if words[:2] in (["av", "dem"], ["av", "dessa"], ["of", "them"], ["of", "these"]):
             return True
     return False
+
+
+def _names_counted(word: str, stems: frozenset[str]) -> bool:
+    """Whether ``word`` starts with one of ``stems`` or ends in a compound part that does: a Swedish
+    compound's last part names what it is ("27 medlemsländer" are länder, "24 skogsbrandsdepåer"
+    depåer). Only five-letter stems are looked for inside a word, past its first three letters."""
+    return word[:5] in stems or any(len(stem) == 5 and stem in word[3:] for stem in stems)

@@ -384,3 +384,49 @@ def test_a_week_or_a_month_asked_for_is_a_date() -> None:
     assert asked_type("Vilken vecka hölls beredskapsveckan?") is AnswerType.DATE
     assert asked_type("In which month was the plan adopted?") is AnswerType.DATE
     assert states(AnswerType.DATE, "Under vecka 39 genomförs beredskapsveckan.", besides="")
+
+
+@pytest.mark.parametrize(("answer_type", "text"), [
+    # Shares in English figures and in words.
+    (AnswerType.PERCENT, "Unemployment rose by 1.5 per cent in 2023."),
+    (AnswerType.PERCENT, "Around 40 percent of the funds go to the regions."),
+    (AnswerType.PERCENT, "Andelen ökade med 2 procentenheter."),
+    (AnswerType.PERCENT, "Två tredjedelar av kommunerna har en plan."),
+    (AnswerType.PERCENT, "Var tredje elev saknar behörighet."),
+    (AnswerType.PERCENT, "A quarter of the municipalities lack a plan."),
+    (AnswerType.PERCENT, "One in five children lives in a household with low income."),
+    # Counts written as words: the teens, the tens, their compounds, hundreds, a dozen.
+    (AnswerType.COUNT, "Fjorton myndigheter deltar i arbetet."),
+    (AnswerType.COUNT, "Sextio deltagare kom till mötet."),
+    (AnswerType.COUNT, "Nätverket består av tjugofem kommuner."),
+    (AnswerType.COUNT, "Fifteen agencies have signed the agreement."),
+    (AnswerType.COUNT, "Ett dussin organisationer har yttrat sig."),
+    (AnswerType.COUNT, "Tvåhundra personer har utbildats."),
+    # Money in an English page's word order, and half a billion.
+    (AnswerType.MONEY, "The government allocates 25 million kronor to the programme."),
+    (AnswerType.MONEY, "Satsningen omfattar en halv miljard kronor."),
+    # A date written with a slash, a period of days in words.
+    (AnswerType.DATE, "Ansökan ska ha kommit in senast den 1/3."),
+    (AnswerType.DURATION, "Beslutet gäller i fjorton dagar."),
+    # How often, in both languages.
+    (AnswerType.FREQUENCY, "Gruppen träffas varannan vecka."),
+    (AnswerType.FREQUENCY, "Uppföljningen sker vart tredje år."),
+    (AnswerType.FREQUENCY, "The council meets twice a year."),
+    (AnswerType.FREQUENCY, "Progress is reported quarterly."),
+    (AnswerType.CLOCK, "The office opens at 9 am."),
+])
+def test_a_fact_is_recognised_in_the_common_forms_of_either_language(answer_type: AnswerType, text: str) -> None:
+    assert states(answer_type, text)
+
+
+def test_a_sum_or_a_share_in_english_words_is_not_a_count() -> None:
+    assert not states(AnswerType.COUNT, "The government allocates 25 million kronor.")
+    assert not states(AnswerType.COUNT, "Unemployment rose by 15 per cent.")
+    assert states(AnswerType.COUNT, "Unemployment rose among 15 municipalities.")
+
+
+def test_a_count_of_a_compound_counts_its_last_part() -> None:
+    # "Hur många länder …?" is answered by "27 medlemsländer": the compound's last part names the thing.
+    assert counts_of("EU har i dag 27 medlemsländer.", frozenset({"lände"}))
+    assert counts_of("Antalet har ökat till 24 skogsbrandsdepåer.", frozenset({"depåe"}))
+    assert not counts_of("EU har i dag 27 medlemsstater.", frozenset({"lände"}))
