@@ -217,8 +217,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
-                           rf"\b(?:{NUMBER_WORDS}|ett tiotal|ett hundratal|ett tusental|"
-                           r"flera hundra|tusentals|hundratals)\b"
+                           rf"\b(?:{NUMBER_WORDS}|ett (?:tio|{_SV_TENS}|hundra|tusen|dussin)tal|"
+                           r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of)\b"
                            r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b|per cent|percent|"
                            r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
     # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does ("redovisade
@@ -231,6 +231,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
                               rf"(?:år|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
+                              # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
+                              # not how long something lasts).
+                              r"\b(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio)(?:årsperiod|månadersperiod)\w*|"
+                              r"\bhalvår(?:et|s\w*)?\b|"
                               # An age: "till och med 20 års ålder", "aged 16", "18 years old".
                               r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
                               r"\baged \d+"),
@@ -239,7 +243,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\bregelbundet|\bkontinuerligt|\bmandatperiod\w*|\bannually|"
                                r"\bevery (?:year|month|week)|"
                                # "varannan vecka", "vart tredje år", "dagligen", "twice a year", "quarterly".
-                               r"\bvar(?:t|annan|annat) (?:\w+ )?(?:år|månad|vecka|dag|termin)|\bdagligen\b|"
+                               r"\bvar(?:annan|tannat|t) (?:\w+ )?(?:år|månad|vecka|dag|termin)|\bdagligen\b|"
+                               r"\b(?:års|halvårs|månads|kvartals)vis\b|\bårlig(?:a|t)?\b|\bannual\b|"
                                r"\bhalvårsvis|\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:year|month|week|day|"
                                r"term|quarter)|\b(?:yearly|monthly|weekly|daily|quarterly|biannually|regularly)\b|"
                                r"\bevery (?:\w+ )?(?:years|months|weeks|days)\b"),
@@ -288,7 +293,12 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }
 # A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
-_TITLED = re.compile(rf"\b(?i:{_POSTS})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
+# Titles that stand before a name in running text, besides the posts a question asks for by title.
+_TITLES = (rf"{_POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w*|ombudsman\w*|"
+           r"överbefälhavare\w*|biskop\w*|projektledare\w*|handläggare\w*|president\w*|director(?:-general)?|"
+           r"ambassador|chair(?:man|woman|person)?|secretary(?:-general)?|governor|commissioner|coordinator|"
+           r"rapporteur|spokesperson|mayor")
+_TITLED = re.compile(rf"\b(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
                      r"[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
                      r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
@@ -328,6 +338,11 @@ def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
 # "Försvarets materielverk", "Statens institutionsstyrelse": a genitive and a body's noun; and a
 # name of capitalised words inside a sentence ("i samarbete med Civil Rights Defenders").
 _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
+                   # "the Ministry of Finance", "the Agency for Digital Government", "the municipal council".
+                   r"\b(?:Ministry|Department|Agency|Board|Authority|Office|Council|Committee|Commission|"
+                   r"Inspectorate|Institute|Service|Court|Ombudsman) (?:of|for) (?:the )?[A-Z][a-z]+|"
+                   r"\b(?i:municipal (?:executive )?(?:board|council|assembly|committee)|(?:county|regional) "
+                   r"(?:council|administrative board)|city council|executive board)\b|"
                    r"\b[A-ZÅÄÖ][a-zåäö]+s [a-zåäö-]*(?:verk|styrelse|myndighet|inspektion|nämnd|kommission|"
                    r"institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
                    # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"

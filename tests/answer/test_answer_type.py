@@ -430,3 +430,31 @@ def test_a_count_of_a_compound_counts_its_last_part() -> None:
     assert counts_of("EU har i dag 27 medlemsländer.", frozenset({"lände"}))
     assert counts_of("Antalet har ökat till 24 skogsbrandsdepåer.", frozenset({"depåe"}))
     assert not counts_of("EU har i dag 27 medlemsstater.", frozenset({"lände"}))
+
+
+@pytest.mark.parametrize(("answer_type", "text"), [
+    # Bodies by their English names and the English words for a municipality's boards.
+    (AnswerType.BODY, "The work is led by the Ministry of Finance."),
+    (AnswerType.BODY, "Responsibility lies with the municipal executive board."),
+    # A person after a title the question would not ask by.
+    (AnswerType.PERSON, "Riksdagsledamoten Aylin Fazelian deltog i samtalet."),
+    (AnswerType.PERSON, "Enhetschefen Lena Nowak leder arbetet."),
+    (AnswerType.PERSON, "The keynote was given by Professor Ylva Engström."),
+    # About as many, in both languages.
+    (AnswerType.COUNT, "Ett femtiotal deltagare kom till konferensen."),
+    (AnswerType.COUNT, "Hundreds of volunteers took part."),
+    # Periods and frequencies in the words a text uses.
+    (AnswerType.DURATION, "Projektet pågår under en femårsperiod."),
+    (AnswerType.DURATION, "Försöket pågår under ett halvår."),
+    (AnswerType.FREQUENCY, "Planen följs upp vartannat år."),
+    (AnswerType.FREQUENCY, "Nämnden lämnar en årlig rapport till fullmäktige."),
+    (AnswerType.FREQUENCY, "The board publishes an annual report."),
+])
+def test_bodies_people_counts_and_periods_in_the_forms_texts_use(answer_type: AnswerType, text: str) -> None:
+    assert states(answer_type, text)
+
+
+def test_what_a_thing_is_is_not_how_long_something_lasts() -> None:
+    # "en tvåårig utbildning" is a kind of education: it does not say how long anyone has.
+    assert not states(AnswerType.DURATION, "Personalen ska ha en tvåårig eftergymnasial utbildning.")
+    assert states(AnswerType.DURATION, "Personalen måste uppfylla kraven inom sex år.")
