@@ -314,11 +314,18 @@ def _given_names() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+# A name by its surname's form ("Karin Ekdahl", "Per Wennerström") or by the party after it
+# ("Aida Hadzialic (S)"), whatever the given name.
+_SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]*(?:sson|ström|qvist|kvist|gren|dahl|stedt|"
+                       r"feldt|berg)\b|\b[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+\s+\((?:S|M|SD|C|V|KD|L|MP)\)")
+
+
 def _names_person(text: str, exclude: str) -> bool:
-    """A known given name followed by a capitalised surname, or a title followed by a name."""
+    """A known given name followed by a capitalised surname, a surname by its form, or a title
+    followed by a name."""
     names = _given_names()
     found = (m for m in _NAME.finditer(text) if m.group(1) in names)
-    return any(_new(m, exclude) for m in found) or _finds(_TITLED, text, exclude)
+    return any(_new(m, exclude) for m in found) or _finds(_SURNAMED, text, exclude) or _finds(_TITLED, text, exclude)
 
 
 def _new(match: re.Match[str], exclude: str) -> bool:

@@ -68,9 +68,19 @@ def counted_words(question: str) -> list[str]:
     return [] if not words or any(word in _GENERIC_COUNTED for word in words) else words
 
 
+# "Antalet anmälningar ökade till 350", "the number of applications rose to 350": the thing counted
+# named before its number.
+_NUMBER_OF = re.compile(r"\b(?:antal(?:et)?|(?:the|a|total) number of)\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)",
+                        re.IGNORECASE)
+
+
 def counts_of(text: str, stems: frozenset[str]) -> bool:
     """Whether ``text`` has a number followed (within three words) by a word starting with one of
-    ``stems`` ("40 000 invånare" counts inhabitants, not refugees)."""
+    ``stems`` ("40 000 invånare" counts inhabitants, not refugees), or names the number of such a
+    thing ("antalet anmälningar ökade till 350")."""
+    for match in _NUMBER_OF.finditer(text):
+        if any(_names_counted(word.casefold(), stems) for word in match.group(1).split()):
+            return True
     for match in _COUNT_THEN_WORDS.finditer(text):
         words = [word.casefold() for word in match.group(1).split()]
         # "… internflyktingar … uppskattas till 2,6 miljoner människor": a count of people counts them.

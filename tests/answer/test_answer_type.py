@@ -458,3 +458,19 @@ def test_what_a_thing_is_is_not_how_long_something_lasts() -> None:
     # "en tvåårig utbildning" is a kind of education: it does not say how long anyone has.
     assert not states(AnswerType.DURATION, "Personalen ska ha en tvåårig eftergymnasial utbildning.")
     assert states(AnswerType.DURATION, "Personalen måste uppfylla kraven inom sex år.")
+
+
+def test_a_count_may_name_what_it_counts_before_the_number() -> None:
+    stems = frozenset({"anmäl", "appli"})
+    assert counts_of("Antalet anmälningar ökade till 350 under året.", stems)
+    assert counts_of("The number of applications rose to 350.", stems)
+    assert not counts_of("Antalet besökare ökade till 350 under året.", stems)
+
+
+@pytest.mark.parametrize("text", [
+    "Utredningen leds av Karin Ekdahl.",  # a surname by its form, whatever the given name
+    "Frågan ställdes av Aida Hadzialic (S).",  # a member by the party after the name
+])
+def test_a_person_is_named_by_the_form_of_the_surname_or_the_party_after_it(text: str) -> None:
+    assert states(AnswerType.PERSON, text)
+    assert not states(AnswerType.PERSON, "Mötet hölls i Region Stockholm.")
