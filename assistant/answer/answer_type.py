@@ -292,6 +292,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }
+# A time limit counted from now or from an event: "inom tre månader", "senast om sex år", "within 30 days".
+_WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+"
+               r"(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|working days?|days?|weeks?|months?|years?)\b")
 # A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
 # Titles that stand before a name in running text, besides the posts a question asks for by title.
 _TITLES = (rf"{_POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w*|ombudsman\w*|"
@@ -421,11 +424,13 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
     if answer_type is AnswerType.PLACE:
         return _finds(_PLACE, text, exclude)
     if answer_type is AnswerType.DEADLINE:
-        # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does.
-        return _finds(_STATES[AnswerType.DATE], text, exclude)
+        # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does,
+        # and so does a limit counted from now or from an event ("inom tre månader").
+        return _finds(_STATES[AnswerType.DATE], text, exclude) or _finds(_WITHIN, text, exclude)
     return _finds(_STATES[answer_type], text, exclude)
 
 
 def names_a_deadline(text: str) -> bool:
-    """Whether ``text`` puts a time limit on something ("senast den 30 augusti", "before 1 May")."""
-    return bool(_STATES[AnswerType.DEADLINE].search(text))
+    """Whether ``text`` puts a time limit on something ("senast den 30 augusti", "before 1 May",
+    "inom tre månader från beslutet")."""
+    return bool(_STATES[AnswerType.DEADLINE].search(text) or _WITHIN.search(text))

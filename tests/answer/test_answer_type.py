@@ -474,3 +474,14 @@ def test_a_count_may_name_what_it_counts_before_the_number() -> None:
 def test_a_person_is_named_by_the_form_of_the_surname_or_the_party_after_it(text: str) -> None:
     assert states(AnswerType.PERSON, text)
     assert not states(AnswerType.PERSON, "Mötet hölls i Region Stockholm.")
+
+
+@pytest.mark.parametrize("text", [
+    "Beslutet ska fattas inom tre månader från ansökan.",
+    "Personalen måste uppfylla kraven senast om sex år.",
+    "The report must be submitted within 30 days.",
+])
+def test_a_time_limit_counted_from_an_event_answers_by_when(text: str) -> None:
+    assert states(AnswerType.DEADLINE, text)
+    assert names_a_deadline(text)
+    assert not names_a_deadline("Arbetet sker inom ramen för uppdraget.")
