@@ -244,8 +244,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\bevery (?:year|month|week)|"
                                # "varannan vecka", "vart tredje år", "dagligen", "twice a year", "quarterly".
                                r"\bvar(?:annan|tannat|t) (?:\w+ )?(?:år|månad|vecka|dag|termin)|\bdagligen\b|"
-                               r"\b(?:års|halvårs|månads|kvartals)vis\b|\bårlig(?:a|t)?\b|\bannual\b|"
-                               r"\bhalvårsvis|\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:year|month|week|day|"
+                               r"\b(?:års|halvårs)vis\b|\bårlig(?:a|t)?\b|\bannual\b|"
+                               r"\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:year|month|week|day|"
                                r"term|quarter)|\b(?:yearly|monthly|weekly|daily|quarterly|biannually|regularly)\b|"
                                r"\bevery (?:\w+ )?(?:years|months|weeks|days)\b"),
     AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?(?!\w)|"

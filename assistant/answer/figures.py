@@ -69,8 +69,8 @@ def counted_words(question: str) -> list[str]:
 
 
 # "Antalet anmälningar ökade till 350", "the number of applications rose to 350": the thing counted
-# named before its number.
-_NUMBER_OF = re.compile(r"\b(?:antal(?:et)?|(?:the|a|total) number of)\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)",
+# named before its number ("ett antal åtgärder", "a number of measures" are only some).
+_NUMBER_OF = re.compile(r"(?<!\bett )\b(?:antal(?:et)?|(?:the|total) number of)\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)",
                         re.IGNORECASE)
 
 

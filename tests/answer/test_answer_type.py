@@ -465,6 +465,9 @@ def test_a_count_may_name_what_it_counts_before_the_number() -> None:
     assert counts_of("Antalet anmälningar ökade till 350 under året.", stems)
     assert counts_of("The number of applications rose to 350.", stems)
     assert not counts_of("Antalet besökare ökade till 350 under året.", stems)
+    # "Ett antal" and "a number of" are only some: no count of the thing.
+    assert not counts_of("Under 2024 kom ett antal anmälningar in, 12 fler än året innan.", stems)
+    assert not counts_of("A number of applications came in, 12 more than last year.", stems)
 
 
 @pytest.mark.parametrize("text", [
