@@ -63,10 +63,8 @@ class FeedbackStore(FeedbackLog):
     """Append-only feedback log. Cost: one indexed insert per write."""
 
     def __init__(self, path: Path) -> None:
-        self._connection = open_record_database(path, _SCHEMA)
-        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(feedback)")}
-        if "given_by" not in columns:  # a data folder from before keys had names
-            self._connection.execute("ALTER TABLE feedback ADD COLUMN given_by TEXT")
+        # "given_by" is absent from a data folder of before keys had names.
+        self._connection = open_record_database(path, _SCHEMA, columns=[("feedback", "given_by", "TEXT")])
         self._lock = threading.Lock()
 
     def add(self, item: FeedbackIn, *, given_by: str | None = None) -> Feedback:

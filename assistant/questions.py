@@ -40,7 +40,6 @@ CREATE TABLE IF NOT EXISTS questions (
     language TEXT NOT NULL, outcome TEXT NOT NULL, closest TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS questions_by_time ON questions (asked_at);
 """
-_TERMS_COLUMN = "ALTER TABLE questions ADD COLUMN terms TEXT"  # a JSON list; absent from files of before
 
 
 class ClosestPassage(BaseModel):
@@ -101,9 +100,8 @@ class SqliteQuestionLog(QuestionLog):
     """``questions.sqlite`` in the data folder (the file backend's). Cost: an indexed insert."""
 
     def __init__(self, path: Path) -> None:
-        self._connection = open_record_database(path, _SCHEMA)
-        if "terms" not in {row[1] for row in self._connection.execute("PRAGMA table_info(questions)")}:
-            self._connection.execute(_TERMS_COLUMN)
+        # "terms" (a JSON list) is absent from the files of before.
+        self._connection = open_record_database(path, _SCHEMA, columns=[("questions", "terms", "TEXT")])
         self._lock = threading.Lock()
 
     def add(self, item: LoggedQuestion) -> None:
