@@ -76,7 +76,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"\btelefonnummer\w*|\be-?postadress\w*|\bvart (?:kan|ska|bör) (?:jag|man|vi) vända\b")),
     (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|what time|at what time|öppettider|har .{0,30}öppet|"
                             r"vilken tid\b|hur dags|när öppnar|när stänger")),
-    (AnswerType.PERCENT, _cue(r"percent\w*|what share|what proportion|how large a share|how big a share|"
+    (AnswerType.PERCENT, _cue(r"percent\w*|per cent|what share|what proportion|what fraction|how large a share|"
+                              r"how big a share|"
                               r"hur stor andel|hur stor del|vilken andel|procent\w*|andel\w* av")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
@@ -92,11 +93,14 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                # "When did the Commission present its plan?" dates what was done; "When was
                                # the report due?" still asks for a time limit.
                                r"when (?:was|were|did) .{0,100}(?:\bdue\b|ha(?:ve|d) to\b|supposed to\b)")),
-    (AnswerType.COUNT, _cue(r"how many|\b(?:the|a|total|what) number of|hur många|\bantal(?:et)?\b")),
+    # "How many kronor …?" asks for a sum (below).
+    (AnswerType.COUNT, _cue(r"(?:how many|hur många)(?! (?:kronor|euros?|dollars?|sek)\b)|"
+                            r"\b(?:the|a|total|what) number of|\bantal(?:et)?\b")),
     # "What is the maximum penalty for …?", "maxstraff för …?": prison as often as a sum (never vetoes).
     (AnswerType.PENALTY, _cue(r"\b(?:penalt(?:y|ies)|punishments?|sentence for|maxstraff\w*|straff(?:et|en|skala\w*)?|"
                               r"påföljd\w*|straffsats\w*)\b")),
     (AnswerType.MONEY, _cue(rf"how much (?:money|does .{{0,40}}cost|is .{{0,40}}(?:worth|paid))|"
+                            r"(?:how many|hur många) (?:kronor|euros?|dollars?|sek)\b|"
                             rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
                             rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
@@ -115,7 +119,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|since when|from when|"
                            r"what (?:is|was|are|were) the (?:\w+ ){0,2}(?:date|year)s?\b|"
-                           r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från när|vilken dag|"
+                           r"(?:which|what) day(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
+                           r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från (?:och med )?när|vilken dag|"
                            r"vilken vecka|(?:which|what) week\b|vilken månad|(?:which|what) month\b")),
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were|will be|becomes|became) (?:the )?(?:[\w-]+ ){0,3}?(?:minister|"
                              r"head|chair\w*|director|coordinator|spokes\w+|author|speaker|investigator|"
@@ -203,7 +208,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              r"\b(?:en|två|tre|fyra) (?:halv|tredjedel|fjärdedel|femtedel|tiondel)(?:ar)?\b|"
                              r"\bvar (?:annan|tredje|fjärde|femte|tionde)\b|"
                              r"\b(?:half|a third|two thirds|a quarter|three quarters|a fifth|a tenth|the majority|"
-                             r"a majority) of\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b"),
+                             r"a majority) of\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
+                             # "nio av tio kommuner", "28 av 30 medlemsstater", "nine out of ten".
+                             rf"\b(?:\d+|en|ett|{NUMBER_WORDS}) (?:av|out of) (?:\d+|{NUMBER_WORDS})\b"
+                             r"(?! (?:år|kap|§|years?))"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90", "JAS 39" is still read as 39).
@@ -352,7 +360,10 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"\b(?:Ministry|Department|Agency|Board|Authority|Office|Council|Committee|Commission|"
                    r"Inspectorate|Institute|Service|Court|Ombudsman) (?:of|for) (?:the )?[A-Z][a-z]+|"
                    r"\b(?i:municipal (?:executive )?(?:board|council|assembly|committee)|(?:county|regional) "
-                   r"(?:council|administrative board)|city council|executive board)\b|"
+                   r"(?:council|administrative board)s?|city council|executive board)\b|"
+                   # The English for "regeringen", "kommunerna", "myndigheterna", "polisen" (below).
+                   r"\b(?:[Tt]he [Gg]overnment(?: Offices)?|[Tt]he Riksdag|[Mm]unicipalities|[Tt]he regions|"
+                   r"(?:[Gg]overnment |[Pp]ublic )?[Aa]gencies|[Tt]he police)\b|"
                    r"\b[A-ZÅÄÖ][a-zåäö]+s [a-zåäö-]*(?:verk|styrelse|myndighet|inspektion|nämnd|kommission|"
                    r"institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
                    # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"
@@ -379,7 +390,7 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"\w*terapeut(?:en|er|erna)?|"
                    r"\w*psykolog(?:en|er|erna)?|jurist(?:en|er|erna)?|barnmorsk\w*|kurator\w*|åklagare\w*|"
                    r"domare\w*|revisor\w*)\b")
-_PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
+_PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:the\s+)?(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
 
 
 def asked_type(question: str) -> AnswerType | None:

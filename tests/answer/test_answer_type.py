@@ -488,3 +488,28 @@ def test_a_time_limit_counted_from_an_event_answers_by_when(text: str) -> None:
     assert states(AnswerType.DEADLINE, text)
     assert names_a_deadline(text)
     assert not names_a_deadline("Arbetet sker inom ramen för uppdraget.")
+
+
+@pytest.mark.parametrize(("answer_type", "text"), [
+    (AnswerType.PERCENT, "Nio av tio kommuner har en plan."),
+    (AnswerType.PERCENT, "Nine out of ten municipalities have a plan."),
+    (AnswerType.BODY, "The Government decided to give the assignment."),
+    (AnswerType.BODY, "Responsibility rests with the county administrative boards."),
+    (AnswerType.PLACE, "The meeting took place at the Ministry."),
+])
+def test_shares_of_a_whole_and_english_bodies_and_places_are_recognised(answer_type: AnswerType, text: str) -> None:
+    assert states(answer_type, text)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("On which day was the agreement signed?", AnswerType.DATE),
+    ("Från och med när gäller lagen?", AnswerType.DATE),
+    ("How many per cent of the budget goes to schools?", AnswerType.PERCENT),
+    ("What fraction of the funds is spent on administration?", AnswerType.PERCENT),
+    ("Hur många kronor får varje kommun?", AnswerType.MONEY),
+    ("How many kronor does each municipality get?", AnswerType.MONEY),
+    ("How many municipalities take part?", AnswerType.COUNT),
+    ("What day-care options exist?", None),
+])
+def test_questions_for_a_day_a_share_or_a_sum_in_other_words(question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected
