@@ -24,7 +24,7 @@ from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
-from assistant.answer.figures import counted_words
+from assistant.answer.figures import counted_words, same_count_stems
 from assistant.answer.followup import asked_part, figures_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
@@ -266,7 +266,8 @@ class ExtractiveAnswerer(Answerer):
         forms = [self._glossary.swedish_for_english(word) for word in words]
         if detect_language(question) == "en" and not all(forms):
             return frozenset()  # an English word the glossary does not know: nothing to check against
-        return frozenset(w.casefold()[:5] for w in [*words, *(f for found in forms for f in found)] if len(w) >= 3)
+        stems = frozenset(w.casefold()[:5] for w in [*words, *(f for found in forms for f in found)] if len(w) >= 3)
+        return stems | same_count_stems([w.casefold() for w in [*words, *(f for found in forms for f in found)]])
 
     def _content(self, context: AnswerContext) -> list[Passage]:
         return [p for p in context.passages if p.kind != "header"] or list(context.passages)

@@ -74,6 +74,28 @@ _NUMBER_OF = re.compile(r"(?<!\bett )\b(?:antal(?:et)?|(?:the|total) number of)\
                         re.IGNORECASE)
 
 
+# Nouns that count the same things under other names: "Hur många Natoländer …?" is answered by "28 av 30
+# medlemsstater". A question's word that is one of them, or a compound ending in one, counts them all.
+_SAME_COUNT = (
+    ("länder", "stater", "countries", "states"),
+    ("företag", "bolag", "companies", "firms", "businesses"),
+    ("bostäder", "lägenheter", "dwellings", "homes", "apartments", "flats"),
+    ("anställda", "medarbetare", "employees", "staff"),
+    ("ärenden", "cases"),
+)
+
+
+def same_count_stems(words: list[str]) -> frozenset[str]:
+    """The five-letter stems of every noun counting what ``words`` (``counted_words``) count under
+    another name (``_SAME_COUNT``)."""
+    found: set[str] = set()
+    for word in words:
+        for group in _SAME_COUNT:
+            if any(word.endswith(noun) for noun in group):
+                found.update(noun[:5] for noun in group)
+    return frozenset(found)
+
+
 def counts_of(text: str, stems: frozenset[str]) -> bool:
     """Whether ``text`` has a number followed (within three words) by a word starting with one of
     ``stems`` ("40 000 invånare" counts inhabitants, not refugees), or names the number of such a

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answer_type import AnswerType, asked_type, names_a_deadline, states
-from assistant.answer.figures import counted_words, counts_of, states_another_year, years_of
+from assistant.answer.figures import counted_words, counts_of, same_count_stems, states_another_year, years_of
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -513,3 +513,11 @@ def test_shares_of_a_whole_and_english_bodies_and_places_are_recognised(answer_t
 ])
 def test_questions_for_a_day_a_share_or_a_sum_in_other_words(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected
+
+
+def test_a_count_under_another_name_counts_the_same_things() -> None:
+    words = counted_words("Hur många Natoländer hade ratificerat Sveriges anslutning?")
+    stems = frozenset(word[:5] for word in words) | same_count_stems(words)
+    assert counts_of("Hittills har 28 av 30 medlemsstater ratificerat anslutningen.", stems)
+    assert not counts_of("Hittills har 28 av 30 myndigheter lämnat sina svar.", stems)
+    assert same_count_stems(["companies"]) >= {"föret", "bolag"}
