@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from importlib import resources
 
@@ -178,20 +179,52 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b")),
 ]
 
+def _factored(words: Iterable[str]) -> str:
+    """One regex alternative for each of ``words``, factored by their shared beginnings: Python's
+    ``re`` tries an alternation's branches one by one wherever it is tried, a factored one stops at
+    the first letter that no word has there. Matches exactly the words given."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(letter) + pattern(child) for letter, child in sorted(node.items()) if letter]
+        if not branches:
+            return ""
+        if "" in node:
+            return f"(?:{'|'.join(branches)})?"
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(tree)
+
+
 # Numbers written as words, in both languages: the units, the teens, the tens and their compounds
-# ("tjugofem", "twenty-five" is "twenty" then "five"), hundreds and thousands ("tvåhundra"), a dozen.
-_SV_TENS = r"tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio"
-_SV_UNITS = r"ett|en|två|tre|fyra|fem|sex|sju|åtta|nio"
-NUMBER_WORDS = rf"(?:{_SV_TENS})(?:{_SV_UNITS})?|(?:två|tre|fyra|fem|sex|sju|åtta|nio)?(?:hundra|tusen)|" \
-               r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|" \
-               r"nitton|dussin|" \
-               r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|" \
-               r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|" \
-               r"thousand|dozen"
+# ("tjugofem"; "twenty-five" is "twenty" then "five"), hundreds and thousands ("tvåhundra"), a dozen.
+_SV_TENS = ("tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
+_SV_DIGITS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
+NUMBER_WORDS = _factored([
+    *_SV_DIGITS, "tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
+    *(tens + unit for tens in _SV_TENS for unit in ("", "en", "ett", *_SV_DIGITS)),
+    *(digit + power for digit in ("", *_SV_DIGITS) for power in ("hundra", "tusen")), "dussin",
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen"])
 YEAR = r"(?:19|20)\d\d"
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
 _DATE_TEXT = rf"\b{YEAR}\b(?!:\d)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
+# A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
+_SHARE_WORDS = _factored([
+    "hälften", "majoriteten", "en majoritet", "minoriteten",
+    *(f"{count} {part}" for count in ("en", "två", "tre", "fyra")
+      for part in ("halv", "tredjedel", "tredjedelar", "fjärdedel", "fjärdedelar", "femtedel", "femtedelar",
+                   "tiondel", "tiondelar")),
+    *(f"var {nth}" for nth in ("annan", "tredje", "fjärde", "femte", "tionde")),
+    *(f"{part} of" for part in ("half", "a third", "two thirds", "a quarter", "three quarters", "a fifth",
+                                "a tenth", "the majority", "a majority"))])
 _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
                            r"miljard\w* kronor|miljoner|miljarder|"
@@ -199,18 +232,17 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            r"(?:million|billion|bn|m)\s+(?:kronor|kr\b|sek\b|euros?\b|eur\b|dollars?\b|usd\b)|"
                            r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
                            r"\b(?:sek|eur|usd|€|\$|£)\s?\d|"
-                           rf"\b(?:en|ett|en halv|en kvarts|{NUMBER_WORDS})\s+(?:miljon|miljard)\w*|"
+                           rf"\b(?=\w+(?: \w+)?\s+(?:miljon|miljard))(?:en|ett|en halv|en kvarts|{NUMBER_WORDS})\s+"
+                           r"(?:miljon|miljard)\w*|"
                            r"\bhalf a (?:million|billion) (?:kronor|euros?|dollars?)"),
     # A share in figures ("12 %", "12 procent", "12 per cent", "12 percentage points") or in words
     # ("två tredjedelar", "var tredje", "a quarter of", "one in five", "the majority").
     AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*|promille|per cent|percent\w*)|"
-                             r"\b(?:hälften|majoriteten|en majoritet|minoriteten)\b|"
-                             r"\b(?:en|två|tre|fyra) (?:halv|tredjedel|fjärdedel|femtedel|tiondel)(?:ar)?\b|"
-                             r"\bvar (?:annan|tredje|fjärde|femte|tionde)\b|"
-                             r"\b(?:half|a third|two thirds|a quarter|three quarters|a fifth|a tenth|the majority|"
-                             r"a majority) of\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
+                             rf"\b{_SHARE_WORDS}\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
                              # "nio av tio kommuner", "28 av 30 medlemsstater", "nine out of ten".
-                             rf"\b(?:\d+|en|ett|{NUMBER_WORDS}) (?:av|out of) (?:\d+|{NUMBER_WORDS})\b"
+                             # (the lookahead first: the number words are tried only before "av").
+                             rf"\b(?=\w+ (?:av|out of) )(?:\d+|en|ett|{NUMBER_WORDS}) (?:av|out of) "
+                             rf"(?:\d+|{NUMBER_WORDS})\b"
                              r"(?! (?:år|kap|§|years?))"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
@@ -225,7 +257,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
-                           rf"\b(?:{NUMBER_WORDS}|ett (?:tio|{_SV_TENS}|hundra|tusen|dussin)tal|"
+                           rf"\b(?:{NUMBER_WORDS}|ett (?:tio|{'|'.join(_SV_TENS)}|hundra|tusen|dussin)tal|"
                            r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of)\b"
                            r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b|per cent|percent|"
                            r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
@@ -309,7 +341,8 @@ _TITLES = (rf"{_POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\
            r"överbefälhavare\w*|biskop\w*|projektledare\w*|handläggare\w*|president\w*|director(?:-general)?|"
            r"ambassador|chair(?:man|woman|person)?|secretary(?:-general)?|governor|commissioner|coordinator|"
            r"rapporteur|spokesperson|mayor")
-_TITLED = re.compile(rf"\b(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
+# (The lookahead first: the titles are tried only before a capitalised word.)
+_TITLED = re.compile(rf"\b(?=\w+\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ])(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
                      r"[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
                      r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
@@ -327,8 +360,9 @@ def _given_names() -> frozenset[str]:
 
 # A name by its surname's form ("Karin Ekdahl", "Per Wennerström") or by the party after it
 # ("Aida Hadzialic (S)"), whatever the given name.
-_SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]*(?:sson|ström|qvist|kvist|gren|dahl|stedt|"
-                       r"feldt|berg)\b|\b[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+\s+\((?:S|M|SD|C|V|KD|L|MP)\)")
+_SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]++\s+[A-ZÅÄÖ][a-zåäöéü]++(?:(?:(?<=sson)|(?<=ström)|(?<=qvist)|"
+                       r"(?<=kvist)|(?<=gren)|(?<=dahl)|(?<=stedt)|(?<=feldt)|(?<=berg))\b|"
+                       r"\s+\((?:S|M|SD|C|V|KD|L|MP)\))")
 
 
 def _names_person(text: str, exclude: str) -> bool:
