@@ -1,4 +1,4 @@
-"""What kind of fact a question asks for, and whether a piece of text states one.
+"""What kind of fact a question asks for (whether a piece of text states one is ``fact_forms``'s).
 
 "How much does the agency get?" wants an amount of money, "by when must it report?" a deadline,
 "which agency chairs the council?" a body. The passages on the topic are easy to find; the sentence
@@ -13,13 +13,9 @@ nothing here knows any document.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable
 from enum import StrEnum
-from importlib import resources
 
-from assistant.answer.events import MONTHS
 from assistant.answer.events import cue as _cue
 
 
@@ -65,7 +61,7 @@ _WHEN = r"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\
 # Most specific first: "how much money" is money before it is a quantity.
 # Swedish posts: asked for by title ("Vem är kommunchef?") and naming a person beside a name
 # ("generaldirektör Anna Ek", "Anna Ek, generaldirektör").
-_POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landshövding\w*|kommundirektör\w*|"
+POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landshövding\w*|kommundirektör\w*|"
           r"kommunchef\w*|samordnare\w*|utredare\w*|talesperson\w*|rektor\w*|direktör\w*|chef\w*|"
           r"ambassadör\w*|statssekreterare\w*")
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
@@ -132,7 +128,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bwhich (?:\w+ )?(?:minister|ministers|state secretar(?:y|ies)|ambassadors?)\b|"
                              r"\bvilk(?:en|a) (?:\w+ )?(?:minister|ministrar|statssekreterare|ambassadör\w*)\b|"
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
-                             rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{_POSTS})\b|"
+                             rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{POSTS})\b|"
                              r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|vad heter")),
     (AnswerType.DEFINITION, _cue(r"\bwhat is meant by\b|\bwhat (?:does|do) .{1,40} mean\b|\bhow (?:do|does) .{1,40} "
                                  r"define\b|\bhow (?:is|are) .{1,40} defined\b|\bdefinition of\b|"
@@ -179,254 +175,6 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b")),
 ]
 
-def _factored(words: Iterable[str]) -> str:
-    """One regex alternative for each of ``words``, factored by their shared beginnings: Python's
-    ``re`` tries an alternation's branches one by one wherever it is tried, a factored one stops at
-    the first letter that no word has there. Matches exactly the words given."""
-    tree: dict[str, dict] = {}
-    for word in words:
-        node = tree
-        for letter in word:
-            node = node.setdefault(letter, {})
-        node[""] = {}
-
-    def pattern(node: dict[str, dict]) -> str:
-        branches = [re.escape(letter) + pattern(child) for letter, child in sorted(node.items()) if letter]
-        if not branches:
-            return ""
-        if "" in node:
-            return f"(?:{'|'.join(branches)})?"
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-
-    return pattern(tree)
-
-
-# Numbers written as words, in both languages: the units, the teens, the tens and their compounds
-# ("tjugofem"; "twenty-five" is "twenty" then "five"), hundreds and thousands ("tvåhundra"), a dozen.
-_SV_TENS = ("tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
-_SV_DIGITS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
-NUMBER_WORDS = _factored([
-    *_SV_DIGITS, "tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
-    *(tens + unit for tens in _SV_TENS for unit in ("", "en", "ett", *_SV_DIGITS)),
-    *(digit + power for digit in ("", *_SV_DIGITS) for power in ("hundra", "tusen")), "dussin",
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
-    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen"])
-YEAR = r"(?:19|20)\d\d"
-# A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
-_DATE_TEXT = rf"\b{YEAR}\b(?!:\d)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
-             r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
-# A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
-_SHARE_WORDS = _factored([
-    "hälften", "majoriteten", "en majoritet", "minoriteten",
-    *(f"{count} {part}" for count in ("en", "två", "tre", "fyra")
-      for part in ("halv", "tredjedel", "tredjedelar", "fjärdedel", "fjärdedelar", "femtedel", "femtedelar",
-                   "tiondel", "tiondelar")),
-    *(f"var {nth}" for nth in ("annan", "tredje", "fjärde", "femte", "tionde")),
-    *(f"{part} of" for part in ("half", "a third", "two thirds", "a quarter", "three quarters", "a fifth",
-                                "a tenth", "the majority", "a majority"))])
-_STATES: dict[AnswerType, re.Pattern[str]] = {
-    AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
-                           r"miljard\w* kronor|miljoner|miljarder|"
-                           # "25 million kronor", "1.2 billion euros" (an English page's word order).
-                           r"(?:million|billion|bn|m)\s+(?:kronor|kr\b|sek\b|euros?\b|eur\b|dollars?\b|usd\b)|"
-                           r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
-                           r"\b(?:sek|eur|usd|€|\$|£)\s?\d|"
-                           rf"\b(?=\w+(?: \w+)?\s+(?:miljon|miljard))(?:en|ett|en halv|en kvarts|{NUMBER_WORDS})\s+"
-                           r"(?:miljon|miljard)\w*|"
-                           r"\bhalf a (?:million|billion) (?:kronor|euros?|dollars?)"),
-    # A share in figures ("12 %", "12 procent", "12 per cent", "12 percentage points") or in words
-    # ("två tredjedelar", "var tredje", "a quarter of", "one in five", "the majority").
-    AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*|promille|per cent|percent\w*)|"
-                             rf"\b{_SHARE_WORDS}\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
-                             # "nio av tio kommuner", "28 av 30 medlemsstater", "nine out of ten".
-                             # (the lookahead first: the number words are tried only before "av").
-                             rf"\b(?=\w+ (?:av|out of) )(?:\d+|en|ett|{NUMBER_WORDS}) (?:av|out of) "
-                             rf"(?:\d+|{NUMBER_WORDS})\b"
-                             r"(?! (?:år|kap|§|years?))"),
-    # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
-    # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
-    # part of a name ("CV90", "JAS 39" is still read as 39).
-    # The number is taken whole (possessively), so "15 000 000 kronor" cannot be read as "15".
-    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
-                           # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
-                           rf"(?![\d.,a-zåäö]|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
-                           rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
-                           rf"per cent|percent|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
-                           rf"{MONTHS})|[\d ]*-)|"
-                           # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
-                           r"\bett \d{2,3}-tal\b|"
-                           r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
-                           rf"\b(?:{NUMBER_WORDS}|ett (?:tio|{'|'.join(_SV_TENS)}|hundra|tusen|dussin)tal|"
-                           r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of)\b"
-                           r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b|per cent|percent|"
-                           r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
-    # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does ("redovisade
-    # uppdraget den 1 mars" dates a report that was made).
-    AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
-                              rf"(?:{_DATE_TEXT})|\bska\b[^.]{{0,60}}?\b(?:\w*redovisas?|\w*rapporteras?|lämnas?|"
-                              rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{MONTHS})\b"),
-    AnswerType.DATE: _cue(_DATE_TEXT),
-    # "tre sammanhängande månader", "two consecutive years": one describing word may stand between.
-    AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
-                              rf"(?:år|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
-                              r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
-                              # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
-                              # not how long something lasts).
-                              r"\b(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio)(?:årsperiod|månadersperiod)\w*|"
-                              r"\bhalvår(?:et|s\w*)?\b|"
-                              # An age: "till och med 20 års ålder", "aged 16", "18 years old".
-                              r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
-                              r"\baged \d+"),
-    AnswerType.FREQUENCY: _cue(r"\b(?:gång(?:er)?|gången) (?:per|om|i|varje)|\bårligen|\bvarje (?:år|månad|vecka|"
-                               r"termin|kvartal)|\bper (?:år|månad|vecka|termin)|\bkvartals\w*|\bmånadsvis|\bveckovis|"
-                               r"\bregelbundet|\bkontinuerligt|\bmandatperiod\w*|\bannually|"
-                               r"\bevery (?:year|month|week)|"
-                               # "varannan vecka", "vart tredje år", "dagligen", "twice a year", "quarterly".
-                               r"\bvar(?:annan|tannat|t) (?:\w+ )?(?:år|månad|vecka|dag|termin)|\bdagligen\b|"
-                               r"\b(?:års|halvårs)vis\b|\bårlig(?:a|t)?\b|\bannual\b|"
-                               r"\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:year|month|week|day|"
-                               r"term|quarter)|\b(?:yearly|monthly|weekly|daily|quarterly|biannually|regularly)\b|"
-                               r"\bevery (?:\w+ )?(?:years|months|weeks|days)\b"),
-    AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?(?!\w)|"
-                           r"\b\d{1,2}\s*[–-]\s*\d{1,2}\b.{0,10}"
-                           r"(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vardag)"),
-    # A citation: an article or section by number, a statute's number, a report's or bill's series
-    # number, a law by its name ("socialtjänstlagen", "miljöbalken", "förordningen (2009:907)").
-    AnswerType.REFERENCE: _cue(r"\b(?:artikel|artiklarna|article|articles|section|paragraf)\s+\d+|\b\d+\s*(?:§|kap\.)|"
-                               r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
-                               r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
-                               r"\b[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|\b[a-zåäö-]*(?:act|code)\b(?= \()"),
-    # A permission, duty or limit: "får inte", "ska bara … om", "ska även", "may not", "only if", "unless".
-    AnswerType.YES_NO: _cue(r"\b(?:får|ska|skall|måste|bör|behöver|kan)\s+(?:[\wåäö]+\s+){0,2}?(?:inte|ej|endast|bara|"
-                            r"även|också|aldrig|alltid)\b|\b(?:inte|ej|endast|bara)\s+(?:[\wåäö]+\s+)?(?:får|ska|skall)\b|"
-                            r"\bförbjud\w*|\bförbud\w*|\btillåt\w*|\bundanta\w*|\bom inte\b|\b(?:endast|bara) om\b|"
-                            r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
-                            r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
-                            r"\bexcept\b|\bexempt\w*|\bonly if\b"),
-    AnswerType.CONTENT: _cue(r"\binnehåll\w*|\bomfatta\w*|\binkludera\w*|\bsärskilt\b|\bbland annat\b|\bbl\.\s?a\.|"
-                             r"\bbelysa\b|\bbehandla\b|\bincludes?\b|\bincluding\b|\bcontains?\b|\bcover(?:s|ing)?\b|"
-                             r"\bin particular\b|:\s*\n"),
-    # A condition or what follows from one: "villkor", "krävs", "förenlig med", "ska återbetalas", "provided that".
-    AnswerType.CONDITION: _cue(r"\bvillkor\w*|\bförutsättning\w*|\bkrav(?:et|en)?\b|\bkrävs\b|"
-                               r"\bunder förutsättning\b|\bförenlig\w*|\bi så fall\b|\b(?:åter)?betalas tillbaka\b|"
-                               r"\båterbetala\w*|\båterkräv\w*|\bprovided (?:that)?\b|\bconditions?\b|\brequire[sd]?\b|"
-                               r"\brequirements?\b|\bin that case\b|\bmust be repaid\b"),
-    AnswerType.PENALTY: _cue(r"\bfängelse\w*|\bböter\b|\bbötes\w*|\bdagsböter\b|\bstraff\w*|\bvite\w*|"
-                             r"\bsanktionsavgift\w*|\bimprisonment\b|\bprison\b|\bfines?\b|\bpenalt\w*"),
-    # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
-    AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+)för att\b|\beftersom\b|\bdärför att\b|"
-                            r"\bpå grund av\b|\bmot bakgrund av\b|\bmed anledning av\b|\bföranleds\b|"
-                            r"\b(?:orsaken|anledningen|skälet|skälen) (?:till|är|var)\b|\bbecause\b|\bdue to\b|"
-                            r"\bowing to\b|\bas a result of\b|\bthe reasons? (?:for|is|was)\b|"
-                            r"\bexplained\b.{0,60}\bby\b|\bstems? from\b|\bresults? from\b|\bberor på\b|"
-                            r"\bförklaras\b|\btill följd av\b"),
-    AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
-                                r"\b(?:means|is defined as|are defined as|refers to|counts as)\b"),
-    # A phone number ("08-405 13 49", "0293-21 80 00", "+46 8 405 10 00"), an e-mail address, or words
-    # that point to someone to ask ("Kontaktperson:", "Frågor besvaras av", "contact").
-    AnswerType.CONTACT: _cue(r"(?:\+46\s?|\b0)\d{1,3}\s?[-–]\s?\d{2,3}(?:\s?\d{2}){1,3}\b|"
-                             r"\+46(?:\s?\d){7,10}\b|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bkontakt(?:a|as|person\w*|"
-                             r"uppgift\w*)\b|\bcontact\b|\btelefon\b|\btfn\b|\btel\.|\be-?post\b|\be-?mail\b|"
-                             r"\bbesvaras av\b|\bvänd (?:dig|er) till\b"),
-    AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
-                             r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
-}
-# A time limit counted from now or from an event: "inom tre månader", "senast om sex år", "within 30 days".
-_WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+"
-               r"(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|working days?|days?|weeks?|months?|years?)\b")
-# A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
-# Titles that stand before a name in running text, besides the posts a question asks for by title.
-_TITLES = (rf"{_POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w*|ombudsman\w*|"
-           r"överbefälhavare\w*|biskop\w*|projektledare\w*|handläggare\w*|president\w*|director(?:-general)?|"
-           r"ambassador|chair(?:man|woman|person)?|secretary(?:-general)?|governor|commissioner|coordinator|"
-           r"rapporteur|spokesperson|mayor")
-# (The lookahead first: the titles are tried only before a capitalised word.)
-_TITLED = re.compile(rf"\b(?=\w+\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ])(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
-                     r"[A-ZÅÄÖ][a-zåäöéü]+"
-                     # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
-                     r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
-                     # Or signed with the post after the name: "Irina Schoulgin Nyoni, Ambassador".
-                     rf"|\b[A-ZÅÄÖ][a-zåäöéü]+(?:\s+[A-ZÅÄÖ][a-zåäöéü]+){{1,3}},\s+(?i:{_POSTS}|ambassador\w*|"
-                     r"director\w*|chair\w*|head of\b|state secretary|deputy\b|rådgivare|adviser|advisor)")
-_NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéü]+)(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ]\.\s+)?[A-ZÅÄÖ][a-zåäöéü]{2,}")
-
-
-@functools.cache
-def _given_names() -> frozenset[str]:
-    text = (resources.files("assistant") / "data" / "first_names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-# A name by its surname's form ("Karin Ekdahl", "Per Wennerström") or by the party after it
-# ("Aida Hadzialic (S)"), whatever the given name.
-_SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]++\s+[A-ZÅÄÖ][a-zåäöéü]++(?:(?:(?<=sson)|(?<=ström)|(?<=qvist)|"
-                       r"(?<=kvist)|(?<=gren)|(?<=dahl)|(?<=stedt)|(?<=feldt)|(?<=berg))\b|"
-                       r"\s+\((?:S|M|SD|C|V|KD|L|MP)\))")
-
-
-def _names_person(text: str, exclude: str) -> bool:
-    """A known given name followed by a capitalised surname, a surname by its form, or a title
-    followed by a name."""
-    names = _given_names()
-    found = (m for m in _NAME.finditer(text) if m.group(1) in names)
-    return any(_new(m, exclude) for m in found) or _finds(_SURNAMED, text, exclude) or _finds(_TITLED, text, exclude)
-
-
-def _new(match: re.Match[str], exclude: str) -> bool:
-    """The match is not in ``exclude`` as whole words, a genitive included: "20" is new beside a
-    question's "2025", "Migrationsverket" is not beside its "Migrationsverkets"."""
-    found = match.group(0).strip().casefold()
-    return re.search(rf"(?<!\w){re.escape(found)}(?::?s)?(?!\w)", exclude) is None
-
-
-def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
-    """Whether ``pattern`` matches ``text`` somewhere other than with words already in ``exclude``."""
-    return any(_new(match, exclude) for match in pattern.finditer(text))
-
-
-# "Myndigheten för ungdoms- och civilsamhällesfrågor" is another body than the question's
-# "Myndigheten för stöd till trossamfund": such a name is matched with the word that tells it apart.
-# "Försvarets materielverk", "Statens institutionsstyrelse": a genitive and a body's noun; and a
-# name of capitalised words inside a sentence ("i samarbete med Civil Rights Defenders").
-_BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
-                   # "the Ministry of Finance", "the Agency for Digital Government", "the municipal council".
-                   r"\b(?:Ministry|Department|Agency|Board|Authority|Office|Council|Committee|Commission|"
-                   r"Inspectorate|Institute|Service|Court|Ombudsman) (?:of|for) (?:the )?[A-Z][a-z]+|"
-                   r"\b(?i:municipal (?:executive )?(?:board|council|assembly|committee)|(?:county|regional) "
-                   r"(?:council|administrative board)s?|city council|executive board)\b|"
-                   # The English for "regeringen", "kommunerna", "myndigheterna", "polisen" (below).
-                   r"\b(?:[Tt]he [Gg]overnment(?: Offices)?|[Tt]he Riksdag|[Mm]unicipalities|[Tt]he regions|"
-                   r"(?:[Gg]overnment |[Pp]ublic )?[Aa]gencies|[Tt]he police)\b|"
-                   r"\b[A-ZÅÄÖ][a-zåäö]+s [a-zåäö-]*(?:verk|styrelse|myndighet|inspektion|nämnd|kommission|"
-                   r"institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
-                   # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"
-                   r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:sjukhuset|universitetet|högskolan|akademin|institutet)\b|"
-                   r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+){1,3}\b|"
-                   r"\b[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten|rådet|nämnden|inspektionen|kommittén|"
-                   r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"
-                   r"utredningen|domstolen|ombudsmannen|centrum|centret|kontoret|kollegiet|kollegium|kammaren|"
-                   r"delegationen|byrån|väsendet|universitetet|högskolan|sekretariatet|sjukhuset|sjukhus|"
-                   r"bolaget)\b|"
-                   r"\b(?:Försvarsmakten|Kriminalvården|Kronofogden|Lantmäteriet|Sametinget|Riksbanken|"
-                   r"Riksrevisionen|Kustbevakningen|Sida)\b|"
-                   r"\b(?:Regeringskansliet|[Rr]egeringen|[Rr]iksdagen|[Ll]änsstyrelse\w*|[Kk]ommunstyrelse\w*|"
-                   r"[Kk]ommunfullmäktige|[Rr]egionfullmäktige|[Kk]ommunledning\w*|[Ff]örvaltning\w*|[Nn]ämnd\w*|"
-                   r"[Kk]ommuner(?:na)?|[Rr]egioner(?:na)?|[Mm]yndighet\w*|[Pp]olisen|[Ff]örsäkringskassan|"
-                   r"Arbetsförmedlingen|Migrationsverket|EU|FN|OECD|Nato|SKR|SKL|MSB)\b|"
-                   r"\b[A-ZÅÄÖ][a-zåäö]+s? (?:kommun|region|län|stad)\b|\b[A-ZÅÄÖ]{2,}\b|"
-                   # Posts and professions, not what their stems begin ("strategin", "pedagogik").
-                   r"\b(?i:\w*chef\w*|\w*ansvarig\w*|\w*samordnare\w*|\w*strateg(?:en|er|erna|ens)?|rektor\w*|"
-                   r"ordförande\w*|"
-                   r"\w*handläggare\w*|\w*minister\w*|\w*enheten|\w*gruppen|"
-                   # Professions: "who must have carried out the treatment?" – "en legitimerad tandläkare".
-                   r"\w*läkare\w*|\w*skötersk\w*|\w*lärare\w*|\w*sekreterare\w*|\w*pedagog(?:en|er|erna)?|"
-                   r"\w*terapeut(?:en|er|erna)?|"
-                   r"\w*psykolog(?:en|er|erna)?|jurist(?:en|er|erna)?|barnmorsk\w*|kurator\w*|åklagare\w*|"
-                   r"domare\w*|revisor\w*)\b")
-_PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:the\s+)?(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
-
-
 def asked_type(question: str) -> AnswerType | None:
     """The kind of fact ``question`` asks for, the most specific first; ``None`` when it asks for
     an explanation, a list or anything else no cue names. Cost: a few regex searches."""
@@ -450,32 +198,3 @@ _REGARDING = _cue(r"\bnär det (?:gäller|kommer till)\b")
 def _main_clause(question: str) -> str:
     match = _LEADING_CLAUSE.match(question)
     return _REGARDING.sub(" ", match.group("main") if match else question)
-
-
-def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
-    """Whether ``text`` states a fact of ``answer_type`` (a date for DATE, an amount of money for
-    MONEY …) other than one ``besides`` already names: for "Who must Migrationsverket consult?" a
-    sentence naming only Migrationsverket names no one. Years never count as amounts or counts.
-    Cost: one or two regex passes."""
-    exclude = besides.casefold()
-    if answer_type is AnswerType.QUANTITY:
-        # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum.
-        return any(_finds(_STATES[t], text, exclude)
-                   for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.DURATION))
-    if answer_type is AnswerType.PERSON:
-        return _names_person(text, exclude)
-    if answer_type is AnswerType.BODY:
-        return _finds(_BODY, text, exclude) or _names_person(text, exclude)
-    if answer_type is AnswerType.PLACE:
-        return _finds(_PLACE, text, exclude)
-    if answer_type is AnswerType.DEADLINE:
-        # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does,
-        # and so does a limit counted from now or from an event ("inom tre månader").
-        return _finds(_STATES[AnswerType.DATE], text, exclude) or _finds(_WITHIN, text, exclude)
-    return _finds(_STATES[answer_type], text, exclude)
-
-
-def names_a_deadline(text: str) -> bool:
-    """Whether ``text`` puts a time limit on something ("senast den 30 augusti", "before 1 May",
-    "inom tre månader från beslutet")."""
-    return bool(_STATES[AnswerType.DEADLINE].search(text) or _WITHIN.search(text))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.answer_type import NUMBER_WORDS, YEAR, AnswerType
+from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import cue as _cue
+from assistant.answer.fact_forms import NUMBER_WORDS, YEAR
 
 # Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
 # for 2016.

@@ -11,9 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer.answer_type import AnswerType, states
+from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.citations import cell_span
+from assistant.answer.fact_forms import states
 from assistant.answer.selection import Candidate
 
 ROLE_COLUMN = re.compile(r"huvudansvar|ansvarig|ansvar", re.IGNORECASE)

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
-from assistant.answer.answer_type import SPECIFIC, AnswerType, names_a_deadline, states
+from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.citations import sentence_spans
 from assistant.answer.events import (
@@ -43,6 +43,7 @@ from assistant.answer.events import (
     speaks_of,
     states_a_day,
 )
+from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import counts_of, states_another_year, years_of
 from assistant.answer.names import named_in
 from assistant.answer.preamble import in_preamble

@@ -201,7 +201,8 @@ def test_a_question_for_whom_to_contact_in_a_policy_without_contact_details_name
         assistant: PolicyAssistant) -> None:
     """The five policies give no phone numbers: "Vem kan jag kontakta …?" is read as who handles
     the matter, a post or a body."""
-    from assistant.answer.answer_type import AnswerType, states
+    from assistant.answer.answer_type import AnswerType
+    from assistant.answer.fact_forms import states
 
     answer = assistant.ask("Vem kan jag kontakta om integrationsfrågor i Tierp?", record=False)
     assert not answer.abstained

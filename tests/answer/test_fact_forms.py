@@ -1,0 +1,118 @@
+"""Whether a text states a fact of a kind, in the forms Swedish and English texts write it
+(`assistant.answer.fact_forms`). Each form is a way the languages write the fact, not a sentence of
+an evaluation page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.fact_forms import NUMBER_WORDS, names_a_deadline, states
+
+
+def test_the_number_words_are_matched_whole_and_only_them() -> None:
+    number = re.compile(rf"\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
+    for word in ("tre", "tretton", "tjugofem", "trettioett", "tvåhundra", "dussin", "fifteen", "Twenty"):
+        assert number.fullmatch(word), word
+    for word in ("en", "ett", "tres", "sexa", "tjugofemte"):
+        assert not number.fullmatch(word), word
+
+
+@pytest.mark.parametrize(("answer_type", "text"), [
+    # Shares in English figures and in words.
+    (AnswerType.PERCENT, "Unemployment rose by 1.5 per cent in 2023."),
+    (AnswerType.PERCENT, "Around 40 percent of the funds go to the regions."),
+    (AnswerType.PERCENT, "Andelen ökade med 2 procentenheter."),
+    (AnswerType.PERCENT, "Två tredjedelar av kommunerna har en plan."),
+    (AnswerType.PERCENT, "Var tredje elev saknar behörighet."),
+    (AnswerType.PERCENT, "A quarter of the municipalities lack a plan."),
+    (AnswerType.PERCENT, "One in five children lives in a household with low income."),
+    # Counts written as words: the teens, the tens, their compounds, hundreds, a dozen.
+    (AnswerType.COUNT, "Fjorton myndigheter deltar i arbetet."),
+    (AnswerType.COUNT, "Sextio deltagare kom till mötet."),
+    (AnswerType.COUNT, "Nätverket består av tjugofem kommuner."),
+    (AnswerType.COUNT, "Fifteen agencies have signed the agreement."),
+    (AnswerType.COUNT, "Ett dussin organisationer har yttrat sig."),
+    (AnswerType.COUNT, "Tvåhundra personer har utbildats."),
+    # Money in an English page's word order, and half a billion.
+    (AnswerType.MONEY, "The government allocates 25 million kronor to the programme."),
+    (AnswerType.MONEY, "Satsningen omfattar en halv miljard kronor."),
+    # A date written with a slash, a period of days in words.
+    (AnswerType.DATE, "Ansökan ska ha kommit in senast den 1/3."),
+    (AnswerType.DURATION, "Beslutet gäller i fjorton dagar."),
+    # How often, in both languages.
+    (AnswerType.FREQUENCY, "Gruppen träffas varannan vecka."),
+    (AnswerType.FREQUENCY, "Uppföljningen sker vart tredje år."),
+    (AnswerType.FREQUENCY, "The council meets twice a year."),
+    (AnswerType.FREQUENCY, "Progress is reported quarterly."),
+    (AnswerType.CLOCK, "The office opens at 9 am."),
+])
+def test_a_fact_is_recognised_in_the_common_forms_of_either_language(answer_type: AnswerType, text: str) -> None:
+    assert states(answer_type, text)
+
+
+def test_a_sum_or_a_share_in_english_words_is_not_a_count() -> None:
+    assert not states(AnswerType.COUNT, "The government allocates 25 million kronor.")
+    assert not states(AnswerType.COUNT, "Unemployment rose by 15 per cent.")
+    assert states(AnswerType.COUNT, "Unemployment rose among 15 municipalities.")
+
+
+@pytest.mark.parametrize(("answer_type", "text"), [
+    # Bodies by their English names and the English words for a municipality's boards.
+    (AnswerType.BODY, "The work is led by the Ministry of Finance."),
+    (AnswerType.BODY, "Responsibility lies with the municipal executive board."),
+    # A person after a title the question would not ask by.
+    (AnswerType.PERSON, "Riksdagsledamoten Aylin Fazelian deltog i samtalet."),
+    (AnswerType.PERSON, "Enhetschefen Lena Nowak leder arbetet."),
+    (AnswerType.PERSON, "The keynote was given by Professor Ylva Engström."),
+    # About as many, in both languages.
+    (AnswerType.COUNT, "Ett femtiotal deltagare kom till konferensen."),
+    (AnswerType.COUNT, "Hundreds of volunteers took part."),
+    # Periods and frequencies in the words a text uses.
+    (AnswerType.DURATION, "Projektet pågår under en femårsperiod."),
+    (AnswerType.DURATION, "Försöket pågår under ett halvår."),
+    (AnswerType.FREQUENCY, "Planen följs upp vartannat år."),
+    (AnswerType.FREQUENCY, "Nämnden lämnar en årlig rapport till fullmäktige."),
+    (AnswerType.FREQUENCY, "The board publishes an annual report."),
+])
+def test_bodies_people_counts_and_periods_in_the_forms_texts_use(answer_type: AnswerType, text: str) -> None:
+    assert states(answer_type, text)
+
+
+def test_what_a_thing_is_is_not_how_long_something_lasts() -> None:
+    # "en tvåårig utbildning" is a kind of education: it does not say how long anyone has.
+    assert not states(AnswerType.DURATION, "Personalen ska ha en tvåårig eftergymnasial utbildning.")
+    assert states(AnswerType.DURATION, "Personalen måste uppfylla kraven inom sex år.")
+
+
+@pytest.mark.parametrize("text", [
+    "Utredningen leds av Karin Ekdahl.",  # a surname by its form, whatever the given name
+    "Frågan ställdes av Aida Hadzialic (S).",  # a member by the party after the name
+])
+def test_a_person_is_named_by_the_form_of_the_surname_or_the_party_after_it(text: str) -> None:
+    assert states(AnswerType.PERSON, text)
+    assert not states(AnswerType.PERSON, "Mötet hölls i Region Stockholm.")
+
+
+@pytest.mark.parametrize("text", [
+    "Beslutet ska fattas inom tre månader från ansökan.",
+    "Personalen måste uppfylla kraven senast om sex år.",
+    "The report must be submitted within 30 days.",
+])
+def test_a_time_limit_counted_from_an_event_answers_by_when(text: str) -> None:
+    assert states(AnswerType.DEADLINE, text)
+    assert names_a_deadline(text)
+    assert not names_a_deadline("Arbetet sker inom ramen för uppdraget.")
+
+
+@pytest.mark.parametrize(("answer_type", "text"), [
+    (AnswerType.PERCENT, "Nio av tio kommuner har en plan."),
+    (AnswerType.PERCENT, "Nine out of ten municipalities have a plan."),
+    (AnswerType.BODY, "The Government decided to give the assignment."),
+    (AnswerType.BODY, "Responsibility rests with the county administrative boards."),
+    (AnswerType.PLACE, "The meeting took place at the Ministry."),
+])
+def test_shares_of_a_whole_and_english_bodies_and_places_are_recognised(answer_type: AnswerType, text: str) -> None:
+    assert states(answer_type, text)
