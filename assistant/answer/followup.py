@@ -27,9 +27,11 @@ _PREPOSITION = re.compile(r"^\s*(?:in|for|at|i|för|på|inom)\b\s*", re.IGNORECA
 _QUESTION_WORD = re.compile(r"\b(?:what|who|whom|which|when|where|why|how|vad|vem|vilka|vilken|vilket|när|var|"
                             r"varför|hur)\b", re.IGNORECASE)
 _MAX_FOLLOW_UP_WORDS = 6
-# Words that point back into the conversation: "that money", "its purpose", "detta beslut".
-_POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|there|then|the same|"
-                          r"detta|denna|dessa|där|dit|dess|deras|den här|det här|de här|samma)\b", re.IGNORECASE)
+# Words that point back into the conversation: "that money", "its purpose", "detta beslut", "vilka
+# återstod då?", "what did she say?".
+_POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|there|then|the same|he|she|him|"
+                          r"her|his|detta|denna|dessa|där|dit|då|dess|deras|den här|det här|de här|samma|han|"
+                          r"hon|honom|henne|hans|hennes)\b", re.IGNORECASE)
 _MIN_TITLE_CHARS = 8  # a shorter title ("Plan") is found in answers that do not name it
 
 

@@ -13,6 +13,9 @@ def test_a_question_pointing_back_is_a_follow_up_and_carries_the_earlier_topic()
     assert refers_back("Who can receive that money?") and refers_back("Vem följer upp detta arbete?")
     assert refers_back("And in Tranås?") and refers_back("Och för språk?")
     assert not refers_back("Who owns the housing goals in Tierp?")
+    # "då" (then) and a person's pronoun point back as "that" does.
+    assert refers_back("Vilka länder återstod då?") and refers_back("Vad sa hon om budgeten?")
+    assert refers_back("What did she say about the budget?")
     history = [ChatTurn(role="user", content="Which grant did the government announce for water utilities?")]
     assert resolve_follow_up("Who can receive that money?", history, municipalities=[]).startswith(
         "Which grant did the government announce")
