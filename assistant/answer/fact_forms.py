@@ -241,8 +241,6 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"
                    r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:sjukhuset|universitetet|högskolan|akademin|institutet)\b|"
                    r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+){1,3}\b|"
-                   # A list of names: "Turkiet och Ungern", "Finland, Norge and Denmark".
-                   r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?:, [A-ZÅÄÖ][a-zåäö]+)* (?:och|samt|and) [A-ZÅÄÖ][a-zåäö]+\b|"
                    r"\b[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten|rådet|nämnden|inspektionen|kommittén|"
                    r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"
                    r"utredningen|domstolen|ombudsmannen|centrum|centret|kontoret|kollegiet|kollegium|kammaren|"

@@ -413,7 +413,6 @@ def test_a_count_may_name_what_it_counts_before_the_number() -> None:
     ("How many kronor does each municipality get?", AnswerType.MONEY),
     ("How many municipalities take part?", AnswerType.COUNT),
     ("What day-care options exist?", None),
-    ("Vilka länder har ratificerat avtalet?", AnswerType.BODY),
 ])
 def test_questions_for_a_day_a_share_or_a_sum_in_other_words(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected

@@ -116,9 +116,3 @@ def test_a_time_limit_counted_from_an_event_answers_by_when(text: str) -> None:
 ])
 def test_shares_of_a_whole_and_english_bodies_and_places_are_recognised(answer_type: AnswerType, text: str) -> None:
     assert states(answer_type, text)
-
-
-def test_a_list_of_names_names_bodies_or_countries() -> None:
-    assert states(AnswerType.BODY, "Endast Turkiet och Ungern återstår.")
-    assert states(AnswerType.BODY, "Samarbetet med Finland, Norge och Danmark fortsätter.")
-    assert not states(AnswerType.BODY, "Arbetet fortsätter och utvecklas under året.")
