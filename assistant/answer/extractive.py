@@ -266,8 +266,8 @@ class ExtractiveAnswerer(Answerer):
         forms = [self._glossary.swedish_for_english(word) for word in words]
         if detect_language(question) == "en" and not all(forms):
             return frozenset()  # an English word the glossary does not know: nothing to check against
-        stems = frozenset(w.casefold()[:5] for w in [*words, *(f for found in forms for f in found)] if len(w) >= 3)
-        return stems | same_count_stems([w.casefold() for w in [*words, *(f for found in forms for f in found)]])
+        named = [w.casefold() for w in [*words, *(f for found in forms for f in found)]]
+        return frozenset(w[:5] for w in named if len(w) >= 3) | same_count_stems(named)
 
     def _content(self, context: AnswerContext) -> list[Passage]:
         return [p for p in context.passages if p.kind != "header"] or list(context.passages)
