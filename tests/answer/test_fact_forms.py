@@ -116,16 +116,3 @@ def test_a_time_limit_counted_from_an_event_answers_by_when(text: str) -> None:
 ])
 def test_shares_of_a_whole_and_english_bodies_and_places_are_recognised(answer_type: AnswerType, text: str) -> None:
     assert states(answer_type, text)
-
-
-@pytest.mark.parametrize("text", [
-    "Lagen träder i kraft vid årsskiftet.",
-    "Rapporten ska vara klar i början av nästa år.",
-    "Försöket startar under första kvartalet.",
-    "Beslutet fattades i torsdags.",
-    "The plan will be presented in the autumn.",
-    "The report is due at the end of next year.",
-])
-def test_a_time_named_relative_to_now_or_to_the_year_is_a_date(text: str) -> None:
-    assert states(AnswerType.DATE, text)
-    assert not states(AnswerType.DATE, "I dag finns det tre mötesplatser i vårt land.")
