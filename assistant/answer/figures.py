@@ -71,8 +71,7 @@ def counted_words(question: str) -> list[str]:
 
 # "Antalet anmälningar ökade till 350", "the number of applications rose to 350": the thing counted
 # named before its number ("ett antal åtgärder", "a number of measures" are only some).
-_NUMBER_OF = re.compile(r"(?<!\bett )\b(?:antal(?:et)?|(?:the|total) number of)\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)",
-                        re.IGNORECASE)
+_NUMBER_OF = _cue(r"(?<!\bett )\b(?:antal(?:et)?|(?:the|total) number of)\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)")
 
 
 # Nouns that count the same things under other names: "Hur många Natoländer …?" is answered by "28 av 30

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assistant.answer.events import cue as _cue
+
 
 class Intent(StrEnum):
     METADATA = "metadata"
@@ -21,10 +23,6 @@ class Intent(StrEnum):
 class QuestionIntent:
     intent: Intent
     fields: tuple[str, ...] = ()
-
-
-def _cue(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 _WHEN = r"(?:when|what date|which date|date|när|vilket datum|datum)"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from assistant.answer.events import cue as _cue
+
 
 class Relation(StrEnum):
     TASKED = "tasked"  # "Vilken myndighet fick i uppdrag att …?" – "Regeringen uppdrar åt X att …"
@@ -21,10 +23,6 @@ class Relation(StrEnum):
     FUNDER = "funder"  # "Vem finansierar projektet?" – "Projektet finansieras av Vinnova"
     APPOINTER = "appointer"  # "Vem utser ledamöterna?" – "Ledamöterna utses av regeringen"
     REPORTS_TO = "reports_to"  # "Till vem ska uppdraget redovisas?" – "redovisas till Regeringskansliet"
-
-
-def _cue(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 # Question cue, sentence cue. Most specific first: "Vilka ska samråda med …" before anything else.
