@@ -176,3 +176,12 @@ def test_the_trial_and_check_sets_draw_pages_no_other_set_draws_and_their_eviden
     earlier = ("unseen", "blind", "large", "english", "fresh", "tuning", *(("trial",) if name == "check" else ()))
     questions = drawn_apart_with_evidence(name, pages=16, half=half, earlier=earlier, tmp_path=tmp_path)
     assert sum(q.answerable for q in questions) == 64 and sum(not q.answerable for q in questions) == 12
+
+
+def test_the_facts_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_them(tmp_path: Path) -> None:
+    """The facts set (issue 20's thirteenth pass: tuning material for the kinds of fact a question
+    asks for): 24 pages none of any earlier draw, all for tuning, 238 answerable questions and 15
+    hard negatives."""
+    earlier = ("unseen", "blind", "large", "english", "fresh", "tuning", "trial", "check")
+    questions = drawn_apart_with_evidence("facts", pages=24, half="tune", earlier=earlier, tmp_path=tmp_path)
+    assert sum(q.answerable for q in questions) == 238 and sum(not q.answerable for q in questions) == 15
