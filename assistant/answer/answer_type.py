@@ -71,16 +71,22 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"\be-?mail address\b|\bvem\b.{0,40}\b(?:ringa|ringer|kontakta|kontaktar|mejla|maila|"
                               r"skriva till|vända (?:mig|oss|sig) till)\b|\bkontaktperson\w*|\bkontaktuppgift\w*|"
                               r"\btelefonnummer\w*|\be-?postadress\w*|\bvart (?:kan|ska|bör) (?:jag|man|vi) vända\b")),
-    (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|what time|at what time|öppettider|har .{0,30}öppet|"
-                            r"vilken tid\b|hur dags|när öppnar|när stänger")),
-    (AnswerType.PERCENT, _cue(r"percent\w*|per cent|what share|what proportion|what fraction|how large a share|"
-                              r"how big a share|"
-                              r"hur stor andel|hur stor del|vilken andel|procent\w*|andel\w* av")),
+    # ("Within what time …?", "Inom vilken tid …?" ask for a period: ``DURATION``.)
+    (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|(?<!within )what time|öppettider|har .{0,30}öppet|"
+                            r"(?<!inom )vilken tid\b|hur dags|när öppnar|när stänger")),
+    # "… skydda 30 procent av jordens yta" names a share the question is about, not the one it asks for.
+    (AnswerType.PERCENT, _cue(r"(?<!\d\s)(?<!\d)(?:percent\w*|per cent|procent\w*)|what share|what proportion|"
+                              r"what fraction|how large a share|how big a share|"
+                              r"hur stor andel|hur stor del|vilken andel|andel\w* av")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
                                r"\b(?:up to |from |at )?what age\b|\b(?:upp till |från |i )?vilken ålder\b|"
                                r"(?:maximum|minimum|total) length|hur länge|hur lång tid|hur gammal|"
-                               r"under hur många (?:år|månader)|längsta tid|maxtid|högsta tid")),
+                               r"under hur många (?:år|månader)|längsta tid|maxtid|högsta tid|"
+                               # A count of days or years is a period: "Inom hur många dagar …?" is
+                               # answered by "inom sju dagar", "Hur många års erfarenhet …?" by "30 års".
+                               r"(?:hur många|how many) (?:år|års|månader|veckor|dagar|dygn|timmar|years|months|"
+                               r"weeks|days|hours)\b|within what (?:time|period)|inom vilken (?:tid|period)")),
     (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|no later than|(?:latest|last) date|"
                                r"date by which|senast när|till när|sista dag(?:en)?|senaste datum\w*|"
                                r"(?:när|vilke?t datum|vilka datum) ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|"

@@ -26,7 +26,7 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                       r"apply from|träd\w* i kraft|gälla från|börja\w* (?:\w+ ){0,8}?(?:att )?gälla|ikraftträd"),
                  cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
     "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
-                cue(r"\bbeslut|\bantog|\bantag|\bfastställ|\bgodkän|\badopt|\bdecid")),
+                cue(r"\bbeslut|\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid")),
     # "Rekvisition ska ske senast den 15 november 2016": an assignment's funds are drawn by one date
     # and its report is due by another. Before "reported": "submit its request for the funds" asks
     # for the first.
@@ -44,8 +44,10 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "appointed": (cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r)\b"),
                   cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r|tt)\b|\bförordna")),
     # "Det skriver statsministern i en debattartikel i Svenska Dagbladet den 9 november": when it came out.
-    "published": (cue(r"\bpublish|\bpublicer"),
-                  cue(r"\bpublicer|\bpublish|\bi (?:en |sin )?(?:debattartikel|krönika|artikel|ledare)\b|"
+    "published": (cue(r"\bpublish|\bpublicer|\bkungör"),
+                  # "… när de kommer ut från trycket i Svensk författningssamling" is when they are published.
+                  cue(r"\bpublicer|\bpublish|\bkungör|\butkom(?:mer)?\b|\bkom(?:mer|mit)? ut\b|"
+                      r"\bi (?:en |sin )?(?:debattartikel|krönika|artikel|ledare)\b|"
                       r"\bin (?:an |his |her )?(?:op-ed|article|column)\b")),
     # "När startar konferensen?" is not answered by the year an earlier one was held.
     "began": (cue(r"\b(?:start\w*|börja[rd]?|inleds|inleddes|begin\w*|began|begun|kicks? off|öppnar|opens)\b"),

@@ -62,7 +62,13 @@ _SHARE_WORDS = _factored([
                    "tiondel", "tiondelar")),
     *(f"var {nth}" for nth in ("annan", "tredje", "fjärde", "femte", "tionde")),
     *(f"{part} of" for part in ("half", "a third", "two thirds", "a quarter", "three quarters", "a fifth",
-                                "a tenth", "the majority", "a majority"))])
+                                "a tenth", "the majority", "a majority")),
+    # A share named without a figure: "en bråkdel av", "en mindre del av", "merparten", "nästan alla".
+    "en bråkdel", "merparten", "huvuddelen", "flertalet", "nästan alla", "närapå alla",
+    *(f"en {size} del av" for size in ("liten", "mindre", "stor", "större", "betydande")),
+    "a fraction of", "the bulk of", "almost all", "nearly all",
+    *(f"a {size} {part} of" for size in ("small", "smaller", "large", "larger")
+      for part in ("part", "share", "proportion"))])
 _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
                            r"miljard\w* kronor|miljoner|miljarder|"
@@ -107,8 +113,11 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DATE: _cue(_DATE_TEXT),
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between.
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
-                              rf"(?:år|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
+                              rf"(?:år|års|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
+                              # How long by when it ends: "till och med december 2023", "until 1 May".
+                              rf"\b(?:till och med|t\.o\.m\.|fram till|until|up to and including)\s+(?:den\s+)?"
+                              rf"(?:\d{{1,2}}\s+(?:{MONTHS}|may)\b|(?:{MONTHS})\b|{YEAR}\b)|"
                               # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
                               # not how long something lasts).
                               r"\b(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio)(?:årsperiod|månadersperiod)\w*|"
@@ -185,8 +194,12 @@ _TITLED = re.compile(rf"\b(?=\w+\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ])(?i:{_TITLES}
                      # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
                      r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or signed with the post after the name: "Irina Schoulgin Nyoni, Ambassador".
-                     rf"|\b[A-ZÅÄÖ][a-zåäöéü]+(?:\s+[A-ZÅÄÖ][a-zåäöéü]+){{1,3}},\s+(?i:{POSTS}|ambassador\w*|"
-                     r"director\w*|chair\w*|head of\b|state secretary|deputy\b|rådgivare|adviser|advisor)")
+                     # (one describing word may come first: "Patrick Reslow, skolpolitisk talesperson").
+                     rf"|\b[A-ZÅÄÖ][a-zåäöéü]+(?:\s+[A-ZÅÄÖ][a-zåäöéü]+){{1,3}},\s+(?:[a-zåäö-]+\s+)?(?i:{POSTS}|"
+                     r"ambassador\w*|director\w*|chair\w*|head of\b|state secretary|deputy\b|rådgivare|adviser|"
+                     r"advisor|spokesperson)"
+                     # Or as the one who says something: "säger Patrick Reslow", "said Anna Ek".
+                     r"|\b(?:säger|sa|sade|says|said)\s+[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+[A-ZÅÄÖ][a-zåäöéü]+")
 _NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéü]+)(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ]\.\s+)?[A-ZÅÄÖ][a-zåäöéü]{2,}")
 
 

@@ -51,7 +51,10 @@ _MAX_PHRASE_WORDS = 3
 _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
                               "st", "stycken", "times", "gånger"})
 _COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet)?|{NUMBER_WORDS})"
-                               r"(?:\s+(?:miljoner|miljon|tusen))?\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+)", re.IGNORECASE)
+                               # (The words in a lookahead: "850 miljoner kronor 1 900 speciallärare" is two
+                               # counts, and the first one's words must not swallow the second.)
+                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+))",
+                               re.IGNORECASE)
 
 
 def counted_words(question: str) -> list[str]:

@@ -103,7 +103,10 @@ def _sentence_after(text: str, end: int) -> tuple[int, int] | None:
 _REFERS_BACK = re.compile(
     r"^(?:detta|denna|dessa|det här|den här|de här|det gäller|därför|därmed|this|these|therefore)\b|"
     r"\b(?:mot bakgrund av|utifrån|enligt|i enlighet med) (?:detta|denna|dessa)\b|"
-    r"\b(?:detta|det här) (?:beslut|uppdrag)\b|\bthis (?:decision|assignment)\b", re.IGNORECASE)
+    r"\b(?:detta|det här) (?:beslut|uppdrag)\b|\bthis (?:decision|assignment)\b|"
+    # "Det beräknas ske den 29 december.": what happens is the sentence before's.
+    r"^(?:det|it|that) (?:\w+ ){0,3}?(?:ske|sker|skedde|skett|happens?|happened|takes? place|took place)\b",
+    re.IGNORECASE)
 _FRAGMENT_CHARS = 30  # "Klart innan juni 2014." says what of the sentence before it
 _MAX_NEIGHBOUR_CHARS = 400  # a longer sentence before or after is not quoted with the unit
 _MAX_ANTECEDENTS = 2

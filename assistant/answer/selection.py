@@ -212,7 +212,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             # A lead-in is quoted with its items: it states what they state.
             stated = f"{text}\n{passage.document_text[items[0][0]:items[-1][1]]}" if items else text
             typed = answer_type is not None and states(answer_type, stated, besides=besides) \
-                and (event is None or speaks_of(event, stated)) \
+                and (event is None or speaks_of(event, stated) or speaks_of(event, context)) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)) \
                 and not states_another_year(answer_type, years, stated) \
                 and not report_stage_differs(stages, stated) \

@@ -424,3 +424,23 @@ def test_a_count_under_another_name_counts_the_same_things() -> None:
     assert counts_of("Hittills har 28 av 30 medlemsstater ratificerat anslutningen.", stems)
     assert not counts_of("Hittills har 28 av 30 myndigheter lämnat sina svar.", stems)
     assert same_count_stems(["companies"]) >= {"föret", "bolag"}
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # A share the question names is what it is about; "vilket år" is what it asks for.
+    ("Till vilket år ska målet att skydda 30 procent av haven nås?", AnswerType.DATE),
+    ("Hur många procent av budgeten går till skolan?", AnswerType.PERCENT),
+    # A count of days or years, or "within what time", asks for a period.
+    ("Inom hur många dagar ska patienten få en bedömning?", AnswerType.DURATION),
+    ("Hur många års erfarenhet krävs?", AnswerType.DURATION),
+    ("Within what time must the patient be told when care will take place?", AnswerType.DURATION),
+    ("At what time does the meeting start?", AnswerType.CLOCK),
+])
+def test_a_figure_the_question_names_or_a_count_of_days_is_not_what_it_asks_for(
+        question: str, expected: AnswerType) -> None:
+    assert asked_type(question) is expected
+
+
+def test_one_count_s_words_do_not_hide_the_count_after_it() -> None:
+    # "850 miljoner kronor 1 900 speciallärare": a sum, then a count of teachers.
+    assert counts_of("Till exempel motsvarar 850 miljoner kronor 1 900 speciallärare.", frozenset({"speci"}))

@@ -101,3 +101,13 @@ def test_an_appointment_is_not_answered_by_a_report_s_deadline() -> None:
     assert asked_event("När ska utredaren tillsättas?") == "appointed"
     assert not speaks_of("appointed", "Uppdraget ska slutredovisas senast den 15 juni 2026.")
     assert speaks_of("appointed", "En särskild utredare ska tillsättas under hösten 2025.")
+
+
+def test_a_treaty_to_be_adopted_speaks_of_its_adoption() -> None:
+    assert asked_event("When is the treaty expected to be adopted?") == "decided"
+    assert speaks_of("decided", "Konventionen väntas antas formellt i FN i juni 2026.")
+
+
+def test_coming_out_in_print_or_being_promulgated_is_publishing() -> None:
+    assert speaks_of("published", "Författningarna kommer ut från trycket i Svensk författningssamling.")
+    assert speaks_of("published", "Förordningen ska kungöras i myndighetens författningssamling.")

@@ -116,3 +116,34 @@ def test_a_time_limit_counted_from_an_event_answers_by_when(text: str) -> None:
 ])
 def test_shares_of_a_whole_and_english_bodies_and_places_are_recognised(answer_type: AnswerType, text: str) -> None:
     assert states(answer_type, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Rådet hinner bara granska en bråkdel av alla förslag.",
+    "En mindre del av anslaget, 40 miljoner, går till vägar.",
+    "Merparten av kommunerna har svarat.",
+    "Only a fraction of the proposals can be examined.",
+    "A large share of the funds goes to schools.",
+])
+def test_a_share_named_without_a_figure_states_a_share(text: str) -> None:
+    assert states(AnswerType.PERCENT, text)
+    assert not states(AnswerType.PERCENT, "Rådet granskar förslagen.")
+
+
+@pytest.mark.parametrize("text", [
+    "Den sänkta skatten gäller till och med december 2026.",
+    "Stödet betalas ut fram till 2027.",
+    "The exemption applies until 1 May 2025.",
+    "Hon har 30 års erfarenhet av frågorna.",
+])
+def test_how_long_is_stated_by_when_it_ends_or_by_years_in_the_genitive(text: str) -> None:
+    assert states(AnswerType.DURATION, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Vi gör nu mer för tryggheten i skolan, säger Lena Holm, skolpolitisk talesperson, Liberalerna.",
+    "The plan is ambitious, said Tomas Lind at the meeting.",
+])
+def test_a_person_is_named_as_the_one_who_speaks_or_with_a_describing_word_before_the_post(text: str) -> None:
+    assert states(AnswerType.PERSON, text, besides="Vem är Liberalernas skolpolitiska talesperson?")
+    assert not states(AnswerType.PERSON, "Vi gör nu mer för tryggheten i skolan, säger regeringen.")

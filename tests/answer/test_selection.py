@@ -434,3 +434,16 @@ def test_a_kind_that_raises_leads_with_the_sentence_stating_it_and_its_absence_r
     silent = passage(closer[:12], closer[-8:], text=text)
     assert not select(candidates([silent], question=question, overlap=lambda _: 0.0, answer_type=answer_type),
                       question=question, answer_type=answer_type).missing_fact
+
+
+def test_a_time_whose_event_the_sentence_before_names_answers() -> None:
+    # "Det beräknas ske …" points back to the publishing the sentence before speaks of.
+    text = ("Nya förordningar\n\nFörordningarna ska publiceras i Svensk författningssamling. "
+            "Det beräknas ske tisdagen den 29 december 2026.\n")
+    prose = passage("Förordningarna ska", text=text)
+    question = "When will the new ordinances be published?"
+    answer_type = asked_type(question)
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=answer_type)
+    selection = select(ranked, question=question, answer_type=answer_type)
+    assert not selection.missing_fact
+    assert "29 december 2026" in " ".join(text[a:b] for _, spans in selection.chosen for a, b in spans)
