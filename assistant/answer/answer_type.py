@@ -76,7 +76,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"(?<!inom )vilken tid\b|hur dags|när öppnar|när stänger")),
     # "… skydda 30 procent av jordens yta" names a share the question is about, not the one it asks for.
     (AnswerType.PERCENT, _cue(r"(?<!\d\s)(?<!\d)(?:percent\w*|per cent|procent\w*)|what share|what proportion|"
-                              r"what fraction|how large a share|how big a share|"
+                              r"what fraction|how (?:large|big) a (?:share|part|portion|proportion)|"
                               r"hur stor andel|hur stor del|vilken andel|andel\w* av")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
@@ -91,8 +91,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"date by which|senast när|till när|sista dag(?:en)?|senaste datum\w*|"
                                r"(?:när|vilke?t datum|vilka datum) ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|"
                                r"vara klart)|"
+                               # ("When is the summit due to take place?" asks when it happens.)
                                r"when (?:is|are|must|should|does|do|will) .{0,100}"
-                               r"(?:report|present|submit|deliver|due|finish|complete)|"
+                               r"(?:report|present|submit|deliver|due\b(?! to (?:take place|be held|start|begin|open|"
+                               r"meet))|finish|complete)|"
                                # "When did the Commission present its plan?" dates what was done; "When was
                                # the report due?" still asks for a time limit.
                                r"when (?:was|were|did) .{0,100}(?:\bdue\b|ha(?:ve|d) to\b|supposed to\b)")),
@@ -158,12 +160,13 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"sjukhus|universitet|företag|bolag|skolor|domstolar)|"
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
                            r"roll|avdelning|part|kommun|region|högskola|skola|domstol)|"
-                           r"\bvilket\b (?:svenskt )?(?:departement|organ|verk|sjukhus|universitet|företag|bolag)|"
+                           r"\bvilket\b (?:svenskt )?(?:departement|organ|verk|råd|sjukhus|universitet|företag|bolag)|"
                            r"\bvilka ska\b|med vilka")),
     (AnswerType.PURPOSE, _cue(r"\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|\bwhat is .{0,60} for\?|"
                               r"\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*")),
-    (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:city|town|place|region|county|country|location)|"
-                            r"\bvar\b (?:ligger|finns|hålls|sker|äger)|\bvart\b|vilken (?:stad|ort|plats|region|län)|"
+    (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:\w+ )?(?:city|town|place|region|county|country|location)|"
+                            r"\bvar\b (?:ligger|låg|finns|fanns|hålls|hölls|sker|skedde|äger|ägde)|\bvart\b|"
+                            r"vilken (?:\w+ )?(?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),
     # "Vad ska redovisningen innehålla?", "What should the interim report cover?"
     (AnswerType.CONTENT, _cue(r"\bvad ska .{1,80}\b(?:innehålla|omfatta|inkludera|behandla|belysa|redovisa|"

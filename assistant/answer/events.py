@@ -23,10 +23,16 @@ MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # event: (how a question names it, how a sentence states it)
     "in_force": (cue(r"(?:come|came|comes|coming|enter\w*) into force|take\w* effect|took effect|\bin force\b|"
-                      r"apply from|träd\w* i kraft|gälla från|börja\w* (?:\w+ ){0,8}?(?:att )?gälla|ikraftträd"),
+                      # "träder förordningsändringarna som följer av … i kraft": however many words between.
+                      r"apply from|träd\w* (?:[\wåäö:/.-]+ ){0,12}?i kraft|gälla från|"
+                      # "Från och med vilket datum gäller ändringarna?"
+                      r"\bfrån och med\b.{0,40}\bgäll(?:er|a)\b|\bgäll(?:er|a)\b.{0,40}\bfrån och med\b|"
+                      r"börja\w* (?:\w+ ){0,8}?(?:att )?gälla|ikraftträd"),
                  cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
     "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
-                cue(r"\bbeslut|\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid")),
+                # A legal act is named by the day it was adopted: "Rådets direktiv 92/43/EEG av den 21 maj 1992".
+                cue(rf"\bbeslut|\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid|"
+                    rf"\b(?:av den|of) \d{{1,2}} (?:{MONTHS}|may)\b")),
     # "Rekvisition ska ske senast den 15 november 2016": an assignment's funds are drawn by one date
     # and its report is due by another. Before "reported": "submit its request for the funds" asks
     # for the first.
@@ -50,9 +56,14 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                       r"\bi (?:en |sin )?(?:debattartikel|krönika|artikel|ledare)\b|"
                       r"\bin (?:an |his |her )?(?:op-ed|article|column)\b")),
     # "När startar konferensen?" is not answered by the year an earlier one was held.
-    "began": (cue(r"\b(?:start\w*|börja[rd]?|inleds|inleddes|begin\w*|began|begun|kicks? off|öppnar|opens)\b"),
+    "began": (cue(r"\b(?:start\w*|börja[rd]?|inleds|inleddes|begin\w*|began|begun|kicks? off|öppnar|opens)\b|"
+                  # "Från och med vilket år ska myndigheten …?" asks when something begins.
+                  r"\bfrån och med (?:vilke?[nt]|när)\b|\bfrom (?:which|what) (?:year|date)\b"),
               cue(r"\bstart|\binled|\bbörja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|"
-                  r"\bfrom\b|\bfrån\b|\bsedan\b|\bsince\b")),
+                  r"\bfrom\b|\bfrån\b|\bfr\.o\.m\.|\bsedan\b|\bsince\b")),
+    # "När ska avtalet skrivas under?" is not answered by when the negotiations began.
+    "signed": (cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*"),
+               cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*")),
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
     "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),

@@ -52,7 +52,8 @@ NUMBER_WORDS = _factored([
     "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen"])
 YEAR = r"(?:19|20)\d\d"
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
-_DATE_TEXT = rf"\b{YEAR}\b(?!:\d)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
+# (Nor the session year of a bill's number: "prop. 2017/18:243".)
+_DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
 # A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
 _SHARE_WORDS = _factored([
@@ -64,7 +65,7 @@ _SHARE_WORDS = _factored([
     *(f"{part} of" for part in ("half", "a third", "two thirds", "a quarter", "three quarters", "a fifth",
                                 "a tenth", "the majority", "a majority")),
     # A share named without a figure: "en bråkdel av", "en mindre del av", "merparten", "nästan alla".
-    "en bråkdel", "merparten", "huvuddelen", "flertalet", "nästan alla", "närapå alla",
+    "en bråkdel", "halva", "merparten", "huvuddelen", "flertalet", "nästan alla", "närapå alla",
     *(f"en {size} del av" for size in ("liten", "mindre", "stor", "större", "betydande")),
     "a fraction of", "the bulk of", "almost all", "nearly all",
     *(f"a {size} {part} of" for size in ("small", "smaller", "large", "larger")
@@ -189,7 +190,9 @@ _TITLES = (rf"{POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w
            r"ambassador|chair(?:man|woman|person)?|secretary(?:-general)?|governor|commissioner|coordinator|"
            r"rapporteur|spokesperson|mayor")
 # (The lookahead first: the titles are tried only before a capitalised word.)
-_TITLED = re.compile(rf"\b(?=\w+\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ])(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+\s+"
+# (A given name may be hyphenated: "justitieminister Liisa-Ly Pakosta".)
+_TITLED = re.compile(rf"\b(?=\w+\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ])(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+"
+                     r"(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+"
                      r"[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
                      r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
@@ -253,6 +256,14 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
                    # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"
                    r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:sjukhuset|universitetet|högskolan|akademin|institutet)\b|"
+                   # "Högsta domstolen", "Nationella vårdkompetensrådet": a name's first word, then the body.
+                   r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:domstolen|rådet|verket|nämnden|styrelsen|inspektionen|"
+                   r"delegationen|kommittén|myndigheten|ämbetet|kollegiet)\b|"
+                   # "Delegationen för ökad tillgänglighet", "Rådet för Europeiska socialfonden".
+                   r"\b(?:Delegationen|Rådet|Kommittén|Institutet|Nämnden|Centrum|Centret|Kommissionen|Stiftelsen|"
+                   r"Förbundet|Sekretariatet|Styrelsen|Inspektionen) (?:för|mot) [\wåäö]+|"
+                   # A body's kind in a lowercase compound: "vattenmyndigheterna", "tillsynsmyndigheten".
+                   r"\b[a-zåäö]{3,}myndighet(?:en|er|erna)\b|"
                    r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+){1,3}\b|"
                    r"\b[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten|rådet|nämnden|inspektionen|kommittén|"
                    r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"

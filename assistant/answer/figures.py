@@ -120,5 +120,27 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
 def _names_counted(word: str, stems: frozenset[str]) -> bool:
     """Whether ``word`` starts with one of ``stems`` or ends in a compound part that does: a Swedish
     compound's last part names what it is ("27 medlemsländer" are länder, "24 skogsbrandsdepåer"
-    depåer). Only five-letter stems are looked for inside a word, past its first three letters."""
-    return word[:5] in stems or any(len(stem) == 5 and stem in word[3:] for stem in stems)
+    depåer). Only five-letter stems are looked for inside a word, past its first three letters; a
+    shorter word is its stem with an ending ("mål" counts "de två målen")."""
+    return word[:5] in stems or any(len(stem) == 5 and stem in word[3:] for stem in stems) \
+        or any(len(stem) < 5 and word.startswith(stem) and word[len(stem):] in _ENDINGS for stem in stems)
+
+
+# The endings of a Swedish or English noun: "mål", "målen", "målet"; "barn", "barnen"; "goal", "goals".
+_ENDINGS = frozenset({"", "en", "et", "er", "ar", "or", "na", "erna", "arna", "orna", "n", "t", "s", "es"})
+
+
+# "Hur mycket pengar finns sammanlagt …?" is answered by the sum of all ("sammantaget finns 1,3 miljarder
+# kronor"), not by one of its parts ("600 miljoner kronor för 2023").
+# (Not "combined" or "samlade": "severe combined exclusion problems" asks for no total.)
+_TOTAL = _cue(r"\b(?:sammanlagt|sammantaget|totalt|i total|totala|total|in total|altogether|sammanlagda?)\b")
+
+
+def asks_a_total(question: str) -> bool:
+    """Whether ``question`` asks for the total of a figure ("sammanlagt", "in total")."""
+    return _TOTAL.search(question) is not None
+
+
+def states_a_total(text: str) -> bool:
+    """Whether ``text`` gives a figure as a total ("sammantaget", "totalt", "in total")."""
+    return _TOTAL.search(text) is not None

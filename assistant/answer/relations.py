@@ -23,6 +23,7 @@ class Relation(StrEnum):
     FUNDER = "funder"  # "Vem finansierar projektet?" – "Projektet finansieras av Vinnova"
     APPOINTER = "appointer"  # "Vem utser ledamöterna?" – "Ledamöterna utses av regeringen"
     REPORTS_TO = "reports_to"  # "Till vem ska uppdraget redovisas?" – "redovisas till Regeringskansliet"
+    SPEAKER = "speaker"  # "Which minister is quoted …?" – "…, säger infrastrukturminister Anna Ek"
 
 
 # Question cue, sentence cue. Most specific first: "Vilka ska samråda med …" before anything else.
@@ -36,11 +37,14 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\binstruct(?:s|ed)\b|\bassign(?:s|ed)\b")),
     # Not "work with": "what does the unit work with?" asks what it works on.
     Relation.PARTNER: (
-        _cue(r"\b(?:samråda|samverka|samarbeta|konsultera|rådgöra)\w*\b|\bi samråd med\b|"
-             r"\b(?:cooperat|collaborat|consult|liais)\w*\b|\bpartner\w*\b"),
+        # Whose views are sought is whom one consults: "Vilken myndighet ska få lämna synpunkter?"
+        _cue(r"\b(?:samråda|samverka|samarbeta|konsultera|rådgöra)\w*\b|\bi samråd med\b|\btillsammans med\b|"
+             r"\b(?:cooperat|collaborat|consult|liais)\w*\b|\bpartner\w*\b|\bsynpunkter\b|\byttra sig\b|"
+             r"\b(?:views|comments)\b|\bhear from\b"),
         _cue(r"\bi samråd med\b|\bsamråd\w* med\b|\bsamverka\w* med\b|\bsamverkan med\b|"
              r"\bsamarbet\w* med\b|\bi samarbete med\b|\bkonsulter\w*|\binhämta\w*|\brådgör\w*|"
-             r"\b(?:cooperat|collaborat|consult)\w*")),
+             r"\bsynpunkter (?:från|in)\b|\bin synpunkter\b|\bberedas? (?:möjlighet|tillfälle)\b|\byttra sig\b|"
+             r"\b(?:cooperat|collaborat|consult)\w*|\bviews (?:of|from)\b")),
     Relation.RECIPIENT: (
         _cue(r"\b(?:who|which \w+)\b.{0,40}\b(?:can|may|could|will)\b.{0,20}\b(?:receive|apply|get|be granted)\b|"
              r"\beligible\b|\btarget groups?\b|\bvem\b.{0,30}\b(?:kan|får|ska)\b.{0,20}\b(?:söka|ansöka|få del|"
@@ -67,10 +71,15 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\bnominat\w*|\belected by\b")),
     Relation.REPORTS_TO: (
         _cue(r"\bto whom\b.{0,60}\breport|\breport(?:s|ed)? (?:back )?to\b|\bsubmit\w* (?:it |the \w+ )?to\b|"
-             r"\btill vem\b.{0,60}\b(?:redovisa|rapportera|lämna)|\b(?:redovisa|rapportera)\w* till vilk\w*|"
+             r"\btill (?:vem|vilk\w*)\b.{0,60}\b(?:redovisa|rapportera|lämna)|"
+             r"\b(?:redovisa|rapportera)\w* till vilk\w*|"
              r"\bvem\b.{0,40}\b(?:redovisa|rapportera)\w* till\b"),
         _cue(r"\b(?:redovisa|rapportera|lämna|delredovisa|slutredovisa)\w* (?:[\wåäö-]+ ){0,5}till\b|"
              r"\breport\w* (?:back )?to\b|\bsubmit\w* (?:[\w-]+ ){0,4}to\b")),
+    Relation.SPEAKER: (
+        _cue(r"\bquot(?:ed|es?)\b|\bcit(?:at|erar|eras|erades|erad\w*)\b|\bwho (?:says|said)\b|"
+             r"\bvem (?:säger|sa|sade)\b|\buttala\w*\b"),
+        _cue(r"\b(?:säger|sa|sade|says|said)\s+(?:\S+\s+){0,4}[A-ZÅÄÖ]|\buttala\w*")),
 }
 
 

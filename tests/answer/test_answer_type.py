@@ -6,7 +6,15 @@ import pytest
 
 from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.fact_forms import names_a_deadline, states
-from assistant.answer.figures import counted_words, counts_of, same_count_stems, states_another_year, years_of
+from assistant.answer.figures import (
+    asks_a_total,
+    counted_words,
+    counts_of,
+    same_count_stems,
+    states_a_total,
+    states_another_year,
+    years_of,
+)
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -444,3 +452,26 @@ def test_a_figure_the_question_names_or_a_count_of_days_is_not_what_it_asks_for(
 def test_one_count_s_words_do_not_hide_the_count_after_it() -> None:
     # "850 miljoner kronor 1 900 speciallärare": a sum, then a count of teachers.
     assert counts_of("Till exempel motsvarar 850 miljoner kronor 1 900 speciallärare.", frozenset({"speci"}))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("When is the summit due to take place?", AnswerType.DATE),
+    ("When is the final report due?", AnswerType.DEADLINE),
+    ("How large a part of the economy depends on exports?", AnswerType.PERCENT),
+    ("In which Swedish city did the ministers meet?", AnswerType.PLACE),
+    ("Var hölls mötet i november?", AnswerType.PLACE),
+    ("Med vilket råd ska myndigheten samråda?", AnswerType.BODY),
+])
+def test_when_something_happens_a_part_of_a_whole_and_where_it_was_held(question: str, expected: AnswerType) -> None:
+    assert asked_type(question) is expected
+
+
+def test_a_total_asked_for_is_given_by_the_figure_stated_as_one() -> None:
+    assert asks_a_total("Hur mycket pengar finns sammanlagt för bredband 2026?")
+    assert not asks_a_total("How many areas with severe combined exclusion problems were found?")
+    assert states_a_total("Det innebär att det sammantaget finns 2 miljarder kronor för bredband.")
+
+
+def test_a_short_counted_word_counts_its_inflected_forms() -> None:
+    assert counts_of("Fonden genomförs inom de två målen i hela landet.", frozenset({"mål"}))
+    assert not counts_of("Fonden har 40 barnmorskor anställda.", frozenset({"barn"}))

@@ -111,3 +111,20 @@ def test_a_treaty_to_be_adopted_speaks_of_its_adoption() -> None:
 def test_coming_out_in_print_or_being_promulgated_is_publishing() -> None:
     assert speaks_of("published", "Författningarna kommer ut från trycket i Svensk författningssamling.")
     assert speaks_of("published", "Förordningen ska kungöras i myndighetens författningssamling.")
+
+
+def test_coming_into_force_may_be_asked_with_words_between_or_as_from_when_it_applies() -> None:
+    assert asked_event("När träder ändringarna som följer av propositionen om vattenkraft i kraft?") == "in_force"
+    assert asked_event("Från och med vilket datum gäller de nya reglerna?") == "in_force"
+
+
+def test_a_legal_act_is_named_by_the_day_it_was_adopted() -> None:
+    assert speaks_of("decided", "Rådets direktiv 2001/42/EG av den 27 juni 2001 om miljöbedömning")
+
+
+def test_a_signing_and_a_start_from_a_year_are_events_of_their_own() -> None:
+    assert asked_event("När ska avtalet skrivas under?") == "signed"
+    assert speaks_of("signed", "Avtalet ska undertecknas i mitten av juni.")
+    assert not speaks_of("signed", "Förhandlingarna inleddes under våren.")
+    assert asked_event("Från och med vilket år ska myndigheten vara förvaltande myndighet?") == "began"
+    assert speaks_of("began", "Myndigheten ska fr.o.m. 2027 vara förvaltande myndighet.")

@@ -147,3 +147,27 @@ def test_how_long_is_stated_by_when_it_ends_or_by_years_in_the_genitive(text: st
 def test_a_person_is_named_as_the_one_who_speaks_or_with_a_describing_word_before_the_post(text: str) -> None:
     assert states(AnswerType.PERSON, text, besides="Vem är Liberalernas skolpolitiska talesperson?")
     assert not states(AnswerType.PERSON, "Vi gör nu mer för tryggheten i skolan, säger regeringen.")
+
+
+def test_the_session_year_of_a_bill_s_number_dates_nothing() -> None:
+    assert not states(AnswerType.DATE, "Ändringarna följer av propositionen (prop. 2017/18:243).")
+    assert states(AnswerType.DATE, "Ändringarna gäller från 2019.")
+
+
+@pytest.mark.parametrize("text", [
+    "Just nu pågår en prövning i Högsta domstolen.",
+    "Uppdraget genomförs med Nationella vårdkompetensrådet.",
+    "Delegationen för ökad tillgänglighet har verkat för kortare köer.",
+    "I vissa fall ska vattenmyndigheterna lyfta frågorna.",
+])
+def test_a_body_named_by_its_kind_after_a_name_or_before_its_field(text: str) -> None:
+    assert states(AnswerType.BODY, text)
+
+
+def test_a_hyphenated_given_name_after_a_title_names_a_person() -> None:
+    assert states(AnswerType.PERSON, "Det stärker säkerheten, säger Estlands justitieminister Anna-Lena Kask.",
+                  besides="Vem är Estlands justitieminister?")
+
+
+def test_half_of_something_is_a_share() -> None:
+    assert states(AnswerType.PERCENT, "Halva vår samlade ekonomi handlar om export.")

@@ -54,3 +54,20 @@ def test_a_question_names_the_role_it_asks_about(question: str, relation: Relati
 ])
 def test_a_sentence_gives_the_role_by_its_own_words(relation: Relation, text: str, expected: bool) -> None:
     assert gives(relation, text) is expected
+
+
+@pytest.mark.parametrize(("question", "relation", "sentence"), [
+    ("Which minister is quoted about electric aviation?", Relation.SPEAKER,
+     "Elflyg kan öka tillgängligheten, säger infrastrukturminister Anna Ek."),
+    ("Vilken myndighet ska få lämna synpunkter på förslagen?", Relation.PARTNER,
+     "Socialstyrelsen ska ta in synpunkter från Universitetskanslersämbetet och regionerna."),
+    ("Which broadcasters must be asked for their views?", Relation.PARTNER,
+     "Sveriges Radio AB ska beredas möjlighet att lämna synpunkter."),
+    ("Till vilket departement ska myndigheten lämna sin slutredovisning?", Relation.REPORTS_TO,
+     "Uppdraget ska redovisas till Regeringskansliet (Infrastrukturdepartementet) senast den 31 oktober 2026."),
+])
+def test_who_is_quoted_whose_views_are_sought_and_to_which_ministry_a_report_goes(
+        question: str, relation: Relation, sentence: str) -> None:
+    assert asked_relation(question) is relation
+    assert gives(relation, sentence)
+    assert not gives(relation, "Regeringen har beslutat om förordningsändringar.")
