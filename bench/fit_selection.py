@@ -4,8 +4,11 @@ halves, choosing how far it may move from the hand-set weights (``HAND_SET``) by
     python -m bench.fit_selection [--folds 5] [--out FILE] [--cache FILE]
 
 The tuning questions (``TUNE``: the five policies' set, the tune halves of ``unseen``, ``large``
-and ``english``, and the all-tuning set ``tuning``) are asked of an index of the five policies and
-the drawn pages of those sets (built under ``index/eval/fit-selection``). For each answerable question the extractive
+and ``english``, and the all-tuning sets ``tuning``, ``trial`` and ``facts``) are each asked of the
+index their set is evaluated on (the five policies alone, or with the set's drawn pages, under
+``index/eval/<set>`` as ``assistant eval --documents`` builds it): fitted on one index of all the
+pages, the weights chose leads among other distractors than the evaluation's, and lost answers end
+to end (issue 20's twelfth and thirteenth passes). For each answerable question the extractive
 answerer's candidates (every unit of the top passages, with its features) are labelled: does what
 would be quoted for it (with its list, for a lead-in) contain an evidence string? Questions with no
 such candidate (retrieval missed) teach nothing and are left out.
@@ -51,9 +54,8 @@ from assistant.settings import Settings
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "eval"
 TUNE = [EVAL / "questions.jsonl", EVAL / "unseen" / "tune.jsonl", EVAL / "large" / "tune.jsonl",
-        EVAL / "english" / "tune.jsonl", EVAL / "tuning" / "questions.jsonl"]
-RULES = [EVAL / "unseen" / "documents.json", EVAL / "large" / "documents.json", EVAL / "english" / "documents.json",
-         EVAL / "tuning" / "documents.json"]
+        EVAL / "english" / "tune.jsonl", EVAL / "tuning" / "questions.jsonl", EVAL / "trial" / "questions.jsonl",
+        EVAL / "facts" / "questions.jsonl"]
 PENALTIES = (float("inf"), 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.0)
 SIMILARITY = FEATURES.index("similarity")
 DEADLINE = FEATURES.index("deadline")
@@ -81,10 +83,12 @@ class Group:
         return bool(self.labels.any())
 
 
-def collect(assistant: PolicyAssistant) -> list[Group]:
+def collect(assistants: dict[Path, PolicyAssistant]) -> list[Group]:
+    """Every tuning question's candidates, asked of the index ``assistants`` gives for its set."""
     groups = []
     for path in TUNE:
         source = "policies" if path.parent == EVAL else path.parent.name
+        assistant = assistants[path]
         for question in load_questions(path):
             history = _history(assistant, question.history)
             answer_type, ranked, _ = assistant.answer_candidates(question.question, history)
@@ -265,17 +269,33 @@ def _collected(cache: Path | None) -> list[Group]:
     if cache is not None and cache.exists():
         return load(cache)
     settings = Settings()
-    shared = default_corpus_path(REPO)
-    scratch = settings.index_dir / "eval" / "fit-selection"
-    corpus = combined_corpus([read_draw(rule, shared) for rule in RULES], shared, settings.corpus_dir,
-                             scratch / "corpus")
-    assistant = PolicyAssistant.from_settings(settings.model_copy(update={"corpus_dir": corpus,
-                                                                         "index_dir": scratch / "index"}))
-    assistant.ensure_index()
-    groups = collect(assistant)
+    assistants: dict[Path, PolicyAssistant] = {}
+    by_set: dict[str, PolicyAssistant] = {}
+    for path in TUNE:
+        name = "" if path.parent == EVAL else path.parent.name
+        if name not in by_set:
+            by_set[name] = _assistant_for(name, settings)
+        assistants[path] = by_set[name]
+    groups = collect(assistants)
     if cache is not None:
         save(groups, cache)
     return groups
+
+
+def _assistant_for(name: str, settings: Settings) -> PolicyAssistant:
+    """The index a set is evaluated on (as ``assistant eval --documents`` builds it): the five
+    policies alone for their own questions, else the policies and the set's drawn pages."""
+    if not name:
+        assistant = PolicyAssistant.from_settings(settings)
+    else:
+        shared = default_corpus_path(REPO)
+        scratch = settings.index_dir / "eval" / name
+        corpus = combined_corpus([read_draw(EVAL / name / "documents.json", shared)], shared, settings.corpus_dir,
+                                 scratch / "corpus")
+        assistant = PolicyAssistant.from_settings(settings.model_copy(update={"corpus_dir": corpus,
+                                                                             "index_dir": scratch / "index"}))
+    assistant.ensure_index()
+    return assistant
 
 
 def main() -> None:
