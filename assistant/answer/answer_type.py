@@ -151,7 +151,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                 r"\bvilk(?:en|et|a) (?:[\wåäö-]+ ){0,2}(?:artikel\w*|paragraf\w*|lag(?:en|ar|arna)?|"
                                 r"förordning\w*|direktiv\w*|proposition\w*|betänkande\w*|utredning(?:en|ar)?|"
                                 r"promemoria\w*|kapitel\w*|bestämmelse\w*)\b")),
-    (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,2}(?:agency|agencies|authority|authorities|"
+    (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,3}(?:agency|agencies|authority|authorities|"
+                           r"regulators?|"
                            r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
                            r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies)|"
                            # Institutions asked for by kind: "Which hospital …?", "Vilket universitet …?"

@@ -74,7 +74,9 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\btill (?:vem|vilk\w*)\b.{0,60}\b(?:redovisa|rapportera|lämna)|"
              r"\b(?:redovisa|rapportera)\w* till vilk\w*|"
              r"\bvem\b.{0,40}\b(?:redovisa|rapportera)\w* till\b"),
-        _cue(r"\b(?:redovisa|rapportera|lämna|delredovisa|slutredovisa)\w* (?:[\wåäö-]+ ){0,5}till\b|"
+        # ("lämna förslag till hur …" proposes; "lämna … till Regeringskansliet" reports.)
+        _cue(r"\b(?:redovisa|rapportera|delredovisa|slutredovisa)\w* (?:[\wåäö-]+ ){0,5}till\b|"
+             r"\blämna\w* (?:[\wåäö-]+ ){0,5}till (?:(?-i:[A-ZÅÄÖ])|regeringen\b|\w*departement)|"
              r"\breport\w* (?:back )?to\b|\bsubmit\w* (?:[\w-]+ ){0,4}to\b")),
     Relation.SPEAKER: (
         _cue(r"\bquot(?:ed|es?)\b|\bcit(?:at|erar|eras|erades|erad\w*)\b|\bwho (?:says|said)\b|"

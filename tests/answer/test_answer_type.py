@@ -475,3 +475,11 @@ def test_a_total_asked_for_is_given_by_the_figure_stated_as_one() -> None:
 def test_a_short_counted_word_counts_its_inflected_forms() -> None:
     assert counts_of("Fonden genomförs inom de två målen i hela landet.", frozenset({"mål"}))
     assert not counts_of("Fonden har 40 barnmorskor anställda.", frozenset({"barn"}))
+
+
+@pytest.mark.parametrize("question", [
+    "Which public service broadcasting companies must be asked for their views?",
+    "Which regulator must the grid operator hear from?",
+])
+def test_a_body_asked_for_by_a_longer_kind_or_as_a_regulator(question: str) -> None:
+    assert asked_type(question) is AnswerType.BODY

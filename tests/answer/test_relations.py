@@ -71,3 +71,8 @@ def test_who_is_quoted_whose_views_are_sought_and_to_which_ministry_a_report_goe
     assert asked_relation(question) is relation
     assert gives(relation, sentence)
     assert not gives(relation, "Regeringen har beslutat om förordningsändringar.")
+
+
+def test_proposing_how_is_not_reporting_to_someone() -> None:
+    assert not gives(Relation.REPORTS_TO, "Myndigheten ska lämna förslag till hur reglerna kan ändras.")
+    assert gives(Relation.REPORTS_TO, "Myndigheten ska lämna en slutrapport till Regeringskansliet.")
