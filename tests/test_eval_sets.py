@@ -185,3 +185,11 @@ def test_the_facts_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_the
     earlier = ("unseen", "blind", "large", "english", "fresh", "tuning", "trial", "check")
     questions = drawn_apart_with_evidence("facts", pages=24, half="tune", earlier=earlier, tmp_path=tmp_path)
     assert sum(q.answerable for q in questions) == 238 and sum(not q.answerable for q in questions) == 15
+
+
+def test_the_second_facts_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_them(tmp_path: Path) -> None:
+    """The second facts set (issue 20's thirteenth pass): 24 pages none of any earlier draw, all for
+    tuning, 242 answerable questions and 15 hard negatives."""
+    earlier = ("unseen", "blind", "large", "english", "fresh", "tuning", "trial", "check", "facts")
+    questions = drawn_apart_with_evidence("facts2", pages=24, half="tune", earlier=earlier, tmp_path=tmp_path)
+    assert sum(q.answerable for q in questions) == 242 and sum(not q.answerable for q in questions) == 15
