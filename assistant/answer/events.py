@@ -39,6 +39,11 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "requisitioned": (cue(r"\brekvir|\brekvisition|\brequisition|\brequest\w* (?:for )?(?:the |its )?"
                           r"(?:funds|money|grant|payment)|\b(?:draw|call) (?:down|on) (?:the )?(?:funds|money|grant)"),
                       cue(r"\brekvir|\brekvisition|\brequisition")),
+    # "When was the prize presented?" asks when it was awarded, not when a report was presented.
+    "awarded": (cue(r"\b(?:prize|award|pris(?:et)?|utmärkelse\w*|medal\w*|medalj\w*)\b.{0,60}\b(?:presented|"
+                    r"awarded|given|handed|delades ut|delas ut|tilldelades)\b|\b(?:delades ut|tilldelades)\b"),
+                cue(r"\butdelning\w*|\bdelade?s? ut\b|\btilldela\w*|\baward\w*|\bpresented (?:to|with)\b|"
+                    r"\bpris(?:et)?\b|\bprize\b")),
     # "Remissvaren ska ha kommit in till Näringsdepartementet senast …": how a consultation's
     # answers are due.
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
@@ -53,7 +58,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "published": (cue(r"\bpublish|\bpublicer|\bkungör"),
                   # "… när de kommer ut från trycket i Svensk författningssamling" is when they are published.
                   cue(r"\bpublicer|\bpublish|\bkungör|\butkom(?:mer)?\b|\bkom(?:mer|mit)? ut\b|"
-                      r"\bi (?:en |sin )?(?:debattartikel|krönika|artikel|ledare)\b|"
+                      # A byline: "Debattartikel av klimatministern, Dagens Industri, den 30 december".
+                      r"\bi (?:en |sin )?(?:debattartikel|krönika|artikel|ledare)\b|\bdebattartikel\b|\bop-ed\b|"
                       r"\bin (?:an |his |her )?(?:op-ed|article|column)\b")),
     # "När startar konferensen?" is not answered by the year an earlier one was held.
     "began": (cue(r"\b(?:start\w*|börja[rd]?|inleds|inleddes|begin\w*|began|begun|kicks? off|öppnar|opens)\b|"

@@ -123,12 +123,18 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                               # not how long something lasts).
                               r"\b(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio)(?:årsperiod|månadersperiod)\w*|"
                               r"\bhalvår(?:et|s\w*)?\b|"
+                              # How long a plan runs by what it is: "en tioårig strategi", "10-åriga
+                              # forsknings- och utvecklingsprogram" (not "en tvåårig utbildning": a kind of
+                              # education, not how long anything lasts).
+                              rf"\b(?:\d+-|{NUMBER_WORDS})(?:årig|månaders)\w*\s+(?:[a-zåäö-]+\s+){{0,3}}?"
+                              r"[a-zåäö-]*(?:strategi|program|period|plan|avtal|satsning|projekt|försök|mandat|"
+                              r"åtagande)\w*|"
                               # An age: "till och med 20 års ålder", "aged 16", "18 years old".
                               r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
                               r"\baged \d+"),
     AnswerType.FREQUENCY: _cue(r"\b(?:gång(?:er)?|gången) (?:per|om|i|varje)|\bårligen|\bvarje (?:år|månad|vecka|"
                                r"termin|kvartal)|\bper (?:år|månad|vecka|termin)|\bkvartals\w*|\bmånadsvis|\bveckovis|"
-                               r"\bregelbundet|\bkontinuerligt|\bmandatperiod\w*|\bannually|"
+                               r"\bregelbundet|\bkontinuerligt|\blöpande\b|\bmandatperiod\w*|\bannually|"
                                r"\bevery (?:year|month|week)|"
                                # "varannan vecka", "vart tredje år", "dagligen", "twice a year", "quarterly".
                                r"\bvar(?:annan|tannat|t) (?:\w+ )?(?:år|månad|vecka|dag|termin)|\bdagligen\b|"

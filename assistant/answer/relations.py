@@ -81,7 +81,8 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
     Relation.SPEAKER: (
         _cue(r"\bquot(?:ed|es?)\b|\bcit(?:at|erar|eras|erades|erad\w*)\b|\bwho (?:says|said)\b|"
              r"\bvem (?:säger|sa|sade)\b|\buttala\w*\b"),
-        _cue(r"\b(?:säger|sa|sade|says|said)\s+(?:\S+\s+){0,4}[A-ZÅÄÖ]|\buttala\w*")),
+        # (A name after the verb: "säger att …" reports what others say.)
+        _cue(r"\b(?:säger|sa|sade|says|said)\s+(?:\S+\s+){0,4}(?-i:[A-ZÅÄÖ])|\buttala\w*")),
 }
 
 

@@ -128,3 +128,10 @@ def test_a_signing_and_a_start_from_a_year_are_events_of_their_own() -> None:
     assert not speaks_of("signed", "Förhandlingarna inleddes under våren.")
     assert asked_event("Från och med vilket år ska myndigheten vara förvaltande myndighet?") == "began"
     assert speaks_of("began", "Myndigheten ska fr.o.m. 2027 vara förvaltande myndighet.")
+
+
+def test_a_byline_dates_an_op_ed_and_a_prize_presented_is_awarded() -> None:
+    assert speaks_of("published", "Debattartikel av klimatministern, Dagens Industri, den 30 december 2025.")
+    assert asked_event("On what date was the 2025 prize presented?") == "awarded"
+    assert speaks_of("awarded", "Tal av kulturministern vid utdelning av priset den 15 maj 2025.")
+    assert asked_event("When must the agency present its report?") == "reported"

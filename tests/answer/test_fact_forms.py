@@ -171,3 +171,12 @@ def test_a_hyphenated_given_name_after_a_title_names_a_person() -> None:
 
 def test_half_of_something_is_a_share() -> None:
     assert states(AnswerType.PERCENT, "Halva vår samlade ekonomi handlar om export.")
+
+
+def test_how_long_a_plan_runs_is_stated_by_what_it_is() -> None:
+    assert states(AnswerType.DURATION, "Arbetet sker inom Sveriges tioåriga nationella strategi mot våld.")
+    assert states(AnswerType.DURATION, "Två 10-åriga forsknings- och utvecklingsprogram bör införas.")
+
+
+def test_ongoing_is_how_often() -> None:
+    assert states(AnswerType.FREQUENCY, "Myndigheten ska löpande stämma av med Regeringskansliet.")

@@ -76,3 +76,8 @@ def test_who_is_quoted_whose_views_are_sought_and_to_which_ministry_a_report_goe
 def test_proposing_how_is_not_reporting_to_someone() -> None:
     assert not gives(Relation.REPORTS_TO, "Myndigheten ska lämna förslag till hur reglerna kan ändras.")
     assert gives(Relation.REPORTS_TO, "Myndigheten ska lämna en slutrapport till Regeringskansliet.")
+
+
+def test_others_said_to_say_something_are_no_one_quoted() -> None:
+    assert not gives(Relation.SPEAKER, "Jag har mött många som säger att säkerheten brister.")
+    assert gives(Relation.SPEAKER, "Det är allvarligt, säger socialminister Anna Ek.")
