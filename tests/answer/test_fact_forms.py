@@ -159,6 +159,7 @@ def test_the_session_year_of_a_bill_s_number_dates_nothing() -> None:
     "Uppdraget genomförs med Nationella vårdkompetensrådet.",
     "Delegationen för ökad tillgänglighet har verkat för kortare köer.",
     "I vissa fall ska vattenmyndigheterna lyfta frågorna.",
+    "Medlen föreslås hanteras av kommissionen.",
 ])
 def test_a_body_named_by_its_kind_after_a_name_or_before_its_field(text: str) -> None:
     assert states(AnswerType.BODY, text)
