@@ -220,3 +220,14 @@ def test_a_compound_no_lexicon_splits_is_found_by_its_head_and_a_word_its_first_
     other = "Uppdraget gäller vägar och ska redovisas senast den 15 april."
     missing = scorer.score("När ska bredbandsuppdraget redovisas?", language="sv", passages=[passage(other, 0.85)])
     assert "bredbandsuppdraget" in missing.missing
+
+
+def test_a_question_with_most_of_its_words_in_the_passages_is_not_refused_for_its_distance(
+        scorer: SupportScorer) -> None:
+    """Most of the question's words found is enough (here all but "dag", 0.68 of their weight); a
+    question about something else is refused."""
+    support = scorer.score("Hur många praktikplatser ska nyanlända erbjudas i dag?", language="sv",
+                           passages=[passage(SWEDISH, 0.79)])
+    assert not support.too_far and support.score >= 0.55
+    assert scorer.score("Hur många parkeringsplatser finns vid badhuset för nyanlända?", language="sv",
+                        passages=[passage(SWEDISH, 0.79)]).too_far
