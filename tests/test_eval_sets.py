@@ -193,3 +193,11 @@ def test_the_second_facts_set_draws_pages_no_other_set_draws_and_its_evidence_is
     earlier = ("unseen", "blind", "large", "english", "fresh", "tuning", "trial", "check", "facts")
     questions = drawn_apart_with_evidence("facts2", pages=24, half="tune", earlier=earlier, tmp_path=tmp_path)
     assert sum(q.answerable for q in questions) == 242 and sum(not q.answerable for q in questions) == 15
+
+
+def test_the_staff_set_draws_pages_no_other_set_draws_and_its_evidence_is_in_them(tmp_path: Path) -> None:
+    """The staff set (issue 20's thirteenth pass, questions in the styles staff use): 24 pages none
+    of any earlier draw, all for tuning, 228 answerable questions and 15 hard negatives."""
+    earlier = ("unseen", "blind", "large", "english", "fresh", "tuning", "trial", "check", "facts", "facts2")
+    questions = drawn_apart_with_evidence("staff", pages=24, half="tune", earlier=earlier, tmp_path=tmp_path)
+    assert sum(q.answerable for q in questions) == 228 and sum(not q.answerable for q in questions) == 15
