@@ -63,8 +63,9 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                       r"\bin (?:an |his |her )?(?:op-ed|article|column)\b")),
     # "När startar konferensen?" is not answered by the year an earlier one was held.
     "began": (cue(r"\b(?:start\w*|börja[rd]?|inleds|inleddes|begin\w*|began|begun|kicks? off|öppnar|opens)\b|"
-                  # "Från och med vilket år ska myndigheten …?" asks when something begins.
-                  r"\bfrån och med (?:vilke?[nt]|när)\b|\bfrom (?:which|what) (?:year|date)\b"),
+                  # "Från och med vilket år ska myndigheten …?" asks when something begins ("a law from
+                  # which year?" asks when it was made: English "from" is left alone).
+                  r"\bfrån och med (?:vilke?[nt]|när)\b"),
               cue(r"\bstart|\binled|\bbörja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|"
                   r"\bfrom\b|\bfrån\b|\bfr\.o\.m\.|\bsedan\b|\bsince\b")),
     # "När ska avtalet skrivas under?" is not answered by when the negotiations began.

@@ -129,6 +129,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                               rf"\b(?:\d+-|{NUMBER_WORDS})(?:årig|månaders)\w*\s+(?:[a-zåäö-]+\s+){{0,3}}?"
                               r"[a-zåäö-]*(?:strategi|program|period|plan|avtal|satsning|projekt|försök|mandat|"
                               r"åtagande)\w*|"
+                              # Or said of the thing: "Därför gör vi grundskolan tioårig."
+                              rf"\b(?:\d+-|{NUMBER_WORDS})årig[at]?\b(?=\s*[.,;:!?]|\s+(?:och|samt|and)\b)|"
                               # An age: "till och med 20 års ålder", "aged 16", "18 years old".
                               r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
                               r"\baged \d+"),

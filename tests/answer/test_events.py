@@ -128,6 +128,8 @@ def test_a_signing_and_a_start_from_a_year_are_events_of_their_own() -> None:
     assert not speaks_of("signed", "Förhandlingarna inleddes under våren.")
     assert asked_event("Från och med vilket år ska myndigheten vara förvaltande myndighet?") == "began"
     assert speaks_of("began", "Myndigheten ska fr.o.m. 2027 vara förvaltande myndighet.")
+    # "A law from which year?" asks when it was made, not when something began.
+    assert asked_event("The act is based on a law from which year?") is None
 
 
 def test_a_byline_dates_an_op_ed_and_a_prize_presented_is_awarded() -> None:

@@ -177,6 +177,7 @@ def test_half_of_something_is_a_share() -> None:
 def test_how_long_a_plan_runs_is_stated_by_what_it_is() -> None:
     assert states(AnswerType.DURATION, "Arbetet sker inom Sveriges tioåriga nationella strategi mot våld.")
     assert states(AnswerType.DURATION, "Två 10-åriga forsknings- och utvecklingsprogram bör införas.")
+    assert states(AnswerType.DURATION, "Därför gör vi grundskolan tioårig.")  # said of the thing
 
 
 def test_ongoing_is_how_often() -> None:
