@@ -51,7 +51,7 @@ SPECIFIC = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, An
 
 _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowance|subsid\w*|bonus|premium|fee|fees|"
                 r"price|salary|wage|pay|compensation|support|aid|kronor|sek|pengar|kostnad\w*|kostar|budget\w*|"
-                r"anslag\w*|bidrag\w*|medel|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp\w*|"
+                r"anslag\w*|bidrag\w*|medel|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp(?:et|en)?\b|"
                 r"summa\w*|kronor")
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
 # "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
@@ -122,7 +122,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             rf"hur (?:mycket|stor|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b")),
     (AnswerType.QUANTITY, _cue(r"how much|how big|how large|how high|how low|by how much|hur mycket|hur stor|"
                                r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
-    (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|since when|from when|"
+    # ("… gather views from when drafting guidance?" asks whom, not since when.)
+    (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|"
+                           r"\b(?:since|from) when\b(?! \w+ing\b)|"
                            r"what (?:is|was|are|were) the (?:\w+ ){0,2}(?:date|year)s?\b|"
                            r"(?:which|what) day(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
                            r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från (?:och med )?när|vilken dag|"
@@ -137,7 +139,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bvilk(?:en|a) (?:\w+ )?(?:minister|ministrar|statssekreterare|ambassadör\w*)\b|"
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
                              rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{POSTS})\b|"
-                             r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|vad heter")),
+                             # ("Vad heter ramverket?" asks a name, not a person's: only a post's holder.)
+                             r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|"
+                             rf"vad heter (?:[\w-]+ ){{0,3}}?(?:{POSTS})\b")),
     (AnswerType.DEFINITION, _cue(r"\bwhat is meant by\b|\bwhat (?:does|do) .{1,40} mean\b|\bhow (?:do|does) .{1,40} "
                                  r"define\b|\bhow (?:is|are) .{1,40} defined\b|\bdefinition of\b|"
                                  r"\bwho (?:counts|count|is counted|are counted) as\b|\bvad (?:menas|avses) med\b|"

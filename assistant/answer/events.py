@@ -49,7 +49,7 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),
                  cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|"
-                     r"\b(?:lade|lagt|läggs|lägger|lägga) fram\b|\bmeddela|"
+                     r"\b(?:lade|lagt|läggs|lägger|lägga) (?:fram\b|förslag)|\bmeddela|"
                      r"\breport|\bsubmit|\bpresent|\breceived\b|\bannounc|\bunveil")),
     # "By when is the inquiry to be appointed?" is not answered by its report's deadline.
     "appointed": (cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r)\b"),

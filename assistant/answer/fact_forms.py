@@ -119,6 +119,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                               # How long by when it ends: "till och med december 2023", "until 1 May".
                               rf"\b(?:till och med|t\.o\.m\.|fram till|until|up to and including)\s+(?:den\s+)?"
                               rf"(?:\d{{1,2}}\s+(?:{MONTHS}|may)\b|(?:{MONTHS})\b|{YEAR}\b)|"
+                              # "Denna del ska pågå till den 30 december 2023."
+                              rf"\b(?:pågå|pågår|gäll\w*|löp\w*)\s+(?:fram\s+)?till\s+(?:den\s+)?"
+                              rf"(?:\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\b|{YEAR}\b)|"
                               # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
                               # not how long something lasts).
                               r"\b(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio)(?:årsperiod|månadersperiod)\w*|"

@@ -483,3 +483,15 @@ def test_a_short_counted_word_counts_its_inflected_forms() -> None:
 ])
 def test_a_body_asked_for_by_a_longer_kind_or_as_a_regulator(question: str) -> None:
     assert asked_type(question) is AnswerType.BODY
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Vad heter det nya ramverket för biologisk mångfald?", None),  # a name, not a person's
+    ("Vad heter den nya generaldirektören?", AnswerType.PERSON),
+    ("Which bodies must the agency gather views from when drafting the guidance?", AnswerType.BODY),
+    ("Since when has the rule applied?", AnswerType.DATE),
+    ("Hur mycket föreslås kvoten i beloppsspärren höjas?", AnswerType.QUANTITY),  # a rule's name, not a sum
+])
+def test_a_name_asked_for_a_when_inside_a_clause_and_a_compound_starting_with_a_money_word(
+        question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected

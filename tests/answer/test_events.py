@@ -137,3 +137,7 @@ def test_a_byline_dates_an_op_ed_and_a_prize_presented_is_awarded() -> None:
     assert asked_event("On what date was the 2025 prize presented?") == "awarded"
     assert speaks_of("awarded", "Tal av kulturministern vid utdelning av priset den 15 maj 2025.")
     assert asked_event("When must the agency present its report?") == "reported"
+
+
+def test_an_inquiry_laying_proposals_presents_them() -> None:
+    assert speaks_of("reported", "En utredning ska i maj lägga förslag om bättre etablering.")
