@@ -116,24 +116,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
                               rf"(?:år|års|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
-                              # How long by when it ends: "till och med december 2023", "until 1 May".
-                              rf"\b(?:till och med|t\.o\.m\.|fram till|until|up to and including)\s+(?:den\s+)?"
-                              rf"(?:\d{{1,2}}\s+(?:{MONTHS}|may)\b|(?:{MONTHS})\b|{YEAR}\b)|"
-                              # "Denna del ska pågå till den 30 december 2023."
-                              rf"\b(?:pågå|pågår|gäll\w*|löp\w*)\s+(?:fram\s+)?till\s+(?:den\s+)?"
-                              rf"(?:\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\b|{YEAR}\b)|"
                               # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
                               # not how long something lasts).
                               r"\b(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio)(?:årsperiod|månadersperiod)\w*|"
                               r"\bhalvår(?:et|s\w*)?\b|"
-                              # How long a plan runs by what it is: "en tioårig strategi", "10-åriga
-                              # forsknings- och utvecklingsprogram" (not "en tvåårig utbildning": a kind of
-                              # education, not how long anything lasts).
-                              rf"\b(?:\d+-|{NUMBER_WORDS})(?:årig|månaders)\w*\s+(?:[a-zåäö-]+\s+){{0,3}}?"
-                              r"[a-zåäö-]*(?:strategi|program|period|plan|avtal|satsning|projekt|försök|mandat|"
-                              r"åtagande)\w*|"
-                              # Or said of the thing: "Därför gör vi grundskolan tioårig."
-                              rf"\b(?:\d+-|{NUMBER_WORDS})årig[at]?\b(?=\s*[.,;:!?]|\s+(?:och|samt|and)\b)|"
                               # An age: "till och med 20 års ålder", "aged 16", "18 years old".
                               r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
                               r"\baged \d+"),
@@ -191,6 +177,26 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }
+# How long, by when it ends or by what the thing is (searched only in a text with one of
+# ``_LASTING_HINTS``: tried at every word, the number words would cost each sentence as much again).
+_LASTING = _cue(
+    # How long by when it ends: "till och med december 2023", "until 1 May".
+    rf"\b(?:till och med|t\.o\.m\.|fram till|until|up to and including)\s+(?:den\s+)?"
+    rf"(?:\d{{1,2}}\s+(?:{MONTHS}|may)\b|(?:{MONTHS})\b|{YEAR}\b)|"
+    # "Denna del ska pågå till den 30 december 2023."
+    rf"\b(?:pågå|pågår|gäll\w*|löp\w*)\s+(?:fram\s+)?till\s+(?:den\s+)?"
+    rf"(?:\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\b|{YEAR}\b)|"
+    # How long a plan runs by what it is: "en tioårig strategi", "10-åriga
+    # forsknings- och utvecklingsprogram" (not "en tvåårig utbildning": a kind of
+    # education, not how long anything lasts).
+    rf"\b(?:\d+-|{NUMBER_WORDS})(?:årig|månaders)\w*\s+"
+    r"(?:[a-zåäö-]+\s+){0,3}?"
+    r"[a-zåäö-]*(?:strategi|program|period|plan|avtal|satsning|projekt|försök|mandat|"
+    r"åtagande)\w*|"
+    # Or said of the thing: "Därför gör vi grundskolan tioårig."
+    rf"\b(?:\d+-|{NUMBER_WORDS})årig[at]?\b(?=\s*[.,;:!?]|\s+(?:och|samt|and)\b)")
+_LASTING_HINTS = ("till och med", "fram till", "until", "up to and including", "t.o.m.", "pågå", "gäll", "löp", "årig",
+                  "månaders")
 # A time limit counted from now or from an event: "inom tre månader", "senast om sex år", "within 30 days".
 _WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+"
                r"(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|working days?|days?|weeks?|months?|years?)\b")
@@ -308,7 +314,7 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
     exclude = besides.casefold()
     if answer_type is AnswerType.QUANTITY:
         # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum.
-        return any(_finds(_STATES[t], text, exclude)
+        return any(states(t, text, besides=besides)
                    for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.DURATION))
     if answer_type is AnswerType.PERSON:
         return _names_person(text, exclude)
@@ -316,6 +322,10 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
         return _finds(_BODY, text, exclude) or _names_person(text, exclude)
     if answer_type is AnswerType.PLACE:
         return _finds(_PLACE, text, exclude)
+    if answer_type is AnswerType.DURATION:
+        lowered = text.casefold()
+        return _finds(_STATES[answer_type], text, exclude) or (
+            any(hint in lowered for hint in _LASTING_HINTS) and _finds(_LASTING, text, exclude))
     if answer_type is AnswerType.DEADLINE:
         # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does,
         # and so does a limit counted from now or from an event ("inom tre månader").
