@@ -175,7 +175,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     languages (a count of something else does not answer it);
     ``responsibility``: the question asks who is responsible; ``relation``: the role it asks about
     beyond that (``relations``: who was given a task, whom to consult …; a sentence giving that role
-    ``assigns``, as one assigning responsibility does for ``responsibility``);
+    ``assigns``, as one assigning responsibility does for ``responsibility``, and so does a sum or
+    count stated as a total when the question asks for one: "sammanlagt", "in total");
     ``asked``: the words that say what is asked, when not all of ``question`` do (a follow-up's
     own, "And what is planned for 2022?", whose event is not the earlier question's); ``figures``:
     the words whose years and numbers are asked about (default ``asked``; "Och hur såg motsvarande
