@@ -76,6 +76,9 @@ def observe(assistant: PolicyAssistant, path: Path) -> list[Observation]:
 
 
 def assistant_for(sets: tuple[str, ...], settings: Settings) -> PolicyAssistant:
+    """The index the draws ``sets`` are evaluated on, as ``assistant eval --documents`` builds it
+    (under ``index/eval/<sets joined by ->``): the five policies alone for none. Both fits use it.
+    Cost: an index build the first time, a check after."""
     if not sets:
         assistant = PolicyAssistant.from_settings(settings)
     else:

@@ -45,11 +45,11 @@ import numpy as np
 
 from assistant.answer.answer_type import SPECIFIC
 from assistant.answer.selection import FEATURES, SelectionWeights, quoted_spans
-from assistant.eval_sets import combined_corpus, default_corpus_path, read_draw
 from assistant.evaluate import evidence_found, load_questions
 from assistant.facade import PolicyAssistant
 from assistant.models import ChatTurn
 from assistant.settings import Settings
+from bench.fit_closeness import assistant_for
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "eval"
@@ -270,32 +270,16 @@ def _collected(cache: Path | None) -> list[Group]:
         return load(cache)
     settings = Settings()
     assistants: dict[Path, PolicyAssistant] = {}
-    by_set: dict[str, PolicyAssistant] = {}
+    by_set: dict[tuple[str, ...], PolicyAssistant] = {}
     for path in TUNE:
-        name = "" if path.parent == EVAL else path.parent.name
-        if name not in by_set:
-            by_set[name] = _assistant_for(name, settings)
-        assistants[path] = by_set[name]
+        sets = () if path.parent == EVAL else (path.parent.name,)
+        if sets not in by_set:
+            by_set[sets] = assistant_for(sets, settings)  # the index ``assistant eval --documents`` builds
+        assistants[path] = by_set[sets]
     groups = collect(assistants)
     if cache is not None:
         save(groups, cache)
     return groups
-
-
-def _assistant_for(name: str, settings: Settings) -> PolicyAssistant:
-    """The index a set is evaluated on (as ``assistant eval --documents`` builds it): the five
-    policies alone for their own questions, else the policies and the set's drawn pages."""
-    if not name:
-        assistant = PolicyAssistant.from_settings(settings)
-    else:
-        shared = default_corpus_path(REPO)
-        scratch = settings.index_dir / "eval" / name
-        corpus = combined_corpus([read_draw(EVAL / name / "documents.json", shared)], shared, settings.corpus_dir,
-                                 scratch / "corpus")
-        assistant = PolicyAssistant.from_settings(settings.model_copy(update={"corpus_dir": corpus,
-                                                                             "index_dir": scratch / "index"}))
-    assistant.ensure_index()
-    return assistant
 
 
 def main() -> None:

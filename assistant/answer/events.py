@@ -18,6 +18,9 @@ MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
          r"january|february|march|june|july|august|october"
 
 
+# A signing, named alike in a question and in a sentence: "skrivas under", "undertecknas", "signed".
+_SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*")
+
 # "When did it come into force?" is not answered by the date it was decided on: for a time question
 # about one of these events, the sentence stating the time must speak of that event.
 _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -69,8 +72,7 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
               cue(r"\bstart|\binled|\bbörja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|"
                   r"\bfrom\b|\bfrån\b|\bfr\.o\.m\.|\bsedan\b|\bsince\b")),
     # "När ska avtalet skrivas under?" is not answered by when the negotiations began.
-    "signed": (cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*"),
-               cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*")),
+    "signed": (_SIGNING, _SIGNING),
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
     "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),

@@ -136,11 +136,7 @@ _ENDINGS = frozenset({"", "en", "et", "er", "ar", "or", "na", "erna", "arna", "o
 _TOTAL = _cue(r"\b(?:sammanlagt|sammantaget|totalt|i total|totala|total|in total|altogether|sammanlagda?)\b")
 
 
-def asks_a_total(question: str) -> bool:
-    """Whether ``question`` asks for the total of a figure ("sammanlagt", "in total")."""
-    return _TOTAL.search(question) is not None
-
-
-def states_a_total(text: str) -> bool:
-    """Whether ``text`` gives a figure as a total ("sammantaget", "totalt", "in total")."""
+def speaks_of_a_total(text: str) -> bool:
+    """Whether ``text`` (a question or a sentence) speaks of a figure as a total ("sammanlagt",
+    "sammantaget", "in total")."""
     return _TOTAL.search(text) is not None

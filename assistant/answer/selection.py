@@ -44,7 +44,7 @@ from assistant.answer.events import (
     states_a_day,
 )
 from assistant.answer.fact_forms import names_a_deadline, states
-from assistant.answer.figures import asks_a_total, counts_of, states_a_total, states_another_year, years_of
+from assistant.answer.figures import counts_of, speaks_of_a_total, states_another_year, years_of
 from assistant.answer.names import named_in
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
@@ -198,7 +198,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     day = answer_type in (AnswerType.DATE, AnswerType.DEADLINE) and asks_for_a_day(asked)
     years, stages = years_of(figures), report_stages(asked) if event == "reported" else frozenset()
     # A total asked for is given by the figure stated as one: the role of the fact, as a relation's is.
-    total = answer_type in _TOTALLED and asks_a_total(figures)
+    total = answer_type in _TOTALLED and speaks_of_a_total(figures)
     competing = _competing(passages)
     speaks_of_names = _speaks_of_names(competing, names)
     found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
@@ -231,7 +231,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "rank": 1 / (rank + 1),
                 "assigns": float((responsibility and bool(_ASSIGNS.search(text)))
                                  or (relation is not None and gives(relation, text))
-                                 or (total and typed and states_a_total(text))),
+                                 or (total and typed and speaks_of_a_total(text))),
                 "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),
                 "lead_in": float(bool(items)),
                 "item": float(passage.kind == "text" and is_list_item(text)),

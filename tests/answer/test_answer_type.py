@@ -7,11 +7,10 @@ import pytest
 from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
-    asks_a_total,
     counted_words,
     counts_of,
     same_count_stems,
-    states_a_total,
+    speaks_of_a_total,
     states_another_year,
     years_of,
 )
@@ -467,9 +466,9 @@ def test_when_something_happens_a_part_of_a_whole_and_where_it_was_held(question
 
 
 def test_a_total_asked_for_is_given_by_the_figure_stated_as_one() -> None:
-    assert asks_a_total("Hur mycket pengar finns sammanlagt för bredband 2026?")
-    assert not asks_a_total("How many areas with severe combined exclusion problems were found?")
-    assert states_a_total("Det innebär att det sammantaget finns 2 miljarder kronor för bredband.")
+    assert speaks_of_a_total("Hur mycket pengar finns sammanlagt för bredband 2026?")
+    assert not speaks_of_a_total("How many areas with severe combined exclusion problems were found?")
+    assert speaks_of_a_total("Det innebär att det sammantaget finns 2 miljarder kronor för bredband.")
 
 
 def test_a_short_counted_word_counts_its_inflected_forms() -> None:
