@@ -6,8 +6,6 @@ Every unit of the top passages is a candidate, scored by
 - the question's words it shares (Swedish stems and compound parts; English words through the
   glossary's Swedish forms), and the share of the question's distinguishing words it has (those
   few other candidates share: ``_distinct``),
-- how many of the question's word beginnings it has that its page's title and headings lack
-  (``focus``, ``_beginnings``: the sentence with what the question asks beyond the page's topic),
 - whether it states the kind of fact asked for (``answer_type``: an amount, a deadline, a body …),
   in a document that names what a Swedish question names (``names``),
 - its passage's rank.
@@ -62,7 +60,6 @@ from assistant.answer.quoting import (
 )
 from assistant.answer.relations import Relation, gives
 from assistant.chunk import MIN_UNIT_CHARS
-from assistant.index.swedish_analyzer import STOPWORDS
 
 PASSAGES = 5  # the first content passages, whose units compete (with the first document's further ones)
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
@@ -72,14 +69,12 @@ _TOTALLED = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY})
 # only restates the words that say which page is meant.
 _ABOUT_THE_PAGE = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.DATE})
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
-_WORDS = re.compile(r"\w+")
-_BEGINNING = 5  # letters: truncation matches Swedish inflections and compounds (see ``_beginnings``)
 # Sentences and rows that assign responsibility or a task ("X samordnar arbetet", "X utför kontrollen" too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
                       r"coordinat|\butför|\bsköter|\bhandhar|carr(?:y|ies) out|\bperforms?\b", re.IGNORECASE)
 # What the scorer knows of a candidate (``Candidate.features``), in this order.
 FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
-            "item", "row", "short", "distinct", "focus")
+            "item", "row", "short", "distinct")
 
 
 @dataclass(frozen=True)
@@ -207,10 +202,6 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     competing = _competing(passages)
     speaks_of_names = _speaks_of_names(competing, names)
     found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
-    # The question's word beginnings its page's title and headings do not have: what sets the
-    # answering sentence apart from those that restate the page's topic.
-    beginnings = _beginnings(asked)
-    framing = {id(p): beginnings - _beginnings("\n".join([p.hit.title, *p.hit.section_path])) for p in competing}
     for rank, passage in enumerate(competing):
         for span in _unit_spans(passage):
             text = passage.hit.text if passage.kind == "table_row" else passage.document_text[span[0]:span[1]]
@@ -248,7 +239,6 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "short": float(len(text) < 40),
             }
             terms = matched(f"{passage.hit.section_path[-1]}\n{context}") if matched else frozenset()
-            features["focus"] = float(len(_beginnings(text) & framing[id(passage)]))
             found.append((rank, passage, span, text, typed, features, terms))
     distinct = _distinct([terms for *_, terms in found])
     out = []
@@ -257,15 +247,6 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
         out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features,
                              passage.kind == "text" and in_preamble(passage.document_text, span)))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
-
-
-def _beginnings(text: str) -> frozenset[str]:
-    """The first ``_BEGINNING`` letters of each word of ``text`` (three letters or more, not a stop
-    word), lowercased: a loose match of inflections, derivations, compounds' first parts and
-    cognates ("rekvirera" and "rekvisition", "studiestöd" and "studiestödssystemet", "project" and
-    "projektet"), which the analyzer's stems keep apart. Cost: one regex pass."""
-    return frozenset(word[:_BEGINNING] for word in (w.casefold() for w in _WORDS.findall(text))
-                     if len(word) >= 3 and word not in STOPWORDS)
 
 
 def _speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict[str, bool]:

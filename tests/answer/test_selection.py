@@ -231,18 +231,6 @@ def test_the_sentence_sharing_the_question_s_rarest_word_scores_higher_on_distin
     assert all(share <= 1.0 for share in distinct.values())
 
 
-def test_focus_counts_the_question_s_word_beginnings_a_unit_has_and_its_page_s_title_lacks() -> None:
-    text = ("Bakgrund\n\nProgrammet för rekvisitioner gäller hela landet. "
-            "Rekvisition av medlen ska ske senast den 15 november. "
-            "Programmet följs upp av myndigheten.\n")
-    ranked = candidates([prose(text, "Programmet för")], question="När ska medlen för programmet rekvireras?",
-                        overlap=lambda _: 0.0, answer_type=None)
-    focus = {c.text[:15]: c.features["focus"] for c in ranked}
-    # "rekvireras" meets "rekvisitioner" and "Rekvisition" by their first five letters ("rekvi");
-    # "programmet" is the page's title ("Program"), which every sentence of the page is about.
-    assert focus == {"Programmet för ": 1.0, "Rekvisition av ": 2.0, "Programmet följ": 0.0}
-
-
 def test_a_deadline_in_a_document_naming_none_of_the_question_s_names_does_not_answer_it() -> None:
     asked = ("Regionala center\n\nArbetsmiljöverket och Skatteverket ska inrätta regionala center. "
              "Uppdraget ska delredovisas senast den 30 juni 2022.\n")
