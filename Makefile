@@ -77,6 +77,7 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/facts/questions.jsonl --documents tests/eval/facts/documents.json
 	$(BIN)/assistant eval tests/eval/facts2/questions.jsonl --documents tests/eval/facts2/documents.json
 	$(BIN)/assistant eval tests/eval/staff/questions.jsonl --documents tests/eval/staff/documents.json
+	$(BIN)/assistant eval tests/eval/fresh2/questions.jsonl --documents tests/eval/fresh2/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
