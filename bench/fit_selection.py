@@ -122,7 +122,11 @@ def save(groups: list[Group], path: Path) -> None:
 
 
 def load(path: Path) -> list[Group]:
-    data = np.load(path, allow_pickle=False)
+    """The candidates ``save`` wrote. Each array is read once: indexing the ``.npz`` reads (and
+    decompresses) the whole array again, and a slice of it keeps that copy alive, so reading it
+    per question held one copy of every candidate per question."""
+    with np.load(path, allow_pickle=False) as npz:
+        data = {name: npz[name] for name in npz.files}
     bounds = np.concatenate([[0], np.cumsum(data["sizes"])])
     return [Group(str(data["sources"][i]), str(data["documents"][i]), data["features"][a:b], data["labels"][a:b],
                   data["typed"][a:b], bool(data["specific"][i]))
