@@ -250,6 +250,10 @@ WHOLE_SETS = {
     "facts": Floors(recall_at_5=0.92, in_answer=0.84, in_first_quote=0.72, declined=0.55, false_abstentions=0.06),
     "facts2": Floors(recall_at_5=0.94, in_answer=0.82, in_first_quote=0.68, declined=0.7, false_abstentions=0.06),
     "staff": Floors(recall_at_5=0.92, in_answer=0.82, in_first_quote=0.7, declined=0.5, false_abstentions=0.03),
+    # Issue 20's fourteenth pass, all held out, committed before it was run and run once with the
+    # code that pass ships: R@5 112/116, in the answer 90/116, in the first quote 72/116, hard
+    # negatives declined 3/8, false abstentions 5/116.
+    "fresh2": Floors(recall_at_5=0.92, in_answer=0.7, in_first_quote=0.55, declined=0.25, false_abstentions=0.08),
 }
 
 
