@@ -117,6 +117,10 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
     return False
 
 
+# The endings of a Swedish or English noun: "mål", "målen", "målet"; "barn", "barnen"; "goal", "goals".
+_ENDINGS = frozenset({"", "en", "et", "er", "ar", "or", "na", "erna", "arna", "orna", "n", "t", "s", "es"})
+
+
 def _names_counted(word: str, stems: frozenset[str]) -> bool:
     """Whether ``word`` starts with one of ``stems`` or ends in a compound part that does: a Swedish
     compound's last part names what it is ("27 medlemsländer" are länder, "24 skogsbrandsdepåer"
@@ -124,10 +128,6 @@ def _names_counted(word: str, stems: frozenset[str]) -> bool:
     shorter word is its stem with an ending ("mål" counts "de två målen")."""
     return word[:5] in stems or any(len(stem) == 5 and stem in word[3:] for stem in stems) \
         or any(len(stem) < 5 and word.startswith(stem) and word[len(stem):] in _ENDINGS for stem in stems)
-
-
-# The endings of a Swedish or English noun: "mål", "målen", "målet"; "barn", "barnen"; "goal", "goals".
-_ENDINGS = frozenset({"", "en", "et", "er", "ar", "or", "na", "erna", "arna", "orna", "n", "t", "s", "es"})
 
 
 # "Hur mycket pengar finns sammanlagt …?" is answered by the sum of all ("sammantaget finns 1,3 miljarder
