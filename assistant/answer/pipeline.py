@@ -98,6 +98,8 @@ class LLM:
     answerer: Answerer
     rewriter: QuestionRewriter | None = None
     max_concurrency: int = 4
+    # How long a call waits for a free upstream slot before going on without the LLM.
+    slot_wait_seconds: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ class AskPipeline:
 
     def _llm_events(self, prepared: Prepared) -> Iterator[AnswerEvent]:
         assert self.llm is not None and self._llm_slots is not None
-        if not self._llm_slots.acquire(timeout=1.0):
+        if not self._llm_slots.acquire(timeout=self.llm.slot_wait_seconds):
             prepared.warnings.append("LLM busy: answered extractively")
             yield from self.extractive.stream(prepared.context)
             return
@@ -157,7 +159,7 @@ class AskPipeline:
         if not self._use_llm(prepared):
             return self.extractive.answer(prepared.context)
         assert self.llm is not None and self._llm_slots is not None
-        if not self._llm_slots.acquire(timeout=1.0):
+        if not self._llm_slots.acquire(timeout=self.llm.slot_wait_seconds):
             prepared.warnings.append("LLM busy: answered extractively")
             return self.extractive.answer(prepared.context)
         try:
@@ -216,7 +218,7 @@ class AskPipeline:
         if rewriter is not None and (history or language == "en"):
             # The rewrite is an upstream call too: it shares the bounded slots with the answers.
             assert self._llm_slots is not None
-            if not self._llm_slots.acquire(timeout=1.0):
+            if not self._llm_slots.acquire(timeout=self.llm.slot_wait_seconds):
                 warnings.append("LLM busy: follow-up resolved without the LLM")
             else:
                 try:

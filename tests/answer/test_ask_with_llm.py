@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,29 @@ def test_an_upstream_failure_falls_back_to_the_extractive_answer_with_a_warning(
     assert "Chef kvalitet och strategisk utveckling" in answer.answer
     assert any("answered extractively" in warning for warning in answer.warnings)
     assert not any("sk-test-secret" in warning for warning in answer.warnings)
+
+
+def test_a_question_that_finds_every_upstream_slot_taken_is_answered_extractively_after_the_slot_wait(
+        assistant: PolicyAssistant, openai_stub: StubServer) -> None:
+    client = build_client(base_url=openai_stub.base_url, api_key="sk-test-secret", timeout_seconds=TIMEOUT * 3)
+    llm = LLM(answerer=LLMAnswerer(client=client, model=MODEL), max_concurrency=1, slot_wait_seconds=0.2)
+    one_slot = PolicyAssistant(settings=assistant.settings, embedder=assistant.embedder, glossary=assistant.glossary,
+                               llm=llm)
+    openai_stub.script(stall(seconds=TIMEOUT * 6))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holding = pool.submit(one_slot.ask, "Vem har huvudansvar för boende i Tierp?")
+        while not openai_stub.requests:  # the first ask now holds the only slot, stuck upstream
+            time.sleep(0.02)
+        started = time.monotonic()
+        answer = one_slot.ask("Vem ansvarar för uppföljningen av integrationsplanen?")
+        waited = time.monotonic() - started
+        assert not holding.done(), "the first ask was still upstream while the second one waited"
+        assert holding.result().mode == "extractive"
+    assert answer.mode == "extractive" and answer.citations
+    assert "LLM busy: answered extractively" in answer.warnings
+    second = "uppföljningen av integrationsplanen"
+    assert not any(second in last_user_message(sent) for sent in openai_stub.requests), "it never went upstream"
+    assert waited < TIMEOUT * 3, "it gave up after the slot wait, not after the upstream timeout"
 
 
 def test_follow_ups_are_rewritten_by_the_llm_before_retrieval(
