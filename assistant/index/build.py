@@ -17,7 +17,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from assistant.glossary import Glossary
 from assistant.index.backend import Scope
 from assistant.index.chunk_vectors import ChunkVectorizer, UnitVectorMode
 from assistant.index.embedding_cache import EmbeddingCache
-from assistant.index.layout import IndexLayout, Manifest
+from assistant.index.layout import IndexLayout, Manifest, VersionHold
 from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
 from assistant.index.parse_cache import ParseCache
 from assistant.index.pipeline import SkippedFile, embed_while_parsing, parsed_documents
@@ -268,24 +268,31 @@ class SearchIndex:
     vectors: VectorIndex
     lexical: LexicalIndex
     units: UnitVectors
+    hold: VersionHold | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, directory: Path, *, ef_search: int = 128, mmap: bool = False) -> SearchIndex:
-        """Open a version; ``CorruptIndexError`` if any part is missing or the counts disagree."""
+        """Open a version, held against pruning for as long as this object lives (``VersionHold``);
+        ``CorruptIndexError`` if any part is missing or the counts disagree."""
+        hold: VersionHold | None = None
         try:
+            hold = VersionHold(directory)
             manifest = Manifest.read(directory)
             store = ChunkStore(directory)
             vectors = VectorIndex.load(directory, ef_search=ef_search, mmap=mmap)
             lexical = LexicalIndex.load(directory / _LEXICAL_DIR, mmap=mmap)
             units = UnitVectors.load(directory, mmap=mmap)
         except (OSError, ValueError, RuntimeError, KeyError, TypeError, json.JSONDecodeError) as error:
+            if hold is not None:
+                hold.release()
             raise CorruptIndexError(f"index version {directory.name} is unreadable: {error}") from error
         counts = {"manifest": manifest.chunks, "store": store.chunk_count, "vectors": len(vectors),
                   "lexical": len(lexical), "units": len(units)}
         if len(set(counts.values())) != 1 or vectors.dimension != manifest.dimension:
             store.close()
+            hold.release()
             raise CorruptIndexError(f"index version {directory.name} is inconsistent: {counts}")
-        return cls(directory, manifest, store, vectors, lexical, units)
+        return cls(directory, manifest, store, vectors, lexical, units, hold)
 
     def rows_in(self, scope: Scope | None) -> np.ndarray | None:
         """The sorted rows ``scope`` allows (``None``: every row). Cost: cached SQLite reads and, for
@@ -329,7 +336,11 @@ class SearchIndex:
         return self.lexical.search_rows(query, k=k, rows=allowed, excluded=excluded)
 
     def close(self) -> None:
+        """Done with this version: its connection in this thread closes and its hold is released
+        (only call this when no other thread still reads it; a dropped index releases both)."""
         self.store.close()
+        if self.hold is not None:
+            self.hold.release()
 
 
 def config_fingerprint(*, model: str, query_prefix: str, passage_prefix: str, chunk_max_tokens: int,

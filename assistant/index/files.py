@@ -100,15 +100,15 @@ class FileBackend(IndexBackend):
             return self.rebuild(progress=progress)
 
     def load(self) -> Manifest:
-        """Load the published version and swap it in; the previous one is closed."""
+        """Load the published version and swap it in. The previous one is not closed: requests
+        that took it may still be reading it, and it closes (releasing its hold, so that a later
+        build deletes it) when the last of them lets go."""
         current = self.layout.current()
         if current is None:
             raise IndexNotReadyError("no index has been built yet; run `assistant index`")
         index = SearchIndex.load(current, ef_search=self.recipe.ef_search, mmap=self.recipe.mmap)
         with self._swap_lock:
-            previous, self._serving = self._serving, index
-        if previous is not None and previous.directory != index.directory:
-            previous.close()
+            self._serving = index
         return index.manifest
 
     def serving(self) -> SearchIndex:

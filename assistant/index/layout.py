@@ -13,6 +13,11 @@ A build writes a staging directory, fsyncs every file and the directory, renames
 ``versions/`` and only then replaces ``CURRENT``. An old version leaves ``versions/`` by one rename
 before it is deleted. A crash at any moment leaves ``CURRENT`` naming the last complete version, and
 every folder in ``versions/`` complete.
+
+A loaded version is held (``VersionHold``: a shared ``flock`` on its manifest) for as long as it
+is loaded, in this process or any other; pruning passes over a held version and deletes it at a
+later publication. So a request that took the serving version before a few quick rebuilds can
+still read it: SQLite opens a connection per worker thread, lazily, and would find nothing there.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import shutil
 import uuid
+import weakref
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +38,7 @@ from assistant.durable import fsync_folder
 
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,23 @@ class Manifest:
     def read(cls, directory: Path) -> Manifest:
         data = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
         return cls(**data)
+
+
+class VersionHold:
+    """A reader's claim on one version: while any hold on it is open, in any process, pruning
+    leaves the version alone. Released by ``release()`` or when the hold is garbage collected
+    (a process that dies releases its holds with it). Cost: one open file descriptor."""
+
+    def __init__(self, directory: Path) -> None:
+        descriptor = os.open(directory / MANIFEST_FILE, os.O_RDONLY)
+        self._release = weakref.finalize(self, os.close, descriptor)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)  # waits only while a prune renames the version away
+        if not (directory / MANIFEST_FILE).is_file():  # that prune took it: it is going
+            self.release()
+            raise FileNotFoundError(f"index version {directory.name} was deleted while it was opened")
+
+    def release(self) -> None:
+        self._release()
 
 
 class IndexLayout:
@@ -118,18 +143,43 @@ class IndexLayout:
         return target
 
     def _prune(self, *, keep: Path) -> None:
-        """Keep the newest versions (readers may still hold the previous one open). An old one is
-        renamed out of ``versions/`` before it is deleted, so a crash mid-delete leaves a ``.trash-*``
-        folder (removed here next time), never a half-deleted version. Cost: one rename per old version."""
+        """Keep the newest versions, and any older one a reader holds (``VersionHold``). An old one
+        is renamed out of ``versions/`` before it is deleted, so a crash mid-delete leaves a
+        ``.trash-*`` folder (removed here next time), never a half-deleted version. Cost: one lock
+        attempt and one rename per old version."""
         for leftover in self.root.glob(".trash-*"):
             shutil.rmtree(leftover, ignore_errors=True)
         versions = sorted((p for p in self.versions.iterdir() if p.is_dir()), key=lambda p: p.name)
         for old in versions[: -self._keep]:
-            if old != keep:
+            if old == keep:
+                continue
+            with _unheld(old) as free:
+                if not free:
+                    logger.info("index version %s is still being read: deleted at a later build", old.name)
+                    continue
                 trash = self.root / f".trash-{uuid.uuid4().hex[:12]}"
                 os.rename(old, trash)
                 fsync_folder(self.versions)  # the rename is durable before any file of it goes
-                shutil.rmtree(trash, ignore_errors=True)
+            shutil.rmtree(trash, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _unheld(version: Path) -> Iterator[bool]:
+    """Whether no reader holds ``version``; while true, none can take a hold until this exits."""
+    try:
+        descriptor = os.open(version / MANIFEST_FILE, os.O_RDONLY)
+    except FileNotFoundError:  # no manifest, so no reader can hold it
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
 
 
 def _fsync_tree(directory: Path) -> None:
