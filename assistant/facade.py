@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from functools import partial
@@ -77,7 +78,8 @@ class PolicyAssistant:
         self._today = today
         self.build_progress = BuildProgress()
         self._sources: SourceManager | None = None
-        self._listed: tuple[ServingIndex, dt.date, list[DocumentInfo]] | None = None
+        # Weak: a listing must not keep an index version loaded (and held on disk) after a swap.
+        self._listed: tuple[weakref.ref[ServingIndex], dt.date, list[DocumentInfo]] | None = None
         self.questions = QuestionRecorder(self.backend.questions, days=settings.question_log_days)
         self._serving: Serving | None = None
         self._swap_lock = threading.Lock()
@@ -218,9 +220,9 @@ class PolicyAssistant:
         """Metadata of every indexed document ``viewer`` may see, by id, with its status as of today."""
         today, viewer, index = self.today(), viewer or Viewer.everything(), self._require().index
         cached = self._listed
-        if cached is None or cached[0] is not index or cached[1] != today:
+        if cached is None or cached[0]() is not index or cached[1] != today:
             # Made once per index version and day (at 50,000 documents, copying each is the cost).
-            cached = self._listed = (index, today, [info.model_copy(update={"status": document_status(
+            cached = self._listed = (weakref.ref(index), today, [info.model_copy(update={"status": document_status(
                 info, today=today)}) for info in index.store.documents.values()])
         return [info for info in cached[2] if viewer.can_see(info)]
 

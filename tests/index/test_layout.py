@@ -135,3 +135,18 @@ def test_closing_an_index_releases_its_hold(small: PolicyAssistant) -> None:
     (small.settings.corpus_dir / "extra-last.md").write_text("# Sista\n\nSista texten.\n", encoding="utf-8")
     small.build_index()
     assert not current.exists()
+
+
+def test_listing_the_documents_does_not_keep_an_old_version_on_disk(small: PolicyAssistant) -> None:
+    small.ensure_index()
+    listed = small.layout.current()
+    assert listed is not None and small.documents()
+    for n in range(2):  # the versions after it are published and served; nobody lists again
+        (small.settings.corpus_dir / f"extra-{n}.md").write_text(f"# Text {n}\n\nText {n}.\n", encoding="utf-8")
+        small.build_index()
+        small.search("text")
+    gc.collect()
+    (small.settings.corpus_dir / "extra-last.md").write_text("# Sista\n\nSista texten.\n", encoding="utf-8")
+    small.build_index()
+    assert not listed.exists()
+    assert len(list(small.layout.versions.iterdir())) == 2
