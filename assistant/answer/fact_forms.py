@@ -55,6 +55,16 @@ YEAR = r"(?:19|20)\d\d"
 # (Nor the session year of a bill's number: "prop. 2017/18:243".)
 _DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
+_NTH = "tredje|fjärde|femte|sjätte|sjunde|åttonde|nionde|tionde"
+# A time named relative to now or to an event, as often as by a date: "nästa år", "samma dag",
+# "i höst", "vid årsskiftet", "sitt fjärde år", "next year", "the same day", "in the autumn".
+_RELATIVE_DATE = (r"\b(?:nästa|förra|kommande|innevarande|samma|följande|föregående) (?:år(?:et)?|dag(?:en)?|"
+                  r"vecka(?:n)?|månad(?:en)?|höst|vår|sommar|vinter)\b|\bi (?:år|höst|vår|sommar|vinter)\b|"
+                  r"\b(?:sommaren|vintern)\b|\b(?:halv)?årsskiftet\b|\b(?:första|andra|tredje|fjärde) kvartalet\b|"
+                  rf"\b(?:första|andra|{_NTH}) året\b|\b(?:sitt|dess|sin) (?:\w+ )?(?:första|{_NTH}) år\b|"
+                  r"\b(?:next|last|this|the same|the following|the coming|the previous) (?:year|day|week|month|spring|"
+                  r"summer|autumn|fall|winter)\b|\b(?:in|during|by|until) (?:the )?(?:spring|summer|autumn|winter)\b|"
+                  r"\bturn of the year\b|\b(?:first|second|third|fourth) quarter\b")
 # A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
 _SHARE_WORDS = _factored([
     "hälften", "majoriteten", "en majoritet", "minoriteten",
@@ -111,7 +121,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
                               rf"(?:{_DATE_TEXT})|\bska\b[^.]{{0,60}}?\b(?:\w*redovisas?|\w*rapporteras?|lämnas?|"
                               rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{MONTHS})\b"),
-    AnswerType.DATE: _cue(_DATE_TEXT),
+    AnswerType.DATE: _cue(rf"{_DATE_TEXT}|{_RELATIVE_DATE}"),
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between.
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
                               rf"(?:år|års|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"

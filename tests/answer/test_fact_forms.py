@@ -183,3 +183,29 @@ def test_how_long_a_plan_runs_is_stated_by_what_it_is() -> None:
 
 def test_ongoing_is_how_often() -> None:
     assert states(AnswerType.FREQUENCY, "Myndigheten ska löpande stämma av med Regeringskansliet.")
+
+
+@pytest.mark.parametrize("text", [
+    "Tjänsten införs nästa år i samtliga regioner.",
+    "Beslutet fattas samma dag som ansökan kommer in.",
+    "Reformen genomförs vid årsskiftet.",
+    "Kampanjen startar i höst.",
+    "Projektet går nu in på sitt tredje år.",
+    "Utbetalningen sker under första kvartalet.",
+    "The changes take effect next year.",
+    "Applicants are told the same day.",
+    "The survey will be published in the autumn.",
+    "Payments start in the first quarter.",
+])
+def test_a_time_named_relative_to_now_or_to_an_event_answers_when(text: str) -> None:
+    assert states(AnswerType.DATE, text)
+    assert states(AnswerType.DEADLINE, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Andra år har fler ansökningar kommit in.",  # "andra" is "other" before an indefinite noun
+    "Skolan arbetar i dag med frågan.",  # "today" stands in most present-tense sentences
+    "The same rules apply to all regions.",
+])
+def test_other_years_today_and_the_same_rules_name_no_time(text: str) -> None:
+    assert not states(AnswerType.DATE, text)
