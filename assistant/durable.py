@@ -31,6 +31,21 @@ def open_record_database(path: Path, schema: str, *,
 
 
 @contextlib.contextmanager
+def exclusive_if_free(descriptor: int) -> Iterator[bool]:
+    """Whether an exclusive ``flock`` on ``descriptor`` was taken without waiting (another holder,
+    in any process, makes it ``False``). The descriptor is closed on exit, which releases it."""
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
 def _setup_lock(path: Path) -> Iterator[None]:
     """An exclusive lock on ``<path>.lock`` for as long as the block runs (released when the process
     dies, so a crash mid-setup blocks no one)."""

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.durable import fsync_folder
+from assistant.durable import exclusive_if_free, fsync_folder
 
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
@@ -171,15 +171,8 @@ def _unheld(version: Path) -> Iterator[bool]:
     except FileNotFoundError:  # no manifest, so no reader can hold it
         yield True
         return
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(descriptor)
+    with exclusive_if_free(descriptor) as free:
+        yield free
 
 
 def _fsync_tree(directory: Path) -> None:

@@ -10,7 +10,6 @@ session (released when the connection goes).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import threading
@@ -18,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from assistant.durable import open_record_database
+from assistant.durable import exclusive_if_free, open_record_database
 from assistant.sources.models import KnownItem, SourceConfig, SyncReport
 
 _SCHEMA = """
@@ -143,16 +142,8 @@ class SqliteSourceStore(SourceStore):
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[bool]:
-        descriptor = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            yield True
-        finally:
-            os.close(descriptor)  # closing releases the lock
+        with exclusive_if_free(os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)) as taken:
+            yield taken
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
