@@ -274,17 +274,18 @@ class SearchIndex:
     def load(cls, directory: Path, *, ef_search: int = 128, mmap: bool = False) -> SearchIndex:
         """Open a version, held against pruning for as long as this object lives (``VersionHold``);
         ``CorruptIndexError`` if any part is missing or the counts disagree."""
-        hold: VersionHold | None = None
         try:
             hold = VersionHold(directory)
+        except OSError as error:
+            raise CorruptIndexError(f"index version {directory.name} is unreadable: {error}") from error
+        try:
             manifest = Manifest.read(directory)
             store = ChunkStore(directory)
             vectors = VectorIndex.load(directory, ef_search=ef_search, mmap=mmap)
             lexical = LexicalIndex.load(directory / _LEXICAL_DIR, mmap=mmap)
             units = UnitVectors.load(directory, mmap=mmap)
         except (OSError, ValueError, RuntimeError, KeyError, TypeError, json.JSONDecodeError) as error:
-            if hold is not None:
-                hold.release()
+            hold.release()
             raise CorruptIndexError(f"index version {directory.name} is unreadable: {error}") from error
         counts = {"manifest": manifest.chunks, "store": store.chunk_count, "vectors": len(vectors),
                   "lexical": len(lexical), "units": len(units)}
