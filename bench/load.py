@@ -1,14 +1,16 @@
 """A bounded load test on loopback: concurrent users on search, ask and chat completions while an
 admin uploads and deletes documents (each change re-indexes the corpus).
 
-    python -m bench.load [--users 20] [--seconds 120] [--llm none|stub|stall] [--url http://127.0.0.1:PORT]
+    python -m bench.load [--users 20] [--seconds 120] [--llm none|stub|stall] [--postgres]
+                         [--url http://127.0.0.1:PORT]
 
 Without ``--url`` it starts ``assistant serve`` in a subprocess on a free loopback port, over a
 copy of ``corpus/`` in a temporary folder (the index is built there first), with a reader key for
 the users and an admin key for the uploader, and rate limiting off (20 users hammering from one
 address would otherwise be refused by design). ``--llm stub`` points the server at the loopback
 OpenAI stub (``tests/answer/openai_stub.py``) answering at once; ``--llm stall`` at one that
-stalls every call past the server's timeout, to watch the fallback under load.
+stalls every call past the server's timeout, to watch the fallback under load. ``--postgres`` serves
+from the PostgreSQL backend, on a scratch PostgreSQL 18 + pgvector (``tests/postgres_server.py``).
 
 Each user sends its next request as soon as the last one is answered: ``/v1/search``, ``/v1/ask``
 and ``/v1/chat/completions`` in turn, with questions from ``tests/eval/questions.jsonl``. Prints
@@ -200,6 +202,22 @@ def upstream(kind: str, *, timeout: float) -> Iterator[dict[str, str]]:
 
 
 @contextlib.contextmanager
+def database(enabled: bool) -> Iterator[dict[str, str]]:
+    """The server's storage settings: the file backend, or a scratch PostgreSQL for the run."""
+    if not enabled:
+        yield {}
+        return
+    sys.path.insert(0, str(REPO))
+    from tests.postgres_server import EmbeddedPostgres, new_database
+
+    postgres = EmbeddedPostgres().start()
+    try:
+        yield {"ASSISTANT_DATABASE_URL": new_database(postgres.url(), "load")}
+    finally:
+        postgres.stop()
+
+
+@contextlib.contextmanager
 def server(*, llm: dict[str, str], log: Path) -> Iterator[str]:
     """``assistant serve`` over a temporary copy of the corpus, on a free loopback port."""
     with tempfile.TemporaryDirectory(prefix="policy-load-") as scratch:
@@ -232,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--llm", choices=("none", "stub", "stall"), default="none",
                         help="no LLM (extractive), the loopback stub answering, or stalling past the timeout")
     parser.add_argument("--llm-timeout", type=float, default=2.0, help="the server's LLM timeout with --llm")
+    parser.add_argument("--postgres", action="store_true", help="serve from the PostgreSQL backend (a scratch server)")
     parser.add_argument("--url", help="load an already running server (loopback only; keys as above)")
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "policy-load-server.log")
     args = parser.parse_args(argv)
@@ -242,10 +261,12 @@ def main(argv: list[str] | None = None) -> int:
             url = args.url.rstrip("/")
         else:
             llm = stack.enter_context(upstream(args.llm, timeout=args.llm_timeout))
+            storage = stack.enter_context(database(args.postgres))
             print(f"starting the server (index build included; log: {args.log}) ...", flush=True)
-            url = stack.enter_context(server(llm=llm, log=args.log))
+            url = stack.enter_context(server(llm={**llm, **storage}, log=args.log))
         require_loopback(url)
-        print(f"{args.users} users for {args.seconds:.0f} s on {url} (llm: {args.llm}), uploads meanwhile ...",
+        print(f"{args.users} users for {args.seconds:.0f} s on {url} (llm: {args.llm}"
+              f"{', PostgreSQL' if args.postgres else ''}), uploads meanwhile ...",
               flush=True)
         results, elapsed = asyncio.run(run_load(url, users=args.users, seconds=args.seconds))
     print(results.table(elapsed=elapsed))

@@ -11,13 +11,14 @@ import pytest
 
 from assistant.embed import Embedder
 from assistant.errors import DocumentNotFoundError
+from assistant.eval_questions import load_questions
 from assistant.facade import PolicyAssistant
 from assistant.feedback import FeedbackIn
 from assistant.glossary import Glossary
 from assistant.index.backend import IndexState, Scope
 from assistant.index.postgres.schema import MIGRATIONS, covered_vectors
 from assistant.models import Filters
-from tests.conftest import make_assistant
+from tests.conftest import REPO, make_assistant
 from tests.test_document_management import a_docx
 
 QUESTIONS = [
@@ -293,3 +294,26 @@ def test_every_replica_reports_the_version_it_serves(pair: tuple[PolicyAssistant
     assert all(r.host and r.pid and r.seen_at.endswith("+00:00") for r in seen)
     second.close()
     assert len(first.replicas()) == 1  # a replica that closes leaves the list
+
+
+def test_every_evaluation_question_is_answered_as_the_file_backend_answers_it(
+        pair: tuple[PolicyAssistant, PolicyAssistant], assistant: PolicyAssistant) -> None:
+    """The whole ask path over the database, not only search: the five policies' questions and the
+    off-topic ones (English questions naming concepts no document has ask the lexical index
+    whether any term starts with a concept's stem, which the database once could not answer)."""
+    first, _ = pair
+    sets = (REPO / "tests" / "eval" / name for name in ("questions.jsonl", "offtopic/tune.jsonl"))
+    questions = [q for path in sets for q in load_questions(path) if not q.history]
+    assert len(questions) > 100
+    for question in questions:
+        in_postgres, in_files = first.ask(question.question), assistant.ask(question.question)
+        assert (in_postgres.abstained, in_postgres.answer) == (in_files.abstained, in_files.answer), question.id
+
+
+def test_terms_are_found_by_their_beginning_as_in_the_file_backend(
+        pair: tuple[PolicyAssistant, PolicyAssistant], assistant: PolicyAssistant) -> None:
+    first, _ = pair
+    files, postgres = assistant._require().index.lexical, first._require().index.lexical
+    for prefix in ("bostad", "integr", "praktik", "parkering", "lön", "kommunstyr", "zzzq", "å", "ö"):
+        assert postgres.uses_term_starting(prefix) == files.uses_term_starting(prefix), prefix
+    assert postgres.uses_term_starting("integr") and not postgres.uses_term_starting("zzzq")

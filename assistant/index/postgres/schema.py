@@ -198,6 +198,11 @@ CREATE TABLE replicas (
     seen_at TIMESTAMPTZ NOT NULL
 );
 """),
+    ("terms by prefix", """
+-- Whether any indexed term starts with a prefix (a compound the analyzer did not split: "praktik"
+-- in "praktikplats"), asked of English questions naming a concept: a byte-order range on this index.
+CREATE INDEX term_stats_prefix ON term_stats (term text_pattern_ops);
+"""),
 )
 
 

@@ -246,6 +246,16 @@ class PostgresLexical:
             row = connection.execute("SELECT df FROM term_stats WHERE term = %s", (term,)).fetchone()
         return int(row[0]) if row else 0
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one instance per generation
+    def uses_term_starting(self, prefix: str) -> bool:
+        """Whether some indexed term starts with ``prefix``, as ``LexicalIndex.uses_term_starting``.
+        Cost: one probe of ``term_stats_prefix`` (byte order: every term with the prefix sorts
+        between it and it followed by the last code point)."""
+        with self._pool.connection() as connection:
+            row = connection.execute("SELECT EXISTS (SELECT 1 FROM term_stats WHERE term ~>=~ %s AND term ~<~ %s)",
+                                     (prefix, prefix + "\U0010ffff")).fetchone()
+        return bool(row and row[0])
+
     def search_scope(self, query: str, *, k: int, scope: Scope | None) -> list[tuple[int, float]]:
         """The best ``k`` (row, BM25) with score > 0 within ``scope``, best first; repeated query
         terms count repeatedly, as in Lucene. Unfiltered or by municipality, a term's postings
