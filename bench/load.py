@@ -202,9 +202,9 @@ def upstream(kind: str, *, timeout: float) -> Iterator[dict[str, str]]:
 
 
 @contextlib.contextmanager
-def database(enabled: bool) -> Iterator[dict[str, str]]:
+def database(*, postgres: bool) -> Iterator[dict[str, str]]:
     """The server's storage settings: the file backend, or a scratch PostgreSQL for the run."""
-    if not enabled:
+    if not postgres:
         yield {}
         return
     sys.path.insert(0, str(REPO))
@@ -218,8 +218,9 @@ def database(enabled: bool) -> Iterator[dict[str, str]]:
 
 
 @contextlib.contextmanager
-def server(*, llm: dict[str, str], log: Path) -> Iterator[str]:
-    """``assistant serve`` over a temporary copy of the corpus, on a free loopback port."""
+def server(*, settings: dict[str, str], log: Path) -> Iterator[str]:
+    """``assistant serve`` over a temporary copy of the corpus, on a free loopback port, with
+    ``settings`` (``ASSISTANT_*`` variables: the LLM's, the storage's) besides the run's own."""
     with tempfile.TemporaryDirectory(prefix="policy-load-") as scratch:
         root = Path(scratch)
         shutil.copytree(REPO / "corpus", root / "corpus")
@@ -228,7 +229,7 @@ def server(*, llm: dict[str, str], log: Path) -> Iterator[str]:
         env |= {"ASSISTANT_CORPUS_DIR": str(root / "corpus"), "ASSISTANT_INDEX_DIR": str(root / "index"),
                 "ASSISTANT_DATA_DIR": str(root / "data"), "ASSISTANT_READER_KEYS": READER_KEY,
                 "ASSISTANT_ADMIN_KEYS": ADMIN_KEY, "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0",
-                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_VERBOSITY": "error", **llm}
+                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_VERBOSITY": "error", **settings}
         command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
         with open(log, "wb") as sink:
             process = subprocess.Popen(command, cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT)
@@ -261,9 +262,9 @@ def main(argv: list[str] | None = None) -> int:
             url = args.url.rstrip("/")
         else:
             llm = stack.enter_context(upstream(args.llm, timeout=args.llm_timeout))
-            storage = stack.enter_context(database(args.postgres))
+            storage = stack.enter_context(database(postgres=args.postgres))
             print(f"starting the server (index build included; log: {args.log}) ...", flush=True)
-            url = stack.enter_context(server(llm={**llm, **storage}, log=args.log))
+            url = stack.enter_context(server(settings={**llm, **storage}, log=args.log))
         require_loopback(url)
         print(f"{args.users} users for {args.seconds:.0f} s on {url} (llm: {args.llm}"
               f"{', PostgreSQL' if args.postgres else ''}), uploads meanwhile ...",

@@ -14,6 +14,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from assistant.facade import PolicyAssistant
 from assistant.index.build import SearchIndex
 from assistant.index.layout import MANIFEST_FILE, IndexLayout, Manifest, VersionHold
@@ -92,12 +94,8 @@ def test_a_hold_on_a_version_already_pruned_is_refused(tmp_path: Path) -> None:
     for version in ("v2", "v3"):
         publish(layout, version)
     assert not (first / MANIFEST_FILE).exists()
-    try:
+    with pytest.raises(FileNotFoundError):
         VersionHold(first)
-    except FileNotFoundError:
-        pass
-    else:
-        raise AssertionError("a hold on a deleted version was granted")
 
 
 def test_an_index_a_request_still_holds_reads_from_a_new_thread_after_three_rebuilds(
