@@ -6,7 +6,9 @@ string the assistant has not seen before (its query-vector cache cannot answer i
 each timing): the questions of every set in ``tests/eval/`` are split in two pools, one timed
 through ``search``, the other through ``ask``, and the floor is timed on all of them with the
 embedder directly (it has no cache). In process, then ``POST /v1/ask`` over HTTP on loopback with
-new strings again (each question with "Please:" put before it).
+new strings again (each question with "Please:" put before it). Last, the glossary's matching of
+1,000 characters each way (Swedish text to English glosses, an English question to Swedish forms),
+a step of every ask, per call.
 
     python -m bench.latency [--corpus DIR] [--documents tests/eval/unseen/documents.json]
 
@@ -43,6 +45,18 @@ def fresh(assistant: PolicyAssistant, question: str) -> str:
     if retriever._query_vectors.get(question) is not None:
         raise AssertionError(f"{question!r} would be answered from the query cache")
     return question
+
+
+def glossary_ms(assistant: PolicyAssistant, corpus: Path, *, rounds: int = 50) -> list[float]:
+    """Milliseconds per call of the glossary's matching of 1,000 characters, alternating Swedish
+    policy text (to English glosses) and an English question (to Swedish forms)."""
+    swedish = next(path for path in sorted(corpus.iterdir()) if path.suffix == ".txt").read_text(encoding="utf-8")
+    english = ("Who is responsible for following up the housing goals for newly arrived refugees, and "
+               "when does the action plan apply? ") * 9
+    swedish, english, glossary = swedish[:1000], english[:1000], assistant.glossary
+    glossary.english_for_swedish(swedish)  # the compiled patterns are built on first use
+    return [timed(lambda: glossary.english_for_swedish(swedish)) if turn % 2 == 0 else
+            timed(lambda: glossary.swedish_for_english(english)) for turn in range(2 * rounds)]
 
 
 def http_ask_ms(assistant: PolicyAssistant, questions: Sequence[str]) -> list[float]:
@@ -83,6 +97,7 @@ def main() -> None:
         search = [timed(lambda q=q: assistant.search(fresh(assistant, q), k=5)) for q in search_pool]
         ask = [timed(lambda q=q: assistant.ask(fresh(assistant, q))) for q in ask_pool]
         over_http = http_ask_ms(assistant, [f"Please: {q}" for q in questions])
+        glossary = glossary_ms(assistant, args.corpus)
 
     floor_p50 = percentile(floor, 50)
     print(f"{manifest.documents} documents, {manifest.chunks} chunks, model {manifest.model}; "
@@ -92,7 +107,8 @@ def main() -> None:
     rows = [("floor: embedding the question alone", floor, ""),
             ("search (hybrid retrieval + unit scores), in process", search, "≤ 1.5×"),
             ("ask, extractive, in process", ask, "≤ 3×"),
-            ("POST /v1/ask, extractive, over HTTP on loopback", over_http, "")]
+            ("POST /v1/ask, extractive, over HTTP on loopback", over_http, ""),
+            ("glossary matching of 1,000 characters, per call (a step of ask)", glossary, "")]
     for name, values, target in rows:
         print(f"| {name} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
               f"{percentile(values, 50) / floor_p50:.2f}× | {target} |")
