@@ -49,8 +49,10 @@ logger = logging.getLogger(__name__)
 # inside a sentence does not end its unit; 10: prose above a Markdown rule is body text, not a heading;
 # 11: an abbreviation's period ("f. 1946", "prop. 2016/17:104") ends no unit; 12: a PDF title wraps after a comma;
 # 13: a Markdown link is its text alone; 14: soft hyphens out of Markdown and text; 15: back in (see
-# parse/characters.py); 16: a colon genitive ("NGO:s.") ends a sentence
-PIPELINE_VERSION = "16"
+# parse/characters.py); 16: a colon genitive ("NGO:s.") ends a sentence; 17: a short line above the
+# first heading (a one-page PDF's running header) is not the title, a registration number glued to a
+# Markdown heading is a line of its own
+PIPELINE_VERSION = "17"
 _LEXICAL_DIR = "lexical"
 
 

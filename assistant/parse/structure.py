@@ -28,6 +28,9 @@ _TOC_HEADING = re.compile(r"^(?:\d{1,2}\.?\s+)?(innehållsförteckning|innehåll
 _TOC_ENTRY = re.compile(r"(\.{2,}|…)\s*\d+\s*$|\s\d{1,3}\s*$")
 _MUNICIPALITY_LINE = re.compile(r"^[A-ZÅÄÖ][\w-]*(?:\s[A-ZÅÄÖ][\w-]*)?s?\s+[Kk]ommun$")
 _AREA = re.compile(r"^(?P<column>.*?)\s*\b(?:för\s+)?(?:område|area)\s*:?\s+(?P<area>\S.*)$", re.IGNORECASE)
+# A first line of body text this short, above a heading, names who publishes (not what): the
+# heading is the title.
+_MAX_MASTHEAD_WORDS = 6
 _INLINE_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s")
 _DOCUMENT_TYPES = ["handlingsplan", "åtgärdsplan", "program", "policy", "strategi", "riktlinje",
@@ -74,15 +77,27 @@ def build_document(extracted: ExtractedText, *, document_id: str, source_path: s
 
 
 def _title(elements: list[Element]) -> tuple[str, set[int]]:
+    """The title and the indexes of the elements it takes: the first element, or the heading right
+    after a short line of body text above it (an organisation's name or a running header on a
+    one-page PDF, where no repetition shows it for one); a bare "X kommun" line after it joins it."""
     if not elements:
         return "Untitled", set()
-    first = elements[0]
-    title = clean_inline(first.text.split("\n")[0])
-    used = {0}
-    if len(elements) > 1 and _MUNICIPALITY_LINE.match(elements[1].text.strip()):
-        title = f"{title}, {elements[1].text.strip()}"
-        used.add(1)
+    at = 1 if _masthead_above_heading(elements) else 0
+    title = clean_inline(elements[at].text.split("\n")[0])
+    used = {at}
+    if len(elements) > at + 1 and _MUNICIPALITY_LINE.match(elements[at + 1].text.strip()):
+        title = f"{title}, {elements[at + 1].text.strip()}"
+        used.add(at + 1)
     return title, used
+
+
+def _masthead_above_heading(elements: list[Element]) -> bool:
+    """Whether the first element is a short line of body text set above the first heading: a
+    paragraph of at most ``_MAX_MASTHEAD_WORDS`` words on one line, without final punctuation."""
+    if len(elements) < 2 or elements[0].kind != ElementKind.PARAGRAPH or elements[1].kind != ElementKind.HEADING:
+        return False
+    text = elements[0].text.strip()
+    return "\n" not in text and len(text.split()) <= _MAX_MASTHEAD_WORDS and text[-1:] not in ".:;!?"
 
 
 def _municipality(title: str, text: str) -> str | None:

@@ -204,6 +204,18 @@ def test_a_link_leaves_its_text_alone_so_no_quote_shows_the_address() -> None:
     assert "a [b] (c)" in text  # brackets that make no link stay
 
 
+def test_a_registration_number_glued_to_the_title_is_the_registration_number() -> None:
+    # As regeringen.se's assignments from 2025 on come: "… under 2026Diarienummer: LI2025/02194".
+    page = ("# Uppdrag till Trafikverket att ingå överenskommelser under 2026Diarienummer: LI2025/02194\n\n"
+            "Regeringen ger Trafikverket i uppdrag att förhandla.\n")
+    document = parse_bytes(page.encode(), suffix=".md", source_path="uppdrag.md", document_id="uppdrag")
+
+    assert document.title == "Uppdrag till Trafikverket att ingå överenskommelser under 2026"
+    assert document.registration_number == "LI2025/02194"
+    assert "under 2026\n\nDiarienummer: LI2025/02194\n\nRegeringen" in document.text
+    assert [block.section_path for block in document.blocks] == [(document.title,)]
+
+
 def test_markdown_headings_have_levels_and_titles_without_markers_or_emphasis() -> None:
     extracted = read_markdown(MARKDOWN_DOC)
 

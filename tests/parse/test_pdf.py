@@ -82,6 +82,18 @@ def test_running_headers_footers_and_page_numbers_are_not_text() -> None:
     assert not re.search(r"Sida \d+ av \d+", pdf.text)
 
 
+def test_a_one_page_pdfs_running_header_is_not_its_title() -> None:
+    # One page shows no repetition, so the header stays as text; the heading under it is the title.
+    text = ("# Författningsberedskap inför framtida pandemier\n\n"
+            "En särskild utredare ska se över smittskyddslagen inför framtida pandemier.\n")
+    data = render_pdf(elements_of_text(text, markdown=True), style=PdfStyle(running_header="Regeringskansliet"))
+
+    document = parse_bytes(data, suffix=".pdf", source_path="dir.pdf", document_id="dir")
+
+    assert document.title == "Författningsberedskap inför framtida pandemier"
+    assert {block.section_path for block in document.blocks} == {("Författningsberedskap inför framtida pandemier",)}
+
+
 def test_hyphenation_at_line_ends_is_undone() -> None:
     path = CORPUS / "tranas-integrationspolitiskt-program.txt"
     data = render_pdf(elements_of(path), style=PdfStyle(hyphenate=True))
