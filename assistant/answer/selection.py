@@ -60,6 +60,7 @@ from assistant.answer.quoting import (
 )
 from assistant.answer.relations import Relation, gives
 from assistant.chunk import MIN_UNIT_CHARS
+from assistant.parse.characters import without_invisibles
 
 PASSAGES = 5  # the first content passages, whose units compete (with the first document's further ones)
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
@@ -215,8 +216,11 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 if passage.kind == "text" and _announces(text) else []
             # A lead-in is quoted with its items: it states what they state.
             stated = f"{text}\n{passage.document_text[items[0][0]:items[-1][1]]}" if items else text
+            # The forms of a fact are read as a reader sees the text: "Migra\u00adtions\u00adverket"
+            # (soft hyphens, kept in Markdown for the lexical index) names a body.
+            seen, stated = without_invisibles(text), without_invisibles(stated)
             typed = answer_type is not None and states(answer_type, stated, besides=besides) \
-                and (event is None or speaks_of(event, stated) or speaks_of(event, context)) \
+                and (event is None or speaks_of(event, stated) or speaks_of(event, without_invisibles(context))) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)) \
                 and not states_another_year(answer_type, years, stated) \
                 and not report_stage_differs(stages, stated) \
@@ -226,17 +230,17 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),
                 # A year or figure the question names ("set aside in 2023") marks the sentence that has it.
-                "numbers": float(len(numbers & set(_NUMBER.findall(text)))),
+                "numbers": float(len(numbers & set(_NUMBER.findall(seen)))),
                 "typed": float(typed),
                 "rank": 1 / (rank + 1),
-                "assigns": float((responsibility and bool(_ASSIGNS.search(text)))
-                                 or (relation is not None and gives(relation, text))
-                                 or (total and typed and speaks_of_a_total(text))),
+                "assigns": float((responsibility and bool(_ASSIGNS.search(seen)))
+                                 or (relation is not None and gives(relation, seen))
+                                 or (total and typed and speaks_of_a_total(seen))),
                 "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),
                 "lead_in": float(bool(items)),
                 "item": float(passage.kind == "text" and is_list_item(text)),
                 "row": float(passage.kind == "table_row"),
-                "short": float(len(text) < 40),
+                "short": float(len(seen) < 40),
             }
             terms = matched(f"{passage.hit.section_path[-1]}\n{context}") if matched else frozenset()
             found.append((rank, passage, span, text, typed, features, terms))
