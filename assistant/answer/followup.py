@@ -31,7 +31,13 @@ _MAX_FOLLOW_UP_WORDS = 6
 # återstod då?", "what did she say?".
 _POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|there|then|the same|he|she|him|"
                           r"her|his|detta|denna|dessa|där|dit|då|dess|deras|den här|det här|de här|samma|han|"
-                          r"hon|honom|henne|hans|hennes)\b", re.IGNORECASE)
+                          r"hon|honom|henne|hans|hennes|dem)\b"
+                          # "den"/"det" as the thing talked about, not as an article ("den 1 mars",
+                          # "den nya lagen") nor a formal subject ("Finns det …?"): last in the
+                          # question ("Vad kostar den?"), before a bare verb ("Varför behövde den ta
+                          # över ansvaret?") or in "handlar det om" ("Hur mycket handlar det om?").
+                          r"|\b(?:den|det)(?=\s*[?.!]?\s*$)|\b(?:den|det)(?=\s+(?:ta|få|göra|bli|vara|ha|ge|gå|"
+                          r"kosta|gälla|behöva|kunna|inte)\b)|\bhandlar det om\b", re.IGNORECASE)
 _MIN_TITLE_CHARS = 8  # a shorter title ("Plan") is found in answers that do not name it
 
 

@@ -16,6 +16,10 @@ def test_a_question_pointing_back_is_a_follow_up_and_carries_the_earlier_topic()
     # "då" (then) and a person's pronoun point back as "that" does.
     assert refers_back("Vilka länder återstod då?") and refers_back("Vad sa hon om budgeten?")
     assert refers_back("What did she say about the budget?")
+    assert refers_back("Varför just dem?") and refers_back("Varför behövde den ta över ansvaret?")
+    assert refers_back("Vad kostar den?") and refers_back("Hur mycket handlar det om per år?")
+    assert not refers_back("När träder den nya lagen i kraft?") and not refers_back("Finns det en plan för boende?")
+    assert not refers_back("Vilka regler börjar gälla den 1 mars 2026?")
     history = [ChatTurn(role="user", content="Which grant did the government announce for water utilities?")]
     assert resolve_follow_up("Who can receive that money?", history, municipalities=[]).startswith(
         "Which grant did the government announce")
