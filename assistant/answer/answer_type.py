@@ -52,7 +52,7 @@ SPECIFIC = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, An
 _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowance|subsid\w*|bonus|premium|fee|fees|"
                 r"price|salary|wage|pay|compensation|support|aid|kronor|sek|pengar|kostnad\w*|kostar|budget\w*|"
                 r"anslag\w*|bidrag\w*|medel|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp(?:et|en)?\b|"
-                r"summa\w*|kronor")
+                r"summa\w*|kronor|\w*taxa(?:n|or|orna)?")
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
 # "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
 # "… languages when hiring").
@@ -110,11 +110,14 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
                             r"grant|fine)s?\b|amount(?:s|ed)? to\b|"
+                            # "What was the value of the portfolio …?" asks what it was worth.
+                            r"what (?:is|was|were|are) the (?:total |market |combined )?value of (?:the|its|their)\b|"
+                            r"vad (?:är|var) (?:det )?(?:sammanlagda |totala )?värdet (?:på|av)\b|"
                             # "What annual user fee …?", "Vilken sanktionsavgift …?": one sum asked for by name.
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
                             r"sum)\b(?! (?:of|for) (?:the )?\w+s\b)|"
-                            r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|pris(?:et)?|summa(?:n)?|"
-                            r"belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?|böter|bötesbelopp\w*|vite(?:t)?)\b|"
+                            r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|[\wåäö]*taxa(?:n)?|"
+                            r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?|böter|bötesbelopp\w*|vite(?:t)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
                             rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
                             r"hur mycket (?:får|fick|ska|skulle)\b.{0,60}\b(?:använda|betala|betalas|tjäna|"

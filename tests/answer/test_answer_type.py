@@ -29,6 +29,11 @@ from assistant.answer.figures import (
     ("Which costs are covered by the grant?", None),  # a list of costs, not a sum
     ("Which fees apply to permits?", None),
     ("Vad kostar en SFI-kurs per elev?", AnswerType.MONEY),
+    ("Vilken timtaxa tar kommunen för livsmedelskontroll?", AnswerType.MONEY),
+    ("Hur hög är taxan för bygglov?", AnswerType.MONEY),
+    ("What was the value of the state-owned company portfolio at the end of 2023?", AnswerType.MONEY),
+    ("Vad var värdet på bolagsportföljen vid årsskiftet?", AnswerType.MONEY),
+    ("What is the value of cooperation between schools?", None),  # worth, not a sum
     ("What percentage of the staff cycle to work?", AnswerType.PERCENT),
     ("How many refugees did the municipality receive?", AnswerType.COUNT),
     ("Hur många personer meddelas näringsförbud varje år?", AnswerType.COUNT),
