@@ -77,6 +77,16 @@ def test_a_fact_of_a_kind_no_passage_states_is_missing() -> None:
     assert quoted("Hur stor andel av godset går på fartyg?", [prose])[1]
 
 
+def test_a_fact_is_read_as_a_reader_sees_it_through_soft_hyphens() -> None:
+    # regeringen.se's pages hyphenate long words with soft hyphens, which Markdown keeps.
+    text = ("Uppdrag\n\nEn skyldig\u00adhet för arbets\u00adgivare att anmäla ändringar, och en skyldighet för "
+            "Migra\u00adtions\u00adverket att pröva tillståndet.\nArbetsgivare ska anmäla viktigare ändringar.\n")
+    prose = passage("En skyldig", similarity={"Arbetsgivare": 0.83}, text=text)
+    ranked = candidates([prose], question="Which agency would have to review the permit?", overlap=lambda _: 0.0,
+                        answer_type=AnswerType.BODY)
+    assert ranked[0].text.startswith("En skyldig") and ranked[0].states_type
+
+
 def test_a_time_about_another_event_does_not_answer() -> None:
     prose = passage("Regeringen uppdrar", "30 juni 2024.")
     assert quoted("When did the new rules come into force?", [prose])[1]
