@@ -18,7 +18,7 @@ from assistant.answer.fact_forms import states
 from assistant.answer.selection import Candidate
 
 ROLE_COLUMN = re.compile(r"huvudansvar|ansvarig|ansvar", re.IGNORECASE)
-_ROW_CELLS = 6  # cells of a table row quoted in one point
+_ROW_CELLS = 3  # cells of a table row quoted in one point: what answers, what is done, what was asked about
 ACTIVITY_COLUMN = re.compile(r"aktivitet|åtgärd|insats", re.IGNORECASE)
 
 
