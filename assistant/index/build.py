@@ -51,7 +51,8 @@ logger = logging.getLogger(__name__)
 # 13: a Markdown link is its text alone; 14: soft hyphens out of Markdown and text; 15: back in (see
 # parse/characters.py); 16: a colon genitive ("NGO:s.") ends a sentence; 17: a short line above the
 # first heading (a one-page PDF's running header) is not the title, a registration number glued to a
-# Markdown heading is a line of its own; 18: a crooked scan's words are read level (its paragraphs kept)
+# Markdown heading is a line of its own; 18: a crooked scan's words are read level (its paragraphs kept),
+# a document's type is what its title begins by naming
 PIPELINE_VERSION = "18"
 _LEXICAL_DIR = "lexical"
 

@@ -33,6 +33,7 @@ _AREA = re.compile(r"^(?P<column>.*?)\s*\b(?:för\s+)?(?:område|area)\s*:?\s+(?
 _MAX_MASTHEAD_WORDS = 6
 _INLINE_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _DOCUMENT_TYPES = ["handlingsplan", "åtgärdsplan", "program", "policy", "strategi", "riktlinje",
                    "reglemente", "plan"]
 
@@ -156,12 +157,16 @@ def _realigned(cells: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, .
 
 
 def _document_type(stated: object, title: str) -> str | None:
+    """The type the header states, else the one the title's first two words name, alone or as a
+    compound's end ("Integrationspolicy", "Integrationspolitiskt program för Tranås kommun",
+    "Riktlinjer för …"). Further in, a type word says what a text is about, not what it is: "Uppdrag
+    att strategiskt planera arbetet …" is an assignment, "EU:s nya handelsstrategi" a news item."""
     if isinstance(stated, str) and stated:
         return stated
-    lowered = title.lower()
-    for name in _DOCUMENT_TYPES:
-        if name in lowered:
-            return name.capitalize()
+    for word in _WORD.findall(title.lower())[:2]:
+        for name in _DOCUMENT_TYPES:
+            if re.fullmatch(rf"[\w-]*{name}(?:r|rna|er|en|et|n|ar|erna)?", word):
+                return name.capitalize()
     return None
 
 

@@ -204,6 +204,17 @@ def test_a_link_leaves_its_text_alone_so_no_quote_shows_the_address() -> None:
     assert "a [b] (c)" in text  # brackets that make no link stay
 
 
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Integrationspolicy, Åstorps kommun", "Policy"), ("Riktlinjer för mottagande i Heby", "Riktlinje"),
+    ("Integrationspolitiskt program för Tranås kommun", "Program"), ("Lokal handlingsplan för boende", "Handlingsplan"),
+    ("Uppdrag att strategiskt planera arbetet för ökad kolsänka", None),
+    ("Uppdrag om ett nationellt program för proteinforskning", None),
+    ("EU:s handelsministrar välkomnade kommissionens nya handelsstrategi", None)])
+def test_the_document_type_is_what_the_title_begins_by_naming(title: str, expected: str | None) -> None:
+    page = f"# {title}\n\nRegeringen ger myndigheten i uppdrag att utreda frågan.\n"
+    assert parse_bytes(page.encode(), suffix=".md", source_path="d.md", document_id="d").document_type == expected
+
+
 def test_a_registration_number_glued_to_the_title_is_the_registration_number() -> None:
     # As regeringen.se's assignments from 2025 on come: "… under 2026Diarienummer: LI2025/02194".
     page = ("# Uppdrag till Trafikverket att ingå överenskommelser under 2026Diarienummer: LI2025/02194\n\n"
