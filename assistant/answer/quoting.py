@@ -30,7 +30,8 @@ def is_list_item(line: str) -> bool:
 
 # A question asking for a list ("Which are …?", "Vilka …?"): an item is quoted with its list.
 _LIST_QUESTION = re.compile(r"\b(?:which|what) (?:are|were)\b|\blist\b|\bvilka\b|\bvad (?:är|var) de\b|"
-                            r"\bwhich \w+s\b|\bwhat \w+s (?:are|does|do|did|will)\b", re.IGNORECASE)
+                            r"\bwhich (?:\w+ )?(?!(?:is|was|does|has)\b)\w+s\b|\bwhat \w+s (?:are|does|do|did|will)\b",
+                            re.IGNORECASE)
 
 
 class QuotedUnit(Protocol):
@@ -189,7 +190,7 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool) -> tuple[tuple[int, i
     if not is_item and item_heading(text, start):
         return (candidate.span,)  # a sentence inside an item: the items after it are not its list
     following = _items_after(text, end)
-    if not is_item and (_announces(unit) or (wants_list and following)) and following:
+    if (_announces(unit) or (not is_item and wants_list and following)) and following:
         return ((start, following[-1][1]),)
     if not (is_item and wants_list):
         return (candidate.span,)
@@ -211,9 +212,21 @@ MAX_LIST_ITEMS = 12
 
 def _announces(unit: str) -> bool:
     """A unit that introduces what follows: it ends in a colon, or stops mid-sentence ("Syftet med
-    detta program är att" above its items)."""
+    detta program är att" above its items). An item ends without a stop as a rule, so an item
+    announces the items under it only by a colon or a word no phrase ends in ("- särskilt utreda
+    behovet av förändringar i alkohollagen i fråga om", its points flattened below it)."""
     end = unit.rstrip()
-    return end.endswith(":") or (bool(end) and end[-1].isalpha() and not is_list_item(unit))
+    if end.endswith(":"):
+        return True
+    if not end or not end[-1].isalpha():
+        return False
+    return not is_list_item(unit) or _OPEN_END.search(end) is not None
+
+
+# Words after which a phrase goes on: prepositions, conjunctions, "att", "såsom", "such as".
+_OPEN_END = re.compile(r"\b(?:om|av|för|med|till|från|på|vid|i|att|och|samt|eller|som|såsom|bland annat|"
+                       r"exempelvis|inklusive|nämligen|of|for|to|with|on|in|and|or|such as|including|namely)$",
+                       re.IGNORECASE)
 
 
 def _items_after(text: str, position: int) -> list[tuple[int, int]]:

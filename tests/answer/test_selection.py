@@ -149,6 +149,19 @@ def test_a_lead_in_is_quoted_with_its_items_numbered_or_continued_over_lines() -
     assert "föra dialog med hamnar" in text[span[0]:span[1]]
 
 
+def test_an_item_stopping_mid_phrase_is_quoted_with_the_items_under_it() -> None:
+    text = ("Utredaren ska\n\n- förtydliga regler som är otydliga;\n"
+            "- särskilt utreda behovet av förändringar i alkohollagen i fråga om\n"
+            "- detaljhandel med öl,\n- brandskydd på serveringsställe;\n\nÖvrigt.\n")
+    lead = lead_quote(text, "- särskilt utreda", "What must the investigator look into about the alcohol act?")
+    assert lead.startswith("- särskilt utreda") and lead.endswith("brandskydd på serveringsställe;")
+    # An item that ends as items do is quoted alone.
+    assert lead_quote(text, "- förtydliga", "What must the investigator clarify?").endswith("som är otydliga;")
+    # A question for a list ("which specific topics …?") is answered by all of it.
+    assert lead_quote(text, "- förtydliga", "Which specific topics must be clarified?").endswith("serveringsställe;")
+    assert lead_quote(text, "- förtydliga", "Which agency is to clarify them?").endswith("som är otydliga;")
+
+
 def prose(text: str, closest: str) -> Passage:
     """A passage of all of ``text``, the unit starting with ``closest`` nearest the question."""
     info = DocumentInfo(id="d", title="Program", source_path="d.md")
