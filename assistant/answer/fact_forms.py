@@ -287,7 +287,7 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:domstolen|rådet|verket|nämnden|styrelsen|inspektionen|"
                    r"delegationen|kommittén|myndigheten|ämbetet|kollegiet)\b|"
                    # "Delegationen för ökad tillgänglighet", "Rådet för Europeiska socialfonden".
-                   r"\b(?:Delegationen|Rådet|Kommittén|Institutet|Nämnden|Centrum|Centret|Kommissionen|Stiftelsen|"
+                   r"\b(?:Delegationen|Rådet|Kommittén|Institutet|Nämnden|Centrum|Centret|Kommissionen|Stiftelsen|Verket|"
                    r"Förbundet|Sekretariatet|Styrelsen|Inspektionen) (?:för|mot) [\wåäö]+|"
                    # A body's kind in a lowercase compound: "vattenmyndigheterna", "tillsynsmyndigheten".
                    r"\b[a-zåäö]{3,}myndighet(?:en|er|erna)\b|"
@@ -316,12 +316,17 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
 _PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:the\s+)?(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
 
 
-def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
+def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` states a fact of ``answer_type`` (a date for DATE, an amount of money for
     MONEY …) other than one ``besides`` already names: for "Who must Migrationsverket consult?" a
     sentence naming only Migrationsverket names no one. Years never count as amounts or counts.
-    Cost: one or two regex passes."""
+    ``bodies``: further names of bodies (``body_aliases`` of the text's document). Cost: one or two
+    regex passes."""
     exclude = besides.casefold()
+    if answer_type is AnswerType.BODY and any(
+            re.search(rf"(?<!\w){re.escape(name)}(?::?s)?(?!\w)", text) and name.casefold() not in exclude
+            for name in bodies):
+        return True
     if answer_type is AnswerType.QUANTITY:
         # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum.
         return any(states(t, text, besides=besides)
@@ -341,6 +346,24 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "") -> bool:
         # and so does a limit counted from now or from an event ("inom tre månader").
         return _finds(_STATES[AnswerType.DATE], text, exclude) or _finds(_WITHIN, text, exclude)
     return _finds(_STATES[answer_type], text, exclude)
+
+
+# "Verket för innovationssystem (Vinnova)", "Statens jordbruksverk (Jordbruksverket)": a body named
+# in full, then the short name the text goes on to use, after at most three words of its name.
+_INTRODUCED = re.compile(r"\((?P<alias>[A-ZÅÄÖ][\wåäö-]{1,29})\)")
+_NAME_GOES_ON = re.compile(r"(?:\s+(?:för|mot|och|i|av|om|for|of|and)(?:\s+[\wåäö-]+){1,3})?\s*")
+
+
+def body_aliases(text: str) -> frozenset[str]:
+    """The short names ``text`` gives the bodies it names in full: each names a body wherever the
+    text uses it ("Beslut om bidrag ska fattas av Vinnova."). Cost: a regex pass, and ``_BODY``
+    over the 80 characters before each capitalised word in parentheses."""
+    found = set()
+    for match in _INTRODUCED.finditer(text):
+        before = text[max(0, match.start() - 80):match.start()]
+        if any(_NAME_GOES_ON.fullmatch(before, body.end()) for body in _BODY.finditer(before)):
+            found.add(match.group("alias"))
+    return frozenset(found)
 
 
 def names_a_deadline(text: str) -> bool:

@@ -43,7 +43,7 @@ from assistant.answer.events import (
     speaks_of,
     states_a_day,
 )
-from assistant.answer.fact_forms import names_a_deadline, states
+from assistant.answer.fact_forms import body_aliases, names_a_deadline, states
 from assistant.answer.figures import counts_of, speaks_of_a_total, states_another_year, years_of
 from assistant.answer.names import named_in
 from assistant.answer.preamble import in_preamble
@@ -202,6 +202,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
     competing = _competing(passages)
     speaks_of_names = _speaks_of_names(competing, names)
+    # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)").
+    bodies = _aliases(competing) if answer_type is AnswerType.BODY else {}
     found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
     for rank, passage in enumerate(competing):
         for span in _unit_spans(passage):
@@ -219,7 +221,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             # The forms of a fact are read as a reader sees the text: "Migra\u00adtions\u00adverket"
             # (soft hyphens, kept in Markdown for the lexical index) names a body.
             seen, stated = without_invisibles(text), without_invisibles(stated)
-            typed = answer_type is not None and states(answer_type, stated, besides=besides) \
+            aliases = bodies.get(passage.hit.document_id, frozenset())
+            typed = answer_type is not None and states(answer_type, stated, besides=besides, bodies=aliases) \
                 and (event is None or speaks_of(event, stated) or speaks_of(event, without_invisibles(context))) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)) \
                 and not states_another_year(answer_type, years, stated) \
@@ -360,6 +363,12 @@ def _tie_broken(lead: Candidate, eligible: Sequence[Candidate], read_alone: Call
     pool = [lead, *near[:TIE_POOL - 1]]
     alone = read_alone([c.text for c in pool])
     return max(zip(pool, alone, strict=True), key=lambda pair: pair[0].score + weights.alone_weight * pair[1])[0]
+
+
+def _aliases(passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
+    """Each passage's document's ``body_aliases``, read from the document without soft hyphens."""
+    return {p.hit.document_id: body_aliases(without_invisibles(p.document_text))
+            for p in {p.hit.document_id: p for p in passages}.values()}
 
 
 def _unit_spans(passage: Passage) -> list[tuple[int, int]]:

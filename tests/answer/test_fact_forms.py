@@ -9,7 +9,7 @@ import re
 import pytest
 
 from assistant.answer.answer_type import AnswerType
-from assistant.answer.fact_forms import NUMBER_WORDS, names_a_deadline, states
+from assistant.answer.fact_forms import NUMBER_WORDS, body_aliases, names_a_deadline, states
 
 
 def test_the_number_words_are_matched_whole_and_only_them() -> None:
@@ -209,3 +209,17 @@ def test_a_time_named_relative_to_now_or_to_an_event_answers_when(text: str) -> 
 ])
 def test_other_years_today_and_the_same_rules_name_no_time(text: str) -> None:
     assert not states(AnswerType.DATE, text)
+
+
+def test_a_body_named_in_full_lends_its_short_name_to_the_rest_of_the_text() -> None:
+    page = ("Regeringen uppdrar åt Verket för innovationssystem (Vinnova) och Vetenskapsrådet att utforma ett "
+            "program. Regeringen ger Statens jordbruksverk (Jordbruksverket) i uppdrag. Myndigheten för ungdoms- "
+            "och civilsamhällesfrågor (MUCF) ska stödja. Regeringen beslutade om en ny lag (Lagen). "
+            "Se bilagan (Bilaga).")
+    aliases = body_aliases(page)
+    assert aliases == {"Vinnova", "Jordbruksverket", "MUCF"}
+    assert not states(AnswerType.BODY, "Beslut om bidrag ska fattas av Vinnova.")
+    assert states(AnswerType.BODY, "Beslut om bidrag ska fattas av Vinnova.", bodies=aliases)
+    # A body the question names itself answers no "who?".
+    assert not states(AnswerType.BODY, "Beslut om bidrag ska fattas av Vinnova.", bodies=aliases,
+                      besides="Vad beslutar Vinnova om?")
