@@ -223,3 +223,11 @@ def test_a_body_named_in_full_lends_its_short_name_to_the_rest_of_the_text() -> 
     # A body the question names itself answers no "who?".
     assert not states(AnswerType.BODY, "Beslut om bidrag ska fattas av Vinnova.", bodies=aliases,
                       besides="Vad beslutar Vinnova om?")
+
+
+def test_a_body_in_the_genitive_names_it_and_is_the_questions_own_in_either_form() -> None:
+    question = "Med vilken myndighets uppdrag ska Jordbruksverket samordna arbetet?"
+    assert states(AnswerType.BODY, "Jordbruksverket ska samordna arbetet med Naturvårdsverkets uppdrag.",
+                  besides=question)
+    assert not states(AnswerType.BODY, "Jordbruksverkets arbete ska samordnas.", besides=question)
+    assert not states(AnswerType.BODY, "Jordbruksverket ska samordna.", besides="Vad ska Jordbruksverkets göra?")
