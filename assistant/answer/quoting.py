@@ -223,10 +223,10 @@ def _announces(unit: str) -> bool:
     return not is_list_item(unit) or _OPEN_END.search(end) is not None
 
 
-# Words after which a phrase goes on: prepositions, conjunctions, "att", "såsom", "such as".
-_OPEN_END = re.compile(r"\b(?:om|av|för|med|till|från|på|vid|i|att|och|samt|eller|som|såsom|bland annat|"
-                       r"exempelvis|inklusive|nämligen|of|for|to|with|on|in|and|or|such as|including|namely)$",
-                       re.IGNORECASE)
+# Words after which a phrase goes on under it: prepositions, "att", "såsom", "such as". (Not "och",
+# "samt": the item before the last of a list ends so, "…, och".)
+_OPEN_END = re.compile(r"\b(?:om|av|för|med|till|från|på|vid|i|att|som|såsom|bland annat|exempelvis|"
+                       r"inklusive|nämligen|of|for|to|with|on|in|such as|including|namely)$", re.IGNORECASE)
 
 
 def _items_after(text: str, position: int) -> list[tuple[int, int]]:

@@ -157,6 +157,9 @@ def test_an_item_stopping_mid_phrase_is_quoted_with_the_items_under_it() -> None
     assert lead.startswith("- särskilt utreda") and lead.endswith("brandskydd på serveringsställe;")
     # An item that ends as items do is quoted alone.
     assert lead_quote(text, "- förtydliga", "What must the investigator clarify?").endswith("som är otydliga;")
+    # The item before a list's last ends in "och": the last item is not under it.
+    listed = "Utredaren ska\n\n- utvidga registret till pandemivaccinationer, och\n- lämna författningsförslag.\n"
+    assert lead_quote(listed, "- utvidga", "What register should be widened?").endswith("pandemivaccinationer, och")
     # A question for a list ("which specific topics …?") is answered by all of it.
     assert lead_quote(text, "- förtydliga", "Which specific topics must be clarified?").endswith("serveringsställe;")
     assert lead_quote(text, "- förtydliga", "Which agency is to clarify them?").endswith("som är otydliga;")
