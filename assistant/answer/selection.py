@@ -60,7 +60,7 @@ from assistant.answer.quoting import (
 )
 from assistant.answer.relations import Relation, gives
 from assistant.chunk import MIN_UNIT_CHARS
-from assistant.parse.characters import without_invisibles
+from assistant.parse.characters import as_read
 
 PASSAGES = 5  # the first content passages, whose units compete (with the first document's further ones)
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
@@ -219,11 +219,11 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             # A lead-in is quoted with its items: it states what they state.
             stated = f"{text}\n{passage.document_text[items[0][0]:items[-1][1]]}" if items else text
             # The forms of a fact are read as a reader sees the text: "Migra\u00adtions\u00adverket"
-            # (soft hyphens, kept in Markdown for the lexical index) names a body.
-            seen, stated = without_invisibles(text), without_invisibles(stated)
+            # (soft hyphens, kept in Markdown for the lexical index) names a body, "redo¬visas" reports.
+            seen, stated = as_read(text), as_read(stated)
             aliases = bodies.get(passage.hit.document_id, frozenset())
             typed = answer_type is not None and states(answer_type, stated, besides=besides, bodies=aliases) \
-                and (event is None or speaks_of(event, stated) or speaks_of(event, without_invisibles(context))) \
+                and (event is None or speaks_of(event, stated) or speaks_of(event, as_read(context))) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)) \
                 and not states_another_year(answer_type, years, stated) \
                 and not report_stage_differs(stages, stated) \
@@ -367,7 +367,7 @@ def _tie_broken(lead: Candidate, eligible: Sequence[Candidate], read_alone: Call
 
 def _aliases(passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
     """Each passage's document's ``body_aliases``, read from the document without soft hyphens."""
-    return {p.hit.document_id: body_aliases(without_invisibles(p.document_text))
+    return {p.hit.document_id: body_aliases(as_read(p.document_text))
             for p in {p.hit.document_id: p for p in passages}.values()}
 
 

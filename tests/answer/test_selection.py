@@ -87,6 +87,15 @@ def test_a_fact_is_read_as_a_reader_sees_it_through_soft_hyphens() -> None:
     assert ranked[0].text.startswith("En skyldig") and ranked[0].states_type
 
 
+def test_a_not_sign_for_a_hyphenation_point_is_read_past() -> None:
+    text = ("Uppdrag\n\nI övrigt ska uppdraget redovisas senast den 30 december 2008.\nUppdraget i den del det "
+            "avser import av spritdrycker ska redo¬visas senast den 30 december 2007.\n")
+    prose = passage("I övrigt", similarity={"I övrigt": 0.84, "Uppdraget i": 0.80}, text=text)
+    ranked = candidates([prose], question="När ska delen om import av spritdrycker redovisas?",
+                        overlap=lambda t: 0.5 if "spritdrycker" in t else 0.0, answer_type=AnswerType.DEADLINE)
+    assert all(c.states_type for c in ranked)  # "redo¬visas" reports as "redovisas" does
+
+
 def test_a_time_about_another_event_does_not_answer() -> None:
     prose = passage("Regeringen uppdrar", "30 juni 2024.")
     assert quoted("When did the new rules come into force?", [prose])[1]
