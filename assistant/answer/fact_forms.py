@@ -151,7 +151,11 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.REFERENCE: _cue(r"\b(?:artikel|artiklarna|article|articles|section|paragraf)\s+\d+|\b\d+\s*(?:§|kap\.)|"
                                r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
                                r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
-                               r"\b[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|\b[a-zåäö-]*(?:act|code)\b(?= \()"),
+                               r"\b[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|\b[a-zåäö-]*(?:act|code)\b(?= \()|"
+                               # A law by the name "lagen om …"; an inquiry by its name ("Betänkande av
+                               # Vandelsutredningen", "Utredningen om …", not "utredningen om" in a sentence).
+                               r"\blagen (?:\(\d{4}:\d+\) )?om\b|"
+                               r"(?-i:\b[A-ZÅÄÖ][a-zåäö-]+utredningen\b|\bUtredningen (?:om|för|av|angående)\b)"),
     # A permission, duty or limit: "får inte", "ska bara … om", "ska även", "may not", "only if", "unless".
     AnswerType.YES_NO: _cue(r"\b(?:får|ska|skall|måste|bör|behöver|kan)\s+(?:[\wåäö]+\s+){0,2}?(?:inte|ej|endast|bara|"
                             r"även|också|aldrig|alltid)\b|\b(?:inte|ej|endast|bara)\s+(?:[\wåäö]+\s+)?(?:får|ska|skall)\b|"

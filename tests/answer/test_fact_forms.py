@@ -231,3 +231,13 @@ def test_a_body_in_the_genitive_names_it_and_is_the_questions_own_in_either_form
                   besides=question)
     assert not states(AnswerType.BODY, "Jordbruksverkets arbete ska samordnas.", besides=question)
     assert not states(AnswerType.BODY, "Jordbruksverket ska samordna.", besides="Vad ska Jordbruksverkets göra?")
+
+
+@pytest.mark.parametrize(("text", "cites"), [
+    ("Betänkande av Vandelsutredningen.", True),
+    ("Utredningen om arbetskraftsinvandring har haft ett brett uppdrag.", True),
+    ("Myndigheterna får inhämta uppgifter enligt lagen om skyldighet för näringsidkare.", True),
+    ("Se lagen (2006:544) om kommuners åtgärder.", True),
+    ("Uppdraget bygger på slutbetänkandet från utredningen om näringslivets beredskap.", False)])
+def test_a_law_or_an_inquiry_is_cited_by_its_name(text: str, cites: bool) -> None:
+    assert states(AnswerType.REFERENCE, text) is cites
