@@ -267,6 +267,11 @@ def _new(match: re.Match[str], exclude: str) -> bool:
     return not any(re.search(rf"(?<!\w){re.escape(form)}(?::?s)?(?!\w)", exclude) for form in forms)
 
 
+def _uses(text: str, name: str) -> bool:
+    """Whether ``text`` has ``name`` as a whole word, in the genitive too ("Vinnovas")."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?::?s)?(?!\w)", text) is not None
+
+
 def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
     """Whether ``pattern`` matches ``text`` somewhere other than with words already in ``exclude``."""
     return any(_new(match, exclude) for match in pattern.finditer(text))
@@ -329,9 +334,8 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
     ``bodies``: further names of bodies (``body_aliases`` of the text's document). Cost: one or two
     regex passes."""
     exclude = besides.casefold()
-    if answer_type is AnswerType.BODY and any(
-            re.search(rf"(?<!\w){re.escape(name)}(?::?s)?(?!\w)", text) and name.casefold() not in exclude
-            for name in bodies):
+    if answer_type is AnswerType.BODY and any(_uses(text, name) and not _uses(exclude, name.casefold())
+                                              for name in bodies):
         return True
     if answer_type is AnswerType.QUANTITY:
         # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum.
