@@ -8,12 +8,14 @@ Scans: clean at 300 dpi; turned 1° and 2° counter-clockwise and 2° clockwise,
 upside down; clean at 200 dpi. OCR always renders at 300 dpi.
 
 For each kind of scan: the pages read, the character error rate over all of them (edit distance
-from the source text, whitespace-normalized, per source character), pages per minute of wall clock
-(one page at a time) and CPU seconds per page (this process and Tesseract; unlike the wall clock,
-not slowed by whatever else the machine runs). ``--variants`` also reads every scan the ways ``assistant.parse.ocr``
+from the source text, whitespace-normalized, per source character), the paragraphs the PDF reader
+makes of the scans against those it makes of the text layer (``--paragraphs``: each scan parsed
+whole, a second OCR pass), pages per minute of wall clock (one page at a time) and CPU seconds per
+page (this process and Tesseract; unlike the wall clock, not slowed by whatever else the machine
+runs). ``--variants`` also reads every scan the ways ``assistant.parse.ocr``
 was measured against: page segmentation mode 3 instead of 1, and without levelling the page first.
 
-    python -m bench.ocr [--regeringen PATH] [--pages 5] [--seed 20260] [--chars 3500] [--variants]
+    python -m bench.ocr [--regeringen PATH] [--pages 5] [--seed 20260] [--chars 3500] [--variants] [--paragraphs]
 
 Prints one table; all figures of one run. A benchmark, never a test.
 """
@@ -33,7 +35,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from assistant.eval_sets import default_corpus_path, iter_pages
-from assistant.parse import ocr
+from assistant.parse import ocr, parse_bytes, pdf
 from assistant.parse.ocr import OcrBudget, ocr_page
 from tests.render.scan import edit_distance, normalized, paragraphs_pdf, prose, scan_pdf
 
@@ -41,7 +43,9 @@ REPO = Path(__file__).resolve().parent.parent
 SCANS = [("clean, 300 dpi", 300, 0.0), ("turned 1°, 300 dpi", 300, 1.0), ("turned 2°, 300 dpi", 300, 2.0),
          ("turned -2°, 300 dpi", 300, -2.0), ("upside down, 300 dpi", 300, 180.0), ("clean, 200 dpi", 200, 0.0)]
 KEPT = "psm 1, levelled (kept)"
-VARIANTS = {KEPT: ("1", True), "psm 3, levelled": ("3", True), "psm 1, not levelled": ("1", False)}
+# (psm, level the page for Tesseract, read the words level for the layout)
+VARIANTS = {KEPT: ("1", True, True), "psm 3, levelled": ("3", True, True), "psm 1, not levelled": ("1", False, True),
+            "psm 1, levelled, words where they lie": ("1", True, False)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,11 @@ def read(source: Source, *, dpi: int, degrees: float) -> Reading:
                    seconds, cpu)
 
 
+def paragraphs(pdf: bytes) -> int:
+    """The blocks (paragraphs, headings, items) the PDF reader makes of ``pdf``."""
+    return len(parse_bytes(pdf, suffix=".pdf", source_path="scan.pdf", document_id="scan").blocks)
+
+
 def cpu_seconds() -> float:
     """CPU seconds of this process and of its children that have ended (each Tesseract run)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -101,13 +110,14 @@ def cpu_seconds() -> float:
 
 
 @contextlib.contextmanager
-def variant(psm: str, level: bool) -> Iterator[None]:
-    kept = ocr._PSM, ocr._DESKEW
+def variant(psm: str, level: bool, words_level: bool) -> Iterator[None]:
+    kept = ocr._PSM, ocr._DESKEW, pdf._LEVEL_SLOPE
     ocr._PSM, ocr._DESKEW = psm, level
+    pdf._LEVEL_SLOPE = kept[2] if words_level else float("inf")  # inf: no slope is levelled
     try:
         yield
     finally:
-        ocr._PSM, ocr._DESKEW = kept
+        ocr._PSM, ocr._DESKEW, pdf._LEVEL_SLOPE = kept
 
 
 def main() -> None:
@@ -117,25 +127,29 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20260)
     parser.add_argument("--chars", type=int, default=3500)
     parser.add_argument("--variants", action="store_true")
+    parser.add_argument("--paragraphs", action="store_true")
     args = parser.parse_args()
     drawn = sources(regeringen=args.regeringen, pages=args.pages, seed=args.seed, chars=args.chars)
     version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     print(f"{version}, languages swe+eng, OCR at 300 dpi, OMP_THREAD_LIMIT=1; "
           f"{len(drawn)} sources, {sum(len(normalized(s.text)) for s in drawn)} characters: "
           + ", ".join(s.name for s in drawn) + "\n")
-    print("| OCR | scan | pages | CER | pages/minute | CPU s/page |")
-    print("|---|---|---|---|---|---|")
-    for label, (psm, level) in VARIANTS.items():
-        if label != KEPT and not args.variants:
+    layer = sum(paragraphs(source.pdf) for source in drawn) if args.paragraphs else 0
+    print("| OCR | scan | pages | CER | paragraphs (text layer: %s) | pages/minute | CPU s/page |" % (layer or "–"))
+    print("|---|---|---|---|---|---|---|")
+    for label, (psm, level, words_level) in VARIANTS.items():
+        if label != KEPT and not args.variants and not (args.paragraphs and not words_level):
             continue
-        with variant(psm, level):
+        with variant(psm, level, words_level):
             for kind, dpi, degrees in SCANS:
                 readings = [read(source, dpi=dpi, degrees=degrees) for source in drawn]
                 pages, seconds = sum(r.pages for r in readings), sum(r.seconds for r in readings)
                 cer = sum(r.errors for r in readings) / sum(r.characters for r in readings)
                 cpu = sum(r.cpu_seconds for r in readings) / pages
-                print(f"| {label} | {kind} | {pages} | {cer:.2%} | {pages / seconds * 60:.1f} | {cpu:.1f} |",
-                      flush=True)
+                read_as = sum(paragraphs(scan_pdf(source.pdf, dpi=dpi, rotate_degrees=degrees)) for source in drawn) \
+                    if args.paragraphs and psm == "1" and level else "–"
+                print(f"| {label} | {kind} | {pages} | {cer:.2%} | {read_as} | {pages / seconds * 60:.1f} | "
+                      f"{cpu:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
