@@ -1,0 +1,139 @@
+"""A round's pages as a new user has them, asked: the sixteenth pass's two rounds reproduced.
+
+``tests/eval/round1/`` and ``round2/`` draw pages from the shared corpus; issue 20's sixteenth pass
+put them where a municipality keeps its documents and asked their questions. This renders each
+page in the format that round gave it (``FORMATS``: PDFs exported from Word with a running header,
+DOCX, a crooked scan, Markdown, a page of the municipality's website saved as HTML), puts the
+files in one folder beside the five policies, indexes it with the defaults and asks every
+question (a follow-up after its history, as ``assistant eval`` does). Prints the counts of
+``assistant eval`` for the round and the citations per answer.
+
+    python -m bench.uploads round1|round2 [--keep DIR]
+
+Cost: rendering (a scan about 1 s a page), an index build with OCR of the scanned pages (about 3 s
+a page), one ask per question. A benchmark, never a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.eval_questions import evidence_found
+from assistant.eval_sets import default_corpus_path, extract_documents, read_draw
+from assistant.evaluate import load_questions
+from assistant.facade import PolicyAssistant
+from assistant.models import ChatTurn
+from assistant.settings import Settings
+from tests.render import PdfStyle, elements_of, render_docx, render_pdf
+from tests.render.scan import scan_pdf
+
+REPO = Path(__file__).resolve().parent.parent
+_HTML = ('<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>{title} - Exempelby kommun</title>'
+         '</head><body><header><nav><a href="/">Start</a> | <a href="/styrdokument/">Styrdokument</a></nav>'
+         '</header><main><article>{body}</article></main><footer><p>Exempelby kommun, 123 45 Exempelby.</p>'
+         '</footer></body></html>')
+
+
+def _pdf(style: PdfStyle) -> Callable[[Path], tuple[bytes, str]]:
+    return lambda page: (render_pdf(elements_of(page), style=style), ".pdf")
+
+
+def _docx(header: str) -> Callable[[Path], tuple[bytes, str]]:
+    return lambda page: (render_docx(elements_of(page), running_header=header), ".docx")
+
+
+def _scan(degrees: float, dpi: int) -> Callable[[Path], tuple[bytes, str]]:
+    return lambda page: (scan_pdf(render_pdf(elements_of(page)), rotate_degrees=degrees, dpi=dpi), ".pdf")
+
+
+def _markdown(page: Path) -> tuple[bytes, str]:
+    return page.read_bytes(), ".md"
+
+
+def _html(page: Path) -> tuple[bytes, str]:
+    from markdown_it import MarkdownIt
+
+    text = page.read_text(encoding="utf-8")
+    title = text.split("\n", 1)[0].lstrip("# ").strip()
+    body = MarkdownIt("commonmark").enable("table").render(text)
+    return _HTML.format(title=title, body=body).encode("utf-8"), ".html"
+
+
+_HEADED = PdfStyle(running_header="Regeringskansliet")
+_NUMBERED = PdfStyle(running_header="Regeringskansliet", numbered_headings=True)
+_PUBLISHED = PdfStyle(running_header="Exempelby kommun", footer="Sida {page} av {pages}")
+# The format of each page of a round, in the order of the pages' file names.
+FORMATS: dict[str, list[Callable[[Path], tuple[bytes, str]]]] = {
+    "round1": [_pdf(_NUMBERED), _docx("Regeringskansliet"), _markdown, _pdf(_HEADED), _scan(0.7, 300),
+               _docx("Regeringskansliet"), _pdf(_NUMBERED), _markdown, _pdf(_NUMBERED), _docx("Regeringskansliet"),
+               _pdf(_NUMBERED), _markdown],
+    "round2": [_html, _docx("Exempelby kommun"), _pdf(_PUBLISHED), _html, _scan(-1.2, 200), _html,
+               _docx("Exempelby kommun"), _pdf(_PUBLISHED), _html, _pdf(_PUBLISHED), _html,
+               _docx("Exempelby kommun"), _html, _pdf(_PUBLISHED)],
+}
+
+
+def rendered(name: str, target: Path) -> Path:
+    """A folder of the five policies and the round's pages in their formats."""
+    pages = target / "pages"
+    extract_documents(read_draw(REPO / "tests" / "eval" / name / "documents.json", default_corpus_path(REPO)),
+                      default_corpus_path(REPO), pages)
+    corpus = target / "corpus"
+    corpus.mkdir()
+    for policy in sorted((REPO / "corpus").glob("*.txt")):
+        shutil.copy(policy, corpus / policy.name)
+    for page, render in zip(sorted(pages.glob("*.md")), FORMATS[name], strict=True):
+        data, suffix = render(page)
+        (corpus / f"{page.stem}{suffix}").write_bytes(data)
+    return corpus
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("round", choices=sorted(FORMATS))
+    parser.add_argument("--keep", type=Path, default=None, help="render and index here, and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.keep or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        corpus = rendered(args.round, work)
+        assistant = PolicyAssistant.from_settings(Settings(corpus_dir=corpus, index_dir=work / "index",
+                                                           data_dir=work / "data", rate_limit_per_minute=0))
+        assistant.ensure_index()
+        outcomes, citations = Counter[str](), []
+        questions = load_questions(REPO / "tests" / "eval" / args.round / "questions.jsonl")
+        for question in questions:
+            turns: list[ChatTurn] = []
+            for earlier in question.history:
+                answer = assistant.ask(earlier, turns or None, record=False)
+                turns += [ChatTurn(role="user", content=earlier), ChatTurn(role="assistant", content=answer.answer)]
+            answer = assistant.ask(question.question, turns or None, record=False)
+            quotes = [citation.quote for citation in answer.citations]
+            if not question.answerable:
+                outcomes["hard negatives declined" if answer.abstained else "hard negatives answered"] += 1
+                continue
+            if answer.abstained:
+                outcomes["abstained"] += 1
+                continue
+            citations.append(len(quotes))
+            if quotes and evidence_found(quotes[0], question.evidence):
+                outcomes["evidence in the first quote"] += 1
+            if evidence_found(" ".join([answer.answer, *quotes]), question.evidence):
+                outcomes["evidence in the answer"] += 1
+    answerable = sum(q.answerable for q in questions)
+    print(f"{args.round}: {len(questions)} questions ({answerable} answerable), pages as uploaded\n")
+    print("| outcome | n |\n|---|---|")
+    for outcome in ("evidence in the answer", "evidence in the first quote", "abstained", "hard negatives declined",
+                    "hard negatives answered"):
+        print(f"| {outcome} | {outcomes[outcome]} |")
+    mean = sum(citations) / max(len(citations), 1)
+    print(f"| citations per answer (most) | {mean:.2f} ({max(citations, default=0)}) |")
+
+
+if __name__ == "__main__":
+    main()
