@@ -264,7 +264,7 @@ def _new(match: re.Match[str], exclude: str) -> bool:
     "Migrationsverkets" beside its "Migrationsverket"."""
     found = match.group(0).strip().casefold()
     forms = (found, found[:-1]) if found.endswith("s") and len(found) > 4 else (found,)  # "Jordbruksverkets"
-    return not any(re.search(rf"(?<!\w){re.escape(form)}(?::?s)?(?!\w)", exclude) for form in forms)
+    return not any(_uses(exclude, form) for form in forms)
 
 
 def _uses(text: str, name: str) -> bool:

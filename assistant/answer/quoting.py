@@ -210,6 +210,12 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool) -> tuple[tuple[int, i
 MAX_LIST_ITEMS = 12
 
 
+# Words after which a phrase goes on under it: prepositions, "att", "såsom", "such as". (Not "och",
+# "samt": the item before the last of a list ends so, "…, och".)
+_OPEN_END = re.compile(r"\b(?:om|av|för|med|till|från|på|vid|i|att|som|såsom|bland annat|exempelvis|"
+                       r"inklusive|nämligen|of|for|to|with|on|in|such as|including|namely)$", re.IGNORECASE)
+
+
 def _announces(unit: str) -> bool:
     """A unit that introduces what follows: it ends in a colon, or stops mid-sentence ("Syftet med
     detta program är att" above its items). An item ends without a stop as a rule, so an item
@@ -221,12 +227,6 @@ def _announces(unit: str) -> bool:
     if not end or not end[-1].isalpha():
         return False
     return not is_list_item(unit) or _OPEN_END.search(end) is not None
-
-
-# Words after which a phrase goes on under it: prepositions, "att", "såsom", "such as". (Not "och",
-# "samt": the item before the last of a list ends so, "…, och".)
-_OPEN_END = re.compile(r"\b(?:om|av|för|med|till|från|på|vid|i|att|som|såsom|bland annat|exempelvis|"
-                       r"inklusive|nämligen|of|for|to|with|on|in|such as|including|namely)$", re.IGNORECASE)
 
 
 def _items_after(text: str, position: int) -> list[tuple[int, int]]:

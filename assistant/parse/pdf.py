@@ -155,9 +155,10 @@ def _ocr_lines(words: list[Any], *, page: int) -> list[Line]:
         if not _RULE_GLYPHS.fullmatch(word.text):
             grouped.setdefault((word.block, word.paragraph, word.line), []).append(word)
     level = _levelling(list(grouped.values()))
+    # Each line's words as (level box, text), left to right; the lines from the top down.
+    levelled = [(members, sorted((level(w), w.text) for w in members)) for members in grouped.values()]
     lines: list[Line] = []
-    for members in sorted(grouped.values(), key=lambda ws: min(level(w)[1] for w in ws)):
-        placed = sorted((level(w), w.text) for w in members)
+    for members, placed in sorted(levelled, key=lambda line: min(box[1] for box, _ in line[1])):
         top, bottom = min(box[1] for box, _ in placed), max(box[3] for box, _ in placed)
         height = round(statistics.median(_font_size(w.text, w.bottom - w.top) for w in members))
         row = [Word(text=text, x0=x0, x1=x1, top=y0, bottom=y1, size=height) for (x0, y0, x1, y1), text in placed]
