@@ -121,6 +121,10 @@ def _blocks(pages: list[list[Line | PdfTable]], style: _Style) -> list[_Block]:
                 else:
                     blocks.append(_Block("table", table=item, row_pages=[item.page] * len(item.rows)))
                 continue
+            if current is not None and _opens_with_a_dash(current, item, style):
+                # "– Nu tar vi …": a quotation's dash opens a paragraph, whose next line wraps
+                # back under the dash; a list item's lines are indented under its text.
+                current.kind, current.text, current.marker = "paragraph", current.lines[0].text.strip(), "-"
             joint = _joint(current, item, style) if current is not None else None
             if current is not None and joint is not None:
                 _append_line(current, item, joint=joint)
@@ -167,6 +171,16 @@ def _joint(block: _Block, line: Line, style: _Style) -> str | None:
     moved_on = line.page != previous.page or line.top < previous.top
     runs_on = previous.text.rstrip()[-1] not in _FINAL and (text[0].islower() or previous.text.endswith("-"))
     return " " if full and moved_on and runs_on else None
+
+
+def _opens_with_a_dash(block: _Block, line: Line, style: _Style) -> bool:
+    """``block`` is one line begun by a dash, full, and ``line`` wraps it back at the dash."""
+    if block.kind != "list_item" or len(block.lines) != 1:
+        return False
+    first = block.lines[0]
+    return (first.text.strip()[:1] in _DASHES
+            and style.close(first, line) and same_size(first, line) and abs(line.x0 - first.x0) <= 2.0
+            and _was_full(first, line) and not _LIST_START.match(line.text.strip()))
 
 
 def _aligned(previous: Line, line: Line) -> bool:

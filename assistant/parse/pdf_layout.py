@@ -108,8 +108,12 @@ class Line:
 def same_size(previous: Line, line: Line) -> bool:
     """Set in one size: within half a point or a tenth; for scanned lines, whose sizes are line
     heights (accents and descenders add to them), within a third."""
-    share = 0.35 if line.scanned or previous.scanned else 0.1
-    return abs(line.size - previous.size) <= max(0.5, share * max(line.size, previous.size))
+    return _sizes_alike(line.size, previous.size, scanned=line.scanned or previous.scanned)
+
+
+def _sizes_alike(a: float, b: float, *, scanned: bool) -> bool:
+    share = 0.35 if scanned else 0.1
+    return abs(a - b) <= max(0.5, share * max(a, b))
 
 
 @dataclass(slots=True)
@@ -210,7 +214,9 @@ def _gutter(lines: Sequence[Line], *, width: float, height: float) -> tuple[floa
         return None
     steps = int(width) + 1
     covered = [0] * steps
-    for line in body:
+    # The strip is empty of body text: a title or heading in a larger size may span it (the second
+    # line of a title ending in the gutter does not make the page one column).
+    for line in _in_body_size(body):
         for word in line.words:
             for x in range(max(0, int(word.x0)), min(steps, math.ceil(word.x1))):
                 covered[x] += 1
@@ -241,6 +247,15 @@ def _gutter(lines: Sequence[Line], *, width: float, height: float) -> tuple[floa
     if min(widths) < _COLUMN_BALANCE * max(widths):
         return None
     return float(best[0]), float(best[1])
+
+
+def _in_body_size(lines: Sequence[Line]) -> list[Line]:
+    """The lines set in the size most of the text is set in (weighted by characters)."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[line.size] += sum(len(word.text) for word in line.words)
+    body = sizes.most_common(1)[0][0]
+    return [line for line in lines if _sizes_alike(line.size, body, scanned=line.scanned)]
 
 
 def _mostly_full(column: list[Line]) -> bool:

@@ -94,6 +94,39 @@ def test_a_one_page_pdfs_running_header_is_not_its_title() -> None:
     assert {block.section_path for block in document.blocks} == {("Författningsberedskap inför framtida pandemier",)}
 
 
+_PROSE = ("Kommunen behöver fler platser i förskolan de kommande åren och samtidigt hålla nere kostnaderna för "
+          "lokaler, så att barnomsorgen kan byggas ut i takt med att bostadsområdena växer. ")
+_QUOTED = ("– Nu tar vi nästa steg för att bygga ut förskolan i hela kommunen, så att alla barn får en plats nära "
+           "hemmet, säger kommunstyrelsens ordförande Anna Berg.")
+# A press release: a title in two lines, prose, and a quotation opened by a dash, as Swedish prints it.
+_PRESS_RELEASE = ("# Finansiering och riskdelning vid investeringar i nya förskolor och skolbyggnader\n\n"
+                  + "\n\n".join([_PROSE * 2, _QUOTED, _PROSE * 3, _PROSE * 2, _PROSE * 2]) + "\n")
+
+
+def test_a_two_column_brochure_is_read_as_prose_though_its_title_reaches_into_the_gutter() -> None:
+    data = render_pdf(elements_of_text(_PRESS_RELEASE, markdown=True),
+                      style=PdfStyle(two_columns=True, hyphenate=True, running_header="Exempelby kommun"))
+    with pdfplumber.open(io.BytesIO(data)) as rendered:
+        title_end = rendered.pages[0].extract_text_lines()[2]["x1"]
+    assert 0.45 < title_end / A4[0] < 0.7, "the title's second line ends in the gutter"
+
+    document = parse_bytes(data, suffix=".pdf", source_path="brochure.pdf", document_id="brochure")
+
+    assert BlockKind.TABLE_ROW not in {block.kind for block in document.blocks}
+    assert " ".join((_PROSE * 2).split()) in document.text
+
+
+@pytest.mark.parametrize("two_columns", [False, True], ids=["one-column", "two-columns"])
+def test_a_quotation_opened_by_a_dash_is_one_paragraph_not_a_list_item(two_columns: bool) -> None:
+    data = render_pdf(elements_of_text(_PRESS_RELEASE, markdown=True), style=PdfStyle(two_columns=two_columns))
+
+    document = parse_bytes(data, suffix=".pdf", source_path="release.pdf", document_id="release")
+
+    quoted = [block for block in document.blocks if "Nu tar vi" in document.text[block.start:block.end]]
+    assert [(block.kind, document.text[block.start:block.end]) for block in quoted] == [
+        (BlockKind.PARAGRAPH, _QUOTED)]
+
+
 def test_hyphenation_at_line_ends_is_undone() -> None:
     path = CORPUS / "tranas-integrationspolitiskt-program.txt"
     data = render_pdf(elements_of(path), style=PdfStyle(hyphenate=True))
