@@ -67,6 +67,10 @@ def _html(page: Path) -> tuple[bytes, str]:
 _HEADED = PdfStyle(running_header="Regeringskansliet")
 _NUMBERED = PdfStyle(running_header="Regeringskansliet", numbered_headings=True)
 _PUBLISHED = PdfStyle(running_header="Exempelby kommun", footer="Sida {page} av {pages}")
+# A brochure series laid out by a design office: two columns, hyphenated, numbered lists.
+_BROCHURE = PdfStyle(two_columns=True, hyphenate=True, running_header="Exempelby kommun")
+_HYPHENATED = PdfStyle(hyphenate=True, numbered_lists=True, footer="Sida {page} av {pages}")
+_REPORT = PdfStyle(numbered_headings=True, table_style="header_rule", repeat_table_header=True, hyphenate=True)
 # The format of each page of a round, in the order of the pages' file names.
 FORMATS: dict[str, list[Callable[[Path], tuple[bytes, str]]]] = {
     "round1": [_pdf(_NUMBERED), _docx("Regeringskansliet"), _markdown, _pdf(_HEADED), _scan(0.7, 300),
@@ -75,6 +79,9 @@ FORMATS: dict[str, list[Callable[[Path], tuple[bytes, str]]]] = {
     "round2": [_html, _docx("Exempelby kommun"), _pdf(_PUBLISHED), _html, _scan(-1.2, 200), _html,
                _docx("Exempelby kommun"), _pdf(_PUBLISHED), _html, _pdf(_PUBLISHED), _html,
                _docx("Exempelby kommun"), _html, _pdf(_PUBLISHED)],
+    "round3": [_pdf(_BROCHURE), _docx("Exempelby kommun"), _scan(0.4, 150), _html, _pdf(_HYPHENATED),
+               _docx("Exempelby kommun"), _pdf(_BROCHURE), _html, _scan(-0.5, 300), _pdf(_REPORT),
+               _docx("Exempelby kommun"), _pdf(_BROCHURE), _html, _pdf(_NUMBERED)],
 }
 
 
