@@ -63,7 +63,7 @@ _WHEN = r"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\
 # ("generaldirektör Anna Ek", "Anna Ek, generaldirektör").
 POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landshövding\w*|kommundirektör\w*|"
           r"kommunchef\w*|samordnare\w*|utredare\w*|talesperson\w*|rektor\w*|direktör\w*|chef\w*|"
-          r"ambassadör\w*|statssekreterare\w*")
+          r"ambassadör\w*|statssekreterare\w*|kommissionär\w*")
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "Vem kan jag ringa om …?", "Who do I contact about …?", "Who did journalists have to email?"
     (AnswerType.CONTACT, _cue(r"\b(?:who|whom)\b.{0,60}\b(?:call|phone|ring|contact|e-?mail|write to|turn to)\b|"
@@ -105,6 +105,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PENALTY, _cue(r"\b(?:penalt(?:y|ies)|punishments?|sentence for|maxstraff\w*|straff(?:et|en|skala\w*)?|"
                               r"påföljd\w*|straffsats\w*)\b")),
     (AnswerType.MONEY, _cue(rf"how much (?:money|does .{{0,40}}cost|is .{{0,40}}(?:worth|paid))|"
+                            # "What is the equipment package worth?", "Vad är paketet värt?"
+                            r"\bwhat (?:is|was|are|were) .{1,80}\bworth\b|\bvad (?:är|var) .{1,60}\bvärt\b|"
                             r"(?:how many|hur många) (?:kronor|euros?|dollars?|sek)\b|"
                             rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
                             rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
@@ -122,7 +124,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
                             r"hur mycket (?:får|fick|ska|skulle)\b.{0,60}\b(?:använda|betala|betalas|tjäna|"
                             r"satsa|avsätta|tillföra|tillförs|fördela|fördelas|spara|låna)\b|"
-                            rf"hur (?:mycket|stor|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b")),
+                            rf"hur (?:mycket|stor|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
+                            # A compound of a money noun: "Hur mycket betalar Sverige i årlig medlemsavgift?"
+                            r"hur (?:mycket|stor|stort|stora|höga?)\b.{0,60}\w(?:avgift|kostnad|ersättning|"
+                            r"premie)(?:en|er|erna)?\b")),
     (AnswerType.QUANTITY, _cue(r"how much|how big|how large|how high|how low|by how much|hur mycket|hur stor|"
                                r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
     # ("… gather views from when drafting guidance?" asks whom, not since when.)
@@ -131,15 +136,19 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"what (?:is|was|are|were) the (?:\w+ ){0,2}(?:date|year)s?\b|"
                            r"(?:which|what) day(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
                            r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från (?:och med )?när|vilken dag|"
-                           r"vilken vecka|(?:which|what) week\b|vilken månad|(?:which|what) month\b")),
+                           r"vilken vecka|(?:which|what) week\b|vilken månad|(?:which|what) month\b|"
+                           # "During which period will the council be active?": from a day to a day.
+                           r"\b(?:during|in|for|over) (?:which|what) (?:time )?period\b|\bvilken (?:tids)?period\b")),
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were|will be|becomes|became) (?:the )?(?:[\w-]+ ){0,3}?(?:minister|"
                              r"head|chair\w*|director|coordinator|spokes\w+|author|speaker|investigator|"
                              r"rapporteur|ambassador|governor|state secretary|secretary[- ]general)\b|"
                              r"\bwho (?:was|were|has been|is) appointed|"
                              r"\bwho (?:gave|held|delivered|wrote|signed|spoke|said)\b|name of the|"
                              # Post holders asked for by title, the same in both languages.
-                             r"\bwhich (?:\w+ )?(?:minister|ministers|state secretar(?:y|ies)|ambassadors?)\b|"
-                             r"\bvilk(?:en|a) (?:\w+ )?(?:minister|ministrar|statssekreterare|ambassadör\w*)\b|"
+                             r"\bwhich (?:[\w-]+ )?(?:minister|ministers|state secretar(?:y|ies)|ambassadors?|"
+                             r"commissioners?)\b|"
+                             r"\bvilk(?:en|a) (?:[\w-]+ )?(?:minister|ministrar|statssekreterare|ambassadör\w*|"
+                             r"(?:[\w-]+-)?kommissionär\w*)\b|"
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
                              rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{POSTS})\b|"
                              # ("Vad heter ramverket?" asks a name, not a person's: only a post's holder.)
@@ -163,7 +172,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
                            r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies)|"
                            # Institutions asked for by kind: "Which hospital …?", "Vilket universitet …?"
-                           r"hospitals?|universit(?:y|ies)|compan(?:y|ies)|firms?|schools?|courts?)\b|"
+                           r"hospitals?|universit(?:y|ies)|compan(?:y|ies)|firms?|schools?|courts?)\b"
+                           # … unless it only qualifies the noun asked about: "which school subject".
+                           r"(?! (?:subjects?|years?|levels?|grades?|meetings?|reports?|websites?|pages?|"
+                           r"plans?|programmes?|programs?|budgets?|decisions?)\b)|"
                            r"\bvem\b|\bvilka\b (?:myndigheter|organisationer|aktörer|kommuner|instanser|parter|"
                            r"sjukhus|universitet|företag|bolag|skolor|domstolar)|"
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"

@@ -21,6 +21,9 @@ MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 # A signing, named alike in a question and in a sentence: "skrivas under", "undertecknas", "signed".
 _SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*")
 
+_FOUNDING = r"\bbilda(?:des|ts|t)\b|\bgrunda(?:des|ts|t)\b|\binrätta(?:des|ts|t)\b|\betablera(?:des|ts|t)\b|" \
+            r"\bfounded\b|\bestablished\b"
+
 # "When did it come into force?" is not answered by the date it was decided on: for a time question
 # about one of these events, the sentence stating the time must speak of that event.
 _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -54,9 +57,14 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                  cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|"
                      r"\b(?:lade|lagt|läggs|lägger|lägga) (?:fram\b|förslag)|\bmeddela|"
                      r"\breport|\bsubmit|\bpresent|\breceived\b|\bannounc|\bunveil")),
-    # "By when is the inquiry to be appointed?" is not answered by its report's deadline.
+    # "När bildades organisationen?", "When was the partnership founded?": when it came to be.
+    "founded": (cue(r"\bfounded\b|\bestablished\b|\bbildad(?:es|e|s)?\b|\bgrundad(?:es|e|s)?\b"),
+                cue(_FOUNDING)),
+    # "By when is the inquiry to be appointed?" is not answered by its report's deadline; an
+    # organisation "set up" was founded ("NDPHS … bildades 2003").
     "appointed": (cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r)\b"),
-                  cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r|tt)\b|\bförordna")),
+                  cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r|tt)\b|\bförordna|"
+                      + _FOUNDING)),
     # "Det skriver statsministern i en debattartikel i Svenska Dagbladet den 9 november": when it came out.
     "published": (cue(r"\bpublish|\bpublicer|\bkungör"),
                   # "… när de kommer ut från trycket i Svensk författningssamling" is when they are published.
@@ -69,7 +77,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                   # "Från och med vilket år ska myndigheten …?" asks when something begins ("a law from
                   # which year?" asks when it was made: English "from" is left alone).
                   r"\bfrån och med (?:vilke?[nt]|när)\b"),
-              cue(r"\bstart|\binled|\bbörja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|"
+              # "Tillträde senast 1 maj": a post is taken up ("tillträde") when the work starts.
+              cue(r"\bstart|\binled|\bbörja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|\btillträd|"
                   r"\bfrom\b|\bfrån\b|\bfr\.o\.m\.|\bsedan\b|\bsince\b")),
     # "När ska avtalet skrivas under?" is not answered by when the negotiations began.
     "signed": (_SIGNING, _SIGNING),

@@ -93,6 +93,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # A share in figures ("12 %", "12 procent", "12 per cent", "12 percentage points") or in words
     # ("två tredjedelar", "var tredje", "a quarter of", "one in five", "the majority").
     AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*|promille|per cent|percent\w*)|"
+                             # In words as well as in figures: "högst tio procent", "five per cent".
+                             rf"\b(?:{NUMBER_WORDS})\s+(?:procent\w*|promille|per cent|percent\w*)|"
                              rf"\b{_SHARE_WORDS}\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
                              # "nio av tio kommuner", "28 av 30 medlemsstater", "nine out of ten".
                              # (the lookahead first: the number words are tried only before "av").
@@ -189,6 +191,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              r"uppgift\w*)\b|\bcontact\b|\btelefon\b|\btfn\b|\btel\.|\be-?post\b|\be-?mail\b|"
                              r"\bbesvaras av\b|\bvänd (?:dig|er) till\b"),
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
+                             # "… vidareutveckla programmen så att de tydligare bidrar till …"
+                             r"\bså att\b|\bso that\b|"
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }
 # How long, by when it ends or by what the thing is (searched only in a text with one of
@@ -250,12 +254,25 @@ _SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]++\s+[A-ZÅÄÖ][a-zåäö�
                        r"\s+\((?:S|M|SD|C|V|KD|L|MP)\))")
 
 
+# The holder named by post and body: "Rådet ska ledas av myndighetschefen för Kommerskollegium".
+# (the body must be news: "myndighetschefen för Kommerskollegium" does not answer who heads Kommerskollegium).
+# Nor one holding the post asked about: "ambassadör vid EU" does not say who the ambassador is.
+_POST_OF_BODY = re.compile(rf"\b(?P<post>(?i:\w*(?:{POSTS})))\s+(?:för|vid|på|i)\s+(?P<body>[A-ZÅÄÖ][\wåäö-]+)")
+
+
 def _names_person(text: str, exclude: str) -> bool:
     """A known given name followed by a capitalised surname, a surname by its form, or a title
     followed by a name."""
     names = _given_names()
     found = (m for m in _NAME.finditer(text) if m.group(1) in names)
-    return any(_new(m, exclude) for m in found) or _finds(_SURNAMED, text, exclude) or _finds(_TITLED, text, exclude)
+    return any(_new(m, exclude) for m in found) or _finds(_SURNAMED, text, exclude) or \
+        _finds(_TITLED, text, exclude) or any(_new_post_holder(m, exclude) for m in _POST_OF_BODY.finditer(text))
+
+
+def _new_post_holder(match: re.Match[str], exclude: str) -> bool:
+    body, post = match.group("body").casefold(), match.group("post").casefold()
+    asked_post = re.search(rf"\b{re.escape(post[:5])}", exclude) is not None  # "ambassadör", "ambassador"
+    return not asked_post and not any(_uses(exclude, form) for form in (body, body.removesuffix("s")))
 
 
 def _new(match: re.Match[str], exclude: str) -> bool:
@@ -334,8 +351,8 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
     ``bodies``: further names of bodies (``body_aliases`` of the text's document). Cost: one or two
     regex passes."""
     exclude = besides.casefold()
-    if answer_type is AnswerType.BODY and any(_uses(text, name) and not _uses(exclude, name.casefold())
-                                              for name in bodies):
+    if answer_type in (AnswerType.BODY, AnswerType.PLACE) and any(
+            _uses(text, name) and not _uses(exclude, name.casefold()) for name in bodies):
         return True
     if answer_type is AnswerType.QUANTITY:
         # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum.

@@ -34,6 +34,7 @@ from importlib import resources
 
 from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
+from assistant.answer.bodies import named_bodies
 from assistant.answer.citations import sentence_spans
 from assistant.answer.events import (
     asked_event,
@@ -43,7 +44,7 @@ from assistant.answer.events import (
     speaks_of,
     states_a_day,
 )
-from assistant.answer.fact_forms import body_aliases, names_a_deadline, states
+from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import counts_of, speaks_of_a_total, states_another_year, years_of
 from assistant.answer.names import named_in
 from assistant.answer.preamble import in_preamble
@@ -203,7 +204,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     competing = _competing(passages)
     speaks_of_names = _speaks_of_names(competing, names)
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)").
-    bodies = _aliases(competing) if answer_type is AnswerType.BODY else {}
+    bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,
+                          asked=asked)
     found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
     for rank, passage in enumerate(competing):
         for span in _unit_spans(passage):
@@ -363,12 +365,6 @@ def _tie_broken(lead: Candidate, eligible: Sequence[Candidate], read_alone: Call
     pool = [lead, *near[:TIE_POOL - 1]]
     alone = read_alone([c.text for c in pool])
     return max(zip(pool, alone, strict=True), key=lambda pair: pair[0].score + weights.alone_weight * pair[1])[0]
-
-
-def _aliases(passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
-    """Each passage's document's ``body_aliases``, read from the document without soft hyphens."""
-    return {p.hit.document_id: body_aliases(as_read(p.document_text))
-            for p in {p.hit.document_id: p for p in passages}.values()}
 
 
 def _unit_spans(passage: Passage) -> list[tuple[int, int]]:

@@ -292,6 +292,8 @@ def test_an_institution_asked_for_by_kind_is_a_body() -> None:
                      "Vilket svenskt sjukhus tar emot patienterna?", "Vilken kommun har flest områden?",
                      "Vilket företag köpte fabriken?"):
         assert asked_type(question) is AnswerType.BODY, question
+    # The kind word qualifying another noun asks for that noun: "which school subject" is no body.
+    assert asked_type("And in which school subject will this be taught?") is not AnswerType.BODY
     assert states(AnswerType.BODY, "Patienterna vårdas vid Sahlgrenska universitetssjukhuset.")
     assert states(AnswerType.BODY, "Avtalet tecknades med Systembolaget.")
 
@@ -425,6 +427,14 @@ def test_a_count_may_name_what_it_counts_before_the_number() -> None:
     ("How many kronor does each municipality get?", AnswerType.MONEY),
     ("How many municipalities take part?", AnswerType.COUNT),
     ("What day-care options exist?", None),
+    # What a thing is worth is a sum; a period from one day to another is asked as a time.
+    ("What is the military equipment package for Ukraine worth?", AnswerType.MONEY),
+    ("Vad är paketet värt?", AnswerType.MONEY),
+    ("During which period will the advisory council be active?", AnswerType.DATE),
+    ("Under vilken period ska rådet vara verksamt?", AnswerType.DATE),
+    ("Vilken EU-kommissionär samarbetar han med?", AnswerType.PERSON),
+    ("Hur mycket betalar Sverige i årlig medlemsavgift till organisationen?", AnswerType.MONEY),
+    ("Which EU commissioner does he work with?", AnswerType.PERSON),
 ])
 def test_questions_for_a_day_a_share_or_a_sum_in_other_words(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected

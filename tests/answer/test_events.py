@@ -88,6 +88,8 @@ def test_a_start_is_an_event_of_its_own() -> None:
     assert asked_event("När startar FN:s havskonferens i Nice?") == "began"
     assert speaks_of("began", "Konferensen samlar världens länder i Nice och inleds den 9 juni.")
     assert not speaks_of("began", "Den första konferensen ägde rum i New York 2017.")
+    # A post is taken up ("tillträde") when the work starts.
+    assert speaks_of("began", "Tillträde snarast möjligt dock senast 1 maj 2016.")
     # "börjar … att gälla" is coming into force, however many words stand between.
     assert asked_event("När börjar de ändrade reglerna om miljöledning att gälla?") == "in_force"
 
@@ -101,6 +103,14 @@ def test_an_appointment_is_not_answered_by_a_report_s_deadline() -> None:
     assert asked_event("När ska utredaren tillsättas?") == "appointed"
     assert not speaks_of("appointed", "Uppdraget ska slutredovisas senast den 15 juni 2026.")
     assert speaks_of("appointed", "En särskild utredare ska tillsättas under hösten 2025.")
+
+
+def test_an_organisation_set_up_or_founded_speaks_of_its_founding() -> None:
+    assert asked_event("När bildades partnerskapet?") == "founded"
+    assert asked_event("When was the partnership founded?") == "founded"
+    assert speaks_of("founded", "NDPHS är en internationell organisation som bildades 2003.")
+    assert speaks_of("appointed", "NDPHS är en internationell organisation som bildades 2003.")  # "set up"
+    assert not speaks_of("founded", "Partnerskapets ministermöte hölls i Stockholm 2024.")
 
 
 def test_a_treaty_to_be_adopted_speaks_of_its_adoption() -> None:

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from assistant.answer.answer_type import AnswerType
+from assistant.answer.bodies import asks_for_a_country, country_names
 from assistant.answer.fact_forms import NUMBER_WORDS, body_aliases, names_a_deadline, states
 
 
@@ -29,6 +30,8 @@ def test_the_number_words_are_matched_whole_and_only_them() -> None:
     (AnswerType.PERCENT, "Var tredje elev saknar behörighet."),
     (AnswerType.PERCENT, "A quarter of the municipalities lack a plan."),
     (AnswerType.PERCENT, "One in five children lives in a household with low income."),
+    (AnswerType.PERCENT, "Myndigheten får avsätta högst tio procent av medlen för administration."),
+    (AnswerType.PERCENT, "Five per cent of the grant may cover overheads."),
     # Counts written as words: the teens, the tens, their compounds, hundreds, a dozen.
     (AnswerType.COUNT, "Fjorton myndigheter deltar i arbetet."),
     (AnswerType.COUNT, "Sextio deltagare kom till mötet."),
@@ -67,6 +70,8 @@ def test_a_sum_or_a_share_in_english_words_is_not_a_count() -> None:
     (AnswerType.PERSON, "Riksdagsledamoten Aylin Fazelian deltog i samtalet."),
     (AnswerType.PERSON, "Enhetschefen Lena Nowak leder arbetet."),
     (AnswerType.PERSON, "The keynote was given by Professor Ylva Engström."),
+    # The holder named by post and body.
+    (AnswerType.PERSON, "Rådet ska ledas av myndighetschefen för Kommerskollegium."),
     # About as many, in both languages.
     (AnswerType.COUNT, "Ett femtiotal deltagare kom till konferensen."),
     (AnswerType.COUNT, "Hundreds of volunteers took part."),
@@ -94,6 +99,12 @@ def test_what_a_thing_is_is_not_how_long_something_lasts() -> None:
 def test_a_person_is_named_by_the_form_of_the_surname_or_the_party_after_it(text: str) -> None:
     assert states(AnswerType.PERSON, text)
     assert not states(AnswerType.PERSON, "Mötet hölls i Region Stockholm.")
+    # A post the question names, of a body it names, is not an answer to it.
+    assert not states(AnswerType.PERSON, "Rådet ska ledas av ordföranden för Kommerskollegium.",
+                      besides="Vem är ordförande för Kommerskollegium?")
+    # Nor is one holding the post asked about: it does not say who holds it.
+    assert not states(AnswerType.PERSON, "2013–2015: Rumäniens ambassadör i USA.",
+                      besides="Who is the new ambassador?")
 
 
 @pytest.mark.parametrize("text", [
@@ -241,3 +252,18 @@ def test_a_body_in_the_genitive_names_it_and_is_the_questions_own_in_either_form
     ("Uppdraget bygger på slutbetänkandet från utredningen om näringslivets beredskap.", False)])
 def test_a_law_or_an_inquiry_is_cited_by_its_name(text: str, cites: bool) -> None:
     assert states(AnswerType.REFERENCE, text) is cites
+
+
+def test_which_country_is_answered_by_a_countrys_name_not_the_questions_own() -> None:
+    assert asks_for_a_country("Which country takes over the chair after Sweden?")
+    assert asks_for_a_country("Vilket land tar över ordförandeskapet?")
+    assert not asks_for_a_country("Which agency leads the work?")
+    countries = country_names()
+    assert states(AnswerType.BODY, "Litauen är vice ordförande och övertar ordförandeskapet 2024.", bodies=countries)
+    assert states(AnswerType.PLACE, "För en tid sedan producerade Tyskland mycket vindkraft.", bodies=countries)
+    assert not states(AnswerType.BODY, "Norge leder arbetet.", bodies=countries,
+                      besides="Which country took over from Norge?")
+
+
+def test_a_purpose_may_be_stated_as_what_a_thing_is_done_so_that_it_achieves() -> None:
+    assert states(AnswerType.PURPOSE, "Programmen ska vidareutvecklas så att de tydligare bidrar till omställningen.")
