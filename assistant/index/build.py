@@ -52,8 +52,9 @@ logger = logging.getLogger(__name__)
 # parse/characters.py); 16: a colon genitive ("NGO:s.") ends a sentence; 17: a short line above the
 # first heading (a one-page PDF's running header) is not the title, a registration number glued to a
 # Markdown heading is a line of its own; 18: a crooked scan's words are read level (its paragraphs kept),
-# a document's type is what its title begins by naming
-PIPELINE_VERSION = "18"
+# a document's type is what its title begins by naming; 19: a PDF's gutter is found among the body
+# text's lines, a dash opens a quotation's paragraph, a table row under a caption names the columns
+PIPELINE_VERSION = "19"
 _LEXICAL_DIR = "lexical"
 
 

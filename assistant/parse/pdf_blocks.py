@@ -53,6 +53,7 @@ class _Block:
     pages: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, page) where a page begins
     table: PdfTable | None = None
     row_pages: list[int] = field(default_factory=list)
+    wraps_under_marker: bool = False  # a list item whose lines wrap back under its bullet, not its text
 
 
 def _looks_like_heading(text: str, *, line: Line, body: float) -> bool:
@@ -122,9 +123,12 @@ def _blocks(pages: list[list[Line | PdfTable]], style: _Style) -> list[_Block]:
                     blocks.append(_Block("table", table=item, row_pages=[item.page] * len(item.rows)))
                 continue
             if current is not None and _opens_with_a_dash(current, item, style):
-                # "– Nu tar vi …": a quotation's dash opens a paragraph, whose next line wraps
-                # back under the dash; a list item's lines are indented under its text.
-                current.kind, current.text, current.marker = "paragraph", current.lines[0].text.strip(), "-"
+                if _in_a_list(blocks[:-1]):
+                    current.wraps_under_marker = True  # an item whose lines wrap back under its dash
+                else:
+                    # "– Nu tar vi …": a quotation's dash opens a paragraph, whose next line wraps
+                    # back under the dash (a list item's lines are indented under its text).
+                    current.kind, current.text, current.marker = "paragraph", current.lines[0].text.strip(), "-"
             joint = _joint(current, item, style) if current is not None else None
             if current is not None and joint is not None:
                 _append_line(current, item, joint=joint)
@@ -163,7 +167,7 @@ def _joint(block: _Block, line: Line, style: _Style) -> str | None:
     if (item := _LIST_START.match(text)) and not (item.group("bullet") in _DASHES and style.close(previous, line)
                                                    and full):
         return None  # a new item; but a dash at the start of a wrapped line is the sentence's own
-    if block.kind == "list_item" and line.x0 < block.lines[0].x0 + 2.0:
+    if block.kind == "list_item" and line.x0 < block.lines[0].x0 + 2.0 and not block.wraps_under_marker:
         return None  # a list item's own lines are indented under its text
     if style.close(previous, line):
         return " " if full else ("\n" if block.kind == "paragraph" else None)
@@ -171,6 +175,11 @@ def _joint(block: _Block, line: Line, style: _Style) -> str | None:
     moved_on = line.page != previous.page or line.top < previous.top
     runs_on = previous.text.rstrip()[-1] not in _FINAL and (text[0].islower() or previous.text.endswith("-"))
     return " " if full and moved_on and runs_on else None
+
+
+def _in_a_list(blocks: list[_Block]) -> bool:
+    """The last block is a list item, or announces a list ("Förslagen är följande:")."""
+    return bool(blocks) and (blocks[-1].kind == "list_item" or blocks[-1].text.rstrip().endswith(":"))
 
 
 def _opens_with_a_dash(block: _Block, line: Line, style: _Style) -> bool:

@@ -187,6 +187,7 @@ class _Table:
     start: int
     end: int
     previous: tuple[str, ...] | None = None
+    unnamed: bool = False  # the header names no column after the first (a caption over the table)
 
 
 @dataclass
@@ -287,6 +288,10 @@ class _SectionBuilder:
             self._open_table(cells, element)
             return
         table = self._table
+        if table.unnamed and table.previous is None and len(cells) > 1 and not cells[0] and all(cells[1:]):
+            # "| Stärkt rätt … (mnkr) | | |" over "| | 2026 | 2027 |": the second row names the columns.
+            table.columns, table.unnamed, table.end = (table.columns[0], *cells[1:]), False, element.end
+            return
         cells = _realigned(cells, table.columns)
         cells = self._carry_goal(cells, table.previous)
         table.previous = cells
@@ -310,8 +315,10 @@ class _SectionBuilder:
         if area:
             columns[0] = area.group("column") or header[0]
             path = (*self.path, area.group("area").strip())
+        unnamed = len(columns) > 1 and not any(columns[1:])
         columns = [name or f"Kolumn {i + 1}" for i, name in enumerate(columns)]
-        self._table = _Table(columns=tuple(columns), path=path, start=element.start, end=element.end)
+        self._table = _Table(columns=tuple(columns), path=path, start=element.start, end=element.end,
+                             unnamed=unnamed)
 
     def _carry_goal(self, cells: tuple[str, ...], previous: tuple[str, ...] | None) -> tuple[str, ...]:
         """Leading empty cells continue the row above: carry its leading cells down."""

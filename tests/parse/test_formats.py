@@ -263,6 +263,17 @@ def test_markdown_pipe_table_keeps_header_row_and_skips_separator() -> None:
     ]
 
 
+def test_a_table_under_a_caption_takes_its_column_names_from_the_row_below() -> None:
+    # As regeringen.se sets a budget table: the caption in the header row, the years in the next.
+    page = ("# Utökad rätt\n\n| **Stärkt rätt (mnkr)** | | |\n| --- | --- | --- |\n| | **2026** | **2027** |\n"
+            "| **Medel till Försäkringskassan** | 19,1 | 18,6 |\n")
+    document = parse_bytes(page.encode(), suffix=".md", source_path="vab.md", document_id="vab")
+
+    rows = [block for block in document.blocks if block.kind == BlockKind.TABLE_ROW]
+    assert [block.record for block in rows] == [
+        "Stärkt rätt (mnkr): Medel till Försäkringskassan\n2026: 19,1\n2027: 18,6"]
+
+
 def test_markdown_fenced_code_is_one_paragraph_and_hides_its_hash_lines() -> None:
     extracted = read_markdown(MARKDOWN_DOC)
 

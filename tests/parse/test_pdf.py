@@ -127,6 +127,23 @@ def test_a_quotation_opened_by_a_dash_is_one_paragraph_not_a_list_item(two_colum
         (BlockKind.PARAGRAPH, _QUOTED)]
 
 
+def test_dash_items_under_a_lead_in_stay_list_items_though_their_lines_wrap_under_the_dash() -> None:
+    item = ("– Kommunen ska erbjuda fler platser i förskolan de kommande åren och samtidigt hålla nere "
+            "kostnaderna för lokalerna i hela kommunen.")
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build([Paragraph("Förslag", styles["Heading1"]), *(
+        Paragraph(text, styles["BodyText"]) for text in (
+            "Regeringen föreslår följande:", item, item.replace("Kommunen", "Regionen"), "Därefter följer resten."))])
+
+    document = parse_bytes(out.getvalue(), suffix=".pdf", source_path="forslag.pdf", document_id="forslag")
+
+    kinds = [(block.kind, document.text[block.start:block.end][:20]) for block in document.blocks]
+    assert kinds == [(BlockKind.PARAGRAPH, "Regeringen föreslår "), (BlockKind.LIST, "- Kommunen ska erbju"),
+                     (BlockKind.PARAGRAPH, "Därefter följer rest")]
+    assert "hålla nere kostnaderna för lokalerna i hela kommunen." in document.text
+
+
 def test_hyphenation_at_line_ends_is_undone() -> None:
     path = CORPUS / "tranas-integrationspolitiskt-program.txt"
     data = render_pdf(elements_of(path), style=PdfStyle(hyphenate=True))
