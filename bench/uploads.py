@@ -8,7 +8,7 @@ files in one folder beside the five policies, indexes it with the defaults and a
 question (a follow-up after its history, as ``assistant eval`` does). Prints the counts of
 ``assistant eval`` for the round and the citations per answer.
 
-    python -m bench.uploads round1|round2 [--keep DIR]
+    python -m bench.uploads round1|round2|round3|round4 [--keep DIR] [--misses]
 
 Cost: rendering (a scan about 1 s a page), an index build with OCR of the scanned pages (about 3 s
 a page), one ask per question. A benchmark, never a test.
@@ -82,6 +82,9 @@ FORMATS: dict[str, list[Callable[[Path], tuple[bytes, str]]]] = {
     "round3": [_pdf(_BROCHURE), _docx("Exempelby kommun"), _scan(0.4, 150), _html, _pdf(_HYPHENATED),
                _docx("Exempelby kommun"), _pdf(_BROCHURE), _html, _scan(-0.5, 300), _pdf(_REPORT),
                _docx("Exempelby kommun"), _pdf(_BROCHURE), _html, _pdf(_NUMBERED)],
+    "round4": [_pdf(_PUBLISHED), _docx("Exempelby kommun"), _html, _pdf(_BROCHURE), _scan(1.5, 200), _pdf(_REPORT),
+               _docx("Exempelby kommun"), _pdf(_HYPHENATED), _html, _scan(-0.8, 300), _pdf(_PUBLISHED),
+               _docx("Exempelby kommun"), _markdown, _pdf(_NUMBERED)],
 }
 
 
@@ -104,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("round", choices=sorted(FORMATS))
     parser.add_argument("--keep", type=Path, default=None, help="render and index here, and keep it")
+    parser.add_argument("--misses", action="store_true", help="also list the questions whose first quote misses")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         work = args.keep or Path(scratch)
@@ -130,6 +134,8 @@ def main() -> None:
             citations.append(len(quotes))
             if quotes and evidence_found(quotes[0], question.evidence):
                 outcomes["evidence in the first quote"] += 1
+            elif args.misses:
+                print(f"{question.id}\t{question.question}\t{quotes[0][:100] if quotes else ''}")
             if evidence_found(" ".join([answer.answer, *quotes]), question.evidence):
                 outcomes["evidence in the answer"] += 1
     answerable = sum(q.answerable for q in questions)
