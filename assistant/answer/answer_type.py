@@ -181,7 +181,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
                            r"roll|avdelning|part|kommun|region|högskola|skola|domstol)|"
                            r"\bvilket\b (?:svenskt )?(?:departement|organ|verk|råd|sjukhus|universitet|företag|bolag)|"
-                           r"\bvilka ska\b|med vilka")),
+                           r"\bvilka ska\b|med vilka|"
+                           # Asked as a keyword: "leisure card for children – lead agency?"
+                           r"\b(?:lead|responsible|main|coordinating)\s+(?:agency|agencies|authority|authorities|"
+                           r"body|bodies)\b|\bansvarig(?:a)? myndighet(?:er)?\b")),
     (AnswerType.PURPOSE, _cue(r"\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|\bwhat is .{0,60} for\?|"
                               r"\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*")),
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:\w+ )?(?:city|town|place|region|county|country|location)|"
@@ -209,9 +212,18 @@ def asked_type(question: str) -> AnswerType | None:
     an explanation, a list or anything else no cue names. Cost: a few regex searches."""
     question = _main_clause(question)
     for answer_type, cue in _ASKS:
-        if cue.search(question):
+        if found := cue.search(question):
+            if answer_type is AnswerType.BODY and found.group(0).casefold() in ("who", "whom") \
+                    and _ASKS_YES_OR_NO.match(question):
+                return AnswerType.YES_NO  # "Will the inquiry consider checking people who already work …?"
             return answer_type
     return None
+
+
+# A question opening with its verb asks yes or no, whoever a relative clause names after it; not a
+# polite question for a name ("Can you tell me who …?").
+_ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+)?(?:will|would|does|do|did|is|are|was|were|has|have|should|must|may|can)\s+"
+                       r"(?!you\s+(?:tell|say|let|name|find)\b)(?!\w+\s+who\b)")
 
 
 # "When a school has more applicants than places, which grounds may it use?": a leading "when" (or

@@ -33,9 +33,21 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                       r"apply from|träd\w* (?:[\wåäö:/.-]+ ){0,12}?i kraft|gälla från|"
                       # "Från och med vilket datum gäller ändringarna?"
                       r"\bfrån och med\b.{0,40}\bgäll(?:er|a)\b|\bgäll(?:er|a)\b.{0,40}\bfrån och med\b|"
+                      # "Från när gäller den utvidgade rätten?", "From when does the rule apply?"
+                      r"\bfrån när\b.{0,40}\bgäll(?:er|a)\b|\bfrom when\b.{0,60}\bapply\b|"
                       r"börja\w* (?:\w+ ){0,8}?(?:att )?gälla|ikraftträd"),
-                 cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect")),
-    "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclos"),
+                 # "Ambitionen är att införandet av fritidskortet kan ske i början av 2024."
+                 cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect|"
+                     r"\binför(?:s|as|ande|andet)\b|\bintroduc")),
+    # "When is the agency to close down?", "När ska myndigheten upphöra?": when it ends (before
+    # "decided", whose "closed" is a deal's).
+    "ended": (cue(r"\b(?:close|closes|closed|closing|shut|shuts|wound|wind|winds) (?:down|up)\b|\bceases?\b|"
+                  # (verbs only: "avvecklingsuppdraget" is an assignment, reported on like any other)
+                  r"\bcease to exist\b|\bbe abolished\b|\bupphör(?:a|de|t)?\b|\bavveckla(?:s|des|ts)?\b|"
+                  r"\bläggas? (?:ned|ner)\b"),
+              cue(r"\bupp-?hör\w*|\bavveckl\w*|\bläggs? (?:ned|ner)\b|\bläggas (?:ned|ner)\b|\bnedlägg\w*|"
+                  r"\bclos\w* down\b|\bshut\w* down\b|\bcease|\bwound up\b|\babolish")),
+    "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclosed\b"),
                 # A legal act is named by the day it was adopted: "Rådets direktiv 92/43/EEG av den 21 maj 1992".
                 cue(rf"\bbeslut|\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid|"
                     rf"\b(?:av den|of) \d{{1,2}} (?:{MONTHS}|may)\b")),

@@ -254,9 +254,9 @@ _SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]++\s+[A-ZÅÄÖ][a-zåäö�
                        r"\s+\((?:S|M|SD|C|V|KD|L|MP)\))")
 
 
-# The holder named by post and body: "Rådet ska ledas av myndighetschefen för Kommerskollegium".
-# (the body must be news: "myndighetschefen för Kommerskollegium" does not answer who heads Kommerskollegium).
-# Nor one holding the post asked about: "ambassadör vid EU" does not say who the ambassador is.
+# The holder named by post and body: "Rådet ska ledas av myndighetschefen för Kommerskollegium". The
+# body must be news ("myndighetschefen för Kommerskollegium" does not say who heads Kommerskollegium),
+# and the post another than the one asked about ("ambassadör vid EU" does not say who is ambassador).
 _POST_OF_BODY = re.compile(rf"\b(?P<post>(?i:\w*(?:{POSTS})))\s+(?:för|vid|på|i)\s+(?P<body>[A-ZÅÄÖ][\wåäö-]+)")
 
 
@@ -348,8 +348,8 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
     """Whether ``text`` states a fact of ``answer_type`` (a date for DATE, an amount of money for
     MONEY …) other than one ``besides`` already names: for "Who must Migrationsverket consult?" a
     sentence naming only Migrationsverket names no one. Years never count as amounts or counts.
-    ``bodies``: further names of bodies (``body_aliases`` of the text's document). Cost: one or two
-    regex passes."""
+    ``bodies``: further names that state a body or a place (``bodies.named_bodies``: the short names
+    the text's document gives its bodies, the countries' names). Cost: one or two regex passes."""
     exclude = besides.casefold()
     if answer_type in (AnswerType.BODY, AnswerType.PLACE) and any(
             _uses(text, name) and not _uses(exclude, name.casefold()) for name in bodies):

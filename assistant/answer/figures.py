@@ -38,6 +38,19 @@ def states_another_year(answer_type: AnswerType | None, asked: set[int], text: s
     return bool(stated) and not asked & stated
 
 
+# "Under samma år fattades 12 beslut": the year is the sentence before's.
+_SAME_YEAR = _cue(r"\bsamma år(?:et)?\b|\bdet året\b|\b(?:the )?same year\b|\bthat year\b")
+
+
+def in_its_year(text: str, preceding: str) -> str:
+    """``text`` with the sentence before it (the last of ``preceding``) when it dates itself by
+    that one ("Under samma år …"), so that the years it speaks of are read; else ``text``."""
+    if not _SAME_YEAR.search(text):
+        return text
+    before = re.split(r"(?<=[.!?])\s+", preceding.strip())[-1] if preceding.strip() else ""
+    return f"{before} {text}"
+
+
 _COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<phrase>[\w\s-]+)")
 # Words that end the noun phrase after "how many": what follows is the rest of the question.
 _PHRASE_ENDS = frozenset(
@@ -125,7 +138,9 @@ def _names_counted(word: str, stems: frozenset[str]) -> bool:
     """Whether ``word`` starts with one of ``stems`` or ends in a compound part that does: a Swedish
     compound's last part names what it is ("27 medlemsländer" are länder, "24 skogsbrandsdepåer"
     depåer). Only five-letter stems are looked for inside a word, past its first three letters; a
-    shorter word is its stem with an ending ("mål" counts "de två målen")."""
+    shorter word is its stem with an ending ("mål" counts "de två målen"). A suspended compound part
+    counts too: "50 läns- och kommunaltaltidningar" are läns…"""
+    word = word.rstrip("-")
     return word[:5] in stems or any(len(stem) == 5 and stem in word[3:] for stem in stems) \
         or any(len(stem) < 5 and word.startswith(stem) and word[len(stem):] in _ENDINGS for stem in stems)
 

@@ -38,6 +38,7 @@ _POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|th
                           # över ansvaret?") or in "handlar det om" ("Hur mycket handlar det om?").
                           r"|\b(?:den|det)(?=\s*[?.!]?\s*$)|\b(?:den|det)(?=\s+(?:ta|få|göra|bli|vara|ha|ge|gå|"
                           r"kosta|gälla|behöva|kunna|inte)\b)|\bhandlar det om\b", re.IGNORECASE)
+_IF_INSTEAD = re.compile(r"^\s*(?:and|but|och|men)\s+(?:what )?(?:if|om)\b", re.IGNORECASE)
 _MIN_TITLE_CHARS = 8  # a shorter title ("Plan") is found in answers that do not name it
 
 
@@ -78,7 +79,10 @@ def resolve_follow_up(question: str, history: Sequence[ChatTurn], *, municipalit
 
 
 def _combine(question: str, previous: str, municipalities: Sequence[str]) -> str:
-    if not refers_back(question) or len(question.split()) > _MAX_FOLLOW_UP_WORDS + 3:
+    # "Och om det i stället är regeringen som ger tillståndet?" asks the earlier question again under
+    # another condition, however many words that takes.
+    longest = _MAX_FOLLOW_UP_WORDS + (9 if _IF_INSTEAD.match(question) else 3)
+    if not refers_back(question) or len(question.split()) > longest:
         return question
     rest = _PREPOSITION.sub("", _CONNECTOR.sub("", question)).strip(" ?!.")
     named_now = find_municipalities_in_query(question, names=municipalities)

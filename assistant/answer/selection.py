@@ -45,7 +45,7 @@ from assistant.answer.events import (
     states_a_day,
 )
 from assistant.answer.fact_forms import names_a_deadline, states
-from assistant.answer.figures import counts_of, speaks_of_a_total, states_another_year, years_of
+from assistant.answer.figures import counts_of, in_its_year, speaks_of_a_total, states_another_year, years_of
 from assistant.answer.names import named_in
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
@@ -203,7 +203,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
     competing = _competing(passages)
     speaks_of_names = _speaks_of_names(competing, names)
-    # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)").
+    # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
+    # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,
                           asked=asked)
     found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
@@ -227,7 +228,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             typed = answer_type is not None and states(answer_type, stated, besides=besides, bodies=aliases) \
                 and (event is None or speaks_of(event, stated) or speaks_of(event, as_read(context))) \
                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)) \
-                and not states_another_year(answer_type, years, stated) \
+                and not states_another_year(answer_type, years, in_its_year(
+                    stated, passage.document_text[max(0, span[0] - 300):span[0]])) \
                 and not report_stage_differs(stages, stated) \
                 and not (day and not states_a_day(stated)) \
                 and speaks_of_names[passage.hit.document_id]

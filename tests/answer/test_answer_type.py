@@ -9,11 +9,13 @@ from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
     counted_words,
     counts_of,
+    in_its_year,
     same_count_stems,
     speaks_of_a_total,
     states_another_year,
     years_of,
 )
+from assistant.answer.intent import Intent, classify
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -434,6 +436,8 @@ def test_a_count_may_name_what_it_counts_before_the_number() -> None:
     ("Under vilken period ska rådet vara verksamt?", AnswerType.DATE),
     ("Vilken EU-kommissionär samarbetar han med?", AnswerType.PERSON),
     ("Hur mycket betalar Sverige i årlig medlemsavgift till organisationen?", AnswerType.MONEY),
+    ("leisure card for children – lead agency?", AnswerType.BODY),
+    ("Fritidskortet – ansvarig myndighet?", AnswerType.BODY),
     ("Which EU commissioner does he work with?", AnswerType.PERSON),
 ])
 def test_questions_for_a_day_a_share_or_a_sum_in_other_words(question: str, expected: AnswerType | None) -> None:
@@ -509,3 +513,27 @@ def test_a_body_asked_for_by_a_longer_kind_or_as_a_regulator(question: str) -> N
 def test_a_name_asked_for_a_when_inside_a_clause_and_a_compound_starting_with_a_money_word(
         question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected
+
+
+def test_a_figure_dated_by_the_sentence_before_is_of_that_years() -> None:
+    """"Under samma år fattades 12 beslut" is a count for 2014 when the sentence before says 2014."""
+    before = "Bakgrund. Under 2014 fattades 140 beslut om skyddsjakt, varav 13 överklagades."
+    text = in_its_year("Under samma år fattades 12 beslut om licensjakt, varav tre överklagades.", before)
+    assert states_another_year(AnswerType.COUNT, {2015}, text)
+    assert not states_another_year(AnswerType.COUNT, {2014}, text)
+    assert in_its_year("Tre beslut överklagades.", before) == "Tre beslut överklagades."
+
+
+def test_a_suspended_compound_names_what_is_counted() -> None:
+    assert counts_of("Det finns i Sverige cirka 50 läns- och kommunaltaltidningar.", frozenset({"läns", "län"}))
+
+
+def test_a_lead_agency_asked_as_a_keyword_is_a_question_of_responsibility() -> None:
+    assert classify("leisure card for children – lead agency?").intent is Intent.RESPONSIBILITY
+    assert asked_type("leisure card for children – lead agency?") is AnswerType.BODY
+
+
+def test_a_question_opening_with_its_verb_asks_yes_or_no_whoever_a_relative_clause_names() -> None:
+    assert asked_type("Will the inquiry also consider checking people who already work there?") is AnswerType.YES_NO
+    assert asked_type("Can you tell me who is responsible for housing?") is AnswerType.BODY
+    assert asked_type("And who pays for it?") is AnswerType.BODY

@@ -83,6 +83,21 @@ def test_a_plan_laid_before_or_announced_was_presented() -> None:
     assert speaks_of("reported", "Regeringen lade fram propositionen i mars.")
 
 
+def test_from_when_a_rule_applies_is_when_it_comes_into_force() -> None:
+    assert asked_event("Från när gäller den utvidgade vab-rätten?") == "in_force"
+    assert asked_event("From when does the extended right apply?") == "in_force"
+    assert speaks_of("in_force", "Lagändringarna föreslås träda i kraft den 1 januari 2026.")
+
+
+def test_closing_down_is_an_end_and_an_introduction_is_coming_into_force() -> None:
+    assert asked_event("On what date is the agency supposed to close down?") == "ended"
+    assert speaks_of("ended", "Uppdraget ska förberedas så att myndigheten kan upp-höra den 31 december 2026.")
+    assert asked_event("Which years is the money for work against violence in close relationships?") is None
+    assert asked_event("När ska myndigheten avvecklas?") == "ended"
+    assert asked_event("Senast när ska Trafikanalys redovisa avvecklingsuppdraget?") == "reported"
+    assert speaks_of("in_force", "Ambitionen är att införandet av fritidskortet kan ske i början av 2024.")
+
+
 def test_a_start_is_an_event_of_its_own() -> None:
     """"När startar konferensen?" is not answered by the year the first one was held."""
     assert asked_event("När startar FN:s havskonferens i Nice?") == "began"

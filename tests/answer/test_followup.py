@@ -25,6 +25,15 @@ def test_a_question_pointing_back_is_a_follow_up_and_carries_the_earlier_topic()
         "Which grant did the government announce")
 
 
+def test_and_if_asks_the_earlier_question_again_under_another_condition() -> None:
+    history = [ChatTurn(role="user", content="Hur länge ska ett sändningstillstånd från Radio- och TV-verket gälla?")]
+    standalone = resolve_follow_up("Och om det i stället är regeringen som ger tillståndet?", history,
+                                   municipalities=[])
+    assert standalone.startswith("Hur länge ska ett sändningstillstånd")
+    assert asked_type(asked_part(standalone, "Och om det i stället är regeringen som ger tillståndet?")) \
+        is AnswerType.DURATION
+
+
 def test_the_documents_discussed_are_those_the_last_answer_names_in_its_order() -> None:
     documents = [DocumentInfo(id="a", title="Integrationspolicy, Åstorps kommun", source_path="a.md"),
                  DocumentInfo(id="b", title="Policy för integrationspolitik", source_path="b.md"),
