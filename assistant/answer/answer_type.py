@@ -223,7 +223,7 @@ def asked_type(question: str) -> AnswerType | None:
 # A question opening with its verb asks yes or no, whoever a relative clause names after it; not a
 # polite question for a name ("Can you tell me who …?").
 _ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+)?(?:will|would|does|do|did|is|are|was|were|has|have|should|must|may|can)\s+"
-                       r"(?!you\s+(?:tell|say|let|name|find)\b)(?!\w+\s+who\b)")
+                       r"(?!you\s+(?:tell|say|let|name|find)\b)")
 
 
 # "When a school has more applicants than places, which grounds may it use?": a leading "when" (or

@@ -21,6 +21,7 @@ MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 # A signing, named alike in a question and in a sentence: "skrivas under", "undertecknas", "signed".
 _SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*")
 
+# How a sentence says a body came to be ("NDPHS är en internationell organisation som bildades 2003").
 _FOUNDING = r"\bbilda(?:des|ts|t)\b|\bgrunda(?:des|ts|t)\b|\binrätta(?:des|ts|t)\b|\betablera(?:des|ts|t)\b|" \
             r"\bfounded\b|\bestablished\b"
 
