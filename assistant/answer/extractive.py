@@ -20,7 +20,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 
-from assistant.answer.answer_type import SPECIFIC, AnswerType, asked_type
+from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
@@ -91,12 +91,6 @@ _FIELD_SENTENCES: dict[str, dict[str, str]] = {
 _WHO = (AnswerType.BODY, AnswerType.PERSON)
 
 
-# The share of ``min_support`` a question needs when a sentence stating the specific kind of fact it
-# asks for leads (measured on the tuning sets at 0.5 and 0.2, alike: 2 more answers on round4, no
-# hard negative answered more; 1.0 before).
-TYPED_LEAD_SUPPORT_SHARE = 0.5
-
-
 class ExtractiveAnswerer(Answerer):
     """Answers by quoting. ``today`` decides which documents have expired (injectable for tests)."""
 
@@ -127,20 +121,11 @@ class ExtractiveAnswerer(Answerer):
         answer_type, _, selection = self.selected(context)
         if selection.missing_fact:
             return self._abstain(context, not_stated=answer_type)
-        if not selection.chosen or (context.support is not None and context.support < self._floor(
-                answer_type, selection)):
+        if not selection.chosen or (context.support is not None and context.support < self._min_support):
             return self._abstain(context)
         if intent.intent is Intent.RESPONSIBILITY and (answer := self._responsibility(context, selection)):
             return answer
         return self._general(context, selection)
-
-    def _floor(self, answer_type: AnswerType | None, selection: Selection) -> float:
-        """The support a question needs: half of ``min_support`` when a sentence stating the specific
-        kind of fact asked for leads. "Hur många deltog i Förenklingsdagen och från ungefär hur
-        många organisationer?" shares few words with "Drygt 200 personer från ett 30-tal
-        myndigheter …", which states the counts; the documents still speak of the matter."""
-        typed_lead = answer_type in SPECIFIC and selection.chosen[0][0].states_type
-        return self._min_support * (TYPED_LEAD_SUPPORT_SHARE if typed_lead else 1.0)
 
     def selected(self, context: AnswerContext) -> tuple[AnswerType | None, list[Candidate], Selection]:
         """``ranked``, and what ``answer`` quotes from them (``select``, near ties read again).

@@ -209,20 +209,3 @@ def test_a_question_for_whom_to_contact_in_a_policy_without_contact_details_name
     assert states(AnswerType.BODY, answer.citations[0].quote)
     assert_well_formed(answer, assistant)
 
-
-def test_a_sentence_stating_the_asked_for_fact_needs_half_the_support_words_alone_would(glossary) -> None:
-    """Few words shared is weak evidence the documents speak of the matter; a leading sentence that
-    states the count asked for is strong evidence. Without one, the usual floor holds."""
-    from assistant.answer.base import AnswerContext
-    from assistant.answer.extractive import ExtractiveAnswerer
-    from tests.answer.test_selection import passage
-
-    answerer = ExtractiveAnswerer(glossary=glossary, min_support=0.25)
-    sums = [passage("För uppdraget", "2019–2024.")]
-
-    def asked(question: str, support: float) -> Answer:
-        return answerer.answer(AnswerContext(question=question, language="sv", passages=sums, support=support))
-
-    assert not asked("Hur mycket pengar får samordnaren använda?", 0.15).abstained
-    assert asked("Hur mycket pengar får samordnaren använda?", 0.1).abstained
-    assert asked("Varför behövs en samordnare?", 0.15).abstained
