@@ -19,15 +19,13 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.eval_questions import evidence_found
+from assistant.eval_answers import AnswerReport, evaluate_answers
 from assistant.eval_sets import default_corpus_path, extract_documents, read_draw
 from assistant.evaluate import load_questions
 from assistant.facade import PolicyAssistant
-from assistant.models import ChatTurn
 from assistant.settings import Settings
 from tests.render import PdfStyle, elements_of, render_docx, render_pdf
 from tests.render.scan import scan_pdf
@@ -116,36 +114,33 @@ def main() -> None:
         assistant = PolicyAssistant.from_settings(Settings(corpus_dir=corpus, index_dir=work / "index",
                                                            data_dir=work / "data", rate_limit_per_minute=0))
         assistant.ensure_index()
-        outcomes, citations = Counter[str](), []
         questions = load_questions(REPO / "tests" / "eval" / args.round / "questions.jsonl")
-        for question in questions:
-            turns: list[ChatTurn] = []
-            for earlier in question.history:
-                answer = assistant.ask(earlier, turns or None, record=False)
-                turns += [ChatTurn(role="user", content=earlier), ChatTurn(role="assistant", content=answer.answer)]
-            answer = assistant.ask(question.question, turns or None, record=False)
-            quotes = [citation.quote for citation in answer.citations]
-            if not question.answerable:
-                outcomes["hard negatives declined" if answer.abstained else "hard negatives answered"] += 1
-                continue
-            if answer.abstained:
-                outcomes["abstained"] += 1
-                continue
-            citations.append(len(quotes))
-            if quotes and evidence_found(quotes[0], question.evidence):
-                outcomes["evidence in the first quote"] += 1
-            elif args.misses:
-                print(f"{question.id}\t{question.question}\t{quotes[0][:100] if quotes else ''}")
-            if evidence_found(" ".join([answer.answer, *quotes]), question.evidence):
-                outcomes["evidence in the answer"] += 1
-    answerable = sum(q.answerable for q in questions)
-    print(f"{args.round}: {len(questions)} questions ({answerable} answerable), pages as uploaded\n")
-    print("| outcome | n |\n|---|---|")
-    for outcome in ("evidence in the answer", "evidence in the first quote", "abstained", "hard negatives declined",
-                    "hard negatives answered"):
-        print(f"| {outcome} | {outcomes[outcome]} |")
+        # Scored as ``assistant eval`` scores (a follow-up after its history), nothing logged.
+        report = evaluate_answers(questions, lambda question, history=None: assistant.ask(
+            question, history, record=False), source_text=assistant.document_text)
+    if args.misses:
+        for result in report.selected(answerable=True):
+            if not result.answer.abstained and not result.evidence_in_first_quote:
+                first = result.answer.citations[0].quote[:100] if result.answer.citations else ""
+                print(f"{result.question.id}\t{result.question.question}\t{first}")
+    print(_table(args.round, report))
+
+
+def _table(name: str, report: AnswerReport) -> str:
+    """The round's counts as ``assistant eval`` measures them, and the citations per answer."""
+    answerable, negatives = report.selected(answerable=True), report.selected(answerable=False)
+    answered = [r for r in answerable if not r.answer.abstained]
+    citations = [len(r.answer.citations) for r in answered]
+    rows = {"evidence in the answer": sum(r.evidence_in_answer for r in answerable),
+            "evidence in the first quote": sum(r.evidence_in_first_quote for r in answerable),
+            "abstained": len(answerable) - len(answered),
+            "hard negatives declined": sum(r.answer.abstained for r in negatives),
+            "hard negatives answered": sum(not r.answer.abstained for r in negatives)}
+    lines = [f"{name}: {len(answerable) + len(negatives)} questions ({len(answerable)} answerable), pages as "
+             f"uploaded\n", "| outcome | n |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows.items())]
     mean = sum(citations) / max(len(citations), 1)
-    print(f"| citations per answer (most) | {mean:.2f} ({max(citations, default=0)}) |")
+    lines.append(f"| citations per answer (most) | {mean:.2f} ({max(citations, default=0)}) |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.models import ExtractedText
 from assistant.parse.html import BlockTextWriter
-from assistant.parse.pdf_layout import Line, same_size
+from assistant.parse.pdf_layout import Line, body_size, same_size
 from assistant.parse.pdf_tables import PdfTable, join_wrapped
 
 _BULLETS = "•●▪■◦○‣⁃∙·\x7f\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8-–*"
@@ -72,10 +71,7 @@ class _Style:
 
     def __init__(self, pages: list[list[Line | PdfTable]]) -> None:
         lines = [item for page in pages for item in page if isinstance(item, Line)]
-        sizes: Counter[float] = Counter()
-        for line in lines:
-            sizes[line.size] += len(line.text)
-        self.body = sizes.most_common(1)[0][0] if sizes else 10.0
+        self.body = body_size(lines) or 10.0
         gaps = sorted(line.top - previous.bottom for previous, line in itertools.pairwise(lines)
                       if line.page == previous.page and line.size == previous.size == self.body
                       and 0 <= line.top - previous.bottom < 2 * self.body)

@@ -249,13 +249,18 @@ def _gutter(lines: Sequence[Line], *, width: float, height: float) -> tuple[floa
     return float(best[0]), float(best[1])
 
 
-def _in_body_size(lines: Sequence[Line]) -> list[Line]:
-    """The lines set in the size most of the text is set in (weighted by characters)."""
+def body_size(lines: Sequence[Line]) -> float | None:
+    """The size most of the text of ``lines`` is set in (weighted by characters); ``None`` for none."""
     sizes: Counter[float] = Counter()
     for line in lines:
-        sizes[line.size] += sum(len(word.text) for word in line.words)
-    body = sizes.most_common(1)[0][0]
-    return [line for line in lines if _sizes_alike(line.size, body, scanned=line.scanned)]
+        sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _in_body_size(lines: Sequence[Line]) -> list[Line]:
+    """The lines set in the body text's size (``body_size``)."""
+    body = body_size(lines)
+    return [line for line in lines if body is not None and _sizes_alike(line.size, body, scanned=line.scanned)]
 
 
 def _mostly_full(column: list[Line]) -> bool:
