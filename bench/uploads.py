@@ -1,14 +1,15 @@
-"""A round's pages as a new user has them, asked: the sixteenth pass's two rounds reproduced.
+"""A round's pages as a new user has them, asked: the rounds of issue 20's later passes reproduced.
 
-``tests/eval/round1/`` and ``round2/`` draw pages from the shared corpus; issue 20's sixteenth pass
-put them where a municipality keeps its documents and asked their questions. This renders each
-page in the format that round gave it (``FORMATS``: PDFs exported from Word with a running header,
-DOCX, a crooked scan, Markdown, a page of the municipality's website saved as HTML), puts the
+``tests/eval/round1/`` to ``round6/`` draw pages from the shared corpus; issue 20's sixteenth to
+eighteenth passes put them where a municipality keeps its documents and asked their questions. This
+renders each page in the format that round gave it (``FORMATS``: PDFs exported from Word with a
+running header, dense office prints, two-column brochures, reports with numbered headings, DOCX,
+crooked scans, Markdown, a page of the municipality's website saved as HTML), puts the
 files in one folder beside the five policies, indexes it with the defaults and asks every
 question (a follow-up after its history, as ``assistant eval`` does). Prints the counts of
 ``assistant eval`` for the round and the citations per answer.
 
-    python -m bench.uploads round1|round2|round3|round4 [--keep DIR] [--misses]
+    python -m bench.uploads round1|round2|round3|round4|round5|round6 [--keep DIR] [--misses]
 
 Cost: rendering (a scan about 1 s a page), an index build with OCR of the scanned pages (about 3 s
 a page), one ask per question. A benchmark, never a test.
@@ -21,6 +22,8 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from reportlab.lib.units import cm
 
 from assistant.eval_answers import AnswerReport, evaluate_answers
 from assistant.eval_sets import default_corpus_path, extract_documents, read_draw
@@ -41,8 +44,8 @@ def _pdf(style: PdfStyle) -> Callable[[Path], tuple[bytes, str]]:
     return lambda page: (render_pdf(elements_of(page), style=style), ".pdf")
 
 
-def _docx(header: str) -> Callable[[Path], tuple[bytes, str]]:
-    return lambda page: (render_docx(elements_of(page), running_header=header), ".docx")
+def _docx(header: str, *, numbered: bool = False) -> Callable[[Path], tuple[bytes, str]]:
+    return lambda page: (render_docx(elements_of(page), running_header=header, numbered_headings=numbered), ".docx")
 
 
 def _scan(degrees: float, dpi: int) -> Callable[[Path], tuple[bytes, str]]:
@@ -69,6 +72,13 @@ _PUBLISHED = PdfStyle(running_header="Exempelby kommun", footer="Sida {page} av 
 _BROCHURE = PdfStyle(two_columns=True, hyphenate=True, running_header="Exempelby kommun")
 _HYPHENATED = PdfStyle(hyphenate=True, numbered_lists=True, footer="Sida {page} av {pages}")
 _REPORT = PdfStyle(numbered_headings=True, table_style="header_rule", repeat_table_header=True, hyphenate=True)
+# A dense office print: small type, narrow margins, unruled tables, the page count at the right.
+_DENSE = PdfStyle(font_size=9.5, margin=1.8 * cm, table_style="unruled", running_header="Exempelby kommun",
+                  footer="Sida {page} av {pages}", footer_align="right")
+_DENSE_REPORT = PdfStyle(font_size=9.5, margin=1.8 * cm, numbered_headings=True, numbered_lists=True,
+                         table_style="unruled", hyphenate=True, footer_align="right")
+_NUMBERED_BROCHURE = PdfStyle(two_columns=True, hyphenate=True, numbered_lists=True,
+                              footer="Sida {page} av {pages}")
 # The format of each page of a round, in the order of the pages' file names.
 FORMATS: dict[str, list[Callable[[Path], tuple[bytes, str]]]] = {
     "round1": [_pdf(_NUMBERED), _docx("Regeringskansliet"), _markdown, _pdf(_HEADED), _scan(0.7, 300),
@@ -83,6 +93,12 @@ FORMATS: dict[str, list[Callable[[Path], tuple[bytes, str]]]] = {
     "round4": [_pdf(_PUBLISHED), _docx("Exempelby kommun"), _html, _pdf(_BROCHURE), _scan(1.5, 200), _pdf(_REPORT),
                _docx("Exempelby kommun"), _pdf(_HYPHENATED), _html, _scan(-0.8, 300), _pdf(_PUBLISHED),
                _docx("Exempelby kommun"), _markdown, _pdf(_NUMBERED)],
+    "round5": [_pdf(_DENSE), _docx("Exempelby kommun", numbered=True), _html, _scan(2.0, 200),
+               _pdf(_NUMBERED_BROCHURE), _docx("Exempelby kommun"), _pdf(_HYPHENATED), _scan(0.0, 300), _html,
+               _pdf(_DENSE_REPORT), _docx("Regeringskansliet"), _pdf(_BROCHURE), _scan(-1.0, 250), _pdf(_PUBLISHED)],
+    "round6": [_docx("Exempelby kommun", numbered=True), _pdf(_NUMBERED_BROCHURE), _pdf(_DENSE_REPORT), _html,
+               _scan(-1.8, 200), _pdf(_DENSE), _docx("Regeringskansliet"), _scan(0.6, 300), _pdf(_REPORT), _html,
+               _pdf(_HYPHENATED), _docx("Exempelby kommun"), _pdf(_BROCHURE), _scan(1.0, 250)],
 }
 
 
