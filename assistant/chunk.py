@@ -50,17 +50,27 @@ HEADER_LABELS: list[tuple[str, str]] = [
 _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
 # A sentence ends at . ! or ? before a capital or digit (or an opening quote); a line break ends a
 # unit, unless it breaks a sentence, as hard-wrapped text and PDF lines have it: after a word before a
-# small letter ("riktas mot maliska\nsäkerhetsstyrkor"), or after a comma before anything but a list
-# item or a heading ("Skogsstyrelsen,\nTrafikverket samt …"). A blank line always ends one.
+# small letter ("riktas mot maliska\nsäkerhetsstyrkor"), or after a linking word (below) or a comma
+# before anything but a list item or a heading ("Skogsstyrelsen,\nTrafikverket samt …"). A blank
+# line always ends one.
 # An abbreviation's period ends nothing: "(f. 1946)", "prop. 2016/17:104", "t.ex. Rättvik", "8 kap. 3 §".
 _ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in (
     "f.", "d.", "nr.", "ca.", "kl.", "s.", "p.", "kap.", "prop.", "bet.", "rskr.", "jfr.", "t.ex.", "bl.a.", "resp.",
     "dvs.", "fr.o.m.", "t.o.m.", "Dnr.", "dnr."))
+# No sentence ends in a word that needs one after it ("… i uppdrag att bistå Konkurrensverket med\n
+# underlag …", "… en skriftväxling mellan\nSverige och Schweiz"): a line that breaks after one goes on.
+_LINKING = "".join(rf"(?<!\b{word})" for word in (
+    "och", "eller", "samt", "men", "att", "som", "av", "i", "på", "till", "för", "från", "med", "mot", "om",
+    "under", "över", "vid", "hos", "inom", "mellan", "genom", "efter", "enligt", "utan", "den", "det", "de",
+    "en", "ett", "dess", "sin", "sitt", "sina", "ska", "skall", "har", "hade", "kan", "får", "är", "blir",
+    "bör", "måste", "and", "or", "the", "a", "an", "of", "to", "in", "for", "with", "by", "on", "at", "from",
+    "between", "is", "are", "will", "shall"))
 # A genitive written with a colon ends a sentence as any word does: "… eller NGO:s. I planen …" ("s." is
 # otherwise an abbreviation, "s. 12").
 _UNIT_END = re.compile(rf"(?<=[.!?]){_ABBREVIATED}\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|"
                        rf"(?<=:s\.)\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{{2,}}|(?<![\w,])\n|"
-                       r"(?<=\w)\n(?![a-zåäö])|(?<=,)\n(?=[*•#-]|\d+[.)]\s)")
+                       r"(?<=\w)\n(?=[*•#-]|\d+[.)]\s)|"
+                       rf"(?<=\w){_LINKING}\n(?![a-zåäö])|(?<=,)\n(?=[*•#-]|\d+[.)]\s)")
 _MAX_GLOSSES = 12
 # Units shorter than this ("1.", "Delmål:") are never quoted on their own: they get no vector.
 MIN_UNIT_CHARS = 12

@@ -118,6 +118,16 @@ def test_a_line_break_inside_a_sentence_does_not_end_its_unit() -> None:
         "Bakgrund", "Regeringen beslutade om uppdraget."]
 
 
+def test_a_line_that_breaks_after_a_linking_word_goes_on_though_the_next_starts_with_a_capital() -> None:
+    text = ("Regeringen ger vidare Boverket i uppdrag att bistå Konkurrensverket med\nunderlag.\n"
+            "Regeringen ger dessutom Statistiska centralbyrån i uppdrag att bistå Konkurrensverket med\n"
+            "Statistiska centralbyråns statistik.\nÅtgärderna är\n* en studie\nMer information\nKontakt")
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Regeringen ger vidare Boverket i uppdrag att bistå Konkurrensverket med\nunderlag.",
+        "Regeringen ger dessutom Statistiska centralbyrån i uppdrag att bistå Konkurrensverket med\n"
+        "Statistiska centralbyråns statistik.", "Åtgärderna är", "* en studie", "Mer information", "Kontakt"]
+
+
 def test_chunk_ids_are_stable_and_unique(chunker: Chunker, documents: list[Document],
                                          chunks: dict[str, list[Chunk]]) -> None:
     again = {document.id: [c.chunk_id for c in chunker.chunk(document)] for document in documents}

@@ -185,8 +185,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            # Asked as a keyword: "leisure card for children – lead agency?"
                            r"\b(?:lead|responsible|main|coordinating)\s+(?:agency|agencies|authority|authorities|"
                            r"body|bodies)\b|\bansvarig(?:a)? myndighet(?:er)?\b")),
-    (AnswerType.PURPOSE, _cue(r"\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|\bwhat is .{0,60} for\?|"
-                              r"\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*")),
+    # "fit for purpose" judges a thing; "Vad vill regeringen uppnå med mötena?" asks what they are for.
+    (AnswerType.PURPOSE, _cue(r"(?<!fit for )\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|"
+                              r"\bwhat is .{0,60} for\?|\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|"
+                              r"\buppnå med\b|\b(?:want|wants|hope|hopes|aim|aims) to achieve\b")),
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:\w+ )?(?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|låg|finns|fanns|hålls|hölls|sker|skedde|äger|ägde)|\bvart\b|"
                             r"vilken (?:\w+ )?(?:stad|ort|plats|region|län)|"

@@ -22,8 +22,9 @@ MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 _SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*")
 
 # How a sentence says a body came to be ("NDPHS är en internationell organisation som bildades 2003").
+# "Kungl. Vasaorden instiftades år 1772": an order, a prize or a fund is instituted.
 _FOUNDING = r"\bbilda(?:des|ts|t)\b|\bgrunda(?:des|ts|t)\b|\binrätta(?:des|ts|t)\b|\betablera(?:des|ts|t)\b|" \
-            r"\bfounded\b|\bestablished\b"
+            r"\binstifta(?:des|ts|t|d)\b|\bfounded\b|\bestablished\b|\binstituted\b"
 
 # "When did it come into force?" is not answered by the date it was decided on: for a time question
 # about one of these events, the sentence stating the time must speak of that event.
@@ -36,7 +37,7 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                       r"\bfrån och med\b.{0,40}\bgäll(?:er|a)\b|\bgäll(?:er|a)\b.{0,40}\bfrån och med\b|"
                       # "Från när gäller den utvidgade rätten?", "From when does the rule apply?"
                       r"\bfrån när\b.{0,40}\bgäll(?:er|a)\b|\bfrom when\b.{0,60}\bapply\b|"
-                      r"börja\w* (?:\w+ ){0,8}?(?:att )?gälla|ikraftträd"),
+                      r"börja\w* (?:\w+ ){0,14}?(?:att )?gälla|ikraftträd"),
                  # "Ambitionen är att införandet av fritidskortet kan ske i början av 2024."
                  cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect|"
                      r"\binför(?:s|as|ande|andet)\b|\bintroduc")),
@@ -71,7 +72,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                      r"\b(?:lade|lagt|läggs|lägger|lägga) (?:fram\b|förslag)|\bmeddela|"
                      r"\breport|\bsubmit|\bpresent|\breceived\b|\bannounc|\bunveil")),
     # "När bildades organisationen?", "When was the partnership founded?": when it came to be.
-    "founded": (cue(r"\bfounded\b|\bestablished\b|\bbildad(?:es|e|s)?\b|\bgrundad(?:es|e|s)?\b"),
+    "founded": (cue(r"\bfounded\b|\bestablished\b|\binstituted\b|\bbildad(?:es|e|s)?\b|\bgrundad(?:es|e|s)?\b|"
+                    r"\binstiftad(?:es|e|s)?\b"),
                 cue(_FOUNDING)),
     # "By when is the inquiry to be appointed?" is not answered by its report's deadline; an
     # organisation "set up" was founded ("NDPHS … bildades 2003").
@@ -106,6 +108,10 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    cue(r"i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|idrifttag|trafikstart|invig|öppn|"
                         r"färdigställ|"
                         r"\b(?:into|in) (?:service|operation|use)|\bopen|\bcomplet")),
+    # "Vilket år är Greklands nya ambassadör född?" is answered by "är född 1962", not by the years of
+    # the posts the ambassador has held.
+    "born": (cue(r"\bborn\b|\bfödd[aes]?\b|\bföddes\b|\bbirth\b"),
+             cue(r"\bborn\b|\bfödd[aes]?\b|\bföddes\b|\bf\. \d{4}\b|\(\d{4}[–-]\)|\bbirth")),
 }
 
 

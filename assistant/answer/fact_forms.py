@@ -124,9 +124,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                               rf"(?:{_DATE_TEXT})|\bska\b[^.]{{0,60}}?\b(?:\w*redovisas?|\w*rapporteras?|lämnas?|"
                               rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{MONTHS})\b"),
     AnswerType.DATE: _cue(rf"{_DATE_TEXT}|{_RELATIVE_DATE}"),
-    # "tre sammanhängande månader", "two consecutive years": one describing word may stand between.
+    # "tre sammanhängande månader", "two consecutive years": one describing word may stand between;
+    # "18 kalendermånader", "tio arbetsdagar" count the same units.
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
-                              rf"(?:år|års|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
+                              rf"(?:kalender|arbets)?(?:år|års|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
                               # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
                               # not how long something lasts).
@@ -134,7 +135,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                               r"\bhalvår(?:et|s\w*)?\b|"
                               # An age: "till och med 20 års ålder", "aged 16", "18 years old".
                               r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
-                              r"\baged \d+"),
+                              r"\baged \d+|"
+                              # A time bounded by a condition: "ska kunna gälla så länge EU-förordningen gäller".
+                              r"\bså länge\b|\bas long as\b|\btills vidare\b|\buntil further notice\b"),
     AnswerType.FREQUENCY: _cue(r"\b(?:gång(?:er)?|gången) (?:per|om|i|varje)|\bårligen|\bvarje (?:år|månad|vecka|"
                                r"termin|kvartal)|\bper (?:år|månad|vecka|termin)|\bkvartals\w*|\bmånadsvis|\bveckovis|"
                                r"\bregelbundet|\bkontinuerligt|\blöpande\b|\bmandatperiod\w*|\bannually|"
@@ -182,7 +185,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\bowing to\b|\bas a result of\b|\bthe reasons? (?:for|is|was)\b|"
                             r"\bexplained\b.{0,60}\bby\b|\bstems? from\b|\bresults? from\b|\bberor på\b|"
                             r"\bförklaras\b|\btill följd av\b"),
+    # "Skolbibliotek ska avse en samlad … verksamhet", "Begreppet avser …" (not "avser att", an intent).
     AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
+                                r"\b(?:avser|ska avse)\b(?! att\b)|"
                                 r"\b(?:means|is defined as|are defined as|refers to|counts as)\b"),
     # A phone number ("08-405 13 49", "0293-21 80 00", "+46 8 405 10 00"), an e-mail address, or words
     # that point to someone to ask ("Kontaktperson:", "Frågor besvaras av", "contact").

@@ -53,8 +53,9 @@ logger = logging.getLogger(__name__)
 # first heading (a one-page PDF's running header) is not the title, a registration number glued to a
 # Markdown heading is a line of its own; 18: a crooked scan's words are read level (its paragraphs kept),
 # a document's type is what its title begins by naming; 19: a PDF's gutter is found among the body
-# text's lines, a dash opens a quotation's paragraph, a table row under a caption names the columns
-PIPELINE_VERSION = "19"
+# text's lines, a dash opens a quotation's paragraph, a table row under a caption names the columns;
+# 20: a line breaking after a linking word goes on, a PDF page of one-line paragraphs keeps them apart
+PIPELINE_VERSION = "20"
 _LEXICAL_DIR = "lexical"
 
 

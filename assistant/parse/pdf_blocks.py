@@ -39,6 +39,7 @@ _SCANNED_HEADING_SIZE = 1.35
 # A line follows the one above closely when the space between them is at most the document's
 # usual line gap plus this share of the font size.
 _CLOSE = 0.45
+_TIGHT = 0.5  # a gap between a paragraph's lines is under half a line (single to 1.5 spacing)
 _WRAP_SLACK = 3.0  # points: a line ending this near its column's right edge is full
 _COLUMN_SLACK = 8.0  # points: columns of a table's parts on two pages begin this close
 
@@ -66,6 +67,22 @@ def _looks_like_heading(text: str, *, line: Line, body: float) -> bool:
     return line.size >= _SCANNED_HEADING_SIZE * body and (text[0].isupper() or text[0].isdigit())
 
 
+def _line_gap(gaps: list[float], *, body: float) -> float:
+    """The usual gap between the lines of one paragraph, from the sorted gaps between body lines.
+
+    Their lower quartile, unless that is half a line or more while closer gaps exist: a page of
+    one-line paragraphs (a CV's appointments, a list of awards) has more gaps between paragraphs
+    than within them, and its quartile would join every paragraph into one.
+    """
+    if not gaps:
+        return 0.2 * body
+    quartile = gaps[len(gaps) // 4]
+    tight = [gap for gap in gaps if gap < _TIGHT * body]
+    if quartile >= _TIGHT * body and len(tight) >= 2:
+        return tight[len(tight) // 2]
+    return quartile
+
+
 class _Style:
     """Document-wide font facts: the body text's size and the usual gap between its lines."""
 
@@ -75,7 +92,7 @@ class _Style:
         gaps = sorted(line.top - previous.bottom for previous, line in itertools.pairwise(lines)
                       if line.page == previous.page and line.size == previous.size == self.body
                       and 0 <= line.top - previous.bottom < 2 * self.body)
-        self.gap = gaps[len(gaps) // 4] if gaps else 0.2 * self.body
+        self.gap = _line_gap(gaps, body=self.body)
 
     def is_heading(self, line: Line) -> bool:
         text = line.text.strip()

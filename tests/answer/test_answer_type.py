@@ -537,3 +537,10 @@ def test_a_question_opening_with_its_verb_asks_yes_or_no_whoever_a_relative_clau
     assert asked_type("Will the inquiry also consider checking people who already work there?") is AnswerType.YES_NO
     assert asked_type("Can you tell me who is responsible for housing?") is AnswerType.BODY
     assert asked_type("And who pays for it?") is AnswerType.BODY
+
+
+def test_what_is_to_be_achieved_asks_a_purpose_and_fit_for_purpose_asks_yes_or_no() -> None:
+    assert asked_type("Vad vill regeringen uppnå med mötena om mäns våld mot kvinnor?") is AnswerType.PURPOSE
+    assert asked_type("What does the government want to achieve with the meetings?") is AnswerType.PURPOSE
+    assert asked_type("Does the government agree that the grant system is not fit for purpose?") is AnswerType.YES_NO
+

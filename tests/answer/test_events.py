@@ -166,3 +166,16 @@ def test_a_byline_dates_an_op_ed_and_a_prize_presented_is_awarded() -> None:
 
 def test_an_inquiry_laying_proposals_presents_them() -> None:
     assert speaks_of("reported", "En utredning ska i maj lägga förslag om bättre etablering.")
+
+
+def test_when_rules_begin_to_apply_asks_when_they_come_into_force_however_long_their_name() -> None:
+    assert asked_event("När börjar de nya reglerna i lagen om hållbarhetskriterier för biodrivmedel och flytande "
+                       "biobränslen att gälla?") == "in_force"
+
+
+def test_a_birth_is_an_event_of_its_own_and_an_order_is_founded_when_it_is_instituted() -> None:
+    assert asked_event("Vilket år är Greklands nya ambassadör född?") == "born"
+    assert speaks_of("born", "är född 1962 och har examina i juridik.")
+    assert not speaks_of("born", "2011 – 2016 Andreman, Greklands ambassad i Berlin, Tyskland.")
+    assert asked_event("And the Order of Vasa – when was that one established?") == "founded"
+    assert speaks_of("founded", "Kungl. Vasaorden instiftades år 1772 som belöning för förtjänster.")

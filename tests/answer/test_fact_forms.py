@@ -267,3 +267,18 @@ def test_which_country_is_answered_by_a_countrys_name_not_the_questions_own() ->
 
 def test_a_purpose_may_be_stated_as_what_a_thing_is_done_so_that_it_achieves() -> None:
     assert states(AnswerType.PURPOSE, "Programmen ska vidareutvecklas så att de tydligare bidrar till omställningen.")
+
+
+@pytest.mark.parametrize(("answer_type", "text"), [
+    (AnswerType.DURATION, "Premien lämnas till den sökande under maximalt 18 kalendermånader."),
+    (AnswerType.DURATION, "Beslutet ska fattas inom tio arbetsdagar."),
+    (AnswerType.DURATION, "Den tillfälliga manuella rutinen ska kunna gälla så länge EU-förordningen gäller."),
+    (AnswerType.DEFINITION, "Skolbibliotek ska avse en samlad, gemensam och ordnad verksamhet."),
+    (AnswerType.DEFINITION, "Begreppet närstående avser make, sambo och barn.")])
+def test_a_period_counted_in_compound_units_or_bounded_by_a_condition_and_a_definition_by_avser(
+        answer_type: AnswerType, text: str) -> None:
+    assert states(answer_type, text)
+
+
+def test_an_intent_is_no_definition() -> None:
+    assert not states(AnswerType.DEFINITION, "Regeringen avser att återkomma i frågan.")

@@ -20,6 +20,7 @@ from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTempl
 from assistant.models import BlockKind, Document
 from assistant.parse import parse_bytes, parse_file
 from tests.render import PdfStyle, elements_of, elements_of_text, render_pdf
+from tests.render.scan import scan_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 POLICIES = sorted(CORPUS.glob("*.txt"))
@@ -114,6 +115,42 @@ def test_a_two_column_brochure_is_read_as_prose_though_its_title_reaches_into_th
 
     assert BlockKind.TABLE_ROW not in {block.kind for block in document.blocks}
     assert " ".join((_PROSE * 2).split()) in document.text
+
+
+_APPOINTMENTS = """# Nya ambassadörer
+
+**H.E. Mr Exempel Exemplarsson, Exempelland**
+
+är född 1964 och har en kandidatexamen i historia. Han har tjänstgjort inom utrikesministeriet sedan 1993 \
+och har de senaste åren innehaft bl.a. följande befattningar:
+
+2016 – 2018 Utrikesminister.
+
+2013 – 2016 Ambassadör, FN, New York.
+
+2011 – 2013 Ambassadör, ständig representant vid de internationella organisationerna, Wien.
+
+2008 – 2011 Ambassadör, ständig representant vid OSSE, Wien.
+
+2006 – 2007 Vice utrikesminister.
+
+Han talar engelska och ryska.
+"""
+
+
+@pytest.mark.parametrize("scanned", [False, True], ids=["text-layer", "scan"])
+def test_a_page_of_one_line_paragraphs_keeps_them_apart(scanned: bool) -> None:
+    """A CV's appointments: more gaps between paragraphs than within them, so the usual gap between a
+    paragraph's lines is not the commonest gap."""
+    data = render_pdf(elements_of_text(_APPOINTMENTS, markdown=True))
+    if scanned:
+        data = scan_pdf(data, dpi=300)
+
+    document = parse_bytes(data, suffix=".pdf", source_path="cv.pdf", document_id="cv")
+
+    paragraphs = [document.text[block.start:block.end] for block in document.blocks]
+    assert len(paragraphs) >= 7
+    assert any(text.startswith("2013") and text.endswith("New York.") for text in paragraphs)
 
 
 @pytest.mark.parametrize("two_columns", [False, True], ids=["one-column", "two-columns"])
