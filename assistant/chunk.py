@@ -53,10 +53,13 @@ _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
 # small letter ("riktas mot maliska\nsäkerhetsstyrkor"), or after a linking word (below) or a comma
 # before anything but a list item or a heading ("Skogsstyrelsen,\nTrafikverket samt …"). A blank
 # line always ends one.
-# An abbreviation's period ends nothing: "(f. 1946)", "prop. 2016/17:104", "t.ex. Rättvik", "8 kap. 3 §".
+# An abbreviation's period ends nothing: "(f. 1946)", "prop. 2016/17:104", "t.ex. Rättvik", "8 kap. 3 §",
+# nor a title's: "Ledamöterna utses av Kungl. Maj:t".
 _ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in (
     "f.", "d.", "nr.", "ca.", "kl.", "s.", "p.", "kap.", "prop.", "bet.", "rskr.", "jfr.", "t.ex.", "bl.a.", "resp.",
-    "dvs.", "fr.o.m.", "t.o.m.", "Dnr.", "dnr."))
+    "dvs.", "fr.o.m.", "t.o.m.", "Dnr.", "dnr.", "inkl.", "exkl.",
+    # Titles before a name ("Kungl. Maj:ts Orden", "H.E. Mr Kairat Abdrakhmanov", "Dr. Lind").
+    "Kungl.", "H.E.", "Mr.", "Mrs.", "Ms.", "Dr."))
 # No sentence ends in a word that needs one after it ("… i uppdrag att bistå Konkurrensverket med\n
 # underlag …", "… en skriftväxling mellan\nSverige och Schweiz"): a line that breaks after one goes on.
 _LINKING = "".join(rf"(?<!\b{word})" for word in (

@@ -128,6 +128,14 @@ def test_a_line_that_breaks_after_a_linking_word_goes_on_though_the_next_starts_
         "Statistiska centralbyråns statistik.", "Åtgärderna är", "* en studie", "Mer information", "Kontakt"]
 
 
+def test_a_titles_period_ends_no_sentence() -> None:
+    text = ("Ledamöterna i ordensrådet utses av Kungl. Maj:ts Orden och leds av Björn von Sydow. "
+            "H.E. Mr Kairat Abdrakhmanov är född 1964. Den kostar 40 kronor inkl. moms.")
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Ledamöterna i ordensrådet utses av Kungl. Maj:ts Orden och leds av Björn von Sydow.",
+        "H.E. Mr Kairat Abdrakhmanov är född 1964.", "Den kostar 40 kronor inkl. moms."]
+
+
 def test_chunk_ids_are_stable_and_unique(chunker: Chunker, documents: list[Document],
                                          chunks: dict[str, list[Chunk]]) -> None:
     again = {document.id: [c.chunk_id for c in chunker.chunk(document)] for document in documents}

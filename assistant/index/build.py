@@ -54,8 +54,10 @@ logger = logging.getLogger(__name__)
 # Markdown heading is a line of its own; 18: a crooked scan's words are read level (its paragraphs kept),
 # a document's type is what its title begins by naming; 19: a PDF's gutter is found among the body
 # text's lines, a dash opens a quotation's paragraph, a table row under a caption names the columns;
-# 20: a line breaking after a linking word goes on, a PDF page of one-line paragraphs keeps them apart
-PIPELINE_VERSION = "20"
+# 20: a line breaking after a linking word goes on, a PDF page of one-line paragraphs keeps them apart;
+# 21: a title's period ("Kungl. Maj:t", "H.E. Mr") ends no unit, a PDF chapter's items numbered again
+# from 1 are its subsections
+PIPELINE_VERSION = "21"
 _LEXICAL_DIR = "lexical"
 
 

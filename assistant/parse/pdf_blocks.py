@@ -261,21 +261,47 @@ def _same_row(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _set_heading_levels(blocks: list[_Block]) -> None:
-    """Numbered headings: the depth of the number. Others: the rank of their style (size, then
-    bold) among the unnumbered headings after the title, when they come in more than one style;
-    in one style the PDF states no level (``None``), as plain text does not. The title (the first
-    heading) states no level."""
+    """Numbered headings: the depth of the number, and below it the rank of their style among the
+    numbered headings of that depth when a text layer sets them in more than one ("1. Åtgärder under
+    2020" in 12 pt over "1. Förstudie …" in body size: the items of a chapter numbered again from
+    1). Others: the rank of their style (size, then bold) among the unnumbered headings after the
+    title, when they come in more than one style; in one style the PDF states no level (``None``),
+    as plain text does not. The title (the first heading) states no level."""
     headings = [block for block in blocks if block.kind == "heading"]
     unnumbered = [h for h in headings[1:] if not _NUMBERED.match(h.text)]
     ranks = sorted({_heading_style(h) for h in unnumbered})
+    numbered_ranks = _numbered_style_ranks(headings[1:])
     for index, heading in enumerate(headings):
         numbered = _NUMBERED.match(heading.text)
         if numbered:
-            heading.marker = str(numbered.group("number").count(".") + 1)
+            depth = numbered.group("number").count(".") + 1
+            styles = numbered_ranks.get(depth, [])
+            style = _heading_style(heading)
+            heading.marker = str(depth + (styles.index(style) if style in styles else 0))
         elif index and len(ranks) > 1:
             heading.marker = str(ranks.index(_heading_style(heading)) + 1)
         else:
             heading.marker = ""
+
+
+def _numbered_style_ranks(headings: list[_Block]) -> dict[int, list[tuple[float, bool]]]:
+    """For each depth of number whose headings a text layer sets in more than one style, those
+    styles, largest first, when each smaller style numbers again from 1 after a larger one (a
+    chapter's items; one heading merely set larger is no chapter). Scanned headings are left out:
+    OCR only estimates a line's size."""
+    styles: dict[int, list[tuple[tuple[float, bool], str]]] = {}
+    for heading in headings:
+        if (numbered := _NUMBERED.match(heading.text)) and not heading.lines[0].scanned:
+            number = numbered.group("number")
+            styles.setdefault(number.count(".") + 1, []).append((_heading_style(heading), number.split(".")[-1]))
+    ranks = {}
+    for depth, found in styles.items():
+        order = sorted({style for style, _ in found})
+        restarts = {style for position, (style, number) in enumerate(found) if number == "1"
+                    and any(larger < style for larger, _ in found[:position])}
+        if len(order) > 1 and set(order[1:]) <= restarts:
+            ranks[depth] = order
+    return ranks
 
 
 def _heading_style(heading: _Block) -> tuple[float, bool]:

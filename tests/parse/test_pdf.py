@@ -153,6 +153,54 @@ def test_a_page_of_one_line_paragraphs_keeps_them_apart(scanned: bool) -> None:
     assert any(text.startswith("2013") and text.endswith("New York.") for text in paragraphs)
 
 
+_CHAPTERS = """# Uppdrag att genomföra åtgärder
+
+Regeringen uppdrar åt verket att genomföra åtgärderna nedan.
+
+## Åtgärder som ska genomföras under 2020
+
+### 1. Förstudie om data
+
+Verket får använda 2 miljoner kronor under 2020.
+
+### 2. Studie om livsmedel
+
+Verket får använda 1 miljon kronor under 2020.
+
+## Åtgärder som ska genomföras under 2021–2025
+
+### 1. Uppföljning av strategin
+
+Verket får använda 3 miljoner kronor per år.
+"""
+
+
+def _section_paths(document: Document) -> list[tuple[str, ...]]:
+    return list(dict.fromkeys(block.section_path for block in document.blocks
+                              if block.section_path != (document.title,)))
+
+
+def test_items_numbered_again_from_one_under_each_numbered_chapter_are_its_subsections() -> None:
+    data = render_pdf(elements_of_text(_CHAPTERS, markdown=True), style=PdfStyle(numbered_headings=True))
+
+    document = parse_bytes(data, suffix=".pdf", source_path="uppdrag.pdf", document_id="uppdrag")
+
+    assert _section_paths(document) == [
+        ("1. Åtgärder som ska genomföras under 2020", "1. Förstudie om data"),
+        ("1. Åtgärder som ska genomföras under 2020", "2. Studie om livsmedel"),
+        ("2. Åtgärder som ska genomföras under 2021–2025", "1. Uppföljning av strategin")]
+
+
+def test_a_numbered_heading_merely_set_larger_is_no_chapter() -> None:
+    text = "# Plan\n\nInledande text om planen.\n\n## 1. Sammanfattning\n\nKort text.\n\n### 2. Bakgrund\n\n" \
+           "Mer text.\n\n### 3. Mål\n\nMålen nedan.\n"
+    data = render_pdf(elements_of_text(text, markdown=True))
+
+    document = parse_bytes(data, suffix=".pdf", source_path="plan.pdf", document_id="plan")
+
+    assert _section_paths(document) == [("1. Sammanfattning",), ("2. Bakgrund",), ("3. Mål",)]
+
+
 @pytest.mark.parametrize("two_columns", [False, True], ids=["one-column", "two-columns"])
 def test_a_quotation_opened_by_a_dash_is_one_paragraph_not_a_list_item(two_columns: bool) -> None:
     data = render_pdf(elements_of_text(_PRESS_RELEASE, markdown=True), style=PdfStyle(two_columns=two_columns))
