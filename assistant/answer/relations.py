@@ -1,5 +1,5 @@
 """The role a question for a body or person asks about, beyond its kind of fact: who was given a task,
-whom someone is to consult, who may apply or receive, who took over, who pays, who appoints, to whom
+whom someone is to consult, where one applies, who may apply or receive, who took over, who pays, who appoints, to whom
 something is reported. Each relation has a question cue and a sentence cue, in Swedish and English;
 a sentence with the relation's cue gives the role the question asks about (``selection``'s
 ``assigns`` feature), as "ansvarar för" does for a question of who is responsible.
@@ -18,6 +18,7 @@ from assistant.answer.events import cue as _cue
 class Relation(StrEnum):
     TASKED = "tasked"  # "Vilken myndighet fick i uppdrag att …?" – "Regeringen uppdrar åt X att …"
     PARTNER = "partner"  # "Vilka ska X samråda med?" – "i samråd med Arbetsförmedlingen"
+    APPLIED_TO = "applied_to"  # "Which agency do people apply to?" – "Ansökan lämnas till Försäkringskassan"
     RECIPIENT = "recipient"  # "Vilka kan söka stödet?" – "Stödet kan sökas av kommuner"
     SUCCESSOR = "successor"  # "Who took over after X?" – "min efterträdare, Lars Danielsson"
     FUNDER = "funder"  # "Vem finansierar projektet?" – "Projektet finansieras av Vinnova"
@@ -45,6 +46,14 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\bsamarbet\w* med\b|\bi samarbete med\b|\bkonsulter\w*|\binhämta\w*|\brådgör\w*|"
              r"\bsynpunkter (?:från|in)\b|\bin synpunkter\b|\bberedas? (?:möjlighet|tillfälle)\b|\byttra sig\b|"
              r"\b(?:cooperat|collaborat|consult)\w*|\bviews (?:of|from)\b")),
+    # Before "recipient": "Which agency can people apply to?" asks where, not who may apply.
+    Relation.APPLIED_TO: (
+        _cue(r"\bapply (?:to|at|with)\b|\bapplications?\b.{0,30}\b(?:sent|submitted|made|go) to\b|"
+             r"\b(?:hos|till) (?:vilken|vilket|vem)\b.{0,40}\b(?:ansök|söka|söker)|"
+             r"\bvar\b.{0,30}\b(?:ansöker|söker|ansöka|söka)\b"),
+        _cue(r"\bansökan\b.{0,60}\b(?:lämnas|skickas|görs|ges in) (?:till|hos)\b|"
+             r"\b(?:ansöka|ansöker|ansöks|söka|söks|sökas) (?:[\wåäö-]+ ){0,4}hos\b|"
+             r"\bapplications?\b.{0,40}\b(?:to|with)\b|\bapply (?:to|at|with)\b")),
     Relation.RECIPIENT: (
         _cue(r"\b(?:who|which \w+)\b.{0,40}\b(?:can|may|could|will)\b.{0,20}\b(?:receive|apply|get|be granted)\b|"
              r"\beligible\b|\btarget groups?\b|\bvem\b.{0,30}\b(?:kan|får|ska)\b.{0,20}\b(?:söka|ansöka|få del|"

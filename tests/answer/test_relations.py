@@ -81,3 +81,12 @@ def test_proposing_how_is_not_reporting_to_someone() -> None:
 def test_others_said_to_say_something_are_no_one_quoted() -> None:
     assert not gives(Relation.SPEAKER, "Jag har mött många som säger att säkerheten brister.")
     assert gives(Relation.SPEAKER, "Det är allvarligt, säger socialminister Anna Ek.")
+
+
+def test_where_one_applies_is_asked_apart_from_who_may_apply() -> None:
+    assert asked_relation("Which agency should people apply to for the job bonus?") is Relation.APPLIED_TO
+    assert asked_relation("Hos vilken myndighet ansöker man om bidraget?") is Relation.APPLIED_TO
+    assert asked_relation("Who can apply for the grant?") is Relation.RECIPIENT
+    assert gives(Relation.APPLIED_TO, "Ansökan om jobbpremie lämnas till Försäkringskassan.")
+    assert gives(Relation.APPLIED_TO, "Stödet söks hos Boverket.")
+    assert not gives(Relation.APPLIED_TO, "Med en tillfällig jobbpremie ökar incitamenten att arbeta.")
