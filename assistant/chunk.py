@@ -72,8 +72,7 @@ _LINKING = "".join(rf"(?<!\b{word})" for word in (
 # otherwise an abbreviation, "s. 12").
 _UNIT_END = re.compile(rf"(?<=[.!?]){_ABBREVIATED}\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|"
                        rf"(?<=:s\.)\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{{2,}}|(?<![\w,])\n|"
-                       r"(?<=\w)\n(?=[*•#-]|\d+[.)]\s)|"
-                       rf"(?<=\w){_LINKING}\n(?![a-zåäö])|(?<=,)\n(?=[*•#-]|\d+[.)]\s)")
+                       r"(?<=[\w,])\n(?=[*•#-]|\d+[.)]\s)|(?<=\w)" + _LINKING + r"\n(?![a-zåäö])")
 _MAX_GLOSSES = 12
 # Units shorter than this ("1.", "Delmål:") are never quoted on their own: they get no vector.
 MIN_UNIT_CHARS = 12

@@ -274,7 +274,7 @@ def _set_heading_levels(blocks: list[_Block]) -> None:
     for index, heading in enumerate(headings):
         numbered = _NUMBERED.match(heading.text)
         if numbered:
-            depth = numbered.group("number").count(".") + 1
+            depth = _depth(numbered.group("number"))
             styles = numbered_ranks.get(depth, [])
             style = _heading_style(heading)
             heading.marker = str(depth + (styles.index(style) if style in styles else 0))
@@ -293,7 +293,7 @@ def _numbered_style_ranks(headings: list[_Block]) -> dict[int, list[tuple[float,
     for heading in headings:
         if (numbered := _NUMBERED.match(heading.text)) and not heading.lines[0].scanned:
             number = numbered.group("number")
-            styles.setdefault(number.count(".") + 1, []).append((_heading_style(heading), number.split(".")[-1]))
+            styles.setdefault(_depth(number), []).append((_heading_style(heading), number.split(".")[-1]))
     ranks = {}
     for depth, found in styles.items():
         order = sorted({style for style, _ in found})
@@ -302,6 +302,11 @@ def _numbered_style_ranks(headings: list[_Block]) -> dict[int, list[tuple[float,
         if len(order) > 1 and set(order[1:]) <= restarts:
             ranks[depth] = order
     return ranks
+
+
+def _depth(number: str) -> int:
+    """How deep a heading's number is: "2" 1, "2.1" 2."""
+    return number.count(".") + 1
 
 
 def _heading_style(heading: _Block) -> tuple[float, bool]:
