@@ -1,15 +1,15 @@
 """A round's pages as a new user has them, asked: the rounds of issue 20's later passes reproduced.
 
-``tests/eval/round1/`` to ``round6/`` draw pages from the shared corpus; issue 20's sixteenth to
-eighteenth passes put them where a municipality keeps its documents and asked their questions. This
+``tests/eval/round1/`` to ``round7/`` draw pages from the shared corpus; issue 20's sixteenth to
+nineteenth passes put them where a municipality keeps its documents and asked their questions. This
 renders each page in the format that round gave it (``FORMATS``: PDFs exported from Word with a
-running header, dense office prints, two-column brochures, reports with numbered headings, DOCX,
-crooked scans, Markdown, a page of the municipality's website saved as HTML), puts the
-files in one folder beside the five policies, indexes it with the defaults and asks every
-question (a follow-up after its history, as ``assistant eval`` does). Prints the counts of
+running header, dense office prints, large-print and landscape editions, two-column brochures,
+reports with numbered headings, DOCX, crooked scans, Markdown, a page of the municipality's website
+saved as HTML), puts the files in one folder beside the five policies, indexes it with the defaults
+and asks every question (a follow-up after its history, as ``assistant eval`` does). Prints the counts of
 ``assistant eval`` for the round and the citations per answer.
 
-    python -m bench.uploads round1|round2|round3|round4|round5|round6 [--keep DIR] [--misses]
+    python -m bench.uploads round1|round2|round3|round4|round5|round6|round7 [--keep DIR] [--misses]
 
 Cost: rendering (a scan about 1 s a page), an index build with OCR of the scanned pages (about 3 s
 a page), one ask per question. A benchmark, never a test.
@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 
 from assistant.eval_answers import AnswerReport, evaluate_answers
@@ -79,6 +80,12 @@ _DENSE_REPORT = PdfStyle(font_size=9.5, margin=1.8 * cm, numbered_headings=True,
                          table_style="unruled", hyphenate=True, footer_align="right")
 _NUMBERED_BROCHURE = PdfStyle(two_columns=True, hyphenate=True, numbered_lists=True,
                               footer="Sida {page} av {pages}")
+# A large-print edition for readers with low vision: 14 pt body, so a section heading is no larger
+# than the text under it, only bold.
+_LARGE_PRINT = PdfStyle(font_size=14.0, title_size=24.0, margin=2.0 * cm, footer="Sida {page} av {pages}",
+                        footer_align="right")
+# A landscape A4 print in two columns, as a presentation handout.
+_LANDSCAPE = PdfStyle(page_size=landscape(A4), two_columns=True, running_header="Exempelby kommun")
 # The format of each page of a round, in the order of the pages' file names.
 FORMATS: dict[str, list[Callable[[Path], tuple[bytes, str]]]] = {
     "round1": [_pdf(_NUMBERED), _docx("Regeringskansliet"), _markdown, _pdf(_HEADED), _scan(0.7, 300),
@@ -99,6 +106,9 @@ FORMATS: dict[str, list[Callable[[Path], tuple[bytes, str]]]] = {
     "round6": [_docx("Exempelby kommun", numbered=True), _pdf(_NUMBERED_BROCHURE), _pdf(_DENSE_REPORT), _html,
                _scan(-1.8, 200), _pdf(_DENSE), _docx("Regeringskansliet"), _scan(0.6, 300), _pdf(_REPORT), _html,
                _pdf(_HYPHENATED), _docx("Exempelby kommun"), _pdf(_BROCHURE), _scan(1.0, 250)],
+    "round7": [_pdf(_LARGE_PRINT), _html, _scan(-1.4, 150), _pdf(_LANDSCAPE), _docx("Exempelby kommun"),
+               _scan(1.3, 300), _markdown, _pdf(_LARGE_PRINT), _docx("Exempelby kommun", numbered=True),
+               _pdf(_LANDSCAPE), _scan(0.3, 200), _html, _pdf(_DENSE), _pdf(_LARGE_PRINT)],
 }
 
 

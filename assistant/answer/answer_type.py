@@ -50,9 +50,11 @@ SPECIFIC = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, An
 
 
 _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowance|subsid\w*|bonus|premium|fee|fees|"
-                r"price|salary|wage|pay|compensation|support|aid|kronor|sek|pengar|kostnad\w*|kostar|budget\w*|"
-                r"anslag\w*|bidrag\w*|medel|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp(?:et|en)?\b|"
-                r"summa\w*|kronor|\w*taxa(?:n|or|orna)?")
+                r"price|salary|wage|pay|compensation|support|aid|kronor|sek|pengar(?:na)?|kostnad\w*|kostar|budget\w*|"
+                r"anslag\w*|bidrag\w*|medel|medlen|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp(?:et|en)?\b|"
+                r"summa\w*|kronor|\w*taxa(?:n|or|orna)?|"
+                # A frame of money: "Hur stor är den ekonomiska planeringsramen?"
+                r"(?:planerings|budget|utgifts|kostnads)ram\w*|planning (?:frame|envelope)s?|spending (?:limit|cap)s?")
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
 # "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
 # "… languages when hiring").
@@ -77,7 +79,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "… skydda 30 procent av jordens yta" names a share the question is about, not the one it asks for.
     (AnswerType.PERCENT, _cue(r"(?<!\d\s)(?<!\d)(?:percent\w*|per cent|procent\w*)|what share|what proportion|"
                               r"what fraction|how (?:large|big) a (?:share|part|portion|proportion)|"
-                              r"hur stor andel|hur stor del|vilken andel|andel\w* av")),
+                              r"hur stor andel|vilken andel|andel\w* av|"
+                              # "Hur stor del av pengarna …?" is answered by a sum or a share: a quantity.
+                              rf"hur stor del(?! av (?:de |det )?(?:{_MONEY_NOUNS})\b)")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
                                r"\b(?:up to |from |at )?what age\b|\b(?:upp till |från |i )?vilken ålder\b|"
@@ -124,7 +128,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
                             r"hur mycket (?:får|fick|ska|skulle)\b.{0,60}\b(?:använda|betala|betalas|tjäna|"
                             r"satsa|avsätta|tillföra|tillförs|fördela|fördelas|spara|låna)\b|"
-                            rf"hur (?:mycket|stor|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
+                            rf"hur (?:mycket|stor(?! del)|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
                             # A compound of a money noun: "Hur mycket betalar Sverige i årlig medlemsavgift?"
                             r"hur (?:mycket|stor|stort|stora|höga?)\b.{0,60}\w(?:avgift|kostnad|ersättning|"
                             r"premie)(?:en|er|erna)?\b")),
@@ -188,7 +192,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "fit for purpose" judges a thing; "Vad vill regeringen uppnå med mötena?" asks what they are for.
     (AnswerType.PURPOSE, _cue(r"(?<!fit for )\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|"
                               r"\bwhat is .{0,60} for\?|\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|"
-                              r"\buppnå med\b|\b(?:want|wants|hope|hopes|aim|aims) to achieve\b")),
+                              r"\buppnå med\b|\b(?:want|wants|wanting|hope|hopes|hoping|aim|aims|aiming|"
+                              r"try|tries|trying|seek|seeks|seeking) to achieve\b")),
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:\w+ )?(?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|låg|finns|fanns|hålls|hölls|sker|skedde|äger|ägde)|\bvart\b|"
                             r"vilken (?:\w+ )?(?:stad|ort|plats|region|län)|"

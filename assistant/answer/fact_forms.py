@@ -115,7 +115,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
                            rf"\b(?:{NUMBER_WORDS}|ett (?:tio|{'|'.join(_SV_TENS)}|hundra|tusen|dussin)tal|"
-                           r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of)\b"
+                           r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of|"
+                           # "en miljon artillerigranater", "two million doses" (not a sum of money).
+                           rf"(?:en|ett|a|one|{NUMBER_WORDS}) (?:miljon|miljoner|miljard|miljarder|million|"
+                           r"billion)(?!\s+(?:kr\b|kronor|sek\b|euro|dollar|pund|pounds?\b)))\b"
                            r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b|per cent|percent|"
                            r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
     # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does ("redovisade
@@ -170,7 +173,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\bexcept\b|\bexempt\w*|\bonly if\b"),
     AnswerType.CONTENT: _cue(r"\binnehåll\w*|\bomfatta\w*|\binkludera\w*|\bsärskilt\b|\bbland annat\b|\bbl\.\s?a\.|"
                              r"\bbelysa\b|\bbehandla\b|\bincludes?\b|\bincluding\b|\bcontains?\b|\bcover(?:s|ing)?\b|"
-                             r"\bin particular\b|:\s*\n"),
+                             r"\bin particular\b|:\s*\n|"
+                             # "I uppdraget ingår att …": what a task takes in.
+                             r"\bingår\b|\bingick\b"),
     # A condition or what follows from one: "villkor", "krävs", "förenlig med", "ska återbetalas", "provided that".
     AnswerType.CONDITION: _cue(r"\bvillkor\w*|\bförutsättning\w*|\bkrav(?:et|en)?\b|\bkrävs\b|"
                                r"\bunder förutsättning\b|\bförenlig\w*|\bi så fall\b|\b(?:åter)?betalas tillbaka\b|"
@@ -188,7 +193,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # "Skolbibliotek ska avse en samlad … verksamhet", "Begreppet avser …" (not "avser att", an intent).
     AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
                                 r"\b(?:avser|ska avse)\b(?! att\b)|"
-                                r"\b(?:means|is defined as|are defined as|refers to|counts as)\b"),
+                                r"\b(?:means|is defined as|are defined as|refers to|counts as)\b|"
+                                # "Regionerna samt Gotlands kommun (nedan kallade länsplaneupprättarna)"
+                                r"\((?:nedan|hereinafter|hereafter)\b"),
     # A phone number ("08-405 13 49", "0293-21 80 00", "+46 8 405 10 00"), an e-mail address, or words
     # that point to someone to ask ("Kontaktperson:", "Frågor besvaras av", "contact").
     AnswerType.CONTACT: _cue(r"(?:\+46\s?|\b0)\d{1,3}\s?[-–]\s?\d{2,3}(?:\s?\d{2}){1,3}\b|"
@@ -329,7 +336,7 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"
                    r"utredningen|domstolen|ombudsmannen|centrum|centret|kontoret|kollegiet|kollegium|kammaren|"
                    r"delegationen|byrån|väsendet|universitetet|högskolan|sekretariatet|sjukhuset|sjukhus|"
-                   r"bolaget)s?\b|"
+                   r"bolaget|beredningen)s?\b|"
                    r"\b(?:Försvarsmakten|Kriminalvården|Kronofogden|Lantmäteriet|Sametinget|Riksbanken|"
                    r"Riksrevisionen|Kustbevakningen|Sida|[Kk]ommissionen|EU-kommissionen)s?\b|"
                    r"\b(?:Regeringskansliet|[Rr]egeringen|[Rr]iksdagen|[Ll]änsstyrelse\w*|[Kk]ommunstyrelse\w*|"

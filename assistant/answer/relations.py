@@ -82,11 +82,14 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
         _cue(r"\bto whom\b.{0,60}\breport|\breport(?:s|ed)? (?:back )?to\b|\bsubmit\w* (?:it |the \w+ )?to\b|"
              r"\btill (?:vem|vilk\w*)\b.{0,60}\b(?:redovisa|rapportera|lämna)|"
              r"\b(?:redovisa|rapportera)\w* till vilk\w*|"
-             r"\bvem\b.{0,40}\b(?:redovisa|rapportera)\w* till\b"),
+             r"\bvem\b.{0,40}\b(?:redovisa|rapportera)\w* till\b|"
+             # Whom an incident is notified to: "Who must they notify …?", "Till vem ska … anmälas?"
+             r"\bnotif(?:y|ies|ied)\b|\b(?:till )?vem\b.{0,60}\banmäl\w*"),
         # ("lämna förslag till hur …" proposes; "lämna … till Regeringskansliet" reports.)
         _cue(r"\b(?:redovisa|rapportera|delredovisa|slutredovisa)\w* (?:[\wåäö-]+ ){0,5}till\b|"
              r"\blämna\w* (?:[\wåäö-]+ ){0,5}till (?:(?-i:[A-ZÅÄÖ])|regeringen\b|\w*departement)|"
-             r"\breport\w* (?:back )?to\b|\bsubmit\w* (?:[\w-]+ ){0,4}to\b")),
+             r"\breport\w* (?:back )?to\b|\bsubmit\w* (?:[\w-]+ ){0,4}to\b|"
+             r"\banmäl\w* (?:[\wåäö-]+ ){0,10}till\b|\bnotif(?:y|ies|ied)\b")),
     Relation.SPEAKER: (
         _cue(r"\bquot(?:ed|es?)\b|\bcit(?:at|erar|eras|erades|erad\w*)\b|\bwho (?:says|said)\b|"
              r"\bvem (?:säger|sa|sade)\b|\buttala\w*\b"),

@@ -256,7 +256,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     for (rank, passage, span, text, typed, features, _), share in zip(found, distinct, strict=True):
         features["distinct"] = share
         out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features,
-                             passage.kind == "text" and in_preamble(passage.document_text, span)))
+                             passage.kind == "text" and in_preamble(passage.document_text, span,
+                                                                    title=passage.document.title)))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
 
 
@@ -318,16 +319,18 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     if not ranked:
         return Selection([], answer_type, missing_fact=False)
     weights = weights or SelectionWeights.packaged()
+    # A page's byline or dateline leads only a question about the page; the margins below are
+    # measured from the best candidate that may lead, not from a byline that may not.
     eligible, missing = ranked, False  # the candidates that may lead, best first
+    if answer_type not in _ABOUT_THE_PAGE:
+        eligible = [c for c in ranked if not c.describes_page] or ranked
     if answer_type in SPECIFIC:
-        typed = [c for c in ranked if c.states_type and c.score >= ranked[0].score - weights.typed_margin]
+        best = eligible[0].score
+        typed = [c for c in eligible if c.states_type and c.score >= best - weights.typed_margin]
         # "By when?" is answered by a time limit ("senast den 12 maj") before any other date: one
         # nearly as good as the best (``follow_margin``) leads once some candidate states a date.
-        limits = [c for c in ranked if c.features.get("deadline")
-                  and c.score >= ranked[0].score - weights.follow_margin]
-        eligible, missing = ((limits or typed), False) if typed else (ranked, True)
-    if answer_type not in _ABOUT_THE_PAGE:
-        eligible = [c for c in eligible if not c.describes_page] or eligible
+        limits = [c for c in eligible if c.features.get("deadline") and c.score >= best - weights.follow_margin]
+        eligible, missing = ((limits or typed), False) if typed else (eligible, True)
     lead = eligible[0]
     if read_alone is not None and not missing:
         lead = _tie_broken(lead, eligible, read_alone, weights)

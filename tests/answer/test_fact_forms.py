@@ -282,3 +282,18 @@ def test_a_period_counted_in_compound_units_or_bounded_by_a_condition_and_a_defi
 
 def test_an_intent_is_no_definition() -> None:
     assert not states(AnswerType.DEFINITION, "Regeringen avser att återkomma i frågan.")
+
+
+@pytest.mark.parametrize(("answer_type", "text"), [
+    (AnswerType.COUNT, "EU har enats om att leverera en miljon artillerigranater till Ukraina."),
+    (AnswerType.COUNT, "Two million doses were delivered in the spring."),
+    (AnswerType.DEFINITION, "Regionerna samt Gotlands kommun (nedan kallade länsplaneupprättarna) ska planera."),
+    (AnswerType.CONTENT, "I detta förberedande arbete ingår att ta fram ett förslag på struktur för administration."),
+    (AnswerType.BODY, "Det pågår ett arbete inom Miljömålsberedningen för att ta fram förslag på åtgärder.")])
+def test_a_count_of_millions_in_words_a_name_given_below_what_a_task_takes_in_and_a_committee(
+        answer_type: AnswerType, text: str) -> None:
+    assert states(answer_type, text)
+
+
+def test_millions_of_kronor_in_words_are_a_sum_not_a_count() -> None:
+    assert not states(AnswerType.COUNT, "Regeringen satsar två miljoner kronor på läsfrämjande.")

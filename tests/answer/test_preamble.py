@@ -31,3 +31,20 @@ def test_a_page_that_opens_with_its_text_has_no_preamble() -> None:
                     "Talet om en tryggare kommun har blivit en fråga för alla nämnder.",
                     "Kommunen satsar 12 miljoner kronor på fler bostäder. " * 10):
         assert preamble_span(f"# Nyhet\n\n{opening}\n\nMer text.\n") is None, opening[:40]
+
+
+def test_a_note_that_a_summary_follows_describes_the_page() -> None:
+    note = ("Här följer en sammanfattning av rapporten om mänskliga rättigheter i Haiti samt en länk "
+            "till rapporten i sin helhet.")
+    text = f"# Haiti\n\n{note}\n\nDe främsta hindren är korruption och svaga institutioner.\n"
+    assert in_preamble(text, (text.index(note), text.index(note) + len(note)))
+
+
+def test_a_byline_under_a_title_line_without_markup_describes_the_page() -> None:
+    """A PDF, DOCX or HTML file's text opens with its title as a plain line, not a Markdown heading."""
+    title = "”Reglerna för forskare ska ses över”"
+    byline = "Utbildningsminister Anna Ek, debattartikel, Norrbyposten, den 17 maj 2023."
+    text = f"{title}\n\n{byline}\n\nRegeringen aviserar nu en utredning av etikprövningen.\n"
+    span = (text.index(byline), text.index(byline) + len(byline))
+    assert in_preamble(text, span, title=title)
+    assert not in_preamble(text, span)  # without the title, the title line is the first paragraph

@@ -90,3 +90,11 @@ def test_where_one_applies_is_asked_apart_from_who_may_apply() -> None:
     assert gives(Relation.APPLIED_TO, "Ansökan om jobbpremie lämnas till Försäkringskassan.")
     assert gives(Relation.APPLIED_TO, "Stödet söks hos Boverket.")
     assert not gives(Relation.APPLIED_TO, "Med en tillfällig jobbpremie ökar incitamenten att arbeta.")
+
+
+def test_whom_an_incident_is_notified_to_is_whom_it_is_reported_to() -> None:
+    question = "Under the bill, who must procurement organisations notify about serious adverse reactions?"
+    assert asked_relation(question) is Relation.REPORTS_TO
+    assert asked_relation("Till vem ska en allvarlig biverkning anmälas?") is Relation.REPORTS_TO
+    assert gives(Relation.REPORTS_TO, "Organisationerna ska anmäla misstänkta allvarliga biverkningar och "
+                                      "avvikande händelser till berörd vävnadsinrättning.")

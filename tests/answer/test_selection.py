@@ -482,3 +482,20 @@ def test_a_time_whose_event_the_sentence_before_names_answers() -> None:
     selection = select(ranked, question=question, answer_type=answer_type)
     assert not selection.missing_fact
     assert "29 december 2026" in " ".join(text[a:b] for _, spans in selection.chosen for a, b in spans)
+
+
+def test_a_byline_closer_than_every_sentence_does_not_hide_the_one_stating_the_count() -> None:
+    """The byline restates the words naming the page ("according to the minister's op-ed") and may
+    not lead a question for a count; the sentence stating the count is measured against the best
+    sentence that may lead, not against the byline."""
+    byline = "Utbildningsminister Anna Ek, debattartikel, Norrbyposten, den 17 maj 2023."
+    count = "I dagarna kräver 2489 (!) forskare i ett upprop en förändring av etikprövningen."
+    other = "Regeringen aviserar nu en utredning av etikprövningen."
+    text = f"{byline}\n\n{other} {count}\n"
+    question = "According to the minister's op-ed, how many researchers signed the petition?"
+    page = passage(byline[:12], count[-30:], text=text, similarity={byline[:12]: 0.99, other[:12]: 0.88,
+                                                                   count[:12]: 0.85})
+    ranked = candidates([page], question=question, overlap=lambda _: 0.0, answer_type=AnswerType.COUNT)
+    assert ranked[0].text == byline and ranked[0].describes_page
+    selection = select(ranked, question=question, answer_type=AnswerType.COUNT)
+    assert not selection.missing_fact and selection.chosen[0][0].text == count
