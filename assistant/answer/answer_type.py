@@ -103,8 +103,11 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                # the report due?" still asks for a time limit.
                                r"when (?:was|were|did) .{0,100}(?:\bdue\b|ha(?:ve|d) to\b|supposed to\b)")),
     # "How many kronor …?" asks for a sum (below).
+    # ("What has driven the increase in the number of inmates?" asks why a number changed.)
     (AnswerType.COUNT, _cue(r"(?:how many|hur många)(?! (?:kronor|euros?|dollars?|sek)\b)|"
-                            r"\b(?:the|a|total|what) number of|\bantal(?:et)?\b")),
+                            r"(?<!increase in )(?<!rise in )(?<!growth in )(?<!decrease in )(?<!fall in )"
+                            r"(?<!drop in )(?<!change in )\b(?:the|a|total|what) number of|"
+                            r"(?<!ökningen av )(?<!ökning av )(?<!minskningen av )(?<!minskning av )\bantal(?:et)?\b")),
     # "What is the maximum penalty for …?", "maxstraff för …?": prison as often as a sum (never vetoes).
     (AnswerType.PENALTY, _cue(r"\b(?:penalt(?:y|ies)|punishments?|sentence for|maxstraff\w*|straff(?:et|en|skala\w*)?|"
                               r"påföljd\w*|straffsats\w*)\b")),
@@ -211,7 +214,11 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"krävs|may|can|must|should|shall|is|are|does|do|will)\b")),
     (AnswerType.REASON, _cue(r"\bwhy\b|\bvarför\b|\bav vilken anledning\b|\bfor what reason\b|"
                              r"\bvad (?:är|var) (?:skälet|skälen|anledningen|orsaken|orsakerna)\b|"
-                             r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b")),
+                             r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b|"
+                             # "According to the government, what has driven the increase …?"
+                             r"\bwhat (?:has |have |had )?(?:driven|drives|drove|caused|causes|lies behind|"
+                             r"is behind)\b|"
+                             r"\bvad (?:har |som )?(?:drivit|driver|orsakat|orsakar|ligger bakom)\b")),
 ]
 
 def asked_type(question: str) -> AnswerType | None:
@@ -220,9 +227,11 @@ def asked_type(question: str) -> AnswerType | None:
     question = _main_clause(question)
     for answer_type, cue in _ASKS:
         if found := cue.search(question):
-            if answer_type is AnswerType.BODY and found.group(0).casefold() in ("who", "whom") \
-                    and _ASKS_YES_OR_NO.match(question):
-                return AnswerType.YES_NO  # "Will the inquiry consider checking people who already work …?"
+            if answer_type is AnswerType.BODY and found.group(0).casefold() in ("who", "whom"):
+                if _ASKS_YES_OR_NO.match(question):
+                    return AnswerType.YES_NO  # "Will the inquiry consider checking people who already work …?"
+                if _ASKS_BEFORE.search(question[:found.start()]):
+                    continue  # "What happens to the fee charged to employers of foreigners who lack …?"
             return answer_type
     return None
 
@@ -231,6 +240,10 @@ def asked_type(question: str) -> AnswerType | None:
 # polite question for a name ("Can you tell me who …?").
 _ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+)?(?:will|would|does|do|did|is|are|was|were|has|have|should|must|may|can)\s+"
                        r"(?!you\s+(?:tell|say|let|name|find)\b)")
+
+
+# A question word before a "who" makes it a relative pronoun: the question asks what that word asks.
+_ASKS_BEFORE = _cue(r"^\W*(?:and\s+)?(?:what|which|how|when|where|why)\b")
 
 
 # "When a school has more applicants than places, which grounds may it use?": a leading "when" (or

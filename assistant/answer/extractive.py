@@ -25,7 +25,7 @@ from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.figures import counted_words, same_count_stems
-from assistant.answer.followup import asked_part, figures_part
+from assistant.answer.followup import asked_part, figures_part, topic_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.named_documents import document_name, is_of_type, named_document_types, names_document
@@ -276,7 +276,8 @@ class ExtractiveAnswerer(Answerer):
         return (context.analyze or self._analyzer.terms)(text)
 
     def _query_terms(self, context: AnswerContext) -> set[str]:
-        return set(self._terms(" ".join([context.question, *context.expansions]), context))
+        topic = topic_part(context.question, context.original_question)
+        return set(self._terms(" ".join([topic, *context.expansions]), context))
 
     def _glossed_terms(self, text: str, context: AnswerContext) -> frozenset[str]:
         """A text's terms with those of the English the glossary gives for its Swedish words."""

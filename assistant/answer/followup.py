@@ -27,6 +27,10 @@ _PREPOSITION = re.compile(r"^\s*(?:in|for|at|i|för|på|inom)\b\s*", re.IGNORECA
 _QUESTION_WORD = re.compile(r"\b(?:what|who|whom|which|when|where|why|how|vad|vem|vilka|vilken|vilket|när|var|"
                             r"varför|hur)\b", re.IGNORECASE)
 _MAX_FOLLOW_UP_WORDS = 6
+# A follow-up longer than this names its own topic ("And what is the deadline for the regions and
+# Gotland to submit their county plans?"): the earlier question helps find its passages, but its
+# words do not choose the sentence.
+_NAMES_ITS_TOPIC = _MAX_FOLLOW_UP_WORDS + 3
 # Words that point back into the conversation: "that money", "its purpose", "detta beslut", "vilka
 # återstod då?", "what did she say?".
 _POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|there|then|the same|he|she|him|"
@@ -80,8 +84,9 @@ def resolve_follow_up(question: str, history: Sequence[ChatTurn], *, municipalit
 
 def _combine(question: str, previous: str, municipalities: Sequence[str]) -> str:
     # "Och om det i stället är regeringen som ger tillståndet?" asks the earlier question again under
-    # another condition, however many words that takes.
-    longest = _MAX_FOLLOW_UP_WORDS + (9 if _IF_INSTEAD.match(question) else 3)
+    # another condition, however many words that takes; so does one that points back ("And which
+    # agency are they supposed to work with on it?", "How much of that is earmarked for …?").
+    longest = _NAMES_ITS_TOPIC + (6 if _IF_INSTEAD.match(question) or _POINTS_BACK.search(question) else 0)
     if not refers_back(question) or len(question.split()) > longest:
         return question
     rest = _PREPOSITION.sub("", _CONNECTOR.sub("", question)).strip(" ?!.")
@@ -119,6 +124,13 @@ def asked_part(question: str, own: str | None) -> str:
     if own and own != question and _QUESTION_WORD.search(own) and not _ASKS_AGAIN.search(own):
         return own
     return question
+
+
+def topic_part(question: str, own: str | None) -> str:
+    """The words a sentence is matched against (``extractive``'s overlap): a follow-up's ``own``
+    when it is long enough to name its topic itself (``_NAMES_ITS_TOPIC``), else ``question``, its
+    resolved form. String work."""
+    return own if own and own != question and len(own.split()) > _NAMES_ITS_TOPIC else question
 
 
 def figures_part(question: str, own: str | None, *, asked: str) -> str:

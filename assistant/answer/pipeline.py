@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from assistant.access import Viewer
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
 from assistant.answer.definitions import GlossaryDocument, asked_term
-from assistant.answer.followup import documents_discussed, refers_back, resolve_follow_up
+from assistant.answer.followup import documents_discussed, refers_back, resolve_follow_up, topic_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.llm import QuestionRewriter, UpstreamError
@@ -199,7 +199,8 @@ class AskPipeline:
             support=support.score, far_from_passages=support.too_far, analyze=serving.index.lexical.analyzer.terms,
             unsupported_reason=_unknown_municipality_message(support.unknown_municipalities, municipalities,
                                                              language),
-            read_alone=functools.partial(serving.retriever.closeness, query),
+            # A near tie is read again against the words that choose the sentence (``topic_part``).
+            read_alone=functools.partial(serving.retriever.closeness, _topic_query(query, standalone, question)),
         )
         return Prepared(context, warnings)
 
@@ -280,3 +281,9 @@ def _unknown_municipality_message(unknown: Sequence[str], known: Sequence[str], 
     if language == "sv":
         return f"Underlaget innehåller inga dokument från {names}; det omfattar {covered}."
     return f"The corpus has no documents from {names}; it covers {covered}."
+
+
+def _topic_query(query: str, standalone: str, question: str) -> str:
+    """``query``, or a long follow-up's own words when they name its topic (``topic_part``)."""
+    topic = topic_part(standalone, question)
+    return query if topic == standalone else topic

@@ -58,9 +58,12 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
         _cue(r"\b(?:who|which \w+)\b.{0,40}\b(?:can|may|could|will)\b.{0,20}\b(?:receive|apply|get|be granted)\b|"
              r"\beligible\b|\btarget groups?\b|\bvem\b.{0,30}\b(?:kan|får|ska)\b.{0,20}\b(?:söka|ansöka|få del|"
              r"beviljas|ta del)\b|\bvilka\b.{0,40}\b(?:söka|ansöka|beviljas)\b|\bmålgrupp\w*|"
-             r"\b(?:vem|vilka) riktar sig\b"),
+             r"\b(?:vem|vilka) riktar sig\b|"
+             # "Vilka aktörer är tänkta att ta emot medlen?", "Who are the intended recipients?"
+             r"\b(?:ta|tar) emot (?:medl|stöd|bidrag|pengar|ersättning)\w*|\b\w*mottagare\b|\brecipients?\b|"
+             r"\breceive (?:the )?(?:funds|money|grants?|support|funding)\b"),
         _cue(r"\b(?:kan|får) sökas av\b|\b(?:kan|får) (?:ansöka|söka)\b|\briktar sig\b|\bmålgrupp\w*|"
-             r"\bmottagare\b|\bberättigade?\b|\bkan beviljas\b|\beligible\b|\bopen to\b|\bcan apply\b|"
+             r"\b\w*mottagare\b|\bberättigade?\b|\bkan beviljas\b|\beligible\b|\bopen to\b|\bcan apply\b|"
              r"\btarget groups?\b|\bintended for\b|\baimed at\b")),
     Relation.SUCCESSOR: (
         _cue(r"\b(?:took|take|takes|taken) over\b|\bsucceed(?:ed|s)?\b|\bsuccessor\b|\breplaced\b|"

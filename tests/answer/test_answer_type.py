@@ -555,3 +555,12 @@ def test_how_large_a_part_of_the_money_asks_for_a_sum_or_a_share_and_trying_to_a
     assert asked_type("Hur stor är den ekonomiska planeringsramen för planen?") is AnswerType.MONEY
     assert asked_type("Hur stor del av kommunerna har en plan?") is AnswerType.PERCENT
     assert asked_type("What is the government trying to achieve with its review?") is AnswerType.PURPOSE
+
+
+def test_what_drove_a_change_in_a_number_asks_why_and_a_who_after_another_question_word_is_relative() -> None:
+    question = "According to the government, what has driven the increase in the number of people held in prisons?"
+    assert asked_type(question) is AnswerType.REASON
+    assert asked_type("Vad har drivit ökningen av antalet intagna?") is AnswerType.REASON
+    assert asked_type("What is the number of staff?") is AnswerType.COUNT
+    assert asked_type("What happens to employers of foreigners who lack a work permit?") is None
+    assert asked_type("Who leads the work?") is AnswerType.BODY

@@ -4,7 +4,14 @@ conversation is about."""
 from __future__ import annotations
 
 from assistant.answer.answer_type import AnswerType, asked_type
-from assistant.answer.followup import asked_part, documents_discussed, figures_part, refers_back, resolve_follow_up
+from assistant.answer.followup import (
+    asked_part,
+    documents_discussed,
+    figures_part,
+    refers_back,
+    resolve_follow_up,
+    topic_part,
+)
 from assistant.facade import PolicyAssistant
 from assistant.models import ChatTurn, DocumentInfo
 
@@ -100,3 +107,25 @@ def test_the_years_asked_about_are_the_follow_ups_own_when_it_names_one() -> Non
     resolved = "Hur många ungdomar nybeviljades 2007? hur såg motsvarande siffra ut 1995"
     assert figures_part(resolved, own, asked=asked_part(resolved, own)) == own
     assert figures_part("How many in 2007?", "How many in 2007?", asked="How many in 2007?") == "How many in 2007?"
+
+
+
+def test_a_follow_up_pointing_back_continues_the_conversation_at_an_ordinary_length() -> None:
+    previous = "Which agencies are tasked with proposing how regulatory sandboxes should be set up?"
+    question = "And which agency are they supposed to work with on it?"
+    resolved = resolve_follow_up(question, [ChatTurn(role="user", content=previous)], municipalities=[])
+    assert resolved.startswith(previous) and resolved.endswith("which agency are they supposed to work with on it")
+
+
+def test_a_long_follow_up_chooses_its_sentence_by_its_own_words_a_short_one_by_the_conversation_s() -> None:
+    """The earlier question helps find the passages; a follow-up that names its topic itself is
+    matched against the sentences by its own words ("… the regions … their county plans"), not by
+    the earlier question's ("… the Swedish Transport Administration …")."""
+    previous = "By when must the Swedish Transport Administration submit its proposal?"
+    long = "And what is the deadline for the regions and Gotland to submit their county plans?"
+    resolved = resolve_follow_up(long, [ChatTurn(role="user", content=previous)], municipalities=[])
+    assert resolved != long and topic_part(resolved, long) == long
+    short = "And who pays for it?"
+    resolved = resolve_follow_up(short, [ChatTurn(role="user", content=previous)], municipalities=[])
+    assert topic_part(resolved, short) == resolved
+    assert topic_part(previous, None) == previous

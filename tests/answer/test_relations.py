@@ -98,3 +98,9 @@ def test_whom_an_incident_is_notified_to_is_whom_it_is_reported_to() -> None:
     assert asked_relation("Till vem ska en allvarlig biverkning anmälas?") is Relation.REPORTS_TO
     assert gives(Relation.REPORTS_TO, "Organisationerna ska anmäla misstänkta allvarliga biverkningar och "
                                       "avvikande händelser till berörd vävnadsinrättning.")
+
+
+def test_who_is_to_receive_the_money_asks_for_its_recipients() -> None:
+    assert asked_relation("Vilka aktörer är i första hand tänkta att ta emot medlen?") is Relation.RECIPIENT
+    assert asked_relation("Who are the intended recipients of the grant?") is Relation.RECIPIENT
+    assert gives(Relation.RECIPIENT, "Stödmottagare ska i första hand vara länsstyrelserna.")
