@@ -231,7 +231,7 @@ def asked_type(question: str) -> AnswerType | None:
                 if _ASKS_YES_OR_NO.match(question):
                     return AnswerType.YES_NO  # "Will the inquiry consider checking people who already work …?"
                 if _ASKS_BEFORE.search(question[:found.start()]):
-                    continue  # "What happens to the fee charged to employers of foreigners who lack …?"
+                    continue  # "What happens to employers of foreigners who lack a work permit?"
             return answer_type
     return None
 

@@ -84,8 +84,9 @@ def resolve_follow_up(question: str, history: Sequence[ChatTurn], *, municipalit
 
 def _combine(question: str, previous: str, municipalities: Sequence[str]) -> str:
     # "Och om det i stället är regeringen som ger tillståndet?" asks the earlier question again under
-    # another condition, however many words that takes; so does one that points back ("And which
-    # agency are they supposed to work with on it?", "How much of that is earmarked for …?").
+    # another condition, and "And which agency are they supposed to work with on it?" or "How much
+    # of that is earmarked for …?" point back to it: such a follow-up is joined to the earlier
+    # question up to 15 words, any other up to ``_NAMES_ITS_TOPIC``.
     longest = _NAMES_ITS_TOPIC + (6 if _IF_INSTEAD.match(question) or _POINTS_BACK.search(question) else 0)
     if not refers_back(question) or len(question.split()) > longest:
         return question

@@ -37,10 +37,10 @@ _DATELINE = re.compile(rf",\s+(?:\w+dag(?:en)?\s+)?(?:den\s+)?\d{{1,2}}(?::[ae])
 def preamble_span(document_text: str, title: str = "") -> tuple[int, int] | None:
     """The span of the page's byline or dateline: its first paragraph after any heading lines (a
     Markdown heading, or a line that is the document's ``title``, as a PDF, DOCX or HTML file's
-    text opens), when
-    that paragraph is short (``MAX_PREAMBLE_CHARS``) and opens with a genre word ("Debattartikel av",
-    "Tal vid", "Speech by"), has a dateline ("Stockholm, den 15 november 2024.") or says the page
-    holds a summary ("Här följer en sammanfattning av rapporten …"); else ``None``.
+    text opens), when that paragraph is short (``MAX_PREAMBLE_CHARS``) and opens with a genre word
+    ("Debattartikel av", "Tal vid", "Speech by"), has a dateline ("Stockholm, den 15 november
+    2024.") or says the page holds a summary ("Här följer en sammanfattning av rapporten …"); else
+    ``None``.
     Cost: a scan of the first lines, once per document while it is among the last 32 asked about."""
     position = 0
     while position < len(document_text):
