@@ -6,8 +6,8 @@ renders each page in the format that round gave it (``FORMATS``: PDFs exported f
 running header, dense office prints, large-print and landscape editions, two-column brochures,
 reports with numbered headings, DOCX, crooked scans, Markdown, a page of the municipality's website
 saved as HTML), puts the files in one folder beside the five policies, indexes it with the defaults
-and asks every question (a follow-up after its history, as ``assistant eval`` does). Prints the counts of
-``assistant eval`` for the round and the citations per answer.
+and asks every question (a follow-up after its history, as ``assistant eval`` does). Prints the
+counts of ``assistant eval`` for the round and the citations per answer.
 
     python -m bench.uploads round1|round2|round3|round4|round5|round6|round7 [--keep DIR] [--misses]
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 
 from assistant.answer.base import Passage
+from assistant.answer.quoting import after_item_marker
 from assistant.chunk import unit_spans
 from assistant.models import Citation
 
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 MAX_QUOTE_CHARS = 400
-# A list item's bullet or number at the start of its line ("* ", "- ", "• ", "2. "): markup of the
-# source, not words of the policy.
-_LEADING_BULLET = re.compile(r"[ \t]*(?:[-•*–]|\d{1,2}[.)])[ \t]+(?=\S)")
 
 
 def sentence_spans(passage: Passage) -> list[tuple[int, int]]:
@@ -66,7 +64,9 @@ def make_citation(passage: Passage, n: int, span: tuple[int, int] | None = None)
     """Citation ``n`` of ``passage``; ``span`` picks the quote (default: ``passage_span``). A quote
     that opens a list item starts after its bullet."""
     start, end = span or passage_span(passage)
-    start = _after_bullet(passage.document_text, start, end)
+    # A list item's bullet or number is markup of the source, not words of the policy.
+    if start == 0 or passage.document_text[start - 1] == "\n":
+        start = min(after_item_marker(passage.document_text, start), end)
     hit = passage.hit
     before, after = surrounding(passage.document_text, start, end)
     return Citation(n=n, chunk_id=hit.chunk_id, document_id=hit.document_id, title=hit.title,
@@ -74,13 +74,6 @@ def make_citation(passage: Passage, n: int, span: tuple[int, int] | None = None)
                     quote=passage.document_text[start:end], start=start, end=end, before=before, after=after,
                     page=next(iter(passage.document.pages_of(start, end)), None),
                     source_url=passage.document.source_url)
-
-
-def _after_bullet(text: str, start: int, end: int) -> int:
-    if start > 0 and text[start - 1] != "\n":
-        return start
-    bullet = _LEADING_BULLET.match(text, start, end)
-    return bullet.end() if bullet else start
 
 
 CONTEXT_CHARS = 160

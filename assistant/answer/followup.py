@@ -31,6 +31,7 @@ _MAX_FOLLOW_UP_WORDS = 6
 # Gotland to submit their county plans?"): the earlier question helps find its passages, but its
 # words do not choose the sentence.
 _NAMES_ITS_TOPIC = _MAX_FOLLOW_UP_WORDS + 3
+_LONGEST_JOINED = 15  # words of a follow-up that points back or asks again under another condition
 # Words that point back into the conversation: "that money", "its purpose", "detta beslut", "vilka
 # återstod då?", "what did she say?".
 _POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|there|then|the same|he|she|him|"
@@ -86,8 +87,8 @@ def _combine(question: str, previous: str, municipalities: Sequence[str]) -> str
     # "Och om det i stället är regeringen som ger tillståndet?" asks the earlier question again under
     # another condition, and "And which agency are they supposed to work with on it?" or "How much
     # of that is earmarked for …?" point back to it: such a follow-up is joined to the earlier
-    # question up to 15 words, any other up to ``_NAMES_ITS_TOPIC``.
-    longest = _NAMES_ITS_TOPIC + (6 if _IF_INSTEAD.match(question) or _POINTS_BACK.search(question) else 0)
+    # question up to ``_LONGEST_JOINED`` words, any other up to ``_NAMES_ITS_TOPIC``.
+    longest = _LONGEST_JOINED if _IF_INSTEAD.match(question) or _POINTS_BACK.search(question) else _NAMES_ITS_TOPIC
     if not refers_back(question) or len(question.split()) > longest:
         return question
     rest = _PREPOSITION.sub("", _CONNECTOR.sub("", question)).strip(" ?!.")

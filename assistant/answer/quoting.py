@@ -21,11 +21,19 @@ from assistant.chunk import unit_spans
 
 # A list item: a bullet, or a number or letter with a dot or parenthesis ("1. ", "b) ").
 _ITEM = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)]|[a-z][.)])\s")
+_SPACES = re.compile(r"[ \t]*")
 
 
 def is_list_item(line: str) -> bool:
     """``line`` starts a list item."""
     return _ITEM.match(line) is not None
+
+
+def after_item_marker(text: str, start: int) -> int:
+    """Where the words of a list item whose line starts at ``start`` begin: after its bullet or
+    number and the spaces after it ("* SGU ska …", "2. Kommunen …"); ``start`` for any other line."""
+    marker = _ITEM.match(text, start)
+    return start if marker is None else _SPACES.match(text, marker.end()).end()
 
 
 # A question asking for a list ("Which are …?", "Vilka …?"): an item is quoted with its list.

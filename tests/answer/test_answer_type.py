@@ -543,10 +543,10 @@ def test_what_is_to_be_achieved_asks_a_purpose_and_fit_for_purpose_asks_yes_or_n
     assert asked_type("Vad vill regeringen uppnå med mötena om mäns våld mot kvinnor?") is AnswerType.PURPOSE
     assert asked_type("What does the government want to achieve with the meetings?") is AnswerType.PURPOSE
     assert asked_type("Does the government agree that the grant system is not fit for purpose?") is AnswerType.YES_NO
+    assert asked_type("What is the government trying to achieve with its review?") is AnswerType.PURPOSE
 
 
-
-def test_how_large_a_part_of_the_money_asks_for_a_sum_or_a_share_and_trying_to_achieve_for_a_purpose() -> None:
+def test_how_large_a_part_of_the_money_asks_for_a_sum_or_a_share() -> None:
     """"Hur stor del av pengarna …?" is answered by "780 000 kronor ska belasta …" as well as by
     "högst tio procent av medlen": a quantity, which either states."""
     assert asked_type("Hur stor del av pengarna tas från anslaget för romer?") is AnswerType.QUANTITY
@@ -554,7 +554,6 @@ def test_how_large_a_part_of_the_money_asks_for_a_sum_or_a_share_and_trying_to_a
     assert asked_type("Hur stort bidrag får kommunen?") is AnswerType.MONEY
     assert asked_type("Hur stor är den ekonomiska planeringsramen för planen?") is AnswerType.MONEY
     assert asked_type("Hur stor del av kommunerna har en plan?") is AnswerType.PERCENT
-    assert asked_type("What is the government trying to achieve with its review?") is AnswerType.PURPOSE
 
 
 def test_what_drove_a_change_in_a_number_asks_why_and_a_who_after_another_question_word_is_relative() -> None:
