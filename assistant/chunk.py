@@ -58,6 +58,8 @@ _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
 _ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in (
     "f.", "d.", "nr.", "ca.", "kl.", "s.", "p.", "kap.", "prop.", "bet.", "rskr.", "jfr.", "t.ex.", "bl.a.", "resp.",
     "dvs.", "fr.o.m.", "t.o.m.", "Dnr.", "dnr.", "inkl.", "exkl.",
+    # An appropriation's item: "anslag 1:5 … ap. 3 enligt beslut i regleringsbrev".
+    "ap.",
     # Titles before a name ("Kungl. Maj:ts Orden", "H.E. Mr Kairat Abdrakhmanov", "Dr. Lind").
     "Kungl.", "H.E.", "Mr.", "Mrs.", "Ms.", "Dr."))
 # No sentence ends in a word that needs one after it ("… i uppdrag att bistå Konkurrensverket med\n

@@ -160,6 +160,16 @@ def test_an_abbreviation_s_period_ends_no_unit() -> None:
         "Det gäller t.ex. Rättvik.", "Slakterier, mejerier, m.m.", "Kommunerna utför kontroll."]
 
 
+def test_an_appropriation_item_s_period_ends_no_unit() -> None:
+    """"… anslag 1:5 … ap. 3 enligt beslut i regleringsbrev" is one sentence: the item's number
+    belongs to the appropriation it names."""
+    text = ("Bidragen ska belasta anslag 1:5 Utveckling av skolväsendet ap. 3 enligt beslut i regleringsbrev. "
+            "Kostnaderna ska särredovisas.")
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Bidragen ska belasta anslag 1:5 Utveckling av skolväsendet ap. 3 enligt beslut i regleringsbrev.",
+        "Kostnaderna ska särredovisas."]
+
+
 def test_a_genitive_with_a_colon_ends_a_sentence_though_s_is_an_abbreviation() -> None:
     """"… eller NGO:s. I planen …" is two sentences; "se s. 12" is one."""
     text = "Projekt kan initieras av företag eller NGO:s. I planen finns 100 projekt. Se s. 12 i rapporten."

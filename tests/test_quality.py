@@ -269,6 +269,9 @@ WHOLE_SETS = {
     # eighth (60/66, 59/66, 46/66, 6/8, 1/66; 56, 43, 6/8, 1 when first run).
     "round7": Floors(recall_at_5=0.94, in_answer=0.9, in_first_quote=0.75, declined=0.5, false_abstentions=0.04),
     "round8": Floors(recall_at_5=0.88, in_answer=0.85, in_first_quote=0.65, declined=0.6, false_abstentions=0.04),
+    # Issue 20's twentieth pass, tuned on: a ninth round (R@5 66/67, in the answer 61/67, in the first
+    # quote 51/67, declined 5/8, false abstentions 0/67; 52, 39, 4/8, 5 when first run).
+    "round9": Floors(recall_at_5=0.94, in_answer=0.85, in_first_quote=0.7, declined=0.5, false_abstentions=0.04),
 }
 
 

@@ -55,11 +55,15 @@ _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowan
                 r"summa\w*|kronor|\w*taxa(?:n|or|orna)?|"
                 # A frame of money: "Hur stor är den ekonomiska planeringsramen?"
                 r"(?:planerings|budget|utgifts|kostnads)ram\w*|planning (?:frame|envelope)s?|spending (?:limit|cap)s?")
+# "… och när är det tillåtet?", "when is it allowed?" ask on what grounds, not at what time.
+_PERMITTED = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillåten|tillåtna|möjligt|förbjudet|befogat|"
+              r"motiverat|nödvändigt)\b| (?:is|are|was|were) (?:it|they|this) (?:allowed|permitted|possible|"
+              r"justified|necessary|forbidden)\b")
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
 # "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
 # "… languages when hiring").
-_WHEN = r"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b|" \
-        r"\bwhen (?:is|was|are|were|did|does|do|will|would|should|must|has|have|had|can|could)\b"
+_WHEN = rf"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b(?!{_PERMITTED})|" \
+        rf"\bwhen(?!{_PERMITTED}) (?:is|was|are|were|did|does|do|will|would|should|must|has|have|had|can|could)\b"
 # Most specific first: "how much money" is money before it is a quantity.
 # Swedish posts: asked for by title ("Vem är kommunchef?") and naming a person beside a name
 # ("generaldirektör Anna Ek", "Anna Ek, generaldirektör").
@@ -129,6 +133,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?|böter|bötesbelopp\w*|vite(?:t)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
                             rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
+                            # "Hur mycket beräknas förbindelsen kosta?", "How much will the road cost?"
+                            r"\bhur mycket\b.{0,60}\bkost(?:a|ar|ade|at)\b|\bhow much\b.{0,60}\bcost(?:s|ed)?\b|"
                             r"hur mycket (?:får|fick|ska|skulle)\b.{0,60}\b(?:använda|betala|betalas|tjäna|"
                             r"satsa|avsätta|tillföra|tillförs|fördela|fördelas|spara|låna)\b|"
                             rf"hur (?:mycket|stor(?! del)|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
@@ -136,7 +142,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"hur (?:mycket|stor|stort|stora|höga?)\b.{0,60}\w(?:avgift|kostnad|ersättning|"
                             r"premie)(?:en|er|erna)?\b")),
     (AnswerType.QUANTITY, _cue(r"how much|how big|how large|how high|how low|by how much|hur mycket|hur stor|"
-                               r"hur stort|hur stora|hur hög|hur högt|med hur mycket")),
+                               r"hur stort|hur stora|hur hög|hur högt|med hur mycket|"
+                               # "What was Sweden's total fertility rate in 2023?": a figure.
+                               r"\bwhat (?:is|was|are|were|will be) (?:the |[\w-]+'s )?(?:[\w-]+ ){0,3}rates?\b"
+                               r"(?! (?:of )?(?:change|progress)\b)")),
     # ("… gather views from when drafting guidance?" asks whom, not since when.)
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|"
                            r"\b(?:since|from) when\b(?! \w+ing\b)|"
@@ -195,7 +204,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "fit for purpose" judges a thing; "Vad vill regeringen uppnå med mötena?" asks what they are for.
     (AnswerType.PURPOSE, _cue(r"(?<!fit for )\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|"
                               r"\bwhat is .{0,60} for\?|\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|"
-                              r"\buppnå med\b|\b(?:want|wants|wanting|hope|hopes|hoping|aim|aims|aiming|"
+                              r"\buppnå med\b|\bvad är målet med\b|\bwhat (?:is|was) the (?:goal|objective) of\b|"
+                              r"\b(?:want|wants|wanting|hope|hopes|hoping|aim|aims|aiming|"
                               r"try|tries|trying|seek|seeks|seeking) to achieve\b")),
     (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:\w+ )?(?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|låg|finns|fanns|hålls|hölls|sker|skedde|äger|ägde)|\bvart\b|"
@@ -205,7 +215,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.CONTENT, _cue(r"\bvad ska .{1,80}\b(?:innehålla|omfatta|inkludera|behandla|belysa|redovisa|"
                               r"informera om|ta upp)\b|\bwhat (?:should|must|will|is|are|does|do) .{1,80}\b(?:cover|"
                               r"include|contain|address|set out|describe)\b")),
-    (AnswerType.CONDITION, _cue(r"\bvad händer om\b|\bwhat happens (?:if|when)\b|\b(?:under|on) what conditions?\b|"
+    (AnswerType.CONDITION, _cue(rf"\b(?:när|when)(?={_PERMITTED})|"
+                                r"\bvad händer om\b|\bwhat happens (?:if|when)\b|\b(?:under|on) what conditions?\b|"
                                 r"\b(?:på|under) vilka (?:villkor|förutsättningar)\b|\bvilka (?:villkor|krav|"
                                 r"förutsättningar)\b|\bwhat (?:are the )?(?:requirements|conditions)\b|\bvad krävs\b|"
                                 r"\bwhat is required\b")),

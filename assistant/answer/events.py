@@ -112,6 +112,15 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # the posts the ambassador has held.
     "born": (cue(r"\bborn\b|\bfödd[aes]?\b|\bföddes\b|\bbirth\b"),
              cue(r"\bborn\b|\bfödd[aes]?\b|\bföddes\b|\bf\. \d{4}\b|\(\d{4}[–-]\)|\bbirth")),
+    # "Until what date will the pilot run?" is answered by when it ends ("pågå till och med den 31
+    # januari 2028"), not by the dates its reports are due (last: "Till när ska rapporten lämnas?"
+    # asks when a report is due).
+    "lasts": (cue(r"\buntil (?:what|which|when)\b|\b(?:fram till|till och med) när\b|"
+                  r"\btill när (?:pågår|gäller|löper|varar)\b|\btill när ska .{0,60}\b(?:pågå|gälla|löpa)\b|"
+                  r"\bhur länge\b.{0,60}\b(?:pågå|löpa|gälla|fortsätta)\b"),
+              cue(r"\btill och med\b|\bt\.o\.m\.|\bfram till\b|\btill den \d|\bförläng\w*|\bextend\w*|"
+                  r"\bpågå\w*|\blöp\w* (?:ut|till)\b|\buntil\b|"
+                  r"\bthrough\b|\bend(?:s|ed|ing)?\b|\bupphör\w*|\bavslut\w*|\bgiltig\w*|\bvalid\b|\bgäll\w*")),
 }
 
 
@@ -163,8 +172,17 @@ _STAGES = {"final": cue(r"slutredovis\w*|slutrapport\w*|\bfinal (?:report|accoun
 
 
 def report_stages(text: str) -> frozenset[str]:
-    """The stages of reporting ``text`` speaks of: "final", "interim", both or none."""
-    return frozenset(stage for stage, cue in _STAGES.items() if cue.search(text))
+    """The stages of reporting ``text`` speaks of: "final", "interim", both or none. Beside an
+    interim report, the assignment reported without a prefix is the final one: "Uppdraget ska
+    redovisas senast den 15 maj 2021, med delredovisning senast den 31 mars 2021"."""
+    stages = {stage for stage, cue in _STAGES.items() if cue.search(text)}
+    if stages == {"interim"} and _REPORTED_WHOLE.search(text):
+        stages.add("final")
+    return frozenset(stages)
+
+
+# Reporting named without a stage: "redovisas", "rapportera", "be reported" (not "delredovisas").
+_REPORTED_WHOLE = cue(r"(?<![\wåäö-])(?:redovisa\w*|rapportera\w*|be reported|report(?:ed)? to)\b")
 
 
 def report_stage_differs(asked: frozenset[str], text: str) -> bool:

@@ -109,7 +109,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
                            rf"(?![\d.,a-zåäö]|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
-                           rf"per cent|percent|år\b|års\b|månad|vecka|veckor|dag|dagar|timm|gång|times\b|"
+                           # ("… sjunkit till 1,43 år 2024": a figure in a year, not a period.)
+                           rf"per cent|percent|år\b(?!\s+{YEAR}\b)|års\b|månad|vecka|veckor|dag|dagar|timm|gång|"
+                           rf"times\b|"
                            rf"{MONTHS})|[\d ]*-)|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"
@@ -189,7 +191,11 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\b(?:orsaken|anledningen|skälet|skälen) (?:till|är|var)\b|\bbecause\b|\bdue to\b|"
                             r"\bowing to\b|\bas a result of\b|\bthe reasons? (?:for|is|was)\b|"
                             r"\bexplained\b.{0,60}\bby\b|\bstems? from\b|\bresults? from\b|\bberor på\b|"
-                            r"\bförklaras\b|\btill följd av\b"),
+                            r"\bförklaras\b|\btill följd av\b|"
+                            # Why a thing was started is what it is for: "Varför har regeringen startat
+                            # försöket?" is answered by "Syftet med försöksverksamheten är att …".
+                            r"\bsyftet (?:med [^.;:]{1,80} )?(?:är|var) att\b|\bi syfte att\b|"
+                            r"\bthe (?:aim|purpose) (?:of [^.;:]{1,80} )?(?:is|was) to\b"),
     # "Skolbibliotek ska avse en samlad … verksamhet", "Begreppet avser …" (not "avser att", an intent).
     AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
                                 r"\b(?:avser|ska avse)\b(?! att\b)|"

@@ -130,6 +130,27 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
     return False
 
 
+# What is counted by naming each one: agencies, organisations, municipalities, universities,
+# countries, ministries (five-letter stems, as ``counted_words`` gives them).
+_COUNTED_BY_NAME = frozenset({"myndi", "organ", "agenc", "autho", "kommu", "munic", "läros", "unive",
+                              "lände", "count", "stats", "depar", "minis", "insta", "aktör", "actor"})
+# Three or more names in a row, the last after "och", "samt" or "and": "Arbetsförmedlingen,
+# Försäkringskassan, Jämställdhetsmyndigheten … och Statens servicecenter".
+_NAME = r"(?-i:[A-ZÅÄÖ])[\wåäö-]+(?: (?-i:[a-zåäö])[\wåäö-]+){0,2}"
+_EACH_NAMED = re.compile(rf"\b{_NAME}(?:, {_NAME}){{2,}},? (?:och|samt|and) {_NAME}", re.IGNORECASE)
+
+
+def counts_names(stems: frozenset[str]) -> bool:
+    """Whether a "how many" question counts things a text names one by one (agencies,
+    municipalities, countries …; ``stems`` from ``counted_words``)."""
+    return bool(stems & _COUNTED_BY_NAME)
+
+
+def names_each(text: str) -> bool:
+    """Whether ``text`` names four or more things in a row, "A, B, C och D": the count of them."""
+    return _EACH_NAMED.search(text) is not None
+
+
 # The endings of a Swedish or English noun: "mål", "målen", "målet"; "barn", "barnen"; "goal", "goals".
 _ENDINGS = frozenset({"", "en", "et", "er", "ar", "or", "na", "erna", "arna", "orna", "n", "t", "s", "es"})
 

@@ -35,6 +35,7 @@ _FIELD_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bvem\b.*\b(?:antog|fastställde|beslutade|beslutat|fastställt)|\bav vem\b|"
                         r"\bvilken (?:nämnd|instans|organ)\b.*\b(?:antog|fastställde|beslutade)")),
     ("valid_until", _cue(r"valid until|valid through|\bexpir|how long\b.*\bvalid|\bvalid\b.*\buntil|"
+                         r"\buntil when\b.*\bvalid\b|\btill när\b.*\b(?:gäller|giltig)|"
                          r"gäller (?:till|t\.? ?o\.? ?m)|giltig (?:till|t\.? ?o\.? ?m)|hur länge gäller|"
                          r"sista giltighet|slutdatum|end date")),
     ("valid_from", _cue(r"valid from|in force (?:from|since)|effective (?:from|date)|gäller från|giltig från")),

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
+from assistant.answer.answer_type import asked_type
 from assistant.answer.base import Passage
 from assistant.chunk import unit_spans
 
@@ -58,7 +59,8 @@ def quoted_spans(candidate: QuotedUnit, *, question: str) -> tuple[tuple[int, in
     sentence before it where it points back to that one ("… mot bakgrund av detta beslut"), and the
     sentence after it where it points forward ("… i nedanstående vision.") or the next one spells
     out what it announced ("Det handlar om …")."""
-    spans = _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)))
+    spans = _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)),
+                       open_question=asked_type(question) is None)
     if spans == (candidate.span,) and candidate.passage.kind == "text":
         text = candidate.passage.document_text
         start, end = _with_antecedent(text, candidate.span)
@@ -184,11 +186,13 @@ def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
     return (first, last)
 
 
-def _with_list(candidate: QuotedUnit, *, wants_list: bool) -> tuple[tuple[int, int], ...]:
+def _with_list(candidate: QuotedUnit, *, wants_list: bool, open_question: bool) -> tuple[tuple[int, int], ...]:
     """The candidate's span; or, when it announces a list ("… följande områden:", or any sentence
-    followed by a list when the question asks for one) or is an item of the list a question asks
-    for, one span from the announcing sentence through the list's last item (at most
-    ``MAX_LIST_ITEMS``), read from the document, so a list cut by a chunk border stays whole."""
+    followed by a list when the question asks for one, or, for a question no kind of fact names
+    (``open_question``: "Vad föreslår regeringen …?"), a sentence whose line ends in a short one
+    announcing it) or is an item of the list a question asks for, one span from the announcing
+    sentence through the list's last item (at most ``MAX_LIST_ITEMS``), read from the document, so
+    a list cut by a chunk border stays whole."""
     if candidate.passage.kind != "text":
         return (candidate.span,)
     text = candidate.passage.document_text
@@ -198,7 +202,8 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool) -> tuple[tuple[int, i
     if not is_item and item_heading(text, start):
         return (candidate.span,)  # a sentence inside an item: the items after it are not its list
     following = _items_after(text, end)
-    if (_announces(unit) or (not is_item and wants_list and following)) and following:
+    if (_announces(unit) or (not is_item and (wants_list or (open_question and _announced_next(text, end))))) \
+            and following:
         return ((start, following[-1][1]),)
     if not (is_item and wants_list):
         return (candidate.span,)
@@ -216,6 +221,26 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool) -> tuple[tuple[int, i
 
 
 MAX_LIST_ITEMS = 12
+# The longest sentence read as announcing the list under the sentence before it.
+_LONGEST_ANNOUNCING = 80
+
+
+def _announced_next(text: str, end: int) -> bool:
+    """Whether the rest of the line after a sentence ending at ``end`` is one short sentence that
+    points back to it and announces a list ("Regeringen har även lämnat förslag som stärker …
+    skyddet … Förslagen innebär bland annat att" above its items): the list says what the sentence
+    speaks of. ("SLU ska i detta arbete beakta" names its own subject: its list is its own.)"""
+    line_end = text.find("\n", end)
+    rest = text[end:len(text) if line_end == -1 else line_end].strip()
+    return 0 < len(rest) <= _LONGEST_ANNOUNCING and _announces(rest) and not re.search(r"[.!?]\s", rest) \
+        and _POINTS_BACK.search(rest) is not None
+
+
+# A sentence about the one before it: a pronoun, "bland annat", or a noun in the definite form
+# before what it holds ("Förslagen innebär …", "Åtgärderna omfattar …").
+_POINTS_BACK = re.compile(r"^(?:det|detta|dessa|de|den|this|these|it|they)\b|\bbland annat\b|\bamong other things\b|"
+                          r"^[\wåäö]+(?:en|et|na)\s+(?:innebär|omfattar|handlar om|gäller|består av|inkluderar|"
+                          r"include|includes|involve|involves)\b", re.IGNORECASE)
 
 
 # Words after which a phrase goes on under it: prepositions, "att", "såsom", "such as". (Not "och",

@@ -23,6 +23,7 @@ class Relation(StrEnum):
     SUCCESSOR = "successor"  # "Who took over after X?" – "min efterträdare, Lars Danielsson"
     FUNDER = "funder"  # "Vem finansierar projektet?" – "Projektet finansieras av Vinnova"
     APPOINTER = "appointer"  # "Vem utser ledamöterna?" – "Ledamöterna utses av regeringen"
+    APPOINTED = "appointed"  # "Who has been appointed to head the inquiry?" – "… utser Åsa Hansson … till utredare"
     REPORTS_TO = "reports_to"  # "Till vem ska uppdraget redovisas?" – "redovisas till Regeringskansliet"
     SPEAKER = "speaker"  # "Which minister is quoted …?" – "…, säger infrastrukturminister Anna Ek"
 
@@ -41,8 +42,11 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
         # Whose views are sought is whom one consults: "Vilken myndighet ska få lämna synpunkter?"
         _cue(r"\b(?:samråda|samverka|samarbeta|konsultera|rådgöra)\w*\b|\bi samråd med\b|\btillsammans med\b|"
              r"\b(?:cooperat|collaborat|consult|liais)\w*\b|\bpartner\w*\b|\bsynpunkter\b|\byttra sig\b|"
-             r"\b(?:views|comments)\b|\bhear from\b"),
-        _cue(r"\bi samråd med\b|\bsamråd\w* med\b|\bsamverka\w* med\b|\bsamverkan med\b|"
+             r"\b(?:views|comments)\b|\bhear from\b|"
+             # "Which two agencies should it work with?" asks for partners ("what does it work with?" does not).
+             r"\b(?:which|what) (?:[\w-]+ ){0,2}(?:agenc(?:y|ies)|authorit(?:y|ies)|bod(?:y|ies)|organi[sz]ations?|"
+             r"partners?|actors?)\b.{0,80}\bwork (?:together )?with\b|\bwho(?:m)?\b.{0,60}\bwork (?:together )?with\b"),
+        _cue(r"\bi samråd med\b|\bsamråd\w* med\b|\bsamverka\w* (?:[\wåäö]+ ){0,3}(?:med|gentemot)\b|"
              r"\bsamarbet\w* med\b|\bi samarbete med\b|\bkonsulter\w*|\binhämta\w*|\brådgör\w*|"
              r"\bsynpunkter (?:från|in)\b|\bin synpunkter\b|\bberedas? (?:möjlighet|tillfälle)\b|\byttra sig\b|"
              r"\b(?:cooperat|collaborat|consult)\w*|\bviews (?:of|from)\b")),
@@ -81,18 +85,31 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\bvem (?:utser|utsåg|utnämner|utnämnde|väljer|valde)\b|\butses av\b"),
         _cue(r"\butse[sr]?\b|\butsåg\b|\butsedd\w*|\butnämn\w*|\bväljs av\b|\bvald\w* av\b|\bappoint\w*|"
              r"\bnominat\w*|\belected by\b")),
+    # Who was given a post (after "appointer": "who appointed the members?" asks who chose them).
+    Relation.APPOINTED: (
+        _cue(r"\bwho (?:has been|have been|was|were|is|will be|had been) (?:appointed|named|chosen|selected)\b|"
+             r"\bwho (?:heads|leads|chairs|is heading|is leading|is chairing|will head|will lead|will chair) "
+             r"the (?:[\w-]+ ){0,3}(?:inquiry|"
+             r"investigation|review|commission)\b|"
+             r"\bvem (?:har utsetts|utsågs|är utsedd|blev utsedd|har utnämnts|utnämndes|har förordnats)\b|"
+             r"\bvem (?:leder|ska leda|är ordförande i) (?:den nya )?utredningen\b"),
+        _cue(r"\butse[rs]?\b|\butsåg\b|\butsedd\w*|\butnämn\w*|\bförordna\w*|\bappoint\w*|"
+             r"\btill (?:särskild )?utredare\b|\bleds av\b|\bheaded by\b|\bled by\b")),
     Relation.REPORTS_TO: (
         _cue(r"\bto whom\b.{0,60}\breport|\breport(?:s|ed)? (?:back )?to\b|\bsubmit\w* (?:it |the \w+ )?to\b|"
-             r"\btill (?:vem|vilk\w*)\b.{0,60}\b(?:redovisa|rapportera|lämna)|"
+             r"\btill (?:vem|vilk\w*)\b.{0,100}\b(?:redovisa|rapportera|lämna)|"
              r"\b(?:redovisa|rapportera)\w* till vilk\w*|"
              r"\bvem\b.{0,40}\b(?:redovisa|rapportera)\w* till\b|"
              # Whom an incident is notified to: "Who must they notify …?", "Till vem ska … anmälas?"
-             r"\bnotif(?:y|ies|ied)\b|\b(?:till )?vem\b.{0,60}\banmäl\w*"),
+             r"\bnotif(?:y|ies|ied)\b|\b(?:till )?vem\b.{0,60}\banmäl\w*|"
+             # Whom one tells: "Vem ska myndigheten genast informera …?", "Whom must it inform?"
+             r"\bvem\b.{0,60}\b(?:informera|underrätta)\w*|\b(?:who|whom)\b.{0,60}\binform\b"),
         # ("lämna förslag till hur …" proposes; "lämna … till Regeringskansliet" reports.)
         _cue(r"\b(?:redovisa|rapportera|delredovisa|slutredovisa)\w* (?:[\wåäö-]+ ){0,5}till\b|"
              r"\blämna\w* (?:[\wåäö-]+ ){0,5}till (?:(?-i:[A-ZÅÄÖ])|regeringen\b|\w*departement)|"
              r"\breport\w* (?:back )?to\b|\bsubmit\w* (?:[\w-]+ ){0,4}to\b|"
-             r"\banmäl\w* (?:[\wåäö-]+ ){0,10}till\b|\bnotif(?:y|ies|ied)\b")),
+             r"\banmäl\w* (?:[\wåäö-]+ ){0,10}till\b|\bnotif(?:y|ies|ied)\b|\bunderrätta\w*|\binformera\w*|"
+             r"\binform(?:s|ed)?\b")),
     Relation.SPEAKER: (
         _cue(r"\bquot(?:ed|es?)\b|\bcit(?:at|erar|eras|erades|erad\w*)\b|\bwho (?:says|said)\b|"
              r"\bvem (?:säger|sa|sade)\b|\buttala\w*\b"),

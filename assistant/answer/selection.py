@@ -24,13 +24,10 @@ before it …) is ``quoting``'s; ``quoted_spans`` and ``is_list_item`` stay impo
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
 from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
@@ -45,7 +42,15 @@ from assistant.answer.events import (
     states_a_day,
 )
 from assistant.answer.fact_forms import names_a_deadline, states
-from assistant.answer.figures import counts_of, in_its_year, speaks_of_a_total, states_another_year, years_of
+from assistant.answer.figures import (
+    counts_names,
+    counts_of,
+    in_its_year,
+    names_each,
+    speaks_of_a_total,
+    states_another_year,
+    years_of,
+)
 from assistant.answer.names import named_in
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
@@ -60,6 +65,8 @@ from assistant.answer.quoting import (
     quoted_spans,
 )
 from assistant.answer.relations import Relation, gives
+from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
+from assistant.answer.selection_weights import SelectionWeights
 from assistant.chunk import MIN_UNIT_CHARS
 from assistant.parse.characters import as_read
 
@@ -74,56 +81,6 @@ _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task ("X samordnar arbetet", "X utför kontrollen" too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
                       r"coordinat|\butför|\bsköter|\bhandhar|carr(?:y|ies) out|\bperforms?\b", re.IGNORECASE)
-# What the scorer knows of a candidate (``Candidate.features``), in this order.
-FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
-            "item", "row", "short", "distinct")
-
-
-@dataclass(frozen=True)
-class SelectionWeights:
-    """One weight per feature of ``FEATURES`` (a candidate's score is their weighted sum) and the
-    margins ``select`` applies on that scale. The packaged weights are fitted on the tuning halves
-    by ``bench/fit_selection.py`` (a conditional logit held near the earlier hand-set weights, how
-    near chosen by cross-validation; ``fitted_on`` says how); the margins are set by hand."""
-
-    weights: dict[str, float]
-    fitted_on: str = ""
-    typed_margin: float = 0.02  # the best unit stating the asked-for kind of fact leads if this close to the best
-    follow_margin: float = 0.08  # further points must score this close to the lead
-    tie_margin: float = 0.02  # candidates this close to the lead are read again, each sentence alone
-    alone_weight: float = 0.4  # the weight of that second cosine in breaking the tie
-
-    @classmethod
-    def packaged(cls) -> SelectionWeights:
-        """The weights shipped in ``assistant/answer/selection_weights.json``. Cost: one small read."""
-        return _packaged()
-
-    @classmethod
-    def from_json(cls, text: str) -> SelectionWeights:
-        data = json.loads(text)
-        unknown = set(data["weights"]) - set(FEATURES)
-        if unknown:
-            raise ValueError(f"unknown selection features {sorted(unknown)}")
-        return cls(weights={name: float(data["weights"].get(name, 0.0)) for name in FEATURES},
-                   fitted_on=str(data.get("fitted_on", "")), typed_margin=float(data["typed_margin"]),
-                   follow_margin=float(data["follow_margin"]),
-                   tie_margin=float(data.get("tie_margin", cls.tie_margin)),
-                   alone_weight=float(data.get("alone_weight", cls.alone_weight)))
-
-    def to_json(self) -> str:
-        return json.dumps({"fitted_on": self.fitted_on, "typed_margin": self.typed_margin,
-                           "follow_margin": self.follow_margin, "tie_margin": self.tie_margin,
-                           "alone_weight": self.alone_weight, "weights": self.weights},
-                          ensure_ascii=False, indent=2) + "\n"
-
-    def score(self, features: dict[str, float]) -> float:
-        return sum(self.weights[name] * value for name, value in features.items())
-
-
-@functools.cache
-def _packaged() -> SelectionWeights:
-    text = (resources.files("assistant.answer") / "selection_weights.json").read_text(encoding="utf-8")
-    return SelectionWeights.from_json(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +159,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     # A total asked for is given by the figure stated as one: the role of the fact, as a relation's is.
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
     competing = _competing(passages)
+    by_name = answer_type is AnswerType.COUNT and counts_names(counted)
     speaks_of_names = _speaks_of_names(competing, names)
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
     # the countries' names when the question asks which country.
@@ -225,9 +183,12 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             # (soft hyphens, kept in Markdown for the lexical index) names a body, "redo¬visas" reports.
             seen, stated = as_read(text), as_read(stated)
             aliases = bodies.get(passage.hit.document_id, frozenset())
-            typed = answer_type is not None and states(answer_type, stated, besides=besides, bodies=aliases) \
+            # "Hur många myndigheter …?" is answered by a sentence naming each of them, too.
+            typed = answer_type is not None and (
+                (states(answer_type, stated, besides=besides, bodies=aliases)
+                 and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)))
+                or (by_name and names_each(stated))) \
                 and (event is None or speaks_of(event, stated) or speaks_of(event, as_read(context))) \
-                and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)) \
                 and not states_another_year(answer_type, years, in_its_year(
                     stated, passage.document_text[max(0, span[0] - 300):span[0]])) \
                 and not report_stage_differs(stages, stated) \
@@ -330,6 +291,10 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         # "By when?" is answered by a time limit ("senast den 12 maj") before any other date: one
         # nearly as good as the best (``follow_margin``) leads once some candidate states a date.
         limits = [c for c in eligible if c.features.get("deadline") and c.score >= best - weights.follow_margin]
+        # The sentence right after (or before) the best one, in its paragraph, states the fact the
+        # best one is about: "… bör sätta ett tak för antalet medarbetare … 20–30 personer är lämpligt."
+        typed = typed or [c for c in eligible if c.states_type and c.score >= best - weights.follow_margin
+                          and _adjacent(c, eligible[0])][:1]
         eligible, missing = ((limits or typed), False) if typed else (eligible, True)
     lead = eligible[0]
     if read_alone is not None and not missing:
@@ -349,6 +314,17 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
             continue
         chosen.append((candidate, spans))
     return Selection(chosen, answer_type, missing_fact=missing)
+
+
+def _adjacent(one: Candidate, other: Candidate) -> bool:
+    """Whether two text units of one document follow each other with only spaces (or a single line
+    break) between them: one paragraph's, or one list item's, neighbouring sentences."""
+    if one.passage.kind != "text" or other.passage.kind != "text" \
+            or one.passage.hit.document_id != other.passage.hit.document_id:
+        return False
+    first, second = sorted((one.span, other.span))
+    between = one.passage.document_text[first[1]:second[0]]
+    return first[1] <= second[0] and not between.strip() and between.count("\n") <= 1
 
 
 TIE_POOL = 4  # at most this many candidates are read again

@@ -563,3 +563,23 @@ def test_what_drove_a_change_in_a_number_asks_why_and_a_who_after_another_questi
     assert asked_type("What is the number of staff?") is AnswerType.COUNT
     assert asked_type("What happens to employers of foreigners who lack a work permit?") is None
     assert asked_type("Who leads the work?") is AnswerType.BODY
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Hur mycket beräknas Östlig förbindelse kosta enligt Trafikverket?", AnswerType.MONEY),
+    ("How much will the new road cost?", AnswerType.MONEY),
+    # When a thing is allowed asks on what grounds, not at what time.
+    ("Med stöd av vilken lagregel får polisen neka tillstånd, och när är det tillåtet?", AnswerType.CONDITION),
+    ("When is it allowed to refuse a permit?", AnswerType.CONDITION),
+    ("When is the report due?", AnswerType.DEADLINE),
+    ("What was Sweden's total fertility rate in 2023?", AnswerType.QUANTITY),
+    ("Vad är målet med hur referensnivån ska utformas?", AnswerType.PURPOSE),
+])
+def test_a_cost_a_permission_a_rate_and_a_goal_are_asked_in_these_words(question: str, expected: AnswerType) -> None:
+    assert asked_type(question) is expected
+
+
+def test_why_a_thing_was_started_is_answered_by_what_it_is_for() -> None:
+    assert states(AnswerType.REASON, "Syftet med försöksverksamheten är att få fler behöriga lärare i skolan.")
+    assert states(AnswerType.REASON, "The purpose of the pilot is to train more teachers.")
+    assert not states(AnswerType.REASON, "Försöksverksamheten ska startas upp under 2022.")

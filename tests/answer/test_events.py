@@ -179,3 +179,22 @@ def test_a_birth_is_an_event_of_its_own_and_an_order_is_founded_when_it_is_insti
     assert not speaks_of("born", "2011 – 2016 Andreman, Greklands ambassad i Berlin, Tyskland.")
     assert asked_event("And the Order of Vasa – when was that one established?") == "founded"
     assert speaks_of("founded", "Kungl. Vasaorden instiftades år 1772 som belöning för förtjänster.")
+
+
+def test_beside_an_interim_report_the_assignment_reported_without_a_prefix_is_the_final_one() -> None:
+    sentence = ("Uppdraget ska redovisas till regeringen senast den 15 maj 2021, med delredovisning "
+                "senast den 31 mars 2021.")
+    assert report_stages(sentence) == {"final", "interim"}
+    assert not report_stage_differs(report_stages("When is the final report due?"), sentence)
+    assert report_stages("Myndigheten ska lämna en delredovisning senast den 1 mars.") == {"interim"}
+
+
+def test_until_when_something_runs_is_answered_by_when_it_ends_not_by_a_report_s_date() -> None:
+    event = asked_event("Until what date will the pilot with supplementary teacher education run?")
+    assert event == "lasts"
+    assert speaks_of(event, "Försöksverksamheten ska startas upp under 2022 och pågå till och med den 31 januari 2028.")
+    assert speaks_of(event, "E-hälsomyndigheten ska förvalta systemet till den 30 juni 2023.")
+    assert not speaks_of(event, "Delredovisningen ska ha inkommit till Regeringskansliet senast den 1 november 2024.")
+    # "Till när?" beside a target, or a report, asks when it is due.
+    assert asked_event("Till när ska rapporten lämnas?") == "reported"
+    assert asked_event("Vad är målet för antalet nya polisanställda och till när?") is None

@@ -29,8 +29,10 @@ from assistant.answer.relations import Relation, asked_relation, gives
     # Who answers for something is a responsibility, not one of these roles.
     ("Vem leder arbetet med hälsoprogrammet?", None),
     ("Who is responsible for following up the integration policy?", None),
-    # "Work with" is as often what one works on: not asked for as a partner.
-    ("Which outside organisations does the municipality want to work with?", None),
+    # Which bodies one works with are partners; what one works with is not.
+    ("Which outside organisations does the municipality want to work with?", Relation.PARTNER),
+    ("Which two agencies should the Gender Equality Agency work with?", Relation.PARTNER),
+    ("What does the unit work with?", None),
     ("Vad innebär uppdraget?", None),
 ])
 def test_a_question_names_the_role_it_asks_about(question: str, relation: Relation | None) -> None:
@@ -104,3 +106,26 @@ def test_who_is_to_receive_the_money_asks_for_its_recipients() -> None:
     assert asked_relation("Vilka aktörer är i första hand tänkta att ta emot medlen?") is Relation.RECIPIENT
     assert asked_relation("Who are the intended recipients of the grant?") is Relation.RECIPIENT
     assert gives(Relation.RECIPIENT, "Stödmottagare ska i första hand vara länsstyrelserna.")
+
+
+def test_who_was_appointed_to_lead_an_inquiry_asks_for_the_appointment() -> None:
+    """"Who has been appointed to head the inquiry?" is answered by "… utser Åsa Hansson … till
+    utredare", not by the minister quoted in the same press release."""
+    for question in ("Who has been appointed to head the new government inquiry on the birth rate?",
+                     "Who is leading the inquiry on new rules for a social services register?",
+                     "Vem har utsetts att leda utredningen?"):
+        assert asked_relation(question) is Relation.APPOINTED
+    assert asked_relation("Who appointed the members?") is Relation.APPOINTER
+    assert gives(Relation.APPOINTED, "Regeringskansliet utser Åsa Hansson, docent i nationalekonomi, till utredare.")
+    assert not gives(Relation.APPOINTED, "Med den här utredningen vill vi skapa ökad kunskap, säger ministern.")
+
+
+def test_whom_one_must_inform_is_whom_one_reports_to_and_a_long_question_still_names_the_ministry() -> None:
+    assert asked_relation("Vem ska myndigheten genast informera när en anställd stängs av?") is Relation.REPORTS_TO
+    assert gives(Relation.REPORTS_TO, "Myndigheten ska genast underrätta den lokala fackliga organisationen.")
+    assert asked_relation("Till vilket departement ska förslaget om det digitala strategiska programmet "
+                          "redovisas?") is Relation.REPORTS_TO
+
+
+def test_cooperation_towards_other_actors_names_partners() -> None:
+    assert gives(Relation.PARTNER, "Vikten av samverkan gäller även gentemot olika aktörer såsom Region Skåne.")

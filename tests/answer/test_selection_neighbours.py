@@ -1,0 +1,52 @@
+"""What a sentence is quoted with, or gives way to, for what its neighbours state: the next
+sentence stating the figure, the list a short sentence after it announces, a count given by naming."""
+
+from __future__ import annotations
+
+from assistant.answer.answer_type import asked_type
+from assistant.answer.selection import candidates, select
+from tests.answer.test_selection import passage
+
+CARE = ("Stärk ledarskapet\n\n* Arbetsgivarna bör sätta ett tak för antalet medarbetare som chefen med personalansvar "
+        "ska ansvara för. 20–30 personer är lämpligt. Här bör alla anställda räknas in.\n")
+
+TENANCY = ("Hyresrätten\n\nRegeringen har även lämnat förslag som stärker det hyresrättsliga skyddet för den som "
+           "utsätts för våld av en närstående. Förslagen innebär bland annat att\n") + """
+* den brottsutsatta ska få ta över hyresavtalet, och
+* en brottsutsatt hyresgäst ska få behålla hyresavtalet vid en uppsägning.
+
+Lagändringarna föreslås träda i kraft den 1 juli 2024.
+"""
+
+AGENCIES = ("Ändring av uppdraget\n\nRegeringen ändrar uppdraget till Arbetsförmedlingen, Försäkringskassan, "
+            "Konsumentverket, Migrationsverket och Statens servicecenter. Uppdraget ska slutredovisas den 15 december "
+            "2027.\n")
+
+
+def chosen(question: str, text: str, similarity: dict[str, float]) -> tuple[list[str], bool]:
+    prose = passage(text.split("\n", 1)[0], similarity=similarity, text=text)
+    answer_type = asked_type(question)
+    ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=answer_type,
+                        counted=frozenset({"myndi"}) if "myndigheter" in question else frozenset())
+    selection = select(ranked, question=question, answer_type=answer_type)
+    return [" ".join(text[a:b] for a, b in spans) for _, spans in selection.chosen], selection.missing_fact
+
+
+def test_the_sentence_after_the_closest_one_states_the_count_it_is_about() -> None:
+    """The best sentence sets the topic ("ett tak för antalet medarbetare"), the next states the
+    figure: it leads, though it scores a little further from the question than the typed margin."""
+    quotes, missing = chosen("How many employees should a first-line manager be responsible for at most?", CARE,
+                             {"* Arbetsgivarna": 0.86, "20–30": 0.83, "Här bör": 0.80})
+    assert not missing and "20–30 personer är lämpligt." in quotes[0]
+
+
+def test_a_sentence_whose_line_ends_announcing_a_list_is_quoted_with_the_list() -> None:
+    quotes, _ = chosen("Vad föreslår regeringen för att stärka skyddet för den som utsätts för våld?", TENANCY,
+                       {"Regeringen har även": 0.9})
+    assert quotes[0].startswith("Regeringen har även") and "behålla hyresavtalet vid en uppsägning." in quotes[0]
+
+
+def test_how_many_agencies_is_answered_by_the_sentence_naming_them() -> None:
+    quotes, missing = chosen("Hur många myndigheter omfattas av uppdraget?", AGENCIES,
+                             {"Uppdraget ska": 0.9, "Regeringen ändrar": 0.85})
+    assert not missing and quotes[0].startswith("Regeringen ändrar uppdraget till Arbetsförmedlingen")
