@@ -207,7 +207,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"\buppnå med\b|\bvad är målet med\b|\bwhat (?:is|was) the (?:goal|objective) of\b|"
                               r"\b(?:want|wants|wanting|hope|hopes|hoping|aim|aims|aiming|"
                               r"try|tries|trying|seek|seeks|seeking) to achieve\b")),
-    (AnswerType.PLACE, _cue(r"\bwhere\b|which (?:\w+ )?(?:city|town|place|region|county|country|location)|"
+    # ("… for closed mines where the guarantees are insufficient?": a relative "where" asks no place.)
+    (AnswerType.PLACE, _cue(r"(?:^|[,;:–—]\s*|\b(?:and|or)\s+)\W*where\b|"
+                            r"\bwhere (?:is|was|are|were|did|does|do|will|would|can|could|should|must|has|have|had)\b|"
+                            r"which (?:\w+ )?(?:city|town|place|region|county|country|location)|"
                             r"\bvar\b (?:ligger|låg|finns|fanns|hålls|hölls|sker|skedde|äger|ägde)|\bvart\b|"
                             r"vilken (?:\w+ )?(?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),

@@ -56,6 +56,20 @@ MIN_CONCEPT_SHARE = 0.25
 _ANSWER_KINDS = frozenset({"någonstans", "datum"})
 
 
+MIN_COGNATE = 6  # a shorter English word ("cars", "data") is too often a part of unrelated Swedish words
+
+
+def _cognate(said: str, written: set[str]) -> bool:
+    """Whether an English word of the question is written in the passages as Swedish writes it: its
+    singular starts one of their terms ("operations" → "operation", "regions" → "region"). One word of
+    ``MIN_COGNATE`` letters or more; a phrase never. Cost: a scan of the passages' terms."""
+    word = said.casefold()
+    if " " in word or not word.isalpha() or len(word) < MIN_COGNATE:
+        return False
+    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return len(singular) >= MIN_COGNATE and any(term.startswith(singular) for term in written)
+
+
 def _asks_only(term: str) -> bool:
     """A glossary term that is a question word ("var någonstans", "när") or names the kind of
     answer ("datum"): it names no concept a passage must speak of."""
@@ -102,8 +116,9 @@ class ConceptCheck:
             return ()
         # A concept no document speaks of, in Swedish or English ("salary": lön), is not answered
         # by any passage, however close the others come. Only a concept named plainly: a one-word
-        # alternative term ("seat" for a board member) too often means something else.
-        if absent := self._absent_phrases(phrases):
+        # alternative term ("seat" for a board member) too often means something else. A word the
+        # passages write as Swedish does ("operations": operationer) is not absent, whatever its sense.
+        if absent := self._absent_phrases([(said, named) for said, named in phrases if not _cognate(said, written)]):
             return absent
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
 
@@ -136,7 +151,10 @@ class ConceptCheck:
             phrases = [(said, [e for e in entries if names_plainly(e, said)]) for said, entries in phrases]
         named = {entry: None for _, entries in phrases for entry in entries}  # each once, in order
         concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)]
-        found = sum(bool(self._concept(entry) & written) or entry.term in (in_english or ()) for entry in concepts)
+        # "operations" is "operationer" in a text on surgery, though the glossary's sense is verksamhet.
+        cognate = {entry for said, entries in phrases if _cognate(said, written) for entry in entries}
+        found = sum(bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in cognate
+                    for entry in concepts)
         return phrases, concepts, found
 
     def _absent_phrases(self, phrases: list[tuple[str, list[GlossaryEntry]]]) -> tuple[str, ...]:

@@ -275,6 +275,9 @@ _SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]++\s+[A-ZÅÄÖ][a-zåäö�
 # The holder named by post and body: "Rådet ska ledas av myndighetschefen för Kommerskollegium". The
 # body must be news ("myndighetschefen för Kommerskollegium" does not say who heads Kommerskollegium),
 # and the post another than the one asked about ("ambassadör vid EU" does not say who is ambassador).
+# A ratio: "kostar tre gånger så mycket", "dubbelt så stor", "twice as high", "three times more".
+_RATIO = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|"
+                    rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b", re.IGNORECASE)
 _POST_OF_BODY = re.compile(rf"\b(?P<post>(?i:\w*(?:{POSTS})))\s+(?:för|vid|på|i)\s+(?P<body>[A-ZÅÄÖ][\wåäö-]+)")
 
 
@@ -336,7 +339,7 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"\b(?:Delegationen|Rådet|Kommittén|Institutet|Nämnden|Centrum|Centret|Kommissionen|Stiftelsen|Verket|"
                    r"Förbundet|Sekretariatet|Styrelsen|Inspektionen) (?:för|mot) [\wåäö]+|"
                    # A body's kind in a lowercase compound: "vattenmyndigheterna", "tillsynsmyndigheten".
-                   r"\b[a-zåäö]{3,}myndighet(?:en|er|erna)\b|"
+                   r"\b[a-zåäö]{3,}myndighet(?:en|er|erna)\b|\b[a-zåäö]{3,}srådet\b|"
                    r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+){1,3}\b|"
                    r"\b[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten|rådet|nämnden|inspektionen|kommittén|"
                    r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"
@@ -373,9 +376,11 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
             _uses(text, name) and not _uses(exclude, name.casefold()) for name in bodies):
         return True
     if answer_type is AnswerType.QUANTITY:
-        # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum.
-        return any(states(t, text, besides=besides)
-                   for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.DURATION))
+        # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum, and
+        # "how much more expensive?" by "tre gånger så mycket".
+        return _RATIO.search(text) is not None or any(
+            states(t, text, besides=besides)
+            for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.DURATION))
     if answer_type is AnswerType.PERSON:
         return _names_person(text, exclude)
     if answer_type is AnswerType.BODY:

@@ -63,7 +63,7 @@ _MAX_PHRASE_WORDS = 3
 # Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
 _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
                               "st", "stycken", "times", "gånger"})
-_COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet)?|{NUMBER_WORDS})"
+_COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet|-tal)?|{NUMBER_WORDS})"
                                # (The words in a lookahead: "850 miljoner kronor 1 900 speciallärare" is two
                                # counts, and the first one's words must not swallow the second.)
                                r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+))",
@@ -116,6 +116,9 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
     """Whether ``text`` has a number followed (within three words) by a word starting with one of
     ``stems`` ("40 000 invånare" counts inhabitants, not refugees), or names the number of such a
     thing ("antalet anmälningar ökade till 350")."""
+    # "18 experter är med i kommittén": how many sit on a body counts its members.
+    if stems & _MEMBERS and _MEMBERSHIP.search(text):
+        return True
     for match in _NUMBER_OF.finditer(text):
         if any(_names_counted(word.casefold(), stems) for word in match.group(1).split()):
             return True
@@ -151,6 +154,14 @@ def names_each(text: str) -> bool:
     return _EACH_NAMED.search(text) is not None
 
 
+# A body's members, and a number of people said to sit on, belong to or take part in it.
+_MEMBERS = frozenset({"ledam", "medle", "membe"})
+_MEMBERSHIP = re.compile(rf"(?<![\w.,:/-])(?:\d+|{NUMBER_WORDS}) (?:[\wåäö-]+ ){{0,2}}"
+                         r"(?:är med|sitter|ingår|deltar) i\b|"
+                         rf"(?<![\w.,:/-])(?:\d+|{NUMBER_WORDS}) (?:[\w-]+ ){{0,2}}(?:sit|sits|serve|serves) on\b",
+                         re.IGNORECASE)
+
+
 # The endings of a Swedish or English noun: "mål", "målen", "målet"; "barn", "barnen"; "goal", "goals".
 _ENDINGS = frozenset({"", "en", "et", "er", "ar", "or", "na", "erna", "arna", "orna", "n", "t", "s", "es"})
 
@@ -163,7 +174,14 @@ def _names_counted(word: str, stems: frozenset[str]) -> bool:
     counts too: "50 läns- och kommunaltaltidningar" are läns…"""
     word = word.rstrip("-")
     return word[:5] in stems or any(len(stem) == 5 and stem in word[3:] for stem in stems) \
-        or any(len(stem) < 5 and word.startswith(stem) and word[len(stem):] in _ENDINGS for stem in stems)
+        or any(len(stem) < 5 and word.startswith(stem) and word[len(stem):] in _ENDINGS for stem in stems) \
+        or any(len(stem) < 5 and _ends_in(word, stem) for stem in stems)
+
+
+def _ends_in(word: str, stem: str) -> bool:
+    """Whether ``word`` is a compound whose last part is the short ``stem`` with an ending:
+    "skolbarn" counts barn, "förskolebarnen" too; "barnmorskor" does not."""
+    return any(word.endswith(stem + ending) and len(word) >= len(stem + ending) + 3 for ending in _ENDINGS)
 
 
 # "Hur mycket pengar finns sammanlagt …?" is answered by the sum of all ("sammantaget finns 1,3 miljarder

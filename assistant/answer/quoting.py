@@ -114,6 +114,9 @@ def _sentence_after(text: str, end: int) -> tuple[int, int] | None:
 _REFERS_BACK = re.compile(
     r"^(?:detta|denna|dessa|det här|den här|de här|det gäller|därför|därmed|this|these|therefore)\b|"
     r"\b(?:mot bakgrund av|utifrån|enligt|i enlighet med) (?:detta|denna|dessa)\b|"
+    # A cause given by the sentence before: "Till följd av detta har Sverige ett överskott …".
+    r"\b(?:till följd av|på grund av|tack vare|som en följd av|as a result of|because of|due to) "
+    r"(?:detta|denna|dessa|det|this|that|these)\b|"
     r"\b(?:detta|det här) (?:beslut|uppdrag)\b|\bthis (?:decision|assignment)\b|"
     # "Det beräknas ske den 29 december.": what happens is the sentence before's.
     r"^(?:det|it|that) (?:\w+ ){0,3}?(?:ske|sker|skedde|skett|happens?|happened|takes? place|took place)\b",

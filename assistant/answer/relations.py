@@ -24,6 +24,7 @@ class Relation(StrEnum):
     FUNDER = "funder"  # "Vem finansierar projektet?" – "Projektet finansieras av Vinnova"
     APPOINTER = "appointer"  # "Vem utser ledamöterna?" – "Ledamöterna utses av regeringen"
     APPOINTED = "appointed"  # "Who has been appointed to head the inquiry?" – "… utser Åsa Hansson … till utredare"
+    APPROVER = "approver"  # "Who has to approve any transfer?" – "… måste alltid godkännas av säkerhetsrådet"
     REPORTS_TO = "reports_to"  # "Till vem ska uppdraget redovisas?" – "redovisas till Regeringskansliet"
     SPEAKER = "speaker"  # "Which minister is quoted …?" – "…, säger infrastrukturminister Anna Ek"
 
@@ -95,6 +96,12 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\bvem (?:leder|ska leda|är ordförande i) (?:den nya )?utredningen\b"),
         _cue(r"\butse[rs]?\b|\butsåg\b|\butsedd\w*|\butnämn\w*|\bförordna\w*|\bappoint\w*|"
              r"\btill (?:särskild )?utredare\b|\bleds av\b|\bheaded by\b|\bled by\b")),
+    Relation.APPROVER: (
+        _cue(r"\bwho (?:has to|have to|must|should|shall|will|is to|needs to|can) (?:approve|authori[sz]e|sign off)\b|"
+             r"\bwho approves\b|\b(?:approved|authori[sz]ed) by whom\b|"
+             r"\bvem (?:ska|måste|behöver|kan|får) godkänna\b|\bvem godkänner\b|\bav vem\b.{0,60}\bgodkänn\w*"),
+        _cue(r"\bgodkänn\w* av\b|\bgodkänner\b|\bsanktioner\w* av\b|\bapproved by\b|\bauthori[sz]ed by\b|"
+             r"\bsubject to (?:the )?approval of\b|\b(?:approval|consent) (?:of|from)\b|\bmedgivande från\b")),
     Relation.REPORTS_TO: (
         _cue(r"\bto whom\b.{0,60}\breport|\breport(?:s|ed)? (?:back )?to\b|\bsubmit\w* (?:it |the \w+ )?to\b|"
              r"\btill (?:vem|vilk\w*)\b.{0,100}\b(?:redovisa|rapportera|lämna)|"

@@ -583,3 +583,12 @@ def test_why_a_thing_was_started_is_answered_by_what_it_is_for() -> None:
     assert states(AnswerType.REASON, "Syftet med försöksverksamheten är att få fler behöriga lärare i skolan.")
     assert states(AnswerType.REASON, "The purpose of the pilot is to train more teachers.")
     assert not states(AnswerType.REASON, "Försöksverksamheten ska startas upp under 2022.")
+
+
+def test_a_relative_where_asks_no_place_and_a_lowercase_council_is_a_body() -> None:
+    question = "What does the Audit Office want looked into for closed mines where the guarantees are insufficient?"
+    assert asked_type(question) is None
+    assert asked_type("Where is the office?") is AnswerType.PLACE
+    assert asked_type("And where will the meeting be held?") is AnswerType.PLACE
+    assert states(AnswerType.BODY, "Överföringen måste alltid godkännas av säkerhetsrådet.")
+    assert not states(AnswerType.BODY, "Det gäller inom hela verksamhetsområdet.")

@@ -25,3 +25,17 @@ def test_how_many_agencies_is_answered_by_a_sentence_naming_each_of_them() -> No
     assert names_each(sentence)
     assert not names_each("Han besökte Paris, London och Rom.")  # three names are read, not counted
     assert not names_each("Vi köpte äpplen, päron, plommon och bananer.")
+
+
+def test_a_count_about_thirty_of_a_compound_or_of_a_body_s_members_counts_what_is_asked() -> None:
+    assert counts_of("Ett 30-tal svenska företag deltar i delegationen.", frozenset({"föret"}))
+    assert counts_of("Över två miljoner skolbarn i åldrarna fem till 17 år går inte i skolan.", frozenset({"barn"}))
+    assert not counts_of("Fonden har 40 barnmorskor anställda.", frozenset({"barn"}))
+    assert counts_of("18 experter är med i kommittén.", frozenset({"ledam"}))
+    assert not counts_of("18 experter är med i kommittén.", frozenset({"barn"}))
+
+
+def test_how_much_more_is_answered_by_a_ratio() -> None:
+    assert states(AnswerType.QUANTITY, "Det kostar i snitt tre gånger så mycket att följa EU-regler.")
+    assert states(AnswerType.QUANTITY, "Costs are twice as high.")
+    assert not states(AnswerType.QUANTITY, "Kommittén träffas två gånger per år och så vidare.")

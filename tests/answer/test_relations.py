@@ -129,3 +129,10 @@ def test_whom_one_must_inform_is_whom_one_reports_to_and_a_long_question_still_n
 
 def test_cooperation_towards_other_actors_names_partners() -> None:
     assert gives(Relation.PARTNER, "Vikten av samverkan gäller även gentemot olika aktörer såsom Region Skåne.")
+
+
+def test_who_must_approve_is_answered_by_whom_it_is_approved() -> None:
+    assert asked_relation("Who has to approve any transfer of arms from Iran?") is Relation.APPROVER
+    assert asked_relation("Vem ska godkänna planen?") is Relation.APPROVER
+    assert gives(Relation.APPROVER, "Överföring av vapen måste alltid godkännas av säkerhetsrådet i varje fall.")
+    assert not gives(Relation.APPROVER, "Sverige uppmanar regeringen att bemöta uppgifterna.")

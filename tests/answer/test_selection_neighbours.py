@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.answer.answer_type import asked_type
 from assistant.answer.selection import candidates, select
-from tests.answer.test_selection import passage
+from tests.answer.test_selection import lead_quote, passage
 
 CARE = ("Stärk ledarskapet\n\n* Arbetsgivarna bör sätta ett tak för antalet medarbetare som chefen med personalansvar "
         "ska ansvara för. 20–30 personer är lämpligt. Här bör alla anställda räknas in.\n")
@@ -50,3 +50,11 @@ def test_how_many_agencies_is_answered_by_the_sentence_naming_them() -> None:
     quotes, missing = chosen("Hur många myndigheter omfattas av uppdraget?", AGENCIES,
                              {"Uppdraget ska": 0.9, "Regeringen ändrar": 0.85})
     assert not missing and quotes[0].startswith("Regeringen ändrar uppdraget till Arbetsförmedlingen")
+
+
+def test_a_sentence_giving_the_cause_of_this_is_quoted_with_the_sentence_before_it() -> None:
+    """"Till följd av detta har Sverige ett överskott …" answers why only with what "detta" is."""
+    text = ("Under perioden 2008–2012 minskade Sverige utsläppen mer än vad som krävdes enligt åtagandet. "
+            "Till följd av detta har Sverige ett överskott av tilldelade utsläppsenheter.")
+    quote = lead_quote(text, "Till följd", "Varför har Sverige ett överskott av utsläppsenheter?")
+    assert quote.startswith("Under perioden 2008–2012") and quote.endswith("utsläppsenheter.")

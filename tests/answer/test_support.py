@@ -231,3 +231,13 @@ def test_a_question_with_most_of_its_words_in_the_passages_is_not_refused_for_it
     assert not support.too_far and support.score >= 0.55
     assert scorer.score("Hur många parkeringsplatser finns vid badhuset för nyanlända?", language="sv",
                         passages=[passage(SWEDISH, 0.79)]).too_far
+
+
+def test_an_english_word_swedish_writes_alike_is_addressed_whatever_sense_the_glossary_gives(
+        lexical: LexicalIndex) -> None:
+    """"Operations" is glossed as verksamhet; a text on surgery writes "operationer", and speaks of them."""
+    check = ConceptCheck(lexical=lexical, glossary=Glossary.load_default())
+    question = "Which months' operations count when the money is shared out among the regions?"
+    surgery = set(lexical.analyzer.terms("Medlen fördelas efter antalet genomförda operationer av höftledsproteser."))
+    assert check.unaddressed(question, surgery) == ()
+    assert check.unaddressed(question, set(lexical.analyzer.terms("Pengarna fördelas till regionerna."))) != ()
