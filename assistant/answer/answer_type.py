@@ -128,7 +128,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"vad (?:är|var) (?:det )?(?:sammanlagda |totala )?värdet (?:på|av)\b|"
                             # "What annual user fee …?", "Vilken sanktionsavgift …?": one sum asked for by name.
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
-                            r"sum)\b(?! (?:of|for) (?:the )?\w+s\b)|"
+                            r"sum|fine)\b(?! (?:of|for) (?:the )?\w+s\b)|"
                             r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|[\wåäö]*taxa(?:n)?|"
                             r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?|böter|bötesbelopp\w*|vite(?:t)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.

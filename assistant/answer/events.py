@@ -66,7 +66,9 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                     r"\bpris(?:et)?\b|\bprize\b")),
     # "Remissvaren ska ha kommit in till Näringsdepartementet senast …": how a consultation's
     # answers are due.
-    "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
+    # ("When did the minister deliver his speech?" asks when it was given, not when a report was due.)
+    "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver(?!\w* (?:[\w-]+ ){0,3}(?:speech|address|talk|lecture|"
+                     r"remarks|statement)\b)|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),
                  cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|"
                      r"\b(?:lade|lagt|läggs|lägger|lägga) (?:fram\b|förslag)|\bmeddela|"

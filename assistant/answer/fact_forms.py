@@ -378,9 +378,9 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
     if answer_type is AnswerType.QUANTITY:
         # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum, and
         # "how much more expensive?" by "tre gånger så mycket".
-        return _RATIO.search(text) is not None or any(
-            states(t, text, besides=besides)
-            for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.DURATION))
+        # A count only in figures: "Two key factors …" states no quantity of what "how much" asks.
+        return _RATIO.search(text) is not None or _counts_in_figures(text, exclude) or any(
+            states(t, text, besides=besides) for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.DURATION))
     if answer_type is AnswerType.PERSON:
         return _names_person(text, exclude)
     if answer_type is AnswerType.BODY:
@@ -402,6 +402,13 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
 # in full, then the short name the text goes on to use, after at most three words of its name.
 _INTRODUCED = re.compile(r"\((?P<alias>[A-ZÅÄÖ][\wåäö-]{1,29})\)")
 _NAME_GOES_ON = re.compile(r"(?:\s+(?:för|mot|och|i|av|om|for|of|and)(?:\s+[\wåäö-]+){1,3})?\s*")
+
+
+def _counts_in_figures(text: str, exclude: str) -> bool:
+    """Whether ``text`` states a count written with digits ("2 485 275", "ett 30-tal"), not only in
+    words ("två ytterligare namn")."""
+    return any(any(c.isdigit() for c in match.group(0)) and _new(match, exclude)
+               for match in _STATES[AnswerType.COUNT].finditer(text))
 
 
 def body_aliases(text: str) -> frozenset[str]:

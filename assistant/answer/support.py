@@ -151,6 +151,10 @@ class SupportScorer:
             written.update(self._analyzer.terms(f"{hit.title}\n{hit.section}\n{hit.text}"))
             # The same view of the passage the index has: with English glosses of its Swedish terms.
             seen.update(self._analyzer.terms(" ".join(self._glossary.english_for_swedish(hit.text))))
+            # A Swedish question reads an English page (a speech "på engelska") through the
+            # glossary's Swedish forms of its English words: "strategic" speaks of "strategisk".
+            if language == "sv" and detect_language(hit.text, default="sv") == "en":
+                seen.update(self._analyzer.terms(" ".join(self._glossary.swedish_for_english(hit.text))))
         seen |= written
         if language == "en" and self._judges_concepts(passages):
             in_english = self._concepts.named_in_english(top)
@@ -166,7 +170,12 @@ class SupportScorer:
                 continue
             weight = self._weight(terms if language == "en" else self._own_terms(word, terms))
             total += weight
-            if self._addressed(word, terms, seen) or (language == "en" and _starts_a_compound(terms, seen)):
+            # (A Swedish word also by a compound starting with its whole stem: "försöket" by
+            # "försöksverksamheten", which is a kind of försök; not by its own compound's parts:
+            # "personalparkeringen" is not addressed by "personalens".)
+            if self._addressed(word, terms, seen) or _starts_a_compound(
+                    terms if language == "en" else {t for t in self._analyzer.terms(word)[:1] if len(t) > MIN_STEM},
+                    seen):
                 found += weight
                 matched.append(word)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answer_type import AnswerType, asked_type
+from assistant.answer.events import asked_event
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
     counted_words,
@@ -592,3 +593,9 @@ def test_a_relative_where_asks_no_place_and_a_lowercase_council_is_a_body() -> N
     assert asked_type("And where will the meeting be held?") is AnswerType.PLACE
     assert states(AnswerType.BODY, "Överföringen måste alltid godkännas av säkerhetsrådet.")
     assert not states(AnswerType.BODY, "Det gäller inom hela verksamhetsområdet.")
+
+
+def test_a_fine_asked_for_is_a_sum_and_delivering_a_speech_is_no_report() -> None:
+    assert asked_type("What fine can a household face for not sorting its textile waste?") is AnswerType.MONEY
+    assert asked_event("On what date did the minister deliver his digital speech?") is None
+    assert asked_event("When must the agency deliver its report?") == "reported"

@@ -39,3 +39,10 @@ def test_how_much_more_is_answered_by_a_ratio() -> None:
     assert states(AnswerType.QUANTITY, "Det kostar i snitt tre gånger så mycket att följa EU-regler.")
     assert states(AnswerType.QUANTITY, "Costs are twice as high.")
     assert not states(AnswerType.QUANTITY, "Kommittén träffas två gånger per år och så vidare.")
+
+
+def test_how_much_is_not_answered_by_a_count_in_words() -> None:
+    """"How much is the government investing?" is not answered by "Two key factors …"."""
+    assert not states(AnswerType.QUANTITY, "Two key factors underpin the new strategic direction.")
+    assert states(AnswerType.QUANTITY, "Region Stockholm får 46 759 214 kronor, 25,62 procent.")
+    assert states(AnswerType.QUANTITY, "Ett 30-tal företag deltar.")
