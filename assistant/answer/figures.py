@@ -137,7 +137,7 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
 # countries, ministries (five-letter stems, as ``counted_words`` gives them).
 _COUNTED_BY_NAME = frozenset({"myndi", "organ", "agenc", "autho", "kommu", "munic", "läros", "unive",
                               "lände", "count", "stats", "depar", "minis", "insta", "aktör", "actor"})
-# Three or more names in a row, the last after "och", "samt" or "and": "Arbetsförmedlingen,
+# Four or more names in a row, the last after "och", "samt" or "and": "Arbetsförmedlingen,
 # Försäkringskassan, Jämställdhetsmyndigheten … och Statens servicecenter".
 _NAME = r"(?-i:[A-ZÅÄÖ])[\wåäö-]+(?: (?-i:[a-zåäö])[\wåäö-]+){0,2}"
 _EACH_NAMED = re.compile(rf"\b{_NAME}(?:, {_NAME}){{2,}},? (?:och|samt|and) {_NAME}", re.IGNORECASE)

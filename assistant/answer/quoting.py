@@ -236,14 +236,15 @@ def _announced_next(text: str, end: int) -> bool:
     line_end = text.find("\n", end)
     rest = text[end:len(text) if line_end == -1 else line_end].strip()
     return 0 < len(rest) <= _LONGEST_ANNOUNCING and _announces(rest) and not re.search(r"[.!?]\s", rest) \
-        and _POINTS_BACK.search(rest) is not None
+        and _BACK_TO_THE_ONE_BEFORE.search(rest) is not None
 
 
 # A sentence about the one before it: a pronoun, "bland annat", or a noun in the definite form
 # before what it holds ("Förslagen innebär …", "Åtgärderna omfattar …").
-_POINTS_BACK = re.compile(r"^(?:det|detta|dessa|de|den|this|these|it|they)\b|\bbland annat\b|\bamong other things\b|"
-                          r"^[\wåäö]+(?:en|et|na)\s+(?:innebär|omfattar|handlar om|gäller|består av|inkluderar|"
-                          r"include|includes|involve|involves)\b", re.IGNORECASE)
+_BACK_TO_THE_ONE_BEFORE = re.compile(
+    r"^(?:det|detta|dessa|de|den|this|these|it|they)\b|\bbland annat\b|\bamong other things\b|"
+    r"^[\wåäö]+(?:en|et|na)\s+(?:innebär|omfattar|handlar om|gäller|består av|inkluderar|include|includes|"
+    r"involve|involves)\b", re.IGNORECASE)
 
 
 # Words after which a phrase goes on under it: prepositions, "att", "såsom", "such as". (Not "och",

@@ -90,8 +90,7 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
     Relation.APPOINTED: (
         _cue(r"\bwho (?:has been|have been|was|were|is|will be|had been) (?:appointed|named|chosen|selected)\b|"
              r"\bwho (?:heads|leads|chairs|is heading|is leading|is chairing|will head|will lead|will chair) "
-             r"the (?:[\w-]+ ){0,3}(?:inquiry|"
-             r"investigation|review|commission)\b|"
+             r"the (?:[\w-]+ ){0,3}(?:inquiry|investigation|review|commission)\b|"
              r"\bvem (?:har utsetts|utsågs|är utsedd|blev utsedd|har utnämnts|utnämndes|har förordnats)\b|"
              r"\bvem (?:leder|ska leda|är ordförande i) (?:den nya )?utredningen\b"),
         _cue(r"\butse[rs]?\b|\butsåg\b|\butsedd\w*|\butnämn\w*|\bförordna\w*|\bappoint\w*|"

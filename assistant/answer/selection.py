@@ -323,8 +323,10 @@ def _adjacent(one: Candidate, other: Candidate) -> bool:
             or one.passage.hit.document_id != other.passage.hit.document_id:
         return False
     first, second = sorted((one.span, other.span))
+    if first[1] > second[0]:
+        return False  # overlapping spans: one unit read twice, not two neighbours
     between = one.passage.document_text[first[1]:second[0]]
-    return first[1] <= second[0] and not between.strip() and between.count("\n") <= 1
+    return not between.strip() and between.count("\n") <= 1
 
 
 TIE_POOL = 4  # at most this many candidates are read again

@@ -89,8 +89,9 @@ def _pieces(word: str) -> list[str]:
 
 
 def _starts_a_compound(terms: set[str], seen: set[str]) -> bool:
-    """Whether a name of an English question starts a word of the passages the analyzer left whole:
-    "COVID" in "covidbevis", a word no lexicon splits (cost: a prefix test per passage term)."""
+    """Whether one of ``terms`` (a question word's ``_heads``) starts a longer word of the passages
+    the analyzer left whole: "COVID" in "covidbevis", a word no lexicon splits; "försök" in
+    "försöksverksamhet" (cost: a prefix test per passage term)."""
     names = [t for t in terms if len(t) >= MIN_STEM - 1 and t.isalpha()]
     return any(word.startswith(name) and word != name for name in names for word in seen)
 
@@ -170,12 +171,7 @@ class SupportScorer:
                 continue
             weight = self._weight(terms if language == "en" else self._own_terms(word, terms))
             total += weight
-            # (A Swedish word also by a compound starting with its whole stem: "försöket" by
-            # "försöksverksamheten", which is a kind of försök; not by its own compound's parts:
-            # "personalparkeringen" is not addressed by "personalens".)
-            if self._addressed(word, terms, seen) or _starts_a_compound(
-                    terms if language == "en" else {t for t in self._analyzer.terms(word)[:1] if len(t) > MIN_STEM},
-                    seen):
+            if self._addressed(word, terms, seen) or _starts_a_compound(self._heads(word, terms, language), seen):
                 found += weight
                 matched.append(word)
             else:
@@ -186,6 +182,15 @@ class SupportScorer:
         if far and score < WORDS_OVERRULE_DISTANCE:
             return Support(0.0, (), (), too_far=True)
         return Support(score, tuple(matched), tuple(missing))
+
+    def _heads(self, word: str, terms: set[str], language: Language) -> set[str]:
+        """The terms of ``word`` a compound of the passages may start with and so speak of it: an
+        English name's ("COVID" in "covidbevis"); a Swedish word's whole stem, longer than
+        ``MIN_STEM`` ("försöket" in "försöksverksamheten", a kind of försök), never its own
+        compound's parts ("personalparkeringen" is not spoken of by "personalens")."""
+        if language == "en":
+            return terms
+        return {t for t in self._analyzer.terms(word)[:1] if len(t) > MIN_STEM}
 
     def _own_terms(self, word: str, terms: set[str]) -> set[str]:
         """The terms a Swedish word weighs by: its own stem, not its compound's parts.

@@ -243,13 +243,18 @@ def test_an_english_word_swedish_writes_alike_is_addressed_whatever_sense_the_gl
     assert check.unaddressed(question, set(lexical.analyzer.terms("Pengarna fördelas till regionerna."))) != ()
 
 
+def scorer_over(texts: list[str]) -> SupportScorer:
+    """A scorer over an index of ``texts`` alone, built as an index is (no closeness floors)."""
+    glossary = Glossary.load_default()
+    analyzer = SwedishAnalyzer.from_texts(texts, extra_words=glossary.lexicon_forms)
+    return SupportScorer(lexical=LexicalIndex.build(texts, analyzer=analyzer), glossary=glossary, municipalities=[])
+
+
 def test_a_swedish_word_is_addressed_by_a_compound_starting_with_its_whole_stem_not_by_its_own_parts() -> None:
     """"försöket" is spoken of by "försöksverksamheten"; "personalparkeringen" is not by "personalen"."""
     texts = ["Försöksverksamheten ska bedrivas under åren 2024–2027 med en miljöpremie.",
              "Personalen ska ha tillgång till kommunens lokaler."]
-    glossary = Glossary.load_default()
-    analyzer = SwedishAnalyzer.from_texts(texts, extra_words=glossary.lexicon_forms)
-    scorer = SupportScorer(lexical=LexicalIndex.build(texts, analyzer=analyzer), glossary=glossary, municipalities=[])
+    scorer = scorer_over(texts)
     trial = scorer.score("Under vilka år ska försöket med miljöpremie pågå?", language="sv",
                          passages=[passage(texts[0], 0.9)])
     assert "försöket" in trial.matched
@@ -261,9 +266,6 @@ def test_a_swedish_word_is_addressed_by_a_compound_starting_with_its_whole_stem_
 def test_a_swedish_question_reads_an_english_page_through_the_glossary() -> None:
     texts = ["Two key factors underpinning the new strategic direction are our industrial capacity and our "
              "geostrategic position."]
-    glossary = Glossary.load_default()
-    analyzer = SwedishAnalyzer.from_texts(texts, extra_words=glossary.lexicon_forms)
-    scorer = SupportScorer(lexical=LexicalIndex.build(texts, analyzer=analyzer), glossary=glossary, municipalities=[])
-    support = scorer.score("Vilka faktorer ligger bakom den strategiska inriktningen?", language="sv",
+    support = scorer_over(texts).score("Vilka faktorer ligger bakom den strategiska inriktningen?", language="sv",
                            passages=[passage(texts[0], 0.9)])
     assert "strategiska" in support.matched
