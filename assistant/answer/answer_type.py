@@ -13,6 +13,7 @@ nothing here knows any document.
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 
@@ -235,9 +236,12 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bvad (?:har |som )?(?:drivit|driver|orsakat|orsakar|ligger bakom)\b")),
 ]
 
+@functools.lru_cache(maxsize=1024)
 def asked_type(question: str) -> AnswerType | None:
     """The kind of fact ``question`` asks for, the most specific first; ``None`` when it asks for
-    an explanation, a list or anything else no cue names. Cost: a few regex searches."""
+    an explanation, a list or anything else no cue names. Cost: a few regex searches, once per
+    question (remembered: the selection, the quoting of each chosen unit and the explanation of a
+    miss all ask it)."""
     question = _main_clause(question)
     for answer_type, cue in _ASKS:
         if found := cue.search(question):

@@ -111,14 +111,14 @@ class ConceptCheck:
         of them have a Swedish form written in the passages (``written``: their own terms, not
         the English glosses the index adds); else ``()``. Question words and concepts whose forms
         analyse to nothing are not counted."""
-        phrases, concepts, found = self._found(question, written, in_english)
+        phrases, concepts, found, alike = self._found(question, written, in_english)
         if not concepts:
             return ()
         # A concept no document speaks of, in Swedish or English ("salary": lön), is not answered
         # by any passage, however close the others come. Only a concept named plainly: a one-word
         # alternative term ("seat" for a board member) too often means something else. A word the
         # passages write as Swedish does ("operations": operationer) is not absent, whatever its sense.
-        if absent := self._absent_phrases([(said, named) for said, named in phrases if not _cognate(said, written)]):
+        if absent := self._absent_phrases([(said, named) for said, named in phrases if said not in alike]):
             return absent
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
 
@@ -127,7 +127,7 @@ class ConceptCheck:
         and the passages write a form of every one as it stands, or a compound starting with it
         ("skogsbränder"). Forms, not stems: "skrivare" (printer) is not "skriva" (write). A concept
         named by a question word ("when": tidplan) is not one of them."""
-        phrases, concepts, _ = self._found(question, set(), None)
+        phrases, concepts, _, _ = self._found(question, set(), None)
         asked = {entry for said, entries in phrases for entry in entries if _asks_only(said)}
         # A phrase naming several concepts ("interim report": a delårsrapport or a delredovisning)
         # is written when one of them is.
@@ -140,10 +140,11 @@ class ConceptCheck:
                        for entry in named for form in entry.forms) for named in senses)
 
     def _found(self, question: str, written: set[str], in_english: frozenset[str] | None
-               ) -> tuple[list[tuple[str, list[GlossaryEntry]]], list[GlossaryEntry], int]:
+               ) -> tuple[list[tuple[str, list[GlossaryEntry]]], list[GlossaryEntry], int, frozenset[str]]:
         """The English question's phrases with the glossary entries each names, the concepts among
-        those entries (not question words, with forms that analyse to something), and how many of
-        the concepts the passages speak of (``written``, or ``in_english`` by an English name)."""
+        those entries (not question words, with forms that analyse to something), how many of the
+        concepts the passages speak of (``written``, or ``in_english`` by an English name, or by
+        the phrase itself written as Swedish writes it), and those phrases (``_cognate``)."""
         phrases = self._question_phrases(question)
         if in_english is not None:
             # Beside English text only the concepts named plainly are judged: by a one-word
@@ -152,10 +153,11 @@ class ConceptCheck:
         named = {entry: None for _, entries in phrases for entry in entries}  # each once, in order
         concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)]
         # "operations" is "operationer" in a text on surgery, though the glossary's sense is verksamhet.
-        cognate = {entry for said, entries in phrases if _cognate(said, written) for entry in entries}
+        alike = frozenset(said for said, _ in phrases if _cognate(said, written))
+        cognate = {entry for said, entries in phrases if said in alike for entry in entries}
         found = sum(bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in cognate
                     for entry in concepts)
-        return phrases, concepts, found
+        return phrases, concepts, found, alike
 
     def _absent_phrases(self, phrases: list[tuple[str, list[GlossaryEntry]]]) -> tuple[str, ...]:
         """The terms of the concepts named plainly by ``phrases`` (a question's English phrases and

@@ -233,10 +233,12 @@ def _announced_next(text: str, end: int) -> bool:
     points back to it and announces a list ("Regeringen har även lämnat förslag som stärker …
     skyddet … Förslagen innebär bland annat att" above its items): the list says what the sentence
     speaks of. ("SLU ska i detta arbete beakta" names its own subject: its list is its own.)"""
-    line_end = text.find("\n", end)
-    rest = text[end:len(text) if line_end == -1 else line_end].strip()
-    return 0 < len(rest) <= _LONGEST_ANNOUNCING and _announces(rest) and not re.search(r"[.!?]\s", rest) \
-        and _BACK_TO_THE_ONE_BEFORE.search(rest) is not None
+    after = _sentence_after(text, end)
+    if after is None or "\n" in text[end:after[0]] or text[after[1]:].split("\n", 1)[0].strip():
+        return False  # no next sentence on the line, or it is not the line's last
+    announcer = text[after[0]:after[1]]
+    return len(announcer) <= _LONGEST_ANNOUNCING and _announces(announcer) \
+        and _BACK_TO_THE_ONE_BEFORE.search(announcer) is not None
 
 
 # A sentence about the one before it: a pronoun, "bland annat", or a noun in the definite form
