@@ -191,12 +191,13 @@ def test_a_file_being_written_during_the_scan_is_left_for_the_next_sync(share: P
     growing = share / "styrdokument" / "protokoll.md"
     growing.write_text(policy("Protokoll", "Paragraf ett. " * 2_000_000), encoding="utf-8")  # ~28 MB
     size = growing.stat().st_size
-    # Another process copying onto the share: it appends, without pause, until it is stopped.
+    # Another process copying onto the share: it appends 7 kB every few milliseconds until it is
+    # stopped (a writer without pause could fill the disk, and pass the size limit, on a slow run).
     writer = subprocess.Popen([sys.executable, "-c", (
-        "import sys\n"
+        "import sys, time\n"
         "with open(sys.argv[1], 'a') as f:\n"
         "    while True:\n"
-        "        f.write('Paragraf tva. ' * 5000); f.flush()\n"), str(growing)])
+        "        f.write('Paragraf tva. ' * 500); f.flush(); time.sleep(0.002)\n"), str(growing)])
     try:
         while growing.stat().st_size == size:
             time.sleep(0.01)
