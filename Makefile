@@ -53,8 +53,11 @@ test-packages:
 run: setup ocr
 	$(BIN)/assistant serve
 
+# Two workers, each file on a fixed one (tests/conftest.py); the schemathesis runs, which need one
+# process, after them.
 test: dev test-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --ignore tests/fuzz/test_schemathesis.py
+	$(BIN)/python -m pytest tests/fuzz/test_schemathesis.py
 
 lint: dev
 	$(BIN)/ruff check assistant api tests bench fuzz

@@ -25,6 +25,24 @@ CORPUS = REPO / "corpus"
 QUESTIONS = REPO / "tests" / "eval" / "questions.jsonl"
 
 
+# `make test` runs the suite in two worker processes (pytest-xdist, ``--dist loadgroup``), one per
+# core. Each file goes to a fixed worker and runs there in file order, so a run is reproducible: the
+# session's embedder remembers the vector it computed first for a text, and ONNX Runtime's dynamic
+# int8 quantization makes a vector depend slightly on its batch, so which test embeds a text first
+# must not vary from run to run. The quality sets (CPU-bound) share a worker with the tests that
+# mostly wait on servers, browsers and crashed processes; the schemathesis runs need one process
+# (`make test` runs them after, without workers).
+WORKER_OF_THE_QUALITY_SETS = ("tests/test_quality.py", "tests/admin/test_console_browser.py", "tests/crash/",
+                              "tests/api/test_faults_under_load.py", "tests/widget/", "tests/index/test_postgres.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        group = "quality" if path.startswith(WORKER_OF_THE_QUALITY_SETS) else "rest"
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_cache: Path) -> None:
     """No setting leaks in from the developer's shell; relative paths land in a scratch folder; the
