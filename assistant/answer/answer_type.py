@@ -150,7 +150,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # ("… gather views from when drafting guidance?" asks whom, not since when.)
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|"
                            r"\b(?:since|from) when\b(?! \w+ing\b)|"
-                           r"what (?:is|was|are|were) the (?:\w+ ){0,2}(?:date|year)s?\b|"
+                           # "What are the interim and final reporting dates …?", "Vilka är datumen …?"
+                           r"what (?:is|was|are|were) the (?:\w+ ){0,4}(?:date|year)s?\b|"
+                           r"vilk(?:a|et) (?:är|var) (?:\w+ ){0,3}datum(?:en|et)?\b|"
                            r"(?:which|what) day(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
                            r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från (?:och med )?när|vilken dag|"
                            r"vilken vecka|(?:which|what) week\b|vilken månad|(?:which|what) month\b|"

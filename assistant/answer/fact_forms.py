@@ -53,7 +53,11 @@ NUMBER_WORDS = _factored([
 YEAR = r"(?:19|20)\d\d"
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
 # (Nor the session year of a bill's number: "prop. 2017/18:243".)
-_DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:)|\b(?:{MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\bvecka \d+|" \
+# A month is read with its day, or days ("den 14-15 december", "December 14"): a question naming the
+# month ("the December meeting") has not named the date.
+_DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:)|" \
+             rf"\b(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?::[ae])?\s+)?(?:{MONTHS})\b(?:\s+\d{{1,2}}\b)?|" \
+             r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
 _NTH = "tredje|fjärde|femte|sjätte|sjunde|åttonde|nionde|tionde"
 # A time named relative to now or to an event, as often as by a date: "nästa år", "samma dag",
@@ -161,7 +165,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.REFERENCE: _cue(r"\b(?:artikel|artiklarna|article|articles|section|paragraf)\s+\d+|\b\d+\s*(?:§|kap\.)|"
                                r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
                                r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
-                               r"\b[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|\b[a-zåäö-]*(?:act|code)\b(?= \()|"
+                               # ("förslagen", "underlagen", "anslagen" end as a law's name does.)
+                               r"\b(?![a-zåäö-]*(?:förslagen|underlagen|anslagen|beslagen|inslagen|utslagen|avslagen|"
+                               r"upplagen)\b)[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|"
+                               r"\b[a-zåäö-]*(?:act|code)\b(?= \()|"
                                # A law by the name "lagen om …"; an inquiry by its name ("Betänkande av
                                # Vandelsutredningen", "Utredningen om …", not "utredningen om" in a sentence).
                                r"\blagen (?:\(\d{4}:\d+\) )?om\b|"

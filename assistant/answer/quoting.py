@@ -123,6 +123,7 @@ _REFERS_BACK = re.compile(
     re.IGNORECASE)
 _FRAGMENT_CHARS = 30  # "Klart innan juni 2014." says what of the sentence before it
 _MAX_NEIGHBOUR_CHARS = 400  # a longer sentence before or after is not quoted with the unit
+_MAX_TITLE_CHARS = 150  # an item's title, or a title run into a short sentence (a Word list paragraph)
 _MAX_ANTECEDENTS = 2
 
 
@@ -171,6 +172,8 @@ def item_heading(text: str, start: int) -> str:
     opening = unit_spans(line[marker.end():], base=line_start + marker.end())
     if not opening or opening[0][0] <= start < opening[0][1]:
         return ""  # the unit is the opening sentence itself
+    if opening[0][1] - opening[0][0] > _MAX_TITLE_CHARS:
+        return ""  # a long opening sentence states a fact of its own; it is no title over the next
     return text[opening[0][0]:opening[0][1]]
 
 

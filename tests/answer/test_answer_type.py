@@ -22,6 +22,9 @@ from assistant.answer.intent import Intent, classify
 @pytest.mark.parametrize(("question", "expected"), [
     # Who handles contacts is a body; whom to contact is a contact.
     ("Vem ansvarar för kontakten med föreningarna?", AnswerType.BODY),
+    # The dates asked for by name, with several words before it.
+    ("What are the interim and final reporting dates for the assignment?", AnswerType.DATE),
+    ("Vilka är datumen för redovisningen?", AnswerType.DATE),
     ("How much can the agency spend on the coordinator?", AnswerType.QUANTITY),
     ("How big is the bicycle bonus?", AnswerType.MONEY),
     ("Hur mycket pengar får Trafikverket använda?", AnswerType.MONEY),

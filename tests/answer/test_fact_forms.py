@@ -292,3 +292,19 @@ def test_an_intent_is_no_definition() -> None:
 
 def test_millions_of_kronor_in_words_are_a_sum_not_a_count() -> None:
     assert not states(AnswerType.COUNT, "Regeringen satsar två miljoner kronor på läsfrämjande.")
+
+
+def test_a_day_of_the_month_the_question_names_is_a_date_it_did_not_name() -> None:
+    # "the December meeting" names the month; "den 14-15 december" gives the days.
+    question = "When was the December European Council meeting in Brussels held?"
+    assert states(AnswerType.DATE, "Under Europeiska rådets möte i Bryssel den 14-15 december fattades beslutet.",
+                  besides=question)
+    assert not states(AnswerType.DATE, "Mötet hölls i december.", besides=question)
+    assert not states(AnswerType.DATE, "Beslutet fattades den 1:a maj.", besides="Vad hände den 1:a maj?")
+
+
+def test_proposals_and_supporting_documents_are_not_a_law() -> None:
+    # "förslagen", "underlagen" end as "socialtjänstlagen" does.
+    assert states(AnswerType.REFERENCE, "Enligt offentlighets- och sekretesslagen gäller detta.")
+    assert not states(AnswerType.REFERENCE, "De flesta förslagen är sedan tidigare remissbehandlade.")
+    assert not states(AnswerType.REFERENCE, "Budgetunderlagen lämnas i februari.")

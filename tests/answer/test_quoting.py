@@ -33,3 +33,12 @@ def test_a_later_sentence_of_an_item_line_is_read_under_its_opening_sentence() -
 def test_a_title_or_plain_prose_has_no_item_heading() -> None:
     assert item_heading(MARKDOWN, MARKDOWN.index("Förmedla bidrag")) == ""
     assert item_heading(MARKDOWN, MARKDOWN.index("enligt följande")) == ""
+
+
+def test_a_long_opening_sentence_is_no_heading_over_the_sentence_after_it() -> None:
+    # Its words would be counted for the short sentence after it, which then outranks it.
+    item = ("* För att få en garanterad kreditfacilitet måste elproducenten åta sig att inte besluta om nya "
+            "bonusar eller annan form av rörlig ersättning som inte kan jämställas med normalt löneuttag "
+            "till ledande befattningshavare eller vinstutdelning under lånets löptid. Riksgäldskontorets "
+            "åtagande mot kreditinstituten berörs inte.\n")
+    assert item_heading(item, item.index("Riksgäldskontorets")) == ""
