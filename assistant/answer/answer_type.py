@@ -91,13 +91,16 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
                                r"\b(?:up to |from |at )?what age\b|\b(?:upp till |från |i )?vilken ålder\b|"
                                r"(?:maximum|minimum|total) length|hur länge|hur lång tid|hur gammal|"
+                               # "What is the longest total term allowed …?", "the maximum period of the loan".
+                               r"\b(?:longest|shortest|maximum|minimum|total) (?:\w+ )?(?:term|period|duration)s?\b|"
                                r"under hur många (?:år|månader)|längsta tid|maxtid|högsta tid|"
                                # A count of days or years is a period: "Inom hur många dagar …?" is
                                # answered by "inom sju dagar", "Hur många års erfarenhet …?" by "30 års".
                                r"(?:hur många|how many) (?:år|års|månader|veckor|dagar|dygn|timmar|years|months|"
                                r"weeks|days|hours)\b|within what (?:time|period)|inom vilken (?:tid|period)")),
-    (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|no later than|(?:latest|last) date|"
-                               r"date by which|senast när|till när|sista dag(?:en)?|senaste datum\w*|"
+    (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|closing date|no later than|"
+                               r"(?:latest|last) date|date by which|senast när|till när|sista dag(?:en)?|"
+                               r"senaste datum\w*|"
                                r"(?:när|vilke?t datum|vilka datum) ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|"
                                r"vara klart)|"
                                # ("When is the summit due to take place?" asks when it happens.)

@@ -129,8 +129,12 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
     # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does ("redovisade
     # uppdraget den 1 mars" dates a report that was made).
+    # "Sista dagen att svara på remissen är den 19 januari 2026" names a last day as "senast" does.
     AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
-                              rf"(?:{_DATE_TEXT})|\bska\b[^.]{{0,60}}?\b(?:\w*redovisas?|\w*rapporteras?|lämnas?|"
+                              rf"(?:{_DATE_TEXT})|"
+                              rf"\b(?:sista (?:dag(?:en)?|datum(?:et)?)|closing date|last day)\b[^.]{{0,60}}"
+                              rf"(?:{_DATE_TEXT})|"
+                              rf"\bska\b[^.]{{0,60}}?\b(?:\w*redovisas?|\w*rapporteras?|lämnas?|"
                               rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{MONTHS})\b"),
     AnswerType.DATE: _cue(rf"{_DATE_TEXT}|{_RELATIVE_DATE}"),
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between;

@@ -25,6 +25,9 @@ from assistant.answer.intent import Intent, classify
     # The dates asked for by name, with several words before it.
     ("What are the interim and final reporting dates for the assignment?", AnswerType.DATE),
     ("Vilka är datumen för redovisningen?", AnswerType.DATE),
+    ("What is the closing date for responses to the consultation?", AnswerType.DEADLINE),
+    ("What is the longest total term allowed for a credit guarantee, extensions included?", AnswerType.DURATION),
+    ("What is the maximum period of the loan?", AnswerType.DURATION),
     ("How much can the agency spend on the coordinator?", AnswerType.QUANTITY),
     ("How big is the bicycle bonus?", AnswerType.MONEY),
     ("Hur mycket pengar får Trafikverket använda?", AnswerType.MONEY),

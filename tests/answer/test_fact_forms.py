@@ -308,3 +308,9 @@ def test_proposals_and_supporting_documents_are_not_a_law() -> None:
     assert states(AnswerType.REFERENCE, "Enligt offentlighets- och sekretesslagen gäller detta.")
     assert not states(AnswerType.REFERENCE, "De flesta förslagen är sedan tidigare remissbehandlade.")
     assert not states(AnswerType.REFERENCE, "Budgetunderlagen lämnas i februari.")
+
+
+def test_a_last_day_with_its_date_is_a_time_limit() -> None:
+    assert names_a_deadline("Sista dagen att svara på remissen är den 19 januari 2026.")
+    assert names_a_deadline("The closing date for applications is 3 March 2025.")
+    assert not names_a_deadline("Sista dagen för skolan är en fredag.")
