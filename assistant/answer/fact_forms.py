@@ -185,6 +185,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
                             r"\bexcept\b|\bexempt\w*|\bonly if\b"),
     AnswerType.CONTENT: _cue(r"\binnehåll\w*|\bomfatta\w*|\binkludera\w*|\bsärskilt\b|\bbland annat\b|\bbl\.\s?a\.|"
+                             r"\bmed (?:särskilt )?fokus på\b|\bwith (?:a )?focus on\b|"
                              r"\bbelysa\b|\bbehandla\b|\bincludes?\b|\bincluding\b|\bcontains?\b|\bcover(?:s|ing)?\b|"
                              r"\bin particular\b|:\s*\n|"
                              # "I uppdraget ingår att …": what a task takes in.
@@ -197,7 +198,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PENALTY: _cue(r"\bfängelse\w*|\bböter\b|\bbötes\w*|\bdagsböter\b|\bstraff\w*|\bvite\w*|"
                              r"\bsanktionsavgift\w*|\bimprisonment\b|\bprison\b|\bfines?\b|\bpenalt\w*"),
     # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
-    AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+)för att\b|\beftersom\b|\bdärför att\b|"
+    # "… är det för att bjuda in …": a speaker's "it is to …".
+    AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+|\b(?:är|var) det\s+)för att\b|\beftersom\b|"
+                            r"\bdärför att\b|"
                             r"\bpå grund av\b|\bmot bakgrund av\b|\bmed anledning av\b|\bföranleds\b|"
                             r"\b(?:orsaken|anledningen|skälet|skälen) (?:till|är|var)\b|\bbecause\b|\bdue to\b|"
                             r"\bowing to\b|\bas a result of\b|\bthe reasons? (?:for|is|was)\b|"

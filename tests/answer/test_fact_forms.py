@@ -314,3 +314,8 @@ def test_a_last_day_with_its_date_is_a_time_limit() -> None:
     assert names_a_deadline("Sista dagen att svara på remissen är den 19 januari 2026.")
     assert names_a_deadline("The closing date for applications is 3 March 2025.")
     assert not names_a_deadline("Sista dagen för skolan är en fredag.")
+
+
+def test_a_speaker_s_reason_and_a_report_s_focus() -> None:
+    assert states(AnswerType.REASON, "När vi inleder arbetet med en kulturkanon är det för att bjuda in fler.")
+    assert states(AnswerType.CONTENT, "Delredovisningen ska göras med fokus på de län som saknar resurscentrum.")
