@@ -102,6 +102,16 @@ def test_a_follow_up_with_a_question_word_of_its_own_asks_its_own_question() -> 
     assert asked_part(earlier, None) == earlier
 
 
+def test_a_follow_up_asking_yes_or_no_asks_its_own_question_when_the_joined_one_asks_no_kind_of_fact() -> None:
+    earlier = "Which material will the Food Agency produce for newly arrived parents?"
+    own = "Can it be translated into other languages as well?"
+    assert asked_type(asked_part(f"{earlier} {own}", own)) is AnswerType.YES_NO
+    # "Within what time limits …?" asks for a period, and the follow-up is answered by the limits.
+    earlier = "Within what time limits must the course be passed?"
+    own = "Can those time limits be extended, for example because of illness?"
+    assert asked_part(f"{earlier} {own}", own) == f"{earlier} {own}"
+
+
 def test_the_years_asked_about_are_the_follow_ups_own_when_it_names_one() -> None:
     own = "Och hur såg motsvarande siffra ut 1995?"
     resolved = "Hur många ungdomar nybeviljades 2007? hur såg motsvarande siffra ut 1995"
