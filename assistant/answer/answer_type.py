@@ -71,6 +71,9 @@ _WHEN = rf"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)
 POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landshövding\w*|kommundirektör\w*|"
           r"kommunchef\w*|samordnare\w*|utredare\w*|talesperson\w*|rektor\w*|direktör\w*|chef\w*|"
           r"ambassadör\w*|statssekreterare\w*|kommissionär\w*")
+# "Får landstinget informera …?", "Ska MSB också …?", "Are the companies covered …?": a verb first.
+_VERB_FIRST = _cue(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
+                   r"krävs|may|can|must|should|shall|is|are|does|do|will)\b")
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "Vem kan jag ringa om …?", "Who do I contact about …?", "Who did journalists have to email?"
     (AnswerType.CONTACT, _cue(r"\b(?:who|whom)\b.{0,60}\b(?:call|phone|ring|contact|e-?mail|write to|turn to)\b|"
@@ -229,9 +232,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                 r"\b(?:på|under) vilka (?:villkor|förutsättningar)\b|\bvilka (?:villkor|krav|"
                                 r"förutsättningar)\b|\bwhat (?:are the )?(?:requirements|conditions)\b|\bvad krävs\b|"
                                 r"\bwhat is required\b")),
-    # "Får landstinget informera …?", "Ska MSB också …?", "Are the companies covered …?": a verb first.
-    (AnswerType.YES_NO, _cue(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
-                             r"krävs|may|can|must|should|shall|is|are|does|do|will)\b")),
+    (AnswerType.YES_NO, _VERB_FIRST),
     (AnswerType.REASON, _cue(r"\bwhy\b|\bvarför\b|\bav vilken anledning\b|\bfor what reason\b|"
                              r"\bvad (?:är|var) (?:skälet|skälen|anledningen|orsaken|orsakerna)\b|"
                              r"\bwhat (?:is|was|are|were) the (?:reasons?|causes?)\b|"
@@ -240,6 +241,11 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"is behind)\b|"
                              r"\bvad (?:har |som )?(?:drivit|driver|orsakat|orsakar|ligger bakom)\b")),
 ]
+
+def opens_as_yes_or_no(question: str) -> bool:
+    """Whether ``question`` opens with a verb, as a yes-or-no question does ("Får …?", "Can it …?")."""
+    return _VERB_FIRST.search(question) is not None
+
 
 @functools.lru_cache(maxsize=1024)
 def asked_type(question: str) -> AnswerType | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from assistant.answer.answer_type import asked_type
+from assistant.answer.answer_type import asked_type, opens_as_yes_or_no
 from assistant.models import ChatTurn, DocumentInfo
 from assistant.municipalities import find_municipalities_in_query
 
@@ -120,11 +120,6 @@ _ASKS_AGAIN = re.compile(r"\b(?:what|how) about\b|\bhur är det med\b|\bvad gäl
                          r"\bsame\b|\bsamma\b|\bmotsvarande\b|\bcorresponding\b", re.IGNORECASE)
 
 
-# "Can it be translated into other languages as well?" asks yes or no of what was asked before.
-_ASKS_YES_OR_NO = re.compile(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
-                             r"krävs|may|can|must|should|shall|is|are|does|do|will)\b", re.IGNORECASE)
-
-
 def asked_part(question: str, own: str | None) -> str:
     """The words that say what is asked: a follow-up's ``own`` words (``question`` its resolved,
     standalone form) when they hold a question word and do not ask the earlier question again, or
@@ -133,7 +128,7 @@ def asked_part(question: str, own: str | None) -> str:
     the limits); else ``question``. String work, and ``asked_type`` of ``question``."""
     if not own or own == question or _ASKS_AGAIN.search(own):
         return question
-    if _QUESTION_WORD.search(own) or (_ASKS_YES_OR_NO.search(own) and asked_type(question) is None):
+    if _QUESTION_WORD.search(own) or (opens_as_yes_or_no(own) and asked_type(question) is None):
         return own
     return question
 
