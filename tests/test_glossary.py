@@ -73,6 +73,13 @@ def test_central_governments_words_are_known_by_the_english_a_question_uses(glos
     assert "kreditivbrev" in glossary.lexicon_forms  # a term, not a proper name: compounds split by it
 
 
+def test_health_care_for_children_is_known_by_its_english_words(glossary: Glossary) -> None:
+    """"What screening will become mandatory at child health centres?" is about BVC."""
+    assert "bvc" in glossary.swedish_for_english("What screening will become mandatory at child health centres?")
+    assert "mvc" in glossary.swedish_for_english("the antenatal clinic")
+    assert "mvc" not in glossary.swedish_for_english("maternity care")  # "mödravård" broadly, not the clinic
+
+
 def test_state_bodies_are_proper_names_no_compound_is_split_by(glossary: Glossary) -> None:
     """A body's name ("Klimatpolitiska rådet", "SIS") is matched and explained, but its words are not
     taught to the analyzers as compound parts: that made "klimat" a part of "klimatanpassning"."""

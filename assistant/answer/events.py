@@ -190,6 +190,10 @@ _REPORTED_WHOLE = cue(r"(?<![\wåäö-])(?:redovisa\w*|rapportera\w*|be reported
 def report_stage_differs(asked: frozenset[str], text: str) -> bool:
     """Whether a question asking about one stage of reporting (``asked``, its ``report_stages``)
     is met by ``text`` speaking only of the other ("slutredovisa" asked, "lämna en
-    delredovisning" stated)."""
+    delredovisning" stated), or asking about an interim report met by a report named without a
+    stage, which is the whole assignment's ("När ska utredningen lämna en delredovisning?" is not
+    answered by "Uppdraget ska redovisas senast den 8 november 2021")."""
     stated = report_stages(text)
+    if asked == {"interim"} and not stated:
+        return _REPORTED_WHOLE.search(text) is not None
     return len(asked) == 1 and bool(stated) and not asked & stated

@@ -25,7 +25,7 @@ from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.figures import counted_words, same_count_stems
-from assistant.answer.followup import asked_part, figures_part, topic_part
+from assistant.answer.followup import asked_part, asks_yes_or_no_after, figures_part, topic_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.named_documents import document_name, is_of_type, named_document_types, names_document
@@ -131,15 +131,25 @@ class ExtractiveAnswerer(Answerer):
         """``ranked``, and what ``answer`` quotes from them (``select``, near ties read again).
         Cost: ``ranked``'s, and an engine pass over two to four sentences when there is a near tie."""
         answer_type, ranked = self.ranked(context)
-        return answer_type, ranked, select(ranked, question=context.question, answer_type=answer_type,
-                                           max_points=self._max_points, weights=self._weights,
-                                           read_alone=context.read_alone)
+        selection = self._select(context, answer_type, ranked)
+        own = context.original_question
+        if selection.missing_fact and asks_yes_or_no_after(context.question, own):
+            # "Is that number a fixed ceiling?" is answered by whether it is, which states no number:
+            # the follow-up's own words are asked once the earlier question's kind of fact is missing.
+            answer_type, ranked = self.ranked(context, asked=own)
+            selection = self._select(context, answer_type, ranked)
+        return answer_type, ranked, selection
 
-    def ranked(self, context: AnswerContext) -> tuple[AnswerType | None, list[Candidate]]:
+    def _select(self, context: AnswerContext, answer_type: AnswerType | None, ranked: list[Candidate]) -> Selection:
+        return select(ranked, question=context.question, answer_type=answer_type, max_points=self._max_points,
+                      weights=self._weights, read_alone=context.read_alone)
+
+    def ranked(self, context: AnswerContext, *, asked: str | None = None) -> tuple[AnswerType | None, list[Candidate]]:
         """The kind of fact the question asks for, and every unit of the content passages with its
         features and score, best first (what ``answer`` selects from; ``assistant eval
-        --explain`` prints it). Cost: analysis of the passages' sentences."""
-        asked = asked_part(context.question, context.original_question)
+        --explain`` prints it); ``asked``: the words that say what is asked (default ``asked_part``
+        of the question). Cost: analysis of the passages' sentences."""
+        asked = asked or asked_part(context.question, context.original_question)
         answer_type = asked_type(asked)
         score = self._scorer(context, asked)
         ranked = score(answer_type)

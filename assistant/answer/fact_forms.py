@@ -324,6 +324,28 @@ def _uses(text: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?::?s)?(?!\w)", text) is not None
 
 
+# "the 50 billion euro support" names the amount a page gives as "50 miljarder euro": a sum the
+# question already states is no answer to it, in either language.
+_MAGNITUDES = {"billion": "miljarder", "bn": "miljarder", "million": "miljoner", "miljarder": "billion",
+               "miljard": "billion", "miljoner": "million", "miljon": "million"}
+_CURRENCIES = ("kronor", "kr", "sek", "euro", "euros", "eur", "dollar", "dollars", "usd")
+_AMOUNT_IN_WORDS = re.compile(r"\b(\d+)(?:[.,](\d+))?\s+(" + "|".join(_MAGNITUDES) + r")\b")
+
+
+def _with_magnitudes_translated(text: str) -> str:
+    """``text`` (casefolded) followed by each of its amounts in millions or billions in the other
+    language, with either decimal mark and with each currency ("1.2 billion" adds "1,2 miljarder",
+    "1.2 miljarder", "1,2 miljarder kronor" …)."""
+    forms = {f"{whole}{mark}{part} {_MAGNITUDES[word]}" if part else f"{whole} {_MAGNITUDES[word]}"
+             for whole, part, word in _AMOUNT_IN_WORDS.findall(text) for mark in (",", ".")}
+    # An English page's sum ends in its currency ("1.2 billion euros"), which the question may not name.
+    return " ; ".join([text, *sorted(forms), *sorted(f"{form} {currency}" for form in forms
+                                                     for currency in _CURRENCIES)])
+
+
+_SINCE = re.compile(r"\b(?:sedan|since|ever since)\s+(?:den\s+|the\s+)?$", re.IGNORECASE)
+
+
 def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
     """Whether ``pattern`` matches ``text`` somewhere other than with words already in ``exclude``."""
     return any(_new(match, exclude) for match in pattern.finditer(text))
@@ -379,13 +401,21 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
 _PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:the\s+)?(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
 
 
+_STATED_BY_FORM = frozenset({AnswerType.PURPOSE, AnswerType.DEFINITION})
+
+
 def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` states a fact of ``answer_type`` (a date for DATE, an amount of money for
     MONEY …) other than one ``besides`` already names: for "Who must Migrationsverket consult?" a
     sentence naming only Migrationsverket names no one. Years never count as amounts or counts.
     ``bodies``: further names that state a body or a place (``bodies.named_bodies``: the short names
     the text's document gives its bodies, the countries' names). Cost: one or two regex passes."""
-    exclude = besides.casefold()
+    # A purpose or a definition is stated in the words the question asks for it with ("Vad avses
+    # med …?" – "Med … avses …", "Vad är syftet …?" – "Syftet är …"). (Not so a requirement: "Vilka
+    # krav ställs …?" is answered by "ska vara kostnadsberäknade", seldom by "ska möta de krav som …".)
+    exclude = "" if answer_type in _STATED_BY_FORM else besides.casefold()
+    if answer_type in (AnswerType.MONEY, AnswerType.QUANTITY):
+        exclude = _with_magnitudes_translated(exclude)
     if answer_type in (AnswerType.BODY, AnswerType.PLACE) and any(
             _uses(text, name) and not _uses(exclude, name.casefold()) for name in bodies):
         return True
@@ -408,7 +438,9 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
     if answer_type is AnswerType.DEADLINE:
         # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does,
         # and so does a limit counted from now or from an event ("inom tre månader").
-        return _finds(_STATES[AnswerType.DATE], text, exclude) or _finds(_WITHIN, text, exclude)
+        # (Not a time since when: "som funnits sedan 1940-talet" sets no limit.)
+        return any(_new(match, exclude) and not _SINCE.search(text, 0, match.start())
+                   for match in _STATES[AnswerType.DATE].finditer(text)) or _finds(_WITHIN, text, exclude)
     return _finds(_STATES[answer_type], text, exclude)
 
 

@@ -112,6 +112,15 @@ def same_count_stems(words: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+# A noun (or a compound opening with it), at most three words of change or comparison, then a count
+# that is no year and no sum or share.
+_NAMED_THEN_COUNTED = re.compile(rf"([\wåäö-]{{3,}})(?:\s+(?:från|till|med|dagens|dagsläget|ökar|ökas|ska|öka|"
+                                 rf"uppgå|uppgår|cirka|omkring|ungefär|from|to|by|about|around|rises?|increases?|"
+                                 rf"grows?|will|reach(?:es)?)){{1,3}}\s+(?!{YEAR}\b)\d[\d  ]*\b"
+                                 r"(?!\s*(?:[.,]\d|kr\b|kronor|%|procent|miljon|miljard|million|billion))",
+                                 re.IGNORECASE)
+
+
 def counts_of(text: str, stems: frozenset[str]) -> bool:
     """Whether ``text`` has a number followed (within three words) by a word starting with one of
     ``stems`` ("40 000 invånare" counts inhabitants, not refugees), or names the number of such a
@@ -122,6 +131,9 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
     for match in _NUMBER_OF.finditer(text):
         if any(_names_counted(word.casefold(), stems) for word in match.group(1).split()):
             return True
+    # "Värnpliktsutökning från dagens 8 000 till 10 000": the thing counted just before its number.
+    if any(word.casefold()[:5] in stems for word in _NAMED_THEN_COUNTED.findall(text)):
+        return True
     for match in _COUNT_THEN_WORDS.finditer(text):
         words = [word.casefold() for word in match.group(1).split()]
         # "… internflyktingar … uppskattas till 2,6 miljoner människor": a count of people counts them.

@@ -120,17 +120,31 @@ _ASKS_AGAIN = re.compile(r"\b(?:what|how) about\b|\bhur är det med\b|\bvad gäl
                          r"\bsame\b|\bsamma\b|\bmotsvarande\b|\bcorresponding\b", re.IGNORECASE)
 
 
+# "Does it also have to keep the ministry updated?": a yes-or-no follow-up asking about something
+# besides what the earlier question asked.
+_ASKS_BESIDES = re.compile(r"\b(?:also|as well|too|också|även)\b", re.IGNORECASE)
+
+
 def asked_part(question: str, own: str | None) -> str:
     """The words that say what is asked: a follow-up's ``own`` words (``question`` its resolved,
     standalone form) when they hold a question word and do not ask the earlier question again, or
-    open as a yes-or-no question does while the joined question asks for no kind of fact (a
-    "Can those time limits be extended?" after "Within what time limits …?" is still answered by
-    the limits); else ``question``. String work, and ``asked_type`` of ``question``."""
+    open as a yes-or-no question does while the joined question asks for no kind of fact or they
+    ask about something besides it ("also", "också"); a "Can those time limits be extended?" after
+    "Within what time limits …?" is still answered by the limits. Else ``question``. String work,
+    and ``asked_type`` of ``question``."""
     if not own or own == question or _ASKS_AGAIN.search(own):
         return question
-    if _QUESTION_WORD.search(own) or (opens_as_yes_or_no(own) and asked_type(question) is None):
+    if _QUESTION_WORD.search(own) or (opens_as_yes_or_no(own) and (
+            asked_type(question) is None or _ASKS_BESIDES.search(own))):
         return own
     return question
+
+
+def asks_yes_or_no_after(question: str, own: str | None) -> bool:
+    """Whether a follow-up's ``own`` words ask yes or no about what the joined ``question`` asked
+    ("Is that number a fixed ceiling?" after "How many funds …?"): ``asked_part`` reads the joined
+    question, whose kind of fact the answer may not state."""
+    return bool(own) and own != question and asked_part(question, own) == question and opens_as_yes_or_no(own)
 
 
 def topic_part(question: str, own: str | None) -> str:

@@ -42,6 +42,16 @@ def names_document(question: str, document: DocumentInfo) -> bool:
     return len(words) >= 2 and sum(_word_named(w, asked_words) for w in words) >= 0.6 * len(words)
 
 
+def names_title(question: str, document: DocumentInfo) -> bool:
+    """The question names every longer word of the document's title, three at least ("utredningen
+    om en socialt hållbar bostadsförsörjning"): stricter than ``names_document``, whose most of
+    the words a question on the same topic also uses ("hedersrelaterat våld och förtryck" does not
+    name "Regeringen i samtal om hedersrelaterat våld och förtryck")."""
+    words = {w.casefold() for w in _TITLE_WORD.findall(document.title)}
+    asked_words = {w.casefold() for w in _TITLE_WORD.findall(question)}
+    return len(words) >= 3 and all(_word_named(w, asked_words) for w in words)
+
+
 _INFLECTION_CHARS = 4  # "integrationspolicy" / "integrationspolicyn", "program" / "programmet"
 
 

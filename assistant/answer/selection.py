@@ -51,6 +51,7 @@ from assistant.answer.figures import (
     states_another_year,
     years_of,
 )
+from assistant.answer.named_documents import names_title
 from assistant.answer.names import named_in
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
@@ -161,6 +162,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     competing = _competing(passages)
     by_name = answer_type is AnswerType.COUNT and counts_names(counted)
     speaks_of_names = _speaks_of_names(competing, names)
+    named_by_title = _named_by_title(competing, question)
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
     # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,
@@ -193,7 +195,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                     stated, passage.document_text[max(0, span[0] - 300):span[0]])) \
                 and not report_stage_differs(stages, stated) \
                 and not (day and not states_a_day(stated)) \
-                and speaks_of_names[passage.hit.document_id]
+                and speaks_of_names[passage.hit.document_id] and named_by_title[passage.hit.document_id]
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),
@@ -232,6 +234,16 @@ def _speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dic
     named = {document: named_in(text, names) for document, text in texts.items()}
     anywhere = any(named.values())
     return {document: bool(found) or not anywhere for document, found in named.items()}
+
+
+def _named_by_title(passages: Sequence[Passage], question: str) -> dict[str, bool]:
+    """Per document of ``passages``: whether the question names it by its whole title
+    (``names_title``), or names none of them: "När ska utredningen om en socialt hållbar
+    bostadsförsörjning lämna en delredovisning?" is not answered by another assignment's interim report."""
+    documents = {p.hit.document_id: p.document for p in passages}
+    named = {document_id: names_title(question, document) for document_id, document in documents.items()}
+    anywhere = any(named.values())
+    return {document_id: found or not anywhere for document_id, found in named.items()}
 
 
 def _distinct(matched: Sequence[frozenset[str]]) -> list[float]:

@@ -41,6 +41,12 @@ def test_the_final_and_the_interim_report_are_told_apart() -> None:
                                     "Uppdraget ska delredovisas senast 1 mars och slutredovisas senast 1 maj.")
     assert not report_stage_differs(report_stages("By when must they report?"),
                                     "De ska lämna en delredovisning senast 1 mars.")
+    # The assignment reported without a stage is reported once, at its end: no interim report.
+    interim = report_stages("När ska utredningen lämna en delredovisning?")
+    assert report_stage_differs(interim, "Uppdraget ska redovisas senast den 8 november 2021.")
+    assert not report_stage_differs(interim, "Uppdraget ska delredovisas senast den 1 mars 2021.")
+    assert not report_stage_differs(report_stages("When is the final report due?"),
+                                    "Uppdraget ska redovisas senast den 8 november 2021.")
 
 
 def test_a_question_for_a_date_to_the_day_is_not_answered_by_a_year() -> None:

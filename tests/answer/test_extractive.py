@@ -209,3 +209,39 @@ def test_a_question_for_whom_to_contact_in_a_policy_without_contact_details_name
     assert states(AnswerType.BODY, answer.citations[0].quote)
     assert_well_formed(answer, assistant)
 
+
+
+FUND_PLATFORM_NOTICE = """Ett upphandlat fondtorg för premiepensionen
+
+## Urval av fonder
+
+Fondtorget ska erbjuda upphandlade fonder. Det framstår som sannolikt att premiepensionens fondtorg \
+får ett antal fonder i nivå med tjänstepensionens valbara del, det vill säga 150–200 fonder. Detta ska \
+dock inte ses som ett maxtak, frågan om antalet avgörs av den nya myndigheten i dess upphandlingar.
+
+Fonderna ska vara kostnadseffektiva, hållbara och av hög kvalitet.
+
+## Tillsyn
+
+Myndigheten ska löpande granska fondförvaltarna och rapportera till regeringen varje år.
+"""
+
+
+def test_a_yes_or_no_follow_up_about_a_figure_is_answered_by_whether_it_holds(tmp_path, embedder, glossary) -> None:
+    """"Is that number a fixed ceiling?" after a question for a number is answered by the sentence
+    saying whether it is, which states no number: the follow-up is asked on its own once no passage
+    gives the kind of fact the earlier question asked for."""
+    from tests.conftest import make_assistant
+
+    corpus = tmp_path / "source"
+    corpus.mkdir()
+    (corpus / "fondtorget.txt").write_text(FUND_PLATFORM_NOTICE, encoding="utf-8")
+    notice = make_assistant(tmp_path, embedder, glossary, corpus=corpus)
+    notice.ensure_index()
+    earlier = "Roughly how many funds is the premium pension fund platform expected to offer?"
+    first = notice.ask(earlier, record=False)
+    history = [ChatTurn(role="user", content=earlier), ChatTurn(role="assistant", content=first.answer)]
+    answer = notice.ask("Is that number a fixed ceiling?", history, record=False)
+    assert not answer.abstained
+    assert "maxtak" in answer.citations[0].quote
+    assert_well_formed(answer, notice)

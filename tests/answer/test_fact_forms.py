@@ -290,6 +290,21 @@ def test_an_intent_is_no_definition() -> None:
     assert not states(AnswerType.DEFINITION, "Regeringen avser att återkomma i frågan.")
 
 
+def test_a_sum_the_question_states_is_its_own_in_either_language() -> None:
+    question = "How much will Sweden itself contribute to the proposed 50 billion euro support for Ukraine?"
+    assert not states(AnswerType.MONEY, "Förslaget innehåller ett stöd till Ukraina värt 50 miljarder euro.",
+                      besides=question)
+    assert states(AnswerType.MONEY, "Sverige bidrar med 3,5 miljarder euro till stödet.", besides=question)
+    assert not states(AnswerType.QUANTITY, "Ramen är 1.2 billion euros.",
+                      besides="Hur mycket av ramen på 1,2 miljarder går till Sverige?")
+
+
+def test_a_time_since_when_sets_no_deadline() -> None:
+    assert not states(AnswerType.DEADLINE, "Uppgiftsfördelningen har funnits sedan 1940-talet.")
+    assert states(AnswerType.DATE, "Uppgiftsfördelningen har funnits sedan 1940-talet.")
+    assert states(AnswerType.DEADLINE, "Regeln gäller sedan 2019, och uppdraget ska redovisas den 8 november 2021.")
+
+
 def test_millions_of_kronor_in_words_are_a_sum_not_a_count() -> None:
     assert not states(AnswerType.COUNT, "Regeringen satsar två miljoner kronor på läsfrämjande.")
 

@@ -35,6 +35,14 @@ def test_a_count_about_thirty_of_a_compound_or_of_a_body_s_members_counts_what_i
     assert not counts_of("18 experter är med i kommittén.", frozenset({"barn"}))
 
 
+def test_a_count_follows_the_thing_counted_when_it_grows_from_one_number_to_another() -> None:
+    conscripts = frozenset({"consc", "värnp"})
+    assert counts_of("Värnpliktsutökning från dagens 8 000 till 10 000 år 2030 och 12 000 år 2032.", conscripts)
+    assert not counts_of("Värnplikten ska öka till 2030.", conscripts)  # a year counts nothing
+    assert not counts_of("Värnpliktiga får till 300 kronor i dagersättning.", conscripts)  # nor a sum
+    assert not counts_of("Antalet kommuner ökar från 12 till 14.", conscripts)
+
+
 def test_how_much_more_is_answered_by_a_ratio() -> None:
     assert states(AnswerType.QUANTITY, "Det kostar i snitt tre gånger så mycket att följa EU-regler.")
     assert states(AnswerType.QUANTITY, "Costs are twice as high.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.followup import (
     asked_part,
+    asks_yes_or_no_after,
     documents_discussed,
     figures_part,
     refers_back,
@@ -110,6 +111,24 @@ def test_a_follow_up_asking_yes_or_no_asks_its_own_question_when_the_joined_one_
     earlier = "Within what time limits must the course be passed?"
     own = "Can those time limits be extended, for example because of illness?"
     assert asked_part(f"{earlier} {own}", own) == f"{earlier} {own}"
+
+
+def test_a_follow_up_asking_yes_or_no_about_something_besides_asks_its_own_question() -> None:
+    earlier = "When is the National Board of Housing, Building and Planning due to report on its assignment?"
+    own = "Does it also have to keep the ministry updated while the work is under way?"
+    assert asked_part(f"{earlier} {own}", own) == own
+    assert not asks_yes_or_no_after(f"{earlier} {own}", own)
+
+
+def test_a_follow_up_asking_yes_or_no_about_the_earlier_fact_may_be_asked_again_on_its_own() -> None:
+    # The extractive answerer asks "Is that number a fixed ceiling?" on its own once no passage
+    # states the number the joined question asks for.
+    earlier = "Roughly how many funds is the procured premium pension fund platform expected to offer?"
+    own = "Is that number a fixed ceiling?"
+    assert asked_part(f"{earlier} {own}", own) == f"{earlier} {own}"
+    assert asks_yes_or_no_after(f"{earlier} {own}", own)
+    assert asked_type(own) is AnswerType.YES_NO
+    assert not asks_yes_or_no_after(earlier, earlier) and not asks_yes_or_no_after(earlier, None)
 
 
 def test_the_years_asked_about_are_the_follow_ups_own_when_it_names_one() -> None:

@@ -30,16 +30,18 @@ Samordnaren ska:
 
 
 def passage(start: str, end: str | None = None, *, similarity: dict[str, float] | None = None,
-            text: str = TEXT) -> Passage:
+            text: str = TEXT, document: tuple[str, str] = ("samordnare", "Uppdrag att inrätta en samordnare")
+            ) -> Passage:
     """The prose passage of ``text`` (``TEXT``) from ``start`` to ``end``, its units scored by
-    ``similarity`` (by the start of a unit's text; 0.80 for the rest)."""
+    ``similarity`` (by the start of a unit's text; 0.80 for the rest), in ``document`` (id, title)."""
     a = text.index(start)
     b = text.index(end) + len(end) if end else len(text)
-    hit = Hit(chunk_id="c", document_id="samordnare", title="Uppdrag att inrätta en samordnare",
+    document_id, title = document
+    hit = Hit(chunk_id="c", document_id=document_id, title=title,
               municipality=None, section="Uppdrag", section_path=["Uppdrag"], text=text[a:b], score=1.0, start=a, end=b)
     scores = {span: next((v for k, v in (similarity or {}).items() if text[span[0]:].startswith(k)), 0.80)
               for span in unit_spans(text[a:b], base=a)}
-    info = DocumentInfo(id="samordnare", title=hit.title, source_path="samordnare.md")
+    info = DocumentInfo(id=document_id, title=title, source_path=f"{document_id}.md")
     return Passage(hit=hit, kind="text", document=info, document_text=text, dense_score=0.8, unit_scores=scores)
 
 
@@ -499,3 +501,21 @@ def test_a_byline_closer_than_every_sentence_does_not_hide_the_one_stating_the_c
     assert ranked[0].text == byline and ranked[0].describes_page
     selection = select(ranked, question=question, answer_type=AnswerType.COUNT)
     assert not selection.missing_fact and selection.chosen[0][0].text == count
+
+
+def test_a_fact_is_taken_only_from_the_document_the_question_names_by_its_title() -> None:
+    """"När ska utredningen om en socialt hållbar bostadsförsörjning lämna en delredovisning?" is
+    not answered by another assignment's interim report: the named document states none."""
+    other_text = "Uppdrag om yrkestrafiken\n\nEn delredovisning av uppdraget ska lämnas senast den 15 mars 2016.\n"
+    named_text = ("En socialt hållbar bostadsförsörjning\n\nEn särskild utredare ges i uppdrag att utreda "
+                  "bostadspolitikens verktyg. Uppdraget ska redovisas senast den 8 november 2021.\n")
+    other = passage("En delredovisning", text=other_text, document=("yrkestrafik", "Uppdrag om yrkestrafiken"))
+    named = passage("En särskild", text=named_text, document=("bostad", "En socialt hållbar bostadsförsörjning"))
+    question = "När ska utredningen om en socialt hållbar bostadsförsörjning lämna en delredovisning?"
+    ranked = candidates([other, named], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    assert select(ranked, question=question, answer_type=asked_type(question)).missing_fact
+    # Named by no question, the other assignment's interim report answers.
+    asked = "När ska delredovisningen lämnas?"
+    ranked = candidates([other, named], question=asked, overlap=lambda _: 0.0, answer_type=asked_type(asked))
+    selection = select(ranked, question=asked, answer_type=asked_type(asked))
+    assert not selection.missing_fact and selection.chosen[0][0].passage.hit.document_id == "yrkestrafik"
