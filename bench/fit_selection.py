@@ -1,7 +1,7 @@
 """Fit the answer-selection scorer (``assistant.answer.selection.SelectionWeights``) on the tuning
 halves, choosing how far it may move from the hand-set weights (``HAND_SET``) by cross-validation.
 
-    python -m bench.fit_selection [--folds 5] [--out FILE] [--cache FILE]
+    python -m bench.fit_selection [--folds 5] [--out FILE] [--cache FILE] [--with-rounds]
 
 The tuning questions (``TUNE``: the five policies' set, the tune halves of ``unseen``, ``large``
 and ``english``, and the all-tuning sets ``tuning``, ``trial`` and ``facts``) are each asked of the
@@ -56,6 +56,10 @@ EVAL = REPO / "tests" / "eval"
 TUNE = [EVAL / "questions.jsonl", EVAL / "unseen" / "tune.jsonl", EVAL / "large" / "tune.jsonl",
         EVAL / "english" / "tune.jsonl", EVAL / "tuning" / "questions.jsonl", EVAL / "trial" / "questions.jsonl",
         EVAL / "facts" / "questions.jsonl"]
+# The tuning sets written after the packaged fit (``--with-rounds``): refitted on them too, the weights
+# lost answers end to end (issue 20's twenty-second pass), so the packaged ones are not fitted on them.
+ROUNDS = [EVAL / "facts2" / "questions.jsonl", EVAL / "staff" / "questions.jsonl",
+          *(EVAL / f"round{n}" / "questions.jsonl" for n in range(1, 14))]
 PENALTIES = (float("inf"), 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.0)
 SIMILARITY = FEATURES.index("similarity")
 DEADLINE = FEATURES.index("deadline")
@@ -86,9 +90,8 @@ class Group:
 def collect(assistants: dict[Path, PolicyAssistant]) -> list[Group]:
     """Every tuning question's candidates, asked of the index ``assistants`` gives for its set."""
     groups = []
-    for path in TUNE:
+    for path, assistant in assistants.items():
         source = "policies" if path.parent == EVAL else path.parent.name
-        assistant = assistants[path]
         for question in load_questions(path):
             history = _history(assistant, question.history)
             answer_type, ranked, _ = assistant.answer_candidates(question.question, history)
@@ -269,13 +272,13 @@ def per_source(groups: list[Group], weights: np.ndarray, typed_margin: float) ->
     return out
 
 
-def _collected(cache: Path | None) -> list[Group]:
+def _collected(cache: Path | None, *, paths: list[Path]) -> list[Group]:
     if cache is not None and cache.exists():
         return load(cache)
     settings = Settings()
     assistants: dict[Path, PolicyAssistant] = {}
     by_set: dict[tuple[str, ...], PolicyAssistant] = {}
-    for path in TUNE:
+    for path in paths:
         sets = () if path.parent == EVAL else (path.parent.name,)
         if sets not in by_set:
             by_set[sets] = assistant_for(sets, settings)  # the index ``assistant eval --documents`` builds
@@ -293,8 +296,10 @@ def main() -> None:
                         "and read them from it when it exists (skips the index build and the asks)")
     parser.add_argument("--out", type=Path, default=None, help="write the fitted weights here (a file in the "
                         "format of assistant/answer/selection_weights.json)")
+    parser.add_argument("--with-rounds", action="store_true", help="fit on the later tuning sets too (``ROUNDS``)")
     args = parser.parse_args()
-    groups = _collected(args.cache)
+    paths = [*TUNE, *ROUNDS] if args.with_rounds else TUNE
+    groups = _collected(args.cache, paths=paths)
     packaged = SelectionWeights.packaged()
     prior = np.array([HAND_SET[name] for name in FEATURES])
     fitted_on = sum(g.answerable for g in groups)
@@ -321,7 +326,7 @@ def main() -> None:
         mark = " (packaged)" if margin == packaged.follow_margin else ""
         print(f"| {margin}{mark} | {right} | {points:.2f} |")
     if args.out is not None:
-        names = ", ".join(str(path.relative_to(EVAL)) for path in TUNE)
+        names = ", ".join(str(path.relative_to(EVAL)) for path in paths)
         weights = SelectionWeights(
             weights={n: round(float(x), 4) + 0.0 for n, x in zip(FEATURES, fitted, strict=True)},
             fitted_on=f"{dt.date.today().isoformat()}: conditional logit on {fitted_on} answerable questions of the "
