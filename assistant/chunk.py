@@ -61,7 +61,9 @@ _ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in (
     # An appropriation's item: "anslag 1:5 … ap. 3 enligt beslut i regleringsbrev".
     "ap.",
     # Titles before a name ("Kungl. Maj:ts Orden", "H.E. Mr Kairat Abdrakhmanov", "Dr. Lind").
-    "Kungl.", "H.E.", "Mr.", "Mrs.", "Ms.", "Dr."))
+    "Kungl.", "H.E.", "Mr.", "Mrs.", "Ms.", "Dr.")) + (
+    # Two initials ("bidrag till V.S. Visit Sweden AB", "J.K. Rowling") begin a name; they end nothing.
+    r"(?<!\b[A-ZÅÄÖ]\.[A-ZÅÄÖ]\.)")
 # No sentence ends in a word that needs one after it ("… i uppdrag att bistå Konkurrensverket med\n
 # underlag …", "… en skriftväxling mellan\nSverige och Schweiz"): a line that breaks after one goes on.
 _LINKING = "".join(rf"(?<!\b{word})" for word in (

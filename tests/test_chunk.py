@@ -136,6 +136,14 @@ def test_a_titles_period_ends_no_sentence() -> None:
         "H.E. Mr Kairat Abdrakhmanov är född 1964.", "Den kostar 40 kronor inkl. moms."]
 
 
+def test_two_initials_begin_a_name_and_end_no_sentence() -> None:
+    text = ("Jordbruksverket ska förmedla bidrag till V.S. Visit Sweden AB för att stärka måltidsturismen. "
+            "Ambassaden ligger i USA. Sedan 2020 är den stängd.")
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Jordbruksverket ska förmedla bidrag till V.S. Visit Sweden AB för att stärka måltidsturismen.",
+        "Ambassaden ligger i USA.", "Sedan 2020 är den stängd."]
+
+
 def test_chunk_ids_are_stable_and_unique(chunker: Chunker, documents: list[Document],
                                          chunks: dict[str, list[Chunk]]) -> None:
     again = {document.id: [c.chunk_id for c in chunker.chunk(document)] for document in documents}

@@ -99,8 +99,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"under hur många (?:år|månader)|längsta tid|maxtid|högsta tid|"
                                # A count of days or years is a period: "Inom hur många dagar …?" is
                                # answered by "inom sju dagar", "Hur många års erfarenhet …?" by "30 års".
-                               r"(?:hur många|how many) (?:år|års|månader|veckor|dagar|dygn|timmar|years|months|"
-                               r"weeks|days|hours)\b|within what (?:time|period)|inom vilken (?:tid|period)")),
+                               r"(?:hur många|how many) (?:år|års|månader|månaders|veckor|veckors|dagar|dagars|dygn|"
+                               r"dygns|timmar|timmars|years|months|weeks|days|hours)\b|"
+                               r"within what (?:time|period)|inom vilken (?:tid|period)")),
     (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|closing date|no later than|"
                                r"(?:latest|last) date|date by which|senast när|till när|sista dag(?:en)?|"
                                r"senaste datum\w*|"
@@ -118,7 +119,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.COUNT, _cue(r"(?:how many|hur många)(?! (?:kronor|euros?|dollars?|sek)\b)|"
                             r"(?<!increase in )(?<!rise in )(?<!growth in )(?<!decrease in )(?<!fall in )"
                             r"(?<!drop in )(?<!change in )\b(?:the|a|total|what) number of|"
-                            r"(?<!ökningen av )(?<!ökning av )(?<!minskningen av )(?<!minskning av )\bantal(?:et)?\b")),
+                            r"(?<!ökningen av )(?<!ökning av )(?<!minskningen av )(?<!minskning av )"
+                            # "Hur utvecklades antalet avrättningar?" asks how it changed, not how many.
+                            r"(?<!utvecklades )(?<!utvecklats )(?<!utvecklas )(?<!förändrades )(?<!förändrats )"
+                            r"\bantal(?:et)?\b")),
     # "What is the maximum penalty for …?", "maxstraff för …?": prison as often as a sum (never vetoes).
     (AnswerType.PENALTY, _cue(r"\b(?:penalt(?:y|ies)|punishments?|sentence for|maxstraff\w*|straff(?:et|en|skala\w*)?|"
                               r"påföljd\w*|straffsats\w*)\b")),
@@ -152,7 +156,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"hur stort|hur stora|hur hög|hur högt|med hur mycket|"
                                # "What was Sweden's total fertility rate in 2023?": a figure.
                                r"\bwhat (?:is|was|are|were|will be) (?:the |[\w-]+'s )?(?:[\w-]+ ){0,3}rates?\b"
-                               r"(?! (?:of )?(?:change|progress)\b)")),
+                               r"(?! (?:of )?(?:change|progress)\b)|"
+                               # "What is the overall ceiling for the guarantees?", "Vad är taket för …?"
+                               r"\bwhat (?:is|was|will be) the (?:[\w-]+ ){0,2}(?:ceiling|cap)\b|"
+                               r"\bvad (?:är|var|blir) (?:det )?(?:[\wåäö-]+ )?(?:taket|maxbeloppet|maxtaket)\b")),
     # ("… gather views from when drafting guidance?" asks whom, not since when.)
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|"
                            r"\b(?:since|from) when\b(?! \w+ing\b)|"

@@ -140,12 +140,15 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between;
     # "18 kalendermånader", "tio arbetsdagar" count the same units.
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
-                              rf"(?:kalender|arbets)?(?:år|års|månader|månad|veckor|vecka|dagar|dygn|timmar|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
+                              r"(?:kalender|arbets)?(?:år|års|månader|månaders|månad|veckor|veckors|vecka|dagar|dagars|"
+                              rf"dygn|dygns|timmar|timmars|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
                               # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
                               # not how long something lasts).
                               r"\b(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio)(?:årsperiod|månadersperiod)\w*|"
                               r"\bhalvår(?:et|s\w*)?\b|"
+                              # The number of such units: "antalet anståndsmånader höjs från 9 till 12".
+                              r"\bantal(?:et)? [a-zåäö]*(?:månader|år|veckor|dagar|dygn|timmar)\b.{0,40}?\d|"
                               # An age: "till och med 20 års ålder", "aged 16", "18 years old".
                               r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
                               r"\baged \d+|"

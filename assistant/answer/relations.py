@@ -66,8 +66,15 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\b(?:vem|vilka) riktar sig\b|"
              # "Vilka aktörer är tänkta att ta emot medlen?", "Who are the intended recipients?"
              r"\b(?:ta|tar) emot (?:medl|stöd|bidrag|pengar|ersättning)\w*|\b\w*mottagare\b|\brecipients?\b|"
-             r"\breceive (?:the )?(?:funds|money|grants?|support|funding)\b"),
+             r"\breceive (?:the |a )?(?:funds|money|grants?|support|funding)\b|"
+             # "Vilken aktör ska få pengar via Jordbruksverket …?", "Which company is to receive a grant …?"
+             r"\b(?:vem|vilken|vilket|vilka)\b.{0,30}\b(?:ska|skall|kommer att) få (?:pengar|medel|bidrag|stöd)\b|"
+             r"\b(?:who|which \w+)\b.{0,20}\b(?:is|are) to receive\b"),
         _cue(r"\b(?:kan|får) sökas av\b|\b(?:kan|får) (?:ansöka|söka)\b|\briktar sig\b|\bmålgrupp\w*|"
+             # Money paid or passed on to someone: "utbetala medel till RISE", "förmedla bidrag till …".
+             r"\b(?:utbetala|betala ut|fördela|förmedla|lämna)\w* (?:[\wåäö]+ ){0,2}(?:medel|bidrag|stöd|pengar) "
+             r"till\b|"
+             r"\b(?:pay|paid|disburse\w*|award\w*|pass\w* on) (?:[\w-]+ ){0,2}(?:funds|grants?|money) to\b|"
              r"\b\w*mottagare\b|\bberättigade?\b|\bkan beviljas\b|\beligible\b|\bopen to\b|\bcan apply\b|"
              r"\btarget groups?\b|\bintended for\b|\baimed at\b")),
     Relation.SUCCESSOR: (

@@ -29,6 +29,10 @@ from assistant.answer.intent import Intent, classify
     ("What is the longest total term allowed for a credit guarantee, extensions included?", AnswerType.DURATION),
     ("What is the maximum period of the loan?", AnswerType.DURATION),
     ("How much can the agency spend on the coordinator?", AnswerType.QUANTITY),
+    ("What is the overall ceiling for the state credit guarantees?", AnswerType.QUANTITY),
+    ("Vad är taket för avdraget?", AnswerType.QUANTITY),
+    ("Hur många veckors praktik har eleverna?", AnswerType.DURATION),
+    ("Hur utvecklades antalet avrättningar under 2018?", None),  # how it changed, not how many
     ("How big is the bicycle bonus?", AnswerType.MONEY),
     ("Hur mycket pengar får Trafikverket använda?", AnswerType.MONEY),
     ("Hur mycket får Trafikverket använda för uppdraget?", AnswerType.MONEY),

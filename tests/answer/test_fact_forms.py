@@ -305,6 +305,12 @@ def test_a_time_since_when_sets_no_deadline() -> None:
     assert states(AnswerType.DEADLINE, "Regeln gäller sedan 2019, och uppdraget ska redovisas den 8 november 2021.")
 
 
+def test_a_period_in_the_genitive_is_a_period() -> None:
+    assert states(AnswerType.DURATION, "Elever på yrkesprogrammen har 15 veckors praktik.")
+    assert states(AnswerType.DURATION, "Kursen omfattar tre dagars utbildning.")
+    assert states(AnswerType.DURATION, "Det maximala antalet anståndsmånader höjs från 9 till 12.")
+
+
 def test_millions_of_kronor_in_words_are_a_sum_not_a_count() -> None:
     assert not states(AnswerType.COUNT, "Regeringen satsar två miljoner kronor på läsfrämjande.")
 
