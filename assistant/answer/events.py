@@ -67,6 +67,11 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "Remissvaren ska ha kommit in till Näringsdepartementet senast …": how a consultation's
     # answers are due.
     # ("When did the minister deliver his speech?" asks when it was given, not when a report was due.)
+    # "By what date must any unused money be paid back?" is not answered by when a report is due.
+    "repaid": (cue(r"\b(?:paid|pay|pays|be paid) back\b|\brepa(?:y|id|ys|yment)\b|\båterbetal\w*|"
+                   r"\bbetala\w* tillbaka\b|\båterför(?:a|as|s)\b"),
+               cue(r"\b(?:paid|pay|pays|be paid) back\b|\brepa(?:y|id|ys|yment)\b|\båterbetal\w*|"
+                   r"\bbetala\w* tillbaka\b|\båterför(?:a|as|s)\b|\breturned\b")),
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver(?!\w* (?:[\w-]+ ){0,3}(?:speech|address|talk|lecture|"
                      r"remarks|statement)\b)|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),

@@ -25,6 +25,13 @@ def test_a_time_question_about_an_event_needs_a_sentence_about_that_event() -> N
     assert speaks_of("reported", "The report was presented in early 2004.")
 
 
+def test_a_time_question_about_paying_back_needs_a_sentence_about_paying_back() -> None:
+    event = asked_event("And by what date must any unused money be paid back?")
+    assert event == asked_event("Senast när ska medel som inte har använts återbetalas?") == "repaid"
+    assert speaks_of(event, "Medel som inte har utnyttjats ska återbetalas senast den 31 mars 2014.")
+    assert not speaks_of(event, "Myndigheten ska senast den 20 maj 2024 lämna en delredovisning.")
+
+
 def test_a_time_question_about_opening_needs_a_sentence_about_opening() -> None:
     """"When can the tracks be taken into traffic?" is not answered by the year of the price level."""
     event = asked_event("När beräknas de nya spåren kunna tas i trafik?")
