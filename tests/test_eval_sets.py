@@ -217,7 +217,8 @@ def test_the_second_fresh_set_draws_pages_no_other_set_draws_and_its_evidence_is
                                                                       ("round7", 14, 66, 8), ("round8", 14, 66, 8),
                                                                       ("round9", 14, 67, 8), ("round10", 14, 67, 8),
                                                                       ("round11", 14, 68, 8), ("round12", 14, 66, 8),
-                                                                      ("round13", 14, 68, 8), ("round14", 14, 69, 8)])
+                                                                      ("round13", 14, 68, 8), ("round14", 14, 69, 8),
+                                                                      ("round15", 14, 68, 8)])
 def test_the_rounds_of_new_users_uploads_draw_pages_no_other_set_draws_and_their_evidence_is_in_them(
         name: str, pages: int, answerable: int, negatives: int, tmp_path: Path) -> None:
     """The rounds of issue 20's sixteenth to twenty-second passes (pages uploaded and synced as a new
@@ -242,6 +243,9 @@ def test_the_rounds_of_new_users_uploads_draw_pages_no_other_set_draws_and_their
                                           "round7", "round8", "round9", "round10", "round11", "round12"),
                               "round14": ("round1", "round2", "round3", "round4", "round5", "round6",
                                           "round7", "round8", "round9", "round10", "round11", "round12",
-                                          "round13")}.get(name, ()))
+                                          "round13"),
+                              "round15": ("round1", "round2", "round3", "round4", "round5", "round6",
+                                          "round7", "round8", "round9", "round10", "round11", "round12",
+                                          "round13", "round14")}.get(name, ()))
     questions = drawn_apart_with_evidence(name, pages=pages, half="tune", earlier=earlier, tmp_path=tmp_path)
     assert sum(q.answerable for q in questions) == answerable and sum(not q.answerable for q in questions) == negatives
