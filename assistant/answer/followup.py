@@ -120,9 +120,9 @@ _ASKS_AGAIN = re.compile(r"\b(?:what|how) about\b|\bhur är det med\b|\bvad gäl
                          r"\bsame\b|\bsamma\b|\bmotsvarande\b|\bcorresponding\b", re.IGNORECASE)
 
 
-# "Does it also have to keep the ministry updated?": a yes-or-no follow-up asking about something
-# besides what the earlier question asked.
-_ASKS_BESIDES = re.compile(r"\b(?:also|as well|too|också|även)\b", re.IGNORECASE)
+# "Does it also have to keep the ministry updated?", "Ska de lämna någon avstämning innan dess?": a
+# yes-or-no follow-up asking about something besides what the earlier question asked.
+_ASKS_BESIDES = re.compile(r"\b(?:also|as well|too|också|även|any|någon|något|några)\b", re.IGNORECASE)
 
 
 def asked_part(question: str, own: str | None) -> str:

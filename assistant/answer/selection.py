@@ -167,7 +167,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,
                           asked=asked)
-    found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str]]] = []
+    found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str], bool]] = []
     for rank, passage in enumerate(competing):
         for span in _unit_spans(passage):
             text = passage.hit.text if passage.kind == "table_row" else passage.document_text[span[0]:span[1]]
@@ -186,10 +186,12 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             seen, stated = as_read(text), as_read(stated)
             aliases = bodies.get(passage.hit.document_id, frozenset())
             # "Hur många myndigheter …?" is answered by a sentence naming each of them, too.
-            typed = answer_type is not None and (
+            own = answer_type is not None and (
                 (states(answer_type, stated, besides=besides, bodies=aliases)
                  and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)))
-                or (by_name and names_each(stated))) \
+                or (by_name and names_each(stated)))
+            by_heading = not own and _named_by_heading(answer_type, passage, text, besides)
+            typed = (own or by_heading) \
                 and (event is None or speaks_of(event, stated) or speaks_of(event, as_read(context))) \
                 and not states_another_year(answer_type, years, in_its_year(
                     stated, passage.document_text[max(0, span[0] - 300):span[0]])) \
@@ -213,10 +215,14 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "short": float(len(seen) < 40),
             }
             terms = matched(f"{passage.hit.section_path[-1]}\n{context}") if matched else frozenset()
-            found.append((rank, passage, span, text, typed, features, terms))
-    distinct = _distinct([terms for *_, terms in found])
+            found.append((rank, passage, span, text, typed, features, terms, by_heading))
+    distinct = _distinct([entry[6] for entry in found])
+    # A heading's name answers only where no unit names one itself (``_named_by_heading``).
+    named_in_text = any(entry[4] and not entry[7] for entry in found)
     out = []
-    for (rank, passage, span, text, typed, features, _), share in zip(found, distinct, strict=True):
+    for (rank, passage, span, text, typed, features, _, by_heading), share in zip(found, distinct, strict=True):
+        if by_heading and named_in_text:
+            typed, features["typed"] = False, 0.0
         features["distinct"] = share
         out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features,
                              passage.kind == "text" and in_preamble(passage.document_text, span,
@@ -234,6 +240,22 @@ def _speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dic
     named = {document: named_in(text, names) for document, text in texts.items()}
     anywhere = any(named.values())
     return {document: bool(found) or not anywhere for document, found in named.items()}
+
+
+# An entry this short under a heading naming a person is that person's: "### Justitieminister Gunnar
+# Strömmer" over "Debatt om gängkriminalitet arrangerat av Expressen (kl. 15.30)" in a programme.
+_ENTRY_CHARS = 100
+
+
+def _named_by_heading(answer_type: AnswerType | None, passage: Passage, text: str, besides: str) -> bool:
+    """Whether a short entry (a programme's or list's line) is under a section heading naming the
+    person or body a question asks for: "Which minister takes part in the debate on gang crime?"
+    is answered by the debate's line, its heading naming the minister. (``candidates`` reads it so
+    only where no unit names one in its own words.)"""
+    return answer_type in (AnswerType.PERSON, AnswerType.BODY) and passage.kind == "text" \
+        and len(text) <= _ENTRY_CHARS and bool(passage.hit.section_path) \
+        and passage.hit.section_path[-1] != passage.hit.title \
+        and states(answer_type, passage.hit.section_path[-1], besides=besides)
 
 
 def _named_by_title(passages: Sequence[Passage], question: str) -> dict[str, bool]:

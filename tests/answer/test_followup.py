@@ -118,6 +118,9 @@ def test_a_follow_up_asking_yes_or_no_about_something_besides_asks_its_own_quest
     own = "Does it also have to keep the ministry updated while the work is under way?"
     assert asked_part(f"{earlier} {own}", own) == own
     assert not asks_yes_or_no_after(f"{earlier} {own}", own)
+    earlier = "Senast när ska Statskontoret redovisa uppdraget?"
+    own = "Ska de lämna någon avstämning innan dess?"
+    assert asked_part(f"{earlier} {own}", own) == own
 
 
 def test_a_follow_up_asking_yes_or_no_about_the_earlier_fact_may_be_asked_again_on_its_own() -> None:

@@ -30,15 +30,15 @@ Samordnaren ska:
 
 
 def passage(start: str, end: str | None = None, *, similarity: dict[str, float] | None = None,
-            text: str = TEXT, document: tuple[str, str] = ("samordnare", "Uppdrag att inrätta en samordnare")
-            ) -> Passage:
+            text: str = TEXT, document: tuple[str, str] = ("samordnare", "Uppdrag att inrätta en samordnare"),
+            section: str = "Uppdrag") -> Passage:
     """The prose passage of ``text`` (``TEXT``) from ``start`` to ``end``, its units scored by
     ``similarity`` (by the start of a unit's text; 0.80 for the rest), in ``document`` (id, title)."""
     a = text.index(start)
     b = text.index(end) + len(end) if end else len(text)
     document_id, title = document
     hit = Hit(chunk_id="c", document_id=document_id, title=title,
-              municipality=None, section="Uppdrag", section_path=["Uppdrag"], text=text[a:b], score=1.0, start=a, end=b)
+              municipality=None, section=section, section_path=[section], text=text[a:b], score=1.0, start=a, end=b)
     scores = {span: next((v for k, v in (similarity or {}).items() if text[span[0]:].startswith(k)), 0.80)
               for span in unit_spans(text[a:b], base=a)}
     info = DocumentInfo(id=document_id, title=title, source_path=f"{document_id}.md")
@@ -519,3 +519,25 @@ def test_a_fact_is_taken_only_from_the_document_the_question_names_by_its_title(
     ranked = candidates([other, named], question=asked, overlap=lambda _: 0.0, answer_type=asked_type(asked))
     selection = select(ranked, question=asked, answer_type=asked_type(asked))
     assert not selection.missing_fact and selection.chosen[0][0].passage.hit.document_id == "yrkestrafik"
+
+
+def test_a_programme_entry_under_a_heading_naming_a_person_is_that_persons() -> None:
+    """"Which minister takes part in the debate on gang crime?" is answered by the debate's line in
+    the programme, under the heading naming the minister; a long sentence under it is not."""
+    programme = ("Statsrådens medverkan i Almedalen\n\n### Justitieminister Gunnar Strömmer\n\n"
+                 "Debatt om gängkriminalitet arrangerat av Expressen (kl. 15.30)\n")
+    entry = passage("Debatt om", text=programme, document=("almedalen", "Statsrådens medverkan i Almedalen"),
+                    section="Justitieminister Gunnar Strömmer")
+    question = "Which minister takes part in the Almedalen debate on gang crime?"
+    ranked = candidates([entry], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    assert ranked[0].states_type
+    assert not select(ranked, question=question, answer_type=asked_type(question)).missing_fact
+    # Where a sentence names a person in its own words, a heading's name is not read into an entry.
+    named = passage("Debatten leds av", text="Debatten leds av justitieminister Gunnar Strömmer i Visby.\n",
+                    document=("visby", "Debatter i Visby"))
+    ranked = candidates([entry, named], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    assert [c.text[:9] for c in ranked if c.states_type] == ["Debatten "]
+    untitled = passage("Debatt om", text=programme, document=("almedalen", "Statsrådens medverkan i Almedalen"),
+                       section="Program")
+    ranked = candidates([untitled], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    assert not ranked[0].states_type
