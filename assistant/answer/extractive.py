@@ -129,7 +129,8 @@ class ExtractiveAnswerer(Answerer):
 
     def selected(self, context: AnswerContext) -> tuple[AnswerType | None, list[Candidate], Selection]:
         """``ranked``, and what ``answer`` quotes from them (``select``, near ties read again).
-        Cost: ``ranked``'s, and an engine pass over two to four sentences when there is a near tie."""
+        Cost: ``ranked``'s (twice for a yes-or-no follow-up whose earlier question's kind of fact no
+        passage states), and an engine pass over two to four sentences when there is a near tie."""
         answer_type, ranked = self.ranked(context)
         selection = self._select(context, answer_type, ranked)
         own = context.original_question

@@ -346,6 +346,7 @@ def _with_magnitudes_translated(text: str) -> str:
                                                      for currency in _CURRENCIES)])
 
 
+# The words before a date that make it a time since when ("sedan 1940-talet"): no deadline.
 _SINCE = re.compile(r"\b(?:sedan|since|ever since)\s+(?:den\s+|the\s+)?$", re.IGNORECASE)
 
 

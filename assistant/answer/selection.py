@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
@@ -51,8 +52,6 @@ from assistant.answer.figures import (
     states_another_year,
     years_of,
 )
-from assistant.answer.named_documents import names_title
-from assistant.answer.names import named_in
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
@@ -68,6 +67,7 @@ from assistant.answer.quoting import (
 from assistant.answer.relations import Relation, gives
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
+from assistant.answer.whose import named_by_heading, named_by_title, speaks_of_names
 from assistant.chunk import MIN_UNIT_CHARS
 from assistant.parse.characters import as_read
 
@@ -82,6 +82,19 @@ _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task ("X samordnar arbetet", "X utför kontrollen" too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
                       r"coordinat|\butför|\bsköter|\bhandhar|carr(?:y|ies) out|\bperforms?\b", re.IGNORECASE)
+
+
+class _Unit(NamedTuple):
+    """A unit read by ``candidates``, before its distinguishing words are weighed among the others."""
+
+    rank: int
+    passage: Passage
+    span: tuple[int, int]
+    text: str
+    typed: bool
+    features: dict[str, float]
+    terms: frozenset[str]
+    by_heading: bool  # typed only by the heading above it (``whose.named_by_heading``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +174,13 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
     competing = _competing(passages)
     by_name = answer_type is AnswerType.COUNT and counts_names(counted)
-    speaks_of_names = _speaks_of_names(competing, names)
-    named_by_title = _named_by_title(competing, question)
+    names_spoken_of = speaks_of_names(competing, names)
+    titled = named_by_title(competing, question)
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
     # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,
                           asked=asked)
-    found: list[tuple[int, Passage, tuple[int, int], str, bool, dict[str, float], frozenset[str], bool]] = []
+    found: list[_Unit] = []
     for rank, passage in enumerate(competing):
         for span in _unit_spans(passage):
             text = passage.hit.text if passage.kind == "table_row" else passage.document_text[span[0]:span[1]]
@@ -190,14 +203,14 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 (states(answer_type, stated, besides=besides, bodies=aliases)
                  and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)))
                 or (by_name and names_each(stated)))
-            by_heading = not own and _named_by_heading(answer_type, passage, text, besides)
+            by_heading = not own and named_by_heading(answer_type, passage, text, besides)
             typed = (own or by_heading) \
                 and (event is None or speaks_of(event, stated) or speaks_of(event, as_read(context))) \
                 and not states_another_year(answer_type, years, in_its_year(
                     stated, passage.document_text[max(0, span[0] - 300):span[0]])) \
                 and not report_stage_differs(stages, stated) \
                 and not (day and not states_a_day(stated)) \
-                and speaks_of_names[passage.hit.document_id] and named_by_title[passage.hit.document_id]
+                and names_spoken_of[passage.hit.document_id] and titled[passage.hit.document_id]
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),
@@ -215,57 +228,19 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "short": float(len(seen) < 40),
             }
             terms = matched(f"{passage.hit.section_path[-1]}\n{context}") if matched else frozenset()
-            found.append((rank, passage, span, text, typed, features, terms, by_heading))
-    distinct = _distinct([entry[6] for entry in found])
-    # A heading's name answers only where no unit names one itself (``_named_by_heading``).
-    named_in_text = any(entry[4] and not entry[7] for entry in found)
+            found.append(_Unit(rank, passage, span, text, typed, features, terms, by_heading))
+    distinct = _distinct([unit.terms for unit in found])
+    # A heading's name answers only where no unit names one itself (``whose.named_by_heading``).
+    named_in_text = any(unit.typed and not unit.by_heading for unit in found)
     out = []
-    for (rank, passage, span, text, typed, features, _, by_heading), share in zip(found, distinct, strict=True):
-        if by_heading and named_in_text:
-            typed, features["typed"] = False, 0.0
-        features["distinct"] = share
-        out.append(Candidate(passage, rank, span, text, typed, weights.score(features), features,
-                             passage.kind == "text" and in_preamble(passage.document_text, span,
+    for unit, share in zip(found, distinct, strict=True):
+        typed, features = unit.typed and not (unit.by_heading and named_in_text), unit.features
+        features["typed"], features["distinct"] = float(typed), share
+        passage = unit.passage
+        out.append(Candidate(passage, unit.rank, unit.span, unit.text, typed, weights.score(features), features,
+                             passage.kind == "text" and in_preamble(passage.document_text, unit.span,
                                                                     title=passage.document.title)))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
-
-
-def _speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict[str, bool]:
-    """Per document of ``passages``: whether it names one of the question's names (``names``) when
-    another of them does: a fact stated in a document naming none of them is about something else
-    ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline)."""
-    if not names:
-        return {p.hit.document_id: True for p in passages}
-    texts = {p.hit.document_id: p.document_text for p in passages}  # each document once, however many passages
-    named = {document: named_in(text, names) for document, text in texts.items()}
-    anywhere = any(named.values())
-    return {document: bool(found) or not anywhere for document, found in named.items()}
-
-
-# An entry this short under a heading naming a person is that person's: "### Justitieminister Gunnar
-# Strömmer" over "Debatt om gängkriminalitet arrangerat av Expressen (kl. 15.30)" in a programme.
-_ENTRY_CHARS = 100
-
-
-def _named_by_heading(answer_type: AnswerType | None, passage: Passage, text: str, besides: str) -> bool:
-    """Whether a short entry (a programme's or list's line) is under a section heading naming the
-    person or body a question asks for: "Which minister takes part in the debate on gang crime?"
-    is answered by the debate's line, its heading naming the minister. (``candidates`` reads it so
-    only where no unit names one in its own words.)"""
-    return answer_type in (AnswerType.PERSON, AnswerType.BODY) and passage.kind == "text" \
-        and len(text) <= _ENTRY_CHARS and bool(passage.hit.section_path) \
-        and passage.hit.section_path[-1] != passage.hit.title \
-        and states(answer_type, passage.hit.section_path[-1], besides=besides)
-
-
-def _named_by_title(passages: Sequence[Passage], question: str) -> dict[str, bool]:
-    """Per document of ``passages``: whether the question names it by its whole title
-    (``names_title``), or names none of them: "När ska utredningen om en socialt hållbar
-    bostadsförsörjning lämna en delredovisning?" is not answered by another assignment's interim report."""
-    documents = {p.hit.document_id: p.document for p in passages}
-    named = {document_id: names_title(question, document) for document_id, document in documents.items()}
-    anywhere = any(named.values())
-    return {document_id: found or not anywhere for document_id, found in named.items()}
 
 
 def _distinct(matched: Sequence[frozenset[str]]) -> list[float]:

@@ -1,0 +1,52 @@
+"""Whose fact a unit states: the documents a question's names or title point to, and the person or
+body a heading names over a programme's entries. ``selection.candidates`` reads a unit as stating
+the asked-for kind of fact only where these allow it. String work over the competing passages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.base import Passage
+from assistant.answer.fact_forms import states
+from assistant.answer.named_documents import names_title
+from assistant.answer.names import named_in
+
+
+def speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict[str, bool]:
+    """Per document of ``passages``: whether it names one of the question's names (``names``) when
+    another of them does: a fact stated in a document naming none of them is about something else
+    ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline)."""
+    if not names:
+        return {p.hit.document_id: True for p in passages}
+    texts = {p.hit.document_id: p.document_text for p in passages}  # each document once, however many passages
+    named = {document: named_in(text, names) for document, text in texts.items()}
+    anywhere = any(named.values())
+    return {document: bool(found) or not anywhere for document, found in named.items()}
+
+
+# An entry this short under a heading naming a person is that person's: "### Justitieminister Gunnar
+# Strömmer" over "Debatt om gängkriminalitet arrangerat av Expressen (kl. 15.30)" in a programme.
+_ENTRY_CHARS = 100
+
+
+def named_by_heading(answer_type: AnswerType | None, passage: Passage, text: str, besides: str) -> bool:
+    """Whether a short entry (a programme's or list's line) is under a section heading naming the
+    person or body a question asks for: "Which minister takes part in the debate on gang crime?"
+    is answered by the debate's line, its heading naming the minister. (``selection.candidates`` reads
+    it so only where no unit names one in its own words.)"""
+    return answer_type in (AnswerType.PERSON, AnswerType.BODY) and passage.kind == "text" \
+        and len(text) <= _ENTRY_CHARS and bool(passage.hit.section_path) \
+        and passage.hit.section_path[-1] != passage.hit.title \
+        and states(answer_type, passage.hit.section_path[-1], besides=besides)
+
+
+def named_by_title(passages: Sequence[Passage], question: str) -> dict[str, bool]:
+    """Per document of ``passages``: whether the question names it by its whole title
+    (``names_title``), or names none of them: "När ska utredningen om en socialt hållbar
+    bostadsförsörjning lämna en delredovisning?" is not answered by another assignment's interim report."""
+    documents = {p.hit.document_id: p.document for p in passages}
+    named = {document_id: names_title(question, document) for document_id, document in documents.items()}
+    anywhere = any(named.values())
+    return {document_id: found or not anywhere for document_id, found in named.items()}

@@ -1,0 +1,35 @@
+"""Whose fact a unit states: the document a question names by its title, the person a heading names."""
+
+from __future__ import annotations
+
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.base import Passage
+from assistant.answer.whose import named_by_heading, named_by_title
+from assistant.models import DocumentInfo, Hit
+
+
+def passage(document_id: str, title: str, section: str, text: str) -> Passage:
+    hit = Hit(chunk_id=f"{document_id}-0", document_id=document_id, title=title, municipality=None, section=section,
+              section_path=[section], text=text, score=1.0, start=0, end=len(text))
+    return Passage(hit=hit, kind="text", document=DocumentInfo(id=document_id, title=title, source_path="x.md"),
+                   document_text=text)
+
+
+def test_only_the_document_a_question_names_by_its_whole_title_may_answer_it() -> None:
+    housing = passage("bostad", "En socialt hållbar bostadsförsörjning", "Uppdraget", "Uppdraget ska redovisas.")
+    traffic = passage("taxi", "Uppdrag om yrkestrafiken", "Uppdraget", "En delredovisning ska lämnas.")
+    asked = "När ska utredningen om en socialt hållbar bostadsförsörjning lämna en delredovisning?"
+    assert named_by_title([housing, traffic], asked) == {"bostad": True, "taxi": False}
+    assert named_by_title([housing, traffic], "När ska delredovisningen lämnas?") == {"bostad": True, "taxi": True}
+
+
+def test_a_short_entry_under_a_heading_naming_a_minister_is_the_ministers() -> None:
+    entry = "Debatt om gängkriminalitet arrangerat av Expressen (kl. 15.30)"
+    under = passage("almedalen", "Statsrådens medverkan i Almedalen", "Justitieminister Gunnar Strömmer", entry)
+    asked = "Which minister takes part in the debate on gang crime?"
+    assert named_by_heading(AnswerType.PERSON, under, entry, asked)
+    assert not named_by_heading(AnswerType.DATE, under, entry, asked)  # only a person or a body
+    assert not named_by_heading(AnswerType.PERSON, under, entry * 2, asked)  # a sentence, not an entry
+    # The document's title is no heading over its entries.
+    titled = passage("almedalen", "Justitieminister Gunnar Strömmer", "Justitieminister Gunnar Strömmer", entry)
+    assert not named_by_heading(AnswerType.PERSON, titled, entry, asked)
