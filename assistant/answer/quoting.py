@@ -43,6 +43,32 @@ _LIST_QUESTION = re.compile(r"\b(?:which|what) (?:are|were)\b|\blist\b|\bvilka\b
                             re.IGNORECASE)
 
 
+# Three or more things in a row, the last after "och", "samt", "and" or "or": "klimat, hållbart
+# samhällsbyggande, livsmedel … samt migration och integration", "Polismyndigheten,
+# Åklagarmyndigheten, Ekobrottsmyndigheten och Kriminalvården".
+_ENUMERATION = re.compile(r"[^,.;:\n]{2,100}(?:,\s*[^,.;:\n]{2,100}){2,},?\s+(?:och|samt|eller|and|or)\s",
+                          re.IGNORECASE)
+# "Which two universities …?", "Vilka tre myndigheter …?" ask for so many, not for every one named.
+_SO_MANY = re.compile(r"\b(?:which|what|vilka) (?:two|three|four|five|två|tre|fyra|fem)\b", re.IGNORECASE)
+
+
+def asks_for_a_list(question: str) -> bool:
+    """Whether ``question`` asks for several things ("Vilka …?", "Which agencies …?", "list …")."""
+    return _LIST_QUESTION.search(question) is not None
+
+
+def asks_for_every_one(question: str) -> bool:
+    """Whether ``question`` asks for several things without saying how many ("Vilka områden …?",
+    not "Which two universities …?")."""
+    return asks_for_a_list(question) and _SO_MANY.search(question) is None
+
+
+def enumerates(text: str) -> bool:
+    """Whether ``text`` names three or more things in a row, as an answer to a list question does in
+    one sentence what a lead-in does with its items."""
+    return _ENUMERATION.search(text) is not None
+
+
 class QuotedUnit(Protocol):
     """What is quoted: a unit of a passage (a ``selection.Candidate``) and its span in the passage's
     document text."""
@@ -59,7 +85,7 @@ def quoted_spans(candidate: QuotedUnit, *, question: str) -> tuple[tuple[int, in
     sentence before it where it points back to that one ("… mot bakgrund av detta beslut"), and the
     sentence after it where it points forward ("… i nedanstående vision.") or the next one spells
     out what it announced ("Det handlar om …")."""
-    spans = _with_list(candidate, wants_list=bool(_LIST_QUESTION.search(question)),
+    spans = _with_list(candidate, wants_list=asks_for_a_list(question),
                        open_question=asked_type(question) is None)
     if spans == (candidate.span,) and candidate.passage.kind == "text":
         text = candidate.passage.document_text

@@ -60,6 +60,8 @@ from assistant.answer.quoting import (
     _announces,
     _items_after,
     _with_antecedent,
+    asks_for_every_one,
+    enumerates,
     is_list_item,
     item_heading,
     quoted_spans,
@@ -174,6 +176,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
     competing = _competing(passages)
     by_name = answer_type is AnswerType.COUNT and counts_names(counted)
+    several = asks_for_every_one(asked)
     names_spoken_of = speaks_of_names(competing, names)
     titled = named_by_title(competing, question)
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
@@ -222,7 +225,9 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                                  or (relation is not None and gives(relation, seen))
                                  or (total and typed and speaks_of_a_total(seen))),
                 "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),
-                "lead_in": float(bool(items)),
+                # A list: a lead-in with its items, or, for a question asking for every one of
+                # several things, a sentence naming three or more in a row.
+                "lead_in": float(bool(items) or (several and enumerates(seen))),
                 "item": float(passage.kind == "text" and is_list_item(text)),
                 "row": float(passage.kind == "table_row"),
                 "short": float(len(seen) < 40),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.quoting import item_heading
+from assistant.answer.quoting import asks_for_every_one, enumerates, item_heading
 
 MARKDOWN = """Regeringen ändrar uppdraget enligt följande.
 2. Analyser av regelgivningen
@@ -42,3 +42,18 @@ def test_a_long_opening_sentence_is_no_heading_over_the_sentence_after_it() -> N
             "till ledande befattningshavare eller vinstutdelning under lånets löptid. Riksgäldskontorets "
             "åtagande mot kreditinstituten berörs inte.\n")
     assert item_heading(item, item.index("Riksgäldskontorets")) == ""
+
+
+def test_a_question_for_every_one_of_several_things_is_told_from_one_for_so_many() -> None:
+    assert asks_for_every_one("Inom vilka områden ska forskningsprogrammen utvärderas?")
+    assert asks_for_every_one("Which agencies are covered by the review?")
+    assert not asks_for_every_one("Which two universities are to run the pilot?")  # so many, not every one
+    assert not asks_for_every_one("När ska uppdraget redovisas?")
+
+
+def test_a_sentence_naming_three_or_more_things_in_a_row_enumerates_them() -> None:
+    assert enumerates("Uppdraget omfattar Polismyndigheten, Åklagarmyndigheten, Ekobrottsmyndigheten, "
+                      "Sveriges Domstolar och Kriminalvården.")
+    assert enumerates("Programmen gäller klimat, livsmedel, antibiotikaresistens samt migration och integration.")
+    assert not enumerates("Regeringen har, efter samråd, gett uppdraget till Boverket.")
+    assert not enumerates("Boverket och Lantmäteriet ska samverka.")

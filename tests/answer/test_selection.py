@@ -541,3 +541,17 @@ def test_a_programme_entry_under_a_heading_naming_a_person_is_that_persons() -> 
                        section="Program")
     ranked = candidates([untitled], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
     assert not ranked[0].states_type
+
+
+def test_a_sentence_enumerating_leads_an_answer_to_a_question_for_every_one_of_several_things() -> None:
+    """"Which agencies are covered …?" is answered by the sentence naming them all, though another is
+    as close; "Which two …?" asks for so many, and the enumeration is not raised for it."""
+    text = ("Uppdrag om rättsväsendet\n\nStatskontoret ska analysera hur myndigheterna använder sina anslag. "
+            "Uppdraget omfattar Polismyndigheten, Åklagarmyndigheten, Ekobrottsmyndigheten och Kriminalvården.\n")
+    prose = passage("Statskontoret ska", text=text, similarity={"Statskontoret": 0.82, "Uppdraget": 0.82})
+    ranked = candidates([prose], question="Which agencies are covered by the review?", overlap=lambda _: 0.0,
+                        answer_type=None)
+    assert ranked[0].text.startswith("Uppdraget omfattar") and ranked[0].features["lead_in"] == 1.0
+    ranked = candidates([prose], question="Which two agencies are covered by the review?", overlap=lambda _: 0.0,
+                        answer_type=None)
+    assert all(c.features["lead_in"] == 0.0 for c in ranked)
