@@ -226,7 +226,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                                  or (total and typed and speaks_of_a_total(seen))),
                 "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),
                 # A list: a lead-in with its items, or, for a question asking for every one of
-                # several things, a sentence naming three or more in a row.
+                # several things, a sentence naming four or more in a row.
                 "lead_in": float(bool(items) or (several and enumerates(seen))),
                 "item": float(passage.kind == "text" and is_list_item(text)),
                 "row": float(passage.kind == "table_row"),

@@ -51,9 +51,12 @@ def test_a_question_for_every_one_of_several_things_is_told_from_one_for_so_many
     assert not asks_for_every_one("När ska uppdraget redovisas?")
 
 
-def test_a_sentence_naming_three_or_more_things_in_a_row_enumerates_them() -> None:
+def test_a_sentence_naming_four_or_more_things_in_a_row_enumerates_them() -> None:
     assert enumerates("Uppdraget omfattar Polismyndigheten, Åklagarmyndigheten, Ekobrottsmyndigheten, "
                       "Sveriges Domstolar och Kriminalvården.")
     assert enumerates("Programmen gäller klimat, livsmedel, antibiotikaresistens samt migration och integration.")
     assert not enumerates("Regeringen har, efter samråd, gett uppdraget till Boverket.")
     assert not enumerates("Boverket och Lantmäteriet ska samverka.")
+    assert not enumerates("De kan leva i Sverige, med tillgång till arbetsmarknaden, samt kan resa fritt.")
+    assert enumerates("Uppsala, Lund, Umeå, and Malmö take part.")  # with a comma before the last one too
+    assert not enumerates("ab cd, " * 2000)  # a long run of commas is read in one pass, and ends in no "och"
