@@ -19,6 +19,9 @@ MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|n
 
 
 # A signing, named alike in a question and in a sentence: "skrivas under", "undertecknas", "signed".
+# Paying money back, asked of and told in the same words ("paid back", "återbetalas", "returned").
+_REPAYING = cue(r"\b(?:paid|pay|pays|be paid) back\b|\brepa(?:y|id|ys|yment)\b|\båterbetal\w*|"
+                r"\bbetala\w* tillbaka\b|\båterför(?:a|as|s)\b|\breturned\b")
 _SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*")
 
 # How a sentence says a body came to be ("NDPHS är en internationell organisation som bildades 2003").
@@ -68,10 +71,7 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # answers are due.
     # ("When did the minister deliver his speech?" asks when it was given, not when a report was due.)
     # "By what date must any unused money be paid back?" is not answered by when a report is due.
-    "repaid": (cue(r"\b(?:paid|pay|pays|be paid) back\b|\brepa(?:y|id|ys|yment)\b|\båterbetal\w*|"
-                   r"\bbetala\w* tillbaka\b|\båterför(?:a|as|s)\b"),
-               cue(r"\b(?:paid|pay|pays|be paid) back\b|\brepa(?:y|id|ys|yment)\b|\båterbetal\w*|"
-                   r"\bbetala\w* tillbaka\b|\båterför(?:a|as|s)\b|\breturned\b")),
+    "repaid": (_REPAYING, _REPAYING),
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver(?!\w* (?:[\w-]+ ){0,3}(?:speech|address|talk|lecture|"
                      r"remarks|statement)\b)|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),

@@ -335,10 +335,12 @@ _CURRENCIES = ("kronor", "kr", "sek", "euro", "euros", "eur", "dollar", "dollars
 _AMOUNT_IN_WORDS = re.compile(r"\b(\d+)(?:[.,](\d+))?\s+(" + "|".join(_MAGNITUDES) + r")\b")
 
 
+@functools.lru_cache(maxsize=256)
 def _with_magnitudes_translated(text: str) -> str:
     """``text`` (casefolded) followed by each of its amounts in millions or billions in the other
     language, with either decimal mark and with each currency ("1.2 billion" adds "1,2 miljarder",
-    "1.2 miljarder", "1,2 miljarder kronor" …)."""
+    "1.2 miljarder", "1,2 miljarder kronor" …). Remembered: every unit of an answer is read against the
+    same question."""
     forms = {f"{whole}{mark}{part} {_MAGNITUDES[word]}" if part else f"{whole} {_MAGNITUDES[word]}"
              for whole, part, word in _AMOUNT_IN_WORDS.findall(text) for mark in (",", ".")}
     # An English page's sum ends in its currency ("1.2 billion euros"), which the question may not name.
@@ -350,9 +352,11 @@ def _with_magnitudes_translated(text: str) -> str:
 _SINCE = re.compile(r"\b(?:sedan|since|ever since)\s+(?:den\s+|the\s+)?$", re.IGNORECASE)
 
 
-def _finds(pattern: re.Pattern[str], text: str, exclude: str) -> bool:
-    """Whether ``pattern`` matches ``text`` somewhere other than with words already in ``exclude``."""
-    return any(_new(match, exclude) for match in pattern.finditer(text))
+def _finds(pattern: re.Pattern[str], text: str, exclude: str, *, unless_after: re.Pattern[str] | None = None) -> bool:
+    """Whether ``pattern`` matches ``text`` somewhere other than with words already in ``exclude``,
+    and, with ``unless_after``, not right after words it matches (anchored with ``$``)."""
+    return any(_new(match, exclude) and not (unless_after and unless_after.search(text, 0, match.start()))
+               for match in pattern.finditer(text))
 
 
 # "Myndigheten för ungdoms- och civilsamhällesfrågor" is another body than the question's
@@ -443,8 +447,7 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
         # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does,
         # and so does a limit counted from now or from an event ("inom tre månader").
         # (Not a time since when: "som funnits sedan 1940-talet" sets no limit.)
-        return any(_new(match, exclude) and not _SINCE.search(text, 0, match.start())
-                   for match in _STATES[AnswerType.DATE].finditer(text)) or _finds(_WITHIN, text, exclude)
+        return _finds(_STATES[AnswerType.DATE], text, exclude, unless_after=_SINCE) or _finds(_WITHIN, text, exclude)
     return _finds(_STATES[answer_type], text, exclude)
 
 

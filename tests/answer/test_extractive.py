@@ -210,7 +210,6 @@ def test_a_question_for_whom_to_contact_in_a_policy_without_contact_details_name
     assert_well_formed(answer, assistant)
 
 
-
 FUND_PLATFORM_NOTICE = """Ett upphandlat fondtorg för premiepensionen
 
 ## Urval av fonder
