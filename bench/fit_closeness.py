@@ -48,6 +48,10 @@ TUNING: list[tuple[Path, tuple[str, ...]]] = [
     (EVAL / "offtopic" / "tune.jsonl", ("large",)),
     (EVAL / "english" / "tune.jsonl", ("english",)),
 ]
+# The tuning sets written after the packaged fit (``--with-rounds``), each with its own pages.
+ROUNDS: list[tuple[Path, tuple[str, ...]]] = [
+    (EVAL / name / "questions.jsonl", (name,))
+    for name in ("tuning", "trial", "facts", "facts2", "staff", *(f"round{n}" for n in range(1, 17)))]
 
 
 @dataclass(frozen=True)
@@ -114,11 +118,13 @@ def main() -> None:
     parser.add_argument("--refused-share", type=float, default=0.0,
                         help="the share of a pair's answerable tuning questions its floor may refuse")
     parser.add_argument("--write", action="store_true", help="write the floors into assistant/answer/closeness.json")
+    parser.add_argument("--with-rounds", action="store_true", help="fit on the later tuning sets too (ROUNDS)")
     args = parser.parse_args()
     settings = Settings()
     observations: list[Observation] = []
     assistants: dict[tuple[str, ...], PolicyAssistant] = {}
-    for path, sets in TUNING:
+    tuning = [*TUNING, *ROUNDS] if args.with_rounds else TUNING
+    for path, sets in tuning:
         if sets not in assistants:
             assistants[sets] = assistant_for(sets, settings)
         observations += observe(assistants[sets], path)
@@ -143,7 +149,7 @@ def main() -> None:
     if args.write:
         data = json.loads(PACKAGED.read_text(encoding="utf-8"))
         data["fitted_on"] = (f"{dt.date.today()}: bench/fit_closeness.py on the tuning halves "
-                             f"({', '.join(sorted({str(p.relative_to(EVAL)) for p, _ in TUNING}))}); "
+                             f"({', '.join(sorted({str(p.relative_to(EVAL)) for p, _ in tuning}))}); "
                              f"{args.margin} below the lowest answerable question each pair's floor keeps, refusing "
                              f"at most {args.refused_share:.0%} of them; "
                              + "; ".join(summary))

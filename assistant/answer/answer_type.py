@@ -74,6 +74,12 @@ POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landsh
 # "Får landstinget informera …?", "Ska MSB också …?", "Are the companies covered …?": a verb first.
 _VERB_FIRST = _cue(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
                    r"krävs|may|can|must|should|shall|is|are|does|do|will)\b")
+# Lookbehinds: not after a number written in words ("två procent", "two per cent").
+_NOT_AFTER_NUMBER_WORD = "".join(f"(?<!\\b{word} )" for word in (
+    "en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "one", "two", "three", "four",
+    "five", "six", "seven", "eight", "nine", "ten"))
+
+
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "Vem kan jag ringa om …?", "Who do I contact about …?", "Who did journalists have to email?"
     (AnswerType.CONTACT, _cue(r"\b(?:who|whom)\b.{0,60}\b(?:call|phone|ring|contact|e-?mail|write to|turn to)\b|"
@@ -84,8 +90,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # ("Within what time …?", "Inom vilken tid …?" ask for a period: ``DURATION``.)
     (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|(?<!within )what time|öppettider|har .{0,30}öppet|"
                             r"(?<!inom )vilken tid\b|hur dags|när öppnar|när stänger")),
-    # "… skydda 30 procent av jordens yta" names a share the question is about, not the one it asks for.
-    (AnswerType.PERCENT, _cue(r"(?<!\d\s)(?<!\d)(?:percent\w*|per cent|procent\w*)|what share|what proportion|"
+    # "… skydda 30 procent av jordens yta", "… ska nå två procent av BNP?" name a share the question
+    # is about, not the one it asks for.
+    (AnswerType.PERCENT, _cue(rf"(?<!\d\s)(?<!\d){_NOT_AFTER_NUMBER_WORD}(?:percent\w*|per cent|procent\w*)|"
+                              r"what share|what proportion|"
                               r"what fraction|how (?:large|big) a (?:share|part|portion|proportion)|"
                               r"hur stor andel|vilken andel|andel\w* av|"
                               # "Hur stor del av pengarna …?" is answered by a sum or a share: a quantity.
@@ -159,7 +167,12 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"(?! (?:of )?(?:change|progress)\b)|"
                                # "What is the overall ceiling for the guarantees?", "Vad är taket för …?"
                                r"\bwhat (?:is|was|will be) the (?:[\w-]+ ){0,2}(?:ceiling|cap)\b|"
-                               r"\bvad (?:är|var|blir) (?:det )?(?:[\wåäö-]+ )?(?:taket|maxbeloppet|maxtaket)\b")),
+                               r"\bvad (?:är|var|blir) (?:det )?(?:[\wåäö-]+ )?(?:taket|maxbeloppet|maxtaket)\b|"
+                               # "På vilken nivå ska skuldankaret ligga?", "What is the most each
+                               # university may requisition?" (not "the most common …").
+                               r"\bpå vilken nivå\b|\bat what level\b|"
+                               r"\bwhat (?:is|was) the most (?:that )?(?:[\w-]+ ){1,2}"
+                               r"(?:may|can|could|is allowed to)\b")),
     # ("… gather views from when drafting guidance?" asks whom, not since when.)
     (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|"
                            r"\b(?:since|from) when\b(?! \w+ing\b)|"
@@ -212,6 +225,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"sjukhus|universitet|företag|bolag|skolor|domstolar)|"
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
                            r"roll|avdelning|part|kommun|region|högskola|skola|domstol)|"
+                           r"\bvilk(?:et|a) lärosäten?\b|\bwhich (?:[\w-]+ ){0,2}institutions?\b|"
                            r"\bvilket\b (?:svenskt )?(?:departement|organ|verk|råd|sjukhus|universitet|företag|bolag)|"
                            r"\bvilka ska\b|med vilka|"
                            # Asked as a keyword: "leisure card for children – lead agency?"

@@ -68,7 +68,10 @@ _RELATIVE_DATE = (r"\b(?:nästa|förra|kommande|innevarande|samma|följande|för
                   rf"\b(?:första|andra|{_NTH}) året\b|\b(?:sitt|dess|sin) (?:\w+ )?(?:första|{_NTH}) år\b|"
                   r"\b(?:next|last|this|the same|the following|the coming|the previous) (?:year|day|week|month|spring|"
                   r"summer|autumn|fall|winter)\b|\b(?:in|during|by|until) (?:the )?(?:spring|summer|autumn|winter)\b|"
-                  r"\bturn of the year\b|\b(?:first|second|third|fourth) quarter\b")
+                  r"\bturn of the year\b|\b(?:first|second|third|fourth) quarter\b|"
+                  # A time counted from an event: "Tre månader efter att uppdraget har slutredovisats".
+                  rf"\b(?:\d+|{NUMBER_WORDS}|en|ett|one|a) (?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|"
+                  r"working days?|days?|weeks?|months?|years?) (?:efter|after) (?:att|det att|that|the)\b")
 # A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
 _SHARE_WORDS = _factored([
     "hälften", "majoriteten", "en majoritet", "minoriteten",
@@ -85,7 +88,8 @@ _SHARE_WORDS = _factored([
     *(f"a {size} {part} of" for size in ("small", "smaller", "large", "larger")
       for part in ("part", "share", "proportion"))])
 _STATES: dict[AnswerType, re.Pattern[str]] = {
-    AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|miljon\w* kronor|"
+    AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|msek\b|mdsek\b|"
+                           r"miljon\w* kronor|"
                            r"miljard\w* kronor|miljoner|miljarder|"
                            # "25 million kronor", "1.2 billion euros" (an English page's word order).
                            r"(?:million|billion|bn|m)\s+(?:kronor|kr\b|sek\b|euros?\b|eur\b|dollars?\b|usd\b)|"
@@ -252,7 +256,10 @@ _LASTING_HINTS = ("till och med", "fram till", "until", "up to and including", "
                   "månaders")
 # A time limit counted from now or from an event: "inom tre månader", "senast om sex år", "within 30 days".
 _WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+"
-               r"(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|working days?|days?|weeks?|months?|years?)\b")
+               r"(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|working days?|days?|weeks?|months?|years?)\b|"
+               # "Tre månader efter att uppdraget har slutredovisats ska … återbetala": a limit from an event.
+               rf"\b(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|"
+               r"working days?|days?|weeks?|months?|years?)\s+(?:efter|after)\s+(?:att|det att|that|the)\b")
 # A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
 # Titles that stand before a name in running text, besides the posts a question asks for by title.
 _TITLES = (rf"{POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w*|ombudsman\w*|"
@@ -376,6 +383,8 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
                    # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"
                    r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:sjukhuset|universitetet|högskolan|akademin|institutet)\b|"
+                   # "Uppsala universitet", "Umeå universitet": a university named by its town.
+                   r"\b[A-ZÅÄÖ][a-zåäö]+ (?:universitet|högskola)\b|"
                    # "Högsta domstolen", "Nationella vårdkompetensrådet": a name's first word, then the body.
                    r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:domstolen|rådet|verket|nämnden|styrelsen|inspektionen|"
                    r"delegationen|kommittén|myndigheten|ämbetet|kollegiet)\b|"

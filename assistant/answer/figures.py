@@ -148,7 +148,11 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
 # What is counted by naming each one: agencies, organisations, municipalities, universities,
 # countries, ministries (five-letter stems, as ``counted_words`` gives them).
 _COUNTED_BY_NAME = frozenset({"myndi", "organ", "agenc", "autho", "kommu", "munic", "läros", "unive",
-                              "lände", "count", "stats", "depar", "minis", "insta", "aktör", "actor"})
+                              "lände", "count", "stats", "depar", "minis", "insta", "aktör", "actor",
+                              # institutions, prisons (anstalter), regions, parties, higher-education
+                              # institutions (högskolor), companies, hospitals
+                              "insti", "ansta", "priso", "regio", "parti", "högsk", "compa", "föret",
+                              "bolag", "sjukh", "hospi"})
 # Four or more names in a row, the last after "och", "samt" or "and": "Arbetsförmedlingen,
 # Försäkringskassan, Jämställdhetsmyndigheten … och Statens servicecenter".
 _NAME = r"(?-i:[A-ZÅÄÖ])[\wåäö-]+(?: (?-i:[a-zåäö])[\wåäö-]+){0,2}"
@@ -206,3 +210,34 @@ def speaks_of_a_total(text: str) -> bool:
     """Whether ``text`` (a question or a sentence) speaks of a figure as a total ("sammanlagt",
     "sammantaget", "in total")."""
     return _TOTAL.search(text) is not None
+
+
+# A column's unit in its header: "End of year-allokering (MSEK)", "Belopp (tkr)", "Andel (%)".
+_HEADER_UNIT = re.compile(r"\((?P<unit>msek|mdsek|mnkr|mdkr|mkr|tkr|kr|kronor|sek|tusen kronor|miljoner kronor|"
+                          r"miljarder kronor|eur|euro|%|procent|percent)\)\s*$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"[−-]?\d[\d\s  ]*(?:[.,]\d+)?")
+_WORD = re.compile(r"[\wåäöé-]+")
+
+
+def with_header_unit(column: str, value: str) -> str:
+    """A table cell's value as the row states it: a bare number followed by the unit its column's
+    header gives ("103" under "End of year-allokering (MSEK)" → "103 MSEK"), else the value."""
+    unit = _HEADER_UNIT.search(column)
+    return f"{value} {unit.group('unit')}" if unit and _BARE_NUMBER.fullmatch(value.strip()) else value
+
+
+def with_header_units(row: str, *, question: str) -> str:
+    """A table row's ``column: value`` lines, each bare number followed by its column's unit
+    (``with_header_unit``): "… (MSEK): 103" states an amount, but only of what the row's first cell
+    names, so only when ``question`` names it too ("Hur mycket får Sudan …?" and the row "Kris:
+    Sudan"; not "How much did Ukraine get?"). Cost: a regex per line."""
+    first = row.split("\n", 1)[0].partition(": ")[2]
+    asked = {word[:5] for word in _WORD.findall(question.casefold()) if len(word) >= 4}
+    if not any(word[:5] in asked for word in _WORD.findall(first.casefold()) if len(word) >= 4):
+        return row
+    lines = []
+    for line in row.split("\n"):
+        column, separator, value = line.partition(": ")
+        lines.append(f"{column}{separator}{with_header_unit(column, value)}" if separator else line)
+    return "\n".join(lines)
+

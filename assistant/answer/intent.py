@@ -53,7 +53,8 @@ _RESPONSIBILITY = _cue(
     r"\b(?:who|whom|which (?:role|unit|department|person|committee|board))\b.*\b(?:responsib|in charge|owns?\b|"
     r"leads?\b|handles?\b|accountable|does|carry|carries|runs?\b|coordinat|follow)|"
     r"\b(?:vem|vilka|vilken|vilket)\b.*\b(?:ansvar|huvudansvar|håller i|leder|äger|ska göra|genomför|samordna)|"
-    r"\bresponsib|\bansvar|"
+    # (Not criminal responsibility: "What age of criminal responsibility …?" asks an age.)
+    r"(?<!criminal )\bresponsib|(?<!straffrättsligt )\bansvar|"
     # Asked as a keyword: "leisure card for children – lead agency?"
     r"\blead (?:agency|authority|body|organi[sz]ation)\b")
 

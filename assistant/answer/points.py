@@ -15,6 +15,7 @@ from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.citations import cell_span
 from assistant.answer.fact_forms import states
+from assistant.answer.figures import with_header_unit
 from assistant.answer.selection import Candidate
 
 ROLE_COLUMN = re.compile(r"huvudansvar|ansvarig|ansvar", re.IGNORECASE)
@@ -43,8 +44,8 @@ def row_point(candidate: Candidate, *, answer_type: AnswerType | None, question:
     cells = [(name, value, span) for name, value in row_cells(passage) if (span := cell_span(passage, value))]
     if not cells:
         return None
-    typed = [i for i, (_, value, _) in enumerate(cells)
-             if answer_type is not None and states(answer_type, value, besides=question)]
+    typed = [i for i, (name, value, _) in enumerate(cells)
+             if answer_type is not None and states(answer_type, with_header_unit(name, value), besides=question)]
     # "Who?" is answered by the responsible column before any other cell naming someone.
     roles = [i for i in typed if ROLE_COLUMN.search(cells[i][0])] \
         if answer_type in (AnswerType.BODY, AnswerType.PERSON) else []

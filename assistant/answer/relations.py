@@ -27,6 +27,7 @@ class Relation(StrEnum):
     APPROVER = "approver"  # "Who has to approve any transfer?" – "… måste alltid godkännas av säkerhetsrådet"
     REPORTS_TO = "reports_to"  # "Till vem ska uppdraget redovisas?" – "redovisas till Regeringskansliet"
     SPEAKER = "speaker"  # "Which minister is quoted …?" – "…, säger infrastrukturminister Anna Ek"
+    COORDINATOR = "coordinator"  # "Vilket lärosäte ska samordna arbetet?" – "Uppsala universitet ska samordna"
 
 
 # Question cue, sentence cue. Most specific first: "Vilka ska samråda med …" before anything else.
@@ -128,7 +129,20 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\bvem (?:säger|sa|sade)\b|\buttala\w*\b"),
         # (A name after the verb: "säger att …" reports what others say.)
         _cue(r"\b(?:säger|sa|sade|says|said)\s+(?:\S+\s+){0,4}(?-i:[A-ZÅÄÖ])|\buttala\w*")),
+    # Who coordinates among those given a task: a narrower role than responsibility, which the
+    # sentence giving everyone the task ("Regeringen ger A, B och C i uppdrag …") also answers.
+    Relation.COORDINATOR: (
+        _cue(r"\b(?:who|which)\b.{0,60}\bcoordinat(?:e|es|ing)\b(?!.{0,40}\bwith\b)|"
+             r"\b(?:vem|vilken|vilket|vilka)\b.{0,60}\bsamordna(?:r|s)?\b(?!.{0,40}\bmed\b)|"
+             r"\bsamordningsansvar\w*"),
+        _cue(r"\b(?:ska|skall|kommer att|i uppdrag att) (?:[\wåäö-]+ ){0,2}samordna\b|\bsamordnar\b|\bsamordnas av\b|"
+             r"\bsamordningsansvar\w*|\bsamordnande\b|\b(?:will|shall|is to|should) coordinate\b|"
+             r"\bcoordinated by\b|\bcoordinates\b")),
 }
+
+# Roles narrower than responsibility: a question for one is not answered by a sentence assigning
+# responsibility in general (``selection``'s ``assigns`` feature reads only the relation's cue).
+NARROWER_THAN_RESPONSIBILITY = frozenset({Relation.COORDINATOR})
 
 
 def asked_relation(question: str) -> Relation | None:

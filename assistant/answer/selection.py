@@ -44,12 +44,14 @@ from assistant.answer.events import (
 )
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
+    counted_words,
     counts_names,
     counts_of,
     in_its_year,
     names_each,
     speaks_of_a_total,
     states_another_year,
+    with_header_units,
     years_of,
 )
 from assistant.answer.preamble import in_preamble
@@ -66,7 +68,7 @@ from assistant.answer.quoting import (
     item_heading,
     quoted_spans,
 )
-from assistant.answer.relations import Relation, gives
+from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, gives
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
 from assistant.answer.whose import named_by_heading, named_by_title, speaks_of_names
@@ -175,7 +177,10 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     # A total asked for is given by the figure stated as one: the role of the fact, as a relation's is.
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
     competing = _competing(passages)
-    by_name = answer_type is AnswerType.COUNT and counts_names(counted)
+    # Things named one by one are counted by their names, whatever the glossary knows of the
+    # question's other words ("How many higher education institutions …?": ``counted`` is empty).
+    by_name = answer_type is AnswerType.COUNT and counts_names(
+        counted | frozenset(word[:5] for word in counted_words(asked)))
     several = asks_for_every_one(asked)
     names_spoken_of = speaks_of_names(competing, names)
     titled = named_by_title(competing, question)
@@ -197,6 +202,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 if passage.kind == "text" and _announces(text) else []
             # A lead-in is quoted with its items: it states what they state.
             stated = f"{text}\n{passage.document_text[items[0][0]:items[-1][1]]}" if items else text
+            # A table cell's number states what its column's header says it is ("… (MSEK): 103").
+            stated = with_header_units(stated, question=asked) if passage.kind == "table_row" else stated
             # The forms of a fact are read as a reader sees the text: "Migra\u00adtions\u00adverket"
             # (soft hyphens, kept in Markdown for the lexical index) names a body, "redo¬visas" reports.
             seen, stated = as_read(text), as_read(stated)
@@ -221,7 +228,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "numbers": float(len(numbers & set(_NUMBER.findall(seen)))),
                 "typed": float(typed),
                 "rank": 1 / (rank + 1),
-                "assigns": float((responsibility and bool(_ASSIGNS.search(seen)))
+                "assigns": float((responsibility and relation not in NARROWER_THAN_RESPONSIBILITY
+                                  and bool(_ASSIGNS.search(seen)))
                                  or (relation is not None and gives(relation, seen))
                                  or (total and typed and speaks_of_a_total(seen))),
                 "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),

@@ -609,3 +609,25 @@ def test_a_fine_asked_for_is_a_sum_and_delivering_a_speech_is_no_report() -> Non
     assert asked_type("What fine can a household face for not sorting its textile waste?") is AnswerType.MONEY
     assert asked_event("On what date did the minister deliver his digital speech?") is None
     assert asked_event("When must the agency deliver its report?") == "reported"
+
+
+def test_criminal_responsibility_is_not_a_question_of_who_is_responsible() -> None:
+    question = "What age of criminal responsibility does the draft bill propose for the most serious crimes?"
+    assert classify(question).intent is Intent.GENERAL
+    assert asked_type(question) is AnswerType.DURATION
+    assert classify("Vem har ansvar för att samordna arbetet?").intent is Intent.RESPONSIBILITY
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("På vilken nivå ska skuldankaret ligga enligt uppgörelsen?", AnswerType.QUANTITY),
+    ("What is the most each university may requisition in 2022?", AnswerType.QUANTITY),
+    ("Vilket lärosäte ska samordna arbetet?", AnswerType.BODY),
+    # The share is named, the year asked for.
+    ("Senast vilket år ska försvarsutgifterna nå två procent av BNP?", AnswerType.DATE),
+])
+def test_levels_limits_institutions_and_a_share_named_in_words(question: str, expected: AnswerType) -> None:
+    assert asked_type(question) is expected
+
+
+def test_the_most_common_is_not_an_amount() -> None:
+    assert asked_type("What is the most common reason for the delays?") is not AnswerType.QUANTITY

@@ -340,3 +340,17 @@ def test_a_last_day_with_its_date_is_a_time_limit() -> None:
 def test_a_speaker_s_reason_and_a_report_s_focus() -> None:
     assert states(AnswerType.REASON, "När vi inleder arbetet med en kulturkanon är det för att bjuda in fler.")
     assert states(AnswerType.CONTENT, "Delredovisningen ska göras med fokus på de län som saknar resurscentrum.")
+
+
+def test_a_time_counted_from_an_event_answers_when_and_by_when() -> None:
+    sentence = ("Tre månader efter att uppdraget har slutredovisats ska myndigheten återbetala ej förbrukade medel "
+                "till Kammarkollegiet.")
+    assert states(AnswerType.DATE, sentence)
+    assert states(AnswerType.DEADLINE, sentence)
+    assert names_a_deadline("The report is due two weeks after the meeting ends.")
+    # (Only from a clause or a named event: "efter reformen" may date anything.)
+    assert not names_a_deadline("Köerna minskade två år efter reformen.")
+
+
+def test_a_university_named_by_its_town_is_a_body() -> None:
+    assert states(AnswerType.BODY, "Uppsala universitet ska samordna lärosätenas arbete.", besides="Vilket lärosäte?")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.fact_forms import states
-from assistant.answer.figures import counted_words, counts_names, counts_of, names_each, states_another_year, years_of
+from assistant.answer.figures import (
+    counted_words,
+    counts_names,
+    counts_of,
+    names_each,
+    states_another_year,
+    with_header_unit,
+    with_header_units,
+    years_of,
+)
 
 
 def test_a_figure_in_a_year_is_not_a_period_of_years() -> None:
@@ -54,3 +63,18 @@ def test_how_much_is_not_answered_by_a_count_in_words() -> None:
     assert not states(AnswerType.QUANTITY, "Two key factors underpin the new strategic direction.")
     assert states(AnswerType.QUANTITY, "Region Stockholm får 46 759 214 kronor, 25,62 procent.")
     assert states(AnswerType.QUANTITY, "Ett 30-tal företag deltar.")
+
+
+def test_prisons_and_institutions_named_one_by_one_are_counted_by_their_names() -> None:
+    assert counts_names(frozenset({"ansta"}))  # "Vid hur många anstalter …?"
+    assert counts_names(frozenset({"insti"}))  # "How many higher education institutions …?"
+    assert names_each("vid anstalterna Högsbo, Rosersberg, Österåker, Kumla, Skenäs och Täby")
+
+
+def test_a_bare_number_under_a_header_with_a_unit_is_stated_in_that_unit() -> None:
+    row = "Kris: Sudan\nEnd of year-allokering (MSEK): 103\nTotalt humanitärt stöd 2025: 404"
+    assert with_header_units(row, question="Hur mycket får Sudan?").splitlines()[1].endswith("103 MSEK")
+    assert with_header_units(row, question="Hur mycket får Ukraina?") == row
+    assert with_header_unit("Andel (%)", "45") == "45 %"
+    assert with_header_unit("Andel (%)", "ingen uppgift") == "ingen uppgift"
+    assert states(AnswerType.MONEY, "End of year-allokering (MSEK): 103 MSEK")

@@ -141,3 +141,12 @@ def test_who_must_approve_is_answered_by_whom_it_is_approved() -> None:
     assert asked_relation("Vem ska godkänna planen?") is Relation.APPROVER
     assert gives(Relation.APPROVER, "Överföring av vapen måste alltid godkännas av säkerhetsrådet i varje fall.")
     assert not gives(Relation.APPROVER, "Sverige uppmanar regeringen att bemöta uppgifterna.")
+
+
+def test_who_coordinates_is_asked_apart_from_whom_one_coordinates_with() -> None:
+    assert asked_relation("Vilket lärosäte ansvarar för att samordna klimatutbildningarna?") is Relation.COORDINATOR
+    assert asked_relation("Which research council is responsible for coordinating the evaluations?") \
+        is Relation.COORDINATOR
+    assert asked_relation("Vem ska myndigheten samordna sitt arbete med?") is not Relation.COORDINATOR
+    assert gives(Relation.COORDINATOR, "Formas ska samordna uppdraget.")
+    assert not gives(Relation.COORDINATOR, "Regeringen ger tre lärosäten i uppdrag att erbjuda ett samordnat utbud.")

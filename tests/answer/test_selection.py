@@ -555,3 +555,33 @@ def test_a_sentence_enumerating_leads_an_answer_to_a_question_for_every_one_of_s
     ranked = candidates([prose], question="Which two agencies are covered by the review?", overlap=lambda _: 0.0,
                         answer_type=None)
     assert all(c.features["lead_in"] == 0.0 for c in ranked)
+
+
+def test_who_coordinates_is_answered_by_the_coordinator_not_by_the_sentence_tasking_them_all() -> None:
+    """Both sentences assign responsibility; only the second says who coordinates."""
+    text = ("Regeringen ger Lunds universitet, Umeå universitet och Uppsala universitet i uppdrag att ta fram kurser.\n"
+            "Uppsala universitet ska samordna lärosätenas arbete med kurserna.\n")
+    first, second = text.splitlines()
+    prose = passage(first[:10], text=text, similarity={first[:10]: 0.84, second[:10]: 0.82})
+    question = "Vilket lärosäte ansvarar för att samordna arbetet med kurserna?"
+
+    def lead(relation: Relation | None) -> str:
+        return candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
+                          responsibility=True, relation=relation)[0].text
+
+    assert lead(None) == first
+    assert lead(Relation.COORDINATOR) == second
+
+
+def test_a_table_row_states_an_amount_in_its_columns_unit_only_for_what_the_question_names() -> None:
+    """"End of year-allokering (MSEK): 103" is 103 million kronor for Sudan, not for Ukraine."""
+    row = "Kris: Sudan\nEnd of year-allokering (MSEK): 103\nTotalt humanitärt stöd 2025: 404"
+    hit = Hit(chunk_id="r", document_id="stod", title="Humanitärt stöd", municipality=None, section="Fördelning",
+              section_path=["Fördelning"], text=row, score=1.0, start=0, end=len(row))
+    table = Passage(hit=hit, kind="table_row", document=DocumentInfo(id="stod", title="Humanitärt stöd",
+                                                                     source_path="stod.md"),
+                    document_text=row, dense_score=0.8, unit_scores={(0, len(row)): 0.8})
+    for question, stated in (("Hur mycket får Sudan i allokeringen?", True),
+                             ("How much humanitarian aid did Sweden give to Ukraine?", False)):
+        ranked = candidates([table], question=question, overlap=lambda _: 0.0, answer_type=AnswerType.MONEY)
+        assert ranked[0].states_type is stated, question
