@@ -135,6 +135,12 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PENALTY, _cue(r"\b(?:penalt(?:y|ies)|punishments?|sentence for|maxstraff\w*|straff(?:et|en|skala\w*)?|"
                               r"påföljd\w*|straffsats\w*)\b")),
     (AnswerType.MONEY, _cue(rf"how much (?:money|does .{{0,40}}cost|is .{{0,40}}(?:worth|paid))|"
+                            # "How much did Sweden pledge …?", "… put into free research?": money given.
+                            r"\bhow much (?:did|does|do|will|would|has|have|had) .{0,60}\b(?:pledge[ds]?|"
+                            r"donat(?:e|es|ed)|contribut(?:e|es|ed)|put into|invest(?:s|ed)?)\b|"
+                            # "What would the energy tax on diesel be per litre …?": a price of a unit.
+                            r"\b(?:tax|duty|levy|fee|charge|price)\b[^?]{0,40}\bper (?:litre|liter|kilowatt[- ]hour|"
+                            r"kwh|kilo(?:gram)?|kg|tonne|ton|unit|cubic metre)\b|"
                             # "What is the equipment package worth?", "Vad är paketet värt?"
                             r"\bwhat (?:is|was|are|were) .{1,80}\bworth\b|\bvad (?:är|var) .{1,60}\bvärt\b|"
                             r"(?:how many|hur många) (?:kronor|euros?|dollars?|sek)\b|"
@@ -170,7 +176,12 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"\bvad (?:är|var|blir) (?:det )?(?:[\wåäö-]+ )?(?:taket|maxbeloppet|maxtaket)\b|"
                                # "På vilken nivå ska skuldankaret ligga?", "What is the most each
                                # university may requisition?" (not "the most common …").
-                               r"\bpå vilken nivå\b|\bat what level\b|"
+                               r"\b(?:på|till) vilken nivå\b|\b(?:at|to|up to) what (?:[\w-]+ )?(?:level|weight|size|"
+                               r"height|length|speed|volume|capacity|temperature)\b|"
+                               # "What daily salt intake in grams …?": a measure in a unit.
+                               r"\bin (?:grams|kilos|kilograms|tonnes|tons|litres|liters|kilometres|kilometers|metres|"
+                               r"meters|kilowatt[- ]hours|megawatts|gigawatts)\b|"
+                               r"\bi (?:gram|kilo|ton|liter|kilometer)\b|"
                                r"\bwhat (?:is|was) the most (?:that )?(?:[\w-]+ ){1,2}"
                                r"(?:may|can|could|is allowed to)\b")),
     # ("… gather views from when drafting guidance?" asks whom, not since when.)

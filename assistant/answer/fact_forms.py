@@ -88,7 +88,7 @@ _SHARE_WORDS = _factored([
     *(f"a {size} {part} of" for size in ("small", "smaller", "large", "larger")
       for part in ("part", "share", "proportion"))])
 _STATES: dict[AnswerType, re.Pattern[str]] = {
-    AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mdkr|mkr|msek\b|mdsek\b|"
+    AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|öre\b|sek\b|tkr|mnkr|mdkr|mkr|msek\b|mdsek\b|"
                            r"miljon\w* kronor|"
                            r"miljard\w* kronor|miljoner|miljarder|"
                            # "25 million kronor", "1.2 billion euros" (an English page's word order).
@@ -218,7 +218,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\bsyftet (?:med [^.;:]{1,80} )?(?:är|var) att\b|\bi syfte att\b|"
                             r"\bthe (?:aim|purpose) (?:of [^.;:]{1,80} )?(?:is|was) to\b"),
     # "Skolbibliotek ska avse en samlad … verksamhet", "Begreppet avser …" (not "avser att", an intent).
+    # A term that opens its sentence and "innebär" defines it ("Nettonollutsläpp innebär att summan
+    # av alla utsläpp ska vara noll."); "Förslaget innebär …", "Detta innebär …" tell a consequence.
     AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
+                                r"^\W*(?-i:[A-ZÅÄÖ])[\wåäö-]+(?<!et)(?<!en)(?<!na)(?<!tta) innebär\b|"
                                 r"\b(?:avser|ska avse)\b(?! att\b)|"
                                 r"\b(?:means|is defined as|are defined as|refers to|counts as)\b|"
                                 # "Regionerna samt Gotlands kommun (nedan kallade länsplaneupprättarna)"
@@ -301,7 +304,10 @@ _SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]++\s+[A-ZÅÄÖ][a-zåäö�
 # and the post another than the one asked about ("ambassadör vid EU" does not say who is ambassador).
 # A ratio: "kostar tre gånger så mycket", "dubbelt så stor", "twice as high", "three times more".
 _RATIO = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|"
-                    rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b", re.IGNORECASE)
+                    rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b|"
+                    # A change by a factor: "Vi behöver fördubbla svensk energiproduktion", "halve emissions".
+                    r"\b(?:för|tre|fyr)dubbl(?:a|as|ar|ade|ats|ing\w*)\b|\bhalvera\w*|"
+                    r"\b(?:doubl|tripl|quadrupl)(?:e|es|ed|ing)\b|\bhalv(?:e|es|ed|ing)\b", re.IGNORECASE)
 _POST_OF_BODY = re.compile(rf"\b(?P<post>(?i:\w*(?:{POSTS})))\s+(?:för|vid|på|i)\s+(?P<body>[A-ZÅÄÖ][\wåäö-]+)")
 
 

@@ -246,7 +246,7 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool, open_question: bool) 
     is_item = is_list_item(unit)
     if not is_item and item_heading(text, start):
         return (candidate.span,)  # a sentence inside an item: the items after it are not its list
-    following = _items_after(text, end)
+    following = listed_after(text, unit, end)
     if (_announces(unit) or (not is_item and (wants_list or (open_question and _announced_next(text, end))))) \
             and following:
         return ((start, following[-1][1]),)
@@ -308,6 +308,35 @@ def _announces(unit: str) -> bool:
     if not end or not end[-1].isalpha():
         return False
     return not is_list_item(unit) or _OPEN_END.search(end) is not None
+
+
+def listed_after(text: str, unit: str, end: int) -> list[tuple[int, int]]:
+    """The list items after a unit ending at ``end`` (``_items_after``); for a unit ending in a
+    colon, when no bullet marks them, the short lines right under it ("Kontaktpersoner:" over
+    "Terrängkörning: Anna Berglund 08-405 49 58", a web page's list written line by line)."""
+    items = _items_after(text, end)
+    if items or not unit.rstrip().rstrip("*_").rstrip().endswith(":"):
+        return items
+    return _lines_under(text, end)
+
+
+_LONGEST_LISTED_LINE = 200  # a line longer than this under a colon is a paragraph, not an item
+
+
+def _lines_under(text: str, end: int) -> list[tuple[int, int]]:
+    """The lines right under the line ending at ``end`` (its markup aside), up to a blank line, a
+    heading or a bullet, when there are two or more and each is short: lines the unit announces."""
+    lines: list[tuple[int, int]] = []
+    previous = end
+    for start, stop in _lines_after(text, end):
+        gap = text[previous:start].strip(" \t*_")
+        line = text[start:stop]
+        if gap != "\n" or line.startswith("#") or is_list_item(line) or len(line) > _LONGEST_LISTED_LINE \
+                or len(lines) >= MAX_LIST_ITEMS:
+            break
+        lines.append((start, stop))
+        previous = stop
+    return lines if len(lines) >= 2 else []
 
 
 def _items_after(text: str, position: int) -> list[tuple[int, int]]:

@@ -34,25 +34,14 @@ from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.bodies import named_bodies
 from assistant.answer.citations import sentence_spans
-from assistant.answer.events import (
-    asked_event,
-    asks_for_a_day,
-    report_stage_differs,
-    report_stages,
-    speaks_of,
-    states_a_day,
-)
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
     counted_words,
     counts_names,
     counts_of,
-    in_its_year,
     names_each,
     speaks_of_a_total,
-    states_another_year,
     with_header_units,
-    years_of,
 )
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
@@ -60,17 +49,18 @@ from assistant.answer.quoting import (
 )
 from assistant.answer.quoting import (
     _announces,
-    _items_after,
     _with_antecedent,
     asks_for_every_one,
     enumerates,
     is_list_item,
     item_heading,
+    listed_after,
     quoted_spans,
 )
 from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, gives
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
+from assistant.answer.specifics import AskedFact
 from assistant.answer.whose import named_by_heading, named_by_title, speaks_of_names
 from assistant.chunk import MIN_UNIT_CHARS
 from assistant.parse.characters import as_read
@@ -171,9 +161,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     besides = " ".join([question, *known]) if answer_type in _NAMED else question
     figures = figures or asked
     numbers = set(_NUMBER.findall(figures))
-    event = asked_event(asked) if answer_type in (AnswerType.DATE, AnswerType.DEADLINE) else None
-    day = answer_type in (AnswerType.DATE, AnswerType.DEADLINE) and asks_for_a_day(asked)
-    years, stages = years_of(figures), report_stages(asked) if event == "reported" else frozenset()
+    specified = AskedFact.of(answer_type, asked=asked, figures=figures)
     # A total asked for is given by the figure stated as one: the role of the fact, as a relation's is.
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
     competing = _competing(passages)
@@ -198,7 +186,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             # A list item's title reads as a heading for the sentences under it.
             heading = item_heading(passage.document_text, span[0]) if passage.kind == "text" else ""
             context = f"{heading}\n{context}" if heading else context
-            items = _items_after(passage.document_text, span[1]) \
+            items = listed_after(passage.document_text, text, span[1]) \
                 if passage.kind == "text" and _announces(text) else []
             # A lead-in is quoted with its items: it states what they state.
             stated = f"{text}\n{passage.document_text[items[0][0]:items[-1][1]]}" if items else text
@@ -215,11 +203,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 or (by_name and names_each(stated)))
             by_heading = not own and named_by_heading(answer_type, passage, text, besides)
             typed = (own or by_heading) \
-                and (event is None or speaks_of(event, stated) or speaks_of(event, as_read(context))) \
-                and not states_another_year(answer_type, years, in_its_year(
-                    stated, passage.document_text[max(0, span[0] - 300):span[0]])) \
-                and not report_stage_differs(stages, stated) \
-                and not (day and not states_a_day(stated)) \
+                and specified.fits(stated, context=as_read(context),
+                                   before=passage.document_text[max(0, span[0] - 300):span[0]]) \
                 and names_spoken_of[passage.hit.document_id] and titled[passage.hit.document_id]
             features = {
                 "similarity": similarity,

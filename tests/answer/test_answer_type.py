@@ -631,3 +631,15 @@ def test_levels_limits_institutions_and_a_share_named_in_words(question: str, ex
 
 def test_the_most_common_is_not_an_amount() -> None:
     assert asked_type("What is the most common reason for the delays?") is not AnswerType.QUANTITY
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How much did Sweden pledge to the new forest fund?", AnswerType.MONEY),
+    ("How much did the research bill put into free research?", AnswerType.MONEY),
+    ("What would the energy tax on diesel be per litre from 2026?", AnswerType.MONEY),
+    ("What daily salt intake in grams is the agency aiming for?", AnswerType.QUANTITY),
+    ("To what level is the energy tax on electricity to be lowered?", AnswerType.QUANTITY),
+    ("Up to what total weight would trailers be exempt from vehicle tax?", AnswerType.QUANTITY),
+])
+def test_money_given_a_price_per_unit_and_measures_in_units(question: str, expected: AnswerType) -> None:
+    assert asked_type(question) is expected

@@ -354,3 +354,15 @@ def test_a_time_counted_from_an_event_answers_when_and_by_when() -> None:
 
 def test_a_university_named_by_its_town_is_a_body() -> None:
     assert states(AnswerType.BODY, "Uppsala universitet ska samordna lärosätenas arbete.", besides="Vilket lärosäte?")
+
+
+def test_a_change_by_a_factor_is_a_quantity_and_ore_is_money() -> None:
+    assert states(AnswerType.QUANTITY, "Vi behöver fördubbla svensk energiproduktion för att klara målen.")
+    assert states(AnswerType.QUANTITY, "Emissions must halve by 2030.")
+    assert states(AnswerType.MONEY, "Energiskatten på el sänks till 41,1 öre per kilowattimme.")
+
+
+def test_a_term_opening_its_sentence_is_defined_by_innebar_a_proposal_is_not() -> None:
+    assert states(AnswerType.DEFINITION, "Nettonollutsläpp innebär att summan av alla utsläpp ska vara noll.")
+    assert not states(AnswerType.DEFINITION, "Förslaget innebär att elever ska ha tillgång till skolbibliotek.")
+    assert not states(AnswerType.DEFINITION, "Detta innebär att kostnaderna ökar.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.quoting import asks_for_every_one, enumerates, item_heading
+from assistant.answer.quoting import asks_for_every_one, enumerates, item_heading, listed_after
 
 MARKDOWN = """Regeringen ändrar uppdraget enligt följande.
 2. Analyser av regelgivningen
@@ -60,3 +60,16 @@ def test_a_sentence_naming_four_or_more_things_in_a_row_enumerates_them() -> Non
     assert not enumerates("De kan leva i Sverige, med tillgång till arbetsmarknaden, samt kan resa fritt.")
     assert enumerates("Uppsala, Lund, Umeå, and Malmö take part.")  # with a comma before the last one too
     assert not enumerates("ab cd, " * 2000)  # a long run of commas is read in one pass, and ends in no "och"
+
+
+def test_lines_under_a_colon_that_no_bullet_marks_are_its_list() -> None:
+    """A web page's contacts, one per line under a bold lead-in."""
+    text = ("**Kontaktpersoner:**\nSäkerhetsskyddslagen: Maria Werleskog 08-405 83 58\n"
+            "Terrängkörning: Anna Berglund 08-405 49 58\n\nNästa stycke.")
+    end = text.index(":**") + 1
+    items = listed_after(text, "Kontaktpersoner:", end)
+    assert [text[a:b] for a, b in items] == ["Säkerhetsskyddslagen: Maria Werleskog 08-405 83 58",
+                                             "Terrängkörning: Anna Berglund 08-405 49 58"]
+    # A paragraph under a sentence, or one line under a colon, is no list.
+    assert listed_after("Regeringen beslutar.\nEn rad.\nEn till.", "Regeringen beslutar.", 20) == []
+    assert listed_after("Så här:\nEn enda rad.", "Så här:", 7) == []

@@ -1,0 +1,80 @@
+"""What a question specifies about the fact it asks for, beyond its kind: the event a date is of,
+the year a figure is for, the stage of a report, whether it wants a day, and the unit a measure is
+in. A unit stating the asked-for kind of fact answers only if it fits each of these
+(``AskedFact.fits``); ``selection`` builds one ``AskedFact`` per question.
+
+Regex work only: a few searches per question, a few per candidate unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.events import (
+    asked_event,
+    asks_for_a_day,
+    report_stage_differs,
+    report_stages,
+    speaks_of,
+    states_a_day,
+)
+from assistant.answer.figures import in_its_year, states_another_year, years_of
+
+_WHEN = (AnswerType.DATE, AnswerType.DEADLINE)
+
+# A measure asked for in a unit ("in grams", "per litre", "i kilo"), and how a text writes that
+# unit in either language: "What daily salt intake in grams …?" is not answered by a sum of money,
+# nor "the energy tax on diesel per litre" by a tax per kilowatt hour.
+_UNITS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(rf"\b(?:in|per|i|how many|hur många) (?:{asked})\b", re.IGNORECASE),
+     re.compile(written, re.IGNORECASE))
+    for asked, written in (
+        (r"grams?|gram", r"\bgram\w*|\d\s?g\b"),
+        (r"kilos?|kilograms?|kg|kilo", r"\bkilo\w*|\bkg\b"),
+        (r"tonnes?|tons?|ton", r"\bton(?:ne)?s?\b|\bton\w*"),
+        (r"litres?|liters?|liter", r"\blit(?:er|re)\w*|\d\s?l\b"),
+        (r"kilometres?|kilometers?|kilometer|km", r"\bkilomet\w*|\bkm\b|\d\s?mil\b"),
+        # ("kilowattimme": Swedish writes the compound's two t's as one.)
+        (r"kilowatt[- ]hours?|kwh|kilowattimm\w*", r"\bkilowatt-?t?imm\w*|\bkilowatt[- ]hours?\b|\bkwh\b"),
+        (r"megawatts?|mw|megawatt", r"\bmegawatt\w*|\bmw\b"),
+    ))
+
+
+def asked_unit(question: str) -> re.Pattern[str] | None:
+    """How a text writes the unit ``question`` asks its measure in ("in grams" → "gram", "g"), or
+    ``None`` when it names none."""
+    return next((written for asked, written in _UNITS if asked.search(question)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AskedFact:
+    """What ``question`` (its own words: ``asked``; those naming its years and figures: ``figures``)
+    specifies about a fact of ``answer_type``."""
+
+    event: str | None
+    day: bool
+    years: frozenset[int]
+    stages: frozenset[str]
+    unit: re.Pattern[str] | None
+    answer_type: AnswerType | None
+
+    @classmethod
+    def of(cls, answer_type: AnswerType | None, *, asked: str, figures: str) -> AskedFact:
+        event = asked_event(asked) if answer_type in _WHEN else None
+        return cls(event=event, day=answer_type in _WHEN and asks_for_a_day(asked),
+                   years=frozenset(years_of(figures)),
+                   stages=report_stages(asked) if event == "reported" else frozenset(),
+                   unit=asked_unit(figures), answer_type=answer_type)
+
+    def fits(self, stated: str, *, context: str, before: str) -> bool:
+        """Whether ``stated`` (a unit as read, with its list) states the fact so specified: of the
+        event (in the unit or in ``context``, its paragraph), not of another year than asked (the
+        year read from the unit or the 300 characters ``before`` it), of the report stage asked,
+        naming a day when one is asked for, in the unit asked."""
+        return (self.event is None or speaks_of(self.event, stated) or speaks_of(self.event, context)) \
+            and not states_another_year(self.answer_type, set(self.years), in_its_year(stated, before)) \
+            and not report_stage_differs(self.stages, stated) \
+            and not (self.day and not states_a_day(stated)) \
+            and (self.unit is None or self.unit.search(stated) is not None)

@@ -1,0 +1,46 @@
+"""What a question specifies about its fact beyond its kind: a unit stating the kind of fact
+answers only if it is of the event, year, report stage, day and unit asked."""
+
+from __future__ import annotations
+
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.specifics import AskedFact, asked_unit
+
+
+def fits(question: str, answer_type: AnswerType, sentence: str) -> bool:
+    return AskedFact.of(answer_type, asked=question, figures=question).fits(sentence, context="", before="")
+
+
+def test_a_measure_asked_in_a_unit_is_answered_only_in_that_unit() -> None:
+    question = "What daily salt intake in grams is the assignment aiming for?"
+    assert fits(question, AnswerType.QUANTITY, "Målet är högst 6 gram salt per dag.")
+    assert not fits(question, AnswerType.QUANTITY, "Myndigheten får använda högst 500 000 kronor.")
+
+
+def test_a_price_per_litre_is_not_a_price_per_kilowatt_hour() -> None:
+    question = "What would the energy tax on diesel be per litre from 1 January 2026?"
+    assert not fits(question, AnswerType.MONEY, "Energiskatten på el sänks till 41,1 öre per kilowattimme.")
+    assert fits(question, AnswerType.MONEY, "Skatten på diesel blir 2,50 kronor per liter.")
+
+
+def test_a_question_naming_no_unit_takes_any() -> None:
+    assert asked_unit("How much may each university requisition in 2022?") is None
+    assert fits("How much may each university requisition?", AnswerType.MONEY, "Högst 1,9 miljoner kronor.")
+
+
+def test_a_date_must_be_of_the_event_and_the_day_asked() -> None:
+    question = "Vilket datum träder lagen i kraft?"
+    assert fits(question, AnswerType.DATE, "Lagen träder i kraft den 1 juli 2026.")
+    assert not fits(question, AnswerType.DATE, "Lagen träder i kraft 2026.")  # no day
+    assert not fits(question, AnswerType.DATE, "Regeringen beslutade om remissen den 3 maj 2025.")
+
+
+def test_an_amount_for_another_year_does_not_answer() -> None:
+    question = "How much is set aside for 2022?"
+    assert fits(question, AnswerType.MONEY, "För 2022 avsätts 5 miljoner kronor.")
+    assert not fits(question, AnswerType.MONEY, "För 2020 avsätts 5 miljoner kronor.")
+
+
+def test_a_kilowatt_hour_is_written_kilowattimme() -> None:
+    assert fits("Gasprisstöd – hur mycket per kWh?", AnswerType.MONEY,
+                "Gasprisstödet uppgår till 79 öre per kilowattimme.")
