@@ -135,6 +135,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PENALTY, _cue(r"\b(?:penalt(?:y|ies)|punishments?|sentence for|maxstraff\w*|straff(?:et|en|skala\w*)?|"
                               r"påföljd\w*|straffsats\w*)\b")),
     (AnswerType.MONEY, _cue(rf"how much (?:money|does .{{0,40}}cost|is .{{0,40}}(?:worth|paid))|"
+                            # "What is the maximum the agency may spend …?": money to be used.
+                            r"\bwhat (?:is|was) the (?:maximum|most)\b.{0,80}\b(?:spend|use|pay|receive|requisition|"
+                            r"allocate|borrow)\b|"
                             # "How much did Sweden pledge …?", "… put into free research?": money given.
                             r"\bhow much (?:did|does|do|will|would|has|have|had) .{0,60}\b(?:pledge[ds]?|"
                             r"donat(?:e|es|ed)|contribut(?:e|es|ed)|put into|invest(?:s|ed)?)\b|"

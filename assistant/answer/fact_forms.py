@@ -120,7 +120,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            # ("… sjunkit till 1,43 år 2024": a figure in a year, not a period.)
                            rf"per cent|percent|år\b(?!\s+{YEAR}\b)|års\b|månad|vecka|veckor|dag|dagar|timm|gång|"
                            rf"times\b|"
-                           rf"{MONTHS})|[\d ]*-)|"
+                           rf"{MONTHS})|[\d ]*-|"
+                           # The first number of a range whose unit follows the second: "från 25 till 20 procent".
+                           r"\s+(?:till|to|och|and|eller|or)\s+\d+(?:[.,]\d+)?\s*(?:%|procent|per cent|percent|kr\b|"
+                           r"kronor|år\b|månader|veckor|dagar))|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"

@@ -28,11 +28,14 @@ _WHEN = (AnswerType.DATE, AnswerType.DEADLINE)
 # unit in either language: "What daily salt intake in grams …?" is not answered by a sum of money,
 # nor "the energy tax on diesel per litre" by a tax per kilowatt hour.
 _UNITS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (re.compile(rf"\b(?:in|per|i|how many|hur många) (?:{asked})\b", re.IGNORECASE),
+    (re.compile(rf"\b(?:(?:in|per|i|how many|hur många) |what (?:total |maximum |minimum )?)(?:{asked})\b",
+                re.IGNORECASE),
      re.compile(written, re.IGNORECASE))
     for asked, written in (
         (r"grams?|gram", r"\bgram\w*|\d\s?g\b"),
         (r"kilos?|kilograms?|kg|kilo", r"\bkilo\w*|\bkg\b"),
+        # A weight asked for ("Up to what total weight …?") is given in tonnes or kilos.
+        (r"weight|vikt", r"\bton(?:ne)?s?\b|\bton\b|\bkilo\w*|\bkg\b"),
         (r"tonnes?|tons?|ton", r"\bton(?:ne)?s?\b|\bton\w*"),
         (r"litres?|liters?|liter", r"\blit(?:er|re)\w*|\d\s?l\b"),
         (r"kilometres?|kilometers?|kilometer|km", r"\bkilomet\w*|\bkm\b|\d\s?mil\b"),

@@ -620,7 +620,7 @@ def test_criminal_responsibility_is_not_a_question_of_who_is_responsible() -> No
 
 @pytest.mark.parametrize(("question", "expected"), [
     ("På vilken nivå ska skuldankaret ligga enligt uppgörelsen?", AnswerType.QUANTITY),
-    ("What is the most each university may requisition in 2022?", AnswerType.QUANTITY),
+    ("What is the most each university may requisition in 2022?", AnswerType.MONEY),
     ("Vilket lärosäte ska samordna arbetet?", AnswerType.BODY),
     # The share is named, the year asked for.
     ("Senast vilket år ska försvarsutgifterna nå två procent av BNP?", AnswerType.DATE),
@@ -637,6 +637,7 @@ def test_the_most_common_is_not_an_amount() -> None:
     ("How much did Sweden pledge to the new forest fund?", AnswerType.MONEY),
     ("How much did the research bill put into free research?", AnswerType.MONEY),
     ("What would the energy tax on diesel be per litre from 2026?", AnswerType.MONEY),
+    ("What is the maximum the agency may spend on the assignment in 2020?", AnswerType.MONEY),
     ("What daily salt intake in grams is the agency aiming for?", AnswerType.QUANTITY),
     ("To what level is the energy tax on electricity to be lowered?", AnswerType.QUANTITY),
     ("Up to what total weight would trailers be exempt from vehicle tax?", AnswerType.QUANTITY),

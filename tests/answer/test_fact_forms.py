@@ -366,3 +366,8 @@ def test_a_term_opening_its_sentence_is_defined_by_innebar_a_proposal_is_not() -
     assert states(AnswerType.DEFINITION, "Nettonollutsläpp innebär att summan av alla utsläpp ska vara noll.")
     assert not states(AnswerType.DEFINITION, "Förslaget innebär att elever ska ha tillgång till skolbibliotek.")
     assert not states(AnswerType.DEFINITION, "Detta innebär att kostnaderna ökar.")
+
+
+def test_the_first_number_of_a_range_in_percent_is_no_count() -> None:
+    assert not states(AnswerType.COUNT, "Skatten föreslås sänkas från 25 till 20 procent.")
+    assert states(AnswerType.COUNT, "Mellan 20 och 30 personer deltog.")

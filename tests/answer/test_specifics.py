@@ -44,3 +44,9 @@ def test_an_amount_for_another_year_does_not_answer() -> None:
 def test_a_kilowatt_hour_is_written_kilowattimme() -> None:
     assert fits("Gasprisstöd – hur mycket per kWh?", AnswerType.MONEY,
                 "Gasprisstödet uppgår till 79 öre per kilowattimme.")
+
+
+def test_a_weight_asked_for_is_given_in_tonnes_or_kilos() -> None:
+    question = "Up to what total weight would trailers be exempt from vehicle tax?"
+    assert fits(question, AnswerType.QUANTITY, "Släpvagnar med en totalvikt som inte överstiger 3 ton undantas.")
+    assert not fits(question, AnswerType.QUANTITY, "Förslaget innebär sänkt skatt för cirka 90 000 personer.")
