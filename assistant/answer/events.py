@@ -52,7 +52,9 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                   r"\bläggas? (?:ned|ner)\b"),
               cue(r"\bupp-?hör\w*|\bavveckl\w*|\bläggs? (?:ned|ner)\b|\bläggas (?:ned|ner)\b|\bnedlägg\w*|"
                   r"\bclos\w* down\b|\bshut\w* down\b|\bcease|\bwound up\b|\babolish")),
-    "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|\bclosed\b"),
+    # (A deal "was closed"; "closed youth care" is a kind of care.)
+    "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|"
+                    r"\b(?:was|were|is|be|been|being) closed\b|\bclosed\s*(?:[?.,]|$)"),
                 # A legal act is named by the day it was adopted: "Rådets direktiv 92/43/EEG av den 21 maj 1992".
                 cue(rf"\bbeslut|\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid|"
                     rf"\b(?:av den|of) \d{{1,2}} (?:{MONTHS}|may)\b")),

@@ -87,6 +87,8 @@ _SHARE_WORDS = _factored([
     "a fraction of", "the bulk of", "almost all", "nearly all",
     *(f"a {size} {part} of" for size in ("small", "smaller", "large", "larger")
       for part in ("part", "share", "proportion"))])
+# Units of measure after a number: a power, a distance, a weight, a volume, not a count of things.
+_MEASURES = r"kw\b|kwh\b|mw\b|gw\b|km\b|kg\b|ton\b|tonnes?\b|gram\b|liter\b|litres?\b"
 _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|öre\b|sek\b|tkr|mnkr|mdkr|mkr|msek\b|mdsek\b|"
                            r"miljon\w* kronor|"
@@ -113,17 +115,17 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90", "JAS 39" is still read as 39).
     # The number is taken whole (possessively), so "15 000 000 kronor" cannot be read as "15".
-    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?!{YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
+    # (Never from the middle of a group of digits: "08-405 82 41" is a phone number, not 82 41.)
+    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?<!\d )(?<!\d\u00a0)(?!{YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
                            # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
                            rf"(?![\d.,a-zåäö]|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
                            # ("… sjunkit till 1,43 år 2024": a figure in a year, not a period.)
                            rf"per cent|percent|år\b(?!\s+{YEAR}\b)|års\b|månad|vecka|veckor|dag|dagar|timm|gång|"
-                           rf"times\b|"
-                           rf"{MONTHS})|[\d ]*-|"
+                           rf"times\b|{_MEASURES}|{MONTHS})|[\d ]*-|"
                            # The first number of a range whose unit follows the second: "från 25 till 20 procent".
                            r"\s+(?:till|to|och|and|eller|or)\s+\d+(?:[.,]\d+)?\s*(?:%|procent|per cent|percent|kr\b|"
-                           r"kronor|år\b|månader|veckor|dagar))|"
+                           rf"kronor|år\b|månader|veckor|dagar|{_MEASURES}))|"
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
@@ -277,6 +279,9 @@ _TITLES = (rf"{POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w
 _TITLED = re.compile(rf"\b(?=\w+\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ])(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+"
                      r"(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+"
                      r"[A-ZÅÄÖ][a-zåäöéü]+"
+                     # Or surnames after a title in the plural: "statsråden Busch, Forssmed och Persson".
+                     r"|\b(?i:statssekreterarna|ministrarna|statsråden|ledamöterna|state secretaries|ministers)\s+"
+                     r"[A-ZÅÄÖ][a-zåäöéü]+(?:,\s+[A-ZÅÄÖ][a-zåäöéü]+)*\s+(?:och|and)\s+[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
                      r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or signed with the post after the name: "Irina Schoulgin Nyoni, Ambassador".

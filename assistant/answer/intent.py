@@ -59,6 +59,9 @@ _RESPONSIBILITY = _cue(
     r"\blead (?:agency|authority|body|organi[sz]ation)\b")
 
 
+_WHY = _cue(r"\b(?:why|varför)\b")
+
+
 # Fields that name who: "who adopted it?" is metadata, "who is responsible for revising it?" is not.
 _WHO_FIELDS = frozenset({"adopted_by", "document_owner", "issued_by"})
 
@@ -66,7 +69,8 @@ _WHO_FIELDS = frozenset({"adopted_by", "document_owner", "issued_by"})
 def classify(question: str) -> QuestionIntent:
     """The intent of ``question``. Cost: a few regular expressions."""
     fields = tuple(name for name, cue in _FIELD_CUES if cue.search(question))
-    responsibility = _RESPONSIBILITY.search(question) is not None
+    # "Varför menar hon att Sverige har ett särskilt ansvar?" asks a reason, not who is responsible.
+    responsibility = _RESPONSIBILITY.search(question) is not None and not _WHY.search(question)
     if fields and not (responsibility and not _WHO_FIELDS.intersection(fields)):
         return QuestionIntent(Intent.METADATA, fields)
     if responsibility:

@@ -37,7 +37,7 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
         _cue(r"\b(?:fick|får|ges|gavs|getts|fått|har fått|tilldelades)\b.{0,20}\buppdrag|"
              r"\buppdra(?:gits|git|s)\b|\btasked\b|\bcommissioned\b|\bassigned\b|\binstructed\b|"
              r"\bmandated\b|\bgiven the (?:task|assignment|job)\b"),
-        _cue(r"\buppdra(?:r|g|gen|get|gits|git)\b|\bi uppdrag\b|\btask(?:s|ed)?\b|\bcommission(?:s|ed)\b|"
+        _cue(r"\buppdra(?:r|g|gen|get|gits|git)\b|\bi uppdrag\b|\bi uppgift\b|\btask(?:s|ed)?\b|\bcommission(?:s|ed)\b|"
              r"\binstruct(?:s|ed)\b|\bassign(?:s|ed)\b")),
     # Not "work with": "what does the unit work with?" asks what it works on.
     Relation.PARTNER: (

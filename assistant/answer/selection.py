@@ -203,7 +203,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 or (by_name and names_each(stated)))
             by_heading = not own and named_by_heading(answer_type, passage, text, besides)
             typed = (own or by_heading) \
-                and specified.fits(stated, context=as_read(context),
+                and specified.fits(stated, context=as_read(context), heading=passage.hit.section_path[-1],
                                    before=passage.document_text[max(0, span[0] - 300):span[0]]) \
                 and names_spoken_of[passage.hit.document_id] and titled[passage.hit.document_id]
             features = {

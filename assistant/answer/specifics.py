@@ -1,6 +1,6 @@
 """What a question specifies about the fact it asks for, beyond its kind: the event a date is of,
-the year a figure is for, the stage of a report, whether it wants a day, and the unit a measure is
-in. A unit stating the asked-for kind of fact answers only if it fits each of these
+the year a figure is for, the stage of a report, whether it wants a day, the unit a measure is in
+and the post a person is asked by. A unit stating the asked-for kind of fact answers only if it fits each of these
 (``AskedFact.fits``); ``selection`` builds one ``AskedFact`` per question.
 
 Regex work only: a few searches per question, a few per candidate unit.
@@ -45,6 +45,25 @@ _UNITS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
     ))
 
 
+# A person asked for by post ("Which state secretaries also attended?", "Vilken minister …?") is
+# named with that post: "Även statssekreterarna Modig, Nilsson och Noreback deltog", not the
+# ministers of the sentence before.
+_POSTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(asked, re.IGNORECASE), re.compile(written, re.IGNORECASE))
+    for asked, written in (
+        (r"\bstate secretar(?:y|ies)\b|\bstatssekreterar\w*", r"statssekreterar\w*|\bstate secretar\w*"),
+        (r"\b(?:which|what|vilken|vilka) (?:[\w-]+ )?(?:ministers?|ministrar|ministern|statsråd\w*)\b",
+         r"minister\w*|statsråd\w*"),
+        (r"\bambassadors?\b|\bambassadör\w*", r"ambassad\w*"),
+        (r"\bdirectors?[- ]general\b|\bgeneraldirektör\w*", r"generaldirektör\w*|\bdirector[- ]general\b"),
+    ))
+
+
+def asked_post(question: str) -> re.Pattern[str] | None:
+    """How a text writes the post ``question`` asks a person by, or ``None``."""
+    return next((written for asked, written in _POSTS if asked.search(question)), None)
+
+
 def asked_unit(question: str) -> re.Pattern[str] | None:
     """How a text writes the unit ``question`` asks its measure in ("in grams" → "gram", "g"), or
     ``None`` when it names none."""
@@ -61,6 +80,7 @@ class AskedFact:
     years: frozenset[int]
     stages: frozenset[str]
     unit: re.Pattern[str] | None
+    post: re.Pattern[str] | None
     answer_type: AnswerType | None
 
     @classmethod
@@ -69,15 +89,18 @@ class AskedFact:
         return cls(event=event, day=answer_type in _WHEN and asks_for_a_day(asked),
                    years=frozenset(years_of(figures)),
                    stages=report_stages(asked) if event == "reported" else frozenset(),
-                   unit=asked_unit(figures), answer_type=answer_type)
+                   unit=asked_unit(figures), answer_type=answer_type,
+                   post=asked_post(asked) if answer_type is AnswerType.PERSON else None)
 
-    def fits(self, stated: str, *, context: str, before: str) -> bool:
+    def fits(self, stated: str, *, context: str, before: str, heading: str = "") -> bool:
         """Whether ``stated`` (a unit as read, with its list) states the fact so specified: of the
         event (in the unit or in ``context``, its paragraph), not of another year than asked (the
         year read from the unit or the 300 characters ``before`` it), of the report stage asked,
-        naming a day when one is asked for, in the unit asked."""
+        naming a day when one is asked for, in the unit asked, naming the post a person is asked by
+        (or under a ``heading`` naming it: a programme's entries under "Justitieminister …")."""
         return (self.event is None or speaks_of(self.event, stated) or speaks_of(self.event, context)) \
             and not states_another_year(self.answer_type, set(self.years), in_its_year(stated, before)) \
             and not report_stage_differs(self.stages, stated) \
             and not (self.day and not states_a_day(stated)) \
-            and (self.unit is None or self.unit.search(stated) is not None)
+            and (self.unit is None or self.unit.search(stated) is not None) \
+            and (self.post is None or self.post.search(f"{heading}\n{stated}") is not None)

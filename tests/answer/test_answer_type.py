@@ -644,3 +644,8 @@ def test_the_most_common_is_not_an_amount() -> None:
 ])
 def test_money_given_a_price_per_unit_and_measures_in_units(question: str, expected: AnswerType) -> None:
     assert asked_type(question) is expected
+
+
+def test_why_is_never_a_question_of_who_is_responsible() -> None:
+    assert classify("Och varför menar hon att Sverige har ett särskilt ansvar internationellt?").intent \
+        is Intent.GENERAL

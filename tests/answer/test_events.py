@@ -211,3 +211,9 @@ def test_until_when_something_runs_is_answered_by_when_it_ends_not_by_a_report_s
     # "Till när?" beside a target, or a report, asks when it is due.
     assert asked_event("Till när ska rapporten lämnas?") == "reported"
     assert asked_event("Vad är målet för antalet nya polisanställda och till när?") is None
+
+
+def test_closed_youth_care_is_no_closed_deal() -> None:
+    question = "By what date must the agency deliver its final report on the phase-out of closed youth care?"
+    assert asked_event(question) == "reported"
+    assert asked_event("When was the deal closed?") == "decided"

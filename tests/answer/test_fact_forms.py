@@ -371,3 +371,13 @@ def test_a_term_opening_its_sentence_is_defined_by_innebar_a_proposal_is_not() -
 def test_the_first_number_of_a_range_in_percent_is_no_count() -> None:
     assert not states(AnswerType.COUNT, "Skatten föreslås sänkas från 25 till 20 procent.")
     assert states(AnswerType.COUNT, "Mellan 20 och 30 personer deltog.")
+
+
+def test_surnames_after_a_title_in_the_plural_name_people() -> None:
+    assert states(AnswerType.PERSON, "Även statssekreterarna Modig, Nilsson och Noreback deltog.")
+
+
+def test_a_phone_number_and_a_power_are_no_counts() -> None:
+    assert not states(AnswerType.COUNT, "Klimatrapportering: Johan Pettersson 08-405 82 41")
+    assert not states(AnswerType.COUNT, "Effektgränsen sänks från 75 till 15 kW.")
+    assert states(AnswerType.COUNT, "Cirka 2 485 275 personer deltog.")

@@ -150,3 +150,7 @@ def test_who_coordinates_is_asked_apart_from_whom_one_coordinates_with() -> None
     assert asked_relation("Vem ska myndigheten samordna sitt arbete med?") is not Relation.COORDINATOR
     assert gives(Relation.COORDINATOR, "Formas ska samordna uppdraget.")
     assert not gives(Relation.COORDINATOR, "Regeringen ger tre lärosäten i uppdrag att erbjuda ett samordnat utbud.")
+
+
+def test_a_body_given_a_task_in_uppgift_is_tasked() -> None:
+    assert gives(Relation.TASKED, "Ekonomistyrningsverket ges i uppgift att följa upp stödet.")

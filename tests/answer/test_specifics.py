@@ -50,3 +50,10 @@ def test_a_weight_asked_for_is_given_in_tonnes_or_kilos() -> None:
     question = "Up to what total weight would trailers be exempt from vehicle tax?"
     assert fits(question, AnswerType.QUANTITY, "Släpvagnar med en totalvikt som inte överstiger 3 ton undantas.")
     assert not fits(question, AnswerType.QUANTITY, "Förslaget innebär sänkt skatt för cirka 90 000 personer.")
+
+
+def test_a_person_asked_for_by_post_is_named_with_that_post() -> None:
+    question = "And which state secretaries also attended?"
+    assert fits(question, AnswerType.PERSON, "Även statssekreterarna Modig, Nilsson och Noreback deltog.")
+    assert not fits(question, AnswerType.PERSON, "Gruppen bjöds in av statsråden Busch, Forssmed och Persson.")
+    assert fits("Who attended the meeting?", AnswerType.PERSON, "Gruppen bjöds in av statsråden Busch och Persson.")
