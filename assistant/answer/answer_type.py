@@ -242,6 +242,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"\bvilk(?:et|a) lärosäten?\b|\bwhich (?:[\w-]+ ){0,2}institutions?\b|"
                            r"\bvilket\b (?:svenskt )?(?:departement|organ|verk|råd|sjukhus|universitet|företag|bolag)|"
                            r"\bvilka ska\b|med vilka|"
+                           # "Vilka kan till exempel få stöd …?": who may receive it.
+                           r"\bvilka (?:kan|får) (?:[\wåäö]+ ){0,2}(?:få|söka|ansöka)\b|"
                            # Asked as a keyword: "leisure card for children – lead agency?"
                            r"\b(?:lead|responsible|main|coordinating)\s+(?:agency|agencies|authority|authorities|"
                            r"body|bodies)\b|\bansvarig(?:a)? myndighet(?:er)?\b")),

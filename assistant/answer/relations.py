@@ -30,6 +30,12 @@ class Relation(StrEnum):
     COORDINATOR = "coordinator"  # "Vilket lärosäte ska samordna arbetet?" – "Uppsala universitet ska samordna"
 
 
+# Whom something may go to, said outright ("stöd kan ges till bl.a. bostadsrättsföreningar", "kan
+# sökas av kommuner"): the recipients, though often a kind of body named by no name. (Not "ska
+# lämnas till": a report is handed in so.)
+_GIVEN_TO_WORDS = (r"(?<!inte )\b(?:kan|får|ska) (?:ges|beviljas|betalas ut) till\b|(?<!inte )\b(?:kan|får) sökas av\b|"
+                   r"\b(?:can|may|will) be (?:given|granted|awarded|paid) to\b|\bis open to\b")
+
 # Question cue, sentence cue. Most specific first: "Vilka ska samråda med …" before anything else.
 _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # Not "who leads the work?": "ansvarar för" answers it before the government's instruction does.
@@ -63,7 +69,8 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
     Relation.RECIPIENT: (
         _cue(r"\b(?:who|which \w+)\b.{0,40}\b(?:can|may|could|will)\b.{0,20}\b(?:receive|apply|get|be granted)\b|"
              r"\beligible\b|\btarget groups?\b|\bvem\b.{0,30}\b(?:kan|får|ska)\b.{0,20}\b(?:söka|ansöka|få del|"
-             r"beviljas|ta del)\b|\bvilka\b.{0,40}\b(?:söka|ansöka|beviljas)\b|\bmålgrupp\w*|"
+             r"beviljas|ta del)\b|\bvilka\b.{0,40}\b(?:söka|ansöka|beviljas|få (?:stöd|bidrag|ersättning))\b|"
+             r"\bmålgrupp\w*|"
              r"\b(?:vem|vilka) riktar sig\b|"
              # "Vilka aktörer är tänkta att ta emot medlen?", "Who are the intended recipients?"
              r"\b(?:ta|tar) emot (?:medl|stöd|bidrag|pengar|ersättning)\w*|\b\w*mottagare\b|\brecipients?\b|"
@@ -71,7 +78,7 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              # "Vilken aktör ska få pengar via Jordbruksverket …?", "Which company is to receive a grant …?"
              r"\b(?:vem|vilken|vilket|vilka)\b.{0,30}\b(?:ska|skall|kommer att) få (?:pengar|medel|bidrag|stöd)\b|"
              r"\b(?:who|which \w+)\b.{0,20}\b(?:is|are) to receive\b"),
-        _cue(r"\b(?:kan|får) sökas av\b|\b(?:kan|får) (?:ansöka|söka)\b|\briktar sig\b|\bmålgrupp\w*|"
+        _cue(rf"{_GIVEN_TO_WORDS}|\b(?:kan|får) (?:ansöka|söka)\b|\briktar sig\b|\bmålgrupp\w*|"
              # Money paid or passed on to someone: "utbetala medel till RISE", "förmedla bidrag till …".
              r"\b(?:utbetala|betala ut|fördela|förmedla|lämna)\w* (?:[\wåäö]+ ){0,2}(?:medel|bidrag|stöd|pengar) "
              r"till\b|"
@@ -143,6 +150,14 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
 # Roles narrower than responsibility: a question for one is not answered by a sentence assigning
 # responsibility in general (``selection``'s ``assigns`` feature reads only the relation's cue).
 NARROWER_THAN_RESPONSIBILITY = frozenset({Relation.COORDINATOR})
+
+
+_GIVEN_TO = _cue(_GIVEN_TO_WORDS)
+
+
+def names_whom_given(text: str) -> bool:
+    """Whether ``text`` says outright whom something may be given to (``_GIVEN_TO``)."""
+    return _GIVEN_TO.search(text) is not None
 
 
 def asked_relation(question: str) -> Relation | None:

@@ -57,7 +57,7 @@ from assistant.answer.quoting import (
     listed_after,
     quoted_spans,
 )
-from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, gives
+from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, gives, names_whom_given
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
 from assistant.answer.specifics import AskedFact
@@ -200,7 +200,10 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             own = answer_type is not None and (
                 (states(answer_type, stated, besides=besides, bodies=aliases)
                  and (answer_type is not AnswerType.COUNT or not counted or counts_of(stated, counted)))
-                or (by_name and names_each(stated)))
+                or (by_name and names_each(stated))
+                # Whom support may go to is often a kind of body, named by no name ("stöd kan ges
+                # till bl.a. bostadsrättsföreningar och arbetsgivare").
+                or (relation is Relation.RECIPIENT and names_whom_given(seen)))
             by_heading = not own and named_by_heading(answer_type, passage, text, besides)
             typed = (own or by_heading) \
                 and specified.fits(stated, context=as_read(context), heading=passage.hit.section_path[-1],

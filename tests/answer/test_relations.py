@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.relations import Relation, asked_relation, gives
+from assistant.answer.relations import Relation, asked_relation, gives, names_whom_given
 
 
 @pytest.mark.parametrize(("question", "relation"), [
@@ -154,3 +154,13 @@ def test_who_coordinates_is_asked_apart_from_whom_one_coordinates_with() -> None
 
 def test_a_body_given_a_task_in_uppgift_is_tasked() -> None:
     assert gives(Relation.TASKED, "Ekonomistyrningsverket ges i uppgift att följa upp stödet.")
+
+
+def test_whom_support_may_be_given_names_the_recipients_though_no_body_by_name() -> None:
+    assert asked_relation("Vilka kan till exempel få stöd för laddpunkter enligt den nya förordningen?") \
+        is Relation.RECIPIENT
+    assert names_whom_given("Stöd kan ges till bl.a. bostadsrättsföreningar och arbetsgivare.")
+    assert not names_whom_given("Stöd kan inte ges till informationsinsatser.")
+    # A report is handed in, not given.
+    assert not names_whom_given("En slutredovisning ska lämnas till Regeringskansliet senast den 30 september.")
+    assert not gives(Relation.RECIPIENT, "En slutredovisning ska lämnas till Regeringskansliet.")
