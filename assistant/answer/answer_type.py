@@ -177,8 +177,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                # "What is the overall ceiling for the guarantees?", "Vad är taket för …?"
                                r"\bwhat (?:is|was|will be) the (?:[\w-]+ ){0,2}(?:ceiling|cap)\b|"
                                r"\bvad (?:är|var|blir) (?:det )?(?:[\wåäö-]+ )?(?:taket|maxbeloppet|maxtaket)\b|"
-                               # "På vilken nivå ska skuldankaret ligga?", "What is the most each
-                               # university may requisition?" (not "the most common …").
+                               # "På vilken nivå ska skuldankaret ligga?", "What is the most a
+                               # lorry may carry?" (not "the most common …"; money to spend: above).
                                r"\b(?:på|till) vilken nivå\b|\b(?:at|to|up to) what (?:[\w-]+ )?(?:level|weight|size|"
                                r"height|length|speed|volume|capacity|temperature)\b|"
                                # "What daily salt intake in grams …?": a measure in a unit.

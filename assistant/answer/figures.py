@@ -215,7 +215,7 @@ def speaks_of_a_total(text: str) -> bool:
 # A column's unit in its header: "End of year-allokering (MSEK)", "Belopp (tkr)", "Andel (%)".
 _HEADER_UNIT = re.compile(r"\((?P<unit>msek|mdsek|mnkr|mdkr|mkr|tkr|kr|kronor|sek|tusen kronor|miljoner kronor|"
                           r"miljarder kronor|eur|euro|%|procent|percent)\)\s*$", re.IGNORECASE)
-_BARE_NUMBER = re.compile(r"[−-]?\d[\d\s  ]*(?:[.,]\d+)?")
+_BARE_NUMBER = re.compile(r"[−-]?\d[\d\s]*(?:[.,]\d+)?")  # (\s: no-break spaces too)
 _WORD = re.compile(r"[\wåäöé-]+")
 
 

@@ -1,8 +1,9 @@
 """The role a question for a body or person asks about, beyond its kind of fact: who was given a task,
 whom someone is to consult, where one applies, who may apply or receive, who took over, who pays,
-who appoints, to whom something is reported. Each relation has a question cue and a sentence cue, in
-Swedish and English; a sentence with the relation's cue gives the role the question asks about
-(``selection``'s ``assigns`` feature), as "ansvarar för" does for a question of who is responsible.
+who appoints, to whom something is reported, who coordinates. Each relation has a question cue and
+a sentence cue, in Swedish and English; a sentence with the relation's cue gives the role the
+question asks about (``selection``'s ``assigns`` feature), as "ansvarar för" does for a question of
+who is responsible.
 
 Regex work only: one search per question, one per candidate sentence.
 """
