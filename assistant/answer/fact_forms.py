@@ -105,6 +105,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*|promille|per cent|percent\w*)|"
                              # In words as well as in figures: "högst tio procent", "five per cent".
                              rf"\b(?:{NUMBER_WORDS})\s+(?:procent\w*|promille|per cent|percent\w*)|"
+                             # "en procent av bruttonationalinkomsten", "one per cent" (not "en procentenhet").
+                             r"\b(?:en|one)\s+(?:procent|promille|per cent|percent)\b|"
                              rf"\b{_SHARE_WORDS}\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
                              # "nio av tio kommuner", "28 av 30 medlemsstater", "nine out of ten".
                              # (the lookahead first: the number words are tried only before "av").

@@ -649,3 +649,16 @@ def test_money_given_a_price_per_unit_and_measures_in_units(question: str, expec
 def test_why_is_never_a_question_of_who_is_responsible() -> None:
     assert classify("Och varför menar hon att Sverige har ett särskilt ansvar internationellt?").intent \
         is Intent.GENERAL
+
+
+@pytest.mark.parametrize(("question", "metadata"), [
+    ("What circumstances should be given special weight when deciding whether a fraud counts as aggravated?", False),
+    ("Vad gäller när kommunen beslutar om bidrag?", False),
+    ("When was the Tierp plan adopted?", True),
+    ("The Tierp plan: when was it adopted?", True),
+    ("Och när antogs den?", True),
+    ("On what date was the policy approved?", True),
+])
+def test_when_asks_for_an_adoption_date_only_as_the_question_word(question: str, metadata: bool) -> None:
+    """Inside a question "when" opens a clause; a policy's adoption date answers none of it."""
+    assert (classify(question).intent is Intent.METADATA) is metadata

@@ -381,3 +381,9 @@ def test_a_phone_number_and_a_power_are_no_counts() -> None:
     assert not states(AnswerType.COUNT, "Klimatrapportering: Johan Pettersson 08-405 82 41")
     assert not states(AnswerType.COUNT, "Effektgränsen sänks från 75 till 15 kW.")
     assert states(AnswerType.COUNT, "Cirka 2 485 275 personer deltog.")
+
+
+def test_one_per_cent_in_words_is_a_share() -> None:
+    assert states(AnswerType.PERCENT, "Regeringen står fast vid att en procent av bruttonationalinkomsten ska gå "
+                                      "till bistånd.")
+    assert not states(AnswerType.PERCENT, "Räntan höjdes med en procentenhet.")
