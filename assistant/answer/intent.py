@@ -25,10 +25,11 @@ class QuestionIntent:
     fields: tuple[str, ...] = ()
 
 
-# "When"/"när" asks only as the question's word, at its start or after a colon or comma ("The
-# Tierp plan: when was it adopted?"); inside the question it opens a clause: "What should weigh
-# when deciding whether a fraud is aggravated?" asks nothing of a date.
-_WHEN = (r"(?:(?:^|[:,;–]\s*)\W*(?:(?:and|och|so|but|men)\s+)?(?:when|när)|what date|which date|\bdate|"
+# "When"/"när" asks only as the question's word, at its start or after a colon, a comma or an earlier
+# question ("The Tierp plan: when was it adopted?", a follow-up joined to the question before it);
+# inside the question it opens a clause: "What should weigh when deciding whether a fraud is
+# aggravated?" asks nothing of a date.
+_WHEN = (r"(?:(?:^|[:,;–?.!]\s*)\W*(?:(?:and|och|so|but|men)\s+)?(?:when|när)|what date|which date|\bdate|"
          r"vilket datum|datum)")
 # Field → cues. Order matters only for the order of fields in an answer.
 _FIELD_CUES: list[tuple[str, re.Pattern[str]]] = [
