@@ -52,10 +52,11 @@ NUMBER_WORDS = _factored([
     "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen"])
 YEAR = r"(?:19|20)\d\d"
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
-# (Nor the session year of a bill's number: "prop. 2017/18:243".)
+# (Nor the session year of a bill's number: "prop. 2017/18:243", nor an EU act's: "förordning (EU)
+# 2019/1020".)
 # A month is read with its day, or days ("den 14-15 december", "December 14"): a question naming the
 # month ("the December meeting") has not named the date.
-_DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:)|" \
+_DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
              rf"\b(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?::[ae])?\s+)?(?:{MONTHS})\b(?:\s+\d{{1,2}}\b)?|" \
              r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"

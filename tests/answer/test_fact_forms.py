@@ -387,3 +387,8 @@ def test_one_per_cent_in_words_is_a_share() -> None:
     assert states(AnswerType.PERCENT, "Regeringen står fast vid att en procent av bruttonationalinkomsten ska gå "
                                       "till bistånd.")
     assert not states(AnswerType.PERCENT, "Räntan höjdes med en procentenhet.")
+
+
+def test_an_eu_acts_number_dates_nothing() -> None:
+    assert not states(AnswerType.DATE, "om ändring av förordning (EU) 2019/1020")
+    assert states(AnswerType.DATE, "Den 15 september 2022 presenterade kommissionen sitt förslag.")
