@@ -312,7 +312,10 @@ class ExtractiveAnswerer(Answerer):
             if intro is None:  # a stated fact: the sentence, then its source
                 lines.append(f"{point.lead} " + "".join(f"[{n}]" for n in numbers))
                 continue
-            body = point.joiner.join(f"“{one_line(citations[n].quote)}” [{n}]" for n in numbers)
+            labels = point.labels or ("",) * len(numbers)
+            body = point.joiner.join(f"{label}: “{one_line(citations[n].quote)}” [{n}]" if label
+                                     else f"“{one_line(citations[n].quote)}” [{n}]"
+                                     for label, n in zip(labels, numbers, strict=True))
             hit = point.passage.hit
             lead = point.lead if above is None or above[0] != hit.document_id else \
                 without_document(point.lead, point.passage, same_section=above[1] == hit.section)

@@ -31,6 +31,7 @@ class Point:
     lead: str
     spans: tuple[tuple[int, int], ...]
     joiner: str = " "
+    labels: tuple[str, ...] = ()  # what each quote is, when its words alone do not say: a table cell's column
 
 
 def row_point(candidate: Candidate, *, answer_type: AnswerType | None, question: str,
@@ -52,7 +53,10 @@ def row_point(candidate: Candidate, *, answer_type: AnswerType | None, question:
     activity = [i for i, (name, _, _) in enumerate(cells) if ACTIVITY_COLUMN.search(name)]
     closest = max(range(len(cells)), key=lambda i: (overlap(cells[i][1]), -i))
     order = list(dict.fromkeys([*roles, *typed, *activity, closest, *range(len(cells))]))
-    return Point(passage, f"{where(passage)}:", tuple(cells[i][2] for i in order[:_ROW_CELLS]), joiner=" | ")
+    shown = order[:_ROW_CELLS]
+    # A cell is read under its column's name: "End of year-allokering (MSEK): “103”", not a bare 103.
+    return Point(passage, f"{where(passage)}:", tuple(cells[i][2] for i in shown), joiner=" | ",
+                 labels=tuple(cells[i][0].strip() for i in shown))
 
 
 def row_cells(passage: Passage) -> list[tuple[str, str]]:

@@ -37,6 +37,8 @@ def test_a_table_row_is_quoted_starting_with_the_cell_that_answers(assistant: Po
     often = assistant.ask("How often are residents told about the language cafés in Tierp?")
     assert "gånger per termin" in often.citations[0].quote
     assert "språkcaféer" in often.citations[1].quote
+    # Each cell is read under its column's name: "2018, minst två gånger per termin" is a timeline.
+    assert "Tidplan: “2018" in often.answer and "Aktivitet: “Informera" in often.answer
     done = assistant.ask("What does Tierp plan to do so that new arrivals understand how the labour market works?")
     assert done.citations[0].quote.startswith("Ordna studiebesök")  # the activity, not the problem it meets
     who = assistant.ask("Vem i Tierp ska ordna studiebesök för nyanlända?")
