@@ -313,8 +313,7 @@ class ExtractiveAnswerer(Answerer):
                 lines.append(f"{point.lead} " + "".join(f"[{n}]" for n in numbers))
                 continue
             labels = point.labels or ("",) * len(numbers)
-            body = point.joiner.join(f"{label}: “{one_line(citations[n].quote)}” [{n}]" if label
-                                     else f"“{one_line(citations[n].quote)}” [{n}]"
+            body = point.joiner.join(_quoted(citations[n].quote, n, label=label)
                                      for label, n in zip(labels, numbers, strict=True))
             hit = point.passage.hit
             lead = point.lead if above is None or above[0] != hit.document_id else \
@@ -376,3 +375,10 @@ def _unique_documents(documents: Iterable[DocumentInfo]) -> list[DocumentInfo]:
 
 def _rank_of(point: Point, selection: Selection) -> int:
     return next((c.rank for c, _ in selection.chosen if c.passage is point.passage), 0)
+
+
+def _quoted(quote: str, number: int, *, label: str = "") -> str:
+    """A quote on one line with its citation number, under ``label`` when it has one (a table
+    cell's column: "Tidplan: “2018, minst två gånger per termin” [1]")."""
+    quoted = f"“{one_line(quote)}” [{number}]"
+    return f"{label}: {quoted}" if label else quoted

@@ -40,7 +40,7 @@ def row_point(candidate: Candidate, *, answer_type: AnswerType | None, question:
     state the kind of fact asked for first ("who?" → the responsible column's, "how often?" → the
     timeline), then the activity (what is to be done: what a plan's row is about), then the cell
     sharing most words with the question, then the others as the table has them. At most
-    ``_ROW_CELLS`` cells."""
+    ``_ROW_CELLS`` cells, each under its column's name (``Point.labels``)."""
     passage = candidate.passage
     cells = [(name, value, span) for name, value in row_cells(passage) if (span := cell_span(passage, value))]
     if not cells:
