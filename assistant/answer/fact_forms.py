@@ -61,6 +61,11 @@ _DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
              r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
 _NTH = "tredje|fjärde|femte|sjätte|sjunde|åttonde|nionde|tionde"
+# A number of days, weeks, months or years: "tre månader", "30 working days".
+_SPAN_OF_TIME = (rf"(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|"
+                 r"working days?|days?|weeks?|months?|years?)\b")
+# Such a span counted from an event: "tre månader efter att uppdraget har slutredovisats".
+_AFTER_EVENT = rf"\b{_SPAN_OF_TIME}\s+(?:efter|after)\s+(?:att|det att|that|the)\b"
 # A time named relative to now or to an event, as often as by a date: "nästa år", "samma dag",
 # "i höst", "vid årsskiftet", "sitt fjärde år", "next year", "the same day", "in the autumn".
 _RELATIVE_DATE = (r"\b(?:nästa|förra|kommande|innevarande|samma|följande|föregående) (?:år(?:et)?|dag(?:en)?|"
@@ -71,8 +76,7 @@ _RELATIVE_DATE = (r"\b(?:nästa|förra|kommande|innevarande|samma|följande|för
                   r"summer|autumn|fall|winter)\b|\b(?:in|during|by|until) (?:the )?(?:spring|summer|autumn|winter)\b|"
                   r"\bturn of the year\b|\b(?:first|second|third|fourth) quarter\b|"
                   # A time counted from an event: "Tre månader efter att uppdraget har slutredovisats".
-                  rf"\b(?:\d+|{NUMBER_WORDS}|en|ett|one|a) (?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|"
-                  r"working days?|days?|weeks?|months?|years?) (?:efter|after) (?:att|det att|that|the)\b")
+                  rf"{_AFTER_EVENT}")
 # A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
 _SHARE_WORDS = _factored([
     "hälften", "majoriteten", "en majoritet", "minoriteten",
@@ -266,11 +270,9 @@ _LASTING = _cue(
 _LASTING_HINTS = ("till och med", "fram till", "until", "up to and including", "t.o.m.", "pågå", "gäll", "löp", "årig",
                   "månaders")
 # A time limit counted from now or from an event: "inom tre månader", "senast om sex år", "within 30 days".
-_WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+"
-               r"(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|working days?|days?|weeks?|months?|years?)\b|"
+_WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+{_SPAN_OF_TIME}|"
                # "Tre månader efter att uppdraget har slutredovisats ska … återbetala": a limit from an event.
-               rf"\b(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|"
-               r"working days?|days?|weeks?|months?|years?)\s+(?:efter|after)\s+(?:att|det att|that|the)\b")
+               rf"{_AFTER_EVENT}")
 # A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
 # Titles that stand before a name in running text, besides the posts a question asks for by title.
 _TITLES = (rf"{POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w*|ombudsman\w*|"

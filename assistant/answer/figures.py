@@ -5,7 +5,9 @@ the thing it counts ("40 000 invånare" counts inhabitants, not refugees). The k
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Set as AbstractSet
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import cue as _cue
@@ -28,7 +30,7 @@ def years_of(text: str) -> set[int]:
     return years
 
 
-def states_another_year(answer_type: AnswerType | None, asked: set[int], text: str) -> bool:
+def states_another_year(answer_type: AnswerType | None, asked: AbstractSet[int], text: str) -> bool:
     """Whether a question for an amount or count of the years ``asked`` (its ``years_of``) is met by
     ``text`` naming years, none of them asked (the 2016 budget for a question about 2017). A text
     naming no year may be about any: it is not judged."""
@@ -226,14 +228,20 @@ def with_header_unit(column: str, value: str) -> str:
     return f"{value} {unit.group('unit')}" if unit and _BARE_NUMBER.fullmatch(value.strip()) else value
 
 
+@functools.lru_cache(maxsize=256)
+def _stems(text: str) -> frozenset[str]:
+    """The five-letter stems of ``text``'s words of four letters or more. Remembered: every table
+    row of an answer is read against the same question."""
+    return frozenset(word[:5] for word in _WORD.findall(text.casefold()) if len(word) >= 4)
+
+
 def with_header_units(row: str, *, question: str) -> str:
     """A table row's ``column: value`` lines, each bare number followed by its column's unit
     (``with_header_unit``): "… (MSEK): 103" states an amount, but only of what the row's first cell
     names, so only when ``question`` names it too ("Hur mycket får Sudan …?" and the row "Kris:
     Sudan"; not "How much did Ukraine get?"). Cost: a regex per line."""
     first = row.split("\n", 1)[0].partition(": ")[2]
-    asked = {word[:5] for word in _WORD.findall(question.casefold()) if len(word) >= 4}
-    if not any(word[:5] in asked for word in _WORD.findall(first.casefold()) if len(word) >= 4):
+    if not _stems(first) & _stems(question):
         return row
     lines = []
     for line in row.split("\n"):

@@ -24,6 +24,7 @@ from assistant.answer.figures import in_its_year, states_another_year, years_of
 
 _WHEN = (AnswerType.DATE, AnswerType.DEADLINE)
 
+_KILOS, _TONNES = r"\bkilo\w*|\bkg\b", r"\bton(?:ne)?s?\b"  # as a text writes them
 # A measure asked for in a unit ("in grams", "per litre", "i kilo"), and how a text writes that
 # unit in either language: "What daily salt intake in grams …?" is not answered by a sum of money,
 # nor "the energy tax on diesel per litre" by a tax per kilowatt hour.
@@ -33,10 +34,10 @@ _UNITS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
      re.compile(written, re.IGNORECASE))
     for asked, written in (
         (r"grams?|gram", r"\bgram\w*|\d\s?g\b"),
-        (r"kilos?|kilograms?|kg|kilo", r"\bkilo\w*|\bkg\b"),
+        (r"kilos?|kilograms?|kg|kilo", _KILOS),
         # A weight asked for ("Up to what total weight …?") is given in tonnes or kilos.
-        (r"weight|vikt", r"\bton(?:ne)?s?\b|\bton\b|\bkilo\w*|\bkg\b"),
-        (r"tonnes?|tons?|ton", r"\bton(?:ne)?s?\b|\bton\w*"),
+        (r"weight|vikt", rf"{_TONNES}|{_KILOS}"),
+        (r"tonnes?|tons?|ton", _TONNES),
         (r"litres?|liters?|liter", r"\blit(?:er|re)\w*|\d\s?l\b"),
         (r"kilometres?|kilometers?|kilometer|km", r"\bkilomet\w*|\bkm\b|\d\s?mil\b"),
         # ("kilowattimme": Swedish writes the compound's two t's as one.)
@@ -99,7 +100,7 @@ class AskedFact:
         naming a day when one is asked for, in the unit asked, naming the post a person is asked by
         (or under a ``heading`` naming it: a programme's entries under "Justitieminister …")."""
         return (self.event is None or speaks_of(self.event, stated) or speaks_of(self.event, context)) \
-            and not states_another_year(self.answer_type, set(self.years), in_its_year(stated, before)) \
+            and not states_another_year(self.answer_type, self.years, in_its_year(stated, before)) \
             and not report_stage_differs(self.stages, stated) \
             and not (self.day and not states_a_day(stated)) \
             and (self.unit is None or self.unit.search(stated) is not None) \
