@@ -126,7 +126,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # ("What has driven the increase in the number of inmates?" asks why a number changed.)
     (AnswerType.COUNT, _cue(r"(?:how many|hur många)(?! (?:kronor|euros?|dollars?|sek)\b)|"
                             r"(?<!increase in )(?<!rise in )(?<!growth in )(?<!decrease in )(?<!fall in )"
-                            r"(?<!drop in )(?<!change in )\b(?:the|a|total|what) number of|"
+                            r"(?<!drop in )(?<!change in )\b(?:the|a|total|what) number of"
+                            # "What is the number of the EU directive …?" asks which one: an identifier.
+                            r"(?! (?:the|this|that|its)\b)|"
                             r"(?<!ökningen av )(?<!ökning av )(?<!minskningen av )(?<!minskning av )"
                             # "Hur utvecklades antalet avrättningar?" asks how it changed, not how many.
                             r"(?<!utvecklades )(?<!utvecklats )(?<!utvecklas )(?<!förändrades )(?<!förändrats )"
@@ -193,7 +195,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            # "What are the interim and final reporting dates …?", "Vilka är datumen …?"
                            r"what (?:is|was|are|were) the (?:\w+ ){0,4}(?:date|year)s?\b|"
                            r"vilk(?:a|et) (?:är|var) (?:\w+ ){0,3}datum(?:en|et)?\b|"
-                           r"(?:which|what) day(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
+                           r"(?:which|what) (?:day|days|dates)(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
                            r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från (?:och med )?när|vilken dag|"
                            r"vilken vecka|(?:which|what) week\b|vilken månad|(?:which|what) month\b|"
                            # "During which period will the council be active?": from a day to a day.
@@ -213,7 +215,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              # ("Vad heter ramverket?" asks a name, not a person's: only a post's holder.)
                              r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|"
                              rf"vad heter (?:[\w-]+ ){{0,3}}?(?:{POSTS})\b")),
-    (AnswerType.DEFINITION, _cue(r"\bwhat is meant by\b|\bwhat (?:does|do) .{1,40} mean\b|\bhow (?:do|does) .{1,40} "
+    (AnswerType.DEFINITION, _cue(r"\bwhat is meant by\b|\bwhat (?:does|do) .{1,80} mean\b|\bhow (?:do|does) .{1,40} "
                                  r"define\b|\bhow (?:is|are) .{1,40} defined\b|\bdefinition of\b|"
                                  r"\bwho (?:counts|count|is counted|are counted) as\b|\bvad (?:menas|avses) med\b|"
                                  r"\bvad betyder\b|\bhur definieras\b|\bdefinition\w* av\b|"
@@ -293,6 +295,13 @@ def asked_type(question: str) -> AnswerType | None:
     question = _main_clause(question)
     for answer_type, cue in _ASKS:
         if found := cue.search(question):
+            if answer_type is AnswerType.COUNT and _TREND.search(question):
+                continue  # "Hur har antalet … utvecklats?" asks how a number changed, not how many
+            if answer_type in SPECIFIC and found.start() > 0 and _EMBEDDED.match(found.group(0)) \
+                    and _asks_whether(question) and not _SECOND_QUESTION.search(question[:found.start()]):
+                # "Ska utredaren bedöma hur lång tid det tar …?" asks whether, not how long ("Is
+                # there a deadline …?" still asks for the deadline).
+                return AnswerType.YES_NO
             if answer_type is AnswerType.BODY and found.group(0).casefold() in ("who", "whom"):
                 if _ASKS_YES_OR_NO.match(question):
                     return AnswerType.YES_NO  # "Will the inquiry consider checking people who already work …?"
@@ -306,6 +315,29 @@ def asked_type(question: str) -> AnswerType | None:
 # polite question for a name ("Can you tell me who …?").
 _ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+)?(?:will|would|does|do|did|is|are|was|were|has|have|should|must|may|can)\s+"
                        r"(?!you\s+(?:tell|say|let|name|find)\b)")
+
+
+# "Hur har antalet … utvecklats?", "How has the number of … changed?": a change asked for.
+_TREND = _cue(r"\b(?:hur har|hur (?:har|hade) (?:det )?)\b.{0,100}\b(?:utvecklats|förändrats|ändrats)\b|"
+              r"\bhow (?:has|have|did)\b.{0,100}\b(?:changed|developed|evolved|change|develop|evolve)\b")
+
+
+def _asks_whether(question: str) -> bool:
+    """Whether ``question`` opens with its verb and so asks yes or no, in either language; not a
+    polite question for a fact ("Can you tell me how many …?", "Kan du säga hur många …?")."""
+    return opens_as_yes_or_no(question) and not _POLITE.match(question)
+
+
+# A question inside the question: "… bedöma hur lång tid det tar …", "… say how many …".
+_EMBEDDED = _cue(r"\W*(?:how|when|what|which|who|hur|när|vad|vilk\w*|vem)\b")
+
+
+# "Is there an interim report, and if so when is it due?": a second question after the first.
+_SECOND_QUESTION = _cue(r"[,;]|\bif so\b|\bi så fall\b")
+
+
+_POLITE = _cue(r"^\W*(?:and\s+|och\s+)?(?:can|could|will|would|kan|skulle)\s+(?:you|du|ni|jag|i)\s+"
+               r"(?:tell|say|let|name|find|give|list|säga|berätta|nämna|ge|lista|få)\b")
 
 
 # A question word before a "who" makes it a relative pronoun: the question asks what that word asks.

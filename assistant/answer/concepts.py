@@ -76,6 +76,15 @@ def _asks_only(term: str) -> bool:
     return all(word in UNINFORMATIVE or word in _ANSWER_KINDS for word in term.casefold().split())
 
 
+def _asked_for(said: str, question: str) -> bool:
+    """Whether the English ``question`` asks for a thing of the kind ``said`` names, as the noun
+    the question word qualifies: "which town was …", "on what basis are …" (not "which EU
+    mechanism", whose kind is the mechanism)."""
+    return re.search(rf"\b(?:which|what)\s+{re.escape(said)}(?=\s+(?:is|was|are|were|did|does|do|has|have|had|"
+                     r"will|would|should|must|can|could|may|of|in|on|for|to|that|which|who)\b|\s*[?,])",
+                     question, re.IGNORECASE) is not None
+
+
 def _named_part(word: str) -> str:
     """``word``, or for a hyphenated word whose last part is a word of compound length on its own
     ("e-hälsomyndigheten"), that part; "p-plats" stays as it is (plats names no parking)."""
@@ -151,13 +160,21 @@ class ConceptCheck:
             # alternative term a question often means something else ("tax burden" is no anhörig's).
             phrases = [(said, [e for e in entries if names_plainly(e, said)]) for said, entries in phrases]
         named = {entry: None for _, entries in phrases for entry in entries}  # each once, in order
-        concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)]
+        # What a question word names ("when": tidplan) or the question asks for by its kind ("in
+        # which town was it opened?": the answer names the town, not the word) is no concept the
+        # passages must speak of, unless they do ("which agency …?" beside "myndigheten").
+        asked = {entry for said, entries in phrases if _asks_only(said) or _asked_for(said, question)
+                 for entry in entries}
         # "operations" is "operationer" in a text on surgery, though the glossary's sense is verksamhet.
         alike = frozenset(said for said, _ in phrases if _cognate(said, written))
         cognate = {entry for said, entries in phrases if said in alike for entry in entries}
-        found = sum(bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in cognate
-                    for entry in concepts)
-        return phrases, concepts, found, alike
+
+        def spoken_of(entry: GlossaryEntry) -> bool:
+            return bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in cognate
+
+        concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)
+                    and (entry not in asked or spoken_of(entry))]
+        return phrases, concepts, sum(map(spoken_of, concepts)), alike
 
     def _absent_phrases(self, phrases: list[tuple[str, list[GlossaryEntry]]]) -> tuple[str, ...]:
         """The terms of the concepts named plainly by ``phrases`` (a question's English phrases and

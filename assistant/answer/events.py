@@ -109,6 +109,11 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
     "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),
+    # "On which days did the minister visit Ukraine?" is answered by "reste … till Ukraina den 26–27
+    # april", not by the days of a meeting the minister hosted.
+    # (A verb: "advice against non-essential travel" asks when the advice was lifted.)
+    "visited": (cue(r"\bvisit(?:s|ed|ing)?\b|\btravel(?:s|led|ed)\b|\bbesök(?:te|er|a|t)?\b|\breste\b|\breser\b"),
+                cue(r"visit\w*|\btravel\w*|\btrip\b|besök\w*|\bres(?:te|er|a|an)\b|\bpå plats\b")),
     # "När kan spåren tas i trafik?" is not answered by the year the money was set aside.
     "in_service": (cue(r"\b(?:tas|togs|tagits|tänkt\w*) i (?:trafik|drift|bruk)|\bdrift(?:tag|sätt|start)|"
                         r"idrifttag|\binvig|"

@@ -83,7 +83,9 @@ _SHARE_WORDS = _factored([
     *(f"{count} {part}" for count in ("en", "två", "tre", "fyra")
       for part in ("halv", "tredjedel", "tredjedelar", "fjärdedel", "fjärdedelar", "femtedel", "femtedelar",
                    "tiondel", "tiondelar")),
-    *(f"var {nth}" for nth in ("annan", "tredje", "fjärde", "femte", "tionde")),
+    # "var tredje kommun", "vart tredje jobb" (a neuter noun), "varannan", "vartannat".
+    *(f"{every} {nth}" for every in ("var", "vart") for nth in ("tredje", "fjärde", "femte", "tionde")),
+    "var annan", "varannan", "vart annat", "vartannat",
     *(f"{part} of" for part in ("half", "a third", "two thirds", "a quarter", "three quarters", "a fifth",
                                 "a tenth", "the majority", "a majority")),
     # A share named without a figure: "en bråkdel av", "en mindre del av", "merparten", "nästan alla".
@@ -112,7 +114,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              rf"\b(?:{NUMBER_WORDS})\s+(?:procent\w*|promille|per cent|percent\w*)|"
                              # "en procent av bruttonationalinkomsten", "one per cent" (not "en procentenhet").
                              r"\b(?:en|one)\s+(?:procent|promille|per cent|percent)\b|"
-                             rf"\b{_SHARE_WORDS}\b|\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
+                             # ("vart fjärde år" is how often, not how large a share.)
+                             rf"\b{_SHARE_WORDS}\b(?!\s+(?:år|års|månad\w*|vecka|veckor|dag|dagar|gång))|"
+                             r"\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
                              # "nio av tio kommuner", "28 av 30 medlemsstater", "nine out of ten".
                              # (the lookahead first: the number words are tried only before "av").
                              rf"\b(?=\w+ (?:av|out of) )(?:\d+|en|ett|{NUMBER_WORDS}) (?:av|out of) "
@@ -120,12 +124,16 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              r"(?! (?:år|kap|§|years?))"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
-    # part of a name ("CV90", "JAS 39" is still read as 39).
+    # part of a name ("CV90").
     # The number is taken whole (possessively), so "15 000 000 kronor" cannot be read as "15".
     # (Never from the middle of a group of digits: "08-405 82 41" is a phone number, not 82 41.)
-    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?<!\d )(?<!\d\u00a0)(?!{YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
+    # Nor a name's number ending a sentence: "… målet för haven, SDG 14." ("GREVIO 41 rekommendationer" counts).
+    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?<!\d )(?<!\d\u00a0)"
+                           rf"(?!(?<=(?-i:[A-ZÅÄÖ])\s)\d+\.?\s*$)(?!{YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
                            # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
-                           rf"(?![\d.,a-zåäö]|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
+                           # (A sentence may end in its count: "För 2017 var antalet 101.")
+                           # (Not a list's numeral, "1. När …".)
+                           rf"(?![\da-zåäö]|,\d|\.(?!\s*$)|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
                            rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
                            # ("… sjunkit till 1,43 år 2024": a figure in a year, not a period.)
                            rf"per cent|percent|år\b(?!\s+{YEAR}\b)|års\b|månad|vecka|veckor|dag|dagar|timm|gång|"

@@ -14,8 +14,9 @@ from assistant.answer.events import cue as _cue
 from assistant.answer.fact_forms import NUMBER_WORDS, YEAR
 
 # Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
-# for 2016.
-_YEARLY = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY, AnswerType.PERCENT})
+# for 2016, nor "Who presented the declaration in 2021?" by who read the first one in 2019.
+_YEARLY = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY, AnswerType.PERCENT, AnswerType.PERSON,
+                     AnswerType.BODY})
 _YEARS = re.compile(rf"\b({YEAR})(?:\s*[–-]\s*({YEAR}|\d\d)\b)?")
 
 
@@ -31,7 +32,7 @@ def years_of(text: str) -> set[int]:
 
 
 def states_another_year(answer_type: AnswerType | None, asked: AbstractSet[int], text: str) -> bool:
-    """Whether a question for an amount or count of the years ``asked`` (its ``years_of``) is met by
+    """Whether a question for a figure or for who (a person, a body) of the years ``asked`` (its ``years_of``) is met by
     ``text`` naming years, none of them asked (the 2016 budget for a question about 2017). A text
     naming no year may be about any: it is not judged."""
     if answer_type not in _YEARLY or not asked:
@@ -68,7 +69,8 @@ _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "mä
 _COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet|-tal)?|{NUMBER_WORDS})"
                                # (The words in a lookahead: "850 miljoner kronor 1 900 speciallärare" is two
                                # counts, and the first one's words must not swallow the second.)
-                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö-]+\s+){0,2}[\wåäö-]+))",
+                               # ("50 ungdomar/unga vuxna": either name counts them.)
+                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö-]+(?:\s+|/)){0,2}[\wåäö-]+))",
                                re.IGNORECASE)
 
 
@@ -137,7 +139,7 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
     if any(word.casefold()[:5] in stems for word in _NAMED_THEN_COUNTED.findall(text)):
         return True
     for match in _COUNT_THEN_WORDS.finditer(text):
-        words = [word.casefold() for word in match.group(1).split()]
+        words = [word.casefold() for word in re.split(r"[\s/]+", match.group(1))]
         # "… internflyktingar … uppskattas till 2,6 miljoner människor": a count of people counts them.
         if words[0] in _GENERIC_COUNTED or any(_names_counted(word, stems) for word in words):
             return True

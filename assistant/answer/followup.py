@@ -48,11 +48,24 @@ _IF_INSTEAD = re.compile(r"^\s*(?:and|but|och|men)\s+(?:what )?(?:if|om)\b", re.
 _MIN_TITLE_CHARS = 8  # a shorter title ("Plan") is found in answers that do not name it
 
 
+# A question made only of these words names no topic: "On what conditions?", "Till vilka?", "Why
+# not?", "Hur mycket då?" ask about what the conversation is about.
+_NO_TOPIC = frozenset(
+    "what who whom which when where why how much many long often on under in at for by to with from of is are "
+    "was were it the a an exactly then so not condition conditions requirements date dates year years amount "
+    "sum deadline reason reasons purpose cost costs vad vem vilka vilken vilket när var varför hur mycket många "
+    "länge ofta på under i för till med av från om är det de den då så inte exakt villkor krav förutsättningar "
+    "datum år belopp summa skäl anledning syfte kostnad kostnaden".split())
+
+
 def is_follow_up(question: str) -> bool:
-    """Starts like a continuation, or is too short to stand alone and asks nothing itself."""
+    """Starts like a continuation, is too short to stand alone and asks nothing itself, or names
+    no topic ("On what conditions?")."""
     if _CONNECTOR.match(question):
         return True
-    return len(question.split()) <= 3 and not _QUESTION_WORD.search(question)
+    words = re.findall(r"[\wåäö]+", question.casefold())
+    return (len(question.split()) <= 3 and not _QUESTION_WORD.search(question)) \
+        or (0 < len(words) <= 5 and all(word in _NO_TOPIC for word in words))
 
 
 def refers_back(question: str) -> bool:
@@ -82,6 +95,29 @@ def resolve_follow_up(question: str, history: Sequence[ChatTurn], *, municipalit
     if previous is None:
         return question
     return _combine(question, previous, municipalities)
+
+
+# "Och hur många var det året innan?" after a question about 2018 asks about 2017.
+_YEAR_BEFORE = re.compile(r"\b(?:året (?:innan|före|dessförinnan)|föregående år|(?:the |a )?(?:year before|"
+                          r"previous year|preceding year|prior year)|a year (?:earlier|before))\b", re.IGNORECASE)
+_YEAR_AFTER = re.compile(r"\b(?:året (?:efter|därpå|därefter)|följande år|(?:the )?(?:year after|following year)|"
+                         r"a year later)\b", re.IGNORECASE)
+_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def with_years_named(question: str, history: Sequence[ChatTurn]) -> str:
+    """``question`` with a year it names relative to the conversation ("året innan", "the
+    following year") written out, counted from the one year the last user turn naming years names
+    (2018: "… var det 2017?"); unchanged when there is no such turn or it names several. String work."""
+    if not (_YEAR_BEFORE.search(question) or _YEAR_AFTER.search(question)):
+        return question
+    named = next((found for turn in reversed(history)
+                  if turn.role == "user" and (found := set(_A_YEAR.findall(turn.content)))), set())
+    if len(named) != 1:
+        return question
+    year = int(named.pop())
+    question = _YEAR_BEFORE.sub(str(year - 1), question)
+    return _YEAR_AFTER.sub(str(year + 1), question)
 
 
 def _combine(question: str, previous: str, municipalities: Sequence[str]) -> str:

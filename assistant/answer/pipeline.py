@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from assistant.access import Viewer
 from assistant.answer.base import AnswerContext, AnswerDelta, Answerer, AnswerEvent, AnswerFinal, Passage
 from assistant.answer.definitions import GlossaryDocument, asked_term
-from assistant.answer.followup import documents_discussed, refers_back, resolve_follow_up, topic_part
+from assistant.answer.followup import (
+    documents_discussed,
+    refers_back,
+    resolve_follow_up,
+    topic_part,
+    with_years_named,
+)
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
 from assistant.answer.llm import QuestionRewriter, UpstreamError
@@ -180,6 +186,7 @@ class AskPipeline:
         """Retrieve the passages for ``question`` (validated, ``filters`` normalised) from what the
         caller may see (``hidden`` documents never), score their support, and set up the context."""
         language = detect_language(question)
+        question = with_years_named(question, history)  # "the year before" is the year before the one asked about
         if (kind := small_talk(question)) is not None:  # "hej": what the assistant does, not a search
             return Prepared(AnswerContext(question=question, language=language, passages=[], history=list(history),
                                           original_question=question, unsupported_reason=reply(kind, language)))

@@ -662,3 +662,22 @@ def test_why_is_never_a_question_of_who_is_responsible() -> None:
 def test_when_asks_for_an_adoption_date_only_as_the_question_word(question: str, metadata: bool) -> None:
     """Inside a question "when" opens a clause; a policy's adoption date answers none of it."""
     assert (classify(question).intent is Intent.METADATA) is metadata
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # A question inside a yes-or-no question asks whether, not how long …
+    ("Ska utredaren bedöma hur lång tid det tar att genomföra förslagen?", AnswerType.YES_NO),
+    # … but a time limit asked for by name is still asked for, and so is a second question after a comma.
+    ("Is there a deadline for the report?", AnswerType.DEADLINE),
+    ("Is there an interim report before that, and if so when is it due?", AnswerType.DEADLINE),
+    ("Can you tell me how many people took part?", AnswerType.COUNT),
+    # How a number changed is no count; "the number of the directive" names it.
+    ("Hur har antalet unga som misstänks för vapenbrott utvecklats?", None),
+    ("How has the number of reported crimes changed since 2015?", None),
+    ("What is the number of the EU directive, and on what date was it adopted?", AnswerType.DATE),
+    ("On which days did the minister visit Kyiv?", AnswerType.DATE),
+    ("What does the 'principle of action' that the inquiry is to consider mean?", AnswerType.DEFINITION),
+])
+def test_a_question_inside_a_yes_or_no_question_and_a_changing_number_veto_nothing(
+        question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected

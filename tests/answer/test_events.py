@@ -217,3 +217,13 @@ def test_closed_youth_care_is_no_closed_deal() -> None:
     question = "By what date must the agency deliver its final report on the phase-out of closed youth care?"
     assert asked_event(question) == "reported"
     assert asked_event("When was the deal closed?") == "decided"
+
+
+def test_a_visit_is_answered_by_the_trip_not_by_a_meeting_hosted_at_home() -> None:
+    event = asked_event("On which days did the minister visit Ukraine?")
+    assert event == "visited"
+    assert speaks_of(event, "Ministern reste till Ukraina den 26–27 april.")
+    assert speaks_of(event, "Kungaparet avlägger statsbesök i Kanada 18–20 november.")
+    assert not speaks_of(event, "Ministrarna möttes i Stockholm den 7–8 maj.")
+    # Travel as a noun is not a visit: the advice against it was lifted.
+    assert asked_event("From what date was the advice against non-essential travel lifted?") != "visited"

@@ -392,3 +392,16 @@ def test_one_per_cent_in_words_is_a_share() -> None:
 def test_an_eu_acts_number_dates_nothing() -> None:
     assert not states(AnswerType.DATE, "om ändring av förordning (EU) 2019/1020")
     assert states(AnswerType.DATE, "Den 15 september 2022 presenterade kommissionen sitt förslag.")
+
+
+def test_every_third_is_a_share_and_every_fourth_year_is_not() -> None:
+    assert states(AnswerType.PERCENT, "Vart tredje jobb i landet hänger på exporten.")
+    assert states(AnswerType.PERCENT, "Varannan kommun saknar en sådan plan.")
+    assert not states(AnswerType.PERCENT, "Nya förmågemål antas vart fjärde år.")
+
+
+def test_a_count_may_end_its_sentence_but_a_list_numeral_or_a_goal_s_number_is_none() -> None:
+    assert states(AnswerType.COUNT, "För 2017 var antalet 101.")
+    assert states(AnswerType.COUNT, "Under året lämnade GREVIO 41 rekommendationer till Sverige.")
+    assert not states(AnswerType.COUNT, "Arbetet ska ske i linje med SDG 14.")
+    assert not states(AnswerType.COUNT, "exempelvis när ett barn har diabetes. 2. När en förälder behöver")

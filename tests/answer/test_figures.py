@@ -78,3 +78,12 @@ def test_a_bare_number_under_a_header_with_a_unit_is_stated_in_that_unit() -> No
     assert with_header_unit("Andel (%)", "45") == "45 %"
     assert with_header_unit("Andel (%)", "ingen uppgift") == "ingen uppgift"
     assert states(AnswerType.MONEY, "End of year-allokering (MSEK): 103 MSEK")
+
+
+def test_a_count_of_things_named_two_ways_counts_either() -> None:
+    assert counts_of("Nätverket består av cirka 50 ungdomar/unga vuxna från hela världen.", frozenset({"unga"}))
+
+
+def test_who_held_a_post_in_another_year_does_not_answer_who_held_it_in_the_year_asked() -> None:
+    assert states_another_year(AnswerType.PERSON, {2021}, "Hösten 2019 läste statsministern upp deklarationen.")
+    assert not states_another_year(AnswerType.PERSON, {2021}, "Deklarationen lästes upp av EU-ministern.")

@@ -9,9 +9,11 @@ from assistant.answer.followup import (
     asks_yes_or_no_after,
     documents_discussed,
     figures_part,
+    is_follow_up,
     refers_back,
     resolve_follow_up,
     topic_part,
+    with_years_named,
 )
 from assistant.facade import PolicyAssistant
 from assistant.models import ChatTurn, DocumentInfo
@@ -161,3 +163,19 @@ def test_a_long_follow_up_chooses_its_sentence_by_its_own_words_a_short_one_by_t
     resolved = resolve_follow_up(short, [ChatTurn(role="user", content=previous)], municipalities=[])
     assert topic_part(resolved, short) == resolved
     assert topic_part(previous, None) == previous
+
+
+def test_the_year_before_is_the_year_before_the_one_asked_about() -> None:
+    history = [ChatTurn(role="user", content="Hur många journalister greps under 2018?"),
+               ChatTurn(role="assistant", content="31 journalister.")]
+    assert with_years_named("Och hur många var det året innan?", history) == "Och hur många var det 2017?"
+    assert with_years_named("And the following year?", history) == "And 2019?"
+    # Without one year to count from, nothing is guessed.
+    assert with_years_named("And the year before?", []) == "And the year before?"
+    several = [ChatTurn(role="user", content="What changed between 2018 and 2020?")]
+    assert with_years_named("And the year before?", several) == "And the year before?"
+
+
+def test_a_question_naming_no_topic_continues_the_conversation() -> None:
+    assert is_follow_up("On what conditions?") and is_follow_up("Till vilka?") and is_follow_up("Why not?")
+    assert not is_follow_up("Vad är kommunstyrelsen?") and not is_follow_up("Who owns housing goals?")
