@@ -206,9 +206,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bwho (?:was|were|has been|is) appointed|"
                              r"\bwho (?:gave|held|delivered|wrote|signed|spoke|said)\b|name of the|"
                              # Post holders asked for by title, the same in both languages.
-                             r"\bwhich (?:[\w-]+ )?(?:minister|ministers|state secretar(?:y|ies)|ambassadors?|"
+                             # ("Which two Swedish ministers …?")
+                             r"\bwhich (?:[\w-]+ ){0,2}(?:minister|ministers|state secretar(?:y|ies)|ambassadors?|"
                              r"commissioners?)\b|"
-                             r"\bvilk(?:en|a) (?:[\w-]+ )?(?:minister|ministrar|statssekreterare|ambassadör\w*|"
+                             r"\bvilk(?:en|a) (?:[\w-]+ ){0,2}(?:minister|ministrar|statssekreterare|ambassadör\w*|"
                              r"(?:[\w-]+-)?kommissionär\w*)\b|"
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
                              rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{POSTS})\b|"

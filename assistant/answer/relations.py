@@ -1,9 +1,9 @@
 """The role a question for a body or person asks about, beyond its kind of fact: who was given a task,
 whom someone is to consult, where one applies, who may apply or receive, who took over, who pays,
-who appoints, to whom something is reported, who coordinates. Each relation has a question cue and
-a sentence cue, in Swedish and English; a sentence with the relation's cue gives the role the
-question asks about (``selection``'s ``assigns`` feature), as "ansvarar för" does for a question of
-who is responsible.
+who appoints, to whom something is reported, who coordinates, who took the initiative. Each
+relation has a question cue and a sentence cue, in Swedish and English; a sentence with the
+relation's cue gives the role the question asks about (``selection``'s ``assigns`` feature), as
+"ansvarar för" does for a question of who is responsible.
 
 Regex work only: one search per question, one per candidate sentence.
 """
@@ -29,6 +29,7 @@ class Relation(StrEnum):
     REPORTS_TO = "reports_to"  # "Till vem ska uppdraget redovisas?" – "redovisas till Regeringskansliet"
     SPEAKER = "speaker"  # "Which minister is quoted …?" – "…, säger infrastrukturminister Anna Ek"
     COORDINATOR = "coordinator"  # "Vilket lärosäte ska samordna arbetet?" – "Uppsala universitet ska samordna"
+    INITIATOR = "initiator"  # "Vem tog initiativet till mötet?" – "Generalsekreteraren har tagit initiativ till …"
 
 
 # Whom something may go to, said outright ("stöd kan ges till bl.a. bostadsrättsföreningar", "kan
@@ -146,6 +147,10 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
         _cue(r"\b(?:ska|skall|kommer att|i uppdrag att) (?:[\wåäö-]+ ){0,2}samordna\b|\bsamordnar\b|\bsamordnas av\b|"
              r"\bsamordningsansvar\w*|\bsamordnande\b|\b(?:will|shall|is to|should) coordinate\b|"
              r"\bcoordinated by\b|\bcoordinates\b")),
+    Relation.INITIATOR: (
+        _cue(r"\b(?:tog|tar|tagit|take|takes|took|taken)\b.{0,20}\binitiativ\w*|\bpå (?:vems|vilkens) initiativ\b|"
+             r"\bwhose initiative\b|\bwho (?:initiated|launched|proposed)\b|\bvem (?:initierade|föreslog)\b"),
+        _cue(r"\binitiativ\w*|\binitier\w*|\binitiat\w*|\blaunched\b")),
 }
 
 # Roles narrower than responsibility: a question for one is not answered by a sentence assigning

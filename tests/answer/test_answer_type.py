@@ -681,3 +681,8 @@ def test_when_asks_for_an_adoption_date_only_as_the_question_word(question: str,
 def test_a_question_inside_a_yes_or_no_question_and_a_changing_number_veto_nothing(
         question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected
+
+
+def test_post_holders_asked_for_by_number_and_kind_are_people() -> None:
+    assert asked_type("Which two Swedish ministers invited their Nordic colleagues?") is AnswerType.PERSON
+    assert asked_type("Vilka två svenska ministrar bjöd in sina kolleger?") is AnswerType.PERSON

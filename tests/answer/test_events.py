@@ -227,3 +227,11 @@ def test_a_visit_is_answered_by_the_trip_not_by_a_meeting_hosted_at_home() -> No
     assert not speaks_of(event, "Ministrarna möttes i Stockholm den 7–8 maj.")
     # Travel as a noun is not a visit: the advice against it was lifted.
     assert asked_event("From what date was the advice against non-essential travel lifted?") != "visited"
+
+
+def test_until_when_something_was_extended_is_answered_by_the_extension() -> None:
+    event = asked_event("Until when was the inquiry period extended?")
+    assert event == "extended"
+    assert speaks_of(event, "Genom tilläggsdirektiv förlängdes utredningstiden till den 1 juni 2021.")
+    assert speaks_of(event, "The partners agreed on an extension of the programme until 2021.")
+    assert not speaks_of(event, "Sekreteraren var anställd t.o.m. den 30 april 2021.")

@@ -164,3 +164,10 @@ def test_whom_support_may_be_given_names_the_recipients_though_no_body_by_name()
     # A report is handed in, not given.
     assert not names_whom_given("En slutredovisning ska lämnas till Regeringskansliet senast den 30 september.")
     assert not gives(Relation.RECIPIENT, "En slutredovisning ska lämnas till Regeringskansliet.")
+
+
+def test_who_took_the_initiative_is_answered_by_the_one_who_did() -> None:
+    assert asked_relation("Och vem tog initiativet till mötet?") is Relation.INITIATOR
+    assert asked_relation("On whose initiative was the summit called?") is Relation.INITIATOR
+    assert gives(Relation.INITIATOR, "FN:s generalsekreterare har tagit initiativ till ett toppmöte.")
+    assert not gives(Relation.INITIATOR, "Mötet planeras att äga rum i New York i september.")
