@@ -109,6 +109,15 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
     "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),
+    # "Från vilket år ska F-gaser förbjudas i nya värmepumpar?" is answered by the ban, not by the
+    # years a quota is cut by.
+    "banned": (cue(r"\bförbj[uö]d\w*|\bförbud\w*|\bban(?:s|ned)?\b|\bprohibit\w*|\bphased? out\b|\butfas\w*"),
+               cue(r"förbj[uö]d\w*|förbud\w*|\bban(?:s|ned)?\b|\bprohibit\w*|\bphase\w* out\b|utfas\w*")),
+    # "In which year is the Transport Administration to take over the maintenance?" is answered by
+    # when it is taken over, not by when an inquiry into it reports.
+    "taken_over": (cue(r"\b(?:take|takes|took|taken) over\b|\b(?:ta|tar|tog|tagit) över\b|\bövert(?:a|ar|og|agit)\b"),
+                   cue(r"\b(?:take|takes|took|taken) over\b|\b(?:ta|tar|tog|tagit|tas) över\b|\bövert\w*|"
+                       r"\bövergå\w*|\böverför\w*|\btransfer\w*")),
     # "On which days did the minister visit Ukraine?" is answered by "reste … till Ukraina den 26–27
     # april", not by the days of a meeting the minister hosted.
     # (A verb: "advice against non-essential travel" asks when the advice was lifted.)

@@ -171,8 +171,11 @@ class ExtractiveAnswerer(Answerer):
             overlap=lambda text: _overlap(glossed(text), wanted), counted=self._counted_stems(asked),
             responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
             weights=self._weights, asked=asked, matched=lambda text: glossed(text) & wanted,
-            # An English question's names are often not the documents' ("Sweden").
-            names=question_names(context.question) if context.language == "sv" else (),
+            # An English question's names are often not the documents' ("Sweden"): only the bodies
+            # it names by their English names, as the documents write them ("the Geological Survey
+            # of Sweden": "Sveriges geologiska undersökning", "SGU").
+            names=question_names(context.question) if context.language == "sv" else self._bodies_named(
+                context.question),
             known=context.expansions, figures=figures_part(context.question, context.original_question, asked=asked))
         relation = asked_relation(asked)
         return lambda answer_type: shared(answer_type=answer_type, relation=relation if answer_type in _WHO else None)
@@ -268,6 +271,13 @@ class ExtractiveAnswerer(Answerer):
         return Point(candidate.passage, f"{where(candidate.passage)}:", spans)
 
     # --- shared -----------------------------------------------------------------------------------
+
+    def _bodies_named(self, question: str) -> tuple[str, ...]:
+        """The Swedish forms of the state bodies an English ``question`` names by their English
+        names (the glossary's proper names), each once."""
+        forms = (form for _, entries in self._glossary.english_phrases(question)
+                 for entry in entries if entry.proper_name for form in entry.forms)
+        return tuple(dict.fromkeys(forms))
 
     def _counted_stems(self, question: str) -> frozenset[str]:
         """Five-letter stems of the words naming what "how many …" counts, with the glossary's Swedish

@@ -137,7 +137,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
                            # ("… sjunkit till 1,43 år 2024": a figure in a year, not a period.)
                            rf"per cent|percent|år\b(?!\s+{YEAR}\b)|års\b|månad|vecka|veckor|dag|dagar|timm|gång|"
-                           rf"times\b|{_MEASURES}|{MONTHS})|[\d ]*-|"
+                           rf"times\b|{_MEASURES}|{MONTHS})|[\d ]*[-–]|"
                            # The first number of a range whose unit follows the second: "från 25 till 20 procent".
                            r"\s+(?:till|to|och|and|eller|or)\s+\d+(?:[.,]\d+)?\s*(?:%|procent|per cent|percent|kr\b|"
                            rf"kronor|år\b|månader|veckor|dagar|{_MEASURES}))|"
@@ -469,6 +469,8 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
         # A count only in figures: "Two key factors …" states no quantity of what "how much" asks.
         return _RATIO.search(text) is not None or _counts_in_figures(text, exclude) or any(
             states(t, text, besides=besides) for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.DURATION))
+    if answer_type is AnswerType.DEFINITION and _defines_a_word_of(text, besides):
+        return True
     if answer_type is AnswerType.PERSON:
         return _names_person(text, exclude)
     if answer_type is AnswerType.BODY:
@@ -485,6 +487,23 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
         # (Not a time since when: "som funnits sedan 1940-talet" sets no limit.)
         return _finds(_STATES[AnswerType.DATE], text, exclude, unless_after=_SINCE) or _finds(_WITHIN, text, exclude)
     return _finds(_STATES[answer_type], text, exclude)
+
+
+# (Not a neuter or plural definite form: "Förslaget innebär …", "Reglerna innebär …" tell what a
+# proposal does, whatever the question names.)
+_OPENING_WORD = re.compile(r"^\W*([\wåäöÅÄÖ-]{6,})(?<!et)(?<!na)(?<!tta)\s+(?:innebär|betyder|avser|means|refers to)\b",
+                           re.IGNORECASE)
+
+
+def _defines_a_word_of(text: str, question: str) -> bool:
+    """Whether ``text`` opens by saying what a word of ``question`` means, in any of its forms:
+    "Oskuldspresumtionen innebär att …" for "Vad betyder oskuldspresumtionen?" (the definite
+    form the general "X innebär" cue leaves out)."""
+    opening = _OPENING_WORD.match(text)
+    if not opening:
+        return False
+    stem = opening.group(1).casefold()[:-2]
+    return any(word.startswith(stem) for word in re.findall(r"[\wåäö-]+", question.casefold()))
 
 
 # "Verket för innovationssystem (Vinnova)", "Statens jordbruksverk (Jordbruksverket)": a body named

@@ -235,3 +235,14 @@ def test_until_when_something_was_extended_is_answered_by_the_extension() -> Non
     assert speaks_of(event, "Genom tilläggsdirektiv förlängdes utredningstiden till den 1 juni 2021.")
     assert speaks_of(event, "The partners agreed on an extension of the programme until 2021.")
     assert not speaks_of(event, "Sekreteraren var anställd t.o.m. den 30 april 2021.")
+
+
+def test_a_ban_and_a_take_over_are_events_of_their_own() -> None:
+    banned = asked_event("Från vilket år ska F-gaser förbjudas i nya värmepumpar?")
+    assert banned == "banned"
+    assert speaks_of(banned, "Förbudet mot F-gaser i nya värmepumpar gäller från 2027.")
+    assert not speaks_of(banned, "Kvoterna ska minska med 95 procent till 2030.")
+    taken_over = asked_event("In which year is the agency to take over the maintenance?")
+    assert taken_over == "taken_over"
+    assert speaks_of(taken_over, "Underhållet ska överföras till Trafikverket 2027.")
+    assert not speaks_of(taken_over, "Uppdraget ska i stället redovisas senast den 31 december 2019.")

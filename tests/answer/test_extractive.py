@@ -246,3 +246,33 @@ def test_a_yes_or_no_follow_up_about_a_figure_is_answered_by_whether_it_holds(tm
     assert not answer.abstained
     assert "maxtak" in answer.citations[0].quote
     assert_well_formed(answer, notice)
+
+
+MINERAL_HUNT = """SGU ska återinrätta tävlingen om mineralfynd
+
+Regeringen ger Sveriges geologiska undersökning (SGU) i uppdrag att åter anordna en tävling där \
+privatpersoner letar efter värdefulla mineral. Tre miljoner kronor av anslaget ska användas till tävlingen.
+"""
+RAIL_MAINTENANCE = """Tilläggsdirektiv om underhåll av järnvägen
+
+Utredaren ska analysera hur underhållet av järnvägen kan föras över till Trafikverket. \
+Uppdraget ska i stället redovisas senast den 31 december 2019.
+"""
+
+
+def test_an_english_question_about_a_named_agency_is_not_answered_by_another_documents_deadline(
+        tmp_path, embedder, glossary) -> None:
+    """"By what date must the Geological Survey of Sweden report …?" names SGU by its English name:
+    a deadline in a document that never names SGU is not SGU's, so the documents do not say."""
+    from tests.conftest import make_assistant
+
+    corpus = tmp_path / "source"
+    corpus.mkdir()
+    (corpus / "sgu-tavling.txt").write_text(MINERAL_HUNT, encoding="utf-8")
+    (corpus / "jarnvag.txt").write_text(RAIL_MAINTENANCE, encoding="utf-8")
+    both = make_assistant(tmp_path, embedder, glossary, corpus=corpus)
+    both.ensure_index()
+    answer = both.ask("By what date must the Geological Survey of Sweden report back on the mineral "
+                      "competition?", record=False)
+    assert answer.abstained
+    assert "31 december 2019" not in answer.answer

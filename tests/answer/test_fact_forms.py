@@ -405,3 +405,15 @@ def test_a_count_may_end_its_sentence_but_a_list_numeral_or_a_goal_s_number_is_n
     assert states(AnswerType.COUNT, "Under året lämnade GREVIO 41 rekommendationer till Sverige.")
     assert not states(AnswerType.COUNT, "Arbetet ska ske i linje med SDG 14.")
     assert not states(AnswerType.COUNT, "exempelvis när ett barn har diabetes. 2. När en förälder behöver")
+
+
+def test_the_first_day_of_a_span_of_days_is_no_count() -> None:
+    assert not states(AnswerType.COUNT, "Ministern reste till Kyiv den 26–27 april.")
+    assert states(AnswerType.COUNT, "Mellan 10–15 personer deltog.")
+
+
+def test_a_sentence_opening_with_the_asked_term_defines_it_a_proposal_does_not() -> None:
+    assert states(AnswerType.DEFINITION, "Oskuldspresumtionen innebär att den misstänkte ska betraktas som oskyldig.",
+                  besides="Vad betyder oskuldspresumtionen?")
+    assert not states(AnswerType.DEFINITION, "Förslaget innebär att eleverna ska ha tillgång till skolbibliotek.",
+                      besides="Vad räknas som ett skolbibliotek enligt förslaget?")
