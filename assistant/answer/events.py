@@ -109,6 +109,14 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
             cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
     "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),
+    # "Var och när blev Sverige inbjudet att bli medlem i Nato?" asks for the invitation (before "joined").
+    "invited": (cue(r"\binbjud\w*|\binvit(?:e|ed|es|ation)\b"), cue(r"\binbjud\w*|\binvit\w*|\bbjöd\w* in\b")),
+    # "On what date did Sweden join the EPPO?" is answered by when it joined ("anslöt sig", "blev
+    # medlem"), not by when an act in the same field came into force.
+    "joined": (cue(r"\bjoin(?:s|ed)?\b|\bbec[oa]me (?:a )?(?:full )?members?\b|\banslut(?:a|er|it)? sig\b|\banslöt\b|"
+                   r"\bbli(?:r|vit)? medlem\w*|\bblev medlem\w*|\bgå(?:r|tt)? med i\b|\bgick med i\b"),
+               cue(r"\bjoin\w*|\bmember\w*|\banslut\w*|\banslöt\b|\bmedlem\w*|\bgå\w* med i\b|\bgick med i\b|"
+                   r"\binträd\w*|\baccession\b")),
     # "Från vilket år ska F-gaser förbjudas i nya värmepumpar?" is answered by the ban, not by the
     # years a quota is cut by.
     "banned": (cue(r"\bförbj[uö]d\w*|\bförbud\w*|\bban(?:s|ned)?\b|\bprohibit\w*|\bphased? out\b|\butfas\w*"),

@@ -246,3 +246,13 @@ def test_a_ban_and_a_take_over_are_events_of_their_own() -> None:
     assert taken_over == "taken_over"
     assert speaks_of(taken_over, "Underhållet ska överföras till Trafikverket 2027.")
     assert not speaks_of(taken_over, "Uppdraget ska i stället redovisas senast den 31 december 2019.")
+
+
+def test_joining_is_answered_by_when_a_country_joined_not_by_an_act_coming_into_force() -> None:
+    event = asked_event("On what date did Sweden formally join the European Public Prosecutor's Office?")
+    assert event == "joined"
+    assert speaks_of(event, "Sverige anslöt sig till Europeiska åklagarmyndigheten den 1 januari 2025.")
+    assert speaks_of(event, "Finland blev medlem i Nato den 4 april 2023.")
+    assert not speaks_of(event, "Den delegerade akten trädde i kraft den 1 januari 2023.")
+    # Invited to become a member is not having become one.
+    assert asked_event("När blev Sverige inbjudet att bli medlem i Nato?") == "invited"
