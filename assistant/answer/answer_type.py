@@ -299,10 +299,14 @@ def asked_type(question: str) -> AnswerType | None:
             if answer_type is AnswerType.COUNT and _TREND.search(question):
                 continue  # "Hur har antalet … utvecklats?" asks how a number changed, not how many
             if answer_type in SPECIFIC and found.start() > 0 and _EMBEDDED.match(found.group(0)) \
-                    and _asks_whether(question) and not _SECOND_QUESTION.search(question[:found.start()]):
+                    and not _SECOND_QUESTION.search(question[:found.start()]):
                 # "Ska utredaren bedöma hur lång tid det tar …?" asks whether, not how long ("Is
-                # there a deadline …?" still asks for the deadline).
-                return AnswerType.YES_NO
+                # there a deadline …?" still asks for the deadline); "Vad är det som avgör hur stora
+                # vinster de gör?" asks what, not how large.
+                if _asks_whether(question):
+                    return AnswerType.YES_NO
+                if _OPENS_WITH_WHAT.match(question):
+                    continue
             if answer_type is AnswerType.BODY and found.group(0).casefold() in ("who", "whom"):
                 if _ASKS_YES_OR_NO.match(question):
                     return AnswerType.YES_NO  # "Will the inquiry consider checking people who already work …?"
@@ -333,8 +337,13 @@ def _asks_whether(question: str) -> bool:
 _EMBEDDED = _cue(r"\W*(?:how|when|what|which|who|hur|när|vad|vilk\w*|vem)\b")
 
 
-# "Is there an interim report, and if so when is it due?": a second question after the first.
-_SECOND_QUESTION = _cue(r"[,;]|\bif so\b|\bi så fall\b")
+# A question for what, which, who or why: a "how large" inside it does not say what it asks.
+_OPENS_WITH_WHAT = _cue(r"^\W*(?:and\s+|och\s+)?(?:what|which|who|whom|why|vad|vilk\w*|vem|varför)\b")
+
+
+# "Is there an interim report, and if so when is it due?", "Vad innebär förslaget – hur många …?":
+# a second question after the first.
+_SECOND_QUESTION = _cue(r"[,;:–—]|\s-\s|\bif so\b|\bi så fall\b|\b(?:and|och)\s*$")
 
 
 _POLITE = _cue(r"^\W*(?:and\s+|och\s+)?(?:can|could|will|would|kan|skulle)\s+(?:you|du|ni|jag|i)\s+"

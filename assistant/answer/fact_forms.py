@@ -43,6 +43,8 @@ def _factored(words: Iterable[str]) -> str:
 # ("tjugofem"; "twenty-five" is "twenty" then "five"), hundreds and thousands ("tvåhundra"), a dozen.
 _SV_TENS = ("tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
 _SV_DIGITS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
+# One as a count, not an article: "endast ett samråd", "only one consultation".
+ONLY_ONE = r"(?:(?<=endast )|(?<=enbart )|(?<=bara )|(?<=only )|(?<=just )|(?<=exakt )|(?<=exactly ))(?:en|ett|one)"
 NUMBER_WORDS = _factored([
     *_SV_DIGITS, "tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
     *(tens + unit for tens in _SV_TENS for unit in ("", "en", "ett", *_SV_DIGITS)),
@@ -144,7 +146,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
-                           rf"\b(?:{NUMBER_WORDS}|ett (?:tio|{'|'.join(_SV_TENS)}|hundra|tusen|dussin)tal|"
+                           # "Endast ett samråd är obligatoriskt": one, said as a count.
+                           rf"\b(?:{ONLY_ONE}|{NUMBER_WORDS}|ett (?:tio|{'|'.join(_SV_TENS)}|hundra|tusen|dussin)tal|"
                            r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of|"
                            # "en miljon artillerigranater", "two million doses" (not a sum of money).
                            rf"(?:en|ett|a|one|{NUMBER_WORDS}) (?:miljon|miljoner|miljard|miljarder|million|"

@@ -11,7 +11,7 @@ from collections.abc import Set as AbstractSet
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import cue as _cue
-from assistant.answer.fact_forms import NUMBER_WORDS, YEAR
+from assistant.answer.fact_forms import NUMBER_WORDS, ONLY_ONE, YEAR
 
 # Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
 # for 2016, nor "Who presented the declaration in 2021?" by who read the first one in 2019.
@@ -66,7 +66,8 @@ _MAX_PHRASE_WORDS = 3
 # Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
 _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
                               "st", "stycken", "times", "gånger"})
-_COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet|-tal)?|{NUMBER_WORDS})"
+_COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet|-tal)?|{ONLY_ONE}|"
+                               rf"{NUMBER_WORDS})"
                                # (The words in a lookahead: "850 miljoner kronor 1 900 speciallärare" is two
                                # counts, and the first one's words must not swallow the second.)
                                # ("50 ungdomar/unga vuxna": either name counts them.)

@@ -686,3 +686,15 @@ def test_a_question_inside_a_yes_or_no_question_and_a_changing_number_veto_nothi
 def test_post_holders_asked_for_by_number_and_kind_are_people() -> None:
     assert asked_type("Which two Swedish ministers invited their Nordic colleagues?") is AnswerType.PERSON
     assert asked_type("Vilka två svenska ministrar bjöd in sina kolleger?") is AnswerType.PERSON
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # A "how large" inside a question for what or which does not say what it asks …
+    ("Vad är det som främst avgör hur stora vinster anordnarna gör?", None),
+    ("Which agency decides how much the fee is?", AnswerType.BODY),
+    # … unless it is a second question, after a comma, a dash or "and".
+    ("Vad innebär förslaget – hur många anställda omfattas?", AnswerType.COUNT),
+    ("What is the budget and how much goes to schools?", AnswerType.MONEY),
+])
+def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected

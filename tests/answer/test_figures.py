@@ -87,3 +87,9 @@ def test_a_count_of_things_named_two_ways_counts_either() -> None:
 def test_who_held_a_post_in_another_year_does_not_answer_who_held_it_in_the_year_asked() -> None:
     assert states_another_year(AnswerType.PERSON, {2021}, "Hösten 2019 läste statsministern upp deklarationen.")
     assert not states_another_year(AnswerType.PERSON, {2021}, "Deklarationen lästes upp av EU-ministern.")
+
+
+def test_only_one_is_a_count_and_a_bare_one_is_an_article() -> None:
+    assert states(AnswerType.COUNT, "Endast ett samråd är obligatoriskt i processen.")
+    assert counts_of("Endast ett samråd är obligatoriskt i processen.", frozenset({"samrå"}))
+    assert not states(AnswerType.COUNT, "Kommunen ska hålla ett samråd med länsstyrelsen.")
