@@ -111,7 +111,9 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\bvem (?:har utsetts|utsågs|är utsedd|blev utsedd|har utnämnts|utnämndes|har förordnats)\b|"
              r"\bvem (?:leder|ska leda|är ordförande i) (?:den nya )?utredningen\b"),
         _cue(r"\butse[rs]?\b|\butsåg\b|\butsedd\w*|\butnämn\w*|\bförordna\w*|\bappoint\w*|"
-             r"\btill (?:särskild )?utredare\b|\bleds av\b|\bheaded by\b|\bled by\b")),
+             r"\btill (?:särskild )?utredare\b|\bleds av\b|\bheaded by\b|\bled by\b|"
+             # "… ge lagmannen Claes Mårtensson i uppdrag att utreda …": a person given an inquiry.
+             r"\bi uppdrag att (?:utreda|se över|kartlägga)\b")),
     Relation.APPROVER: (
         _cue(r"\bwho (?:has to|have to|must|should|shall|will|is to|needs to|can) (?:approve|authori[sz]e|sign off)\b|"
              r"\bwho approves\b|\b(?:approved|authori[sz]ed) by whom\b|"

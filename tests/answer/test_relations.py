@@ -171,3 +171,9 @@ def test_who_took_the_initiative_is_answered_by_the_one_who_did() -> None:
     assert asked_relation("On whose initiative was the summit called?") is Relation.INITIATOR
     assert gives(Relation.INITIATOR, "FN:s generalsekreterare har tagit initiativ till ett toppmöte.")
     assert not gives(Relation.INITIATOR, "Mötet planeras att äga rum i New York i september.")
+
+
+def test_a_person_given_an_inquiry_is_appointed_to_it() -> None:
+    assert asked_relation("Who has been appointed to look into schooling in prisons?") is Relation.APPOINTED
+    assert gives(Relation.APPOINTED, "Regeringen har beslutat att ge lagmannen Anna Ek i uppdrag att utreda frågan.")
+    assert not gives(Relation.APPOINTED, "Utbildning minskar risken för återfall, säger justitieministern.")
