@@ -232,7 +232,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.BODY, _cue(r"\bwho\b|\bwhom\b|which (?:[\w-]+ ){0,3}(?:agency|agencies|authority|authorities|"
                            r"regulators?|"
                            r"organi[sz]ations?|bod(?:y|ies)|committee|council|board|department|ministry|office|unit|role|post|"
-                           r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies)|"
+                           r"function|actor|actors|municipalit(?:y|ies)|parties|party|countr(?:y|ies)|member states?|"
                            # Institutions asked for by kind: "Which hospital …?", "Vilket universitet …?"
                            r"hospitals?|universit(?:y|ies)|compan(?:y|ies)|firms?|schools?|courts?)\b"
                            # … unless it only qualifies the noun asked about: "which school subject".
@@ -241,7 +241,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"\bvem\b|\bvilka\b (?:myndigheter|organisationer|aktörer|kommuner|instanser|parter|"
                            r"sjukhus|universitet|företag|bolag|skolor|domstolar)|"
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
-                           r"roll|avdelning|part|kommun|region|högskola|skola|domstol)|"
+                           r"roll|avdelning|part|kommun|region|högskola|skola|domstol|medlemsstat)|"
                            r"\bvilk(?:et|a) lärosäten?\b|\bwhich (?:[\w-]+ ){0,2}institutions?\b|"
                            r"\bvilket\b (?:svenskt )?(?:departement|organ|verk|råd|sjukhus|universitet|företag|bolag)|"
                            r"\bvilka ska\b|med vilka|"

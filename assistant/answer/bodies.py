@@ -16,7 +16,9 @@ from assistant.answer.fact_forms import body_aliases
 from assistant.parse.characters import as_read
 
 # "Which country takes over the chair?", "Vilket land …?", "Which countries …?"
-_ASKS_COUNTRY = cue(r"\b(?:countr(?:y|ies)|nations?|land|länder(?:na)?)\b")
+# ("Which member state …?", "Vilken medlemsstat …?" ask for a country too.)
+_ASKS_COUNTRY = cue(r"\b(?:countr(?:y|ies)|nations?|land|länder(?:na)?|member states?|medlemsstat(?:en|er|erna)?|"
+                    r"medlemsländer(?:na)?|medlemslandet)\b")
 
 
 def asks_for_a_country(question: str) -> bool:

@@ -1,6 +1,6 @@
 """The role a question for a body or person asks about, beyond its kind of fact: who was given a task,
 whom someone is to consult, where one applies, who may apply or receive, who took over, who pays,
-who appoints, to whom something is reported, who coordinates, who took the initiative. Each
+who appoints, who decides, to whom something is reported, who coordinates, who took the initiative. Each
 relation has a question cue and a sentence cue, in Swedish and English; a sentence with the
 relation's cue gives the role the question asks about (``selection``'s ``assigns`` feature), as
 "ansvarar för" does for a question of who is responsible.
@@ -29,6 +29,7 @@ class Relation(StrEnum):
     REPORTS_TO = "reports_to"  # "Till vem ska uppdraget redovisas?" – "redovisas till Regeringskansliet"
     SPEAKER = "speaker"  # "Which minister is quoted …?" – "…, säger infrastrukturminister Anna Ek"
     COORDINATOR = "coordinator"  # "Vilket lärosäte ska samordna arbetet?" – "Uppsala universitet ska samordna"
+    DECIDER = "decider"  # "Vem ska bestämma direktörens roll?" – "Direktörens roll ska fastställas av styrelsen"
     INITIATOR = "initiator"  # "Vem tog initiativet till mötet?" – "Generalsekreteraren har tagit initiativ till …"
 
 
@@ -149,6 +150,13 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
         _cue(r"\b(?:ska|skall|kommer att|i uppdrag att) (?:[\wåäö-]+ ){0,2}samordna\b|\bsamordnar\b|\bsamordnas av\b|"
              r"\bsamordningsansvar\w*|\bsamordnande\b|\b(?:will|shall|is to|should) coordinate\b|"
              r"\bcoordinated by\b|\bcoordinates\b")),
+    # Who decides or sets something (after "appointer" and "approver", which are narrower).
+    Relation.DECIDER: (
+        _cue(r"\bvem (?:ska |får |kan )?(?:bestämm?a|bestämmer|besluta[rd]?|fastställ(?:a|er)|avgör(?:a)?)\b|"
+             r"\bwho (?:decides|determines|sets|will decide|will determine|is to decide|must decide)\b|"
+             r"\b(?:decided|determined|set) by whom\b"),
+        _cue(r"\b(?:fastställ|bestäm|beslut|avgör)\w* av\b|\b(?:decided|determined|set|laid down) by\b|"
+             r"\b(?:beslutar|fastställer|bestämmer|avgör) (?:[\wåäö-]+ ){0,3}(?:om|vilk|hur)\b")),
     Relation.INITIATOR: (
         _cue(r"\b(?:tog|tar|tagit|take|takes|took|taken)\b.{0,20}\binitiativ\w*|\bpå (?:vems|vilkens) initiativ\b|"
              r"\bwhose initiative\b|\bwho (?:initiated|launched|proposed)\b|\bvem (?:initierade|föreslog)\b"),

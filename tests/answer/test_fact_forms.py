@@ -417,3 +417,9 @@ def test_a_sentence_opening_with_the_asked_term_defines_it_a_proposal_does_not()
                   besides="Vad betyder oskuldspresumtionen?")
     assert not states(AnswerType.DEFINITION, "Förslaget innebär att eleverna ska ha tillgång till skolbibliotek.",
                       besides="Vad räknas som ett skolbibliotek enligt förslaget?")
+
+
+def test_a_member_state_asked_for_is_a_country() -> None:
+    assert asks_for_a_country("Which member state does the minister single out?")
+    assert asks_for_a_country("Vilken medlemsstat nämner ministern?")
+    assert "Hungary" in country_names() and "Ungern" in country_names()

@@ -177,3 +177,11 @@ def test_a_person_given_an_inquiry_is_appointed_to_it() -> None:
     assert asked_relation("Who has been appointed to look into schooling in prisons?") is Relation.APPOINTED
     assert gives(Relation.APPOINTED, "Regeringen har beslutat att ge lagmannen Anna Ek i uppdrag att utreda frågan.")
     assert not gives(Relation.APPOINTED, "Utbildning minskar risken för återfall, säger justitieministern.")
+
+
+def test_who_decides_is_answered_by_the_one_something_is_set_by() -> None:
+    assert asked_relation("Vem ska bestämma direktörens roll?") is Relation.DECIDER
+    assert asked_relation("Who decides on the fee?") is Relation.DECIDER
+    assert asked_relation("Who appointed the members?") is Relation.APPOINTER  # narrower, asked first
+    assert gives(Relation.DECIDER, "Direktörens roll ska fastställas av styrelsen i en instruktion.")
+    assert not gives(Relation.DECIDER, "Varje kommun ska ha en tjänsteman med den ledande ställningen.")
