@@ -2,57 +2,24 @@
 count, a date, a period, a frequency, a person, a body, a place …, in the forms Swedish and English
 texts write them ("12 per cent", "två tredjedelar", "fjorton myndigheter", "25 million kronor",
 "inom tre månader", "riksdagsledamoten Aylin Fazelian"). What a question asks for is
-``answer_type``'s; this module reads the passages. Nothing here knows any document.
+``answer_type``'s; this module reads the passages (numbers in words are ``number_words``', a
+person's name ``person_forms``'). Nothing here knows any document.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
-from importlib import resources
 
-from assistant.answer.answer_type import POSTS, AnswerType
+from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import MONTHS
 from assistant.answer.events import cue as _cue
+from assistant.answer.form_matching import finds as _finds
+from assistant.answer.form_matching import is_new as _new
+from assistant.answer.form_matching import uses as _uses
+from assistant.answer.number_words import NUMBER_WORDS, ONLY_ONE, SV_TENS, YEAR, factored
+from assistant.answer.person_forms import names_person
 
-
-def _factored(words: Iterable[str]) -> str:
-    """One regex alternative for each of ``words``, factored by their shared beginnings: Python's
-    ``re`` tries an alternation's branches one by one wherever it is tried, a factored one stops at
-    the first letter that no word has there. Matches exactly the words given."""
-    tree: dict[str, dict] = {}
-    for word in words:
-        node = tree
-        for letter in word:
-            node = node.setdefault(letter, {})
-        node[""] = {}
-
-    def pattern(node: dict[str, dict]) -> str:
-        branches = [re.escape(letter) + pattern(child) for letter, child in sorted(node.items()) if letter]
-        if not branches:
-            return ""
-        if "" in node:
-            return f"(?:{'|'.join(branches)})?"
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-
-    return pattern(tree)
-
-
-# Numbers written as words, in both languages: the units, the teens, the tens and their compounds
-# ("tjugofem"; "twenty-five" is "twenty" then "five"), hundreds and thousands ("tvåhundra"), a dozen.
-_SV_TENS = ("tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
-_SV_DIGITS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
-# One as a count, not an article: "endast ett samråd", "only one consultation".
-ONLY_ONE = r"(?:(?<=endast )|(?<=enbart )|(?<=bara )|(?<=only )|(?<=just )|(?<=exakt )|(?<=exactly ))(?:en|ett|one)"
-NUMBER_WORDS = _factored([
-    *_SV_DIGITS, "tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
-    *(tens + unit for tens in _SV_TENS for unit in ("", "en", "ett", *_SV_DIGITS)),
-    *(digit + power for digit in ("", *_SV_DIGITS) for power in ("hundra", "tusen")), "dussin",
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
-    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen"])
-YEAR = r"(?:19|20)\d\d"
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
 # (Nor the session year of a bill's number: "prop. 2017/18:243", nor an EU act's: "förordning (EU)
 # 2019/1020".)
@@ -80,7 +47,7 @@ _RELATIVE_DATE = (r"\b(?:nästa|förra|kommande|innevarande|samma|följande|för
                   # A time counted from an event: "Tre månader efter att uppdraget har slutredovisats".
                   rf"{_AFTER_EVENT}")
 # A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
-_SHARE_WORDS = _factored([
+_SHARE_WORDS = factored([
     "hälften", "majoriteten", "en majoritet", "minoriteten",
     *(f"{count} {part}" for count in ("en", "två", "tre", "fyra")
       for part in ("halv", "tredjedel", "tredjedelar", "fjärdedel", "fjärdedelar", "femtedel", "femtedelar",
@@ -147,7 +114,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
                            # "Endast ett samråd är obligatoriskt": one, said as a count.
-                           rf"\b(?:{ONLY_ONE}|{NUMBER_WORDS}|ett (?:tio|{'|'.join(_SV_TENS)}|hundra|tusen|dussin)tal|"
+                           rf"\b(?:{ONLY_ONE}|{NUMBER_WORDS}|ett (?:tio|{'|'.join(SV_TENS)}|hundra|tusen|dussin)tal|"
                            r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of|"
                            # "en miljon artillerigranater", "two million doses" (not a sum of money).
                            rf"(?:en|ett|a|one|{NUMBER_WORDS}) (?:miljon|miljoner|miljard|miljarder|million|"
@@ -284,84 +251,12 @@ _LASTING_HINTS = ("till och med", "fram till", "until", "up to and including", "
 _WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+{_SPAN_OF_TIME}|"
                # "Tre månader efter att uppdraget har slutredovisats ska … återbetala": a limit from an event.
                rf"{_AFTER_EVENT}")
-# A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
-# Titles that stand before a name in running text, besides the posts a question asks for by title.
-_TITLES = (rf"{POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w*|ombudsman\w*|"
-           r"överbefälhavare\w*|biskop\w*|projektledare\w*|handläggare\w*|president\w*|director(?:-general)?|"
-           r"ambassador|chair(?:man|woman|person)?|secretary(?:-general)?|governor|commissioner|coordinator|"
-           r"rapporteur|spokesperson|mayor")
-# (The lookahead first: the titles are tried only before a capitalised word.)
-# (A given name may be hyphenated: "justitieminister Liisa-Ly Pakosta".)
-_TITLED = re.compile(rf"\b(?=\w+\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ])(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+"
-                     r"(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+"
-                     r"[A-ZÅÄÖ][a-zåäöéü]+"
-                     # Or surnames after a title in the plural: "statsråden Busch, Forssmed och Persson".
-                     r"|\b(?i:statssekreterarna|ministrarna|statsråden|ledamöterna|state secretaries|ministers)\s+"
-                     r"[A-ZÅÄÖ][a-zåäöéü]+(?:,\s+[A-ZÅÄÖ][a-zåäöéü]+)*\s+(?:och|and)\s+[A-ZÅÄÖ][a-zåäöéü]+"
-                     # Or by an honorific, whatever the given name: "Mr Dimitrios Touloupas".
-                     r"|\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|H\.E\.|Herr|Fru)\.?\s+[A-ZÅÄÖ][a-zåäöéü]+\s+[A-ZÅÄÖ][a-zåäöéü]+"
-                     # Or signed with the post after the name: "Irina Schoulgin Nyoni, Ambassador".
-                     # (one describing word may come first: "Patrick Reslow, skolpolitisk talesperson").
-                     rf"|\b[A-ZÅÄÖ][a-zåäöéü]+(?:\s+[A-ZÅÄÖ][a-zåäöéü]+){{1,3}},\s+(?:[a-zåäö-]+\s+)?(?i:{POSTS}|"
-                     r"ambassador\w*|director\w*|chair\w*|head of\b|state secretary|deputy\b|rådgivare|adviser|"
-                     r"advisor|spokesperson)"
-                     # Or as the one who says something: "säger Patrick Reslow", "said Anna Ek".
-                     r"|\b(?:säger|sa|sade|says|said)\s+[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+[A-ZÅÄÖ][a-zåäöéü]+")
-_NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéü]+)(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ]\.\s+)?[A-ZÅÄÖ][a-zåäöéü]{2,}")
-
-
-@functools.cache
-def _given_names() -> frozenset[str]:
-    text = (resources.files("assistant") / "data" / "first_names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-# A name by its surname's form ("Karin Ekdahl", "Per Wennerström") or by the party after it
-# ("Aida Hadzialic (S)"), whatever the given name.
-_SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]++\s+[A-ZÅÄÖ][a-zåäöéü]++(?:(?:(?<=sson)|(?<=ström)|(?<=qvist)|"
-                       r"(?<=kvist)|(?<=gren)|(?<=dahl)|(?<=stedt)|(?<=feldt)|(?<=berg))\b|"
-                       r"\s+\((?:S|M|SD|C|V|KD|L|MP)\))")
-
-
-# The holder named by post and body: "Rådet ska ledas av myndighetschefen för Kommerskollegium". The
-# body must be news ("myndighetschefen för Kommerskollegium" does not say who heads Kommerskollegium),
-# and the post another than the one asked about ("ambassadör vid EU" does not say who is ambassador).
 # A ratio: "kostar tre gånger så mycket", "dubbelt så stor", "twice as high", "three times more".
 _RATIO = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|"
                     rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b|"
                     # A change by a factor: "Vi behöver fördubbla svensk energiproduktion", "halve emissions".
                     r"\b(?:för|tre|fyr)dubbl(?:a|as|ar|ade|ats|ing\w*)\b|\bhalvera\w*|"
                     r"\b(?:doubl|tripl|quadrupl)(?:e|es|ed|ing)\b|\bhalv(?:e|es|ed|ing)\b", re.IGNORECASE)
-_POST_OF_BODY = re.compile(rf"\b(?P<post>(?i:\w*(?:{POSTS})))\s+(?:för|vid|på|i)\s+(?P<body>[A-ZÅÄÖ][\wåäö-]+)")
-
-
-def _names_person(text: str, exclude: str) -> bool:
-    """A known given name followed by a capitalised surname, a surname by its form, or a title
-    followed by a name."""
-    names = _given_names()
-    found = (m for m in _NAME.finditer(text) if m.group(1) in names)
-    return any(_new(m, exclude) for m in found) or _finds(_SURNAMED, text, exclude) or \
-        _finds(_TITLED, text, exclude) or any(_new_post_holder(m, exclude) for m in _POST_OF_BODY.finditer(text))
-
-
-def _new_post_holder(match: re.Match[str], exclude: str) -> bool:
-    body, post = match.group("body").casefold(), match.group("post").casefold()
-    asked_post = re.search(rf"\b{re.escape(post[:5])}", exclude) is not None  # "ambassadör", "ambassador"
-    return not asked_post and not any(_uses(exclude, form) for form in (body, body.removesuffix("s")))
-
-
-def _new(match: re.Match[str], exclude: str) -> bool:
-    """The match is not in ``exclude`` as whole words, a genitive included either way: "20" is new
-    beside a question's "2025", "Migrationsverket" is not beside its "Migrationsverkets", nor
-    "Migrationsverkets" beside its "Migrationsverket"."""
-    found = match.group(0).strip().casefold()
-    forms = (found, found[:-1]) if found.endswith("s") and len(found) > 4 else (found,)  # "Jordbruksverkets"
-    return not any(_uses(exclude, form) for form in forms)
-
-
-def _uses(text: str, name: str) -> bool:
-    """Whether ``text`` has ``name`` as a whole word, in the genitive too ("Vinnovas")."""
-    return re.search(rf"(?<!\w){re.escape(name)}(?::?s)?(?!\w)", text) is not None
 
 
 # "the 50 billion euro support" names the amount a page gives as "50 miljarder euro": a sum the
@@ -387,13 +282,6 @@ def _with_magnitudes_translated(text: str) -> str:
 
 # The words before a date that make it a time since when ("sedan 1940-talet"): no deadline.
 _SINCE = re.compile(r"\b(?:sedan|since|ever since)\s+(?:den\s+|the\s+)?$", re.IGNORECASE)
-
-
-def _finds(pattern: re.Pattern[str], text: str, exclude: str, *, unless_after: re.Pattern[str] | None = None) -> bool:
-    """Whether ``pattern`` matches ``text`` somewhere other than with words already in ``exclude``,
-    and, with ``unless_after``, not right after words it matches (anchored with ``$``)."""
-    return any(_new(match, exclude) and not (unless_after and unless_after.search(text, 0, match.start()))
-               for match in pattern.finditer(text))
 
 
 # "Myndigheten för ungdoms- och civilsamhällesfrågor" is another body than the question's
@@ -475,9 +363,9 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
     if answer_type is AnswerType.DEFINITION and _defines_a_word_of(text, besides):
         return True
     if answer_type is AnswerType.PERSON:
-        return _names_person(text, exclude)
+        return names_person(text, exclude)
     if answer_type is AnswerType.BODY:
-        return _finds(_BODY, text, exclude) or _names_person(text, exclude)
+        return _finds(_BODY, text, exclude) or names_person(text, exclude)
     if answer_type is AnswerType.PLACE:
         return _finds(_PLACE, text, exclude)
     if answer_type is AnswerType.DURATION:

@@ -11,7 +11,7 @@ from collections.abc import Set as AbstractSet
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import cue as _cue
-from assistant.answer.fact_forms import NUMBER_WORDS, ONLY_ONE, YEAR
+from assistant.answer.number_words import NUMBER_WORDS, ONLY_ONE, YEAR
 
 # Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
 # for 2016, nor "Who presented the declaration in 2021?" by who read the first one in 2019.

@@ -10,7 +10,8 @@ import pytest
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.bodies import asks_for_a_country, country_names
-from assistant.answer.fact_forms import NUMBER_WORDS, body_aliases, names_a_deadline, states
+from assistant.answer.fact_forms import body_aliases, names_a_deadline, states
+from assistant.answer.number_words import NUMBER_WORDS
 
 
 def test_the_number_words_are_matched_whole_and_only_them() -> None:

@@ -1,0 +1,47 @@
+"""Numbers and years as texts write them, in Swedish and English: numbers in words ("tjugofem",
+"twenty-five", "tvåhundra"), "one" said as a count ("endast ett samråd"), a year. Patterns only, used
+by ``fact_forms`` and ``figures``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def factored(words: Iterable[str]) -> str:
+    """One regex alternative for each of ``words``, factored by their shared beginnings: Python's
+    ``re`` tries an alternation's branches one by one wherever it is tried, a factored one stops at
+    the first letter that no word has there. Matches exactly the words given."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(letter) + pattern(child) for letter, child in sorted(node.items()) if letter]
+        if not branches:
+            return ""
+        if "" in node:
+            return f"(?:{'|'.join(branches)})?"
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(tree)
+
+
+# Numbers written as words, in both languages: the units, the teens, the tens and their compounds
+# ("tjugofem"; "twenty-five" is "twenty" then "five"), hundreds and thousands ("tvåhundra"), a dozen.
+SV_TENS = ("tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
+SV_DIGITS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
+# One as a count, not an article: "endast ett samråd", "only one consultation".
+ONLY_ONE = r"(?:(?<=endast )|(?<=enbart )|(?<=bara )|(?<=only )|(?<=just )|(?<=exakt )|(?<=exactly ))(?:en|ett|one)"
+NUMBER_WORDS = factored([
+    *SV_DIGITS, "tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
+    *(tens + unit for tens in SV_TENS for unit in ("", "en", "ett", *SV_DIGITS)),
+    *(digit + power for digit in ("", *SV_DIGITS) for power in ("hundra", "tusen")), "dussin",
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen"])
+YEAR = r"(?:19|20)\d\d"
