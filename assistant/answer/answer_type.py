@@ -323,7 +323,7 @@ _ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+)?(?:will|would|does|do|did|is|are|was|wer
 
 
 # "Hur har antalet … utvecklats?", "How has the number of … changed?": a change asked for.
-_TREND = _cue(r"\b(?:hur har|hur (?:har|hade) (?:det )?)\b.{0,100}\b(?:utvecklats|förändrats|ändrats)\b|"
+_TREND = _cue(r"\bhur (?:har|hade)\b.{0,100}\b(?:utvecklats|förändrats|ändrats)\b|"
               r"\bhow (?:has|have|did)\b.{0,100}\b(?:changed|developed|evolved|change|develop|evolve)\b")
 
 
@@ -346,8 +346,8 @@ _OPENS_WITH_WHAT = _cue(r"^\W*(?:and\s+|och\s+)?(?:what|which|who|whom|why|vad|v
 _SECOND_QUESTION = _cue(r"[,;:–—]|\s-\s|\bif so\b|\bi så fall\b|\b(?:and|och)\s*$")
 
 
-_POLITE = _cue(r"^\W*(?:and\s+|och\s+)?(?:can|could|will|would|kan|skulle)\s+(?:you|du|ni|jag|i)\s+"
-               r"(?:tell|say|let|name|find|give|list|säga|berätta|nämna|ge|lista|få)\b")
+_POLITE = _cue(r"^\W*(?:and\s+|och\s+)?(?:(?:can|could|will|would|kan|skulle)\s+(?:you|du|ni|jag|i)\s+"
+               r"(?:tell|say|let|name|find|give|list|säga|berätta|nämna|ge|lista|få)|do you know|vet (?:du|ni))\b")
 
 
 # A question word before a "who" makes it a relative pronoun: the question asks what that word asks.

@@ -32,9 +32,9 @@ def years_of(text: str) -> set[int]:
 
 
 def states_another_year(answer_type: AnswerType | None, asked: AbstractSet[int], text: str) -> bool:
-    """Whether a question for a figure or for who (a person, a body) of the years ``asked`` (its ``years_of``) is met by
-    ``text`` naming years, none of them asked (the 2016 budget for a question about 2017). A text
-    naming no year may be about any: it is not judged."""
+    """Whether a question for a figure or for who (a person, a body) of the years ``asked`` (its
+    ``years_of``) is met by ``text`` naming years, none of them asked (the 2016 budget for a question
+    about 2017). A text naming no year may be about any: it is not judged."""
     if answer_type not in _YEARLY or not asked:
         return False
     stated = years_of(text)

@@ -51,7 +51,7 @@ _MIN_TITLE_CHARS = 8  # a shorter title ("Plan") is found in answers that do not
 # A question made only of these words names no topic: "On what conditions?", "Till vilka?", "Why
 # not?", "Hur mycket då?" ask about what the conversation is about.
 _NO_TOPIC = frozenset(
-    "what who whom which when where why how much many long often on under in at for by to with from of is are "
+    "what who whom which when where why how much many long often on in at for by to with from of is are "
     "was were it the a an exactly then so not condition conditions requirements date dates year years amount "
     "sum deadline reason reasons purpose cost costs vad vem vilka vilken vilket när var varför hur mycket många "
     "länge ofta på under i för till med av från om är det de den då så inte exakt villkor krav förutsättningar "
@@ -106,13 +106,14 @@ _A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def with_years_named(question: str, history: Sequence[ChatTurn]) -> str:
-    """``question`` with a year it names relative to the conversation ("året innan", "the
-    following year") written out, counted from the one year the last user turn naming years names
-    (2018: "… var det 2017?"); unchanged when there is no such turn or it names several. String work."""
+    """``question`` with a year it names relative to another ("året innan", "the following year")
+    written out, counted from the one year the question names itself ("in 2019 and the year
+    before"), else from the one the last user turn naming years names (2018: "… var det 2017?");
+    unchanged when that turn names several or none does. String work."""
     if not (_YEAR_BEFORE.search(question) or _YEAR_AFTER.search(question)):
         return question
-    named = next((found for turn in reversed(history)
-                  if turn.role == "user" and (found := set(_A_YEAR.findall(turn.content)))), set())
+    turns = [question, *(turn.content for turn in reversed(history) if turn.role == "user")]
+    named = next((found for text in turns if (found := set(_A_YEAR.findall(text)))), set())
     if len(named) != 1:
         return question
     year = int(named.pop())

@@ -1,9 +1,9 @@
 """The role a question for a body or person asks about, beyond its kind of fact: who was given a task,
 whom someone is to consult, where one applies, who may apply or receive, who took over, who pays,
-who appoints, who decides, to whom something is reported, who coordinates, who took the initiative. Each
-relation has a question cue and a sentence cue, in Swedish and English; a sentence with the
-relation's cue gives the role the question asks about (``selection``'s ``assigns`` feature), as
-"ansvarar för" does for a question of who is responsible.
+who appoints, who decides, to whom something is reported, who coordinates, who took the
+initiative. Each relation has a question cue and a sentence cue, in Swedish and English; a sentence
+with the relation's cue gives the role the question asks about (``selection``'s ``assigns``
+feature), as "ansvarar för" does for a question of who is responsible.
 
 Regex work only: one search per question, one per candidate sentence.
 """
@@ -159,7 +159,7 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\b(?:beslutar|fastställer|bestämmer|avgör) (?:[\wåäö-]+ ){0,3}(?:om|vilk|hur)\b")),
     Relation.INITIATOR: (
         _cue(r"\b(?:tog|tar|tagit|take|takes|took|taken)\b.{0,20}\binitiativ\w*|\bpå (?:vems|vilkens) initiativ\b|"
-             r"\bwhose initiative\b|\bwho (?:initiated|launched|proposed)\b|\bvem (?:initierade|föreslog)\b"),
+             r"\bwhose initiative\b|\bwho (?:initiated|launched)\b|\bvem initierade\b"),
         _cue(r"\binitiativ\w*|\binitier\w*|\binitiat\w*|\blaunched\b")),
 }
 

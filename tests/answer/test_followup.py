@@ -172,6 +172,9 @@ def test_the_year_before_is_the_year_before_the_one_asked_about() -> None:
     assert with_years_named("And the following year?", history) == "And 2019?"
     # Without one year to count from, nothing is guessed.
     assert with_years_named("And the year before?", []) == "And the year before?"
+    # A year the question names itself is the one counted from.
+    assert with_years_named("What was spent in 2019 and the year before?", history) == \
+        "What was spent in 2019 and 2018?"
     several = [ChatTurn(role="user", content="What changed between 2018 and 2020?")]
     assert with_years_named("And the year before?", several) == "And the year before?"
 
