@@ -308,7 +308,7 @@ def asked_type(question: str) -> AnswerType | None:
                 if _OPENS_WITH_WHAT.match(question):
                     continue
             if answer_type is AnswerType.BODY and found.group(0).casefold() in ("who", "whom"):
-                if _ASKS_YES_OR_NO.match(question):
+                if _asks_whether(question):
                     return AnswerType.YES_NO  # "Will the inquiry consider checking people who already work …?"
                 if _ASKS_BEFORE.search(question[:found.start()]):
                     continue  # "What happens to employers of foreigners who lack a work permit?"
@@ -316,10 +316,9 @@ def asked_type(question: str) -> AnswerType | None:
     return None
 
 
-# A question opening with its verb asks yes or no, whoever a relative clause names after it; not a
-# polite question for a name ("Can you tell me who …?").
-_ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+)?(?:will|would|does|do|did|is|are|was|were|has|have|should|must|may|can)\s+"
-                       r"(?!you\s+(?:tell|say|let|name|find)\b)")
+# A question opening with its verb asks yes or no, whoever a relative clause names after it (the
+# English verbs ``_VERB_FIRST`` leaves out besides); not a polite question for a name (``_POLITE``).
+_ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+)?(?:will|would|does|do|did|is|are|was|were|has|have|should|must|may|can)\s")
 
 
 # "Hur har antalet … utvecklats?", "How has the number of … changed?": a change asked for.
@@ -330,7 +329,7 @@ _TREND = _cue(r"\bhur (?:har|hade)\b.{0,100}\b(?:utvecklats|förändrats|ändrat
 def _asks_whether(question: str) -> bool:
     """Whether ``question`` opens with its verb and so asks yes or no, in either language; not a
     polite question for a fact ("Can you tell me how many …?", "Kan du säga hur många …?")."""
-    return opens_as_yes_or_no(question) and not _POLITE.match(question)
+    return bool(opens_as_yes_or_no(question) or _ASKS_YES_OR_NO.match(question)) and not _POLITE.match(question)
 
 
 # A question inside the question: "… bedöma hur lång tid det tar …", "… say how many …".

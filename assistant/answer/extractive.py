@@ -274,9 +274,10 @@ class ExtractiveAnswerer(Answerer):
 
     def _bodies_named(self, question: str) -> tuple[str, ...]:
         """The Swedish forms of the state bodies an English ``question`` names by their English
-        names (the glossary's proper names), each once."""
+        names (the glossary's defined proper names: not a country's, "Sweden" is every page's), each
+        once."""
         forms = (form for _, entries in self._glossary.english_phrases(question)
-                 for entry in entries if entry.proper_name for form in entry.forms)
+                 for entry in entries if entry.proper_name and entry.defined for form in entry.forms)
         return tuple(dict.fromkeys(forms))
 
     def _counted_stems(self, question: str) -> frozenset[str]:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from assistant.answer.answer_type import asked_type, opens_as_yes_or_no
+from assistant.answer.figures import years_of
 from assistant.models import ChatTurn, DocumentInfo
 from assistant.municipalities import find_municipalities_in_query
 
@@ -102,7 +103,6 @@ _YEAR_BEFORE = re.compile(r"\b(?:året (?:innan|före|dessförinnan)|föregåend
                           r"previous year|preceding year|prior year)|a year (?:earlier|before))\b", re.IGNORECASE)
 _YEAR_AFTER = re.compile(r"\b(?:året (?:efter|därpå|därefter)|följande år|(?:the )?(?:year after|following year)|"
                          r"a year later)\b", re.IGNORECASE)
-_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def with_years_named(question: str, history: Sequence[ChatTurn]) -> str:
@@ -113,7 +113,7 @@ def with_years_named(question: str, history: Sequence[ChatTurn]) -> str:
     if not (_YEAR_BEFORE.search(question) or _YEAR_AFTER.search(question)):
         return question
     turns = [question, *(turn.content for turn in reversed(history) if turn.role == "user")]
-    named = next((found for text in turns if (found := set(_A_YEAR.findall(text)))), set())
+    named = next((found for text in turns if (found := years_of(text))), set())
     if len(named) != 1:
         return question
     year = int(named.pop())

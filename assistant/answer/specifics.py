@@ -1,7 +1,7 @@
 """What a question specifies about the fact it asks for, beyond its kind: the event a date is of,
 the year a figure is for, the stage of a report, whether it wants a day, the unit a measure is in
-and the post a person is asked by. A unit stating the asked-for kind of fact answers only if it fits each of these
-(``AskedFact.fits``); ``selection`` builds one ``AskedFact`` per question.
+and the post a person is asked by. A unit stating the asked-for kind of fact answers only if it
+fits each of these (``AskedFact.fits``); ``selection`` builds one ``AskedFact`` per question.
 
 Regex work only: a few searches per question, a few per candidate unit.
 """
