@@ -126,7 +126,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # ("What has driven the increase in the number of inmates?" asks why a number changed.)
     (AnswerType.COUNT, _cue(r"(?:how many|hur många)(?! (?:kronor|euros?|dollars?|sek)\b)|"
                             r"(?<!increase in )(?<!rise in )(?<!growth in )(?<!decrease in )(?<!fall in )"
-                            r"(?<!drop in )(?<!change in )\b(?:the|a|total|what) number of"
+                            r"(?<!drop in )(?<!change in )\b(?:the|a|total|what)"
+                            r"(?: (?:average|mean|median|maximum|minimum|estimated))? number of"
                             # "What is the number of the EU directive …?" asks which one: an identifier.
                             r"(?! (?:the|this|that|its)\b)|"
                             r"(?<!ökningen av )(?<!ökning av )(?<!minskningen av )(?<!minskning av )"

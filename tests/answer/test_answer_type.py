@@ -572,6 +572,9 @@ def test_what_drove_a_change_in_a_number_asks_why_and_a_who_after_another_questi
     assert asked_type(question) is AnswerType.REASON
     assert asked_type("Vad har drivit ökningen av antalet intagna?") is AnswerType.REASON
     assert asked_type("What is the number of staff?") is AnswerType.COUNT
+    # An average or a maximum of a number is still a number.
+    assert asked_type("What is the average number of hours a week a user is granted?") is AnswerType.COUNT
+    assert asked_type("What is the maximum number of days off?") is AnswerType.COUNT
     assert asked_type("What happens to employers of foreigners who lack a work permit?") is None
     assert asked_type("Who leads the work?") is AnswerType.BODY
 
