@@ -106,6 +106,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round23/questions.jsonl --documents tests/eval/round23/documents.json
 	$(BIN)/assistant eval tests/eval/round24/questions.jsonl --documents tests/eval/round24/documents.json
 	$(BIN)/assistant eval tests/eval/round25/questions.jsonl --documents tests/eval/round25/documents.json
+	$(BIN)/assistant eval tests/eval/round26/questions.jsonl --documents tests/eval/round26/documents.json
+	$(BIN)/assistant eval tests/eval/round27/questions.jsonl --documents tests/eval/round27/documents.json
+	$(BIN)/assistant eval tests/eval/round28/questions.jsonl --documents tests/eval/round28/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
