@@ -161,7 +161,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
                             r"sum|fine)\b(?! (?:of|for) (?:the )?\w+s\b)|"
                             r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|[\wåäö]*taxa(?:n)?|"
-                            r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?|böter|bötesbelopp\w*|vite(?:t)?)\b|"
+                            r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?|böter|"
+                            r"bötesbelopp\w*|vite(?:t)?)\b|"
+                            # "Vilka belopp föreslås …?" asks for sums ("vilka avgifter" may ask which kinds).
+                            r"\bvilka (?:[\wåäö-]+[aegt] )?(?:belopp(?:en)?|summor(?:na)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
                             rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
                             # "Hur mycket beräknas förbindelsen kosta?", "How much will the road cost?"

@@ -71,7 +71,10 @@ _COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\
                                # (The words in a lookahead: "850 miljoner kronor 1 900 speciallärare" is two
                                # counts, and the first one's words must not swallow the second.)
                                # ("50 ungdomar/unga vuxna": either name counts them.)
-                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö-]+(?:\s+|/)){0,2}[\wåäö-]+))",
+                               # ("600 ledande internationella och svenska företag": two describing words
+                               # joined by "och" may stand before it too.)
+                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö-]+(?:\s+|/)){0,2}"
+                               r"(?:(?:och|and|eller|or)\s+[\wåäö-]+\s+)?[\wåäö-]+))",
                                re.IGNORECASE)
 
 

@@ -281,7 +281,8 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     of it for a candidate from another document than the lead's), at most ``max_points``. For a
     specific kind of fact (a date, an amount …) the best candidate that states one leads if it
     scores within ``weights.typed_margin`` of the best of all (for "by when?" the best of those
-    naming a time limit, "senast den …", within ``weights.follow_margin``, when one does); when
+    naming a time limit, "senast den …", within ``weights.follow_margin``, when one does; else a
+    sentence of the best one's paragraph within ``follow_margin``, ``_same_paragraph``); when
     none does, the documents do not state the fact (``Selection.missing_fact``),
     and only candidates that state one follow ("by when?" is answered by the dates, not the
     sentences around them). A lead-in is quoted with its list. With ``read_alone`` (the question's
@@ -301,10 +302,11 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         # "By when?" is answered by a time limit ("senast den 12 maj") before any other date: one
         # nearly as good as the best (``follow_margin``) leads once some candidate states a date.
         limits = [c for c in eligible if c.features.get("deadline") and c.score >= best - weights.follow_margin]
-        # The sentence right after (or before) the best one, in its paragraph, states the fact the
-        # best one is about: "… bör sätta ett tak för antalet medarbetare … 20–30 personer är lämpligt."
+        # A sentence of the best one's paragraph states the fact the best one is about: "… bör sätta
+        # ett tak för antalet medarbetare … 20–30 personer är lämpligt."; "Regeringen avser att
+        # bemyndiga FMV att anskaffa … Totalt avsätts ca 9,2 miljarder kronor i detta syfte."
         typed = typed or [c for c in eligible if c.states_type and c.score >= best - weights.follow_margin
-                          and _adjacent(c, eligible[0])][:1]
+                          and _same_paragraph(c, eligible[0])][:1]
         eligible, missing = ((limits or typed), False) if typed else (eligible, True)
     lead = eligible[0]
     if read_alone is not None and not missing:
@@ -326,17 +328,17 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     return Selection(chosen, answer_type, missing_fact=missing)
 
 
-def _adjacent(one: Candidate, other: Candidate) -> bool:
-    """Whether two text units of one document follow each other with only spaces (or a single line
-    break) between them: one paragraph's, or one list item's, neighbouring sentences."""
+def _same_paragraph(one: Candidate, other: Candidate, *, at_most: int = 500) -> bool:
+    """Whether two text units of one document stand in one paragraph (no blank line between them),
+    at most ``at_most`` characters apart."""
     if one.passage.kind != "text" or other.passage.kind != "text" \
             or one.passage.hit.document_id != other.passage.hit.document_id:
         return False
     first, second = sorted((one.span, other.span))
     if first[1] > second[0]:
-        return False  # overlapping spans: one unit read twice, not two neighbours
+        return False
     between = one.passage.document_text[first[1]:second[0]]
-    return not between.strip() and between.count("\n") <= 1
+    return len(between) <= at_most and "\n\n" not in between and not re.search(r"\n\s*\n", between)
 
 
 TIE_POOL = 4  # at most this many candidates are read again

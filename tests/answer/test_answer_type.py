@@ -567,14 +567,19 @@ def test_how_large_a_part_of_the_money_asks_for_a_sum_or_a_share() -> None:
     assert asked_type("Hur stor del av kommunerna har en plan?") is AnswerType.PERCENT
 
 
+def test_an_average_number_asks_for_a_count_and_which_sums_for_money() -> None:
+    assert asked_type("What is the average number of hours a week a user is granted?") is AnswerType.COUNT
+    assert asked_type("What is the maximum number of days off?") is AnswerType.COUNT
+    assert asked_type("Vilka belopp föreslås för att stärka anhörigstödet?") is AnswerType.MONEY
+    # "Vilka avgifter …?" may ask which kinds of fee there are.
+    assert asked_type("Vilka avgifter tas ut?") is None
+
+
 def test_what_drove_a_change_in_a_number_asks_why_and_a_who_after_another_question_word_is_relative() -> None:
     question = "According to the government, what has driven the increase in the number of people held in prisons?"
     assert asked_type(question) is AnswerType.REASON
     assert asked_type("Vad har drivit ökningen av antalet intagna?") is AnswerType.REASON
     assert asked_type("What is the number of staff?") is AnswerType.COUNT
-    # An average or a maximum of a number is still a number.
-    assert asked_type("What is the average number of hours a week a user is granted?") is AnswerType.COUNT
-    assert asked_type("What is the maximum number of days off?") is AnswerType.COUNT
     assert asked_type("What happens to employers of foreigners who lack a work permit?") is None
     assert asked_type("Who leads the work?") is AnswerType.BODY
 

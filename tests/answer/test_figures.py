@@ -93,3 +93,9 @@ def test_only_one_is_a_count_and_a_bare_one_is_an_article() -> None:
     assert states(AnswerType.COUNT, "Endast ett samråd är obligatoriskt i processen.")
     assert counts_of("Endast ett samråd är obligatoriskt i processen.", frozenset({"samrå"}))
     assert not states(AnswerType.COUNT, "Kommunen ska hålla ett samråd med länsstyrelsen.")
+
+
+def test_two_describing_words_joined_by_och_may_stand_between_a_count_and_what_it_counts() -> None:
+    sentence = "Över 600 ledande internationella och svenska företag, investerare och beslutsfattare samlades."
+    assert counts_of(sentence, frozenset({"föret"}))
+    assert not counts_of("Över 600 ledande internationella och svenska gäster samlades.", frozenset({"föret"}))

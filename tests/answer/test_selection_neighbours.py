@@ -1,5 +1,6 @@
 """What a sentence is quoted with, or gives way to, for what its neighbours state: the next
-sentence stating the figure, the list a short sentence after it announces, a count given by naming."""
+sentence stating the figure (or a later one of its paragraph), the list a short sentence after it
+announces, a count given by naming."""
 
 from __future__ import annotations
 
@@ -38,6 +39,28 @@ def test_the_sentence_after_the_closest_one_states_the_count_it_is_about() -> No
     quotes, missing = chosen("How many employees should a first-line manager be responsible for at most?", CARE,
                              {"* Arbetsgivarna": 0.86, "20–30": 0.83, "Här bör": 0.80})
     assert not missing and "20–30 personer är lämpligt." in quotes[0]
+
+
+DONATION = ("Anskaffning för donation\n\nRegeringen avser att bemyndiga Försvarets materielverk, FMV, att anskaffa "
+            "försvarsmateriel till det ukrainska försvaret. Urvalet av materiel bygger på FMV:s kartläggning av "
+            "marknaden. Ukraina har behov av ytterligare materiel och utrustning. Totalt avsätts ca 9,2 miljarder "
+            "kronor i detta syfte.\n\nEkonomiska donationer\n\nStödpaketet omfattar 5 miljarder kronor till fonder.\n")
+
+
+def test_a_later_sentence_of_the_closest_ones_paragraph_states_the_sum_it_is_about() -> None:
+    """"Totalt avsätts … i detta syfte" closes the paragraph the best sentence opens; the next
+    paragraph's sum is of something else and does not lead, though it scores as close."""
+    quotes, missing = chosen("Hur mycket avsätts för att FMV ska köpa in försvarsmateriel till Ukraina?", DONATION,
+                             {"Regeringen avser": 0.92, "Totalt avsätts": 0.80, "Stödpaketet omfattar": 0.78,
+                              "Urvalet": 0.75, "Ukraina har": 0.75, "Anskaffning": 0.7, "Ekonomiska": 0.7})
+    assert not missing and quotes[0] == "Totalt avsätts ca 9,2 miljarder kronor i detta syfte."
+
+
+def test_a_sum_in_another_paragraph_does_not_answer_for_the_closest_sentence() -> None:
+    without_total = DONATION.replace(" Totalt avsätts ca 9,2 miljarder kronor i detta syfte.", "")
+    _, missing = chosen("Hur mycket avsätts för att FMV ska köpa in försvarsmateriel till Ukraina?", without_total,
+                        {"Regeringen avser": 0.92, "Stödpaketet omfattar": 0.78})
+    assert missing
 
 
 def test_a_sentence_whose_line_ends_announcing_a_list_is_quoted_with_the_list() -> None:
