@@ -329,16 +329,20 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
 
 
 def _same_paragraph(one: Candidate, other: Candidate, *, at_most: int = 500) -> bool:
-    """Whether two text units of one document stand in one paragraph (no blank line between them),
-    at most ``at_most`` characters apart."""
+    """Whether two text units of one document stand in one paragraph, at most ``at_most``
+    characters apart (no line break between them), or follow each other with only spaces or a
+    single line break between them (neighbouring list items: not the items beyond, each of which
+    is about a thing of its own)."""
     if one.passage.kind != "text" or other.passage.kind != "text" \
             or one.passage.hit.document_id != other.passage.hit.document_id:
         return False
     first, second = sorted((one.span, other.span))
     if first[1] > second[0]:
-        return False
+        return False  # overlapping spans: one unit read twice, not two neighbours
     between = one.passage.document_text[first[1]:second[0]]
-    return len(between) <= at_most and "\n\n" not in between and not re.search(r"\n\s*\n", between)
+    if not between.strip():
+        return between.count("\n") <= 1
+    return len(between) <= at_most and "\n" not in between
 
 
 TIE_POOL = 4  # at most this many candidates are read again
