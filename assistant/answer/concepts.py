@@ -127,7 +127,10 @@ class ConceptCheck:
         # by any passage, however close the others come. Only a concept named plainly: a one-word
         # alternative term ("seat" for a board member) too often means something else. A word the
         # passages write as Swedish does ("operations": operationer) is not absent, whatever its sense.
-        if absent := self._absent_phrases([(said, named) for said, named in phrases if said not in alike]):
+        # Nor is one the passages write, though the index does not ("slut\u00adredovisas": soft
+        # hyphens keep a word's parts apart in the index, not in ``written``).
+        if absent := self._absent_phrases([(said, named) for said, named in phrases if said not in alike
+                                           and not any(self._written_whole(entry, written) for entry in named)]):
             return absent
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
 
@@ -200,6 +203,11 @@ class ConceptCheck:
             return False
         single = {words[0] for words in stems[:len(entry.forms)] if len(words) == 1 and len(words[0]) >= MIN_STEM}
         return not any(self._lexical.uses_term_starting(t) for t in single)
+
+    def _written_whole(self, entry: GlossaryEntry, written: set[str]) -> bool:
+        """Whether ``written`` (a passage's terms) holds every whole stem of one of ``entry``'s
+        forms, as ``_absent`` reads the index: not a compound's parts."""
+        return any(words and all(t in written for t in words) for words in map(self._whole_stems, entry.forms))
 
     def _whole_stems(self, phrase: str) -> tuple[str, ...]:
         """The index term of each whole word of ``phrase`` (its stem, not its compound parts);

@@ -121,15 +121,17 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            r"billion)(?!\s+(?:kr\b|kronor|sek\b|euro|dollar|pund|pounds?\b)))\b"
                            r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b|per cent|percent|"
                            r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
-    # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does ("redovisade
-    # uppdraget den 1 mars" dates a report that was made).
+    # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does, and so does
+    # "slutredovisas i oktober 2024" ("redovisade uppdraget den 1 mars" dates a report that was made).
     # "Sista dagen att svara på remissen är den 19 januari 2026" names a last day as "senast" does.
     AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
                               rf"(?:{_DATE_TEXT})|"
                               rf"\b(?:sista (?:dag(?:en)?|datum(?:et)?)|closing date|last day)\b[^.]{{0,60}}"
                               rf"(?:{_DATE_TEXT})|"
                               rf"\bska\b[^.]{{0,60}}?\b(?:\w*redovisas?|\w*rapporteras?|lämnas?|"
-                              rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{MONTHS})\b"),
+                              rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{MONTHS})\b|"
+                              # "… samt slutredovisas i oktober 2024": a report due, told in the present.
+                              rf"\b\w*redovisas\s+(?:senast\s+)?(?:i|den \d{{1,2}})\s+(?:{MONTHS})\s+\d{{4}}\b"),
     AnswerType.DATE: _cue(rf"{_DATE_TEXT}|{_RELATIVE_DATE}"),
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between;
     # "18 kalendermånader", "tio arbetsdagar" count the same units.

@@ -67,6 +67,7 @@ from assistant.glossary import Glossary
 from assistant.index.lexical import LexicalIndex
 from assistant.models import Language
 from assistant.municipalities import find_municipalities_in_query, load_municipalities, municipality_mentions
+from assistant.parse.characters import INVISIBLE, without_invisibles
 
 _WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -149,7 +150,12 @@ class SupportScorer:
         written, seen = set(), set()
         for passage in top:
             hit = passage.hit
-            written.update(self._analyzer.terms(f"{hit.title}\n{hit.section}\n{hit.text}"))
+            text = f"{hit.title}\n{hit.section}\n{hit.text}"
+            written.update(self._analyzer.terms(text))
+            # A word broken by soft hyphens ("slut\u00adredovisas") is written whole too, though the
+            # index reads its parts (``parse.characters``): "final report" is spoken of.
+            if INVISIBLE.search(text):
+                written.update(self._analyzer.terms(without_invisibles(text)))
             # The same view of the passage the index has: with English glosses of its Swedish terms.
             seen.update(self._analyzer.terms(" ".join(self._glossary.english_for_swedish(hit.text))))
             # A Swedish question reads an English page (a speech "på engelska") through the

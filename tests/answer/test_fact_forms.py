@@ -424,3 +424,10 @@ def test_a_member_state_asked_for_is_a_country() -> None:
     assert asks_for_a_country("Which member state does the minister single out?")
     assert asks_for_a_country("Vilken medlemsstat nämner ministern?")
     assert "Hungary" in country_names() and "Ungern" in country_names()
+
+
+def test_a_report_due_in_a_month_told_in_the_present_is_a_time_limit() -> None:
+    assert names_a_deadline("Uppdraget redovisas årligen 2021–2023 samt slutredovisas i oktober 2024.")
+    assert names_a_deadline("Uppdraget redovisas den 1 mars 2025.")
+    # A report that was made is dated, not due.
+    assert not names_a_deadline("Uppdraget redovisades i oktober 2024.")

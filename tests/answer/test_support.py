@@ -269,3 +269,18 @@ def test_a_swedish_question_reads_an_english_page_through_the_glossary() -> None
     support = scorer_over(texts).score("Vilka faktorer ligger bakom den strategiska inriktningen?", language="sv",
                            passages=[passage(texts[0], 0.9)])
     assert "strategiska" in support.matched
+
+
+def test_a_word_broken_by_soft_hyphens_is_written_whole_for_the_concepts_asked_about() -> None:
+    """The index reads "slut\u00adredovisas" as its parts (``parse.characters``); the passage still
+    speaks of a final report, so "final report" is no concept the documents leave out."""
+    texts = ["Uppdraget sträcker sig över perioden 2020–2024 och slut\u00adredovisas i oktober 2024."]
+    support = scorer_over(texts).score("When is the committee's final report due?", language="en",
+                                       passages=[passage(texts[0], 0.9)])
+    assert "slutredovisning" not in support.unaddressed and support.score > 0
+
+
+def test_sheltered_housing_is_a_womens_shelter_as_well_as_housing_for_older_people() -> None:
+    topics = Glossary.with_service_topics(Glossary.load_default())
+    named = [entry.term for entry in topics.named_in_english("How many children stay in sheltered housing?")]
+    assert "skyddat boende" in named and "trygghetsboende" in named
