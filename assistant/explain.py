@@ -13,7 +13,7 @@ from assistant.models import ChatTurn
 
 SHOWN = 8  # candidates per miss
 _SHORT = {"similarity": "sim", "overlap": "ovl", "numbers": "num", "typed": "typ", "rank": "rnk", "assigns": "asg",
-          "deadline": "ddl", "lead_in": "lead", "item": "item", "row": "row", "short": "shrt", "distinct": "dst"}
+          "asked_time": "time", "lead_in": "lead", "item": "item", "row": "row", "short": "shrt", "distinct": "dst"}
 
 
 def explain_misses(assistant: PolicyAssistant, report: AnswerReport) -> str:

@@ -55,7 +55,7 @@ def test_a_hard_negative_is_right_only_when_no_typed_candidate_is_within_the_mar
 def test_a_deadline_lead_is_the_best_candidate_naming_a_time_limit_as_select_takes_it() -> None:
     features = np.zeros((2, len(FEATURES)))
     features[:, FEATURES.index("similarity")] = [0.95, 0.85]
-    features[1, FEATURES.index("deadline")] = 1.0
+    features[1, FEATURES.index("asked_time")] = 1.0
     group = Group("synthetic", "doc", features, np.array([False, True]), np.array([True, True]), True)
     assert lead_right(group, PRIOR, 0.1)  # within the margin, the time limit leads the closer date
     assert not lead_right(group, PRIOR, 0.01)  # outside it, the closer date does

@@ -7,7 +7,8 @@ Every unit of the top passages is a candidate, scored by
   glossary's Swedish forms), and the share of the question's distinguishing words it has (those
   few other candidates share: ``_distinct``),
 - whether it states the kind of fact asked for (``answer_type``: an amount, a deadline, a body …),
-  in a document that names what a Swedish question names (``names``),
+  in a document that names what a Swedish question names (``names``), and for a time, whether it
+  names the time asked for (a time limit, or the date of the event asked about: ``asked_time``),
 - its passage's rank.
 
 A topic is easy to match; the sentence that *answers* is the one stating the fact. So when the
@@ -34,6 +35,7 @@ from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.bodies import named_bodies
 from assistant.answer.citations import sentence_spans
+from assistant.answer.events import speaks_of
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
     counted_words,
@@ -220,7 +222,11 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                                   and bool(_ASSIGNS.search(seen)))
                                  or (relation is not None and gives(relation, seen))
                                  or (total and typed and speaks_of_a_total(seen))),
-                "deadline": float(typed and answer_type is AnswerType.DEADLINE and names_a_deadline(stated)),
+                # The time asked for, named: a time limit for "by when?" ("senast den …"), the event's
+                # own date for "when does the law enter into force?" ("… träda i kraft den 1 mars").
+                "asked_time": float(typed and ((answer_type is AnswerType.DEADLINE and names_a_deadline(stated))
+                                               or (answer_type is AnswerType.DATE and specified.event is not None
+                                                   and speaks_of(specified.event, seen)))),
                 # A list: a lead-in with its items, or, for a question asking for every one of
                 # several things, a sentence naming four or more in a row.
                 "lead_in": float(bool(items) or (several and enumerates(seen))),
@@ -281,7 +287,8 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     of it for a candidate from another document than the lead's), at most ``max_points``. For a
     specific kind of fact (a date, an amount …) the best candidate that states one leads if it
     scores within ``weights.typed_margin`` of the best of all (for "by when?" the best of those
-    naming a time limit, "senast den …", within ``weights.follow_margin``, when one does; else a
+    naming a time limit, "senast den …", or for "when did …?" the date of the event asked about,
+    within ``weights.follow_margin``, when one does; else a
     sentence of the best one's paragraph within ``follow_margin``, ``_same_paragraph``); when
     none does, the documents do not state the fact (``Selection.missing_fact``),
     and only candidates that state one follow ("by when?" is answered by the dates, not the
@@ -299,9 +306,10 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     if answer_type in SPECIFIC:
         best = eligible[0].score
         typed = [c for c in eligible if c.states_type and c.score >= best - weights.typed_margin]
-        # "By when?" is answered by a time limit ("senast den 12 maj") before any other date: one
-        # nearly as good as the best (``follow_margin``) leads once some candidate states a date.
-        limits = [c for c in eligible if c.features.get("deadline") and c.score >= best - weights.follow_margin]
+        # "By when?" is answered by a time limit ("senast den 12 maj") before any other date, and
+        # "when did it enter into force?" by the date of that event: one nearly as good as the best
+        # (``follow_margin``) leads once some candidate states a date.
+        limits = [c for c in eligible if c.features.get("asked_time") and c.score >= best - weights.follow_margin]
         # A sentence of the best one's paragraph states the fact the best one is about: "… bör sätta
         # ett tak för antalet medarbetare … 20–30 personer är lämpligt."; "Regeringen avser att
         # bemyndiga FMV att anskaffa … Totalt avsätts ca 9,2 miljarder kronor i detta syfte."
@@ -329,10 +337,9 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
 
 
 def _same_paragraph(one: Candidate, other: Candidate, *, at_most: int = 500) -> bool:
-    """Whether two text units of one document stand in one paragraph, at most ``at_most``
-    characters apart (no line break between them), or follow each other with only spaces or a
-    single line break between them (neighbouring list items: not the items beyond, each of which
-    is about a thing of its own)."""
+    """Whether two text units of one document stand in one paragraph's line, at most ``at_most``
+    characters apart, or follow each other across a single line break (neighbouring list items, not
+    the items beyond: each of those is about a thing of its own)."""
     if one.passage.kind != "text" or other.passage.kind != "text" \
             or one.passage.hit.document_id != other.passage.hit.document_id:
         return False

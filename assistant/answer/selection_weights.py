@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 # What the scorer knows of a candidate (``selection.Candidate.features``), in this order.
-FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "deadline", "lead_in",
+FEATURES = ("similarity", "overlap", "numbers", "typed", "rank", "assigns", "asked_time", "lead_in",
             "item", "row", "short", "distinct")
 
 

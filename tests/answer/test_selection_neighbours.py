@@ -81,3 +81,17 @@ def test_a_sentence_giving_the_cause_of_this_is_quoted_with_the_sentence_before_
             "Till följd av detta har Sverige ett överskott av tilldelade utsläppsenheter.")
     quote = lead_quote(text, "Till följd", "Varför har Sverige ett överskott av utsläppsenheter?")
     assert quote.startswith("Under perioden 2008–2012") and quote.endswith("utsläppsenheter.")
+
+
+POLICE_DATA = ("Ny lag\n\nPropositionen innehåller förslag till en ny lag om behandling av personuppgifter i polisens "
+               "brottsbekämpande verksamhet. Lagen ska ersätta den nuvarande polisdatalagen.\n\nIkraftträdande\n\n"
+               "Lagförslagen föreslås träda i kraft den 1 mars 2012.\n")
+
+
+def test_the_date_of_the_event_asked_about_leads_though_it_reads_further_from_the_question() -> None:
+    """"När … börja gälla?" asks when the law enters into force: the sentence dating that event
+    answers, though the sentences naming the law (another paragraph's) read closer to the question."""
+    quotes, missing = chosen("När föreslås de nya lagarna om polisens personuppgiftsbehandling börja gälla?",
+                             POLICE_DATA, {"Propositionen": 0.90, "Lagen ska": 0.89, "Lagförslagen": 0.78,
+                                           "Ny lag": 0.7, "Ikraftträdande": 0.7})
+    assert not missing and quotes[0] == "Lagförslagen föreslås träda i kraft den 1 mars 2012."
