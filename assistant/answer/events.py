@@ -31,6 +31,11 @@ _FOUNDING = r"\bbilda(?:des|ts|t)\b|\bgrunda(?:des|ts|t)\b|\binrätta(?:des|ts|t
 
 # "When did it come into force?" is not answered by the date it was decided on: for a time question
 # about one of these events, the sentence stating the time must speak of that event.
+# Compounds on "beslut-" that name no decision: a capacity, a competence, the people or the basis
+# deciding ("beslutsförmåga", "beslutsfattare", "beslutsunderlag").
+_NOT_DECISIONS = r"s(?:förmåg|kompeten|fattar|oförmåg|stöd|underlag|process)"
+
+
 _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # event: (how a question names it, how a sentence states it)
     "in_force": (cue(r"(?:come|came|comes|coming|enter\w*) into force|take\w* effect|took effect|\bin force\b|"
@@ -53,10 +58,12 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
               cue(r"\bupp-?hör\w*|\bavveckl\w*|\bläggs? (?:ned|ner)\b|\bläggas (?:ned|ner)\b|\bnedlägg\w*|"
                   r"\bclos\w* down\b|\bshut\w* down\b|\bcease|\bwound up\b|\babolish")),
     # (A deal "was closed"; "closed youth care" is a kind of care.)
-    "decided": (cue(r"\badopt|\bdecid|\bapprov|\bdecision|\bbeslut|\bantog|\bantag|\bfastställ|"
+    # ("beslutsförmåga", "decision-making" are a capacity, not a decision.)
+    "decided": (cue(rf"\badopt|\bdecid|\bapprov|\bdecision(?!-making)|\bbeslut(?!{_NOT_DECISIONS})|\bantog|"
+                    r"\bantag|\bfastställ|"
                     r"\b(?:was|were|is|be|been|being) closed\b|\bclosed\s*(?:[?.,]|$)"),
                 # A legal act is named by the day it was adopted: "Rådets direktiv 92/43/EEG av den 21 maj 1992".
-                cue(rf"\bbeslut|\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid|"
+                cue(rf"\bbeslut(?!{_NOT_DECISIONS})|\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid|"
                     rf"\b(?:av den|of) \d{{1,2}} (?:{MONTHS}|may)\b")),
     # "Rekvisition ska ske senast den 15 november 2016": an assignment's funds are drawn by one date
     # and its report is due by another. Before "reported": "submit its request for the funds" asks

@@ -256,3 +256,11 @@ def test_joining_is_answered_by_when_a_country_joined_not_by_an_act_coming_into_
     assert not speaks_of(event, "Den delegerade akten trädde i kraft den 1 januari 2023.")
     # Invited to become a member is not having become one.
     assert asked_event("När blev Sverige inbjudet att bli medlem i Nato?") == "invited"
+
+
+def test_a_capacity_to_decide_is_no_decision() -> None:
+    """"personer med nedsatt beslutsförmåga" names a group of people; the question asks when the
+    inquiry is done, and "Uppdraget ska redovisas senast den 1 april 2025" answers it."""
+    assert asked_event("Senast när ska utredningen om personer med nedsatt beslutsförmåga vara klar?") is None
+    assert asked_event("När fattades beslutet om utredningen?") == "decided"
+    assert asked_event("When was the decision-making body set up?") != "decided"
