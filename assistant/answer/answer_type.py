@@ -51,7 +51,10 @@ SPECIFIC = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, An
 
 
 _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowance|subsid\w*|bonus|premium|fee|fees|"
-                r"price|salary|wage|pay|compensation|support|aid|kronor|sek|pengar(?:na)?|kostnad\w*|kostar|budget\w*|"
+                r"price|salary|wage|pay|compensation|support|aid|kronor|sek|pengar(?:na)?|kostnad\w*|kostar|"
+                # ("budgetåtgärderna" are measures: their effect is asked, not a sum; "i budgetpropositionen"
+                # still speaks of money.)
+                r"budget(?!åtgärd)\w*|"
                 r"anslag\w*|bidrag\w*|medel|medlen|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp(?:et|en)?\b|"
                 r"summa\w*|kronor|\w*taxa(?:n|or|orna)?|"
                 # A frame of money: "Hur stor är den ekonomiska planeringsramen?"
@@ -141,9 +144,11 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             # "What is the maximum the agency may spend …?": money to be used.
                             r"\bwhat (?:is|was) the (?:maximum|most)\b.{0,80}\b(?:spend|use|pay|receive|requisition|"
                             r"allocate|borrow)\b|"
-                            # "How much did Sweden pledge …?", "… put into free research?": money given.
-                            r"\bhow much (?:did|does|do|will|would|has|have|had) .{0,60}\b(?:pledge[ds]?|"
-                            r"donat(?:e|es|ed)|contribut(?:e|es|ed)|put into|invest(?:s|ed)?)\b|"
+                            # "How much did Sweden pledge …?", "… put into free research?", "… intend to set
+                            # aside annually …?": money given (not "how much time will they spend").
+                            r"\bhow much (?!time\b|effort\b|work\b|energy\b)(?:did|does|do|will|would|has|have|had|"
+                            r"is|are|was|were) .{0,60}\b(?:pledge[ds]?|donat(?:e|es|ed)|contribut(?:e|es|ed)|put into|"
+                            r"invest(?:s|ed)?|set aside|allocated|earmarked|spen[dt])\b|"
                             # "What would the energy tax on diesel be per litre …?": a price of a unit.
                             r"\b(?:tax|duty|levy|fee|charge|price)\b[^?]{0,40}\bper (?:litre|liter|kilowatt[- ]hour|"
                             r"kwh|kilo(?:gram)?|kg|tonne|ton|unit|cubic metre)\b|"

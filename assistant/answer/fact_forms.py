@@ -65,16 +65,25 @@ _SHARE_WORDS = factored([
       for part in ("part", "share", "proportion"))])
 # Units of measure after a number: a power, a distance, a weight, a volume, not a count of things.
 _MEASURES = r"kw\b|kwh\b|mw\b|gw\b|km\b|kg\b|ton\b|tonnes?\b|gram\b|liter\b|litres?\b"
+# What millions count when they are no money: people and things ("1,3 miljoner personer", "två
+# miljoner ton").
+_COUNTED_MILLIONS = (r"personer|människor|invånare|barn|kvinnor|män|elever|ungdomar|unga|individer|hushåll|"
+                     r"ton|doser|resor|resenärer|besökare|kubikmeter|liter|djur|träd|bostäder|jobb|användare|"
+                     r"kunder|patienter|flyktingar|svenskar|år|timmar|dagar|exemplar|fordon|bilar")
+_NOT_COUNTING = rf"(?!\s+(?:[a-zåäö]+a\s+)?(?:{_COUNTED_MILLIONS})\b)"  # one describing word may stand between
+
+
 _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|öre\b|sek\b|tkr|mnkr|mdkr|mkr|msek\b|mdsek\b|"
                            r"miljon\w* kronor|"
-                           r"miljard\w* kronor|miljoner|miljarder|"
+                           # ("150 miljoner för 2026" is a sum; "1,3 miljoner personer" counts people.)
+                           rf"miljard\w* kronor|(?:miljoner|miljarder){_NOT_COUNTING}|"
                            # "25 million kronor", "1.2 billion euros" (an English page's word order).
                            r"(?:million|billion|bn|m)\s+(?:kronor|kr\b|sek\b|euros?\b|eur\b|dollars?\b|usd\b)|"
                            r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
                            r"\b(?:sek|eur|usd|€|\$|£)\s?\d|"
                            rf"\b(?=\w+(?: \w+)?\s+(?:miljon|miljard))(?:en|ett|en halv|en kvarts|{NUMBER_WORDS})\s+"
-                           r"(?:miljon|miljard)\w*|"
+                           rf"(?:miljon|miljard)\w*\b{_NOT_COUNTING}|"
                            r"\bhalf a (?:million|billion) (?:kronor|euros?|dollars?)"),
     # A share in figures ("12 %", "12 procent", "12 per cent", "12 percentage points") or in words
     # ("två tredjedelar", "var tredje", "a quarter of", "one in five", "the majority").

@@ -567,12 +567,18 @@ def test_how_large_a_part_of_the_money_asks_for_a_sum_or_a_share() -> None:
     assert asked_type("Hur stor del av kommunerna har en plan?") is AnswerType.PERCENT
 
 
-def test_an_average_number_asks_for_a_count_and_which_sums_for_money() -> None:
+def test_an_average_number_asks_for_a_count_and_which_sums_or_money_set_aside_for_money() -> None:
     assert asked_type("What is the average number of hours a week a user is granted?") is AnswerType.COUNT
     assert asked_type("What is the maximum number of days off?") is AnswerType.COUNT
     assert asked_type("Vilka belopp föreslås för att stärka anhörigstödet?") is AnswerType.MONEY
     # "Vilka avgifter …?" may ask which kinds of fee there are.
     assert asked_type("Vilka avgifter tas ut?") is None
+    # Money set aside asks for a sum; time spent does not, nor a budget measure's effect.
+    assert asked_type("How much does the government intend to set aside annually for the reform?") is AnswerType.MONEY
+    assert asked_type("How much will the agency spend on it?") is AnswerType.MONEY
+    assert asked_type("How much time will staff spend on training?") is AnswerType.QUANTITY
+    assert asked_type("Hur mycket väntas budgetåtgärderna minska utsläppen fram till 2030?") is AnswerType.QUANTITY
+    assert asked_type("Hur mycket får verksamt.se i budgetpropositionen för 2026?") is AnswerType.MONEY
 
 
 def test_what_drove_a_change_in_a_number_asks_why_and_a_who_after_another_question_word_is_relative() -> None:

@@ -431,3 +431,12 @@ def test_a_report_due_in_a_month_told_in_the_present_is_a_time_limit() -> None:
     assert names_a_deadline("Uppdraget redovisas den 1 mars 2025.")
     # A report that was made is dated, not due.
     assert not names_a_deadline("Uppdraget redovisades i oktober 2024.")
+
+
+def test_millions_of_people_or_tonnes_are_no_sum_of_money() -> None:
+    assert not states(AnswerType.MONEY, "1,3 miljoner personer ger vård och omsorg till en närstående.")
+    assert not states(AnswerType.MONEY, "Det rör sig om två miljoner ton avfall.")
+    assert states(AnswerType.COUNT, "1,3 miljoner personer ger vård och omsorg till en närstående.")
+    # A sum is often written without its currency.
+    assert states(AnswerType.MONEY, "Regeringen satsar 150 miljoner för 2026.")
+    assert states(AnswerType.MONEY, "Tre miljarder går till kommunerna.")
