@@ -316,6 +316,9 @@ def asked_type(question: str) -> AnswerType | None:
                     return AnswerType.YES_NO
                 if _OPENS_WITH_WHAT.match(question):
                     continue
+            if answer_type is AnswerType.CONTACT and (_asks_whether(question) or _HAS_FIRST.match(question)) \
+                    and not _WHOM_TO_ASK.search(question):
+                return AnswerType.YES_NO  # "Har den som utsatts för våld rätt att få en kontaktperson?"
             if answer_type is AnswerType.BODY and found.group(0).casefold() in ("who", "whom"):
                 if _asks_whether(question):
                     return AnswerType.YES_NO  # "Will the inquiry consider checking people who already work …?"
@@ -324,6 +327,9 @@ def asked_type(question: str) -> AnswerType | None:
             return answer_type
     return None
 
+
+_WHOM_TO_ASK = _cue(r"\b(?:who|whom|vem|vart)\b")
+_HAS_FIRST = _cue(r"^\W*(?:och\s+)?(?:har|hade)\s")  # "Har den som … rätt att få …?"
 
 # A question opening with its verb asks yes or no, whoever a relative clause names after it (the
 # English verbs ``_VERB_FIRST`` leaves out besides); not a polite question for a name (``_POLITE``).

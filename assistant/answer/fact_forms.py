@@ -199,7 +199,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              # "I uppdraget ingår att …": what a task takes in.
                              r"\bingår\b|\bingick\b"),
     # A condition or what follows from one: "villkor", "krävs", "förenlig med", "ska återbetalas", "provided that".
-    AnswerType.CONDITION: _cue(r"\bvillkor\w*|\bförutsättning\w*|\bkrav(?:et|en)?\b|\bkrävs\b|"
+    AnswerType.CONDITION: _cue(r"\bvillkor\w*|\bförutsättning\w*|\bkrav(?:et|en)?\b|\bkrävs\b|\bkräver\b|"
                                r"\bunder förutsättning\b|\bförenlig\w*|\bi så fall\b|\b(?:åter)?betalas tillbaka\b|"
                                r"\båterbetala\w*|\båterkräv\w*|\bprovided (?:that)?\b|\bconditions?\b|\brequire[sd]?\b|"
                                r"\brequirements?\b|\bin that case\b|\bmust be repaid\b"),

@@ -567,6 +567,12 @@ def test_how_large_a_part_of_the_money_asks_for_a_sum_or_a_share() -> None:
     assert asked_type("Hur stor del av kommunerna har en plan?") is AnswerType.PERCENT
 
 
+def test_a_yes_or_no_question_about_a_contact_person_asks_whether_not_whom_to_call() -> None:
+    question = "Har en person som utsatts för våld rätt att få en kontaktperson utsedd av socialnämnden?"
+    assert asked_type(question) is AnswerType.YES_NO
+    assert asked_type("Vem är kontaktperson för projektet?") is AnswerType.CONTACT
+
+
 def test_an_average_number_asks_for_a_count_and_which_sums_or_money_set_aside_for_money() -> None:
     assert asked_type("What is the average number of hours a week a user is granted?") is AnswerType.COUNT
     assert asked_type("What is the maximum number of days off?") is AnswerType.COUNT

@@ -440,3 +440,7 @@ def test_millions_of_people_or_tonnes_are_no_sum_of_money() -> None:
     # A sum is often written without its currency.
     assert states(AnswerType.MONEY, "Regeringen satsar 150 miljoner för 2026.")
     assert states(AnswerType.MONEY, "Tre miljarder går till kommunerna.")
+
+
+def test_what_a_change_requires_states_a_condition() -> None:
+    assert states(AnswerType.CONDITION, "Återkallelse av medborgarskap kräver därför en grundlagsändring.")
