@@ -56,7 +56,9 @@ _SURNAMED = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]++\s+[A-ZÅÄÖ][a-zåäö�
 # The holder named by post and body: "Rådet ska ledas av myndighetschefen för Kommerskollegium". The
 # body must be news ("myndighetschefen för Kommerskollegium" does not say who heads Kommerskollegium),
 # and the post another than the one asked about ("ambassadör vid EU" does not say who is ambassador).
-_POST_OF_BODY = re.compile(rf"\b(?P<post>(?i:\w*(?:{POSTS})))\s+(?:för|vid|på|i)\s+(?P<body>[A-ZÅÄÖ][\wåäö-]+)")
+# (A presidency or a council is no post: "ordförandeskapet i Nordiska ministerrådet".)
+_POST_OF_BODY = re.compile(rf"\b(?P<post>(?i:(?![\wåäö]*(?:skap|skapet|rådet|ministeri\w*)\b)\w*(?:{POSTS})))"
+                           r"\s+(?:för|vid|på|i)\s+(?P<body>[A-ZÅÄÖ][\wåäö-]+)")
 
 
 def names_person(text: str, exclude: str) -> bool:

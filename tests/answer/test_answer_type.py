@@ -363,6 +363,13 @@ def test_a_strategy_or_a_pedagogy_is_not_a_post() -> None:
     assert states(AnswerType.BODY, "Integrationsstrategen ansvarar för samordningen.")
 
 
+def test_a_presidency_or_a_council_is_not_a_post() -> None:
+    """"ordförandeskapet i Nordiska ministerrådet" names a presidency; "ordföranden i nämnden" holds a post."""
+    sentence = "Mötet hölls inom ramen för det svenska ordförandeskapet i Nordiska ministerrådet."
+    assert not states(AnswerType.PERSON, sentence)
+    assert states(AnswerType.PERSON, "Ordföranden i Nämnden leder mötet.")
+
+
 def test_a_person_signing_with_the_post_after_the_name_is_named() -> None:
     assert states(AnswerType.PERSON, "Irina Schoulgin Nyoni, Ambassador, Deputy Permanent Representative")
     assert not states(AnswerType.PERSON, "Utredningen om fossilfri fordonstrafik, Fossilfrihet på väg")
