@@ -316,6 +316,8 @@ def asked_type(question: str) -> AnswerType | None:
                     return AnswerType.YES_NO
                 if _OPENS_WITH_WHAT.match(question):
                     continue
+            if answer_type is AnswerType.MONEY and _AIM.search(question) and not _HOW_MUCH.search(question):
+                return AnswerType.PURPOSE  # "What is the grant to the Sports Confederation meant to achieve?"
             if answer_type is AnswerType.CONTACT and (_asks_whether(question) or _HAS_FIRST.match(question)) \
                     and not _WHOM_TO_ASK.search(question):
                 return AnswerType.YES_NO  # "Har den som utsatts för våld rätt att få en kontaktperson?"
@@ -329,6 +331,8 @@ def asked_type(question: str) -> AnswerType | None:
 
 
 _WHOM_TO_ASK = _cue(r"\b(?:who|whom|vem|vart)\b")
+_AIM = _cue(r"\b(?:meant|intended|designed|supposed) to\b|\bpurpose of\b|\bsyftet med\b|\bsyftar\b")
+_HOW_MUCH = _cue(r"\bhow (?:much|big|large|high)\b|\bhur (?:mycket|stor|stort|stora|höga?)\b")
 _HAS_FIRST = _cue(r"^\W*(?:och\s+)?(?:har|hade)\s")  # "Har den som … rätt att få …?"
 
 # A question opening with its verb asks yes or no, whoever a relative clause names after it (the

@@ -586,6 +586,9 @@ def test_an_average_number_asks_for_a_count_and_which_sums_or_money_set_aside_fo
     assert asked_type("Vilka belopp föreslås för att stärka anhörigstödet?") is AnswerType.MONEY
     # "Vilka avgifter …?" may ask which kinds of fee there are.
     assert asked_type("Vilka avgifter tas ut?") is None
+    # What a grant is meant to achieve is its purpose; how much it is meant to be is money.
+    assert asked_type("What is the grant to the Swedish Sports Confederation meant to achieve?") is AnswerType.PURPOSE
+    assert asked_type("How much is the grant meant to be?") is AnswerType.MONEY
     # Money set aside asks for a sum; time spent does not, nor a budget measure's effect.
     assert asked_type("How much does the government intend to set aside annually for the reform?") is AnswerType.MONEY
     assert asked_type("How much will the agency spend on it?") is AnswerType.MONEY
