@@ -330,6 +330,8 @@ def asked_type(question: str) -> AnswerType | None:
     return None
 
 
+# Read beside a cue found: whom to ask (a contact is then asked for), an aim (money asked for is then
+# a purpose), how much (money is then money), a Swedish "Har …?" opening a yes-or-no question.
 _WHOM_TO_ASK = _cue(r"\b(?:who|whom|vem|vart)\b")
 _AIM = _cue(r"\b(?:meant|intended|designed|supposed) to\b|\bpurpose of\b|\bsyftet med\b|\bsyftar\b")
 _HOW_MUCH = _cue(r"\bhow (?:much|big|large|high)\b|\bhur (?:mycket|stor|stort|stora|höga?)\b")

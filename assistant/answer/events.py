@@ -29,13 +29,13 @@ _SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bund
 _FOUNDING = r"\bbilda(?:des|ts|t)\b|\bgrunda(?:des|ts|t)\b|\binrätta(?:des|ts|t)\b|\betablera(?:des|ts|t)\b|" \
             r"\binstifta(?:des|ts|t|d)\b|\bfounded\b|\bestablished\b|\binstituted\b"
 
-# "When did it come into force?" is not answered by the date it was decided on: for a time question
-# about one of these events, the sentence stating the time must speak of that event.
 # Compounds on "beslut-" that name no decision: a capacity, a competence, the people or the basis
 # deciding ("beslutsförmåga", "beslutsfattare", "beslutsunderlag").
 _NOT_DECISIONS = r"s(?:förmåg|kompeten|fattar|oförmåg|stöd|underlag|process)"
 
 
+# "When did it come into force?" is not answered by the date it was decided on: for a time question
+# about one of these events, the sentence stating the time must speak of that event.
 _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # event: (how a question names it, how a sentence states it)
     "in_force": (cue(r"(?:come|came|comes|coming|enter\w*) into force|take\w* effect|took effect|\bin force\b|"
