@@ -318,8 +318,7 @@ def asked_type(question: str) -> AnswerType | None:
                     continue
             if answer_type is AnswerType.MONEY and _AIM.search(question) and not _HOW_MUCH.search(question):
                 return AnswerType.PURPOSE  # "What is the grant to the Sports Confederation meant to achieve?"
-            if answer_type is AnswerType.CONTACT and (_asks_whether(question) or _HAS_FIRST.match(question)) \
-                    and not _WHOM_TO_ASK.search(question):
+            if answer_type is AnswerType.CONTACT and _asks_whether(question) and not _WHOM_TO_ASK.search(question):
                 return AnswerType.YES_NO  # "Har den som utsatts för våld rätt att få en kontaktperson?"
             if answer_type is AnswerType.BODY and found.group(0).casefold() in ("who", "whom"):
                 if _asks_whether(question):
@@ -331,15 +330,16 @@ def asked_type(question: str) -> AnswerType | None:
 
 
 # Read beside a cue found: whom to ask (a contact is then asked for), an aim (money asked for is then
-# a purpose), how much (money is then money), a Swedish "Har …?" opening a yes-or-no question.
+# a purpose), how much (money is then money).
 _WHOM_TO_ASK = _cue(r"\b(?:who|whom|vem|vart)\b")
 _AIM = _cue(r"\b(?:meant|intended|designed|supposed) to\b|\bpurpose of\b|\bsyftet med\b|\bsyftar\b")
 _HOW_MUCH = _cue(r"\bhow (?:much|big|large|high)\b|\bhur (?:mycket|stor|stort|stora|höga?)\b")
-_HAS_FIRST = _cue(r"^\W*(?:och\s+)?(?:har|hade)\s")  # "Har den som … rätt att få …?"
 
 # A question opening with its verb asks yes or no, whoever a relative clause names after it (the
-# English verbs ``_VERB_FIRST`` leaves out besides); not a polite question for a name (``_POLITE``).
-_ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+)?(?:will|would|does|do|did|is|are|was|were|has|have|should|must|may|can)\s")
+# verbs ``_VERB_FIRST`` leaves out besides: English ones, and "Har den som … rätt att få …?"); not a
+# polite question for a name (``_POLITE``).
+_ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+|och\s+)?(?:will|would|does|do|did|is|are|was|were|has|have|should|must|may|"
+                       r"can|har|hade)\s")
 
 
 # "Hur har antalet … utvecklats?", "How has the number of … changed?": a change asked for.

@@ -35,7 +35,6 @@ from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.bodies import named_bodies
 from assistant.answer.citations import sentence_spans
-from assistant.answer.events import speaks_of
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
     counted_words,
@@ -225,8 +224,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 # The time asked for, named: a time limit for "by when?" ("senast den …"), the event's
                 # own date for "when does the law enter into force?" ("… träda i kraft den 1 mars").
                 "asked_time": float(typed and ((answer_type is AnswerType.DEADLINE and names_a_deadline(stated))
-                                               or (answer_type is AnswerType.DATE and specified.event is not None
-                                                   and speaks_of(specified.event, seen)))),
+                                               or (answer_type is AnswerType.DATE and specified.of_its_event(seen)))),
                 # A list: a lead-in with its items, or, for a question asking for every one of
                 # several things, a sentence naming four or more in a row.
                 "lead_in": float(bool(items) or (several and enumerates(seen))),
@@ -288,13 +286,12 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     specific kind of fact (a date, an amount …) the best candidate that states one leads if it
     scores within ``weights.typed_margin`` of the best of all (for "by when?" the best of those
     naming a time limit, "senast den …", or for "when did …?" the date of the event asked about,
-    within ``weights.follow_margin``, when one does; else a
-    sentence of the best one's paragraph within ``follow_margin``, ``_same_paragraph``); when
-    none does, the documents do not state the fact (``Selection.missing_fact``),
-    and only candidates that state one follow ("by when?" is answered by the dates, not the
-    sentences around them). A lead-in is quoted with its list. With ``read_alone`` (the question's
-    cosine with sentences embedded on their own), a near tie for the lead is broken by it
-    (``_tie_broken``)."""
+    within ``weights.follow_margin``, when one does; else a sentence of the best one's paragraph
+    within ``follow_margin``, ``_same_paragraph``); when none does, the documents do not state the
+    fact (``Selection.missing_fact``), and only candidates that state one follow ("by when?" is
+    answered by the dates, not the sentences around them). A lead-in is quoted with its list. With
+    ``read_alone`` (the question's cosine with sentences embedded on their own), a near tie for the
+    lead is broken by it (``_tie_broken``)."""
     if not ranked:
         return Selection([], answer_type, missing_fact=False)
     weights = weights or SelectionWeights.packaged()

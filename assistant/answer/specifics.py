@@ -93,13 +93,18 @@ class AskedFact:
                    unit=asked_unit(figures), answer_type=answer_type,
                    post=asked_post(asked) if answer_type is AnswerType.PERSON else None)
 
+    def of_its_event(self, text: str) -> bool:
+        """Whether ``text`` itself speaks of the event the time is asked of ("… träda i kraft den
+        1 mars" for "when does the law enter into force?"); never when no event is named."""
+        return self.event is not None and speaks_of(self.event, text)
+
     def fits(self, stated: str, *, context: str, before: str, heading: str = "") -> bool:
         """Whether ``stated`` (a unit as read, with its list) states the fact so specified: of the
         event (in the unit or in ``context``, its paragraph), not of another year than asked (the
         year read from the unit or the 300 characters ``before`` it), of the report stage asked,
         naming a day when one is asked for, in the unit asked, naming the post a person is asked by
         (or under a ``heading`` naming it: a programme's entries under "Justitieminister …")."""
-        return (self.event is None or speaks_of(self.event, stated) or speaks_of(self.event, context)) \
+        return (self.event is None or self.of_its_event(stated) or self.of_its_event(context)) \
             and not states_another_year(self.answer_type, self.years, in_its_year(stated, before)) \
             and not report_stage_differs(self.stages, stated) \
             and not (self.day and not states_a_day(stated)) \
