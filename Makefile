@@ -109,6 +109,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round26/questions.jsonl --documents tests/eval/round26/documents.json
 	$(BIN)/assistant eval tests/eval/round27/questions.jsonl --documents tests/eval/round27/documents.json
 	$(BIN)/assistant eval tests/eval/round28/questions.jsonl --documents tests/eval/round28/documents.json
+	$(BIN)/assistant eval tests/eval/round29/questions.jsonl --documents tests/eval/round29/documents.json
+	$(BIN)/assistant eval tests/eval/round30/questions.jsonl --documents tests/eval/round30/documents.json
+	$(BIN)/assistant eval tests/eval/round31/questions.jsonl --documents tests/eval/round31/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
