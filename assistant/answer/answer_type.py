@@ -99,6 +99,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"what share|what proportion|"
                               r"what fraction|how (?:large|big) a (?:share|part|portion|proportion)|"
                               r"hur stor andel|vilken andel|andel\w* av|"
+                              # "What level of aid, as a share of gross national income, …?"
+                              r"\bas a (?:share|percentage|proportion) of\b|"
                               # "Hur stor del av pengarna …?" is answered by a sum or a share: a quantity.
                               rf"hur stor del(?! av (?:de |det )?(?:{_MONEY_NOUNS})\b)")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
@@ -205,8 +207,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"what (?:is|was|are|were) the (?:\w+ ){0,4}(?:date|year)s?\b|"
                            r"vilk(?:a|et) (?:är|var) (?:\w+ ){0,3}datum(?:en|et)?\b|"
                            r"(?:which|what) (?:day|days|dates)(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
-                           r"vilket datum|vilka datum|vilket år|vilka år|sedan när|från (?:och med )?när|vilken dag|"
-                           r"vilken vecka|(?:which|what) week\b|vilken månad|(?:which|what) month\b|"
+                           # ("I vilka årskurser …?" asks for school years, not for a year; "vilken
+                           # dagordning" for no day.)
+                           r"vilket datum|vilka datum|vilket års?\b|vilka års?\b|sedan när|från (?:och med )?när|"
+                           r"vilken dag\b|vilken vecka\b|(?:which|what) week\b|vilken månad\b|(?:which|what) month\b|"
                            # "During which period will the council be active?": from a day to a day.
                            r"\b(?:during|in|for|over) (?:which|what) (?:time )?period\b|\bvilken (?:tids)?period\b")),
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were|will be|becomes|became) (?:the )?(?:[\w-]+ ){0,3}?(?:minister|"
@@ -343,8 +347,11 @@ _ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+|och\s+)?(?:will|would|does|do|did|is|are|
 
 
 # "Hur har antalet … utvecklats?", "How has the number of … changed?": a change asked for.
-_TREND = _cue(r"\bhur (?:har|hade)\b.{0,100}\b(?:utvecklats|förändrats|ändrats)\b|"
-              r"\bhow (?:has|have|did)\b.{0,100}\b(?:changed|developed|evolved|change|develop|evolve)\b")
+# "Vilken effekt har regelverket haft på antalet beslut?" too: "ökat från några dussintal till flera hundra".
+_TREND = _cue(r"\bhur (?:har|hade)\b.{0,100}\b(?:utvecklats|förändrats|ändrats|påverkats)\b|"
+              r"\bhow (?:has|have|did)\b.{0,100}\b(?:changed|developed|evolved|change|develop|evolve|affected)\b|"
+              r"\bvilke?n (?:effekt|påverkan|inverkan)\b.{0,100}\bantal|"
+              r"\bwhat (?:effect|impact)\b.{0,100}\bnumber of\b")
 
 
 def _asks_whether(question: str) -> bool:

@@ -85,6 +85,19 @@ def _asked_for(said: str, question: str) -> bool:
                      question, re.IGNORECASE) is not None
 
 
+# A name of capitalised words inside a sentence: "the Volvo Group", "the Statement of Foreign Policy".
+_NAME = re.compile(r"(?<=\S\s)[A-ZÅÄÖ][\w'’-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[A-ZÅÄÖ][\w'’-]*)+")
+
+
+def _in_a_name(said: str, question: str) -> bool:
+    """Whether the English phrase ``said`` is part of a name of two capitalised words or more
+    inside ``question`` ("Group" in "the Volvo Group", "Statement" in "the Statement of Foreign
+    Policy"): a name's words are not the glossary's concept ("group": kommunkoncernen), and a
+    document writes the name its own way ("Utrikesdeklarationen")."""
+    return any(re.search(rf"(?<!\w){re.escape(said)}(?!\w)", name.group(0), re.IGNORECASE)
+               for name in _NAME.finditer(question))
+
+
 def _named_part(word: str) -> str:
     """``word``, or for a hyphenated word whose last part is a word of compound length on its own
     ("e-hälsomyndigheten"), that part; "p-plats" stays as it is (plats names no parking)."""
@@ -139,7 +152,8 @@ class ConceptCheck:
         and the passages write a form of every one as it stands, or a compound starting with it
         ("skogsbränder"). Forms, not stems: "skrivare" (printer) is not "skriva" (write). A concept
         named by a question word ("when": tidplan) is not one of them."""
-        phrases, concepts, _, _ = self._found(question, set(), None)
+        # (A name's words count here: "the Civil Contingencies Agency" written as "MSB" speaks of it.)
+        phrases, concepts, _, _ = self._found(question, set(), None, names_judged=True)
         asked = {entry for said, entries in phrases for entry in entries if _asks_only(said)}
         # A phrase naming several concepts ("interim report": a delårsrapport or a delredovisning)
         # is written when one of them is.
@@ -151,10 +165,12 @@ class ConceptCheck:
         return all(any(re.search(rf"(?<!\w){re.escape(form.casefold())}", text)
                        for entry in named for form in entry.forms) for named in senses)
 
-    def _found(self, question: str, written: set[str], in_english: frozenset[str] | None
+    def _found(self, question: str, written: set[str], in_english: frozenset[str] | None, *,
+               names_judged: bool = False
                ) -> tuple[list[tuple[str, list[GlossaryEntry]]], list[GlossaryEntry], int, frozenset[str]]:
         """The English question's phrases with the glossary entries each names, the concepts among
-        those entries (not question words, with forms that analyse to something), how many of the
+        those entries (not question words, nor the words of a name the passages do not speak of unless
+        ``names_judged``; with forms that analyse to something), how many of the
         concepts the passages speak of (``written``, or ``in_english`` by an English name, or by
         the phrase itself written as Swedish writes it), and those phrases (``_cognate``)."""
         phrases = self._question_phrases(question)
@@ -166,7 +182,9 @@ class ConceptCheck:
         # What a question word names ("when": tidplan) or the question asks for by its kind ("in
         # which town was it opened?": the answer names the town, not the word) is no concept the
         # passages must speak of, unless they do ("which agency …?" beside "myndigheten").
-        asked = {entry for said, entries in phrases if _asks_only(said) or _asked_for(said, question)
+        # Nor are a name's words, unless the passages speak of them ("the Volvo Group": no kommunkoncern).
+        asked = {entry for said, entries in phrases
+                 if _asks_only(said) or _asked_for(said, question) or (not names_judged and _in_a_name(said, question))
                  for entry in entries}
         # "operations" is "operationer" in a text on surgery, though the glossary's sense is verksamhet.
         alike = frozenset(said for said, _ in phrases if _cognate(said, written))

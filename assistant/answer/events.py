@@ -109,12 +109,14 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                   # which year?" asks when it was made: English "from" is left alone).
                   r"\bfrån och med (?:vilke?[nt]|när)\b"),
               # "Tillträde senast 1 maj": a post is taken up ("tillträde") when the work starts.
-              cue(r"\bstart|\binled|\bbörja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|\btillträd|"
+              # ("anställningar som påbörjas efter den 30 april 2024" start then.)
+              cue(r"\bstart|\binled|\b(?:på)?börja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|\btillträd|"
                   r"\bfrom\b|\bfrån\b|\bfr\.o\.m\.|\bsedan\b|\bsince\b")),
     # "När ska avtalet skrivas under?" is not answered by when the negotiations began.
     "signed": (_SIGNING, _SIGNING),
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
-            cue(r"möte|mött|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
+            # "EU:s ministerråd … möts i Bryssel den 28 november", "… möter sina kollegor".
+            cue(r"möte|mött|\bmöt(?:s|er|as)\b|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
     "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),
     # "Var och när blev Sverige inbjudet att bli medlem i Nato?" asks for the invitation (before "joined").
     "invited": (cue(r"\binbjud\w*|\binvit(?:e|ed|es|ation)\b"), cue(r"\binbjud\w*|\binvit\w*|\bbjöd\w* in\b")),
@@ -131,7 +133,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "In which year is the Transport Administration to take over the maintenance?" is answered by
     # when it is taken over, not by when an inquiry into it reports.
     "taken_over": (cue(r"\b(?:take|takes|took|taken) over\b|\b(?:ta|tar|tog|tagit) över\b|\bövert(?:a|ar|og|agit)\b"),
-                   cue(r"\b(?:take|takes|took|taken) over\b|\b(?:ta|tar|tog|tagit|tas) över\b|\bövert\w*|"
+                   # ("Den 1 januari tar Sverige över …": the subject after the verb, as Swedish puts it.)
+                   cue(r"\b(?:take|takes|took|taken) over\b|\b(?:ta|tar|tog|tagit|tas)(?: [\wåäö]+)? över\b|\bövert\w*|"
                        r"\bövergå\w*|\böverför\w*|\btransfer\w*")),
     # "On which days did the minister visit Ukraine?" is answered by "reste … till Ukraina den 26–27
     # april", not by the days of a meeting the minister hosted.
@@ -184,7 +187,8 @@ def states_a_day(text: str) -> bool:
 
 # "… according to the minister's meeting with the delegation" names where the fact is told, not the
 # event the time question is about.
-_SOURCE_PHRASE = cue(r"\b(?:according to|enligt|as (?:stated|set out|described) in)\b[^?;]*")
+# (To a comma: "According to the minister's speech, on what date did Sweden join NATO?" names the event after it.)
+_SOURCE_PHRASE = cue(r"\b(?:according to|enligt|as (?:stated|set out|described) in)\b[^?;,]*")
 
 
 def asked_event(question: str) -> str | None:

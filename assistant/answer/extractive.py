@@ -24,7 +24,7 @@ from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
-from assistant.answer.figures import counted_words, same_count_stems
+from assistant.answer.figures import counted_words, counts_names, same_count_stems
 from assistant.answer.followup import asked_part, asks_yes_or_no_after, figures_part, topic_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.language import detect_language
@@ -286,9 +286,15 @@ class ExtractiveAnswerer(Answerer):
         in the documents."""
         words = counted_words(question)
         forms = [self._glossary.swedish_for_english(word) for word in words]
-        if detect_language(question) == "en" and not all(forms):
+        english = detect_language(question) == "en"
+        if english and not all(forms):
             return frozenset()  # an English word the glossary does not know: nothing to check against
-        named = [w.casefold() for w in [*words, *(f for found in forms for f in found)]]
+        # A Swedish question may count what an English page names ("företag": "40 Swedish companies"),
+        # by a gloss counting the same kind of thing ("deltagare" as "participants" counts no parties).
+        glosses = [] if english else [
+            gloss for word in words for gloss in self._glossary.english_for_swedish(word)
+            if counts_names(frozenset({gloss.casefold()[:5]})) == counts_names(frozenset({word.casefold()[:5]}))]
+        named = [w.casefold() for w in [*words, *(f for found in forms for f in found), *glosses]]
         return frozenset(w[:5] for w in named if len(w) >= 3) | same_count_stems(named)
 
     def _content(self, context: AnswerContext) -> list[Passage]:

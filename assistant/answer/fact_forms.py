@@ -64,7 +64,10 @@ _SHARE_WORDS = factored([
     *(f"a {size} {part} of" for size in ("small", "smaller", "large", "larger")
       for part in ("part", "share", "proportion"))])
 # Units of measure after a number: a power, a distance, a weight, a volume, not a count of things.
-_MEASURES = r"kw\b|kwh\b|mw\b|gw\b|km\b|kg\b|ton\b|tonnes?\b|gram\b|liter\b|litres?\b"
+_MEASURES = r"kw\b|kwh\b|mw\b|mwh\b|gw\b|gwh\b|tw\b|twh\b|km\b|kg\b|ton\b|tonnes?\b|gram\b|liter\b|litres?\b|" \
+            r"hektar\b|hectares?\b|kvadratmeter\b|kubikmeter\b|square met(?:re|er)s?\b|cubic met(?:re|er)s?\b"
+# A measure stated: "30 TWh ny förnybar elproduktion", "0,5 hektar", "5,5 TWh per år".
+_MEASURED = _cue(rf"(?<![\w.,])\d(?:\d|[  ](?=\d))*(?:[.,]\d+)?\s*(?:{_MEASURES})")
 # What millions count when they are no money: people and things ("1,3 miljoner personer", "två
 # miljoner ton").
 _COUNTED_MILLIONS = (r"personer|människor|invånare|barn|kvinnor|män|elever|ungdomar|unga|individer|hushåll|"
@@ -111,8 +114,11 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
                            # (A sentence may end in its count: "För 2017 var antalet 101.")
                            # (Not a list's numeral, "1. När …".)
-                           rf"(?![\da-zåäö]|,\d|\.(?!\s*$)|\s+(?-i:[A-ZÅÄÖ])|\s*(?:§|kap\b|%|procent|"
-                           rf"kr\b|kronor|sek\b|eur\b|euro|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
+                           # (An English nationality is capitalised: "More than 40 Swedish companies",
+                           # "300 European researchers" count.)
+                           rf"(?![\da-zåäö]|,\d|\.(?!\s*$)|\s+(?-i:[A-ZÅÄÖ])(?!(?-i:[a-z]+)(?:ish|ian|ean|ese|ic)\s+(?-i:[a-z]))|"
+                           rf"\s*(?:§|kap\b|%|procent|"
+                           rf"kr\b|kronor|sek\b|eur\b|euro(?!p)|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
                            # ("… sjunkit till 1,43 år 2024": a figure in a year, not a period.)
                            rf"per cent|percent|år\b(?!\s+{YEAR}\b)|års\b|månad|vecka|veckor|dag|dagar|timm|gång|"
                            rf"times\b|{_MEASURES}|{MONTHS})|[\d ]*[-–]|"
@@ -126,7 +132,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            rf"\b(?:{ONLY_ONE}|{NUMBER_WORDS}|ett (?:tio|{'|'.join(SV_TENS)}|hundra|tusen|dussin)tal|"
                            r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of|"
                            # "en miljon artillerigranater", "two million doses" (not a sum of money).
-                           rf"(?:en|ett|a|one|{NUMBER_WORDS}) (?:miljon|miljoner|miljard|miljarder|million|"
+                           # "uppemot en kvarts miljon unga", "half a million people".
+                           rf"(?:en (?:kvarts|halv)|half a|a quarter of a|"
+                           rf"en|ett|a|one|{NUMBER_WORDS}) (?:miljon|miljoner|miljard|miljarder|million|"
                            r"billion)(?!\s+(?:kr\b|kronor|sek\b|euro|dollar|pund|pounds?\b)))\b"
                            r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b|per cent|percent|"
                            r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
@@ -244,6 +252,8 @@ _LASTING = _cue(
     # How long by when it ends: "till och med december 2023", "until 1 May".
     rf"\b(?:till och med|t\.o\.m\.|fram till|until|up to and including)\s+(?:den\s+)?"
     rf"(?:\d{{1,2}}\s+(?:{MONTHS}|may)\b|(?:{MONTHS})\b|{YEAR}\b)|"
+    # How long by the end it lasts to: "… som del i trojkan till utgången av 2022", "until the end of 2025".
+    rf"\b(?:till|until|to)\s+(?:utgången|slutet|the end)\s+(?:av|of)\s+(?:år\s+)?(?:{YEAR}\b|{MONTHS}\b)|"
     # "Denna del ska pågå till den 30 december 2023."
     rf"\b(?:pågå|pågår|gäll\w*|löp\w*)\s+(?:fram\s+)?till\s+(?:den\s+)?"
     rf"(?:\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\b|{YEAR}\b)|"
@@ -257,7 +267,7 @@ _LASTING = _cue(
     # Or said of the thing: "Därför gör vi grundskolan tioårig."
     rf"\b(?:\d+-|{NUMBER_WORDS})årig[at]?\b(?=\s*[.,;:!?]|\s+(?:och|samt|and)\b)")
 _LASTING_HINTS = ("till och med", "fram till", "until", "up to and including", "t.o.m.", "pågå", "gäll", "löp", "årig",
-                  "månaders")
+                  "månaders", "utgången av", "slutet av", "end of")
 # A time limit counted from now or from an event: "inom tre månader", "senast om sex år", "within 30 days".
 _WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+{_SPAN_OF_TIME}|"
                # "Tre månader efter att uppdraget har slutredovisats ska … återbetala": a limit from an event.
@@ -369,7 +379,8 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
         # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum, and
         # "how much more expensive?" by "tre gånger så mycket".
         # A count only in figures: "Two key factors …" states no quantity of what "how much" asks.
-        return _RATIO.search(text) is not None or _counts_in_figures(text, exclude) or any(
+        return _RATIO.search(text) is not None or _counts_in_figures(text, exclude) \
+            or _finds(_MEASURED, text, exclude) or any(
             states(t, text, besides=besides) for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.DURATION))
     if answer_type is AnswerType.DEFINITION and _defines_a_word_of(text, besides):
         return True

@@ -66,8 +66,9 @@ _MAX_PHRASE_WORDS = 3
 # Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
 _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "människor", "personer", "individer",
                               "st", "stycken", "times", "gånger"})
+# A count and the words after it, what it counts: "40 000 invånare", "uppemot en kvarts miljon unga".
 _COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet|-tal)?|{ONLY_ONE}|"
-                               rf"{NUMBER_WORDS})"
+                               rf"en (?:kvarts|halv) miljon|half a million|a quarter of a million|{NUMBER_WORDS})"
                                # (The words in a lookahead: "850 miljoner kronor 1 900 speciallärare" is two
                                # counts, and the first one's words must not swallow the second.)
                                # ("50 ungdomar/unga vuxna": either name counts them.)

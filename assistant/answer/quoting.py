@@ -122,7 +122,9 @@ def _points_forward(unit: str) -> bool:
 
 # A sentence naming what the one before it only announced: "… finns fyra ytterligare förmåner.
 # Det handlar om bostadstillägg, …". The two are quoted together.
-_SPELLS_OUT = re.compile(r"^(?:det handlar om|det rör sig om|det gäller|dessa är|de är|these are|they are|namely)\b",
+# "Det kan handla om familjebehandling, …" names the kinds the sentence before only called "insatser".
+_SPELLS_OUT = re.compile(r"^(?:det (?:kan )?(?:till exempel |bland annat |exempelvis )?"
+                         r"(?:handlar?|rör sig|röra sig) om|det gäller|dessa är|de är|these are|they are|namely)\b",
                          re.IGNORECASE)
 
 
@@ -152,6 +154,9 @@ def _sentence_after(text: str, end: int) -> tuple[int, int] | None:
 # ("Detta skall sedan sammanställas …", "These are …") or names "this decision".
 _REFERS_BACK = re.compile(
     r"^(?:detta|denna|dessa|det här|den här|de här|det gäller|därför|därmed|this|these|therefore)\b|"
+    # "LKAB, SSAB, Boliden, och Northvolt är … pionjärer. De är europeiska giganter …": who they are
+    # is the sentence before's.
+    r"^(?:de|they) (?:är|var|har|hade|blir|blev|kommer|are|were|have|had|will)\b|"
     r"\b(?:mot bakgrund av|utifrån|enligt|i enlighet med) (?:detta|denna|dessa)\b|"
     # A cause given by the sentence before: "Till följd av detta har Sverige ett överskott …".
     r"\b(?:till följd av|på grund av|tack vare|som en följd av|as a result of|because of|due to) "

@@ -704,6 +704,7 @@ def test_when_asks_for_an_adoption_date_only_as_the_question_word(question: str,
     # How a number changed is no count; "the number of the directive" names it.
     ("Hur har antalet unga som misstänks för vapenbrott utvecklats?", None),
     ("How has the number of reported crimes changed since 2015?", None),
+    ("Vilken effekt har det förenklade regelverket för utreseförbud haft på antalet beslut?", None),
     ("What is the number of the EU directive, and on what date was it adopted?", AnswerType.DATE),
     ("On which days did the minister visit Kyiv?", AnswerType.DATE),
     ("What does the 'principle of action' that the inquiry is to consider mean?", AnswerType.DEFINITION),
@@ -727,4 +728,17 @@ def test_post_holders_asked_for_by_number_and_kind_are_people() -> None:
     ("What is the budget and how much goes to schools?", AnswerType.MONEY),
 ])
 def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # School years are no years, and a year's programme asks for its year.
+    ("I vilka årskurser föreslås betyg införas?", None),
+    ("Vilket års arbetsprogram från EU-kommissionen ska rådet gå vidare med?", AnswerType.DATE),
+    ("Vilket år infördes lagen?", AnswerType.DATE),
+    # A level asked "as a share of" something is a share.
+    ("What level of development aid, as a share of gross national income, does Sweden commit to?",
+     AnswerType.PERCENT),
+])
+def test_the_kind_of_fact_is_read_from_whole_words(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected

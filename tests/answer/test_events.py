@@ -264,3 +264,20 @@ def test_a_capacity_to_decide_is_no_decision() -> None:
     assert asked_event("Senast när ska utredningen om personer med nedsatt beslutsförmåga vara klar?") is None
     assert asked_event("När fattades beslutet om utredningen?") == "decided"
     assert asked_event("When was the decision-making body set up?") != "decided"
+
+
+def test_a_meeting_and_a_start_are_told_in_the_present_and_with_the_subject_after_the_verb() -> None:
+    met = asked_event("Where and on what date did the EU Competitiveness Council meet?")
+    assert met == "met" and speaks_of(met, "EU:s ministerråd för konkurrenskraft möts i Bryssel den 28 november.")
+    began = asked_event("Employments starting after which date would be covered?")
+    assert began == "began" and speaks_of(began, "Utvidgningen föreslås tillämpas på anställningar som påbörjas "
+                                                 "efter den 30 april 2024.")
+    taken_over = asked_event("When does Sweden take over the presidency of the Council of the EU?")
+    assert speaks_of(taken_over, "Den 1 januari tar Sverige över ordförandeskapet i EU:s ministerråd.")
+
+
+def test_a_source_named_before_a_comma_hides_only_itself() -> None:
+    """"According to the minister's speech, on what date did Sweden join NATO?" asks when it joined."""
+    assert asked_event("According to the defence minister's speech in Manila, on what date did Sweden join NATO?") \
+        == "joined"
+    assert asked_event("When was it decided, according to the press release published in May?") == "decided"

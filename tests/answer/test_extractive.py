@@ -276,3 +276,29 @@ def test_an_english_question_about_a_named_agency_is_not_answered_by_another_doc
                       "competition?", record=False)
     assert answer.abstained
     assert "31 december 2019" not in answer.answer
+
+
+MANILA_SPEECH = """Tal av försvarsministern i Manila
+
+Se talet på engelska nedan.
+
+Our two nations have enjoyed diplomatic relations for 77 years. We share both interests and values.
+More than 40 Swedish companies are present in the Philippines today, and they are active in many sectors.
+Sweden is just about to launch its Defence Policy for the Indo-Pacific.
+"""
+
+
+def test_a_swedish_question_counts_what_an_english_page_names(tmp_path, embedder, glossary) -> None:
+    """"Hur många svenska företag …?" counts "företag"; an English speech says "40 Swedish companies"
+    (the glossary's English for företag), and that answers it."""
+    from tests.conftest import make_assistant
+
+    corpus = tmp_path / "source"
+    corpus.mkdir()
+    (corpus / "tal-i-manila.txt").write_text(MANILA_SPEECH, encoding="utf-8")
+    speech = make_assistant(tmp_path, embedder, glossary, corpus=corpus)
+    speech.ensure_index()
+    answer = speech.ask("Hur många svenska företag finns i Filippinerna enligt talet?", record=False)
+    assert not answer.abstained
+    assert "More than 40 Swedish companies" in answer.citations[0].quote
+    assert_well_formed(answer, speech)

@@ -444,3 +444,31 @@ def test_millions_of_people_or_tonnes_are_no_sum_of_money() -> None:
 
 def test_what_a_change_requires_states_a_condition() -> None:
     assert states(AnswerType.CONDITION, "Återkallelse av medborgarskap kräver därför en grundlagsändring.")
+
+
+def test_a_measure_in_energy_or_area_answers_how_much() -> None:
+    assert states(AnswerType.QUANTITY, "Ambitionshöjningen innebar att Sverige ska finansiera 30 TWh ny förnybar "
+                                       "elproduktion till 2020 jämfört med 2002.")
+    assert states(AnswerType.QUANTITY, "Undantaget höjs från dagens 0,5 hektar upp till och med 5 hektar.")
+    # The measure the question names is no answer to it.
+    assert not states(AnswerType.QUANTITY, "Parken ger 30 TWh.", besides="Vad innebär 30 TWh för elpriset?")
+
+
+def test_a_quarter_of_a_million_people_is_a_count_not_a_sum() -> None:
+    text = "Enligt vissa uppskattningar lever uppemot en kvarts miljon unga i vårt land under hedersnormer."
+    assert states(AnswerType.COUNT, text) and not states(AnswerType.MONEY, text)
+    assert states(AnswerType.MONEY, "Bidraget är en kvarts miljon kronor.")
+
+
+def test_a_count_before_an_english_nationality_counts() -> None:
+    """English capitalises "Swedish": "40 Swedish companies" is a count, "the 1718 Committee" a name."""
+    assert states(AnswerType.COUNT, "More than 40 Swedish companies are present in the Philippines today.")
+    assert states(AnswerType.COUNT, "Around 300 European researchers took part.")
+    assert not states(AnswerType.COUNT, "The 1718 Committee met in New York.")
+    assert not states(AnswerType.COUNT, "It costs 300 euros per person.")
+
+
+def test_until_the_end_of_a_year_says_how_long() -> None:
+    assert states(AnswerType.DURATION, "Sverige tar fortsatt ansvar för OSSE som del i trojkan till utgången av 2022.")
+    assert states(AnswerType.DURATION, "The mandate runs until the end of 2025.")
+    assert not states(AnswerType.DURATION, "Sverige var ordförande i OSSE förra året.")

@@ -445,6 +445,16 @@ def test_a_sentence_is_quoted_with_the_next_when_that_one_spells_out_what_it_ann
     assert lead_quote(alone, "Basen", "Vad är basen?") == "Basen är garantipensionen."
 
 
+def test_they_and_what_may_be_meant_are_quoted_with_the_sentence_that_names_them() -> None:
+    """"De är europeiska giganter" is about the companies the sentence before names; "Det kan handla
+    om …" names the kinds of help the sentence before only calls "insatser"."""
+    giants = "LKAB, SSAB, Boliden och Northvolt är svenska pionjärer. De är europeiska giganter i den gröna tillväxten."
+    assert lead_quote(giants, "De är", "Vilka svenska företag är europeiska giganter?") == giants
+    help_text = ("Kommuner bör erbjuda unga som begår brott träffsäkra insatser. Det kan handla om familjebehandling "
+                 "och föräldraskapsstöd.")
+    assert lead_quote(help_text, "Kommuner bör", "Vilka insatser kan kommuner erbjuda?") == help_text
+
+
 @pytest.mark.parametrize(("question", "closer", "answer"), [
     ("Which article did the family claim had been breached?", "Europadomstolen har prövat ett mål om Sverige.",
      "Familjen gjorde gällande att artikel 8 i Europakonventionen hade kränkts."),

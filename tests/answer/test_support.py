@@ -284,3 +284,16 @@ def test_sheltered_housing_is_a_womens_shelter_as_well_as_housing_for_older_peop
     topics = Glossary.with_service_topics(Glossary.load_default())
     named = [entry.term for entry in topics.named_in_english("How many children stay in sheltered housing?")]
     assert "skyddat boende" in named and "trygghetsboende" in named
+
+
+def test_a_names_words_are_no_concept_the_passages_must_speak_of() -> None:
+    """"the Volvo Group" is no kommunkoncern (the glossary's "group"), and "the Statement of Foreign
+    Policy" is "Utrikesdeklarationen" to a Swedish page; the same words outside a name are concepts."""
+    texts = ["Volvokoncernen har produktion i 18 länder och försäljning på över 190 marknader."]
+    scorer = scorer_over(texts)
+    named = scorer.score("In how many countries does the Volvo Group have production?", language="en",
+                         passages=[passage(texts[0], 0.9)])
+    assert not named.unaddressed
+    plain = scorer.score("How many companies in the municipal group have production abroad?", language="en",
+                         passages=[passage(texts[0], 0.9)])
+    assert plain.unaddressed
