@@ -116,7 +116,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"dygns|timmar|timmars|years|months|weeks|days|hours)\b|"
                                r"within what (?:time|period)|inom vilken (?:tid|period)")),
     (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|closing date|no later than|"
-                               r"(?:latest|last) date|date by which|senast när|till när|sista dag(?:en)?|"
+                               # ("Vilken lag hänvisas det ofta till när …": "till" is the verb's, "när" a "when".)
+                               r"(?:latest|last) date|date by which|senast när|sista dag(?:en)?|"
+                               r"till när\b(?=\s*[?,]|\s*$|\s+(?:ska|skall|kan|får|gäller|pågår|löper|varar|är|var|"
+                               r"har|hade|måste|behöver|bör|kommer|räcker|sträcker)\b)|"
                                r"senaste datum\w*|"
                                r"(?:när|vilke?t datum|vilka datum) ska .{0,80}(?:redovisa|rapportera|lämna|vara klar|"
                                r"vara klart)|"
@@ -168,7 +171,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
                             r"sum|fine)\b(?! (?:of|for) (?:the )?\w+s\b)|"
                             r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|[\wåäö]*taxa(?:n)?|"
-                            r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|lön(?:en)?|budget(?:en)?|ersättning(?:en)?|böter|"
+                            r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|beloppsgräns(?:en)?|lön(?:en)?|budget(?:en)?|"
+                            r"ersättning(?:en)?|böter|"
                             r"bötesbelopp\w*|vite(?:t)?)\b|"
                             # "Vilka belopp föreslås …?" asks for sums ("vilka avgifter" may ask which kinds).
                             r"\bvilka (?:[\wåäö-]+[aegt] )?(?:belopp(?:en)?|summor(?:na)?)\b|"
@@ -209,7 +213,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"(?:which|what) (?:day|days|dates)(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
                            # ("I vilka årskurser …?" asks for school years, not for a year; "vilken
                            # dagordning" for no day.)
-                           r"vilket datum|vilka datum|vilket års?\b|vilka års?\b|sedan när|från (?:och med )?när|"
+                           # ("Vilka ikraftträdandedatum föreslås?" asks for dates by a compound.)
+                           r"vilk(?:a|et) [a-zåäö]*datum|vilket års?\b|vilka års?\b|sedan när|från (?:och med )?när|"
                            r"vilken dag\b|vilken vecka\b|(?:which|what) week\b|vilken månad\b|(?:which|what) month\b|"
                            # "During which period will the council be active?": from a day to a day.
                            r"\b(?:during|in|for|over) (?:which|what) (?:time )?period\b|\bvilken (?:tids)?period\b")),

@@ -736,6 +736,12 @@ def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, ex
     ("I vilka årskurser föreslås betyg införas?", None),
     ("Vilket års arbetsprogram från EU-kommissionen ska rådet gå vidare med?", AnswerType.DATE),
     ("Vilket år infördes lagen?", AnswerType.DATE),
+    # A date or a sum asked for by a compound.
+    ("Vilka ikraftträdandedatum föreslås för lagändringarna?", AnswerType.DATE),
+    ("Vilken beloppsgräns per månad föreslås för ersättningen?", AnswerType.MONEY),
+    # "hänvisas till" is the verb's "till": "när" opens a clause, no time limit is asked.
+    ("Vilken lag hänvisas det ofta till när yttrandefriheten inskränks?", AnswerType.REFERENCE),
+    ("Till när gäller tillståndet?", AnswerType.DEADLINE),
     # A level asked "as a share of" something is a share.
     ("What level of development aid, as a share of gross national income, does Sweden commit to?",
      AnswerType.PERCENT),
