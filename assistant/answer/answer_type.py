@@ -104,7 +104,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               # "Hur stor del av pengarna …?" is answered by a sum or a share: a quantity.
                               rf"hur stor del(?! av (?:de |det )?(?:{_MONEY_NOUNS})\b)")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
+    # ("Vilka år omfattar strategin?", "Which years does it cover?": from a year to a year.)
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
+                               r"\bvilka år (?:omfattar|gäller|täcker|avser|spänner)\b|"
+                               r"\bwhich years (?:does|do|did|will) .{1,60}\b(?:cover|span|run)\b|"
                                r"\b(?:up to |from |at )?what age\b|\b(?:upp till |från |i )?vilken ålder\b|"
                                r"(?:maximum|minimum|total) length|hur länge|hur lång tid|hur gammal|"
                                # "What is the longest total term allowed …?", "the maximum period of the loan".
@@ -117,7 +120,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"within what (?:time|period)|inom vilken (?:tid|period)")),
     (AnswerType.DEADLINE, _cue(r"by when|by what date|deadline|due date|closing date|no later than|"
                                # ("Vilken lag hänvisas det ofta till när …": "till" is the verb's, "när" a "when".)
-                               r"(?:latest|last) date|date by which|senast när|sista dag(?:en)?|"
+                               r"(?:latest|last) date|(?:latest|last) day (?:for|to)\b|date by which|senast när|"
+                               r"sista dag(?:en)?|"
                                r"till när\b(?=\s*[?,]|\s*$|\s+(?:ska|skall|kan|får|gäller|pågår|löper|varar|är|var|"
                                r"har|hade|måste|behöver|bör|kommer|räcker|sträcker)\b)|"
                                r"senaste datum\w*|"
@@ -163,7 +167,7 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
                             rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
-                            r"grant|fine)s?\b|amount(?:s|ed)? to\b|"
+                            r"grant|fine|financial envelope)s?\b|amount(?:s|ed)? to\b|"
                             # "What was the value of the portfolio …?" asks what it was worth.
                             r"what (?:is|was|were|are) the (?:total |market |combined )?value of (?:the|its|their)\b|"
                             r"vad (?:är|var) (?:det )?(?:sammanlagda |totala )?värdet (?:på|av)\b|"
@@ -178,6 +182,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"\bvilka (?:[\wåäö-]+[aegt] )?(?:belopp(?:en)?|summor(?:na)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
                             rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
+                            # "Vad beräknas den nya nämnden kosta per år?", "What will the board cost?"
+                            r"\bvad (?:beräknas|bedöms|väntas|kommer|ska|skulle|kan)\b.{0,80}\bkosta\b|"
+                            r"\bwhat (?:will|would|does|did|could) .{1,80}\bcost\b(?! of)|"
                             # "Hur mycket beräknas förbindelsen kosta?", "How much will the road cost?"
                             r"\bhur mycket\b.{0,60}\bkost(?:a|ar|ade|at)\b|\bhow much\b.{0,60}\bcost(?:s|ed)?\b|"
                             r"hur mycket (?:får|fick|ska|skulle)\b.{0,60}\b(?:använda|betala|betalas|tjäna|"
@@ -233,6 +240,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{POSTS})\b|"
                              # ("Vad heter ramverket?" asks a name, not a person's: only a post's holder.)
                              r"vem (?:höll|skrev|talade|undertecknade|sa|sade)\b|vem utsågs|"
+                             # "Vem har regeringen utsett till nationell kärnkraftssamordnare?": a post's holder.
+                             rf"vem (?:har|hade) \w+ (?:utsett|utnämnt|anställt|valt) till (?:[\w-]+ ){{0,2}}?"
+                             rf"\w*(?:{POSTS})\b|"
                              rf"vad heter (?:[\w-]+ ){{0,3}}?(?:{POSTS})\b")),
     (AnswerType.DEFINITION, _cue(r"\bwhat is meant by\b|\bwhat (?:does|do) .{1,80} mean\b|\bhow (?:do|does) .{1,40} "
                                  r"define\b|\bhow (?:is|are) .{1,40} defined\b|\bdefinition of\b|"

@@ -19,7 +19,8 @@ from assistant.glossary_compounds import COMPOUND_MIN_WORD
 from assistant.index.lexical import LexicalIndex
 
 # Words every question about these documents uses; they tell nothing about answerability. "Hur mycket
-# pengar …?" names the kind of answer: the text says "medel" or "kronor".
+# pengar …?" names the kind of answer: the text says "medel" or "kronor"; so does "What is it meant to
+# achieve?" (a purpose: "Avsikten är att främja …", no "uppnå").
 UNINFORMATIVE = frozenset("""
     what who whom which when where why how does do did is are was were be been can could should would
     will shall may might must have has had the a an of to in on for with by at from about and or not
@@ -38,6 +39,7 @@ UNINFORMATIVE = frozenset("""
     annars alltid aldrig ibland vidare dock ju väl ändå andra annat annan övriga vissa hela
     ja nej hej måste finnas fanns haft säga sagt gå går tas per
     pengar
+    achieve achieves achieved
 """.split())
 # An English question naming this many glossary concepts or more, every one written in the top
 # passages ("How many forest fire depots does the Civil Contingencies Agency have?": skogsbrand,
@@ -205,6 +207,8 @@ class ConceptCheck:
         glossary's first sense is often not the document's)."""
         absent: dict[str, None] = {}
         for said, entries in phrases:
+            if _asks_only(said):  # "achieve" in "What is it meant to achieve?" names no concept
+                continue
             plain = [e for e in entries if names_plainly(e, said) and not _asks_only(e.term) and self._concept(e)]
             if plain and all(self._absent(e) for e in entries):
                 absent.update(dict.fromkeys(e.term for e in plain))

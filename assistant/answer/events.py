@@ -84,7 +84,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver(?!\w* (?:[\w-]+ ){0,3}(?:speech|address|talk|lecture|"
                      r"remarks|statement)\b)|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),
-                 cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|"
+                 # ("Trafikverket ska återkomma senast den 19 maj med kompletterande uppgifter.")
+                 cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|\båterkomm|"
                      r"\b(?:lade|lagt|läggs|lägger|lägga) (?:fram\b|förslag)|\bmeddela|"
                      r"\breport|\bsubmit|\bpresent|\breceived\b|\bannounc|\bunveil")),
     # "När bildades organisationen?", "When was the partnership founded?": when it came to be.

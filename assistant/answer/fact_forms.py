@@ -155,6 +155,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
                               r"(?:kalender|arbets)?(?:år|års|månader|månaders|månad|veckor|veckors|vecka|dagar|dagars|"
                               rf"dygn|dygns|timmar|timmars|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
+                              # "Strategin sträcker sig från 2023 till 2027", "from 2023 to 2027".
+                              rf"\b(?:från|from)\s+(?:och med\s+)?{YEAR}\s+(?:till|to|until)\s+(?:och med\s+)?{YEAR}\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
                               # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
                               # not how long something lasts).

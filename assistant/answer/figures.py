@@ -74,7 +74,9 @@ _COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\
                                # ("50 ungdomar/unga vuxna": either name counts them.)
                                # ("600 ledande internationella och svenska företag": two describing words
                                # joined by "och" may stand before it too.)
-                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö-]+(?:\s+|/)){0,2}"
+                               # ("över 70 myndighets-, organisations-, och näringslivsföreträdare": suspended
+                               # parts before the word they share.)
+                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö]+-,?\s+)*(?:[\wåäö-]+(?:\s+|/)){0,2}"
                                r"(?:(?:och|and|eller|or)\s+[\wåäö-]+\s+)?[\wåäö-]+))",
                                re.IGNORECASE)
 

@@ -23,7 +23,8 @@ _TITLES = (rf"{POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w
 # (The lookahead first: the titles are tried only before a capitalised word.)
 # (A given name may be hyphenated: "justitieminister Liisa-Ly Pakosta".)
 _TITLED = re.compile(rf"\b(?=\w+\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ])(?i:{_TITLES})\s+(?:[a-zåäö]+\s+)?[A-ZÅÄÖ][a-zåäöéü]+"
-                     r"(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+"
+                     # (A middle initial may stand between: "professor Torben M. Andersen".)
+                     r"(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ]\.\s+)?"
                      r"[A-ZÅÄÖ][a-zåäöéü]+"
                      # Or surnames after a title in the plural: "statsråden Busch, Forssmed och Persson".
                      r"|\b(?i:statssekreterarna|ministrarna|statsråden|ledamöterna|state secretaries|ministers)\s+"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.fact_forms import states
+from assistant.answer.language import detect_language
 from assistant.answer.named_documents import names_title
 from assistant.answer.names import named_in
 
@@ -23,7 +24,10 @@ def speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict
     texts = {p.hit.document_id: p.document_text for p in passages}  # each document once, however many passages
     named = {document: named_in(text, names) for document, text in texts.items()}
     anywhere = any(named.values())
-    return {document: bool(found) or not anywhere for document, found in named.items()}
+    # A Swedish question's names ("Sveriges") are not an English page's ("Sweden"): such a page is
+    # not judged by them.
+    return {document: bool(found) or not anywhere or detect_language(texts[document], default="sv") == "en"
+            for document, found in named.items()}
 
 
 # An entry this short under a heading naming a person is that person's: "### Justitieminister Gunnar

@@ -742,6 +742,15 @@ def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, ex
     # "hänvisas till" is the verb's "till": "när" opens a clause, no time limit is asked.
     ("Vilken lag hänvisas det ofta till när yttrandefriheten inskränks?", AnswerType.REFERENCE),
     ("Till när gäller tillståndet?", AnswerType.DEADLINE),
+    # The holder of a post someone appointed; what a thing will cost; the last day for something.
+    ("Vem har regeringen utsett till nationell kärnkraftssamordnare?", AnswerType.PERSON),
+    ("Vad beräknas den nya nämnden kosta per år?", AnswerType.MONEY),
+    ("What will the new board cost each year?", AnswerType.MONEY),
+    ("What is the total financial envelope of the strategy?", AnswerType.MONEY),
+    ("What is the last day for organisations to register their interest?", AnswerType.DEADLINE),
+    # The years a thing covers are a period, from one year to another.
+    ("Vilka år omfattar Sveriges nya biståndsstrategi för Ukraina?", AnswerType.DURATION),
+    ("Which years does the strategy cover?", AnswerType.DURATION),
     # A level asked "as a share of" something is a share.
     ("What level of development aid, as a share of gross national income, does Sweden commit to?",
      AnswerType.PERCENT),

@@ -281,3 +281,8 @@ def test_a_source_named_before_a_comma_hides_only_itself() -> None:
     assert asked_event("According to the defence minister's speech in Manila, on what date did Sweden join NATO?") \
         == "joined"
     assert asked_event("When was it decided, according to the press release published in May?") == "decided"
+
+
+def test_coming_back_with_figures_is_reporting() -> None:
+    assert asked_event("Senast vilket datum ska Trafikverket komma in med kompletterande uppgifter?") == "reported"
+    assert speaks_of("reported", "Trafikverket ska återkomma senast den 19 maj med kompletterande uppgifter.")

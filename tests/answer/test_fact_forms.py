@@ -472,3 +472,12 @@ def test_until_the_end_of_a_year_says_how_long() -> None:
     assert states(AnswerType.DURATION, "Sverige tar fortsatt ansvar för OSSE som del i trojkan till utgången av 2022.")
     assert states(AnswerType.DURATION, "The mandate runs until the end of 2025.")
     assert not states(AnswerType.DURATION, "Sverige var ordförande i OSSE förra året.")
+
+
+def test_a_person_named_with_a_middle_initial_after_a_title_is_named() -> None:
+    assert states(AnswerType.PERSON, "Rapporten är skriven av professor Torben M. Andersen vid Aarhus universitet.")
+
+
+def test_from_one_year_to_another_says_how_long() -> None:
+    assert states(AnswerType.DURATION, "Strategin sträcker sig från 2023 till 2027 och omfattar 6 miljarder kronor.")
+    assert not states(AnswerType.DURATION, "Hon flyttade från 2023 till Stockholm.")

@@ -99,3 +99,10 @@ def test_two_describing_words_joined_by_och_may_stand_between_a_count_and_what_i
     sentence = "Över 600 ledande internationella och svenska företag, investerare och beslutsfattare samlades."
     assert counts_of(sentence, frozenset({"föret"}))
     assert not counts_of("Över 600 ledande internationella och svenska gäster samlades.", frozenset({"föret"}))
+
+
+def test_a_count_is_of_the_word_its_suspended_parts_share() -> None:
+    """"över 70 myndighets-, organisations-, och näringslivsföreträdare" counts företrädare."""
+    assert counts_of("Utredningen har genomfört intervjuer med över 70 myndighets-, organisations-, och "
+                     "näringslivsföreträdare.", frozenset({"föret"}))
+    assert not counts_of("Utredningen har intervjuat 70 myndigheter.", frozenset({"föret"}))

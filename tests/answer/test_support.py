@@ -297,3 +297,11 @@ def test_a_names_words_are_no_concept_the_passages_must_speak_of() -> None:
     plain = scorer.score("How many companies in the municipal group have production abroad?", language="en",
                          passages=[passage(texts[0], 0.9)])
     assert plain.unaddressed
+
+
+def test_what_a_thing_is_meant_to_achieve_asks_for_its_purpose_not_for_achieving() -> None:
+    """The glossary's "achieve" is uppnå; "Avsikten är att främja …" states the purpose without it."""
+    texts = ["Avsikten med förslagen är att främja kapitalmarknadsfinansiering för små och medelstora företag."]
+    support = scorer_over(texts).score("What is the proposal mainly intended to achieve for smaller companies?",
+                                       language="en", passages=[passage(texts[0], 0.9)])
+    assert "uppnå" not in support.unaddressed

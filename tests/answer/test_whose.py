@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
-from assistant.answer.whose import named_by_heading, named_by_title
+from assistant.answer.whose import named_by_heading, named_by_title, speaks_of_names
 from assistant.models import DocumentInfo, Hit
 
 
@@ -33,3 +33,14 @@ def test_a_short_entry_under_a_heading_naming_a_minister_is_the_ministers() -> N
     # The document's title is no heading over its entries.
     titled = passage("almedalen", "Justitieminister Gunnar Strömmer", "Justitieminister Gunnar Strömmer", entry)
     assert not named_by_heading(AnswerType.PERSON, titled, entry, asked)
+
+
+def test_an_english_page_is_not_judged_by_a_swedish_questions_names() -> None:
+    """"Hur mycket har Sveriges försvarsbudget vuxit?" names Sverige; an English speech says "Sweden",
+    and may still answer. A Swedish page naming neither of the question's names may not."""
+    speech = passage("tal", "Tal vid Natos industriforum", "Tal", "From 2020 to 2024, Sweden has doubled its "
+                     "defence budget from six billion euros to twelve billion euros.")
+    named = passage("budget", "Försvarsbudgeten", "Budget", "Sveriges försvarsbudget ökar med 10 miljarder.")
+    other = passage("annat", "Annat", "Budget", "Finlands försvarsbudget ökar med 2 miljarder.")
+    spoken = speaks_of_names([speech, named, other], ("sveriges",))
+    assert spoken == {"tal": True, "budget": True, "annat": False}
