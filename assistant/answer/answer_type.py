@@ -218,9 +218,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"what (?:is|was|are|were) the (?:\w+ ){0,4}(?:date|year)s?\b|"
                            r"vilk(?:a|et) (?:är|var) (?:\w+ ){0,3}datum(?:en|et)?\b|"
                            r"(?:which|what) (?:day|days|dates)(?= (?:was|is|will|did|does|do|are|were|has|had|of)\b)|"
-                           # ("I vilka årskurser …?" asks for school years, not for a year; "vilken
-                           # dagordning" for no day.)
-                           # ("Vilka ikraftträdandedatum föreslås?" asks for dates by a compound.)
+                           # ("Vilka ikraftträdandedatum föreslås?" asks for dates by a compound; "I vilka
+                           # årskurser …?" asks for school years, not for a year; "vilken dagordning" for no day.)
                            r"vilk(?:a|et) [a-zåäö]*datum|vilket års?\b|vilka års?\b|sedan när|från (?:och med )?när|"
                            r"vilken dag\b|vilken vecka\b|(?:which|what) week\b|vilken månad\b|(?:which|what) month\b|"
                            # "During which period will the council be active?": from a day to a day.

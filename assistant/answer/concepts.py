@@ -171,10 +171,10 @@ class ConceptCheck:
                names_judged: bool = False
                ) -> tuple[list[tuple[str, list[GlossaryEntry]]], list[GlossaryEntry], int, frozenset[str]]:
         """The English question's phrases with the glossary entries each names, the concepts among
-        those entries (not question words, nor the words of a name the passages do not speak of unless
-        ``names_judged``; with forms that analyse to something), how many of the
-        concepts the passages speak of (``written``, or ``in_english`` by an English name, or by
-        the phrase itself written as Swedish writes it), and those phrases (``_cognate``)."""
+        those entries (not question words, nor a name's words the passages do not speak of unless
+        ``names_judged``; with forms that analyse to something), how many of the concepts the
+        passages speak of (``written``, or ``in_english`` by an English name, or by the phrase itself
+        written as Swedish writes it), and those phrases (``_cognate``)."""
         phrases = self._question_phrases(question)
         if in_english is not None:
             # Beside English text only the concepts named plainly are judged: by a one-word

@@ -18,7 +18,9 @@ from assistant.answer.names import named_in
 def speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict[str, bool]:
     """Per document of ``passages``: whether it names one of the question's names (``names``) when
     another of them does: a fact stated in a document naming none of them is about something else
-    ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline)."""
+    ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline). An English page is
+    not judged by them (a Swedish question's "Sveriges" is its "Sweden"). Cost: a regex search per
+    name and document, and a language check of each document naming none."""
     if not names:
         return {p.hit.document_id: True for p in passages}
     texts = {p.hit.document_id: p.document_text for p in passages}  # each document once, however many passages
