@@ -179,8 +179,11 @@ def _gradient(features: np.ndarray, labels: np.ndarray, starts: np.ndarray, thet
 
 def lead_right(group: Group, weights: np.ndarray, typed_margin: float) -> bool:
     """Whether the lead ``select`` takes under ``weights`` holds the evidence: the best candidate,
-    or for a specific kind of fact the best that states one within ``typed_margin`` of it. For an
-    unanswerable question: whether no candidate stating the kind of fact is within the margin."""
+    or for a specific kind of fact the best that states one within ``typed_margin`` of it, a time
+    asked for first. For an unanswerable question: whether no candidate stating the kind of fact is
+    within the margin. (A simplification of ``select``, which since the twenty-fifth pass also takes
+    a time asked for, or a sentence of the best one's paragraph, within ``follow_margin``: the fit
+    scores the lead it can read from features alone.)"""
     scores = group.features @ weights
     order = np.lexsort((np.arange(len(scores)), -scores))
     lead = order[0]
@@ -188,7 +191,7 @@ def lead_right(group: Group, weights: np.ndarray, typed_margin: float) -> bool:
         typed = [i for i in order if group.typed[i] and scores[i] >= scores[order[0]] - typed_margin]
         if not typed:
             return not group.answerable  # "not stated": no quote
-        limits = [i for i in typed if group.features[i, ASKED_TIME]]  # as ``select``: a time limit first
+        limits = [i for i in typed if group.features[i, ASKED_TIME]]  # a time limit, an event's date first
         lead = (limits or typed)[0]
     return bool(group.labels[lead])
 

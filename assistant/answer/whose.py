@@ -5,6 +5,7 @@ the asked-for kind of fact only where these allow it. String work over the compe
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from assistant.answer.answer_type import AnswerType
@@ -20,15 +21,20 @@ def speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict
     another of them does: a fact stated in a document naming none of them is about something else
     ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline). An English page is
     not judged by them (a Swedish question's "Sveriges" is its "Sweden"). Cost: a regex search per
-    name and document, and a language check of each document naming none."""
+    name and document, and a language check of the retrieved passages of each document naming none."""
     if not names:
         return {p.hit.document_id: True for p in passages}
     texts = {p.hit.document_id: p.document_text for p in passages}  # each document once, however many passages
     named = {document: named_in(text, names) for document, text in texts.items()}
     anywhere = any(named.values())
     # A Swedish question's names ("Sveriges") are not an English page's ("Sweden"): such a page is
-    # not judged by them.
-    return {document: bool(found) or not anywhere or detect_language(texts[document], default="sv") == "en"
+    # not judged by them. Its language is read from its retrieved passages, the text an answer
+    # quotes (not the whole page: this runs on every question).
+    retrieved = defaultdict(list)
+    for passage in passages:
+        retrieved[passage.hit.document_id].append(passage.hit.text)
+    return {document: bool(found) or not anywhere
+            or detect_language("\n".join(retrieved[document]), default="sv") == "en"
             for document, found in named.items()}
 
 
