@@ -77,6 +77,13 @@ _LINKING = "".join(rf"(?<!\b{word})" for word in (
 _UNIT_END = re.compile(rf"(?<=[.!?]){_ABBREVIATED}\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|"
                        rf"(?<=:s\.)\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{{2,}}|(?<![\w,])\n|"
                        r"(?<=[\w,])\n(?=[*•#-]|\d+[.)]\s)|(?<=\w)" + _LINKING + r"\n(?![a-zåäö])")
+# A middle initial between a first name and a surname ("professor Torben M. Andersen") ends nothing
+# either; after a word that names a part ("bilaga B. Den …", "Part C. The …") it may end a sentence.
+_MIDDLE_INITIAL = re.compile(r"(?<![.!?] )\b(?!(?:Bilaga|Kategori|Avsnitt|Avdelning|Del|Fas|Steg|Typ|Zon|Nivå|Klass|"
+                             r"Plan|Annex|Appendix|Part|Section|Category|Phase|Step|Type|Zone|Level|Class|Plan)\b)"
+                             r"[A-ZÅÄÖ][a-zåäöéü]+ [A-ZÅÄÖ]\.$")
+_SURNAME = re.compile(r"(?!(?:Han|Hon|Den|Det|De|Vi|Man|Detta|Dessa|Där|Då|Nu|Enligt|The|This|These|It|He|She|They|We|"
+                      r"There|In|On|According)\b)[A-ZÅÄÖ][a-zåäöéü]+\b")
 _MAX_GLOSSES = 12
 # Units shorter than this ("1.", "Delmål:") are never quoted on their own: they get no vector.
 MIN_UNIT_CHARS = 12
@@ -175,6 +182,9 @@ def unit_spans(text: str, *, base: int = 0) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _UNIT_END.finditer(text):
+        if _MIDDLE_INITIAL.search(text, max(0, match.start() - 40), match.start()) and _SURNAME.match(
+                text, match.end()):
+            continue
         spans.extend(_trimmed(text, base, start, match.start()))
         start = match.end()
     spans.extend(_trimmed(text, base, start, len(text)))

@@ -144,6 +144,14 @@ def test_two_initials_begin_a_name_and_end_no_sentence() -> None:
         "Ambassaden ligger i USA.", "Sedan 2020 är den stängd."]
 
 
+def test_a_middle_initial_ends_no_sentence_but_a_part_letter_may() -> None:
+    text = ("Underlagsrapporten är skriven av professor Torben M. Andersen vid Aarhus universitet. "
+            "Tabellerna finns i bilaga B. Den visar utfallet. Frågan ställdes till Per O. Han svarade inte.")
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Underlagsrapporten är skriven av professor Torben M. Andersen vid Aarhus universitet.",
+        "Tabellerna finns i bilaga B.", "Den visar utfallet.", "Frågan ställdes till Per O.", "Han svarade inte."]
+
+
 def test_chunk_ids_are_stable_and_unique(chunker: Chunker, documents: list[Document],
                                          chunks: dict[str, list[Chunk]]) -> None:
     again = {document.id: [c.chunk_id for c in chunker.chunk(document)] for document in documents}
