@@ -334,6 +334,8 @@ def asked_type(question: str) -> AnswerType | None:
                     return AnswerType.YES_NO
                 if _OPENS_WITH_WHAT.match(question):
                     continue
+            if answer_type is AnswerType.PENALTY and _OPENS_WITH_WHEN.match(question):
+                continue  # "When are the changes on doubled penalties to take effect?" asks for a date
             if answer_type is AnswerType.MONEY and _AIM.search(question) and not _HOW_MUCH.search(question):
                 return AnswerType.PURPOSE  # "What is the grant to the Sports Confederation meant to achieve?"
             if answer_type is AnswerType.CONTACT and _asks_whether(question) and not _WHOM_TO_ASK.search(question):
@@ -347,6 +349,7 @@ def asked_type(question: str) -> AnswerType | None:
     return None
 
 
+_OPENS_WITH_WHEN = _cue(r"^\W*(?:and\s+|och\s+)?(?:when|när|since when|sedan när|from what date|från vilket datum)\b")
 # Read beside a cue found: whom to ask (a contact is then asked for), an aim (money asked for is then
 # a purpose), how much (money is then money).
 _WHOM_TO_ASK = _cue(r"\b(?:who|whom|vem|vart)\b")

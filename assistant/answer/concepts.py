@@ -88,14 +88,16 @@ def _asked_for(said: str, question: str) -> bool:
 
 
 # A name of capitalised words inside a sentence: "the Volvo Group", "the Statement of Foreign Policy".
-_NAME = re.compile(r"(?<=\S\s)[A-ZÅÄÖ][\w'’-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[A-ZÅÄÖ][\w'’-]*)+")
+_NAME = re.compile(r"(?<=\S\s)[A-ZÅÄÖ][\w'’-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[A-ZÅÄÖ][\w'’-]*)+|"
+                   # A court case named by its party: "the Wassdahl case" (målet Wassdahl mot Sverige).
+                   r"(?<=\S\s)[A-ZÅÄÖ][\w'’-]+\s+(?:case|judgment|ruling)\b")
 
 
 def _in_a_name(said: str, question: str) -> bool:
     """Whether the English phrase ``said`` is part of a name of two capitalised words or more
     inside ``question`` ("Group" in "the Volvo Group", "Statement" in "the Statement of Foreign
-    Policy"): a name's words are not the glossary's concept ("group": kommunkoncernen), and a
-    document writes the name its own way ("Utrikesdeklarationen")."""
+    Policy"), or of a case's ("the Wassdahl case"): a name's words are not the glossary's concept
+    ("group": kommunkoncernen), and a document writes the name its own way ("Utrikesdeklarationen")."""
     return any(re.search(rf"(?<!\w){re.escape(said)}(?!\w)", name.group(0), re.IGNORECASE)
                for name in _NAME.finditer(question))
 

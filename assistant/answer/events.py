@@ -228,8 +228,9 @@ def report_stages(text: str) -> frozenset[str]:
     return frozenset(stages)
 
 
-# Reporting named without a stage: "redovisas", "rapportera", "be reported" (not "delredovisas").
-_REPORTED_WHOLE = cue(r"(?<![\wåäö-])(?:redovisa\w*|rapportera\w*|be reported|report(?:ed)? to)\b")
+# Reporting named without a stage: "redovisas", "rapportera", "be reported" (not "delredovisas"), and
+# "En redovisning … ska lämnas senast den 6 december 2024 med en delredovisning senast den 31 maj".
+_REPORTED_WHOLE = cue(r"(?<![\wåäö-])(?:redovisa\w*|redovisning\w*|rapportera\w*|be reported|report(?:ed)? to)\b")
 
 
 def report_stage_differs(asked: frozenset[str], text: str) -> bool:

@@ -90,7 +90,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            r"\bhalf a (?:million|billion) (?:kronor|euros?|dollars?)"),
     # A share in figures ("12 %", "12 procent", "12 per cent", "12 percentage points") or in words
     # ("två tredjedelar", "var tredje", "a quarter of", "one in five", "the majority").
-    AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?\s*(?:%|procent\w*|promille|per cent|percent\w*)|"
+    # ("90-procents utsläppsminskning", "en 50-procentig ökning": the figure joined to its unit.)
+    AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?(?:\s*|-)(?:%|procent\w*|promille|per cent|percent\w*)|"
                              # In words as well as in figures: "högst tio procent", "five per cent".
                              rf"\b(?:{NUMBER_WORDS})\s+(?:procent\w*|promille|per cent|percent\w*)|"
                              # "en procent av bruttonationalinkomsten", "one per cent" (not "en procentenhet").
@@ -152,7 +153,8 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DATE: _cue(rf"{_DATE_TEXT}|{_RELATIVE_DATE}"),
     # "tre sammanhängande månader", "two consecutive years": one describing word may stand between;
     # "18 kalendermånader", "tio arbetsdagar" count the same units.
-    AnswerType.DURATION: _cue(rf"\b(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?"
+    # ("upprätthållas i 90-dagar": the number joined to its unit.)
+    AnswerType.DURATION: _cue(rf"\b(?:\d+-|(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?)"
                               r"(?:kalender|arbets)?(?:år|års|månader|månaders|månad|veckor|veckors|vecka|dagar|dagars|"
                               rf"dygn|dygns|timmar|timmars|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
                               # "Strategin sträcker sig från 2023 till 2027", "from 2023 to 2027".

@@ -754,6 +754,9 @@ def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, ex
     # A level asked "as a share of" something is a share.
     ("What level of development aid, as a share of gross national income, does Sweden commit to?",
      AnswerType.PERCENT),
+    # A "when" question about penalties asks for a date; the penalty asked for is a penalty.
+    ("When are the changes on doubled penalties for gang crime proposed to take effect?", AnswerType.DATE),
+    ("What is the maximum penalty for gross fraud?", AnswerType.PENALTY),
 ])
 def test_the_kind_of_fact_is_read_from_whole_words(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected

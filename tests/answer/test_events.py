@@ -200,6 +200,10 @@ def test_beside_an_interim_report_the_assignment_reported_without_a_prefix_is_th
     assert report_stages(sentence) == {"final", "interim"}
     assert not report_stage_differs(report_stages("When is the final report due?"), sentence)
     assert report_stages("Myndigheten ska lämna en delredovisning senast den 1 mars.") == {"interim"}
+    # The report named as a noun, "en redovisning", is the whole assignment's too.
+    noun = ("En redovisning av hur arbetet har genomförts ska lämnas senast den 6 december 2024 med en "
+            "delredovisning senast den 31 maj 2024.")
+    assert not report_stage_differs(report_stages("När ska slutredovisningen lämnas?"), noun)
 
 
 def test_until_when_something_runs_is_answered_by_when_it_ends_not_by_a_report_s_date() -> None:

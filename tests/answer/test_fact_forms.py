@@ -481,3 +481,13 @@ def test_a_person_named_with_a_middle_initial_after_a_title_is_named() -> None:
 def test_from_one_year_to_another_says_how_long() -> None:
     assert states(AnswerType.DURATION, "Strategin sträcker sig från 2023 till 2027 och omfattar 6 miljarder kronor.")
     assert not states(AnswerType.DURATION, "Hon flyttade från 2023 till Stockholm.")
+
+
+def test_a_number_joined_to_its_unit_says_how_long() -> None:
+    assert states(AnswerType.DURATION, "Verksamheten ska kunna upprätthållas i 90-dagar.")
+    assert not states(AnswerType.DURATION, "Under 2020-talet ska det ske.")
+
+
+def test_a_share_joined_to_its_unit_is_a_share() -> None:
+    assert states(AnswerType.PERCENT, "Regeringen stödjer förslaget om 90-procents utsläppsminskning till 2040.")
+    assert states(AnswerType.PERCENT, "Det blev en 50-procentig ökning.")

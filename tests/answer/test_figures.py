@@ -106,3 +106,12 @@ def test_a_count_is_of_the_word_its_suspended_parts_share() -> None:
     assert counts_of("Utredningen har genomfört intervjuer med över 70 myndighets-, organisations-, och "
                      "näringslivsföreträdare.", frozenset({"föret"}))
     assert not counts_of("Utredningen har intervjuat 70 myndigheter.", frozenset({"föret"}))
+
+
+def test_about_fifty_in_words_counts_what_follows() -> None:
+    """"ett femtiotal organisationer" is about fifty organisations, as "ett 50-tal" is."""
+    sentence = ("Utredningen har i dagsläget samtalat och träffat ett femtiotal organisationer, sakkunniga och "
+                "romska företrädare.")
+    assert counts_of(sentence, frozenset({"organ", "föret"}))
+    assert not counts_of(sentence, frozenset({"kommu"}))
+

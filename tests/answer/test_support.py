@@ -299,9 +299,29 @@ def test_a_names_words_are_no_concept_the_passages_must_speak_of() -> None:
     assert plain.unaddressed
 
 
+def test_a_court_case_named_by_its_party_asks_for_no_case_file() -> None:
+    """"the Wassdahl case" is "målet Wassdahl mot Sverige", not an ärende (the glossary's "case")."""
+    texts = ["Skatteprocessen i målet Wassdahl mot Sverige tog totalt cirka sju år och tre månader."]
+    scorer = scorer_over(texts)
+    named = scorer.score("How long did the tax proceedings in the Wassdahl case last in total?", language="en",
+                         passages=[passage(texts[0], 0.9)])
+    assert "ärende" not in named.unaddressed
+    plain = scorer.score("How long does the handling of a case take?", language="en",
+                         passages=[passage(texts[0], 0.9)])
+    assert "ärende" in plain.unaddressed
+
+
 def test_what_a_thing_is_meant_to_achieve_asks_for_its_purpose_not_for_achieving() -> None:
     """The glossary's "achieve" is uppnå; "Avsikten är att främja …" states the purpose without it."""
     texts = ["Avsikten med förslagen är att främja kapitalmarknadsfinansiering för små och medelstora företag."]
     support = scorer_over(texts).score("What is the proposal mainly intended to achieve for smaller companies?",
                                        language="en", passages=[passage(texts[0], 0.9)])
     assert "uppnå" not in support.unaddressed
+
+
+def test_an_inquiry_s_final_report_is_its_slutbetankande() -> None:
+    texts = ["Utredningen ska lämna ett delbetänkande senast den 1 juni 2018 och ett slutbetänkande, som ska lämnas "
+             "senast den 31 december 2018."]
+    support = scorer_over(texts).score("By what date must the inquiry submit its final report?", language="en",
+                                       passages=[passage(texts[0], 0.9)])
+    assert "slutredovisning" not in support.unaddressed
