@@ -365,7 +365,10 @@ _ASKS_YES_OR_NO = _cue(r"^\W*(?:and\s+|och\s+)?(?:will|would|does|do|did|is|are|
 
 # "Hur har antalet … utvecklats?", "How has the number of … changed?": a change asked for.
 # "Vilken effekt har regelverket haft på antalet beslut?" too: "ökat från några dussintal till flera hundra".
+# "Hur mycket kan antalet brottsutvisningar öka?", "How much could the number of … rise?" too.
 _TREND = _cue(r"\bhur (?:har|hade)\b.{0,100}\b(?:utvecklats|förändrats|ändrats|påverkats)\b|"
+              r"\bhur mycket\b.{0,60}\bantal\w*\b.{0,60}\b(?:öka|minska|växa|sjunka)\w*|"
+              r"\bhow much\b.{0,60}\bnumber of\b.{0,60}\b(?:increase|rise|grow|fall|decrease|drop)\w*|"
               r"\bhow (?:has|have|did)\b.{0,100}\b(?:changed|developed|evolved|change|develop|evolve|affected)\b|"
               r"\bvilke?n (?:effekt|påverkan|inverkan)\b.{0,100}\bantal|"
               r"\bwhat (?:effect|impact)\b.{0,100}\bnumber of\b")

@@ -104,7 +104,11 @@ def _in_a_name(said: str, question: str) -> bool:
 
 def _named_part(word: str) -> str:
     """``word``, or for a hyphenated word whose last part is a word of compound length on its own
-    ("e-hälsomyndigheten"), that part; "p-plats" stays as it is (plats names no parking)."""
+    ("e-hälsomyndigheten"), that part; "p-plats" stays as it is (plats names no parking). A
+    compound's first part left for the next word ("Landsbygds- och infrastrukturdepartementet",
+    "Kultur- och fritidsnämnden") is a word of its own."""
+    if word.endswith("-") and word[:-1].isalnum():
+        return word[:-1]
     head, _, last = word.rpartition("-")
     return last if head and len(last) >= COMPOUND_MIN_WORD and last.isalnum() else word
 

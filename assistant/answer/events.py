@@ -51,11 +51,14 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                      r"\binför(?:s|as|ande|andet)\b|\bintroduc")),
     # "When is the agency to close down?", "När ska myndigheten upphöra?": when it ends (before
     # "decided", whose "closed" is a deal's).
+    # "When does the tax exemption expire?" too: "Skattefriheten upphör att gälla den 1 juli 2026".
     "ended": (cue(r"\b(?:close|closes|closed|closing|shut|shuts|wound|wind|winds) (?:down|up)\b|\bceases?\b|"
+                  r"\bexpir(?:e|es|ed|y)\b|\blapses?\b|\brun out\b|\b(?:löper|gick|går) ut\b|"
                   # (verbs only: "avvecklingsuppdraget" is an assignment, reported on like any other)
                   r"\bcease to exist\b|\bbe abolished\b|\bupphör(?:a|de|t)?\b|\bavveckla(?:s|des|ts)?\b|"
                   r"\bläggas? (?:ned|ner)\b"),
               cue(r"\bupp-?hör\w*|\bavveckl\w*|\bläggs? (?:ned|ner)\b|\bläggas (?:ned|ner)\b|\bnedlägg\w*|"
+                  r"\b(?:löper|gick|går) ut\b|\bexpir\w*|"
                   r"\bclos\w* down\b|\bshut\w* down\b|\bcease|\bwound up\b|\babolish")),
     # (A deal "was closed"; "closed youth care" is a kind of care.)
     # ("beslutsförmåga", "decision-making" are a capacity, not a decision.)
@@ -214,8 +217,10 @@ def speaks_of(event: str, text: str) -> bool:
 
 # "Final report" and "interim report" are two deadlines of one assignment: a sentence about one does
 # not answer a question about the other.
-_STAGES = {"final": cue(r"slutredovis\w*|slutrapport\w*|\bfinal (?:report|account)|\breport(?:s|ed)? in full"),
-           "interim": cue(r"delredovis\w*|delrapport\w*|\binterim|\bprogress report|\bpartial report")}
+# (An inquiry reports in a delbetänkande and a slutbetänkande.)
+_STAGES = {"final": cue(r"slutredovis\w*|slutrapport\w*|slutbetänkande\w*|\bfinal (?:report|account)|"
+                        r"\breport(?:s|ed)? in full"),
+           "interim": cue(r"delredovis\w*|delrapport\w*|delbetänkande\w*|\binterim|\bprogress report|\bpartial report")}
 
 
 def report_stages(text: str) -> frozenset[str]:

@@ -157,6 +157,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DURATION: _cue(rf"\b(?:\d+-|(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?)"
                               r"(?:kalender|arbets)?(?:år|års|månader|månaders|månad|veckor|veckors|vecka|dagar|dagars|"
                               rf"dygn|dygns|timmar|timmars|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
+                              # "de senaste tre åren", "de första sex månaderna" (not "de 534 utökade timmarna",
+                              # hours of teaching).
+                              r"\bde (?:senaste|första|sista|närmaste|kommande|följande|efterföljande|föregående)\s+"
+                              rf"(?:\d+|{NUMBER_WORDS})\s+(?:åren|månaderna|veckorna|dagarna|dygnen|timmarna)\b|"
                               # "Strategin sträcker sig från 2023 till 2027", "from 2023 to 2027".
                               rf"\b(?:från|from)\s+(?:och med\s+)?{YEAR}\s+(?:till|to|until)\s+(?:och med\s+)?{YEAR}\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
@@ -237,6 +241,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                 r"^\W*(?-i:[A-ZÅÄÖ])[\wåäö-]+(?<!et)(?<!en)(?<!na)(?<!tta) innebär\b|"
                                 r"\b(?:avser|ska avse)\b(?! att\b)|"
                                 r"\b(?:means|is defined as|are defined as|refers to|counts as)\b|"
+                                # A term named after what it stands for: "lån där amorteringarna ökar efter
+                                # hand, så kallade annuitetslån", "Så kallad oaktsam våldtäkt är fall där …".
+                                r"\bså kallad(?:e|t)?\b|\bs\.k\.|\bso-called\b|\bknown as\b|"
                                 # "Regionerna samt Gotlands kommun (nedan kallade länsplaneupprättarna)"
                                 r"\((?:nedan|hereinafter|hereafter)\b"),
     # A phone number ("08-405 13 49", "0293-21 80 00", "+46 8 405 10 00"), an e-mail address, or words
@@ -281,6 +288,8 @@ _RATIO = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så
                     rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b|"
                     # A change by a factor: "Vi behöver fördubbla svensk energiproduktion", "halve emissions".
                     r"\b(?:för|tre|fyr)dubbl(?:a|as|ar|ade|ats|ing\w*)\b|\bhalvera\w*|"
+                    # "antalet brottsutvisade kan sexfaldigas", "en tiofaldig ökning".
+                    r"\b(?:fem|sex|sju|åtta|nio|tio|tjugo|hundra)faldig\w*|\b(?:fivefold|sixfold|tenfold)\b|"
                     r"\b(?:doubl|tripl|quadrupl)(?:e|es|ed|ing)\b|\bhalv(?:e|es|ed|ing)\b", re.IGNORECASE)
 
 

@@ -44,7 +44,7 @@ _POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|th
                           # question ("Vad kostar den?"), before a bare verb ("Varför behövde den ta
                           # över ansvaret?") or in "handlar det om" ("Hur mycket handlar det om?").
                           r"|\b(?:den|det)(?=\s*[?.!]?\s*$)|\b(?:den|det)(?=\s+(?:ta|få|göra|bli|vara|ha|ge|gå|"
-                          r"kosta|gälla|behöva|kunna|inte)\b)|\bhandlar det om\b", re.IGNORECASE)
+                          r"kosta|gälla|behöva|kunna|inte)\b)|\bhandla(?:r|de) det om\b", re.IGNORECASE)
 _IF_INSTEAD = re.compile(r"^\s*(?:and|but|och|men)\s+(?:what )?(?:if|om)\b", re.IGNORECASE)
 _MIN_TITLE_CHARS = 8  # a shorter title ("Plan") is found in answers that do not name it
 

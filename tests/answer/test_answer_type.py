@@ -757,6 +757,9 @@ def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, ex
     # A "when" question about penalties asks for a date; the penalty asked for is a penalty.
     ("When are the changes on doubled penalties for gang crime proposed to take effect?", AnswerType.DATE),
     ("What is the maximum penalty for gross fraud?", AnswerType.PENALTY),
+    # How much a number may grow asks for a change ("kan sexfaldigas"), not for a count.
+    ("Hur mycket kan antalet brottsutvisningar öka enligt utredningens bedömning?", AnswerType.QUANTITY),
+    ("How much could the number of deportations increase?", AnswerType.QUANTITY),
 ])
 def test_the_kind_of_fact_is_read_from_whole_words(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected

@@ -290,3 +290,18 @@ def test_a_source_named_before_a_comma_hides_only_itself() -> None:
 def test_coming_back_with_figures_is_reporting() -> None:
     assert asked_event("Senast vilket datum ska Trafikverket komma in med kompletterande uppgifter?") == "reported"
     assert speaks_of("reported", "Trafikverket ska återkomma senast den 19 maj med kompletterande uppgifter.")
+
+
+def test_when_a_thing_expires_is_when_it_ends() -> None:
+    event = asked_event("When does the temporary tax exemption for charging at the workplace expire?")
+    assert event == "ended"
+    assert speaks_of(event, "Den tillfälliga skattefriheten upphör att gälla den 1 juli 2026.")
+    assert speaks_of(event, "Avtalet löper ut den 31 december 2025.")
+    assert not speaks_of(event, "Elektrifiering av transportsektorn: Förlängning av stöd\n2027: 700\n2028: 800")
+
+
+def test_an_inquiry_reports_in_a_delbetankande_and_a_slutbetankande() -> None:
+    asked = report_stages("När ska utredaren lämna ett delbetänkande?")
+    assert asked == {"interim"}
+    assert report_stage_differs(asked, "Uppdraget ska redovisas senast den 15 augusti 2026.")
+    assert report_stages("Utredningen ska lämna sitt slutbetänkande senast den 1 mars 2027.") == {"final"}

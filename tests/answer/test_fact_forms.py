@@ -483,11 +483,23 @@ def test_from_one_year_to_another_says_how_long() -> None:
     assert not states(AnswerType.DURATION, "Hon flyttade från 2023 till Stockholm.")
 
 
-def test_a_number_joined_to_its_unit_says_how_long() -> None:
+def test_a_number_joined_to_its_unit_or_in_the_definite_plural_says_how_long() -> None:
     assert states(AnswerType.DURATION, "Verksamheten ska kunna upprätthållas i 90-dagar.")
+    assert states(AnswerType.DURATION, "Den sökande ska inte ha levt på försörjningsstöd de senaste tre åren.")
+    assert not states(AnswerType.DURATION, "De 534 utökade timmarna i lågstadiet ska fördelas mellan ämnen.")
     assert not states(AnswerType.DURATION, "Under 2020-talet ska det ske.")
 
 
 def test_a_share_joined_to_its_unit_is_a_share() -> None:
     assert states(AnswerType.PERCENT, "Regeringen stödjer förslaget om 90-procents utsläppsminskning till 2040.")
     assert states(AnswerType.PERCENT, "Det blev en 50-procentig ökning.")
+
+
+def test_a_change_by_a_factor_in_one_word_is_a_quantity() -> None:
+    assert states(AnswerType.QUANTITY, "Utredningen bedömer att antalet brottsutvisade kan sexfaldigas.")
+    assert states(AnswerType.QUANTITY, "Det innebär en tiofaldig ökning.")
+
+
+def test_a_so_called_term_is_defined_by_what_it_stands_beside() -> None:
+    assert states(AnswerType.DEFINITION, "Ett exempel är lån där amorteringarna ökar, så kallade annuitetslån.")
+    assert states(AnswerType.DEFINITION, "Så kallad oaktsam våldtäkt är fall där gärningsmannen varit grovt oaktsam.")

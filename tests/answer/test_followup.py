@@ -28,6 +28,7 @@ def test_a_question_pointing_back_is_a_follow_up_and_carries_the_earlier_topic()
     assert refers_back("What did she say about the budget?")
     assert refers_back("Varför just dem?") and refers_back("Varför behövde den ta över ansvaret?")
     assert refers_back("Vad kostar den?") and refers_back("Hur mycket handlar det om per år?")
+    assert refers_back("Vilka rättsakter handlade det om?")  # the past tense points back too
     assert not refers_back("När träder den nya lagen i kraft?") and not refers_back("Finns det en plan för boende?")
     assert not refers_back("Vilka regler börjar gälla den 1 mars 2026?")
     history = [ChatTurn(role="user", content="Which grant did the government announce for water utilities?")]

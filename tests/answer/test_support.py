@@ -325,3 +325,23 @@ def test_an_inquiry_s_final_report_is_its_slutbetankande() -> None:
     support = scorer_over(texts).score("By what date must the inquiry submit its final report?", language="en",
                                        passages=[passage(texts[0], 0.9)])
     assert "slutredovisning" not in support.unaddressed
+
+
+def test_a_ministry_named_with_a_suspended_compound_part_is_spoken_of() -> None:
+    """"Landsbygds- och infrastrukturdepartementet" is the Ministry of Rural Affairs and
+    Infrastructure, though its first word ends in a hyphen."""
+    texts = ["Under det senaste halvåret har Landsbygds- och infrastrukturdepartementet ansvarat för närmare "
+             "30 möten inom olika områden."]
+    support = scorer_over(texts).score(
+        "Roughly how many meetings did the Ministry of Rural Affairs and Infrastructure handle?", language="en",
+        passages=[passage(texts[0], 0.9)])
+    assert not support.unaddressed and support.score > 0
+
+
+def test_measured_by_is_spoken_of_by_matt_med() -> None:
+    texts = ["Inflationen mätt med konsumentprisindex med fast ränta (KPIF) bedöms uppgå till 6 procent i "
+             "genomsnitt 2023."]
+    support = scorer_over(texts).score(
+        "What average inflation, measured by the consumer price index, was forecast for 2023?", language="en",
+        passages=[passage(texts[0], 0.9)])
+    assert "mätning" not in support.unaddressed
