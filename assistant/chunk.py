@@ -78,9 +78,11 @@ _UNIT_END = re.compile(rf"(?<=[.!?]){_ABBREVIATED}\s+(?=[\"”“'«(\[]?[A-ZÅ�
                        rf"(?<=:s\.)\s+(?=[\"”“'«(\[]?[A-ZÅÄÖ0-9-])|\n{{2,}}|(?<![\w,])\n|"
                        r"(?<=[\w,])\n(?=[*•#-]|\d+[.)]\s)|(?<=\w)" + _LINKING + r"\n(?![a-zåäö])")
 # A middle initial between a first name and a surname ("professor Torben M. Andersen") ends nothing
-# either; after a word that names a part ("bilaga B. Den …", "Part C. The …") it may end a sentence.
+# either; after a word that names a part ("bilaga B. Den …", "Part C. The …") it may end a sentence,
+# and so may a letter after a sentence's first word, which is capitalised whatever it is ("Se B.").
+# The word after must read as a surname (``_SURNAME``: not "Han", "Den", "The" …).
 _MIDDLE_INITIAL = re.compile(r"(?<![.!?] )\b(?!(?:Bilaga|Kategori|Avsnitt|Avdelning|Del|Fas|Steg|Typ|Zon|Nivå|Klass|"
-                             r"Plan|Annex|Appendix|Part|Section|Category|Phase|Step|Type|Zone|Level|Class|Plan)\b)"
+                             r"Plan|Annex|Appendix|Part|Section|Category|Phase|Step|Type|Zone|Level|Class)\b)"
                              r"[A-ZÅÄÖ][a-zåäöéü]+ [A-ZÅÄÖ]\.$")
 _SURNAME = re.compile(r"(?!(?:Han|Hon|Den|Det|De|Vi|Man|Detta|Dessa|Där|Då|Nu|Enligt|The|This|These|It|He|She|They|We|"
                       r"There|In|On|According)\b)[A-ZÅÄÖ][a-zåäöéü]+\b")

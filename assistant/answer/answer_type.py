@@ -349,7 +349,9 @@ def asked_type(question: str) -> AnswerType | None:
     return None
 
 
+# A question opening with "when" asks for a time, whatever else it names ("… on doubled penalties").
 _OPENS_WITH_WHEN = _cue(r"^\W*(?:and\s+|och\s+)?(?:when|när|since when|sedan när|from what date|från vilket datum)\b")
+
 # Read beside a cue found: whom to ask (a contact is then asked for), an aim (money asked for is then
 # a purpose), how much (money is then money).
 _WHOM_TO_ASK = _cue(r"\b(?:who|whom|vem|vart)\b")
