@@ -152,6 +152,16 @@ def test_a_middle_initial_ends_no_sentence_but_a_part_letter_may() -> None:
         "Tabellerna finns i bilaga B.", "Den visar utfallet.", "Frågan ställdes till Per O.", "Han svarade inte."]
 
 
+def test_a_text_chunk_s_units_are_its_source_split_again(documents: list[Document],
+                                                       chunks: dict[str, list[Chunk]]) -> None:
+    """The answer reads a retrieved chunk's units from the index instead of splitting it again
+    (``citations.sentence_spans``): the two must agree."""
+    for document in documents:
+        for chunk in chunks[document.id]:
+            if chunk.kind == "text":
+                assert chunk.units == unit_spans(document.text[chunk.start:chunk.end], base=chunk.start)
+
+
 def test_chunk_ids_are_stable_and_unique(chunker: Chunker, documents: list[Document],
                                          chunks: dict[str, list[Chunk]]) -> None:
     again = {document.id: [c.chunk_id for c in chunker.chunk(document)] for document in documents}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer.base import Passage
-from assistant.answer.citations import make_citation
+from assistant.answer.citations import make_citation, sentence_spans
 from assistant.models import DocumentInfo, Hit
 
 TEXT = ("Regeringen uppdrar åt SGU att öka möjligheterna till utvinning.\n\n"
@@ -32,3 +32,15 @@ def test_a_quote_starting_inside_a_line_is_left_as_it_is() -> None:
     start = TEXT.index("uppdrar")
     citation = make_citation(passage(), 1, (start, start + 20))
     assert citation.quote == TEXT[start:start + 20]
+
+
+def test_a_passage_from_the_index_is_split_as_the_index_split_it() -> None:
+    """Its units come with it (``unit_scores``); a passage without them is split now."""
+    split = sentence_spans(passage())
+    assert [TEXT[a:b] for a, b in split][:2] == [
+        "Regeringen uppdrar åt SGU att öka möjligheterna till utvinning.",
+        "* SGU ska undersöka, provta och karakterisera befintliga gruvavfall."]
+    stored = {(0, 10): 0.5, (11, 20): 0.4}
+    indexed = passage()
+    indexed.unit_scores.update(stored)
+    assert sentence_spans(indexed) == [(0, 10), (11, 20)]

@@ -114,4 +114,3 @@ def test_about_fifty_in_words_counts_what_follows() -> None:
                 "romska företrädare.")
     assert counts_of(sentence, frozenset({"organ", "föret"}))
     assert not counts_of(sentence, frozenset({"kommu"}))
-
