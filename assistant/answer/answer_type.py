@@ -334,7 +334,7 @@ def asked_type(question: str) -> AnswerType | None:
                     return AnswerType.YES_NO
                 if _OPENS_WITH_WHAT.match(question):
                     continue
-            if answer_type is AnswerType.PENALTY and _OPENS_WITH_WHEN.match(question):
+            if answer_type not in _ASKED_BY_WHEN and _OPENS_WITH_WHEN.match(question):
                 continue  # "When are the changes on doubled penalties to take effect?" asks for a date
             if answer_type is AnswerType.MONEY and _AIM.search(question) and not _HOW_MUCH.search(question):
                 return AnswerType.PURPOSE  # "What is the grant to the Sports Confederation meant to achieve?"
@@ -349,7 +349,11 @@ def asked_type(question: str) -> AnswerType | None:
     return None
 
 
-# A question opening with "when" asks for a time, whatever else it names ("… on doubled penalties").
+# A question opening with "when" asks for a time, whatever else it names ("… on doubled penalties",
+# "… statistiken om antalet anmälningar", "… the contact person"): only a kind of time is read, or
+# a condition ("When is it allowed to refuse a permit?").
+_ASKED_BY_WHEN = frozenset({AnswerType.DATE, AnswerType.DEADLINE, AnswerType.DURATION, AnswerType.CLOCK,
+                            AnswerType.CONDITION})
 _OPENS_WITH_WHEN = _cue(r"^\W*(?:and\s+|och\s+)?(?:when|när|since when|sedan när|from what date|från vilket datum)\b")
 
 # Read beside a cue found: whom to ask (a contact is then asked for), an aim (money asked for is then

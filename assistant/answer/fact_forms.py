@@ -17,7 +17,7 @@ from assistant.answer.events import cue as _cue
 from assistant.answer.form_matching import finds as _finds
 from assistant.answer.form_matching import is_new as _new
 from assistant.answer.form_matching import uses as _uses
-from assistant.answer.number_words import NUMBER_WORDS, ONLY_ONE, SV_TENS, YEAR, factored
+from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, YEAR, factored
 from assistant.answer.person_forms import names_person
 
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
@@ -130,7 +130,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            r"\bett \d{2,3}-tal\b|"
                            r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
                            # "Endast ett samråd är obligatoriskt": one, said as a count.
-                           rf"\b(?:{ONLY_ONE}|{NUMBER_WORDS}|ett (?:tio|{'|'.join(SV_TENS)}|hundra|tusen|dussin)tal|"
+                           rf"\b(?:{ONLY_ONE}|{NUMBER_WORDS}|{ABOUT_SO_MANY}|"
                            r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of|"
                            # "en miljon artillerigranater", "two million doses" (not a sum of money).
                            # "uppemot en kvarts miljon unga", "half a million people".

@@ -11,7 +11,7 @@ from collections.abc import Set as AbstractSet
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import cue as _cue
-from assistant.answer.number_words import NUMBER_WORDS, ONLY_ONE, SV_TENS, YEAR
+from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, YEAR
 
 # Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
 # for 2016, nor "Who presented the declaration in 2021?" by who read the first one in 2019.
@@ -70,7 +70,7 @@ _GENERIC_COUNTED = frozenset({"people", "persons", "person", "individuals", "mä
 _COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\d+)?(?:-talet|-tal)?|{ONLY_ONE}|"
                                rf"en (?:kvarts|halv) miljon|half a million|a quarter of a million|"
                                # "ett femtiotal organisationer": about fifty.
-                               rf"ett (?:tio|{'|'.join(SV_TENS)}|hundra|tusen|dussin)tal|{NUMBER_WORDS})"
+                               rf"{ABOUT_SO_MANY}|{NUMBER_WORDS})"
                                # (The words in a lookahead: "850 miljoner kronor 1 900 speciallärare" is two
                                # counts, and the first one's words must not swallow the second.)
                                # ("50 ungdomar/unga vuxna": either name counts them.)

@@ -36,6 +36,8 @@ def factored(words: Iterable[str]) -> str:
 SV_TENS = ("tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
 SV_DIGITS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
 # One as a count, not an article: "endast ett samråd", "only one consultation".
+# About so many, in words: "ett femtiotal organisationer", "ett hundratal" ("ett 40-tal" in figures).
+ABOUT_SO_MANY = rf"ett (?:tio|{'|'.join(SV_TENS)}|hundra|tusen|dussin)tal"
 ONLY_ONE = r"(?:(?<=endast )|(?<=enbart )|(?<=bara )|(?<=only )|(?<=just )|(?<=exakt )|(?<=exactly ))(?:en|ett|one)"
 NUMBER_WORDS = factored([
     *SV_DIGITS, "tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",

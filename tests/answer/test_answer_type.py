@@ -754,9 +754,11 @@ def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, ex
     # A level asked "as a share of" something is a share.
     ("What level of development aid, as a share of gross national income, does Sweden commit to?",
      AnswerType.PERCENT),
-    # A "when" question about penalties asks for a date; the penalty asked for is a penalty.
+    # A "when" question asks for a time, whatever it names; the penalty asked for is a penalty.
     ("When are the changes on doubled penalties for gang crime proposed to take effect?", AnswerType.DATE),
     ("What is the maximum penalty for gross fraud?", AnswerType.PENALTY),
+    ("När publiceras statistiken om antalet anmälningar?", AnswerType.DATE),
+    ("When does the contact person have to be appointed?", AnswerType.DATE),
     # How much a number may grow asks for a change ("kan sexfaldigas"), not for a count.
     ("Hur mycket kan antalet brottsutvisningar öka enligt utredningens bedömning?", AnswerType.QUANTITY),
     ("How much could the number of deportations increase?", AnswerType.QUANTITY),
