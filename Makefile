@@ -121,6 +121,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round38/questions.jsonl --documents tests/eval/round38/documents.json
 	$(BIN)/assistant eval tests/eval/round39/questions.jsonl --documents tests/eval/round39/documents.json
 	$(BIN)/assistant eval tests/eval/round40/questions.jsonl --documents tests/eval/round40/documents.json
+	$(BIN)/assistant eval tests/eval/round41/questions.jsonl --documents tests/eval/round41/documents.json
+	$(BIN)/assistant eval tests/eval/round42/questions.jsonl --documents tests/eval/round42/documents.json
+	$(BIN)/assistant eval tests/eval/round43/questions.jsonl --documents tests/eval/round43/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
