@@ -124,6 +124,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round41/questions.jsonl --documents tests/eval/round41/documents.json
 	$(BIN)/assistant eval tests/eval/round42/questions.jsonl --documents tests/eval/round42/documents.json
 	$(BIN)/assistant eval tests/eval/round43/questions.jsonl --documents tests/eval/round43/documents.json
+	$(BIN)/assistant eval tests/eval/round44/questions.jsonl --documents tests/eval/round44/documents.json
+	$(BIN)/assistant eval tests/eval/round45/questions.jsonl --documents tests/eval/round45/documents.json
+	$(BIN)/assistant eval tests/eval/round46/questions.jsonl --documents tests/eval/round46/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.

@@ -198,6 +198,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                # "What was Sweden's total fertility rate in 2023?": a figure.
                                r"\bwhat (?:is|was|are|were|will be) (?:the |[\w-]+'s )?(?:[\w-]+ ){0,3}rates?\b"
                                r"(?! (?:of )?(?:change|progress)\b)|"
+                               # "What rate would the energy tax stay at …?", "What monthly threshold is proposed?"
+                               r"\bwhat (?:[\w-]+ ){0,2}(?:rate|threshold)\b(?! (?:of )?(?:change|progress)\b)|"
                                # "What is the overall ceiling for the guarantees?", "Vad är taket för …?"
                                r"\bwhat (?:is|was|will be) the (?:[\w-]+ ){0,2}(?:ceiling|cap)\b|"
                                r"\bvad (?:är|var|blir) (?:det )?(?:[\wåäö-]+ )?(?:taket|maxbeloppet|maxtaket)\b|"
@@ -321,6 +323,8 @@ def asked_type(question: str) -> AnswerType | None:
     question (remembered: the selection, the quoting of each chosen unit and the explanation of a
     miss all ask it)."""
     question = _main_clause(question)
+    if _SAYS_ABOUT.match(question):
+        return None  # "Vad säger ministern om antalet asylsökande?" asks what is said, not how many
     for answer_type, cue in _ASKS:
         if found := cue.search(question):
             if answer_type is AnswerType.COUNT and _TREND.search(question):
@@ -334,8 +338,12 @@ def asked_type(question: str) -> AnswerType | None:
                     return AnswerType.YES_NO
                 if _OPENS_WITH_WHAT.match(question):
                     continue
-            if answer_type not in _ASKED_BY_WHEN and _OPENS_WITH_WHEN.match(question):
+            # (Unless a second question asks it: "Who approves invoices, and above what amount …?")
+            first_question = not _SECOND_QUESTION.search(question[:found.start()])
+            if answer_type not in _ASKED_BY_WHEN and _OPENS_WITH_WHEN.match(question) and first_question:
                 continue  # "When are the changes on doubled penalties to take effect?" asks for a date
+            if answer_type not in _ASKED_BY_WHO and _OPENS_WITH_WHO.match(question) and first_question:
+                continue  # "Who was appointed to carry out the inquiry into … penalties?" asks for a person
             if answer_type is AnswerType.MONEY and _AIM.search(question) and not _HOW_MUCH.search(question):
                 return AnswerType.PURPOSE  # "What is the grant to the Sports Confederation meant to achieve?"
             if answer_type is AnswerType.CONTACT and _asks_whether(question) and not _WHOM_TO_ASK.search(question):
@@ -355,6 +363,16 @@ def asked_type(question: str) -> AnswerType | None:
 _ASKED_BY_WHEN = frozenset({AnswerType.DATE, AnswerType.DEADLINE, AnswerType.DURATION, AnswerType.CLOCK,
                             AnswerType.CONDITION})
 _OPENS_WITH_WHEN = _cue(r"^\W*(?:and\s+|och\s+)?(?:when|när|since when|sedan när|from what date|från vilket datum)\b")
+
+# A question opening with "who" asks for a person or a body (or whom to contact, who counts as
+# something), whatever else it names: "Who was appointed to … the overhaul of criminal penalties?"
+_ASKED_BY_WHO = frozenset({AnswerType.PERSON, AnswerType.BODY, AnswerType.CONTACT, AnswerType.DEFINITION})
+_OPENS_WITH_WHO = _cue(r"^\W*(?:and\s+|och\s+)?(?:who|whom|vem)\b")
+
+# "Vad säger migrationsministern om antalet asylsökande i år?", "What does the report say about
+# costs?": what someone says of a thing, not the thing's figure.
+_SAYS_ABOUT = _cue(r"^\W*(?:and\s+|och\s+)?(?:vad (?:säger|sa|sade|skriver|anför|framhåller)\b.{1,80}?\bom\b|"
+                   r"what (?:does|did|do) .{1,80}?\b(?:say|write|state) about\b)")
 
 # Read beside a cue found: whom to ask (a contact is then asked for), an aim (money asked for is then
 # a purpose), how much (money is then money).

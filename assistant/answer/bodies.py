@@ -26,6 +26,19 @@ def asks_for_a_country(question: str) -> bool:
     return _ASKS_COUNTRY.search(question) is not None
 
 
+# "Vilken myndighet ska följa upp …?", "Which agency …?": the government and the parliament are no
+# agency ("Regeringen har därför beslutat om en förordning …" names no one who follows it up).
+_ASKS_AGENCY = cue(r"\b(?:vilken|vilka) (?:[\wåäö]+ )?myndighet(?:en|er|erna)?\b|"
+                   r"\bwhich (?:[\w-]+ )?(?:agency|agencies)\b")
+_NO_AGENCY = "regeringen riksdagen regeringskansliet the government the riksdag the government offices"
+
+
+def besides_for_an_agency(question: str) -> str:
+    """The bodies that do not answer ``question`` when it asks which agency (the government, the
+    parliament), to be read as named already (``states``' ``besides``); else ``""``."""
+    return _NO_AGENCY if _ASKS_AGENCY.search(question) else ""
+
+
 @functools.cache
 def country_names() -> frozenset[str]:
     """The countries' names in Swedish and English (``data/countries.json``). Cost: one small read."""
@@ -37,11 +50,26 @@ def named_bodies(documents: Mapping[str, str], *, answer_type: AnswerType | None
                  asked: str) -> dict[str, frozenset[str]]:
     """Per document id of ``documents`` (id → text), the names that state the asked-for body or
     place (``states``' ``bodies=``): for a body, the short names the document gives its bodies
-    (``body_aliases``, read without soft hyphens); for "which country?", the countries' names. Empty
-    for other kinds of fact. Cost: a regex pass per document."""
+    (``body_aliases``, read without soft hyphens) and the state bodies it names (``agency_names``);
+    for "which country?", the countries' names. Empty for other kinds of fact. Cost: a regex pass
+    and ~150 substring tests per document."""
     if answer_type not in (AnswerType.BODY, AnswerType.PLACE):
         return {}
     countries = country_names() if asks_for_a_country(asked) else frozenset()
-    own = answer_type is AnswerType.BODY
-    return {document: countries | (body_aliases(as_read(text)) if own else frozenset())
+    if answer_type is not AnswerType.BODY:
+        return {document: countries for document in documents}
+    return {document: countries | body_aliases(as_read(text)) | _agencies_in(text)
             for document, text in documents.items()}
+
+
+@functools.cache
+def agency_names() -> frozenset[str]:
+    """The state bodies' names as texts write them ("Trafikverket", "Statens geotekniska institut",
+    ``data/agencies.json``). Cost: one small read."""
+    entries = json.loads((resources.files("assistant") / "data" / "agencies.json").read_text(encoding="utf-8"))
+    return frozenset(entry["term"] for entry in entries)
+
+
+def _agencies_in(text: str) -> frozenset[str]:
+    """The state bodies ``text`` names, by their names (a substring test each: ~150 names)."""
+    return frozenset(name for name in agency_names() if name in text)

@@ -63,12 +63,15 @@ MIN_COGNATE = 6  # a shorter English word ("cars", "data") is too often a part o
 
 def _cognate(said: str, written: set[str]) -> bool:
     """Whether an English word of the question is written in the passages as Swedish writes it: its
-    singular starts one of their terms ("operations" → "operation", "regions" → "region"). One word of
-    ``MIN_COGNATE`` letters or more; a phrase never. Cost: a scan of the passages' terms."""
+    singular starts one of their terms ("operations" → "operation", "regions" → "region", "initiatives"
+    → "initiativ"). One word of ``MIN_COGNATE`` letters or more; a phrase never. Cost: a scan of the
+    passages' terms."""
     word = said.casefold()
     if " " in word or not word.isalpha() or len(word) < MIN_COGNATE:
         return False
     singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    # English "-ive" is Swedish "-iv": "initiative" is "initiativ", "directive" "direktiv".
+    singular = singular[:-1] if singular.endswith("ive") else singular
     return len(singular) >= MIN_COGNATE and any(term.startswith(singular) for term in written)
 
 

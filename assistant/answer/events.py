@@ -44,8 +44,10 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                       # "Från och med vilket datum gäller ändringarna?"
                       r"\bfrån och med\b.{0,40}\bgäll(?:er|a)\b|\bgäll(?:er|a)\b.{0,40}\bfrån och med\b|"
                       # "Från när gäller den utvidgade rätten?", "From when does the rule apply?"
-                      r"\bfrån när\b.{0,40}\bgäll(?:er|a)\b|\bfrom when\b.{0,60}\bapply\b|"
-                      r"börja\w* (?:\w+ ){0,14}?(?:att )?gälla|ikraftträd"),
+                      r"\b(?:från|sedan) när\b.{0,40}\bgäll(?:er|a)\b|\bfrom when\b.{0,60}\bapply\b|"
+                      # "Från vilket datum ska reglerna tillämpas?": rules applied from a day.
+                      r"\bfrån (?:vilket datum|när)\b.{0,100}\btillämpas\b|"
+                      r"börja\w* (?:[\w-]+ ){0,14}?(?:att )?gälla|ikraftträd"),
                  # "Ambitionen är att införandet av fritidskortet kan ske i början av 2024."
                  cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect|"
                      r"\binför(?:s|as|ande|andet)\b|\bintroduc")),
@@ -79,8 +81,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                     r"awarded|given|handed|delades ut|delas ut|tilldelades)\b|\b(?:delades ut|tilldelades)\b"),
                 cue(r"\butdelning\w*|\bdelade?s? ut\b|\btilldela\w*|\baward\w*|\bpresented (?:to|with)\b|"
                     r"\bpris(?:et)?\b|\bprize\b")),
-    # "Remissvaren ska ha kommit in till Näringsdepartementet senast …": how a consultation's
-    # answers are due.
+    # "Remissvaren ska ha kommit in till Näringsdepartementet senast …", "… vara inkomna …",
+    # "Sista dag att svara på remissen är …": how a consultation's answers are due.
     # ("When did the minister deliver his speech?" asks when it was given, not when a report was due.)
     # "By what date must any unused money be paid back?" is not answered by when a report is due.
     "repaid": (_REPAYING, _REPAYING),
@@ -88,7 +90,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                      r"remarks|statement)\b)|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),
                  # ("Trafikverket ska återkomma senast den 19 maj med kompletterande uppgifter.")
-                 cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkomm|\bges in\b|\båterkomm|"
+                 cue(r"redovis|rapport|lämna|presenter|\bkommit in\b|\bkomma in\b|\binkom(?:m|n|\b)|\bges in\b|"
+                     r"\båterkomm|\bsvara på remiss\w*|"
                      r"\b(?:lade|lagt|läggs|lägger|lägga) (?:fram\b|förslag)|\bmeddela|"
                      r"\breport|\bsubmit|\bpresent|\breceived\b|\bannounc|\bunveil")),
     # "När bildades organisationen?", "When was the partnership founded?": when it came to be.

@@ -80,14 +80,17 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|öre\b|sek\b|tkr|mnkr|mdkr|mkr|msek\b|mdsek\b|"
                            r"miljon\w* kronor|"
                            # ("150 miljoner för 2026" is a sum; "1,3 miljoner personer" counts people.)
-                           rf"miljard\w* kronor|(?:miljoner|miljarder){_NOT_COUNTING}|"
+                           # ("med nästan 1 miljard för 2023": a sum in the singular too.)
+                           rf"miljard\w* kronor|(?:miljon|miljoner|miljard|miljarder)\b{_NOT_COUNTING}|"
                            # "25 million kronor", "1.2 billion euros" (an English page's word order).
                            r"(?:million|billion|bn|m)\s+(?:kronor|kr\b|sek\b|euros?\b|eur\b|dollars?\b|usd\b)|"
                            r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
                            r"\b(?:sek|eur|usd|€|\$|£)\s?\d|"
                            rf"\b(?=\w+(?: \w+)?\s+(?:miljon|miljard))(?:en|ett|en halv|en kvarts|{NUMBER_WORDS})\s+"
                            rf"(?:miljon|miljard)\w*\b{_NOT_COUNTING}|"
-                           r"\bhalf a (?:million|billion) (?:kronor|euros?|dollars?)"),
+                           r"\bhalf a (?:million|billion) (?:kronor|euros?|dollars?)|"
+                           # A sum in the law's unit of money: "sänks från två prisbasbelopp till ett och ett halvt".
+                           rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|en|ett|halvt)\s+(?:pris|inkomst)?basbelopp\w*"),
     # A share in figures ("12 %", "12 procent", "12 per cent", "12 percentage points") or in words
     # ("två tredjedelar", "var tredje", "a quarter of", "one in five", "the majority").
     # ("90-procents utsläppsminskning", "en 50-procentig ökning": the figure joined to its unit.)
@@ -184,7 +187,11 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\b(?:års|halvårs)vis\b|\bårlig(?:a|t)?\b|\bannual\b|"
                                r"\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:year|month|week|day|"
                                r"term|quarter)|\b(?:yearly|monthly|weekly|daily|quarterly|biannually|regularly)\b|"
-                               r"\bevery (?:\w+ )?(?:years|months|weeks|days)\b"),
+                               r"\bevery (?:\w+ )?(?:years|months|weeks|days)\b|"
+                               # How many times: "har valts … tre gånger", "met 12 times", "twice".
+                               rf"\b(?:\d+|{NUMBER_WORDS}|flera|ett flertal) gånger\b(?! så\b)|"
+                               rf"\b(?:\d+|{NUMBER_WORDS}|several) times\b(?! (?:as|more|larger|higher|the)\b)|"
+                               r"\b(?:twice|thrice)\b(?! as\b)"),
     AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?(?!\w)|"
                            r"\b\d{1,2}\s*[–-]\s*\d{1,2}\b.{0,10}"
                            r"(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vardag)"),
@@ -207,7 +214,11 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\bförbjud\w*|\bförbud\w*|\btillåt\w*|\bundanta\w*|\bom inte\b|\b(?:endast|bara) om\b|"
                             r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
-                            r"\bexcept\b|\bexempt\w*|\bonly if\b"),
+                            r"\bexcept\b|\bexempt\w*|\bonly if\b|"
+                            # Whether the law allows it, said of the act: "Samkönade sexuella handlingar är
+                            # olagliga" (not "illegal handel", the trade named).
+                            r"\b(?:är|var|blir|vara|is|are|was|were|be)\s+(?:inte\s+|not\s+)?(?:o?laglig(?:a|t)?|"
+                            r"straffbar(?:a|t)?|(?:il)?legal|(?:un)?lawful|punishable)\b"),
     AnswerType.CONTENT: _cue(r"\binnehåll\w*|\bomfatta\w*|\binkludera\w*|\bsärskilt\b|\bbland annat\b|\bbl\.\s?a\.|"
                              r"\bmed (?:särskilt )?fokus på\b|\bwith (?:a )?focus on\b|"
                              r"\bbelysa\b|\bbehandla\b|\bincludes?\b|\bincluding\b|\bcontains?\b|\bcover(?:s|ing)?\b|"
@@ -331,8 +342,12 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    # The English for "regeringen", "kommunerna", "myndigheterna", "polisen" (below).
                    r"\b(?:[Tt]he [Gg]overnment(?: Offices)?|[Tt]he Riksdag|[Mm]unicipalities|[Tt]he regions|"
                    r"(?:[Gg]overnment |[Pp]ublic )?[Aa]gencies|[Tt]he police)\b|"
-                   r"\b[A-ZÅÄÖ][a-zåäö]+s [a-zåäö-]*(?:verk|styrelse|myndighet|inspektion|nämnd|kommission|"
-                   r"institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
+                   # ("Statens geotekniska institut": up to two describing words before the kind.)
+                   r"\b[A-ZÅÄÖ][a-zåäö]+s (?:[a-zåäö-]+a )?[a-zåäö-]*(?:verk|styrelse|myndighet|inspektion|nämnd|"
+                   r"kommission|institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
+                   # The one given a task: "Regeringen uppdrar åt Trafikanalys att …", "… ger Boverket i uppdrag".
+                   r"(?:(?<=\buppdrar åt )|(?<=\buppdrog åt )|(?<=\buppdrar till ))[A-ZÅÄÖ][\wåäö-]+|"
+                   r"(?:(?<=\bger )|(?<=\bgav )|(?<=\bgett ))[A-ZÅÄÖ][\wåäö-]+(?= i uppdrag\b)|"
                    # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"
                    r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:sjukhuset|universitetet|högskolan|akademin|institutet)\b|"
                    # "Uppsala universitet", "Umeå universitet": a university named by its town.
@@ -355,7 +370,7 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"Riksrevisionen|Kustbevakningen|Sida|[Kk]ommissionen|EU-kommissionen)s?\b|"
                    r"\b(?:Regeringskansliet|[Rr]egeringen|[Rr]iksdagen|[Ll]änsstyrelse\w*|[Kk]ommunstyrelse\w*|"
                    r"[Kk]ommunfullmäktige|[Rr]egionfullmäktige|[Kk]ommunledning\w*|[Ff]örvaltning\w*|[Nn]ämnd\w*|"
-                   r"[Kk]ommuner(?:na)?|[Rr]egioner(?:na)?|[Mm]yndighet\w*|[Pp]olisen|[Ff]örsäkringskassan|"
+                   r"[Kk]ommuner(?:na)?|[Rr]egioner(?:na)?|[Kk]ommunens|[Mm]yndighet\w*|[Pp]olisen|[Ff]örsäkringskassan|"
                    r"Arbetsförmedlingen|Migrationsverket|EU|FN|OECD|Nato|SKR|SKL|MSB)\b|"
                    r"\b[A-ZÅÄÖ][a-zåäö]+s? (?:kommun|region|län|stad)\b|\b[A-ZÅÄÖ]{2,}\b|"
                    # Posts and professions, not what their stems begin ("strategin", "pedagogik").

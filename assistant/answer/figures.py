@@ -106,7 +106,7 @@ _NUMBER_OF = _cue(r"(?<!\bett )\b(?:antal(?:et)?|(?:the|total) number of)\s+((?:
 # Nouns that count the same things under other names: "Hur många Natoländer …?" is answered by "28 av 30
 # medlemsstater". A question's word that is one of them, or a compound ending in one, counts them all.
 _SAME_COUNT = (
-    ("länder", "stater", "countries", "states"),
+    ("länder", "stater", "nationer", "countries", "states", "nations"),
     ("företag", "bolag", "companies", "firms", "businesses"),
     ("bostäder", "lägenheter", "dwellings", "homes", "apartments", "flats"),
     ("anställda", "medarbetare", "employees", "staff"),

@@ -1,6 +1,6 @@
 """Numbers and years as texts write them, in Swedish and English: numbers in words ("tjugofem",
-"twenty-five", "tvåhundra"), "one" said as a count ("endast ett samråd"), a year. Patterns only, used
-by ``fact_forms`` and ``figures``.
+"twenty-five", "tvåhundra"), "one" said as a count ("endast ett samråd"), a year. Patterns, used
+by ``fact_forms`` and ``figures``, and a small number written out (``swedish_number``, for ``support``).
 """
 
 from __future__ import annotations
@@ -38,9 +38,25 @@ SV_DIGITS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
 # One as a count, not an article: "endast ett samråd", "only one consultation".
 # About so many, in words: "ett femtiotal organisationer", "ett hundratal" ("ett 40-tal" in figures).
 ABOUT_SO_MANY = rf"ett (?:tio|{'|'.join(SV_TENS)}|hundra|tusen|dussin)tal"
+SV_TEENS = ("tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton")
+
+
+def swedish_number(number: int) -> str | None:
+    """``number`` written out in Swedish ("arton", "tjugofem") for 2 to 99; ``None`` otherwise (one
+    is "en" or "ett", a stopword; larger numbers are written in figures)."""
+    if 2 <= number <= 9:
+        return SV_DIGITS[number - 2]
+    if 10 <= number <= 19:
+        return SV_TEENS[number - 10]
+    if 20 <= number <= 99:
+        unit = number % 10
+        return SV_TENS[number // 10 - 2] + ("" if unit == 0 else "ett" if unit == 1 else SV_DIGITS[unit - 2])
+    return None
+
+
 ONLY_ONE = r"(?:(?<=endast )|(?<=enbart )|(?<=bara )|(?<=only )|(?<=just )|(?<=exakt )|(?<=exactly ))(?:en|ett|one)"
 NUMBER_WORDS = factored([
-    *SV_DIGITS, "tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
+    *SV_DIGITS, *SV_TEENS,
     *(tens + unit for tens in SV_TENS for unit in ("", "en", "ett", *SV_DIGITS)),
     *(digit + power for digit in ("", *SV_DIGITS) for power in ("hundra", "tusen")), "dussin",
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",

@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
-from assistant.answer.bodies import named_bodies
+from assistant.answer.bodies import besides_for_an_agency, named_bodies
 from assistant.answer.citations import sentence_spans
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
@@ -160,6 +160,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     # The glossary's Swedish for an English question's names: only where names are the answer
     # ("the purpose" glossed as "syftet" must not hide "Syftet med programmet är …").
     besides = " ".join([question, *known]) if answer_type in _NAMED else question
+    besides = f"{besides} {besides_for_an_agency(asked)}" if answer_type is AnswerType.BODY else besides
     figures = figures or asked
     numbers = set(_NUMBER.findall(figures))
     specified = AskedFact.of(answer_type, asked=asked, figures=figures)

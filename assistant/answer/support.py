@@ -63,6 +63,7 @@ from assistant.answer.base import Passage
 from assistant.answer.concepts import MIN_STEM, UNINFORMATIVE, ConceptCheck
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID
 from assistant.answer.language import detect_language
+from assistant.answer.number_words import swedish_number
 from assistant.glossary import Glossary
 from assistant.index.lexical import LexicalIndex
 from assistant.models import Language
@@ -177,7 +178,8 @@ class SupportScorer:
                 continue
             weight = self._weight(terms if language == "en" else self._own_terms(word, terms))
             total += weight
-            if self._addressed(word, terms, seen) or _starts_a_compound(self._heads(word, terms, language), seen):
+            if self._addressed(word, terms, seen) or _starts_a_compound(self._heads(word, terms, language), seen) \
+                    or self._written_out(word, seen):
                 found += weight
                 matched.append(word)
             else:
@@ -188,6 +190,12 @@ class SupportScorer:
         if far and score < WORDS_OVERRULE_DISTANCE:
             return Support(0.0, (), (), too_far=True)
         return Support(score, tuple(matched), tuple(missing))
+
+    def _written_out(self, word: str, seen: set[str]) -> bool:
+        """Whether a small number the question writes in figures is written out in the passages:
+        "… before turning 18?" by "innan han eller hon fyllt arton år"."""
+        spelled = swedish_number(int(word)) if word.isdigit() and len(word) <= 2 else None
+        return spelled is not None and bool(set(self._analyzer.terms(spelled)) & seen)
 
     def _heads(self, word: str, terms: set[str], language: Language) -> set[str]:
         """The terms of ``word`` a compound of the passages may start with and so speak of it: an

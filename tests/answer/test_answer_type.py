@@ -762,6 +762,18 @@ def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, ex
     # How much a number may grow asks for a change ("kan sexfaldigas"), not for a count.
     ("Hur mycket kan antalet brottsutvisningar öka enligt utredningens bedömning?", AnswerType.QUANTITY),
     ("How much could the number of deportations increase?", AnswerType.QUANTITY),
+    # A "who" question asks for a person or a body, whatever it names; a second question asks its own.
+    ("Who was appointed to carry out the inquiry into the overhaul of criminal penalties?", AnswerType.PERSON),
+    ("Who is authorised to approve invoices, and above what amount is a second signature needed?",
+     AnswerType.MONEY),
+    ("And who is organising it, and at what time does it start?", AnswerType.CLOCK),
+    # What someone says about a number asks what is said, not for the number.
+    ("Vad säger migrationsministern om antalet asylsökande i år?", None),
+    ("What does the report say about the number of applications?", None),
+    # A rate or a threshold asked for is a figure.
+    ("What rate would the energy tax on electricity stay at?", AnswerType.QUANTITY),
+    ("What monthly remuneration threshold is proposed for the expert tax?", AnswerType.QUANTITY),
+    ("What is the rate of change?", None),
 ])
 def test_the_kind_of_fact_is_read_from_whole_words(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected

@@ -78,6 +78,9 @@ def test_a_consultation_s_answers_coming_in_is_their_submission() -> None:
     assert asked_event(question) == "reported"
     due = "Remissvaren ska ha kommit in till Näringsdepartementet senast tisdagen den 1 mars 2016."
     assert speaks_of("reported", due)
+    # … as "inkomna", and as the last day to answer the referral.
+    assert speaks_of("reported", "Remissvaren ska vara inkomna till Näringsdepartementet senast den 12 februari 2016.")
+    assert speaks_of("reported", "Sista dag att svara på remissen är den 12 februari 2016.")
 
 
 def test_drawing_an_assignment_s_funds_is_not_reporting_on_it() -> None:
@@ -305,3 +308,14 @@ def test_an_inquiry_reports_in_a_delbetankande_and_a_slutbetankande() -> None:
     assert asked == {"interim"}
     assert report_stage_differs(asked, "Uppdraget ska redovisas senast den 15 augusti 2026.")
     assert report_stages("Utredningen ska lämna sitt slutbetänkande senast den 1 mars 2027.") == {"final"}
+
+
+def test_a_law_beginning_to_apply_is_asked_with_a_hyphenated_name_between() -> None:
+    assert asked_event("När börjar de nya f-gasförordningarna gälla för reglerna om certifiering?") == "in_force"
+
+
+def test_rules_applied_from_a_day_come_into_force_then() -> None:
+    question = "Från vilket datum är det tänkt att reglerna ska tillämpas?"
+    assert asked_event(question) == "in_force"
+    assert speaks_of("in_force", "Reglerna ska vara införda den 31 december 2025 och tillämpas från 1 januari 2026.")
+    assert asked_event("Sedan när gäller lagen?") == "in_force"

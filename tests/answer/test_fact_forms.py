@@ -9,7 +9,7 @@ import re
 import pytest
 
 from assistant.answer.answer_type import AnswerType
-from assistant.answer.bodies import asks_for_a_country, country_names
+from assistant.answer.bodies import asks_for_a_country, besides_for_an_agency, country_names, named_bodies
 from assistant.answer.fact_forms import body_aliases, names_a_deadline, states
 from assistant.answer.number_words import NUMBER_WORDS
 
@@ -503,3 +503,49 @@ def test_a_change_by_a_factor_in_one_word_is_a_quantity() -> None:
 def test_a_so_called_term_is_defined_by_what_it_stands_beside() -> None:
     assert states(AnswerType.DEFINITION, "Ett exempel är lån där amorteringarna ökar, så kallade annuitetslån.")
     assert states(AnswerType.DEFINITION, "Så kallad oaktsam våldtäkt är fall där gärningsmannen varit grovt oaktsam.")
+
+
+def test_a_sum_in_the_singular_or_in_price_base_amounts_is_money() -> None:
+    assert states(AnswerType.MONEY, "Regeringen höjer nu anslagen med nästan 1 miljard för 2023.")
+    assert states(AnswerType.MONEY, "Nivån sänks från två prisbasbelopp till ett och ett halvt prisbasbelopp.")
+    assert not states(AnswerType.MONEY, "Över 1 miljon personer berörs.")
+    assert not states(AnswerType.MONEY, "Prisbasbeloppet räknas om varje år.")
+
+
+def test_how_many_times_is_a_frequency_but_times_as_large_is_a_ratio() -> None:
+    assert states(AnswerType.FREQUENCY, "Han har valts som parlamentsledamot tre gånger under åren 1995–2010.")
+    assert states(AnswerType.FREQUENCY, "The council met 12 times last year.")
+    assert not states(AnswerType.FREQUENCY, "Kostnaden är två gånger så stor.")
+    assert not states(AnswerType.FREQUENCY, "The cost is three times as high.")
+
+
+def test_whether_an_act_is_lawful_answers_yes_or_no_not_a_trade_named_illegal() -> None:
+    assert states(AnswerType.YES_NO, "Samkönade sexuella handlingar är olagliga och straffbara med fängelse.")
+    assert states(AnswerType.YES_NO, "Prostitution och sexköp är lagligt för samtyckande vuxna.")
+    assert not states(AnswerType.YES_NO, "Målet är att förhindra illegal handel med F-gaser.")
+    assert not states(AnswerType.YES_NO, "Människohandel kriminaliserades 2020.")
+
+
+def test_the_municipality_named_in_the_genitive_is_a_body() -> None:
+    assert states(AnswerType.BODY, "Det är kommunens ansvar att avgöra om en person är behörig.")
+
+
+def test_the_government_does_not_answer_which_agency() -> None:
+    question = "Vilken myndighet ska följa upp att målen nås?"
+    government = "Regeringen har därför beslutat om en förordning om plastbärkassar."
+    assert states(AnswerType.BODY, government, besides=question)
+    assert not states(AnswerType.BODY, government, besides=f"{question} {besides_for_an_agency(question)}")
+    assert states(AnswerType.BODY, "Naturvårdsverket ska kontrollera att förbrukningen minskar.",
+                  besides=f"{question} {besides_for_an_agency(question)}")
+    assert besides_for_an_agency("Who decides on the budget?") == ""
+
+
+def test_a_state_body_is_named_by_its_name_or_as_the_one_given_a_task() -> None:
+    question = "Vilken myndighet får ge bidrag till projekten?"
+    besides = f"{question} {besides_for_an_agency(question)}"
+    named = "Förordningen möjliggör för Statens geotekniska institut att ge bidrag till projekten."
+    bodies = named_bodies({"d": named}, answer_type=AnswerType.BODY, asked=question)["d"]
+    assert "Statens geotekniska institut" in bodies
+    assert states(AnswerType.BODY, named, besides=besides, bodies=bodies)
+    assert states(AnswerType.BODY, "Regeringen uppdrar åt Trafikanalys att ta fram underlag.", besides=besides)
+    assert states(AnswerType.BODY, "Regeringen ger Boverket i uppdrag att utreda frågan.", besides=besides)

@@ -9,11 +9,13 @@ from assistant.answer.figures import (
     counts_names,
     counts_of,
     names_each,
+    same_count_stems,
     states_another_year,
     with_header_unit,
     with_header_units,
     years_of,
 )
+from assistant.answer.number_words import swedish_number
 
 
 def test_a_figure_in_a_year_is_not_a_period_of_years() -> None:
@@ -84,6 +86,11 @@ def test_a_count_of_things_named_two_ways_counts_either() -> None:
     assert counts_of("Nätverket består av cirka 50 ungdomar/unga vuxna från hela världen.", frozenset({"unga"}))
 
 
+def test_nations_count_as_countries() -> None:
+    stems = same_count_stems(counted_words("Hur många länder var representerade på övningen?"))
+    assert counts_of("Försvarsmakten var värd för övningen och representanter från 16 nationer deltog.", stems)
+
+
 def test_who_held_a_post_in_another_year_does_not_answer_who_held_it_in_the_year_asked() -> None:
     assert states_another_year(AnswerType.PERSON, {2021}, "Hösten 2019 läste statsministern upp deklarationen.")
     assert not states_another_year(AnswerType.PERSON, {2021}, "Deklarationen lästes upp av EU-ministern.")
@@ -114,3 +121,8 @@ def test_about_fifty_in_words_counts_what_follows() -> None:
                 "romska företrädare.")
     assert counts_of(sentence, frozenset({"organ", "föret"}))
     assert not counts_of(sentence, frozenset({"kommu"}))
+
+
+def test_a_small_number_is_written_out_in_swedish() -> None:
+    assert [swedish_number(n) for n in (1, 2, 10, 18, 20, 21, 35, 99, 100)] == [
+        None, "två", "tio", "arton", "tjugo", "tjugoett", "trettiofem", "nittionio", None]

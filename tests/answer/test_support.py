@@ -345,3 +345,24 @@ def test_measured_by_is_spoken_of_by_matt_med() -> None:
         "What average inflation, measured by the consumer price index, was forecast for 2023?", language="en",
         passages=[passage(texts[0], 0.9)])
     assert "mätning" not in support.unaddressed
+
+
+def test_a_small_number_in_figures_is_spoken_of_by_the_number_written_out() -> None:
+    """"before turning 18" is "innan han eller hon fyllt arton år" in the text."""
+    texts = ["Rätten ska även omfatta den som påbörjar utbildningen i anstalt innan han eller hon fyllt arton år.",
+             "Åldersgränsen höjs från 16 till 18 år."]  # the figures are in the index, not in the passage
+    scorer = scorer_over(texts)
+    support = scorer.score("Does the right cover someone who starts before turning 18?", language="en",
+                           passages=[passage(texts[0], 0.9)])
+    assert "18" in support.matched
+    other = scorer.score("Does the right cover someone who starts before turning 16?", language="en",
+                         passages=[passage(texts[0], 0.9)])
+    assert "16" in other.missing
+
+
+def test_an_english_word_ending_in_ive_is_written_as_swedish_writes_it() -> None:
+    """"initiative" is "initiativ" (the glossary's insats is another sense)."""
+    texts = ["Jag är tacksam för vitboken som ministern tog initiativ till."]
+    support = scorer_over(texts).score("Who took the initiative for the white paper?", language="en",
+                                       passages=[passage(texts[0], 0.9)])
+    assert "insats" not in support.unaddressed
