@@ -26,8 +26,9 @@ _SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bund
 
 # How a sentence says a body came to be ("NDPHS är en internationell organisation som bildades 2003").
 # "Kungl. Vasaorden instiftades år 1772": an order, a prize or a fund is instituted.
+# ("SciLifeLab startades 2010 gemensamt av de fyra universiteten": a thing started was founded.)
 _FOUNDING = r"\bbilda(?:des|ts|t)\b|\bgrunda(?:des|ts|t)\b|\binrätta(?:des|ts|t)\b|\betablera(?:des|ts|t)\b|" \
-            r"\binstifta(?:des|ts|t|d)\b|\bfounded\b|\bestablished\b|\binstituted\b"
+            r"\binstifta(?:des|ts|t|d)\b|\bstarta(?:des|ts)\b|\bfounded\b|\bestablished\b|\binstituted\b"
 
 # Compounds on "beslut-" that name no decision: a capacity, a competence, the people or the basis
 # deciding ("beslutsförmåga", "beslutsfattare", "beslutsunderlag").
@@ -86,6 +87,14 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # ("When did the minister deliver his speech?" asks when it was given, not when a report was due.)
     # "By what date must any unused money be paid back?" is not answered by when a report is due.
     "repaid": (_REPAYING, _REPAYING),
+    # "Vilket år lämnade Turkiet Istanbulkonventionen?" asks when it withdrew ("2021 frånträdde
+    # Turkiet … konvention"), not when something was handed in (before "reported").
+    "withdrew": (cue(r"\blämna(?:de|r|t|s)?\s+(?:(?-i:[A-ZÅÄÖ])[\wåäö-]*\s+)?(?:[\wåäö-]*(?:konvention|avtal|samarbete|"
+                     r"organisation|union)\w*|EU|Nato|FN)\b|\bwithdr[ae]w\w*|"
+                     r"\b(?:leave|leaves|left) (?:the )?(?:(?-i:[A-Z])[\w-]*|convention|agreement|union|treaty)\b|"
+                     r"\butträd\w*|\bfrånträd\w*"),
+                 cue(r"\bfrånträd\w*|\butträd\w*|\blämna(?:de|r|t)\b|\bwithdr[ae]w\w*|\bleft\b|\bleave\w*|"
+                     r"\bexit\w*|\butträde\w*")),
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver(?!\w* (?:[\w-]+ ){0,3}(?:speech|address|talk|lecture|"
                      r"remarks|statement)\b)|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),
@@ -101,7 +110,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "By when is the inquiry to be appointed?" is not answered by its report's deadline; an
     # organisation "set up" was founded ("NDPHS … bildades 2003").
     "appointed": (cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r)\b"),
-                  cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\butse(?:s|dd|dda|r|tt)\b|\bförordna|"
+                  cue(r"\bappoint\w*|\bset up\b|\btillsätt\w*|\btillsatt\w*|\but(?:se(?:s|dd|dda|r|tt)|såg|sågs)\b|"
+                      r"\bförordna|"
                       + _FOUNDING)),
     # "Det skriver statsministern i en debattartikel i Svenska Dagbladet den 9 november": when it came out.
     "published": (cue(r"\bpublish|\bpublicer|\bkungör"),
@@ -146,6 +156,13 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "On which days did the minister visit Ukraine?" is answered by "reste … till Ukraina den 26–27
     # april", not by the days of a meeting the minister hosted.
     # (A verb: "advice against non-essential travel" asks when the advice was lifted.)
+    # "What was the last day to apply for accreditation to cover the state visit?" asks when
+    # applications closed ("Sista dag att ansöka om ackreditering var …"), not when the visit was.
+    "applied": (cue(r"\bapply (?:for|to)\b|\bapplications? (?:for|to)\b|\bansöka\b|\bansökningar\w*|\bansökan\b|"
+                    # (Not "registration": "the Companies Registration Office" is a name.)
+                    r"\banmäla (?:sig|intresse)\b|\b(?:pre-?)?register (?:for|to)\b"),
+                # ("Föranmälan till pressträffen görs senast …": a registration made before.)
+                cue(r"\bansök\w*|\bapplic\w*|\bapply\b|\w*anmäl\w*|\w*registr\w*|\bsök(?:a|er|as)\b")),
     "visited": (cue(r"\bvisit(?:s|ed|ing)?\b|\btravel(?:s|led|ed)\b|\bbesök(?:te|er|a|t)?\b|\breste\b|\breser\b"),
                 cue(r"visit\w*|\btravel\w*|\btrip\b|besök\w*|\bres(?:te|er|a|an)\b|\bpå plats\b")),
     # "När kan spåren tas i trafik?" is not answered by the year the money was set aside.

@@ -18,6 +18,8 @@ from assistant.answer.form_matching import finds, is_new, uses
 # Titles that stand before a name in running text, besides the posts a question asks for by title.
 _TITLES = (rf"{POSTS}|\w*ledamot\w*|\w*sekreterare\w*|\w*chef(?:en)?|professor\w*|ombudsman\w*|"
            r"överbefälhavare\w*|biskop\w*|projektledare\w*|handläggare\w*|president\w*|director(?:-general)?|"
+           # Judges and lawyers: "hovrättslagmannen Monika Sörbom", "justitierådet Anna Ek".
+           r"\w*lagman\w*|\w*domare\w*|justitieråd\w*|\w*rådman\w*|advokat\w*|\w*åklagare\w*|"
            r"ambassador|chair(?:man|woman|person)?|secretary(?:-general)?|governor|commissioner|coordinator|"
            r"rapporteur|spokesperson|mayor")
 # (The lookahead first: the titles are tried only before a capitalised word.)

@@ -319,3 +319,32 @@ def test_rules_applied_from_a_day_come_into_force_then() -> None:
     assert asked_event(question) == "in_force"
     assert speaks_of("in_force", "Reglerna ska vara införda den 31 december 2025 och tillämpas från 1 januari 2026.")
     assert asked_event("Sedan när gäller lagen?") == "in_force"
+
+
+def test_a_thing_started_was_founded_and_one_utsåg_was_appointed() -> None:
+    assert asked_event("Which universities founded the laboratory, and in what year?") == "founded"
+    assert speaks_of("founded", "Laboratoriet startades 2010 gemensamt av fyra universitet.")
+    assert asked_event("Who was appointed the first cyber ambassador, and in which year?") == "appointed"
+    assert speaks_of("appointed", "Regeringen utsåg 2023 Sveriges första cybersändebud.")
+
+
+def test_the_last_day_to_apply_asks_when_applications_closed_not_when_the_visit_was() -> None:
+    question = "What was the last day for journalists to apply for accreditation to cover the state visit?"
+    assert asked_event(question) == "applied"
+    assert speaks_of("applied", "Sista dag att ansöka om ackreditering var torsdagen den 6 oktober 2022.")
+    assert not speaks_of("applied", "Statsbesöket äger rum den 11–12 oktober 2022.")
+
+
+def test_leaving_a_convention_is_withdrawing_not_handing_something_in() -> None:
+    assert asked_event("Vilket år lämnade Turkiet Istanbulkonventionen?") == "withdrew"
+    assert asked_event("When did the UK leave the EU?") == "withdrew"
+    assert asked_event("När ska myndigheten lämna en redovisning av uppdraget?") == "reported"
+    assert asked_event("When can parental leave be taken?") is None
+    assert speaks_of("withdrew", "2021 frånträdde Turkiet Europarådets konvention om våld mot kvinnor.")
+    assert not speaks_of("withdrew", "2019 presenterade regeringen en handlingsplan för reformer.")
+
+
+def test_registering_beforehand_is_applying_but_a_registration_office_is_a_name() -> None:
+    assert asked_event("What is the deadline for journalists to pre-register for the press conference?") == "applied"
+    assert speaks_of("applied", "Föranmälan till pressträffen görs senast den 15 september kl. 17.00.")
+    assert asked_event("By what year should the Companies Registration Office's new system be ready?") is None

@@ -549,3 +549,14 @@ def test_a_state_body_is_named_by_its_name_or_as_the_one_given_a_task() -> None:
     assert states(AnswerType.BODY, named, besides=besides, bodies=bodies)
     assert states(AnswerType.BODY, "Regeringen uppdrar åt Trafikanalys att ta fram underlag.", besides=besides)
     assert states(AnswerType.BODY, "Regeringen ger Boverket i uppdrag att utreda frågan.", besides=besides)
+    # A name inside a longer word is none: "Sidan" is a page, not Sida.
+    page = named_bodies({"d": "Sidan uppdateras varje vecka."}, answer_type=AnswerType.BODY, asked=question)["d"]
+    assert "Sida" not in page
+
+
+def test_a_judge_or_prosecutor_named_by_title_is_a_person() -> None:
+    question = "Vem utsågs till särskild utredare?"
+    assert states(AnswerType.PERSON, "Till särskild utredare förordnades samma dag hovrättslagmannen Monika Sörbom.",
+                  besides=question)
+    assert states(AnswerType.PERSON, "Utredare blir riksåklagare Petra Lundh.", besides=question)
+    assert not states(AnswerType.PERSON, "Åklagare ska pröva frågan.", besides=question)
