@@ -82,11 +82,6 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                     r"awarded|given|handed|delades ut|delas ut|tilldelades)\b|\b(?:delades ut|tilldelades)\b"),
                 cue(r"\butdelning\w*|\bdelade?s? ut\b|\btilldela\w*|\baward\w*|\bpresented (?:to|with)\b|"
                     r"\bpris(?:et)?\b|\bprize\b")),
-    # "Remissvaren ska ha kommit in till Näringsdepartementet senast …", "… vara inkomna …",
-    # "Sista dag att svara på remissen är …": how a consultation's answers are due.
-    # ("When did the minister deliver his speech?" asks when it was given, not when a report was due.)
-    # "By what date must any unused money be paid back?" is not answered by when a report is due.
-    "repaid": (_REPAYING, _REPAYING),
     # "Vilket år lämnade Turkiet Istanbulkonventionen?" asks when it withdrew ("2021 frånträdde
     # Turkiet … konvention"), not when something was handed in (before "reported").
     "withdrew": (cue(r"\blämna(?:de|r|t|s)?\s+(?:(?-i:[A-ZÅÄÖ])[\wåäö-]*\s+)?(?:[\wåäö-]*(?:konvention|avtal|samarbete|"
@@ -94,7 +89,12 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                      r"\b(?:leave|leaves|left) (?:the )?(?:(?-i:[A-Z])[\w-]*|convention|agreement|union|treaty)\b|"
                      r"\butträd\w*|\bfrånträd\w*"),
                  cue(r"\bfrånträd\w*|\butträd\w*|\blämna(?:de|r|t)\b|\bwithdr[ae]w\w*|\bleft\b|\bleave\w*|"
-                     r"\bexit\w*|\butträde\w*")),
+                     r"\bexit\w*")),
+    # "Remissvaren ska ha kommit in till Näringsdepartementet senast …", "… vara inkomna …",
+    # "Sista dag att svara på remissen är …": how a consultation's answers are due.
+    # ("When did the minister deliver his speech?" asks when it was given, not when a report was due.)
+    # "By what date must any unused money be paid back?" is not answered by when a report is due.
+    "repaid": (_REPAYING, _REPAYING),
     "reported": (cue(r"\breport|\bsubmit|\bpresent|\bdeliver(?!\w* (?:[\w-]+ ){0,3}(?:speech|address|talk|lecture|"
                      r"remarks|statement)\b)|\bhand\w* in\b|\bsen[dt]\b|redovis|rapporter|"
                      r"\blämna|\bkomma in\b|\binkomm"),
@@ -153,9 +153,6 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    # ("Den 1 januari tar Sverige över …": the subject after the verb, as Swedish puts it.)
                    cue(r"\b(?:take|takes|took|taken) over\b|\b(?:ta|tar|tog|tagit|tas)(?: [\wåäö]+)? över\b|\bövert\w*|"
                        r"\bövergå\w*|\böverför\w*|\btransfer\w*")),
-    # "On which days did the minister visit Ukraine?" is answered by "reste … till Ukraina den 26–27
-    # april", not by the days of a meeting the minister hosted.
-    # (A verb: "advice against non-essential travel" asks when the advice was lifted.)
     # "What was the last day to apply for accreditation to cover the state visit?" asks when
     # applications closed ("Sista dag att ansöka om ackreditering var …"), not when the visit was.
     "applied": (cue(r"\bapply (?:for|to)\b|\bapplications? (?:for|to)\b|\bansöka\b|\bansökningar\w*|\bansökan\b|"
@@ -163,6 +160,9 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                     r"\banmäla (?:sig|intresse)\b|\b(?:pre-?)?register (?:for|to)\b"),
                 # ("Föranmälan till pressträffen görs senast …": a registration made before.)
                 cue(r"\bansök\w*|\bapplic\w*|\bapply\b|\w*anmäl\w*|\w*registr\w*|\bsök(?:a|er|as)\b")),
+    # "On which days did the minister visit Ukraine?" is answered by "reste … till Ukraina den 26–27
+    # april", not by the days of a meeting the minister hosted.
+    # (A verb: "advice against non-essential travel" asks when the advice was lifted.)
     "visited": (cue(r"\bvisit(?:s|ed|ing)?\b|\btravel(?:s|led|ed)\b|\bbesök(?:te|er|a|t)?\b|\breste\b|\breser\b"),
                 cue(r"visit\w*|\btravel\w*|\btrip\b|besök\w*|\bres(?:te|er|a|an)\b|\bpå plats\b")),
     # "När kan spåren tas i trafik?" is not answered by the year the money was set aside.
