@@ -325,6 +325,7 @@ def asked_type(question: str) -> AnswerType | None:
     question = _main_clause(question)
     if _SAYS_ABOUT.match(question):
         return None  # "Vad säger ministern om antalet asylsökande?" asks what is said, not how many
+    by_opening = next((kinds for opening, kinds in _ASKED_BY_OPENING if opening.match(question)), None)
     for answer_type, cue in _ASKS:
         if found := cue.search(question):
             if answer_type is AnswerType.COUNT and _TREND.search(question):
@@ -338,12 +339,11 @@ def asked_type(question: str) -> AnswerType | None:
                     return AnswerType.YES_NO
                 if _OPENS_WITH_WHAT.match(question):
                     continue
-            # (Unless a second question asks it: "Who approves invoices, and above what amount …?")
-            first_question = not _SECOND_QUESTION.search(question[:found.start()])
-            if answer_type not in _ASKED_BY_WHEN and _OPENS_WITH_WHEN.match(question) and first_question:
-                continue  # "When are the changes on doubled penalties to take effect?" asks for a date
-            if answer_type not in _ASKED_BY_WHO and _OPENS_WITH_WHO.match(question) and first_question:
-                continue  # "Who was appointed to carry out the inquiry into … penalties?" asks for a person
+            # The question word it opens with decides, unless a second question asks the kind found
+            # ("Who approves invoices, and above what amount …?").
+            if by_opening and answer_type not in by_opening \
+                    and not _SECOND_QUESTION.search(question[:found.start()]):
+                continue
             if answer_type is AnswerType.MONEY and _AIM.search(question) and not _HOW_MUCH.search(question):
                 return AnswerType.PURPOSE  # "What is the grant to the Sports Confederation meant to achieve?"
             if answer_type is AnswerType.CONTACT and _asks_whether(question) and not _WHOM_TO_ASK.search(question):
@@ -357,17 +357,16 @@ def asked_type(question: str) -> AnswerType | None:
     return None
 
 
-# A question opening with "when" asks for a time, whatever else it names ("… on doubled penalties",
-# "… statistiken om antalet anmälningar", "… the contact person"): only a kind of time is read, or
-# a condition ("When is it allowed to refuse a permit?").
-_ASKED_BY_WHEN = frozenset({AnswerType.DATE, AnswerType.DEADLINE, AnswerType.DURATION, AnswerType.CLOCK,
-                            AnswerType.CONDITION})
-_OPENS_WITH_WHEN = _cue(r"^\W*(?:and\s+|och\s+)?(?:when|när|since when|sedan när|from what date|från vilket datum)\b")
-
-# A question opening with "who" asks for a person or a body (or whom to contact, who counts as
-# something), whatever else it names: "Who was appointed to … the overhaul of criminal penalties?"
-_ASKED_BY_WHO = frozenset({AnswerType.PERSON, AnswerType.BODY, AnswerType.CONTACT, AnswerType.DEFINITION})
-_OPENS_WITH_WHO = _cue(r"^\W*(?:and\s+|och\s+)?(?:who|whom|vem)\b")
+# The kinds of fact a question's opening word asks for, whatever else it names. "When" asks for a
+# time ("… on doubled penalties", "… statistiken om antalet anmälningar", "… the contact person")
+# or a condition ("When is it allowed to refuse a permit?"); "who" for a person or a body, whom to
+# contact or who counts as something ("Who was appointed to … the overhaul of criminal penalties?").
+_ASKED_BY_OPENING = (
+    (_cue(r"^\W*(?:and\s+|och\s+)?(?:when|när|since when|sedan när|from what date|från vilket datum)\b"),
+     frozenset({AnswerType.DATE, AnswerType.DEADLINE, AnswerType.DURATION, AnswerType.CLOCK, AnswerType.CONDITION})),
+    (_cue(r"^\W*(?:and\s+|och\s+)?(?:who|whom|vem)\b"),
+     frozenset({AnswerType.PERSON, AnswerType.BODY, AnswerType.CONTACT, AnswerType.DEFINITION})),
+)
 
 # "Vad säger migrationsministern om antalet asylsökande i år?", "What does the report say about
 # costs?": what someone says of a thing, not the thing's figure.

@@ -9,12 +9,12 @@ import functools
 import json
 import re
 from collections.abc import Mapping
-from importlib import resources
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import cue
 from assistant.answer.fact_forms import body_aliases
 from assistant.answer.number_words import factored
+from assistant.glossary_records import data_text
 from assistant.parse.characters import as_read
 
 # "Which country takes over the chair?", "Vilket land …?", "Which countries …?"
@@ -44,7 +44,7 @@ def besides_for_an_agency(question: str) -> str:
 @functools.cache
 def country_names() -> frozenset[str]:
     """The countries' names in Swedish and English (``data/countries.json``). Cost: one small read."""
-    entries = json.loads((resources.files("assistant") / "data" / "countries.json").read_text(encoding="utf-8"))
+    entries = json.loads(data_text("countries.json"))
     return frozenset(name for entry in entries for name in (entry["term"], entry["english"]))
 
 
@@ -68,8 +68,7 @@ def named_bodies(documents: Mapping[str, str], *, answer_type: AnswerType | None
 def agency_names() -> frozenset[str]:
     """The state bodies' names as texts write them ("Trafikverket", "Statens geotekniska institut",
     ``data/agencies.json``). Cost: one small read."""
-    entries = json.loads((resources.files("assistant") / "data" / "agencies.json").read_text(encoding="utf-8"))
-    return frozenset(entry["term"] for entry in entries)
+    return frozenset(entry["term"] for entry in json.loads(data_text("agencies.json")))
 
 
 @functools.cache

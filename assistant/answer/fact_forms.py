@@ -81,7 +81,7 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                            r"miljon\w* kronor|"
                            # ("150 miljoner för 2026" is a sum; "1,3 miljoner personer" counts people.)
                            # ("med nästan 1 miljard för 2023": a sum in the singular too.)
-                           rf"miljard\w* kronor|(?:miljon|miljoner|miljard|miljarder)\b{_NOT_COUNTING}|"
+                           rf"miljard\w* kronor|(?:miljon|miljard)(?:er)?\b{_NOT_COUNTING}|"
                            # "25 million kronor", "1.2 billion euros" (an English page's word order).
                            r"(?:million|billion|bn|m)\s+(?:kronor|kr\b|sek\b|euros?\b|eur\b|dollars?\b|usd\b)|"
                            r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
