@@ -127,6 +127,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round44/questions.jsonl --documents tests/eval/round44/documents.json
 	$(BIN)/assistant eval tests/eval/round45/questions.jsonl --documents tests/eval/round45/documents.json
 	$(BIN)/assistant eval tests/eval/round46/questions.jsonl --documents tests/eval/round46/documents.json
+	$(BIN)/assistant eval tests/eval/round47/questions.jsonl --documents tests/eval/round47/documents.json
+	$(BIN)/assistant eval tests/eval/round48/questions.jsonl --documents tests/eval/round48/documents.json
+	$(BIN)/assistant eval tests/eval/round49/questions.jsonl --documents tests/eval/round49/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
