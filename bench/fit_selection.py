@@ -337,7 +337,9 @@ def main() -> None:
                       f"{args.folds}-fold cross-validation by document: {best[0]}/{len(groups)} right, with "
                       f"{len(groups) - fitted_on} unanswerable ones declined, against {scores[float('inf')][0]} "
                       f"hand-set; ties broken by the evidence in some point, {best[1]}/{fitted_on})",
-            typed_margin=packaged.typed_margin, follow_margin=packaged.follow_margin)
+            typed_margin=packaged.typed_margin, follow_margin=packaged.follow_margin,
+            tie_margin=packaged.tie_margin, alone_weight=packaged.alone_weight,
+            elsewhere_margin=packaged.elsewhere_margin)
         args.out.write_text(weights.to_json(), encoding="utf-8")
         print(f"written {args.out}")
 

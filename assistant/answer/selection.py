@@ -288,8 +288,10 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     scores within ``weights.typed_margin`` of the best of all (for "by when?" the best of those
     naming a time limit, "senast den …", or for "when did …?" the date of the event asked about,
     within ``weights.follow_margin``, when one does; else a sentence of the best one's paragraph
-    within ``follow_margin``, ``_same_paragraph``); when none does, the documents do not state the
-    fact (``Selection.missing_fact``), and only candidates that state one follow ("by when?" is
+    within ``follow_margin``, ``_same_paragraph``); when none does, or the one that does stands only
+    in another document than the top passage's and is less like the question
+    (``_stated_only_elsewhere``), the documents do not state the fact (``Selection.missing_fact``),
+    and only candidates that state one follow ("by when?" is
     answered by the dates, not the sentences around them). A lead-in is quoted with its list. With
     ``read_alone`` (the question's cosine with sentences embedded on their own), a near tie for the
     lead is broken by it (``_tie_broken``)."""
@@ -314,6 +316,9 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         typed = typed or [c for c in eligible if c.states_type and c.score >= best - weights.follow_margin
                           and _same_paragraph(c, eligible[0])][:1]
         eligible, missing = ((limits or typed), False) if typed else (eligible, True)
+        # "When was the strategy for X decided?" over a page on X that gives no date is not answered
+        # by a date another page gives for something less like the question: the fact is missing.
+        missing = missing or _stated_only_elsewhere(eligible[0], ranked, margin=weights.elsewhere_margin)
     lead = eligible[0]
     if read_alone is not None and not missing:
         lead = _tie_broken(lead, eligible, read_alone, weights)
@@ -332,6 +337,20 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
             continue
         chosen.append((candidate, spans))
     return Selection(chosen, answer_type, missing_fact=missing)
+
+
+def _stated_only_elsewhere(lead: Candidate, ranked: Sequence[Candidate], *, margin: float) -> bool:
+    """Whether ``lead``, a unit stating the asked-for kind of fact, is in another document than the
+    top passage's, that document states no such fact, and ``lead`` is more than ``margin`` less
+    similar to the question than the top passage's closest unit: the question is about the top
+    passage's matter, which does not give the fact. Cost: one pass over ``ranked``."""
+    top = [c for c in ranked if c.rank == 0]
+    if not top or lead.passage.hit.document_id == (document := top[0].passage.hit.document_id):
+        return False
+    if any(c.states_type for c in ranked if c.passage.hit.document_id == document):
+        return False
+    closest = max(c.features.get("similarity", 0.0) for c in top)
+    return lead.features.get("similarity", 0.0) < closest - margin
 
 
 def _same_paragraph(one: Candidate, other: Candidate, *, at_most: int = 500) -> bool:

@@ -26,6 +26,9 @@ class SelectionWeights:
     follow_margin: float = 0.08  # further points must score this close to the lead
     tie_margin: float = 0.02  # candidates this close to the lead are read again, each sentence alone
     alone_weight: float = 0.4  # the weight of that second cosine in breaking the tie
+    # A fact stated only in another document than the top passage's answers if its unit is at most
+    # this much less similar to the question than the top passage's closest unit (``select``).
+    elsewhere_margin: float = 0.01
 
     @classmethod
     def packaged(cls) -> SelectionWeights:
@@ -42,12 +45,14 @@ class SelectionWeights:
                    fitted_on=str(data.get("fitted_on", "")), typed_margin=float(data["typed_margin"]),
                    follow_margin=float(data["follow_margin"]),
                    tie_margin=float(data.get("tie_margin", cls.tie_margin)),
-                   alone_weight=float(data.get("alone_weight", cls.alone_weight)))
+                   alone_weight=float(data.get("alone_weight", cls.alone_weight)),
+                   elsewhere_margin=float(data.get("elsewhere_margin", cls.elsewhere_margin)))
 
     def to_json(self) -> str:
         return json.dumps({"fitted_on": self.fitted_on, "typed_margin": self.typed_margin,
                            "follow_margin": self.follow_margin, "tie_margin": self.tie_margin,
-                           "alone_weight": self.alone_weight, "weights": self.weights},
+                           "alone_weight": self.alone_weight, "elsewhere_margin": self.elsewhere_margin,
+                           "weights": self.weights},
                           ensure_ascii=False, indent=2) + "\n"
 
     def score(self, features: dict[str, float]) -> float:

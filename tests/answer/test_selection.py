@@ -531,6 +531,28 @@ def test_a_fact_is_taken_only_from_the_document_the_question_names_by_its_title(
     assert not selection.missing_fact and selection.chosen[0][0].passage.hit.document_id == "yrkestrafik"
 
 
+def test_a_fact_only_another_document_states_answers_only_if_nearly_as_close_as_the_top_passage() -> None:
+    """"When was the national strategy for inland shipping decided?" over a page on the strategy that
+    gives no date is not answered by another page's date for something less like the question."""
+    topic_text = ("En nationell strategi för inrikes sjöfart\n\nStrategin ska göra inrikes sjöfart till ett "
+                  "självklart val för godstransporter. Den pekar ut tre områden för arbetet.\n")
+    dated_text = "Hamnarnas handlingsplan\n\nRegeringen beslutade den 3 maj 2018 om en handlingsplan för hamnarna.\n"
+    question = "When was the national strategy for inland shipping decided?"
+    answer_type = asked_type(question)
+
+    def selected(dated_similarity: float) -> object:
+        topic = passage("Strategin ska", text=topic_text, similarity={"Strategin": 0.88},
+                        document=("strategi", "En nationell strategi för inrikes sjöfart"))
+        dated = passage("Regeringen beslutade", text=dated_text, similarity={"Regeringen": dated_similarity},
+                        document=("hamnar", "Hamnarnas handlingsplan"))
+        ranked = candidates([topic, dated], question=question, overlap=lambda _: 0.0, answer_type=answer_type)
+        return select(ranked, question=question, answer_type=answer_type)
+
+    assert selected(0.84).missing_fact
+    nearly = selected(0.875)  # within ``elsewhere_margin`` (0.01) of the top passage's closest unit
+    assert not nearly.missing_fact and nearly.chosen[0][0].passage.hit.document_id == "hamnar"
+
+
 def test_a_programme_entry_under_a_heading_naming_a_person_is_that_persons() -> None:
     """"Which minister takes part in the debate on gang crime?" is answered by the debate's line in
     the programme, under the heading naming the minister; a long sentence under it is not."""
