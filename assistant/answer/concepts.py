@@ -20,7 +20,8 @@ from assistant.index.lexical import LexicalIndex
 
 # Words every question about these documents uses; they tell nothing about answerability. "Hur mycket
 # pengar …?" names the kind of answer: the text says "medel" or "kronor"; so does "What is it meant to
-# achieve?" (a purpose: "Avsikten är att främja …", no "uppnå").
+# achieve?" (a purpose: "Avsikten är att främja …", no "uppnå"). "Vad står förkortningen NCQG för?"
+# asks about NCQG: the text spells it out and never says "förkortning".
 UNINFORMATIVE = frozenset("""
     what who whom which when where why how does do did is are was were be been can could should would
     will shall may might must have has had the a an of to in on for with by at from about and or not
@@ -40,6 +41,7 @@ UNINFORMATIVE = frozenset("""
     ja nej hej måste finnas fanns haft säga sagt gå går tas per
     pengar
     achieve achieves achieved
+    förkortning förkortningen förkortningar abbreviation abbreviations acronym stand stands betyder
 """.split())
 # An English question naming this many glossary concepts or more, every one written in the top
 # passages ("How many forest fire depots does the Civil Contingencies Agency have?": skogsbrand,

@@ -213,12 +213,16 @@ def states_a_day(text: str) -> bool:
 # event the time question is about.
 # (To a comma: "According to the minister's speech, on what date did Sweden join NATO?" names the event after it.)
 _SOURCE_PHRASE = cue(r"\b(?:according to|enligt|as (?:stated|set out|described) in)\b[^?;,]*")
+# "In what year was Serbia's newly appointed ambassador born?": the appointment names who is meant.
+_ATTRIBUTE = cue(r"\b(?:newly|recently|nyligen) (?:appointed|elected|established|founded|"
+                 r"utnämnd\w*|utsedd\w*|tillsatt\w*|invald\w*)\b")
 
 
 def asked_event(question: str) -> str | None:
     """The event a time question is about ("in_force", "decided", "reported", …), if one is named
-    outside a phrase naming the source ("according to …", "enligt …")."""
-    question = _SOURCE_PHRASE.sub(" ", question)
+    outside a phrase naming the source ("according to …", "enligt …") and outside an attribute
+    saying who is meant ("the newly appointed ambassador")."""
+    question = _ATTRIBUTE.sub(" ", _SOURCE_PHRASE.sub(" ", question))
     return next((name for name, (asks, _) in _EVENTS.items() if asks.search(question)), None)
 
 

@@ -300,7 +300,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     weights = weights or SelectionWeights.packaged()
     # A page's byline or dateline leads only a question about the page; the margins below are
     # measured from the best candidate that may lead, not from a byline that may not.
-    eligible, missing = ranked, False  # the candidates that may lead, best first
+    eligible, missing, settled = ranked, False, False  # the candidates that may lead, best first
     if answer_type not in _ABOUT_THE_PAGE:
         eligible = [c for c in ranked if not c.describes_page] or ranked
     if answer_type in SPECIFIC:
@@ -315,12 +315,16 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         # bemyndiga FMV att anskaffa … Totalt avsätts ca 9,2 miljarder kronor i detta syfte."
         typed = typed or [c for c in eligible if c.states_type and c.score >= best - weights.follow_margin
                           and _same_paragraph(c, eligible[0])][:1]
-        eligible, missing = ((limits or typed), False) if typed else (eligible, True)
+        if typed:
+            leads = limits or typed
+            eligible = _top_document_first(leads, eligible, ranked, best=best, weights=weights)
+            settled = eligible[0] is not leads[0]  # chosen for its document: no second reading overturns it
+        missing = not typed
         # "When was the strategy for X decided?" over a page on X that gives no date is not answered
         # by a date another page gives for something less like the question: the fact is missing.
         missing = missing or _stated_only_elsewhere(eligible[0], ranked, margin=weights.elsewhere_margin)
     lead = eligible[0]
-    if read_alone is not None and not missing:
+    if read_alone is not None and not missing and not settled:
         lead = _tie_broken(lead, eligible, read_alone, weights)
     chosen = [(lead, quoted_spans(lead, question=question))]
     for candidate in ranked:
@@ -339,17 +343,41 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     return Selection(chosen, answer_type, missing_fact=missing)
 
 
+def _top_document_first(leads: list[Candidate], eligible: Sequence[Candidate], ranked: Sequence[Candidate], *,
+                        best: float, weights: SelectionWeights) -> list[Candidate]:
+    """``leads`` (the candidates that may lead, best first), with the top passage's document's best
+    unit stating the fact first when the lead is another document's and that unit is more than
+    ``weights.elsewhere_margin`` more similar to the question (and scores within ``follow_margin``
+    of ``best``, and names the time asked for when the lead does): "When is the change to the
+    high-cost protection to take effect?" is the high-cost page's question, not the winter-tyre
+    page's, though that one says "börjar gälla". Cost: one pass over ``eligible``."""
+    lead, document = leads[0], _top_document(ranked)
+    if document is None or lead.passage.hit.document_id == document:
+        return leads
+    timed = bool(lead.features.get("asked_time"))
+    closer = next((c for c in eligible if c.states_type and c.passage.hit.document_id == document
+                   and c.score >= best - weights.follow_margin and (not timed or c.features.get("asked_time"))
+                   and c.features.get("similarity", 0.0) > lead.features.get("similarity", 0.0)
+                   + weights.elsewhere_margin), None)
+    return leads if closer is None else [closer, *(c for c in leads if c is not closer)]
+
+
+def _top_document(ranked: Sequence[Candidate]) -> str | None:
+    """The document of the top passage (the question's matter, as retrieval read it)."""
+    return next((c.passage.hit.document_id for c in ranked if c.rank == 0), None)
+
+
 def _stated_only_elsewhere(lead: Candidate, ranked: Sequence[Candidate], *, margin: float) -> bool:
     """Whether ``lead``, a unit stating the asked-for kind of fact, is in another document than the
     top passage's, that document states no such fact, and ``lead`` is more than ``margin`` less
     similar to the question than the top passage's closest unit: the question is about the top
     passage's matter, which does not give the fact. Cost: one pass over ``ranked``."""
-    top = [c for c in ranked if c.rank == 0]
-    if not top or lead.passage.hit.document_id == (document := top[0].passage.hit.document_id):
+    document = _top_document(ranked)
+    if document is None or lead.passage.hit.document_id == document:
         return False
     if any(c.states_type for c in ranked if c.passage.hit.document_id == document):
         return False
-    closest = max(c.features.get("similarity", 0.0) for c in top)
+    closest = max(c.features.get("similarity", 0.0) for c in ranked if c.rank == 0)
     return lead.features.get("similarity", 0.0) < closest - margin
 
 

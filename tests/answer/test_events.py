@@ -348,3 +348,9 @@ def test_registering_beforehand_is_applying_but_a_registration_office_is_a_name(
     assert asked_event("What is the deadline for journalists to pre-register for the press conference?") == "applied"
     assert speaks_of("applied", "Föranmälan till pressträffen görs senast den 15 september kl. 17.00.")
     assert asked_event("By what year should the Companies Registration Office's new system be ready?") is None
+
+
+def test_an_appointment_naming_who_is_meant_is_not_the_event_asked_about() -> None:
+    """"the newly appointed ambassador" says who; the question asks when he was born."""
+    assert asked_event("In what year was Serbia's newly appointed ambassador born?") == "born"
+    assert asked_event("When was the ambassador appointed?") == "appointed"

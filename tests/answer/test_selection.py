@@ -553,6 +553,29 @@ def test_a_fact_only_another_document_states_answers_only_if_nearly_as_close_as_
     assert not nearly.missing_fact and nearly.chosen[0][0].passage.hit.document_id == "hamnar"
 
 
+def test_the_top_documents_fact_leads_over_another_documents_less_like_the_question() -> None:
+    """"När ska ändringen i högkostnadsskyddet börja gälla?" is the high-cost page's question, though
+    the winter-tyre page's sentence shares its words ("börjar gälla") and scores higher."""
+    top_text = ("Uppdaterat högkostnadsskydd\n\nRegeringen föreslår ett uppdaterat högkostnadsskydd för läkemedel. "
+                "Lagändringen föreslås träda i kraft den 1 juli 2025.\n")
+    other_text = "Vinterdäck\n\nNya krav på vinterdäck för tunga fordon börjar gälla från den 1 november 2025.\n"
+    question = "När ska ändringen i högkostnadsskyddet börja gälla?"
+    answer_type = asked_type(question)
+
+    def lead(top_similarity: float) -> str:
+        top = passage("Regeringen föreslår", text=top_text, document=("hogkostnad", "Uppdaterat högkostnadsskydd"),
+                      similarity={"Regeringen": 0.90, "Lagändringen": top_similarity})
+        other = passage("Nya krav", text=other_text, document=("vinterdack", "Vinterdäck"),
+                        similarity={"Nya krav": 0.85})
+        ranked = candidates([top, other], question=question, answer_type=answer_type,
+                            overlap=lambda text: 1.0 if "gälla" in text else 0.0)
+        assert ranked[0].passage.hit.document_id == "vinterdack"  # it scores best on the shared words
+        return select(ranked, question=question, answer_type=answer_type).chosen[0][0].passage.hit.document_id
+
+    assert lead(0.89) == "hogkostnad"
+    assert lead(0.855) == "vinterdack"  # not more than ``elsewhere_margin`` (0.01) closer to the question
+
+
 def test_a_programme_entry_under_a_heading_naming_a_person_is_that_persons() -> None:
     """"Which minister takes part in the debate on gang crime?" is answered by the debate's line in
     the programme, under the heading naming the minister; a long sentence under it is not."""

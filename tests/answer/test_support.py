@@ -366,3 +366,12 @@ def test_an_english_word_ending_in_ive_is_written_as_swedish_writes_it() -> None
     support = scorer_over(texts).score("Who took the initiative for the white paper?", language="en",
                                        passages=[passage(texts[0], 0.9)])
     assert "insats" not in support.unaddressed
+
+
+def test_asking_what_an_abbreviation_stands_for_asks_about_the_abbreviation() -> None:
+    """The text spells "NCQG" out and never says "förkortning"."""
+    texts = ["Åtagandet blir en viktig pusselbit i genomförandet av det nya klimatfinansieringsmålet NCQG "
+             "(New Collective Quantified Goal on Climate Finance)."]
+    support = scorer_over(texts).score("Vad står förkortningen NCQG för?", language="sv",
+                                       passages=[passage(texts[0], 0.9)])
+    assert support.missing == () and support.score == 1.0
