@@ -44,6 +44,7 @@ from assistant.answer.figures import (
     speaks_of_a_total,
     with_header_units,
 )
+from assistant.answer.lead_rules import same_paragraph, stated_only_elsewhere, tie_broken, top_document_first
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
@@ -288,13 +289,14 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     scores within ``weights.typed_margin`` of the best of all (for "by when?" the best of those
     naming a time limit, "senast den …", or for "when did …?" the date of the event asked about,
     within ``weights.follow_margin``, when one does; else a sentence of the best one's paragraph
-    within ``follow_margin``, ``_same_paragraph``); when none does, or the one that does stands only
-    in another document than the top passage's and is less like the question
-    (``_stated_only_elsewhere``), the documents do not state the fact (``Selection.missing_fact``),
-    and only candidates that state one follow ("by when?" is
-    answered by the dates, not the sentences around them). A lead-in is quoted with its list. With
-    ``read_alone`` (the question's cosine with sentences embedded on their own), a near tie for the
-    lead is broken by it (``_tie_broken``)."""
+    within ``follow_margin``, ``same_paragraph``), the top passage's document's first when another
+    document's is less like the question (``top_document_first``); when none does, or the one that
+    does stands only in another document than the top passage's and is less like the question
+    (``stated_only_elsewhere``), the documents do not state the fact (``Selection.missing_fact``),
+    and only candidates that state one follow ("by when?" is answered by the dates, not the
+    sentences around them). A lead-in is quoted with its list. With ``read_alone`` (the question's
+    cosine with sentences embedded on their own), a near tie for the lead is broken by it
+    (``tie_broken``), unless the lead was chosen for its document."""
     if not ranked:
         return Selection([], answer_type, missing_fact=False)
     weights = weights or SelectionWeights.packaged()
@@ -314,18 +316,18 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
         # ett tak för antalet medarbetare … 20–30 personer är lämpligt."; "Regeringen avser att
         # bemyndiga FMV att anskaffa … Totalt avsätts ca 9,2 miljarder kronor i detta syfte."
         typed = typed or [c for c in eligible if c.states_type and c.score >= best - weights.follow_margin
-                          and _same_paragraph(c, eligible[0])][:1]
+                          and same_paragraph(c, eligible[0])][:1]
         if typed:
             leads = limits or typed
-            eligible = _top_document_first(leads, eligible, ranked, best=best, weights=weights)
+            eligible = top_document_first(leads, eligible, ranked, best=best, weights=weights)
             settled = eligible[0] is not leads[0]  # chosen for its document: no second reading overturns it
         missing = not typed
         # "When was the strategy for X decided?" over a page on X that gives no date is not answered
         # by a date another page gives for something less like the question: the fact is missing.
-        missing = missing or _stated_only_elsewhere(eligible[0], ranked, margin=weights.elsewhere_margin)
+        missing = missing or stated_only_elsewhere(eligible[0], ranked, margin=weights.elsewhere_margin)
     lead = eligible[0]
     if read_alone is not None and not missing and not settled:
-        lead = _tie_broken(lead, eligible, read_alone, weights)
+        lead = tie_broken(lead, eligible, read_alone, weights)
     chosen = [(lead, quoted_spans(lead, question=question))]
     for candidate in ranked:
         if len(chosen) >= max_points:
@@ -341,81 +343,6 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
             continue
         chosen.append((candidate, spans))
     return Selection(chosen, answer_type, missing_fact=missing)
-
-
-def _top_document_first(leads: list[Candidate], eligible: Sequence[Candidate], ranked: Sequence[Candidate], *,
-                        best: float, weights: SelectionWeights) -> list[Candidate]:
-    """``leads`` (the candidates that may lead, best first), with the top passage's document's best
-    unit stating the fact first when the lead is another document's and that unit is more than
-    ``weights.elsewhere_margin`` more similar to the question (and scores within ``follow_margin``
-    of ``best``, and names the time asked for when the lead does): "When is the change to the
-    high-cost protection to take effect?" is the high-cost page's question, not the winter-tyre
-    page's, though that one says "börjar gälla". Cost: one pass over ``eligible``."""
-    lead, document = leads[0], _top_document(ranked)
-    if document is None or lead.passage.hit.document_id == document:
-        return leads
-    timed = bool(lead.features.get("asked_time"))
-    closer = next((c for c in eligible if c.states_type and c.passage.hit.document_id == document
-                   and c.score >= best - weights.follow_margin and (not timed or c.features.get("asked_time"))
-                   and c.features.get("similarity", 0.0) > lead.features.get("similarity", 0.0)
-                   + weights.elsewhere_margin), None)
-    return leads if closer is None else [closer, *(c for c in leads if c is not closer)]
-
-
-def _top_document(ranked: Sequence[Candidate]) -> str | None:
-    """The document of the top passage (the question's matter, as retrieval read it)."""
-    return next((c.passage.hit.document_id for c in ranked if c.rank == 0), None)
-
-
-def _stated_only_elsewhere(lead: Candidate, ranked: Sequence[Candidate], *, margin: float) -> bool:
-    """Whether ``lead``, a unit stating the asked-for kind of fact, is in another document than the
-    top passage's, that document states no such fact, and ``lead`` is more than ``margin`` less
-    similar to the question than the top passage's closest unit: the question is about the top
-    passage's matter, which does not give the fact. Cost: one pass over ``ranked``."""
-    document = _top_document(ranked)
-    if document is None or lead.passage.hit.document_id == document:
-        return False
-    if any(c.states_type for c in ranked if c.passage.hit.document_id == document):
-        return False
-    closest = max(c.features.get("similarity", 0.0) for c in ranked if c.rank == 0)
-    return lead.features.get("similarity", 0.0) < closest - margin
-
-
-def _same_paragraph(one: Candidate, other: Candidate, *, at_most: int = 500) -> bool:
-    """Whether two text units of one document stand in one paragraph's line, at most ``at_most``
-    characters apart, or follow each other across a single line break (neighbouring list items, not
-    the items beyond: each of those is about a thing of its own)."""
-    if one.passage.kind != "text" or other.passage.kind != "text" \
-            or one.passage.hit.document_id != other.passage.hit.document_id:
-        return False
-    first, second = sorted((one.span, other.span))
-    if first[1] > second[0]:
-        return False  # overlapping spans: one unit read twice, not two neighbours
-    between = one.passage.document_text[first[1]:second[0]]
-    if not between.strip():
-        return between.count("\n") <= 1
-    return len(between) <= at_most and "\n" not in between
-
-
-TIE_POOL = 4  # at most this many candidates are read again
-
-
-def _tie_broken(lead: Candidate, eligible: Sequence[Candidate], read_alone: Callable[[Sequence[str]], list[float]],
-                weights: SelectionWeights) -> Candidate:
-    """The lead after a second reading of a near tie: the candidates that could lead and score
-    within ``weights.tie_margin`` of ``lead`` (at most ``TIE_POOL``), each scored again with the
-    question's cosine to its sentence embedded on its own (``read_alone``) at
-    ``weights.alone_weight``. A unit's own vector is pooled from its chunk's pass and reads the
-    sentence in its context; alone, the sentence is read for what it says. On the tuning
-    questions the second cosine as a feature gave 270 of 350 cross-validated leads against 263
-    (``bench/fit_selection.py``, weight 0.4); a near tie within 0.02 comes up for about one
-    question in five. Cost: one engine pass over two to four sentences, only then."""
-    near = [c for c in eligible if c is not lead and c.score >= lead.score - weights.tie_margin]
-    if not near:
-        return lead
-    pool = [lead, *near[:TIE_POOL - 1]]
-    alone = read_alone([c.text for c in pool])
-    return max(zip(pool, alone, strict=True), key=lambda pair: pair[0].score + weights.alone_weight * pair[1])[0]
 
 
 def _unit_spans(passage: Passage) -> list[tuple[int, int]]:

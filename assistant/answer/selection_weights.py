@@ -26,8 +26,9 @@ class SelectionWeights:
     follow_margin: float = 0.08  # further points must score this close to the lead
     tie_margin: float = 0.02  # candidates this close to the lead are read again, each sentence alone
     alone_weight: float = 0.4  # the weight of that second cosine in breaking the tie
-    # A fact stated only in another document than the top passage's answers if its unit is at most
-    # this much less similar to the question than the top passage's closest unit (``select``).
+    # Another document's fact than the top passage's answers only if its unit is at most this much
+    # less similar to the question than the top passage's closest unit (when the top passage's
+    # document states none), or than that document's unit stating one (``lead_rules``).
     elsewhere_margin: float = 0.01
 
     @classmethod
