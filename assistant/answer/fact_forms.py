@@ -436,15 +436,19 @@ _OPENING_WORD = re.compile(r"^\W*([\wåäöÅÄÖ-]{6,})(?<!et)(?<!na)(?<!tta)\s
                            re.IGNORECASE)
 
 
+# A word glossed where it stands: "avgränsning av transmissionsverksamhet, dvs. i huvudsak den överföring …".
+_GLOSSED_WORD = re.compile(r"([\wåäöÅÄÖ-]{6,}),?\s+(?:dvs\.?|d\.v\.s\.|det vill säga|i\.e\.|that is,)\s",
+                           re.IGNORECASE)
+
+
 def _defines_a_word_of(text: str, question: str) -> bool:
-    """Whether ``text`` opens by saying what a word of ``question`` means, in any of its forms:
-    "Oskuldspresumtionen innebär att …" for "Vad betyder oskuldspresumtionen?" (the definite
-    form the general "X innebär" cue leaves out)."""
-    opening = _OPENING_WORD.match(text)
-    if not opening:
-        return False
-    stem = opening.group(1).casefold()[:-2]
-    return any(word.startswith(stem) for word in re.findall(r"[\wåäö-]+", question.casefold()))
+    """Whether ``text`` says what a word of ``question`` means, in any of its forms: opening with it
+    ("Oskuldspresumtionen innebär att …" for "Vad betyder oskuldspresumtionen?", the definite form
+    the general "X innebär" cue leaves out), or glossing it where it stands ("…
+    transmissionsverksamhet, dvs. i huvudsak den överföring av el …")."""
+    words = re.findall(r"[\wåäö-]+", question.casefold())
+    defined = [m.group(1) for m in (_OPENING_WORD.match(text), *_GLOSSED_WORD.finditer(text)) if m]
+    return any(word.startswith(term.casefold()[:-2]) for term in defined for word in words)
 
 
 # "Verket för innovationssystem (Vinnova)", "Statens jordbruksverk (Jordbruksverket)": a body named

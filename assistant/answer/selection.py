@@ -226,7 +226,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 # The time asked for, named: a time limit for "by when?" ("senast den …"), the event's
                 # own date for "when does the law enter into force?" ("… träda i kraft den 1 mars").
                 "asked_time": float(typed and ((answer_type is AnswerType.DEADLINE and names_a_deadline(stated))
-                                               or (answer_type is AnswerType.DATE and specified.of_its_event(seen)))),
+                                               or (answer_type is AnswerType.DATE and specified.of_its_event(seen))
+                                               or specified.counts_from_the_event(seen))),
                 # A list: a lead-in with its items, or, for a question asking for every one of
                 # several things, a sentence naming four or more in a row.
                 "lead_in": float(bool(items) or (several and enumerates(seen))),

@@ -21,8 +21,15 @@ from assistant.answer.events import (
     states_a_day,
 )
 from assistant.answer.figures import in_its_year, states_another_year, years_of
+from assistant.answer.number_words import NUMBER_WORDS
 
 _WHEN = (AnswerType.DATE, AnswerType.DEADLINE)
+# A period counted from an event ("How long after notifying the grid company …?", "Hur lång tid efter
+# Grüne Woche …?") is stated counted from one: "14 dagar efter en anmälan", "inom två år från ett
+# föreläggande", "fem månader senare".
+_ASKS_AFTER = re.compile(r"\b(?:after|efter)\b", re.IGNORECASE)
+_SPAN_AFTER = re.compile(rf"\b(?:\d+|{NUMBER_WORDS}) (?:dagar|dygn|veckor|månader|år|days|weeks|months|years) "
+                         r"(?:efter|från|after|from|senare|later)\b", re.IGNORECASE)
 
 _KILOS, _TONNES = r"\bkilo\w*|\bkg\b", r"\bton(?:ne)?s?\b"  # as a text writes them
 # A measure asked for in a unit ("in grams", "per litre", "i kilo"), and how a text writes that
@@ -71,6 +78,14 @@ def asked_unit(question: str) -> re.Pattern[str] | None:
     return next((written for asked, written in _UNITS if asked.search(question)), None)
 
 
+def _asked_stages(answer_type: AnswerType | None, asked: str) -> frozenset[str]:
+    """The stages of reporting a question about a report asks about (``report_stages``). A time limit
+    asked for without a stage is the whole assignment's, its final report's: "By when must the
+    assignment be reported?" is not answered by the interim report's day."""
+    stages = report_stages(asked)
+    return stages or (frozenset({"final"}) if answer_type is AnswerType.DEADLINE else stages)
+
+
 @dataclass(frozen=True, slots=True)
 class AskedFact:
     """What ``question`` (its own words: ``asked``; those naming its years and figures: ``figures``)
@@ -83,20 +98,27 @@ class AskedFact:
     unit: re.Pattern[str] | None
     post: re.Pattern[str] | None
     answer_type: AnswerType | None
+    after: bool = False  # a period counted from an event ("how long after …?")
 
     @classmethod
     def of(cls, answer_type: AnswerType | None, *, asked: str, figures: str) -> AskedFact:
         event = asked_event(asked) if answer_type in _WHEN else None
         return cls(event=event, day=answer_type in _WHEN and asks_for_a_day(asked),
                    years=frozenset(years_of(figures)),
-                   stages=report_stages(asked) if event == "reported" else frozenset(),
+                   stages=_asked_stages(answer_type, asked) if event == "reported" else frozenset(),
                    unit=asked_unit(figures), answer_type=answer_type,
-                   post=asked_post(asked) if answer_type is AnswerType.PERSON else None)
+                   post=asked_post(asked) if answer_type is AnswerType.PERSON else None,
+                   after=answer_type is AnswerType.DURATION and _ASKS_AFTER.search(asked) is not None)
 
     def of_its_event(self, text: str) -> bool:
         """Whether ``text`` itself speaks of the event the time is asked of ("… träda i kraft den
         1 mars" for "when does the law enter into force?"); never when no event is named."""
         return self.event is not None and speaks_of(self.event, text)
+
+    def counts_from_the_event(self, text: str) -> bool:
+        """Whether ``text`` states a period counted from an event ("14 dagar efter en anmälan") for a
+        question asking how long after one; never for another question."""
+        return self.after and _SPAN_AFTER.search(text) is not None
 
     def fits(self, stated: str, *, context: str, before: str, heading: str = "") -> bool:
         """Whether ``stated`` (a unit as read, with its list) states the fact so specified: of the

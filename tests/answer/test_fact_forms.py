@@ -420,6 +420,14 @@ def test_a_sentence_opening_with_the_asked_term_defines_it_a_proposal_does_not()
                       besides="Vad räknas som ett skolbibliotek enligt förslaget?")
 
 
+def test_a_term_glossed_where_it_stands_is_defined_only_for_a_question_about_it() -> None:
+    text = ("Det införs strängare krav på avgränsning av transmissionsverksamhet, dvs. i huvudsak den överföring "
+            "av el som sker på stamnätet.")
+    assert states(AnswerType.DEFINITION, text, besides="Vad avses med transmissionsverksamhet i lagrådsremissen?")
+    assert not states(AnswerType.DEFINITION, "Kostnaderna, dvs. lönerna, ökar.",
+                      besides="Vad avses med transmissionsverksamhet?")
+
+
 def test_a_member_state_asked_for_is_a_country() -> None:
     assert asks_for_a_country("Which member state does the minister single out?")
     assert asks_for_a_country("Vilken medlemsstat nämner ministern?")

@@ -57,3 +57,23 @@ def test_a_person_asked_for_by_post_is_named_with_that_post() -> None:
     assert fits(question, AnswerType.PERSON, "Även statssekreterarna Modig, Nilsson och Noreback deltog.")
     assert not fits(question, AnswerType.PERSON, "Gruppen bjöds in av statsråden Busch, Forssmed och Persson.")
     assert fits("Who attended the meeting?", AnswerType.PERSON, "Gruppen bjöds in av statsråden Busch och Persson.")
+
+
+def test_a_period_after_an_event_is_stated_counted_from_one() -> None:
+    asked = AskedFact.of(AnswerType.DURATION, figures="",
+                         asked="How long after notifying the grid company may a new supplier take over?")
+    assert asked.counts_from_the_event("Leverantören ska få göra detta 14 dagar efter en anmälan till nätföretaget.")
+    assert asked.counts_from_the_event("Sanktionen kan aktualiseras inom två år från ett föreläggande.")
+    assert not asked.counts_from_the_event("Konsumenten har rätt till slutfaktura inom sex veckor.")
+    plain = AskedFact.of(AnswerType.DURATION, figures="", asked="How long may a supplier wait?")
+    assert not plain.counts_from_the_event("Leverantören ska få göra detta 14 dagar efter en anmälan.")
+
+
+def test_a_time_limit_for_a_report_asked_without_a_stage_is_the_final_reports() -> None:
+    question = "And by when must that assignment be reported to the Government Offices?"
+    interim = "Länsstyrelserna ska senast den 1 mars 2026 lämna samlade delredovisningar av uppdraget."
+    assert not fits(question, AnswerType.DEADLINE, interim)
+    assert fits(question, AnswerType.DEADLINE, "Uppdraget ska senast den 1 mars 2027 redovisas till Regeringskansliet.")
+    assert fits("När ska delredovisningen lämnas?", AnswerType.DEADLINE, interim)
+    # A date asked of a report is not held to a stage: "Who ordered the report, and when?"
+    assert AskedFact.of(AnswerType.DATE, asked="When was the report presented?", figures="").stages == frozenset()
