@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from assistant.answer.answer_type import AnswerType
+from assistant.answer.base import Passage
 from assistant.answer.events import cue as _cue
 from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, YEAR
 
@@ -29,6 +31,16 @@ def years_of(text: str) -> set[int]:
         end = (int(last) if len(last) == 4 else first // 100 * 100 + int(last)) if last else first
         years.update(range(first, end + 1) if first <= end <= first + 30 else (first,))
     return years
+
+
+def names_a_year_of(passages: Sequence[Passage], years: AbstractSet[int]) -> dict[str, bool]:
+    """For each document of ``passages``, whether its text, title or file name names one of
+    ``years`` (a range as every year in it). "How much aid did Sweden give Moldova in 2022?" is not
+    answered by a page that never names 2022, whatever sums it gives: on the tuning sets, 13 hard
+    negatives were answered so and no answerable question. Cost: one regex pass per document."""
+    documents = {p.hit.document_id: p for p in passages}.values()
+    named = {p.hit.document_id: f"{p.document.title}\n{p.document.source_path}\n{p.document_text}" for p in documents}
+    return {document: bool(years & years_of(text)) for document, text in named.items()}
 
 
 def states_another_year(answer_type: AnswerType | None, asked: AbstractSet[int], text: str) -> bool:

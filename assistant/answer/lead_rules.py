@@ -42,9 +42,12 @@ def stated_only_elsewhere(lead: Candidate, ranked: Sequence[Candidate], *, margi
     """Whether ``lead``, a unit stating the asked-for kind of fact, is in another document than the
     top passage's, that document states no such fact, and ``lead`` is more than ``margin`` less
     similar to the question than the top passage's closest unit: the question is about the top
-    passage's matter, which does not give the fact. Cost: one pass over ``ranked``."""
+    passage's matter, which does not give the fact. Not when ``lead`` names the years or figures
+    the question names ("From 2020 to 2024, Sweden has doubled its defence budget …" for "Hur
+    mycket har försvarsbudgeten vuxit mellan 2020 och 2024?"): it speaks of what is asked.
+    Cost: one pass over ``ranked``."""
     document = top_document(ranked)
-    if document is None or lead.passage.hit.document_id == document:
+    if document is None or lead.passage.hit.document_id == document or lead.features.get("numbers"):
         return False
     if any(c.states_type for c in ranked if c.passage.hit.document_id == document):
         return False

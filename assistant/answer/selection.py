@@ -40,6 +40,7 @@ from assistant.answer.figures import (
     counted_words,
     counts_names,
     counts_of,
+    names_a_year_of,
     names_each,
     speaks_of_a_total,
     with_header_units,
@@ -71,6 +72,7 @@ PASSAGES = 5  # the first content passages, whose units compete (with the first 
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
 _NAMED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE})
 _TOTALLED = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY})  # "sammanlagt", "in total"
+_FIGURES = _TOTALLED | {AnswerType.PERCENT}
 # What a page's byline or dateline tells (who wrote or spoke, where, when): for any other question it
 # only restates the words that say which page is meant.
 _ABOUT_THE_PAGE = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.DATE})
@@ -175,6 +177,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     several = asks_for_every_one(asked)
     names_spoken_of = speaks_of_names(competing, names)
     titled = named_by_title(competing, question)
+    # A figure for a year the document never names is not stated there, however close its sums.
+    of_the_years = names_a_year_of(competing, specified.years) if answer_type in _FIGURES and specified.years else {}
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
     # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,
@@ -211,7 +215,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             typed = (own or by_heading) \
                 and specified.fits(stated, context=as_read(context), heading=passage.hit.section_path[-1],
                                    before=passage.document_text[max(0, span[0] - 300):span[0]]) \
-                and names_spoken_of[passage.hit.document_id] and titled[passage.hit.document_id]
+                and names_spoken_of[passage.hit.document_id] and titled[passage.hit.document_id] \
+                and of_the_years.get(passage.hit.document_id, True)
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),

@@ -553,6 +553,22 @@ def test_a_fact_only_another_document_states_answers_only_if_nearly_as_close_as_
     assert not nearly.missing_fact and nearly.chosen[0][0].passage.hit.document_id == "hamnar"
 
 
+def test_a_fact_another_document_states_for_the_years_asked_answers_though_less_like_the_question() -> None:
+    topic_text = ("Försvarets satsningar\n\nRegeringen fortsätter att stärka det militära försvaret. Upprustningen "
+                  "kräver långsiktiga investeringar.\n")
+    speech_text = ("Tal vid industriforum\n\nFrom 2020 to 2024, Sweden has doubled its defence budget to 12 billion "
+                   "euros.\n")
+    question = "Hur mycket har försvarsbudgeten vuxit mellan 2020 och 2024?"
+    answer_type = asked_type(question)
+    topic = passage("Regeringen fortsätter", text=topic_text, similarity={"Regeringen": 0.89},
+                    document=("satsningar", "Försvarets satsningar"))
+    speech = passage("From 2020", text=speech_text, similarity={"From": 0.85},
+                     document=("tal", "Tal vid industriforum"))
+    ranked = candidates([topic, speech], question=question, overlap=lambda _: 0.0, answer_type=answer_type)
+    selection = select(ranked, question=question, answer_type=answer_type)
+    assert not selection.missing_fact and selection.chosen[0][0].passage.hit.document_id == "tal"
+
+
 def test_the_top_documents_fact_leads_over_another_documents_less_like_the_question() -> None:
     """"När ska ändringen i högkostnadsskyddet börja gälla?" is the high-cost page's question, though
     the winter-tyre page's sentence shares its words ("börjar gälla") and scores higher."""
@@ -574,6 +590,22 @@ def test_the_top_documents_fact_leads_over_another_documents_less_like_the_quest
 
     assert lead(0.89) == "hogkostnad"
     assert lead(0.855) == "vinterdack"  # not more than ``elsewhere_margin`` (0.01) closer to the question
+
+
+def test_a_figure_for_a_year_the_document_never_names_is_not_stated_there() -> None:
+    """A sum stated with no year answers for a year the page, its title or its file name names,
+    and not for one they never name."""
+    text = "Uppdrag om sjöfart\n\nTrafikverket får använda 12 miljoner kronor för uppdraget.\n"
+    prose = passage("Trafikverket får", text=text)
+    question = "Hur mycket får Trafikverket använda för uppdraget 2026?"
+    answer_type = asked_type(question)
+
+    def missing(over: Passage) -> bool:
+        ranked = candidates([over], question=question, overlap=lambda _: 0.0, answer_type=answer_type)
+        return select(ranked, question=question, answer_type=answer_type).missing_fact
+
+    assert missing(prose)
+    assert not missing(replace(prose, document=prose.document.model_copy(update={"source_path": "uppdrag-2026.md"})))
 
 
 def test_a_programme_entry_under_a_heading_naming_a_person_is_that_persons() -> None:
