@@ -72,7 +72,7 @@ PASSAGES = 5  # the first content passages, whose units compete (with the first 
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
 _NAMED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE})
 _TOTALLED = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY})  # "sammanlagt", "in total"
-_FIGURES = _TOTALLED | {AnswerType.PERCENT}
+_FIGURES = _TOTALLED | {AnswerType.PERCENT}  # a figure of a year: "How much aid did Sweden give in 2022?"
 # What a page's byline or dateline tells (who wrote or spoke, where, when): for any other question it
 # only restates the words that say which page is meant.
 _ABOUT_THE_PAGE = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.DATE})

@@ -3,7 +3,7 @@ question and whether it states the kind of fact asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from assistant.answer.answer_type import AnswerType, asked_type
 from assistant.answer.base import Passage
 from assistant.answer.relations import Relation
-from assistant.answer.selection import FEATURES, SelectionWeights, candidates, select
+from assistant.answer.selection import FEATURES, Selection, SelectionWeights, candidates, select
 from assistant.chunk import unit_spans
 from assistant.models import DocumentInfo, Hit
 
@@ -58,6 +58,14 @@ def lead_unit(prose: Passage, question: str, *, relation: Relation | None) -> st
     ranked = candidates([prose], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question),
                         relation=relation)
     return ranked[0].text
+
+
+def selected_over(passages: list[Passage], question: str, *,
+                  overlap: Callable[[str], float] = lambda _: 0.0) -> Selection:
+    """What ``select`` chooses for ``question`` from the units of ``passages``, ranked in that order."""
+    answer_type = asked_type(question)
+    ranked = candidates(passages, question=question, overlap=overlap, answer_type=answer_type)
+    return select(ranked, question=question, answer_type=answer_type)
 
 
 def test_the_sentence_stating_the_amount_leads_though_another_is_closer_in_topic() -> None:
@@ -538,15 +546,13 @@ def test_a_fact_only_another_document_states_answers_only_if_nearly_as_close_as_
                   "självklart val för godstransporter. Den pekar ut tre områden för arbetet.\n")
     dated_text = "Hamnarnas handlingsplan\n\nRegeringen beslutade den 3 maj 2018 om en handlingsplan för hamnarna.\n"
     question = "When was the national strategy for inland shipping decided?"
-    answer_type = asked_type(question)
 
-    def selected(dated_similarity: float) -> object:
+    def selected(dated_similarity: float) -> Selection:
         topic = passage("Strategin ska", text=topic_text, similarity={"Strategin": 0.88},
                         document=("strategi", "En nationell strategi för inrikes sjöfart"))
         dated = passage("Regeringen beslutade", text=dated_text, similarity={"Regeringen": dated_similarity},
                         document=("hamnar", "Hamnarnas handlingsplan"))
-        ranked = candidates([topic, dated], question=question, overlap=lambda _: 0.0, answer_type=answer_type)
-        return select(ranked, question=question, answer_type=answer_type)
+        return selected_over([topic, dated], question)
 
     assert selected(0.84).missing_fact
     nearly = selected(0.875)  # within ``elsewhere_margin`` (0.01) of the top passage's closest unit
@@ -558,14 +564,11 @@ def test_a_fact_another_document_states_for_the_years_asked_answers_though_less_
                   "kräver långsiktiga investeringar.\n")
     speech_text = ("Tal vid industriforum\n\nFrom 2020 to 2024, Sweden has doubled its defence budget to 12 billion "
                    "euros.\n")
-    question = "Hur mycket har försvarsbudgeten vuxit mellan 2020 och 2024?"
-    answer_type = asked_type(question)
     topic = passage("Regeringen fortsätter", text=topic_text, similarity={"Regeringen": 0.89},
                     document=("satsningar", "Försvarets satsningar"))
     speech = passage("From 2020", text=speech_text, similarity={"From": 0.85},
                      document=("tal", "Tal vid industriforum"))
-    ranked = candidates([topic, speech], question=question, overlap=lambda _: 0.0, answer_type=answer_type)
-    selection = select(ranked, question=question, answer_type=answer_type)
+    selection = selected_over([topic, speech], "Hur mycket har försvarsbudgeten vuxit mellan 2020 och 2024?")
     assert not selection.missing_fact and selection.chosen[0][0].passage.hit.document_id == "tal"
 
 
@@ -576,17 +579,16 @@ def test_the_top_documents_fact_leads_over_another_documents_less_like_the_quest
                 "Lagändringen föreslås träda i kraft den 1 juli 2025.\n")
     other_text = "Vinterdäck\n\nNya krav på vinterdäck för tunga fordon börjar gälla från den 1 november 2025.\n"
     question = "När ska ändringen i högkostnadsskyddet börja gälla?"
-    answer_type = asked_type(question)
+
+    def shared_words(text: str) -> float:  # the winter-tyre sentence shares "gälla": it scores best
+        return 1.0 if "gälla" in text else 0.0
 
     def lead(top_similarity: float) -> str:
         top = passage("Regeringen föreslår", text=top_text, document=("hogkostnad", "Uppdaterat högkostnadsskydd"),
                       similarity={"Regeringen": 0.90, "Lagändringen": top_similarity})
         other = passage("Nya krav", text=other_text, document=("vinterdack", "Vinterdäck"),
                         similarity={"Nya krav": 0.85})
-        ranked = candidates([top, other], question=question, answer_type=answer_type,
-                            overlap=lambda text: 1.0 if "gälla" in text else 0.0)
-        assert ranked[0].passage.hit.document_id == "vinterdack"  # it scores best on the shared words
-        return select(ranked, question=question, answer_type=answer_type).chosen[0][0].passage.hit.document_id
+        return selected_over([top, other], question, overlap=shared_words).chosen[0][0].passage.hit.document_id
 
     assert lead(0.89) == "hogkostnad"
     assert lead(0.855) == "vinterdack"  # not more than ``elsewhere_margin`` (0.01) closer to the question
@@ -598,14 +600,9 @@ def test_a_figure_for_a_year_the_document_never_names_is_not_stated_there() -> N
     text = "Uppdrag om sjöfart\n\nTrafikverket får använda 12 miljoner kronor för uppdraget.\n"
     prose = passage("Trafikverket får", text=text)
     question = "Hur mycket får Trafikverket använda för uppdraget 2026?"
-    answer_type = asked_type(question)
-
-    def missing(over: Passage) -> bool:
-        ranked = candidates([over], question=question, overlap=lambda _: 0.0, answer_type=answer_type)
-        return select(ranked, question=question, answer_type=answer_type).missing_fact
-
-    assert missing(prose)
-    assert not missing(replace(prose, document=prose.document.model_copy(update={"source_path": "uppdrag-2026.md"})))
+    assert selected_over([prose], question).missing_fact
+    named = replace(prose, document=prose.document.model_copy(update={"source_path": "uppdrag-2026.md"}))
+    assert not selected_over([named], question).missing_fact
 
 
 def test_a_programme_entry_under_a_heading_naming_a_person_is_that_persons() -> None:
