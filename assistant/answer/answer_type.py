@@ -237,6 +237,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"commissioners?)\b|"
                              r"\bvilk(?:en|a) (?:[\w-]+ ){0,2}(?:minister|ministrar|statssekreterare|ambassadör\w*|"
                              r"(?:[\w-]+-)?kommissionär\w*)\b|"
+                             # A member of the government: "Vilket statsråd deltar …?", "Vilka statsråd …?"
+                             r"\bvilk(?:et|a) (?:[\w-]+ )?statsråd\b|"
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
                              rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{POSTS})\b|"
                              # ("Vad heter ramverket?" asks a name, not a person's: only a post's holder.)

@@ -777,3 +777,9 @@ def test_a_how_much_inside_a_what_question_is_not_what_it_asks(question: str, ex
 ])
 def test_the_kind_of_fact_is_read_from_whole_words(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected
+
+
+def test_which_member_of_the_government_asks_for_a_person() -> None:
+    assert asked_type("Vilka statsråd företräder regeringen under statsbesökets dag i Göteborg?") is AnswerType.PERSON
+    assert asked_type("Vilket statsråd deltar i Kockduellen?") is AnswerType.PERSON
+    assert asked_type("Hur många statsråd finns det?") is AnswerType.COUNT
