@@ -243,17 +243,23 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             terms = matched(f"{passage.hit.section_path[-1]}\n{context}") if matched else frozenset()
             found.append(_Unit(rank, passage, span, text, typed, features, terms, by_heading))
     distinct = _distinct([unit.terms for unit in found])
-    # A heading's name answers only where no unit names one itself (``whose.named_by_heading``).
-    named_in_text = any(unit.typed and not unit.by_heading for unit in found)
+    # A heading's name answers only where no unit of its section names one itself
+    # (``whose.named_by_heading``): a programme's other sections name their own people.
+    named_in_text = {_section_of(unit.passage) for unit in found if unit.typed and not unit.by_heading}
     out = []
     for unit, share in zip(found, distinct, strict=True):
-        typed, features = unit.typed and not (unit.by_heading and named_in_text), unit.features
+        typed = unit.typed and not (unit.by_heading and _section_of(unit.passage) in named_in_text)
+        features = unit.features
         features["typed"], features["distinct"] = float(typed), share
         passage = unit.passage
         out.append(Candidate(passage, unit.rank, unit.span, unit.text, typed, weights.score(features), features,
                              passage.kind == "text" and in_preamble(passage.document_text, unit.span,
                                                                     title=passage.document.title)))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
+
+
+def _section_of(passage: Passage) -> tuple[str, str]:
+    return passage.hit.document_id, passage.hit.section_path[-1] if passage.hit.section_path else ""
 
 
 def _distinct(matched: Sequence[frozenset[str]]) -> list[float]:

@@ -47,7 +47,7 @@ def named_by_heading(answer_type: AnswerType | None, passage: Passage, text: str
     """Whether a short entry (a programme's or list's line) is under a section heading naming the
     person or body a question asks for: "Which minister takes part in the debate on gang crime?"
     is answered by the debate's line, its heading naming the minister. (``selection.candidates`` reads
-    it so only where no unit names one in its own words.)"""
+    it so only where no unit of its section names one in its own words.)"""
     return answer_type in (AnswerType.PERSON, AnswerType.BODY) and passage.kind == "text" \
         and len(text) <= _ENTRY_CHARS and bool(passage.hit.section_path) \
         and passage.hit.section_path[-1] != passage.hit.title \

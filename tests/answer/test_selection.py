@@ -607,7 +607,8 @@ def test_a_figure_for_a_year_the_document_never_names_is_not_stated_there() -> N
 
 def test_a_programme_entry_under_a_heading_naming_a_person_is_that_persons() -> None:
     """"Which minister takes part in the debate on gang crime?" is answered by the debate's line in
-    the programme, under the heading naming the minister; a long sentence under it is not."""
+    the programme, under the heading naming the minister, unless a sentence of that section names a
+    person itself; a long sentence under it is not."""
     programme = ("Statsrådens medverkan i Almedalen\n\n### Justitieminister Gunnar Strömmer\n\n"
                  "Debatt om gängkriminalitet arrangerat av Expressen (kl. 15.30)\n")
     entry = passage("Debatt om", text=programme, document=("almedalen", "Statsrådens medverkan i Almedalen"),
@@ -616,11 +617,17 @@ def test_a_programme_entry_under_a_heading_naming_a_person_is_that_persons() -> 
     ranked = candidates([entry], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
     assert ranked[0].states_type
     assert not select(ranked, question=question, answer_type=asked_type(question)).missing_fact
-    # Where a sentence names a person in its own words, a heading's name is not read into an entry.
+    # Where a sentence of its section names a person in its own words, a heading's name is not read
+    # into an entry; a sentence of another document or section names its own people.
+    same_section = programme + "Debatten leds av justitieminister Gunnar Strömmer i Visby.\n"
+    entry_beside = passage("Debatt om", text=same_section, document=("almedalen", "Statsrådens medverkan i Almedalen"),
+                           section="Justitieminister Gunnar Strömmer")
+    ranked = candidates([entry_beside], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
+    assert [c.text[:9] for c in ranked if c.states_type] == ["Debatten "]
     named = passage("Debatten leds av", text="Debatten leds av justitieminister Gunnar Strömmer i Visby.\n",
                     document=("visby", "Debatter i Visby"))
     ranked = candidates([entry, named], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
-    assert [c.text[:9] for c in ranked if c.states_type] == ["Debatten "]
+    assert sorted(c.text[:9] for c in ranked if c.states_type) == ["Debatt om", "Debatten "]
     untitled = passage("Debatt om", text=programme, document=("almedalen", "Statsrådens medverkan i Almedalen"),
                        section="Program")
     ranked = candidates([untitled], question=question, overlap=lambda _: 0.0, answer_type=asked_type(question))
