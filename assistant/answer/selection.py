@@ -259,6 +259,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
 
 
 def _section_of(passage: Passage) -> tuple[str, str]:
+    """The section a passage stands in: its document and its last heading."""
     return passage.hit.document_id, passage.hit.section_path[-1] if passage.hit.section_path else ""
 
 
