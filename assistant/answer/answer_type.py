@@ -235,10 +235,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              # ("Which two Swedish ministers …?")
                              r"\bwhich (?:[\w-]+ ){0,2}(?:minister|ministers|state secretar(?:y|ies)|ambassadors?|"
                              r"commissioners?)\b|"
-                             r"\bvilk(?:en|a) (?:[\w-]+ ){0,2}(?:minister|ministrar|statssekreterare|ambassadör\w*|"
-                             r"(?:[\w-]+-)?kommissionär\w*)\b|"
-                             # A member of the government: "Vilket statsråd deltar …?", "Vilka statsråd …?"
-                             r"\bvilk(?:et|a) (?:[\w-]+ )?statsråd\b|"
+                             # (A member of the government too: "Vilket statsråd deltar …?", "Vilka statsråd …?")
+                             r"\bvilk(?:en|et|a) (?:[\w-]+ ){0,2}(?:minister|ministrar|statsråd|statssekreterare|"
+                             r"ambassadör\w*|(?:[\w-]+-)?kommissionär\w*)\b|"
                              # A post asked for by its title: "Vem är jämställdhets- och arbetslivsminister?"
                              rf"vem (?:är|var|blir|blev) (?:[\w-]+ (?:och |& )?){{0,3}}?(?:{POSTS})\b|"
                              # ("Vad heter ramverket?" asks a name, not a person's: only a post's holder.)

@@ -37,10 +37,17 @@ def names_a_year_of(passages: Sequence[Passage], years: AbstractSet[int]) -> dic
     """For each document of ``passages``, whether its text, title or file name names one of
     ``years`` (a range as every year in it). "How much aid did Sweden give Moldova in 2022?" is not
     answered by a page that never names 2022, whatever sums it gives: on the tuning sets, 10 more
-    hard negatives declined, no answer lost. Cost: one regex pass per document."""
+    hard negatives declined, no answer lost. Cost: one regex pass per document, remembered."""
     documents = {p.hit.document_id: p for p in passages}.values()
-    named = {p.hit.document_id: f"{p.document.title}\n{p.document.source_path}\n{p.document_text}" for p in documents}
-    return {document: bool(years & years_of(text)) for document, text in named.items()}
+    return {p.hit.document_id: bool(years & (years_of(f"{p.document.title}\n{p.document.source_path}")
+                                             | _years_in_document(p.document_text))) for p in documents}
+
+
+@functools.lru_cache(maxsize=512)
+def _years_in_document(text: str) -> frozenset[int]:
+    """``years_of`` a document's text, remembered per text (the texts are loaded once per index
+    version and asked about again and again, as ``bodies._agencies_in``)."""
+    return frozenset(years_of(text))
 
 
 def states_another_year(answer_type: AnswerType | None, asked: AbstractSet[int], text: str) -> bool:
