@@ -130,6 +130,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round47/questions.jsonl --documents tests/eval/round47/documents.json
 	$(BIN)/assistant eval tests/eval/round48/questions.jsonl --documents tests/eval/round48/documents.json
 	$(BIN)/assistant eval tests/eval/round49/questions.jsonl --documents tests/eval/round49/documents.json
+	$(BIN)/assistant eval tests/eval/round50/questions.jsonl --documents tests/eval/round50/documents.json
+	$(BIN)/assistant eval tests/eval/round51/questions.jsonl --documents tests/eval/round51/documents.json
+	$(BIN)/assistant eval tests/eval/round52/questions.jsonl --documents tests/eval/round52/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
