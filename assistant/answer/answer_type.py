@@ -50,12 +50,15 @@ SPECIFIC = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, An
                       AnswerType.FREQUENCY, AnswerType.CLOCK})
 
 
+# (A pay gap is a share as often as a sum: "How large was the gender pay gap …?", "Hur stor är
+# löneskillnaden …?")
 _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowance|subsid\w*|bonus|premium|fee|fees|"
-                r"price|salary|wage|pay|compensation|support|aid|kronor|sek|pengar(?:na)?|kostnad\w*|kostar|"
+                r"price|(?:salary|wage|pay)(?! (?:gaps?|differences?)\b)|compensation|support|aid|"
+                r"kronor|sek|pengar(?:na)?|kostnad\w*|kostar|"
                 # ("budgetåtgärderna" are measures: their effect is asked, not a sum; "i budgetpropositionen"
                 # still speaks of money.)
                 r"budget(?!åtgärd)\w*|"
-                r"anslag\w*|bidrag\w*|medel|medlen|stöd\w*|premie\w*|avgift\w*|pris\w*|lön\w*|ersättning\w*|belopp(?:et|en)?\b|"
+                r"anslag\w*|bidrag\w*|medel|medlen|stöd\w*|premie\w*|avgift\w*|pris\w*|lön(?!eskillnad|egap)\w*|ersättning\w*|belopp(?:et|en)?\b|"
                 r"summa\w*|kronor|\w*taxa(?:n|or|orna)?|"
                 # A frame of money: "Hur stor är den ekonomiska planeringsramen?"
                 r"(?:planerings|budget|utgifts|kostnads)ram\w*|planning (?:frame|envelope)s?|spending (?:limit|cap)s?")
@@ -172,8 +175,10 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"what (?:is|was|were|are) the (?:total |market |combined )?value of (?:the|its|their)\b|"
                             r"vad (?:är|var) (?:det )?(?:sammanlagda |totala )?värdet (?:på|av)\b|"
                             # "What annual user fee …?", "Vilken sanktionsavgift …?": one sum asked for by name.
+                            # ("Between which electricity price areas …?" asks for areas.)
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
-                            r"sum|fine)\b(?! (?:of|for) (?:the )?\w+s\b)|"
+                            r"sum|fine)\b(?! (?:of|for) (?:the )?\w+s\b)(?! (?:areas?|zones?|regions?|categor\w+|"
+                            r"classes|groups?|types?|kinds?)\b)|"
                             r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|[\wåäö]*taxa(?:n)?|"
                             r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|beloppsgräns(?:en)?|lön(?:en)?|budget(?:en)?|"
                             r"ersättning(?:en)?|böter|"
@@ -229,7 +234,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were|will be|becomes|became) (?:the )?(?:[\w-]+ ){0,3}?(?:minister|"
                              r"head|chair\w*|director|coordinator|spokes\w+|author|speaker|investigator|"
                              r"rapporteur|ambassador|governor|state secretary|secretary[- ]general)\b|"
-                             r"\bwho (?:was|were|has been|is) appointed|"
+                             # "Who has been named the new director-general …?": the one chosen.
+                             r"\bwho (?:was|were|has been|have been|is|will be) (?:appointed|named|chosen|selected|"
+                             r"elected|nominated|recruited)\b|"
                              r"\bwho (?:gave|held|delivered|wrote|signed|spoke|said)\b|name of the|"
                              # Post holders asked for by title, the same in both languages.
                              # ("Which two Swedish ministers …?")
@@ -248,7 +255,8 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              rf"vad heter (?:[\w-]+ ){{0,3}}?(?:{POSTS})\b")),
     (AnswerType.DEFINITION, _cue(r"\bwhat is meant by\b|\bwhat (?:does|do) .{1,80} mean\b|\bhow (?:do|does) .{1,40} "
                                  r"define\b|\bhow (?:is|are) .{1,40} defined\b|\bdefinition of\b|"
-                                 r"\bwho (?:counts|count|is counted|are counted) as\b|\bvad (?:menas|avses) med\b|"
+                                 r"\b(?:who|what) (?:counts|count|is counted|are counted) as\b|"
+                                 r"\bvad (?:menas|avses) med\b|"
                                  r"\bvad betyder\b|\bhur definieras\b|\bdefinition\w* av\b|"
                                  r"\b(?:vem|vilka|vad) räknas som\b")),
     # "Which article was breached?", "Vilket betänkande …?", "Vilken lag reglerar …?": a citation.

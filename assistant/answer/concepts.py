@@ -92,6 +92,16 @@ def _asked_for(said: str, question: str) -> bool:
                      question, re.IGNORECASE) is not None
 
 
+def _used_as_verb(said: str, question: str) -> bool:
+    """Whether the English ``question`` uses the phrase ``said`` with its last word as a verb, after
+    a modal and its subject: "By when must the inquiry report?" asks when it reports, not about an
+    inquiry report (betänkande); "What does the inquiry report say?" keeps the noun."""
+    return re.search(rf"\b(?:must|should|shall|will|would|can|could|may|might|did|does|do)\s+"
+                     rf"(?:the\s+|its\s+|their\s+|this\s+|that\s+)?{re.escape(said)}"
+                     r"(?=\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before)\b)",
+                     question, re.IGNORECASE) is not None
+
+
 # A name of capitalised words inside a sentence: "the Volvo Group", "the Statement of Foreign Policy".
 _NAME = re.compile(r"(?<=\S\s)[A-ZÅÄÖ][\w'’-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[A-ZÅÄÖ][\w'’-]*)+|"
                    # A court case named by its party: "the Wassdahl case" (målet Wassdahl mot Sverige).
@@ -155,7 +165,9 @@ class ConceptCheck:
         # passages write as Swedish does ("operations": operationer) is not absent, whatever its sense.
         # Nor is one the passages write, though the index does not ("slut\u00adredovisas": soft
         # hyphens keep a word's parts apart in the index, not in ``written``).
+        # Nor is a phrase used as a verb ("must the inquiry report?").
         if absent := self._absent_phrases([(said, named) for said, named in phrases if said not in alike
+                                           and not _used_as_verb(said, question)
                                            and not any(self._written_whole(entry, written) for entry in named)]):
             return absent
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
@@ -197,7 +209,8 @@ class ConceptCheck:
         # passages must speak of, unless they do ("which agency …?" beside "myndigheten").
         # Nor are a name's words, unless the passages speak of them ("the Volvo Group": no kommunkoncern).
         asked = {entry for said, entries in phrases
-                 if _asks_only(said) or _asked_for(said, question) or (not names_judged and _in_a_name(said, question))
+                 if _asks_only(said) or _asked_for(said, question) or _used_as_verb(said, question)
+                 or (not names_judged and _in_a_name(said, question))
                  for entry in entries}
         # "operations" is "operationer" in a text on surgery, though the glossary's sense is verksamhet.
         alike = frozenset(said for said, _ in phrases if _cognate(said, written))

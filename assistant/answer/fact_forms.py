@@ -277,7 +277,8 @@ _LASTING = _cue(
     # How long by the end it lasts to: "… som del i trojkan till utgången av 2022", "until the end of 2025".
     rf"\b(?:till|until|to)\s+(?:utgången|slutet|the end)\s+(?:av|of)\s+(?:år\s+)?(?:{YEAR}\b|{MONTHS}\b)|"
     # "Denna del ska pågå till den 30 december 2023."
-    rf"\b(?:pågå|pågår|gäll\w*|löp\w*)\s+(?:fram\s+)?till\s+(?:den\s+)?"
+    # ("De globala mål … som finns idag gäller till år 2020.")
+    rf"\b(?:pågå|pågår|gäll\w*|löp\w*)\s+(?:fram\s+)?till\s+(?:den\s+|år\s+)?"
     rf"(?:\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\b|{YEAR}\b)|"
     # How long a plan runs by what it is: "en tioårig strategi", "10-åriga
     # forsknings- och utvecklingsprogram" (not "en tvåårig utbildning": a kind of

@@ -31,6 +31,23 @@ _ASKS_AFTER = re.compile(r"\b(?:after|efter)\b", re.IGNORECASE)
 _SPAN_AFTER = re.compile(rf"\b(?:\d+|{NUMBER_WORDS}) (?:dagar|dygn|veckor|månader|år|days|weeks|months|years) "
                          r"(?:efter|från|after|from|senare|later)\b", re.IGNORECASE)
 
+# A figure asked for as it stands now ("Och hur stor är andelen i dag?") is the one a text states
+# as now ("I dag har samma siffra sjunkit till 1 procent"), not a study's from 1997.
+_FIGURES = (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.QUANTITY)
+# ("… jämfört med i dag?" asks for a new figure, compared with the present one.)
+_ASKS_NOW = re.compile(r"(?<!med )(?<!with )(?<!to )(?<!än )(?<!than )"
+                       r"\b(?:i dag|idag|today|nowadays|currently|at present|för närvarande|numera|just nu)\b|"
+                       r"\b(?:nu|now)\s*\?", re.IGNORECASE)
+# A figure stated as now opens its sentence so: "I dag har samma siffra sjunkit till 1 procent" (not
+# the day of a news item: "Regeringen presenterar idag ett åtgärdspaket bestående av två delar").
+_STATES_NOW = re.compile(r"^\W*(?:(?:men|och|but|and)\s+)?(?:i dag|idag|today|nowadays|currently|at present|"
+                         r"för närvarande|numera|nu|now)\b", re.IGNORECASE)
+
+# A date asked for as proposed ("When were the new custody rules proposed to enter into force?") is
+# the one a proposal names ("Ändringarna ska enligt förslaget träda i kraft den 1 juli 2006"), not
+# a decided rule's ("Förordningarna träder i kraft den 31 mars 2017").
+_PROPOSAL = re.compile(r"\b(?:föreslå\w*|förslag\w*|proposition\w*|propos(?:e|es|ed|al|als)|bill)\b", re.IGNORECASE)
+
 _KILOS, _TONNES = r"\bkilo\w*|\bkg\b", r"\bton(?:ne)?s?\b"  # as a text writes them
 # A measure asked for in a unit ("in grams", "per litre", "i kilo"), and how a text writes that
 # unit in either language: "What daily salt intake in grams …?" is not answered by a sum of money,
@@ -99,6 +116,8 @@ class AskedFact:
     post: re.Pattern[str] | None
     answer_type: AnswerType | None
     after: bool = False  # a period counted from an event ("how long after …?")
+    now: bool = False  # a figure as it stands now ("… i dag?")
+    proposed: bool = False  # the date of an event as proposed ("… proposed to enter into force?")
 
     @classmethod
     def of(cls, answer_type: AnswerType | None, *, asked: str, figures: str) -> AskedFact:
@@ -108,7 +127,9 @@ class AskedFact:
                    stages=_asked_stages(answer_type, asked) if event == "reported" else frozenset(),
                    unit=asked_unit(figures), answer_type=answer_type,
                    post=asked_post(asked) if answer_type is AnswerType.PERSON else None,
-                   after=answer_type is AnswerType.DURATION and _ASKS_AFTER.search(asked) is not None)
+                   after=answer_type is AnswerType.DURATION and _ASKS_AFTER.search(asked) is not None,
+                   now=answer_type in _FIGURES and _ASKS_NOW.search(asked) is not None,
+                   proposed=event is not None and _PROPOSAL.search(asked) is not None)
 
     def of_its_event(self, text: str) -> bool:
         """Whether ``text`` itself speaks of the event the time is asked of ("… träda i kraft den
@@ -119,6 +140,16 @@ class AskedFact:
         """Whether ``text`` states a period counted from an event ("14 dagar efter en anmälan") for a
         question asking how long after one; never for another question."""
         return self.after and _SPAN_AFTER.search(text) is not None
+
+    def dates_its_event(self, text: str) -> bool:
+        """Whether ``text`` speaks of the event the date is asked of (``of_its_event``) and, for an
+        event asked of as proposed, of a proposal too."""
+        return self.of_its_event(text) and (not self.proposed or _PROPOSAL.search(text) is not None)
+
+    def of_the_present(self, text: str) -> bool:
+        """Whether ``text`` states its figure as now ("I dag …", "currently") for a question asking
+        for a figure as it stands now; never for another question."""
+        return self.now and _STATES_NOW.search(text) is not None
 
     def fits(self, stated: str, *, context: str, before: str, heading: str = "") -> bool:
         """Whether ``stated`` (a unit as read, with its list) states the fact so specified: of the

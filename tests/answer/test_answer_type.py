@@ -783,3 +783,19 @@ def test_which_member_of_the_government_asks_for_a_person() -> None:
     assert asked_type("Vilka statsråd företräder regeringen under statsbesökets dag i Göteborg?") is AnswerType.PERSON
     assert asked_type("Vilket statsråd deltar i Kockduellen?") is AnswerType.PERSON
     assert asked_type("Hur många statsråd finns det?") is AnswerType.COUNT
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # The one named to a post is a person; a price that qualifies areas asks for the areas.
+    ("Who has been named the new director-general of the Swedish Schools Inspectorate?", AnswerType.PERSON),
+    ("Between which electricity price areas should the grid operator propose targets?", None),
+    ("What is the price of the ticket?", AnswerType.MONEY),
+    # A pay gap is a share as often as a sum.
+    ("How large was the gender pay gap in 2024?", AnswerType.QUANTITY),
+    ("Hur stor var löneskillnaden mellan kvinnor och män?", AnswerType.QUANTITY),
+    ("Hur hög är lönen för en lärare?", AnswerType.MONEY),
+    # What counts as a thing asks what it is, as who counts as one does.
+    ("What counts as a dormant permit?", AnswerType.DEFINITION),
+])
+def test_a_post_named_to_a_price_of_areas_and_a_pay_gap(question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected

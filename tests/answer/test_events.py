@@ -354,3 +354,13 @@ def test_an_appointment_naming_who_is_meant_is_not_the_event_asked_about() -> No
     """"the newly appointed ambassador" says who; the question asks when he was born."""
     assert asked_event("In what year was Serbia's newly appointed ambassador born?") == "born"
     assert asked_event("When was the ambassador appointed?") == "appointed"
+
+
+def test_since_when_asks_since_when_a_state_has_lasted() -> None:
+    question = "Sedan när har Helén Ängmo varit generaldirektör för Skolinspektionen?"
+    assert asked_event(question) == "since"
+    assert speaks_of("since", "Hon har sedan februari 2016 varit generaldirektör för Skolinspektionen.")
+    assert not speaks_of("since", "Hon fortsätter tills den nya generaldirektören börjar den 1 april 2025.")
+    assert asked_event("Since when has Sweden been a member of the council?") == "since"
+    # "Sedan när gäller lagen?" asks when it entered into force.
+    assert asked_event("Sedan när gäller lagen?") == "in_force"

@@ -148,6 +148,7 @@ def test_a_share_named_without_a_figure_states_a_share(text: str) -> None:
     "The exemption applies until 1 May 2025.",
     "Hon har 30 års erfarenhet av frågorna.",
     "Denna del av uppdraget ska pågå till den 30 december 2026.",
+    "De globala mål för kemikalier och avfall som finns idag gäller till år 2020.",
 ])
 def test_how_long_is_stated_by_when_it_ends_or_by_years_in_the_genitive(text: str) -> None:
     assert states(AnswerType.DURATION, text)

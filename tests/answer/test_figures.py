@@ -126,3 +126,4 @@ def test_about_fifty_in_words_counts_what_follows() -> None:
 def test_a_small_number_is_written_out_in_swedish() -> None:
     assert [swedish_number(n) for n in (1, 2, 10, 18, 20, 21, 35, 99, 100)] == [
         None, "två", "tio", "arton", "tjugo", "tjugoett", "trettiofem", "nittionio", None]
+

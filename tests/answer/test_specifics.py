@@ -77,3 +77,25 @@ def test_a_time_limit_for_a_report_asked_without_a_stage_is_the_final_reports() 
     assert fits("När ska delredovisningen lämnas?", AnswerType.DEADLINE, interim)
     # A date asked of a report is not held to a stage: "Who ordered the report, and when?"
     assert AskedFact.of(AnswerType.DATE, asked="When was the report presented?", figures="").stages == frozenset()
+
+
+def test_a_figure_asked_for_as_it_stands_now_is_the_one_stated_as_now() -> None:
+    asked = AskedFact.of(AnswerType.QUANTITY, asked="Och hur stor är andelen i dag?", figures="")
+    assert asked.of_the_present("I dag har samma siffra sjunkit till 1 procent.")
+    assert not asked.of_the_present("En studie från 1997 visade att 12 procent inte visste det.")
+    # Not the day of a news item, nor a present compared with a new figure.
+    assert not asked.of_the_present("Regeringen presenterar idag ett åtgärdspaket bestående av två delar.")
+    assert not AskedFact.of(AnswerType.QUANTITY, asked="Hur stor ska gränsen bli, jämfört med i dag?",
+                            figures="").now
+    # Only a figure asked for as now: "i dag" names no time of any other question.
+    assert not AskedFact.of(AnswerType.QUANTITY, asked="Hur stor är andelen?", figures="").of_the_present(
+        "I dag har samma siffra sjunkit till 1 procent.")
+
+
+def test_a_date_asked_for_as_proposed_is_the_one_a_proposal_names() -> None:
+    asked = AskedFact.of(AnswerType.DATE, asked="When were the new custody rules proposed to enter into force?",
+                         figures="")
+    assert asked.dates_its_event("Ändringarna ska enligt förslaget träda i kraft den 1 juli 2006.")
+    assert not asked.dates_its_event("Förordningarna träder i kraft den 31 mars 2017.")
+    plain = AskedFact.of(AnswerType.DATE, asked="When do the new custody rules enter into force?", figures="")
+    assert plain.dates_its_event("Förordningarna träder i kraft den 31 mars 2017.")

@@ -375,3 +375,12 @@ def test_asking_what_an_abbreviation_stands_for_asks_about_the_abbreviation() ->
     support = scorer_over(texts).score("Vad står förkortningen NCQG för?", language="sv",
                                        passages=[passage(texts[0], 0.9)])
     assert support.missing == () and support.score == 1.0
+
+
+def test_a_phrase_used_as_a_verb_names_no_concept_the_passages_must_hold(scorer: SupportScorer) -> None:
+    # "must the inquiry report?" asks when it reports; "the inquiry report" as a noun is a betänkande,
+    # which no passage here speaks of.
+    reports = [passage(ASSIGNMENT, 0.80)]
+    assert scorer.score("And by when must the inquiry report?", language="en", passages=reports).unaddressed == ()
+    assert "betänkande" in scorer.score("What does the inquiry report say about admission requirements?",
+                                        language="en", passages=reports).unaddressed
