@@ -96,8 +96,9 @@ def _used_as_verb(said: str, question: str) -> bool:
     """Whether the English ``question`` uses the phrase ``said`` with its last word as a verb, after
     a modal and its subject: "By when must the inquiry report?" asks when it reports, not about an
     inquiry report (betänkande); "What does the inquiry report say?" keeps the noun."""
+    # (A subject is named: "How quickly must graffiti on buildings be removed?" uses no verb.)
     return re.search(rf"\b(?:must|should|shall|will|would|can|could|may|might|did|does|do)\s+"
-                     rf"(?:the\s+|its\s+|their\s+|this\s+|that\s+)?{re.escape(said)}"
+                     rf"(?:the|its|their|this|that|each|every)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(said)}"
                      r"(?=\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before)\b)",
                      question, re.IGNORECASE) is not None
 

@@ -53,7 +53,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                  cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect|"
                      r"\binför(?:s|as|ande|andet)\b|\bintroduc")),
     # "Sedan när har Helén Ängmo varit generaldirektör?" asks since when a state has lasted: "Hon har
-    # sedan februari 2016 varit generaldirektör", not the day her successor starts.
+    # sedan februari 2016 varit generaldirektör", not the day her successor starts. (Preferred, not
+    # required: ``specifics``.)
     "since": (cue(r"\bsedan (?:när|vilke?t (?:år|datum))\b|\bsince (?:when|what (?:date|year)|which year)\b"),
               cue(rf"\bsedan\s+(?:den\s+|år\s+|början av\s+|slutet av\s+)?(?:\d|(?:{MONTHS})\b)|"
                   rf"\bsince\s+(?:the (?:beginning|start|end) of\s+)?(?:\d|(?:{MONTHS}|may)\b)")),

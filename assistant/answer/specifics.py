@@ -35,8 +35,10 @@ _SPAN_AFTER = re.compile(rf"\b(?:\d+|{NUMBER_WORDS}) (?:dagar|dygn|veckor|månad
 # as now ("I dag har samma siffra sjunkit till 1 procent"), not a study's from 1997.
 _FIGURES = (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.QUANTITY)
 # ("… jämfört med i dag?" asks for a new figure, compared with the present one.)
+# ("under today's unemployment insurance" says which system is meant, not when the figure is.)
 _ASKS_NOW = re.compile(r"(?<!med )(?<!with )(?<!to )(?<!än )(?<!than )"
-                       r"\b(?:i dag|idag|today|nowadays|currently|at present|för närvarande|numera|just nu)\b|"
+                       r"\b(?:i dag|idag|today(?!['’]s)|nowadays|currently|at present|för närvarande|numera|"
+                       r"just nu)\b|"
                        r"\b(?:nu|now)\s*\?", re.IGNORECASE)
 # A figure stated as now opens its sentence so: "I dag har samma siffra sjunkit till 1 procent" (not
 # the day of a news item: "Regeringen presenterar idag ett åtgärdspaket bestående av två delar").
@@ -47,6 +49,11 @@ _STATES_NOW = re.compile(r"^\W*(?:(?:men|och|but|and)\s+)?(?:i dag|idag|today|no
 # the one a proposal names ("Ändringarna ska enligt förslaget träda i kraft den 1 juli 2006"), not
 # a decided rule's ("Förordningarna träder i kraft den 31 mars 2017").
 _PROPOSAL = re.compile(r"\b(?:föreslå\w*|förslag\w*|proposition\w*|propos(?:e|es|ed|al|als)|bill)\b", re.IGNORECASE)
+
+# Events a date is preferred for, not required to be stated with: "Since what year has Sweden been
+# part of Ecris?" is answered by "Sverige anslöt sig till Ecris-systemet 2013" as well as by a
+# "sedan 2013".
+_PREFERRED_ONLY = frozenset({"since"})
 
 _KILOS, _TONNES = r"\bkilo\w*|\bkg\b", r"\bton(?:ne)?s?\b"  # as a text writes them
 # A measure asked for in a unit ("in grams", "per litre", "i kilo"), and how a text writes that
@@ -153,11 +160,13 @@ class AskedFact:
 
     def fits(self, stated: str, *, context: str, before: str, heading: str = "") -> bool:
         """Whether ``stated`` (a unit as read, with its list) states the fact so specified: of the
-        event (in the unit or in ``context``, its paragraph), not of another year than asked (the
+        event (in the unit or in ``context``, its paragraph; not required of an event only
+        preferred, ``_PREFERRED_ONLY``), not of another year than asked (the
         year read from the unit or the 300 characters ``before`` it), of the report stage asked,
         naming a day when one is asked for, in the unit asked, naming the post a person is asked by
         (or under a ``heading`` naming it: a programme's entries under "Justitieminister …")."""
-        return (self.event is None or self.of_its_event(stated) or self.of_its_event(context)) \
+        return (self.event is None or self.event in _PREFERRED_ONLY or self.of_its_event(stated)
+                or self.of_its_event(context)) \
             and not states_another_year(self.answer_type, self.years, in_its_year(stated, before)) \
             and not report_stage_differs(self.stages, stated) \
             and not (self.day and not states_a_day(stated)) \

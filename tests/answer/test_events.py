@@ -364,3 +364,6 @@ def test_since_when_asks_since_when_a_state_has_lasted() -> None:
     assert asked_event("Since when has Sweden been a member of the council?") == "since"
     # "Sedan när gäller lagen?" asks when it entered into force.
     assert asked_event("Sedan när gäller lagen?") == "in_force"
+    # (A year asked for is preferred "since", whatever the text's words: "incorporated into
+    # Swedish law since 2020".)
+    assert asked_event("Sedan vilket år gäller barnkonventionen som svensk lag?") == "since"

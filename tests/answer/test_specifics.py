@@ -87,6 +87,7 @@ def test_a_figure_asked_for_as_it_stands_now_is_the_one_stated_as_now() -> None:
     assert not asked.of_the_present("Regeringen presenterar idag ett åtgärdspaket bestående av två delar.")
     assert not AskedFact.of(AnswerType.QUANTITY, asked="Hur stor ska gränsen bli, jämfört med i dag?",
                             figures="").now
+    assert not AskedFact.of(AnswerType.COUNT, asked="How many reports under today's insurance?", figures="").now
     # Only a figure asked for as now: "i dag" names no time of any other question.
     assert not AskedFact.of(AnswerType.QUANTITY, asked="Hur stor är andelen?", figures="").of_the_present(
         "I dag har samma siffra sjunkit till 1 procent.")
@@ -99,3 +100,10 @@ def test_a_date_asked_for_as_proposed_is_the_one_a_proposal_names() -> None:
     assert not asked.dates_its_event("Förordningarna träder i kraft den 31 mars 2017.")
     plain = AskedFact.of(AnswerType.DATE, asked="When do the new custody rules enter into force?", figures="")
     assert plain.dates_its_event("Förordningarna träder i kraft den 31 mars 2017.")
+
+
+def test_since_when_prefers_a_date_stated_with_since_and_requires_none() -> None:
+    asked = AskedFact.of(AnswerType.DATE, asked="Since what year has Sweden been part of Ecris?", figures="")
+    assert asked.dates_its_event("Sverige har sedan 2013 varit anslutet till Ecris.")
+    assert not asked.dates_its_event("Sverige anslöt sig till Ecris-systemet 2013.")
+    assert asked.fits("Sverige anslöt sig till Ecris-systemet 2013.", context="", before="")

@@ -384,3 +384,6 @@ def test_a_phrase_used_as_a_verb_names_no_concept_the_passages_must_hold(scorer:
     assert scorer.score("And by when must the inquiry report?", language="en", passages=reports).unaddressed == ()
     assert "betänkande" in scorer.score("What does the inquiry report say about admission requirements?",
                                         language="en", passages=reports).unaddressed
+    # A noun after a modal with no subject before it is no verb.
+    assert "betänkande" in scorer.score("How quickly must inquiry reports be published?", language="en",
+                                        passages=reports).unaddressed
