@@ -385,6 +385,12 @@ WHOLE_SETS = {
     "round48": Floors(recall_at_5=0.91, in_answer=0.82, in_first_quote=0.64, declined=0.375, false_abstentions=0.07),
     # Round49: 59/62, 53/62, 48/62, 3/8, 3/62 (53, 47, 3/8, 3).
     "round49": Floors(recall_at_5=0.91, in_answer=0.82, in_first_quote=0.74, declined=0.25, false_abstentions=0.09),
+    # Round50: 59/62, 56/62, 45/62, 5/8, 0/62 (first run at f2cb85d: 54, 42, 5/8, 1).
+    "round50": Floors(recall_at_5=0.91, in_answer=0.87, in_first_quote=0.69, declined=0.5, false_abstentions=0.04),
+    # Round51: 58/62, 56/62, 44/62, 5/8, 1/62 (55, 43, 5/8, 2).
+    "round51": Floors(recall_at_5=0.9, in_answer=0.87, in_first_quote=0.67, declined=0.5, false_abstentions=0.05),
+    # Round52: 62/62, 58/62, 50/62, 5/8, 0/62 (54, 46, 5/8, 2).
+    "round52": Floors(recall_at_5=0.96, in_answer=0.9, in_first_quote=0.77, declined=0.5, false_abstentions=0.04),
 }
 
 
