@@ -63,7 +63,7 @@ from assistant.answer.quoting import (
 from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, gives, names_whom_given
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
-from assistant.answer.specifics import AskedFact
+from assistant.answer.specifics import FIGURES, AskedFact
 from assistant.answer.whose import named_by_heading, named_by_title, speaks_of_names
 from assistant.chunk import MIN_UNIT_CHARS
 from assistant.parse.characters import as_read
@@ -72,7 +72,6 @@ PASSAGES = 5  # the first content passages, whose units compete (with the first 
 # The kinds of fact that are names: the question's own names (in either language) do not answer it.
 _NAMED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE})
 _TOTALLED = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY})  # "sammanlagt", "in total"
-_FIGURES = _TOTALLED | {AnswerType.PERCENT}  # a figure of a year: "How much aid did Sweden give in 2022?"
 # What a page's byline or dateline tells (who wrote or spoke, where, when): for any other question it
 # only restates the words that say which page is meant.
 _ABOUT_THE_PAGE = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.DATE})
@@ -178,7 +177,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     names_spoken_of = speaks_of_names(competing, names)
     titled = named_by_title(competing, question)
     # A figure for a year the document never names is not stated there, however close its sums.
-    of_the_years = names_a_year_of(competing, specified.years) if answer_type in _FIGURES and specified.years else {}
+    of_the_years = names_a_year_of(competing, specified.years) if answer_type in FIGURES and specified.years else {}
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
     # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,

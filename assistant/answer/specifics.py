@@ -31,9 +31,11 @@ _ASKS_AFTER = re.compile(r"\b(?:after|efter)\b", re.IGNORECASE)
 _SPAN_AFTER = re.compile(rf"\b(?:\d+|{NUMBER_WORDS}) (?:dagar|dygn|veckor|månader|år|days|weeks|months|years) "
                          r"(?:efter|från|after|from|senare|later)\b", re.IGNORECASE)
 
+# The kinds of fact that are figures: asked for a year ("How much aid did Sweden give in 2022?") or
+# as it stands now.
+FIGURES = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.QUANTITY})
 # A figure asked for as it stands now ("Och hur stor är andelen i dag?") is the one a text states
 # as now ("I dag har samma siffra sjunkit till 1 procent"), not a study's from 1997.
-_FIGURES = (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, AnswerType.QUANTITY)
 # ("… jämfört med i dag?" asks for a new figure, compared with the present one.)
 # ("under today's unemployment insurance" says which system is meant, not when the figure is.)
 _ASKS_NOW = re.compile(r"(?<!med )(?<!with )(?<!to )(?<!än )(?<!than )"
@@ -135,7 +137,7 @@ class AskedFact:
                    unit=asked_unit(figures), answer_type=answer_type,
                    post=asked_post(asked) if answer_type is AnswerType.PERSON else None,
                    after=answer_type is AnswerType.DURATION and _ASKS_AFTER.search(asked) is not None,
-                   now=answer_type in _FIGURES and _ASKS_NOW.search(asked) is not None,
+                   now=answer_type in FIGURES and _ASKS_NOW.search(asked) is not None,
                    proposed=event is not None and _PROPOSAL.search(asked) is not None)
 
     def of_its_event(self, text: str) -> bool:
