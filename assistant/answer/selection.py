@@ -35,7 +35,7 @@ from assistant.answer.answer_type import SPECIFIC, AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.bodies import besides_for_an_agency, named_bodies
 from assistant.answer.citations import sentence_spans
-from assistant.answer.fact_forms import names_a_deadline, states
+from assistant.answer.fact_forms import states
 from assistant.answer.figures import (
     counted_words,
     counts_names,
@@ -227,13 +227,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                                   and bool(_ASSIGNS.search(seen)))
                                  or (relation is not None and gives(relation, seen))
                                  or (total and typed and speaks_of_a_total(seen))),
-                # The time asked for, named: a time limit for "by when?" ("senast den …"), the event's
-                # own date for "when does the law enter into force?" ("… träda i kraft den 1 mars"),
-                # a figure stated as now for "… i dag?".
-                "asked_time": float(typed and ((answer_type is AnswerType.DEADLINE and names_a_deadline(stated))
-                                               or (answer_type is AnswerType.DATE and specified.dates_its_event(seen))
-                                               or specified.counts_from_the_event(seen)
-                                               or specified.of_the_present(seen))),
+                # The time asked for, named ("senast den …" for "by when?").
+                "asked_time": float(typed and specified.names_the_time_asked(seen, stated=stated)),
                 # A list: a lead-in with its items, or, for a question asking for every one of
                 # several things, a sentence naming four or more in a row.
                 "lead_in": float(bool(items) or (several and enumerates(seen))),

@@ -20,6 +20,7 @@ from assistant.answer.events import (
     speaks_of,
     states_a_day,
 )
+from assistant.answer.fact_forms import names_a_deadline
 from assistant.answer.figures import in_its_year, states_another_year, years_of
 from assistant.answer.number_words import NUMBER_WORDS
 
@@ -159,6 +160,15 @@ class AskedFact:
         """Whether ``text`` states its figure as now ("I dag …", "currently") for a question asking
         for a figure as it stands now; never for another question."""
         return self.now and _STATES_NOW.search(text) is not None
+
+    def names_the_time_asked(self, seen: str, *, stated: str) -> bool:
+        """Whether a unit (``seen``: as read; ``stated``: with its list) names the time the question
+        asks for: a time limit for "by when?" ("senast den …"), the event's own date for "when does
+        the law enter into force?" ("… träda i kraft den 1 mars"), a period counted from the event
+        asked after, a figure stated as now for "… i dag?"."""
+        return (self.answer_type is AnswerType.DEADLINE and names_a_deadline(stated)) \
+            or (self.answer_type is AnswerType.DATE and self.dates_its_event(seen)) \
+            or self.counts_from_the_event(seen) or self.of_the_present(seen)
 
     def fits(self, stated: str, *, context: str, before: str, heading: str = "") -> bool:
         """Whether ``stated`` (a unit as read, with its list) states the fact so specified: of the
