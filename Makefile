@@ -133,6 +133,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round50/questions.jsonl --documents tests/eval/round50/documents.json
 	$(BIN)/assistant eval tests/eval/round51/questions.jsonl --documents tests/eval/round51/documents.json
 	$(BIN)/assistant eval tests/eval/round52/questions.jsonl --documents tests/eval/round52/documents.json
+	$(BIN)/assistant eval tests/eval/round53/questions.jsonl --documents tests/eval/round53/documents.json
+	$(BIN)/assistant eval tests/eval/round54/questions.jsonl --documents tests/eval/round54/documents.json
+	$(BIN)/assistant eval tests/eval/round55/questions.jsonl --documents tests/eval/round55/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
