@@ -18,6 +18,7 @@ import re
 from enum import StrEnum
 
 from assistant.answer.events import cue as _cue
+from assistant.answer.number_words import PLACES
 
 
 class AnswerType(StrEnum):
@@ -42,6 +43,7 @@ class AnswerType(StrEnum):
     REASON = "reason"  # why; raises a sentence giving a reason or cause, never vetoes
     DEFINITION = "definition"  # what a term means, who counts as it; raises a defining sentence, never vetoes
     CONTACT = "contact"  # whom to call or write to; raises a phone number, an e-mail address or a contact, never vetoes
+    NTH = "nth"  # which of several in order ("What is the first one?"); raises the item in that place, never vetoes
 
 
 # Types whose absence from every passage on the topic means the documents do not state the fact.
@@ -65,7 +67,12 @@ _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowan
 # "… och när är det tillåtet?", "when is it allowed?" ask on what grounds, not at what time.
 _PERMITTED = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillåten|tillåtna|möjligt|förbjudet|befogat|"
               r"motiverat|nödvändigt)\b| (?:is|are|was|were) (?:it|they|this) (?:allowed|permitted|possible|"
-              r"justified|necessary|forbidden)\b")
+              r"justified|necessary|forbidden)\b|"
+              # "When should the support not be paid out?", "När ska kravet … inte gälla?": a rule's
+              # exception is a condition, not a date (a "not" in the main clause, not in a relative
+              # one: "When should the proposals that are not about … enter into force?").
+              r" (?:should|must|may|can|shall|will|ska|skall|får|kan|bör)\b"
+              r"(?:(?!\b(?:that|which|who|som|när|when|if|om)\b)[^?,;]){0,100}?\b(?:not|inte|ej)\b")
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
 # "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
 # "… languages when hiring").
@@ -79,14 +86,20 @@ POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landsh
           r"ambassadör\w*|statssekreterare\w*|kommissionär\w*")
 # "Får landstinget informera …?", "Ska MSB också …?", "Are the companies covered …?": a verb first.
 _VERB_FIRST = _cue(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
-                   r"krävs|may|can|must|should|shall|is|are|does|do|will)\b")
+                   # "Delar regeringen Riksrevisionens bedömning …?": whether a view is shared.
+                   r"krävs|delar|instämmer|may|can|must|should|shall|is|are|does|do|will)\b")
 # Lookbehinds: not after a number written in words ("två procent", "two per cent").
 _NOT_AFTER_NUMBER_WORD = "".join(f"(?<!\\b{word} )" for word in (
     "en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "one", "two", "three", "four",
     "five", "six", "seven", "eight", "nine", "ten"))
 
 
+# "What is the first one?", "Vilken är den andra av dem?": the item in a place of several just named.
+_ASKS_NTH = _cue(r"\b(?:the|den|det) (?P<place>first|second|third|fourth|fifth|last|första|andra|tredje|fjärde|"
+                 r"femte|sista)(?: one\b| (?:of|av) (?:them|these|those|dem|dessa|de)\b|\W*$)")
+
 _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
+    (AnswerType.NTH, _ASKS_NTH),
     # "Vem kan jag ringa om …?", "Who do I contact about …?", "Who did journalists have to email?"
     (AnswerType.CONTACT, _cue(r"\b(?:who|whom)\b.{0,60}\b(?:call|phone|ring|contact|e-?mail|write to|turn to)\b|"
                               r"\bcontact (?:person|details|information)\b|\b(?:phone|telephone) number\b|"
@@ -104,6 +117,9 @@ _ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"hur stor andel|vilken andel|andel\w* av|"
                               # "What level of aid, as a share of gross national income, …?"
                               r"\bas a (?:share|percentage|proportion) of\b|"
+                              # A limit on a share: "What is the maximum share of the profit … may transfer?"
+                              r"\b(?:maximum|minimum) (?:share|percentage|proportion|fraction)\b|"
+                              r"\b(?:maximala|minimala|högsta tillåtna|lägsta tillåtna) andel\w*|"
                               # "Hur stor del av pengarna …?" is answered by a sum or a share: a quantity.
                               rf"hur stor del(?! av (?:de |det )?(?:{_MONEY_NOUNS})\b)")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
@@ -376,6 +392,13 @@ _ASKED_BY_OPENING = (
     (_cue(r"^\W*(?:and\s+|och\s+)?(?:who|whom|vem)\b"),
      frozenset({AnswerType.PERSON, AnswerType.BODY, AnswerType.CONTACT, AnswerType.DEFINITION})),
 )
+
+def asked_place(question: str) -> int | None:
+    """The place of the item ``question`` asks for among several (1 for "What is the first one?",
+    -1 for "the last of them"), or ``None`` when it asks for no item by its place."""
+    found = _ASKS_NTH.search(question)
+    return PLACES[found.group("place").casefold()] if found else None
+
 
 # "Vad säger migrationsministern om antalet asylsökande i år?", "What does the report say about
 # costs?": what someone says of a thing, not the thing's figure.

@@ -50,7 +50,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                       r"\bfrån (?:vilket datum|när)\b.{0,100}\btillämpas\b|"
                       r"börja\w* (?:[\w-]+ ){0,14}?(?:att )?gälla|ikraftträd"),
                  # "Ambitionen är att införandet av fritidskortet kan ske i början av 2024."
-                 cue(r"i kraft|ikraftträd|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect|"
+                 # ("föreslås träda ikraft den 1 januari 2009": the older spelling, one word.)
+                 cue(r"i kraft|\bikraft|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect|"
                      r"\binför(?:s|as|ande|andet)\b|\bintroduc")),
     # "Sedan när har Helén Ängmo varit generaldirektör?" asks since when a state has lasted: "Hon har
     # sedan februari 2016 varit generaldirektör", not the day her successor starts. (Preferred, not
@@ -134,7 +135,9 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
               # "Tillträde senast 1 maj": a post is taken up ("tillträde") when the work starts.
               # ("anställningar som påbörjas efter den 30 april 2024" start then.)
               cue(r"\bstart|\binled|\b(?:på)?börja|\bbegin|\bbegan|\bbegun|\böppna|\bopen|\bkick\w* off|\btillträd|"
-                  r"\bfrom\b|\bfrån\b|\bfr\.o\.m\.|\bsedan\b|\bsince\b")),
+                  r"\bfrom\b|\bfrån\b|\bfr\.o\.m\.|\bsedan\b|\bsince\b|"
+                  # A period between two days begins on the first: "mellan 15 september och 15 mars".
+                  rf"\b(?:mellan|between) (?:den )?(?:\d{{1,2}} (?:{MONTHS})|(?:{MONTHS}) \d{{1,2}})\b")),
     # "När ska avtalet skrivas under?" is not answered by when the negotiations began.
     "signed": (_SIGNING, _SIGNING),
     "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
@@ -222,13 +225,16 @@ _SOURCE_PHRASE = cue(r"\b(?:according to|enligt|as (?:stated|set out|described) 
 # "In what year was Serbia's newly appointed ambassador born?": the appointment names who is meant.
 _ATTRIBUTE = cue(r"\b(?:newly|recently|nyligen) (?:appointed|elected|established|founded|"
                  r"utnämnd\w*|utsedd\w*|tillsatt\w*|invald\w*)\b")
+# "By what date must Boverket report back on type approval of small houses?": what is reported on is
+# the report's topic; an event named there ("approval") is not the one the time is asked of.
+_REPORTED_ON = cue(r"\b(report\w*(?: back)?|redovisa\w*|rapportera\w*) (?:on|about|om|kring)\b[^?;,]*")
 
 
 def asked_event(question: str) -> str | None:
     """The event a time question is about ("in_force", "decided", "reported", …), if one is named
-    outside a phrase naming the source ("according to …", "enligt …") and outside an attribute
-    saying who is meant ("the newly appointed ambassador")."""
-    question = _ATTRIBUTE.sub(" ", _SOURCE_PHRASE.sub(" ", question))
+    outside a phrase naming the source ("according to …", "enligt …"), outside an attribute
+    saying who is meant ("the newly appointed ambassador") and outside what a report is on."""
+    question = _REPORTED_ON.sub(r"\1", _ATTRIBUTE.sub(" ", _SOURCE_PHRASE.sub(" ", question)))
     return next((name for name, (asks, _) in _EVENTS.items() if asks.search(question)), None)
 
 

@@ -287,8 +287,10 @@ class ExtractiveAnswerer(Answerer):
         words = counted_words(question)
         forms = [self._glossary.swedish_for_english(word) for word in words]
         english = detect_language(question) == "en"
-        if english and not all(forms):
-            return frozenset()  # an English word the glossary does not know: nothing to check against
+        # An English word neither the glossary nor the nouns counting alike know: nothing to check against.
+        known = [bool(found or same_count_stems([word.casefold()])) for word, found in zip(words, forms, strict=True)]
+        if english and not all(known):
+            return frozenset()
         # A Swedish question may count what an English page names ("företag": "40 Swedish companies"),
         # by a gloss counting the same kind of thing ("deltagare" as "participants" counts no parties).
         glosses = [] if english else [

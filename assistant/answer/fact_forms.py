@@ -17,7 +17,7 @@ from assistant.answer.events import cue as _cue
 from assistant.answer.form_matching import finds as _finds
 from assistant.answer.form_matching import is_new as _new
 from assistant.answer.form_matching import uses as _uses
-from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, YEAR, factored
+from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, PLACES, YEAR, factored
 from assistant.answer.person_forms import names_person
 
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
@@ -106,7 +106,9 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              # (the lookahead first: the number words are tried only before "av").
                              rf"\b(?=\w+ (?:av|out of) )(?:\d+|en|ett|{NUMBER_WORDS}) (?:av|out of) "
                              rf"(?:\d+|{NUMBER_WORDS})\b"
-                             r"(?! (?:år|kap|§|years?))"),
+                             r"(?! (?:år|kap|§|years?))|"
+                             # Half, said by the verb: "Vi halverar matmomsen", "the fee is halved".
+                             r"\bhalver(?:a|ar|as|ade|ades|at|ats|ing\w*)\b|\bhalv(?:e|es|ed|ing)\b"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90").
@@ -215,6 +217,15 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
                             r"\bexcept\b|\bexempt\w*|\bonly if\b|"
+                            # That there is none: "Is there price competition?" – "det inte är någon
+                            # priskonkurrens", "finns det i dag ingen möjlighet", "there is no …".
+                            r"\b(?:finns|fanns|förekommer|förekom)\s+(?:det\s+)?(?:[\wåäö]+\s+){0,2}?(?:ingen|inget|inga)\b|"
+                            r"\b(?:inte|ej)\s+(?:är|var|finns|fanns|förekommer)\s+(?:någon|något|några)\b|"
+                            r"\bthere (?:is|are|was|were|will be) no\b|"
+                            # Whether a view is shared: "Regeringen delar inte denna bedömning", "instämmer i".
+                            r"\b(?:delar|delade)\s+(?:inte\s+|ej\s+)?(?:[\wåäö:]+\s+){0,2}?(?:bedömning|uppfattning|"
+                            r"slutsats|syn|analys)\w*|\binstämmer\b|\binstämde\b|"
+                            r"\b(?:agrees?|agreed|disagrees?|disagreed) with\b|"
                             # Whether the law allows it, said of the act: "Samkönade sexuella handlingar är
                             # olagliga" (not "illegal handel", the trade named).
                             r"\b(?:är|var|blir|vara|is|are|was|were|be)\s+(?:inte\s+|not\s+)?(?:o?laglig(?:a|t)?|"
@@ -263,6 +274,10 @@ _STATES: dict[AnswerType, re.Pattern[str]] = {
                              r"\+46(?:\s?\d){7,10}\b|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bkontakt(?:a|as|person\w*|"
                              r"uppgift\w*)\b|\bcontact\b|\btelefon\b|\btfn\b|\btel\.|\be-?post\b|\be-?mail\b|"
                              r"\bbesvaras av\b|\bvänd (?:dig|er) till\b"),
+    # An item opened by its place: "För det första föreslås …", "Secondly, …", "Slutligen …".
+    # ("Först 2030 …" is "not until 2030": only "Först," and "Först och främst" open a first item.)
+    AnswerType.NTH: _cue(r"^\W*(?:för det (?:första|andra|tredje|fjärde|femte|sista)|först(?:,| och främst\b)|"
+                         r"slutligen\b|(?:first|second|third|fourth|fifth|last)(?:ly)?,|finally,)"),
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
                              # "… vidareutveckla programmen så att de tydligare bidrar till …"
                              r"\bså att\b|\bso that\b|"
@@ -386,7 +401,14 @@ _BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
 _PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:the\s+)?(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
 
 
-_STATED_BY_FORM = frozenset({AnswerType.PURPOSE, AnswerType.DEFINITION})
+_STATED_BY_FORM = frozenset({AnswerType.PURPOSE, AnswerType.DEFINITION, AnswerType.NTH})
+
+
+def place_opened(text: str) -> int | None:
+    """The place of the item ``text`` opens as ("För det andra …": 2, "Finally, …": -1), or ``None``."""
+    found = _STATES[AnswerType.NTH].search(text)
+    words = re.findall(r"\w+", found.group(0).casefold()) if found else []
+    return next((PLACES[word] for word in reversed(words) if word in PLACES), None)
 
 
 def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: frozenset[str] = frozenset()) -> bool:

@@ -78,8 +78,9 @@ _COUNTED = _cue(r"(?:how many|hur många|number of|antal(?:et)?(?: av)?)\s+(?P<p
 _PHRASE_ENDS = frozenset(
     "were was are is be been being did does do will would have has had can could should must may might in of for to "
     "at on with by from that which who than and or per each a an the there "
-    "use uses used get gets got receive received take took make made need needs "
-    "var är blir blev ska skulle har hade kan kunde får fick finns fanns kommer i av för till på med från som "
+    "use uses used get gets got receive received take took make made need needs live lives lived work works "
+    "var är blir blev ska skulle har hade kan kunde får fick finns fanns kommer bor bodde arbetar "
+    "i av för till på med från som "
     "än och eller per det de den sig totalt".split())
 _MAX_PHRASE_WORDS = 3
 # Nouns every count can be of: "how many people" is answered by "1 000 totalförsvarspliktiga".
@@ -97,7 +98,8 @@ _COUNT_THEN_WORDS = re.compile(rf"(?<![\w.,:/-])(?!{YEAR}\b)(?:\d[\d  ]*(?:[.,]\
                                # joined by "och" may stand before it too.)
                                # ("över 70 myndighets-, organisations-, och näringslivsföreträdare": suspended
                                # parts before the word they share.)
-                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö]+-,?\s+)*(?:[\wåäö-]+(?:\s+|/)){0,2}"
+                               # ("143 av FN:s medlemsländer": an abbreviation's genitive between.)
+                               r"(?:\s+(?:miljoner|miljon|tusen))?(?=\s+((?:[\wåäö]+-,?\s+)*(?:[\wåäö-]+(?::s)?(?:\s+|/)){0,2}"
                                r"(?:(?:och|and|eller|or)\s+[\wåäö-]+\s+)?[\wåäö-]+))",
                                re.IGNORECASE)
 
@@ -130,6 +132,7 @@ _SAME_COUNT = (
     ("bostäder", "lägenheter", "dwellings", "homes", "apartments", "flats"),
     ("anställda", "medarbetare", "employees", "staff"),
     ("ärenden", "cases"),
+    ("barn", "children"),
 )
 
 

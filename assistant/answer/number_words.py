@@ -63,3 +63,12 @@ NUMBER_WORDS = factored([
     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
     "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen"])
 YEAR = r"(?:19|20)\d\d"
+
+
+# The places of items in order, by their words: "the first one", "för det andra", "thirdly"; the
+# last as -1 ("den sista", "slutligen", "finally").
+PLACES: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1,
+    "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sista": -1,
+    "först": 1, "firstly": 1, "secondly": 2, "thirdly": 3, "lastly": -1, "finally": -1, "slutligen": -1,
+}

@@ -66,10 +66,19 @@ def asks_for_every_one(question: str) -> bool:
     return asks_for_a_list(question) and _SO_MANY.search(question) is None
 
 
+# Things announced by their number, then named: "Paketet har tre delar; en uppförandekod …, ett
+# direktivförslag … och ett direktivförslag …", "consists of three parts: A, B and C".
+_ANNOUNCED = re.compile(r"\b(?:två|tre|fyra|fem|sex|two|three|four|five|six) [\wåäö-]+\s*[;:]\s*[^.;:\n]{2,200}?,"
+                        r"[^.;:\n]{2,200}?\s(?:och|samt|and)\s", re.IGNORECASE)
+
+
 def enumerates(text: str) -> bool:
     """Whether ``text`` names four or more things in a row, as an answer to a list question does in
     one sentence what a lead-in does with its items: "A, B, C och D" or "A, B, C, and D" (the first
-    item a clause of any length, the others 2–100 characters). Cost: one pass over its commas."""
+    item a clause of any length, the others 2–100 characters); or names the things it announces by
+    their number ("tre delar; A, B och C"). Cost: one pass over its commas."""
+    if _ANNOUNCED.search(text):
+        return True
     items = 0  # the items in a row, each followed by a comma, before the current stretch
     for position, stretch in enumerate(text.split(",")):
         if (items >= 2 and _LAST_ITEMS.match(stretch)) or (items >= 3 and _AND_LAST.match(stretch)):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.answer_type import AnswerType
+from assistant.answer.answer_type import AnswerType, asked_place
 from assistant.answer.events import (
     asked_event,
     asks_for_a_day,
@@ -20,7 +20,7 @@ from assistant.answer.events import (
     speaks_of,
     states_a_day,
 )
-from assistant.answer.fact_forms import names_a_deadline
+from assistant.answer.fact_forms import names_a_deadline, place_opened
 from assistant.answer.figures import in_its_year, states_another_year, years_of
 from assistant.answer.number_words import NUMBER_WORDS
 
@@ -128,6 +128,7 @@ class AskedFact:
     after: bool = False  # a period counted from an event ("how long after …?")
     now: bool = False  # a figure as it stands now ("… i dag?")
     proposed: bool = False  # the date of an event as proposed ("… proposed to enter into force?")
+    place: int | None = None  # the item asked for by its place ("What is the second one?": 2)
 
     @classmethod
     def of(cls, answer_type: AnswerType | None, *, asked: str, figures: str) -> AskedFact:
@@ -139,7 +140,8 @@ class AskedFact:
                    post=asked_post(asked) if answer_type is AnswerType.PERSON else None,
                    after=answer_type is AnswerType.DURATION and _ASKS_AFTER.search(asked) is not None,
                    now=answer_type in FIGURES and _ASKS_NOW.search(asked) is not None,
-                   proposed=event is not None and _PROPOSAL.search(asked) is not None)
+                   proposed=event is not None and _PROPOSAL.search(asked) is not None,
+                   place=asked_place(asked) if answer_type is AnswerType.NTH else None)
 
     def of_its_event(self, text: str) -> bool:
         """Whether ``text`` itself speaks of the event the time is asked of ("… träda i kraft den
@@ -176,11 +178,13 @@ class AskedFact:
         preferred, ``_PREFERRED_ONLY``), not of another year than asked (the
         year read from the unit or the 300 characters ``before`` it), of the report stage asked,
         naming a day when one is asked for, in the unit asked, naming the post a person is asked by
-        (or under a ``heading`` naming it: a programme's entries under "Justitieminister …")."""
+        (or under a ``heading`` naming it: a programme's entries under "Justitieminister …"), opening
+        as the item in the place asked ("För det andra …" for "the second one")."""
         return (self.event is None or self.event in _PREFERRED_ONLY or self.of_its_event(stated)
                 or self.of_its_event(context)) \
             and not states_another_year(self.answer_type, self.years, in_its_year(stated, before)) \
             and not report_stage_differs(self.stages, stated) \
             and not (self.day and not states_a_day(stated)) \
             and (self.unit is None or self.unit.search(stated) is not None) \
-            and (self.post is None or self.post.search(f"{heading}\n{stated}") is not None)
+            and (self.post is None or self.post.search(f"{heading}\n{stated}") is not None) \
+            and (self.place is None or place_opened(stated) == self.place)

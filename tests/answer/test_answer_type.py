@@ -100,6 +100,7 @@ def test_questions_ask_for_the_kind_of_fact_their_words_name(question: str, expe
     ("Får en anställd ta emot gåvor från leverantörer?", AnswerType.YES_NO),
     ("Gäller riktlinjerna även timanställda?", AnswerType.YES_NO),
     ("Are the municipal companies covered by the plan?", AnswerType.YES_NO),
+    ("Delar regeringen revisorernas uppfattning att verket inte bör ingå?", AnswerType.YES_NO),
     ("Is there a deadline for the report?", AnswerType.DEADLINE),  # the kind of fact named first
     ("What is the maximum penalty for breaking the law?", AnswerType.PENALTY),
     ("maxstraff för brott mot lagen?", AnswerType.PENALTY),
@@ -109,6 +110,10 @@ def test_questions_ask_for_the_kind_of_fact_their_words_name(question: str, expe
     ("Vilka krav ställs på informationen?", AnswerType.CONDITION),
     ("Vad krävs för att få stödet?", AnswerType.CONDITION),
     ("Under what conditions may the grant be paid?", AnswerType.CONDITION),
+    # An exception asked with "when … not" is a condition, not a date.
+    ("Under the proposal, when should the grant as a rule not be paid out?", AnswerType.CONDITION),
+    ("När ska kravet på tillstånd inte gälla?", AnswerType.CONDITION),
+    ("When should the rules that are not about fees enter into force?", AnswerType.DATE),
     ("Vad ska redovisningen innehålla?", AnswerType.CONTENT),
     ("What should the interim report cover?", AnswerType.CONTENT),
     ("Vem kan jag ringa om ändringen i miljöbalken?", AnswerType.CONTACT),
@@ -443,6 +448,8 @@ def test_a_count_may_name_what_it_counts_before_the_number() -> None:
     ("Från och med när gäller lagen?", AnswerType.DATE),
     ("How many per cent of the budget goes to schools?", AnswerType.PERCENT),
     ("What fraction of the funds is spent on administration?", AnswerType.PERCENT),
+    ("What is the maximum share of last year's profit a company may hand over?", AnswerType.PERCENT),
+    ("Hur stor är den maximala andelen av vinsten som får delas ut?", AnswerType.PERCENT),
     ("Hur många kronor får varje kommun?", AnswerType.MONEY),
     ("How many kronor does each municipality get?", AnswerType.MONEY),
     ("How many municipalities take part?", AnswerType.COUNT),

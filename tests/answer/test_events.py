@@ -367,3 +367,20 @@ def test_since_when_asks_since_when_a_state_has_lasted() -> None:
     # (A year asked for is preferred "since", whatever the text's words: "incorporated into
     # Swedish law since 2020".)
     assert asked_event("Sedan vilket år gäller barnkonventionen som svensk lag?") == "since"
+
+
+def test_what_a_report_is_on_is_its_topic_not_the_event_asked_about() -> None:
+    """"approval" is what the report is on; the time asked is the report's."""
+    assert asked_event("By what date must the housing agency report back on type approval of houses?") == "reported"
+    assert asked_event("När ska myndigheten rapportera om godkännandet?") == "reported"
+    assert asked_event("When was the type approval decided?") == "decided"
+
+
+def test_entering_into_force_may_be_written_ikraft_in_one_word() -> None:
+    assert speaks_of("in_force", "Lagen föreslås träda ikraft den 1 januari 2009.")
+
+
+def test_a_period_between_two_days_begins_on_the_first() -> None:
+    assert speaks_of("began", "Stängningsperioden ska ligga mellan 15 september och 15 mars.")
+    assert speaks_of("began", "The closure runs between September 15 and March 15.")
+    assert not speaks_of("began", "Skillnaden mellan regionerna är stor.")

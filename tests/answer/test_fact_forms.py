@@ -535,6 +535,19 @@ def test_whether_an_act_is_lawful_answers_yes_or_no_not_a_trade_named_illegal() 
     assert not states(AnswerType.YES_NO, "Människohandel kriminaliserades 2020.")
 
 
+def test_that_there_is_none_answers_whether_there_is_one() -> None:
+    assert states(AnswerType.YES_NO, "Systemet bygger på att det inte är någon priskonkurrens mellan utförarna.")
+    assert states(AnswerType.YES_NO, "I dag finns det ingen möjlighet att få ett hus godkänt för hela landet.")
+    assert states(AnswerType.YES_NO, "There is no price competition between the providers.")
+    assert not states(AnswerType.YES_NO, "Det finns många skäl att bygga fler hus.")
+
+
+def test_whether_a_view_is_shared_is_answered_by_sharing_it_or_not() -> None:
+    assert states(AnswerType.YES_NO, "Regeringen delar inte denna bedömning.")
+    assert states(AnswerType.YES_NO, "Regeringen delar revisorernas slutsatser.")
+    assert not states(AnswerType.YES_NO, "Kommunen delar ut priset varje år.")
+
+
 def test_the_municipality_named_in_the_genitive_is_a_body() -> None:
     assert states(AnswerType.BODY, "Det är kommunens ansvar att avgöra om en person är behörig.")
 
@@ -569,3 +582,9 @@ def test_a_judge_or_prosecutor_named_by_title_is_a_person() -> None:
                   besides=question)
     assert states(AnswerType.PERSON, "Utredare blir riksåklagare Petra Lundh.", besides=question)
     assert not states(AnswerType.PERSON, "Åklagare ska pröva frågan.", besides=question)
+
+
+def test_half_said_by_the_verb_is_a_share() -> None:
+    """"Hur stor del av matmomsen tas bort?" is answered by "Vi halverar matmomsen"."""
+    assert states(AnswerType.PERCENT, "Regeringen halverar skatten på livsmedel.")
+    assert states(AnswerType.PERCENT, "The fee is halved from next year.")

@@ -91,6 +91,20 @@ def test_nations_count_as_countries() -> None:
     assert counts_of("Försvarsmakten var värd för övningen och representanter från 16 nationer deltog.", stems)
 
 
+def test_how_many_children_is_answered_by_a_count_of_barn_not_of_the_areas_they_live_in() -> None:
+    """The phrase counted ends at its verb ("live"), and "children" counts "barn"."""
+    assert counted_words("And how many children live in those areas?") == ["children"]
+    stems = frozenset({"child"}) | same_count_stems(["children"])
+    assert counts_of("Drygt 700 000 personer bor där, varav cirka 170 000 är barn.", stems)
+    assert not counts_of("Landet har i dag 180 sådana områden fördelade på 66 kommuner.", stems)
+
+
+
+def test_an_abbreviation_s_genitive_may_stand_between_a_count_and_what_it_counts() -> None:
+    stems = same_count_stems(["states"])
+    assert counts_of("Det är uppfattningen hos 143 av FN:s medlemsländer.", stems)
+
+
 def test_who_held_a_post_in_another_year_does_not_answer_who_held_it_in_the_year_asked() -> None:
     assert states_another_year(AnswerType.PERSON, {2021}, "Hösten 2019 läste statsministern upp deklarationen.")
     assert not states_another_year(AnswerType.PERSON, {2021}, "Deklarationen lästes upp av EU-ministern.")

@@ -62,6 +62,13 @@ def test_a_sentence_naming_four_or_more_things_in_a_row_enumerates_them() -> Non
     assert not enumerates("ab cd, " * 2000)  # a long run of commas is read in one pass, and ends in no "och"
 
 
+def test_a_sentence_naming_the_things_it_announces_by_their_number_enumerates_them() -> None:
+    assert enumerates("Paketet har tre delar; en uppförandekod för skatter, ett direktiv om sparande och ett "
+                      "direktiv om royalties.")
+    assert enumerates("The plan has three parts: a code of conduct, a savings rule and a royalty rule.")
+    assert not enumerates("Det finns två sorters stöd: ett för kommuner och ett för regioner.")
+
+
 def test_lines_under_a_colon_that_no_bullet_marks_are_its_list() -> None:
     """A web page's contacts, one per line under a bold lead-in."""
     text = ("**Kontaktpersoner:**\nSäkerhetsskyddslagen: Maria Werleskog 08-405 83 58\n"

@@ -3,7 +3,8 @@ answers only if it is of the event, year, report stage, day and unit asked."""
 
 from __future__ import annotations
 
-from assistant.answer.answer_type import AnswerType
+from assistant.answer.answer_type import AnswerType, asked_type
+from assistant.answer.fact_forms import place_opened, states
 from assistant.answer.specifics import AskedFact, asked_unit
 
 
@@ -107,3 +108,16 @@ def test_since_when_prefers_a_date_stated_with_since_and_requires_none() -> None
     assert asked.dates_its_event("Sverige har sedan 2013 varit anslutet till Ecris.")
     assert not asked.dates_its_event("Sverige anslöt sig till Ecris-systemet 2013.")
     assert asked.fits("Sverige anslöt sig till Ecris-systemet 2013.", context="", before="")
+
+
+def test_the_item_asked_for_by_its_place_is_the_one_opening_in_that_place() -> None:
+    """"And what is the second of them?" is answered by "För det andra …", not by the first item."""
+    question = "And what is the second of them?"
+    assert asked_type(question) is AnswerType.NTH
+    asked = AskedFact.of(AnswerType.NTH, asked=question, figures=question)
+    second, first = "För det andra föreslås att en kopia ska sändas.", "För det första föreslås ett krav."
+    assert states(AnswerType.NTH, second, besides=question) and asked.fits(second, context=second, before="")
+    assert not asked.fits(first, context=first, before="")
+    assert asked_type("Vilken är den sista av dem?") is AnswerType.NTH
+    assert place_opened("Slutligen ska verket redovisa.") == -1
+    assert place_opened("Först 2030 kommer det att gälla.") is None  # "not until 2030"
