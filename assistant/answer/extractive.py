@@ -20,7 +20,8 @@ import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 
-from assistant.answer.answer_type import AnswerType, asked_type
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines

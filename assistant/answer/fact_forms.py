@@ -2,8 +2,9 @@
 count, a date, a period, a frequency, a person, a body, a place …, in the forms Swedish and English
 texts write them ("12 per cent", "två tredjedelar", "fjorton myndigheter", "25 million kronor",
 "inom tre månader", "riksdagsledamoten Aylin Fazelian"). What a question asks for is
-``answer_type``'s; this module reads the passages (numbers in words are ``number_words``', a
-person's name ``person_forms``'). Nothing here knows any document.
+``asked_kind``'s; this module reads the passages (numbers in words are ``number_words``', a
+person's name ``person_forms``', the patterns of each form ``fact_patterns``'). Nothing here knows
+any document.
 """
 
 from __future__ import annotations
@@ -12,313 +13,12 @@ import functools
 import re
 
 from assistant.answer.answer_type import AnswerType
-from assistant.answer.events import MONTHS
-from assistant.answer.events import cue as _cue
+from assistant.answer.fact_patterns import BODY, LASTING, LASTING_HINTS, MEASURED, PLACE, RATIO, STATES, WITHIN
 from assistant.answer.form_matching import finds as _finds
 from assistant.answer.form_matching import is_new as _new
 from assistant.answer.form_matching import uses as _uses
-from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, PLACES, YEAR, factored
+from assistant.answer.number_words import PLACES
 from assistant.answer.person_forms import names_person
-
-# A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
-# (Nor the session year of a bill's number: "prop. 2017/18:243", nor an EU act's: "förordning (EU)
-# 2019/1020".)
-# A month is read with its day, or days ("den 14-15 december", "December 14"): a question naming the
-# month ("the December meeting") has not named the date.
-_DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
-             rf"\b(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?::[ae])?\s+)?(?:{MONTHS})\b(?:\s+\d{{1,2}}\b)?|" \
-             r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
-             r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
-_NTH = "tredje|fjärde|femte|sjätte|sjunde|åttonde|nionde|tionde"
-# A number of days, weeks, months or years: "tre månader", "30 working days".
-_SPAN_OF_TIME = (rf"(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|"
-                 r"working days?|days?|weeks?|months?|years?)\b")
-# Such a span counted from an event: "tre månader efter att uppdraget har slutredovisats".
-_AFTER_EVENT = rf"\b{_SPAN_OF_TIME}\s+(?:efter|after)\s+(?:att|det att|that|the)\b"
-# A time named relative to now or to an event, as often as by a date: "nästa år", "samma dag",
-# "i höst", "vid årsskiftet", "sitt fjärde år", "next year", "the same day", "in the autumn".
-_RELATIVE_DATE = (r"\b(?:nästa|förra|kommande|innevarande|samma|följande|föregående) (?:år(?:et)?|dag(?:en)?|"
-                  r"vecka(?:n)?|månad(?:en)?|höst|vår|sommar|vinter)\b|\bi (?:år|höst|vår|sommar|vinter)\b|"
-                  r"\b(?:sommaren|vintern)\b|\b(?:halv)?årsskiftet\b|\b(?:första|andra|tredje|fjärde) kvartalet\b|"
-                  rf"\b(?:första|andra|{_NTH}) året\b|\b(?:sitt|dess|sin) (?:\w+ )?(?:första|{_NTH}) år\b|"
-                  r"\b(?:next|last|this|the same|the following|the coming|the previous) (?:year|day|week|month|spring|"
-                  r"summer|autumn|fall|winter)\b|\b(?:in|during|by|until) (?:the )?(?:spring|summer|autumn|winter)\b|"
-                  r"\bturn of the year\b|\b(?:first|second|third|fourth) quarter\b|"
-                  # A time counted from an event: "Tre månader efter att uppdraget har slutredovisats".
-                  rf"{_AFTER_EVENT}")
-# A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
-_SHARE_WORDS = factored([
-    "hälften", "majoriteten", "en majoritet", "minoriteten",
-    *(f"{count} {part}" for count in ("en", "två", "tre", "fyra")
-      for part in ("halv", "tredjedel", "tredjedelar", "fjärdedel", "fjärdedelar", "femtedel", "femtedelar",
-                   "tiondel", "tiondelar")),
-    # "var tredje kommun", "vart tredje jobb" (a neuter noun), "varannan", "vartannat".
-    *(f"{every} {nth}" for every in ("var", "vart") for nth in ("tredje", "fjärde", "femte", "tionde")),
-    "var annan", "varannan", "vart annat", "vartannat",
-    *(f"{part} of" for part in ("half", "a third", "two thirds", "a quarter", "three quarters", "a fifth",
-                                "a tenth", "the majority", "a majority")),
-    # A share named without a figure: "en bråkdel av", "en mindre del av", "merparten", "nästan alla".
-    "en bråkdel", "halva", "merparten", "huvuddelen", "flertalet", "nästan alla", "närapå alla",
-    *(f"en {size} del av" for size in ("liten", "mindre", "stor", "större", "betydande")),
-    "a fraction of", "the bulk of", "almost all", "nearly all",
-    *(f"a {size} {part} of" for size in ("small", "smaller", "large", "larger")
-      for part in ("part", "share", "proportion"))])
-# Units of measure after a number: a power, a distance, a weight, a volume, not a count of things.
-_MEASURES = r"kw\b|kwh\b|mw\b|mwh\b|gw\b|gwh\b|tw\b|twh\b|km\b|kg\b|ton\b|tonnes?\b|gram\b|liter\b|litres?\b|" \
-            r"hektar\b|hectares?\b|kvadratmeter\b|kubikmeter\b|square met(?:re|er)s?\b|cubic met(?:re|er)s?\b"
-# A measure stated: "30 TWh ny förnybar elproduktion", "0,5 hektar", "5,5 TWh per år".
-_MEASURED = _cue(rf"(?<![\w.,])\d(?:\d|[  ](?=\d))*(?:[.,]\d+)?\s*(?:{_MEASURES})")
-# What millions count when they are no money: people and things ("1,3 miljoner personer", "två
-# miljoner ton").
-_COUNTED_MILLIONS = (r"personer|människor|invånare|barn|kvinnor|män|elever|ungdomar|unga|individer|hushåll|"
-                     r"ton|doser|resor|resenärer|besökare|kubikmeter|liter|djur|träd|bostäder|jobb|användare|"
-                     r"kunder|patienter|flyktingar|svenskar|år|timmar|dagar|exemplar|fordon|bilar")
-_NOT_COUNTING = rf"(?!\s+(?:[a-zåäö]+a\s+)?(?:{_COUNTED_MILLIONS})\b)"  # one describing word may stand between
-
-
-_STATES: dict[AnswerType, re.Pattern[str]] = {
-    AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|öre\b|sek\b|tkr|mnkr|mdkr|mkr|msek\b|mdsek\b|"
-                           r"miljon\w* kronor|"
-                           # ("150 miljoner för 2026" is a sum; "1,3 miljoner personer" counts people.)
-                           # ("med nästan 1 miljard för 2023": a sum in the singular too.)
-                           rf"miljard\w* kronor|(?:miljon|miljard)(?:er)?\b{_NOT_COUNTING}|"
-                           # "25 million kronor", "1.2 billion euros" (an English page's word order).
-                           r"(?:million|billion|bn|m)\s+(?:kronor|kr\b|sek\b|euros?\b|eur\b|dollars?\b|usd\b)|"
-                           r"euro\b|euros\b|eur\b|€|dollar|usd\b|pund\b|pounds?\b|£|nok\b|dkk\b)|"
-                           r"\b(?:sek|eur|usd|€|\$|£)\s?\d|"
-                           rf"\b(?=\w+(?: \w+)?\s+(?:miljon|miljard))(?:en|ett|en halv|en kvarts|{NUMBER_WORDS})\s+"
-                           rf"(?:miljon|miljard)\w*\b{_NOT_COUNTING}|"
-                           r"\bhalf a (?:million|billion) (?:kronor|euros?|dollars?)|"
-                           # A sum in the law's unit of money: "sänks från två prisbasbelopp till ett och ett halvt".
-                           rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|en|ett|halvt)\s+(?:pris|inkomst)?basbelopp\w*"),
-    # A share in figures ("12 %", "12 procent", "12 per cent", "12 percentage points") or in words
-    # ("två tredjedelar", "var tredje", "a quarter of", "one in five", "the majority").
-    # ("90-procents utsläppsminskning", "en 50-procentig ökning": the figure joined to its unit.)
-    AnswerType.PERCENT: _cue(r"\d+(?:[.,]\d+)?(?:\s*|-)(?:%|procent\w*|promille|per cent|percent\w*)|"
-                             # In words as well as in figures: "högst tio procent", "five per cent".
-                             rf"\b(?:{NUMBER_WORDS})\s+(?:procent\w*|promille|per cent|percent\w*)|"
-                             # "en procent av bruttonationalinkomsten", "one per cent" (not "en procentenhet").
-                             r"\b(?:en|one)\s+(?:procent|promille|per cent|percent)\b|"
-                             # ("vart fjärde år" is how often, not how large a share.)
-                             rf"\b{_SHARE_WORDS}\b(?!\s+(?:år|års|månad\w*|vecka|veckor|dag|dagar|gång))|"
-                             r"\b(?:one|two|three) in (?:two|three|four|five|ten|\d+)\b|"
-                             # "nio av tio kommuner", "28 av 30 medlemsstater", "nine out of ten".
-                             # (the lookahead first: the number words are tried only before "av").
-                             rf"\b(?=\w+ (?:av|out of) )(?:\d+|en|ett|{NUMBER_WORDS}) (?:av|out of) "
-                             rf"(?:\d+|{NUMBER_WORDS})\b"
-                             r"(?! (?:år|kap|§|years?))|"
-                             # Half, said by the verb: "Vi halverar matmomsen", "the fee is halved".
-                             r"\bhalver(?:a|ar|as|ade|ades|at|ats|ing\w*)\b|\bhalv(?:e|es|ed|ing)\b"),
-    # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
-    # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
-    # part of a name ("CV90").
-    # The number is taken whole (possessively), so "15 000 000 kronor" cannot be read as "15".
-    # (Never from the middle of a group of digits: "08-405 82 41" is a phone number, not 82 41.)
-    # Nor a name's number ending a sentence: "… målet för haven, SDG 14." ("GREVIO 41 rekommendationer" counts).
-    AnswerType.COUNT: _cue(rf"(?<![\w.,:/-])(?<!\d )(?<!\d\u00a0)"
-                           rf"(?!(?<=(?-i:[A-ZÅÄÖ])\s)\d+\.?\s*$)(?!{YEAR}\b)\d(?:\d|[  ](?=\d))*+(?:[.,]\d+)?+"
-                           # Nor a number naming something: "the 1718 Committee", "Agenda 2030".
-                           # (A sentence may end in its count: "För 2017 var antalet 101.")
-                           # (Not a list's numeral, "1. När …".)
-                           # (An English nationality is capitalised: "More than 40 Swedish companies",
-                           # "300 European researchers" count.)
-                           rf"(?![\da-zåäö]|,\d|\.(?!\s*$)|\s+(?-i:[A-ZÅÄÖ])(?!(?-i:[a-z]+)(?:ish|ian|ean|ese|ic)\s+(?-i:[a-z]))|"
-                           rf"\s*(?:§|kap\b|%|procent|"
-                           rf"kr\b|kronor|sek\b|eur\b|euro(?!p)|usd\b|dollar|€|tkr|mnkr|(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)|"
-                           # ("… sjunkit till 1,43 år 2024": a figure in a year, not a period.)
-                           rf"per cent|percent|år\b(?!\s+{YEAR}\b)|års\b|månad|vecka|veckor|dag|dagar|timm|gång|"
-                           rf"times\b|{_MEASURES}|{MONTHS})|[\d ]*[-–]|"
-                           # The first number of a range whose unit follows the second: "från 25 till 20 procent".
-                           r"\s+(?:till|to|och|and|eller|or)\s+\d+(?:[.,]\d+)?\s*(?:%|procent|per cent|percent|kr\b|"
-                           rf"kronor|år\b|månader|veckor|dagar|{_MEASURES}))|"
-                           # "ett 40-tal deltagare", "40-talet personer": about forty (not "på 70-talet").
-                           r"\bett \d{2,3}-tal\b|"
-                           r"(?<![\d-])\b\d{2,3}-talet\s+(?!var\b|och\b|har\b|hade\b|är\b)[a-zåäö]{4,}|"
-                           # "Endast ett samråd är obligatoriskt": one, said as a count.
-                           rf"\b(?:{ONLY_ONE}|{NUMBER_WORDS}|{ABOUT_SO_MANY}|"
-                           r"flera hundra|tusentals|hundratals|(?:dozens|hundreds|thousands) of|"
-                           # "en miljon artillerigranater", "two million doses" (not a sum of money).
-                           # "uppemot en kvarts miljon unga", "half a million people".
-                           rf"(?:en (?:kvarts|halv)|half a|a quarter of a|"
-                           rf"en|ett|a|one|{NUMBER_WORDS}) (?:miljon|miljoner|miljard|miljarder|million|"
-                           r"billion)(?!\s+(?:kr\b|kronor|sek\b|euro|dollar|pund|pounds?\b)))\b"
-                           r"(?!\s+(?:år|månader|veckor|dagar|procent|kronor|gång|times\b|per cent|percent|"
-                           r"(?:miljon|miljard|million|billion)\w*\s+(?:kr\b|kronor|sek\b|euro|dollar)))"),
-    # "Uppdraget ska redovisas den 1 mars 2024" sets a time limit as "senast den" does, and so does
-    # "slutredovisas i oktober 2024" ("redovisade uppdraget den 1 mars" dates a report that was made).
-    # "Sista dagen att svara på remissen är den 19 januari 2026" names a last day as "senast" does.
-    AnswerType.DEADLINE: _cue(rf"\b(?:senast|före|innan|till och med|t\.o\.m\.|by|before|no later than)\b[^.]{{0,40}}"
-                              rf"(?:{_DATE_TEXT})|"
-                              rf"\b(?:sista (?:dag(?:en)?|datum(?:et)?)|closing date|last day)\b[^.]{{0,60}}"
-                              rf"(?:{_DATE_TEXT})|"
-                              rf"\bska\b[^.]{{0,60}}?\b(?:\w*redovisas?|\w*rapporteras?|lämnas?|"
-                              rf"vara (?:klar|slutförd|genomförd)\w*)\b[^.]{{0,60}}?\bden \d{{1,2}}\s+(?:{MONTHS})\b|"
-                              # "… samt slutredovisas i oktober 2024": a report due, told in the present.
-                              rf"\b\w*redovisas\s+(?:senast\s+)?(?:i|den \d{{1,2}})\s+(?:{MONTHS})\s+\d{{4}}\b"),
-    AnswerType.DATE: _cue(rf"{_DATE_TEXT}|{_RELATIVE_DATE}"),
-    # "tre sammanhängande månader", "two consecutive years": one describing word may stand between;
-    # "18 kalendermånader", "tio arbetsdagar" count the same units.
-    # ("upprätthållas i 90-dagar": the number joined to its unit.)
-    AnswerType.DURATION: _cue(rf"\b(?:\d+-|(?:\d+|{NUMBER_WORDS}|ett|en)\s+(?:[a-zåäö]+\s+)?)"
-                              r"(?:kalender|arbets)?(?:år|års|månader|månaders|månad|veckor|veckors|vecka|dagar|dagars|"
-                              rf"dygn|dygns|timmar|timmars|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
-                              # "de senaste tre åren", "de första sex månaderna" (not "de 534 utökade timmarna",
-                              # hours of teaching).
-                              r"\bde (?:senaste|första|sista|närmaste|kommande|följande|efterföljande|föregående)\s+"
-                              rf"(?:\d+|{NUMBER_WORDS})\s+(?:åren|månaderna|veckorna|dagarna|dygnen|timmarna)\b|"
-                              # "Strategin sträcker sig från 2023 till 2027", "from 2023 to 2027".
-                              rf"\b(?:från|from)\s+(?:och med\s+)?{YEAR}\s+(?:till|to|until)\s+(?:och med\s+)?{YEAR}\b|"
-                              r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
-                              # "en femårsperiod", "ett halvår" (not "en tvåårig utbildning": what a thing is,
-                              # not how long something lasts).
-                              r"\b(?:ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio)(?:årsperiod|månadersperiod)\w*|"
-                              r"\bhalvår(?:et|s\w*)?\b|"
-                              # The number of such units: "antalet anståndsmånader höjs från 9 till 12".
-                              r"\bantal(?:et)? [a-zåäö]*(?:månader|år|veckor|dagar|dygn|timmar)\b.{0,40}?\d|"
-                              # An age: "till och med 20 års ålder", "aged 16", "18 years old".
-                              r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
-                              r"\baged \d+|"
-                              # A time bounded by a condition: "ska kunna gälla så länge EU-förordningen gäller".
-                              r"\bså länge\b|\bas long as\b|\btills vidare\b|\buntil further notice\b"),
-    AnswerType.FREQUENCY: _cue(r"\b(?:gång(?:er)?|gången) (?:per|om|i|varje)|\bårligen|\bvarje (?:år|månad|vecka|"
-                               r"termin|kvartal)|\bper (?:år|månad|vecka|termin)|\bkvartals\w*|\bmånadsvis|\bveckovis|"
-                               r"\bregelbundet|\bkontinuerligt|\blöpande\b|\bmandatperiod\w*|\bannually|"
-                               r"\bevery (?:year|month|week)|"
-                               # "varannan vecka", "vart tredje år", "dagligen", "twice a year", "quarterly".
-                               r"\bvar(?:annan|tannat|t) (?:\w+ )?(?:år|månad|vecka|dag|termin)|\bdagligen\b|"
-                               r"\b(?:års|halvårs)vis\b|\bårlig(?:a|t)?\b|\bannual\b|"
-                               r"\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:year|month|week|day|"
-                               r"term|quarter)|\b(?:yearly|monthly|weekly|daily|quarterly|biannually|regularly)\b|"
-                               r"\bevery (?:\w+ )?(?:years|months|weeks|days)\b|"
-                               # How many times: "har valts … tre gånger", "met 12 times", "twice".
-                               rf"\b(?:\d+|{NUMBER_WORDS}|flera|ett flertal) gånger\b(?! så\b)|"
-                               rf"\b(?:\d+|{NUMBER_WORDS}|several) times\b(?! (?:as|more|larger|higher|the)\b)|"
-                               r"\b(?:twice|thrice)\b(?! as\b)"),
-    AnswerType.CLOCK: _cue(r"\bkl\.?\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?(?!\w)|"
-                           r"\b\d{1,2}\s*[–-]\s*\d{1,2}\b.{0,10}"
-                           r"(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vardag)"),
-    # A citation: an article or section by number, a statute's number, a report's or bill's series
-    # number, a law by its name ("socialtjänstlagen", "miljöbalken", "förordningen (2009:907)").
-    AnswerType.REFERENCE: _cue(r"\b(?:artikel|artiklarna|article|articles|section|paragraf)\s+\d+|\b\d+\s*(?:§|kap\.)|"
-                               r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
-                               r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
-                               # ("förslagen", "underlagen", "anslagen" end as a law's name does.)
-                               r"\b(?![a-zåäö-]*(?:förslagen|underlagen|anslagen|beslagen|inslagen|utslagen|avslagen|"
-                               r"upplagen)\b)[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|"
-                               r"\b[a-zåäö-]*(?:act|code)\b(?= \()|"
-                               # A law by the name "lagen om …"; an inquiry by its name ("Betänkande av
-                               # Vandelsutredningen", "Utredningen om …", not "utredningen om" in a sentence).
-                               r"\blagen (?:\(\d{4}:\d+\) )?om\b|"
-                               r"(?-i:\b[A-ZÅÄÖ][a-zåäö-]+utredningen\b|\bUtredningen (?:om|för|av|angående)\b)"),
-    # A permission, duty or limit: "får inte", "ska bara … om", "ska även", "may not", "only if", "unless".
-    AnswerType.YES_NO: _cue(r"\b(?:får|ska|skall|måste|bör|behöver|kan)\s+(?:[\wåäö]+\s+){0,2}?(?:inte|ej|endast|bara|"
-                            r"även|också|aldrig|alltid)\b|\b(?:inte|ej|endast|bara)\s+(?:[\wåäö]+\s+)?(?:får|ska|skall)\b|"
-                            r"\bförbjud\w*|\bförbud\w*|\btillåt\w*|\bundanta\w*|\bom inte\b|\b(?:endast|bara) om\b|"
-                            r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
-                            r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
-                            r"\bexcept\b|\bexempt\w*|\bonly if\b|"
-                            # That there is none: "Is there price competition?" – "det inte är någon
-                            # priskonkurrens", "finns det i dag ingen möjlighet", "there is no …".
-                            r"\b(?:finns|fanns|förekommer|förekom)\s+(?:det\s+)?(?:[\wåäö]+\s+){0,2}?(?:ingen|inget|inga)\b|"
-                            r"\b(?:inte|ej)\s+(?:är|var|finns|fanns|förekommer)\s+(?:någon|något|några)\b|"
-                            r"\bthere (?:is|are|was|were|will be) no\b|"
-                            # Whether a view is shared: "Regeringen delar inte denna bedömning", "instämmer i".
-                            r"\b(?:delar|delade)\s+(?:inte\s+|ej\s+)?(?:[\wåäö:]+\s+){0,2}?(?:bedömning|uppfattning|"
-                            r"slutsats|syn|analys)\w*|\binstämmer\b|\binstämde\b|"
-                            r"\b(?:agrees?|agreed|disagrees?|disagreed) with\b|"
-                            # Whether the law allows it, said of the act: "Samkönade sexuella handlingar är
-                            # olagliga" (not "illegal handel", the trade named).
-                            r"\b(?:är|var|blir|vara|is|are|was|were|be)\s+(?:inte\s+|not\s+)?(?:o?laglig(?:a|t)?|"
-                            r"straffbar(?:a|t)?|(?:il)?legal|(?:un)?lawful|punishable)\b"),
-    AnswerType.CONTENT: _cue(r"\binnehåll\w*|\bomfatta\w*|\binkludera\w*|\bsärskilt\b|\bbland annat\b|\bbl\.\s?a\.|"
-                             r"\bmed (?:särskilt )?fokus på\b|\bwith (?:a )?focus on\b|"
-                             r"\bbelysa\b|\bbehandla\b|\bincludes?\b|\bincluding\b|\bcontains?\b|\bcover(?:s|ing)?\b|"
-                             r"\bin particular\b|:\s*\n|"
-                             # "I uppdraget ingår att …": what a task takes in.
-                             r"\bingår\b|\bingick\b"),
-    # A condition or what follows from one: "villkor", "krävs", "förenlig med", "ska återbetalas", "provided that".
-    AnswerType.CONDITION: _cue(r"\bvillkor\w*|\bförutsättning\w*|\bkrav(?:et|en)?\b|\bkrävs\b|\bkräver\b|"
-                               r"\bunder förutsättning\b|\bförenlig\w*|\bi så fall\b|\b(?:åter)?betalas tillbaka\b|"
-                               r"\båterbetala\w*|\båterkräv\w*|\bprovided (?:that)?\b|\bconditions?\b|\brequire[sd]?\b|"
-                               r"\brequirements?\b|\bin that case\b|\bmust be repaid\b"),
-    AnswerType.PENALTY: _cue(r"\bfängelse\w*|\bböter\b|\bbötes\w*|\bdagsböter\b|\bstraff\w*|\bvite\w*|"
-                             r"\bsanktionsavgift\w*|\bimprisonment\b|\bprison\b|\bfines?\b|\bpenalt\w*"),
-    # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
-    # "… är det för att bjuda in …": a speaker's "it is to …".
-    AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+|\b(?:är|var) det\s+)för att\b|\beftersom\b|"
-                            r"\bdärför att\b|"
-                            r"\bpå grund av\b|\bmot bakgrund av\b|\bmed anledning av\b|\bföranleds\b|"
-                            r"\b(?:orsaken|anledningen|skälet|skälen) (?:till|är|var)\b|\bbecause\b|\bdue to\b|"
-                            r"\bowing to\b|\bas a result of\b|\bthe reasons? (?:for|is|was)\b|"
-                            r"\bexplained\b.{0,60}\bby\b|\bstems? from\b|\bresults? from\b|\bberor på\b|"
-                            r"\bförklaras\b|\btill följd av\b|"
-                            # Why a thing was started is what it is for: "Varför har regeringen startat
-                            # försöket?" is answered by "Syftet med försöksverksamheten är att …".
-                            r"\bsyftet (?:med [^.;:]{1,80} )?(?:är|var) att\b|\bi syfte att\b|"
-                            r"\bthe (?:aim|purpose) (?:of [^.;:]{1,80} )?(?:is|was) to\b"),
-    # "Skolbibliotek ska avse en samlad … verksamhet", "Begreppet avser …" (not "avser att", an intent).
-    # A term that opens its sentence and "innebär" defines it ("Nettonollutsläpp innebär att summan
-    # av alla utsläpp ska vara noll."); "Förslaget innebär …", "Detta innebär …" tell a consequence.
-    AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
-                                r"^\W*(?-i:[A-ZÅÄÖ])[\wåäö-]+(?<!et)(?<!en)(?<!na)(?<!tta) innebär\b|"
-                                r"\b(?:avser|ska avse)\b(?! att\b)|"
-                                r"\b(?:means|is defined as|are defined as|refers to|counts as)\b|"
-                                # A term named after what it stands for: "lån där amorteringarna ökar efter
-                                # hand, så kallade annuitetslån", "Så kallad oaktsam våldtäkt är fall där …".
-                                r"\bså kallad(?:e|t)?\b|\bs\.k\.|\bso-called\b|\bknown as\b|"
-                                # "Regionerna samt Gotlands kommun (nedan kallade länsplaneupprättarna)"
-                                r"\((?:nedan|hereinafter|hereafter)\b"),
-    # A phone number ("08-405 13 49", "0293-21 80 00", "+46 8 405 10 00"), an e-mail address, or words
-    # that point to someone to ask ("Kontaktperson:", "Frågor besvaras av", "contact").
-    AnswerType.CONTACT: _cue(r"(?:\+46\s?|\b0)\d{1,3}\s?[-–]\s?\d{2,3}(?:\s?\d{2}){1,3}\b|"
-                             r"\+46(?:\s?\d){7,10}\b|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\bkontakt(?:a|as|person\w*|"
-                             r"uppgift\w*)\b|\bcontact\b|\btelefon\b|\btfn\b|\btel\.|\be-?post\b|\be-?mail\b|"
-                             r"\bbesvaras av\b|\bvänd (?:dig|er) till\b"),
-    # An item opened by its place: "För det första föreslås …", "Secondly, …", "Slutligen …".
-    # ("Först 2030 …" is "not until 2030": only "Först," and "Först och främst" open a first item.)
-    AnswerType.NTH: _cue(r"^\W*(?:för det (?:första|andra|tredje|fjärde|femte|sista)|först(?:,| och främst\b)|"
-                         r"slutligen\b|(?:first|second|third|fourth|fifth|last)(?:ly)?,|finally,)"),
-    AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
-                             # "… vidareutveckla programmen så att de tydligare bidrar till …"
-                             r"\bså att\b|\bso that\b|"
-                             r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
-}
-# How long, by when it ends or by what the thing is (searched only in a text with one of
-# ``_LASTING_HINTS``: tried at every word, the number words would cost each sentence as much again).
-_LASTING = _cue(
-    # How long by when it ends: "till och med december 2023", "until 1 May".
-    rf"\b(?:till och med|t\.o\.m\.|fram till|until|up to and including)\s+(?:den\s+)?"
-    rf"(?:\d{{1,2}}\s+(?:{MONTHS}|may)\b|(?:{MONTHS})\b|{YEAR}\b)|"
-    # How long by the end it lasts to: "… som del i trojkan till utgången av 2022", "until the end of 2025".
-    rf"\b(?:till|until|to)\s+(?:utgången|slutet|the end)\s+(?:av|of)\s+(?:år\s+)?(?:{YEAR}\b|{MONTHS}\b)|"
-    # "Denna del ska pågå till den 30 december 2023."
-    # ("De globala mål … som finns idag gäller till år 2020.")
-    rf"\b(?:pågå|pågår|gäll\w*|löp\w*)\s+(?:fram\s+)?till\s+(?:den\s+|år\s+)?"
-    rf"(?:\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\b|{YEAR}\b)|"
-    # How long a plan runs by what it is: "en tioårig strategi", "10-åriga
-    # forsknings- och utvecklingsprogram" (not "en tvåårig utbildning": a kind of
-    # education, not how long anything lasts).
-    rf"\b(?:\d+-|{NUMBER_WORDS})(?:årig|månaders)\w*\s+"
-    r"(?:[a-zåäö-]+\s+){0,3}?"
-    r"[a-zåäö-]*(?:strategi|program|period|plan|avtal|satsning|projekt|försök|mandat|"
-    r"åtagande)\w*|"
-    # Or said of the thing: "Därför gör vi grundskolan tioårig."
-    rf"\b(?:\d+-|{NUMBER_WORDS})årig[at]?\b(?=\s*[.,;:!?]|\s+(?:och|samt|and)\b)")
-_LASTING_HINTS = ("till och med", "fram till", "until", "up to and including", "t.o.m.", "pågå", "gäll", "löp", "årig",
-                  "månaders", "utgången av", "slutet av", "end of")
-# A time limit counted from now or from an event: "inom tre månader", "senast om sex år", "within 30 days".
-_WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+{_SPAN_OF_TIME}|"
-               # "Tre månader efter att uppdraget har slutredovisats ska … återbetala": a limit from an event.
-               rf"{_AFTER_EVENT}")
-# A ratio: "kostar tre gånger så mycket", "dubbelt så stor", "twice as high", "three times more".
-_RATIO = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|"
-                    rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b|"
-                    # A change by a factor: "Vi behöver fördubbla svensk energiproduktion", "halve emissions".
-                    r"\b(?:för|tre|fyr)dubbl(?:a|as|ar|ade|ats|ing\w*)\b|\bhalvera\w*|"
-                    # "antalet brottsutvisade kan sexfaldigas", "en tiofaldig ökning".
-                    r"\b(?:fem|sex|sju|åtta|nio|tio|tjugo|hundra)faldig\w*|\b(?:fivefold|sixfold|tenfold)\b|"
-                    r"\b(?:doubl|tripl|quadrupl)(?:e|es|ed|ing)\b|\bhalv(?:e|es|ed|ing)\b", re.IGNORECASE)
-
 
 # "the 50 billion euro support" names the amount a page gives as "50 miljarder euro": a sum the
 # question already states is no answer to it, in either language.
@@ -345,60 +45,6 @@ def _with_magnitudes_translated(text: str) -> str:
 _SINCE = re.compile(r"\b(?:sedan|since|ever since)\s+(?:den\s+|the\s+)?$", re.IGNORECASE)
 
 
-# "Myndigheten för ungdoms- och civilsamhällesfrågor" is another body than the question's
-# "Myndigheten för stöd till trossamfund": such a name is matched with the word that tells it apart.
-# "Försvarets materielverk", "Statens institutionsstyrelse": a genitive and a body's noun; and a
-# name of capitalised words inside a sentence ("i samarbete med Civil Rights Defenders").
-_BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
-                   # "the Ministry of Finance", "the Agency for Digital Government", "the municipal council".
-                   r"\b(?:Ministry|Department|Agency|Board|Authority|Office|Council|Committee|Commission|"
-                   r"Inspectorate|Institute|Service|Court|Ombudsman) (?:of|for) (?:the )?[A-Z][a-z]+|"
-                   r"\b(?i:municipal (?:executive )?(?:board|council|assembly|committee)|(?:county|regional) "
-                   r"(?:council|administrative board)s?|city council|executive board)\b|"
-                   # The English for "regeringen", "kommunerna", "myndigheterna", "polisen" (below).
-                   r"\b(?:[Tt]he [Gg]overnment(?: Offices)?|[Tt]he Riksdag|[Mm]unicipalities|[Tt]he regions|"
-                   r"(?:[Gg]overnment |[Pp]ublic )?[Aa]gencies|[Tt]he police)\b|"
-                   # ("Statens geotekniska institut": up to two describing words before the kind.)
-                   r"\b[A-ZÅÄÖ][a-zåäö]+s (?:[a-zåäö-]+a )?[a-zåäö-]*(?:verk|styrelse|myndighet|inspektion|nämnd|"
-                   r"kommission|institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
-                   # The one given a task: "Regeringen uppdrar åt Trafikanalys att …", "… ger Boverket i uppdrag".
-                   r"(?:(?<=\buppdrar åt )|(?<=\buppdrog åt )|(?<=\buppdrar till ))[A-ZÅÄÖ][\wåäö-]+|"
-                   r"(?:(?<=\bger )|(?<=\bgav )|(?<=\bgett ))[A-ZÅÄÖ][\wåäö-]+(?= i uppdrag\b)|"
-                   # "Karolinska universitetssjukhuset", "Sahlgrenska akademin"
-                   r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:sjukhuset|universitetet|högskolan|akademin|institutet)\b|"
-                   # "Uppsala universitet", "Umeå universitet": a university named by its town.
-                   r"\b[A-ZÅÄÖ][a-zåäö]+ (?:universitet|högskola)\b|"
-                   # "Högsta domstolen", "Nationella vårdkompetensrådet": a name's first word, then the body.
-                   r"\b[A-ZÅÄÖ][a-zåäö]+ [a-zåäö]*(?:domstolen|rådet|verket|nämnden|styrelsen|inspektionen|"
-                   r"delegationen|kommittén|myndigheten|ämbetet|kollegiet)\b|"
-                   # "Delegationen för ökad tillgänglighet", "Rådet för Europeiska socialfonden".
-                   r"\b(?:Delegationen|Rådet|Kommittén|Institutet|Nämnden|Centrum|Centret|Kommissionen|Stiftelsen|Verket|"
-                   r"Förbundet|Sekretariatet|Styrelsen|Inspektionen) (?:för|mot) [\wåäö]+|"
-                   # A body's kind in a lowercase compound: "vattenmyndigheterna", "tillsynsmyndigheten".
-                   r"\b[a-zåäö]{3,}myndighet(?:en|er|erna)\b|\b[a-zåäö]{3,}srådet\b|"
-                   r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+){1,3}\b|"
-                   r"\b[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten|rådet|nämnden|inspektionen|kommittén|"
-                   r"kansliet|departementet|förbundet|institutet|akademien|fonden|kommissionen|förvaltningen|"
-                   r"utredningen|domstolen|ombudsmannen|centrum|centret|kontoret|kollegiet|kollegium|kammaren|"
-                   r"delegationen|byrån|väsendet|universitetet|högskolan|sekretariatet|sjukhuset|sjukhus|"
-                   r"bolaget|beredningen)s?\b|"
-                   r"\b(?:Försvarsmakten|Kriminalvården|Kronofogden|Lantmäteriet|Sametinget|Riksbanken|"
-                   r"Riksrevisionen|Kustbevakningen|Sida|[Kk]ommissionen|EU-kommissionen)s?\b|"
-                   r"\b(?:Regeringskansliet|[Rr]egeringen|[Rr]iksdagen|[Ll]änsstyrelse\w*|[Kk]ommunstyrelse\w*|"
-                   r"[Kk]ommunfullmäktige|[Rr]egionfullmäktige|[Kk]ommunledning\w*|[Ff]örvaltning\w*|[Nn]ämnd\w*|"
-                   r"[Kk]ommuner(?:na)?|[Rr]egioner(?:na)?|[Kk]ommunens|[Mm]yndighet\w*|[Pp]olisen|[Ff]örsäkringskassan|"
-                   r"Arbetsförmedlingen|Migrationsverket|EU|FN|OECD|Nato|SKR|SKL|MSB)\b|"
-                   r"\b[A-ZÅÄÖ][a-zåäö]+s? (?:kommun|region|län|stad)\b|\b[A-ZÅÄÖ]{2,}\b|"
-                   # Posts and professions, not what their stems begin ("strategin", "pedagogik").
-                   r"\b(?i:\w*chef\w*|\w*ansvarig\w*|\w*samordnare\w*|\w*strateg(?:en|er|erna|ens)?|rektor\w*|"
-                   r"ordförande\w*|"
-                   r"\w*handläggare\w*|\w*minister\w*|\w*enheten|\w*gruppen|"
-                   # Professions: "who must have carried out the treatment?" – "en legitimerad tandläkare".
-                   r"\w*läkare\w*|\w*skötersk\w*|\w*lärare\w*|\w*sekreterare\w*|\w*pedagog(?:en|er|erna)?|"
-                   r"\w*terapeut(?:en|er|erna)?|"
-                   r"\w*psykolog(?:en|er|erna)?|jurist(?:en|er|erna)?|barnmorsk\w*|kurator\w*|åklagare\w*|"
-                   r"domare\w*|revisor\w*)\b")
-_PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:the\s+)?(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
 
 
 _STATED_BY_FORM = frozenset({AnswerType.PURPOSE, AnswerType.DEFINITION, AnswerType.NTH})
@@ -406,7 +52,7 @@ _STATED_BY_FORM = frozenset({AnswerType.PURPOSE, AnswerType.DEFINITION, AnswerTy
 
 def place_opened(text: str) -> int | None:
     """The place of the item ``text`` opens as ("För det andra …": 2, "Finally, …": -1), or ``None``."""
-    found = _STATES[AnswerType.NTH].search(text)
+    found = STATES[AnswerType.NTH].search(text)
     words = re.findall(r"\w+", found.group(0).casefold()) if found else []
     return next((PLACES[word] for word in reversed(words) if word in PLACES), None)
 
@@ -430,27 +76,27 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
         # "How much may they work?" is answered by "två timmar i veckan" as well as by a sum, and
         # "how much more expensive?" by "tre gånger så mycket".
         # A count only in figures: "Two key factors …" states no quantity of what "how much" asks.
-        return _RATIO.search(text) is not None or _counts_in_figures(text, exclude) \
-            or _finds(_MEASURED, text, exclude) or any(
+        return RATIO.search(text) is not None or _counts_in_figures(text, exclude) \
+            or _finds(MEASURED, text, exclude) or any(
             states(t, text, besides=besides) for t in (AnswerType.MONEY, AnswerType.PERCENT, AnswerType.DURATION))
     if answer_type is AnswerType.DEFINITION and _defines_a_word_of(text, besides):
         return True
     if answer_type is AnswerType.PERSON:
         return names_person(text, exclude)
     if answer_type is AnswerType.BODY:
-        return _finds(_BODY, text, exclude) or names_person(text, exclude)
+        return _finds(BODY, text, exclude) or names_person(text, exclude)
     if answer_type is AnswerType.PLACE:
-        return _finds(_PLACE, text, exclude)
+        return _finds(PLACE, text, exclude)
     if answer_type is AnswerType.DURATION:
         lowered = text.casefold()
-        return _finds(_STATES[answer_type], text, exclude) or (
-            any(hint in lowered for hint in _LASTING_HINTS) and _finds(_LASTING, text, exclude))
+        return _finds(STATES[answer_type], text, exclude) or (
+            any(hint in lowered for hint in LASTING_HINTS) and _finds(LASTING, text, exclude))
     if answer_type is AnswerType.DEADLINE:
         # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does,
         # and so does a limit counted from now or from an event ("inom tre månader").
         # (Not a time since when: "som funnits sedan 1940-talet" sets no limit.)
-        return _finds(_STATES[AnswerType.DATE], text, exclude, unless_after=_SINCE) or _finds(_WITHIN, text, exclude)
-    return _finds(_STATES[answer_type], text, exclude)
+        return _finds(STATES[AnswerType.DATE], text, exclude, unless_after=_SINCE) or _finds(WITHIN, text, exclude)
+    return _finds(STATES[answer_type], text, exclude)
 
 
 # (Not a neuter or plural definite form: "Förslaget innebär …", "Reglerna innebär …" tell what a
@@ -484,17 +130,17 @@ def _counts_in_figures(text: str, exclude: str) -> bool:
     """Whether ``text`` states a count written with digits ("2 485 275", "ett 30-tal"), not only in
     words ("två ytterligare namn")."""
     return any(any(c.isdigit() for c in match.group(0)) and _new(match, exclude)
-               for match in _STATES[AnswerType.COUNT].finditer(text))
+               for match in STATES[AnswerType.COUNT].finditer(text))
 
 
 def body_aliases(text: str) -> frozenset[str]:
     """The short names ``text`` gives the bodies it names in full: each names a body wherever the
-    text uses it ("Beslut om bidrag ska fattas av Vinnova."). Cost: a regex pass, and ``_BODY``
+    text uses it ("Beslut om bidrag ska fattas av Vinnova."). Cost: a regex pass, and ``BODY``
     over the 80 characters before each capitalised word in parentheses."""
     found = set()
     for match in _INTRODUCED.finditer(text):
         before = text[max(0, match.start() - 80):match.start()]
-        if any(_NAME_GOES_ON.fullmatch(before, body.end()) for body in _BODY.finditer(before)):
+        if any(_NAME_GOES_ON.fullmatch(before, body.end()) for body in BODY.finditer(before)):
             found.add(match.group("alias"))
     return frozenset(found)
 
@@ -502,4 +148,4 @@ def body_aliases(text: str) -> frozenset[str]:
 def names_a_deadline(text: str) -> bool:
     """Whether ``text`` puts a time limit on something ("senast den 30 augusti", "before 1 May",
     "inom tre månader från beslutet")."""
-    return bool(_STATES[AnswerType.DEADLINE].search(text) or _WITHIN.search(text))
+    return bool(STATES[AnswerType.DEADLINE].search(text) or WITHIN.search(text))

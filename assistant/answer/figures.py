@@ -1,6 +1,6 @@
 """Whether a stated figure is the one asked about: of the year the question names, and counting
 the thing it counts ("40 000 invånare" counts inhabitants, not refugees). The kind of fact itself is
-``answer_type``'s.
+``asked_kind``'s.
 """
 
 from __future__ import annotations

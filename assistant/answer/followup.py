@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from assistant.answer.answer_type import asked_type, opens_as_yes_or_no
+from assistant.answer.asked_kind import asked_type, opens_as_yes_or_no
 from assistant.answer.figures import years_of
 from assistant.models import ChatTurn, DocumentInfo
 from assistant.municipalities import find_municipalities_in_query

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
-from assistant.answer.answer_type import asked_type
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.base import Passage
 from assistant.chunk import unit_spans
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.answer_type import AnswerType, asked_place
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.asked_kind import asked_place
 from assistant.answer.events import (
     asked_event,
     asks_for_a_day,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.answer_type import AnswerType, asked_type
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.events import asked_event
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (

@@ -3,7 +3,8 @@ conversation is about."""
 
 from __future__ import annotations
 
-from assistant.answer.answer_type import AnswerType, asked_type
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.followup import (
     asked_part,
     asks_yes_or_no_after,

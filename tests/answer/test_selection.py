@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answer.answer_type import AnswerType, asked_type
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.base import Passage
 from assistant.answer.relations import Relation
 from assistant.answer.selection import FEATURES, Selection, SelectionWeights, candidates, select

@@ -4,7 +4,7 @@ announces, a count given by naming."""
 
 from __future__ import annotations
 
-from assistant.answer.answer_type import asked_type
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.selection import candidates, select
 from tests.answer.test_selection import lead_quote, passage
 

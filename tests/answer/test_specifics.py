@@ -3,7 +3,8 @@ answers only if it is of the event, year, report stage, day and unit asked."""
 
 from __future__ import annotations
 
-from assistant.answer.answer_type import AnswerType, asked_type
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.fact_forms import place_opened, states
 from assistant.answer.specifics import AskedFact, asked_unit
 
