@@ -18,6 +18,7 @@ import re
 from enum import StrEnum
 
 from assistant.answer.events import cue as _cue
+from assistant.answer.number_words import ORDINALS_EN, ORDINALS_SV
 
 
 class AnswerType(StrEnum):
@@ -64,7 +65,7 @@ _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowan
                 # A frame of money: "Hur stor är den ekonomiska planeringsramen?"
                 r"(?:planerings|budget|utgifts|kostnads)ram\w*|planning (?:frame|envelope)s?|spending (?:limit|cap)s?")
 # "… och när är det tillåtet?", "when is it allowed?" ask on what grounds, not at what time.
-_PERMITTED = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillåten|tillåtna|möjligt|förbjudet|befogat|"
+_ON_WHAT_GROUNDS = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillåten|tillåtna|möjligt|förbjudet|befogat|"
               r"motiverat|nödvändigt)\b| (?:is|are|was|were) (?:it|they|this) (?:allowed|permitted|possible|"
               r"justified|necessary|forbidden)\b|"
               # "When should the support not be paid out?", "När ska kravet … inte gälla?": a rule's
@@ -75,8 +76,8 @@ _PERMITTED = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillåten|ti
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
 # "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
 # "… languages when hiring").
-_WHEN = rf"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b(?!{_PERMITTED})|" \
-        rf"\bwhen(?!{_PERMITTED}) (?:is|was|are|were|did|does|do|will|would|should|must|has|have|had|can|could)\b"
+_WHEN = rf"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b(?!{_ON_WHAT_GROUNDS})|" \
+        rf"\bwhen(?!{_ON_WHAT_GROUNDS}) (?:is|was|are|were|did|does|do|will|would|should|must|has|have|had|can|could)\b"
 # Most specific first: "how much money" is money before it is a quantity.
 # Swedish posts: asked for by title ("Vem är kommunchef?") and naming a person beside a name
 # ("generaldirektör Anna Ek", "Anna Ek, generaldirektör").
@@ -94,8 +95,8 @@ _NOT_AFTER_NUMBER_WORD = "".join(f"(?<!\\b{word} )" for word in (
 
 
 # "What is the first one?", "Vilken är den andra av dem?": the item in a place of several just named.
-ASKS_NTH = _cue(r"\b(?:the|den|det) (?P<place>first|second|third|fourth|fifth|last|första|andra|tredje|fjärde|"
-                 r"femte|sista)(?: one\b| (?:of|av) (?:them|these|those|dem|dessa|de)\b|\W*$)")
+ASKS_NTH = _cue(rf"\b(?:the|den|det) (?P<place>{'|'.join([*ORDINALS_EN, *ORDINALS_SV])})"
+                r"(?: one\b| (?:of|av) (?:them|these|those|dem|dessa|de)\b|\W*$)")
 
 ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.NTH, ASKS_NTH),
@@ -320,7 +321,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.CONTENT, _cue(r"\bvad ska .{1,80}\b(?:innehålla|omfatta|inkludera|behandla|belysa|redovisa|"
                               r"informera om|ta upp)\b|\bwhat (?:should|must|will|is|are|does|do) .{1,80}\b(?:cover|"
                               r"include|contain|address|set out|describe)\b")),
-    (AnswerType.CONDITION, _cue(rf"\b(?:när|when)(?={_PERMITTED})|"
+    (AnswerType.CONDITION, _cue(rf"\b(?:när|when)(?={_ON_WHAT_GROUNDS})|"
                                 r"\bvad händer om\b|\bwhat happens (?:if|when)\b|\b(?:under|on) what conditions?\b|"
                                 r"\b(?:på|under) vilka (?:villkor|förutsättningar)\b|\bvilka (?:villkor|krav|"
                                 r"förutsättningar)\b|\bwhat (?:are the )?(?:requirements|conditions)\b|\bvad krävs\b|"

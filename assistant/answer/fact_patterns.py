@@ -11,7 +11,15 @@ import re
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import MONTHS
 from assistant.answer.events import cue as _cue
-from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, YEAR, factored
+from assistant.answer.number_words import (
+    ABOUT_SO_MANY,
+    NUMBER_WORDS,
+    ONLY_ONE,
+    ORDINALS_EN,
+    ORDINALS_SV,
+    YEAR,
+    factored,
+)
 
 # A year, but not the year of a statute's number: "förordningen (2009:907)" dates nothing.
 # (Nor the session year of a bill's number: "prop. 2017/18:243", nor an EU act's: "förordning (EU)
@@ -269,8 +277,8 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                              r"\bbesvaras av\b|\bvänd (?:dig|er) till\b"),
     # An item opened by its place: "För det första föreslås …", "Secondly, …", "Slutligen …".
     # ("Först 2030 …" is "not until 2030": only "Först," and "Först och främst" open a first item.)
-    AnswerType.NTH: _cue(r"^\W*(?:för det (?:första|andra|tredje|fjärde|femte|sista)|först(?:,| och främst\b)|"
-                         r"slutligen\b|(?:first|second|third|fourth|fifth|last)(?:ly)?,|finally,)"),
+    AnswerType.NTH: _cue(rf"^\W*(?:för det (?:{'|'.join(ORDINALS_SV)})|först(?:,| och främst\b)|"
+                         rf"slutligen\b|(?:{'|'.join(ORDINALS_EN)})(?:ly)?,|finally,)"),
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
                              # "… vidareutveckla programmen så att de tydligare bidrar till …"
                              r"\bså att\b|\bso that\b|"

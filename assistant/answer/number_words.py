@@ -65,10 +65,12 @@ NUMBER_WORDS = factored([
 YEAR = r"(?:19|20)\d\d"
 
 
-# The places of items in order, by their words: "the first one", "för det andra", "thirdly"; the
-# last as -1 ("den sista", "slutligen", "finally").
+# The places of items in order, by their words: "the first one", "för det andra"; the last as -1
+# ("den sista"). ``PLACES`` adds the words that open an item without an article ("thirdly",
+# "slutligen", "finally").
+ORDINALS_EN: dict[str, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
+ORDINALS_SV: dict[str, int] = {"första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sista": -1}
 PLACES: dict[str, int] = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1,
-    "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sista": -1,
-    "först": 1, "firstly": 1, "secondly": 2, "thirdly": 3, "lastly": -1, "finally": -1, "slutligen": -1,
+    **ORDINALS_EN, **ORDINALS_SV, "först": 1, "slutligen": -1, "finally": -1,
+    "firstly": 1, "secondly": 2, "thirdly": 3, "fourthly": 4, "fifthly": 5, "lastly": -1,
 }

@@ -121,4 +121,5 @@ def test_the_item_asked_for_by_its_place_is_the_one_opening_in_that_place() -> N
     assert not asked.fits(first, context=first, before="")
     assert asked_type("Vilken är den sista av dem?") is AnswerType.NTH
     assert place_opened("Slutligen ska verket redovisa.") == -1
+    assert place_opened("Fourthly, the agency reports.") == 4  # every "…ly," the pattern reads has its place
     assert place_opened("Först 2030 kommer det att gälla.") is None  # "not until 2030"
