@@ -136,6 +136,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round53/questions.jsonl --documents tests/eval/round53/documents.json
 	$(BIN)/assistant eval tests/eval/round54/questions.jsonl --documents tests/eval/round54/documents.json
 	$(BIN)/assistant eval tests/eval/round55/questions.jsonl --documents tests/eval/round55/documents.json
+	$(BIN)/assistant eval tests/eval/round56/questions.jsonl --documents tests/eval/round56/documents.json
+	$(BIN)/assistant eval tests/eval/round57/questions.jsonl --documents tests/eval/round57/documents.json
+	$(BIN)/assistant eval tests/eval/round58/questions.jsonl --documents tests/eval/round58/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
