@@ -58,6 +58,8 @@ _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
 _ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in (
     "f.", "d.", "nr.", "ca.", "kl.", "s.", "p.", "kap.", "prop.", "bet.", "rskr.", "jfr.", "t.ex.", "bl.a.", "resp.",
     "dvs.", "fr.o.m.", "t.o.m.", "Dnr.", "dnr.", "inkl.", "exkl.",
+    # Words that always stand before another: "ingår i s.k. REFIT-åtgärder", "f.d. Jugoslavien".
+    "s.k.", "p.g.a.", "d.v.s.", "f.d.", "i.o.m.", "ang.", "enl.", "e.g.", "i.e.",
     # An appropriation's item: "anslag 1:5 … ap. 3 enligt beslut i regleringsbrev".
     "ap.",
     # Titles before a name ("Kungl. Maj:ts Orden", "H.E. Mr Kairat Abdrakhmanov", "Dr. Lind").

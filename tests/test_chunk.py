@@ -152,6 +152,14 @@ def test_a_middle_initial_ends_no_sentence_but_a_part_letter_may() -> None:
         "Tabellerna finns i bilaga B.", "Den visar utfallet.", "Frågan ställdes till Per O.", "Han svarade inte."]
 
 
+def test_a_word_always_followed_by_another_ends_no_sentence() -> None:
+    text = ("Programmet har 8 förslag som ingår i s.k. REFIT-åtgärder. Domstolen för f.d. Jugoslavien avslutades "
+            "2017. Det beror p.g.a. Brexit på annat. Kommunerna utför kontroll.")
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Programmet har 8 förslag som ingår i s.k. REFIT-åtgärder.", "Domstolen för f.d. Jugoslavien avslutades 2017.",
+        "Det beror p.g.a. Brexit på annat.", "Kommunerna utför kontroll."]
+
+
 def test_a_text_chunk_s_units_are_its_source_split_again(documents: list[Document],
                                                        chunks: dict[str, list[Chunk]]) -> None:
     """The answer reads a retrieved chunk's units from the index instead of splitting it again

@@ -44,6 +44,7 @@ class AnswerType(StrEnum):
     DEFINITION = "definition"  # what a term means, who counts as it; raises a defining sentence, never vetoes
     CONTACT = "contact"  # whom to call or write to; raises a phone number, an e-mail address or a contact, never vetoes
     NTH = "nth"  # which of several in order ("What is the first one?"); raises the item in that place, never vetoes
+    NAME = "name"  # what a thing is or will be called; raises a sentence naming or renaming it, never vetoes
 
 
 # Types whose absence from every passage on the topic means the documents do not state the fact.
@@ -100,6 +101,10 @@ ASKS_NTH = _cue(rf"\b(?:the|den|det) (?P<place>{'|'.join([*ORDINALS_EN, *ORDINAL
 
 ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.NTH, ASKS_NTH),
+    # "What new name was proposed for municipal adult education?", "Vad ska myndigheten heta?"
+    (AnswerType.NAME, _cue(r"\b(?:what|which) (?:new )?name\b|\bwhat (?:will|would|should|is|are) .{1,60}\bbe "
+                           r"(?:called|named|renamed)\b|\bvilket (?:nytt )?namn\b|\bvilken (?:ny )?benämning\b|"
+                           r"\bvad (?:ska|skulle|kommer) .{1,60}\b(?:heta|kallas|benämnas)\b")),
     # "Vem kan jag ringa om …?", "Who do I contact about …?", "Who did journalists have to email?"
     (AnswerType.CONTACT, _cue(r"\b(?:who|whom)\b.{0,60}\b(?:call|phone|ring|contact|e-?mail|write to|turn to)\b|"
                               r"\bcontact (?:person|details|information)\b|\b(?:phone|telephone) number\b|"
@@ -118,7 +123,8 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               # "What level of aid, as a share of gross national income, …?"
                               r"\bas a (?:share|percentage|proportion) of\b|"
                               # A limit on a share: "What is the maximum share of the profit … may transfer?"
-                              r"\b(?:maximum|minimum) (?:share|percentage|proportion|fraction)\b|"
+                              # (a minimum share capital is a sum)
+                              r"\b(?:maximum|minimum) (?:share|percentage|proportion|fraction)\b(?! capital)|"
                               r"\b(?:maximala|minimala|högsta tillåtna|lägsta tillåtna) andel\w*|"
                               # "Hur stor del av pengarna …?" is answered by a sum or a share: a quantity.
                               rf"hur stor del(?! av (?:de |det )?(?:{_MONEY_NOUNS})\b)")),
@@ -186,15 +192,16 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
                             rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
-                            r"grant|fine|financial envelope)s?\b|amount(?:s|ed)? to\b|"
+                            r"grant|fine|financial envelope|share capital)s?\b|amount(?:s|ed)? to\b|"
                             # "What was the value of the portfolio …?" asks what it was worth.
                             r"what (?:is|was|were|are) the (?:total |market |combined )?value of (?:the|its|their)\b|"
                             r"vad (?:är|var) (?:det )?(?:sammanlagda |totala )?värdet (?:på|av)\b|"
-                            # "What annual user fee …?", "Vilken sanktionsavgift …?": one sum asked for by name.
+                            # "What annual user fee …?", "What daily allowance …?", "Vilken sanktionsavgift …?":
+                            # one sum asked for by name.
                             # ("Between which electricity price areas …?" asks for areas.)
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
-                            r"sum|fine)\b(?! (?:of|for) (?:the )?\w+s\b)(?! (?:areas?|zones?|regions?|categor\w+|"
-                            r"classes|groups?|types?|kinds?)\b)|"
+                            r"sum|fine|allowance)\b(?! (?:of|for) (?:the )?\w+s\b)(?! threshold)"
+                            r"(?! (?:areas?|zones?|regions?|categor\w+|classes|groups?|types?|kinds?)\b)|"
                             r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|[\wåäö]*taxa(?:n)?|"
                             r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|beloppsgräns(?:en)?|lön(?:en)?|budget(?:en)?|"
                             r"ersättning(?:en)?|böter|"
@@ -325,7 +332,9 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                 r"\bvad händer om\b|\bwhat happens (?:if|when)\b|\b(?:under|on) what conditions?\b|"
                                 r"\b(?:på|under) vilka (?:villkor|förutsättningar)\b|\bvilka (?:villkor|krav|"
                                 r"förutsättningar)\b|\bwhat (?:are the )?(?:requirements|conditions)\b|\bvad krävs\b|"
-                                r"\bwhat is required\b")),
+                                r"\bwhat is required\b|"
+                                # "In which case would the waiting period be dropped?"
+                                r"\bin (?:which|what) cases?\b|\bi vilk(?:a|et) fall\b")),
     (AnswerType.YES_NO, VERB_FIRST),
     (AnswerType.REASON, _cue(r"\bwhy\b|\bvarför\b|\bav vilken anledning\b|\bfor what reason\b|"
                              r"\bvad (?:är|var) (?:skälet|skälen|anledningen|orsaken|orsakerna)\b|"

@@ -47,7 +47,7 @@ _SINCE = re.compile(r"\b(?:sedan|since|ever since)\s+(?:den\s+|the\s+)?$", re.IG
 
 
 
-_STATED_BY_FORM = frozenset({AnswerType.PURPOSE, AnswerType.DEFINITION, AnswerType.NTH})
+_STATED_BY_FORM = frozenset({AnswerType.PURPOSE, AnswerType.DEFINITION, AnswerType.NTH, AnswerType.NAME})
 
 
 def place_opened(text: str) -> int | None:

@@ -74,6 +74,8 @@ MEASURED = _cue(rf"(?<![\w.,])\d(?:\d|[  ](?=\d))*(?:[.,]\d+)?\s*(?:{_MEASURES})
 _COUNTED_MILLIONS = (r"personer|människor|invånare|barn|kvinnor|män|elever|ungdomar|unga|individer|hushåll|"
                      r"ton|doser|resor|resenärer|besökare|kubikmeter|liter|djur|träd|bostäder|jobb|användare|"
                      r"kunder|patienter|flyktingar|svenskar|år|timmar|dagar|exemplar|fordon|bilar")
+# A sum in figures, its unit at least millions or kronor: "123,5 miljoner", "20 000 kronor".
+_SUM = r"\b\d[\d  ]*(?:[.,]\d+)?\s*(?:miljon\w*|miljard\w*|kronor|mnkr|mkr)\b"
 _NOT_COUNTING = rf"(?!\s+(?:[a-zåäö]+a\s+)?(?:{_COUNTED_MILLIONS})\b)"  # one describing word may stand between
 
 
@@ -109,7 +111,12 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                              rf"(?:\d+|{NUMBER_WORDS})\b"
                              r"(?! (?:år|kap|§|years?))|"
                              # Half, said by the verb: "Vi halverar matmomsen", "the fee is halved".
-                             r"\bhalver(?:a|ar|as|ade|ades|at|ats|ing\w*)\b|\bhalv(?:e|es|ed|ing)\b"),
+                             r"\bhalver(?:a|ar|as|ade|ades|at|ats|ing\w*)\b|\bhalv(?:e|es|ed|ing)\b|"
+                             # A part of a sum told as a sum: "123,5 miljoner av dessa", "varav 20 miljoner
+                             # kronor", "of which SEK 20 million".
+                             rf"{_SUM}\s+(?:kronor\s+)?av (?:dessa|dem|detta|det|beloppet|summan|medlen|pengarna)\b|"
+                             rf"\bvarav\s+(?:cirka\s+|drygt\s+|knappt\s+|omkring\s+)?{_SUM}|"
+                             r"\bof (?:which|this|these)\b[^.]{0,20}?\d[\d ,.]*\s*(?:million|billion)\b"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor
     # part of a name ("CV90").
@@ -164,9 +171,10 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                               r"(?:kalender|arbets)?(?:år|års|månader|månaders|månad|veckor|veckors|vecka|dagar|dagars|"
                               rf"dygn|dygns|timmar|timmars|years?|months?|weeks?|days?)\b|\b{YEAR}\s*[–-]\s*(?:{YEAR}|\d\d)\b|"
                               # "de senaste tre åren", "de första sex månaderna" (not "de 534 utökade timmarna",
-                              # hours of teaching).
+                              # hours of teaching); "de sista sju kalenderdagarna" too.
                               r"\bde (?:senaste|första|sista|närmaste|kommande|följande|efterföljande|föregående)\s+"
-                              rf"(?:\d+|{NUMBER_WORDS})\s+(?:åren|månaderna|veckorna|dagarna|dygnen|timmarna)\b|"
+                              rf"(?:\d+|{NUMBER_WORDS})\s+(?:kalender|arbets)?"
+                              r"(?:åren|månaderna|veckorna|dagarna|dygnen|timmarna)\b|"
                               # "Strategin sträcker sig från 2023 till 2027", "from 2023 to 2027".
                               rf"\b(?:från|from)\s+(?:och med\s+)?{YEAR}\s+(?:till|to|until)\s+(?:och med\s+)?{YEAR}\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
@@ -218,6 +226,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
                             r"\bexcept\b|\bexempt\w*|\bonly if\b|"
+                            # Where a rule stops: "Skyldigheten … gäller inte vid anställning av …".
+                            r"\b(?:gäller|gällde|tillämpas)\s+(?:dock\s+|heller\s+)?(?:inte|ej)\s+(?:för|vid|när|om|i|på)\b|"
+                            r"\b(?:does|do|shall|will) not apply\b|"
                             # That there is none: "Is there price competition?" – "det inte är någon
                             # priskonkurrens", "finns det i dag ingen möjlighet", "there is no …".
                             r"\b(?:finns|fanns|förekommer|förekom)\s+(?:det\s+)?(?:[\wåäö]+\s+){0,2}?(?:ingen|inget|inga)\b|"
@@ -241,7 +252,10 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.CONDITION: _cue(r"\bvillkor\w*|\bförutsättning\w*|\bkrav(?:et|en)?\b|\bkrävs\b|\bkräver\b|"
                                r"\bunder förutsättning\b|\bförenlig\w*|\bi så fall\b|\b(?:åter)?betalas tillbaka\b|"
                                r"\båterbetala\w*|\båterkräv\w*|\bprovided (?:that)?\b|\bconditions?\b|\brequire[sd]?\b|"
-                               r"\brequirements?\b|\bin that case\b|\bmust be repaid\b"),
+                               r"\brequirements?\b|\bin that case\b|\bmust be repaid\b|"
+                               # The only case it holds in: "Avdrag får … bara göras när …", "only if".
+                               r"\b(?:endast|bara|enbart)\s+(?:[\wåäö]+\s+){0,2}?(?:när|om|i de fall)\b|"
+                               r"\bonly (?:if|when|where)\b"),
     AnswerType.PENALTY: _cue(r"\bfängelse\w*|\bböter\b|\bbötes\w*|\bdagsböter\b|\bstraff\w*|\bvite\w*|"
                              r"\bsanktionsavgift\w*|\bimprisonment\b|\bprison\b|\bfines?\b|\bpenalt\w*"),
     # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
@@ -279,6 +293,14 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
     # ("Först 2030 …" is "not until 2030": only "Först," and "Först och främst" open a first item.)
     AnswerType.NTH: _cue(rf"^\W*(?:för det (?:{'|'.join(ORDINALS_SV)})|först(?:,| och främst\b)|"
                          rf"slutligen\b|(?:{'|'.join(ORDINALS_EN)})(?:ly)?,|finally,)"),
+    # A name given, in words that give it: "utvecklingsanställning byta benämning till lönebidrag för
+    # utveckling", "döps om till", "ska heta", "namnet Arbetsmarknadsmyndigheten", "renamed" (not "ett
+    # nytt namn som bättre avspeglar …", which says there is one).
+    AnswerType.NAME: _cue(r"\b(?:byt(?:a|er|s|te|tt|as)|ändr(?:a|as|ar)) (?:namn|benämning)\w* till\b|"
+                          r"\bdöp(?:s|as|es|tes)? om till\b|\b(?:får|fick|ges|gavs) (?:det nya )?namnet\b|"
+                          r"(?-i:\b(?:namnet|benämningen|name) [A-ZÅÄÖ])|"
+                          r"\b(?:ska|skall|kommer att|föreslås) (?:\w+ )?(?:heta|benämnas)\b|\brenam\w*|"
+                          r"\bname (?:is |will be |was )?changed\b|\bbe (?:called|named)\b"),
     AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
                              # "… vidareutveckla programmen så att de tydligare bidrar till …"
                              r"\bså att\b|\bso that\b|"
@@ -350,6 +372,8 @@ BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    # "Delegationen för ökad tillgänglighet", "Rådet för Europeiska socialfonden".
                    r"\b(?:Delegationen|Rådet|Kommittén|Institutet|Nämnden|Centrum|Centret|Kommissionen|Stiftelsen|Verket|"
                    r"Förbundet|Sekretariatet|Styrelsen|Inspektionen) (?:för|mot) [\wåäö]+|"
+                   # A committee named by its year: "2020 års grundlagskommitté", "2014 års demokratiutredning".
+                   r"\b(?:19|20)\d\d års [a-zåäö-]*(?:kommitt[eé]|utredning|kommission|beredning|delegation)\w*|"
                    # A body's kind in a lowercase compound: "vattenmyndigheterna", "tillsynsmyndigheten".
                    r"\b[a-zåäö]{3,}myndighet(?:en|er|erna)\b|\b[a-zåäö]{3,}srådet\b|"
                    r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+){1,3}\b|"

@@ -158,8 +158,11 @@ _ASKS_AGAIN = re.compile(r"\b(?:what|how) about\b|\bhur är det med\b|\bvad gäl
 
 
 # "Does it also have to keep the ministry updated?", "Ska de lämna någon avstämning innan dess?": a
-# yes-or-no follow-up asking about something besides what the earlier question asked.
-_ASKS_BESIDES = re.compile(r"\b(?:also|as well|too|också|även|any|någon|något|några)\b", re.IGNORECASE)
+# yes-or-no follow-up asking about something besides what the earlier question asked; so does one
+# asking whether a thing goes on ("Do the credit institutions still pay a fee into it?" after "Since
+# what year …?").
+_ASKS_BESIDES = re.compile(r"\b(?:also|as well|too|också|även|any|någon|något|några|still|anymore|any longer|"
+                           r"fortfarande|längre|kvar)\b", re.IGNORECASE)
 
 
 def asked_part(question: str, own: str | None) -> str:

@@ -60,6 +60,26 @@ def asks_for_a_list(question: str) -> bool:
     return _LIST_QUESTION.search(question) is not None
 
 
+_SAID_NUMBERS = {"two": "två", "three": "tre", "four": "fyra", "five": "fem"}
+
+
+def asked_number(question: str) -> str | None:
+    """How many things ``question`` asks for when it says so ("What two parts …?", "Vilka tre
+    områden …?"), as a Swedish number word; else None."""
+    found = _SO_MANY.search(question)
+    if found is None:
+        return None
+    word = found.group(0).split()[-1].casefold()
+    return _SAID_NUMBERS.get(word, word)
+
+
+def names_so_many(text: str, number: str) -> bool:
+    """Whether ``text`` announces ``number`` things (a Swedish number word) and then names them:
+    "Uppdraget bestod av två delar: att underlätta … och att analysera …", "two tasks: …"."""
+    words = {number, *(english for english, swedish in _SAID_NUMBERS.items() if swedish == number)}
+    return re.search(rf"\b(?:{'|'.join(words)}) [\wåäö-]+\s*[;:]\s*\S", text, re.IGNORECASE) is not None
+
+
 def asks_for_every_one(question: str) -> bool:
     """Whether ``question`` asks for several things without saying how many ("Vilka områden …?",
     not "Which two universities …?")."""

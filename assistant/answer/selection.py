@@ -53,11 +53,13 @@ from assistant.answer.quoting import (
 from assistant.answer.quoting import (
     _announces,
     _with_antecedent,
+    asked_number,
     asks_for_every_one,
     enumerates,
     is_list_item,
     item_heading,
     listed_after,
+    names_so_many,
     quoted_spans,
 )
 from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, gives, names_whom_given
@@ -174,6 +176,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     by_name = answer_type is AnswerType.COUNT and counts_names(
         counted | frozenset(word[:5] for word in counted_words(asked)))
     several = asks_for_every_one(asked)
+    so_many = asked_number(asked)
     names_spoken_of = speaks_of_names(competing, names)
     titled = named_by_title(competing, question)
     # A figure for a year the document never names is not stated there, however close its sums.
@@ -230,8 +233,10 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 # The time asked for, named ("senast den …" for "by when?").
                 "asked_time": float(typed and specified.names_the_time_asked(seen, stated=stated)),
                 # A list: a lead-in with its items, or, for a question asking for every one of
-                # several things, a sentence naming four or more in a row.
-                "lead_in": float(bool(items) or (several and enumerates(seen))),
+                # several things, a sentence naming four or more in a row; for one asking for two
+                # or three, a sentence announcing that many ("två delar: …").
+                "lead_in": float(bool(items) or (several and enumerates(seen))
+                                 or (so_many is not None and names_so_many(seen, so_many))),
                 "item": float(passage.kind == "text" and is_list_item(text)),
                 "row": float(passage.kind == "table_row"),
                 "short": float(len(seen) < 40),

@@ -57,8 +57,9 @@ logger = logging.getLogger(__name__)
 # 20: a line breaking after a linking word goes on, a PDF page of one-line paragraphs keeps them apart;
 # 21: a title's period ("Kungl. Maj:t", "H.E. Mr") ends no unit, a PDF chapter's items numbered again
 # from 1 are its subsections; 22: an appropriation item's period ("ap. 3") ends no unit; 23: nor two
-# initials' ("V.S. Visit Sweden AB"); 24: nor a middle initial's ("professor Torben M. Andersen")
-PIPELINE_VERSION = "24"
+# initials' ("V.S. Visit Sweden AB"); 24: nor a middle initial's ("professor Torben M. Andersen");
+# 25: nor that of a word always followed by another ("s.k. REFIT-åtgärder", "f.d. Jugoslavien")
+PIPELINE_VERSION = "25"
 _LEXICAL_DIR = "lexical"
 
 

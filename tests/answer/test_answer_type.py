@@ -807,3 +807,47 @@ def test_which_member_of_the_government_asks_for_a_person() -> None:
 ])
 def test_a_post_named_to_a_price_of_areas_and_a_pay_gap(question: str, expected: AnswerType | None) -> None:
     assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # A minimum share capital is a sum, not a share; a daily allowance asked for by name is a sum.
+    ("What is the proposed new minimum share capital for private limited companies?", AnswerType.MONEY),
+    ("What daily allowance is proposed for total defence conscripts?", AnswerType.MONEY),
+    # The cases a rule applies in are its conditions.
+    ("Under the proposal, in which case would the waiting period before a divorce be dropped?",
+     AnswerType.CONDITION),
+    ("I vilka fall får tillståndet återkallas?", AnswerType.CONDITION),
+    # What a thing is to be called asks for a name.
+    ("What new name does the memorandum suggest for the development employment support?", AnswerType.NAME),
+    ("Vilket nytt namn föreslår utredningen att Arbetsförmedlingen ska få?", AnswerType.NAME),
+    ("Vad ska den nya myndigheten heta?", AnswerType.NAME),
+    ("What will the merged agency be called?", AnswerType.NAME),
+])
+def test_share_capital_an_allowance_the_cases_of_a_rule_and_a_new_name(question: str,
+                                                                      expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("answer_type", "text", "expected"), [
+    # A part of a sum told as a sum answers how large a part.
+    (AnswerType.PERCENT, "Socialstyrelsen ska betala ut 123,5 miljoner av dessa för att stärka arbetet.", True),
+    (AnswerType.PERCENT, "Totalt avsätts 150 miljoner kronor, varav 20 miljoner kronor till forskning.", True),
+    (AnswerType.PERCENT, "Totalt 150 miljoner kronor avsätts till en förstärkt hemlöshetsstrategi.", False),
+    # The last days before a date are a period.
+    (AnswerType.DURATION, "Den ska kunna nyttjas de sista sju kalenderdagarna innan beräknad förlossning.", True),
+    # Where a rule stops answers whether it holds.
+    (AnswerType.YES_NO, "Skyldigheten gäller inte vid anställning av administrativ personal.", True),
+    (AnswerType.YES_NO, "Skyldigheten gäller för all personal.", False),
+    # The only case a rule holds in is its condition.
+    (AnswerType.CONDITION, "Avdrag får enligt förslaget bara göras när ansvaret överlåts vid byte av arbetsgivare.",
+     True),
+    # A name given or changed.
+    (AnswerType.NAME, "Utvecklingsanställning bör byta benämning till lönebidrag för utveckling.", True),
+    (AnswerType.NAME, "Myndigheten föreslås heta Arbetsmarknadsmyndigheten.", True),
+    (AnswerType.NAME, "Myndigheten föreslås få nya uppgifter.", False),
+    # A committee named by its year is a body.
+    (AnswerType.BODY, "Slutbetänkande av 2020 års grundlagskommitté.", True),
+])
+def test_sentences_stating_a_part_a_period_a_limit_a_name_and_a_committee(answer_type: AnswerType, text: str,
+                                                                         expected: bool) -> None:
+    assert states(answer_type, text) is expected

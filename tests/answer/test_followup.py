@@ -127,6 +127,13 @@ def test_a_follow_up_asking_yes_or_no_about_something_besides_asks_its_own_quest
     assert asked_part(f"{earlier} {own}", own) == own
 
 
+def test_a_follow_up_asking_whether_a_thing_goes_on_asks_its_own_question() -> None:
+    earlier = "Since what year has Sweden had a stability fund as a buffer for support measures in financial crises?"
+    own = "Do the credit institutions still pay a fee into it?"
+    assert asked_part(f"{earlier} {own}", own) == own
+    assert asked_type(own) is AnswerType.YES_NO
+
+
 def test_a_follow_up_asking_yes_or_no_about_the_earlier_fact_may_be_asked_again_on_its_own() -> None:
     # The extractive answerer asks "Is that number a fixed ceiling?" on its own once no passage
     # states the number the joined question asks for.

@@ -677,3 +677,13 @@ def test_a_table_row_states_an_amount_in_its_columns_unit_only_for_what_the_ques
                              ("How much humanitarian aid did Sweden give to Ukraine?", False)):
         ranked = candidates([table], question=question, overlap=lambda _: 0.0, answer_type=AnswerType.MONEY)
         assert ranked[0].states_type is stated, question
+
+
+def test_a_sentence_announcing_as_many_things_as_the_question_asks_for_leads_in_them() -> None:
+    text = ("Uppdrag om upphandling\n\nRegeringen gav Konkurrensverket ett uppdrag om offentlig upphandling. "
+            "Uppdraget bestod av två delar: att underlätta för myndigheterna och att analysera en metod.\n")
+    prose = passage("Regeringen", text=text)
+    ranked = candidates([prose], question="What two parts did the assignment consist of?", overlap=lambda _: 0.0,
+                        answer_type=None)
+    features = {c.text[:10]: c.features["lead_in"] for c in ranked}
+    assert features == {"Regeringen": 0.0, "Uppdraget ": 1.0}
