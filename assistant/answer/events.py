@@ -140,9 +140,11 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                   rf"\b(?:mellan|between) (?:den )?(?:\d{{1,2}} (?:{MONTHS})|(?:{MONTHS}) \d{{1,2}})\b")),
     # "När ska avtalet skrivas under?" is not answered by when the negotiations began.
     "signed": (_SIGNING, _SIGNING),
-    "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ"),
-            # "EU:s ministerråd … möts i Bryssel den 28 november", "… möter sina kollegor".
-            cue(r"möte|mött|\bmöt(?:s|er|as)\b|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b")),
+    "met": (cue(r"\bmeet\b|\bmet\b|\bmeeting|\bträff|\bmöt|\bsammanträ|\bconven(?:e|ed|es|ing)\b|\bsammankall"),
+            # "EU:s ministerråd … möts i Bryssel den 28 november", "… möter sina kollegor"; a meeting
+            # convened: "Den 15 december bjöd finansmarknadsministern in till ett informellt branschråd".
+            cue(r"möte|mött|\bmöt(?:s|er|as)\b|träff|sammanträ|samlade|konferens|hölls|\bmeet|\bmet\b|"
+                r"\bsammankall\w*|\bconven\w*|\b(?:bjöd|bjuder|bjudit)\b[^.]{0,60}?\bin till\b")),
     "evaluated": (cue(r"\bevaluat|\butvärder"), cue(r"\bevaluat|\butvärder")),
     # "Var och när blev Sverige inbjudet att bli medlem i Nato?" asks for the invitation (before "joined").
     "invited": (cue(r"\binbjud\w*|\binvit(?:e|ed|es|ation)\b"), cue(r"\binbjud\w*|\binvit\w*|\bbjöd\w* in\b")),

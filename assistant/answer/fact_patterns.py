@@ -226,6 +226,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
                             r"\bexcept\b|\bexempt\w*|\bonly if\b|"
+                            # Whether there is cause for a thing: "det finns … inte skäl att ha kärnvapen".
+                            r"\b(?:inte|ej|inga)\s+(?:några\s+)?skäl\s+(?:att|för)\b|\bno (?:reason|grounds) to\b|"
+                            r"\b(?:inte|ej)\s+(?:motiverat|befogat|berättigat)\b|\bnot justified\b|"
                             # Where a rule stops: "Skyldigheten … gäller inte vid anställning av …".
                             r"\b(?:gäller|gällde|tillämpas)\s+(?:dock\s+|heller\s+)?(?:inte|ej)\s+(?:för|vid|när|om|i|på)\b|"
                             r"\b(?:does|do|shall|will) not apply\b|"

@@ -184,3 +184,20 @@ def asked_relation(question: str) -> Relation | None:
 def gives(relation: Relation, text: str) -> bool:
     """Whether ``text`` gives the role ``relation`` asks about ("i samråd med …" a partner)."""
     return _RELATIONS[relation][1].search(text) is not None
+
+
+# "Vem ska utarbeta planen?": the one the question's verb is done by ("Planen ska utarbetas av det
+# Nationella vårdkompetensområdet"), whatever the verb. Swedish only: an English verb is not the
+# documents'.
+_WHO_DOES = re.compile(r"\b(?:vem|vilka|vilken|vilket)\b(?:\s+[\wåäö]+)?\s+(?:ska|skall|kommer att|har|hade|kan|får|"
+                       r"bör|måste|skulle)\s+([a-zåäö]{3,}a)\b", re.IGNORECASE)
+
+
+def done_by(question: str) -> re.Pattern[str] | None:
+    """The sentence form naming who does what ``question`` asks who does: "utarbetas av", "ledas av",
+    "utarbetades av" for "Vem ska utarbeta …?"; ``None`` when it asks no Swedish verb so."""
+    found = _WHO_DOES.search(question)
+    if found is None:
+        return None
+    stem = found.group(1)[:-1]
+    return re.compile(rf"\b{re.escape(stem)}[a-zåäö]{{0,4}}\s+av\b", re.IGNORECASE)

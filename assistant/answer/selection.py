@@ -62,7 +62,13 @@ from assistant.answer.quoting import (
     names_so_many,
     quoted_spans,
 )
-from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, gives, names_whom_given
+from assistant.answer.relations import (
+    NARROWER_THAN_RESPONSIBILITY,
+    Relation,
+    done_by,
+    gives,
+    names_whom_given,
+)
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
 from assistant.answer.specifics import FIGURES, AskedFact
@@ -176,6 +182,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     by_name = answer_type is AnswerType.COUNT and counts_names(
         counted | frozenset(word[:5] for word in counted_words(asked)))
     several = asks_for_every_one(asked)
+    agent = done_by(asked) if answer_type in (AnswerType.BODY, AnswerType.PERSON) else None
     so_many = asked_number(asked)
     names_spoken_of = speaks_of_names(competing, names)
     titled = named_by_title(competing, question)
@@ -229,6 +236,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "assigns": float((responsibility and relation not in NARROWER_THAN_RESPONSIBILITY
                                   and bool(_ASSIGNS.search(seen)))
                                  or (relation is not None and gives(relation, seen))
+                                 or (agent is not None and agent.search(seen) is not None)
                                  or (total and typed and speaks_of_a_total(seen))),
                 # The time asked for, named ("senast den …" for "by when?").
                 "asked_time": float(typed and specified.names_the_time_asked(seen, stated=stated)),

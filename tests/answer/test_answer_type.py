@@ -838,6 +838,9 @@ def test_share_capital_an_allowance_the_cases_of_a_rule_and_a_new_name(question:
     # Where a rule stops answers whether it holds.
     (AnswerType.YES_NO, "Skyldigheten gäller inte vid anställning av administrativ personal.", True),
     (AnswerType.YES_NO, "Skyldigheten gäller för all personal.", False),
+    # Whether there is cause for a thing.
+    (AnswerType.YES_NO, "Det finns på samma sätt som i övriga nordiska länder inte skäl att ha kärnvapen i fredstid.",
+     True),
     # The only case a rule holds in is its condition.
     (AnswerType.CONDITION, "Avdrag får enligt förslaget bara göras när ansvaret överlåts vid byte av arbetsgivare.",
      True),

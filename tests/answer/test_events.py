@@ -384,3 +384,12 @@ def test_a_period_between_two_days_begins_on_the_first() -> None:
     assert speaks_of("began", "Stängningsperioden ska ligga mellan 15 september och 15 mars.")
     assert speaks_of("began", "The closure runs between September 15 and March 15.")
     assert not speaks_of("began", "Skillnaden mellan regionerna är stor.")
+
+
+def test_a_meeting_convened_is_a_meeting_and_so_is_the_invitation_to_it() -> None:
+    event = asked_event("On what date did the minister convene the informal industry council on venture capital?")
+    assert event == "met"
+    assert speaks_of(event, "Den 15 december bjöd finansmarknadsminister Niklas Wykman in till ett informellt "
+                            "branschråd med representanter från riskkapitalsektorn.")
+    assert not speaks_of(event, "Det första branschrådet handlade om kapitalmarknadsunionen och ägde rum den 15 "
+                                "november.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.relations import Relation, asked_relation, gives, names_whom_given
+from assistant.answer.relations import Relation, asked_relation, done_by, gives, names_whom_given
 
 
 @pytest.mark.parametrize(("question", "relation"), [
@@ -185,3 +185,11 @@ def test_who_decides_is_answered_by_the_one_something_is_set_by() -> None:
     assert asked_relation("Who appointed the members?") is Relation.APPOINTER  # narrower, asked first
     assert gives(Relation.DECIDER, "Direktörens roll ska fastställas av styrelsen i en instruktion.")
     assert not gives(Relation.DECIDER, "Varje kommun ska ha en tjänsteman med den ledande ställningen.")
+
+
+def test_who_does_what_a_swedish_question_asks_is_the_one_it_is_done_by() -> None:
+    done = done_by("Och vem ska utarbeta själva planen?")
+    assert done is not None and done.search("Planen ska utarbetas av det Nationella vårdkompetensområdet.")
+    assert not done.search("Regeringen har gett ett uppdrag till Socialstyrelsen att ta fram förslag.")
+    assert done_by("Vilken myndighet ska leda arbetet?").search("Arbetet leds av Boverket.")
+    assert done_by("Who will draw up the plan?") is None
