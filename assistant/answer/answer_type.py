@@ -197,7 +197,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"what (?:is|was|were|are) the (?:total |market |combined )?value of (?:the|its|their)\b|"
                             r"vad (?:är|var) (?:det )?(?:sammanlagda |totala )?värdet (?:på|av)\b|"
                             # "What annual user fee …?", "What daily allowance …?", "Vilken sanktionsavgift …?":
-                            # one sum asked for by name.
+                            # one sum asked for by name ("What monthly remuneration threshold …?" asks a level).
                             # ("Between which electricity price areas …?" asks for areas.)
                             r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
                             r"sum|fine|allowance)\b(?! (?:of|for) (?:the )?\w+s\b)(?! threshold)"

@@ -13,7 +13,8 @@ import functools
 import re
 
 from assistant.answer.answer_type import AnswerType
-from assistant.answer.fact_patterns import BODY, LASTING, LASTING_HINTS, MEASURED, PLACE, RATIO, STATES, WITHIN
+from assistant.answer.body_patterns import BODY, PLACE
+from assistant.answer.fact_patterns import LASTING, LASTING_HINTS, MEASURED, RATIO, STATES, WITHIN
 from assistant.answer.form_matching import finds as _finds
 from assistant.answer.form_matching import is_new as _new
 from assistant.answer.form_matching import uses as _uses

@@ -46,6 +46,7 @@ from assistant.answer.figures import (
     with_header_units,
 )
 from assistant.answer.lead_rules import same_paragraph, stated_only_elsewhere, tie_broken, top_document_first
+from assistant.answer.list_questions import asked_number, asks_for_every_one, enumerates, names_so_many
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
@@ -53,13 +54,9 @@ from assistant.answer.quoting import (
 from assistant.answer.quoting import (
     _announces,
     _with_antecedent,
-    asked_number,
-    asks_for_every_one,
-    enumerates,
     is_list_item,
     item_heading,
     listed_after,
-    names_so_many,
     quoted_spans,
 )
 from assistant.answer.relations import (

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answer.quoting import asks_for_every_one, enumerates, item_heading, listed_after
+from assistant.answer.list_questions import asks_for_every_one, enumerates
+from assistant.answer.quoting import item_heading, listed_after
 
 MARKDOWN = """Regeringen ändrar uppdraget enligt följande.
 2. Analyser av regelgivningen
