@@ -5,6 +5,7 @@ quoted whole (``quoting``) and that a sentence naming the things asked for leads
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # A question asking for a list ("Which are …?", "Vilka …?"): an item is quoted with its list.
 _LIST_QUESTION = re.compile(r"\b(?:which|what) (?:are|were)\b|\blist\b|\bvilka\b|\bvad (?:är|var) de\b|"
@@ -32,21 +33,22 @@ def asks_for_a_list(question: str) -> bool:
     return _LIST_QUESTION.search(question) is not None
 
 
-def asked_number(question: str) -> str | None:
-    """How many things ``question`` asks for when it says so ("What two parts …?", "Vilka tre
-    områden …?"), as a Swedish number word; else None."""
+def _announcing(numbers: Iterable[str]) -> str:
+    """So many things announced before a colon or a semicolon: "två delar:", "three parts;"."""
+    return rf"\b(?:{'|'.join(numbers)}) [\wåäö-]+\s*[;:]\s*"
+
+
+def announcing_as_many(question: str) -> re.Pattern[str] | None:
+    """For a question saying how many things it asks for ("What two parts …?", "Vilka tre områden
+    …?"), the sentence form announcing that many and then naming them ("Uppdraget bestod av två
+    delar: att underlätta … och att analysera …"); else None. One pattern per question."""
     found = _SO_MANY.search(question)
     if found is None:
         return None
     word = found.group(0).split()[-1].casefold()
-    return _SAID_NUMBERS.get(word, word)
-
-
-def names_so_many(text: str, number: str) -> bool:
-    """Whether ``text`` announces ``number`` things (a Swedish number word) and then names them:
-    "Uppdraget bestod av två delar: att underlätta … och att analysera …", "two tasks: …"."""
-    words = {number, *(english for english, swedish in _SAID_NUMBERS.items() if swedish == number)}
-    return re.search(rf"\b(?:{'|'.join(words)}) [\wåäö-]+\s*[;:]\s*\S", text, re.IGNORECASE) is not None
+    swedish = _SAID_NUMBERS.get(word, word)
+    words = [swedish, *(english for english, said in _SAID_NUMBERS.items() if said == swedish)]
+    return re.compile(_announcing(words) + r"\S", re.IGNORECASE)
 
 
 def asks_for_every_one(question: str) -> bool:
@@ -57,8 +59,8 @@ def asks_for_every_one(question: str) -> bool:
 
 # Things announced by their number, then named: "Paketet har tre delar; en uppförandekod …, ett
 # direktivförslag … och ett direktivförslag …", "consists of three parts: A, B and C".
-_ANNOUNCED = re.compile(r"\b(?:två|tre|fyra|fem|sex|two|three|four|five|six) [\wåäö-]+\s*[;:]\s*[^.;:\n]{2,200}?,"
-                        r"[^.;:\n]{2,200}?\s(?:och|samt|and)\s", re.IGNORECASE)
+_ANNOUNCED = re.compile(_announcing([*_SAID_NUMBERS, *_SAID_NUMBERS.values(), "six", "sex"])
+                        + r"[^.;:\n]{2,200}?,[^.;:\n]{2,200}?\s(?:och|samt|and)\s", re.IGNORECASE)
 
 
 def enumerates(text: str) -> bool:

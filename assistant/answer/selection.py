@@ -46,7 +46,7 @@ from assistant.answer.figures import (
     with_header_units,
 )
 from assistant.answer.lead_rules import same_paragraph, stated_only_elsewhere, tie_broken, top_document_first
-from assistant.answer.list_questions import asked_number, asks_for_every_one, enumerates, names_so_many
+from assistant.answer.list_questions import announcing_as_many, asks_for_every_one, enumerates
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
@@ -180,7 +180,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
         counted | frozenset(word[:5] for word in counted_words(asked)))
     several = asks_for_every_one(asked)
     agent = done_by(asked) if answer_type in (AnswerType.BODY, AnswerType.PERSON) else None
-    so_many = asked_number(asked)
+    so_many = announcing_as_many(asked)
     names_spoken_of = speaks_of_names(competing, names)
     titled = named_by_title(competing, question)
     # A figure for a year the document never names is not stated there, however close its sums.
@@ -241,7 +241,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 # several things, a sentence naming four or more in a row; for one asking for two
                 # or three, a sentence announcing that many ("två delar: …").
                 "lead_in": float(bool(items) or (several and enumerates(seen))
-                                 or (so_many is not None and names_so_many(seen, so_many))),
+                                 or (so_many is not None and so_many.search(seen) is not None)),
                 "item": float(passage.kind == "text" and is_list_item(text)),
                 "row": float(passage.kind == "table_row"),
                 "short": float(len(seen) < 40),

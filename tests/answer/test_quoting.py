@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.list_questions import asks_for_every_one, enumerates
+from assistant.answer.list_questions import announcing_as_many, asks_for_every_one, enumerates
 from assistant.answer.quoting import item_heading, listed_after
 
 MARKDOWN = """Regeringen ändrar uppdraget enligt följande.
@@ -81,3 +81,11 @@ def test_lines_under_a_colon_that_no_bullet_marks_are_its_list() -> None:
     # A paragraph under a sentence, or one line under a colon, is no list.
     assert listed_after("Regeringen beslutar.\nEn rad.\nEn till.", "Regeringen beslutar.", 20) == []
     assert listed_after("Så här:\nEn enda rad.", "Så här:", 7) == []
+
+
+def test_a_question_saying_how_many_it_asks_for_is_answered_by_a_sentence_announcing_as_many() -> None:
+    announcing = announcing_as_many("What two parts did the assignment consist of?")
+    assert announcing is not None
+    assert announcing.search("Uppdraget bestod av två delar: att underlätta … och att analysera …")
+    assert not announcing.search("Uppdraget bestod av tre delar: A, B och C.")
+    assert announcing_as_many("Which parts did the assignment consist of?") is None
