@@ -403,6 +403,12 @@ WHOLE_SETS = {
     "round57": Floors(recall_at_5=0.96, in_answer=0.93, in_first_quote=0.87, declined=0.75, false_abstentions=0.04),
     # Round58: 59/62, 60/62, 53/62, 6/8, 2/62 (59, 49, 6/8, 2).
     "round58": Floors(recall_at_5=0.91, in_answer=0.93, in_first_quote=0.82, declined=0.625, false_abstentions=0.07),
+    # Round59: 61/62, 57/62, 54/62, 7/8, 0/62 (first run at ef3c71e: 55, 48, 7/8, 2).
+    "round59": Floors(recall_at_5=0.95, in_answer=0.88, in_first_quote=0.83, declined=0.75, false_abstentions=0.04),
+    # Round60: 61/62, 58/62, 51/62, 5/8, 0/62 (53, 45, 4/8, 1).
+    "round60": Floors(recall_at_5=0.95, in_answer=0.90, in_first_quote=0.79, declined=0.5, false_abstentions=0.04),
+    # Round61: 61/62, 57/62, 49/62, 4/8, 1/62 (50, 47, 2/8, 2).
+    "round61": Floors(recall_at_5=0.95, in_answer=0.88, in_first_quote=0.75, declined=0.375, false_abstentions=0.05),
 }
 
 

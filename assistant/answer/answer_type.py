@@ -73,7 +73,10 @@ _ON_WHAT_GROUNDS = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillå
               # exception is a condition, not a date (a "not" in the main clause, not in a relative
               # one: "When should the proposals that are not about … enter into force?").
               r" (?:should|must|may|can|shall|will|ska|skall|får|kan|bör)\b"
-              r"(?:(?!\b(?:that|which|who|som|när|when|if|om)\b)[^?,;]){0,100}?\b(?:not|inte|ej)\b")
+              r"(?:(?!\b(?:that|which|who|som|när|when|if|om)\b)[^?,;]){0,100}?\b(?:not|inte|ej)\b|"
+              # When one may or can do a thing is in what case ("When may the party … turn down a
+              # request?" – "får bara neka om …"); "När ska …?" and "When must … submit …?" ask for a time.
+              r" (?:may|can|får|kan)\b")
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
 # "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
 # "… languages when hiring").
@@ -206,6 +209,8 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"pris(?:et)?|summa(?:n)?|belopp(?:et)?|beloppsgräns(?:en)?|lön(?:en)?|budget(?:en)?|"
                             r"ersättning(?:en)?|böter|"
                             r"bötesbelopp\w*|vite(?:t)?)\b|"
+                            # A figure asked for in a currency is a sum: "Vilket mjölkpris i kronor per kilo …?"
+                            r"\bi (?:kronor|euro)\b|\bin (?:kronor|sek|euros?)\b|"
                             # "Vilka belopp föreslås …?" asks for sums ("vilka avgifter" may ask which kinds).
                             r"\bvilka (?:[\wåäö-]+[aegt] )?(?:belopp(?:en)?|summor(?:na)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
@@ -251,7 +256,8 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            # ("Vilka ikraftträdandedatum föreslås?" asks for dates by a compound; "I vilka
                            # årskurser …?" asks for school years, not for a year; "vilken dagordning" for no day.)
                            r"vilk(?:a|et) [a-zåäö]*datum|vilket års?\b|vilka års?\b|sedan när|från (?:och med )?när|"
-                           r"vilken dag\b|vilken vecka\b|(?:which|what) week\b|vilken månad\b|(?:which|what) month\b|"
+                           r"vilken dag\b|vilka dagar\b|vilken vecka\b|(?:which|what) week\b|vilken månad\b|"
+                           r"(?:which|what) month\b|"
                            # "During which period will the council be active?": from a day to a day.
                            r"\b(?:during|in|for|over) (?:which|what) (?:time )?period\b|\bvilken (?:tids)?period\b")),
     (AnswerType.PERSON, _cue(r"\bwho (?:is|was|were|will be|becomes|became) (?:the )?(?:[\w-]+ ){0,3}?(?:minister|"
@@ -265,6 +271,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              # ("Which two Swedish ministers …?")
                              r"\bwhich (?:[\w-]+ ){0,2}(?:minister|ministers|state secretar(?:y|ies)|ambassadors?|"
                              r"commissioners?)\b|"
+
                              # (A member of the government too: "Vilket statsråd deltar …?", "Vilka statsråd …?")
                              r"\bvilk(?:en|et|a) (?:[\w-]+ ){0,2}(?:minister|ministrar|statsråd|statssekreterare|"
                              r"ambassadör\w*|(?:[\w-]+-)?kommissionär\w*)\b|"

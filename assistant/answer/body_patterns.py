@@ -61,4 +61,6 @@ BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"\w*terapeut(?:en|er|erna)?|"
                    r"\w*psykolog(?:en|er|erna)?|jurist(?:en|er|erna)?|barnmorsk\w*|kurator\w*|åklagare\w*|"
                    r"domare\w*|revisor\w*)\b")
-PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:the\s+)?(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")
+# (A name may open with a short capitalised abbreviation: "ambassadör i DR Kongo".)
+PLACE = re.compile(r"\b(?:i|in|på|vid|från|till|mellan|inom|across|at)\s+(?:the\s+)?(?:[A-ZÅÄÖ]{2,3}\s+)?"
+                   r"(?:[A-ZÅÄÖ][a-zåäö]+(?:s)?\b)")

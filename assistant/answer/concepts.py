@@ -21,7 +21,8 @@ from assistant.index.lexical import LexicalIndex
 # Words every question about these documents uses; they tell nothing about answerability. "Hur mycket
 # pengar …?" names the kind of answer: the text says "medel" or "kronor"; so does "What is it meant to
 # achieve?" (a purpose: "Avsikten är att främja …", no "uppnå"). "Vad står förkortningen NCQG för?"
-# asks about NCQG: the text spells it out and never says "förkortning".
+# asks about NCQG: the text spells it out and never says "förkortning". "Vad menas med det nya
+# superdepartementet som nämns i debattartikeln?" asks about the department: no text says "menas".
 UNINFORMATIVE = frozenset("""
     what who whom which when where why how does do did is are was were be been can could should would
     will shall may might must have has had the a an of to in on for with by at from about and or not
@@ -42,6 +43,7 @@ UNINFORMATIVE = frozenset("""
     pengar
     achieve achieves achieved
     förkortning förkortningen förkortningar abbreviation abbreviations acronym stand stands betyder
+    menas avses nämns nämnd nämnda nämnt mentioned
 """.split())
 # An English question naming this many glossary concepts or more, every one written in the top
 # passages ("How many forest fire depots does the Civil Contingencies Agency have?": skogsbrand,
@@ -113,9 +115,21 @@ def _in_a_name(said: str, question: str) -> bool:
     """Whether the English phrase ``said`` is part of a name of two capitalised words or more
     inside ``question`` ("Group" in "the Volvo Group", "Statement" in "the Statement of Foreign
     Policy"), or of a case's ("the Wassdahl case"): a name's words are not the glossary's concept
-    ("group": kommunkoncernen), and a document writes the name its own way ("Utrikesdeklarationen")."""
+    ("group": kommunkoncernen), and a document writes the name its own way ("Utrikesdeklarationen").
+    A name that is the glossary's phrase itself ("the new Social Services Act": socialtjänstlagen)
+    is the concept, named."""
     return any(re.search(rf"(?<!\w){re.escape(said)}(?!\w)", name.group(0), re.IGNORECASE)
+               and name.group(0).casefold() != said.casefold()
                for name in _NAME.finditer(question))
+
+
+_ACT = re.compile(r"\b(?:act|code|law|ordinance)$", re.IGNORECASE)
+
+
+def names_whole(said: str, question: str) -> bool:
+    """Whether the English phrase ``said`` is a whole name of two capitalised words or more inside
+    ``question``: "the new Social Services Act" (the glossary's "social services act")."""
+    return any(name.group(0).casefold() == said.casefold() for name in _NAME.finditer(question))
 
 
 def _named_part(word: str) -> str:
@@ -171,7 +185,26 @@ class ConceptCheck:
                                            and not _used_as_verb(said, question)
                                            and not any(self._written_whole(entry, written) for entry in named)]):
             return absent
+        # An act the question calls by the glossary's name for it ("the new Social Services Act":
+        # socialtjänstlagen) is what the question is about: passages that never write it are about
+        # another act, whatever other concepts they share.
+        if unwritten := self._named_unwritten(question, phrases, written, in_english):
+            return unwritten
         return tuple(entry.term for entry in concepts) if found / len(concepts) < MIN_CONCEPT_SHARE else ()
+
+    def _named_unwritten(self, question: str, phrases: list[tuple[str, list[GlossaryEntry]]], written: set[str],
+                         in_english: frozenset[str] | None) -> tuple[str, ...]:
+        """The terms of the acts ``question`` calls by a capitalised name the glossary gives in full
+        (``names_whole``: "the Social Services Act") that the passages write in no form, nor in
+        English. Only an act's: a body is often written by a short name the glossary lacks ("Sida"),
+        and its name only marks whose fact it is (``whose.speaks_of_names``)."""
+        unwritten: dict[str, None] = {}
+        for said, entries in phrases:
+            if not entries or not _ACT.search(said) or not names_whole(said, question) or _cognate(said, written):
+                continue
+            if not any(self._written_whole(e, written) or e.term in (in_english or ()) for e in entries):
+                unwritten.update(dict.fromkeys(e.term for e in entries))
+        return tuple(unwritten)
 
     def every_written(self, question: str, top: Sequence[Passage]) -> bool:
         """Whether ``question`` (English) names ``MIN_CONCEPTS_OVERRULE`` glossary concepts or more

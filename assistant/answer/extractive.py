@@ -24,6 +24,7 @@ from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_type
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
+from assistant.answer.concepts import names_whole
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.figures import counted_words, counts_names, same_count_stems
 from assistant.answer.followup import asked_part, asks_yes_or_no_after, figures_part, topic_part
@@ -275,10 +276,12 @@ class ExtractiveAnswerer(Answerer):
 
     def _bodies_named(self, question: str) -> tuple[str, ...]:
         """The Swedish forms of the state bodies an English ``question`` names by their English
-        names (the glossary's defined proper names: not a country's, "Sweden" is every page's), each
-        once."""
-        forms = (form for _, entries in self._glossary.english_phrases(question)
-                 for entry in entries if entry.proper_name and entry.defined for form in entry.forms)
+        names (the glossary's defined proper names: not a country's, "Sweden" is every page's), and
+        of the things it calls by a capitalised name the glossary gives in full ("the new Social
+        Services Act": socialtjänstlagen), each once."""
+        forms = (form for said, entries in self._glossary.english_phrases(question)
+                 for entry in entries if (entry.proper_name and entry.defined) or names_whole(said, question)
+                 for form in entry.forms)
         return tuple(dict.fromkeys(forms))
 
     def _counted_stems(self, question: str) -> frozenset[str]:

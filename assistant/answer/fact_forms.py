@@ -111,13 +111,24 @@ _GLOSSED_WORD = re.compile(r"([\wåäöÅÄÖ-]{6,}),?\s+(?:dvs\.?|d\.v\.s\.|det
                            re.IGNORECASE)
 
 
+# A sentence opening with a word and saying what it is: "Inflyttningsområdena är undantagsområden …"
+# (a definition only of a word the question asks about: "Reglerna är …" defines nothing else).
+_OPENING_IS = re.compile(r"^\W*([\wåäöÅÄÖ-]{6,})\s+(?:är|var|is|are)\s+(?!(?:inte|ej|not|också|även|also)\b)",
+                         re.IGNORECASE)
+# A word named after what it stands for: "den som saknar möjlighet att … (i sammanhanget benämnt rådighet)".
+_NAMED_WORD = re.compile(r"\b(?:benämn(?:d|t|da|s|es)|betecknad|betecknat|termed|referred to as)\s+([\wåäöÅÄÖ-]{6,})",
+                         re.IGNORECASE)
+
+
 def _defines_a_word_of(text: str, question: str) -> bool:
     """Whether ``text`` says what a word of ``question`` means, in any of its forms: opening with it
     ("Oskuldspresumtionen innebär att …" for "Vad betyder oskuldspresumtionen?", the definite form
-    the general "X innebär" cue leaves out), or glossing it where it stands ("…
-    transmissionsverksamhet, dvs. i huvudsak den överföring av el …")."""
+    the general "X innebär" cue leaves out; "Inflyttningsområdena är undantagsområden …"), glossing it
+    where it stands ("… transmissionsverksamhet, dvs. i huvudsak den överföring av el …"), or naming
+    it after what it stands for ("… (i sammanhanget benämnt rådighet)")."""
     words = re.findall(r"[\wåäö-]+", question.casefold())
-    defined = [m.group(1) for m in (_OPENING_WORD.match(text), *_GLOSSED_WORD.finditer(text)) if m]
+    defined = [m.group(1) for m in (_OPENING_WORD.match(text), _OPENING_IS.match(text),
+                                    *_GLOSSED_WORD.finditer(text), *_NAMED_WORD.finditer(text)) if m]
     return any(word.startswith(term.casefold()[:-2]) for term in defined for word in words)
 
 

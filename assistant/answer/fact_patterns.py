@@ -27,7 +27,9 @@ from assistant.answer.number_words import (
 # 2019/1020".)
 # A month is read with its day, or days ("den 14-15 december", "December 14"): a question naming the
 # month ("the December meeting") has not named the date.
-_DATE_TEXT = rf"\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
+# (Nor the year of a document's code, "SWD(2023) 141", "COM(2023) 258", or of an act's old-style number,
+# "förordning (EU) nr 347/2013".)
+_DATE_TEXT = rf"(?<![A-Z]\()(?<!\d/)\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
              rf"\b(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?::[ae])?\s+)?(?:{MONTHS})\b(?:\s+\d{{1,2}}\b)?|" \
              r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
@@ -211,7 +213,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
     # number, a law by its name ("socialtjänstlagen", "miljöbalken", "förordningen (2009:907)").
     AnswerType.REFERENCE: _cue(r"\b(?:artikel|artiklarna|article|articles|section|paragraf)\s+\d+|\b\d+\s*(?:§|kap\.)|"
                                r"\(\d{4}:\d+\)|\b(?:SOU|Ds|prop\.|dir\.|skr\.|bet\.)\s?\d{4}(?:/\d{2})?:\w+|"
-                               r"\b(?:direktiv|förordning|regulation|directive)\s+\((?:EU|EG|EEG)\)\s+(?:nr\s+)?\d+/\d+|"
+                               # ("direktiv (EU) 2022/2523", "det reviderade direktivet 2024/1275/EU")
+                               r"\b(?:direktiv(?:et)?|förordning(?:en)?|regulation|directive)\s+(?:\((?:EU|EG|EEG)\)\s+)?"
+                               r"(?:nr\s+)?\d+/\d+(?:/(?:EU|EG|EEG)\b)?|"
                                # ("förslagen", "underlagen", "anslagen" end as a law's name does.)
                                r"\b(?![a-zåäö-]*(?:förslagen|underlagen|anslagen|beslagen|inslagen|utslagen|avslagen|"
                                r"upplagen)\b)[a-zåäö-]{3,}(?:lagen|balken|förordningen)\b|"
@@ -233,6 +237,11 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                             # Where a rule stops: "Skyldigheten … gäller inte vid anställning av …".
                             r"\b(?:gäller|gällde|tillämpas)\s+(?:dock\s+|heller\s+)?(?:inte|ej)\s+(?:för|vid|när|om|i|på)\b|"
                             r"\b(?:does|do|shall|will) not apply\b|"
+                            # That it is not needed: "Do they have to apply?" – "Inget ansökningsförfarande krävs."
+                            r"\b(?:inget|ingen|inga)\s+(?:[\wåäö-]+\s+){0,2}?(?:krävs|behövs)\b|"
+                            r"\b(?:krävs|behövs)\s+(?:det\s+)?(?:inte|ej)\b|"
+                            r"\b(?:is|are) not (?:required|needed|necessary)\b|"
+                            r"\bno need (?:to|for)\b|"
                             # That there is none: "Is there price competition?" – "det inte är någon
                             # priskonkurrens", "finns det i dag ingen möjlighet", "there is no …".
                             r"\b(?:finns|fanns|förekommer|förekom)\s+(?:det\s+)?(?:[\wåäö]+\s+){0,2}?(?:ingen|inget|inga)\b|"
@@ -265,6 +274,11 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
     # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
     # "… är det för att bjuda in …": a speaker's "it is to …".
     AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+|\b(?:är|var) det\s+)för att\b|\beftersom\b|"
+                            # What is done, and why: "Detta görs för att skydda lokala lekbestånd …".
+                            r"\b(?:detta|det|vilket)\s+(?:görs|gjordes|sker|skedde)\s+(?:\w+\s+)?för att\b|"
+                            # What has been done makes it so: "Genom att ha ratificerat … är Turkiet rättsligt
+                            # bundet …" (not "genom att ta bort …", a means to an end).
+                            r"\bgenom att ha\s+[\wåäö]+|\bby having\s+\w+ed\b|"
                             r"\bdärför att\b|"
                             r"\bpå grund av\b|\bmot bakgrund av\b|\bmed anledning av\b|\bföranleds\b|"
                             r"\b(?:orsaken|anledningen|skälet|skälen) (?:till|är|var)\b|\bbecause\b|\bdue to\b|"
@@ -318,6 +332,12 @@ LASTING = _cue(
     rf"(?:\d{{1,2}}\s+(?:{MONTHS}|may)\b|(?:{MONTHS})\b|{YEAR}\b)|"
     # How long by the end it lasts to: "… som del i trojkan till utgången av 2022", "until the end of 2025".
     rf"\b(?:till|until|to)\s+(?:utgången|slutet|the end)\s+(?:av|of)\s+(?:år\s+)?(?:{YEAR}\b|{MONTHS}\b)|"
+    # How long by when it stops applying: "Förordningen upphör att gälla vid utgången av 2022.", "expires at
+    # the end of 2025".
+    rf"\b(?:upphör|upphörde|upphöra)\s+att\s+gälla\s+(?:vid|den|med|från|efter)\s+(?:utgången\s+av\s+|slutet\s+av\s+)?"
+    rf"(?:den\s+)?(?:\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\b|{YEAR}\b)|"
+    rf"\b(?:expires?|expired|ceases? to apply)\s+(?:on|at|in|by)\s+(?:the end of\s+)?(?:\d{{1,2}}\s+)?"
+    rf"(?:{MONTHS}|may|{YEAR})\b|"
     # "Denna del ska pågå till den 30 december 2023."
     # ("De globala mål … som finns idag gäller till år 2020.")
     rf"\b(?:pågå|pågår|gäll\w*|löp\w*)\s+(?:fram\s+)?till\s+(?:den\s+|år\s+)?"
@@ -332,6 +352,7 @@ LASTING = _cue(
     # Or said of the thing: "Därför gör vi grundskolan tioårig."
     rf"\b(?:\d+-|{NUMBER_WORDS})årig[at]?\b(?=\s*[.,;:!?]|\s+(?:och|samt|and)\b)")
 LASTING_HINTS = ("till och med", "fram till", "until", "up to and including", "t.o.m.", "pågå", "gäll", "löp", "årig",
+                  "expire", "cease",
                   "månaders", "utgången av", "slutet av", "end of")
 # A time limit counted from now or from an event: "inom tre månader", "senast om sex år", "within 30 days".
 WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+{_SPAN_OF_TIME}|"

@@ -133,6 +133,8 @@ _SAME_COUNT = (
     ("anställda", "medarbetare", "employees", "staff"),
     ("ärenden", "cases"),
     ("barn", "children"),
+    # A mission abroad: "40 insatser i fem världsdelar" counts operations.
+    ("insatser", "operations", "missions"),
 )
 
 

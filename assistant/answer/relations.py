@@ -1,9 +1,9 @@
 """The role a question for a body or person asks about, beyond its kind of fact: who was given a task,
 whom someone is to consult, where one applies, who may apply or receive, who took over, who pays,
 who appoints, who decides, to whom something is reported, who coordinates, who took the
-initiative. Each relation has a question cue and a sentence cue, in Swedish and English; a sentence
-with the relation's cue gives the role the question asks about (``selection``'s ``assigns``
-feature), as "ansvarar för" does for a question of who is responsible.
+initiative, who organised an event. Each relation has a question cue and a sentence cue, in Swedish
+and English; a sentence with the relation's cue gives the role the question asks about
+(``selection``'s ``assigns`` feature), as "ansvarar för" does for a question of who is responsible.
 
 Regex work only: one search per question, one per candidate sentence.
 """
@@ -31,6 +31,7 @@ class Relation(StrEnum):
     COORDINATOR = "coordinator"  # "Vilket lärosäte ska samordna arbetet?" – "Uppsala universitet ska samordna"
     DECIDER = "decider"  # "Vem ska bestämma direktörens roll?" – "Direktörens roll ska fastställas av styrelsen"
     INITIATOR = "initiator"  # "Vem tog initiativet till mötet?" – "Generalsekreteraren har tagit initiativ till …"
+    ORGANISER = "organiser"  # "Which agency organised the conference?" – "Konferensen arrangerades av …"
 
 
 # Whom something may go to, said outright ("stöd kan ges till bl.a. bostadsrättsföreningar", "kan
@@ -97,7 +98,9 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
         _cue(r"\bwho (?:pays|paid|funds|funded|finances|financed|will pay|will fund)\b|\b(?:funded|financed|paid) by\b|"
              r"\bvem (?:betalar|betalade|finansierar|finansierade|bekostar|står för)\b|\bfinansieras av\b|"
              r"\bbekostas av\b"),
-        _cue(r"\bfinansier\w*|\bbekosta\w*|\bstår för kostnad\w*|\bmedel från\b|\bfunded by\b|\bfinanced by\b|"
+        # ("De berättigade parterna ska stå kostnaderna för installation …")
+        _cue(r"\bfinansier\w*|\bbekosta\w*|\bstå(?:r|tt)? (?:för )?(?:kostnad|utgift)\w*|\bmedel från\b|"
+             r"\bfunded by\b|\bfinanced by\b|"
              r"\bpaid (?:for )?by\b|\bfunds?\b")),
     Relation.APPOINTER: (
         _cue(r"\bwho (?:appoints|appointed|nominates|nominated|elects|elected|chooses|chose)\b|\bappointed by\b|"
@@ -161,6 +164,13 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
         _cue(r"\b(?:tog|tar|tagit|take|takes|took|taken)\b.{0,20}\binitiativ\w*|\bpå (?:vems|vilkens) initiativ\b|"
              r"\bwhose initiative\b|\bwho (?:initiated|launched)\b|\bvem initierade\b"),
         _cue(r"\binitiativ\w*|\binitier\w*|\binitiat\w*|\blaunched\b")),
+    # Who held a conference or seminar: "Vem stod som arrangör för seminariet?" – "Kulturrådet och
+    # Skolverket arrangerade samtalet", "Konferensen arrangerades av Riksantikvarieämbetet".
+    Relation.ORGANISER: (
+        _cue(r"\borgani[sz](?:ed|es|e|ing)\b|\bhost(?:ed|s)?\b|\barrangör\w*|\barrangera\w*|\banordna\w*|"
+             r"\bstod som värd\b"),
+        _cue(r"\barrangera\w*|\barrangör\w*|\banordna\w*|\borganiser\w*|\borgani[sz]ed by\b|\bhosted by\b|"
+             r"\b(?:var|stod som) värd\w*")),
 }
 
 # Roles narrower than responsibility: a question for one is not answered by a sentence assigning
@@ -190,14 +200,21 @@ def gives(relation: Relation, text: str) -> bool:
 # Nationella vårdkompetensområdet"), whatever the verb. Swedish only: an English verb is not the
 # documents'.
 _WHO_DOES = re.compile(r"\b(?:vem|vilka|vilken|vilket)\b(?:\s+[\wåäö]+)?\s+(?:ska|skall|kommer att|har|hade|kan|får|"
-                       r"bör|måste|skulle)\s+([a-zåäö]{3,}a)\b", re.IGNORECASE)
+                       r"bör|måste|skulle)\s+([a-zåäö]{3,}a)\b(?:\s+(?P<particle>över|ut|in|upp|fram|bort|igenom))?",
+                       re.IGNORECASE)
 
 
 def done_by(question: str) -> re.Pattern[str] | None:
     """The sentence form naming who does what ``question`` asks who does: "utarbetas av", "ledas av",
-    "utarbetades av" for "Vem ska utarbeta …?"; ``None`` when it asks no Swedish verb so."""
+    "utarbetades av" for "Vem ska utarbeta …?", and for a verb with a particle both passives, "tas
+    fram av" and "överföras av" for "Vilken myndighet ska föra över …?"; ``None`` when it asks no
+    Swedish verb so."""
     found = _WHO_DOES.search(question)
     if found is None:
         return None
-    stem = found.group(1)[:-1]
-    return re.compile(rf"\b{re.escape(stem)}[a-zåäö]{{0,4}}\s+av\b", re.IGNORECASE)
+    stem = re.escape(found.group(1)[:-1])
+    particle = found.group("particle")
+    if particle is None:
+        return re.compile(rf"\b{stem}[a-zåäö]{{0,4}}\s+av\b", re.IGNORECASE)
+    return re.compile(rf"\b{stem}[a-zåäö]{{0,4}}\s+{particle}\s+av\b|\b{particle}{stem}[a-zåäö]{{0,4}}\s+av\b",
+                      re.IGNORECASE)

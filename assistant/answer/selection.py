@@ -47,6 +47,7 @@ from assistant.answer.figures import (
 )
 from assistant.answer.lead_rules import same_paragraph, stated_only_elsewhere, tie_broken, top_document_first
 from assistant.answer.list_questions import announcing_as_many, asks_for_every_one, enumerates
+from assistant.answer.ordinals import asked_places, names_the_place_of
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
@@ -185,6 +186,9 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     titled = named_by_title(competing, question)
     # A figure for a year the document never names is not stated there, however close its sums.
     of_the_years = names_a_year_of(competing, specified.years) if answer_type in FIGURES and specified.years else {}
+    # Nor is a fact of the fifth assembly stated by a page on the sixth.
+    places = asked_places(asked) if answer_type is not AnswerType.NTH else frozenset()
+    of_the_place = names_the_place_of(competing, places) if places else {}
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
     # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,
@@ -222,7 +226,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 and specified.fits(stated, context=as_read(context), heading=passage.hit.section_path[-1],
                                    before=passage.document_text[max(0, span[0] - 300):span[0]]) \
                 and names_spoken_of[passage.hit.document_id] and titled[passage.hit.document_id] \
-                and of_the_years.get(passage.hit.document_id, True)
+                and of_the_years.get(passage.hit.document_id, True) and of_the_place.get(passage.hit.document_id, True)
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),

@@ -92,6 +92,9 @@ _POSTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
          r"minister\w*|statsråd\w*"),
         (r"\bambassadors?\b|\bambassadör\w*", r"ambassad\w*"),
         (r"\bdirectors?[- ]general\b|\bgeneraldirektör\w*", r"generaldirektör\w*|\bdirector[- ]general\b"),
+        # "And who is the new vice chair?" is not answered by the new chair.
+        (r"\bvice[- ]?(?:chair\w*|president|ordförande)\b|\bdeputy chair\w*",
+         r"\bvice[- ]?(?:ordförande|chair\w*|president)\b|\bdeputy chair\w*"),
     ))
 
 

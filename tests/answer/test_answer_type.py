@@ -854,3 +854,58 @@ def test_share_capital_an_allowance_the_cases_of_a_rule_and_a_new_name(question:
 def test_sentences_stating_a_part_a_period_a_limit_a_name_and_a_committee(answer_type: AnswerType, text: str,
                                                                          expected: bool) -> None:
     assert states(answer_type, text) is expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # When one may or can do a thing is in what case; when one shall or must is a time.
+    ("When may the party in control of a parking space turn down a request to install a charging point?",
+     AnswerType.CONDITION),
+    ("När får ett svenskt moderföretag dra av förlust i ett utländskt dotterföretag?", AnswerType.CONDITION),
+    ("When must the National Board of Health and Welfare submit its final report?", AnswerType.DEADLINE),
+    ("När ska utredningen redovisa sitt uppdrag?", AnswerType.DEADLINE),
+    # A figure asked for in a currency is a sum.
+    ("Vilket mjölkpris i kronor per kilo fick svenska mjölkbönder första halvåret 2015?", AnswerType.MONEY),
+    # Which days asks for dates.
+    ("Vilka dagar deltog ministern på plats?", AnswerType.DATE),
+])
+def test_when_one_may_is_a_condition_and_which_days_are_dates(question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("answer_type", "text", "expected"), [
+    # That a thing is not needed answers whether one has to.
+    (AnswerType.YES_NO, "Inget ansökningsförfarande krävs.", True),
+    (AnswerType.YES_NO, "Det krävs inte att kommunen ansöker.", True),
+    (AnswerType.YES_NO, "No application is needed; there is no need to apply.", True),
+    (AnswerType.YES_NO, "En ansökan krävs för att få stödet.", False),
+    # What is done, and why.
+    (AnswerType.REASON, "Detta görs för att skydda lokala lekbestånd av strömming och sill.", True),
+    (AnswerType.REASON, "Detta görs nu i hela landet.", False),
+    (AnswerType.REASON, "Genom att ha ratificerat protokollet är Turkiet rättsligt bundet.", True),
+    (AnswerType.REASON, "Genom att ta bort områdena förbättrar regeringen villkoren.", False),
+    # How long a rule applies, by when it stops applying.
+    (AnswerType.DURATION, "(Förordningen upphör att gälla vid utgången av 2022.)", True),
+    (AnswerType.DURATION, "The regulation expires at the end of 2025.", True),
+    (AnswerType.DURATION, "Förordningen upphör att gälla.", False),
+    # The year of a document's code, or of an act's old-style number, dates nothing.
+    (AnswerType.DATE, "Commission staff working document, SWD(2023) 141", False),
+    (AnswerType.DATE, "Förordning (EU) nr 952/2013 ska upphävas.", False),
+    (AnswerType.DATE, "Kommissionen presenterade förslaget den 17 maj 2023.", True),
+    # An EU act named by its number, with or without "(EU)" before it.
+    (AnswerType.REFERENCE, "Hur det reviderade direktivet 2024/1275/EU om byggnaders energiprestanda ska genomföras.",
+     True),
+    (AnswerType.REFERENCE, "Genom lagen genomfördes rådets direktiv (EU) 2022/2523.", True),
+])
+def test_sentences_saying_none_is_needed_why_it_is_done_when_a_rule_ends_and_no_codes(
+        answer_type: AnswerType, text: str, expected: bool) -> None:
+    assert states(answer_type, text) is expected
+
+
+def test_a_definition_opens_with_the_word_asked_or_names_it_after_what_it_stands_for() -> None:
+    question = "Vad menas med inflyttningsområden?"
+    assert states(AnswerType.DEFINITION, "Inflyttningsområdena är undantagsområden innanför trålgränsen.",
+                  besides=question)
+    # A sentence opening with another word defines nothing asked.
+    assert not states(AnswerType.DEFINITION, "Reglerna är undantag innanför trålgränsen.", besides=question)
+    assert states(AnswerType.DEFINITION, "den som saknar möjlighet att själv besluta (i sammanhanget benämnt rådighet)",
+                  besides="Vad avses med rådighet i promemorian?")

@@ -393,3 +393,30 @@ def test_a_meeting_convened_is_a_meeting_and_so_is_the_invitation_to_it() -> Non
                             "branschråd med representanter från riskkapitalsektorn.")
     assert not speaks_of(event, "Det första branschrådet handlade om kapitalmarknadsunionen och ägde rum den 15 "
                                 "november.")
+
+
+def test_an_investigator_given_the_task_is_an_inquiry_appointed() -> None:
+    event = asked_event("When did the government appoint a special investigator to review the act?")
+    assert event == "appointed"
+    assert speaks_of(event, "Den 22 maj 2024 gav regeringen en särskild utredare i uppdrag att se över lagen.")
+    assert not speaks_of(event, "Den 20 december 2024 gav regeringen ett tilläggsdirektiv till utredningen.")
+
+
+def test_an_evaluation_report_named_is_not_the_event_asked_about() -> None:
+    assert asked_event("Fram till vilket år kunde IPCC ta hänsyn till forskning i sin fjärde utvärderingsrapport?") \
+        is None
+    assert asked_event("När ska programmet utvärderas?") == "evaluated"
+
+
+def test_a_clause_dating_the_thing_meant_is_not_the_event_asked_about() -> None:
+    assert asked_event("När väntades författningarna som beslutades den 4 juni 2015 komma ut i SFS?") == "published"
+    assert asked_event("När beslutades förordningen?") == "decided"
+
+
+def test_a_postponement_is_answered_by_the_day_it_is_put_off_to() -> None:
+    event = asked_event("Till vilket datum skjuts höjningen av åldersgränsen till 67 år upp?")
+    assert event == "postponed"
+    assert speaks_of(event, "Ikraftträdandet av en höjd åldersgräns senareläggs med ett år till den 1 januari 2027.")
+    assert not speaks_of(event, "Åldersgränsen höjdes den 1 januari 2023.")
+    assert asked_event("When was the entry into force postponed to?") == "postponed"
+    assert asked_event("When is the summit, postponed because of the pandemic, due to take place?") != "postponed"

@@ -588,3 +588,10 @@ def test_half_said_by_the_verb_is_a_share() -> None:
     """"Hur stor del av matmomsen tas bort?" is answered by "Vi halverar matmomsen"."""
     assert states(AnswerType.PERCENT, "Regeringen halverar skatten på livsmedel.")
     assert states(AnswerType.PERCENT, "The fee is halved from next year.")
+
+
+def test_a_place_may_open_with_an_abbreviation() -> None:
+    question = "And where was she posted as ambassador before that?"
+    assert states(AnswerType.PLACE, "Hon tillträdde i september efter tre år som ambassadör i DR Kongo.",
+                  besides=question)
+    assert not states(AnswerType.PLACE, "Hon tillträdde i september efter tre år som ambassadör.", besides=question)

@@ -141,3 +141,8 @@ def test_a_small_number_is_written_out_in_swedish() -> None:
     assert [swedish_number(n) for n in (1, 2, 10, 18, 20, 21, 35, 99, 100)] == [
         None, "två", "tio", "arton", "tjugo", "tjugoett", "trettiofem", "nittionio", None]
 
+
+
+def test_operations_abroad_are_counted_as_insatser() -> None:
+    stems = frozenset({"opera"}) | same_count_stems(["operations"])
+    assert counts_of("Det är därför vi idag uppmärksammar över 40 insatser i fem världsdelar under 52 år.", stems)

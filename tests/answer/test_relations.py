@@ -193,3 +193,24 @@ def test_who_does_what_a_swedish_question_asks_is_the_one_it_is_done_by() -> Non
     assert not done.search("Regeringen har gett ett uppdrag till Socialstyrelsen att ta fram förslag.")
     assert done_by("Vilken myndighet ska leda arbetet?").search("Arbetet leds av Boverket.")
     assert done_by("Who will draw up the plan?") is None
+
+
+def test_a_verb_with_a_particle_is_done_by_either_passive() -> None:
+    done = done_by("Vilken myndighet ska föra över plattformsoperatörernas uppgifter till andra länder?")
+    assert done.search("Uppgifterna ska sedan överföras av Skatteverket till andra medlemsstater.")
+    assert done.search("Uppgifterna ska föras över av Skatteverket.")
+    assert not done.search("Uppgifterna ska föras in i registret av den som anmäler.")
+
+
+@pytest.mark.parametrize(("question", "sentence"), [
+    ("Which Swedish agency organised the June 2024 conference on civil preparedness?",
+     "Konferensen arrangerades av Riksantikvarieämbetet i samarbete med det finska Museiverket."),
+    ("Vem stod som arrangör för seminariet på bokmässan?", "Kulturrådet och Skolverket arrangerade samtalet."),
+    ("Vem står för kostnaderna när en hyresgäst sätter upp en laddpunkt?",
+     "De berättigade parterna ska stå kostnaderna för installation, drift och underhåll."),
+])
+def test_who_held_an_event_and_who_bears_the_costs(question: str, sentence: str) -> None:
+    relation = asked_relation(question)
+    assert relation in (Relation.ORGANISER, Relation.FUNDER)
+    assert gives(relation, sentence)
+    assert not gives(relation, "Seminariet hölls på bokmässan i Göteborg.")

@@ -61,6 +61,12 @@ def test_a_person_asked_for_by_post_is_named_with_that_post() -> None:
     assert fits("Who attended the meeting?", AnswerType.PERSON, "Gruppen bjöds in av statsråden Busch och Persson.")
 
 
+def test_a_vice_chair_is_not_answered_by_the_new_chair() -> None:
+    question = "And who is the new vice chair of the delegation?"
+    assert fits(question, AnswerType.PERSON, "Mattias blir ny ordförande och Caroline Andermatt ny vice ordförande.")
+    assert not fits(question, AnswerType.PERSON, "Regeringen har utsett Mattias Philipsson till ny ordförande.")
+
+
 def test_a_period_after_an_event_is_stated_counted_from_one() -> None:
     asked = AskedFact.of(AnswerType.DURATION, figures="",
                          asked="How long after notifying the grid company may a new supplier take over?")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.base import Passage
-from assistant.answer.concepts import ConceptCheck
+from assistant.answer.concepts import ConceptCheck, names_whole
 from assistant.answer.support import SupportScorer, closeness_floor, pair_key
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
@@ -387,3 +387,17 @@ def test_a_phrase_used_as_a_verb_names_no_concept_the_passages_must_hold(scorer:
     # A noun after a modal with no subject before it is no verb.
     assert "betänkande" in scorer.score("How quickly must inquiry reports be published?", language="en",
                                         passages=reports).unaddressed
+
+
+def test_a_thing_called_by_the_glossarys_name_for_it_must_be_written_in_the_passages(lexical: LexicalIndex) -> None:
+    """"the new Social Services Act" is socialtjänstlagen: passages on another act's entry into force
+    are about something else, though they speak of entering into force."""
+    check = ConceptCheck(lexical=lexical, glossary=Glossary.load_default())
+    question = "On what date is the new Social Services Act to enter into force?"
+    other = set(lexical.analyzer.terms("Bestämmelserna om revisioner föreslås träda i kraft den 1 januari 2024."))
+    assert check.unaddressed(question, other) == ("socialtjänstlagen",)
+    named = set(lexical.analyzer.terms("Den nya socialtjänstlagen träder i kraft den 1 juli 2025."))
+    assert check.unaddressed(question, named) == ()
+    # A name of which the glossary knows only a part is the document's to write its own way.
+    assert names_whole("social services act", question)
+    assert not names_whole("social services", "Which Social Services Department runs the shelter?")

@@ -1,0 +1,47 @@
+"""Whether a document speaks of the one of a series a question names by its place: "How many
+resolutions were adopted at the fifth UN Environment Assembly?" is not answered by a page on the
+sixth ("FN:s sjätte miljöförsamling UNEA-6"), whatever it counts. Only the third to the tenth: the
+first and the second are named in passing everywhere ("för det första", "andra länder").
+
+Regex work only: one search per question, one pass per document (remembered).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+
+from assistant.answer.base import Passage
+
+_PLACES: dict[int, tuple[str, str]] = {
+    3: ("tredje", "third"), 4: ("fjärde", "fourth"), 5: ("femte", "fifth"), 6: ("sjätte", "sixth"),
+    7: ("sjunde", "seventh"), 8: ("åttonde", "eighth"), 9: ("nionde", "ninth"), 10: ("tionde", "tenth"),
+}
+_BY_WORD = {word: place for place, words in _PLACES.items() for word in words}
+# (A third country or party is no place in a series: "third-country nationals", "tredje man"; nor is a
+# school year: "ninth-year pupils", "nionde klass".)
+_ASKED = re.compile(rf"\b({'|'.join(_BY_WORD)})\b(?![- ]?(?:country|countries|party|parties|land|länder|man|part|"
+                    r"year|years|grade|graders?|form|klass\w*|årskurs\w*)\b)", re.IGNORECASE)
+
+
+def asked_places(question: str) -> frozenset[int]:
+    """The places in a series ``question`` names in words ("the fifth assembly": 5)."""
+    return frozenset(_BY_WORD[match.group(1).casefold()] for match in _ASKED.finditer(question))
+
+
+def names_the_place_of(passages: Sequence[Passage], places: AbstractSet[int]) -> dict[str, bool]:
+    """For each document of ``passages``, whether its title or text names one of ``places``: in
+    words, in Swedish or English, or in figures ("5:e", "5th", "UNEA-5"). Cost: one regex pass per
+    document and place, remembered."""
+    documents = {p.hit.document_id: p for p in passages}.values()
+    return {p.hit.document_id: any(_names_place(f"{p.document.title}\n{p.document_text}", place) for place in places)
+            for p in documents}
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_place(text: str, place: int) -> bool:
+    swedish, english = _PLACES[place]
+    return re.search(rf"\b(?:{swedish}|{english})\b|\b{place}(?::[ae]|st|nd|rd|th)\b|[A-Za-zÅÄÖåäö]-{place}\b",
+                     text, re.IGNORECASE) is not None
