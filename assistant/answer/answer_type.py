@@ -271,7 +271,6 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              # ("Which two Swedish ministers …?")
                              r"\bwhich (?:[\w-]+ ){0,2}(?:minister|ministers|state secretar(?:y|ies)|ambassadors?|"
                              r"commissioners?)\b|"
-
                              # (A member of the government too: "Vilket statsråd deltar …?", "Vilka statsråd …?")
                              r"\bvilk(?:en|et|a) (?:[\w-]+ ){0,2}(?:minister|ministrar|statsråd|statssekreterare|"
                              r"ambassadör\w*|(?:[\w-]+-)?kommissionär\w*)\b|"

@@ -24,12 +24,10 @@ from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_type
 from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
-from assistant.answer.concepts import names_whole
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
-from assistant.answer.figures import counted_words, counts_names, same_count_stems
+from assistant.answer.figures import counted_stems
 from assistant.answer.followup import asked_part, asks_yes_or_no_after, figures_part, topic_part
 from assistant.answer.intent import Intent, classify
-from assistant.answer.language import detect_language
 from assistant.answer.named_documents import document_name, is_of_type, named_document_types, names_document
 from assistant.answer.names import question_names
 from assistant.answer.points import (
@@ -45,6 +43,7 @@ from assistant.answer.points import (
 )
 from assistant.answer.relations import asked_relation
 from assistant.answer.selection import Candidate, Selection, SelectionWeights, candidates, select
+from assistant.answer.whose import named_in_english
 from assistant.glossary import Glossary
 from assistant.index.lexical import SwedishAnalyzer
 from assistant.models import Answer, Citation, DocumentInfo, Language
@@ -170,14 +169,14 @@ class ExtractiveAnswerer(Answerer):
         glossed = functools.cache(lambda text: self._glossed_terms(text, context))
         shared = functools.partial(
             candidates, self._content(context), question=context.question,
-            overlap=lambda text: _overlap(glossed(text), wanted), counted=self._counted_stems(asked),
+            overlap=lambda text: _overlap(glossed(text), wanted), counted=counted_stems(asked, self._glossary),
             responsibility=classify(context.question).intent is Intent.RESPONSIBILITY,
             weights=self._weights, asked=asked, matched=lambda text: glossed(text) & wanted,
             # An English question's names are often not the documents' ("Sweden"): only the bodies
             # it names by their English names, as the documents write them ("the Geological Survey
             # of Sweden": "Sveriges geologiska undersökning", "SGU").
-            names=question_names(context.question) if context.language == "sv" else self._bodies_named(
-                context.question),
+            names=question_names(context.question) if context.language == "sv" else named_in_english(
+                context.question, self._glossary),
             known=context.expansions, figures=figures_part(context.question, context.original_question, asked=asked))
         relation = asked_relation(asked)
         return lambda answer_type: shared(answer_type=answer_type, relation=relation if answer_type in _WHO else None)
@@ -273,35 +272,6 @@ class ExtractiveAnswerer(Answerer):
         return Point(candidate.passage, f"{where(candidate.passage)}:", spans)
 
     # --- shared -----------------------------------------------------------------------------------
-
-    def _bodies_named(self, question: str) -> tuple[str, ...]:
-        """The Swedish forms of the state bodies an English ``question`` names by their English
-        names (the glossary's defined proper names: not a country's, "Sweden" is every page's), and
-        of the things it calls by a capitalised name the glossary gives in full ("the new Social
-        Services Act": socialtjänstlagen), each once."""
-        forms = (form for said, entries in self._glossary.english_phrases(question)
-                 for entry in entries if (entry.proper_name and entry.defined) or names_whole(said, question)
-                 for form in entry.forms)
-        return tuple(dict.fromkeys(forms))
-
-    def _counted_stems(self, question: str) -> frozenset[str]:
-        """Five-letter stems of the words naming what "how many …" counts, with the glossary's Swedish
-        forms of English words; empty when the glossary cannot say what one of those words is called
-        in the documents."""
-        words = counted_words(question)
-        forms = [self._glossary.swedish_for_english(word) for word in words]
-        english = detect_language(question) == "en"
-        # An English word neither the glossary nor the nouns counting alike know: nothing to check against.
-        known = [bool(found or same_count_stems([word.casefold()])) for word, found in zip(words, forms, strict=True)]
-        if english and not all(known):
-            return frozenset()
-        # A Swedish question may count what an English page names ("företag": "40 Swedish companies"),
-        # by a gloss counting the same kind of thing ("deltagare" as "participants" counts no parties).
-        glosses = [] if english else [
-            gloss for word in words for gloss in self._glossary.english_for_swedish(word)
-            if counts_names(frozenset({gloss.casefold()[:5]})) == counts_names(frozenset({word.casefold()[:5]}))]
-        named = [w.casefold() for w in [*words, *(f for found in forms for f in found), *glosses]]
-        return frozenset(w[:5] for w in named if len(w) >= 3) | same_count_stems(named)
 
     def _content(self, context: AnswerContext) -> list[Passage]:
         return [p for p in context.passages if p.kind != "header"] or list(context.passages)

@@ -13,7 +13,9 @@ from collections.abc import Set as AbstractSet
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
 from assistant.answer.events import cue as _cue
+from assistant.answer.language import detect_language
 from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, YEAR
+from assistant.glossary import Glossary
 
 # Kinds of fact that belong to a year: "How much may they use in 2017?" is not answered by the sum
 # for 2016, nor "Who presented the declaration in 2021?" by who read the first one in 2019.
@@ -284,3 +286,23 @@ def with_header_units(row: str, *, question: str) -> str:
         lines.append(f"{column}{separator}{with_header_unit(column, value)}" if separator else line)
     return "\n".join(lines)
 
+
+
+def counted_stems(question: str, glossary: Glossary) -> frozenset[str]:
+    """Five-letter stems of the words naming what "how many …" counts (``counted_words``), with the
+    glossary's Swedish forms of English words; empty when the glossary cannot say what one of those
+    words is called in the documents. Cost: a phrase lookup per counted word."""
+    words = counted_words(question)
+    forms = [glossary.swedish_for_english(word) for word in words]
+    english = detect_language(question) == "en"
+    # An English word neither the glossary nor the nouns counting alike know: nothing to check against.
+    known = [bool(found or same_count_stems([word.casefold()])) for word, found in zip(words, forms, strict=True)]
+    if english and not all(known):
+        return frozenset()
+    # A Swedish question may count what an English page names ("företag": "40 Swedish companies"),
+    # by a gloss counting the same kind of thing ("deltagare" as "participants" counts no parties).
+    glosses = [] if english else [
+        gloss for word in words for gloss in glossary.english_for_swedish(word)
+        if counts_names(frozenset({gloss.casefold()[:5]})) == counts_names(frozenset({word.casefold()[:5]}))]
+    named = [w.casefold() for w in [*words, *(f for found in forms for f in found), *glosses]]
+    return frozenset(w[:5] for w in named if len(w) >= 3) | same_count_stems(named)

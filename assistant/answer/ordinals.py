@@ -3,7 +3,7 @@ resolutions were adopted at the fifth UN Environment Assembly?" is not answered 
 sixth ("FN:s sjätte miljöförsamling UNEA-6"), whatever it counts. Only the third to the tenth: the
 first and the second are named in passing everywhere ("för det första", "andra länder").
 
-Regex work only: one search per question, one pass per document (remembered).
+Regex work only: one search per question, one pass per document text (remembered).
 """
 
 from __future__ import annotations
@@ -34,14 +34,19 @@ def asked_places(question: str) -> frozenset[int]:
 def names_the_place_of(passages: Sequence[Passage], places: AbstractSet[int]) -> dict[str, bool]:
     """For each document of ``passages``, whether its title or text names one of ``places``: in
     words, in Swedish or English, or in figures ("5:e", "5th", "UNEA-5"). Cost: one regex pass per
-    document and place, remembered."""
+    document text, remembered (the texts are loaded once per index version, as ``figures`` keeps
+    the years of each)."""
     documents = {p.hit.document_id: p for p in passages}.values()
-    return {p.hit.document_id: any(_names_place(f"{p.document.title}\n{p.document_text}", place) for place in places)
+    return {p.hit.document_id: bool(places & (_places_named(p.document.title) | _places_named(p.document_text)))
             for p in documents}
 
 
-@functools.lru_cache(maxsize=1024)
-def _names_place(text: str, place: int) -> bool:
-    swedish, english = _PLACES[place]
-    return re.search(rf"\b(?:{swedish}|{english})\b|\b{place}(?::[ae]|st|nd|rd|th)\b|[A-Za-zÅÄÖåäö]-{place}\b",
-                     text, re.IGNORECASE) is not None
+_NAMED = re.compile(rf"\b({'|'.join(_BY_WORD)})\b|\b({'|'.join(map(str, _PLACES))})(?::[ae]|st|nd|rd|th)\b|"
+                    rf"[A-Za-zÅÄÖåäö]-({'|'.join(map(str, _PLACES))})\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=512)
+def _places_named(text: str) -> frozenset[int]:
+    """Every place of ``_PLACES`` ``text`` names, in words or figures."""
+    return frozenset(_BY_WORD[m.group(1).casefold()] if m.group(1) else int(m.group(2) or m.group(3))
+                     for m in _NAMED.finditer(text))

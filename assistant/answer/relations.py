@@ -206,8 +206,8 @@ _WHO_DOES = re.compile(r"\b(?:vem|vilka|vilken|vilket)\b(?:\s+[\wåäö]+)?\s+(?
 
 def done_by(question: str) -> re.Pattern[str] | None:
     """The sentence form naming who does what ``question`` asks who does: "utarbetas av", "ledas av",
-    "utarbetades av" for "Vem ska utarbeta …?", and for a verb with a particle both passives, "tas
-    fram av" and "överföras av" for "Vilken myndighet ska föra över …?"; ``None`` when it asks no
+    "utarbetades av" for "Vem ska utarbeta …?", and for a verb with a particle both passives, "föras
+    över av" and "överföras av" for "Vilken myndighet ska föra över …?"; ``None`` when it asks no
     Swedish verb so."""
     found = _WHO_DOES.search(question)
     if found is None:

@@ -10,10 +10,23 @@ from collections.abc import Sequence
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
+from assistant.answer.concepts import names_whole
 from assistant.answer.fact_forms import states
 from assistant.answer.language import detect_language
 from assistant.answer.named_documents import names_title
 from assistant.answer.names import named_in
+from assistant.glossary import Glossary
+
+
+def named_in_english(question: str, glossary: Glossary) -> tuple[str, ...]:
+    """The Swedish forms of the state bodies an English ``question`` names by their English names
+    (the glossary's defined proper names: not a country's, "Sweden" is every page's), and of the
+    things it calls by a capitalised name the glossary gives in full ("the new Social Services Act":
+    socialtjänstlagen), each once: the names ``speaks_of_names`` looks for."""
+    forms = (form for said, entries in glossary.english_phrases(question)
+             for entry in entries if (entry.proper_name and entry.defined) or names_whole(said, question)
+             for form in entry.forms)
+    return tuple(dict.fromkeys(forms))
 
 
 def speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict[str, bool]:
