@@ -16,6 +16,7 @@ from assistant.answer.number_words import (
     ABOUT_SO_MANY,
     NUMBER_WORDS,
     ONLY_ONE,
+    ORDINAL_WORDS,
     ORDINALS_EN,
     ORDINALS_SV,
     YEAR,
@@ -33,7 +34,7 @@ _DATE_TEXT = rf"(?<![A-Z]\()(?<!\d/)\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
              rf"\b(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?::[ae])?\s+)?(?:{MONTHS})\b(?:\s+\d{{1,2}}\b)?|" \
              r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
-_NTH = "tredje|fjärde|femte|sjätte|sjunde|åttonde|nionde|tionde"
+_NTH = "|".join(sv for place, (sv, _) in ORDINAL_WORDS.items() if place >= 3)
 # A number of days, weeks, months or years: "tre månader", "30 working days".
 _SPAN_OF_TIME = (rf"(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|"
                  r"working days?|days?|weeks?|months?|years?)\b")

@@ -65,11 +65,17 @@ NUMBER_WORDS = factored([
 YEAR = r"(?:19|20)\d\d"
 
 
-# The places of items in order, by their words: "the first one", "för det andra"; the last as -1
-# ("den sista"). ``PLACES`` adds the words that open an item without an article ("thirdly",
-# "slutligen", "finally").
-ORDINALS_EN: dict[str, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
-ORDINALS_SV: dict[str, int] = {"första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sista": -1}
+# The ordinal words, Swedish and English, from the first to the tenth.
+ORDINAL_WORDS: dict[int, tuple[str, str]] = {
+    1: ("första", "first"), 2: ("andra", "second"), 3: ("tredje", "third"), 4: ("fjärde", "fourth"),
+    5: ("femte", "fifth"), 6: ("sjätte", "sixth"), 7: ("sjunde", "seventh"), 8: ("åttonde", "eighth"),
+    9: ("nionde", "ninth"), 10: ("tionde", "tenth"),
+}
+# The places of items in order, by their words: "the first one", "för det andra" (up to the fifth);
+# the last as -1 ("den sista"). ``PLACES`` adds the words that open an item without an article
+# ("thirdly", "slutligen", "finally").
+ORDINALS_EN: dict[str, int] = {**{en: place for place, (_, en) in ORDINAL_WORDS.items() if place <= 5}, "last": -1}
+ORDINALS_SV: dict[str, int] = {**{sv: place for place, (sv, _) in ORDINAL_WORDS.items() if place <= 5}, "sista": -1}
 PLACES: dict[str, int] = {
     **ORDINALS_EN, **ORDINALS_SV, "först": 1, "slutligen": -1, "finally": -1,
     "firstly": 1, "secondly": 2, "thirdly": 3, "fourthly": 4, "fifthly": 5, "lastly": -1,

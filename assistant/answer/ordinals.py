@@ -14,11 +14,9 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from assistant.answer.base import Passage
+from assistant.answer.number_words import ORDINAL_WORDS
 
-_PLACES: dict[int, tuple[str, str]] = {
-    3: ("tredje", "third"), 4: ("fjärde", "fourth"), 5: ("femte", "fifth"), 6: ("sjätte", "sixth"),
-    7: ("sjunde", "seventh"), 8: ("åttonde", "eighth"), 9: ("nionde", "ninth"), 10: ("tionde", "tenth"),
-}
+_PLACES = {place: words for place, words in ORDINAL_WORDS.items() if place >= 3}
 _BY_WORD = {word: place for place, words in _PLACES.items() for word in words}
 # (A third country or party is no place in a series: "third-country nationals", "tredje man"; nor is a
 # school year: "ninth-year pupils", "nionde klass".)

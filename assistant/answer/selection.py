@@ -189,6 +189,9 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     # Nor is a fact of the fifth assembly stated by a page on the sixth.
     places = asked_places(asked) if answer_type is not AnswerType.NTH else frozenset()
     of_the_place = names_the_place_of(competing, places) if places else {}
+    # Whose fact each document can state, read once per document, not once per unit.
+    whose_fact = {document: names_spoken_of[document] and titled[document] and of_the_years.get(document, True)
+                  and of_the_place.get(document, True) for document in names_spoken_of}
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
     # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,
@@ -222,11 +225,9 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 # till bl.a. bostadsrättsföreningar och arbetsgivare").
                 or (relation is Relation.RECIPIENT and names_whom_given(seen)))
             by_heading = not own and named_by_heading(answer_type, passage, text, besides)
-            typed = (own or by_heading) \
+            typed = (own or by_heading) and whose_fact[passage.hit.document_id] \
                 and specified.fits(stated, context=as_read(context), heading=passage.hit.section_path[-1],
-                                   before=passage.document_text[max(0, span[0] - 300):span[0]]) \
-                and names_spoken_of[passage.hit.document_id] and titled[passage.hit.document_id] \
-                and of_the_years.get(passage.hit.document_id, True) and of_the_place.get(passage.hit.document_id, True)
+                                   before=passage.document_text[max(0, span[0] - 300):span[0]])
             features = {
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),
