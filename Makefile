@@ -142,6 +142,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round59/questions.jsonl --documents tests/eval/round59/documents.json
 	$(BIN)/assistant eval tests/eval/round60/questions.jsonl --documents tests/eval/round60/documents.json
 	$(BIN)/assistant eval tests/eval/round61/questions.jsonl --documents tests/eval/round61/documents.json
+	$(BIN)/assistant eval tests/eval/round62/questions.jsonl --documents tests/eval/round62/documents.json
+	$(BIN)/assistant eval tests/eval/round63/questions.jsonl --documents tests/eval/round63/documents.json
+	$(BIN)/assistant eval tests/eval/round64/questions.jsonl --documents tests/eval/round64/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.
