@@ -202,7 +202,10 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             # "What annual user fee …?", "What daily allowance …?", "Vilken sanktionsavgift …?":
                             # one sum asked for by name ("What monthly remuneration threshold …?" asks a level).
                             # ("Between which electricity price areas …?" asks for areas.)
-                            r"\b(?:what|which) (?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
+                            # ("Which minister presented the budget …?" asks for the minister.)
+                            r"\b(?:what|which) (?!(?:ministers?|state secretar(?:y|ies)|commissioners?|persons?|"
+                            r"people|officials?|agency|agencies|authority|authorities|bod(?:y|ies)|countr(?:y|ies))\b)"
+                            r"(?:[\w-]+ ){0,3}(?:fee|charge|price|salary|wage|budget|amount|"
                             r"sum|fine|allowance)\b(?! (?:of|for) (?:the )?\w+s\b)(?! threshold)"
                             r"(?! (?:areas?|zones?|regions?|categor\w+|classes|groups?|types?|kinds?)\b)|"
                             r"\bvilk(?:en|et) (?:[\wåäö-]+[aegt] )?(?:[\wåäö]*avgift(?:en)?|[\wåäö]*taxa(?:n)?|"
@@ -286,6 +289,8 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                  r"define\b|\bhow (?:is|are) .{1,40} defined\b|\bdefinition of\b|"
                                  r"\b(?:who|what) (?:counts|count|is counted|are counted) as\b|"
                                  r"\bvad (?:menas|avses) med\b|"
+                                 # "Vad innebär det att visa tillbörlig aktsamhet?": what a phrase means.
+                                 r"\bvad innebär det att\b|\bwhat does it mean to\b|"
                                  r"\bvad betyder\b|\bhur definieras\b|\bdefinition\w* av\b|"
                                  r"\b(?:vem|vilka|vad) räknas som\b")),
     # "Which article was breached?", "Vilket betänkande …?", "Vilken lag reglerar …?": a citation.
@@ -307,6 +312,8 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"plans?|programmes?|programs?|budgets?|decisions?)\b)|"
                            r"\bvem\b|\bvilka\b (?:myndigheter|organisationer|aktörer|kommuner|instanser|parter|"
                            r"sjukhus|universitet|företag|bolag|skolor|domstolar)|"
+                           # ("Vilka länders etiska råd …?" asks for the councils.)
+                           r"\bvilka (?:länder|medlemsstater|medlemsländer)\b|"
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
                            r"roll|avdelning|part|kommun|region|högskola|skola|domstol|medlemsstat)|"
                            r"\bvilk(?:et|a) lärosäten?\b|\bwhich (?:[\w-]+ ){0,2}institutions?\b|"

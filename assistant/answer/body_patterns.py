@@ -22,6 +22,9 @@ BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    # ("Statens geotekniska institut": up to two describing words before the kind.)
                    r"\b[A-ZÅÄÖ][a-zåäö]+s (?:[a-zåäö-]+a )?[a-zåäö-]*(?:verk|styrelse|myndighet|inspektion|nämnd|"
                    r"kommission|institut|råd|fond|kansli|museer|arkiv|undersökning|universitet|högskola|sjukhus)\b|"
+                   # An abbreviation's genitive: "EU:s åklagarmyndighet", "FN:s livsmedelsprogram".
+                   r"\b[A-ZÅÄÖ]{2,}:s (?:[a-zåäö-]+a )?[a-zåäö-]*(?:myndighet|byrå|kommission|råd|fond|domstol|"
+                   r"organ|institut|program)\w*\b|"
                    # The one given a task: "Regeringen uppdrar åt Trafikanalys att …", "… ger Boverket i uppdrag".
                    r"(?:(?<=\buppdrar åt )|(?<=\buppdrog åt )|(?<=\buppdrar till ))[A-ZÅÄÖ][\wåäö-]+|"
                    r"(?:(?<=\bger )|(?<=\bgav )|(?<=\bgett ))[A-ZÅÄÖ][\wåäö-]+(?= i uppdrag\b)|"

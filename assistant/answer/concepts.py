@@ -52,6 +52,10 @@ UNINFORMATIVE = frozenset("""
 # answer), and none of the off-topic questions let through, whose concepts the passages hold in
 # part ("staff" of "staff fitness benefit") or which name one ("issued").
 MIN_CONCEPTS_OVERRULE = 2
+# A compound's parts read apart (``_written_apart``): a shorter first part ("bil", "lag") is a piece of
+# too many words, and a shorter head ("ning", "ande") a suffix.
+MIN_PART = 4
+MIN_HEAD = 5
 MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
 # Below this share of the English question's glossary concepts found in the top passages, the
 # passages are about something else (0/1 … 0/4, 1/5: see ``support``'s module docstring).
@@ -183,7 +187,8 @@ class ConceptCheck:
         # Nor is a phrase used as a verb ("must the inquiry report?").
         if absent := self._absent_phrases([(said, named) for said, named in phrases if said not in alike
                                            and not _used_as_verb(said, question)
-                                           and not any(self._written_whole(entry, written) for entry in named)]):
+                                           and not any(self._written_whole(entry, written)
+                                                       or self._written_apart(entry, written) for entry in named)]):
             return absent
         # An act the question calls by the glossary's name for it ("the new Social Services Act":
         # socialtjänstlagen) is what the question is about: passages that never write it are about
@@ -251,7 +256,8 @@ class ConceptCheck:
         cognate = {entry for said, entries in phrases if said in alike for entry in entries}
 
         def spoken_of(entry: GlossaryEntry) -> bool:
-            return bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in cognate
+            return bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in cognate \
+                or self._written_apart(entry, written)
 
         concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)
                     and (entry not in asked or spoken_of(entry))]
@@ -288,6 +294,29 @@ class ConceptCheck:
         """Whether ``written`` (a passage's terms) holds every whole stem of one of ``entry``'s
         forms, as ``_absent`` reads the index: not a compound's parts."""
         return any(words and all(t in written for t in words) for words in map(self._whole_stems, entry.forms))
+
+    def _written_apart(self, entry: GlossaryEntry, written: set[str]) -> bool:
+        """Whether ``written`` (a passage's terms) holds the parts of ``entry``'s one-word term apart:
+        its first part as a word and its head as a word or a word's end. "support package"
+        (stödpaket) is spoken of by "ett lagstiftningspaket om makrofinansiellt stöd"; "staff parking"
+        (personalparkering) only where both "personal" and a "…parkering" are written. Cost: a term
+        analysis per split of the term, and a scan of ``written`` per split whose first part it holds."""
+        term = entry.term.casefold()
+        if " " in term or len(term) < MIN_PART + MIN_HEAD or not term.isalpha():
+            return False
+        for cut in range(MIN_PART, len(term) - MIN_HEAD + 1):
+            first, head = term[:cut], term[cut:]
+            if not self._part_written(first, written) and not (
+                    first.endswith("s") and self._part_written(first[:-1], written)):
+                continue
+            stems = self._analyzer.terms(head)
+            if len(stems) == 1 and any(word.endswith(stems[0]) for word in written):
+                return True
+        return False
+
+    def _part_written(self, part: str, written: set[str]) -> bool:
+        stems = self._analyzer.terms(part) if len(part) >= MIN_PART else []
+        return len(stems) == 1 and stems[0] in written
 
     def _whole_stems(self, phrase: str) -> tuple[str, ...]:
         """The index term of each whole word of ``phrase`` (its stem, not its compound parts);

@@ -77,8 +77,11 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                   r"\bexpir(?:e|es|ed|y)\b|\blapses?\b|\brun out\b|\b(?:löper|gick|går) ut\b|"
                   # (verbs only: "avvecklingsuppdraget" is an assignment, reported on like any other)
                   r"\bcease to exist\b|\bbe abolished\b|\bupphör(?:a|de|t)?\b|\bavveckla(?:s|des|ts)?\b|"
-                  r"\bläggas? (?:ned|ner)\b"),
-              cue(r"\bupp-?hör\w*|\bavveckl\w*|\bläggs? (?:ned|ner)\b|\bläggas (?:ned|ner)\b|\bnedlägg\w*|"
+                  r"\bläggas? (?:ned|ner)\b|"
+                  # "When was the Palestinian Legislative Council dissolved?"
+                  r"\bdissolved\b|\bupplöst(?:es|s)?\b"),
+              cue(r"\bupp-?hör\w*|\bupplös\w*|\bdissol\w*|\bavveckl\w*|\bläggs? (?:ned|ner)\b|\bläggas (?:ned|ner)\b|"
+                  r"\bnedlägg\w*|"
                   r"\b(?:löper|gick|går) ut\b|\bexpir\w*|"
                   r"\bclos\w* down\b|\bshut\w* down\b|\bcease|\bwound up\b|\babolish")),
     # (A deal "was closed"; "closed youth care" is a kind of care.)
@@ -220,7 +223,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 
 
 # "Vilket datum …?", "On which date …?" ask for a day; a year ("2008–2012") does not give one.
-_ASKS_DAY = cue(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bvilke?t datum\b|\bvilka datum\b|\bvilken dag\b")
+# ("From which day of sick leave …?" asks for a day of a period: "den första sjukdagen".)
+_ASKS_DAY = cue(r"\b(?:what|which) (?:exact )?(?:date|day(?! of\b))\b|\bvilke?t datum\b|\bvilka datum\b|\bvilken dag\b")
 _DAY = cue(rf"\b\d{{1,2}}(?::e|:a)?\s+(?:{MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|okt|oct|nov|dec)\w*|"
             rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}\b")
 

@@ -41,7 +41,7 @@ from assistant.answer.points import (
     where,
     without_document,
 )
-from assistant.answer.relations import asked_relation
+from assistant.answer.relations import asked_relation, asks_who_succeeded
 from assistant.answer.selection import Candidate, Selection, SelectionWeights, candidates, select
 from assistant.answer.whose import named_in_english
 from assistant.glossary import Glossary
@@ -140,6 +140,9 @@ class ExtractiveAnswerer(Answerer):
             # the follow-up's own words are asked once the earlier question's kind of fact is missing.
             answer_type, ranked = self.ranked(context, asked=own)
             selection = self._select(context, answer_type, ranked)
+        if answer_type in _WHO and asks_who_succeeded(asked_part(context.question, own)) and not any(
+                c.features.get("assigns") for c in ranked):
+            return answer_type, ranked, Selection([], answer_type, missing_fact=True)
         return answer_type, ranked, selection
 
     def _select(self, context: AnswerContext, answer_type: AnswerType | None, ranked: list[Candidate]) -> Selection:

@@ -102,7 +102,8 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
 
 # (Not a neuter or plural definite form: "Förslaget innebär …", "Reglerna innebär …" tell what a
 # proposal does, whatever the question names.)
-_OPENING_WORD = re.compile(r"^\W*([\wåäöÅÄÖ-]{6,})(?<!et)(?<!na)(?<!tta)\s+(?:innebär|betyder|avser|means|refers to)\b",
+_OPENING_WORD = re.compile(r"^\W*([\wåäöÅÄÖ-]{6,})(?<!et)(?<!na)(?<!tta)\s+(?:innebär|betyder|avser|means|refers to|"
+                           r"handlar om|går ut på)\b",
                            re.IGNORECASE)
 
 

@@ -46,6 +46,10 @@ _RELATIVE_DATE = (r"\b(?:nästa|förra|kommande|innevarande|samma|följande|för
                   r"vecka(?:n)?|månad(?:en)?|höst|vår|sommar|vinter)\b|\bi (?:år|höst|vår|sommar|vinter)\b|"
                   r"\b(?:sommaren|vintern)\b|\b(?:halv)?årsskiftet\b|\b(?:första|andra|tredje|fjärde) kvartalet\b|"
                   rf"\b(?:första|andra|{_NTH}) året\b|\b(?:sitt|dess|sin) (?:\w+ )?(?:första|{_NTH}) år\b|"
+                  # A day counted in a period: "från och med den första sjukdagen", "the seventh day of …".
+                  # (A day of a kind, not "Statsbesökets tredje dag", a day of a programme.)
+                  rf"\b(?:första|andra|{_NTH}) [a-zåäö]+dag(?:en)?\b|"
+                  r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:[a-z]+ )?day of\b|"
                   r"\b(?:next|last|this|the same|the following|the coming|the previous) (?:year|day|week|month|spring|"
                   r"summer|autumn|fall|winter)\b|\b(?:in|during|by|until) (?:the )?(?:spring|summer|autumn|winter)\b|"
                   r"\bturn of the year\b|\b(?:first|second|third|fourth) quarter\b|"
@@ -179,6 +183,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                               r"\bde (?:senaste|första|sista|närmaste|kommande|följande|efterföljande|föregående)\s+"
                               rf"(?:\d+|{NUMBER_WORDS})\s+(?:kalender|arbets)?"
                               r"(?:åren|månaderna|veckorna|dagarna|dygnen|timmarna)\b|"
+                              # "under de 12 första månaderna från det att förordningen trätt i kraft".
+                              rf"\bde (?:\d+|{NUMBER_WORDS})\s+(?:första|sista|senaste|närmaste|kommande)\s+"
+                              r"(?:kalender|arbets)?(?:åren|månaderna|veckorna|dagarna|dygnen|timmarna)\b|"
                               # "Strategin sträcker sig från 2023 till 2027", "from 2023 to 2027".
                               rf"\b(?:från|from)\s+(?:och med\s+)?{YEAR}\s+(?:till|to|until)\s+(?:och med\s+)?{YEAR}\b|"
                               r"\bunder perioden\b|\btidsbegränsa\w*|\bmandatperiod\w*|"
@@ -190,6 +197,8 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                               r"\bantal(?:et)? [a-zåäö]*(?:månader|år|veckor|dagar|dygn|timmar)\b.{0,40}?\d|"
                               # An age: "till och med 20 års ålder", "aged 16", "18 years old".
                               r"\b\d+\s+års ålder|\b\d+\s+år gamla?\b|\båldern \d+|\b\d+ years? (?:of age|old)\b|"
+                              # An age reached: "I år fyller Sveriges nationaldag 20 som riktig helgdag".
+                              r"\b(?:fyller|fyllde|fyllt|turns|turned)\s+(?:[\wåäö]+\s+){0,4}?\d+\b(?!\s*(?:%|procent))|"
                               r"\baged \d+|"
                               # A time bounded by a condition: "ska kunna gälla så länge EU-förordningen gäller".
                               r"\bså länge\b|\bas long as\b|\btills vidare\b|\buntil further notice\b"),
@@ -228,6 +237,8 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
     # A permission, duty or limit: "får inte", "ska bara … om", "ska även", "may not", "only if", "unless".
     AnswerType.YES_NO: _cue(r"\b(?:får|ska|skall|måste|bör|behöver|kan)\s+(?:[\wåäö]+\s+){0,2}?(?:inte|ej|endast|bara|"
                             r"även|också|aldrig|alltid)\b|\b(?:inte|ej|endast|bara)\s+(?:[\wåäö]+\s+)?(?:får|ska|skall)\b|"
+                            # "Kommittén, som bedömer att det inte bör införas några sådana regler, …"
+                            r"\batt (?:det |de |den |man )?(?:inte|ej) (?:bör|behöver|måste)\b|"
                             r"\bförbjud\w*|\bförbud\w*|\btillåt\w*|\bundanta\w*|\bom inte\b|\b(?:endast|bara) om\b|"
                             r"\b(?:may|must|shall|can|should|will)\s+(?:\w+\s+)?(?:not|only|also|never|always)\b|"
                             r"\bcannot\b|\bprohibit\w*|\bforbid\w*|\bnot (?:be )?(?:allowed|permitted)\b|\bunless\b|"
@@ -288,7 +299,12 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                             r"\bförklaras\b|\btill följd av\b|"
                             # Why a thing was started is what it is for: "Varför har regeringen startat
                             # försöket?" is answered by "Syftet med försöksverksamheten är att …".
-                            r"\bsyftet (?:med [^.;:]{1,80} )?(?:är|var) att\b|\bi syfte att\b|"
+                            # "Syftet med ändringarna är dels att …", "Sammantaget syftar ändringarna till att …".
+                            # ("… ska vara ledarledd och långsiktig då ett syfte med fritidskortet är att …")
+                            r"\b(?:syftet|ett syfte|ett av syftena|det främsta syftet) (?:med [^.;:]{1,80} )?"
+                            r"(?:är|var) "
+                            r"(?:dels |främst |bland annat |framför allt )?att\b|"
+                            r"\bi syfte att\b|\bsyftar (?:[\wåäö]+ ){0,3}?till att\b|"
                             r"\bthe (?:aim|purpose) (?:of [^.;:]{1,80} )?(?:is|was) to\b"),
     # "Skolbibliotek ska avse en samlad … verksamhet", "Begreppet avser …" (not "avser att", an intent).
     # A term that opens its sentence and "innebär" defines it ("Nettonollutsläpp innebär att summan

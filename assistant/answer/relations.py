@@ -97,9 +97,14 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
     Relation.FUNDER: (
         _cue(r"\bwho (?:pays|paid|funds|funded|finances|financed|will pay|will fund)\b|\b(?:funded|financed|paid) by\b|"
              r"\bvem (?:betalar|betalade|finansierar|finansierade|bekostar|står för)\b|\bfinansieras av\b|"
+             # "Vem ska betala arvodena till revisorerna?", "Who has to pay for the upgrade?"
+             r"\bvem (?:ska|skall|måste|kommer att|får) (?:betala|finansiera|bekosta|stå för)\b|"
+             r"\bwho (?:should|must|shall|has to|have to|is to|is going to) (?:pay|fund|finance|cover)\b|"
              r"\bbekostas av\b"),
         # ("De berättigade parterna ska stå kostnaderna för installation …")
+        # ("… det är samordningsförbundet som svarar för arvoden till revisorerna")
         _cue(r"\bfinansier\w*|\bbekosta\w*|\bstå(?:r|tt)? (?:för )?(?:kostnad|utgift)\w*|\bmedel från\b|"
+             r"\b(?:svarar|svara|ansvarar) för (?:[\wåäö]+ ){0,2}?(?:kostnad|utgift|arvode|avgift)\w*|"
              r"\bfunded by\b|\bfinanced by\b|"
              r"\bpaid (?:for )?by\b|\bfunds?\b")),
     Relation.APPOINTER: (
@@ -113,9 +118,14 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\bwho (?:heads|leads|chairs|is heading|is leading|is chairing|will head|will lead|will chair) "
              r"the (?:[\w-]+ ){0,3}(?:inquiry|investigation|review|commission)\b|"
              r"\bvem (?:har utsetts|utsågs|är utsedd|blev utsedd|har utnämnts|utnämndes|har förordnats)\b|"
-             r"\bvem (?:leder|ska leda|är ordförande i) (?:den nya )?utredningen\b"),
+             r"\bvem (?:leder|ska leda|är ordförande i) (?:den nya )?utredningen\b|"
+             # "Vem leder det nya rådet mot organiserad brottslighet?" – "… och leds av mig som justitieminister."
+             r"\bvem (?:leder|ska leda|kommer att leda) (?:det|den|de) (?:nya )?(?:rådet|gruppen|arbetsgruppen|"
+             r"delegationen|kommittén|kommissionen|nätverket|beredningen)\b"),
         _cue(r"\butse[rs]?\b|\butsåg\b|\butsedd\w*|\butnämn\w*|\bförordna\w*|\bappoint\w*|"
              r"\btill (?:särskild )?utredare\b|\bleds av\b|\bheaded by\b|\bled by\b|"
+             # "… Gunilla Malmborg har tackat ja till att bli särskild utredare."
+             r"\btackat ja till att bli\b|\baccepted\b.{0,40}\bto become\b|"
              # "… ge lagmannen Claes Mårtensson i uppdrag att utreda …": a person given an inquiry.
              r"\bi uppdrag att (?:utreda|se över|kartlägga)\b")),
     Relation.APPROVER: (
@@ -176,6 +186,18 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
 # Roles narrower than responsibility: a question for one is not answered by a sentence assigning
 # responsibility in general (``selection``'s ``assigns`` feature reads only the relation's cue).
 NARROWER_THAN_RESPONSIBILITY = frozenset({Relation.COORDINATOR})
+
+
+# Who succeeded someone named is told only by a sentence saying so ("efterträdde", "tog över efter",
+# "replaced"): passages naming the predecessor and the post, and no successor, do not say. (Not who
+# takes over a task: "Vilken myndighet tar över förvaltningsansvaret?" is answered by whom it is given.)
+_SUCCEEDED_SOMEONE = _cue(r"\b(?:efterträd(?:de|er|a)|succeed(?:ed|s)?|replac(?:ed|es)|ersatte|ersätter|"
+                          r"(?:took|takes|take|tog|tar|ta) över efter|(?:took|takes|take) over from)\s+(?-i:[A-ZÅÄÖ])")
+
+
+def asks_who_succeeded(question: str) -> bool:
+    """Whether ``question`` asks who succeeded someone it names ("Who succeeded Anders Ahnlid …?")."""
+    return asked_relation(question) is Relation.SUCCESSOR and _SUCCEEDED_SOMEONE.search(question) is not None
 
 
 _GIVEN_TO = _cue(_GIVEN_TO_WORDS)

@@ -70,7 +70,7 @@ from assistant.answer.relations import (
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
 from assistant.answer.specifics import FIGURES, AskedFact
-from assistant.answer.whose import named_by_heading, named_by_title, speaks_of_names
+from assistant.answer.whose import named_by_heading, named_by_title, names_the_countries_of, speaks_of_names
 from assistant.chunk import MIN_UNIT_CHARS
 from assistant.parse.characters import as_read
 
@@ -189,9 +189,12 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     # Nor is a fact of the fifth assembly stated by a page on the sixth.
     places = asked_places(asked) if answer_type is not AnswerType.NTH else frozenset()
     of_the_place = names_the_place_of(competing, places) if places else {}
+    # Nor is a figure for a country by a page that never names it.
+    of_the_countries = names_the_countries_of(competing, figures) if answer_type in FIGURES else {}
     # Whose fact each document can state, read once per document, not once per unit.
     whose_fact = {document: names_spoken_of[document] and titled[document] and of_the_years.get(document, True)
-                  and of_the_place.get(document, True) for document in names_spoken_of}
+                  and of_the_place.get(document, True) and of_the_countries.get(document, True)
+                  for document in names_spoken_of}
     # The short names each document gives its bodies ("Verket för innovationssystem (Vinnova)"), and
     # the countries' names when the question asks which country.
     bodies = named_bodies({p.hit.document_id: p.document_text for p in competing}, answer_type=answer_type,

@@ -5,6 +5,9 @@ the asked-for kind of fact only where these allow it. String work over the compe
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -16,6 +19,7 @@ from assistant.answer.language import detect_language
 from assistant.answer.named_documents import names_title
 from assistant.answer.names import named_in
 from assistant.glossary import Glossary
+from assistant.glossary_records import data_text
 
 
 def named_in_english(question: str, glossary: Glossary) -> tuple[str, ...]:
@@ -75,3 +79,39 @@ def named_by_title(passages: Sequence[Passage], question: str) -> dict[str, bool
     named = {document_id: names_title(question, document) for document_id, document in documents.items()}
     anywhere = any(named.values())
     return {document_id: found or not anywhere for document_id, found in named.items()}
+
+
+def names_the_countries_of(passages: Sequence[Passage], question: str) -> dict[str, bool]:
+    """Per document of ``passages``: whether its title or text names every country ``question``
+    names (Sweden is no entry: every page's). "Hur många personer från Ukraina har tillfälligt skydd i
+    Norge?" is not answered by a page on the Ukrainians in Sweden that never names Norway. Empty when
+    the question names no country. Cost: one regex pass over the question, and one per country
+    named and document."""
+    # A question names a country in its own language: the Swedish "finns" is no Finns.
+    language = detect_language(question, default="sv")
+    forms = _country_of(language)
+    named = {forms[m.group(1)] for m in _country_pattern(language=language).finditer(question.casefold())}
+    if not named:
+        return {}
+    texts = {p.hit.document_id: f"{p.document.title}\n{p.document_text}".casefold() for p in passages}
+    return {document: all(_country_pattern(term).search(text) for term in named) for document, text in texts.items()}
+
+
+@functools.cache
+def _country_of(language: str | None = None) -> dict[str, str]:
+    """Every form naming a country, in ``language`` ("sv", "en"; default either), with the country's
+    Swedish name (``data/countries.json``, read once)."""
+    entries = json.loads(data_text("countries.json"))
+    swedish, english = language in (None, "sv"), language in (None, "en")
+    return {form.casefold(): e["term"] for e in entries
+            for form in ([e["term"], *e["forms"]] if swedish else []) + ([e["english"], *e["english_terms"]]
+                                                                        if english else [])}
+
+
+@functools.cache
+def _country_pattern(term: str | None = None, *, language: str | None = None) -> re.Pattern[str]:
+    """The whole-word forms of one country (``term``, its Swedish name), or of every country, in
+    ``language`` (default either), in the genitive too."""
+    forms = [form for form, country in _country_of(language).items() if term is None or country == term]
+    alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)({alternatives})(?::?s)?(?!\w)")  # a genitive too: "Estonias förlisning"

@@ -909,3 +909,53 @@ def test_a_definition_opens_with_the_word_asked_or_names_it_after_what_it_stands
     assert not states(AnswerType.DEFINITION, "Reglerna är undantag innanför trålgränsen.", besides=question)
     assert states(AnswerType.DEFINITION, "den som saknar möjlighet att själv besluta (i sammanhanget benämnt rådighet)",
                   besides="Vad avses med rådighet i promemorian?")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # A minister asked for is a person, whatever money the question names after it.
+    ("Which minister presented the budget for a richer and safer Sweden?", AnswerType.PERSON),
+    ("Which agency manages the budget?", AnswerType.BODY),
+    # Countries asked for are answered by their names, as "which countries" is.
+    ("Vilka länder var i fokus i den årliga rättsstatsdialogen?", AnswerType.BODY),
+    ("Vilka länders etiska råd har tagit upp frågan?", None),
+    ("What annual user fee is proposed?", AnswerType.MONEY),
+    # What a phrase means is a definition.
+    ("Vad innebär det att visa tillbörlig aktsamhet enligt Nagoyaprotokollet?", AnswerType.DEFINITION),
+])
+def test_a_minister_asked_for_is_a_person_and_what_it_means_to_do_a_thing_a_definition(
+        question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("answer_type", "text", "expected"), [
+    # A day counted in a period is a time ("From which day of sick leave …?"), not a day of a programme.
+    (AnswerType.DATE, "Arbetsgivaren får begära läkarintyg redan från och med den första sjukdagen.", True),
+    (AnswerType.DATE, "The certificate may be asked for from the first day of sick leave.", True),
+    (AnswerType.DATE, "Statsbesökets tredje dag äger rum i Montreal.", False),
+    # A number of the first months, the number before "första".
+    (AnswerType.DURATION, "Under de 12 första månaderna från det att förordningen trätt i kraft.", True),
+    # An age reached: how many years a thing has been.
+    (AnswerType.DURATION, "I år fyller Sveriges nationaldag 20 som riktig helgdag.", True),
+    (AnswerType.DURATION, "Andelen fyller 20 procent av budgeten.", False),
+    # A purpose said with "dels" or by the verb.
+    (AnswerType.REASON, "Syftet med ändringarna är dels att underlätta ansökningsförfarandet.", True),
+    (AnswerType.REASON, "Sammantaget syftar ändringarna till att fler ska kunna ansöka om premien.", True),
+    (AnswerType.REASON, "Regeringen har beslutat ändringar i förordningen om elbusspremie.", False),
+    (AnswerType.REASON, "Verksamheten ska vara ledarledd då ett syfte med fritidskortet är att främja trygghet.", True),
+    # That a thing should not be done answers whether it is proposed.
+    (AnswerType.YES_NO, "Kommittén, som bedömer att det inte bör införas några sådana regler, redovisar …", True),
+    # A body named by an abbreviation's genitive.
+    (AnswerType.BODY, "Sverige ska gå med i EU:s åklagarmyndighet.", True),
+    (AnswerType.BODY, "Det ska ske genom en ny åklagarmyndighet.", False),
+])
+def test_a_day_of_a_period_an_age_reached_a_purpose_by_its_verb_and_a_body_by_an_abbreviation(
+        answer_type: AnswerType, text: str, expected: bool) -> None:
+    assert states(answer_type, text) is expected
+
+
+def test_a_word_explained_by_what_it_is_about_is_defined() -> None:
+    question = "Vad innebär det att visa tillbörlig aktsamhet enligt Nagoyaprotokollet?"
+    assert states(AnswerType.DEFINITION, "Aktsamheten handlar om att ta reda på hur man har fått tillträde.",
+                  besides=question)
+    assert not states(AnswerType.DEFINITION, "Beslutet handlar om att ta reda på hur man har fått tillträde.",
+                      besides=question)

@@ -420,3 +420,10 @@ def test_a_postponement_is_answered_by_the_day_it_is_put_off_to() -> None:
     assert not speaks_of(event, "Åldersgränsen höjdes den 1 januari 2023.")
     assert asked_event("When was the entry into force postponed to?") == "postponed"
     assert asked_event("When is the summit, postponed because of the pandemic, due to take place?") != "postponed"
+
+
+def test_a_body_dissolved_is_an_end_and_a_day_of_a_period_asks_for_no_calendar_day() -> None:
+    assert asked_event("When was the Palestinian Legislative Council dissolved?") == "ended"
+    assert asked_event("När upplöstes församlingen?") == "ended"
+    assert not asks_for_a_day("From which day of sick leave could an employer ask for a doctor's certificate?")
+    assert asks_for_a_day("On which day were the ordinances published?")

@@ -302,3 +302,34 @@ def test_a_swedish_question_counts_what_an_english_page_names(tmp_path, embedder
     assert not answer.abstained
     assert "More than 40 Swedish companies" in answer.citations[0].quote
     assert_well_formed(answer, speech)
+
+
+FIBRE_INQUIRY = """Utredning föreslår åtgärder för effektivare utbyggnad av fiber
+
+Betänkandet överlämnades till civilminister Erik Slottner den 6 november.
+– Jag ser fram emot att sätta mig in i utredningens förslag, säger civilminister Erik Slottner.
+"""
+EU_REPRESENTATION = """Nya medarbetare vid EU-representationen
+
+På EU-representationen efterträds handelsrådet Eva Posjnov av Fredrik Löfstedt, tidigare chef vid Finansdepartementet.
+"""
+
+
+def test_who_succeeded_someone_is_answered_only_by_a_sentence_saying_so(tmp_path, embedder, glossary) -> None:
+    """"Vem efterträdde Erik Slottner som civilminister?" over a page that names him but no successor
+    is not answered by the sentences naming him: the passages do not say. A page saying who
+    succeeded someone answers."""
+    from tests.conftest import make_assistant
+
+    answers = {}
+    for name, text, question in (
+            ("fiber", FIBRE_INQUIRY, "Vem efterträdde Erik Slottner som civilminister?"),
+            ("eu", EU_REPRESENTATION, "Vem efterträdde Eva Posjnov på EU-representationen?")):
+        corpus = tmp_path / name / "source"
+        corpus.mkdir(parents=True)
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+        assistant = make_assistant(tmp_path / name, embedder, glossary, corpus=corpus)
+        assistant.ensure_index()
+        answers[name] = assistant.ask(question, record=False)
+    assert answers["fiber"].abstained
+    assert not answers["eu"].abstained and "Fredrik Löfstedt" in answers["eu"].citations[0].quote

@@ -595,3 +595,11 @@ def test_a_place_may_open_with_an_abbreviation() -> None:
     assert states(AnswerType.PLACE, "Hon tillträdde i september efter tre år som ambassadör i DR Kongo.",
                   besides=question)
     assert not states(AnswerType.PLACE, "Hon tillträdde i september efter tre år som ambassadör.", besides=question)
+
+
+def test_a_titled_name_the_question_names_is_no_one_new() -> None:
+    """"Vem efterträdde Erik Slottner som civilminister?" is not answered by "civilminister Erik
+    Slottner": the name is the question's, though its title stands after it there."""
+    question = "Vem efterträdde Erik Slottner som civilminister?"
+    assert not states(AnswerType.PERSON, "Betänkandet överlämnades till civilminister Erik Slottner.", besides=question)
+    assert states(AnswerType.PERSON, "Ny civilminister blir Anna Ek, efter Erik Slottner.", besides=question)

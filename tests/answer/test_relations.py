@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.relations import Relation, asked_relation, done_by, gives, names_whom_given
+from assistant.answer.relations import Relation, asked_relation, asks_who_succeeded, done_by, gives, names_whom_given
 
 
 @pytest.mark.parametrize(("question", "relation"), [
@@ -214,3 +214,25 @@ def test_who_held_an_event_and_who_bears_the_costs(question: str, sentence: str)
     assert relation in (Relation.ORGANISER, Relation.FUNDER)
     assert gives(relation, sentence)
     assert not gives(relation, "Seminariet hölls på bokmässan i Göteborg.")
+
+
+@pytest.mark.parametrize(("question", "relation", "sentence"), [
+    ("Vem ska betala arvodena till revisorerna i ett samordningsförbund?", Relation.FUNDER,
+     "Vidare införs det en bestämmelse om att det är samordningsförbundet som svarar för arvoden till revisorerna."),
+    ("Who has to pay for the new equipment?", Relation.FUNDER, "Kommunen svarar för kostnaderna för utrustningen."),
+    ("Vem har utsetts till särskild utredare?", Relation.APPOINTED,
+     "Det är mycket positivt att Gunilla Malmborg har tackat ja till att bli särskild utredare."),
+    ("Vem leder det nya rådet mot organiserad brottslighet?", Relation.APPOINTED,
+     "I rådet ingår cheferna för myndigheterna, och leds av mig som justitieminister."),
+])
+def test_who_pays_who_accepted_a_post_and_who_leads_a_council(question: str, relation: Relation, sentence: str) -> None:
+    assert asked_relation(question) is relation
+    assert gives(relation, sentence)
+    assert not gives(relation, "Revisorerna granskar samordningsförbundets verksamhet.")
+
+
+def test_who_succeeded_someone_named_is_asked_apart_from_who_takes_over_a_task() -> None:
+    assert asks_who_succeeded("Vem efterträdde Erik Slottner som civilminister?")
+    assert asks_who_succeeded("Who succeeded Anders Ahnlid as Sweden's ambassador to the EU?")
+    assert not asks_who_succeeded("Vilken myndighet tar över förvaltningsansvaret för covidbevisen?")
+    assert not asks_who_succeeded("Vem ska betala arvodena?")

@@ -401,3 +401,15 @@ def test_a_thing_called_by_the_glossarys_name_for_it_must_be_written_in_the_pass
     # A name of which the glossary knows only a part is the document's to write its own way.
     assert names_whole("social services act", question)
     assert not names_whole("social services", "Which Social Services Department runs the shelter?")
+
+
+def test_a_compound_concept_is_spoken_of_by_its_parts_written_apart(lexical: LexicalIndex) -> None:
+    """"the support package" (stödpaket) is what "ett lagstiftningspaket om makrofinansiellt stöd"
+    speaks of; a text with only one of the parts does not."""
+    check = ConceptCheck(lexical=lexical, glossary=Glossary.load_default())
+    question = "Does the Swedish government back the proposed Ukraine support package?"
+    apart = set(lexical.analyzer.terms("Kommissionen föreslår ett lagstiftningspaket om makrofinansiellt stöd. "
+                                       "Regeringen stödjer därför det föreslagna lagstiftningspaketet."))
+    assert "stödpaket" not in check.unaddressed(question, apart)
+    one_part = set(lexical.analyzer.terms("Kommissionen föreslår ett lagstiftningspaket för Ukraina."))
+    assert "stödpaket" in check.unaddressed(question, one_part)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
-from assistant.answer.whose import named_by_heading, named_by_title, speaks_of_names
+from assistant.answer.whose import named_by_heading, named_by_title, names_the_countries_of, speaks_of_names
 from assistant.models import DocumentInfo, Hit
 
 
@@ -44,3 +44,24 @@ def test_an_english_page_is_not_judged_by_a_swedish_questions_names() -> None:
     other = passage("annat", "Annat", "Budget", "Finlands försvarsbudget ökar med 2 miljarder.")
     spoken = speaks_of_names([speech, named, other], ("sveriges",))
     assert spoken == {"tal": True, "budget": True, "annat": False}
+
+
+def test_a_figure_for_a_country_is_stated_only_by_a_page_naming_it() -> None:
+    """"Hur många personer från Ukraina har tillfälligt skydd i Norge?" is not answered by a page on
+    the Ukrainians in Sweden that never names Norway; an English question names it in English."""
+    sweden = passage("d1", "Ukrainares livsvillkor", "Skydd",
+                     "I dag finns omkring 39 000 personer från Ukraina med tillfälligt skydd i Sverige.")
+    norway = passage("d2", "Skydd i grannländerna", "Skydd", "I Norge har 70 000 personer från Ukraina fått skydd.")
+    question = "Hur många personer från Ukraina har tillfälligt skydd i Norge?"
+    assert names_the_countries_of([sweden, norway], question) == {"d1": False, "d2": True}
+    assert names_the_countries_of([sweden, norway], "How many Ukrainians have temporary protection in Norway?") == {
+        "d1": False, "d2": True}
+    assert names_the_countries_of([sweden], "Hur många har tillfälligt skydd i Sverige?") == {}
+
+
+def test_a_country_is_named_in_the_questions_language_and_in_the_genitive() -> None:
+    """The Swedish "finns" is no Finns; "Estonias förlisning" names Estonia."""
+    speech = passage("d1", "Tal vid minnesceremonin", "Tal", "Årsdagen för Estonias förlisning.")
+    assert names_the_countries_of([speech], "Finns det undantag, och hur högt kan beloppet bli?") == {}
+    assert names_the_countries_of([speech], "How many people died in the Estonia disaster?") == {"d1": True}
+    assert names_the_countries_of([speech], "Hur många bor i Irans huvudstad?") == {"d1": False}
