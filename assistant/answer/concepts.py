@@ -156,6 +156,7 @@ class ConceptCheck:
         self._analyzer = lexical.analyzer
         self._glossary = glossary
         self._concept_terms: dict[str, frozenset[str]] = {}
+        self._term_splits: dict[str, tuple[tuple[frozenset[str], str], ...]] = {}
         # ``unaddressed`` and ``every_written`` read the same question one after the other.
         self._question_phrases = functools.lru_cache(maxsize=64)(glossary.english_phrases)
 
@@ -299,24 +300,30 @@ class ConceptCheck:
         """Whether ``written`` (a passage's terms) holds the parts of ``entry``'s one-word term apart:
         its first part as a word and its head as a word or a word's end. "support package"
         (stödpaket) is spoken of by "ett lagstiftningspaket om makrofinansiellt stöd"; "staff parking"
-        (personalparkering) only where both "personal" and a "…parkering" are written. Cost: a term
-        analysis per split of the term, and a scan of ``written`` per split whose first part it holds."""
-        term = entry.term.casefold()
-        if " " in term or len(term) < MIN_PART + MIN_HEAD or not term.isalpha():
-            return False
-        for cut in range(MIN_PART, len(term) - MIN_HEAD + 1):
-            first, head = term[:cut], term[cut:]
-            if not self._part_written(first, written) and not (
-                    first.endswith("s") and self._part_written(first[:-1], written)):
-                continue
-            stems = self._analyzer.terms(head)
-            if len(stems) == 1 and any(word.endswith(stems[0]) for word in written):
-                return True
-        return False
+        (personalparkering) only where both "personal" and a "…parkering" are written. Cost: a set
+        lookup per split of the term (``_splits``, analysed once per term), and a scan of ``written``
+        per split whose first part it holds."""
+        return any(first & written and any(word.endswith(head) for word in written)
+                   for first, head in self._splits(entry.term.casefold()))
 
-    def _part_written(self, part: str, written: set[str]) -> bool:
-        stems = self._analyzer.terms(part) if len(part) >= MIN_PART else []
-        return len(stems) == 1 and stems[0] in written
+    def _splits(self, term: str) -> tuple[tuple[frozenset[str], str], ...]:
+        """Each way to cut a one-word ``term`` into a first part (its stem, and the stem without a
+        joining "s") and a head (its stem), both long enough to be words; remembered per term."""
+        if term not in self._term_splits:
+            cuts = range(MIN_PART, len(term) - MIN_HEAD + 1) if " " not in term and term.isalpha() else range(0)
+            splits = []
+            for cut in cuts:
+                first, head = term[:cut], term[cut:]
+                firsts = frozenset(self._one_stem(part) for part in (first, first[:-1] if first.endswith("s") else "")
+                                   if len(part) >= MIN_PART) - {""}
+                if firsts and (stem := self._one_stem(head)):
+                    splits.append((firsts, stem))
+            self._term_splits[term] = tuple(splits)
+        return self._term_splits[term]
+
+    def _one_stem(self, word: str) -> str:
+        stems = self._analyzer.terms(word)
+        return stems[0] if len(stems) == 1 else ""
 
     def _whole_stems(self, phrase: str) -> tuple[str, ...]:
         """The index term of each whole word of ``phrase`` (its stem, not its compound parts);

@@ -85,16 +85,22 @@ def names_the_countries_of(passages: Sequence[Passage], question: str) -> dict[s
     """Per document of ``passages``: whether its title or text names every country ``question``
     names (Sweden is no entry: every page's). "Hur många personer från Ukraina har tillfälligt skydd i
     Norge?" is not answered by a page on the Ukrainians in Sweden that never names Norway. Empty when
-    the question names no country. Cost: one regex pass over the question, and one per country
-    named and document."""
+    the question names no country. Cost: a lookup per word of the question, and a regex pass per
+    country named and document."""
     # A question names a country in its own language: the Swedish "finns" is no Finns.
-    language = detect_language(question, default="sv")
-    forms = _country_of(language)
-    named = {forms[m.group(1)] for m in _country_pattern(language=language).finditer(question.casefold())}
+    named = _countries_named(question, _country_of(detect_language(question, default="sv")))
     if not named:
         return {}
     texts = {p.hit.document_id: f"{p.document.title}\n{p.document_text}".casefold() for p in passages}
     return {document: all(_country_pattern(term).search(text) for term in named) for document, text in texts.items()}
+
+
+def _countries_named(question: str, forms: dict[str, str]) -> set[str]:
+    """The countries ``forms`` (form → country) name in ``question``, by its words and pairs and
+    triples of words ("new zealand"), in the genitive too. Cost: a dictionary lookup per n-gram."""
+    words = re.findall(r"[\wåäöéü-]+", question.casefold())
+    grams = (" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+    return {forms.get(gram) or forms.get(gram.removesuffix("s").removesuffix(":")) for gram in grams} - {None}
 
 
 @functools.cache
@@ -109,9 +115,9 @@ def _country_of(language: str | None = None) -> dict[str, str]:
 
 
 @functools.cache
-def _country_pattern(term: str | None = None, *, language: str | None = None) -> re.Pattern[str]:
-    """The whole-word forms of one country (``term``, its Swedish name), or of every country, in
-    ``language`` (default either), in the genitive too."""
-    forms = [form for form, country in _country_of(language).items() if term is None or country == term]
+def _country_pattern(term: str) -> re.Pattern[str]:
+    """The whole-word forms of one country (``term``, its Swedish name), in either language, in the
+    genitive too."""
+    forms = [form for form, country in _country_of().items() if country == term]
     alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
     return re.compile(rf"(?<!\w)({alternatives})(?::?s)?(?!\w)")  # a genitive too: "Estonias förlisning"
