@@ -74,10 +74,13 @@ def names_person(text: str, exclude: str) -> bool:
         any(_new_post_holder(m, exclude) for m in _POST_OF_BODY.finditer(text))
 
 
+_CAPITALISED = re.compile(r"[A-ZÅÄÖ][\wåäöéü-]+")
+
+
 def _new_titled(match: re.Match[str], exclude: str) -> bool:
     """A titled name is new only if its name is: "civilminister Erik Slottner" names no one new beside
     "Vem efterträdde Erik Slottner som civilminister?", whatever the title's place."""
-    named = re.findall(r"[A-ZÅÄÖ][\wåäöéü-]+", match.group(0).split(",")[0])
+    named = _CAPITALISED.findall(match.group(0).split(",")[0])
     return is_new(match, exclude) and not (len(named) >= 2 and uses(exclude, " ".join(named[-2:]).casefold()))
 
 

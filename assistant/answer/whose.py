@@ -1,5 +1,5 @@
-"""Whose fact a unit states: the documents a question's names or title point to, and the person or
-body a heading names over a programme's entries. ``selection.candidates`` reads a unit as stating
+"""Whose fact a unit states: the documents a question's names, title or countries point to, and the
+person or body a heading names over a programme's entries. ``selection.candidates`` reads a unit as stating
 the asked-for kind of fact only where these allow it. String work over the competing passages.
 """
 
