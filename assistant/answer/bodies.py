@@ -9,6 +9,7 @@ import functools
 import json
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.events import cue
@@ -42,10 +43,25 @@ def besides_for_an_agency(question: str) -> str:
 
 
 @functools.cache
+def _country_entries() -> tuple[dict[str, Any], ...]:
+    """The records of ``data/countries.json``, read once."""
+    return tuple(json.loads(data_text("countries.json")))
+
+
+@functools.cache
 def country_names() -> frozenset[str]:
     """The countries' names in Swedish and English (``data/countries.json``). Cost: one small read."""
-    entries = json.loads(data_text("countries.json"))
-    return frozenset(name for entry in entries for name in (entry["term"], entry["english"]))
+    return frozenset(name for entry in _country_entries() for name in (entry["term"], entry["english"]))
+
+
+@functools.cache
+def country_forms(language: str | None = None) -> dict[str, str]:
+    """Every form naming a country in ``language`` ("sv", "en"; default either), casefolded, with
+    the country's Swedish name: "ukrainas" and "ukrainian" → "Ukraina"."""
+    swedish, english = language in (None, "sv"), language in (None, "en")
+    return {form.casefold(): entry["term"] for entry in _country_entries()
+            for form in ([entry["term"], *entry["forms"]] if swedish else [])
+            + ([entry["english"], *entry["english_terms"]] if english else [])}
 
 
 def named_bodies(documents: Mapping[str, str], *, answer_type: AnswerType | None,

@@ -140,6 +140,8 @@ class ExtractiveAnswerer(Answerer):
             # the follow-up's own words are asked once the earlier question's kind of fact is missing.
             answer_type, ranked = self.ranked(context, asked=own)
             selection = self._select(context, answer_type, ranked)
+        # A body is no kind of fact whose absence ``select`` reads as missing, but who succeeded
+        # someone is stated only by a sentence giving that role (its ``assigns``): none, the pages do not say.
         if answer_type in _WHO and asks_who_succeeded(asked_part(context.question, own)) and not any(
                 c.features.get("assigns") for c in ranked):
             return answer_type, ranked, Selection([], answer_type, missing_fact=True)

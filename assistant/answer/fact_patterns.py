@@ -35,6 +35,7 @@ _DATE_TEXT = rf"(?<![A-Z]\()(?<!\d/)\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
              r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
 _NTH = "|".join(sv for place, (sv, _) in ORDINAL_WORDS.items() if place >= 3)
+_ORDINAL_SV, _ORDINAL_EN = ("|".join(words) for words in zip(*ORDINAL_WORDS.values(), strict=True))
 # A number of days, weeks, months or years: "tre månader", "30 working days".
 _SPAN_OF_TIME = (rf"(?:\d+|{NUMBER_WORDS}|en|ett|one|a)\s+(?:arbets)?(?:dagar|dag|veckor|vecka|månader|månad|år|"
                  r"working days?|days?|weeks?|months?|years?)\b")
@@ -45,11 +46,10 @@ _AFTER_EVENT = rf"\b{_SPAN_OF_TIME}\s+(?:efter|after)\s+(?:att|det att|that|the)
 _RELATIVE_DATE = (r"\b(?:nästa|förra|kommande|innevarande|samma|följande|föregående) (?:år(?:et)?|dag(?:en)?|"
                   r"vecka(?:n)?|månad(?:en)?|höst|vår|sommar|vinter)\b|\bi (?:år|höst|vår|sommar|vinter)\b|"
                   r"\b(?:sommaren|vintern)\b|\b(?:halv)?årsskiftet\b|\b(?:första|andra|tredje|fjärde) kvartalet\b|"
-                  rf"\b(?:första|andra|{_NTH}) året\b|\b(?:sitt|dess|sin) (?:\w+ )?(?:första|{_NTH}) år\b|"
+                  rf"\b(?:{_ORDINAL_SV}) året\b|\b(?:sitt|dess|sin) (?:\w+ )?(?:första|{_NTH}) år\b|"
                   # A day counted in a period: "från och med den första sjukdagen", "the seventh day of …".
                   # (A day of a kind, not "Statsbesökets tredje dag", a day of a programme.)
-                  rf"\b(?:första|andra|{_NTH}) [a-zåäö]+dag(?:en)?\b|"
-                  r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:[a-z]+ )?day of\b|"
+                  rf"\b(?:{_ORDINAL_SV}) [a-zåäö]+dag(?:en)?\b|\b(?:{_ORDINAL_EN}) (?:[a-z]+ )?day of\b|"
                   r"\b(?:next|last|this|the same|the following|the coming|the previous) (?:year|day|week|month|spring|"
                   r"summer|autumn|fall|winter)\b|\b(?:in|during|by|until) (?:the )?(?:spring|summer|autumn|winter)\b|"
                   r"\bturn of the year\b|\b(?:first|second|third|fourth) quarter\b|"

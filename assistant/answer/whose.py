@@ -6,20 +6,20 @@ the asked-for kind of fact only where these allow it. String work over the compe
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
+from assistant.answer.bodies import country_forms
 from assistant.answer.concepts import names_whole
 from assistant.answer.fact_forms import states
 from assistant.answer.language import detect_language
 from assistant.answer.named_documents import names_title
 from assistant.answer.names import named_in
+from assistant.answer.number_words import factored
 from assistant.glossary import Glossary
-from assistant.glossary_records import data_text
 
 
 def named_in_english(question: str, glossary: Glossary) -> tuple[str, ...]:
@@ -85,14 +85,15 @@ def names_the_countries_of(passages: Sequence[Passage], question: str) -> dict[s
     """Per document of ``passages``: whether its title or text names every country ``question``
     names (Sweden is no entry: every page's). "Hur många personer från Ukraina har tillfälligt skydd i
     Norge?" is not answered by a page on the Ukrainians in Sweden that never names Norway. Empty when
-    the question names no country. Cost: a lookup per word of the question, and a regex pass per
-    country named and document."""
+    the question names no country. Cost: a lookup per word of the question, and one regex pass per
+    document text, remembered (as ``ordinals`` keeps the places each text names)."""
     # A question names a country in its own language: the Swedish "finns" is no Finns.
-    named = _countries_named(question, _country_of(detect_language(question, default="sv")))
+    named = _countries_named(question, country_forms(detect_language(question, default="sv")))
     if not named:
         return {}
-    texts = {p.hit.document_id: f"{p.document.title}\n{p.document_text}".casefold() for p in passages}
-    return {document: all(_country_pattern(term).search(text) for term in named) for document, text in texts.items()}
+    documents = {p.hit.document_id: p for p in passages}.values()
+    return {p.hit.document_id: named <= (_countries_in(p.document.title) | _countries_in(p.document_text))
+            for p in documents}
 
 
 def _countries_named(question: str, forms: dict[str, str]) -> set[str]:
@@ -103,21 +104,15 @@ def _countries_named(question: str, forms: dict[str, str]) -> set[str]:
     return {forms.get(gram) or forms.get(gram.removesuffix("s").removesuffix(":")) for gram in grams} - {None}
 
 
-@functools.cache
-def _country_of(language: str | None = None) -> dict[str, str]:
-    """Every form naming a country, in ``language`` ("sv", "en"; default either), with the country's
-    Swedish name (``data/countries.json``, read once)."""
-    entries = json.loads(data_text("countries.json"))
-    swedish, english = language in (None, "sv"), language in (None, "en")
-    return {form.casefold(): e["term"] for e in entries
-            for form in ([e["term"], *e["forms"]] if swedish else []) + ([e["english"], *e["english_terms"]]
-                                                                        if english else [])}
+@functools.lru_cache(maxsize=512)
+def _countries_in(text: str) -> frozenset[str]:
+    """The countries ``text`` names, in either language, in the genitive too ("Estonias
+    förlisning"); remembered per text (the texts are loaded once per index version)."""
+    forms = country_forms()
+    return frozenset(forms[match.group(1).casefold()] for match in _every_country().finditer(text))
 
 
 @functools.cache
-def _country_pattern(term: str) -> re.Pattern[str]:
-    """The whole-word forms of one country (``term``, its Swedish name), in either language, in the
-    genitive too."""
-    forms = [form for form, country in _country_of().items() if country == term]
-    alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)({alternatives})(?::?s)?(?!\w)")  # a genitive too: "Estonias förlisning"
+def _every_country() -> re.Pattern[str]:
+    # One alternation factored by the forms' shared beginnings (the longest tried first): one pass.
+    return re.compile(rf"(?<!\w)({factored(country_forms())})(?::?s)?(?!\w)", re.IGNORECASE)
