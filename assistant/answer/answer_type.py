@@ -123,6 +123,9 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"what share|what proportion|"
                               r"what fraction|how (?:large|big) a (?:share|part|portion|proportion)|"
                               r"hur stor andel|vilken andel|andel\w* av|"
+                              # A rate of interest is a share: "What interest rate will tenants get?" (a tax
+                              # rate is often kronor per unit: "Vilken skattesats på el …?")
+                              r"\bwhat (?:[\w-]+ ){0,2}interest(?: rates?)?\b|\bvilken (?:[\w-]+ )?ränt(?:a|esats)\b|"
                               # "What level of aid, as a share of gross national income, …?"
                               r"\bas a (?:share|percentage|proportion) of\b|"
                               # A limit on a share: "What is the maximum share of the profit … may transfer?"
@@ -197,7 +200,8 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
                             r"grant|fine|financial envelope|share capital)s?\b|amount(?:s|ed)? to\b|"
                             # "What was the value of the portfolio …?" asks what it was worth.
-                            r"what (?:is|was|were|are) the (?:total |market |combined )?value of (?:the|its|their)\b|"
+                            r"what (?:is|was|were|are) the (?:total |market |combined )?value of "
+                            r"(?:the|its|their|[\w-]+'s)\b|"
                             r"vad (?:är|var) (?:det )?(?:sammanlagda |totala )?värdet (?:på|av)\b|"
                             # "What annual user fee …?", "What daily allowance …?", "Vilken sanktionsavgift …?":
                             # one sum asked for by name ("What monthly remuneration threshold …?" asks a level).
@@ -236,6 +240,11 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"(?! (?:of )?(?:change|progress)\b)|"
                                # "What rate would the energy tax stay at …?", "What monthly threshold is proposed?"
                                r"\bwhat (?:[\w-]+ ){0,2}(?:rate|threshold)\b(?! (?:of )?(?:change|progress)\b)|"
+                               # "What reduction obligation level for diesel will apply?" (not "what level of
+                               # government …", which asks who).
+                               r"\bwhat (?:[\w-]+ ){1,3}level\b(?! of\b)|"
+                               # A tax rate is a share or kronor per unit: "Vilken skattesats på el …?"
+                               r"\bvilken (?:[\w-]+ )?\w*skattesats\b|\b\w*skattesatsen\b|"
                                # "What is the overall ceiling for the guarantees?", "Vad är taket för …?"
                                r"\bwhat (?:is|was|will be) the (?:[\w-]+ ){0,2}(?:ceiling|cap)\b|"
                                r"\bvad (?:är|var|blir) (?:det )?(?:[\wåäö-]+ )?(?:taket|maxbeloppet|maxtaket)\b|"
@@ -270,6 +279,11 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"\bwho (?:was|were|has been|have been|is|will be) (?:appointed|named|chosen|selected|"
                              r"elected|nominated|recruited)\b|"
                              r"\bwho (?:gave|held|delivered|wrote|signed|spoke|said)\b|name of the|"
+                             # An inquiry is led by its investigator: "Who is leading the new inquiry into …?"
+                             r"\bwho (?:is|was|will be) (?:leading|heading|in charge of|conducting) "
+                             r"(?:the|this|that|an?) (?:[\w-]+ ){0,2}?(?:inquiry|investigation|review)\b|"
+                             r"\bvem (?:leder|ledde|ska leda|kommer att leda|har lett) (?:den |det )?(?:[\w-]+ ){0,2}?"
+                             r"utredning\w*|"
                              # Post holders asked for by title, the same in both languages.
                              # ("Which two Swedish ministers …?")
                              r"\bwhich (?:[\w-]+ ){0,2}(?:minister|ministers|state secretar(?:y|ies)|ambassadors?|"

@@ -135,9 +135,12 @@ _ASKS_BEFORE = _cue(r"^\W*(?:and\s+)?(?:what|which|how|when|where|why)\b")
 
 
 # "When a school has more applicants than places, which grounds may it use?": a leading "when" (or
-# "if") clause sets a condition; the question is the clause after the comma.
+# "if") clause sets a condition; the question is the clause after the comma. So does a leading
+# phrase saying under what ("Under the proposed contractor liability, can a contractor …?").
 _LEADING_CLAUSE = _cue(r"^\W*(?:when|if|när|om)\s+[^,?]{3,}?,\s*(?P<main>(?:what|which|who|whom|how|where|why|"
-                  r"vad|vilk\w+|vem|hur|var|varför)\b.*)$")
+                  r"vad|vilk\w+|vem|hur|var|varför)\b.*)$|"
+                  r"^\W*(?:under|according to|enligt)\s+[^,?]{3,80}?,\s*(?P<asked>(?:can|may|must|should|will|"
+                  r"would|does|do|did|is|are|was|were|has|have|får|ska|skall|kan|måste|bör|är|blir)\s.*)$")
 
 
 # "… synpunkter från när det gäller tillstånd?" means "regarding", not "from when".
@@ -146,4 +149,4 @@ _REGARDING = _cue(r"\bnär det (?:gäller|kommer till)\b")
 
 def _main_clause(question: str) -> str:
     match = _LEADING_CLAUSE.match(question)
-    return _REGARDING.sub(" ", match.group("main") if match else question)
+    return _REGARDING.sub(" ", (match.group("main") or match.group("asked")) if match else question)

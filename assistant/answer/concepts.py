@@ -56,6 +56,7 @@ MIN_CONCEPTS_OVERRULE = 2
 # too many words, and a shorter head ("ning", "ande") a suffix.
 MIN_PART = 4
 MIN_HEAD = 5
+_Split = tuple[frozenset[str], str, bool]  # first part's stems, head's stem, head read as a whole word only
 MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
 # Below this share of the English question's glossary concepts found in the top passages, the
 # passages are about something else (0/1 … 0/4, 1/5: see ``support``'s module docstring).
@@ -101,12 +102,16 @@ def _asked_for(said: str, question: str) -> bool:
 def _used_as_verb(said: str, question: str) -> bool:
     """Whether the English ``question`` uses the phrase ``said`` with its last word as a verb, after
     a modal and its subject: "By when must the inquiry report?" asks when it reports, not about an
-    inquiry report (betänkande); "What does the inquiry report say?" keeps the noun."""
+    inquiry report (betänkande); "What does the inquiry report say?" keeps the noun. Or after a
+    modal and before "as": "Which agency will act as host?"."""
     # (A subject is named: "How quickly must graffiti on buildings be removed?" uses no verb.)
+    # ("What will that agency provide for the council?": a verb before "for" too.)
     return re.search(rf"\b(?:must|should|shall|will|would|can|could|may|might|did|does|do)\s+"
                      rf"(?:the|its|their|this|that|each|every)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(said)}"
-                     r"(?=\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before)\b)",
-                     question, re.IGNORECASE) is not None
+                     r"(?=\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before|for)\b)",
+                     question, re.IGNORECASE) is not None \
+        or re.search(rf"\b(?:must|should|shall|will|would|can|could|may|might|to)\s+{re.escape(said)}\s+as\b",
+                     question, re.IGNORECASE) is not None  # "the agency will act as host" (no act, lag)
 
 
 # A name of capitalised words inside a sentence: "the Volvo Group", "the Statement of Foreign Policy".
@@ -156,7 +161,7 @@ class ConceptCheck:
         self._analyzer = lexical.analyzer
         self._glossary = glossary
         self._concept_terms: dict[str, frozenset[str]] = {}
-        self._term_splits: dict[str, tuple[tuple[frozenset[str], str], ...]] = {}
+        self._term_splits: dict[str, tuple[_Split, ...]] = {}
         # ``unaddressed`` and ``every_written`` read the same question one after the other.
         self._question_phrases = functools.lru_cache(maxsize=64)(glossary.english_phrases)
 
@@ -298,26 +303,31 @@ class ConceptCheck:
 
     def _written_apart(self, entry: GlossaryEntry, written: set[str]) -> bool:
         """Whether ``written`` (a passage's terms) holds the parts of ``entry``'s one-word term apart:
-        its first part as a word and its head as a word or a word's end. "support package"
-        (stödpaket) is spoken of by "ett lagstiftningspaket om makrofinansiellt stöd"; "staff parking"
-        (personalparkering) only where both "personal" and a "…parkering" are written. Cost: a set
-        lookup per split of the term (``_splits``, analysed once per term), and a scan of ``written``
-        per split whose first part it holds."""
-        return any(first & written and any(word.endswith(head) for word in written)
-                   for first, head in self._splits(entry.term.casefold()))
+        its first part as a word and its head as a word or a word's end (a head shorter than
+        ``MIN_HEAD`` as a word only: "ansvar" ends in "svar"). "support package" (stödpaket) is spoken
+        of by "ett lagstiftningspaket om makrofinansiellt stöd"; "consultation responses" (remissvar)
+        by "svara på remissen"; "staff parking" (personalparkering) only where both "personal" and a
+        "…parkering" are written. Cost: a set lookup per split of the term (``_splits``, analysed
+        once per term), and a scan of ``written`` per split whose first part it holds."""
+        return any(first & written and (head in written if whole else any(word.endswith(head) for word in written))
+                   for first, head, whole in self._splits(entry.term.casefold()))
 
-    def _splits(self, term: str) -> tuple[tuple[frozenset[str], str], ...]:
-        """Each way to cut a one-word ``term`` into a first part (its stem, and the stem without a
-        joining "s") and a head (its stem), both long enough to be words; remembered per term."""
+    def _splits(self, term: str) -> tuple[_Split, ...]:
+        """Each way to cut a one-word ``term`` into a first part (its stem, the stem without a joining
+        "s", and with the letter it shares with the head) and a head (its stem), both long enough to
+        be words, and whether the head is short enough to be read as a whole word only; remembered
+        per term."""
         if term not in self._term_splits:
-            cuts = range(MIN_PART, len(term) - MIN_HEAD + 1) if " " not in term and term.isalpha() else range(0)
+            cuts = range(MIN_PART, len(term) - MIN_PART + 1) if " " not in term and term.isalpha() else range(0)
             splits = []
             for cut in cuts:
                 first, head = term[:cut], term[cut:]
-                firsts = frozenset(self._one_stem(part) for part in (first, first[:-1] if first.endswith("s") else "")
-                                   if len(part) >= MIN_PART) - {""}
+                # A letter three would write is written twice: "remiss" + "svar" is "remissvar".
+                parts = (first, first[:-1] if first.endswith("s") else "",
+                         first + head[0] if first[-1] == head[0] else "")
+                firsts = frozenset(self._one_stem(part) for part in parts if len(part) >= MIN_PART) - {""}
                 if firsts and (stem := self._one_stem(head)):
-                    splits.append((firsts, stem))
+                    splits.append((firsts, stem, len(head) < MIN_HEAD))
             self._term_splits[term] = tuple(splits)
         return self._term_splits[term]
 

@@ -208,8 +208,9 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
              cue(r"\bborn\b|\bfödd[aes]?\b|\bföddes\b|\bf\. \d{4}\b|\(\d{4}[–-]\)|\bbirth")),
     # "Until when was the inquiry period extended?" is answered by "förlängdes utredningstiden till den
     # 1 juni", not by the dates a secretary was employed (before "lasts", whose cue it shares).
+    # ("… fick i november 2014 ett utvidgat uppdrag": a remit is extended by widening it too.)
     "extended": (cue(r"\bextend(?:ed|s)?\b|\bförläng(?:s|des|ts|as|a|t)?\b"),
-                 cue(r"\bexten[ds]\w*|\bförläng\w*")),
+                 cue(r"\bexten[ds]\w*|\bförläng\w*|\b(?:utvidgat|utvidgade|utökat|utökade) uppdrag")),
     # "Until what date will the pilot run?" is answered by when it ends ("pågå till och med den 31
     # januari 2028"), not by the dates its reports are due (last: "Till när ska rapporten lämnas?"
     # asks when a report is due).

@@ -30,10 +30,13 @@ from assistant.answer.number_words import (
 # month ("the December meeting") has not named the date.
 # (Nor the year of a document's code, "SWD(2023) 141", "COM(2023) 258", or of an act's old-style number,
 # "förordning (EU) nr 347/2013".)
+# (A year before 1900 only beside a word dating it: "Den grundades av Gustav II Adolf 1631.")
 _DATE_TEXT = rf"(?<![A-Z]\()(?<!\d/)\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
              rf"\b(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?::[ae])?\s+)?(?:{MONTHS})\b(?:\s+\d{{1,2}}\b)?|" \
              r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
-             r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b"
+             r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b|" \
+             r"\b(?:grunda\w*|bildad\w*|instiftad\w*|uppförd\w*|byggd\w*|founded|established|built|år|sedan|since)\b" \
+             r"[^.;]{0,40}?(?<=\s)1[0-8]\d\d\b(?!\s*(?:kr\b|kronor|%|procent|meter|st\b))"
 _NTH = "|".join(sv for place, (sv, _) in ORDINAL_WORDS.items() if place >= 3)
 _ORDINAL_SV, _ORDINAL_EN = ("|".join(words) for words in zip(*ORDINAL_WORDS.values(), strict=True))
 # A number of days, weeks, months or years: "tre månader", "30 working days".
@@ -89,6 +92,8 @@ _NOT_COUNTING = rf"(?!\s+(?:[a-zåäö]+a\s+)?(?:{_COUNTED_MILLIONS})\b)"  # one
 
 STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.MONEY: _cue(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|öre\b|sek\b|tkr|mnkr|mdkr|mkr|msek\b|mdsek\b|"
+                           # Millions of another currency in its abbreviation: "35 MUSD", "12 MEUR".
+                           r"musd\b|meur\b|mdusd\b|mdeur\b|"
                            r"miljon\w* kronor|"
                            # ("150 miljoner för 2026" is a sum; "1,3 miljoner personer" counts people.)
                            # ("med nästan 1 miljard för 2023": a sum in the singular too.)
@@ -124,6 +129,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                              # kronor", "of which SEK 20 million".
                              rf"{_SUM}\s+(?:kronor\s+)?av (?:dessa|dem|detta|det|beloppet|summan|medlen|pengarna)\b|"
                              rf"\bvarav\s+(?:cirka\s+|drygt\s+|knappt\s+|omkring\s+)?{_SUM}|"
+                             # "Av dessa 26 miljarder kronor är 12,5 miljarder permanenta": the part after the whole.
+                             rf"\bav (?:dessa|de)\s+{_SUM}(?:\s+kronor)?\s+(?:är|var|utgör|utgjorde)\s+"
+                             rf"(?:cirka\s+|drygt\s+|knappt\s+|omkring\s+)?{_SUM}|"
                              r"\bof (?:which|this|these)\b[^.]{0,20}?\d[\d ,.]*\s*(?:million|billion)\b"),
     # A count: a number that is not a year, a date, a sum, a share, a period, a frequency or a
     # paragraph ("15 år", "1 augusti", "12 miljoner kronor", "två gånger per termin", "3 kap."), nor

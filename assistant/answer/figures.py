@@ -137,6 +137,8 @@ _SAME_COUNT = (
     ("barn", "children"),
     # A mission abroad: "40 insatser i fem världsdelar" counts operations.
     ("insatser", "operations", "missions"),
+    # "Höjningen sker i två steg": how many steps a change takes counts its stages.
+    ("steg", "steps", "stages", "etapper", "phases", "faser"),
 )
 
 

@@ -59,7 +59,8 @@ _RESPONSIBILITY = _cue(
     r"leads?\b|handles?\b|accountable|does|carry|carries|runs?\b|coordinat|follow)|"
     r"\b(?:vem|vilka|vilken|vilket)\b.*\b(?:ansvar|huvudansvar|håller i|leder|äger|ska göra|genomför|samordna)|"
     # (Not criminal responsibility: "What age of criminal responsibility …?" asks an age.)
-    r"(?<!criminal )\bresponsib|(?<!straffrättsligt )\bansvar|"
+    # (Nor the principle of responsibility, ansvarsprincipen: "What does it mean?" asks a definition.)
+    r"(?<!criminal )(?<!principle of )\bresponsib(?!ility principle)|(?<!straffrättsligt )\bansvar(?!sprincip)|"
     # Asked as a keyword: "leisure card for children – lead agency?"
     r"\blead (?:agency|authority|body|organi[sz]ation)\b")
 

@@ -21,14 +21,23 @@ from assistant.answer.base import Passage
 from assistant.answer.list_questions import asks_for_a_list
 from assistant.chunk import unit_spans
 
-# A list item: a bullet, or a number or letter with a dot or parenthesis ("1. ", "b) ").
-_ITEM = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)]|[a-z][.)])\s")
+# A list item: a bullet (a middle dot too: "· ett mer suveränt Europa"), or a number or letter with a
+# dot or parenthesis ("1. ", "b) ").
+_ITEM = re.compile(r"\s*(?:[-•*–·●▪◦]|\d{1,2}[.)]|[a-z][.)])\s")
 _SPACES = re.compile(r"[ \t]*")
 
 
 def is_list_item(line: str) -> bool:
     """``line`` starts a list item."""
     return _ITEM.match(line) is not None
+
+
+def opens_an_item(text: str, start: int) -> bool:
+    """Whether the unit starting at ``start`` of ``text`` is a list item's first words: only its
+    bullet or number stands before it on its line ("67. Region Västmanland", read without "67. ")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    marker = _ITEM.match(text, line_start)
+    return marker is not None and not text[marker.end():start].strip()
 
 
 def after_item_marker(text: str, start: int) -> int:
@@ -204,12 +213,12 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool, open_question: bool) 
     text = candidate.passage.document_text
     start, end = candidate.span
     unit = text[start:end]
-    is_item = is_list_item(unit)
+    is_item = is_list_item(unit) or opens_an_item(text, start)
     if not is_item and item_heading(text, start):
         return (candidate.span,)  # a sentence inside an item: the items after it are not its list
     following = listed_after(text, unit, end)
-    if (_announces(unit) or (not is_item and (wants_list or (open_question and _announced_next(text, end))))) \
-            and following:
+    announced = not is_item and (wants_list or (open_question and _announced_next(text, end)))
+    if (_announces(unit, item=is_item) or announced) and following:
         return ((start, following[-1][1]),)
     if not (is_item and wants_list):
         return (candidate.span,)
@@ -258,17 +267,18 @@ _OPEN_END = re.compile(r"\b(?:om|av|för|med|till|från|på|vid|i|att|som|såsom
                        r"inklusive|nämligen|of|for|to|with|on|in|such as|including|namely)$", re.IGNORECASE)
 
 
-def _announces(unit: str) -> bool:
+def _announces(unit: str, *, item: bool | None = None) -> bool:
     """A unit that introduces what follows: it ends in a colon, or stops mid-sentence ("Syftet med
     detta program är att" above its items). An item ends without a stop as a rule, so an item
     announces the items under it only by a colon or a word no phrase ends in ("- särskilt utreda
-    behovet av förändringar i alkohollagen i fråga om", its points flattened below it)."""
+    behovet av förändringar i alkohollagen i fråga om", its points flattened below it). ``item``
+    says whether the unit is an item when its bullet is not part of it (``opens_an_item``)."""
     end = unit.rstrip()
     if end.endswith(":"):
         return True
     if not end or not end[-1].isalpha():
         return False
-    return not is_list_item(unit) or _OPEN_END.search(end) is not None
+    return not (is_list_item(unit) if item is None else item) or _OPEN_END.search(end) is not None
 
 
 def listed_after(text: str, unit: str, end: int) -> list[tuple[int, int]]:

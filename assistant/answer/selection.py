@@ -58,15 +58,10 @@ from assistant.answer.quoting import (
     is_list_item,
     item_heading,
     listed_after,
+    opens_an_item,
     quoted_spans,
 )
-from assistant.answer.relations import (
-    NARROWER_THAN_RESPONSIBILITY,
-    Relation,
-    done_by,
-    gives,
-    names_whom_given,
-)
+from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, done_by, gives, names_whom_given
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
 from assistant.answer.specifics import FIGURES, AskedFact
@@ -75,8 +70,9 @@ from assistant.chunk import MIN_UNIT_CHARS
 from assistant.parse.characters import as_read
 
 PASSAGES = 5  # the first content passages, whose units compete (with the first document's further ones)
-# The kinds of fact that are names: the question's own names (in either language) do not answer it.
-_NAMED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE})
+# The kinds of fact that are names (the question's own names, in either language, do not answer it),
+# and a definition (of a term the question may name by its glossary form).
+_NAMED_OR_DEFINED = frozenset({AnswerType.BODY, AnswerType.PERSON, AnswerType.PLACE, AnswerType.DEFINITION})
 _TOTALLED = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY})  # "sammanlagt", "in total"
 # What a page's byline or dateline tells (who wrote or spoke, where, when): for any other question it
 # only restates the words that say which page is meant.
@@ -167,7 +163,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     asked = asked or question
     # The glossary's Swedish for an English question's names: only where names are the answer
     # ("the purpose" glossed as "syftet" must not hide "Syftet med programmet är …").
-    besides = " ".join([question, *known]) if answer_type in _NAMED else question
+    # (A term asked the meaning of in English is defined by its glossary form: "Ansvarsprincipen innebär att …".)
+    besides = " ".join([question, *known]) if answer_type in _NAMED_OR_DEFINED else question
     besides = f"{besides} {besides_for_an_agency(asked)}" if answer_type is AnswerType.BODY else besides
     figures = figures or asked
     numbers = set(_NUMBER.findall(figures))
@@ -209,8 +206,10 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             # A list item's title reads as a heading for the sentences under it.
             heading = item_heading(passage.document_text, span[0]) if passage.kind == "text" else ""
             context = f"{heading}\n{context}" if heading else context
+            # ("67. Region Västmanland" is read without its number: an item still, announcing nothing.)
+            item = passage.kind == "text" and opens_an_item(passage.document_text, span[0])
             items = listed_after(passage.document_text, text, span[1]) \
-                if passage.kind == "text" and _announces(text) else []
+                if passage.kind == "text" and _announces(text, item=item or is_list_item(text)) else []
             # A lead-in is quoted with its items: it states what they state.
             stated = f"{text}\n{passage.document_text[items[0][0]:items[-1][1]]}" if items else text
             # A table cell's number states what its column's header says it is ("… (MSEK): 103").

@@ -95,6 +95,12 @@ _POSTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         # "And who is the new vice chair?" is not answered by the new chair.
         (r"\bvice[- ]?(?:chair\w*|president|ordförande)\b|\bdeputy chair\w*",
          r"\bvice[- ]?(?:ordförande|chair\w*|president)\b|\bdeputy chair\w*"),
+        # "Who is leading the new inquiry …?" is answered by "Utredare är …", not by a minister quoted.
+        (r"\binvestigators?\b|\butredare\w*|\bwho (?:is|was|will be) (?:leading|heading|conducting|in charge of) "
+         r"(?:the|this|that|an?) (?:[\w-]+ ){0,2}?(?:inquiry|investigation|review)\b|"
+         r"\bvem (?:leder|ledde|ska leda|kommer att leda|har lett) (?:den |det )?(?:[\w-]+ ){0,2}?utredning\w*",
+         r"utredare\w*|\binvestigator\w*|\b(?:leds|ledas|leddes|letts) av\b|\bleder utredningen\b|\bhead(?:ed|s)? by\b|"
+         r"\bled by\b"),
     ))
 
 

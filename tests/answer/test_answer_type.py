@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_type
-from assistant.answer.events import asked_event
+from assistant.answer.events import asked_event, speaks_of
 from assistant.answer.fact_forms import names_a_deadline, states
 from assistant.answer.figures import (
     counted_words,
@@ -18,6 +18,7 @@ from assistant.answer.figures import (
     years_of,
 )
 from assistant.answer.intent import Intent, classify
+from assistant.glossary import Glossary
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -959,3 +960,63 @@ def test_a_word_explained_by_what_it_is_about_is_defined() -> None:
                   besides=question)
     assert not states(AnswerType.DEFINITION, "Beslutet handlar om att ta reda på hur man har fått tillträde.",
                       besides=question)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # The value of a country's trade is a sum; a rate of interest a share; a level asked for a figure
+    # (not "what level of government", which asks who).
+    ("What was the value of Sweden's trade with Nigeria in 2023?", AnswerType.MONEY),
+    ("What interest rate will tenants get on the deposit?", AnswerType.PERCENT),
+    ("What reduction obligation level for diesel will apply in 2028?", AnswerType.QUANTITY),
+    ("What level of government is responsible?", None),
+    # A tax rate is a share or kronor per unit: a figure either way.
+    ("Vilken skattesats på el föreslås gälla?", AnswerType.QUANTITY),
+    # An inquiry is led by a person, its investigator.
+    ("Who is leading the new inquiry into support for people who want to leave criminal gangs?", AnswerType.PERSON),
+    ("Vem leder den nya utredningen om avhoppare?", AnswerType.PERSON),
+    # A leading phrase saying under what does not hide a yes-or-no question.
+    ("Under the proposed contractor liability, can a contractor avoid liability by showing checks?",
+     AnswerType.YES_NO),
+    ("Enligt utredningen, får kommunen ta ut en avgift?", AnswerType.YES_NO),
+])
+def test_a_trades_value_an_interest_rate_a_level_an_inquirys_leader_and_a_question_after_a_phrase(
+        question: str, expected: AnswerType | None) -> None:
+    assert asked_type(question) is expected
+
+
+@pytest.mark.parametrize(("answer_type", "text", "expected"), [
+    # Millions of a currency by its abbreviation; a part of a whole sum.
+    (AnswerType.MONEY, "2014 var Sverige den största givaren till UN Women med 35 MUSD.", True),
+    (AnswerType.PERCENT, "Av dessa 26 miljarder kronor är 12,5 miljarder permanenta anslagsökningar.", True),
+    (AnswerType.PERCENT, "Av dessa 26 miljarder kronor är det mesta redan utbetalt.", False),
+    # A year before 1900, beside a word dating it.
+    (AnswerType.DATE, "Den grundades av Gustav II Adolf 1631.", True),
+    (AnswerType.DATE, "Antalet var 1200.", False),
+])
+def test_a_sum_in_another_currency_a_part_of_a_sum_and_an_old_year(answer_type: AnswerType, text: str,
+                                                                   expected: bool) -> None:
+    assert states(answer_type, text) is expected
+
+
+def test_how_many_steps_counts_the_stages_a_change_takes() -> None:
+    assert counts_of("Höjningen sker i två steg – det första infaller den 1 juli 2017.",
+                     same_count_stems(["steps"]))
+
+
+def test_a_remit_received_widened_is_an_extension() -> None:
+    event = asked_event("When did the inquiry on new posting-of-workers rules receive its extended remit?")
+    assert event == "extended"
+    assert speaks_of(event, "Utredningen fick i november 2014 ett utvidgat uppdrag att lämna författningsförslag.")
+    assert not speaks_of(event, "Uppdraget utvidgas enligt följande.")
+
+
+def test_what_the_principle_of_responsibility_means_asks_a_definition_not_who_is_responsible() -> None:
+    question = "What does the principle of responsibility mean in civil defence planning?"
+    assert classify(question).intent is Intent.GENERAL
+    assert asked_type(question) is AnswerType.DEFINITION
+    assert classify("Who is responsible for civil defence planning?").intent is Intent.RESPONSIBILITY
+    # The Swedish term is the glossary's form of the English one, and defines it.
+    known = Glossary.load_default().swedish_for_english(question)
+    assert "ansvarsprincipen" in known
+    assert states(AnswerType.DEFINITION, "Ansvarsprincipen innebär att strukturer som gäller i fred ska "
+                  "upprätthållas vid kris.", besides=" ".join([question, *known]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer.list_questions import announcing_as_many, asks_for_every_one, enumerates
-from assistant.answer.quoting import item_heading, listed_after
+from assistant.answer.quoting import is_list_item, item_heading, listed_after, opens_an_item
 
 MARKDOWN = """Regeringen ändrar uppdraget enligt följande.
 2. Analyser av regelgivningen
@@ -89,3 +89,17 @@ def test_a_question_saying_how_many_it_asks_for_is_answered_by_a_sentence_announ
     assert announcing.search("Uppdraget bestod av två delar: att underlätta … och att analysera …")
     assert not announcing.search("Uppdraget bestod av tre delar: A, B och C.")
     assert announcing_as_many("Which parts did the assignment consist of?") is None
+
+
+def test_a_middle_dot_marks_an_item_and_a_lead_in_is_read_with_the_items_it_marks() -> None:
+    text = ("På mötet kommer ordförandeskapet att presentera prioriteringar:\n\n"
+            "· ett mer suveränt Europa,\n\n· en ny europeisk tillväxtmodell och\n\n· ett humant Europa.\n")
+    lead_in = text.index(":") + 1
+    assert is_list_item("· ett mer suveränt Europa,")
+    assert len(listed_after(text, text[:lead_in], lead_in)) == 3
+
+
+def test_a_numbered_line_read_without_its_number_is_still_an_item() -> None:
+    text = "Remissinstanser\n67. Region Västmanland\n68. Region Örebro\n"
+    assert opens_an_item(text, text.index("Region Västmanland"))
+    assert not opens_an_item(text, text.index("Remissinstanser"))

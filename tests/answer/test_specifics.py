@@ -129,3 +129,12 @@ def test_the_item_asked_for_by_its_place_is_the_one_opening_in_that_place() -> N
     assert place_opened("Slutligen ska verket redovisa.") == -1
     assert place_opened("Fourthly, the agency reports.") == 4  # every "…ly," the pattern reads has its place
     assert place_opened("Först 2030 kommer det att gälla.") is None  # "not until 2030"
+
+
+def test_who_leads_an_inquiry_is_answered_by_its_investigator_not_by_a_quoted_chair() -> None:
+    question = "Who is leading the new inquiry into support for people who want to leave criminal gangs?"
+    assert fits(question, AnswerType.PERSON, "Utredare är Linn Pantzar, chefsrådman vid Västmanlands tingsrätt.")
+    assert fits("Vem har lett utredningen om bodelning?", AnswerType.PERSON,
+                "Utredningen har letts av justitierådet Margareta Brattström.")
+    assert not fits(question, AnswerType.PERSON, "Vi tillsätter nu en utredning, säger Christian Carlsson (KD), "
+                                                 "ordförande i socialutskottet.")

@@ -413,3 +413,31 @@ def test_a_compound_concept_is_spoken_of_by_its_parts_written_apart(lexical: Lex
     assert "stödpaket" not in check.unaddressed(question, apart)
     one_part = set(lexical.analyzer.terms("Kommissionen föreslår ett lagstiftningspaket för Ukraina."))
     assert "stödpaket" in check.unaddressed(question, one_part)
+
+
+def test_a_compound_whose_parts_share_a_letter_is_spoken_of_by_its_short_head_written_as_a_word(
+        lexical: LexicalIndex) -> None:
+    """"consultation responses" (remissvar: "remiss" + "svar", one "s" dropped) are what "svara på
+    remissen" speaks of; a short head counts only as a word of its own ("ansvar" ends in "svar")."""
+    check = ConceptCheck(lexical=lexical, glossary=Glossary.load_default())
+    question = "What is the last day to submit consultation responses on the memorandum?"
+    answered = set(lexical.analyzer.terms("Sista datum att svara på remissen är fredagen den 25 augusti."))
+    assert "remissvar" not in check.unaddressed(question, answered)
+    suffix_only = set(lexical.analyzer.terms("Remissen skickas ut i dag. Ansvaret ligger hos departementet."))
+    assert "remissvar" in check.unaddressed(question, suffix_only)
+
+
+def test_a_verb_before_as_or_for_names_no_concept(scorer: SupportScorer) -> None:
+    """"will act as host authority" acts (no act, lag); "will that agency provide for the council"
+    provides (no erbjuda)."""
+    agency = [passage("Klimatpolitiska rådet inrättas som en ny nämndmyndighet med Formas som värdmyndighet.", 0.85)]
+    support = scorer.score("Which research funding agency will act as host authority for the new Climate Policy "
+                           "Council? what will that agency provide for the council", language="en", passages=agency)
+    assert "lag" not in support.missing and "erbjuda" not in support.missing
+
+
+def test_a_contractor_is_an_entreprenor_as_well_as_a_supplier(scorer: SupportScorer) -> None:
+    liability = [passage("Entreprenörsansvaret ska vara strikt på så sätt att en entreprenör inte ska kunna åberopa "
+                         "att rimliga kontrollåtgärder vidtagits för att gå fri från ansvar.", 0.85)]
+    assert scorer.score("Can a contractor avoid liability by showing it took reasonable checks?", language="en",
+                        passages=liability).unaddressed == ()
