@@ -317,3 +317,12 @@ def test_countries_are_known_by_their_english_names_and_adjectives(glossary: Glo
     assert "Palestine" in glossary.english_for_swedish("Situationen i de ockuperade palestinska områdena")
     entry = glossary.lookup("Tyskland")
     assert entry is not None and entry.proper_name and not entry.defined and entry.english == "Germany"
+
+
+def test_a_municipal_water_services_plan_and_cloudbursts_are_known_by_their_swedish_names(glossary: Glossary) -> None:
+    """"What must a municipality's water services plan assess regarding cloudbursts?" is asked of
+    pages that write vattentjänstplan and skyfall; a contractor is an entreprenör."""
+    forms = glossary.swedish_for_english("What must a municipality's water services plan assess regarding cloudbursts?")
+    assert "vattentjänstplan" in forms and "skyfall" in forms
+    assert "entreprenör" in glossary.swedish_for_english("Can the contractor be held liable?")
+    assert "ansvarsprincipen" in glossary.swedish_for_english("What does the principle of responsibility mean?")

@@ -415,6 +415,12 @@ WHOLE_SETS = {
     "round63": Floors(recall_at_5=0.91, in_answer=0.80, in_first_quote=0.74, declined=0.625, false_abstentions=0.04),
     # Round64: 61/62, 60/62, 54/62, 5/8, 1/62 (58, 49, 4/8, 3).
     "round64": Floors(recall_at_5=0.95, in_answer=0.93, in_first_quote=0.83, declined=0.5, false_abstentions=0.05),
+    # Round65: 61/62, 54/62, 44/62, 4/8, 0/62 (51, 42, 3/8, 3).
+    "round65": Floors(recall_at_5=0.95, in_answer=0.83, in_first_quote=0.67, declined=0.375, false_abstentions=0.04),
+    # Round66: 62/62, 58/62, 52/62, 8/8, 1/62 (51, 46, 8/8, 5).
+    "round66": Floors(recall_at_5=0.96, in_answer=0.90, in_first_quote=0.80, declined=0.875, false_abstentions=0.05),
+    # Round67: 62/62, 55/62, 45/62, 8/8, 1/62 (54, 44, 7/8, 1).
+    "round67": Floors(recall_at_5=0.96, in_answer=0.85, in_first_quote=0.69, declined=0.875, false_abstentions=0.05),
 }
 
 

@@ -306,7 +306,10 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                  # "Vad innebär det att visa tillbörlig aktsamhet?": what a phrase means.
                                  r"\bvad innebär det att\b|\bwhat does it mean to\b|"
                                  r"\bvad betyder\b|\bhur definieras\b|\bdefinition\w* av\b|"
-                                 r"\b(?:vem|vilka|vad) räknas som\b")),
+                                 r"\b(?:vem|vilka|vad) räknas som\b|"
+                                 # What an abbreviation stands for: "Vad står förkortningen bob för?"
+                                 r"\bwhat (?:does|do) (?:the (?:abbreviation|acronym) )?[\w.-]+ stand for\b|"
+                                 r"\bvad står (?:förkortningen |akronymen )?[\w.-]+ för\b")),
     # "Which article was breached?", "Vilket betänkande …?", "Vilken lag reglerar …?": a citation.
     (AnswerType.REFERENCE, _cue(r"\b(?:which|what) (?:[\w-]+ ){0,2}(?:articles?|sections?|paragraphs?|"
                                 r"acts?(?! of)|laws?|statutes?|ordinances?|regulations?|directives?|bills?|"

@@ -53,10 +53,11 @@ UNINFORMATIVE = frozenset("""
 # part ("staff" of "staff fitness benefit") or which name one ("issued").
 MIN_CONCEPTS_OVERRULE = 2
 # A compound's parts read apart (``_written_apart``): a shorter first part ("bil", "lag") is a piece of
-# too many words, and a shorter head ("ning", "ande") a suffix.
+# too many words, and a head shorter than ``MIN_HEAD`` ("svar") is read only as a word of its own:
+# as a word's end it is often a suffix or another word's ("ning", "ansvar").
 MIN_PART = 4
 MIN_HEAD = 5
-_Split = tuple[frozenset[str], str, bool]  # first part's stems, head's stem, head read as a whole word only
+_Split = tuple[frozenset[str], str, bool]  # a first part's stems, the head's stem, whether read only whole
 MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
 # Below this share of the English question's glossary concepts found in the top passages, the
 # passages are about something else (0/1 … 0/4, 1/5: see ``support``'s module docstring).
@@ -94,24 +95,45 @@ def _asked_for(said: str, question: str) -> bool:
     """Whether the English ``question`` asks for a thing of the kind ``said`` names, as the noun
     the question word qualifies: "which town was …", "on what basis are …" (not "which EU
     mechanism", whose kind is the mechanism)."""
-    return re.search(rf"\b(?:which|what)\s+{re.escape(said)}(?=\s+(?:is|was|are|were|did|does|do|has|have|had|"
-                     r"will|would|should|must|can|could|may|of|in|on|for|to|that|which|who)\b|\s*[?,])",
-                     question, re.IGNORECASE) is not None
+    return any(_QUESTION_WORD_BEFORE.search(before) and _ASKED_KIND_AFTER.match(after)
+               for before, after in _around(said, question))
 
 
 def _used_as_verb(said: str, question: str) -> bool:
     """Whether the English ``question`` uses the phrase ``said`` with its last word as a verb, after
     a modal and its subject: "By when must the inquiry report?" asks when it reports, not about an
     inquiry report (betänkande); "What does the inquiry report say?" keeps the noun. Or after a
-    modal and before "as": "Which agency will act as host?"."""
-    # (A subject is named: "How quickly must graffiti on buildings be removed?" uses no verb.)
-    # ("What will that agency provide for the council?": a verb before "for" too.)
-    return re.search(rf"\b(?:must|should|shall|will|would|can|could|may|might|did|does|do)\s+"
-                     rf"(?:the|its|their|this|that|each|every)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(said)}"
-                     r"(?=\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before|for)\b)",
-                     question, re.IGNORECASE) is not None \
-        or re.search(rf"\b(?:must|should|shall|will|would|can|could|may|might|to)\s+{re.escape(said)}\s+as\b",
-                     question, re.IGNORECASE) is not None  # "the agency will act as host" (no act, lag)
+    modal and before "as": "Which agency will act as host?" (no act, lag)."""
+    return any((_MODAL_AND_SUBJECT_BEFORE.search(before) and _VERB_ENDS_AFTER.match(after))
+               or (_MODAL_BEFORE.search(before) and _AS_AFTER.match(after))
+               for before, after in _around(said, question))
+
+
+def _around(said: str, question: str) -> list[tuple[str, str]]:
+    """The text before and after each place ``said`` stands in ``question`` as whole words (any
+    case). String search with patterns compiled once: a pattern per phrase, compiled on every
+    question, cost more than the rest of the concept check."""
+    lowered, phrase = question.lower(), said.lower()
+    places, start = [], lowered.find(phrase)
+    while start >= 0 and len(lowered) == len(question):
+        end = start + len(phrase)
+        if (start == 0 or not lowered[start - 1].isalnum()) and (end == len(lowered) or not lowered[end].isalnum()):
+            places.append((question[:start], question[end:]))
+        start = lowered.find(phrase, start + 1)
+    return places
+
+
+_MODALS = r"must|should|shall|will|would|can|could|may|might"
+# (A subject is named: "How quickly must graffiti on buildings be removed?" uses no verb.)
+_MODAL_AND_SUBJECT_BEFORE = re.compile(rf"\b(?:{_MODALS}|did|does|do)\s+(?:the|its|their|this|that|each|every)\s+"
+                                       r"(?:[\w-]+\s+){0,2}\Z", re.IGNORECASE)
+# ("What will that agency provide for the council?": a verb before "for" too.)
+_VERB_ENDS_AFTER = re.compile(r"\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before|for)\b", re.IGNORECASE)
+_MODAL_BEFORE = re.compile(rf"\b(?:{_MODALS}|to)\s+\Z", re.IGNORECASE)
+_AS_AFTER = re.compile(r"\s+as\b", re.IGNORECASE)
+_QUESTION_WORD_BEFORE = re.compile(r"\b(?:which|what)\s+\Z", re.IGNORECASE)
+_ASKED_KIND_AFTER = re.compile(r"\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|should|must|can|could|"
+                               r"may|of|in|on|for|to|that|which|who)\b|\s*[?,]", re.IGNORECASE)
 
 
 # A name of capitalised words inside a sentence: "the Volvo Group", "the Statement of Foreign Policy".

@@ -26,7 +26,7 @@ from assistant.answer.base import AnswerContext, Answerer, Passage
 from assistant.answer.citations import cell_span, field_span, make_citation, reconcile
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID, asked_term, defines
 from assistant.answer.figures import counted_stems
-from assistant.answer.followup import asked_part, asks_yes_or_no_after, figures_part, told_first, topic_part
+from assistant.answer.followup import asked_part, asks_yes_or_no_after, figures_part, topic_part
 from assistant.answer.intent import Intent, classify
 from assistant.answer.named_documents import document_name, is_of_type, named_document_types, names_document
 from assistant.answer.names import question_names
@@ -145,12 +145,6 @@ class ExtractiveAnswerer(Answerer):
         if answer_type in _WHO and asks_who_succeeded(asked_part(context.question, own)) and not any(
                 c.features.get("assigns") for c in ranked):
             return answer_type, ranked, Selection([], answer_type, missing_fact=True)
-        # A follow-up asks for something it has not been told: the sentence that answered the
-        # earlier question ("Nätverket inrättades 2016.") is not the first point of the next answer.
-        chosen = selection.chosen
-        if context.history and len(chosen) > 1 and told_first(chosen[0][0].text, context.history) \
-                and not told_first(chosen[1][0].text, context.history):
-            selection = Selection([chosen[1], chosen[0], *chosen[2:]], answer_type, selection.missing_fact)
         return answer_type, ranked, selection
 
     def _select(self, context: AnswerContext, answer_type: AnswerType | None, ranked: list[Candidate]) -> Selection:

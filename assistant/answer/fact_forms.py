@@ -126,11 +126,25 @@ def _defines_a_word_of(text: str, question: str) -> bool:
     ("Oskuldspresumtionen innebär att …" for "Vad betyder oskuldspresumtionen?", the definite form
     the general "X innebär" cue leaves out; "Inflyttningsområdena är undantagsområden …"), glossing it
     where it stands ("… transmissionsverksamhet, dvs. i huvudsak den överföring av el …"), or naming
-    it after what it stands for ("… (i sammanhanget benämnt rådighet)")."""
+    it after what it stands for ("… (i sammanhanget benämnt rådighet)"); or, for an abbreviation,
+    spelling it out beside it ("kallad ”bob” (barn och unga i organiserad brottslighet)")."""
     words = re.findall(r"[\wåäö-]+", question.casefold())
     defined = [m.group(1) for m in (_OPENING_WORD.match(text), _OPENING_IS.match(text),
                                     *_GLOSSED_WORD.finditer(text), *_NAMED_WORD.finditer(text)) if m]
-    return any(word.startswith(term.casefold()[:-2]) for term in defined for word in words)
+    asked = _ASKED_SHORT.search(question)
+    short = asked.group("short").casefold() if asked else None
+    return any(word.startswith(term.casefold()[:-2]) for term in defined for word in words) \
+        or any((m.group("short") or m.group("after")).casefold() == short for m in _SPELLED_OUT.finditer(text))
+
+
+# The abbreviation a question asks the meaning of: "Vad står förkortningen bob för?", "What does EPPO stand for?"
+_ASKED_SHORT = re.compile(r"\b(?:what (?:does|do) (?:the (?:abbreviation|acronym) )?|"
+                          r"vad står (?:förkortningen |akronymen )?)(?P<short>[\wåäöÅÄÖ]{2,10}) (?:stand for|för)\b",
+                          re.IGNORECASE)
+# An abbreviation beside the words it stands for, in parentheses either way: "”bob” (barn och unga i
+# organiserad brottslighet)", "Europeiska åklagarmyndigheten (Eppo)". The whole abbreviation is matched.
+_SPELLED_OUT = re.compile(r"\b(?P<short>[\wåäöÅÄÖ]{2,10})\b[”\"“']?\s+\((?:[\wåäöÅÄÖ-]+\s+){2,9}[\wåäöÅÄÖ-]+\)|"
+                          r"\b(?:[\wåäöÅÄÖ-]+\s+){1,8}[\wåäöÅÄÖ-]+\s+\((?P<after>[\wåäöÅÄÖ]{2,10})\)")
 
 
 # "Verket för innovationssystem (Vinnova)", "Statens jordbruksverk (Jordbruksverket)": a body named

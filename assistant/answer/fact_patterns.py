@@ -319,7 +319,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
     # av alla utsläpp ska vara noll."); "Förslaget innebär …", "Detta innebär …" tell a consequence.
     AnswerType.DEFINITION: _cue(r"\b(?:avses|menas|definieras|räknas som)\b|\bär (?:den|de) som\b|"
                                 r"^\W*(?-i:[A-ZÅÄÖ])[\wåäö-]+(?<!et)(?<!en)(?<!na)(?<!tta) innebär\b|"
-                                r"\b(?:avser|ska avse)\b(?! att\b)|"
+                                # ("Den 10 april avser regeringen besluta …": intends, its subject after it.)
+                                r"\b(?:avser|ska avse)\b(?! att\b)(?! (?:regeringen|vi|jag|han|hon|de|man|"
+                                r"myndigheten|kommissionen|ministern)\b)|"
                                 r"\b(?:means|is defined as|are defined as|refers to|counts as)\b|"
                                 # A term named after what it stands for: "lån där amorteringarna ökar efter
                                 # hand, så kallade annuitetslån", "Så kallad oaktsam våldtäkt är fall där …".

@@ -198,17 +198,3 @@ def figures_part(question: str, own: str | None, *, asked: str) -> str:
     """The words whose years and numbers are asked about: a follow-up's ``own`` when it names one
     ("… ut 1995?"), else ``asked``."""
     return own if own and own != question and any(c.isdigit() for c in own) else asked
-
-
-_QUOTE = re.compile(r"“([^”]+)”")
-
-
-def told_first(text: str, history: Sequence[ChatTurn]) -> bool:
-    """Whether ``text`` is what the last answer in ``history`` quoted first (or part of it): the
-    fact the earlier question was answered by, which the user has been told already. String work."""
-    previous = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
-    first = _QUOTE.search(previous)
-    if first is None:
-        return False
-    quoted, unit = " ".join(first.group(1).split()), " ".join(text.split())
-    return bool(unit) and (unit in quoted or quoted in unit)

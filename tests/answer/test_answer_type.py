@@ -1020,3 +1020,18 @@ def test_what_the_principle_of_responsibility_means_asks_a_definition_not_who_is
     assert "ansvarsprincipen" in known
     assert states(AnswerType.DEFINITION, "Ansvarsprincipen innebär att strukturer som gäller i fred ska "
                   "upprätthållas vid kris.", besides=" ".join([question, *known]))
+
+
+def test_what_an_abbreviation_stands_for_is_told_by_the_words_beside_it() -> None:
+    question = "Vad står förkortningen bob för i arbetet mot ungdomsbrottslighet?"
+    assert asked_type(question) is AnswerType.DEFINITION
+    assert asked_type("What does EPPO stand for?") is AnswerType.DEFINITION
+    assert states(AnswerType.DEFINITION, "Etableringen av en samverkansstruktur, kallad ”bob” (barn och unga i "
+                  "organiserad brottslighet), ska fortsätta.", besides=question)
+    assert states(AnswerType.DEFINITION, "Sverige gick med i Europeiska åklagarmyndigheten (Eppo) 2022.",
+                  besides="What does EPPO stand for?")
+    # The abbreviation inside a compound, or another word before parentheses, spells nothing out.
+    assert not states(AnswerType.DEFINITION, "Arbetet inom bob-strukturen ska ge effektiva insatser.", besides=question)
+    # "avser" with its subject after it intends; it does not define.
+    assert not states(AnswerType.DEFINITION, "Den 10 april 2025 avser regeringen besluta om ett förnyat uppdrag.",
+                      besides=question)

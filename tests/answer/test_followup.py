@@ -13,7 +13,6 @@ from assistant.answer.followup import (
     is_follow_up,
     refers_back,
     resolve_follow_up,
-    told_first,
     topic_part,
     with_years_named,
 )
@@ -192,13 +191,3 @@ def test_the_year_before_is_the_year_before_the_one_asked_about() -> None:
 def test_a_question_naming_no_topic_continues_the_conversation() -> None:
     assert is_follow_up("On what conditions?") and is_follow_up("Till vilka?") and is_follow_up("Why not?")
     assert not is_follow_up("Vad är kommunstyrelsen?") and not is_follow_up("Who owns housing goals?")
-
-
-def test_what_the_last_answer_quoted_first_is_what_the_user_has_been_told() -> None:
-    history = [ChatTurn(role="user", content="Vilket år inrättades nätverket?"),
-               ChatTurn(role="assistant", content="Så här står det i policydokumenten:\n- Kampen mot it-brott: "
-                        "“Det europeiska rättsliga nätverket mot it-brottslighet inrättades 2016.” [1]\n"
-                        "- “På mötet väntas ministrarna begära att ett sekretariat inrättas.” [2]")]
-    assert told_first("Det europeiska rättsliga nätverket mot  it-brottslighet inrättades 2016.", history)
-    assert not told_first("På mötet väntas ministrarna begära att ett sekretariat inrättas.", history)
-    assert not told_first("Det europeiska rättsliga nätverket mot it-brottslighet inrättades 2016.", history[:1])
