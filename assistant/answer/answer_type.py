@@ -98,6 +98,14 @@ _NOT_AFTER_NUMBER_WORD = "".join(f"(?<!\\b{word} )" for word in (
     "five", "six", "seven", "eight", "nine", "ten"))
 
 
+# Who leads an inquiry (its investigator, a person): "Who is leading the new inquiry into …?", "Vem
+# leder utredningen …?" (``specifics`` reads the post from it too).
+ASKS_WHO_LEADS_AN_INQUIRY = (r"\bwho (?:is|was|will be) (?:leading|heading|in charge of|conducting) "
+                             r"(?:the|this|that|an?) (?:[\w-]+ ){0,2}?(?:inquiry|investigation|review)\b|"
+                             r"\bvem (?:leder|ledde|ska leda|kommer att leda|har lett) (?:den |det )?(?:[\w-]+ ){0,2}?"
+                             r"utredning\w*")
+
+
 # "What is the first one?", "Vilken är den andra av dem?": the item in a place of several just named.
 ASKS_NTH = _cue(rf"\b(?:the|den|det) (?P<place>{'|'.join([*ORDINALS_EN, *ORDINALS_SV])})"
                 r"(?: one\b| (?:of|av) (?:them|these|those|dem|dessa|de)\b|\W*$)")
@@ -280,10 +288,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                              r"elected|nominated|recruited)\b|"
                              r"\bwho (?:gave|held|delivered|wrote|signed|spoke|said)\b|name of the|"
                              # An inquiry is led by its investigator: "Who is leading the new inquiry into …?"
-                             r"\bwho (?:is|was|will be) (?:leading|heading|in charge of|conducting) "
-                             r"(?:the|this|that|an?) (?:[\w-]+ ){0,2}?(?:inquiry|investigation|review)\b|"
-                             r"\bvem (?:leder|ledde|ska leda|kommer att leda|har lett) (?:den |det )?(?:[\w-]+ ){0,2}?"
-                             r"utredning\w*|"
+                             rf"{ASKS_WHO_LEADS_AN_INQUIRY}|"
                              # Post holders asked for by title, the same in both languages.
                              # ("Which two Swedish ministers …?")
                              r"\bwhich (?:[\w-]+ ){0,2}(?:minister|ministers|state secretar(?:y|ies)|ambassadors?|"

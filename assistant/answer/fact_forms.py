@@ -132,9 +132,9 @@ def _defines_a_word_of(text: str, question: str) -> bool:
     defined = [m.group(1) for m in (_OPENING_WORD.match(text), _OPENING_IS.match(text),
                                     *_GLOSSED_WORD.finditer(text), *_NAMED_WORD.finditer(text)) if m]
     asked = _ASKED_SHORT.search(question)
-    short = asked.group("short").casefold() if asked else None
-    return any(word.startswith(term.casefold()[:-2]) for term in defined for word in words) \
-        or any((m.group("short") or m.group("after")).casefold() == short for m in _SPELLED_OUT.finditer(text))
+    return any(word.startswith(term.casefold()[:-2]) for term in defined for word in words) or (
+        asked is not None and any((m.group("short") or m.group("after")).casefold() == asked.group("short").casefold()
+                                  for m in _SPELLED_OUT.finditer(text)))
 
 
 # The abbreviation a question asks the meaning of: "Vad står förkortningen bob för?", "What does EPPO stand for?"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.answer_type import AnswerType
+from assistant.answer.answer_type import ASKS_WHO_LEADS_AN_INQUIRY, AnswerType
 from assistant.answer.asked_kind import asked_place
 from assistant.answer.events import (
     asked_event,
@@ -96,9 +96,7 @@ _POSTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (r"\bvice[- ]?(?:chair\w*|president|ordförande)\b|\bdeputy chair\w*",
          r"\bvice[- ]?(?:ordförande|chair\w*|president)\b|\bdeputy chair\w*"),
         # "Who is leading the new inquiry …?" is answered by "Utredare är …", not by a minister quoted.
-        (r"\binvestigators?\b|\butredare\w*|\bwho (?:is|was|will be) (?:leading|heading|conducting|in charge of) "
-         r"(?:the|this|that|an?) (?:[\w-]+ ){0,2}?(?:inquiry|investigation|review)\b|"
-         r"\bvem (?:leder|ledde|ska leda|kommer att leda|har lett) (?:den |det )?(?:[\w-]+ ){0,2}?utredning\w*",
+        (rf"\binvestigators?\b|\butredare\w*|{ASKS_WHO_LEADS_AN_INQUIRY}",
          r"utredare\w*|\binvestigator\w*|\b(?:leds|ledas|leddes|letts) av\b|\bleder utredningen\b|\bhead(?:ed|s)? by\b|"
          r"\bled by\b"),
     ))
