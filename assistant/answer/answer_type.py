@@ -98,12 +98,18 @@ _NOT_AFTER_NUMBER_WORD = "".join(f"(?<!\\b{word} )" for word in (
     "five", "six", "seven", "eight", "nine", "ten"))
 
 
-# Who leads an inquiry (its investigator, a person): "Who is leading the new inquiry into …?", "Vem
-# leder utredningen …?" (``specifics`` reads the post from it too).
-ASKS_WHO_LEADS_AN_INQUIRY = (r"\bwho (?:is|was|will be) (?:leading|heading|in charge of|conducting) "
-                             r"(?:the|this|that|an?) (?:[\w-]+ ){0,2}?(?:inquiry|investigation|review)\b|"
-                             r"\bvem (?:leder|ledde|ska leda|kommer att leda|har lett) (?:den |det )?(?:[\w-]+ ){0,2}?"
-                             r"utredning\w*")
+# Who leads an inquiry (its investigator, a person): "Who is leading the new inquiry into …?", "Who
+# chairs the commission …?", "Vem leder utredningen …?". ``relations`` reads it as asking who was
+# appointed, ``specifics`` as asking for the post of investigator.
+ASKS_WHO_LEADS_AN_INQUIRY = (r"\bwho (?:heads|leads|chairs|will head|will lead|will chair|(?:is|was|will be) "
+                             r"(?:leading|heading|chairing|in charge of|conducting)) (?:the|this|that|an?) "
+                             r"(?:[\w-]+ ){0,3}?(?:inquiry|investigation|review|commission)\b|"
+                             r"\bvem (?:leder|ledde|ska leda|kommer att leda|har lett|är ordförande i) "
+                             r"(?:den |det )?(?:[\w-]+ ){0,2}?utredning\w*")
+# What an abbreviation stands for, the abbreviation named ``short``: "Vad står förkortningen bob för?",
+# "What does EPPO stand for?" (``fact_forms`` looks for it spelled out).
+ASKS_WHAT_IT_STANDS_FOR = (r"\b(?:what (?:does|do) (?:the (?:abbreviation|acronym) )?(?P<short>[\w.-]+) stand for|"
+                           r"vad står (?:förkortningen |akronymen )?(?P<kort>[\w.-]+) för)\b")
 
 
 # "What is the first one?", "Vilken är den andra av dem?": the item in a place of several just named.
@@ -312,9 +318,8 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                  r"\bvad innebär det att\b|\bwhat does it mean to\b|"
                                  r"\bvad betyder\b|\bhur definieras\b|\bdefinition\w* av\b|"
                                  r"\b(?:vem|vilka|vad) räknas som\b|"
-                                 # What an abbreviation stands for: "Vad står förkortningen bob för?"
-                                 r"\bwhat (?:does|do) (?:the (?:abbreviation|acronym) )?[\w.-]+ stand for\b|"
-                                 r"\bvad står (?:förkortningen |akronymen )?[\w.-]+ för\b")),
+                                 # What an abbreviation stands for.
+                                 rf"{ASKS_WHAT_IT_STANDS_FOR}")),
     # "Which article was breached?", "Vilket betänkande …?", "Vilken lag reglerar …?": a citation.
     (AnswerType.REFERENCE, _cue(r"\b(?:which|what) (?:[\w-]+ ){0,2}(?:articles?|sections?|paragraphs?|"
                                 r"acts?(?! of)|laws?|statutes?|ordinances?|regulations?|directives?|bills?|"

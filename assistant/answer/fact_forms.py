@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from assistant.answer.answer_type import AnswerType
+from assistant.answer.answer_type import ASKS_WHAT_IT_STANDS_FOR, AnswerType
 from assistant.answer.body_patterns import BODY, PLACE
 from assistant.answer.fact_patterns import LASTING, LASTING_HINTS, MEASURED, RATIO, STATES, WITHIN
 from assistant.answer.form_matching import finds as _finds
@@ -133,14 +133,12 @@ def _defines_a_word_of(text: str, question: str) -> bool:
                                     *_GLOSSED_WORD.finditer(text), *_NAMED_WORD.finditer(text)) if m]
     asked = _ASKED_SHORT.search(question)
     return any(word.startswith(term.casefold()[:-2]) for term in defined for word in words) or (
-        asked is not None and any((m.group("short") or m.group("after")).casefold() == asked.group("short").casefold()
+        asked is not None and any((m.group("short") or m.group("after")).casefold()
+                                  == (asked.group("short") or asked.group("kort")).casefold()
                                   for m in _SPELLED_OUT.finditer(text)))
 
 
-# The abbreviation a question asks the meaning of: "Vad står förkortningen bob för?", "What does EPPO stand for?"
-_ASKED_SHORT = re.compile(r"\b(?:what (?:does|do) (?:the (?:abbreviation|acronym) )?|"
-                          r"vad står (?:förkortningen |akronymen )?)(?P<short>[\wåäöÅÄÖ]{2,10}) (?:stand for|för)\b",
-                          re.IGNORECASE)
+_ASKED_SHORT = re.compile(ASKS_WHAT_IT_STANDS_FOR, re.IGNORECASE)
 # An abbreviation beside the words it stands for, in parentheses either way: "”bob” (barn och unga i
 # organiserad brottslighet)", "Europeiska åklagarmyndigheten (Eppo)". The whole abbreviation is matched.
 _SPELLED_OUT = re.compile(r"\b(?P<short>[\wåäöÅÄÖ]{2,10})\b[”\"“']?\s+\((?:[\wåäöÅÄÖ-]+\s+){2,9}[\wåäöÅÄÖ-]+\)|"

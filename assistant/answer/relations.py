@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from assistant.answer.answer_type import ASKS_WHO_LEADS_AN_INQUIRY
 from assistant.answer.events import cue as _cue
 
 
@@ -115,10 +116,8 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # Who was given a post (after "appointer": "who appointed the members?" asks who chose them).
     Relation.APPOINTED: (
         _cue(r"\bwho (?:has been|have been|was|were|is|will be|had been) (?:appointed|named|chosen|selected)\b|"
-             r"\bwho (?:heads|leads|chairs|is heading|is leading|is chairing|will head|will lead|will chair) "
-             r"the (?:[\w-]+ ){0,3}(?:inquiry|investigation|review|commission)\b|"
+             rf"{ASKS_WHO_LEADS_AN_INQUIRY}|"
              r"\bvem (?:har utsetts|utsågs|är utsedd|blev utsedd|har utnämnts|utnämndes|har förordnats)\b|"
-             r"\bvem (?:leder|ska leda|är ordförande i) (?:den nya )?utredningen\b|"
              # "Vem leder det nya rådet mot organiserad brottslighet?" – "… och leds av mig som justitieminister."
              r"\bvem (?:leder|ska leda|kommer att leda) (?:det|den|de) (?:nya )?(?:rådet|gruppen|arbetsgruppen|"
              r"delegationen|kommittén|kommissionen|nätverket|beredningen)\b"),

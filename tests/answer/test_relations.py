@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.answer_type import AnswerType
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.relations import Relation, asked_relation, asks_who_succeeded, done_by, gives, names_whom_given
 
 
@@ -236,3 +238,13 @@ def test_who_succeeded_someone_named_is_asked_apart_from_who_takes_over_a_task()
     assert asks_who_succeeded("Who succeeded Anders Ahnlid as Sweden's ambassador to the EU?")
     assert not asks_who_succeeded("Vilken myndighet tar över förvaltningsansvaret för covidbevisen?")
     assert not asks_who_succeeded("Vem ska betala arvodena?")
+
+
+def test_who_leads_an_inquiry_is_one_question_for_the_relation_and_the_kind_of_fact() -> None:
+    """The relation (who was appointed) and the kind of fact (a person, the investigator) read the
+    same question: "Vem har lett utredningen …?", "Who will lead the inquiry …?"."""
+    for question in ("Vem har lett utredningen om effektivare bodelning?",
+                     "Who will lead the inquiry into policy instruments for cutting emissions?",
+                     "Who is conducting the review of the school funding system?"):
+        assert asked_relation(question) is Relation.APPOINTED
+        assert asked_type(question) is AnswerType.PERSON
