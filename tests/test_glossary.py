@@ -326,3 +326,21 @@ def test_a_municipal_water_services_plan_and_cloudbursts_are_known_by_their_swed
     assert "vattentjänstplan" in forms and "skyfall" in forms
     assert "entreprenör" in glossary.swedish_for_english("Can the contractor be held liable?")
     assert "ansvarsprincipen" in glossary.swedish_for_english("What does the principle of responsibility mean?")
+
+
+def test_a_word_in_the_english_possessive_names_its_entry(glossary: Glossary) -> None:
+    """"an insurer's transfer fee" names an insurer (försäkringsföretag) as well as the fee."""
+    named = {entry.term for _, entries in glossary.english_phrases("What may an insurer's transfer fee cover?")
+             for entry in entries}
+    assert {"försäkringsföretag", "flytträtt"} <= named
+    assert "Statsrådsberedningen" in {entry.term for _, entries in glossary.english_phrases(
+        "What does the Prime Minister's Office do?") for entry in entries}
+
+
+def test_legal_and_nuclear_terms_are_known_by_their_swedish_names(glossary: Glossary) -> None:
+    """Terms of proposals on coercive measures, arbitration and nuclear waste, asked in English."""
+    assert "rumsavlyssning" in glossary.swedish_for_english("What is secret room bugging?")
+    assert "skiljedom" in glossary.swedish_for_english("Which court hears challenges to arbitral awards?")
+    forms = glossary.swedish_for_english("How much spent nuclear fuel will the final repository hold?")
+    assert "kärnbränsle" in forms and "slutförvar" in forms
+    assert "dödsstraff" in glossary.swedish_for_english("Does the country still use the death penalty?")

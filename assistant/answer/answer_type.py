@@ -129,8 +129,9 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"skriva till|vända (?:mig|oss|sig) till)\b|\bkontaktperson\w*|\bkontaktuppgift\w*|"
                               r"\btelefonnummer\w*|\be-?postadress\w*|\bvart (?:kan|ska|bör) (?:jag|man|vi) vända\b")),
     # ("Within what time …?", "Inom vilken tid …?" ask for a period: ``DURATION``.)
+    # ("När öppnar tjänsten igen?" asks on which day it reopens: a date.)
     (AnswerType.CLOCK, _cue(r"opening hours|open(?:ing)? times?|(?<!within )what time|öppettider|har .{0,30}öppet|"
-                            r"(?<!inom )vilken tid\b|hur dags|när öppnar|när stänger")),
+                            r"(?<!inom )vilken tid\b|hur dags|när (?:öppnar|stänger)(?![^?]*\bigen\b)")),
     # "… skydda 30 procent av jordens yta", "… ska nå två procent av BNP?" name a share the question
     # is about, not the one it asks for.
     (AnswerType.PERCENT, _cue(rf"(?<!\d\s)(?<!\d){_NOT_AFTER_NUMBER_WORD}(?:percent\w*|per cent|procent\w*)|"

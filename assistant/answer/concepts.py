@@ -58,6 +58,7 @@ MIN_CONCEPTS_OVERRULE = 2
 MIN_PART = 4
 MIN_HEAD = 5
 _Split = tuple[frozenset[str], str, bool]  # a first part's stems, the head's stem, whether read only whole
+MIN_HEAD_WRITTEN = 6  # a shorter form ("land", "plan") ends too many words of other senses to be read as a head
 MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
 # Below this share of the English question's glossary concepts found in the top passages, the
 # passages are about something else (0/1 … 0/4, 1/5: see ``support``'s module docstring).
@@ -82,7 +83,12 @@ def _cognate(said: str, written: set[str]) -> bool:
     singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
     # English "-ive" is Swedish "-iv": "initiative" is "initiativ", "directive" "direktiv".
     singular = singular[:-1] if singular.endswith("ive") else singular
-    return len(singular) >= MIN_COGNATE and any(term.startswith(singular) for term in written)
+    # An English hard "c" is a Swedish "k": "effective" is "effektiv", "infection" "infektion".
+    spellings = {singular, _HARD_C.sub("k", singular)}
+    return len(singular) >= MIN_COGNATE and any(term.startswith(s) for s in spellings for term in written)
+
+
+_HARD_C = re.compile(r"c(?![eiy])")
 
 
 def _asks_only(term: str) -> bool:
@@ -109,6 +115,21 @@ def _used_as_verb(said: str, question: str) -> bool:
                for before, after in _around(said, question))
 
 
+def _writes(text: str, form: str) -> bool:
+    """Whether ``text`` (casefolded) writes ``form`` as a word or a compound's start ("skogsbränder"),
+    or, a form of ``MIN_HEAD_WRITTEN`` letters or more, as a compound's head, inflected or not: a
+    "Klimat- och miljöminister" is a minister, a "flyttavgiften" a fee."""
+    escaped = re.escape(form)
+    pattern = rf"(?<!\w){escaped}" if len(form) < MIN_HEAD_WRITTEN else rf"(?<!\w){escaped}|{escaped}\w{{0,3}}(?!\w)"
+    return re.search(pattern, text) is not None
+
+
+def _names_a_kind(said: str, question: str) -> bool:
+    """Whether the English ``question`` uses ``said`` as a word for a kind of thing before "of":
+    "some form of cardiovascular disease" asks about the disease, not a form to fill in (blankett)."""
+    return said.casefold() in _KIND_WORDS and any(_OF_AFTER.match(after) for _, after in _around(said, question))
+
+
 def _around(said: str, question: str) -> list[tuple[str, str]]:
     """The text before and after each place ``said`` stands in ``question`` as whole words (any
     case). String search with patterns compiled once: a pattern per phrase, compiled on every
@@ -131,6 +152,8 @@ _MODAL_AND_SUBJECT_BEFORE = re.compile(rf"\b(?:{_MODALS}|did|does|do)\s+(?:the|i
 _VERB_ENDS_AFTER = re.compile(r"\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before|for)\b", re.IGNORECASE)
 _MODAL_BEFORE = re.compile(rf"\b(?:{_MODALS}|to)\s+\Z", re.IGNORECASE)
 _AS_AFTER = re.compile(r"\s+as\b", re.IGNORECASE)
+_KIND_WORDS = frozenset({"form", "forms", "type", "types", "kind", "kinds", "sort", "sorts"})
+_OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
 _QUESTION_WORD_BEFORE = re.compile(r"\b(?:which|what)\s+\Z", re.IGNORECASE)
 _ASKED_KIND_AFTER = re.compile(r"\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|should|must|can|could|"
                                r"may|of|in|on|for|to|that|which|who)\b|\s*[?,]", re.IGNORECASE)
@@ -215,6 +238,7 @@ class ConceptCheck:
         # Nor is a phrase used as a verb ("must the inquiry report?").
         if absent := self._absent_phrases([(said, named) for said, named in phrases if said not in alike
                                            and not _used_as_verb(said, question)
+                                           and not _names_a_kind(said, question)
                                            and not any(self._written_whole(entry, written)
                                                        or self._written_apart(entry, written) for entry in named)]):
             return absent
@@ -254,8 +278,7 @@ class ConceptCheck:
         if len(senses) < MIN_CONCEPTS_OVERRULE:
             return False
         text = " ".join(f"{p.hit.title} {p.hit.section} {p.hit.text}" for p in top).casefold()
-        return all(any(re.search(rf"(?<!\w){re.escape(form.casefold())}", text)
-                       for entry in named for form in entry.forms) for named in senses)
+        return all(any(_writes(text, form.casefold()) for entry in named for form in entry.forms) for named in senses)
 
     def _found(self, question: str, written: set[str], in_english: frozenset[str] | None, *,
                names_judged: bool = False
@@ -277,6 +300,7 @@ class ConceptCheck:
         # Nor are a name's words, unless the passages speak of them ("the Volvo Group": no kommunkoncern).
         asked = {entry for said, entries in phrases
                  if _asks_only(said) or _asked_for(said, question) or _used_as_verb(said, question)
+                 or _names_a_kind(said, question)
                  or (not names_judged and _in_a_name(said, question))
                  for entry in entries}
         # "operations" is "operationer" in a text on surgery, though the glossary's sense is verksamhet.

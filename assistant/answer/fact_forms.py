@@ -14,7 +14,7 @@ import re
 
 from assistant.answer.answer_type import ASKS_WHAT_IT_STANDS_FOR, AnswerType
 from assistant.answer.body_patterns import BODY, PLACE
-from assistant.answer.fact_patterns import LASTING, LASTING_HINTS, MEASURED, RATIO, STATES, WITHIN
+from assistant.answer.fact_patterns import COMPARED, LASTING, LASTING_HINTS, MEASURED, RATIO, STATES, WITHIN
 from assistant.answer.form_matching import finds as _finds
 from assistant.answer.form_matching import is_new as _new
 from assistant.answer.form_matching import uses as _uses
@@ -92,6 +92,9 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
         lowered = text.casefold()
         return _finds(STATES[answer_type], text, exclude) or (
             any(hint in lowered for hint in LASTING_HINTS) and _finds(LASTING, text, exclude))
+    if answer_type is AnswerType.PERCENT and _finds(COMPARED, text, exclude):
+        # A share given against another ("… är siffran dubbelt så hög") answers "And in vulnerable areas?".
+        return True
     if answer_type is AnswerType.DEADLINE:
         # "ska redovisas den 31 januari" answers "by when?" as well as "senast den 31 januari" does,
         # and so does a limit counted from now or from an event ("inom tre månader").

@@ -296,6 +296,10 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.REASON: _cue(r"(?:^|[,;:–]\s*|\bdetta\s+|\bdels\s+|\b(?:är|var) det\s+)för att\b|\beftersom\b|"
                             # What is done, and why: "Detta görs för att skydda lokala lekbestånd …".
                             r"\b(?:detta|det|vilket)\s+(?:görs|gjordes|sker|skedde)\s+(?:\w+\s+)?för att\b|"
+                            # What a thing is needed for: "Avgiftshöjningen behövs för att nå målet om full
+                            # kostnadstäckning", "Informationen krävs för att fullgöra rapporteringskrav …".
+                            r"\b(?:behövs|behövdes|krävs|krävdes)\s+(?:\w+\s+){0,2}?för att\b|"
+                            r"\b(?:is|are|was|were) (?:needed|necessary) (?:in order )?to\b|"
                             # What has been done makes it so: "Genom att ha ratificerat … är Turkiet rättsligt
                             # bundet …" (not "genom att ta bort …", a means to an end).
                             r"\bgenom att ha\s+[\wåäö]+|\bby having\s+\w+ed\b|"
@@ -385,9 +389,12 @@ LASTING_HINTS = ("till och med", "fram till", "until", "up to and including", "t
 WITHIN = _cue(rf"\b(?:inom|senast om|senast inom|within|no later than)\s+{_SPAN_OF_TIME}|"
                # "Tre månader efter att uppdraget har slutredovisats ska … återbetala": a limit from an event.
                rf"{_AFTER_EVENT}")
+# A figure given against another: "Och i utsatta områden är siffran dubbelt så hög", "three times as many".
+_COMPARED = rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|" \
+            rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b"
+COMPARED = re.compile(_COMPARED, re.IGNORECASE)
 # A ratio: "kostar tre gånger så mycket", "dubbelt så stor", "twice as high", "three times more".
-RATIO = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|"
-                    rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b|"
+RATIO = re.compile(rf"{_COMPARED}|"
                     # A change by a factor: "Vi behöver fördubbla svensk energiproduktion", "halve emissions".
                     r"\b(?:för|tre|fyr)dubbl(?:a|as|ar|ade|ats|ing\w*)\b|\bhalvera\w*|"
                     # "antalet brottsutvisade kan sexfaldigas", "en tiofaldig ökning".

@@ -161,6 +161,12 @@ _NAMED_THEN_COUNTED = re.compile(rf"([\wåäö-]{{3,}})(?:\s+(?:från|till|med|d
                                  r"(?!\s*(?:[.,]\d|kr\b|kronor|%|procent|miljon|miljard|million|billion))",
                                  re.IGNORECASE)
 
+# "en lägre nivå av kvotflyktingar (900 per år i stället för 5 000 per år)": the thing counted, its
+# number in brackets after it.
+_COUNTED_IN_BRACKETS = re.compile(rf"([\wåäö-]{{3,}})\s+\((?:cirka |ca\.? |omkring |ungefär |about |around )?"
+                                  rf"(?!{YEAR}\b)\d[\d  ]*\b(?!\s*(?:[.,]\d|kr\b|kronor|%|procent|miljon|miljard|"
+                                  r"million|billion))", re.IGNORECASE)
+
 
 def counts_of(text: str, stems: frozenset[str]) -> bool:
     """Whether ``text`` has a number followed (within three words) by a word starting with one of
@@ -173,7 +179,8 @@ def counts_of(text: str, stems: frozenset[str]) -> bool:
         if any(_names_counted(word.casefold(), stems) for word in match.group(1).split()):
             return True
     # "Värnpliktsutökning från dagens 8 000 till 10 000": the thing counted just before its number.
-    if any(word.casefold()[:5] in stems for word in _NAMED_THEN_COUNTED.findall(text)):
+    if any(word.casefold()[:5] in stems for pattern in (_NAMED_THEN_COUNTED, _COUNTED_IN_BRACKETS)
+           for word in pattern.findall(text)):
         return True
     for match in _COUNT_THEN_WORDS.finditer(text):
         words = [word.casefold() for word in re.split(r"[\s/]+", match.group(1))]

@@ -63,6 +63,9 @@ from assistant.glossary import Glossary
     ("What is the proposed new maximum length of a trading ban?", AnswerType.DURATION),
     ("How often should the plan be followed up?", AnswerType.FREQUENCY),
     ("What are the opening hours of the cultural centre?", AnswerType.CLOCK),
+    # When a service opens again is a day; when it opens, an hour.
+    ("När öppnar simhallen igen?", AnswerType.DATE),
+    ("När öppnar simhallen på lördagar?", AnswerType.CLOCK),
     ("Who was appointed special investigator?", AnswerType.PERSON),
     ("Which minister said the libraries must be staffed?", AnswerType.PERSON),
     ("Vilken minister sa att biblioteken ska vara bemannade?", AnswerType.PERSON),

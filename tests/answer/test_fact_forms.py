@@ -603,3 +603,30 @@ def test_a_titled_name_the_question_names_is_no_one_new() -> None:
     question = "Vem efterträdde Erik Slottner som civilminister?"
     assert not states(AnswerType.PERSON, "Betänkandet överlämnades till civilminister Erik Slottner.", besides=question)
     assert states(AnswerType.PERSON, "Ny civilminister blir Anna Ek, efter Erik Slottner.", besides=question)
+
+
+def test_what_a_thing_is_needed_for_is_a_reason() -> None:
+    """"Varför höjs avgifterna?" is answered by "Höjningen behövs för att …"."""
+    assert states(AnswerType.REASON, "Höjningen behövs för att täcka myndighetens kostnader.")
+    assert states(AnswerType.REASON, "Uppgifterna krävs för att kommunen ska kunna rapportera till EU.")
+    assert states(AnswerType.REASON, "The change is needed to meet the reporting duty.")
+    assert not states(AnswerType.REASON, "Det krävs ett tillstånd från nämnden.")
+
+
+def test_a_share_given_against_another_is_a_share() -> None:
+    """"And in the larger towns?" after a share is answered by "… är andelen dubbelt så hög"."""
+    assert states(AnswerType.PERCENT, "I storstäderna är andelen dubbelt så hög.")
+    assert states(AnswerType.PERCENT, "Among young people the rate is three times as high.")
+    assert not states(AnswerType.PERCENT, "Andelen har ökat de senaste åren.")
+
+
+def test_the_parties_of_the_riksdag_are_bodies() -> None:
+    question = "Vilka partier står bakom överenskommelsen?"
+    assert states(AnswerType.BODY, "Överenskommelsen har träffats mellan Moderaterna, Centerpartiet och Liberalerna.",
+                  besides=question)
+    assert not states(AnswerType.BODY, "Överenskommelsen har träffats efter långa förhandlingar.", besides=question)
+
+
+def test_a_person_named_first_with_a_short_given_name_is_named() -> None:
+    assert states(AnswerType.PERSON, "Pia Lind, vd för bolaget, blir ordförande för delegationen.",
+                  besides="Vem blir ordförande för delegationen?")

@@ -146,3 +146,10 @@ def test_a_small_number_is_written_out_in_swedish() -> None:
 def test_operations_abroad_are_counted_as_insatser() -> None:
     stems = frozenset({"opera"}) | same_count_stems(["operations"])
     assert counts_of("Det är därför vi idag uppmärksammar över 40 insatser i fem världsdelar under 52 år.", stems)
+
+
+def test_a_count_in_brackets_after_the_thing_counted_counts_it() -> None:
+    """"Hur många praktikplatser per år …?" is answered by "… praktikplatser (300 per år i stället för 200)"."""
+    stems = frozenset({"prakt"})
+    assert counts_of("Regeringen har beslutat om fler praktikplatser (300 per år i stället för 200).", stems)
+    assert not counts_of("Regeringen har beslutat om fler praktikplatser (2019).", stems)

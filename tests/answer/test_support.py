@@ -441,3 +441,31 @@ def test_a_contractor_is_an_entreprenor_as_well_as_a_supplier(scorer: SupportSco
                          "att rimliga kontrollåtgärder vidtagits för att gå fri från ansvar.", 0.85)]
     assert scorer.score("Can a contractor avoid liability by showing it took reasonable checks?", language="en",
                         passages=liability).unaddressed == ()
+
+
+def test_a_form_of_a_thing_is_its_kind_not_a_form_to_fill_in(scorer: SupportScorer) -> None:
+    """"some form of diabetes" asks about diabetes: no blankett is missing."""
+    adults = [passage("Var tionde vuxen lever med någon typ av diabetes.", 0.85)]
+    support = scorer.score("What share of adults live with some form of diabetes?", language="en", passages=adults)
+    assert "blankett" not in support.missing and "blankett" not in support.unaddressed
+    forms = [passage("Ansökan görs på en särskild blankett.", 0.85)]
+    assert "blankett" not in scorer.score("Which form do I use to apply?", language="en", passages=forms).missing
+
+
+def test_an_english_hard_c_is_a_swedish_k_in_a_word_written_alike(lexical: LexicalIndex) -> None:
+    """"effective" is what "effektivt" speaks of, though the glossary's "effective" is välfungerande."""
+    check = ConceptCheck(lexical=lexical, glossary=Glossary.load_default())
+    written = set(lexical.analyzer.terms("Arbetet har varit effektivt och når fler invånare."))
+    assert check.unaddressed("Has it been effective?", written) == ()
+    other = set(lexical.analyzer.terms("Arbetet har pågått i tre år och når fler invånare."))
+    assert check.unaddressed("Has it been effective?", other) != ()
+
+
+def test_a_concept_written_as_a_compounds_head_is_written(lexical: LexicalIndex) -> None:
+    """"the minister" is written in "Klimat- och miljöministern"; a form of fewer than six letters
+    is not read inside a word ("land" ends many words of other senses)."""
+    check = ConceptCheck(lexical=lexical, glossary=Glossary.load_default())
+    top = [passage("Klimat- och miljöministern vill få stora utvecklingsländer som Indien att ställa om.", 0.7)]
+    assert check.every_written("Which large developing countries does the minister name?", top)
+    elsewhere = [passage("Regeringen vill få stora utvecklingsländer som Indien att ställa om.", 0.7)]
+    assert not check.every_written("Which large developing countries does the minister name?", elsewhere)
