@@ -9,10 +9,19 @@ they write every one of two or more, which outweighs a low cosine (``support.Sup
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 
 from assistant.answer.base import Passage
+from assistant.answer.concept_phrases import (
+    ACT,
+    asked_for,
+    cognate,
+    in_a_name,
+    names_a_kind,
+    names_whole,
+    used_as_verb,
+    writes,
+)
 from assistant.answer.language import detect_language
 from assistant.glossary import Glossary, GlossaryEntry, names_plainly
 from assistant.glossary_compounds import COMPOUND_MIN_WORD
@@ -58,7 +67,6 @@ MIN_CONCEPTS_OVERRULE = 2
 MIN_PART = 4
 MIN_HEAD = 5
 _Split = tuple[frozenset[str], str, bool]  # a first part's stems, the head's stem, whether read only whole
-MIN_HEAD_WRITTEN = 6  # a shorter form ("land", "plan") ends too many words of other senses to be read as a head
 MIN_STEM = 5  # a shorter form ("lön") starts too many unrelated words ("lönsam") to stand for a compound
 # Below this share of the English question's glossary concepts found in the top passages, the
 # passages are about something else (0/1 … 0/4, 1/5: see ``support``'s module docstring).
@@ -69,121 +77,10 @@ MIN_CONCEPT_SHARE = 0.25
 _ANSWER_KINDS = frozenset({"någonstans", "datum"})
 
 
-MIN_COGNATE = 6  # a shorter English word ("cars", "data") is too often a part of unrelated Swedish words
-
-
-def _cognate(said: str, written: set[str]) -> bool:
-    """Whether an English word of the question is written in the passages as Swedish writes it: its
-    singular starts one of their terms ("operations" → "operation", "regions" → "region", "initiatives"
-    → "initiativ"). One word of ``MIN_COGNATE`` letters or more; a phrase never. Cost: a scan of the
-    passages' terms."""
-    word = said.casefold()
-    if " " in word or not word.isalpha() or len(word) < MIN_COGNATE:
-        return False
-    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-    # English "-ive" is Swedish "-iv": "initiative" is "initiativ", "directive" "direktiv".
-    singular = singular[:-1] if singular.endswith("ive") else singular
-    # An English hard "c" is a Swedish "k": "effective" is "effektiv", "infection" "infektion".
-    spellings = {singular, _HARD_C.sub("k", singular)}
-    return len(singular) >= MIN_COGNATE and any(term.startswith(s) for s in spellings for term in written)
-
-
-_HARD_C = re.compile(r"c(?![eiy])")
-
-
-def _asks_only(term: str) -> bool:
+def asks_only(term: str) -> bool:
     """A glossary term that is a question word ("var någonstans", "när") or names the kind of
     answer ("datum"): it names no concept a passage must speak of."""
     return all(word in UNINFORMATIVE or word in _ANSWER_KINDS for word in term.casefold().split())
-
-
-def _asked_for(said: str, question: str) -> bool:
-    """Whether the English ``question`` asks for a thing of the kind ``said`` names, as the noun
-    the question word qualifies: "which town was …", "on what basis are …" (not "which EU
-    mechanism", whose kind is the mechanism)."""
-    return any(_QUESTION_WORD_BEFORE.search(before) and _ASKED_KIND_AFTER.match(after)
-               for before, after in _around(said, question))
-
-
-def _used_as_verb(said: str, question: str) -> bool:
-    """Whether the English ``question`` uses the phrase ``said`` with its last word as a verb, after
-    a modal and its subject: "By when must the inquiry report?" asks when it reports, not about an
-    inquiry report (betänkande); "What does the inquiry report say?" keeps the noun. Or after a
-    modal and before "as": "Which agency will act as host?" (no act, lag)."""
-    return any((_MODAL_AND_SUBJECT_BEFORE.search(before) and _VERB_ENDS_AFTER.match(after))
-               or (_MODAL_BEFORE.search(before) and _AS_AFTER.match(after))
-               for before, after in _around(said, question))
-
-
-def _writes(text: str, form: str) -> bool:
-    """Whether ``text`` (casefolded) writes ``form`` as a word or a compound's start ("skogsbränder"),
-    or, a form of ``MIN_HEAD_WRITTEN`` letters or more, as a compound's head, inflected or not: a
-    "Klimat- och miljöminister" is a minister, a "flyttavgiften" a fee."""
-    escaped = re.escape(form)
-    pattern = rf"(?<!\w){escaped}" if len(form) < MIN_HEAD_WRITTEN else rf"(?<!\w){escaped}|{escaped}\w{{0,3}}(?!\w)"
-    return re.search(pattern, text) is not None
-
-
-def _names_a_kind(said: str, question: str) -> bool:
-    """Whether the English ``question`` uses ``said`` as a word for a kind of thing before "of":
-    "some form of cardiovascular disease" asks about the disease, not a form to fill in (blankett)."""
-    return said.casefold() in _KIND_WORDS and any(_OF_AFTER.match(after) for _, after in _around(said, question))
-
-
-def _around(said: str, question: str) -> list[tuple[str, str]]:
-    """The text before and after each place ``said`` stands in ``question`` as whole words (any
-    case). String search with patterns compiled once: a pattern per phrase, compiled on every
-    question, cost more than the rest of the concept check."""
-    lowered, phrase = question.lower(), said.lower()
-    places, start = [], lowered.find(phrase)
-    while start >= 0 and len(lowered) == len(question):
-        end = start + len(phrase)
-        if (start == 0 or not lowered[start - 1].isalnum()) and (end == len(lowered) or not lowered[end].isalnum()):
-            places.append((question[:start], question[end:]))
-        start = lowered.find(phrase, start + 1)
-    return places
-
-
-_MODALS = r"must|should|shall|will|would|can|could|may|might"
-# (A subject is named: "How quickly must graffiti on buildings be removed?" uses no verb.)
-_MODAL_AND_SUBJECT_BEFORE = re.compile(rf"\b(?:{_MODALS}|did|does|do)\s+(?:the|its|their|this|that|each|every)\s+"
-                                       r"(?:[\w-]+\s+){0,2}\Z", re.IGNORECASE)
-# ("What will that agency provide for the council?": a verb before "for" too.)
-_VERB_ENDS_AFTER = re.compile(r"\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before|for)\b", re.IGNORECASE)
-_MODAL_BEFORE = re.compile(rf"\b(?:{_MODALS}|to)\s+\Z", re.IGNORECASE)
-_AS_AFTER = re.compile(r"\s+as\b", re.IGNORECASE)
-_KIND_WORDS = frozenset({"form", "forms", "type", "types", "kind", "kinds", "sort", "sorts"})
-_OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
-_QUESTION_WORD_BEFORE = re.compile(r"\b(?:which|what)\s+\Z", re.IGNORECASE)
-_ASKED_KIND_AFTER = re.compile(r"\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|should|must|can|could|"
-                               r"may|of|in|on|for|to|that|which|who)\b|\s*[?,]", re.IGNORECASE)
-
-
-# A name of capitalised words inside a sentence: "the Volvo Group", "the Statement of Foreign Policy".
-_NAME = re.compile(r"(?<=\S\s)[A-ZÅÄÖ][\w'’-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[A-ZÅÄÖ][\w'’-]*)+|"
-                   # A court case named by its party: "the Wassdahl case" (målet Wassdahl mot Sverige).
-                   r"(?<=\S\s)[A-ZÅÄÖ][\w'’-]+\s+(?:case|judgment|ruling)\b")
-
-
-def _in_a_name(said: str, question: str) -> bool:
-    """Whether the English phrase ``said`` is part of a name of two capitalised words or more
-    inside ``question`` ("Group" in "the Volvo Group", "Statement" in "the Statement of Foreign
-    Policy"), or of a case's ("the Wassdahl case"): a name's words are not the glossary's concept
-    ("group": kommunkoncernen), and a document writes the name its own way ("Utrikesdeklarationen").
-    A name that is the glossary's phrase itself ("the new Social Services Act": socialtjänstlagen)
-    is the concept, named."""
-    return any(re.search(rf"(?<!\w){re.escape(said)}(?!\w)", name.group(0), re.IGNORECASE)
-               and name.group(0).casefold() != said.casefold()
-               for name in _NAME.finditer(question))
-
-
-_ACT = re.compile(r"\b(?:act|code|law|ordinance)$", re.IGNORECASE)
-
-
-def names_whole(said: str, question: str) -> bool:
-    """Whether the English phrase ``said`` is a whole name of two capitalised words or more inside
-    ``question``: "the new Social Services Act" (the glossary's "social services act")."""
-    return any(name.group(0).casefold() == said.casefold() for name in _NAME.finditer(question))
 
 
 def _named_part(word: str) -> str:
@@ -237,8 +134,8 @@ class ConceptCheck:
         # hyphens keep a word's parts apart in the index, not in ``written``).
         # Nor is a phrase used as a verb ("must the inquiry report?").
         if absent := self._absent_phrases([(said, named) for said, named in phrases if said not in alike
-                                           and not _used_as_verb(said, question)
-                                           and not _names_a_kind(said, question)
+                                           and not used_as_verb(said, question)
+                                           and not names_a_kind(said, question)
                                            and not any(self._written_whole(entry, written)
                                                        or self._written_apart(entry, written) for entry in named)]):
             return absent
@@ -257,7 +154,7 @@ class ConceptCheck:
         and its name only marks whose fact it is (``whose.speaks_of_names``)."""
         unwritten: dict[str, None] = {}
         for said, entries in phrases:
-            if not entries or not _ACT.search(said) or not names_whole(said, question) or _cognate(said, written):
+            if not entries or not ACT.search(said) or not names_whole(said, question) or cognate(said, written):
                 continue
             if not any(self._written_whole(e, written) or e.term in (in_english or ()) for e in entries):
                 unwritten.update(dict.fromkeys(e.term for e in entries))
@@ -270,7 +167,7 @@ class ConceptCheck:
         named by a question word ("when": tidplan) is not one of them."""
         # (A name's words count here: "the Civil Contingencies Agency" written as "MSB" speaks of it.)
         phrases, concepts, _, _ = self._found(question, set(), None, names_judged=True)
-        asked = {entry for said, entries in phrases for entry in entries if _asks_only(said)}
+        asked = {entry for said, entries in phrases for entry in entries if asks_only(said)}
         # A phrase naming several concepts ("interim report": a delårsrapport or a delredovisning)
         # is written when one of them is.
         senses = list({tuple(e.term for e in named): named for _, entries in phrases
@@ -278,7 +175,7 @@ class ConceptCheck:
         if len(senses) < MIN_CONCEPTS_OVERRULE:
             return False
         text = " ".join(f"{p.hit.title} {p.hit.section} {p.hit.text}" for p in top).casefold()
-        return all(any(_writes(text, form.casefold()) for entry in named for form in entry.forms) for named in senses)
+        return all(any(writes(text, form.casefold()) for entry in named for form in entry.forms) for named in senses)
 
     def _found(self, question: str, written: set[str], in_english: frozenset[str] | None, *,
                names_judged: bool = False
@@ -287,7 +184,7 @@ class ConceptCheck:
         those entries (not question words, nor a name's words the passages do not speak of unless
         ``names_judged``; with forms that analyse to something), how many of the concepts the
         passages speak of (``written``, or ``in_english`` by an English name, or by the phrase itself
-        written as Swedish writes it), and those phrases (``_cognate``)."""
+        written as Swedish writes it), and those phrases (``cognate``)."""
         phrases = self._question_phrases(question)
         if in_english is not None:
             # Beside English text only the concepts named plainly are judged: by a one-word
@@ -299,19 +196,19 @@ class ConceptCheck:
         # passages must speak of, unless they do ("which agency …?" beside "myndigheten").
         # Nor are a name's words, unless the passages speak of them ("the Volvo Group": no kommunkoncern).
         asked = {entry for said, entries in phrases
-                 if _asks_only(said) or _asked_for(said, question) or _used_as_verb(said, question)
-                 or _names_a_kind(said, question)
-                 or (not names_judged and _in_a_name(said, question))
+                 if asks_only(said) or asked_for(said, question) or used_as_verb(said, question)
+                 or names_a_kind(said, question)
+                 or (not names_judged and in_a_name(said, question))
                  for entry in entries}
         # "operations" is "operationer" in a text on surgery, though the glossary's sense is verksamhet.
-        alike = frozenset(said for said, _ in phrases if _cognate(said, written))
-        cognate = {entry for said, entries in phrases if said in alike for entry in entries}
+        alike = frozenset(said for said, _ in phrases if cognate(said, written))
+        alike_entries = {entry for said, entries in phrases if said in alike for entry in entries}
 
         def spoken_of(entry: GlossaryEntry) -> bool:
-            return bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in cognate \
+            return bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in alike_entries \
                 or self._written_apart(entry, written)
 
-        concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)
+        concepts = [entry for entry in named if not asks_only(entry.term) and self._concept(entry)
                     and (entry not in asked or spoken_of(entry))]
         return phrases, concepts, sum(map(spoken_of, concepts)), alike
 
@@ -323,9 +220,9 @@ class ConceptCheck:
         glossary's first sense is often not the document's)."""
         absent: dict[str, None] = {}
         for said, entries in phrases:
-            if _asks_only(said):  # "achieve" in "What is it meant to achieve?" names no concept
+            if asks_only(said):  # "achieve" in "What is it meant to achieve?" names no concept
                 continue
-            plain = [e for e in entries if names_plainly(e, said) and not _asks_only(e.term) and self._concept(e)]
+            plain = [e for e in entries if names_plainly(e, said) and not asks_only(e.term) and self._concept(e)]
             if plain and all(self._absent(e) for e in entries):
                 absent.update(dict.fromkeys(e.term for e in plain))
         return tuple(absent)
