@@ -46,30 +46,34 @@ class PhraseIndex:
         """``scan_tokens`` over the tokens of ``text``."""
         return self.scan_tokens(text, tokenize(text))
 
-    def scan_tokens(self, text: str,
-                    tokens: list[tuple[str, int, int]]) -> Iterator[tuple[int, int, tuple[int, ...]]]:
+    def scan_tokens(self, text: str, tokens: list[tuple[str, int, int]], *,
+                    possessive: bool = False) -> Iterator[tuple[int, int, tuple[int, ...]]]:
         """(first token's position, number of tokens, entry indexes) per phrase, leftmost-longest.
-        A phrase's last word may stand in the possessive: "an insurer's transfer fee" names an insurer."""
+        ``possessive``: a phrase's last word may stand in the possessive ("an insurer's transfer
+        fee" names an insurer)."""
         reach = _joined_reach(text, tokens)
         position = 0
         while position < len(tokens):
             first = tokens[position][0]
-            most = max(self._longest.get(first, 0), self._longest.get(_without_possessive(first), 0))
-            size, key = self._longest_match(tokens, position, min(most, reach[position]))
+            most = self._longest.get(first, 0)
+            if possessive:
+                most = max(most, self._longest.get(_without_possessive(first), 0))
+            size, key = self._longest_match(tokens, position, min(most, reach[position]), possessive=possessive)
             if size:
                 yield position, size, self.by_key[key]
                 position += size
             else:
                 position += 1
 
-    def _longest_match(self, tokens: list[tuple[str, int, int]], position: int, most: int) -> tuple[int, str]:
+    def _longest_match(self, tokens: list[tuple[str, int, int]], position: int, most: int, *,
+                       possessive: bool) -> tuple[int, str]:
         """The most tokens from ``position`` that form a phrase, and the phrase's key; (0, "") if none."""
         for size in range(most, 0, -1):
             words = [t[0] for t in tokens[position:position + size]]
             key = " ".join(words)
             if key in self.by_key:
                 return size, key
-            if words[-1].endswith("'s") and (bare := key[:-2]) in self.by_key and len(words[-1]) > 3:
+            if possessive and words[-1].endswith("'s") and (bare := key[:-2]) in self.by_key and len(words[-1]) > 3:
                 return size, bare
         return 0, ""
 

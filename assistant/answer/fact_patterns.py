@@ -87,7 +87,9 @@ _COUNTED_MILLIONS = (r"personer|människor|invånare|barn|kvinnor|män|elever|un
                      r"kunder|patienter|flyktingar|svenskar|år|timmar|dagar|exemplar|fordon|bilar")
 # A sum in figures, its unit at least millions or kronor: "123,5 miljoner", "20 000 kronor".
 _SUM = r"\b\d[\d  ]*(?:[.,]\d+)?\s*(?:miljon\w*|miljard\w*|kronor|mnkr|mkr)\b"
-_NOT_COUNTING = rf"(?!\s+(?:[a-zåäö]+a\s+)?(?:{_COUNTED_MILLIONS})\b)"  # one describing word may stand between
+# ("över 300 miljoner mätpunkter": millions of a thing in the plural, not of kronor, whatever it is.)
+_NOT_COUNTING = rf"(?!\s+(?:[a-zåäö]+a\s+)?(?:{_COUNTED_MILLIONS})\b)" \
+                r"(?!\s+(?!(?:kronor|dollar|euro|pund|under|efter|över|eller|mer|fler|mindre)\b)[a-zåäö]{3,}(?:er|ar|or)\b)"
 
 
 STATES: dict[AnswerType, re.Pattern[str]] = {

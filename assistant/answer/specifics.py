@@ -49,6 +49,14 @@ _ASKS_NOW = re.compile(r"(?<!med )(?<!with )(?<!to )(?<!än )(?<!than )"
 _STATES_NOW = re.compile(r"^\W*(?:(?:men|och|but|and)\s+)?(?:i dag|idag|today|nowadays|currently|at present|"
                          r"för närvarande|numera|nu|now)\b", re.IGNORECASE)
 
+# A figure for a part of what was just counted opens so: "Av dessa barn har drygt 40 460 fått det
+# särskilda kortet" does not say how many downloaded it, unless the question asks for a part
+# ("How many of them …?", "Hur stor del av …?").
+_OF_THESE = re.compile(r"^\W*(?:av dessa|av dem|varav|of these|of them|of those)\b", re.IGNORECASE)
+_ASKS_A_PART = re.compile(r"\b(?:av dessa|av dem|av de|av det|av detta|av den|of these|of them|of those|of the|"
+                          r"of that|of this|of it|(?:much|many) of|del av|andel\w*|part of|share of|proportion of)\b",
+                          re.IGNORECASE)
+
 # A date asked for as proposed ("When were the new custody rules proposed to enter into force?") is
 # the one a proposal names ("Ändringarna ska enligt förslaget träda i kraft den 1 juli 2006"), not
 # a decided rule's ("Förordningarna träder i kraft den 31 mars 2017").
@@ -137,6 +145,7 @@ class AskedFact:
     now: bool = False  # a figure as it stands now ("… i dag?")
     proposed: bool = False  # the date of an event as proposed ("… proposed to enter into force?")
     place: int | None = None  # the item asked for by its place ("What is the second one?": 2)
+    part: bool = True  # a figure for a part of what was counted may answer ("How many of them …?")
 
     @classmethod
     def of(cls, answer_type: AnswerType | None, *, asked: str, figures: str) -> AskedFact:
@@ -149,7 +158,8 @@ class AskedFact:
                    after=answer_type is AnswerType.DURATION and _ASKS_AFTER.search(asked) is not None,
                    now=answer_type in FIGURES and _ASKS_NOW.search(asked) is not None,
                    proposed=event is not None and _PROPOSAL.search(asked) is not None,
-                   place=asked_place(asked) if answer_type is AnswerType.NTH else None)
+                   place=asked_place(asked) if answer_type is AnswerType.NTH else None,
+                   part=answer_type not in FIGURES or _ASKS_A_PART.search(asked) is not None)
 
     def of_its_event(self, text: str) -> bool:
         """Whether ``text`` itself speaks of the event the time is asked of ("… träda i kraft den
@@ -187,7 +197,8 @@ class AskedFact:
         year read from the unit or the 300 characters ``before`` it), of the report stage asked,
         naming a day when one is asked for, in the unit asked, naming the post a person is asked by
         (or under a ``heading`` naming it: a programme's entries under "Justitieminister …"), opening
-        as the item in the place asked ("För det andra …" for "the second one")."""
+        as the item in the place asked ("För det andra …" for "the second one"), not a part of what was
+        just counted ("Av dessa …") unless a part is asked for."""
         return (self.event is None or self.event in _PREFERRED_ONLY or self.of_its_event(stated)
                 or self.of_its_event(context)) \
             and not states_another_year(self.answer_type, self.years, in_its_year(stated, before)) \
@@ -195,4 +206,5 @@ class AskedFact:
             and not (self.day and not states_a_day(stated)) \
             and (self.unit is None or self.unit.search(stated) is not None) \
             and (self.post is None or self.post.search(f"{heading}\n{stated}") is not None) \
-            and (self.place is None or place_opened(stated) == self.place)
+            and (self.place is None or place_opened(stated) == self.place) \
+            and (self.part or _OF_THESE.search(stated) is None)

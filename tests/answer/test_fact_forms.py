@@ -630,3 +630,11 @@ def test_the_parties_of_the_riksdag_are_bodies() -> None:
 def test_a_person_named_first_with_a_short_given_name_is_named() -> None:
     assert states(AnswerType.PERSON, "Pia Lind, vd för bolaget, blir ordförande för delegationen.",
                   besides="Vem blir ordförande för delegationen?")
+
+
+def test_millions_of_a_thing_in_the_plural_are_no_sum() -> None:
+    """"över 300 miljoner mätpunkter" counts points; "150 miljoner under 2024" is a sum."""
+    assert not states(AnswerType.MONEY, "Verket kan följa över 300 miljoner mätpunkter under en vinter.")
+    assert states(AnswerType.MONEY, "Regeringen avsätter 150 miljoner under 2024.")
+    assert states(AnswerType.MONEY, "Satsningen omfattar 12 miljoner dollar.")
+    assert states(AnswerType.MONEY, "Regeringen tillför 40 miljoner extra till regionerna.")

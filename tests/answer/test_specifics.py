@@ -138,3 +138,15 @@ def test_who_leads_an_inquiry_is_answered_by_its_investigator_not_by_a_quoted_ch
                 "Utredningen har letts av justitierådet Margareta Brattström.")
     assert not fits(question, AnswerType.PERSON, "Vi tillsätter nu en utredning, säger Christian Carlsson (KD), "
                                                  "ordförande i socialutskottet.")
+
+
+def test_a_part_of_what_was_just_counted_answers_only_a_question_for_a_part() -> None:
+    """"How many children have signed up?" is not answered by "Av dessa barn har 4 000 …", which
+    counts some of them; "How many of them …?" is."""
+    part = "Av dessa barn har drygt 4 000 fått det utökade stödet."
+    assert not fits("How many children have signed up for the card?", AnswerType.COUNT, part)
+    assert fits("How many of them got the extended support?", AnswerType.COUNT, part)
+    assert fits("And how much of that goes to the municipalities?", AnswerType.MONEY,
+                "Av dessa går 400 miljoner kronor till kommunerna.")
+    assert fits("How many children have signed up for the card?", AnswerType.COUNT,
+                "Sedan starten har drygt 34 000 barn anmält sig.")
