@@ -421,6 +421,12 @@ WHOLE_SETS = {
     "round66": Floors(recall_at_5=0.96, in_answer=0.90, in_first_quote=0.80, declined=0.875, false_abstentions=0.05),
     # Round67: 62/62, 55/62, 45/62, 8/8, 1/62 (54, 44, 7/8, 1).
     "round67": Floors(recall_at_5=0.96, in_answer=0.85, in_first_quote=0.69, declined=0.875, false_abstentions=0.05),
+    # Round68: 61/62, 55/62, 46/62, 5/8, 1/62 (51, 44, 5/8, 4).
+    "round68": Floors(recall_at_5=0.95, in_answer=0.85, in_first_quote=0.70, declined=0.5, false_abstentions=0.05),
+    # Round69: 62/62, 58/62, 49/62, 6/8, 1/62 (54, 45, 6/8, 4).
+    "round69": Floors(recall_at_5=0.96, in_answer=0.90, in_first_quote=0.75, declined=0.625, false_abstentions=0.05),
+    # Round70: 62/62, 59/62, 53/62, 7/8, 0/62 (52, 46, 7/8, 4).
+    "round70": Floors(recall_at_5=0.96, in_answer=0.91, in_first_quote=0.82, declined=0.75, false_abstentions=0.04),
 }
 
 
