@@ -57,7 +57,7 @@ class PhraseIndex:
             first = tokens[position][0]
             most = self._longest.get(first, 0)
             if possessive:
-                most = max(most, self._longest.get(_without_possessive(first), 0))
+                most = max(most, self._longest.get(without_possessive(first), 0))
             size, key = self._longest_match(tokens, position, min(most, reach[position]), possessive=possessive)
             if size:
                 yield position, size, self.by_key[key]
@@ -73,13 +73,15 @@ class PhraseIndex:
             key = " ".join(words)
             if key in self.by_key:
                 return size, key
-            if possessive and words[-1].endswith("'s") and (bare := key[:-2]) in self.by_key and len(words[-1]) > 3:
+            if possessive and (last := without_possessive(words[-1])) != words[-1] \
+                    and (bare := " ".join([*words[:-1], last])) in self.by_key:
                 return size, bare
         return 0, ""
 
 
-def _without_possessive(word: str) -> str:
-    """``word`` without an English possessive ending ("insurer's" → "insurer"); other words as they are."""
+def without_possessive(word: str) -> str:
+    """``word`` (lowercase, as ``tokenize`` gives it) without an English possessive ending
+    ("insurer's" → "insurer"); other words as they are."""
     return word[:-2] if word.endswith("'s") and len(word) > 3 else word
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.glossary_phrases import without_possessive
+
 MIN_HEAD_WRITTEN = 6  # a shorter form ("land", "plan") ends too many words of other senses to be read as a head
 MIN_COGNATE = 6  # a shorter English word ("cars", "data") is too often a part of unrelated Swedish words
 
@@ -18,7 +20,7 @@ def cognate(said: str, written: set[str]) -> bool:
     → "initiativ") or ends one, inflected or not ("the transport sector's" → "transportsektorn").
     One word of ``MIN_COGNATE`` letters or more, possessive or not; a phrase never. Cost: a scan of
     the passages' terms."""
-    word = said.casefold().removesuffix("'s")
+    word = without_possessive(said.casefold())
     if " " in word or not word.isalpha() or len(word) < MIN_COGNATE:
         return False
     singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
@@ -61,9 +63,23 @@ def writes(text: str, form: str) -> bool:
     """Whether ``text`` (casefolded) writes ``form`` as a word or a compound's start ("skogsbränder"),
     or, a form of ``MIN_HEAD_WRITTEN`` letters or more, as a compound's head, inflected or not: a
     "Klimat- och miljöminister" is a minister, a "flyttavgiften" a fee."""
-    escaped = re.escape(form)
-    pattern = rf"(?<!\w){escaped}" if len(form) < MIN_HEAD_WRITTEN else rf"(?<!\w){escaped}|{escaped}\w{{0,3}}(?!\w)"
-    return re.search(pattern, text) is not None
+    start = text.find(form)
+    while start >= 0:
+        if start == 0 or not _in_a_word(text[start - 1]):
+            return True
+        end = start + len(form)
+        ending = 0
+        while end + ending < len(text) and _in_a_word(text[end + ending]):
+            ending += 1
+        if len(form) >= MIN_HEAD_WRITTEN and ending <= 3:
+            return True
+        start = text.find(form, start + 1)
+    return False
+
+
+def _in_a_word(character: str) -> bool:
+    """Whether ``character`` is one a regular expression's ``\\w`` matches (a letter, digit or "_")."""
+    return character.isalnum() or character == "_"
 
 
 def names_a_kind(said: str, question: str) -> bool:
@@ -126,5 +142,3 @@ def names_whole(said: str, question: str) -> bool:
     """Whether the English phrase ``said`` is a whole name of two capitalised words or more inside
     ``question``: "the new Social Services Act" (the glossary's "social services act")."""
     return any(name.group(0).casefold() == said.casefold() for name in _NAME.finditer(question))
-
-

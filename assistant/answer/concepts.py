@@ -77,7 +77,7 @@ MIN_CONCEPT_SHARE = 0.25
 _ANSWER_KINDS = frozenset({"någonstans", "datum"})
 
 
-def asks_only(term: str) -> bool:
+def _asks_only(term: str) -> bool:
     """A glossary term that is a question word ("var någonstans", "när") or names the kind of
     answer ("datum"): it names no concept a passage must speak of."""
     return all(word in UNINFORMATIVE or word in _ANSWER_KINDS for word in term.casefold().split())
@@ -167,7 +167,7 @@ class ConceptCheck:
         named by a question word ("when": tidplan) is not one of them."""
         # (A name's words count here: "the Civil Contingencies Agency" written as "MSB" speaks of it.)
         phrases, concepts, _, _ = self._found(question, set(), None, names_judged=True)
-        asked = {entry for said, entries in phrases for entry in entries if asks_only(said)}
+        asked = {entry for said, entries in phrases for entry in entries if _asks_only(said)}
         # A phrase naming several concepts ("interim report": a delårsrapport or a delredovisning)
         # is written when one of them is.
         senses = list({tuple(e.term for e in named): named for _, entries in phrases
@@ -196,7 +196,7 @@ class ConceptCheck:
         # passages must speak of, unless they do ("which agency …?" beside "myndigheten").
         # Nor are a name's words, unless the passages speak of them ("the Volvo Group": no kommunkoncern).
         asked = {entry for said, entries in phrases
-                 if asks_only(said) or asked_for(said, question) or used_as_verb(said, question)
+                 if _asks_only(said) or asked_for(said, question) or used_as_verb(said, question)
                  or names_a_kind(said, question)
                  or (not names_judged and in_a_name(said, question))
                  for entry in entries}
@@ -208,7 +208,7 @@ class ConceptCheck:
             return bool(self._concept(entry) & written) or entry.term in (in_english or ()) or entry in alike_entries \
                 or self._written_apart(entry, written)
 
-        concepts = [entry for entry in named if not asks_only(entry.term) and self._concept(entry)
+        concepts = [entry for entry in named if not _asks_only(entry.term) and self._concept(entry)
                     and (entry not in asked or spoken_of(entry))]
         return phrases, concepts, sum(map(spoken_of, concepts)), alike
 
@@ -220,9 +220,9 @@ class ConceptCheck:
         glossary's first sense is often not the document's)."""
         absent: dict[str, None] = {}
         for said, entries in phrases:
-            if asks_only(said):  # "achieve" in "What is it meant to achieve?" names no concept
+            if _asks_only(said):  # "achieve" in "What is it meant to achieve?" names no concept
                 continue
-            plain = [e for e in entries if names_plainly(e, said) and not asks_only(e.term) and self._concept(e)]
+            plain = [e for e in entries if names_plainly(e, said) and not _asks_only(e.term) and self._concept(e)]
             if plain and all(self._absent(e) for e in entries):
                 absent.update(dict.fromkeys(e.term for e in plain))
         return tuple(absent)
