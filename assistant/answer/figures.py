@@ -153,19 +153,16 @@ def same_count_stems(words: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-# A noun (or a compound opening with it), at most three words of change or comparison, then a count
-# that is no year and no sum or share.
+# A count in figures: no year, and no sum or share.
+_A_COUNT = rf"(?!{YEAR}\b)\d[\d  ]*\b(?!\s*(?:[.,]\d|kr\b|kronor|%|procent|miljon|miljard|million|billion))"
+# A noun (or a compound opening with it), at most three words of change or comparison, then a count.
 _NAMED_THEN_COUNTED = re.compile(rf"([\wåäö-]{{3,}})(?:\s+(?:från|till|med|dagens|dagsläget|ökar|ökas|ska|öka|"
                                  rf"uppgå|uppgår|cirka|omkring|ungefär|from|to|by|about|around|rises?|increases?|"
-                                 rf"grows?|will|reach(?:es)?)){{1,3}}\s+(?!{YEAR}\b)\d[\d  ]*\b"
-                                 r"(?!\s*(?:[.,]\d|kr\b|kronor|%|procent|miljon|miljard|million|billion))",
-                                 re.IGNORECASE)
-
+                                 rf"grows?|will|reach(?:es)?)){{1,3}}\s+{_A_COUNT}", re.IGNORECASE)
 # "en lägre nivå av kvotflyktingar (900 per år i stället för 5 000 per år)": the thing counted, its
-# number in brackets after it.
+# count in brackets after it.
 _COUNTED_IN_BRACKETS = re.compile(rf"([\wåäö-]{{3,}})\s+\((?:cirka |ca\.? |omkring |ungefär |about |around )?"
-                                  rf"(?!{YEAR}\b)\d[\d  ]*\b(?!\s*(?:[.,]\d|kr\b|kronor|%|procent|miljon|miljard|"
-                                  r"million|billion))", re.IGNORECASE)
+                                  rf"{_A_COUNT}", re.IGNORECASE)
 
 
 def counts_of(text: str, stems: frozenset[str]) -> bool:

@@ -40,6 +40,18 @@ def opens_an_item(text: str, start: int) -> bool:
     return marker is not None and not text[marker.end():start].strip()
 
 
+def is_item_at(text: str, start: int, unit: str) -> bool:
+    """Whether ``unit``, starting at ``start`` of ``text``, is a list item, its bullet or number in
+    it or just before it (``opens_an_item``)."""
+    return is_list_item(unit) or opens_an_item(text, start)
+
+
+def announces_a_list(text: str, start: int, unit: str) -> bool:
+    """Whether ``unit``, starting at ``start`` of ``text``, introduces what follows (``_announces``),
+    read as an item when it is one (``is_item_at``)."""
+    return _announces(unit, item=is_item_at(text, start, unit))
+
+
 def after_item_marker(text: str, start: int) -> int:
     """Where the words of a list item whose line starts at ``start`` begin: after its bullet or
     number and the spaces after it ("* SGU ska …", "2. Kommunen …"); ``start`` for any other line."""
@@ -213,7 +225,7 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool, open_question: bool) 
     text = candidate.passage.document_text
     start, end = candidate.span
     unit = text[start:end]
-    is_item = is_list_item(unit) or opens_an_item(text, start)
+    is_item = is_item_at(text, start, unit)
     if not is_item and item_heading(text, start):
         return (candidate.span,)  # a sentence inside an item: the items after it are not its list
     following = listed_after(text, unit, end)

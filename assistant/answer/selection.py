@@ -53,12 +53,11 @@ from assistant.answer.quoting import (
     MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
 )
 from assistant.answer.quoting import (
-    _announces,
     _with_antecedent,
+    announces_a_list,
     is_list_item,
     item_heading,
     listed_after,
-    opens_an_item,
     quoted_spans,
 )
 from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, done_by, gives, names_whom_given
@@ -207,9 +206,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
             heading = item_heading(passage.document_text, span[0]) if passage.kind == "text" else ""
             context = f"{heading}\n{context}" if heading else context
             # ("67. Region Västmanland" is read without its number: an item still, announcing nothing.)
-            item = passage.kind == "text" and opens_an_item(passage.document_text, span[0])
             items = listed_after(passage.document_text, text, span[1]) \
-                if passage.kind == "text" and _announces(text, item=item or is_list_item(text)) else []
+                if passage.kind == "text" and announces_a_list(passage.document_text, span[0], text) else []
             # A lead-in is quoted with its items: it states what they state.
             stated = f"{text}\n{passage.document_text[items[0][0]:items[-1][1]]}" if items else text
             # A table cell's number states what its column's header says it is ("… (MSEK): 103").
