@@ -427,6 +427,12 @@ WHOLE_SETS = {
     "round69": Floors(recall_at_5=0.96, in_answer=0.90, in_first_quote=0.75, declined=0.625, false_abstentions=0.05),
     # Round70: 62/62, 59/62, 53/62, 7/8, 0/62 (52, 46, 7/8, 4).
     "round70": Floors(recall_at_5=0.96, in_answer=0.91, in_first_quote=0.82, declined=0.75, false_abstentions=0.04),
+    # Round71: 60/62, 55/62, 50/62, 6/8, 2/62 (52, 45, 5/8, 4).
+    "round71": Floors(recall_at_5=0.93, in_answer=0.85, in_first_quote=0.77, declined=0.625, false_abstentions=0.07),
+    # Round72: 62/62, 56/62, 51/62, 7/8, 0/62 (53, 49, 7/8, 2).
+    "round72": Floors(recall_at_5=0.96, in_answer=0.87, in_first_quote=0.79, declined=0.75, false_abstentions=0.04),
+    # Round73: 62/62, 58/62, 48/62, 4/8, 0/62 (54, 44, 4/8, 2).
+    "round73": Floors(recall_at_5=0.96, in_answer=0.90, in_first_quote=0.74, declined=0.375, false_abstentions=0.04),
 }
 
 

@@ -76,7 +76,11 @@ _ON_WHAT_GROUNDS = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillå
               r"(?:(?!\b(?:that|which|who|som|när|when|if|om)\b)[^?,;]){0,100}?\b(?:not|inte|ej)\b|"
               # When one may or can do a thing is in what case ("When may the party … turn down a
               # request?" – "får bara neka om …"); "När ska …?" and "When must … submit …?" ask for a time.
-              r" (?:may|can|får|kan)\b")
+              r" (?:may|can|får|kan)\b|"
+              # What a thing counts as is decided by a rule's test: "When are two companies regarded as
+              # being in a community of interest?", "När anses ett barn vara …?" ask in what case.
+              r" (?:is|are)\b[^?,;]{1,80}?\b(?:regarded|considered|deemed|classed|classified) (?:as|to be)\b|"
+              r" (?:anses|räknas|betraktas|klassas)\b[^?,;]{0,80}?\b(?:som|vara)\b")
 # Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
 # "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
 # "… languages when hiring").

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.base import Passage
-from assistant.answer.quoting import after_item_marker
+from assistant.answer.list_lines import after_item_marker
 from assistant.chunk import unit_spans
 from assistant.models import Citation
 

@@ -62,7 +62,10 @@ def used_as_verb(said: str, question: str) -> bool:
 def writes(text: str, form: str) -> bool:
     """Whether ``text`` (casefolded) writes ``form`` as a word or a compound's start ("skogsbränder"),
     or, a form of ``MIN_HEAD_WRITTEN`` letters or more, as a compound's head, inflected or not: a
-    "Klimat- och miljöminister" is a minister, a "flyttavgiften" a fee."""
+    "Klimat- och miljöminister" is a minister, a "flyttavgiften" a fee; a form of several words also
+    with a few words between its first and the rest (``_split_by_words``)."""
+    if " " in form and _split_by_words(form).search(text):
+        return True
     start = text.find(form)
     while start >= 0:
         if start == 0 or not _in_a_word(text[start - 1]):
@@ -77,6 +80,15 @@ def writes(text: str, form: str) -> bool:
     return False
 
 
+def _split_by_words(form: str) -> re.Pattern[str]:
+    """A form of several words with up to three words between its first and the rest: a verb and
+    its particles apart, as a subject after the verb parts them ("Den 1 januari 2009 trädde
+    ränteavdragsbegränsningsregler i kraft" writes "trädde i kraft"). (``re`` keeps the compiled
+    patterns: a question's concepts have few forms.)"""
+    first, rest = form.split(" ", 1)
+    return re.compile(rf"(?<!\w){re.escape(first)}(?:\s+[\w-]+){{1,3}}\s+{re.escape(rest)}(?!\w)")
+
+
 def _in_a_word(character: str) -> bool:
     """Whether ``character`` is one a regular expression's ``\\w`` matches (a letter, digit or "_")."""
     return character.isalnum() or character == "_"
@@ -84,8 +96,12 @@ def _in_a_word(character: str) -> bool:
 
 def names_a_kind(said: str, question: str) -> bool:
     """Whether the English ``question`` uses ``said`` as a word for a kind of thing before "of":
-    "some form of cardiovascular disease" asks about the disease, not a form to fill in (blankett)."""
-    return said.casefold() in _KIND_WORDS and any(_OF_AFTER.match(after) for _, after in around(said, question))
+    "some form of cardiovascular disease" asks about the disease, not a form to fill in (blankett);
+    or, in lower case, before a title: "the work The Jewish Song" asks about the piece of music, not
+    about work (arbete)."""
+    return any((said.casefold() in _KIND_WORDS and _OF_AFTER.match(after))
+               or (question[len(before):len(before) + len(said)].islower() and _TITLE_AFTER.match(after))
+               for before, after in around(said, question))
 
 
 def around(said: str, question: str) -> list[tuple[str, str]]:
@@ -110,8 +126,12 @@ _MODAL_AND_SUBJECT_BEFORE = re.compile(rf"\b(?:{_MODALS}|did|does|do)\s+(?:the|i
 _VERB_ENDS_AFTER = re.compile(r"\s*(?:[?,.;]|$)|\s+(?:to|on|by|back|its|their|the|in|before|for)\b", re.IGNORECASE)
 _MODAL_BEFORE = re.compile(rf"\b(?:{_MODALS}|to)\s+\Z", re.IGNORECASE)
 _AS_AFTER = re.compile(r"\s+as\b", re.IGNORECASE)
-_KIND_WORDS = frozenset({"form", "forms", "type", "types", "kind", "kinds", "sort", "sorts"})
+# ("a group of related companies" speaks of the companies, not of a kommunkoncern.)
+_KIND_WORDS = frozenset({"form", "forms", "type", "types", "kind", "kinds", "sort", "sorts", "group", "groups"})
 _OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
+# A title in apposition: a capital, or a quotation mark, right after the word ("the work The Jewish
+# Song", "the report “Sweden in Europe”").
+_TITLE_AFTER = re.compile(r"[ \t]+[\"“”'‘’«]?[A-ZÅÄÖ]")
 _QUESTION_WORD_BEFORE = re.compile(r"\b(?:which|what)\s+\Z", re.IGNORECASE)
 _ASKED_KIND_AFTER = re.compile(r"\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|should|must|can|could|"
                                r"may|of|in|on|for|to|that|which|who)\b|\s*[?,]", re.IGNORECASE)

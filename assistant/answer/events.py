@@ -62,7 +62,9 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                       r"börja\w* (?:[\w-]+ ){0,14}?(?:att )?gälla|ikraftträd"),
                  # "Ambitionen är att införandet av fritidskortet kan ske i början av 2024."
                  # ("föreslås träda ikraft den 1 januari 2009": the older spelling, one word.)
-                 cue(r"i kraft|\bikraft|börja\w* gälla|gäller från|tillämpas från|in force|take\w* effect|"
+                 # ("Bestämmelserna … ska börja tillämpas inför hösten 2027": applied from a term.)
+                 cue(r"i kraft|\bikraft|börja\w* gälla|gäller från|tillämpas från|börja\w* tillämpas|tillämpas inför|"
+                     r"in force|take\w* effect|appl(?:y|ies) from|"
                      r"\binför(?:s|as|ande|andet)\b|\bintroduc")),
     # "Sedan när har Helén Ängmo varit generaldirektör?" asks since when a state has lasted: "Hon har
     # sedan februari 2016 varit generaldirektör", not the day her successor starts. (Preferred, not

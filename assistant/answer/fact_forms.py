@@ -10,16 +10,18 @@ any document.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from assistant.answer.answer_type import ASKS_WHAT_IT_STANDS_FOR, AnswerType
 from assistant.answer.body_patterns import BODY, PLACE
-from assistant.answer.fact_patterns import COMPARED, LASTING, LASTING_HINTS, MEASURED, RATIO, STATES, WITHIN
+from assistant.answer.fact_patterns import COMPARED, MEASURED, RATIO, STATES
 from assistant.answer.form_matching import finds as _finds
 from assistant.answer.form_matching import is_new as _new
 from assistant.answer.form_matching import uses as _uses
 from assistant.answer.number_words import PLACES
 from assistant.answer.person_forms import names_person
+from assistant.answer.time_patterns import LASTING, LASTING_HINTS, WITHIN
 
 # "the 50 billion euro support" names the amount a page gives as "50 miljarder euro": a sum the
 # question already states is no answer to it, in either language.
@@ -117,8 +119,9 @@ _GLOSSED_WORD = re.compile(r"([\wåäöÅÄÖ-]{6,}),?\s+(?:dvs\.?|d\.v\.s\.|det
 
 # A sentence opening with a word and saying what it is: "Inflyttningsområdena är undantagsområden …"
 # (a definition only of a word the question asks about: "Reglerna är …" defines nothing else).
-_OPENING_IS = re.compile(r"^\W*([\wåäöÅÄÖ-]{6,})\s+(?:är|var|is|are)\s+(?!(?:inte|ej|not|också|även|also)\b)",
-                         re.IGNORECASE)
+# ("Ett innovationssystem är kombinationen av …": the indefinite article before the word defined.)
+_OPENING_IS = re.compile(r"^\W*(?:(?:en|ett|an?)\s+)?([\wåäöÅÄÖ-]{6,})\s+(?:är|var|is|are)\s+"
+                         r"(?!(?:inte|ej|not|också|även|also)\b)", re.IGNORECASE)
 # A word named after what it stands for: "den som saknar möjlighet att … (i sammanhanget benämnt rådighet)".
 _NAMED_WORD = re.compile(r"\b(?:benämn(?:d|t|da|s|es)|betecknad|betecknat|termed|referred to as)\s+([\wåäöÅÄÖ-]{6,})",
                          re.IGNORECASE)
@@ -132,6 +135,9 @@ def _defines_a_word_of(text: str, question: str) -> bool:
     it after what it stands for ("… (i sammanhanget benämnt rådighet)"); or, for an abbreviation,
     spelling it out beside it ("kallad ”bob” (barn och unga i organiserad brottslighet)")."""
     words = re.findall(r"[\wåäö-]+", question.casefold())
+    # Two English words are one Swedish compound, with or without a joining "s": "innovation system"
+    # is "innovationssystem".
+    words += [f"{first}{joint}{second}" for first, second in itertools.pairwise(words) for joint in ("", "s")]
     defined = [m.group(1) for m in (_OPENING_WORD.match(text), _OPENING_IS.match(text),
                                     *_GLOSSED_WORD.finditer(text), *_NAMED_WORD.finditer(text)) if m]
     asked = _ASKED_SHORT.search(question)

@@ -44,12 +44,19 @@ def stated_only_elsewhere(lead: Candidate, ranked: Sequence[Candidate], *, margi
     similar to the question than the top passage's closest unit: the question is about the top
     passage's matter, which does not give the fact. Not when ``lead`` names the years or figures
     the question names ("From 2020 to 2024, Sweden has doubled its defence budget …" for "Hur
-    mycket har försvarsbudgeten vuxit mellan 2020 och 2024?"): it speaks of what is asked.
-    Cost: one pass over ``ranked``."""
+    mycket har försvarsbudgeten vuxit mellan 2020 och 2024?"): it speaks of what is asked; nor
+    when its document names a name the question names and the top one does not
+    (``Candidate.names_what_is_asked``). Cost: two passes over ``ranked``."""
     document = top_document(ranked)
     if document is None or lead.passage.hit.document_id == document or lead.features.get("numbers"):
         return False
     if any(c.states_type for c in ranked if c.passage.hit.document_id == document):
+        return False
+    # Nor when ``lead``'s document names what the question names and the top document does not:
+    # "How long should the Prison and Probation Service's new plan cover?" is about the
+    # Kriminalvården ``lead`` names, not about a top passage on other agencies.
+    if lead.names_what_is_asked and not any(c.names_what_is_asked for c in ranked
+                                            if c.passage.hit.document_id == document):
         return False
     closest = max(c.features.get("similarity", 0.0) for c in ranked if c.rank == 0)
     return lead.features.get("similarity", 0.0) < closest - margin

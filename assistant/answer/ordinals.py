@@ -1,7 +1,7 @@
 """Whether a document speaks of the one of a series a question names by its place: "How many
 resolutions were adopted at the fifth UN Environment Assembly?" is not answered by a page on the
-sixth ("FN:s sjätte miljöförsamling UNEA-6"), whatever it counts. Only the third to the tenth: the
-first and the second are named in passing everywhere ("för det första", "andra länder").
+sixth ("FN:s sjätte miljöförsamling UNEA-6"), whatever it counts. Only the third to the twentieth:
+the first and the second are named in passing everywhere ("för det första", "andra länder").
 
 Regex work only: one search per question, one pass per document text (remembered).
 """
@@ -16,7 +16,12 @@ from collections.abc import Set as AbstractSet
 from assistant.answer.base import Passage
 from assistant.answer.number_words import ORDINAL_WORDS
 
-_PLACES = {place: words for place, words in ORDINAL_WORDS.items() if place >= 3}
+# Past the tenth too: "Sweden's fifteenth military support package" is not a page's "fjortonde".
+_PLACES = {**{place: words for place, words in ORDINAL_WORDS.items() if place >= 3},
+           11: ("elfte", "eleventh"), 12: ("tolfte", "twelfth"), 13: ("trettonde", "thirteenth"),
+           14: ("fjortonde", "fourteenth"), 15: ("femtonde", "fifteenth"), 16: ("sextonde", "sixteenth"),
+           17: ("sjuttonde", "seventeenth"), 18: ("artonde", "eighteenth"), 19: ("nittonde", "nineteenth"),
+           20: ("tjugonde", "twentieth")}
 _BY_WORD = {word: place for place, words in _PLACES.items() for word in words}
 # (A third country or party is no place in a series: "third-country nationals", "tredje man"; nor is a
 # school year: "ninth-year pupils", "nionde klass".)

@@ -7,56 +7,39 @@ A chosen unit is quoted with what it needs to be read on its own:
 - a sentence pointing back ("Detta skall sedan …", "… mot bakgrund av detta beslut") or a fragment
   ("Klart innan juni 2014.") with the sentence before it (``_with_antecedent``);
 - a sentence pointing forward ("… i nedanstående vision.") with the sentence after it, and a
-  sentence with the one after it that spells out what it announced ("Det handlar om …").
+  sentence with the one after it that spells out what it announced ("Det handlar om …");
+- for a question asking for a list, a sentence counting what it announces ("… lämnar kommissionen
+  tre rekommendationer.") with the sentences after it that say what they are ("Den första …");
+- for a question asking why or what for, a sentence with the next one when that gives its point
+  ("Syftet med detta är …").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Protocol
 
+from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_type
 from assistant.answer.base import Passage
+from assistant.answer.list_lines import (
+    ITEM_MARKER,
+    indented,
+    is_item_at,
+    is_list_item,
+    item_heading,
+    lines_after,
+    lines_before,
+    listed_after,
+)
 from assistant.answer.list_questions import asks_for_a_list
 from assistant.chunk import unit_spans
-
-# A list item: a bullet (a middle dot too: "· ett mer suveränt Europa"), or a number or letter with a
-# dot or parenthesis ("1. ", "b) ").
-_ITEM = re.compile(r"\s*(?:[-•*–·●▪◦]|\d{1,2}[.)]|[a-z][.)])\s")
-_SPACES = re.compile(r"[ \t]*")
-
-
-def is_list_item(line: str) -> bool:
-    """``line`` starts a list item."""
-    return _ITEM.match(line) is not None
-
-
-def opens_an_item(text: str, start: int) -> bool:
-    """Whether the unit starting at ``start`` of ``text`` is a list item's first words: only its
-    bullet or number stands before it on its line ("67. Region Västmanland", read without "67. ")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    marker = _ITEM.match(text, line_start)
-    return marker is not None and not text[marker.end():start].strip()
-
-
-def is_item_at(text: str, start: int, unit: str) -> bool:
-    """Whether ``unit``, starting at ``start`` of ``text``, is a list item, its bullet or number in
-    it or just before it (``opens_an_item``)."""
-    return is_list_item(unit) or opens_an_item(text, start)
 
 
 def announces_a_list(text: str, start: int, unit: str) -> bool:
     """Whether ``unit``, starting at ``start`` of ``text``, introduces what follows (``_announces``),
     read as an item when it is one (``is_item_at``)."""
     return _announces(unit, item=is_item_at(text, start, unit))
-
-
-def after_item_marker(text: str, start: int) -> int:
-    """Where the words of a list item whose line starts at ``start`` begin: after its bullet or
-    number and the spaces after it ("* SGU ska …", "2. Kommunen …"); ``start`` for any other line."""
-    marker = _ITEM.match(text, start)
-    return start if marker is None else _SPACES.match(text, marker.end()).end()
 
 
 class QuotedUnit(Protocol):
@@ -74,15 +57,21 @@ def quoted_spans(candidate: QuotedUnit, *, question: str) -> tuple[tuple[int, in
     """The spans ``select`` would quote for ``candidate``: its list with it where it has one, the
     sentence before it where it points back to that one ("… mot bakgrund av detta beslut"), and the
     sentence after it where it points forward ("… i nedanstående vision.") or the next one spells
-    out what it announced ("Det handlar om …")."""
-    spans = _with_list(candidate, wants_list=asks_for_a_list(question),
-                       open_question=asked_type(question) is None)
+    out what it announced ("Det handlar om …") or, for a question asking why, gives its point
+    (``_GIVES_ITS_POINT``); for a list question, the sentences after one counting what it announces
+    that say what they are (``_counted_through``)."""
+    wants_list = asks_for_a_list(question)
+    spans = _with_list(candidate, wants_list=wants_list, open_question=asked_type(question) is None)
     if spans == (candidate.span,) and candidate.passage.kind == "text":
         text = candidate.passage.document_text
         start, end = _with_antecedent(text, candidate.span)
+        if wants_list and (counting := _ENDS_COUNTING.search(text[candidate.span[0]:candidate.span[1]].rstrip())) \
+                and (through := _counted_through(text, end, counting.group("counted"))) > end:
+            return ((start, through),)
         after = _sentence_after(text, end)
         if after and (_points_forward(text[candidate.span[0]:candidate.span[1]])
-                      or _spells_out(text[after[0]:after[1]])):
+                      or _spells_out(text[after[0]:after[1]])
+                      or (asked_type(question) in _WHY and _GIVES_ITS_POINT.search(text[after[0]:after[1]]))):
             end = after[1]
         return ((start, end),)
     return spans
@@ -100,13 +89,71 @@ def _points_forward(unit: str) -> bool:
 # A sentence naming what the one before it only announced: "… finns fyra ytterligare förmåner.
 # Det handlar om bostadstillägg, …". The two are quoted together.
 # "Det kan handla om familjebehandling, …" names the kinds the sentence before only called "insatser".
-_SPELLS_OUT = re.compile(r"^(?:det (?:kan )?(?:till exempel |bland annat |exempelvis )?"
+_SPELLS_OUT = re.compile(r"^(?:det (?:kan )?(?:till exempel |bland annat |exempelvis |dels )?"
                          r"(?:handlar?|rör sig|röra sig) om|det gäller|dessa är|de är|these are|they are|namely)\b",
                          re.IGNORECASE)
 
 
 def _spells_out(unit: str) -> bool:
     return _SPELLS_OUT.search(unit) is not None
+
+
+# A sentence giving the point of the one before it, quoted with it when the question asks why or
+# what for: "Regeringen föreslår att … Syftet med detta är att göra det möjligt att narkotikaklassa …".
+_WHY = frozenset({AnswerType.PURPOSE, AnswerType.REASON})
+_GIVES_ITS_POINT = re.compile(r"^(?:syftet|målet|avsikten|skälet|anledningen|orsaken) (?:med|till|för|bakom) "
+                              r"(?:detta|det|dessa|förslaget|förslagen|ändringen|ändringarna)\b|"
+                              r"^(?:the )?(?:purpose|aim|reason) (?:of|for|behind) (?:this|that|these|the proposal)\b|"
+                              r"^(?:this|that) is (?:because|to|so that)\b", re.IGNORECASE)
+
+
+# A sentence that ends by counting what it announces, no list under it: "Utöver lagstiftnings-
+# förslagen lämnar kommissionen tre rekommendationer." The sentences after it on its line that
+# open as the parts of a count do say what they are ("Den första rekommendationen är …", "Den
+# andra …", "Slutligen rekommenderar …"; "Planen bygger på två principer. Dels …"). (Not a span
+# of time: "Projektet pågår i tre år.")
+_ENDS_COUNTING = re.compile(r"\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|two|three|four|five|six|seven|eight|nine|"
+                            r"ten)\s+(?!(?:år|månader|veckor|dagar|timmar|years|months|weeks|days|hours)\b)"
+                            r"(?:[\wåäö-]+\s+)?(?P<counted>[\wåäö-]+)\.$", re.IGNORECASE)
+_OPENS_A_PART = re.compile(r"^(?:(?:den|det|de) (?:första|andra|tredje|fjärde|femte|sista)|för det (?:första|andra|"
+                           r"tredje)|dels|slutligen|dessutom|därutöver|vidare|"
+                           r"(?:the )?(?:first|second|third|fourth|fifth|last)(?:ly)?|finally|moreover)\b",
+                           re.IGNORECASE)
+_MAX_COUNTED_CHARS = 900  # the most of a line quoted after a sentence counting what it announces
+_NAMES_EACH_PART = re.compile(r"\bdels\b.+\bdels\b", re.IGNORECASE)
+_COUNTED_STEM = 5  # "Delmålen" opens with "delmål": the letters of a counted noun its other forms keep
+
+
+def _counted_through(text: str, end: int, counted: str) -> int:
+    """Where the sentences after one ending at ``end`` that say what it counted (``counted``, the
+    noun it ends in) end: those on its line that open as a part does (``_OPENS_A_PART``), name the
+    parts one by one ("… dels om …, dels om …"), or open with the counted noun to name them ("…
+    fem delmål. Delmålen om ekonomisk integration, …"); the first of them also when it spells the parts out
+    ("Det handlar om …"). Up to ``_MAX_COUNTED_CHARS``; ``end`` when the next does none of these."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    through = end
+    for start, sentence_end in unit_spans(text[end:line_end], base=end):
+        sentence = text[start:sentence_end]
+        if sentence_end - end > _MAX_COUNTED_CHARS or not (
+                _OPENS_A_PART.search(sentence) or _NAMES_EACH_PART.search(sentence)
+                or _names_the_counted(sentence, counted)
+                or (through == end and _spells_out(sentence))):
+            break
+        through = sentence_end
+    return through
+
+
+def _names_the_counted(sentence: str, counted: str) -> bool:
+    """Whether ``sentence`` opens with the counted noun and goes on to name them: "Delmålen om
+    ekonomisk integration, språklig integration, …", "Rekommendationerna är …"; not "Förmånerna har
+    införts vid olika tillfällen.", which names none of them."""
+    words = sentence.split(maxsplit=2)
+    return len(words) > 1 and words[0].casefold().startswith(counted.casefold()[:_COUNTED_STEM]) and (
+        words[1].casefold() in _NAMING_VERBS or sentence.count(",") >= 2)
+
+
+_NAMING_VERBS = frozenset({"om", "är", "var", "gäller", "avser", "omfattar", "innebär", "are", "were", "include"})
 
 
 def _sentence_after(text: str, end: int) -> tuple[int, int] | None:
@@ -117,7 +164,7 @@ def _sentence_after(text: str, end: int) -> tuple[int, int] | None:
     if text[end:line_end].strip():
         region = (end, line_end)
     else:
-        following = next(_lines_after(text, end), None)
+        following = next(lines_after(text, end), None)
         if following is None or text[following[0]] == "#" or is_list_item(text[following[0]:following[1]]):
             return None
         region = following
@@ -144,7 +191,6 @@ _REFERS_BACK = re.compile(
     re.IGNORECASE)
 _FRAGMENT_CHARS = 30  # "Klart innan juni 2014." says what of the sentence before it
 _MAX_NEIGHBOUR_CHARS = 400  # a longer sentence before or after is not quoted with the unit
-_MAX_TITLE_CHARS = 150  # an item's title, or a title run into a short sentence (a Word list paragraph)
 _MAX_ANTECEDENTS = 2
 
 
@@ -165,39 +211,6 @@ def _with_antecedent(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return (first[0], span[1])
 
 
-def item_heading(text: str, start: int) -> str:
-    """The opening sentence of the list item the unit at ``start`` is inside, when the unit is not
-    that sentence; else "". A numbered item's title ("3. Förmedla bidrag till Sweden Food Arena")
-    says what the sentences under it are about ("För åtgärden får … högst 3 miljoner kronor."), as a
-    heading does: on the item's own line, or above an indented paragraph of it. Cost: a scan back
-    over the item's lines."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start:len(text) if line_end == -1 else line_end]
-    if _ITEM.match(line) is None:
-        indent = len(line) - len(line.lstrip())
-        if indent == 0:
-            return ""
-        for first, _ in _lines_before(text, start):
-            above = text.rfind("\n", 0, first) + 1
-            if first - above >= indent:
-                continue  # another paragraph of the same item
-            line_start, line_end = above, text.find("\n", first)
-            line = text[line_start:line_end]
-            break
-        else:
-            return ""
-    marker = _ITEM.match(line)
-    if marker is None:
-        return ""
-    opening = unit_spans(line[marker.end():], base=line_start + marker.end())
-    if not opening or opening[0][0] <= start < opening[0][1]:
-        return ""  # the unit is the opening sentence itself
-    if opening[0][1] - opening[0][0] > _MAX_TITLE_CHARS:
-        return ""  # a long opening sentence states a fact of its own; it is no title over the next
-    return text[opening[0][0]:opening[0][1]]
-
-
 def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
     line_start = text.rfind("\n", 0, start) + 1
     within_line = bool(text[line_start:start].strip())
@@ -206,7 +219,7 @@ def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
     if not before or before[-1][1] - before[-1][0] > _MAX_NEIGHBOUR_CHARS:
         return None
     first, last = before[-1]
-    if (marker := _ITEM.match(text[first:last])) is not None:
+    if (marker := ITEM_MARKER.match(text[first:last])) is not None:
         if not within_line:
             return None  # another item above: not what this sentence means
         first += marker.end()  # the item's own first sentence, quoted without its bullet
@@ -235,9 +248,9 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool, open_question: bool) 
     if not (is_item and wants_list):
         return (candidate.span,)
     first = start
-    for line_start, line_end in _lines_before(text, start):
+    for line_start, line_end in lines_before(text, start):
         line = text[line_start:line_end]
-        if is_list_item(line) or _indented(text, line_start):
+        if is_list_item(line) or indented(text, line_start):
             first = line_start  # an item, or a continuation line of the item below it
             continue
         if line.rstrip().endswith(":"):
@@ -247,7 +260,6 @@ def _with_list(candidate: QuotedUnit, *, wants_list: bool, open_question: bool) 
     return ((first, last),)
 
 
-MAX_LIST_ITEMS = 12
 # The longest sentence read as announcing the list under the sentence before it.
 _LONGEST_ANNOUNCING = 80
 
@@ -291,78 +303,3 @@ def _announces(unit: str, *, item: bool | None = None) -> bool:
     if not end or not end[-1].isalpha():
         return False
     return not (is_list_item(unit) if item is None else item) or _OPEN_END.search(end) is not None
-
-
-def listed_after(text: str, unit: str, end: int) -> list[tuple[int, int]]:
-    """The list items after a unit ending at ``end`` (``_items_after``); for a unit ending in a
-    colon, when no bullet marks them, the short lines right under it ("Kontaktpersoner:" over
-    "Terrängkörning: Anna Berglund 08-405 49 58", a web page's list written line by line)."""
-    items = _items_after(text, end)
-    if items or not unit.rstrip().rstrip("*_").rstrip().endswith(":"):
-        return items
-    return _lines_under(text, end)
-
-
-_LONGEST_LISTED_LINE = 200  # a line longer than this under a colon is a paragraph, not an item
-
-
-def _lines_under(text: str, end: int) -> list[tuple[int, int]]:
-    """The lines right under the line ending at ``end`` (its markup aside), up to a blank line, a
-    heading or a bullet, when there are two or more and each is short: lines the unit announces."""
-    lines: list[tuple[int, int]] = []
-    previous = end
-    for start, stop in _lines_after(text, end):
-        gap = text[previous:start].strip(" \t*_")
-        line = text[start:stop]
-        if gap != "\n" or line.startswith("#") or is_list_item(line) or len(line) > _LONGEST_LISTED_LINE \
-                or len(lines) >= MAX_LIST_ITEMS:
-            break
-        lines.append((start, stop))
-        previous = stop
-    return lines if len(lines) >= 2 else []
-
-
-def _items_after(text: str, position: int) -> list[tuple[int, int]]:
-    """The list items that follow ``position`` in ``text`` (blank lines between them allowed); an
-    indented line continues the item above it ("* Utifrån gällande regelverk beskriva hur och" /
-    "  identifieringen av …"), so an item is never cut at its first line break."""
-    items: list[tuple[int, int]] = []
-    for start, end in _lines_after(text, position):
-        if items and not is_list_item(text[start:end]) and _indented(text, start):
-            items[-1] = (items[-1][0], end)
-            continue
-        if not is_list_item(text[start:end]) or len(items) >= MAX_LIST_ITEMS:
-            break
-        items.append((start, end))
-    return items
-
-
-def _indented(text: str, start: int) -> bool:
-    """The line holding ``start`` (a stripped span's start) is indented in ``text``."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return start > line_start
-
-
-def _lines_after(text: str, position: int) -> Iterator[tuple[int, int]]:
-    """Non-blank lines after the line holding ``position``, as stripped spans."""
-    at = text.find("\n", position)
-    while at != -1:
-        nxt = text.find("\n", at + 1)
-        line_end = len(text) if nxt == -1 else nxt
-        line = text[at + 1:line_end]
-        if line.strip():
-            offset = at + 1 + len(line) - len(line.lstrip())
-            yield offset, offset + len(line.strip())
-        at = nxt
-
-
-def _lines_before(text: str, position: int) -> Iterator[tuple[int, int]]:
-    """Non-blank lines before the line holding ``position``, nearest first, as stripped spans."""
-    at = text.rfind("\n", 0, position)
-    while at != -1:
-        previous = text.rfind("\n", 0, at)
-        line = text[previous + 1:at]
-        if line.strip():
-            offset = previous + 1 + len(line) - len(line.lstrip())
-            yield offset, offset + len(line.strip())
-        at = previous

@@ -46,20 +46,12 @@ from assistant.answer.figures import (
     with_header_units,
 )
 from assistant.answer.lead_rules import same_paragraph, stated_only_elsewhere, tie_broken, top_document_first
+from assistant.answer.list_lines import is_list_item, item_heading, listed_after
 from assistant.answer.list_questions import announcing_as_many, asks_for_every_one, enumerates
+from assistant.answer.names import named_in
 from assistant.answer.ordinals import asked_places, names_the_place_of
 from assistant.answer.preamble import in_preamble
-from assistant.answer.quoting import (
-    MAX_LIST_ITEMS as MAX_LIST_ITEMS,  # re-exported: importable from here as before the split
-)
-from assistant.answer.quoting import (
-    _with_antecedent,
-    announces_a_list,
-    is_list_item,
-    item_heading,
-    listed_after,
-    quoted_spans,
-)
+from assistant.answer.quoting import _with_antecedent, announces_a_list, quoted_spans
 from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, done_by, gives, names_whom_given
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
@@ -107,6 +99,9 @@ class Candidate:
     score: float
     features: dict[str, float] = field(default_factory=dict)
     describes_page: bool = False  # the page's byline or dateline (``preamble``)
+    # Its document names a name the question names ("Kriminalvården" for "the Prison and Probation
+    # Service"), where another document names none: ``lead_rules`` reads which matter is asked.
+    names_what_is_asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +174,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     agent = done_by(asked) if answer_type in (AnswerType.BODY, AnswerType.PERSON) else None
     so_many = announcing_as_many(asked)
     names_spoken_of = speaks_of_names(competing, names)
+    naming = {p.hit.document_id for p in competing if names and named_in(p.document_text, names)}
     titled = named_by_title(competing, question)
     # A figure for a year the document never names is not stated there, however close its sums.
     of_the_years = names_a_year_of(competing, specified.years) if answer_type in FIGURES and specified.years else {}
@@ -265,7 +261,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
         passage = unit.passage
         out.append(Candidate(passage, unit.rank, unit.span, unit.text, typed, weights.score(features), features,
                              passage.kind == "text" and in_preamble(passage.document_text, unit.span,
-                                                                    title=passage.document.title)))
+                                                                    title=passage.document.title),
+                             passage.hit.document_id in naming))
     return sorted(out, key=lambda c: (-c.score, c.rank, c.span))
 
 

@@ -72,6 +72,9 @@ from assistant.parse.characters import INVISIBLE, without_invisibles
 
 _WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A figure joined to English words ("15-year-olds", "a 30-day period"): Swedish writes the figure and
+# its own words ("15-åringarna", "30 dagar"), so only the figure reads the same.
+_FIGURE_WITH_ENGLISH_WORDS = re.compile(r"(\d+)(?:-[a-z]+)+")
 
 NEUTRAL_SUPPORT = 0.5
 _MIN_COMPOUND_PART = 4  # the fewest letters of either part of a compound found apart
@@ -275,7 +278,10 @@ class SupportScorer:
                 continue
             if language == "en" and not _reads_the_same_in_swedish(word):
                 continue
-            words.append(lowered)
+            figure = _FIGURE_WITH_ENGLISH_WORDS.fullmatch(lowered) if language == "en" else None
+            if figure and _YEAR.fullmatch(figure.group(1)):
+                continue  # "the 2020-era rules": a year, as ``_reads_the_same_in_swedish`` reads one
+            words.append(figure.group(1) if figure else lowered)
         return words
 
     def _terms(self, word: str, *, language: Language) -> set[str]:

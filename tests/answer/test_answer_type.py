@@ -118,6 +118,11 @@ def test_questions_ask_for_the_kind_of_fact_their_words_name(question: str, expe
     # An exception asked with "when … not" is a condition, not a date.
     ("Under the proposal, when should the grant as a rule not be paid out?", AnswerType.CONDITION),
     ("När ska kravet på tillstånd inte gälla?", AnswerType.CONDITION),
+    # What a thing counts as is decided by a rule's test, not at a time.
+    ("Under the proposal, when are two companies regarded as being in a community of interest?",
+     AnswerType.CONDITION),
+    ("När anses ett företag vara i intressegemenskap med ett annat?", AnswerType.CONDITION),
+    ("When are the results considered final?", AnswerType.DATE),
     ("When should the rules that are not about fees enter into force?", AnswerType.DATE),
     ("Vad ska redovisningen innehålla?", AnswerType.CONTENT),
     ("What should the interim report cover?", AnswerType.CONTENT),

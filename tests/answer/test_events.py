@@ -103,6 +103,8 @@ def test_from_when_a_rule_applies_is_when_it_comes_into_force() -> None:
     assert asked_event("Från när gäller den utvidgade vab-rätten?") == "in_force"
     assert asked_event("From when does the extended right apply?") == "in_force"
     assert speaks_of("in_force", "Lagändringarna föreslås träda i kraft den 1 januari 2026.")
+    assert asked_event("And from when do the tougher entry requirements apply?") == "in_force"
+    assert speaks_of("in_force", "Bestämmelserna om skärpta antagningskrav ska börja tillämpas inför hösten 2027.")
 
 
 def test_closing_down_is_an_end_and_an_introduction_is_coming_into_force() -> None:

@@ -421,6 +421,18 @@ def test_a_sentence_opening_with_the_asked_term_defines_it_a_proposal_does_not()
                       besides="Vad räknas som ett skolbibliotek enligt förslaget?")
 
 
+def test_a_term_after_its_article_is_defined_and_two_english_words_may_be_one_swedish_compound() -> None:
+    text = "Ett innovationssystem är kombinationen av aktörer, drivkrafter och spelregler."
+    assert states(AnswerType.DEFINITION, text, besides="What is meant by an innovation system in the review?")
+    assert not states(AnswerType.DEFINITION, text, besides="What is meant by a rule system in the review?")
+
+
+def test_an_old_year_opening_a_sentence_before_its_verb_is_a_date_a_count_is_not() -> None:
+    assert states(AnswerType.DATE, "1775 fick Aaron Isaac rätt att bosätta sig här.")
+    assert states(AnswerType.DATE, "1809 förlorade Sverige Finland.")
+    assert not states(AnswerType.DATE, "1500 personer deltog i mötet.")
+
+
 def test_a_term_glossed_where_it_stands_is_defined_only_for_a_question_about_it() -> None:
     text = ("Det införs strängare krav på avgränsning av transmissionsverksamhet, dvs. i huvudsak den överföring "
             "av el som sker på stamnätet.")
@@ -638,3 +650,9 @@ def test_millions_of_a_thing_in_the_plural_are_no_sum() -> None:
     assert states(AnswerType.MONEY, "Regeringen avsätter 150 miljoner under 2024.")
     assert states(AnswerType.MONEY, "Satsningen omfattar 12 miljoner dollar.")
     assert states(AnswerType.MONEY, "Regeringen tillför 40 miljoner extra till regionerna.")
+
+
+def test_a_cause_may_follow_an_adverb_after_a_dash_or_open_a_sentence() -> None:
+    assert states(AnswerType.REASON, "Personalen låter bli – ibland för att de är rädda för föräldrarna.")
+    assert states(AnswerType.REASON, "Ibland för att de själva lever under samma förtryck.")
+    assert not states(AnswerType.REASON, "Kommunen arbetar ofta för att stärka skolan.")

@@ -29,3 +29,12 @@ def test_a_page_on_the_sixth_assembly_does_not_speak_of_the_fifth() -> None:
     assert names_the_place_of([sixth, fifth], {5}) == {"unea6": False, "unea5": True}
     assert names_the_place_of([sixth], {6}) == {"unea6": True}
     assert names_the_place_of([passage("ipcc", "Ny klimatvetenskap", "IPCC:s 4:e rapport.")], {4}) == {"ipcc": True}
+
+
+def test_a_page_on_the_fourteenth_support_package_does_not_speak_of_the_fifteenth() -> None:
+    fourteenth = passage("stod14", "Nytt militärt stödpaket till Ukraina",
+                         "Med detta fjortonde militära stödpaket kommer Sverige ha skänkt materiel till ett värde av "
+                         "cirka 22,2 miljarder kronor.")
+    assert asked_places("What was the total value of Sweden's fifteenth military support package?") == {15}
+    assert names_the_place_of([fourteenth], {15}) == {"stod14": False}
+    assert names_the_place_of([fourteenth], {14}) == {"stod14": True}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from assistant.answer.list_lines import is_list_item, item_heading, listed_after, opens_an_item
 from assistant.answer.list_questions import announcing_as_many, asks_for_every_one, enumerates
-from assistant.answer.quoting import is_list_item, item_heading, listed_after, opens_an_item
 
 MARKDOWN = """Regeringen ändrar uppdraget enligt följande.
 2. Analyser av regelgivningen

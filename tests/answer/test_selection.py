@@ -454,6 +454,33 @@ def test_a_sentence_is_quoted_with_the_next_when_that_one_spells_out_what_it_ann
     assert lead_quote(alone, "Basen", "Vad är basen?") == "Basen är garantipensionen."
 
 
+def test_a_sentence_counting_what_it_announces_is_quoted_with_the_parts_named_after_it() -> None:
+    """For a list question, "… lämnar kommissionen tre rekommendationer." is quoted with the sentences
+    after it that open as the parts do; not with the sentence after them, nor for another question."""
+    text = ("Utöver lagstiftningsförslagen lämnar kommissionen tre rekommendationer. Den första rekommendationen är "
+            "automatisk anslutning. Den andra rekommendationen är pensionsuppföljning. Slutligen rekommenderar "
+            "kommissionen nationella resultattavlor. Regeringen välkomnar förslagen.")
+    quote = lead_quote(text, "Utöver", "Vilka tre rekommendationer lämnar kommissionen?")
+    assert quote.startswith("Utöver") and quote.endswith("resultattavlor.")
+    assert lead_quote(text, "Utöver", "Hur många rekommendationer lämnar kommissionen?") == (
+        "Utöver lagstiftningsförslagen lämnar kommissionen tre rekommendationer.")
+    goals = ("Regeringen har infört ett nytt integrationspolitiskt mål med fem delmål. Delmålen om ekonomisk och "
+             "språklig integration ska följas upp. Genom att mäta delmålen kan utvecklingen mätas.")
+    assert lead_quote(goals, "Regeringen", "Vilka är delmålen?").endswith("ska följas upp.")
+    cases = ("IVO ska kunna besluta om sanktionsavgift i två fall. Avgift ska betalas dels om villkor har brutits, "
+             "dels om personal har anställts utan registerkontroll. I dag saknar IVO sådana verktyg.")
+    assert lead_quote(cases, "IVO ska", "I vilka två fall ska IVO kunna besluta om sanktionsavgift?").endswith(
+        "utan registerkontroll.")
+
+
+def test_why_is_answered_with_the_sentence_giving_the_point_of_the_one_quoted() -> None:
+    text = ("Regeringen föreslår att det blir möjligt att hantera narkotika för industriella ändamål. Syftet med "
+            "detta är att göra det möjligt att narkotikaklassa GBL. Lagen träder i kraft 2026.")
+    quote = lead_quote(text, "Regeringen", "Varför ska det bli möjligt att hantera narkotika för industriella ändamål?")
+    assert quote.endswith("narkotikaklassa GBL.")
+    assert lead_quote(text, "Regeringen", "Vad föreslår regeringen om narkotika?").endswith("ändamål.")
+
+
 def test_they_and_what_may_be_meant_are_quoted_with_the_sentence_that_names_them() -> None:
     """"De är europeiska giganter" is about the companies the sentence before names; "Det kan handla
     om …" names the kinds of help the sentence before only calls "insatser"."""
@@ -687,3 +714,24 @@ def test_a_sentence_announcing_as_many_things_as_the_question_asks_for_leads_in_
                         answer_type=None)
     features = {c.text[:10]: c.features["lead_in"] for c in ranked}
     assert features == {"Regeringen": 0.0, "Uppdraget ": 1.0}
+
+
+def test_a_fact_another_document_states_answers_when_only_that_document_names_what_is_asked() -> None:
+    """The top passage names nothing the question names; the other document names the Prison and
+    Probation Service (Kriminalvården) it asks about, so its period answers. Without the name the
+    question is the top passage's, which gives no period."""
+    question = "How long a period should the new expansion plan of the Prison and Probation Service cover?"
+    top = prose("Myndigheterna ska senast den 30 november 2026 lämna separata slutredovisningar.", "Myndigheterna")
+    other = prose("Kriminalvården får i uppdrag att inkomma med en ny utbyggnadsplan för de kommande tio åren.",
+                  "Kriminalvården")
+    less_like = {span: 0.88 for span in other.unit_scores}  # a little less like the question than the top
+    passages = [top, replace(other, hit=other.hit.model_copy(update={"document_id": "other"}), unit_scores=less_like)]
+    answer_type = asked_type(question)
+
+    def selected(names: tuple[str, ...]) -> Selection:
+        ranked = candidates(passages, question=question, overlap=lambda _: 0.0, answer_type=answer_type, names=names)
+        return select(ranked, question=question, answer_type=answer_type)
+
+    named = selected(("kriminalvården",))  # as the glossary writes its forms
+    assert not named.missing_fact and "tio åren" in named.chosen[0][0].text
+    assert selected(()).missing_fact
