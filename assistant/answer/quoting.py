@@ -22,6 +22,7 @@ from typing import Protocol
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_type
 from assistant.answer.base import Passage
+from assistant.answer.fact_forms import place_opened
 from assistant.answer.list_lines import (
     ITEM_MARKER,
     indented,
@@ -33,6 +34,7 @@ from assistant.answer.list_lines import (
     listed_after,
 )
 from assistant.answer.list_questions import asks_for_a_list
+from assistant.answer.number_words import ORDINALS_EN, ORDINALS_SV
 from assistant.chunk import unit_spans
 
 
@@ -60,8 +62,8 @@ def quoted_spans(candidate: QuotedUnit, *, question: str) -> tuple[tuple[int, in
     out what it announced ("Det handlar om …") or, for a question asking why, gives its point
     (``_GIVES_ITS_POINT``); for a list question, the sentences after one counting what it announces
     that say what they are (``_counted_through``)."""
-    wants_list = asks_for_a_list(question)
-    spans = _with_list(candidate, wants_list=wants_list, open_question=asked_type(question) is None)
+    wants_list, kind = asks_for_a_list(question), asked_type(question)
+    spans = _with_list(candidate, wants_list=wants_list, open_question=kind is None)
     if spans == (candidate.span,) and candidate.passage.kind == "text":
         text = candidate.passage.document_text
         start, end = _with_antecedent(text, candidate.span)
@@ -71,7 +73,7 @@ def quoted_spans(candidate: QuotedUnit, *, question: str) -> tuple[tuple[int, in
         after = _sentence_after(text, end)
         if after and (_points_forward(text[candidate.span[0]:candidate.span[1]])
                       or _spells_out(text[after[0]:after[1]])
-                      or (asked_type(question) in _WHY and _GIVES_ITS_POINT.search(text[after[0]:after[1]]))):
+                      or (kind in _WHY and _GIVES_ITS_POINT.search(text[after[0]:after[1]]))):
             end = after[1]
         return ((start, end),)
     return spans
@@ -115,10 +117,10 @@ _GIVES_ITS_POINT = re.compile(r"^(?:syftet|målet|avsikten|skälet|anledningen|o
 _ENDS_COUNTING = re.compile(r"\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|two|three|four|five|six|seven|eight|nine|"
                             r"ten)\s+(?!(?:år|månader|veckor|dagar|timmar|years|months|weeks|days|hours)\b)"
                             r"(?:[\wåäö-]+\s+)?(?P<counted>[\wåäö-]+)\.$", re.IGNORECASE)
-_OPENS_A_PART = re.compile(r"^(?:(?:den|det|de) (?:första|andra|tredje|fjärde|femte|sista)|för det (?:första|andra|"
-                           r"tredje)|dels|slutligen|dessutom|därutöver|vidare|"
-                           r"(?:the )?(?:first|second|third|fourth|fifth|last)(?:ly)?|finally|moreover)\b",
-                           re.IGNORECASE)
+# (A part opens as an item in its place does, ``place_opened``: "För det andra …", "Slutligen …";
+# or by its place after an article, or as one more: "Den första rekommendationen är …", "Dels …".)
+_OPENS_A_PART = re.compile(rf"^(?:(?:den|det|de|the) (?:{'|'.join([*ORDINALS_SV, *ORDINALS_EN])})|dels|dessutom|"
+                           r"därutöver|vidare|moreover)\b", re.IGNORECASE)
 _MAX_COUNTED_CHARS = 900  # the most of a line quoted after a sentence counting what it announces
 _NAMES_EACH_PART = re.compile(r"\bdels\b.+\bdels\b", re.IGNORECASE)
 _COUNTED_STEM = 5  # "Delmålen" opens with "delmål": the letters of a counted noun its other forms keep
@@ -136,7 +138,8 @@ def _counted_through(text: str, end: int, counted: str) -> int:
     for start, sentence_end in unit_spans(text[end:line_end], base=end):
         sentence = text[start:sentence_end]
         if sentence_end - end > _MAX_COUNTED_CHARS or not (
-                _OPENS_A_PART.search(sentence) or _NAMES_EACH_PART.search(sentence)
+                _OPENS_A_PART.search(sentence) or place_opened(sentence) is not None
+                or _NAMES_EACH_PART.search(sentence)
                 or _names_the_counted(sentence, counted)
                 or (through == end and _spells_out(sentence))):
             break

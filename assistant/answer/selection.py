@@ -48,7 +48,6 @@ from assistant.answer.figures import (
 from assistant.answer.lead_rules import same_paragraph, stated_only_elsewhere, tie_broken, top_document_first
 from assistant.answer.list_lines import is_list_item, item_heading, listed_after
 from assistant.answer.list_questions import announcing_as_many, asks_for_every_one, enumerates
-from assistant.answer.names import named_in
 from assistant.answer.ordinals import asked_places, names_the_place_of
 from assistant.answer.preamble import in_preamble
 from assistant.answer.quoting import _with_antecedent, announces_a_list, quoted_spans
@@ -56,7 +55,13 @@ from assistant.answer.relations import NARROWER_THAN_RESPONSIBILITY, Relation, d
 from assistant.answer.selection_weights import FEATURES as FEATURES  # re-exported: importable from here
 from assistant.answer.selection_weights import SelectionWeights
 from assistant.answer.specifics import FIGURES, AskedFact
-from assistant.answer.whose import named_by_heading, named_by_title, names_the_countries_of, speaks_of_names
+from assistant.answer.whose import (
+    documents_naming,
+    named_by_heading,
+    named_by_title,
+    names_the_countries_of,
+    speaks_of_names,
+)
 from assistant.chunk import MIN_UNIT_CHARS
 from assistant.parse.characters import as_read
 
@@ -173,8 +178,8 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     several = asks_for_every_one(asked)
     agent = done_by(asked) if answer_type in (AnswerType.BODY, AnswerType.PERSON) else None
     so_many = announcing_as_many(asked)
-    names_spoken_of = speaks_of_names(competing, names)
-    naming = {p.hit.document_id for p in competing if names and named_in(p.document_text, names)}
+    naming = documents_naming(competing, names)
+    names_spoken_of = speaks_of_names(competing, names, naming=naming)
     titled = named_by_title(competing, question)
     # A figure for a year the document never names is not stated there, however close its sums.
     of_the_years = names_a_year_of(competing, specified.years) if answer_type in FIGURES and specified.years else {}

@@ -9,6 +9,7 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
@@ -33,26 +34,33 @@ def named_in_english(question: str, glossary: Glossary) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-def speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...]) -> dict[str, bool]:
+def documents_naming(passages: Sequence[Passage], names: tuple[str, ...]) -> frozenset[str]:
+    """The documents of ``passages`` whose text names one of ``names`` (``named_in``). Cost: a
+    regex search per name and document, each document read once however many passages it has."""
+    texts = {p.hit.document_id: p.document_text for p in passages}
+    return frozenset(document for document, text in texts.items() if names and named_in(text, names))
+
+
+def speaks_of_names(passages: Sequence[Passage], names: tuple[str, ...], *,
+                    naming: AbstractSet[str] | None = None) -> dict[str, bool]:
     """Per document of ``passages``: whether it names one of the question's names (``names``) when
     another of them does: a fact stated in a document naming none of them is about something else
     ("När ska Arbetsmiljöverket … slutredovisa?" and another agency's deadline). An English page is
-    not judged by them (a Swedish question's "Sveriges" is its "Sweden"). Cost: a regex search per
-    name and document, and a language check of the retrieved passages of each document naming none."""
+    not judged by them (a Swedish question's "Sveriges" is its "Sweden"). ``naming``: the documents
+    naming them, when read already (``documents_naming``). Cost: ``documents_naming``'s, and a
+    language check of the retrieved passages of each document naming none."""
     if not names:
         return {p.hit.document_id: True for p in passages}
-    texts = {p.hit.document_id: p.document_text for p in passages}  # each document once, however many passages
-    named = {document: named_in(text, names) for document, text in texts.items()}
-    anywhere = any(named.values())
+    naming = documents_naming(passages, names) if naming is None else naming
     # A Swedish question's names ("Sveriges") are not an English page's ("Sweden"): such a page is
     # not judged by them. Its language is read from its retrieved passages, the text an answer
     # quotes (not the whole page: this runs on every question).
     retrieved = defaultdict(list)
     for passage in passages:
         retrieved[passage.hit.document_id].append(passage.hit.text)
-    return {document: bool(found) or not anywhere
-            or detect_language("\n".join(retrieved[document]), default="sv") == "en"
-            for document, found in named.items()}
+    return {document: document in naming or not naming
+            or detect_language("\n".join(texts), default="sv") == "en"
+            for document, texts in retrieved.items()}
 
 
 # An entry this short under a heading naming a person is that person's: "### Justitieminister Gunnar

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.base import Passage
 from assistant.answer.concepts import ConceptCheck
 from assistant.glossary import Glossary
-from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
-from assistant.models import DocumentInfo, Hit
+from assistant.index.lexical import LexicalIndex
+from tests.answer.support_texts import index_over, passage
 
 TEXTS = ["Den 1 januari 2009 trädde ränteavdragsbegränsningsregler i kraft som avser vissa skuldförhållanden "
          "inom en intressegemenskap.",
@@ -21,21 +20,12 @@ TEXTS = ["Den 1 januari 2009 trädde ränteavdragsbegränsningsregler i kraft so
 
 @pytest.fixture(scope="module")
 def lexical() -> LexicalIndex:
-    glossary = Glossary.load_default()
-    analyzer = SwedishAnalyzer.from_texts(TEXTS, extra_words=glossary.lexicon_forms)
-    return LexicalIndex.build(TEXTS, analyzer=analyzer)
+    return index_over(TEXTS)
 
 
 @pytest.fixture(scope="module")
 def check(lexical: LexicalIndex) -> ConceptCheck:
     return ConceptCheck(lexical=lexical, glossary=Glossary.load_default())
-
-
-def passage(text: str, closeness: float) -> Passage:
-    hit = Hit(chunk_id="c", document_id="d", title="Plan", municipality=None, section="Arbete",
-              section_path=["Arbete"], text=text, score=1.0, start=0, end=len(text))
-    return Passage(hit=hit, kind="text", document=DocumentInfo(id="d", title="Plan", source_path="d.md"),
-                   document_text=text, dense_score=closeness)
 
 
 def written(lexical: LexicalIndex, text: str) -> set[str]:

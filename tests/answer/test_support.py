@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.base import Passage
 from assistant.answer.concepts import ConceptCheck, names_whole
 from assistant.answer.support import SupportScorer, closeness_floor, pair_key
 from assistant.facade import PolicyAssistant
 from assistant.glossary import Glossary
-from assistant.index.lexical import LexicalIndex, SwedishAnalyzer
-from assistant.models import DocumentInfo, Hit
+from assistant.index.lexical import LexicalIndex
+from tests.answer.support_texts import index_over, passage
 
 SWEDISH = "Kommunen ska erbjuda fler praktikplatser och möjliggöra yrkeskompetensbedömning för nyanlända."
 ENGLISH = "The government will invest in research and innovation so that new companies can grow in Sweden."
@@ -24,22 +23,12 @@ FLOORS = {"en>sv": 0.775, "en>en": 0.808, "sv>sv": 0.836}
 
 @pytest.fixture(scope="module")
 def lexical() -> LexicalIndex:
-    glossary = Glossary.load_default()
-    # As an index is built: compounds split at the glossary's forms ("praktikplatser": praktik + plats).
-    analyzer = SwedishAnalyzer.from_texts(TEXTS, extra_words=glossary.lexicon_forms)
-    return LexicalIndex.build(TEXTS, analyzer=analyzer)
+    return index_over(TEXTS)
 
 
 @pytest.fixture(scope="module")
 def scorer(lexical: LexicalIndex) -> SupportScorer:
     return SupportScorer(lexical=lexical, glossary=Glossary.load_default(), municipalities=[], min_closeness=FLOORS)
-
-
-def passage(text: str, closeness: float) -> Passage:
-    hit = Hit(chunk_id="c", document_id="d", title="Plan", municipality=None, section="Arbete",
-              section_path=["Arbete"], text=text, score=1.0, start=0, end=len(text))
-    return Passage(hit=hit, kind="text", document=DocumentInfo(id="d", title="Plan", source_path="d.md"),
-                   document_text=text, dense_score=closeness)
 
 
 def test_an_english_question_is_held_to_the_floor_of_its_closest_passages_language(scorer: SupportScorer) -> None:
@@ -245,9 +234,7 @@ def test_an_english_word_swedish_writes_alike_is_addressed_whatever_sense_the_gl
 
 def scorer_over(texts: list[str]) -> SupportScorer:
     """A scorer over an index of ``texts`` alone, built as an index is (no closeness floors)."""
-    glossary = Glossary.load_default()
-    analyzer = SwedishAnalyzer.from_texts(texts, extra_words=glossary.lexicon_forms)
-    return SupportScorer(lexical=LexicalIndex.build(texts, analyzer=analyzer), glossary=glossary, municipalities=[])
+    return SupportScorer(lexical=index_over(texts), glossary=Glossary.load_default(), municipalities=[])
 
 
 def test_a_swedish_word_is_addressed_by_a_compound_starting_with_its_whole_stem_not_by_its_own_parts() -> None:
