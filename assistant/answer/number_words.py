@@ -35,6 +35,7 @@ def factored(words: Iterable[str]) -> str:
 # ("tjugofem"; "twenty-five" is "twenty" then "five"), hundreds and thousands ("tvåhundra"), a dozen.
 SV_TENS = ("tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
 SV_DIGITS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio")
+EN_DIGITS = ("two", "three", "four", "five", "six", "seven", "eight", "nine")
 # One as a count, not an article: "endast ett samråd", "only one consultation".
 # About so many, in words: "ett femtiotal organisationer", "ett hundratal" ("ett 40-tal" in figures).
 ABOUT_SO_MANY = rf"ett (?:tio|{'|'.join(SV_TENS)}|hundra|tusen|dussin)tal"
@@ -59,7 +60,7 @@ NUMBER_WORDS = factored([
     *SV_DIGITS, *SV_TEENS,
     *(tens + unit for tens in SV_TENS for unit in ("", "en", "ett", *SV_DIGITS)),
     *(digit + power for digit in ("", *SV_DIGITS) for power in ("hundra", "tusen")), "dussin",
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    *EN_DIGITS, "ten", "eleven", "twelve", "thirteen",
     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
     "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen"])
 YEAR = r"(?:19|20)\d\d"
@@ -70,6 +71,14 @@ ORDINAL_WORDS: dict[int, tuple[str, str]] = {
     1: ("första", "first"), 2: ("andra", "second"), 3: ("tredje", "third"), 4: ("fjärde", "fourth"),
     5: ("femte", "fifth"), 6: ("sjätte", "sixth"), 7: ("sjunde", "seventh"), 8: ("åttonde", "eighth"),
     9: ("nionde", "ninth"), 10: ("tionde", "tenth"),
+}
+# And from the eleventh to the twentieth: the places in a series of support packages or assemblies
+# (``ordinals``), not an item's place in a list.
+HIGHER_ORDINAL_WORDS: dict[int, tuple[str, str]] = {
+    11: ("elfte", "eleventh"), 12: ("tolfte", "twelfth"), 13: ("trettonde", "thirteenth"),
+    14: ("fjortonde", "fourteenth"), 15: ("femtonde", "fifteenth"), 16: ("sextonde", "sixteenth"),
+    17: ("sjuttonde", "seventeenth"), 18: ("artonde", "eighteenth"), 19: ("nittonde", "nineteenth"),
+    20: ("tjugonde", "twentieth"),
 }
 # The places of items in order, by their words: "the first one", "för det andra" (up to the fifth);
 # the last as -1 ("den sista"). ``PLACES`` adds the words that open an item without an article

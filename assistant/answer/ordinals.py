@@ -14,14 +14,10 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from assistant.answer.base import Passage
-from assistant.answer.number_words import ORDINAL_WORDS
+from assistant.answer.number_words import HIGHER_ORDINAL_WORDS, ORDINAL_WORDS
 
 # Past the tenth too: "Sweden's fifteenth military support package" is not a page's "fjortonde".
-_PLACES = {**{place: words for place, words in ORDINAL_WORDS.items() if place >= 3},
-           11: ("elfte", "eleventh"), 12: ("tolfte", "twelfth"), 13: ("trettonde", "thirteenth"),
-           14: ("fjortonde", "fourteenth"), 15: ("femtonde", "fifteenth"), 16: ("sextonde", "sixteenth"),
-           17: ("sjuttonde", "seventeenth"), 18: ("artonde", "eighteenth"), 19: ("nittonde", "nineteenth"),
-           20: ("tjugonde", "twentieth")}
+_PLACES = {**{place: words for place, words in ORDINAL_WORDS.items() if place >= 3}, **HIGHER_ORDINAL_WORDS}
 _BY_WORD = {word: place for place, words in _PLACES.items() for word in words}
 # (A third country or party is no place in a series: "third-country nationals", "tredje man"; nor is a
 # school year: "ninth-year pupils", "nionde klass".)

@@ -34,7 +34,7 @@ from assistant.answer.list_lines import (
     listed_after,
 )
 from assistant.answer.list_questions import asks_for_a_list
-from assistant.answer.number_words import ORDINALS_EN, ORDINALS_SV
+from assistant.answer.number_words import EN_DIGITS, ORDINALS_EN, ORDINALS_SV, SV_DIGITS
 from assistant.chunk import unit_spans
 
 
@@ -114,8 +114,8 @@ _GIVES_ITS_POINT = re.compile(r"^(?:syftet|målet|avsikten|skälet|anledningen|o
 # open as the parts of a count do say what they are ("Den första rekommendationen är …", "Den
 # andra …", "Slutligen rekommenderar …"; "Planen bygger på två principer. Dels …"). (Not a span
 # of time: "Projektet pågår i tre år.")
-_ENDS_COUNTING = re.compile(r"\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|two|three|four|five|six|seven|eight|nine|"
-                            r"ten)\s+(?!(?:år|månader|veckor|dagar|timmar|years|months|weeks|days|hours)\b)"
+_ENDS_COUNTING = re.compile(rf"\b(?:{'|'.join([*SV_DIGITS, 'tio', *EN_DIGITS, 'ten'])})\s+"
+                            r"(?!(?:år|månader|veckor|dagar|timmar|years|months|weeks|days|hours)\b)"
                             r"(?:[\wåäö-]+\s+)?(?P<counted>[\wåäö-]+)\.$", re.IGNORECASE)
 # (A part opens as an item in its place does, ``place_opened``: "För det andra …", "Slutligen …";
 # or by its place after an article, or as one more: "Den första rekommendationen är …", "Dels …".)
