@@ -53,10 +53,12 @@ _SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
 # small letter ("riktas mot maliska\nsäkerhetsstyrkor"), or after a linking word (below) or a comma
 # before anything but a list item or a heading ("Skogsstyrelsen,\nTrafikverket samt …"). A blank
 # line always ends one.
-# An abbreviation's period ends nothing: "(f. 1946)", "prop. 2016/17:104", "t.ex. Rättvik", "8 kap. 3 §",
-# nor a title's: "Ledamöterna utses av Kungl. Maj:t".
+# An abbreviation's period ends nothing: "(f. 1946)", "prop. 2016/17:104", "(dir. 2023:109)", "t.ex. Rättvik",
+# "8 kap. 3 §", nor a title's: "Ledamöterna utses av Kungl. Maj:t".
 _ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in (
     "f.", "d.", "nr.", "ca.", "kl.", "s.", "p.", "kap.", "prop.", "bet.", "rskr.", "jfr.", "t.ex.", "bl.a.", "resp.",
+    # A committee's terms of reference by number: "skärpta sanktioner (dir. 2023:109)".
+    "dir.",
     "dvs.", "fr.o.m.", "t.o.m.", "Dnr.", "dnr.", "inkl.", "exkl.",
     # Words that always stand before another: "ingår i s.k. REFIT-åtgärder", "f.d. Jugoslavien".
     "s.k.", "p.g.a.", "d.v.s.", "f.d.", "i.o.m.", "ang.", "enl.", "e.g.", "i.e.",

@@ -160,6 +160,12 @@ def test_a_word_always_followed_by_another_ends_no_sentence() -> None:
         "Det beror p.g.a. Brexit på annat.", "Kommunerna utför kontroll."]
 
 
+def test_a_committee_s_terms_of_reference_by_number_end_no_sentence() -> None:
+    text = "Utredaren ska även föreslå ändrade regler (dir. 2024:12). Uppdraget ska redovisas i juni."
+    assert [text[a:b] for a, b in unit_spans(text)] == [
+        "Utredaren ska även föreslå ändrade regler (dir. 2024:12).", "Uppdraget ska redovisas i juni."]
+
+
 def test_a_text_chunk_s_units_are_its_source_split_again(documents: list[Document],
                                                        chunks: dict[str, list[Chunk]]) -> None:
     """The answer reads a retrieved chunk's units from the index instead of splitting it again

@@ -433,6 +433,12 @@ WHOLE_SETS = {
     "round72": Floors(recall_at_5=0.96, in_answer=0.87, in_first_quote=0.79, declined=0.75, false_abstentions=0.04),
     # Round73: 62/62, 58/62, 48/62, 4/8, 0/62 (54, 44, 4/8, 2).
     "round73": Floors(recall_at_5=0.96, in_answer=0.90, in_first_quote=0.74, declined=0.375, false_abstentions=0.04),
+    # Round74: 59/62, 56/62, 46/62, 6/8, 1/62 (51, 40, 6/8, 4).
+    "round74": Floors(recall_at_5=0.91, in_answer=0.87, in_first_quote=0.70, declined=0.625, false_abstentions=0.05),
+    # Round75: 61/62, 51/62, 46/62, 5/8, 3/62 (49, 44, 5/8, 3).
+    "round75": Floors(recall_at_5=0.95, in_answer=0.79, in_first_quote=0.70, declined=0.5, false_abstentions=0.09),
+    # Round76: 61/62, 56/62, 46/62, 6/8, 1/62 (54, 44, 6/8, 2).
+    "round76": Floors(recall_at_5=0.95, in_answer=0.87, in_first_quote=0.70, declined=0.625, false_abstentions=0.05),
 }
 
 

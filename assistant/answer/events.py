@@ -103,8 +103,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "When was the prize presented?" asks when it was awarded, not when a report was presented.
     "awarded": (cue(r"\b(?:prize|award|pris(?:et)?|utmärkelse\w*|medal\w*|medalj\w*)\b.{0,60}\b(?:presented|"
                     r"awarded|given|handed|delades ut|delas ut|tilldelades)\b|\b(?:delades ut|tilldelades)\b"),
-                cue(r"\butdelning\w*|\bdelade?s? ut\b|\btilldela\w*|\baward\w*|\bpresented (?:to|with)\b|"
-                    r"\bpris(?:et)?\b|\bprize\b")),
+                cue(r"\butdelning\w*|\bdela(?:r|s|de|des|t|ts)? ut\b|\btilldela\w*|\baward\w*|"
+                    r"\bpresented (?:to|with)\b|\bpris(?:et)?\b|\bprize\b")),
     # "Vilket år lämnade Turkiet Istanbulkonventionen?" asks when it withdrew ("2021 frånträdde
     # Turkiet … konvention"), not when something was handed in (before "reported").
     "withdrew": (cue(r"\blämna(?:de|r|t|s)?\s+(?:(?-i:[A-ZÅÄÖ])[\wåäö-]*\s+)?(?:[\wåäö-]*(?:konvention|avtal|samarbete|"
@@ -252,6 +252,10 @@ _ATTRIBUTE = cue(r"\b(?:newly|recently|nyligen) (?:appointed|elected|established
                  # "När väntades författningarna som beslutades den 4 juni 2015 komma ut i SFS?": a clause
                  # giving a thing's date already says which is meant; the time asked is another event's.
                  rf"\b(?:som|that|which)\b[^?;,]{{0,40}}?\b(?:den|on|in|i)\s+\d{{1,2}}\s+(?:{MONTHS})\s+\d{{4}}\b")
+# "What was the original deadline for the inquiry before it was extended?": a clause dating the time
+# asked against another event (its subject a pronoun) names that event only to say which time is meant.
+_OTHER_EVENT = cue(r"\b(?:before|after|until|innan|efter att|tills)\s+"
+                   r"(?:it|they|this|that|den|det|de|denna|detta|dessa)\s+(?:was|were|is|are|had|has|got|\w+(?:des|tes|ades|ats|tts))\b[^?;,]*")
 # "By what date must Boverket report back on type approval of small houses?": what is reported on is
 # the report's topic; an event named there ("approval") is not the one the time is asked of.
 _REPORTED_ON = cue(r"\b(report\w*(?: back)?|redovisa\w*|rapportera\w*) (?:on|about|om|kring)\b[^?;,]*")
@@ -260,8 +264,10 @@ _REPORTED_ON = cue(r"\b(report\w*(?: back)?|redovisa\w*|rapportera\w*) (?:on|abo
 def asked_event(question: str) -> str | None:
     """The event a time question is about ("in_force", "decided", "reported", …), if one is named
     outside a phrase naming the source ("according to …", "enligt …"), outside an attribute
-    saying who is meant ("the newly appointed ambassador") and outside what a report is on."""
+    saying who is meant ("the newly appointed ambassador"), outside what a report is on and outside
+    a clause dating the time against another event ("… before it was extended")."""
     question = _REPORTED_ON.sub(r"\1", _ATTRIBUTE.sub(" ", _SOURCE_PHRASE.sub(" ", question)))
+    question = _OTHER_EVENT.sub(" ", question)
     return next((name for name, (asks, _) in _EVENTS.items() if asks.search(question)), None)
 
 

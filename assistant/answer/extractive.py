@@ -41,7 +41,7 @@ from assistant.answer.points import (
     where,
     without_document,
 )
-from assistant.answer.relations import asked_relation, asks_who_succeeded
+from assistant.answer.relations import asked_relation, asks_who_succeeded, names_as_successor
 from assistant.answer.selection import Candidate, Selection, SelectionWeights, candidates, select
 from assistant.answer.whose import named_in_english
 from assistant.glossary import Glossary
@@ -142,8 +142,9 @@ class ExtractiveAnswerer(Answerer):
             selection = self._select(context, answer_type, ranked)
         # A body is no kind of fact whose absence ``select`` reads as missing, but who succeeded
         # someone is stated only by a sentence giving that role (its ``assigns``): none, the pages do not say.
-        if answer_type in _WHO and asks_who_succeeded(asked_part(context.question, own)) and not any(
-                c.features.get("assigns") for c in ranked):
+        asked = asked_part(context.question, own)
+        if answer_type in _WHO and asks_who_succeeded(asked) and not any(
+                c.features.get("assigns") and not names_as_successor(c.text, question=asked) for c in ranked):
             return answer_type, ranked, Selection([], answer_type, missing_fact=True)
         return answer_type, ranked, selection
 

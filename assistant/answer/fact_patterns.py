@@ -16,12 +16,16 @@ from assistant.answer.number_words import (
     ABOUT_SO_MANY,
     NUMBER_WORDS,
     ONLY_ONE,
+    ORDINAL_WORDS,
     ORDINALS_EN,
     ORDINALS_SV,
     YEAR,
     factored,
 )
 from assistant.answer.time_patterns import DATE_TEXT, RELATIVE_DATE
+
+# "var tredje år": every n-th year by its Swedish ordinal, from the second.
+_ORDINALS_FOR_FREQUENCY = "|".join(sv for place, (sv, _) in ORDINAL_WORDS.items() if place >= 2)
 
 # A share in words: "hälften", "två tredjedelar", "var tredje", "a quarter of", "the majority of".
 _SHARE_WORDS = factored([
@@ -183,6 +187,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\bevery (?:year|month|week)|"
                                # "varannan vecka", "vart tredje år", "dagligen", "twice a year", "quarterly".
                                r"\bvar(?:annan|tannat|t) (?:\w+ )?(?:år|månad|vecka|dag|termin)|\bdagligen\b|"
+                               # "länderna ska var femte år uppdatera sina klimatplaner" ("var" before an
+                               # ordinal; not "var ett år", was a year).
+                               rf"\bvar (?:{_ORDINALS_FOR_FREQUENCY}) (?:år|månad|vecka|dag|termin)\b|"
                                r"\b(?:års|halvårs)vis\b|\bårlig(?:a|t)?\b|\bannual\b|"
                                r"\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:year|month|week|day|"
                                r"term|quarter)|\b(?:yearly|monthly|weekly|daily|quarterly|biannually|regularly)\b|"
@@ -257,7 +264,10 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                                r"\b(?:endast|bara|enbart)\s+(?:[\wåäö]+\s+){0,2}?(?:när|om|i de fall)\b|"
                                r"\bonly (?:if|when|where)\b"),
     AnswerType.PENALTY: _cue(r"\bfängelse\w*|\bböter\b|\bbötes\w*|\bdagsböter\b|\bstraff\w*|\bvite\w*|"
-                             r"\bsanktionsavgift\w*|\bimprisonment\b|\bprison\b|\bfines?\b|\bpenalt\w*"),
+                             r"\bsanktionsavgift\w*|\bimprisonment\b|\bprison\b|\bfines?\b|\bpenalt\w*|"
+                             # A fee's size, where a penalty is asked: "Enligt förordningen ska storleken på
+                             # avgifterna vara mellan 5 000 kronor och 500 000 kronor."
+                             r"\bavgift(?:en|er|erna)?\b[^.;]{0,60}?\d[\d\s]*\s*(?:kronor|kr\b|euro)"),
     # A reason or cause: "För att fullfölja …", "… eftersom …", "… på grund av …" (not "ansvarar för att").
     # "… är det för att bjuda in …": a speaker's "it is to …".
     # ("Personalen låter bli – ibland för att de är rädda …": an adverb may stand before the cause.)
@@ -273,6 +283,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                             # bundet …" (not "genom att ta bort …", a means to an end).
                             r"\bgenom att ha\s+[\wåäö]+|\bby having\s+\w+ed\b|"
                             r"\bdärför att\b|"
+                            # "för att" before a subject is "because": "… belöningsmedaljen för att han som
+                            # initiativtagare … har gjort utomordentliga insatser".
+                            r"\bför att (?:han|hon|hen|de|den|det|vi|ni|jag|man)\b|"
                             r"\bpå grund av\b|\bmot bakgrund av\b|\bmed anledning av\b|\bföranleds\b|"
                             r"\b(?:orsaken|anledningen|skälet|skälen) (?:till|är|var)\b|\bbecause\b|\bdue to\b|"
                             r"\bowing to\b|\bas a result of\b|\bthe reasons? (?:for|is|was)\b|"
@@ -324,9 +337,15 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                              r"\bså att\b|\bso that\b|"
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
 }
+# A factor before a comparative, without "så": "Arbetslösheten är nästan tre gånger högre bland
+# utrikes födda", "fem gånger fler hatbrott" (Swedish comparatives end in -are, or are one of the
+# irregular ones).
+_TIMES_THE_COMPARATIVE = rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}) gånger (?:fler|färre|mer|mera|mindre|större|högre|" \
+                         r"lägre|längre|bättre|sämre|äldre|yngre|[a-zåäö]{2,}are)\b"
 # A figure given against another: "Och i utsatta områden är siffran dubbelt så hög", "three times as many".
 _COMPARED = rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|" \
-            rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b"
+            rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b|" \
+            rf"{_TIMES_THE_COMPARATIVE}"
 COMPARED = re.compile(_COMPARED, re.IGNORECASE)
 # A ratio: "kostar tre gånger så mycket", "dubbelt så stor", "twice as high", "three times more".
 RATIO = re.compile(rf"{_COMPARED}|"

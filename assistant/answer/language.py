@@ -6,12 +6,14 @@ import re
 
 from assistant.models import Language
 
-_WORD = re.compile(r"[a-zåäöéü]+")
+# A hyphenated compound is one word: "it-brottslighet" holds no English "it".
+_WORD = re.compile(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)*")
 _SWEDISH = frozenset("""
     och att det som en ett är för på av med till den har inte om vad vem vilka vilken vilket hur
     när var varför ska skall kan finns gäller ansvarar ansvar kommunen kommunens enligt eller
     också de dem detta denna dessa vi man sig sin sitt sina mig jag du ni hos från efter under
     hej hejsan tack tjena tja hallå
+    mot redan samt bland mellan genom utan vid inom alla någon något några blir blev
 """.split())
 _ENGLISH = frozenset("""
     the and of to is are what who whom which when where why how does do did for in on with by

@@ -92,9 +92,12 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\btarget groups?\b|\bintended for\b|\baimed at\b")),
     Relation.SUCCESSOR: (
         _cue(r"\b(?:took|take|takes|taken) over\b|\bsucceed(?:ed|s)?\b|\bsuccessor\b|\breplaced\b|"
-             r"\befterträd\w*|\b(?:tog|tar|tagit) över\b|\bersatte\b|\bersätter\b"),
-        _cue(r"\befterträd\w*|\b(?:tog|tar|tagit) över\b|\bersätt\w*|\bersatte\b|\bsuccessor\b|\bsucceed\w*|"
-             r"\b(?:took|takes?|taken) over\b|\breplac\w*")),
+             r"\befterträd\w*|\befterföljare\w*|\b(?:tog|tar|tagit) över\b|\bersatte\b|\bersätter\b"),
+        # ("… lämnar Åsa Webber över uppdraget … till sin efterföljare Torbjörn Haak": a post handed
+        # over to someone names who takes it.)
+        _cue(r"\befterträd\w*|\befterföljare\w*|\b(?:tog|tar|tagit) över\b|\bersätt\w*|\bersatte\b|\bsuccessor\b|"
+             r"\bsucceed\w*|\b(?:took|takes?|taken) over\b|\breplac\w*|"
+             r"\blämna(?:r|de|t)? över\b[^.;]{0,80}?\btill\b|\bhand(?:s|ed)? over\b[^.;]{0,80}?\bto\b")),
     Relation.FUNDER: (
         _cue(r"\bwho (?:pays|paid|funds|funded|finances|financed|will pay|will fund)\b|\b(?:funded|financed|paid) by\b|"
              r"\bvem (?:betalar|betalade|finansierar|finansierade|bekostar|står för)\b|\bfinansieras av\b|"
@@ -192,6 +195,18 @@ NARROWER_THAN_RESPONSIBILITY = frozenset({Relation.COORDINATOR})
 # takes over a task: "Vilken myndighet tar över förvaltningsansvaret?" is answered by whom it is given.)
 _SUCCEEDED_SOMEONE = _cue(r"\b(?:efterträd(?:de|er|a)|succeed(?:ed|s)?|replac(?:ed|es)|ersatte|ersätter|"
                           r"(?:took|takes|take|tog|tar|ta) över efter|(?:took|takes|take) over from)\s+(?-i:[A-ZÅÄÖ])")
+
+
+# A successor named in a sentence: "… lämnar uppdraget till sin efterföljare Torbjörn Haak".
+_SUCCESSOR_NAMED = _cue(r"\b(?:efterföljare|efterträdare|successor)\w*,?\s+"
+                        r"((?-i:[A-ZÅÄÖ])[\wåäöéü-]+(?:\s+(?-i:[A-ZÅÄÖ])[\wåäöéü-]+)*)")
+
+
+def names_as_successor(text: str, *, question: str) -> bool:
+    """Whether ``text`` names as the successor someone ``question`` names: it tells whom that one
+    succeeded, not who succeeded them ("Who succeeded Torbjörn Haak?" is not answered by "… till
+    sin efterföljare Torbjörn Haak")."""
+    return any(match.group(1) in question for match in _SUCCESSOR_NAMED.finditer(text))
 
 
 def asks_who_succeeded(question: str) -> bool:

@@ -42,6 +42,7 @@ from assistant.answer.figures import (
     counts_of,
     names_a_year_of,
     names_each,
+    numbers_named,
     speaks_of_a_total,
     with_header_units,
 )
@@ -233,7 +234,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),
                 # A year or figure the question names ("set aside in 2023") marks the sentence that has it.
-                "numbers": float(len(numbers & set(_NUMBER.findall(seen)))),
+                "numbers": float(numbers_named(numbers, seen, question=figures)),
                 "typed": float(typed),
                 "rank": 1 / (rank + 1),
                 "assigns": float((responsibility and relation not in NARROWER_THAN_RESPONSIBILITY

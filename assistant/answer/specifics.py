@@ -41,13 +41,24 @@ FIGURES = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, Ans
 # ("… jämfört med i dag?" asks for a new figure, compared with the present one.)
 # ("under today's unemployment insurance" says which system is meant, not when the figure is.)
 _ASKS_NOW = re.compile(r"(?<!med )(?<!with )(?<!to )(?<!än )(?<!than )"
-                       r"\b(?:i dag|idag|today(?!['’]s)|nowadays|currently|at present|för närvarande|numera|"
-                       r"just nu)\b|"
+                       r"\b(?:i dag|idag|today(?!['’]s)|nowadays|currently|at present|at the moment|right now|"
+                       r"för närvarande|för tillfället|i nuläget|numera|just nu)\b|"
                        r"\b(?:nu|now)\s*\?", re.IGNORECASE)
 # A figure stated as now opens its sentence so: "I dag har samma siffra sjunkit till 1 procent" (not
 # the day of a news item: "Regeringen presenterar idag ett åtgärdspaket bestående av två delar").
 _STATES_NOW = re.compile(r"^\W*(?:(?:men|och|but|and)\s+)?(?:i dag|idag|today|nowadays|currently|at present|"
-                         r"för närvarande|numera|nu|now)\b", re.IGNORECASE)
+                         r"at the moment|för närvarande|för tillfället|i nuläget|numera|nu|now)\b", re.IGNORECASE)
+
+# The time first set, asked apart from the one that replaced it ("What was the original deadline …?",
+# "Vilket datum gällde ursprungligen?"), and a sentence telling of it ("Enligt de ursprungliga
+# direktiven skulle utredaren redovisa …").
+_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|initial(?:ly)?|ursprunglig\w*|från början|inledningsvis)\b",
+                       re.IGNORECASE)
+# (The time itself first set: "the original deadline", "ursprungligen"; not "när beslutades de
+# ursprungliga direktiven?", the date of the original thing.)
+_ASKS_ORIGINAL = re.compile(r"\b(?:original|initial|first|ursprungliga?|första)\s+(?:deadline|date|time limit|"
+                            r"due date|datum(?:et)?|tidsgräns(?:en)?|slutdatum(?:et)?|redovisningsdatum(?:et)?)\b|"
+                            r"\b(?:originally|initially|ursprungligen|från början|inledningsvis)\b", re.IGNORECASE)
 
 # A figure for a part of what was just counted opens so: "Av dessa barn har drygt 40 460 fått det
 # särskilda kortet" does not say how many downloaded it, unless the question asks for a part
@@ -146,6 +157,7 @@ class AskedFact:
     proposed: bool = False  # the date of an event as proposed ("… proposed to enter into force?")
     place: int | None = None  # the item asked for by its place ("What is the second one?": 2)
     part: bool = True  # a figure for a part of what was counted may answer ("How many of them …?")
+    original: bool = False  # the time first set, not the one that replaced it ("the original deadline")
 
     @classmethod
     def of(cls, answer_type: AnswerType | None, *, asked: str, figures: str) -> AskedFact:
@@ -159,7 +171,8 @@ class AskedFact:
                    now=answer_type in FIGURES and _ASKS_NOW.search(asked) is not None,
                    proposed=event is not None and _PROPOSAL.search(asked) is not None,
                    place=asked_place(asked) if answer_type is AnswerType.NTH else None,
-                   part=answer_type not in FIGURES or _ASKS_A_PART.search(asked) is not None)
+                   part=answer_type not in FIGURES or _ASKS_A_PART.search(asked) is not None,
+                   original=answer_type in _WHEN and _ASKS_ORIGINAL.search(asked) is not None)
 
     def of_its_event(self, text: str) -> bool:
         """Whether ``text`` itself speaks of the event the time is asked of ("… träda i kraft den
@@ -185,7 +198,13 @@ class AskedFact:
         """Whether a unit (``seen``: as read; ``stated``: with its list) names the time the question
         asks for: a time limit for "by when?" ("senast den …"), the event's own date for "when does
         the law enter into force?" ("… träda i kraft den 1 mars"), a period counted from the event
-        asked after, a figure stated as now for "… i dag?"."""
+        asked after, a figure stated as now for "… i dag?"; for the time first set ("the original
+        deadline"), the sentence telling of it, not the limit that replaced it."""
+        if self.original:
+            # (A deadline first set is one to report by: "skulle utredaren redovisa … den 28
+            # februari", not the date a change was decided "to unlike the original terms".)
+            return _ORIGINAL.search(seen) is not None and (
+                self.answer_type is not AnswerType.DEADLINE or names_a_deadline(stated) or speaks_of("reported", seen))
         return (self.answer_type is AnswerType.DEADLINE and names_a_deadline(stated)) \
             or (self.answer_type is AnswerType.DATE and self.dates_its_event(seen)) \
             or self.counts_from_the_event(seen) or self.of_the_present(seen)

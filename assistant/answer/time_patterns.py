@@ -20,14 +20,18 @@ from assistant.answer.number_words import NUMBER_WORDS, ORDINAL_WORDS, YEAR
 # "förordning (EU) nr 347/2013".)
 # (A year before 1900 only beside a word dating it: "Den grundades av Gustav II Adolf 1631.")
 # (A year before the 1900s opening a sentence before its verb, a fronted time: "1775 fick Aaron Isaac
-# rätt att …"; not a count: "1500 personer deltog".)
+# rätt att …"; not a count: "1500 personer deltog"; or after the subject, "Så fattigt att vi 1867
+# rentav fick humanitärt bistånd …".)
+_PAST_VERB = r"(?:fick|kom|blev|var|gick|tog|gav|fanns|hade|(?-i:[a-zåäö])\w*(?:de|te|des|tes)\b)"
+_ADVERB = r"(?:(?:rentav|redan|till och med|också|även|ju)\s+)"
 DATE_TEXT = rf"(?<![A-Z]\()(?<!\d/)\b{YEAR}\b(?!:\d|/\d\d:|/\d{{3,}})|" \
              rf"\b(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?::[ae])?\s+)?(?:{MONTHS})\b(?:\s+\d{{1,2}}\b)?|" \
              r"\b\d{4}-\d{2}-\d{2}\b|\bvecka \d+|" \
              r"\bden \d{1,2}/\d{1,2}\b|\b(?:vår|höst)(?:en|terminen)\b|" \
              r"\b(?:grunda\w*|bildad\w*|instiftad\w*|uppförd\w*|byggd\w*|founded|established|built|år|sedan|since)\b" \
              r"[^.;]{0,40}?(?<=\s)1[0-8]\d\d\b(?!\s*(?:kr\b|kronor|%|procent|meter|st\b))|" \
-             r"^\W*1[0-8]\d\d(?=\s+(?:fick|kom|blev|var|gick|tog|gav|fanns|hade|(?-i:[a-zåäö])\w*(?:de|te|des|tes)\b))"
+             rf"^\W*1[0-8]\d\d(?=\s+{_PAST_VERB})|" \
+             rf"\b(?:vi|jag|du|han|hon|de|man|och)\s+1[0-8]\d\d(?=\s+{_ADVERB}?{_PAST_VERB})"
 _NTH = "|".join(sv for place, (sv, _) in ORDINAL_WORDS.items() if place >= 3)
 _ORDINAL_SV, _ORDINAL_EN = ("|".join(words) for words in zip(*ORDINAL_WORDS.values(), strict=True))
 # A number of days, weeks, months or years: "tre månader", "30 working days".

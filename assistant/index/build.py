@@ -58,8 +58,9 @@ logger = logging.getLogger(__name__)
 # 21: a title's period ("Kungl. Maj:t", "H.E. Mr") ends no unit, a PDF chapter's items numbered again
 # from 1 are its subsections; 22: an appropriation item's period ("ap. 3") ends no unit; 23: nor two
 # initials' ("V.S. Visit Sweden AB"); 24: nor a middle initial's ("professor Torben M. Andersen");
-# 25: nor that of a word always followed by another ("s.k. REFIT-åtgärder", "f.d. Jugoslavien")
-PIPELINE_VERSION = "25"
+# 25: nor that of a word always followed by another ("s.k. REFIT-åtgärder", "f.d. Jugoslavien");
+# 26: nor that of a committee's terms of reference ("dir. 2023:109")
+PIPELINE_VERSION = "26"
 _LEXICAL_DIR = "lexical"
 
 

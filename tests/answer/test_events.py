@@ -429,3 +429,16 @@ def test_a_body_dissolved_is_an_end_and_a_day_of_a_period_asks_for_no_calendar_d
     assert asked_event("När upplöstes församlingen?") == "ended"
     assert not asks_for_a_day("From which day of sick leave could an employer ask for a doctor's certificate?")
     assert asks_for_a_day("On which day were the ordinances published?")
+
+
+def test_an_event_dating_the_time_asked_against_it_is_not_the_event_asked_about() -> None:
+    assert asked_event("What was the first deadline for the review before it was extended?") is None
+    assert asked_event("När skulle rapporten lämnas innan den förlängdes?") == "reported"
+    assert asked_event("When was the plan adopted?") == "decided"
+
+
+def test_a_prize_handed_out_in_any_tense_is_the_awarding() -> None:
+    assert asked_event("När ska priset delas ut?") == "awarded"
+    for text in ("Priset delas ut vid en middag i Stockholm i maj.", "Medaljerna delades ut i slottet.",
+                 "Kungen delar ut priserna."):
+        assert speaks_of("awarded", text), text

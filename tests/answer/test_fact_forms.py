@@ -364,6 +364,13 @@ def test_a_change_by_a_factor_is_a_quantity_and_ore_is_money() -> None:
     assert states(AnswerType.MONEY, "Energiskatten på el sänks till 41,1 öre per kilowattimme.")
 
 
+def test_a_factor_before_a_comparative_is_a_quantity_a_number_of_times_is_not() -> None:
+    assert states(AnswerType.QUANTITY, "Sjukfrånvaron är ungefär två gånger högre bland kvinnor än bland män.")
+    assert states(AnswerType.QUANTITY, "I år anmäldes fyra gånger fler bedrägerier mot äldre.")
+    assert states(AnswerType.QUANTITY, "Kostnaden blev 3 gånger större än beräknat.")
+    assert not states(AnswerType.QUANTITY, "Hon har besökt skolan tre gånger.")
+
+
 def test_a_term_opening_its_sentence_is_defined_by_innebar_a_proposal_is_not() -> None:
     assert states(AnswerType.DEFINITION, "Nettonollutsläpp innebär att summan av alla utsläpp ska vara noll.")
     assert not states(AnswerType.DEFINITION, "Förslaget innebär att elever ska ha tillgång till skolbibliotek.")
@@ -402,6 +409,12 @@ def test_every_third_is_a_share_and_every_fourth_year_is_not() -> None:
     assert not states(AnswerType.PERCENT, "Nya förmågemål antas vart fjärde år.")
 
 
+def test_every_nth_year_by_var_and_an_ordinal_is_how_often_was_a_year_is_not() -> None:
+    assert states(AnswerType.FREQUENCY, "Planen ska ses över var fjärde år.")
+    assert states(AnswerType.FREQUENCY, "Kommunerna ska var tredje månad rapportera läget.")
+    assert not states(AnswerType.FREQUENCY, "Det var ett år sedan beslutet.")
+
+
 def test_a_count_may_end_its_sentence_but_a_list_numeral_or_a_goal_s_number_is_none() -> None:
     assert states(AnswerType.COUNT, "För 2017 var antalet 101.")
     assert states(AnswerType.COUNT, "Under året lämnade GREVIO 41 rekommendationer till Sverige.")
@@ -431,6 +444,12 @@ def test_an_old_year_opening_a_sentence_before_its_verb_is_a_date_a_count_is_not
     assert states(AnswerType.DATE, "1775 fick Aaron Isaac rätt att bosätta sig här.")
     assert states(AnswerType.DATE, "1809 förlorade Sverige Finland.")
     assert not states(AnswerType.DATE, "1500 personer deltog i mötet.")
+
+
+def test_an_old_year_after_the_subject_before_its_verb_is_a_date() -> None:
+    assert states(AnswerType.DATE, "Det gick så illa att de 1868 till och med lämnade landet.")
+    assert states(AnswerType.DATE, "Staden brann och 1625 byggdes den upp igen.")
+    assert not states(AnswerType.DATE, "Därefter anmälde de 1200 fall.")
 
 
 def test_a_term_glossed_where_it_stands_is_defined_only_for_a_question_about_it() -> None:
@@ -625,6 +644,12 @@ def test_what_a_thing_is_needed_for_is_a_reason() -> None:
     assert not states(AnswerType.REASON, "Det krävs ett tillstånd från nämnden.")
 
 
+def test_for_att_before_a_subject_is_because() -> None:
+    """"Varför får hon priset?" is answered by "… tilldelas priset för att hon har …"."""
+    assert states(AnswerType.REASON, "Anna Berg tilldelas priset för att hon under många år har stärkt föreningslivet.")
+    assert not states(AnswerType.REASON, "Kommunen anordnar kurser för personal.")
+
+
 def test_a_share_given_against_another_is_a_share() -> None:
     """"And in the larger towns?" after a share is answered by "… är andelen dubbelt så hög"."""
     assert states(AnswerType.PERCENT, "I storstäderna är andelen dubbelt så hög.")
@@ -656,3 +681,10 @@ def test_a_cause_may_follow_an_adverb_after_a_dash_or_open_a_sentence() -> None:
     assert states(AnswerType.REASON, "Personalen låter bli – ibland för att de är rädda för föräldrarna.")
     assert states(AnswerType.REASON, "Ibland för att de själva lever under samma förtryck.")
     assert not states(AnswerType.REASON, "Kommunen arbetar ofta för att stärka skolan.")
+
+
+def test_a_fee_s_size_states_a_penalty() -> None:
+    """"How large is the penalty for …?" is answered by the size of the fee taken out."""
+    assert states(AnswerType.PENALTY, "Avgiften ska vara lägst 2 000 kronor och högst 100 000 kronor.")
+    assert states(AnswerType.PENALTY, "Den som bryter mot förbudet kan dömas till böter.")
+    assert not states(AnswerType.PENALTY, "Avgiften tas ut av kommunen varje år.")

@@ -9,6 +9,7 @@ from assistant.answer.figures import (
     counts_names,
     counts_of,
     names_each,
+    numbers_named,
     same_count_stems,
     states_another_year,
     with_header_unit,
@@ -153,3 +154,12 @@ def test_a_count_in_brackets_after_the_thing_counted_counts_it() -> None:
     stems = frozenset({"prakt"})
     assert counts_of("Regeringen har beslutat om fler praktikplatser (300 per år i stället för 200).", stems)
     assert not counts_of("Regeringen har beslutat om fler praktikplatser (2019).", stems)
+
+
+def test_a_year_the_question_dates_by_a_month_is_named_only_with_that_month_or_none() -> None:
+    question = "Which site was added to the protected areas in June 2016?"
+    assert numbers_named({"2016"}, "Regeringen beslutade i juni 2016 att lägga till Storemyr.", question=question) == 1
+    assert numbers_named({"2016"}, "Beslutet gäller från 2016.", question=question) == 1
+    assert numbers_named({"2016"}, "Förordningen träder i kraft den 1 augusti 2016.", question=question) == 0
+    assert numbers_named({"2016"}, "Förordningen träder i kraft den 1 augusti 2016.",
+                         question="Which site was added in 2016?") == 1

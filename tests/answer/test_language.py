@@ -17,3 +17,10 @@ def test_a_swedish_name_in_an_english_question_leaves_it_english(question: str) 
                                       "Mål för Åstorp", "Vem äger bostadsmålen?"])
 def test_swedish_letters_in_plain_words_make_it_swedish(question: str) -> None:
     assert detect_language(question) == "sv"
+
+
+def test_a_hyphenated_compound_is_one_word_and_more_swedish_function_words_count() -> None:
+    # "it-brottslighet" holds no English "it"; "mot", "redan" are Swedish.
+    assert detect_language("Gäller lagen redan brott mot it-system?") == "sv"
+    assert detect_language("Uppfyller kommunen kraven mot it-angrepp?") == "sv"
+    assert detect_language("Is the it-system covered by the policy?") == "en"

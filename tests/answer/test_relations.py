@@ -6,7 +6,15 @@ import pytest
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_type
-from assistant.answer.relations import Relation, asked_relation, asks_who_succeeded, done_by, gives, names_whom_given
+from assistant.answer.relations import (
+    Relation,
+    asked_relation,
+    asks_who_succeeded,
+    done_by,
+    gives,
+    names_as_successor,
+    names_whom_given,
+)
 
 
 @pytest.mark.parametrize(("question", "relation"), [
@@ -54,6 +62,9 @@ def test_a_question_names_the_role_it_asks_about(question: str, relation: Relati
     (Relation.RECIPIENT, "Verket ska förmedla bidrag till V.S. Visit Sweden AB.", True),
     (Relation.RECIPIENT, "Jordbruksverket ska bistå med kunskap till Tillväxtverket.", False),
     (Relation.SUCCESSOR, "Detta blir frågor som min efterträdare, Lars Danielsson, får följa upp.", True),
+    (Relation.SUCCESSOR, "I maj lämnar chefen över uppdraget som rektor till sin efterföljare Eva Berg.", True),
+    (Relation.SUCCESSOR, "The director handed over the post to Anna Lind in March.", True),
+    (Relation.SUCCESSOR, "Rektorn lämnade rapporten till nämnden.", False),
     (Relation.FUNDER, "Projektet finansieras av Vinnova.", True),
     (Relation.APPOINTER, "Ledamöterna utses av regeringen.", True),
     (Relation.REPORTS_TO, "Uppdraget ska redovisas till Regeringskansliet senast den 1 mars 2025.", True),
@@ -248,3 +259,9 @@ def test_who_leads_an_inquiry_is_one_question_for_the_relation_and_the_kind_of_f
                      "Who is conducting the review of the school funding system?"):
         assert asked_relation(question) is Relation.APPOINTED
         assert asked_type(question) is AnswerType.PERSON
+
+
+def test_a_successor_named_is_not_the_one_asked_to_be_succeeded() -> None:
+    text = "I maj lämnar chefen över uppdraget som rektor till sin efterföljare Eva Berg."
+    assert names_as_successor(text, question="Vem efterträdde Eva Berg som rektor?")
+    assert not names_as_successor(text, question="Vem efterträder chefen som rektor?")

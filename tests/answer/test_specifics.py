@@ -150,3 +150,29 @@ def test_a_part_of_what_was_just_counted_answers_only_a_question_for_a_part() ->
                 "Av dessa går 400 miljoner kronor till kommunerna.")
     assert fits("How many children have signed up for the card?", AnswerType.COUNT,
                 "Sedan starten har drygt 34 000 barn anmält sig.")
+
+
+def test_the_original_deadline_is_the_one_first_set_not_the_one_that_replaced_it() -> None:
+    asked = AskedFact.of(AnswerType.DEADLINE, asked="What was the original deadline for the review?",
+                         figures="What was the original deadline for the review?")
+    first = "Enligt det ursprungliga beslutet skulle myndigheten redovisa granskningen den 1 mars 2024."
+    replaced = "Granskningen ska i stället redovisas senast den 1 oktober 2024."
+    decided = "Genom ett nytt beslut den 5 maj 2023 ändrades uppdraget, till skillnad från det ursprungliga."
+    assert asked.names_the_time_asked(first, stated=first)
+    assert not asked.names_the_time_asked(replaced, stated=replaced)
+    assert not asked.names_the_time_asked(decided, stated=decided)
+    plain = AskedFact.of(AnswerType.DEADLINE, asked="By when must the review be reported?",
+                         figures="By when must the review be reported?")
+    assert plain.names_the_time_asked(replaced, stated=replaced)
+
+
+def test_at_the_moment_asks_for_the_figure_stated_as_now() -> None:
+    asked = AskedFact.of(AnswerType.COUNT, asked="Roughly how many pupils are enrolled at the moment?", figures="")
+    assert asked.now
+    assert asked.of_the_present("För tillfället går cirka 4 000 elever i kommunens skolor.")
+    assert not asked.of_the_present("År 2010 gick cirka 3 000 elever i kommunens skolor.")
+
+
+def test_the_date_of_an_original_thing_is_not_asked_as_the_time_first_set() -> None:
+    asked = "När beslutade regeringen de ursprungliga direktiven?"
+    assert not AskedFact.of(AnswerType.DATE, asked=asked, figures=asked).original
