@@ -16,6 +16,12 @@ def cue(pattern: str) -> re.Pattern[str]:
 
 MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|" \
          r"january|february|march|june|july|august|october"
+# The months by number, in either language ("may" is English, Swedish "maj"; MONTHS leaves it out,
+# being a verb as often).
+MONTH_NUMBERS: dict[str, int] = {name: number for number, names in enumerate((
+    ("januari", "january"), ("februari", "february"), ("mars", "march"), ("april",), ("maj", "may"),
+    ("juni", "june"), ("juli", "july"), ("augusti", "august"), ("september",), ("oktober", "october"),
+    ("november",), ("december",)), start=1) for name in names}
 
 
 # A signing, named alike in a question and in a sentence: "skrivas under", "undertecknas", "signed".
@@ -255,7 +261,7 @@ _ATTRIBUTE = cue(r"\b(?:newly|recently|nyligen) (?:appointed|elected|established
 # "What was the original deadline for the inquiry before it was extended?": a clause dating the time
 # asked against another event (its subject a pronoun) names that event only to say which time is meant.
 _OTHER_EVENT = cue(r"\b(?:before|after|until|innan|efter att|tills)\s+"
-                   r"(?:it|they|this|that|den|det|de|denna|detta|dessa)\s+(?:was|were|is|are|had|has|got|\w+(?:des|tes|ades|ats|tts))\b[^?;,]*")
+                   r"(?:it|they|this|that|den|det|de|denna|detta|dessa)\s+(?:was|were|is|are|had|has|got|\w+(?:des|tes|ats|tts))\b[^?;,]*")
 # "By what date must Boverket report back on type approval of small houses?": what is reported on is
 # the report's topic; an event named there ("approval") is not the one the time is asked of.
 _REPORTED_ON = cue(r"\b(report\w*(?: back)?|redovisa\w*|rapportera\w*) (?:on|about|om|kring)\b[^?;,]*")

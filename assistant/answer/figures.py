@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.base import Passage
-from assistant.answer.events import MONTHS
+from assistant.answer.events import MONTH_NUMBERS
 from assistant.answer.events import cue as _cue
 from assistant.answer.language import detect_language
 from assistant.answer.number_words import ABOUT_SO_MANY, NUMBER_WORDS, ONLY_ONE, YEAR
@@ -25,24 +25,21 @@ _YEARLY = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY, An
 _YEARS = re.compile(rf"\b({YEAR})(?:\s*[–-]\s*({YEAR}|\d\d)\b)?")
 
 
-# The months by number, in either language ("May" is English and Swedish "maj").
-_MONTH_NUMBER = {name: number for number, names in enumerate((
-    ("januari", "january"), ("februari", "february"), ("mars", "march"), ("april",), ("maj", "may"),
-    ("juni", "june"), ("juli", "july"), ("augusti", "august"), ("september",), ("oktober", "october"),
-    ("november",), ("december",)), start=1) for name in names}
-_MONTH = re.compile(rf"\b({MONTHS}|may)\b", re.IGNORECASE)
-_MONTH_YEAR = re.compile(rf"\b({MONTHS}|may)\s+({YEAR})\b", re.IGNORECASE)
+# A number as the question and a unit name it ("2023", "9,2").
+NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_MONTH = re.compile(rf"\b({'|'.join(MONTH_NUMBERS)})\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTH_NUMBERS)})\s+({YEAR})\b", re.IGNORECASE)
 
 
 def numbers_named(numbers: AbstractSet[str], text: str, *, question: str) -> int:
     """How many of the question's ``numbers`` ``text`` names, a year the question dates by a month
     ("in June 2016") only where ``text`` names that month or none: "Förordningen träder i kraft den
     1 augusti 2016" names another time than June 2016. Cost: a few regex passes over ``text``."""
-    named = numbers & set(re.findall(r"\b\d+(?:[.,]\d+)?\b", text))
+    named = numbers & set(NUMBER.findall(text))
     if not named:
         return 0
-    months_of = {year: _MONTH_NUMBER[month.casefold()] for month, year in _MONTH_YEAR.findall(question)}
-    its_months = {_MONTH_NUMBER[month.casefold()] for month in _MONTH.findall(text)}
+    months_of = {year: MONTH_NUMBERS[month.casefold()] for month, year in _MONTH_YEAR.findall(question)}
+    its_months = {MONTH_NUMBERS[month.casefold()] for month in _MONTH.findall(text)}
     return sum(1 for number in named
                if number not in months_of or not its_months or months_of[number] in its_months)
 

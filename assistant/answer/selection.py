@@ -37,6 +37,7 @@ from assistant.answer.bodies import besides_for_an_agency, named_bodies
 from assistant.answer.citations import sentence_spans
 from assistant.answer.fact_forms import states
 from assistant.answer.figures import (
+    NUMBER,
     counted_words,
     counts_names,
     counts_of,
@@ -74,7 +75,6 @@ _TOTALLED = frozenset({AnswerType.MONEY, AnswerType.COUNT, AnswerType.QUANTITY})
 # What a page's byline or dateline tells (who wrote or spoke, where, when): for any other question it
 # only restates the words that say which page is meant.
 _ABOUT_THE_PAGE = frozenset({AnswerType.PERSON, AnswerType.PLACE, AnswerType.DATE})
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 # Sentences and rows that assign responsibility or a task ("X samordnar arbetet", "X utför kontrollen" too).
 _ASSIGNS = re.compile(r"ansvar|uppdrag|uppgift|åligger|ska ta fram|huvudansvar|samordn|responsib|in charge|"
                       r"coordinat|\butför|\bsköter|\bhandhar|carr(?:y|ies) out|\bperforms?\b", re.IGNORECASE)
@@ -167,7 +167,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     besides = " ".join([question, *known]) if answer_type in _NAMED_OR_DEFINED else question
     besides = f"{besides} {besides_for_an_agency(asked)}" if answer_type is AnswerType.BODY else besides
     figures = figures or asked
-    numbers = set(_NUMBER.findall(figures))
+    numbers = set(NUMBER.findall(figures))
     specified = AskedFact.of(answer_type, asked=asked, figures=figures)
     # A total asked for is given by the figure stated as one: the role of the fact, as a relation's is.
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
