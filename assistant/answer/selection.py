@@ -41,6 +41,7 @@ from assistant.answer.figures import (
     counted_words,
     counts_names,
     counts_of,
+    months_dating,
     names_a_year_of,
     names_each,
     numbers_named,
@@ -168,6 +169,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     besides = f"{besides} {besides_for_an_agency(asked)}" if answer_type is AnswerType.BODY else besides
     figures = figures or asked
     numbers = set(NUMBER.findall(figures))
+    dated = months_dating(figures)  # a year named with its month ("in June 2016")
     specified = AskedFact.of(answer_type, asked=asked, figures=figures)
     # A total asked for is given by the figure stated as one: the role of the fact, as a relation's is.
     total = answer_type in _TOTALLED and speaks_of_a_total(figures)
@@ -234,7 +236,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
                 "similarity": similarity,
                 "overlap": overlap(f"{passage.hit.section_path[-1]}\n{context}"),
                 # A year or figure the question names ("set aside in 2023") marks the sentence that has it.
-                "numbers": float(numbers_named(numbers, seen, question=figures)),
+                "numbers": float(numbers_named(numbers, seen, dated=dated)),
                 "typed": float(typed),
                 "rank": 1 / (rank + 1),
                 "assigns": float((responsibility and relation not in NARROWER_THAN_RESPONSIBILITY

@@ -52,13 +52,13 @@ _STATES_NOW = re.compile(r"^\W*(?:(?:men|och|but|and)\s+)?(?:i dag|idag|today|no
 # The time first set, asked apart from the one that replaced it ("What was the original deadline …?",
 # "Vilket datum gällde ursprungligen?"), and a sentence telling of it ("Enligt de ursprungliga
 # direktiven skulle utredaren redovisa …").
-_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|initial(?:ly)?|ursprunglig\w*|från början|inledningsvis)\b",
-                       re.IGNORECASE)
+_ORIGINALLY = r"originally|initially|ursprungligen|från början|inledningsvis"
+_ORIGINAL = re.compile(rf"\b(?:original|initial|ursprunglig\w*|{_ORIGINALLY})\b", re.IGNORECASE)
 # (The time itself first set: "the original deadline", "ursprungligen"; not "när beslutades de
 # ursprungliga direktiven?", the date of the original thing.)
 _ASKS_ORIGINAL = re.compile(r"\b(?:original|initial|first|ursprungliga?|första)\s+(?:deadline|date|time limit|"
                             r"due date|datum(?:et)?|tidsgräns(?:en)?|slutdatum(?:et)?|redovisningsdatum(?:et)?)\b|"
-                            r"\b(?:originally|initially|ursprungligen|från början|inledningsvis)\b", re.IGNORECASE)
+                            rf"\b(?:{_ORIGINALLY})\b", re.IGNORECASE)
 
 # A figure for a part of what was just counted opens so: "Av dessa barn har drygt 40 460 fått det
 # särskilda kortet" does not say how many downloaded it, unless the question asks for a part

@@ -8,6 +8,7 @@ from assistant.answer.figures import (
     counted_words,
     counts_names,
     counts_of,
+    months_dating,
     names_each,
     numbers_named,
     same_count_stems,
@@ -157,9 +158,10 @@ def test_a_count_in_brackets_after_the_thing_counted_counts_it() -> None:
 
 
 def test_a_year_the_question_dates_by_a_month_is_named_only_with_that_month_or_none() -> None:
-    question = "Which site was added to the protected areas in June 2016?"
-    assert numbers_named({"2016"}, "Regeringen beslutade i juni 2016 att lägga till Storemyr.", question=question) == 1
-    assert numbers_named({"2016"}, "Beslutet gäller från 2016.", question=question) == 1
-    assert numbers_named({"2016"}, "Förordningen träder i kraft den 1 augusti 2016.", question=question) == 0
+    dated = months_dating("Which site was added to the protected areas in June 2016?")
+    assert dated == {"2016": 6}
+    assert numbers_named({"2016"}, "Regeringen beslutade i juni 2016 att lägga till Storemyr.", dated=dated) == 1
+    assert numbers_named({"2016"}, "Beslutet gäller från 2016.", dated=dated) == 1
+    assert numbers_named({"2016"}, "Förordningen träder i kraft den 1 augusti 2016.", dated=dated) == 0
     assert numbers_named({"2016"}, "Förordningen träder i kraft den 1 augusti 2016.",
-                         question="Which site was added in 2016?") == 1
+                         dated=months_dating("Which site was added in 2016?")) == 1
