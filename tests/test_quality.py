@@ -439,6 +439,12 @@ WHOLE_SETS = {
     "round75": Floors(recall_at_5=0.95, in_answer=0.79, in_first_quote=0.70, declined=0.5, false_abstentions=0.09),
     # Round76: 61/62, 56/62, 46/62, 6/8, 1/62 (54, 44, 6/8, 2).
     "round76": Floors(recall_at_5=0.95, in_answer=0.87, in_first_quote=0.70, declined=0.625, false_abstentions=0.05),
+    # Round77: 60/62, 57/62, 46/62, 5/8, 3/62 (50, 40, 3/8, 5).
+    "round77": Floors(recall_at_5=0.93, in_answer=0.88, in_first_quote=0.70, declined=0.5, false_abstentions=0.09),
+    # Round78: 62/62, 62/62, 52/62, 5/8, 0/62 (60, 52, 4/8, 1).
+    "round78": Floors(recall_at_5=0.96, in_answer=0.96, in_first_quote=0.80, declined=0.5, false_abstentions=0.04),
+    # Round79: 59/62, 54/62, 47/62, 6/8, 2/62 (53, 46, 5/8, 3).
+    "round79": Floors(recall_at_5=0.91, in_answer=0.83, in_first_quote=0.72, declined=0.625, false_abstentions=0.07),
 }
 
 

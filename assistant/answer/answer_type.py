@@ -69,6 +69,13 @@ _MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowan
 _ON_WHAT_GROUNDS = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillåten|tillåtna|möjligt|förbjudet|befogat|"
               r"motiverat|nödvändigt)\b| (?:is|are|was|were) (?:it|they|this) (?:allowed|permitted|possible|"
               r"justified|necessary|forbidden)\b|"
+              # A thing named: "När är abort tillåtet i Argentina?", "When is abortion legal?" (what
+              # is lawful when is a rule's case; "När blir det möjligt att söka?" may ask for a day).
+              # (Said of it, not of a noun after it: "When are the legal changes … to take effect?")
+              r" (?:är|var) (?:[\wåäö-]+ ){1,3}?(?:tillåtet|tillåten|tillåtna|förbjudet|förbjuden|förbjudna|"
+              r"lagligt|laglig|olagligt|olaglig)(?=\s*(?:[?,.]|$|(?:i|för|enligt|på|inom|under)\b))|"
+              r" (?:is|are|was|were) (?:[\w-]+ ){1,3}?(?:allowed|permitted|legal|illegal|forbidden|banned)"
+              r"(?=\s*(?:[?,.]|$|(?:in|for|under|according|on|within)\b))|"
               # "When should the support not be paid out?", "När ska kravet … inte gälla?": a rule's
               # exception is a condition, not a date (a "not" in the main clause, not in a relative
               # one: "When should the proposals that are not about … enter into force?").
@@ -188,13 +195,19 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # ("What has driven the increase in the number of inmates?" asks why a number changed.)
     (AnswerType.COUNT, _cue(r"(?:how many|hur många)(?! (?:kronor|euros?|dollars?|sek)\b)|"
                             r"(?<!increase in )(?<!rise in )(?<!growth in )(?<!decrease in )(?<!fall in )"
-                            r"(?<!drop in )(?<!change in )\b(?:the|a|total|what)"
+                            r"(?<!drop in )(?<!change in )"
+                            # "What is the aim of the inquiry … to increase the number of clinical trials?"
+                            # asks what it is for: a number changed is what the question is about.
+                            r"(?<!increase )(?<!increasing )(?<!raise )(?<!raising )(?<!reduce )(?<!reducing )"
+                            r"(?<!double )(?<!doubling )(?<!boost )(?<!boosting )(?<!limit )(?<!limiting )"
+                            r"\b(?:the|a|total|what)"
                             r"(?: (?:average|mean|median|maximum|minimum|estimated))? number of"
                             # "What is the number of the EU directive …?" asks which one: an identifier.
                             r"(?! (?:the|this|that|its)\b)|"
                             r"(?<!ökningen av )(?<!ökning av )(?<!minskningen av )(?<!minskning av )"
                             # "Hur utvecklades antalet avrättningar?" asks how it changed, not how many.
                             r"(?<!utvecklades )(?<!utvecklats )(?<!utvecklas )(?<!förändrades )(?<!förändrats )"
+                            r"(?<!öka )(?<!ökar )(?<!minska )(?<!minskar )(?<!fördubbla )(?<!begränsa )"
                             r"\bantal(?:et)?\b")),
     # "What is the maximum penalty for …?", "maxstraff för …?": prison as often as a sum (never vetoes).
     (AnswerType.PENALTY, _cue(r"\b(?:penalt(?:y|ies)|punishments?|sentence for|maxstraff\w*|straff(?:et|en|skala\w*)?|"
@@ -240,7 +253,9 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             # "Vilka belopp föreslås …?" asks for sums ("vilka avgifter" may ask which kinds).
                             r"\bvilka (?:[\wåäö-]+[aegt] )?(?:belopp(?:en)?|summor(?:na)?)\b|"
                             # "Hur mycket får de använda?" is money; "hur mycket får de jobba?" is not.
-                            rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad kostar|"
+                            rf"hur mycket (?:pengar|kostar|satsa|avsätt)|vad (?:kostar|kostade)\b|"
+                            # "Vad har besöket kostat?"
+                            r"\bvad (?:har|hade)\b.{0,60}\bkostat\b|"
                             # "Vad beräknas den nya nämnden kosta per år?", "What will the board cost?"
                             r"\bvad (?:beräknas|bedöms|väntas|kommer|ska|skulle|kan)\b.{0,80}\bkosta\b|"
                             r"\bwhat (?:will|would|does|did|could) .{1,80}\bcost\b(?! of)|"
@@ -323,10 +338,15 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                  r"\bvad innebär det att\b|\bwhat does it mean to\b|"
                                  r"\bvad betyder\b|\bhur definieras\b|\bdefinition\w* av\b|"
                                  r"\b(?:vem|vilka|vad) räknas som\b|"
+                                 # Who may apply is told by a rule's test: "Behörig att söka är den som …".
+                                 r"\b(?:vem|vilka) (?:är|blir) behörig\w*|\bwho (?:is|are) eligible\b|"
                                  # What an abbreviation stands for.
                                  rf"{ASKS_WHAT_IT_STANDS_FOR}")),
     # "Which article was breached?", "Vilket betänkande …?", "Vilken lag reglerar …?": a citation.
-    (AnswerType.REFERENCE, _cue(r"\b(?:which|what) (?:[\w-]+ ){0,2}(?:articles?|sections?|paragraphs?|"
+    # ("What does the bill … clarify?" asks what it says, not which bill.)
+    (AnswerType.REFERENCE, _cue(r"\b(?:which|what) (?!(?:does|did|do|will|would|should|must|can|could|is|are|was|"
+                                r"were|has|have|had) (?:the|this|that|its|their)\b)"
+                                r"(?:[\w-]+ ){0,2}(?:articles?|sections?|paragraphs?|"
                                 r"acts?(?! of)|laws?|statutes?|ordinances?|regulations?|directives?|bills?|"
                                 r"inquiry reports?|"
                                 r"government reports?)\b|"

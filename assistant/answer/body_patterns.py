@@ -40,6 +40,9 @@ BODY = re.compile(r"\b[Mm]yndigheten (?:för|mot) [\wåäö]+-?|"
                    r"Förbundet|Sekretariatet|Styrelsen|Inspektionen) (?:för|mot) [\wåäö]+|"
                    # A committee named by its year: "2020 års grundlagskommitté", "2014 års demokratiutredning".
                    r"\b(?:19|20)\d\d års [a-zåäö-]*(?:kommitt[eé]|utredning|kommission|beredning|delegation)\w*|"
+                   # A body named by its kind, lowercase: "lämnades av en enig parlamentarisk kommitté".
+                   r"\b(?:en|ett|den|det|av)\s+(?:[a-zåäö-]+\s+){0,2}?(?:kommitt[eé]n?|kommission(?:en)?|"
+                   r"arbetsgrupp(?:en)?|expertgrupp(?:en)?|beredning(?:en)?|delegation(?:en)?)\b|"
                    # A body's kind in a lowercase compound: "vattenmyndigheterna", "tillsynsmyndigheten".
                    r"\b[a-zåäö]{3,}myndighet(?:en|er|erna)\b|\b[a-zåäö]{3,}srådet\b|"
                    r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+){1,3}\b|"

@@ -41,7 +41,7 @@ from assistant.answer.points import (
     where,
     without_document,
 )
-from assistant.answer.relations import asked_relation, asks_who_succeeded, names_as_successor
+from assistant.answer.relations import Relation, asked_relation, asks_who_succeeded, gives, names_as_successor
 from assistant.answer.selection import Candidate, Selection, SelectionWeights, candidates, select
 from assistant.answer.whose import named_in_english
 from assistant.glossary import Glossary
@@ -141,10 +141,12 @@ class ExtractiveAnswerer(Answerer):
             answer_type, ranked = self.ranked(context, asked=own)
             selection = self._select(context, answer_type, ranked)
         # A body is no kind of fact whose absence ``select`` reads as missing, but who succeeded
-        # someone is stated only by a sentence giving that role (its ``assigns``): none, the pages do not say.
+        # someone is stated only by a sentence saying someone succeeded, not by one naming the
+        # predecessor in the post ("Carl Berglöf, regeringens nationella kärnkraftsamordnare", which
+        # a responsibility question's ``assigns`` reads as a role): none, the pages do not say.
         asked = asked_part(context.question, own)
         if answer_type in _WHO and asks_who_succeeded(asked) and not any(
-                c.features.get("assigns") and not names_as_successor(c.text, question=asked) for c in ranked):
+                gives(Relation.SUCCESSOR, c.text) and not names_as_successor(c.text, question=asked) for c in ranked):
             return answer_type, ranked, Selection([], answer_type, missing_fact=True)
         return answer_type, ranked, selection
 

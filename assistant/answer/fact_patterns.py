@@ -231,6 +231,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                             # Where a rule stops: "Skyldigheten … gäller inte vid anställning av …".
                             r"\b(?:gäller|gällde|tillämpas)\s+(?:dock\s+|heller\s+)?(?:inte|ej)\s+(?:för|vid|när|om|i|på)\b|"
                             r"\b(?:does|do|shall|will) not apply\b|"
+                            # An obligation: "Myndigheter under regeringen är skyldiga att svara på remissen."
+                            r"\b(?:är|var|blir|blev)\s+(?:[\wåäö]+\s+)?skyldig(?:a|t)?\s+att\b|"
+                            r"\b(?:is|are|was|were) (?:obliged|obligated|required) to\b|"
                             # That it is not needed: "Do they have to apply?" – "Inget ansökningsförfarande krävs."
                             r"\b(?:inget|ingen|inga)\s+(?:[\wåäö-]+\s+){0,2}?(?:krävs|behövs)\b|"
                             r"\b(?:krävs|behövs)\s+(?:det\s+)?(?:inte|ej)\b|"
@@ -282,7 +285,11 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                             # What has been done makes it so: "Genom att ha ratificerat … är Turkiet rättsligt
                             # bundet …" (not "genom att ta bort …", a means to an end).
                             r"\bgenom att ha\s+[\wåäö]+|\bby having\s+\w+ed\b|"
-                            r"\bdärför att\b|"
+                            # ("Regeringen föreslår därför att ämnet delas" proposes, as a consequence: "att"
+                            # opens what is proposed, not a cause.)
+                            r"(?<!\bföreslår )(?<!\bföreslog )(?<!\bföreslås )(?<!\banser )(?<!\bansåg )"
+                            r"(?<!\bbedömer )(?<!\bbedömde )(?<!\bbeslutar )(?<!\bbeslutade )(?<!\bmenar )"
+                            r"(?<!\bvill )\bdärför att\b|"
                             # "för att" before a subject is "because": "… belöningsmedaljen för att han som
                             # initiativtagare … har gjort utomordentliga insatser".
                             r"\bför att (?:han|hon|hen|de|den|det|vi|ni|jag|man)\b|"

@@ -45,6 +45,20 @@ _POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|th
                           # över ansvaret?") or in "handlar det om" ("Hur mycket handlar det om?").
                           r"|\b(?:den|det)(?=\s*[?.!]?\s*$)|\b(?:den|det)(?=\s+(?:ta|få|göra|bli|vara|ha|ge|gå|"
                           r"kosta|gälla|behöva|kunna|inte)\b)|\bhandla(?:r|de) det om\b", re.IGNORECASE)
+# A definite noun naming what the conversation was about points back too ("What is the money meant
+# to achieve?" after "How much is the government putting into aviation?", "Är höjningen tillfällig?"
+# after "Med hur mycket ökar stödet?"): such a short question is searched for in the documents the
+# last answer quoted, with its own words; it is not joined to the earlier question, whose words
+# would choose the earlier answer's sentences again ("What was the study meant to examine?").
+_NAMES_IT_AGAIN = re.compile(
+    r"\bthe (?:money|funds|funding|grants?|increase|rise|raise|cut|cuts|reduction|proposals?|changes?|"
+    r"amendments?|decision|measures?|initiative|investment|allocation|sum|amount|figure|support|aid|"
+    r"assignment|inquiry|study|agreement|meeting|visit|conference|programme|project|scheme|bill|ban|fee|"
+    r"deadline)\b|"
+    r"\b(?:pengarna|medlen|höjningen|ökningen|sänkningen|minskningen|förslaget|förslagen|ändringen|"
+    r"ändringarna|beslutet|åtgärden|åtgärderna|satsningen|investeringen|stödet|bidraget|anslaget|summan|"
+    r"beloppet|siffran|uppdraget|utredningen|studien|avtalet|mötet|besöket|konferensen|programmet|"
+    r"projektet|förbudet|avgiften)\b", re.IGNORECASE)
 _IF_INSTEAD = re.compile(r"^\s*(?:and|but|och|men)\s+(?:what )?(?:if|om)\b", re.IGNORECASE)
 _MIN_TITLE_CHARS = 8  # a shorter title ("Plan") is found in answers that do not name it
 
@@ -70,8 +84,21 @@ def is_follow_up(question: str) -> bool:
 
 
 def refers_back(question: str) -> bool:
-    """Reads as part of a conversation: a follow-up (``is_follow_up``) or a question that points
-    back ("Who can receive that money?")."""
+    """Reads as part of a conversation: a follow-up (``is_follow_up``), a question that points
+    back ("Who can receive that money?") or a short one naming a thing talked about by a definite
+    noun ("What is the money meant to achieve?")."""
+    return _points_back(question) or (
+        len(question.split()) <= _NAMES_ITS_TOPIC and _NAMES_IT_AGAIN.search(question) is not None)
+
+
+def without_things_named_again(question: str) -> str:
+    """``question`` without the definite nouns that name what the conversation was about ("What is
+    the money meant to achieve?" → "What is meant to achieve?"): in a follow-up, "the money" is the
+    earlier question's investment, whatever the documents call it. String work."""
+    return _NAMES_IT_AGAIN.sub(" ", question)
+
+
+def _points_back(question: str) -> bool:
     return is_follow_up(question) or _POINTS_BACK.search(question) is not None
 
 
@@ -127,7 +154,7 @@ def _combine(question: str, previous: str, municipalities: Sequence[str]) -> str
     # of that is earmarked for …?" point back to it: such a follow-up is joined to the earlier
     # question up to ``_LONGEST_JOINED`` words, any other up to ``_NAMES_ITS_TOPIC``.
     longest = _LONGEST_JOINED if _IF_INSTEAD.match(question) or _POINTS_BACK.search(question) else _NAMES_ITS_TOPIC
-    if not refers_back(question) or len(question.split()) > longest:
+    if not _points_back(question) or len(question.split()) > longest:
         return question
     rest = _PREPOSITION.sub("", _CONNECTOR.sub("", question)).strip(" ?!.")
     named_now = find_municipalities_in_query(question, names=municipalities)

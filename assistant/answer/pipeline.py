@@ -199,7 +199,8 @@ class AskPipeline:
         passages = [self._passage(found, serving) for found in retrieved]
         if (term := asked_term(standalone)) and (entry := self.glossary_document.lookup(term)):
             passages.append(self.glossary_document.passage(entry, language=language))
-        support = serving.support.score(standalone, language=language, passages=passages, follow_up=bool(history))
+        support = serving.support.score(standalone, language=language, passages=passages, follow_up=bool(history),
+                                        searched_alone=standalone == question)
         context = AnswerContext(
             question=standalone, language=language, passages=passages, history=list(history),
             original_question=question, expansions=serving.retriever.plan(standalone).expansions,

@@ -95,7 +95,9 @@ _RELATIONS: dict[Relation, tuple[re.Pattern[str], re.Pattern[str]]] = {
              r"\befterträd\w*|\befterföljare\w*|\b(?:tog|tar|tagit) över\b|\bersatte\b|\bersätter\b"),
         # ("… lämnar Åsa Webber över uppdraget … till sin efterföljare Torbjörn Haak": a post handed
         # over to someone names who takes it.)
-        _cue(r"\befterträd\w*|\befterföljare\w*|\b(?:tog|tar|tagit) över\b|\bersätt\w*|\bersatte\b|\bsuccessor\b|"
+        # (Not a thing replaced by another: "utmönstra principen … och ersätta den med nya instrument".)
+        _cue(r"\befterträd\w*|\befterföljare\w*|\b(?:tog|tar|tagit) över\b|\bersätt\w*(?![^.;]{0,40}\bmed\b)|"
+             r"\bersatte\b(?![^.;]{0,40}\bmed\b)|\bsuccessor\b|"
              r"\bsucceed\w*|\b(?:took|takes?|taken) over\b|\breplac\w*|"
              r"\blämna(?:r|de|t)? över\b[^.;]{0,80}?\btill\b|\bhand(?:s|ed)? over\b[^.;]{0,80}?\bto\b")),
     Relation.FUNDER: (

@@ -62,6 +62,7 @@ from importlib import resources
 from assistant.answer.base import Passage
 from assistant.answer.concepts import MIN_STEM, UNINFORMATIVE, ConceptCheck
 from assistant.answer.definitions import GLOSSARY_DOCUMENT_ID
+from assistant.answer.followup import without_things_named_again
 from assistant.answer.language import detect_language
 from assistant.answer.number_words import swedish_number
 from assistant.glossary import Glossary
@@ -75,6 +76,10 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # A figure joined to English words ("15-year-olds", "a 30-day period"): Swedish writes the figure and
 # its own words ("15-åringarna", "30 dagar"), so only the figure reads the same.
 _FIGURE_WITH_ENGLISH_WORDS = re.compile(r"(\d+)(?:-[a-z]+)+")
+
+# A code: letters and digits in one word ("cop18", "h2", "5g"), not an ordinal or a decade written
+# the English way ("19th", "21st", "1990s": Swedish writes "19:e", "1990-talet").
+_CODE = re.compile(r"(?=\w*[a-zåäö])(?=\w*\d)(?!\d+(?:st|nd|rd|th|s)$)[a-zåäö\d]+")
 
 NEUTRAL_SUPPORT = 0.5
 _MIN_COMPOUND_PART = 4  # the fewest letters of either part of a compound found apart
@@ -142,10 +147,12 @@ class SupportScorer:
         self._rows = max(1, len(lexical))
 
     def score(self, question: str, *, language: Language, passages: Sequence[Passage],
-              follow_up: bool = False) -> Support:
+              follow_up: bool = False, searched_alone: bool = False) -> Support:
         """How well ``passages`` support ``question``. A ``follow_up`` (a question with history,
         resolved against it) is not held to the closeness floor: its topic was the earlier
-        question's, and "And who can receive that money?" reads far from any passage."""
+        question's, and "And who can receive that money?" reads far from any passage. One
+        ``searched_alone`` (not joined to the earlier question) names the thing talked about by
+        its definite nouns ("the money"), which are no concepts the passages must write."""
         top = passages[: self._top]
         unknown = self._unknown_municipalities(question, top)
         if unknown:
@@ -169,7 +176,9 @@ class SupportScorer:
         seen |= written
         if language == "en" and self._judges_concepts(passages):
             in_english = self._concepts.named_in_english(top)
-            if unaddressed := self._concepts.unaddressed(question, written, in_english):
+            # A follow-up's "the money" is the thing talked about, by whatever name the pages give it.
+            asked = without_things_named_again(question) if follow_up and searched_alone else question
+            if unaddressed := self._concepts.unaddressed(asked, written, in_english):
                 return Support(0.0, (), unaddressed, too_far=far, unaddressed=unaddressed)
             # An English question's words are the documents' only through the glossary: when it
             # names two concepts or more and the passages use a form of every one, it is not far.
@@ -296,7 +305,9 @@ class SupportScorer:
         own = set(self._analyzer.terms(word))
         if language == "sv":
             return own
-        return {t for t in own if self._lexical.document_frequency(t) > 0}
+        # A code of letters and digits ("COP18") is written alike in both languages: one the corpus
+        # never uses names something it does not speak of ("COP17" and "COP16" are other meetings).
+        return {t for t in own if self._lexical.document_frequency(t) > 0 or _CODE.fullmatch(t)}
 
     def _weight(self, terms: set[str]) -> float:
         frequency = max((self._lexical.document_frequency(t) for t in terms), default=0)

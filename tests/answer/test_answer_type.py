@@ -1043,3 +1043,30 @@ def test_what_an_abbreviation_stands_for_is_told_by_the_words_beside_it() -> Non
     # "avser" with its subject after it intends; it does not define.
     assert not states(AnswerType.DEFINITION, "Den 10 april 2025 avser regeringen besluta om ett förnyat uppdrag.",
                       besides=question)
+
+
+def test_when_a_thing_is_allowed_asks_in_what_case_and_who_is_eligible_asks_the_rule_s_test() -> None:
+    assert asked_type("När är abort tillåtet i Argentina enligt rapporten?") is AnswerType.CONDITION
+    assert asked_type("When is abortion legal?") is AnswerType.CONDITION
+    assert states(AnswerType.CONDITION, "Abort är endast tillåtet om kvinnans liv är i fara.", besides="")
+    # "legal" before a noun is no lawfulness asked about.
+    assert asked_type("When are the legal changes on fine collection intended to take effect?") is AnswerType.DATE
+    assert asked_type("Vem är behörig att söka praktik på EU-representationen?") is AnswerType.DEFINITION
+    assert states(AnswerType.DEFINITION, "Behörig att söka är den som är i slutet av sin universitetsutbildning.",
+                  besides="")
+
+
+def test_what_a_thing_cost_asks_a_sum_and_a_number_changed_is_what_is_asked_about() -> None:
+    assert asked_type("Vad kostade det tyska statsbesöket i Sverige 2021?") is AnswerType.MONEY
+    assert asked_type("Vad har besöket kostat?") is AnswerType.MONEY
+    assert asked_type("What is the aim of the inquiry the government appointed to increase the number of "
+                      "clinical trials?") is AnswerType.PURPOSE
+    assert asked_type("Vad är syftet med utredningen för att öka antalet kliniska prövningar?") is AnswerType.PURPOSE
+    assert asked_type("What is the number of inmates?") is AnswerType.COUNT
+
+
+def test_what_a_bill_says_is_no_question_for_which_bill() -> None:
+    assert asked_type("What does the bill being prepared in the Government Offices clarify?") is not \
+        AnswerType.REFERENCE
+    assert asked_type("Which bill did the government present?") is AnswerType.REFERENCE
+    assert asked_type("What law regulates the matter?") is AnswerType.REFERENCE

@@ -25,6 +25,15 @@ def test_a_time_question_about_an_event_needs_a_sentence_about_that_event() -> N
     assert speaks_of("reported", "The report was presented in early 2004.")
 
 
+def test_a_decision_named_by_its_maker_is_a_decision() -> None:
+    event = asked_event("In which year did the Swedish parliament decide that all government decisions should "
+                        "contribute to global development?")
+    assert event == "decided"
+    assert speaks_of(event, "Sverige tog tidigt ställning med ett riksdagsbeslut redan 2003 om att alla "
+                            "regeringsbeslut ska bidra till global utveckling.")
+    assert not speaks_of(event, "Beslutsfattare träffades 2003.")
+
+
 def test_a_time_question_about_paying_back_needs_a_sentence_about_paying_back() -> None:
     event = asked_event("And by what date must any unused money be paid back?")
     assert event == asked_event("Senast när ska medel som inte har använts återbetalas?") == "repaid"

@@ -309,6 +309,11 @@ FIBRE_INQUIRY = """Utredning föreslår åtgärder för effektivare utbyggnad av
 Betänkandet överlämnades till civilminister Erik Slottner den 6 november.
 – Jag ser fram emot att sätta mig in i utredningens förslag, säger civilminister Erik Slottner.
 """
+NUCLEAR_CONFERENCE = """Stort engagemang vid regeringens kärnkraftskonferens
+
+Carl Berglöf, regeringens nationella kärnkraftsamordnare, betonade att det behövs ett expanderat ekosystem.
+Konferensen förbereddes i samarbete med Sveriges nationella kärnkraftssamordnare, Carl Berglöf.
+"""
 EU_REPRESENTATION = """Nya medarbetare vid EU-representationen
 
 På EU-representationen efterträds handelsrådet Eva Posjnov av Fredrik Löfstedt, tidigare chef vid Finansdepartementet.
@@ -324,6 +329,9 @@ def test_who_succeeded_someone_is_answered_only_by_a_sentence_saying_so(tmp_path
     answers = {}
     for name, text, question in (
             ("fiber", FIBRE_INQUIRY, "Vem efterträdde Erik Slottner som civilminister?"),
+            # A post's holder named in a responsibility question's role ("coordinator") says no more.
+            ("nuclear", NUCLEAR_CONFERENCE,
+             "Who succeeded Carl Berglöf as the government's national nuclear power coordinator?"),
             ("eu", EU_REPRESENTATION, "Vem efterträdde Eva Posjnov på EU-representationen?")):
         corpus = tmp_path / name / "source"
         corpus.mkdir(parents=True)
@@ -331,5 +339,5 @@ def test_who_succeeded_someone_is_answered_only_by_a_sentence_saying_so(tmp_path
         assistant = make_assistant(tmp_path / name, embedder, glossary, corpus=corpus)
         assistant.ensure_index()
         answers[name] = assistant.ask(question, record=False)
-    assert answers["fiber"].abstained
+    assert answers["fiber"].abstained and answers["nuclear"].abstained
     assert not answers["eu"].abstained and "Fredrik Löfstedt" in answers["eu"].citations[0].quote

@@ -688,3 +688,26 @@ def test_a_fee_s_size_states_a_penalty() -> None:
     assert states(AnswerType.PENALTY, "Avgiften ska vara lägst 2 000 kronor och högst 100 000 kronor.")
     assert states(AnswerType.PENALTY, "Den som bryter mot förbudet kan dömas till böter.")
     assert not states(AnswerType.PENALTY, "Avgiften tas ut av kommunen varje år.")
+
+
+def test_a_committee_named_by_its_kind_is_a_body() -> None:
+    question = "Vem tog fram de förslag som propositionen bygger på?"
+    assert states(AnswerType.BODY, "Förslagen bygger på de förslag som lämnades av en enig parlamentarisk "
+                  "kommitté under våren 2023.", besides=question)
+    assert not states(AnswerType.BODY, "förslagen lämnades under våren 2023 och behandlas nu.", besides=question)
+
+
+def test_proposing_therefore_is_no_cause() -> None:
+    question = "Varför vill regeringen dela matematikämnet?"
+    assert not states(AnswerType.REASON, "Regeringen föreslår därför att ämnet matematik i gymnasieskolan delas i "
+                      "flera mindre ämnen.", besides=question)
+    assert states(AnswerType.REASON, "Detta för att undvika att elever väljer bort matematik.", besides=question)
+    assert states(AnswerType.REASON, "Ämnet delas därför att eleverna annars väljer bort det.", besides=question)
+
+
+def test_an_obligation_answers_whether_one_must() -> None:
+    question = "Är statliga myndigheter tvungna att svara på remissen?"
+    assert states(AnswerType.YES_NO, "Myndigheter under regeringen är skyldiga att svara på remissen.",
+                  besides=question)
+    assert states(AnswerType.YES_NO, "Agencies are obliged to respond.", besides="Must agencies respond?")
+    assert not states(AnswerType.YES_NO, "Remissen skickades till myndigheterna i maj.", besides=question)

@@ -191,3 +191,17 @@ def test_the_year_before_is_the_year_before_the_one_asked_about() -> None:
 def test_a_question_naming_no_topic_continues_the_conversation() -> None:
     assert is_follow_up("On what conditions?") and is_follow_up("Till vilka?") and is_follow_up("Why not?")
     assert not is_follow_up("Vad är kommunstyrelsen?") and not is_follow_up("Who owns housing goals?")
+
+
+def test_a_short_question_naming_the_thing_talked_about_by_a_definite_noun_refers_back() -> None:
+    """"What is the money meant to achieve?" after a question on aviation is searched for in the
+    documents the last answer quoted, with its own words: it is not joined to the earlier question,
+    whose words would choose the earlier answer's sentences again."""
+    previous = [ChatTurn(role="user", content="How much is the government putting into aviation in the budget?")]
+    for question in ("What is the money meant to achieve?", "Är höjningen tillfällig eller permanent?"):
+        assert refers_back(question)
+    assert resolve_follow_up("What is the money meant to achieve?", previous, municipalities=[]) == \
+        "What is the money meant to achieve?"
+    # A long question naming a thing by a definite noun names its own topic.
+    assert not refers_back("What is the money in the new regional development fund for rural schools meant for?")
+    assert not refers_back("Vad är kommunstyrelsen?")

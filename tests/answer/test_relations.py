@@ -65,6 +65,10 @@ def test_a_question_names_the_role_it_asks_about(question: str, relation: Relati
     (Relation.SUCCESSOR, "I maj lämnar chefen över uppdraget som rektor till sin efterföljare Eva Berg.", True),
     (Relation.SUCCESSOR, "The director handed over the post to Anna Lind in March.", True),
     (Relation.SUCCESSOR, "Rektorn lämnade rapporten till nämnden.", False),
+    # A thing replaced by another names no successor.
+    (Relation.SUCCESSOR, "Vi behöver utmönstra principen om heder och samvete och ersätta den med nya instrument.",
+     False),
+    (Relation.SUCCESSOR, "I mars ersätter Anna Lind honom som generaldirektör.", True),
     (Relation.FUNDER, "Projektet finansieras av Vinnova.", True),
     (Relation.APPOINTER, "Ledamöterna utses av regeringen.", True),
     (Relation.REPORTS_TO, "Uppdraget ska redovisas till Regeringskansliet senast den 1 mars 2025.", True),

@@ -450,3 +450,32 @@ def test_a_figure_joined_to_english_words_is_read_as_the_figure() -> None:
     older = scorer.score("What share of 16-year-olds cannot read a simple text?", language="en",
                          passages=[passage(texts[0], 0.9)])
     assert older.missing == ("16",)
+
+
+def test_a_code_of_letters_and_digits_no_document_uses_is_not_supported() -> None:
+    """"COP18" reads the same in English and Swedish: passages on COP16 and COP17 do not speak of it."""
+    texts = ["Nästa partsmöte, COP17, äger rum i Jerevan, Armenien, 2026.",
+             "FN:s 16:e möte inom konventionen för biologisk mångfald, CBD COP16, hölls i Cali."]
+    scorer = scorer_over(texts)
+    passages = [passage(text, 0.9) for text in texts]
+    assert scorer.score("Where will the COP18 biodiversity meeting be held?", language="en",
+                        passages=passages).missing == ("cop18",)
+    assert scorer.score("Where will the COP17 biodiversity meeting be held?", language="en",
+                        passages=passages).score == 1.0
+    # An ordinal or a decade written the English way is no code: Swedish writes "16:e", "1990-talet".
+    assert scorer.score("What did the 16th meeting in the 1990s decide?", language="en",
+                        passages=passages).missing == ()
+
+
+def test_a_follow_ups_thing_named_again_is_no_concept_the_passages_must_write() -> None:
+    """In a follow-up "the money" is the earlier question's investment ("satsningen"), by whatever
+    name the pages give it; asked alone, the concept of money is still looked for."""
+    texts = ["Syftet med satsningen är att undvika kraftiga avgiftshöjningar inom GAS-systemet."]
+    scorer = scorer_over(texts)
+    question = "What is the money meant to achieve?"
+    assert scorer.score(question, language="en", passages=[passage(texts[0], 0.9)]).unaddressed
+    assert not scorer.score(question, language="en", passages=[passage(texts[0], 0.9)], follow_up=True,
+                            searched_alone=True).unaddressed
+    # Joined to the earlier question, its words are that question's too: "the initiative" is asked about.
+    joined = f"Who took the initiative for the fund? {question}"
+    assert scorer.score(joined, language="en", passages=[passage(texts[0], 0.9)], follow_up=True).unaddressed
