@@ -18,7 +18,17 @@ import re
 from enum import StrEnum
 
 from assistant.answer.events import cue as _cue
-from assistant.answer.number_words import ORDINALS_EN, ORDINALS_SV
+from assistant.answer.question_cues import (
+    ASKS_NTH,
+    ASKS_WHAT_IT_STANDS_FOR,
+    ASKS_WHO_LEADS_AN_INQUIRY,
+    MONEY_NOUNS,
+    NOT_AFTER_NUMBER_WORD,
+    ON_WHAT_GROUNDS,
+    POSTS,
+    VERB_FIRST,
+    WHEN,
+)
 
 
 class AnswerType(StrEnum):
@@ -53,80 +63,7 @@ SPECIFIC = frozenset({AnswerType.MONEY, AnswerType.PERCENT, AnswerType.COUNT, An
                       AnswerType.FREQUENCY, AnswerType.CLOCK})
 
 
-# (A pay gap is a share as often as a sum: "How large was the gender pay gap …?", "Hur stor är
-# löneskillnaden …?")
-_MONEY_NOUNS = (r"money|cost|costs|budget|fund(?:s|ing|ed)?|grant|grants|allowance|subsid\w*|bonus|premium|fee|fees|"
-                r"price|(?:salary|wage|pay)(?! (?:gaps?|differences?)\b)|compensation|support|aid|"
-                r"kronor|sek|pengar(?:na)?|kostnad\w*|kostar|"
-                # ("budgetåtgärderna" are measures: their effect is asked, not a sum; "i budgetpropositionen"
-                # still speaks of money.)
-                r"budget(?!åtgärd)\w*|"
-                r"anslag\w*|bidrag\w*|medel|medlen|stöd\w*|premie\w*|avgift\w*|pris\w*|lön(?!eskillnad|egap)\w*|ersättning\w*|belopp(?:et|en)?\b|"
-                r"summa\w*|kronor|\w*taxa(?:n|or|orna)?|"
-                # A frame of money: "Hur stor är den ekonomiska planeringsramen?"
-                r"(?:planerings|budget|utgifts|kostnads)ram\w*|planning (?:frame|envelope)s?|spending (?:limit|cap)s?")
-# "… och när är det tillåtet?", "when is it allowed?" ask on what grounds, not at what time.
-_ON_WHAT_GROUNDS = (r" (?:är|blir|var) (?:det|detta|de|den) (?:tillåtet|tillåten|tillåtna|möjligt|förbjudet|befogat|"
-              r"motiverat|nödvändigt)\b| (?:is|are|was|were) (?:it|they|this) (?:allowed|permitted|possible|"
-              r"justified|necessary|forbidden)\b|"
-              # A thing named: "När är abort tillåtet i Argentina?", "When is abortion legal?" (what
-              # is lawful when is a rule's case; "När blir det möjligt att söka?" may ask for a day).
-              # (Said of it, not of a noun after it: "When are the legal changes … to take effect?")
-              r" (?:är|var) (?:[\wåäö-]+ ){1,3}?(?:tillåtet|tillåten|tillåtna|förbjudet|förbjuden|förbjudna|"
-              r"lagligt|laglig|olagligt|olaglig)(?=\s*(?:[?,.]|$|(?:i|för|enligt|på|inom|under)\b))|"
-              r" (?:is|are|was|were) (?:[\w-]+ ){1,3}?(?:allowed|permitted|legal|illegal|forbidden|banned)"
-              r"(?=\s*(?:[?,.]|$|(?:in|for|under|according|on|within)\b))|"
-              # "When should the support not be paid out?", "När ska kravet … inte gälla?": a rule's
-              # exception is a condition, not a date (a "not" in the main clause, not in a relative
-              # one: "When should the proposals that are not about … enter into force?").
-              r" (?:should|must|may|can|shall|will|ska|skall|får|kan|bör)\b"
-              r"(?:(?!\b(?:that|which|who|som|när|when|if|om)\b)[^?,;]){0,100}?\b(?:not|inte|ej)\b|"
-              # When one may or can do a thing is in what case ("When may the party … turn down a
-              # request?" – "får bara neka om …"); "När ska …?" and "When must … submit …?" ask for a time.
-              r" (?:may|can|får|kan)\b|"
-              # What a thing counts as is decided by a rule's test: "When are two companies regarded as
-              # being in a community of interest?", "När anses ett barn vara …?" ask in what case.
-              r" (?:is|are)\b[^?,;]{1,80}?\b(?:regarded|considered|deemed|classed|classified) (?:as|to be)\b|"
-              r" (?:anses|räknas|betraktas|klassas)\b[^?,;]{0,80}?\b(?:som|vara)\b")
-# Swedish "när" and English "when" ask for a time at the head of a question or clause ("När ska …",
-# "and when …", "Bidragstaket – när …?"), not inside one ("… samråda med när det tar fram …",
-# "… languages when hiring").
-_WHEN = rf"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\b(?!{_ON_WHAT_GROUNDS})|" \
-        rf"\bwhen(?!{_ON_WHAT_GROUNDS}) (?:is|was|are|were|did|does|do|will|would|should|must|has|have|had|can|could)\b"
 # Most specific first: "how much money" is money before it is a quantity.
-# Swedish posts: asked for by title ("Vem är kommunchef?") and naming a person beside a name
-# ("generaldirektör Anna Ek", "Anna Ek, generaldirektör").
-POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landshövding\w*|kommundirektör\w*|"
-          r"kommunchef\w*|samordnare\w*|utredare\w*|talesperson\w*|rektor\w*|direktör\w*|chef\w*|"
-          r"ambassadör\w*|statssekreterare\w*|kommissionär\w*")
-# "Får landstinget informera …?", "Ska MSB också …?", "Are the companies covered …?": a verb first.
-VERB_FIRST = _cue(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
-                   # "Delar regeringen Riksrevisionens bedömning …?": whether a view is shared.
-                   r"krävs|delar|instämmer|may|can|must|should|shall|is|are|does|do|will)\b")
-# Lookbehinds: not after a number written in words ("två procent", "two per cent").
-_NOT_AFTER_NUMBER_WORD = "".join(f"(?<!\\b{word} )" for word in (
-    "en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "one", "two", "three", "four",
-    "five", "six", "seven", "eight", "nine", "ten"))
-
-
-# Who leads an inquiry (its investigator, a person): "Who is leading the new inquiry into …?", "Who
-# chairs the commission …?", "Vem leder utredningen …?". ``relations`` reads it as asking who was
-# appointed, ``specifics`` as asking for the post of investigator.
-ASKS_WHO_LEADS_AN_INQUIRY = (r"\bwho (?:heads|leads|chairs|will head|will lead|will chair|(?:is|was|will be) "
-                             r"(?:leading|heading|chairing|in charge of|conducting)) (?:the|this|that|an?) "
-                             r"(?:[\w-]+ ){0,3}?(?:inquiry|investigation|review|commission)\b|"
-                             r"\bvem (?:leder|ledde|ska leda|kommer att leda|har lett|är ordförande i) "
-                             r"(?:den |det )?(?:[\w-]+ ){0,2}?utredning\w*")
-# What an abbreviation stands for, the abbreviation named ``short``: "Vad står förkortningen bob för?",
-# "What does EPPO stand for?" (``fact_forms`` looks for it spelled out).
-ASKS_WHAT_IT_STANDS_FOR = (r"\b(?:what (?:does|do) (?:the (?:abbreviation|acronym) )?(?P<short>[\w.-]+) stand for|"
-                           r"vad står (?:förkortningen |akronymen )?(?P<kort>[\w.-]+) för)\b")
-
-
-# "What is the first one?", "Vilken är den andra av dem?": the item in a place of several just named.
-ASKS_NTH = _cue(rf"\b(?:the|den|det) (?P<place>{'|'.join([*ORDINALS_EN, *ORDINALS_SV])})"
-                r"(?: one\b| (?:of|av) (?:them|these|those|dem|dessa|de)\b|\W*$)")
-
 ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.NTH, ASKS_NTH),
     # "What new name was proposed for municipal adult education?", "Vad ska myndigheten heta?"
@@ -145,7 +82,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"(?<!inom )vilken tid\b|hur dags|när (?:öppnar|stänger)(?![^?]*\bigen\b)")),
     # "… skydda 30 procent av jordens yta", "… ska nå två procent av BNP?" name a share the question
     # is about, not the one it asks for.
-    (AnswerType.PERCENT, _cue(rf"(?<!\d\s)(?<!\d){_NOT_AFTER_NUMBER_WORD}(?:percent\w*|per cent|procent\w*)|"
+    (AnswerType.PERCENT, _cue(rf"(?<!\d\s)(?<!\d){NOT_AFTER_NUMBER_WORD}(?:percent\w*|per cent|procent\w*)|"
                               r"what share|what proportion|"
                               r"what fraction|how (?:large|big) a (?:share|part|portion|proportion)|"
                               r"hur stor andel|vilken andel|andel\w* av|"
@@ -159,7 +96,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                               r"\b(?:maximum|minimum) (?:share|percentage|proportion|fraction)\b(?! capital)|"
                               r"\b(?:maximala|minimala|högsta tillåtna|lägsta tillåtna) andel\w*|"
                               # "Hur stor del av pengarna …?" is answered by a sum or a share: a quantity.
-                              rf"hur stor del(?! av (?:de |det )?(?:{_MONEY_NOUNS})\b)")),
+                              rf"hur stor del(?! av (?:de |det )?(?:{MONEY_NOUNS})\b)")),
     (AnswerType.FREQUENCY, _cue(r"how often|how frequently|how many times|hur ofta|hur många gånger")),
     # ("Vilka år omfattar strategin?", "Which years does it cover?": from a year to a year.)
     (AnswerType.DURATION, _cue(r"how long\b(?! ago)|for how many (?:years|months|weeks|days)|how old|"
@@ -227,8 +164,8 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             # "What is the equipment package worth?", "Vad är paketet värt?"
                             r"\bwhat (?:is|was|are|were) .{1,80}\bworth\b|\bvad (?:är|var) .{1,60}\bvärt\b|"
                             r"(?:how many|hur många) (?:kronor|euros?|dollars?|sek)\b|"
-                            rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
-                            rf"\b(?:{_MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
+                            rf"how (?:much|big|large|high)\b.{{0,60}}\b(?:{MONEY_NOUNS})\b|"
+                            rf"\b(?:{MONEY_NOUNS})\b.{{0,60}}\bhow (?:much|big|large|high)\b|"
                             r"what (?:is|was|are|were) the .{0,30}\b(?:budget|cost|price|fee|salary|wage|amount|sum|"
                             r"grant|fine|financial envelope|share capital)s?\b|amount(?:s|ed)? to\b|"
                             # "What was the value of the portfolio …?" asks what it was worth.
@@ -263,7 +200,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"\bhur mycket\b.{0,60}\bkost(?:a|ar|ade|at)\b|\bhow much\b.{0,60}\bcost(?:s|ed)?\b|"
                             r"hur mycket (?:får|fick|ska|skulle)\b.{0,60}\b(?:använda|betala|betalas|tjäna|"
                             r"satsa|avsätta|tillföra|tillförs|fördela|fördelas|spara|låna)\b|"
-                            rf"hur (?:mycket|stor(?! del)|stort|stora|höga?)\b.{{0,60}}\b(?:{_MONEY_NOUNS})\b|"
+                            rf"hur (?:mycket|stor(?! del)|stort|stora|höga?)\b.{{0,60}}\b(?:{MONEY_NOUNS})\b|"
                             # A compound of a money noun: "Hur mycket betalar Sverige i årlig medlemsavgift?"
                             r"hur (?:mycket|stor|stort|stora|höga?)\b.{0,60}\w(?:avgift|kostnad|ersättning|"
                             r"premie)(?:en|er|erna)?\b")),
@@ -293,7 +230,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                                r"\bwhat (?:is|was) the most (?:that )?(?:[\w-]+ ){1,2}"
                                r"(?:may|can|could|is allowed to)\b")),
     # ("… gather views from when drafting guidance?" asks whom, not since when.)
-    (AnswerType.DATE, _cue(rf"{_WHEN}|what date|which date|what year|which year|"
+    (AnswerType.DATE, _cue(rf"{WHEN}|what date|which date|what year|which year|"
                            r"\b(?:since|from) when\b(?! \w+ing\b)|"
                            # "What are the interim and final reporting dates …?", "Vilka är datumen …?"
                            r"what (?:is|was|are|were) the (?:\w+ ){0,4}(?:date|year)s?\b|"
@@ -393,7 +330,7 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.CONTENT, _cue(r"\bvad ska .{1,80}\b(?:innehålla|omfatta|inkludera|behandla|belysa|redovisa|"
                               r"informera om|ta upp)\b|\bwhat (?:should|must|will|is|are|does|do) .{1,80}\b(?:cover|"
                               r"include|contain|address|set out|describe)\b")),
-    (AnswerType.CONDITION, _cue(rf"\b(?:när|when)(?={_ON_WHAT_GROUNDS})|"
+    (AnswerType.CONDITION, _cue(rf"\b(?:när|when)(?={ON_WHAT_GROUNDS})|"
                                 r"\bvad händer om\b|\bwhat happens (?:if|when)\b|\b(?:under|on) what conditions?\b|"
                                 r"\b(?:på|under) vilka (?:villkor|förutsättningar)\b|\bvilka (?:villkor|krav|"
                                 r"förutsättningar)\b|\bwhat (?:are the )?(?:requirements|conditions)\b|\bvad krävs\b|"

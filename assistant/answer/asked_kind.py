@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 
-from assistant.answer.answer_type import ASKS, ASKS_NTH, SPECIFIC, VERB_FIRST, AnswerType
+from assistant.answer.answer_type import ASKS, SPECIFIC, AnswerType
 from assistant.answer.events import cue as _cue
 from assistant.answer.number_words import PLACES
+from assistant.answer.question_cues import ASKS_NTH, VERB_FIRST
 
 
 def opens_as_yes_or_no(question: str) -> bool:

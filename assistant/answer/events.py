@@ -99,7 +99,8 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                     r"\b(?:was|were|is|be|been|being) closed\b|\bclosed\s*(?:[?.,]|$)"),
                 # A legal act is named by the day it was adopted: "Rådets direktiv 92/43/EEG av den 21 maj 1992".
                 # A decision named by its maker: "ett riksdagsbeslut redan 2003 om att …".
-                cue(rf"\bbeslut(?!{_NOT_DECISIONS})|\b(?:riksdags|regerings|fullmäktige|styrelse|nämnd)beslut\w*|\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid|"
+                cue(rf"\bbeslut(?!{_NOT_DECISIONS})|\b(?:riksdags|regerings|fullmäktige|styrelse|nämnd)beslut\w*|"
+                    rf"\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid|"
                     rf"\b(?:av den|of) \d{{1,2}} (?:{MONTHS}|may)\b")),
     # "Rekvisition ska ske senast den 15 november 2016": an assignment's funds are drawn by one date
     # and its report is due by another. Before "reported": "submit its request for the funds" asks

@@ -13,7 +13,7 @@ import functools
 import itertools
 import re
 
-from assistant.answer.answer_type import ASKS_WHAT_IT_STANDS_FOR, AnswerType
+from assistant.answer.answer_type import AnswerType
 from assistant.answer.body_patterns import BODY, PLACE
 from assistant.answer.fact_patterns import COMPARED, MEASURED, RATIO, STATES
 from assistant.answer.form_matching import finds as _finds
@@ -21,6 +21,7 @@ from assistant.answer.form_matching import is_new as _new
 from assistant.answer.form_matching import uses as _uses
 from assistant.answer.number_words import PLACES
 from assistant.answer.person_forms import names_person
+from assistant.answer.question_cues import ASKS_WHAT_IT_STANDS_FOR
 from assistant.answer.time_patterns import LASTING, LASTING_HINTS, WITHIN
 
 # "the 50 billion euro support" names the amount a page gives as "50 miljarder euro": a sum the

@@ -11,8 +11,8 @@ import functools
 import re
 from importlib import resources
 
-from assistant.answer.answer_type import POSTS
 from assistant.answer.form_matching import finds, is_new, uses
+from assistant.answer.question_cues import POSTS
 
 # A post holder named by title ("statsminister Ulf Kristersson", "generaldirektör Anna Ek").
 # Titles that stand before a name in running text, besides the posts a question asks for by title.

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from assistant.answer.answer_type import ASKS_WHO_LEADS_AN_INQUIRY
 from assistant.answer.events import cue as _cue
+from assistant.answer.question_cues import ASKS_WHO_LEADS_AN_INQUIRY
 
 
 class Relation(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.answer_type import ASKS_WHO_LEADS_AN_INQUIRY, AnswerType
+from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_place
 from assistant.answer.events import (
     asked_event,
@@ -24,6 +24,7 @@ from assistant.answer.events import (
 from assistant.answer.fact_forms import names_a_deadline, place_opened
 from assistant.answer.figures import in_its_year, states_another_year, years_of
 from assistant.answer.number_words import NUMBER_WORDS
+from assistant.answer.question_cues import ASKS_WHO_LEADS_AN_INQUIRY
 
 _WHEN = (AnswerType.DATE, AnswerType.DEADLINE)
 # A period counted from an event ("How long after notifying the grid company …?", "Hur lång tid efter
