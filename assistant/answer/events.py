@@ -99,7 +99,7 @@ _EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                     r"\b(?:was|were|is|be|been|being) closed\b|\bclosed\s*(?:[?.,]|$)"),
                 # A legal act is named by the day it was adopted: "Rådets direktiv 92/43/EEG av den 21 maj 1992".
                 # A decision named by its maker: "ett riksdagsbeslut redan 2003 om att …".
-                cue(rf"\bbeslut(?!{_NOT_DECISIONS})|\b(?:riksdags|regerings|fullmäktige|styrelse|nämnd)beslut\w*|"
+                cue(rf"\b(?:riksdags|regerings|fullmäktige|styrelse|nämnd)?beslut(?!{_NOT_DECISIONS})|"
                     rf"\bantog|\bantag|\bantas\b|\bfastställ|\bgodkän|\badopt|\bdecid|"
                     rf"\b(?:av den|of) \d{{1,2}} (?:{MONTHS}|may)\b")),
     # "Rekvisition ska ske senast den 15 november 2016": an assignment's funds are drawn by one date
@@ -263,7 +263,8 @@ _ATTRIBUTE = cue(r"\b(?:newly|recently|nyligen) (?:appointed|elected|established
 # "What was the original deadline for the inquiry before it was extended?": a clause dating the time
 # asked against another event (its subject a pronoun) names that event only to say which time is meant.
 _OTHER_EVENT = cue(r"\b(?:before|after|until|innan|efter att|tills)\s+"
-                   r"(?:it|they|this|that|den|det|de|denna|detta|dessa)\s+(?:was|were|is|are|had|has|got|\w+(?:des|tes|ats|tts))\b[^?;,]*")
+                   r"(?:it|they|this|that|den|det|de|denna|detta|dessa)\s+"
+                   r"(?:was|were|is|are|had|has|got|\w+(?:des|tes|ats|tts))\b[^?;,]*")
 # "By what date must Boverket report back on type approval of small houses?": what is reported on is
 # the report's topic; an event named there ("approval") is not the one the time is asked of.
 _REPORTED_ON = cue(r"\b(report\w*(?: back)?|redovisa\w*|rapportera\w*) (?:on|about|om|kring)\b[^?;,]*")

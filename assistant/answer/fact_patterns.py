@@ -347,10 +347,11 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
 # A factor before a comparative, without "så": "Arbetslösheten är nästan tre gånger högre bland
 # utrikes födda", "fem gånger fler hatbrott" (Swedish comparatives end in -are, or are one of the
 # irregular ones).
-_TIMES_THE_COMPARATIVE = rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}) gånger (?:fler|färre|mer|mera|mindre|större|högre|" \
+_FACTOR = rf"(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
+_TIMES_THE_COMPARATIVE = rf"\b{_FACTOR} gånger (?:fler|färre|mer|mera|mindre|större|högre|" \
                          r"lägre|längre|bättre|sämre|äldre|yngre|[a-zåäö]{2,}are)\b"
 # A figure given against another: "Och i utsatta områden är siffran dubbelt så hög", "three times as many".
-_COMPARED = rf"\b(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|" \
+_COMPARED = rf"\b(?:{_FACTOR}|halv\w*) gånger? så\b|\bdubbelt så\b|\bhälften så\b|" \
             rf"\b(?:twice|half|(?:\d+|{NUMBER_WORDS}) times) (?:as|more|less|higher|lower)\b|" \
             rf"{_TIMES_THE_COMPARATIVE}"
 COMPARED = re.compile(_COMPARED, re.IGNORECASE)
