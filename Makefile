@@ -160,6 +160,9 @@ eval: dev
 	$(BIN)/assistant eval tests/eval/round77/questions.jsonl --documents tests/eval/round77/documents.json
 	$(BIN)/assistant eval tests/eval/round78/questions.jsonl --documents tests/eval/round78/documents.json
 	$(BIN)/assistant eval tests/eval/round79/questions.jsonl --documents tests/eval/round79/documents.json
+	$(BIN)/assistant eval tests/eval/round80/questions.jsonl --documents tests/eval/round80/documents.json
+	$(BIN)/assistant eval tests/eval/round81/questions.jsonl --documents tests/eval/round81/documents.json
+	$(BIN)/assistant eval tests/eval/round82/questions.jsonl --documents tests/eval/round82/documents.json
 
 # Pin what .venv holds now (after a deliberate upgrade, and a re-measure of the README's figures).
 # torch is written without its local label ("+cpu"): pip resolves 2.13.0 to the CPU build here.

@@ -250,10 +250,12 @@ def test_the_second_fresh_set_draws_pages_no_other_set_draws_and_its_evidence_is
                                                                       ("round72", 14, 62, 8), ("round73", 14, 62, 8),
                                                                       ("round74", 14, 62, 8), ("round75", 14, 62, 8),
                                                                       ("round76", 14, 62, 8), ("round77", 14, 62, 8),
-                                                                      ("round78", 14, 62, 8), ("round79", 14, 62, 8)])
+                                                                      ("round78", 14, 62, 8), ("round79", 14, 62, 8),
+                                                                      ("round80", 14, 62, 8), ("round81", 14, 62, 8),
+                                                                      ("round82", 14, 62, 8)])
 def test_the_rounds_of_new_users_uploads_draw_pages_no_other_set_draws_and_their_evidence_is_in_them(
         name: str, pages: int, answerable: int, negatives: int, tmp_path: Path) -> None:
-    """The rounds of issue 20's sixteenth to thirty-ninth passes (pages uploaded and synced as a new
+    """The rounds of issue 20's sixteenth to fortieth passes (pages uploaded and synced as a new
     user would; tuning material): pages none of any other draw holds, every evidence string in its page."""
     # Each round leaves out the pages of every set made before it, the earlier rounds too.
     rounds_before = tuple(f"round{n}" for n in range(1, int(name.removeprefix("round"))))
