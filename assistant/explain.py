@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.answer_type import AnswerType
 from assistant.answer.selection import FEATURES, Candidate, quoted_spans
 from assistant.evaluate import AnswerReport, AnswerResult, evidence_found
 from assistant.facade import PolicyAssistant
@@ -35,7 +36,7 @@ def _explain(assistant: PolicyAssistant, result: AnswerResult) -> str:
     state = "abstained" if result.answer.abstained else ("evidence later" if result.evidence_in_answer else "missed")
     lines = [f"{question.id} [{state}] {question.question}",
              f"  evidence: {question.evidence}   answer type: {answer_type.value if answer_type else '-'}"]
-    holds = [evidence_found(_quoted(c, question.question), question.evidence) for c in ranked]
+    holds = [evidence_found(_quoted(c, question.question, answer_type), question.evidence) for c in ranked]
     for number, (candidate, held) in enumerate(zip(ranked, holds, strict=True)):
         if number >= SHOWN and not (held and not any(holds[:number])):
             continue
@@ -51,8 +52,9 @@ def _explain(assistant: PolicyAssistant, result: AnswerResult) -> str:
     return "\n".join(lines)
 
 
-def _quoted(candidate: Candidate, question: str) -> str:
-    return " ".join(candidate.passage.document_text[a:b] for a, b in quoted_spans(candidate, question=question))
+def _quoted(candidate: Candidate, question: str, answer_type: AnswerType | None) -> str:
+    return " ".join(candidate.passage.document_text[a:b]
+                    for a, b in quoted_spans(candidate, question=question, answer_type=answer_type))
 
 
 def _history(result: AnswerResult) -> list[ChatTurn]:

@@ -98,7 +98,8 @@ def collect(assistants: dict[Path, PolicyAssistant]) -> list[Group]:
             labels = []
             for candidate in ranked:
                 text = " ".join(candidate.passage.document_text[a:b]
-                                for a, b in quoted_spans(candidate, question=question.question))
+                                for a, b in quoted_spans(candidate, question=question.question,
+                                                         answer_type=answer_type))
                 labels.append(evidence_found(text, question.evidence))
             if any(labels) or (not question.answerable and answer_type in SPECIFIC and ranked):
                 matrix = np.array([[c.features[name] for name in FEATURES] for c in ranked], dtype=np.float64)

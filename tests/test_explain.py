@@ -4,6 +4,7 @@ would have held the evidence."""
 
 from __future__ import annotations
 
+from assistant.answer.asked_kind import asked_type
 from assistant.answer.selection import quoted_spans
 from assistant.evaluate import EvalQuestion, evaluate_answers
 from assistant.explain import explain_misses
@@ -20,10 +21,13 @@ def _question(evidence: str) -> EvalQuestion:
 def test_a_miss_lists_the_candidates_and_marks_the_one_holding_the_evidence(assistant: PolicyAssistant) -> None:
     _, ranked, _ = assistant.answer_candidates(QUESTION)
     third = ranked[2]
-    quoted = " ".join(third.passage.document_text[a:b] for a, b in quoted_spans(third, question=QUESTION))
+    kind = asked_type(QUESTION)
+    quoted = " ".join(third.passage.document_text[a:b]
+                      for a, b in quoted_spans(third, question=QUESTION, answer_type=kind))
     evidence = " ".join(quoted.split()[:6])
     if any(evidence.casefold() in " ".join(c.passage.document_text[a:b] for a, b in
-                                             quoted_spans(c, question=QUESTION)).casefold() for c in ranked[:2]):
+                                             quoted_spans(c, question=QUESTION, answer_type=kind)).casefold()
+           for c in ranked[:2]):
         evidence = " ".join(quoted.split()[-6:])
     report = evaluate_answers([_question(evidence)], assistant.ask, source_text=assistant.document_text)
     assert not report.results[0].evidence_in_first_quote
@@ -37,7 +41,8 @@ def test_a_miss_lists_the_candidates_and_marks_the_one_holding_the_evidence(assi
     # And which candidate the answer actually quoted first: its quote is the answer's first.
     (first,) = [line for line in lines if line.startswith("  quoted first: ")]
     lead = ranked[int(first.split()[2]) - 1]
-    lead_quote = " ".join(lead.passage.document_text[a:b] for a, b in quoted_spans(lead, question=QUESTION))
+    lead_quote = " ".join(lead.passage.document_text[a:b]
+                          for a, b in quoted_spans(lead, question=QUESTION, answer_type=asked_type(QUESTION)))
     assert report.results[0].answer.citations[0].quote in lead_quote
 
 

@@ -344,3 +344,10 @@ def test_legal_and_nuclear_terms_are_known_by_their_swedish_names(glossary: Glos
     forms = glossary.swedish_for_english("How much spent nuclear fuel will the final repository hold?")
     assert "kärnbränsle" in forms and "slutförvar" in forms
     assert "dödsstraff" in glossary.swedish_for_english("Does the country still use the death penalty?")
+
+
+def test_criminal_gangs_and_legally_binding_are_known_by_the_words_the_pages_use(glossary: Glossary) -> None:
+    """"Criminal gangs" is "de kriminella gängen" as often as "gängkriminalitet"; "legally binding"
+    is "juridiskt bindande"."""
+    assert "kriminella gängen" in glossary.swedish_for_english("How many are recruited into criminal gangs?")
+    assert "juridiskt bindande" in glossary.swedish_for_english("Is the agreement legally binding?")

@@ -445,6 +445,12 @@ WHOLE_SETS = {
     "round78": Floors(recall_at_5=0.96, in_answer=0.96, in_first_quote=0.80, declined=0.5, false_abstentions=0.04),
     # Round79: 59/62, 54/62, 47/62, 6/8, 2/62 (53, 46, 5/8, 3).
     "round79": Floors(recall_at_5=0.91, in_answer=0.83, in_first_quote=0.72, declined=0.625, false_abstentions=0.07),
+    # Round80: 60/62, 58/62, 48/62, 3/8, 1/62 (50, 39, 3/8, 3).
+    "round80": Floors(recall_at_5=0.93, in_answer=0.90, in_first_quote=0.74, declined=0.25, false_abstentions=0.05),
+    # Round81: 60/62, 57/62, 48/62, 5/8, 2/62 (55, 47, 5/8, 3).
+    "round81": Floors(recall_at_5=0.93, in_answer=0.88, in_first_quote=0.74, declined=0.5, false_abstentions=0.07),
+    # Round82: 62/62, 59/62, 52/62, 6/8, 0/62 (56, 50, 6/8, 1).
+    "round82": Floors(recall_at_5=0.96, in_answer=0.91, in_first_quote=0.80, declined=0.625, false_abstentions=0.04),
 }
 
 

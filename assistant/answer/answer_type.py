@@ -303,6 +303,9 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                            r"sjukhus|universitet|företag|bolag|skolor|domstolar)|"
                            # ("Vilka länders etiska råd …?" asks for the councils.)
                            r"\bvilka (?:länder|medlemsstater|medlemsländer)\b|"
+                           # Hosts, a person or a country: "Vilka var medvärdar för mötet?"
+                           r"\bvilka (?:var|är|blir|blev) (?:med)?värdar\b|\bvilk(?:en|et) (?:var|är|blir|blev) "
+                           r"(?:med)?värd\b|"
                            r"\bvilken\b (?:myndighet|organisation|nämnd|aktör|instans|förvaltning|enhet|funktion|"
                            r"roll|avdelning|part|kommun|region|högskola|skola|domstol|medlemsstat)|"
                            r"\bvilk(?:et|a) lärosäten?\b|\bwhich (?:[\w-]+ ){0,2}institutions?\b|"
@@ -316,7 +319,11 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
     # "fit for purpose" judges a thing; "Vad vill regeringen uppnå med mötena?" asks what they are for.
     (AnswerType.PURPOSE, _cue(r"(?<!fit for )\bpurpose\b|\baims? (?:of|to)\b|\b(?:meant|intended) to\b|"
                               r"\bwhat is .{0,60} for\?|\b\w*syfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|"
-                              r"\buppnå med\b|\bvad är målet med\b|\bwhat (?:is|was) the (?:goal|objective) of\b|"
+                              # "Vad är målet för jämställdhetspolitiken?", "What is Sweden's goal for the
+                              # chairmanship?"
+                              r"\buppnå med\b|\bvad är (?:det )?(?:övergripande )?målet (?:med|för)\b|"
+                              r"\bwhat (?:is|was|are|were) (?:the|[\w-]+['’]s?|its|their|our) (?:overall |main )?"
+                              r"(?:goals?|objectives?) (?:of|for|with)\b|"
                               r"\b(?:want|wants|wanting|hope|hopes|hoping|aim|aims|aiming|"
                               r"try|tries|trying|seek|seeks|seeking) to achieve\b")),
     # ("… for closed mines where the guarantees are insufficient?": a relative "where" asks no place.)
@@ -327,7 +334,10 @@ ASKS: list[tuple[AnswerType, re.Pattern[str]]] = [
                             r"vilken (?:\w+ )?(?:stad|ort|plats|region|län)|"
                             r"vilket (?:land|län)")),
     # "Vad ska redovisningen innehålla?", "What should the interim report cover?"
-    (AnswerType.CONTENT, _cue(r"\bvad ska .{1,80}\b(?:innehålla|omfatta|inkludera|behandla|belysa|redovisa|"
+    # ("What is the theme of the Stockholm+50 meeting?", "Vilket tema har mötet?": what it takes up.)
+    (AnswerType.CONTENT, _cue(r"\bwhat (?:is|was|are|were) the (?:main |overall )?(?:themes?|topics?)\b|"
+                              r"\bvad (?:är|var) (?:huvud)?temat?\b|\bvilke?t (?:\w+ )?tema\b|"
+                              r"\bvad ska .{1,80}\b(?:innehålla|omfatta|inkludera|behandla|belysa|redovisa|"
                               r"informera om|ta upp)\b|\bwhat (?:should|must|will|is|are|does|do) .{1,80}\b(?:cover|"
                               r"include|contain|address|set out|describe)\b")),
     (AnswerType.CONDITION, _cue(rf"\b(?:när|when)(?={ON_WHAT_GROUNDS})|"

@@ -33,6 +33,9 @@ def asked_type(question: str) -> AnswerType | None:
         if found := cue.search(question):
             if answer_type is AnswerType.COUNT and _TREND.search(question):
                 continue  # "Hur har antalet … utvecklats?" asks how a number changed, not how many
+            if answer_type is AnswerType.COUNT and _OPENS_WITH_WHICH.match(question) \
+                    and not _HOW_MANY.match(found.group(0)):
+                continue  # "Which countries supported … a cap on the number of children …?" asks which
             if answer_type in SPECIFIC and found.start() > 0 and _EMBEDDED.match(found.group(0)) \
                     and not _SECOND_QUESTION.search(question[:found.start()]):
                 # "Ska utredaren bedöma hur lång tid det tar …?" asks whether, not how long ("Is
@@ -83,6 +86,11 @@ def asked_place(question: str) -> int | None:
 # costs?": what someone says of a thing, not the thing's figure.
 _SAYS_ABOUT = _cue(r"^\W*(?:and\s+|och\s+)?(?:vad (?:säger|sa|sade|skriver|anför|framhåller)\b.{1,80}?\bom\b|"
                    r"what (?:does|did|do) .{1,80}?\b(?:say|write|state) about\b)")
+
+# A question opening "which …" asks which; a number it names later ("the number of children") is
+# what it is about.
+_OPENS_WITH_WHICH = _cue(r"^\W*(?:and\s+|och\s+)?(?:which|vilken|vilket|vilka)\b")
+_HOW_MANY = _cue(r"how many|hur många")
 
 # Read beside a cue found: whom to ask (a contact is then asked for), an aim (money asked for is then
 # a purpose), how much (money is then money).

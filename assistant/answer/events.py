@@ -24,11 +24,13 @@ MONTH_NUMBERS: dict[str, int] = {name: number for number, names in enumerate((
     ("november",), ("december",)), start=1) for name in names}
 
 
-# A signing, named alike in a question and in a sentence: "skrivas under", "undertecknas", "signed".
+# A signing, named alike in a question and in a sentence: "skrivas under", "undertecknas", "signed",
+# "signerade", "vid signeringen".
 # Paying money back, asked of and told in the same words ("paid back", "återbetalas", "returned").
 _REPAYING = cue(r"\b(?:paid|pay|pays|be paid) back\b|\brepa(?:y|id|ys|yment)\b|\båterbetal\w*|"
                 r"\bbetala\w* tillbaka\b|\båterför(?:a|as|s)\b|\breturned\b")
-_SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bskriv\w* under\b|\bskrevs under\b|\bunderteckn\w*")
+_SIGNING = cue(r"\bsign(?:s|ed|ing)?\b|\bsigner(?:a|ar|as|ade|ades|at|ats|ing|ingen)\b|\bskriv\w* under\b|"
+                r"\bskrevs under\b|\bunderteckn\w*")
 
 # How a sentence says a body came to be ("NDPHS är en internationell organisation som bildades 2003").
 # "Kungl. Vasaorden instiftades år 1772": an order, a prize or a fund is instituted.

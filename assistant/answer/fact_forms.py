@@ -21,7 +21,7 @@ from assistant.answer.form_matching import is_new as _new
 from assistant.answer.form_matching import uses as _uses
 from assistant.answer.number_words import PLACES
 from assistant.answer.person_forms import names_person
-from assistant.answer.question_cues import ASKS_WHAT_IT_STANDS_FOR
+from assistant.answer.question_cues import ASKS_HOW_MANY_OF_THEM, ASKS_WHAT_IT_STANDS_FOR
 from assistant.answer.time_patterns import LASTING, LASTING_HINTS, WITHIN
 
 # "the 50 billion euro support" names the amount a page gives as "50 miljarder euro": a sum the
@@ -95,6 +95,9 @@ def states(answer_type: AnswerType, text: str, *, besides: str = "", bodies: fro
         lowered = text.casefold()
         return _finds(STATES[answer_type], text, exclude) or (
             any(hint in lowered for hint in LASTING_HINTS) and _finds(LASTING, text, exclude))
+    if answer_type is AnswerType.COUNT and ASKS_HOW_MANY_OF_THEM.search(besides) \
+            and _finds(STATES[AnswerType.PERCENT], text, exclude):
+        return True  # "Hur många av gängmedlemmarna …?" – "50 procent av gängmedlemmarna …"
     if answer_type is AnswerType.PERCENT and _finds(COMPARED, text, exclude):
         # A share given against another ("… är siffran dubbelt så hög") answers "And in vulnerable areas?".
         return True

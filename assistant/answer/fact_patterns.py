@@ -215,6 +215,9 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                                # A law by the name "lagen om …"; an inquiry by its name ("Betänkande av
                                # Vandelsutredningen", "Utredningen om …", not "utredningen om" in a sentence).
                                r"\blagen (?:\(\d{4}:\d+\) )?om\b|"
+                               # An EU act by its name: "direktivet om marknader för finansiella instrument",
+                               # "EU:s prospektförordning" ("förordningen om …" is as often a Swedish one).
+                               r"\bdirektivet om\b|\b(?:EU:s|unionens|EG:s)\s+[a-zåäö-]*(?:förordning|direktiv)\w*|"
                                r"(?-i:\b[A-ZÅÄÖ][a-zåäö-]+utredningen\b|\bUtredningen (?:om|för|av|angående)\b)"),
     # A permission, duty or limit: "får inte", "ska bara … om", "ska även", "may not", "only if", "unless".
     AnswerType.YES_NO: _cue(r"\b(?:får|ska|skall|måste|bör|behöver|kan)\s+(?:[\wåäö]+\s+){0,2}?(?:inte|ej|endast|bara|"
@@ -251,9 +254,20 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                             # Whether the law allows it, said of the act: "Samkönade sexuella handlingar är
                             # olagliga" (not "illegal handel", the trade named).
                             r"\b(?:är|var|blir|vara|is|are|was|were|be)\s+(?:inte\s+|not\s+)?(?:o?laglig(?:a|t)?|"
-                            r"straffbar(?:a|t)?|(?:il)?legal|(?:un)?lawful|punishable)\b"),
+                            r"straffbar(?:a|t)?|(?:il)?legal|(?:un)?lawful|punishable)\b|"
+                            # A possibility there is: "Det kommer fortsatt att finnas möjlighet för
+                            # biståndsaktörer i Irak att söka medel …" answers "Will they still be able to apply?".
+                            r"\b(?:finns|finnas|fanns|ges|gavs|getts)\s+(?:[\wåäö]+\s+)?möjlighet(?:en|er)?\s+"
+                            r"(?:för\s+[^.;:]{1,60}?\s+)?att\b|"
+                            r"\bit (?:will|is|was) (?:still )?(?:be )?possible (?:for|to)\b|"
+                            # A requirement taken away: "Dagens generella krav på bygglov för fasadändringar
+                            # … tas bort" answers "Will changing the facade still need a permit?".
+                            r"\b(?:krav\w*|skyldighet\w*|lovplikt\w*)\b[^.;:]{0,100}?\b(?:tas bort|togs bort|"
+                            r"slopas|slopades|avskaffas|avskaffades|upphävs|upphävdes)\b|"
+                            r"\b(?:requirements?|obligations?)\b[^.;:]{0,100}?\b(?:is|are|was|were|will be|be) "
+                            r"(?:removed|abolished|scrapped|lifted)\b"),
     AnswerType.CONTENT: _cue(r"\binnehåll\w*|\bomfatta\w*|\binkludera\w*|\bsärskilt\b|\bbland annat\b|\bbl\.\s?a\.|"
-                             r"\bmed (?:särskilt )?fokus på\b|\bwith (?:a )?focus on\b|"
+                             r"\bmed (?:särskilt )?fokus på\b|\bwith (?:a )?focus on\b|\btema(?:t|n)?\b|\bthemes?\b|"
                              r"\bbelysa\b|\bbehandla\b|\bincludes?\b|\bincluding\b|\bcontains?\b|\bcover(?:s|ing)?\b|"
                              r"\bin particular\b|:\s*\n|"
                              # "I uppdraget ingår att …": what a task takes in.
@@ -339,7 +353,12 @@ STATES: dict[AnswerType, re.Pattern[str]] = {
                           r"(?-i:\b(?:namnet|benämningen|name) [A-ZÅÄÖ])|"
                           r"\b(?:ska|skall|kommer att|föreslås) (?:\w+ )?(?:heta|benämnas)\b|\brenam\w*|"
                           r"\bname (?:is |will be |was )?changed\b|\bbe (?:called|named)\b"),
-    AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är)\b|"
+    AnswerType.PURPOSE: _cue(r"\bsyfte\w*|\bsyftar\b|\bändamål\w*|\bavsikt\w*|\bmålet (?:med|är|för)\b|"
+                             # "Vårt mål med ordförandeskapet …", "The objective of Swedish gender equality
+                             # policy is that …"
+                             r"\b(?:vårt|vår|deras|dess|sitt|hennes|hans) mål med\b|"
+                             r"\bthe (?:overall |main )?(?:goal|objective)s? (?:of|for|with)\b[^.;:]{0,80}?"
+                             r"\b(?:is|are|was)\b|"
                              # "… vidareutveckla programmen så att de tydligare bidrar till …"
                              r"\bså att\b|\bso that\b|"
                              r"\bpurpose\b|\baims? (?:of|to|is)\b|\bintended to\b|\bin order to\b"),
@@ -361,4 +380,10 @@ RATIO = re.compile(rf"{_COMPARED}|"
                     r"\b(?:för|tre|fyr)dubbl(?:a|as|ar|ade|ats|ing\w*)\b|\bhalvera\w*|"
                     # "antalet brottsutvisade kan sexfaldigas", "en tiofaldig ökning".
                     r"\b(?:fem|sex|sju|åtta|nio|tio|tjugo|hundra)faldig\w*|\b(?:fivefold|sixfold|tenfold)\b|"
-                    r"\b(?:doubl|tripl|quadrupl)(?:e|es|ed|ing)\b|\bhalv(?:e|es|ed|ing)\b", re.IGNORECASE)
+                    r"\b(?:doubl|tripl|quadrupl)(?:e|es|ed|ing)\b|\bhalv(?:e|es|ed|ing)\b|"
+                    # A part of another: "storleken på EU:s riskkapitalmarknad är en tjugondel av den
+                    # amerikanska", "a fifth of".
+                    r"\b(?:en|ett|one|a)\s+(?:tredje|fjärde|femte|sjätte|sjunde|åtton|nion|tion|tjugon|"
+                    r"trettion|fyrtion|femtion|hundra|tusen)del(?:en)?\s+av\b|"
+                    r"\b(?:one|a)\s+(?:third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|twentieth|"
+                    r"thirtieth|fortieth|fiftieth|hundredth|thousandth)\s+of\b", re.IGNORECASE)

@@ -44,7 +44,14 @@ _POINTS_BACK = re.compile(r"\b(?:that|this|these|those|it|its|they|them|their|th
                           # question ("Vad kostar den?"), before a bare verb ("Varför behövde den ta
                           # över ansvaret?") or in "handlar det om" ("Hur mycket handlar det om?").
                           r"|\b(?:den|det)(?=\s*[?.!]?\s*$)|\b(?:den|det)(?=\s+(?:ta|få|göra|bli|vara|ha|ge|gå|"
-                          r"kosta|gälla|behöva|kunna|inte)\b)|\bhandla(?:r|de) det om\b", re.IGNORECASE)
+                          r"kosta|gälla|behöva|kunna|inte)\b)|\bhandla(?:r|de) det om\b|"
+                          # "den"/"det"/"de" before a definite noun point at it: "Vem står bakom det
+                          # initiativet?", "Hur länge gäller den ordningen?" (not a formal subject: "Är
+                          # det staten som betalar?").
+                          r"(?<!\bär )(?<!\bvar )(?<!\bblir )(?<!\bfinns )"
+                          r"\b(?:den|det|de)\s+(?!(?:även|sedan|igen|redan|mycket|helt|inget|eget|öppet|"
+                          r"emellertid|[a-zåäö]+ligen)\b)[a-zåäö]{2,}(?:et|en|arna|erna|orna)\b",
+                          re.IGNORECASE)
 # A definite noun naming what the conversation was about points back too ("What is the money meant
 # to achieve?" after "How much is the government putting into aviation?", "Är höjningen tillfällig?"
 # after "Med hur mycket ökar stödet?"): such a short question is searched for in the documents the

@@ -56,6 +56,10 @@ WHEN = rf"(?:^|[,;:–—]\s*|\s-\s+|\b(?:and|och|or|eller)\s+)\W*(?:when|när)\
 POSTS = (r"\w*minister\w*|statsråd\w*|generaldirektör\w*|ordförande\w*|landshövding\w*|kommundirektör\w*|"
           r"kommunchef\w*|samordnare\w*|utredare\w*|talesperson\w*|rektor\w*|direktör\w*|chef\w*|"
           r"ambassadör\w*|statssekreterare\w*|kommissionär\w*")
+# "Hur många av gängmedlemmarna saknar EU-medborgarskap?", "How many of the members …?": a part of
+# a whole named, told as a share as often as a count ("50 procent av gängmedlemmarna är inte …").
+ASKS_HOW_MANY_OF_THEM = _cue(r"\bhur många av (?:de|dem|dessa|[\wåäö-]+(?:na|rna))\b|"
+                             r"\bhow many of (?:the|them|these|those|its|their)\b")
 # "Får landstinget informera …?", "Ska MSB också …?", "Are the companies covered …?": a verb first.
 VERB_FIRST = _cue(r"^\W*(?:och\s+|and\s+)?(?:får|ska|skall|måste|kan|är|finns|omfattas|gäller|behöver|"
                    # "Delar regeringen Riksrevisionens bedömning …?": whether a view is shared.

@@ -55,28 +55,45 @@ class QuotedUnit(Protocol):
     def span(self) -> tuple[int, int]: ...
 
 
-def quoted_spans(candidate: QuotedUnit, *, question: str) -> tuple[tuple[int, int], ...]:
+def quoted_spans(candidate: QuotedUnit, *, question: str,
+                 answer_type: AnswerType | None) -> tuple[tuple[int, int], ...]:
     """The spans ``select`` would quote for ``candidate``: its list with it where it has one, the
     sentence before it where it points back to that one ("… mot bakgrund av detta beslut"), and the
     sentence after it where it points forward ("… i nedanstående vision.") or the next one spells
-    out what it announced ("Det handlar om …") or, for a question asking why, gives its point
-    (``_GIVES_ITS_POINT``); for a list question, the sentences after one counting what it announces
-    that say what they are (``_counted_through``)."""
+    out what it announced ("Det handlar om …") or rounds it off in a few words (``_rounds_off``)
+    or, for a question asking why, gives its point (``_GIVES_ITS_POINT``), and the sentence before
+    one saying it follows from that (``_FOLLOWS_FROM``); for a list question, the sentences after
+    one counting what it announces that say what they are (``_counted_through``). ``answer_type``:
+    the kind of fact the answer is for, a follow-up's own ("And why was it planned for then?" asks
+    why, joined to a question asking when)."""
     wants_list, kind = asks_for_a_list(question), asked_type(question)
+    why = answer_type in _WHY
     spans = _with_list(candidate, wants_list=wants_list, open_question=kind is None)
     if spans == (candidate.span,) and candidate.passage.kind == "text":
         text = candidate.passage.document_text
         start, end = _with_antecedent(text, candidate.span)
+        if why and start == candidate.span[0] and _FOLLOWS_FROM.search(text[start:candidate.span[1]]) \
+                and (before := _sentence_before(text, start)) is not None:
+            start = before[0]  # why it is so is said in the sentence it follows from
         if wants_list and (counting := _ENDS_COUNTING.search(text[candidate.span[0]:candidate.span[1]].rstrip())) \
                 and (through := _counted_through(text, end, counting.group("counted"))) > end:
             return ((start, through),)
         after = _sentence_after(text, end)
         if after and (_points_forward(text[candidate.span[0]:candidate.span[1]])
-                      or _spells_out(text[after[0]:after[1]])
-                      or (kind in _WHY and _GIVES_ITS_POINT.search(text[after[0]:after[1]]))):
+                      or _spells_out(text[after[0]:after[1]]) or _rounds_off(text, end, after)
+                      or (why and _GIVES_ITS_POINT.search(text[after[0]:after[1]]))):
             end = after[1]
         return ((start, end),)
     return spans
+
+
+def _rounds_off(text: str, end: int, after: tuple[int, int]) -> bool:
+    """Whether the sentence ``after`` a unit ending at ``end`` is a short one on the same line that
+    finishes its thought: "Om beslut ska fattas krävs konsensus. Alla 57 stater ska enas." (Not the
+    lead-in of a list: "SLU ska i detta arbete beakta" is quoted with its list.)"""
+    sentence = text[after[0]:after[1]].rstrip()
+    return after[1] - after[0] < _FRAGMENT_CHARS and "\n" not in text[end:after[0]] \
+        and sentence.endswith((".", "!", "?")) and not is_list_item(sentence)
 
 
 # A sentence whose point is in the text after it: "… sammanfattas detta i nedanstående vision.",
@@ -103,6 +120,10 @@ def _spells_out(unit: str) -> bool:
 # A sentence giving the point of the one before it, quoted with it when the question asks why or
 # what for: "Regeringen föreslår att … Syftet med detta är att göra det möjligt att narkotikaklassa …".
 _WHY = frozenset({AnswerType.PURPOSE, AnswerType.REASON})
+# A sentence saying it follows from the one before: "Ett regeringsbeslut … planeras därför under
+# hösten 2024.", "The government has therefore …" ("därför att …" gives its own cause). Asked why, it
+# is quoted with that sentence; it is still read alone, since it names its own subject.
+_FOLLOWS_FROM = re.compile(r"\b(?:därför|therefore)\b(?!\s+(?:att|som)\b)", re.IGNORECASE)
 _GIVES_ITS_POINT = re.compile(r"^(?:syftet|målet|avsikten|skälet|anledningen|orsaken) (?:med|till|för|bakom) "
                               r"(?:detta|det|dessa|förslaget|förslagen|ändringen|ändringarna)\b|"
                               r"^(?:the )?(?:purpose|aim|reason) (?:of|for|behind) (?:this|that|these|the proposal)\b|"

@@ -357,7 +357,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
     lead = eligible[0]
     if read_alone is not None and not missing and not settled:
         lead = tie_broken(lead, eligible, read_alone, weights)
-    chosen = [(lead, quoted_spans(lead, question=question))]
+    chosen = [(lead, quoted_spans(lead, question=question, answer_type=answer_type))]
     for candidate in ranked:
         if len(chosen) >= max_points:
             break
@@ -367,7 +367,7 @@ def select(ranked: list[Candidate], *, question: str, answer_type: AnswerType | 
             continue
         if answer_type in SPECIFIC and not candidate.states_type:
             continue
-        spans = quoted_spans(candidate, question=question)
+        spans = quoted_spans(candidate, question=question, answer_type=answer_type)
         if any(_overlaps(candidate, spans, other, quoted) or _same_words(candidate, other) for other, quoted in chosen):
             continue
         chosen.append((candidate, spans))

@@ -9,7 +9,7 @@ Regex work only: a few searches per question, a few per candidate unit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_place
@@ -25,6 +25,7 @@ from assistant.answer.fact_forms import names_a_deadline, place_opened
 from assistant.answer.figures import in_its_year, states_another_year, years_of
 from assistant.answer.number_words import NUMBER_WORDS
 from assistant.answer.question_cues import ASKS_WHO_LEADS_AN_INQUIRY
+from assistant.answer.whose import CountriesAsked
 
 _WHEN = (AnswerType.DATE, AnswerType.DEADLINE)
 # A period counted from an event ("How long after notifying the grid company …?", "Hur lång tid efter
@@ -159,6 +160,8 @@ class AskedFact:
     place: int | None = None  # the item asked for by its place ("What is the second one?": 2)
     part: bool = True  # a figure for a part of what was counted may answer ("How many of them …?")
     original: bool = False  # the time first set, not the one that replaced it ("the original deadline")
+    # The countries a figure is asked of, and in what role ("… till Indonesien").
+    countries: CountriesAsked = field(default_factory=CountriesAsked)
 
     @classmethod
     def of(cls, answer_type: AnswerType | None, *, asked: str, figures: str) -> AskedFact:
@@ -173,7 +176,8 @@ class AskedFact:
                    proposed=event is not None and _PROPOSAL.search(asked) is not None,
                    place=asked_place(asked) if answer_type is AnswerType.NTH else None,
                    part=answer_type not in FIGURES or _ASKS_A_PART.search(asked) is not None,
-                   original=answer_type in _WHEN and _ASKS_ORIGINAL.search(asked) is not None)
+                   original=answer_type in _WHEN and _ASKS_ORIGINAL.search(asked) is not None,
+                   countries=CountriesAsked.of(figures) if answer_type in FIGURES else CountriesAsked())
 
     def of_its_event(self, text: str) -> bool:
         """Whether ``text`` itself speaks of the event the time is asked of ("… träda i kraft den
@@ -218,7 +222,8 @@ class AskedFact:
         naming a day when one is asked for, in the unit asked, naming the post a person is asked by
         (or under a ``heading`` naming it: a programme's entries under "Justitieminister …"), opening
         as the item in the place asked ("För det andra …" for "the second one"), not a part of what was
-        just counted ("Av dessa …") unless a part is asked for."""
+        just counted ("Av dessa …") unless a part is asked for, not a figure of another country in the
+        role the question names its own in ("till Indien" for "till Indonesien")."""
         return (self.event is None or self.event in _PREFERRED_ONLY or self.of_its_event(stated)
                 or self.of_its_event(context)) \
             and not states_another_year(self.answer_type, self.years, in_its_year(stated, before)) \
@@ -227,4 +232,5 @@ class AskedFact:
             and (self.unit is None or self.unit.search(stated) is not None) \
             and (self.post is None or self.post.search(f"{heading}\n{stated}") is not None) \
             and (self.place is None or place_opened(stated) == self.place) \
-            and (self.part or _OF_THESE.search(stated) is None)
+            and (self.part or _OF_THESE.search(stated) is None) \
+            and not self.countries.another_in_the_same_role(stated)

@@ -1070,3 +1070,23 @@ def test_what_a_bill_says_is_no_question_for_which_bill() -> None:
         AnswerType.REFERENCE
     assert asked_type("Which bill did the government present?") is AnswerType.REFERENCE
     assert asked_type("What law regulates the matter?") is AnswerType.REFERENCE
+
+
+def test_a_goal_for_a_thing_is_its_purpose_and_a_theme_is_what_it_takes_up() -> None:
+    assert asked_type("Vad är målet för den svenska jämställdhetspolitiken?") is AnswerType.PURPOSE
+    assert asked_type("And what is Sweden's goal for the presidency?") is AnswerType.PURPOSE
+    assert states(AnswerType.PURPOSE, "Vårt mål med ordförandeskapet är att vara öppna och transparenta.", besides="")
+    assert states(AnswerType.PURPOSE, "The objective of the policy is that women and men shall have equal power.",
+                  besides="")
+    assert not states(AnswerType.PURPOSE, "The bill presents a common objective for all policy areas.", besides="")
+    assert asked_type("What is the theme of the summit?") is AnswerType.CONTENT
+    assert asked_type("Vilket tema har konferensen?") is AnswerType.CONTENT
+    assert states(AnswerType.CONTENT, "Temat för mötet är hållbara städer.", besides="")
+
+
+def test_which_things_asks_which_though_it_names_a_number_of_something() -> None:
+    assert asked_type("Which countries backed the call for a cap on the number of children per donor?") is \
+        AnswerType.BODY
+    assert asked_type("Which year did the number of applications peak?") is AnswerType.DATE
+    assert asked_type("How many countries backed the call?") is AnswerType.COUNT
+    assert asked_type("Vilka var medvärdar för det förberedande mötet?") is AnswerType.BODY

@@ -451,3 +451,10 @@ def test_a_prize_handed_out_in_any_tense_is_the_awarding() -> None:
     for text in ("Priset delas ut vid en middag i Stockholm i maj.", "Medaljerna delades ut i slottet.",
                  "Kungen delar ut priserna."):
         assert speaks_of("awarded", text), text
+
+
+def test_a_signing_is_named_by_the_swedish_loan_word_too() -> None:
+    assert asked_event("On what date did Sweden sign the accords?") == "signed"
+    assert speaks_of("signed", "Talet hölls vid signeringen av avtalet den 16 april 2024.")
+    assert speaks_of("signed", "Statsministern signerade ett nytt strategiskt partnerskap.")
+    assert not speaks_of("signed", "Skylten visar vägen till signalen.")

@@ -711,3 +711,31 @@ def test_an_obligation_answers_whether_one_must() -> None:
                   besides=question)
     assert states(AnswerType.YES_NO, "Agencies are obliged to respond.", besides="Must agencies respond?")
     assert not states(AnswerType.YES_NO, "Remissen skickades till myndigheterna i maj.", besides=question)
+
+
+def test_how_many_of_them_is_answered_by_a_share_of_them_too() -> None:
+    share = "Ungefär 30 procent av medlemmarna arbetar deltid."
+    assert states(AnswerType.COUNT, share, besides="Hur många av medlemmarna arbetar deltid?")
+    assert not states(AnswerType.COUNT, share, besides="Hur många medlemmar har kassan?")
+
+
+def test_a_possibility_kept_or_a_requirement_taken_away_answers_whether() -> None:
+    assert states(AnswerType.YES_NO, "Det kommer fortsatt att finnas möjlighet för föreningar att söka bidrag.",
+                  besides="")
+    assert states(AnswerType.YES_NO, "Dagens krav på bygglov för att byta fönster tas bort.", besides="")
+    assert states(AnswerType.YES_NO, "The permit requirement will be removed next year.", besides="")
+    assert not states(AnswerType.YES_NO, "Föreningarna söker bidrag varje år.", besides="")
+    # Only a requirement taken away: a rule removed is no answer to whether one is kept.
+    assert not states(AnswerType.YES_NO, "att de särskilda äldrereglerna tas bort,", besides="")
+
+
+def test_a_fraction_of_another_thing_states_how_large_it_is() -> None:
+    assert states(AnswerType.QUANTITY, "Marknaden är en tjugondel av den amerikanska.", besides="")
+    assert states(AnswerType.QUANTITY, "The market is one twentieth of the American one.", besides="")
+    assert not states(AnswerType.QUANTITY, "Marknaden är en del av den inre marknaden.", besides="")
+
+
+def test_an_eu_act_named_by_its_name_is_a_reference() -> None:
+    assert states(AnswerType.REFERENCE, "Kommissionen föreslår ändringar i direktivet om marknader för finansiella "
+                  "instrument och i EU:s prospektförordning.", besides="")
+    assert not states(AnswerType.REFERENCE, "Kommissionen föreslår ändringar i reglerna.", besides="")

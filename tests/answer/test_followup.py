@@ -205,3 +205,9 @@ def test_a_short_question_naming_the_thing_talked_about_by_a_definite_noun_refer
     # A long question naming a thing by a definite noun names its own topic.
     assert not refers_back("What is the money in the new regional development fund for rural schools meant for?")
     assert not refers_back("Vad är kommunstyrelsen?")
+
+
+def test_a_demonstrative_before_a_definite_noun_points_back_but_a_formal_subject_does_not() -> None:
+    assert refers_back("Vem står bakom det initiativet?") and refers_back("Hur länge gäller den ordningen?")
+    assert not refers_back("Är det staten som betalar för vården i Värmland?")
+    assert not refers_back("Omfattar det även den som avviker från förvar enligt direktiven?")

@@ -12,7 +12,7 @@ from assistant.answer.answer_type import AnswerType
 from assistant.answer.asked_kind import asked_type
 from assistant.answer.base import Passage
 from assistant.answer.relations import Relation
-from assistant.answer.selection import FEATURES, Selection, SelectionWeights, candidates, select
+from assistant.answer.selection import FEATURES, Selection, SelectionWeights, candidates, quoted_spans, select
 from assistant.chunk import unit_spans
 from assistant.models import DocumentInfo, Hit
 
@@ -735,3 +735,26 @@ def test_a_fact_another_document_states_answers_when_only_that_document_names_wh
     named = selected(("kriminalvården",))  # as the glossary writes its forms
     assert not named.missing_fact and "tio åren" in named.chosen[0][0].text
     assert selected(()).missing_fact
+
+
+def test_a_sentence_saying_it_follows_therefore_is_quoted_with_the_sentence_it_follows_from() -> None:
+    """"Beslutet planeras därför till hösten." says why only with the sentence before it; "därför att"
+    gives its own cause."""
+    text = ("Ministern sa att arbetet måste gå i takt med propositionen om totalförsvaret. "
+            "Ett beslut om strategin planeras därför under hösten 2026.\n")
+    assert lead_quote(text, "Ett beslut", "Why is the decision planned for the autumn?").startswith("Ministern sa")
+    own = "Regeringen gav uppdraget i maj. Beslutet fattades därför att reglerna var oklara.\n"
+    assert lead_quote(own, "Beslutet", "Varför fattades beslutet?").startswith("Beslutet fattades")
+
+
+def test_a_short_sentence_rounding_off_the_quoted_one_on_its_line_is_quoted_with_it() -> None:
+    text = "Beslut i rådet fattas i samförstånd. Alla medlemmar ska enas. Det tar tid.\n\nNästa stycke.\n"
+    assert lead_quote(text, "Beslut i rådet", "Hur fattas beslut i rådet?") == (
+        "Beslut i rådet fattas i samförstånd. Alla medlemmar ska enas.")
+    # Not a list's lead-in: that is quoted with its list.
+    lead_in = "Målet är att stärka samarbetet. SLU ska beakta\n\n* reglerna,\n* rekommendationerna.\n"
+    ranked = candidates([prose(lead_in, "Målet")], question="Vad är målet?", overlap=lambda _: 0.0,
+                        answer_type=AnswerType.PURPOSE)
+    (goal,) = [c for c in ranked if c.text.startswith("Målet")]
+    (span,) = quoted_spans(goal, question="Vad är målet?", answer_type=AnswerType.PURPOSE)
+    assert lead_in[span[0]:span[1]] == "Målet är att stärka samarbetet."

@@ -176,3 +176,13 @@ def test_at_the_moment_asks_for_the_figure_stated_as_now() -> None:
 def test_the_date_of_an_original_thing_is_not_asked_as_the_time_first_set() -> None:
     asked = "När beslutade regeringen de ursprungliga direktiven?"
     assert not AskedFact.of(AnswerType.DATE, asked=asked, figures=asked).original
+
+
+def test_a_figure_of_another_country_does_not_answer_for_the_one_asked() -> None:
+    question = "Hur mycket ökade exporten till Indonesien förra året?"
+    assert not fits(question, AnswerType.PERCENT, "Exporten till Indien ökade med 17 procent förra året.")
+    assert fits(question, AnswerType.PERCENT, "Med ett avtal kan exporten till Indonesien öka med 40 procent.")
+    assert fits(question, AnswerType.PERCENT, "Exporten ökade med 12 procent förra året.")
+    # A country in another role stands beside the figure asked for: the aid given is Ukraine's.
+    assert fits("How much aid has Sweden given to Ukraine since the invasion?", AnswerType.MONEY,
+                "Sedan Rysslands invasion har Sverige gett stöd för 80 miljarder kronor.")
