@@ -1,8 +1,8 @@
 """The cue words of questions that several kinds of fact share, as patterns: what names money
 (``MONEY_NOUNS``), a "when" that asks for a time (``WHEN``) and one that asks on what grounds
 (``ON_WHAT_GROUNDS``), a post asked for by title (``POSTS``), a question opening with its verb
-(``VERB_FIRST``), and the questions for who leads an inquiry, what an abbreviation stands for and
-the item in a place of several. ``answer_type.ASKS`` is built of them; ``relations``,
+(``VERB_FIRST``), and the questions for who leads an inquiry, what an abbreviation stands for,
+how many of a whole named and the item in a place of several. ``answer_type.ASKS`` is built of them; ``relations``,
 ``specifics``, ``fact_forms``, ``person_forms`` and ``asked_kind`` read some of them too. Regex
 work only."""
 

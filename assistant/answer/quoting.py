@@ -7,11 +7,12 @@ A chosen unit is quoted with what it needs to be read on its own:
 - a sentence pointing back ("Detta skall sedan …", "… mot bakgrund av detta beslut") or a fragment
   ("Klart innan juni 2014.") with the sentence before it (``_with_antecedent``);
 - a sentence pointing forward ("… i nedanstående vision.") with the sentence after it, and a
-  sentence with the one after it that spells out what it announced ("Det handlar om …");
+  sentence with the one after it that spells out what it announced ("Det handlar om …") or rounds
+  it off in a few words on its line ("Alla 57 stater ska enas.");
 - for a question asking for a list, a sentence counting what it announces ("… lämnar kommissionen
   tre rekommendationer.") with the sentences after it that say what they are ("Den första …");
 - for a question asking why or what for, a sentence with the next one when that gives its point
-  ("Syftet med detta är …").
+  ("Syftet med detta är …"), and one saying it follows ("… planeras därför …") with the one before.
 """
 
 from __future__ import annotations
@@ -120,14 +121,14 @@ def _spells_out(unit: str) -> bool:
 # A sentence giving the point of the one before it, quoted with it when the question asks why or
 # what for: "Regeringen föreslår att … Syftet med detta är att göra det möjligt att narkotikaklassa …".
 _WHY = frozenset({AnswerType.PURPOSE, AnswerType.REASON})
-# A sentence saying it follows from the one before: "Ett regeringsbeslut … planeras därför under
-# hösten 2024.", "The government has therefore …" ("därför att …" gives its own cause). Asked why, it
-# is quoted with that sentence; it is still read alone, since it names its own subject.
-_FOLLOWS_FROM = re.compile(r"\b(?:därför|therefore)\b(?!\s+(?:att|som)\b)", re.IGNORECASE)
 _GIVES_ITS_POINT = re.compile(r"^(?:syftet|målet|avsikten|skälet|anledningen|orsaken) (?:med|till|för|bakom) "
                               r"(?:detta|det|dessa|förslaget|förslagen|ändringen|ändringarna)\b|"
                               r"^(?:the )?(?:purpose|aim|reason) (?:of|for|behind) (?:this|that|these|the proposal)\b|"
                               r"^(?:this|that) is (?:because|to|so that)\b", re.IGNORECASE)
+# A sentence saying it follows from the one before: "Ett regeringsbeslut … planeras därför under
+# hösten 2024.", "The government has therefore …" ("därför att …" gives its own cause). Asked why, it
+# is quoted with that sentence; it is still read alone, since it names its own subject.
+_FOLLOWS_FROM = re.compile(r"\b(?:därför|therefore)\b(?!\s+(?:att|som)\b)", re.IGNORECASE)
 
 
 # A sentence that ends by counting what it announces, no list under it: "Utöver lagstiftnings-

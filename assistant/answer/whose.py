@@ -1,6 +1,8 @@
-"""Whose fact a unit states: the documents a question's names, title or countries point to, and the
-person or body a heading names over a programme's entries. ``selection.candidates`` reads a unit as stating
-the asked-for kind of fact only where these allow it. String work over the competing passages.
+"""Whose fact a unit states: the documents a question's names, title or countries point to, the
+person or body a heading names over a programme's entries, and the countries a figure is asked of
+(``CountriesAsked``: "till Indien" states no figure for Indonesia). ``selection.candidates`` reads a
+unit as stating the asked-for kind of fact only where these allow it. String work over the competing
+passages.
 """
 
 from __future__ import annotations

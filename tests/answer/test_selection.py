@@ -745,6 +745,14 @@ def test_a_sentence_saying_it_follows_therefore_is_quoted_with_the_sentence_it_f
     assert lead_quote(text, "Ett beslut", "Why is the decision planned for the autumn?").startswith("Ministern sa")
     own = "Regeringen gav uppdraget i maj. Beslutet fattades därför att reglerna var oklara.\n"
     assert lead_quote(own, "Beslutet", "Varför fattades beslutet?").startswith("Beslutet fattades")
+    # A follow-up asking why, joined to a question asking when, is asked why.
+    (planned,) = [c for c in candidates([prose(text, "Ett beslut")], question="Why then?", overlap=lambda _: 0.0,
+                                        answer_type=AnswerType.REASON) if c.text.startswith("Ett beslut")]
+    joined = "When is the decision on the strategy planned? Why then?"
+    (span,) = quoted_spans(planned, question=joined, answer_type=AnswerType.REASON)
+    assert text[span[0]:span[1]].startswith("Ministern sa")
+    (span,) = quoted_spans(planned, question=joined, answer_type=AnswerType.DATE)
+    assert text[span[0]:span[1]].startswith("Ett beslut")
 
 
 def test_a_short_sentence_rounding_off_the_quoted_one_on_its_line_is_quoted_with_it() -> None:
