@@ -190,7 +190,7 @@ def candidates(passages: Sequence[Passage], *, question: str, overlap: Callable[
     places = asked_places(asked) if answer_type is not AnswerType.NTH else frozenset()
     of_the_place = names_the_place_of(competing, places) if places else {}
     # Nor is a figure for a country by a page that never names it.
-    of_the_countries = names_the_countries_of(competing, figures) if answer_type in FIGURES else {}
+    of_the_countries = names_the_countries_of(competing, specified.countries.names)
     # Whose fact each document can state, read once per document, not once per unit.
     whose_fact = {document: names_spoken_of[document] and titled[document] and of_the_years.get(document, True)
                   and of_the_place.get(document, True) and of_the_countries.get(document, True)

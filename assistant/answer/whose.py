@@ -92,14 +92,12 @@ def named_by_title(passages: Sequence[Passage], question: str) -> dict[str, bool
     return {document_id: found or not anywhere for document_id, found in named.items()}
 
 
-def names_the_countries_of(passages: Sequence[Passage], question: str) -> dict[str, bool]:
-    """Per document of ``passages``: whether its title or text names every country ``question``
-    names (Sweden is no entry: every page's). "Hur många personer från Ukraina har tillfälligt skydd i
-    Norge?" is not answered by a page on the Ukrainians in Sweden that never names Norway. Empty when
-    the question names no country. Cost: a lookup per word of the question, and one regex pass per
+def names_the_countries_of(passages: Sequence[Passage], named: AbstractSet[str]) -> dict[str, bool]:
+    """Per document of ``passages``: whether its title or text names every country of ``named``
+    (a question's, ``CountriesAsked.names``: Sweden is no entry, every page's). "Hur många personer
+    från Ukraina har tillfälligt skydd i Norge?" is not answered by a page on the Ukrainians in Sweden
+    that never names Norway. Empty when the question names no country. Cost: one regex pass per
     document text, remembered (as ``ordinals`` keeps the places each text names)."""
-    # A question names a country in its own language: the Swedish "finns" is no Finns.
-    named = _countries_named(question, country_forms(detect_language(question, default="sv")))
     if not named:
         return {}
     documents = {p.hit.document_id: p for p in passages}.values()
@@ -109,8 +107,9 @@ def names_the_countries_of(passages: Sequence[Passage], question: str) -> dict[s
 
 @dataclass(frozen=True)
 class CountriesAsked:
-    """The countries a question names (in its own language; Sweden is no entry) and the roles it
-    names them in, by the preposition before each ("exporten till Indonesien": to)."""
+    """The countries a question names (in its own language: the Swedish "finns" is no Finns; Sweden
+    is no entry) and the roles it names them in, by the preposition before each ("exporten till
+    Indonesien": to)."""
 
     names: frozenset[str] = frozenset()
     roles: frozenset[tuple[str, str]] = frozenset()  # (role, country)
